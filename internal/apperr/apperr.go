@@ -1,0 +1,105 @@
+// Package apperr is the one error type ParkOS hands across package boundaries: a stable code
+// that maps to an HTTP status in one place, a bilingual message, and per-field details.
+package apperr
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Code is a stable, machine-readable error class. Clients may switch on it.
+type Code string
+
+const (
+	NotFound        Code = "not_found"
+	Invalid         Code = "invalid"         // a well-formed request whose values break a rule
+	BadRequest      Code = "bad_request"     // a request that cannot be read at all
+	Conflict        Code = "conflict"        // the request collides with existing data
+	Unauthenticated Code = "unauthenticated" // no or bad credentials
+	Forbidden       Code = "forbidden"       // in scope, but the role may not do this
+	TooLarge        Code = "payload_too_large"
+	RateLimited     Code = "rate_limited"
+	Internal        Code = "internal"
+)
+
+// FieldError names one input field and what is wrong with it, in both languages.
+type FieldError struct {
+	Field     string `json:"field"`
+	Code      string `json:"code"`
+	MessageZh string `json:"message_zh"`
+	MessageEn string `json:"message_en"`
+}
+
+// Error is a ParkOS error. MessageZh/MessageEn are safe to show to users.
+type Error struct {
+	Code      Code
+	MessageZh string
+	MessageEn string
+	Fields    []FieldError
+	cause     error
+}
+
+func (e *Error) Error() string {
+	if e.cause != nil {
+		return fmt.Sprintf("%s: %s: %v", e.Code, e.MessageEn, e.cause)
+	}
+	return fmt.Sprintf("%s: %s", e.Code, e.MessageEn)
+}
+
+func (e *Error) Unwrap() error { return e.cause }
+
+// New makes an error with a bilingual message.
+func New(code Code, zh, en string) *Error {
+	return &Error{Code: code, MessageZh: zh, MessageEn: en}
+}
+
+// Wrap keeps the cause for logs while users only ever see the message.
+func Wrap(code Code, cause error, zh, en string) *Error {
+	return &Error{Code: code, MessageZh: zh, MessageEn: en, cause: cause}
+}
+
+// ErrNotFound is the answer for anything missing or outside the caller's scope; the two are
+// deliberately indistinguishable.
+func ErrNotFound(entityZh, entityEn string) *Error {
+	return New(NotFound, entityZh+"不存在", entityEn+" not found")
+}
+
+// CodeOf returns the code of err, or Internal for errors that are not ours.
+func CodeOf(err error) Code {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return Internal
+}
+
+// As returns err as *Error when it is one.
+func As(err error) (*Error, bool) {
+	var e *Error
+	ok := errors.As(err, &e)
+	return e, ok
+}
+
+// Is reports whether err carries code.
+func Is(err error, code Code) bool { return CodeOf(err) == code }
+
+// Fields collects field errors during validation.
+type Fields []FieldError
+
+// Add records a problem with one field.
+func (f *Fields) Add(field, code, zh, en string) {
+	*f = append(*f, FieldError{Field: field, Code: code, MessageZh: zh, MessageEn: en})
+}
+
+// Required records a missing required field.
+func (f *Fields) Required(field string) {
+	f.Add(field, "required", "必填项", "is required")
+}
+
+// Err returns an Invalid error listing the fields, or nil when there are none.
+func (f Fields) Err() error {
+	if len(f) == 0 {
+		return nil
+	}
+	return &Error{Code: Invalid, MessageZh: "输入有误，请检查标出的字段", MessageEn: "some fields are invalid", Fields: f}
+}

@@ -1,0 +1,125 @@
+// Package civil holds calendar dates as ParkOS means them: a day in Asia/Shanghai, with no
+// time of day and no time zone arithmetic.
+package civil
+
+import (
+	"database/sql/driver"
+	"fmt"
+	"time"
+	_ "time/tzdata" // Asia/Shanghai must resolve on machines without zoneinfo
+)
+
+// Shanghai is the zone every ParkOS date is read in.
+var Shanghai = mustZone("Asia/Shanghai")
+
+func mustZone(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}
+
+// Date is a calendar day. The zero value means "no date" and is stored as NULL.
+type Date struct{ t time.Time }
+
+// Of makes a date from year, month and day.
+func Of(y int, m time.Month, d int) Date { return Date{time.Date(y, m, d, 0, 0, 0, 0, time.UTC)} }
+
+// Today is the current day in Asia/Shanghai.
+func Today() Date { return FromTime(time.Now()) }
+
+// FromTime is the Shanghai calendar day of an instant.
+func FromTime(t time.Time) Date {
+	y, m, d := t.In(Shanghai).Date()
+	return Of(y, m, d)
+}
+
+// Parse reads YYYY-MM-DD.
+func Parse(s string) (Date, error) {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return Date{}, fmt.Errorf("date %q is not YYYY-MM-DD", s)
+	}
+	return Date{t}, nil
+}
+
+func (d Date) IsZero() bool         { return d.t.IsZero() }
+func (d Date) Before(o Date) bool   { return d.t.Before(o.t) }
+func (d Date) After(o Date) bool    { return d.t.After(o.t) }
+func (d Date) Equal(o Date) bool    { return d.t.Equal(o.t) }
+func (d Date) AddDays(n int) Date   { return Date{d.t.AddDate(0, 0, n)} }
+func (d Date) Year() int            { return d.t.Year() }
+func (d Date) DaysUntil(o Date) int { return int(o.t.Sub(d.t).Hours() / 24) }
+
+func (d Date) String() string {
+	if d.IsZero() {
+		return ""
+	}
+	return d.t.Format(time.DateOnly)
+}
+
+func (d Date) MarshalJSON() ([]byte, error) {
+	if d.IsZero() {
+		return []byte("null"), nil
+	}
+	return []byte(`"` + d.String() + `"`), nil
+}
+
+func (d *Date) UnmarshalJSON(b []byte) error {
+	s := string(b)
+	if s == "null" || s == `""` {
+		*d = Date{}
+		return nil
+	}
+	if len(s) < 2 || s[0] != '"' || s[len(s)-1] != '"' {
+		return fmt.Errorf("date must be a string YYYY-MM-DD")
+	}
+	v, err := Parse(s[1 : len(s)-1])
+	if err != nil {
+		return err
+	}
+	*d = v
+	return nil
+}
+
+// Value stores the date as YYYY-MM-DD text, which both SQLite (TEXT) and PostgreSQL (DATE)
+// accept, and which sorts in date order.
+func (d Date) Value() (driver.Value, error) {
+	if d.IsZero() {
+		return nil, nil
+	}
+	return d.String(), nil
+}
+
+func (d *Date) Scan(src any) error {
+	switch v := src.(type) {
+	case nil:
+		*d = Date{}
+		return nil
+	case time.Time:
+		*d = Of(v.Date())
+		return nil
+	case string:
+		p, err := Parse(firstTen(v))
+		*d = p
+		return err
+	case []byte:
+		p, err := Parse(firstTen(string(v)))
+		*d = p
+		return err
+	}
+	return fmt.Errorf("civil: cannot scan %T", src)
+}
+
+func firstTen(s string) string {
+	if len(s) > 10 {
+		return s[:10]
+	}
+	return s
+}
+
+// Time is the start of the day in Asia/Shanghai.
+func (d Date) Time() time.Time {
+	return time.Date(d.t.Year(), d.t.Month(), d.t.Day(), 0, 0, 0, 0, Shanghai)
+}

@@ -1,0 +1,48 @@
+// Package page is cursor pagination shared by every list: a sort key, a direction, an opaque
+// cursor from the previous page and a limit.
+package page
+
+import "github.com/parkos/parkos/internal/apperr"
+
+const (
+	DefaultLimit = 50
+	MaxLimit     = 500
+)
+
+// Request asks for one page of a list.
+type Request struct {
+	Sort   string // a key the list allows; "" for its default
+	Desc   bool
+	Cursor string // NextCursor of the previous page
+	Limit  int
+}
+
+// Page is one page of results. NextCursor is empty on the last page.
+type Page[T any] struct {
+	Items      []T    `json:"items"`
+	NextCursor string `json:"next_cursor"`
+}
+
+// Normalize fills the default limit and checks the sort key against allowed (the first is
+// the default).
+func (r *Request) Normalize(allowed ...string) error {
+	var f apperr.Fields
+	switch {
+	case r.Limit == 0:
+		r.Limit = DefaultLimit
+	case r.Limit < 0 || r.Limit > MaxLimit:
+		f.Add("limit", "out_of_range", "每页条数须在 1 到 500 之间", "limit must be between 1 and 500")
+	}
+	if r.Sort == "" {
+		r.Sort = allowed[0]
+	} else {
+		ok := false
+		for _, a := range allowed {
+			ok = ok || a == r.Sort
+		}
+		if !ok {
+			f.Add("sort", "unknown_sort", "不支持按此字段排序", "cannot sort by this field")
+		}
+	}
+	return f.Err()
+}

@@ -1,0 +1,29 @@
+// Package store chooses the storage engine from a --db / PARKOS_DB address.
+package store
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/parkos/parkos/internal/store/postgres"
+	"github.com/parkos/parkos/internal/store/sqlite"
+	"github.com/parkos/parkos/internal/store/sqlstore"
+)
+
+// DefaultDB is where ParkOS keeps its data unless told otherwise.
+const DefaultDB = "sqlite:./data/parkos.db"
+
+// Open opens "sqlite:PATH" or a "postgres://…" / "postgresql://…" URL.
+func Open(addr string) (*sqlstore.Store, error) {
+	switch {
+	case strings.HasPrefix(addr, "sqlite:"):
+		path := strings.TrimPrefix(addr, "sqlite:")
+		if path == "" {
+			return nil, fmt.Errorf("--db sqlite: needs a file path, e.g. sqlite:./data/parkos.db")
+		}
+		return sqlite.Open(path)
+	case strings.HasPrefix(addr, "postgres://"), strings.HasPrefix(addr, "postgresql://"):
+		return postgres.Open(addr)
+	}
+	return nil, fmt.Errorf("--db %q: expected sqlite:PATH or postgres://…", addr)
+}

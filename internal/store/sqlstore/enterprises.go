@@ -1,0 +1,250 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+
+	"github.com/parkos/parkos/internal/enterprise"
+	"github.com/parkos/parkos/internal/identity"
+	"github.com/parkos/parkos/internal/page"
+)
+
+const enterpriseCols = `e.id, e.park_id, e.name, e.name_en, e.credit_code, e.legal_representative, e.founded_on,
+	e.registered_capital, e.ownership_type, e.industry_code, e.stage, e.scientist_founded, e.returnee_founded, e.employees,
+	e.website, e.contact_name, e.contact_phone, e.description, e.created_at, e.updated_at`
+
+func scanEnterprise(r scanner) (enterprise.Enterprise, error) {
+	var e enterprise.Enterprise
+	err := r.Scan(&e.ID, nullString{&e.ParkID}, &e.Name, &e.NameEn, nullString{&e.CreditCode}, &e.LegalRepresentative,
+		&e.FoundedOn, &e.RegisteredCapital, &e.OwnershipType, nullString{&e.IndustryCode}, &e.Stage, &e.ScientistFounded,
+		&e.ReturneeFounded, &e.Employees, &e.Website, &e.ContactName, &e.ContactPhone, &e.Description, &e.CreatedAt, &e.UpdatedAt)
+	e.Tags, e.ChainNodeIDs = []string{}, []string{}
+	return e, err
+}
+
+func enterpriseNotFound() error { return notFound("企业", "enterprise") }
+
+// ListEnterprises lists the enterprises the caller may see.
+func (s *Store) ListEnterprises(ctx context.Context, sc identity.Scope, f enterprise.Filter, req page.Request) (page.Page[enterprise.Enterprise], error) {
+	l := listQuery[enterprise.Enterprise]{
+		selectFrom: "SELECT " + enterpriseCols + " FROM enterprises e",
+		idExpr:     "e.id",
+		sorts: []sortKey[enterprise.Enterprise]{
+			{"name", "e.name", func(e enterprise.Enterprise) any { return e.Name }},
+			{"employees", "e.employees", func(e enterprise.Enterprise) any { return int64(e.Employees) }},
+			{"registered_capital", "e.registered_capital", func(e enterprise.Enterprise) any { return int64(e.RegisteredCapital) }},
+			{"created_at", "e.created_at", func(e enterprise.Enterprise) any { return e.CreatedAt }},
+		},
+		scan: func(r *sql.Rows) (enterprise.Enterprise, error) { return scanEnterprise(r) },
+		id:   func(e enterprise.Enterprise) string { return e.ID },
+	}
+	cond, args := enterpriseScope(sc, "e.id", "e.park_id")
+	l.filter(cond, args...)
+	if f.Q != "" {
+		l.filter(`(lower(e.name) LIKE ? ESCAPE '\' OR lower(e.name_en) LIKE ? ESCAPE '\' OR e.credit_code = ?)`,
+			likeContains(f.Q), likeContains(f.Q), f.Q)
+	}
+	if f.ParkID != "" {
+		l.filter("(e.park_id = ? OR EXISTS (SELECT 1 FROM residencies fr WHERE fr.enterprise_id = e.id AND fr.park_id = ?))", f.ParkID, f.ParkID)
+	}
+	if f.Stage != "" {
+		l.filter("e.stage = ?", f.Stage)
+	}
+	if f.IndustryCode != "" {
+		l.filter(`e.industry_code LIKE ? ESCAPE '\'`, likePrefix(f.IndustryCode))
+	}
+	if f.Qualification != "" {
+		l.filter("EXISTS (SELECT 1 FROM qualifications fq WHERE fq.enterprise_id = e.id AND fq.kind = ?)", f.Qualification)
+	}
+	pg, err := l.run(ctx, s.read(), req)
+	if err != nil {
+		return pg, err
+	}
+	return pg, s.attachEnterpriseLists(ctx, s.read(), pg.Items)
+}
+
+func (s *Store) attachEnterpriseLists(ctx context.Context, c conn, es []enterprise.Enterprise) error {
+	if len(es) == 0 {
+		return nil
+	}
+	idx := map[string]int{}
+	ids := make([]string, len(es))
+	for i, e := range es {
+		idx[e.ID], ids[i] = i, e.ID
+	}
+	in := placeholders(len(ids))
+	if err := eachPair(ctx, c, `SELECT enterprise_id, tag FROM enterprise_tags WHERE enterprise_id IN (`+in+`) ORDER BY tag`, ids,
+		func(id, tag string) { es[idx[id]].Tags = append(es[idx[id]].Tags, tag) }); err != nil {
+		return err
+	}
+	return eachPair(ctx, c, `SELECT enterprise_id, node_id FROM enterprise_chain_nodes WHERE enterprise_id IN (`+in+`) ORDER BY node_id`, ids,
+		func(id, n string) { es[idx[id]].ChainNodeIDs = append(es[idx[id]].ChainNodeIDs, n) })
+}
+
+// GetEnterprise returns one enterprise.
+func (s *Store) GetEnterprise(ctx context.Context, sc identity.Scope, id string) (enterprise.Enterprise, error) {
+	return s.getEnterprise(ctx, s.read(), sc, id)
+}
+
+func (s *Store) getEnterprise(ctx context.Context, c conn, sc identity.Scope, id string) (enterprise.Enterprise, error) {
+	cond, args := enterpriseScope(sc, "e.id", "e.park_id")
+	e, err := scanEnterprise(c.queryRow(ctx, "SELECT "+enterpriseCols+" FROM enterprises e WHERE e.id = ? AND "+cond,
+		append([]any{id}, args...)...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return e, enterpriseNotFound()
+	}
+	if err != nil {
+		return e, err
+	}
+	es := []enterprise.Enterprise{e}
+	err = s.attachEnterpriseLists(ctx, c, es)
+	return es[0], err
+}
+
+// checkEnterpriseRefs verifies the park (in the caller's scope), industry class and chain nodes.
+func (s *Store) checkEnterpriseRefs(ctx context.Context, c conn, sc identity.Scope, e enterprise.Enterprise) error {
+	if e.ParkID != "" && !sc.HasPark(e.ParkID) {
+		return fieldErr("park_id", "not_found", "园区不存在", "no such park")
+	}
+	if sc.Role.IsOperator() && e.ParkID == "" {
+		return fieldErr("park_id", "required", "请选择企业所属园区", "choose the park that keeps this enterprise's record")
+	}
+	if e.IndustryCode != "" {
+		var level string
+		err := c.queryRow(ctx, `SELECT level FROM industry_classes WHERE code = ?`, e.IndustryCode).Scan(&level)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fieldErr("industry_code", "not_found", "国民经济行业分类代码不存在（GB/T 4754-2017）",
+				"no such GB/T 4754-2017 industry code")
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return checkKnown(ctx, c, "chain_nodes", "id", "chain_node_ids", e.ChainNodeIDs)
+}
+
+func (s *Store) saveEnterpriseLists(ctx context.Context, c conn, e enterprise.Enterprise) error {
+	for _, q := range []string{`DELETE FROM enterprise_tags WHERE enterprise_id = ?`, `DELETE FROM enterprise_chain_nodes WHERE enterprise_id = ?`} {
+		if _, err := c.exec(ctx, q, e.ID); err != nil {
+			return err
+		}
+	}
+	for _, t := range dedupe(e.Tags) {
+		if _, err := c.exec(ctx, `INSERT INTO enterprise_tags (enterprise_id, tag) VALUES (?, ?)`, e.ID, t); err != nil {
+			return err
+		}
+	}
+	for _, n := range dedupe(e.ChainNodeIDs) {
+		if _, err := c.exec(ctx, `INSERT INTO enterprise_chain_nodes (enterprise_id, node_id) VALUES (?, ?)`, e.ID, n); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Store) duplicateCreditCode(err error) error {
+	return s.constraintError(err, "credit_code", "已有企业使用该统一社会信用代码", "another enterprise already has this credit code")
+}
+
+// CreateEnterprise adds an enterprise record kept by a park.
+func (s *Store) CreateEnterprise(ctx context.Context, sc identity.Scope, e enterprise.Enterprise) (enterprise.Enterprise, error) {
+	if err := requireRole(sc.CanEditEnterprises()); err != nil {
+		return e, err
+	}
+	if err := e.Validate(); err != nil {
+		return e, err
+	}
+	e.ID, e.CreatedAt, e.UpdatedAt = newID(), s.now(), s.now()
+	var out enterprise.Enterprise
+	err := s.write(ctx, func(c conn) error {
+		if err := s.checkEnterpriseRefs(ctx, c, sc, e); err != nil {
+			return err
+		}
+		_, err := c.exec(ctx, `INSERT INTO enterprises (id, park_id, name, name_en, credit_code, legal_representative, founded_on,
+			registered_capital, ownership_type, industry_code, stage, scientist_founded, returnee_founded, employees, website,
+			contact_name, contact_phone, description, created_at, updated_at) VALUES (`+placeholders(20)+`)`,
+			e.ID, nullable(e.ParkID), e.Name, e.NameEn, nullable(e.CreditCode), e.LegalRepresentative, e.FoundedOn,
+			e.RegisteredCapital, e.OwnershipType, nullable(e.IndustryCode), e.Stage, e.ScientistFounded, e.ReturneeFounded,
+			e.Employees, e.Website, e.ContactName, e.ContactPhone, e.Description, e.CreatedAt, e.UpdatedAt)
+		if err := s.duplicateCreditCode(err); err != nil {
+			return err
+		}
+		if err := s.saveEnterpriseLists(ctx, c, e); err != nil {
+			return err
+		}
+		out, err = s.getEnterprise(ctx, c, sc, e.ID)
+		return err
+	})
+	return out, err
+}
+
+// UpdateEnterprise saves an enterprise. Tenant administrators may edit their own profile but
+// not move it to another park.
+func (s *Store) UpdateEnterprise(ctx context.Context, sc identity.Scope, e enterprise.Enterprise) (enterprise.Enterprise, error) {
+	var out enterprise.Enterprise
+	err := s.write(ctx, func(c conn) error {
+		old, err := s.getEnterprise(ctx, c, sc, e.ID)
+		if err != nil {
+			return err
+		}
+		if err := requireRole(sc.CanEditEnterprises() || sc.CanEditOwnEnterprise(e.ID)); err != nil {
+			return err
+		}
+		if sc.Role.IsEnterprise() {
+			e.ParkID = old.ParkID
+		}
+		e.CreatedAt, e.UpdatedAt = old.CreatedAt, s.now()
+		if err := e.Validate(); err != nil {
+			return err
+		}
+		if e.ParkID != old.ParkID || !sc.Role.IsEnterprise() {
+			if err := s.checkEnterpriseRefs(ctx, c, sc, e); err != nil {
+				return err
+			}
+		}
+		_, err = c.exec(ctx, `UPDATE enterprises SET park_id = ?, name = ?, name_en = ?, credit_code = ?, legal_representative = ?,
+			founded_on = ?, registered_capital = ?, ownership_type = ?, industry_code = ?, stage = ?, scientist_founded = ?,
+			returnee_founded = ?, employees = ?, website = ?, contact_name = ?, contact_phone = ?, description = ?, updated_at = ?
+			WHERE id = ?`, nullable(e.ParkID), e.Name, e.NameEn, nullable(e.CreditCode), e.LegalRepresentative, e.FoundedOn,
+			e.RegisteredCapital, e.OwnershipType, nullable(e.IndustryCode), e.Stage, e.ScientistFounded, e.ReturneeFounded,
+			e.Employees, e.Website, e.ContactName, e.ContactPhone, e.Description, e.UpdatedAt, e.ID)
+		if err := s.duplicateCreditCode(err); err != nil {
+			return err
+		}
+		if err := s.saveEnterpriseLists(ctx, c, e); err != nil {
+			return err
+		}
+		out, err = s.getEnterprise(ctx, c, sc, e.ID)
+		return err
+	})
+	return out, err
+}
+
+// DeleteEnterprise removes an enterprise entered by mistake. One with residency history or
+// user accounts is refused: mark it 迁出 (moved_out) instead.
+func (s *Store) DeleteEnterprise(ctx context.Context, sc identity.Scope, id string) error {
+	return s.write(ctx, func(c conn) error {
+		if _, err := s.getEnterprise(ctx, c, sc, id); err != nil {
+			return err
+		}
+		if err := requireRole(sc.CanEditEnterprises()); err != nil {
+			return err
+		}
+		if err := refuseIfUsed(ctx, c, `SELECT count(*) FROM residencies WHERE enterprise_id = ?`, id,
+			"企业有 %d 条入驻记录，不能删除；如已迁出请将阶段设为“迁出”", "the enterprise has %d residency records; set its stage to moved_out instead"); err != nil {
+			return err
+		}
+		if err := refuseIfUsed(ctx, c, `SELECT count(*) FROM users WHERE enterprise_id = ?`, id,
+			"企业还有 %d 个用户账号，请先删除账号", "the enterprise still has %d user accounts; delete them first"); err != nil {
+			return err
+		}
+		_, err := c.exec(ctx, `DELETE FROM enterprises WHERE id = ?`, id)
+		return err
+	})
+}
+
+// canEditRecordsOf: operators of a visible enterprise, or its own tenant administrator.
+func canEditRecordsOf(sc identity.Scope, enterpriseID string) bool {
+	return sc.CanEditEnterprises() || sc.CanEditOwnEnterprise(enterpriseID)
+}

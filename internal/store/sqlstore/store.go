@@ -1,0 +1,202 @@
+// Package sqlstore implements every domain store once, in portable SQL, over database/sql.
+// The engine packages (sqlite, postgres) open the connections, supply their migrations and
+// say how to recognise constraint errors; nothing else differs between engines.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"io/fs"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/parkos/parkos/internal/apperr"
+)
+
+// Engine is what an engine package provides.
+type Engine struct {
+	Name       string  // "sqlite" or "postgres"
+	Reader     *sql.DB // pool for reads
+	Writer     *sql.DB // connection(s) for write transactions
+	Migrations fs.FS   // NNNN_name.sql files
+	// NumberedParams: the engine wants $1, $2… instead of ?.
+	NumberedParams bool
+	// IsUnique / IsForeignKey classify constraint violations.
+	IsUnique     func(error) bool
+	IsForeignKey func(error) bool
+	// Lock serialises migrations across processes (PostgreSQL advisory lock); may be nil.
+	Lock func(ctx context.Context, tx *sql.Tx) error
+}
+
+// Store is the data layer. Every exported method takes the caller's identity.Scope.
+type Store struct {
+	eng     Engine
+	now     func() time.Time
+	rebound sync.Map // query text → engine-specific text
+}
+
+// New wraps an engine.
+func New(eng Engine) *Store {
+	return &Store{eng: eng, now: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }}
+}
+
+// Engine names the engine, for logs and tests.
+func (s *Store) Engine() string { return s.eng.Name }
+
+// Close closes the connections.
+func (s *Store) Close() error {
+	err := s.eng.Reader.Close()
+	if s.eng.Writer != s.eng.Reader {
+		err = errors.Join(err, s.eng.Writer.Close())
+	}
+	return err
+}
+
+// Ping answers whether the database is reachable (/readyz).
+func (s *Store) Ping(ctx context.Context) error {
+	var one int
+	return s.eng.Reader.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+}
+
+func newID() string { return uuid.Must(uuid.NewV7()).String() }
+
+// sqlText turns the portable ? placeholders into the engine's own, once per query text.
+func (s *Store) sqlText(q string) string {
+	if !s.eng.NumberedParams {
+		return q
+	}
+	if v, ok := s.rebound.Load(q); ok {
+		return v.(string)
+	}
+	var b strings.Builder
+	n := 0
+	inQuote := false
+	for i := 0; i < len(q); i++ {
+		c := q[i]
+		if c == '\'' {
+			inQuote = !inQuote
+		}
+		if c == '?' && !inQuote {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(c)
+	}
+	out := b.String()
+	s.rebound.Store(q, out)
+	return out
+}
+
+// db is what both a pool and a transaction offer.
+type db interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+// conn runs portable SQL against a pool or a transaction.
+type conn struct {
+	s  *Store
+	db db
+}
+
+func (c conn) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return c.db.QueryContext(ctx, c.s.sqlText(q), args...)
+}
+
+func (c conn) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	return c.db.QueryRowContext(ctx, c.s.sqlText(q), args...)
+}
+
+func (c conn) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	return c.db.ExecContext(ctx, c.s.sqlText(q), args...)
+}
+
+// read is the reader pool.
+func (s *Store) read() conn { return conn{s, s.eng.Reader} }
+
+// write runs fn in one write transaction: all of it lands or none of it does.
+func (s *Store) write(ctx context.Context, fn func(c conn) error) error {
+	tx, err := s.eng.Writer.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(conn{s, tx}); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+// constraintError turns a constraint violation into a field error a user can act on.
+func (s *Store) constraintError(err error, field, zh, en string) error {
+	if err == nil {
+		return nil
+	}
+	if s.eng.IsUnique(err) {
+		f := apperr.Fields{}
+		f.Add(field, "duplicate", zh, en)
+		e := f.Err().(*apperr.Error)
+		e.Code = apperr.Conflict
+		e.MessageZh, e.MessageEn = zh, en
+		return e
+	}
+	return err
+}
+
+// nullable maps "" to NULL for optional references and unique optional codes.
+func nullable(v string) any {
+	if v == "" {
+		return nil
+	}
+	return v
+}
+
+// scanNullString reads an optional text column.
+type nullString struct{ s *string }
+
+func (n nullString) Scan(src any) error {
+	var ns sql.NullString
+	if err := ns.Scan(src); err != nil {
+		return err
+	}
+	*n.s = ns.String
+	return nil
+}
+
+// placeholders returns "?, ?, ?" for n values.
+func placeholders(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return strings.Repeat("?, ", n-1) + "?"
+}
+
+func anySlice[T any](xs []T) []any {
+	out := make([]any, len(xs))
+	for i, x := range xs {
+		out[i] = x
+	}
+	return out
+}
+
+// notFound is the single answer for missing and out-of-scope rows.
+func notFound(zh, en string) error { return apperr.ErrNotFound(zh, en) }
+
+func forbidden() error {
+	return apperr.New(apperr.Forbidden, "您的角色无权执行此操作", "your role may not do this")
+}
+
+func fieldErr(field, code, zh, en string) error {
+	var f apperr.Fields
+	f.Add(field, code, zh, en)
+	return f.Err()
+}
+
+func conflict(zh, en string) error { return apperr.New(apperr.Conflict, zh, en) }

@@ -1,0 +1,454 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/parkos/parkos/internal/apperr"
+	"github.com/parkos/parkos/internal/civil"
+	"github.com/parkos/parkos/internal/identity"
+	"github.com/parkos/parkos/internal/measure"
+	"github.com/parkos/parkos/internal/page"
+	"github.com/parkos/parkos/internal/space"
+)
+
+const unitCols = `u.id, u.park_id, u.building_id, u.floor_id, u.code, u.kind, u.gross_area, u.usable_area,
+	u.biosafety_level, u.animal_room, u.cleanroom_grade, u.floor_load, u.ceiling_height, u.fume_exhaust, u.pure_water,
+	u.power_kva, u.wastewater_pretreatment, u.list_rent, u.property_fee, u.leasable, u.valid_from, u.valid_to, u.note,
+	u.created_at, u.updated_at`
+
+func scanUnit(r scanner) (space.Unit, error) {
+	var u space.Unit
+	f := &u.Facilities
+	err := r.Scan(&u.ID, &u.ParkID, &u.BuildingID, &u.FloorID, &u.Code, &u.Kind, &u.GrossArea, &u.UsableArea,
+		&f.BiosafetyLevel, &f.AnimalRoom, &f.CleanroomGrade, &f.FloorLoad, &f.CeilingHeight, &f.FumeExhaust, &f.PureWater,
+		&f.PowerKVA, &f.WastewaterPretreatment, &u.ListRent, &u.PropertyFee, &u.Leasable, &u.ValidFrom, &u.ValidTo, &u.Note,
+		&u.CreatedAt, &u.UpdatedAt)
+	u.NeighbourIDs = []string{}
+	return u, err
+}
+
+// unitScope: operators see their parks' units; tenant staff see the units their enterprise has
+// occupied.
+func unitScope(sc identity.Scope) (string, []any) {
+	if sc.Role.IsEnterprise() {
+		return `u.id IN (SELECT ru.unit_id FROM residency_units ru JOIN residencies r ON r.id = ru.residency_id
+			WHERE r.enterprise_id = ?)`, []any{sc.EnterpriseID}
+	}
+	return parkScope(sc, "u.park_id", false)
+}
+
+func unitNotFound() error { return notFound("单元", "unit") }
+
+// ListUnits lists units existing on a day (today by default) in the caller's scope.
+func (s *Store) ListUnits(ctx context.Context, sc identity.Scope, f space.UnitFilter, req page.Request) (page.Page[space.Unit], error) {
+	l := listQuery[space.Unit]{
+		selectFrom: "SELECT " + unitCols + " FROM units u",
+		idExpr:     "u.id",
+		sorts: []sortKey[space.Unit]{
+			{"code", "u.code", func(u space.Unit) any { return u.Code }},
+			{"gross_area", "u.gross_area", func(u space.Unit) any { return int64(u.GrossArea) }},
+			{"list_rent", "u.list_rent", func(u space.Unit) any { return int64(u.ListRent) }},
+			{"kind", "u.kind", func(u space.Unit) any { return string(u.Kind) }},
+		},
+		scan: func(r *sql.Rows) (space.Unit, error) { return scanUnit(r) },
+		id:   func(u space.Unit) string { return u.ID },
+	}
+	cond, args := unitScope(sc)
+	l.filter(cond, args...)
+	if !f.IncludeRetired {
+		on := f.On
+		if on.IsZero() {
+			on = civil.Today()
+		}
+		l.filter("u.valid_from <= ? AND (u.valid_to IS NULL OR u.valid_to > ?)", on, on)
+	}
+	for _, eq := range []struct {
+		col string
+		v   string
+	}{{"u.park_id", f.ParkID}, {"u.building_id", f.BuildingID}, {"u.floor_id", f.FloorID}, {"u.kind", string(f.Kind)},
+		{"u.biosafety_level", f.BiosafetyLevel}} {
+		if eq.v != "" {
+			l.filter(eq.col+" = ?", eq.v)
+		}
+	}
+	if f.Leasable != nil {
+		l.filter("u.leasable = ?", *f.Leasable)
+	}
+	if f.MinArea > 0 {
+		l.filter("u.gross_area >= ?", f.MinArea)
+	}
+	if f.MaxArea > 0 {
+		l.filter("u.gross_area <= ?", f.MaxArea)
+	}
+	if f.Q != "" {
+		l.filter(`lower(u.code) LIKE ? ESCAPE '\'`, likeContains(f.Q))
+	}
+	pg, err := l.run(ctx, s.read(), req)
+	if err != nil {
+		return pg, err
+	}
+	return pg, s.attachNeighbours(ctx, s.read(), pg.Items)
+}
+
+func (s *Store) attachNeighbours(ctx context.Context, c conn, units []space.Unit) error {
+	if len(units) == 0 {
+		return nil
+	}
+	idx := map[string]int{}
+	ids := make([]string, len(units))
+	for i, u := range units {
+		idx[u.ID], ids[i] = i, u.ID
+	}
+	return eachPair(ctx, c, `SELECT unit_id, neighbour_id FROM unit_neighbours WHERE unit_id IN (`+placeholders(len(ids))+`)
+		ORDER BY neighbour_id`, ids, func(id, n string) {
+		u := &units[idx[id]]
+		u.NeighbourIDs = append(u.NeighbourIDs, n)
+	})
+}
+
+// GetUnit returns one unit.
+func (s *Store) GetUnit(ctx context.Context, sc identity.Scope, id string) (space.Unit, error) {
+	return s.getUnit(ctx, s.read(), sc, id)
+}
+
+func (s *Store) getUnit(ctx context.Context, c conn, sc identity.Scope, id string) (space.Unit, error) {
+	cond, args := unitScope(sc)
+	u, err := scanUnit(c.queryRow(ctx, "SELECT "+unitCols+" FROM units u WHERE u.id = ? AND "+cond, append([]any{id}, args...)...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return u, unitNotFound()
+	}
+	if err != nil {
+		return u, err
+	}
+	us := []space.Unit{u}
+	err = s.attachNeighbours(ctx, c, us)
+	return us[0], err
+}
+
+func (s *Store) insertUnit(ctx context.Context, c conn, u space.Unit) error {
+	f := u.Facilities
+	_, err := c.exec(ctx, `INSERT INTO units (`+unitColumnsPlain+`) VALUES (`+placeholders(25)+`)`,
+		u.ID, u.ParkID, u.BuildingID, u.FloorID, u.Code, u.Kind, u.GrossArea, u.UsableArea, f.BiosafetyLevel, f.AnimalRoom,
+		f.CleanroomGrade, f.FloorLoad, f.CeilingHeight, f.FumeExhaust, f.PureWater, f.PowerKVA, f.WastewaterPretreatment,
+		u.ListRent, u.PropertyFee, u.Leasable, u.ValidFrom, u.ValidTo, u.Note, u.CreatedAt, u.UpdatedAt)
+	return s.constraintError(err, "code", fmt.Sprintf("该园区已有编码为 %s 的单元", u.Code),
+		fmt.Sprintf("the park already has a unit coded %s", u.Code))
+}
+
+const unitColumnsPlain = `id, park_id, building_id, floor_id, code, kind, gross_area, usable_area, biosafety_level,
+	animal_room, cleanroom_grade, floor_load, ceiling_height, fume_exhaust, pure_water, power_kva, wastewater_pretreatment,
+	list_rent, property_fee, leasable, valid_from, valid_to, note, created_at, updated_at`
+
+// setNeighbours replaces a unit's neighbours; the relation is stored both ways and only
+// joins current units of the same floor.
+func (s *Store) setNeighbours(ctx context.Context, c conn, u space.Unit) error {
+	if _, err := c.exec(ctx, `DELETE FROM unit_neighbours WHERE unit_id = ? OR neighbour_id = ?`, u.ID, u.ID); err != nil {
+		return err
+	}
+	for i, n := range dedupe(u.NeighbourIDs) {
+		var floorID string
+		var validTo civil.Date
+		err := c.queryRow(ctx, `SELECT floor_id, valid_to FROM units WHERE id = ?`, n).Scan(&floorID, &validTo)
+		if errors.Is(err, sql.ErrNoRows) || (err == nil && (floorID != u.FloorID || !validTo.IsZero())) {
+			return fieldErr(fmt.Sprintf("neighbour_ids[%d]", i), "not_neighbour", "相邻单元须是同一楼层的现有单元",
+				"a neighbour must be a current unit on the same floor")
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := c.exec(ctx, `INSERT INTO unit_neighbours (unit_id, neighbour_id) VALUES (?, ?), (?, ?)`, u.ID, n, n, u.ID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// CreateUnit adds a unit to a floor; park and building come from the floor.
+func (s *Store) CreateUnit(ctx context.Context, sc identity.Scope, u space.Unit) (space.Unit, error) {
+	if err := u.Validate(); err != nil {
+		return u, err
+	}
+	u.ID, u.ValidTo, u.CreatedAt, u.UpdatedAt = newID(), civil.Date{}, s.now(), s.now()
+	var out space.Unit
+	err := s.write(ctx, func(c conn) error {
+		fl, err := s.getFloor(ctx, c, sc, u.FloorID)
+		if apperr.Is(err, apperr.NotFound) {
+			return fieldErr("floor_id", "not_found", "楼层不存在", "no such floor")
+		}
+		if err != nil {
+			return err
+		}
+		if err := requireRole(sc.CanEditUnits()); err != nil {
+			return err
+		}
+		u.ParkID, u.BuildingID = fl.ParkID, fl.BuildingID
+		if err := s.insertUnit(ctx, c, u); err != nil {
+			return err
+		}
+		if err := s.setNeighbours(ctx, c, u); err != nil {
+			return err
+		}
+		out, err = s.getUnit(ctx, c, sc, u.ID)
+		return err
+	})
+	return out, err
+}
+
+// UpdateUnit saves a unit's attributes. Its floor and validity dates change only through
+// split and merge, so that history stays true.
+func (s *Store) UpdateUnit(ctx context.Context, sc identity.Scope, u space.Unit) (space.Unit, error) {
+	var out space.Unit
+	err := s.write(ctx, func(c conn) error {
+		old, err := s.getUnit(ctx, c, sc, u.ID)
+		if err != nil {
+			return err
+		}
+		if err := requireRole(sc.CanEditUnits()); err != nil {
+			return err
+		}
+		u.ParkID, u.BuildingID, u.FloorID = old.ParkID, old.BuildingID, old.FloorID
+		u.ValidFrom, u.ValidTo, u.CreatedAt, u.UpdatedAt = old.ValidFrom, old.ValidTo, old.CreatedAt, s.now()
+		if err := u.Validate(); err != nil {
+			return err
+		}
+		f := u.Facilities
+		_, err = c.exec(ctx, `UPDATE units SET code = ?, kind = ?, gross_area = ?, usable_area = ?, biosafety_level = ?,
+			animal_room = ?, cleanroom_grade = ?, floor_load = ?, ceiling_height = ?, fume_exhaust = ?, pure_water = ?,
+			power_kva = ?, wastewater_pretreatment = ?, list_rent = ?, property_fee = ?, leasable = ?, note = ?, updated_at = ?
+			WHERE id = ?`, u.Code, u.Kind, u.GrossArea, u.UsableArea, f.BiosafetyLevel, f.AnimalRoom, f.CleanroomGrade,
+			f.FloorLoad, f.CeilingHeight, f.FumeExhaust, f.PureWater, f.PowerKVA, f.WastewaterPretreatment, u.ListRent,
+			u.PropertyFee, u.Leasable, u.Note, u.UpdatedAt, u.ID)
+		if err := s.constraintError(err, "code", fmt.Sprintf("该园区已有编码为 %s 的单元", u.Code),
+			fmt.Sprintf("the park already has a unit coded %s", u.Code)); err != nil {
+			return err
+		}
+		if err := s.setNeighbours(ctx, c, u); err != nil {
+			return err
+		}
+		out, err = s.getUnit(ctx, c, sc, u.ID)
+		return err
+	})
+	return out, err
+}
+
+// DeleteUnit removes a unit entered by mistake. A unit with history (residency, split or
+// merge) is refused: retire it by split or merge instead.
+func (s *Store) DeleteUnit(ctx context.Context, sc identity.Scope, id string) error {
+	return s.write(ctx, func(c conn) error {
+		if _, err := s.getUnit(ctx, c, sc, id); err != nil {
+			return err
+		}
+		if err := requireRole(sc.CanEditUnits()); err != nil {
+			return err
+		}
+		if err := refuseIfUsed(ctx, c, `SELECT count(*) FROM residency_units WHERE unit_id = ?`, id,
+			"单元有 %d 条入驻记录，不能删除", "the unit has %d residency records and cannot be deleted"); err != nil {
+			return err
+		}
+		if err := refuseIfUsed(ctx, c, `SELECT count(*) FROM unit_change_links WHERE unit_id = ?`, id,
+			"单元有 %d 条拆分/合并记录，不能删除", "the unit has %d split/merge records and cannot be deleted"); err != nil {
+			return err
+		}
+		_, err := c.exec(ctx, `DELETE FROM units WHERE id = ?`, id)
+		return err
+	})
+}
+
+// SplitUnit retires a unit on req.EffectiveOn and creates its parts from that day. The parts
+// inherit the parent's facilities, prices and neighbours, and neighbour each other.
+func (s *Store) SplitUnit(ctx context.Context, sc identity.Scope, id string, req space.SplitRequest) ([]space.Unit, error) {
+	var out []space.Unit
+	err := s.write(ctx, func(c conn) error {
+		parent, err := s.getUnit(ctx, c, sc, id)
+		if err != nil {
+			return err
+		}
+		if err := requireRole(sc.CanEditUnits()); err != nil {
+			return err
+		}
+		if err := space.CheckSplit(parent, req); err != nil {
+			return err
+		}
+		if err := s.retire(ctx, c, parent.ID, req.EffectiveOn); err != nil {
+			return err
+		}
+		parts := make([]space.Unit, len(req.Parts))
+		for i, p := range req.Parts {
+			u := parent
+			u.ID, u.Code, u.GrossArea, u.UsableArea = newID(), p.Code, p.GrossArea, p.UsableArea
+			if p.Kind != "" {
+				u.Kind = p.Kind
+			}
+			u.ValidFrom, u.ValidTo, u.CreatedAt, u.UpdatedAt = req.EffectiveOn, civil.Date{}, s.now(), s.now()
+			if err := s.insertUnit(ctx, c, u); err != nil {
+				return err
+			}
+			parts[i] = u
+		}
+		for i := range parts {
+			parts[i].NeighbourIDs = siblingsAnd(parts, i, parent.NeighbourIDs)
+		}
+		return s.finishChange(ctx, c, sc, "split", req.EffectiveOn, []space.Unit{parent}, parts, &out)
+	})
+	return out, err
+}
+
+// MergeUnits retires neighbouring units on req.EffectiveOn and creates one unit from that day.
+func (s *Store) MergeUnits(ctx context.Context, sc identity.Scope, req space.MergeRequest) (space.Unit, error) {
+	var out []space.Unit
+	err := s.write(ctx, func(c conn) error {
+		var parents []space.Unit
+		for i, id := range dedupe(req.UnitIDs) {
+			u, err := s.getUnit(ctx, c, sc, id)
+			if apperr.Is(err, apperr.NotFound) {
+				return fieldErr(fmt.Sprintf("unit_ids[%d]", i), "not_found", "单元不存在", "no such unit")
+			}
+			if err != nil {
+				return err
+			}
+			parents = append(parents, u)
+		}
+		if err := requireRole(sc.CanEditUnits()); err != nil {
+			return err
+		}
+		if err := space.CheckMerge(parents, req); err != nil {
+			return err
+		}
+		merged := parents[0]
+		merged.ID, merged.Code, merged.GrossArea, merged.UsableArea = newID(), req.Code, 0, 0
+		if req.Kind != "" {
+			merged.Kind = req.Kind
+		}
+		inSet := map[string]bool{}
+		for _, p := range parents {
+			merged.GrossArea += p.GrossArea
+			merged.UsableArea += p.UsableArea
+			inSet[p.ID] = true
+		}
+		if req.UsableArea > 0 {
+			merged.UsableArea = req.UsableArea
+		}
+		var outer []string
+		for _, p := range parents {
+			if err := s.retire(ctx, c, p.ID, req.EffectiveOn); err != nil {
+				return err
+			}
+			for _, n := range p.NeighbourIDs {
+				if !inSet[n] {
+					outer = append(outer, n)
+				}
+			}
+		}
+		merged.NeighbourIDs = dedupe(outer)
+		merged.ValidFrom, merged.ValidTo, merged.CreatedAt, merged.UpdatedAt = req.EffectiveOn, civil.Date{}, s.now(), s.now()
+		if err := s.insertUnit(ctx, c, merged); err != nil {
+			return err
+		}
+		return s.finishChange(ctx, c, sc, "merge", req.EffectiveOn, parents, []space.Unit{merged}, &out)
+	})
+	if err != nil {
+		return space.Unit{}, err
+	}
+	return out[0], nil
+}
+
+func siblingsAnd(parts []space.Unit, i int, extra []string) []string {
+	var out []string
+	for j, p := range parts {
+		if j != i {
+			out = append(out, p.ID)
+		}
+	}
+	return append(out, extra...)
+}
+
+// retire ends a unit's life on day and drops its neighbour links; its rows stay for history.
+func (s *Store) retire(ctx context.Context, c conn, id string, day civil.Date) error {
+	if _, err := c.exec(ctx, `UPDATE units SET valid_to = ?, updated_at = ? WHERE id = ?`, day, s.now(), id); err != nil {
+		return err
+	}
+	_, err := c.exec(ctx, `DELETE FROM unit_neighbours WHERE unit_id = ? OR neighbour_id = ?`, id, id)
+	return err
+}
+
+// finishChange links successors to their neighbours, records the change and reloads them.
+func (s *Store) finishChange(ctx context.Context, c conn, sc identity.Scope, kind string, on civil.Date, from, to []space.Unit, out *[]space.Unit) error {
+	for _, u := range to {
+		if err := s.setNeighbours(ctx, c, u); err != nil {
+			return err
+		}
+	}
+	changeID := newID()
+	if _, err := c.exec(ctx, `INSERT INTO unit_changes (id, park_id, kind, effective_on, created_at) VALUES (?, ?, ?, ?, ?)`,
+		changeID, from[0].ParkID, kind, on, s.now()); err != nil {
+		return err
+	}
+	for role, units := range map[string][]space.Unit{"from": from, "to": to} {
+		for _, u := range units {
+			if _, err := c.exec(ctx, `INSERT INTO unit_change_links (change_id, unit_id, role) VALUES (?, ?, ?)`, changeID, u.ID, role); err != nil {
+				return err
+			}
+		}
+	}
+	for _, u := range to {
+		got, err := s.getUnit(ctx, c, sc, u.ID)
+		if err != nil {
+			return err
+		}
+		*out = append(*out, got)
+	}
+	return nil
+}
+
+// UnitHistory lists the splits and merges a unit took part in, oldest first.
+func (s *Store) UnitHistory(ctx context.Context, sc identity.Scope, id string) ([]space.UnitChange, error) {
+	if _, err := s.GetUnit(ctx, sc, id); err != nil {
+		return nil, err
+	}
+	rows, err := s.read().query(ctx, `SELECT ch.id, ch.park_id, ch.kind, ch.effective_on, ch.created_at, l.unit_id, l.role
+		FROM unit_changes ch JOIN unit_change_links l ON l.change_id = ch.id
+		WHERE ch.id IN (SELECT change_id FROM unit_change_links WHERE unit_id = ?)
+		ORDER BY ch.effective_on, ch.id, l.unit_id`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []space.UnitChange{}
+	for rows.Next() {
+		var ch space.UnitChange
+		var unitID, role string
+		if err := rows.Scan(&ch.ID, &ch.ParkID, &ch.Kind, &ch.EffectiveOn, &ch.CreatedAt, &unitID, &role); err != nil {
+			return nil, err
+		}
+		if len(out) == 0 || out[len(out)-1].ID != ch.ID {
+			ch.FromIDs, ch.ToIDs = []string{}, []string{}
+			out = append(out, ch)
+		}
+		last := &out[len(out)-1]
+		if role == "from" {
+			last.FromIDs = append(last.FromIDs, unitID)
+		} else {
+			last.ToIDs = append(last.ToIDs, unitID)
+		}
+	}
+	return out, rows.Err()
+}
+
+// LeasableArea sums the gross area of leasable units of a park existing on a day. It is the
+// denominator of occupancy, and must not change for past days when units are split or merged.
+func (s *Store) LeasableArea(ctx context.Context, sc identity.Scope, parkID string, on civil.Date) (measure.Area, error) {
+	if _, err := s.GetPark(ctx, sc, parkID); err != nil {
+		return 0, err
+	}
+	if !sc.HasPark(parkID) {
+		return 0, parkNotFound()
+	}
+	var a measure.Area
+	err := s.read().queryRow(ctx, `SELECT COALESCE(SUM(gross_area), 0) FROM units
+		WHERE park_id = ? AND leasable = ? AND valid_from <= ? AND (valid_to IS NULL OR valid_to > ?)`,
+		parkID, true, on, on).Scan(&a)
+	return a, err
+}

@@ -1,0 +1,450 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"slices"
+	"time"
+
+	"github.com/parkos/parkos/internal/apperr"
+	"github.com/parkos/parkos/internal/identity"
+	"github.com/parkos/parkos/internal/page"
+)
+
+const userCols = `u.id, u.username, u.display_name, u.email, u.role, u.enterprise_id, u.locale, u.disabled, u.created_at, u.updated_at`
+
+func scanUser(r scanner) (identity.User, error) {
+	var u identity.User
+	err := r.Scan(&u.ID, &u.Username, &u.DisplayName, &u.Email, &u.Role, nullString{&u.EnterpriseID}, &u.Locale, &u.Disabled,
+		&u.CreatedAt, &u.UpdatedAt)
+	u.ParkIDs = []string{}
+	return u, err
+}
+
+// userScope: admins see everyone, tenant administrators their colleagues, park managers the
+// staff of their parks, everyone else only themselves.
+func userScope(sc identity.Scope) (string, []any) {
+	switch {
+	case sc.Role == identity.Admin:
+		return "1=1", nil
+	case sc.Role == identity.EntAdmin:
+		return "(u.enterprise_id = ? OR u.id = ?)", []any{sc.EnterpriseID, sc.UserID}
+	case sc.Role == identity.ParkManager && len(sc.ParkIDs) > 0:
+		return "(u.id = ? OR EXISTS (SELECT 1 FROM user_parks up WHERE up.user_id = u.id AND up.park_id IN (" +
+			placeholders(len(sc.ParkIDs)) + ")))", append([]any{sc.UserID}, anySlice(sc.ParkIDs)...)
+	}
+	return "u.id = ?", []any{sc.UserID}
+}
+
+func userNotFound() error { return notFound("用户", "user") }
+
+// ListUsers lists the users the caller may see.
+func (s *Store) ListUsers(ctx context.Context, sc identity.Scope, f identity.UserFilter, req page.Request) (page.Page[identity.User], error) {
+	l := listQuery[identity.User]{
+		selectFrom: "SELECT " + userCols + " FROM users u",
+		idExpr:     "u.id",
+		sorts: []sortKey[identity.User]{
+			{"username", "u.username", func(u identity.User) any { return u.Username }},
+			{"role", "u.role", func(u identity.User) any { return string(u.Role) }},
+			{"created_at", "u.created_at", func(u identity.User) any { return u.CreatedAt }},
+		},
+		scan: func(r *sql.Rows) (identity.User, error) { return scanUser(r) },
+		id:   func(u identity.User) string { return u.ID },
+	}
+	cond, args := userScope(sc)
+	l.filter(cond, args...)
+	if f.Q != "" {
+		l.filter(`(lower(u.username) LIKE ? ESCAPE '\' OR lower(u.display_name) LIKE ? ESCAPE '\')`, likeContains(f.Q), likeContains(f.Q))
+	}
+	if f.Role != "" {
+		l.filter("u.role = ?", f.Role)
+	}
+	if f.ParkID != "" {
+		l.filter("EXISTS (SELECT 1 FROM user_parks fp WHERE fp.user_id = u.id AND fp.park_id = ?)", f.ParkID)
+	}
+	pg, err := l.run(ctx, s.read(), req)
+	if err != nil {
+		return pg, err
+	}
+	return pg, s.attachUserParks(ctx, s.read(), pg.Items)
+}
+
+func (s *Store) attachUserParks(ctx context.Context, c conn, us []identity.User) error {
+	if len(us) == 0 {
+		return nil
+	}
+	idx := map[string]int{}
+	ids := make([]string, len(us))
+	for i, u := range us {
+		idx[u.ID], ids[i] = i, u.ID
+	}
+	return eachPair(ctx, c, `SELECT user_id, park_id FROM user_parks WHERE user_id IN (`+placeholders(len(ids))+`) ORDER BY park_id`,
+		ids, func(id, p string) { us[idx[id]].ParkIDs = append(us[idx[id]].ParkIDs, p) })
+}
+
+// GetUser returns one user.
+func (s *Store) GetUser(ctx context.Context, sc identity.Scope, id string) (identity.User, error) {
+	return s.getUser(ctx, s.read(), sc, id)
+}
+
+func (s *Store) getUser(ctx context.Context, c conn, sc identity.Scope, id string) (identity.User, error) {
+	cond, args := userScope(sc)
+	return s.userWhere(ctx, c, "u.id = ? AND "+cond, append([]any{id}, args...)...)
+}
+
+func (s *Store) userWhere(ctx context.Context, c conn, where string, args ...any) (identity.User, error) {
+	u, err := scanUser(c.queryRow(ctx, "SELECT "+userCols+" FROM users u WHERE "+where, args...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return u, userNotFound()
+	}
+	if err != nil {
+		return u, err
+	}
+	us := []identity.User{u}
+	err = s.attachUserParks(ctx, c, us)
+	return us[0], err
+}
+
+// mayManage decides whether the caller may create or change a user with these fields.
+// Admins manage everyone; tenant administrators manage their own enterprise's staff.
+func mayManage(sc identity.Scope, in identity.UserInput) bool {
+	if sc.Role == identity.Admin {
+		return true
+	}
+	return sc.Role == identity.EntAdmin && in.Role.IsEnterprise() && in.EnterpriseID == sc.EnterpriseID
+}
+
+func (s *Store) checkUserRefs(ctx context.Context, c conn, in identity.UserInput) error {
+	if err := checkKnown(ctx, c, "parks", "id", "park_ids", in.ParkIDs); err != nil {
+		return err
+	}
+	if in.EnterpriseID != "" {
+		if err := checkKnown(ctx, c, "enterprises", "id", "enterprise_id", []string{in.EnterpriseID}); err != nil {
+			return fieldErr("enterprise_id", "not_found", "企业不存在", "no such enterprise")
+		}
+	}
+	return nil
+}
+
+func (s *Store) saveUserParks(ctx context.Context, c conn, id string, parks []string) error {
+	if _, err := c.exec(ctx, `DELETE FROM user_parks WHERE user_id = ?`, id); err != nil {
+		return err
+	}
+	for _, p := range dedupe(parks) {
+		if _, err := c.exec(ctx, `INSERT INTO user_parks (user_id, park_id) VALUES (?, ?)`, id, p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func duplicateUsername(s *Store, err error) error {
+	return s.constraintError(err, "username", "用户名已被使用", "this username is taken")
+}
+
+// CreateUser adds a user with an initial password.
+func (s *Store) CreateUser(ctx context.Context, sc identity.Scope, in identity.UserInput) (identity.User, error) {
+	if sc.Role == identity.EntAdmin && in.EnterpriseID == "" {
+		in.EnterpriseID = sc.EnterpriseID
+	}
+	if err := requireRole(mayManage(sc, in)); err != nil {
+		return identity.User{}, err
+	}
+	if err := in.Validate(true); err != nil {
+		return identity.User{}, err
+	}
+	hash, err := identity.HashPassword(in.Password)
+	if err != nil {
+		return identity.User{}, err
+	}
+	return s.insertUser(ctx, sc, in, hash)
+}
+
+// CreateUserWithHash adds a user whose password is already hashed (the demo loader reuses
+// one hash). It is for the system scope only.
+func (s *Store) CreateUserWithHash(ctx context.Context, sc identity.Scope, in identity.UserInput, hash string) (identity.User, error) {
+	if err := requireRole(sc.Role == identity.Admin && sc.UserID == ""); err != nil {
+		return identity.User{}, err
+	}
+	if err := in.Validate(false); err != nil {
+		return identity.User{}, err
+	}
+	return s.insertUser(ctx, sc, in, hash)
+}
+
+func (s *Store) insertUser(ctx context.Context, sc identity.Scope, in identity.UserInput, hash string) (identity.User, error) {
+	id, now := newID(), s.now()
+	var out identity.User
+	err := s.write(ctx, func(c conn) error {
+		if err := s.checkUserRefs(ctx, c, in); err != nil {
+			return err
+		}
+		_, err := c.exec(ctx, `INSERT INTO users (id, username, display_name, email, password_hash, role, enterprise_id, locale,
+			disabled, created_at, updated_at) VALUES (`+placeholders(11)+`)`, id, in.Username, in.DisplayName, in.Email, hash,
+			in.Role, nullable(in.EnterpriseID), in.Locale, in.Disabled, now, now)
+		if err := duplicateUsername(s, err); err != nil {
+			return err
+		}
+		if err := s.saveUserParks(ctx, c, id, in.ParkIDs); err != nil {
+			return err
+		}
+		out, err = s.userWhere(ctx, c, "u.id = ?", id)
+		return err
+	})
+	return out, err
+}
+
+// UpdateUser saves a user. People may change their own name, e-mail and language; role,
+// assignments and the disabled flag are for those who manage the account.
+func (s *Store) UpdateUser(ctx context.Context, sc identity.Scope, id string, in identity.UserInput) (identity.User, error) {
+	var out identity.User
+	err := s.write(ctx, func(c conn) error {
+		old, err := s.getUser(ctx, c, sc, id)
+		if err != nil {
+			return err
+		}
+		if err := in.Validate(false); err != nil {
+			return err
+		}
+		self := old.ID == sc.UserID
+		managed := mayManage(sc, old.Input()) && mayManage(sc, in)
+		changesAccess := in.Role != old.Role || in.EnterpriseID != old.EnterpriseID || in.Disabled != old.Disabled ||
+			in.Username != old.Username || !slices.Equal(dedupe(in.ParkIDs), old.ParkIDs)
+		if err := requireRole(managed || (self && !changesAccess)); err != nil {
+			return err
+		}
+		if self && (in.Disabled || in.Role != old.Role) {
+			return fieldErr("role", "self", "不能停用自己或修改自己的角色", "you cannot disable yourself or change your own role")
+		}
+		if err := s.checkUserRefs(ctx, c, in); err != nil {
+			return err
+		}
+		_, err = c.exec(ctx, `UPDATE users SET username = ?, display_name = ?, email = ?, role = ?, enterprise_id = ?, locale = ?,
+			disabled = ?, updated_at = ? WHERE id = ?`, in.Username, in.DisplayName, in.Email, in.Role, nullable(in.EnterpriseID),
+			in.Locale, in.Disabled, s.now(), id)
+		if err := duplicateUsername(s, err); err != nil {
+			return err
+		}
+		if err := s.saveUserParks(ctx, c, id, in.ParkIDs); err != nil {
+			return err
+		}
+		if in.Disabled || in.Role != old.Role {
+			if _, err := c.exec(ctx, `DELETE FROM sessions WHERE user_id = ?`, id); err != nil {
+				return err
+			}
+		}
+		out, err = s.userWhere(ctx, c, "u.id = ?", id)
+		return err
+	})
+	return out, err
+}
+
+// DeleteUser removes an account and its sessions and tokens. Nobody deletes themselves.
+func (s *Store) DeleteUser(ctx context.Context, sc identity.Scope, id string) error {
+	return s.write(ctx, func(c conn) error {
+		u, err := s.getUser(ctx, c, sc, id)
+		if err != nil {
+			return err
+		}
+		if u.ID == sc.UserID {
+			return conflict("不能删除自己的账号", "you cannot delete your own account")
+		}
+		if err := requireRole(mayManage(sc, u.Input())); err != nil {
+			return err
+		}
+		_, err = c.exec(ctx, `DELETE FROM users WHERE id = ?`, id)
+		return err
+	})
+}
+
+// SetPassword changes a password: one's own (with the current password checked by the
+// caller) or, for administrators, anyone's. Every session of the user ends.
+func (s *Store) SetPassword(ctx context.Context, sc identity.Scope, id, password string) error {
+	if err := identity.ValidatePassword(password); err != nil {
+		return fieldErr("password", "too_short", "密码至少 8 个字符", "password must have at least 8 characters")
+	}
+	hash, err := identity.HashPassword(password)
+	if err != nil {
+		return err
+	}
+	return s.write(ctx, func(c conn) error {
+		u, err := s.getUser(ctx, c, sc, id)
+		if err != nil {
+			return err
+		}
+		if err := requireRole(u.ID == sc.UserID || mayManage(sc, u.Input())); err != nil {
+			return err
+		}
+		if _, err := c.exec(ctx, `UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?`, hash, s.now(), id); err != nil {
+			return err
+		}
+		_, err = c.exec(ctx, `DELETE FROM sessions WHERE user_id = ?`, id)
+		return err
+	})
+}
+
+var errBadLogin = apperr.New(apperr.Unauthenticated, "用户名或密码错误", "wrong username or password")
+
+// Authenticate checks a username and password. It is the one user lookup without a scope,
+// because it is how a scope is obtained.
+func (s *Store) Authenticate(ctx context.Context, username, password string) (identity.User, error) {
+	var id, hash string
+	var disabled bool
+	err := s.read().queryRow(ctx, `SELECT id, password_hash, disabled FROM users WHERE lower(username) = lower(?)`, username).
+		Scan(&id, &hash, &disabled)
+	if errors.Is(err, sql.ErrNoRows) {
+		identity.CheckPassword(dummyHash, password) // same work either way, so timing does not reveal names
+		return identity.User{}, errBadLogin
+	}
+	if err != nil {
+		return identity.User{}, err
+	}
+	if !identity.CheckPassword(hash, password) || disabled {
+		return identity.User{}, errBadLogin
+	}
+	return s.userWhere(ctx, s.read(), "u.id = ?", id)
+}
+
+var dummyHash, _ = identity.HashPassword("parkos-timing-equaliser")
+
+// CheckOwnPassword verifies the caller's current password before a change.
+func (s *Store) CheckOwnPassword(ctx context.Context, sc identity.Scope, password string) error {
+	var hash string
+	if err := s.read().queryRow(ctx, `SELECT password_hash FROM users WHERE id = ?`, sc.UserID).Scan(&hash); err != nil {
+		return err
+	}
+	if !identity.CheckPassword(hash, password) {
+		return fieldErr("current_password", "wrong", "当前密码不正确", "the current password is wrong")
+	}
+	return nil
+}
+
+// CreateSession starts a server-side session and returns its bearer token.
+func (s *Store) CreateSession(ctx context.Context, userID string, ttl time.Duration) (string, error) {
+	token, hash, err := identity.NewToken("ps_")
+	if err != nil {
+		return "", err
+	}
+	now := s.now()
+	_, err = s.eng.Writer.ExecContext(ctx, s.sqlText(`INSERT INTO sessions (token_hash, user_id, created_at, expires_at, last_seen_at)
+		VALUES (?, ?, ?, ?, ?)`), hash, userID, now, now.Add(ttl), now)
+	return token, err
+}
+
+// EndSession deletes the session of a token; an unknown token is not an error.
+func (s *Store) EndSession(ctx context.Context, token string) error {
+	_, err := s.eng.Writer.ExecContext(ctx, s.sqlText(`DELETE FROM sessions WHERE token_hash = ?`), identity.HashToken(token))
+	return err
+}
+
+// UserByToken resolves a session or API token to an enabled user. idle bounds sessions
+// since last use (0: no idle limit).
+func (s *Store) UserByToken(ctx context.Context, token string, idle time.Duration) (identity.User, error) {
+	hash, now := identity.HashToken(token), s.now()
+	var userID string
+	var lastSeen time.Time
+	err := s.read().queryRow(ctx, `SELECT user_id, last_seen_at FROM sessions WHERE token_hash = ? AND expires_at > ?`, hash, now).
+		Scan(&userID, &lastSeen)
+	switch {
+	case err == nil:
+		if idle > 0 && now.Sub(lastSeen) > idle {
+			return identity.User{}, apperr.New(apperr.Unauthenticated, "会话已过期，请重新登录", "the session has expired; sign in again")
+		}
+		if now.Sub(lastSeen) > time.Minute { // touch at most once a minute, to keep reads cheap
+			if _, err := s.eng.Writer.ExecContext(ctx, s.sqlText(`UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?`), now, hash); err != nil {
+				return identity.User{}, err
+			}
+		}
+	case errors.Is(err, sql.ErrNoRows):
+		err = s.read().queryRow(ctx, `SELECT user_id FROM api_tokens WHERE token_hash = ? AND (expires_at IS NULL OR expires_at > ?)`,
+			hash, now).Scan(&userID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return identity.User{}, apperr.New(apperr.Unauthenticated, "请先登录", "sign in first")
+		}
+		if err != nil {
+			return identity.User{}, err
+		}
+		if _, err := s.eng.Writer.ExecContext(ctx, s.sqlText(`UPDATE api_tokens SET last_used_at = ? WHERE token_hash = ?`), now, hash); err != nil {
+			return identity.User{}, err
+		}
+	default:
+		return identity.User{}, err
+	}
+	u, err := s.userWhere(ctx, s.read(), "u.id = ? AND u.disabled = ?", userID, false)
+	if apperr.Is(err, apperr.NotFound) {
+		return u, apperr.New(apperr.Unauthenticated, "账号已停用", "the account is disabled")
+	}
+	return u, err
+}
+
+func formatTime(t sql.NullTime) string {
+	if !t.Valid {
+		return ""
+	}
+	return t.Time.UTC().Format(time.RFC3339)
+}
+
+// CreateToken makes an API token for the caller, carrying the caller's scope.
+func (s *Store) CreateToken(ctx context.Context, sc identity.Scope, name string, expires time.Time) (identity.APIToken, error) {
+	if name == "" || len([]rune(name)) > 100 {
+		return identity.APIToken{}, fieldErr("name", "required", "请填写 1 到 100 个字符的令牌名称", "name must have 1 to 100 characters")
+	}
+	if !expires.IsZero() && !expires.After(s.now()) {
+		return identity.APIToken{}, fieldErr("expires_at", "in_past", "过期时间须晚于现在", "expires_at must be in the future")
+	}
+	token, hash, err := identity.NewToken("pt_")
+	if err != nil {
+		return identity.APIToken{}, err
+	}
+	t := identity.APIToken{ID: newID(), UserID: sc.UserID, Name: name, Token: token}
+	now := s.now()
+	var exp any
+	if !expires.IsZero() {
+		exp = expires.UTC()
+		t.ExpiresAt = expires.UTC().Format(time.RFC3339)
+	}
+	t.CreatedAt = now.Format(time.RFC3339)
+	err = s.write(ctx, func(c conn) error {
+		_, err := c.exec(ctx, `INSERT INTO api_tokens (id, user_id, name, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)`,
+			t.ID, sc.UserID, name, hash, now, exp)
+		return err
+	})
+	return t, err
+}
+
+// ListTokens lists the caller's own API tokens (never their secrets).
+func (s *Store) ListTokens(ctx context.Context, sc identity.Scope) ([]identity.APIToken, error) {
+	rows, err := s.read().query(ctx, `SELECT id, user_id, name, created_at, expires_at, last_used_at FROM api_tokens
+		WHERE user_id = ? ORDER BY created_at DESC, id`, sc.UserID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []identity.APIToken{}
+	for rows.Next() {
+		var t identity.APIToken
+		var created time.Time
+		var exp, used sql.NullTime
+		if err := rows.Scan(&t.ID, &t.UserID, &t.Name, &created, &exp, &used); err != nil {
+			return nil, err
+		}
+		t.CreatedAt, t.ExpiresAt, t.LastUsedAt = created.UTC().Format(time.RFC3339), formatTime(exp), formatTime(used)
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// DeleteToken revokes one of the caller's tokens.
+func (s *Store) DeleteToken(ctx context.Context, sc identity.Scope, id string) error {
+	return s.write(ctx, func(c conn) error {
+		res, err := c.exec(ctx, `DELETE FROM api_tokens WHERE id = ? AND user_id = ?`, id, sc.UserID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return notFound("令牌", "token")
+		}
+		return nil
+	})
+}

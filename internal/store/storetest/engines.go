@@ -1,0 +1,91 @@
+// Package storetest is the contract every storage engine must pass, and the helpers that open
+// a fresh database on each engine for tests elsewhere (API, web).
+package storetest
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"net/url"
+	"os"
+	"path/filepath"
+	"testing"
+
+	_ "github.com/jackc/pgx/v5/stdlib"
+	"github.com/parkos/parkos/internal/store/postgres"
+	"github.com/parkos/parkos/internal/store/sqlite"
+	"github.com/parkos/parkos/internal/store/sqlstore"
+)
+
+// Engine opens a fresh, migrated, empty database for one test.
+type Engine struct {
+	Name string
+	Open func(t testing.TB) *sqlstore.Store
+}
+
+// Engines is SQLite always, and PostgreSQL when PARKOS_TEST_PG holds a server URL.
+func Engines(t testing.TB) []Engine {
+	engines := []Engine{{"sqlite", OpenSQLite}}
+	if os.Getenv("PARKOS_TEST_PG") == "" {
+		t.Log("PostgreSQL tests skipped: set PARKOS_TEST_PG=postgres://… to run them (.ci/run does)")
+		return engines
+	}
+	return append(engines, Engine{"postgres", OpenPostgres})
+}
+
+// OpenSQLite makes a migrated database in a temp file.
+func OpenSQLite(t testing.TB) *sqlstore.Store {
+	t.Helper()
+	s, err := sqlite.Open(filepath.Join(t.TempDir(), "parkos.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	migrate(t, s)
+	return s
+}
+
+// OpenPostgres makes a migrated database in a fresh schema of the PARKOS_TEST_PG server, and
+// drops the schema when the test ends.
+func OpenPostgres(t testing.TB) *sqlstore.Store {
+	t.Helper()
+	base := os.Getenv("PARKOS_TEST_PG")
+	if base == "" {
+		t.Skip("PostgreSQL tests skipped: PARKOS_TEST_PG is not set")
+	}
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	schema := "t_" + hex.EncodeToString(b)
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_, _ = admin.Exec("DROP SCHEMA " + schema + " CASCADE")
+		admin.Close()
+	})
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	s, err := postgres.Open(u.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	migrate(t, s)
+	return s
+}
+
+func migrate(t testing.TB, s *sqlstore.Store) {
+	t.Helper()
+	if err := s.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+}

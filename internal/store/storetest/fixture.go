@@ -1,0 +1,91 @@
+package storetest
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/parkos/parkos/internal/civil"
+	"github.com/parkos/parkos/internal/enterprise"
+	"github.com/parkos/parkos/internal/identity"
+	"github.com/parkos/parkos/internal/measure"
+	"github.com/parkos/parkos/internal/space"
+	"github.com/parkos/parkos/internal/store/sqlstore"
+)
+
+// World is two parks, each with a building, a floor, three neighbouring units and a resident
+// enterprise, and one user per role: the smallest data set in which every scope rule shows.
+type World struct {
+	Parks       [2]space.Park
+	Buildings   [2]space.Building
+	Floors      [2]space.Floor
+	Units       [2][3]space.Unit
+	Enterprises [2]enterprise.Enterprise
+	// Users by role; operator and enterprise users belong to park / enterprise 0.
+	Users    map[identity.Role]identity.User
+	Password string
+}
+
+// Scope returns the scope of the fixture user with role r.
+func (w *World) Scope(r identity.Role) identity.Scope { return identity.ScopeOf(w.Users[r]) }
+
+// CreditCode makes a valid unified social credit code for fictional company n.
+func CreditCode(n int) string {
+	first := fmt.Sprintf("91110108MA%07d", n)
+	return first + string(enterprise.CreditCheckChar(first))
+}
+
+// NewWorld builds the fixture through the store's own methods, as the system.
+func NewWorld(t testing.TB, s *sqlstore.Store) *World {
+	t.Helper()
+	ctx, sys := context.Background(), identity.System()
+	w := &World{Users: map[identity.Role]identity.User{}, Password: "correct-horse-battery"}
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	var err error
+	for i := range 2 {
+		w.Parks[i], err = s.CreatePark(ctx, sys, space.Park{Code: fmt.Sprintf("P%d", i), NameZh: fmt.Sprintf("测试园区%d", i),
+			GrossFloorArea: measure.AreaM2(10000), AboveGroundArea: measure.AreaM2(8000)})
+		must(err)
+		w.Buildings[i], err = s.CreateBuilding(ctx, sys, space.Building{ParkID: w.Parks[i].ID, Code: "A", Name: "A座", FloorsAbove: 5})
+		must(err)
+		w.Floors[i], err = s.CreateFloor(ctx, sys, space.Floor{BuildingID: w.Buildings[i].ID, Level: 3})
+		must(err)
+		for j := range 3 {
+			u := space.Unit{FloorID: w.Floors[i].ID, Code: fmt.Sprintf("A-3-30%d", j+1), Kind: space.KindOffice,
+				GrossArea: measure.AreaM2(100 * int64(j+1)), UsableArea: measure.AreaM2(80 * int64(j+1)),
+				ListRent: 45000, Leasable: true, ValidFrom: civil.Of(2024, 1, 1)}
+			if j > 0 {
+				u.NeighbourIDs = []string{w.Units[i][j-1].ID}
+			}
+			w.Units[i][j], err = s.CreateUnit(ctx, sys, u)
+			must(err)
+		}
+		w.Enterprises[i], err = s.CreateEnterprise(ctx, sys, enterprise.Enterprise{ParkID: w.Parks[i].ID,
+			Name: fmt.Sprintf("测试企业%d有限公司", i), CreditCode: CreditCode(i + 1), IndustryCode: "2761"})
+		must(err)
+		_, err = s.CreateResidency(ctx, sys, enterprise.Residency{EnterpriseID: w.Enterprises[i].ID, ParkID: w.Parks[i].ID,
+			UnitIDs: []string{w.Units[i][0].ID}, MoveIn: civil.Of(2024, 3, 1)})
+		must(err)
+		_, err = s.CreateQualification(ctx, sys, enterprise.Qualification{EnterpriseID: w.Enterprises[i].ID,
+			Kind: "high_tech", CertificateNo: fmt.Sprintf("GR20241100%d", i), IssuedOn: civil.Of(2024, 10, 1),
+			ExpiresOn: civil.Of(2027, 10, 1)})
+		must(err)
+	}
+	for _, r := range identity.Roles {
+		in := identity.UserInput{Username: "u_" + string(r), Role: r, Password: w.Password}
+		if r.IsOperator() {
+			in.ParkIDs = []string{w.Parks[0].ID}
+		}
+		if r.IsEnterprise() {
+			in.EnterpriseID = w.Enterprises[0].ID
+		}
+		w.Users[r], err = s.CreateUser(ctx, sys, in)
+		must(err)
+	}
+	return w
+}
