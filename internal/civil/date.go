@@ -4,6 +4,7 @@ package civil
 
 import (
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"time"
 	_ "time/tzdata" // Asia/Shanghai must resolve on machines without zoneinfo
@@ -35,11 +36,14 @@ func FromTime(t time.Time) Date {
 	return Of(y, m, d)
 }
 
+// ErrFormat means a text is not a YYYY-MM-DD calendar date.
+var ErrFormat = errors.New("date must be YYYY-MM-DD")
+
 // Parse reads YYYY-MM-DD.
 func Parse(s string) (Date, error) {
 	t, err := time.Parse(time.DateOnly, s)
 	if err != nil {
-		return Date{}, fmt.Errorf("date %q is not YYYY-MM-DD", s)
+		return Date{}, fmt.Errorf("%q: %w", s, ErrFormat)
 	}
 	return Date{t}, nil
 }
@@ -73,7 +77,7 @@ func (d *Date) UnmarshalJSON(b []byte) error {
 		return nil
 	}
 	if len(s) < 2 || s[0] != '"' || s[len(s)-1] != '"' {
-		return fmt.Errorf("date must be a string YYYY-MM-DD")
+		return ErrFormat
 	}
 	v, err := Parse(s[1 : len(s)-1])
 	if err != nil {

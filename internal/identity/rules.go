@@ -12,7 +12,8 @@ var Locales = []string{"zh-CN", "en"}
 
 // UserFilter for user lists.
 type UserFilter struct {
-	Q      string
+	Q        string
+	Username string // exact, case-insensitive
 	Role   Role
 	ParkID string
 }

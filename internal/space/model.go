@@ -192,6 +192,7 @@ type UnitChange struct {
 // Filters for lists.
 type ParkFilter struct {
 	Q        string
+	Code     string // exact
 	District string
 	Status   ParkStatus
 }

@@ -49,6 +49,9 @@ func (s *Store) ListParks(ctx context.Context, sc identity.Scope, f space.ParkFi
 		l.filter(`(lower(p.name_zh) LIKE ? ESCAPE '\' OR lower(p.name_en) LIKE ? ESCAPE '\' OR lower(p.code) LIKE ? ESCAPE '\')`,
 			likeContains(f.Q), likeContains(f.Q), likeContains(f.Q))
 	}
+	if f.Code != "" {
+		l.filter("p.code = ?", f.Code)
+	}
 	if f.District != "" {
 		l.filter("p.district = ?", f.District)
 	}

@@ -57,6 +57,9 @@ func (s *Store) ListUsers(ctx context.Context, sc identity.Scope, f identity.Use
 	if f.Q != "" {
 		l.filter(`(lower(u.username) LIKE ? ESCAPE '\' OR lower(u.display_name) LIKE ? ESCAPE '\')`, likeContains(f.Q), likeContains(f.Q))
 	}
+	if f.Username != "" {
+		l.filter("lower(u.username) = lower(?)", f.Username)
+	}
 	if f.Role != "" {
 		l.filter("u.role = ?", f.Role)
 	}

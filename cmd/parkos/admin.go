@@ -1,0 +1,177 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/parkos/parkos/internal/apperr"
+	"github.com/parkos/parkos/internal/enterprise"
+	"github.com/parkos/parkos/internal/identity"
+	"github.com/parkos/parkos/internal/page"
+	"github.com/parkos/parkos/internal/space"
+	"github.com/parkos/parkos/internal/store"
+	"github.com/parkos/parkos/internal/store/sqlstore"
+	"golang.org/x/term"
+)
+
+func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("migrate", stderr)
+	var c common
+	c.register(fs, store.DefaultDB)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	st, err := store.Open(c.db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := st.Migrate(ctx); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, "migrations applied:", st.Engine())
+	return nil
+}
+
+// multi is a repeatable string flag.
+type multi []string
+
+func (m *multi) String() string     { return strings.Join(*m, ",") }
+func (m *multi) Set(v string) error { *m = append(*m, v); return nil }
+
+func cmdUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return errUsage
+	}
+	sub := args[0]
+	fs := newFlags("user "+sub, stderr)
+	var c common
+	c.register(fs, store.DefaultDB)
+	username := fs.String("username", "", "login name")
+	role := fs.String("role", "", "admin | authority | park_manager | leasing | service | finance | ent_admin | ent_member")
+	name := fs.String("name", "", "display name")
+	enterpriseCode := fs.String("enterprise", "", "credit code of the user's enterprise (enterprise roles)")
+	var parks multi
+	fs.Var(&parks, "park", "code of an assigned park (operator roles; repeatable)")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	st, err := store.Open(c.db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := st.Migrate(ctx); err != nil {
+		return err
+	}
+	sys := identity.System()
+	switch sub {
+	case "list":
+		return listUsers(ctx, st, stdout)
+	case "add":
+		in := identity.UserInput{Username: *username, DisplayName: *name, Role: identity.Role(*role)}
+		for _, code := range parks {
+			pg, err := st.ListParks(ctx, sys, space.ParkFilter{Code: code}, page.Request{Limit: 1})
+			if err != nil {
+				return err
+			}
+			if len(pg.Items) == 0 {
+				return fmt.Errorf("--park %s: no park with this code", code)
+			}
+			in.ParkIDs = append(in.ParkIDs, pg.Items[0].ID)
+		}
+		if *enterpriseCode != "" {
+			pg, err := st.ListEnterprises(ctx, sys, enterprise.Filter{Q: *enterpriseCode}, page.Request{Limit: 2})
+			if err != nil {
+				return err
+			}
+			if len(pg.Items) != 1 || pg.Items[0].CreditCode != strings.ToUpper(*enterpriseCode) {
+				return fmt.Errorf("--enterprise %s: no enterprise with this credit code", *enterpriseCode)
+			}
+			in.EnterpriseID = pg.Items[0].ID
+		}
+		if in.Password, err = readPassword(stdin, stderr); err != nil {
+			return err
+		}
+		u, err := st.CreateUser(ctx, sys, in)
+		if err != nil {
+			return describe(err)
+		}
+		fmt.Fprintf(stdout, "user %s (%s) created\n", u.Username, u.Role)
+		return nil
+	case "set-password":
+		pg, err := st.ListUsers(ctx, sys, identity.UserFilter{Username: *username}, page.Request{Limit: 1})
+		if err != nil {
+			return err
+		}
+		if len(pg.Items) == 0 {
+			return fmt.Errorf("--username %q: no such user", *username)
+		}
+		password, err := readPassword(stdin, stderr)
+		if err != nil {
+			return err
+		}
+		if err := st.SetPassword(ctx, sys, pg.Items[0].ID, password); err != nil {
+			return describe(err)
+		}
+		fmt.Fprintf(stdout, "password of %s changed; their sessions have ended\n", pg.Items[0].Username)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return fmt.Errorf("unknown user command %q", sub)
+}
+
+func listUsers(ctx context.Context, st *sqlstore.Store, stdout io.Writer) error {
+	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "USERNAME\tROLE\tNAME\tPARKS\tENTERPRISE\tDISABLED")
+	req := page.Request{Limit: 500}
+	for {
+		pg, err := st.ListUsers(ctx, identity.System(), identity.UserFilter{}, req)
+		if err != nil {
+			return err
+		}
+		for _, u := range pg.Items {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%v\n", u.Username, u.Role, u.DisplayName, len(u.ParkIDs), u.EnterpriseID, u.Disabled)
+		}
+		if pg.NextCursor == "" {
+			return tw.Flush()
+		}
+		req.Cursor = pg.NextCursor
+	}
+}
+
+// readPassword prompts without echo on a terminal, or reads one line from a pipe.
+func readPassword(stdin io.Reader, stderr io.Writer) (string, error) {
+	if f, ok := stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		fmt.Fprint(stderr, "Password / 密码: ")
+		b, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(stderr)
+		return string(b), err
+	}
+	line, err := bufio.NewReader(stdin).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", err
+	}
+	return strings.TrimRight(line, "\r\n"), nil
+}
+
+// describe spells out field errors for the terminal.
+func describe(err error) error {
+	e, ok := apperr.As(err)
+	if !ok || len(e.Fields) == 0 {
+		return err
+	}
+	var b strings.Builder
+	b.WriteString(e.MessageEn)
+	for _, f := range e.Fields {
+		fmt.Fprintf(&b, "\n  %s: %s / %s", f.Field, f.MessageEn, f.MessageZh)
+	}
+	return errors.New(b.String())
+}

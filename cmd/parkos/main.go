@@ -1,0 +1,104 @@
+// Command parkos is the whole of ParkOS in one binary: the server, the demo, migrations and
+// administration.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+const usage = `parkos — 科技园区运营与产业服务平台 / science park operating platform
+
+Usage:
+  parkos serve   [--addr :8080] [--db sqlite:./data/parkos.db] [--demo]
+  parkos demo    [--addr :8080] [--db …]      start on a fresh demo data set
+  parkos migrate [--db …]                     apply database migrations
+  parkos user add --username NAME --role ROLE [--park CODE]… [--enterprise CREDIT_CODE] [--name NAME]
+  parkos user set-password --username NAME
+  parkos user list
+  parkos version
+
+Every flag also reads PARKOS_<FLAG> from the environment (PARKOS_ADDR, PARKOS_DB, PARKOS_LOG_LEVEL…).
+Passwords are read from standard input (or a prompt on a terminal), never from flags.
+`
+
+func main() {
+	if err := run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "parkos:", err)
+		os.Exit(1)
+	}
+}
+
+var errUsage = errors.New("see usage above")
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return errUsage
+	}
+	switch args[0] {
+	case "serve":
+		return cmdServe(ctx, args[1:], stdout, stderr, false)
+	case "demo":
+		return cmdServe(ctx, args[1:], stdout, stderr, true)
+	case "migrate":
+		return cmdMigrate(ctx, args[1:], stdout, stderr)
+	case "user":
+		return cmdUser(ctx, args[1:], stdin, stdout, stderr)
+	case "version", "--version", "-v":
+		fmt.Fprintln(stdout, "parkos", version)
+		return nil
+	case "help", "--help", "-h":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return fmt.Errorf("unknown command %q", args[0])
+}
+
+// common are the flags every command takes.
+type common struct {
+	db       string
+	logLevel string
+	logJSON  bool
+}
+
+func env(name, fallback string) string {
+	if v, ok := os.LookupEnv("PARKOS_" + name); ok {
+		return v
+	}
+	return fallback
+}
+
+func (c *common) register(fs *flag.FlagSet, defaultDB string) {
+	fs.StringVar(&c.db, "db", env("DB", defaultDB), "database: sqlite:PATH or postgres://… (PARKOS_DB)")
+	fs.StringVar(&c.logLevel, "log-level", env("LOG_LEVEL", "info"), "debug | info | warn | error (PARKOS_LOG_LEVEL)")
+	fs.BoolVar(&c.logJSON, "log-json", env("LOG_JSON", "") == "true", "write logs as JSON (PARKOS_LOG_JSON=true)")
+}
+
+func (c *common) logger(w io.Writer) (*slog.Logger, error) {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(strings.ToUpper(c.logLevel))); err != nil {
+		return nil, fmt.Errorf("--log-level %q: want debug, info, warn or error", c.logLevel)
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	if c.logJSON {
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	}
+	return slog.New(slog.NewTextHandler(w, opts)), nil
+}
+
+func newFlags(name string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("parkos "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	return fs
+}

@@ -1,0 +1,150 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/parkos/parkos/internal/api"
+	"github.com/parkos/parkos/internal/demo"
+	"github.com/parkos/parkos/internal/identity"
+	"github.com/parkos/parkos/internal/page"
+	"github.com/parkos/parkos/internal/space"
+	"github.com/parkos/parkos/internal/store"
+	"github.com/parkos/parkos/internal/store/sqlstore"
+)
+
+func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, demoMode bool) error {
+	fs := newFlags("serve", stderr)
+	var c common
+	c.register(fs, store.DefaultDB)
+	addr := fs.String("addr", env("ADDR", ":8080"), "listen address HOST:PORT (PARKOS_ADDR)")
+	withDemo := fs.Bool("demo", demoMode, "start on a fresh demo data set")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	log, err := c.logger(stderr)
+	if err != nil {
+		return err
+	}
+	dbAddr := c.db
+	if *withDemo && !flagSet(fs, "db") && os.Getenv("PARKOS_DB") == "" {
+		dir, err := os.MkdirTemp("", "parkos-demo-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		dbAddr = "sqlite:" + filepath.Join(dir, "demo.db")
+	}
+	start := time.Now()
+	st, err := store.Open(dbAddr)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := st.Migrate(ctx); err != nil {
+		return err
+	}
+	if *withDemo {
+		if err := loadDemo(ctx, st); err != nil {
+			return err
+		}
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	api.Version = version
+	srv := &http.Server{
+		Handler:           newHandler(st, log),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      120 * time.Second,
+		IdleTimeout:       120 * time.Second,
+	}
+	url := "http://" + displayAddr(ln.Addr().String())
+	log.Info("parkos ready", "url", url, "engine", st.Engine(), "startup_ms", time.Since(start).Milliseconds(), "version", version)
+	if *withDemo {
+		printDemo(stdout, url)
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdown, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// newHandler is everything the server answers: the API, health checks and the index.
+func newHandler(st *sqlstore.Store, log *slog.Logger) http.Handler {
+	mux := http.NewServeMux()
+	api.New(st, log).Mount(mux)
+	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		fmt.Fprintf(w, "ParkOS %s\n\nAPI:     /api/v1/ (OpenAPI: /api/v1/openapi.json)\nHealth:  /healthz, /readyz\n", version)
+	})
+	return api.Recover(log, api.AccessLog(log, mux))
+}
+
+// flagSet reports whether the flag was given on the command line.
+func flagSet(fs *flag.FlagSet, name string) bool {
+	found := false
+	fs.Visit(func(f *flag.Flag) { found = found || f.Name == name })
+	return found
+}
+
+// loadDemo fills an empty database with the demo data set; a database that already has parks
+// is refused so that a typo in --db never mixes demo records into real data.
+func loadDemo(ctx context.Context, st *sqlstore.Store) error {
+	existing, err := st.ListParks(ctx, identity.System(), space.ParkFilter{}, page.Request{Limit: 1})
+	if err != nil {
+		return err
+	}
+	if len(existing.Items) > 0 {
+		return fmt.Errorf("demo data goes only into an empty database; this one already has parks (use a new --db, or none for a temporary one)")
+	}
+	return demo.Load(ctx, st)
+}
+
+func displayAddr(a string) string {
+	host, port, err := net.SplitHostPort(a)
+	if err != nil {
+		return a
+	}
+	if host == "" || host == "::" || host == "0.0.0.0" {
+		host = "localhost"
+	}
+	return net.JoinHostPort(host, port)
+}
+
+func printDemo(w io.Writer, url string) {
+	var b strings.Builder
+	fmt.Fprintf(&b, "\nParkOS demo is running / 演示环境已启动: %s\n", url)
+	fmt.Fprintf(&b, "API: %s/api/v1/openapi.json\n\nLogins / 登录账号 (password / 密码: %q):\n", url, demo.Password)
+	for _, l := range demo.Logins {
+		fmt.Fprintf(&b, "  %-10s %-13s %s\n", l.Username, l.Role, l.Note)
+	}
+	fmt.Fprintf(&b, "\nTry / 试试:\n  curl -s -X POST %s/api/v1/session -d '{\"username\":\"operator\",\"password\":\"demo\"}'\n\n", url)
+	fmt.Fprint(w, b.String())
+}

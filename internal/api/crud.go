@@ -1,0 +1,71 @@
+package api
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/parkos/parkos/internal/identity"
+	"github.com/parkos/parkos/internal/page"
+)
+
+// crud is a collection with the five standard routes: list, create, get, update (JSON merge
+// patch) and delete. Every store function it calls takes the caller's scope.
+type crud[T any, F any] struct {
+	path           string // /api/v1/parks
+	tag            string
+	nameZh, nameEn string
+	sorts          []string
+	filters        []param
+	filter         func(q *query) F
+	list           func(context.Context, identity.Scope, F, page.Request) (page.Page[T], error)
+	get            func(context.Context, identity.Scope, string) (T, error)
+	create         func(context.Context, identity.Scope, T) (T, error)
+	update         func(context.Context, identity.Scope, T) (T, error)
+	delete         func(context.Context, identity.Scope, string) error
+	setID          func(*T, string)
+}
+
+func (cr crud[T, F]) routes() []route {
+	var zero T
+	params := append(append([]param{}, cr.filters...), pageParams[0], pageParams[1], describeSorts(cr.sorts...))
+	return []route{
+		{Method: "GET", Pattern: cr.path, Tag: cr.tag, Summary: "列出" + cr.nameZh + " / List " + cr.nameEn + "s",
+			Query: params, Response: page.Page[T]{}, handle: func(c *call) (any, error) {
+				f, req := cr.filter(c.q), c.q.page()
+				if err := c.q.err(); err != nil {
+					return nil, err
+				}
+				return cr.list(c.ctx, c.scope, f, req)
+			}},
+		{Method: "POST", Pattern: cr.path, Tag: cr.tag, Summary: "新建" + cr.nameZh + " / Create a " + cr.nameEn,
+			Body: zero, Response: zero, Status: http.StatusCreated, handle: func(c *call) (any, error) {
+				var v T
+				if err := c.decode(&v); err != nil {
+					return nil, err
+				}
+				return cr.create(c.ctx, c.scope, v)
+			}},
+		{Method: "GET", Pattern: cr.path + "/{id}", Tag: cr.tag, Summary: "查看" + cr.nameZh + " / Get a " + cr.nameEn,
+			Response: zero, handle: func(c *call) (any, error) { return cr.get(c.ctx, c.scope, c.id()) }},
+		{Method: "PATCH", Pattern: cr.path + "/{id}", Tag: cr.tag,
+			Summary: "修改" + cr.nameZh + "（JSON merge patch） / Update a " + cr.nameEn + " (JSON merge patch)",
+			Body:    zero, Response: zero, handle: func(c *call) (any, error) {
+				cur, err := cr.get(c.ctx, c.scope, c.id())
+				if err != nil {
+					return nil, err
+				}
+				patch, err := readBody(c.w, c.r)
+				if err != nil {
+					return nil, err
+				}
+				var next T
+				if err := mergePatch(cur, patch, &next); err != nil {
+					return nil, err
+				}
+				cr.setID(&next, c.id())
+				return cr.update(c.ctx, c.scope, next)
+			}},
+		{Method: "DELETE", Pattern: cr.path + "/{id}", Tag: cr.tag, Summary: "删除" + cr.nameZh + " / Delete a " + cr.nameEn,
+			Status: http.StatusNoContent, handle: func(c *call) (any, error) { return nil, cr.delete(c.ctx, c.scope, c.id()) }},
+	}
+}

@@ -1,0 +1,180 @@
+package api
+
+import (
+	"net/http"
+	"reflect"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/parkos/parkos/internal/civil"
+	"github.com/parkos/parkos/internal/measure"
+)
+
+// Version is the API version printed in the document; cmd/parkos sets it at build time.
+var Version = "dev"
+
+// OpenAPI builds the OpenAPI 3.1 document from the route table, with schemas reflected from
+// the Go types the handlers read and write, so the document cannot drift from the code.
+func (s *Server) OpenAPI() map[string]any {
+	g := &schemaGen{schemas: map[string]any{}}
+	g.schemas["Problem"] = g.schemaOf(reflect.TypeOf(Problem{}))
+	paths := map[string]map[string]any{}
+	for _, rt := range s.routes {
+		op := map[string]any{
+			"operationId": operationID(rt),
+			"summary":     rt.Summary,
+			"tags":        []string{rt.Tag},
+		}
+		var params []any
+		for _, name := range pathParams(rt.Pattern) {
+			params = append(params, map[string]any{"name": name, "in": "path", "required": true, "schema": map[string]any{"type": "string"}})
+		}
+		for _, q := range rt.Query {
+			params = append(params, map[string]any{"name": q.Name, "in": "query", "description": q.Desc,
+				"schema": map[string]any{"type": q.Type}})
+		}
+		if params != nil {
+			op["parameters"] = params
+		}
+		if rt.Body != nil {
+			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{
+				"application/json": map[string]any{"schema": g.schemaOf(reflect.TypeOf(rt.Body))}}}
+		}
+		status := rt.Status
+		if status == 0 {
+			status = http.StatusOK
+		}
+		ok := map[string]any{"description": http.StatusText(status)}
+		if rt.Response != nil {
+			ok["content"] = map[string]any{"application/json": map[string]any{"schema": g.schemaOf(reflect.TypeOf(rt.Response))}}
+		}
+		op["responses"] = map[string]any{
+			strconv.Itoa(status): ok,
+			"default": map[string]any{"description": "错误 / Error (RFC 9457)", "content": map[string]any{
+				"application/problem+json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/Problem"}}}},
+		}
+		if !rt.Public {
+			op["security"] = []any{map[string]any{"bearer": []string{}}}
+		}
+		if paths[rt.Pattern] == nil {
+			paths[rt.Pattern] = map[string]any{}
+		}
+		paths[rt.Pattern][strings.ToLower(rt.Method)] = op
+	}
+	return map[string]any{
+		"openapi": "3.1.0",
+		"info": map[string]any{
+			"title":   "ParkOS API",
+			"version": Version,
+			"description": "科技园区运营与产业服务平台 API。金额以元为单位、精确到分；面积以平方米为单位、精确到 0.01；日期为 Asia/Shanghai 日历日。\n" +
+				"ParkOS API. Money in yuan exact to the fen; areas in m² to 0.01; dates are calendar days in Asia/Shanghai. " +
+				"Errors are application/problem+json with a stable `code` and a list of field errors.",
+		},
+		"paths": paths,
+		"components": map[string]any{
+			"schemas":         g.schemas,
+			"securitySchemes": map[string]any{"bearer": map[string]any{"type": "http", "scheme": "bearer"}},
+		},
+	}
+}
+
+var pathParam = regexp.MustCompile(`\{([a-z_]+)\}`)
+
+func pathParams(pattern string) []string {
+	var out []string
+	for _, m := range pathParam.FindAllStringSubmatch(pattern, -1) {
+		out = append(out, m[1])
+	}
+	return out
+}
+
+func operationID(rt route) string {
+	parts := strings.FieldsFunc(strings.TrimPrefix(rt.Pattern, "/api/v1/"), func(r rune) bool { return r == '/' || r == '-' || r == '.' })
+	id := strings.ToLower(rt.Method)
+	for _, p := range parts {
+		if strings.HasPrefix(p, "{") {
+			p = "by_" + strings.Trim(p, "{}")
+		}
+		id += "_" + p
+	}
+	return id
+}
+
+type schemaGen struct{ schemas map[string]any }
+
+var (
+	timeType  = reflect.TypeOf(time.Time{})
+	dateType  = reflect.TypeOf(civil.Date{})
+	areaType  = reflect.TypeOf(measure.Area(0))
+	moneyType = reflect.TypeOf(measure.Money(0))
+	priceType = reflect.TypeOf(measure.Price(0))
+	dec2Type  = reflect.TypeOf(measure.Decimal2(0))
+)
+
+// schemaName turns page.Page[…space.Park] into ParkPage.
+func schemaName(t reflect.Type) string {
+	name := t.Name()
+	if i := strings.Index(name, "["); i >= 0 {
+		inner := name[i+1 : len(name)-1]
+		inner = inner[strings.LastIndex(inner, ".")+1:]
+		return inner + name[:i]
+	}
+	return name
+}
+
+func (g *schemaGen) schemaOf(t reflect.Type) map[string]any {
+	switch t {
+	case timeType:
+		return map[string]any{"type": "string", "format": "date-time"}
+	case dateType:
+		return map[string]any{"type": []string{"string", "null"}, "format": "date", "description": "YYYY-MM-DD, null when absent"}
+	case areaType:
+		return map[string]any{"type": "number", "description": "m², at most 2 decimals"}
+	case moneyType:
+		return map[string]any{"type": "number", "description": "元, at most 2 decimals (exact fen)"}
+	case priceType:
+		return map[string]any{"type": "number", "description": "元 per unit, at most 4 decimals"}
+	case dec2Type:
+		return map[string]any{"type": "number", "description": "at most 2 decimals"}
+	}
+	switch t.Kind() {
+	case reflect.Pointer:
+		return g.schemaOf(t.Elem())
+	case reflect.String:
+		return map[string]any{"type": "string"}
+	case reflect.Bool:
+		return map[string]any{"type": "boolean"}
+	case reflect.Int, reflect.Int32, reflect.Int64:
+		return map[string]any{"type": "integer"}
+	case reflect.Float32, reflect.Float64:
+		return map[string]any{"type": "number"}
+	case reflect.Slice:
+		return map[string]any{"type": "array", "items": g.schemaOf(t.Elem())}
+	case reflect.Map:
+		return map[string]any{"type": "object", "additionalProperties": g.schemaOf(t.Elem())}
+	case reflect.Interface:
+		return map[string]any{}
+	case reflect.Struct:
+		name := schemaName(t)
+		if _, done := g.schemas[name]; !done {
+			g.schemas[name] = map[string]any{} // placeholder stops recursion
+			props := map[string]any{}
+			for i := 0; i < t.NumField(); i++ {
+				f := t.Field(i)
+				tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+				if !f.IsExported() || tag == "-" {
+					continue
+				}
+				if tag == "" {
+					tag = f.Name
+				}
+				props[tag] = g.schemaOf(f.Type)
+			}
+			g.schemas[name] = map[string]any{"type": "object", "properties": props}
+		}
+		return map[string]any{"$ref": "#/components/schemas/" + name}
+	}
+	return map[string]any{}
+}

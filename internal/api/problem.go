@@ -1,0 +1,103 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/parkos/parkos/internal/apperr"
+)
+
+// statusOf is the one place error codes become HTTP statuses.
+var statusOf = map[apperr.Code]int{
+	apperr.NotFound:        http.StatusNotFound,
+	apperr.Invalid:         http.StatusUnprocessableEntity,
+	apperr.BadRequest:      http.StatusBadRequest,
+	apperr.Conflict:        http.StatusConflict,
+	apperr.Unauthenticated: http.StatusUnauthorized,
+	apperr.Forbidden:       http.StatusForbidden,
+	apperr.TooLarge:        http.StatusRequestEntityTooLarge,
+	apperr.RateLimited:     http.StatusTooManyRequests,
+	apperr.Internal:        http.StatusInternalServerError,
+}
+
+// Problem is an RFC 9457 problem document with ParkOS's stable code and field list.
+type Problem struct {
+	Type     string              `json:"type"`
+	Title    string              `json:"title"`
+	Status   int                 `json:"status"`
+	Detail   string              `json:"detail"`
+	Code     apperr.Code         `json:"code"`
+	Instance string              `json:"instance"`
+	Errors   []apperr.FieldError `json:"errors"`
+}
+
+var titles = map[apperr.Code][2]string{
+	apperr.NotFound:        {"未找到", "Not found"},
+	apperr.Invalid:         {"输入有误", "Invalid input"},
+	apperr.BadRequest:      {"请求无法解析", "Bad request"},
+	apperr.Conflict:        {"与现有数据冲突", "Conflict"},
+	apperr.Unauthenticated: {"需要登录", "Authentication required"},
+	apperr.Forbidden:       {"无权操作", "Forbidden"},
+	apperr.TooLarge:        {"请求体过大", "Payload too large"},
+	apperr.RateLimited:     {"请求过于频繁", "Too many requests"},
+	apperr.Internal:        {"服务器内部错误", "Internal error"},
+}
+
+// english reports whether the client asked for English first; Chinese is the default.
+func english(r *http.Request) bool {
+	return strings.HasPrefix(strings.ToLower(strings.TrimSpace(r.Header.Get("Accept-Language"))), "en")
+}
+
+// writeError answers err as a problem document. Errors that are not ours are logged and
+// reach the client only as "internal error".
+func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
+	e, ok := apperr.As(err)
+	if !ok {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			e = apperr.New(apperr.TooLarge, "请求体超过上限", "the request body is larger than the limit")
+		} else {
+			log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+			e = apperr.New(apperr.Internal, "服务器内部错误，已记录", "internal error; it has been logged")
+		}
+	}
+	lang := 0
+	if english(r) {
+		lang = 1
+	}
+	p := Problem{
+		Type:     "urn:parkos:problem:" + string(e.Code),
+		Title:    titles[e.Code][lang],
+		Status:   statusOf[e.Code],
+		Detail:   e.MessageZh,
+		Code:     e.Code,
+		Instance: r.URL.Path,
+		Errors:   e.Fields,
+	}
+	if lang == 1 {
+		p.Detail = e.MessageEn
+	}
+	if p.Errors == nil {
+		p.Errors = []apperr.FieldError{}
+	}
+	if p.Status == 0 {
+		p.Status = http.StatusInternalServerError
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("Content-Language", map[int]string{0: "zh-CN", 1: "en"}[lang])
+	w.WriteHeader(p.Status)
+	_ = json.NewEncoder(w).Encode(p)
+}
+
+func writeJSON(w http.ResponseWriter, status int, body any) {
+	if body == nil {
+		w.WriteHeader(status)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(body)
+}

@@ -1,0 +1,335 @@
+package api
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/parkos/parkos/internal/apperr"
+	"github.com/parkos/parkos/internal/civil"
+	"github.com/parkos/parkos/internal/enterprise"
+	"github.com/parkos/parkos/internal/identity"
+	"github.com/parkos/parkos/internal/page"
+	"github.com/parkos/parkos/internal/refdata"
+	"github.com/parkos/parkos/internal/space"
+)
+
+// param documents one query parameter.
+type param struct{ Name, Type, Desc string }
+
+// route is one API operation: how it is served and how it is documented.
+type route struct {
+	Method, Pattern string
+	Tag             string
+	Summary         string // "中文 / English"
+	Public          bool   // served without signing in
+	Query           []param
+	Body            any // zero value of the request type
+	Response        any // zero value of the response type
+	Status          int // success status, 200 when 0
+	handle          func(c *call) (any, error)
+}
+
+func (s *Server) routeTable() []route {
+	st := s.store
+	var rs []route
+	rs = append(rs, s.opsRoutes()...)
+	rs = append(rs, s.sessionRoutes()...)
+	rs = append(rs, s.userRoutes()...)
+	rs = append(rs, crud[space.Park, space.ParkFilter]{
+		path: "/api/v1/parks", tag: "space", nameZh: "园区", nameEn: "park",
+		sorts: []string{"code", "name", "gross_floor_area", "created_at"},
+		filters: []param{{"q", "string", "名称或编码包含 / name or code contains"}, {"district", "string", "区 / district"},
+			{"status", "string", "planned | under_construction | operating"}},
+		filter: func(q *query) space.ParkFilter {
+			return space.ParkFilter{Q: q.str("q"), District: q.str("district"), Status: space.ParkStatus(q.str("status"))}
+		},
+		list: st.ListParks, get: st.GetPark, create: st.CreatePark, update: st.UpdatePark, delete: st.DeletePark,
+		setID: func(p *space.Park, id string) { p.ID = id },
+	}.routes()...)
+	rs = append(rs, crud[space.Zone, space.ZoneFilter]{
+		path: "/api/v1/zones", tag: "space", nameZh: "功能区", nameEn: "zone", sorts: []string{"code", "name"},
+		filters: []param{{"park_id", "string", "园区 / park"}},
+		filter:  func(q *query) space.ZoneFilter { return space.ZoneFilter{ParkID: q.str("park_id")} },
+		list:    st.ListZones, get: st.GetZone, create: st.CreateZone, update: st.UpdateZone, delete: st.DeleteZone,
+		setID: func(z *space.Zone, id string) { z.ID = id },
+	}.routes()...)
+	rs = append(rs, crud[space.Building, space.BuildingFilter]{
+		path: "/api/v1/buildings", tag: "space", nameZh: "楼宇", nameEn: "building", sorts: []string{"code", "name", "gross_area"},
+		filters: []param{{"park_id", "string", "园区 / park"}, {"zone_id", "string", "功能区 / zone"},
+			{"q", "string", "名称或编码包含 / name or code contains"}},
+		filter: func(q *query) space.BuildingFilter {
+			return space.BuildingFilter{ParkID: q.str("park_id"), ZoneID: q.str("zone_id"), Q: q.str("q")}
+		},
+		list: st.ListBuildings, get: st.GetBuilding, create: st.CreateBuilding, update: st.UpdateBuilding, delete: st.DeleteBuilding,
+		setID: func(b *space.Building, id string) { b.ID = id },
+	}.routes()...)
+	rs = append(rs, crud[space.Floor, space.FloorFilter]{
+		path: "/api/v1/floors", tag: "space", nameZh: "楼层", nameEn: "floor", sorts: []string{"level", "gross_area"},
+		filters: []param{{"park_id", "string", "园区 / park"}, {"building_id", "string", "楼宇 / building"}},
+		filter: func(q *query) space.FloorFilter {
+			return space.FloorFilter{ParkID: q.str("park_id"), BuildingID: q.str("building_id")}
+		},
+		list: st.ListFloors, get: st.GetFloor, create: st.CreateFloor, update: st.UpdateFloor, delete: st.DeleteFloor,
+		setID: func(f *space.Floor, id string) { f.ID = id },
+	}.routes()...)
+	rs = append(rs, crud[space.Unit, space.UnitFilter]{
+		path: "/api/v1/units", tag: "space", nameZh: "单元", nameEn: "unit", sorts: []string{"code", "gross_area", "list_rent", "kind"},
+		filters: []param{{"park_id", "string", "园区 / park"}, {"building_id", "string", "楼宇 / building"},
+			{"floor_id", "string", "楼层 / floor"}, {"kind", "string", "单元类型 / unit kind"},
+			{"leasable", "boolean", "可租 / leasable"}, {"min_area", "number", "最小建筑面积 ㎡ / minimum gross area m²"},
+			{"max_area", "number", "最大建筑面积 ㎡ / maximum gross area m²"},
+			{"biosafety_level", "string", "BSL-1 | BSL-2 | BSL-3"},
+			{"on", "string", "在该日期存在的单元，默认今天 / units existing on this date (YYYY-MM-DD), default today"},
+			{"include_retired", "boolean", "包括已拆分/合并的单元 / include units retired by split or merge"},
+			{"q", "string", "编码包含 / code contains"}},
+		filter: func(q *query) space.UnitFilter {
+			retired := q.boolPtr("include_retired")
+			return space.UnitFilter{ParkID: q.str("park_id"), BuildingID: q.str("building_id"), FloorID: q.str("floor_id"),
+				Kind: space.UnitKind(q.str("kind")), Leasable: q.boolPtr("leasable"), MinArea: q.area("min_area"),
+				MaxArea: q.area("max_area"), BiosafetyLevel: q.str("biosafety_level"), On: q.date("on"),
+				IncludeRetired: retired != nil && *retired, Q: q.str("q")}
+		},
+		list: st.ListUnits, get: st.GetUnit, create: st.CreateUnit, update: st.UpdateUnit, delete: st.DeleteUnit,
+		setID: func(u *space.Unit, id string) { u.ID = id },
+	}.routes()...)
+	rs = append(rs, s.unitChangeRoutes()...)
+	rs = append(rs, crud[enterprise.Enterprise, enterprise.Filter]{
+		path: "/api/v1/enterprises", tag: "enterprises", nameZh: "企业", nameEn: "enterprise",
+		sorts: []string{"name", "employees", "registered_capital", "created_at"},
+		filters: []param{{"q", "string", "名称包含或信用代码等于 / name contains or credit code equals"},
+			{"park_id", "string", "园区（档案或入驻） / park (record or residency)"}, {"stage", "string", "发展阶段 / stage"},
+			{"industry_code", "string", "GB/T 4754 代码前缀 / GB/T 4754 code prefix"},
+			{"qualification", "string", "持有该资质 / holds this qualification"}},
+		filter: func(q *query) enterprise.Filter {
+			return enterprise.Filter{Q: q.str("q"), ParkID: q.str("park_id"), Stage: enterprise.Stage(q.str("stage")),
+				IndustryCode: q.str("industry_code"), Qualification: enterprise.QualificationKind(q.str("qualification"))}
+		},
+		list: st.ListEnterprises, get: st.GetEnterprise, create: st.CreateEnterprise, update: st.UpdateEnterprise,
+		delete: st.DeleteEnterprise, setID: func(e *enterprise.Enterprise, id string) { e.ID = id },
+	}.routes()...)
+	rs = append(rs, crud[enterprise.Residency, enterprise.ResidencyFilter]{
+		path: "/api/v1/residencies", tag: "enterprises", nameZh: "入驻记录", nameEn: "residency", sorts: []string{"move_in"},
+		filters: []param{{"enterprise_id", "string", "企业 / enterprise"}, {"park_id", "string", "园区 / park"},
+			{"current_on", "string", "该日在驻 / resident on this date (YYYY-MM-DD)"}},
+		filter: func(q *query) enterprise.ResidencyFilter {
+			return enterprise.ResidencyFilter{EnterpriseID: q.str("enterprise_id"), ParkID: q.str("park_id"), CurrentOn: q.date("current_on")}
+		},
+		list: st.ListResidencies, get: st.GetResidency, create: st.CreateResidency, update: st.UpdateResidency,
+		delete: st.DeleteResidency, setID: func(r *enterprise.Residency, id string) { r.ID = id },
+	}.routes()...)
+	rs = append(rs, crud[enterprise.Qualification, enterprise.QualificationFilter]{
+		path: "/api/v1/qualifications", tag: "enterprises", nameZh: "资质", nameEn: "qualification", sorts: []string{"kind", "expires_on"},
+		filters: []param{{"enterprise_id", "string", "企业 / enterprise"}, {"kind", "string", "资质类型 / kind"},
+			{"expiring_within_days", "integer", "N 天内到期 / expiring within N days"}},
+		filter: func(q *query) enterprise.QualificationFilter {
+			f := enterprise.QualificationFilter{EnterpriseID: q.str("enterprise_id"), Kind: enterprise.QualificationKind(q.str("kind"))}
+			if days := q.int("expiring_within_days"); days > 0 {
+				f.ExpiringBefore = civil.Today().AddDays(days + 1)
+			}
+			return f
+		},
+		list: st.ListQualifications, get: st.GetQualification, create: st.CreateQualification, update: st.UpdateQualification,
+		delete: st.DeleteQualification, setID: func(q *enterprise.Qualification, id string) { q.ID = id },
+	}.routes()...)
+	rs = append(rs, s.referenceRoutes()...)
+	return rs
+}
+
+func (s *Server) opsRoutes() []route {
+	return []route{
+		{Method: "GET", Pattern: "/healthz", Tag: "ops", Summary: "进程存活 / Process is up", Public: true,
+			Response: map[string]string{}, handle: func(c *call) (any, error) { return map[string]string{"status": "ok"}, nil }},
+		{Method: "GET", Pattern: "/readyz", Tag: "ops", Summary: "数据库可用 / Database answers", Public: true,
+			Response: map[string]string{}, handle: func(c *call) (any, error) {
+				if err := s.store.Ping(c.ctx); err != nil {
+					s.log.Warn("readyz: database does not answer", "err", err)
+					c.w.Header().Set("Retry-After", "1")
+					return nil, apperr.New(apperr.Internal, "数据库不可用", "the database does not answer")
+				}
+				return map[string]string{"status": "ready", "engine": s.store.Engine()}, nil
+			}},
+		{Method: "GET", Pattern: "/api/v1/openapi.json", Tag: "ops", Summary: "OpenAPI 3 文档 / OpenAPI 3 document", Public: true,
+			Response: map[string]any{}, handle: func(c *call) (any, error) { return s.OpenAPI(), nil }},
+	}
+}
+
+// LoginRequest is the body of POST /api/v1/session.
+type LoginRequest struct {
+	Username string `json:"username"`
+	Password string `json:"password"`
+}
+
+// SessionResponse answers a successful sign-in.
+type SessionResponse struct {
+	Token     string        `json:"token"`
+	ExpiresAt time.Time     `json:"expires_at"`
+	User      identity.User `json:"user"`
+}
+
+// PasswordChange is the body of POST /api/v1/me/password and /api/v1/users/{id}/password.
+type PasswordChange struct {
+	CurrentPassword string `json:"current_password"`
+	NewPassword     string `json:"new_password"`
+}
+
+// TokenRequest is the body of POST /api/v1/tokens.
+type TokenRequest struct {
+	Name      string    `json:"name"`
+	ExpiresAt time.Time `json:"expires_at"`
+}
+
+func (s *Server) sessionRoutes() []route {
+	st := s.store
+	return []route{
+		{Method: "POST", Pattern: "/api/v1/session", Tag: "identity", Summary: "登录，取得令牌 / Sign in and get a token",
+			Public: true, Body: LoginRequest{}, Response: SessionResponse{}, Status: http.StatusCreated,
+			handle: func(c *call) (any, error) {
+				var in LoginRequest
+				if err := c.decode(&in); err != nil {
+					return nil, err
+				}
+				var f apperr.Fields
+				if in.Username == "" {
+					f.Required("username")
+				}
+				if in.Password == "" {
+					f.Required("password")
+				}
+				if err := f.Err(); err != nil {
+					return nil, err
+				}
+				u, err := st.Authenticate(c.ctx, in.Username, in.Password)
+				if err != nil {
+					return nil, err
+				}
+				token, err := st.CreateSession(c.ctx, u.ID, SessionTTL)
+				if err != nil {
+					return nil, err
+				}
+				return SessionResponse{Token: token, ExpiresAt: time.Now().Add(SessionTTL).UTC(), User: u}, nil
+			}},
+		{Method: "DELETE", Pattern: "/api/v1/session", Tag: "identity", Summary: "退出登录 / Sign out", Status: http.StatusNoContent,
+			handle: func(c *call) (any, error) { return nil, st.EndSession(c.ctx, c.token) }},
+		{Method: "GET", Pattern: "/api/v1/me", Tag: "identity", Summary: "当前用户 / The signed-in user", Response: identity.User{},
+			handle: func(c *call) (any, error) { return c.user, nil }},
+		{Method: "POST", Pattern: "/api/v1/me/password", Tag: "identity", Summary: "修改自己的密码 / Change your password",
+			Body: PasswordChange{}, Status: http.StatusNoContent, handle: func(c *call) (any, error) {
+				var in PasswordChange
+				if err := c.decode(&in); err != nil {
+					return nil, err
+				}
+				if err := st.CheckOwnPassword(c.ctx, c.scope, in.CurrentPassword); err != nil {
+					return nil, err
+				}
+				return nil, st.SetPassword(c.ctx, c.scope, c.user.ID, in.NewPassword)
+			}},
+		{Method: "GET", Pattern: "/api/v1/tokens", Tag: "identity", Summary: "我的 API 令牌 / Your API tokens",
+			Response: []identity.APIToken{}, handle: func(c *call) (any, error) { return st.ListTokens(c.ctx, c.scope) }},
+		{Method: "POST", Pattern: "/api/v1/tokens", Tag: "identity",
+			Summary: "新建 API 令牌（令牌只显示一次） / Create an API token (shown once)", Body: TokenRequest{},
+			Response: identity.APIToken{}, Status: http.StatusCreated, handle: func(c *call) (any, error) {
+				var in TokenRequest
+				if err := c.decode(&in); err != nil {
+					return nil, err
+				}
+				return st.CreateToken(c.ctx, c.scope, in.Name, in.ExpiresAt)
+			}},
+		{Method: "DELETE", Pattern: "/api/v1/tokens/{id}", Tag: "identity", Summary: "吊销 API 令牌 / Revoke an API token",
+			Status: http.StatusNoContent, handle: func(c *call) (any, error) { return nil, st.DeleteToken(c.ctx, c.scope, c.id()) }},
+	}
+}
+
+func (s *Server) userRoutes() []route {
+	st := s.store
+	return []route{
+		{Method: "GET", Pattern: "/api/v1/users", Tag: "identity", Summary: "列出用户 / List users",
+			Query: []param{{"q", "string", "用户名或姓名包含 / username or name contains"}, {"role", "string", "角色 / role"},
+				{"park_id", "string", "分配到该园区 / assigned to park"}, pageParams[0], pageParams[1],
+				describeSorts("username", "role", "created_at")},
+			Response: page.Page[identity.User]{}, handle: func(c *call) (any, error) {
+				f := identity.UserFilter{Q: c.q.str("q"), Role: identity.Role(c.q.str("role")), ParkID: c.q.str("park_id")}
+				req := c.q.page()
+				if err := c.q.err(); err != nil {
+					return nil, err
+				}
+				return st.ListUsers(c.ctx, c.scope, f, req)
+			}},
+		{Method: "POST", Pattern: "/api/v1/users", Tag: "identity", Summary: "新建用户 / Create a user",
+			Body: identity.UserInput{}, Response: identity.User{}, Status: http.StatusCreated, handle: func(c *call) (any, error) {
+				var in identity.UserInput
+				if err := c.decode(&in); err != nil {
+					return nil, err
+				}
+				return st.CreateUser(c.ctx, c.scope, in)
+			}},
+		{Method: "GET", Pattern: "/api/v1/users/{id}", Tag: "identity", Summary: "查看用户 / Get a user", Response: identity.User{},
+			handle: func(c *call) (any, error) { return st.GetUser(c.ctx, c.scope, c.id()) }},
+		{Method: "PATCH", Pattern: "/api/v1/users/{id}", Tag: "identity", Summary: "修改用户 / Update a user",
+			Body: identity.UserInput{}, Response: identity.User{}, handle: func(c *call) (any, error) {
+				cur, err := st.GetUser(c.ctx, c.scope, c.id())
+				if err != nil {
+					return nil, err
+				}
+				patch, err := readBody(c.w, c.r)
+				if err != nil {
+					return nil, err
+				}
+				var in identity.UserInput
+				if err := mergePatch(cur.Input(), patch, &in); err != nil {
+					return nil, err
+				}
+				return st.UpdateUser(c.ctx, c.scope, c.id(), in)
+			}},
+		{Method: "DELETE", Pattern: "/api/v1/users/{id}", Tag: "identity", Summary: "删除用户 / Delete a user",
+			Status: http.StatusNoContent, handle: func(c *call) (any, error) { return nil, st.DeleteUser(c.ctx, c.scope, c.id()) }},
+		{Method: "POST", Pattern: "/api/v1/users/{id}/password", Tag: "identity",
+			Summary: "重设用户密码（管理员） / Reset a user's password (administrators)", Body: PasswordChange{},
+			Status: http.StatusNoContent, handle: func(c *call) (any, error) {
+				var in PasswordChange
+				if err := c.decode(&in); err != nil {
+					return nil, err
+				}
+				return nil, st.SetPassword(c.ctx, c.scope, c.id(), in.NewPassword)
+			}},
+	}
+}
+
+func (s *Server) unitChangeRoutes() []route {
+	st := s.store
+	return []route{
+		{Method: "POST", Pattern: "/api/v1/units/{id}/split", Tag: "space",
+			Summary: "拆分单元（按生效日期） / Split a unit from an effective date", Body: space.SplitRequest{},
+			Response: []space.Unit{}, Status: http.StatusCreated, handle: func(c *call) (any, error) {
+				var in space.SplitRequest
+				if err := c.decode(&in); err != nil {
+					return nil, err
+				}
+				return st.SplitUnit(c.ctx, c.scope, c.id(), in)
+			}},
+		{Method: "POST", Pattern: "/api/v1/units/merge", Tag: "space",
+			Summary: "合并相邻单元（按生效日期） / Merge neighbouring units from an effective date", Body: space.MergeRequest{},
+			Response: space.Unit{}, Status: http.StatusCreated, handle: func(c *call) (any, error) {
+				var in space.MergeRequest
+				if err := c.decode(&in); err != nil {
+					return nil, err
+				}
+				return st.MergeUnits(c.ctx, c.scope, in)
+			}},
+		{Method: "GET", Pattern: "/api/v1/units/{id}/history", Tag: "space", Summary: "单元拆分合并历史 / Split and merge history",
+			Response: []space.UnitChange{}, handle: func(c *call) (any, error) { return st.UnitHistory(c.ctx, c.scope, c.id()) }},
+	}
+}
+
+func (s *Server) referenceRoutes() []route {
+	st := s.store
+	return []route{
+		{Method: "GET", Pattern: "/api/v1/industry-classes", Tag: "reference",
+			Summary: "国民经济行业分类（GB/T 4754-2017） / Industry classes (GB/T 4754-2017)",
+			Query: []param{{"prefix", "string", "代码前缀 / code prefix"}, {"q", "string", "名称包含或代码等于 / name contains or code equals"}},
+			Response: []refdata.IndustryClass{}, handle: func(c *call) (any, error) {
+				return st.IndustryClasses(c.ctx, c.scope, c.q.str("prefix"), c.q.str("q"))
+			}},
+		{Method: "GET", Pattern: "/api/v1/chains", Tag: "reference", Summary: "产业链图谱 / Industry-chain templates",
+			Response: []refdata.Chain{}, handle: func(c *call) (any, error) { return st.Chains(c.ctx, c.scope) }},
+	}
+}

@@ -1,0 +1,300 @@
+// Package demo builds the demo data set: the seed parks of ../shared/seeds with illustrative
+// buildings and units, fictional enterprises (never real company names with invented figures),
+// and the demo logins. It writes through the store's own methods, so demo data obeys every rule
+// real data does.
+package demo
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/parkos/parkos/internal/civil"
+	"github.com/parkos/parkos/internal/enterprise"
+	"github.com/parkos/parkos/internal/identity"
+	"github.com/parkos/parkos/internal/measure"
+	"github.com/parkos/parkos/internal/space"
+	"github.com/parkos/parkos/internal/store/sqlstore"
+)
+
+// Password is the password of every demo login. It is set only by the demo loader; the
+// password policy for real accounts requires at least 8 characters.
+const Password = "demo"
+
+// Login is one demo account, printed at start-up.
+type Login struct {
+	Username, Role, Note string
+}
+
+// Logins are the demo accounts.
+var Logins = []Login{
+	{"admin", "admin", "平台管理员 / platform administrator"},
+	{"authority", "authority", "园区主管部门 / park authority (all parks, read)"},
+	{"operator", "park_manager", "北京四季青生命科技园运营 / operator of 北京四季青生命科技园"},
+	{"tenant", "ent_admin", "园区企业管理员 / administrator of a demo enterprise in 北京四季青生命科技园"},
+}
+
+// Load writes the demo data set into an empty, migrated store.
+func Load(ctx context.Context, s *sqlstore.Store) error {
+	l := &loader{s: s, ctx: ctx, sys: identity.System(), rnd: rand.New(rand.NewPCG(2025, 630))}
+	var firstTenant string
+	var sjq string
+	for i, plan := range plans() {
+		parkID, tenant, err := l.park(plan)
+		if err != nil {
+			return fmt.Errorf("demo park %s: %w", plan.park.Code, err)
+		}
+		if i == 0 {
+			sjq, firstTenant = parkID, tenant
+		}
+	}
+	return l.users(sjq, firstTenant)
+}
+
+type loader struct {
+	s       *sqlstore.Store
+	ctx     context.Context
+	sys     identity.Scope
+	rnd     *rand.Rand
+	serial  int
+	nameIdx int
+}
+
+// leasableUnit is a unit a demo tenant may move into.
+type leasableUnit struct {
+	id   string
+	kind space.UnitKind
+}
+
+func (l *loader) park(plan parkPlan) (parkID, firstEnterprise string, err error) {
+	p, err := l.s.CreatePark(l.ctx, l.sys, plan.park)
+	if err != nil {
+		return "", "", err
+	}
+	zones := map[string]string{}
+	for _, z := range plan.zones {
+		z.ParkID = p.ID
+		created, err := l.s.CreateZone(l.ctx, l.sys, z)
+		if err != nil {
+			return "", "", err
+		}
+		zones[z.Code] = created.ID
+	}
+	opened := civil.Of(2024, 11, 1)
+	if plan.park.Code != "SJQ" {
+		opened = civil.Of(2019, 1, 1)
+	}
+	var units []leasableUnit
+	for _, bp := range plan.buildings {
+		us, err := l.building(p.ID, zones[bp.zone], bp, opened)
+		if err != nil {
+			return "", "", err
+		}
+		units = append(units, us...)
+	}
+	return p.ID, firstEnterprise, l.tenants(p, plan, units, opened, &firstEnterprise)
+}
+
+func (l *loader) building(parkID, zoneID string, bp buildingPlan, opened civil.Date) ([]leasableUnit, error) {
+	b := space.Building{ParkID: parkID, ZoneID: zoneID, Code: bp.code, Name: bp.name, FloorsAbove: len(bp.above),
+		FloorsBelow: len(bp.below), CompletedYear: bp.completed}
+	for _, f := range bp.above {
+		b.GrossArea += f.gross
+		b.AboveGroundArea += f.gross
+	}
+	for _, f := range bp.below {
+		b.GrossArea += f.gross
+	}
+	b, err := l.s.CreateBuilding(l.ctx, l.sys, b)
+	if err != nil {
+		return nil, err
+	}
+	var out []leasableUnit
+	levels := make(map[int]floorPlan)
+	for i, f := range bp.above {
+		levels[i+1] = f
+	}
+	for i, f := range bp.below {
+		levels[-(i + 1)] = f
+	}
+	for level := -len(bp.below); level <= len(bp.above); level++ {
+		fp, ok := levels[level]
+		if !ok {
+			continue
+		}
+		floor, err := l.s.CreateFloor(l.ctx, l.sys, space.Floor{BuildingID: b.ID, Level: level, GrossArea: fp.gross})
+		if err != nil {
+			return nil, err
+		}
+		seq, prev := 0, ""
+		for _, up := range fp.units {
+			for range up.count {
+				seq++
+				u := space.Unit{FloorID: floor.ID, Code: unitCode(bp.code, level, seq), Kind: up.kind, GrossArea: up.gross,
+					UsableArea: up.gross * 80 / 100, Facilities: up.facilities, ListRent: up.rent, PropertyFee: up.fee,
+					Leasable: up.leasable, ValidFrom: opened}
+				if prev != "" {
+					u.NeighbourIDs = []string{prev}
+				}
+				created, err := l.s.CreateUnit(l.ctx, l.sys, u)
+				if err != nil {
+					return nil, fmt.Errorf("unit %s: %w", u.Code, err)
+				}
+				prev = created.ID
+				if up.leasable && up.kind != space.KindWarehouse && up.kind != space.KindWholeBuilding {
+					out = append(out, leasableUnit{created.ID, up.kind})
+				}
+			}
+		}
+	}
+	return out, nil
+}
+
+// unitCode follows the park convention building-floor-room: 3-3-307, 1-B1-02.
+func unitCode(building string, level, seq int) string {
+	if level < 0 {
+		return fmt.Sprintf("%s-B%d-%02d", building, -level, seq)
+	}
+	return fmt.Sprintf("%s-%d-%d%02d", building, level, level, seq)
+}
+
+// tenants creates the park's demo enterprises and moves them into a share of its units, with
+// move-in dates spread from opening to now so occupancy ramps up.
+func (l *loader) tenants(p space.Park, plan parkPlan, units []leasableUnit, opened civil.Date, first *string) error {
+	l.rnd.Shuffle(len(units), func(i, j int) { units[i], units[j] = units[j], units[i] })
+	take := int(float64(len(units)) * plan.occupied)
+	span := opened.DaysUntil(civil.Of(2026, 10, 31))
+	for i := range plan.tenants {
+		e, err := l.s.CreateEnterprise(l.ctx, l.sys, l.enterprise(p, plan, i))
+		if err != nil {
+			return fmt.Errorf("enterprise %d: %w", i, err)
+		}
+		if *first == "" {
+			*first = e.ID
+		}
+		var mine []string
+		for j := i; j < take; j += plan.tenants {
+			mine = append(mine, units[j].id)
+		}
+		if len(mine) > 0 {
+			moveIn := opened.AddDays(span * i / plan.tenants)
+			if _, err := l.s.CreateResidency(l.ctx, l.sys, enterprise.Residency{EnterpriseID: e.ID, ParkID: p.ID,
+				UnitIDs: mine, MoveIn: moveIn}); err != nil {
+				return fmt.Errorf("residency of %s: %w", e.Name, err)
+			}
+		}
+		if err := l.qualifications(e, i); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Invented name parts. The combinations are fictional; every demo record says so.
+var (
+	namePrefixes = []string{"澄穹", "曜衡", "岚序", "霁川", "砺微", "栖禾", "朔澜", "琢光", "瀚溯", "青芮", "启衡", "沐辰", "知砚",
+		"拓茵", "珩宇", "微澈", "弘岫", "檀屿", "祁蔚", "芮祺", "昀策", "翎澈", "霖朔", "璟和", "岑曦", "泓屹", "睿湃", "铂谦",
+		"靖桉", "沛衍", "熠峦", "逸澍", "岱宁", "景衍", "朗岳", "骞禾", "蕴川", "晟溪", "澜芯", "禾曜"}
+	nameTrades = map[string][]struct{ trade, industry, node, stage string }{
+		"bio": {
+			{"生物科技", "2761", "biomed.mid.biologics", "accelerating"},
+			{"医疗器械", "3581", "meddev.mid.imaging", "scaling"},
+			{"诊断技术", "3583", "meddev.mid.ivd", "incubating"},
+			{"医药科技", "2720", "biomed.mid.chemical", "incubating"},
+			{"智能医疗科技", "6513", "aimed.mid.diagnosis", "incubating"},
+			{"生物医药研究", "7340", "biomed.up.discovery", "accelerating"},
+		},
+		"cgt": {
+			{"细胞科技", "2761", "cgt.mid.cart", "accelerating"},
+			{"基因技术", "2762", "cgt.mid.aav", "incubating"},
+			{"生物工程", "2761", "cgt.mid.cdmo", "scaling"},
+		},
+		"tech": {
+			{"智能科技", "6513", "aimed.mid.models", "accelerating"},
+			{"数据技术", "6450", "aimed.up.data", "incubating"},
+			{"智能装备", "3749", "", "scaling"},
+			{"新能源科技", "3849", "", "accelerating"},
+		},
+	}
+)
+
+func tradesFor(code string) string {
+	switch code {
+	case "DX-CGT":
+		return "cgt"
+	case "SJQ", "ZGC-LSP", "BIOPARK":
+		return "bio"
+	}
+	return "tech"
+}
+
+func (l *loader) enterprise(p space.Park, plan parkPlan, i int) enterprise.Enterprise {
+	trades := nameTrades[tradesFor(p.Code)]
+	t := trades[i%len(trades)]
+	prefix := namePrefixes[l.nameIdx%len(namePrefixes)]
+	round := l.nameIdx / len(namePrefixes)
+	l.nameIdx++
+	name := fmt.Sprintf("北京%s%s有限公司", prefix, t.trade)
+	if round > 0 {
+		name = fmt.Sprintf("%s%s%s（北京）有限公司", prefix, []string{"", "新", "远"}[round%3], t.trade)
+	}
+	l.serial++
+	first := fmt.Sprintf("911101%sMA0%05d%d", plan.district, l.serial, l.serial%10)
+	e := enterprise.Enterprise{
+		ParkID: p.ID, Name: name, CreditCode: first + string(enterprise.CreditCheckChar(first)),
+		LegalRepresentative: "演示", FoundedOn: civil.Of(2012+l.rnd.IntN(12), time.Month(1+l.rnd.IntN(12)), 1+l.rnd.IntN(28)),
+		RegisteredCapital: measure.Yuan(int64(100+l.rnd.IntN(50)*100) * 10000), OwnershipType: "private",
+		IndustryCode: t.industry, Stage: enterprise.Stage(t.stage), ScientistFounded: l.rnd.IntN(5) == 0,
+		ReturneeFounded: l.rnd.IntN(4) == 0, Employees: 8 + l.rnd.IntN(180),
+		Description: "演示数据：虚构企业，名称与数据均为示例。Demo data: a fictional company.",
+		Tags:        []string{"演示"},
+	}
+	if t.node != "" {
+		e.ChainNodeIDs = []string{t.node}
+	}
+	return e
+}
+
+func (l *loader) qualifications(e enterprise.Enterprise, i int) error {
+	today := civil.Today()
+	var qs []enterprise.Qualification
+	switch i % 5 {
+	case 0:
+		qs = append(qs, enterprise.Qualification{Kind: "high_tech", IssuedOn: today.AddDays(-700), ExpiresOn: today.AddDays(395)})
+	case 1:
+		qs = append(qs, enterprise.Qualification{Kind: "tech_sme", IssuedOn: today.AddDays(-320), ExpiresOn: today.AddDays(45)})
+	case 2:
+		qs = append(qs, enterprise.Qualification{Kind: "specialized_sme", IssuedOn: today.AddDays(-400), ExpiresOn: today.AddDays(695)},
+			enterprise.Qualification{Kind: "high_tech", IssuedOn: today.AddDays(-1000), ExpiresOn: today.AddDays(95)})
+	case 3:
+		qs = append(qs, enterprise.Qualification{Kind: "incubating", IssuedOn: today.AddDays(-200)})
+	}
+	for n, q := range qs {
+		q.EnterpriseID = e.ID
+		q.CertificateNo = fmt.Sprintf("DEMO-%s-%d", e.CreditCode[10:17], n+1)
+		if _, err := l.s.CreateQualification(l.ctx, l.sys, q); err != nil {
+			return fmt.Errorf("qualification of %s: %w", e.Name, err)
+		}
+	}
+	return nil
+}
+
+func (l *loader) users(sjq, tenant string) error {
+	hash, err := identity.HashPassword(Password)
+	if err != nil {
+		return err
+	}
+	accounts := []identity.UserInput{
+		{Username: "admin", DisplayName: "平台管理员", Role: identity.Admin},
+		{Username: "authority", DisplayName: "园区处（演示）", Role: identity.Authority},
+		{Username: "operator", DisplayName: "四季青园区运营（演示）", Role: identity.ParkManager, ParkIDs: []string{sjq}},
+		{Username: "tenant", DisplayName: "企业管理员（演示）", Role: identity.EntAdmin, EnterpriseID: tenant},
+	}
+	for _, a := range accounts {
+		if _, err := l.s.CreateUserWithHash(l.ctx, l.sys, a, hash); err != nil {
+			return fmt.Errorf("demo user %s: %w", a.Username, err)
+		}
+	}
+	return nil
+}
