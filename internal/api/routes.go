@@ -324,8 +324,8 @@ func (s *Server) referenceRoutes() []route {
 	st := s.store
 	return []route{
 		{Method: "GET", Pattern: "/api/v1/industry-classes", Tag: "reference",
-			Summary: "国民经济行业分类（GB/T 4754-2017） / Industry classes (GB/T 4754-2017)",
-			Query: []param{{"prefix", "string", "代码前缀 / code prefix"}, {"q", "string", "名称包含或代码等于 / name contains or code equals"}},
+			Summary:  "国民经济行业分类（GB/T 4754-2017） / Industry classes (GB/T 4754-2017)",
+			Query:    []param{{"prefix", "string", "代码前缀 / code prefix"}, {"q", "string", "名称包含或代码等于 / name contains or code equals"}},
 			Response: []refdata.IndustryClass{}, handle: func(c *call) (any, error) {
 				return st.IndustryClasses(c.ctx, c.scope, c.q.str("prefix"), c.q.str("q"))
 			}},

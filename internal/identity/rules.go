@@ -14,8 +14,8 @@ var Locales = []string{"zh-CN", "en"}
 type UserFilter struct {
 	Q        string
 	Username string // exact, case-insensitive
-	Role   Role
-	ParkID string
+	Role     Role
+	ParkID   string
 }
 
 // Validate checks a user's fields; creating also needs a password.

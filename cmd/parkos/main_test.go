@@ -1,0 +1,135 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// syncBuffer is a bytes.Buffer safe to read while the server writes to it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+
+func freeAddr(t *testing.T) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// README command 1: `parkos demo` serves the demo, prints the URL and logins, and the admin
+// can sign in and list the seed parks.
+func TestDemoCommandServes(t *testing.T) {
+	addr := freeAddr(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	out, errOut := &syncBuffer{}, &syncBuffer{}
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, []string{"demo", "--addr", addr}, strings.NewReader(""), out, errOut) }()
+	base := "http://" + addr
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		res, err := http.Get(base + "/readyz")
+		if err == nil && res.StatusCode == 200 {
+			res.Body.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("demo not ready: %s", errOut.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	for _, want := range []string{base, "admin", "authority", "operator", "tenant", `"demo"`} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("start-up output lacks %q:\n%s", want, out.String())
+		}
+	}
+	res, err := http.Post(base+"/api/v1/session", "application/json", strings.NewReader(`{"username":"admin","password":"demo"}`))
+	if err != nil || res.StatusCode != 201 {
+		t.Fatalf("admin login: %v %v", res, err)
+	}
+	var session struct{ Token string }
+	_ = json.NewDecoder(res.Body).Decode(&session)
+	res.Body.Close()
+	req, _ := http.NewRequest("GET", base+"/api/v1/parks?limit=50", nil)
+	req.Header.Set("Authorization", "Bearer "+session.Token)
+	res, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var parks struct {
+		Items []struct {
+			NameZh string `json:"name_zh"`
+		}
+	}
+	_ = json.NewDecoder(res.Body).Decode(&parks)
+	res.Body.Close()
+	if len(parks.Items) < 9 {
+		t.Fatalf("admin sees %d parks", len(parks.Items))
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("demo exited with %v", err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("demo did not shut down")
+	}
+}
+
+func TestUserAndMigrateCommands(t *testing.T) {
+	ctx := context.Background()
+	db := "sqlite:" + filepath.Join(t.TempDir(), "p.db")
+	var out, errOut bytes.Buffer
+	sh := func(stdin string, args ...string) error {
+		out.Reset()
+		errOut.Reset()
+		return run(ctx, args, strings.NewReader(stdin), &out, &errOut)
+	}
+	if err := sh("", "migrate", "--db", db); err != nil || !strings.Contains(out.String(), "sqlite") {
+		t.Fatalf("migrate: %v %s", err, out.String())
+	}
+	if err := sh("a-long-password\n", "user", "add", "--db", db, "--username", "root", "--role", "admin"); err != nil {
+		t.Fatalf("user add: %v", err)
+	}
+	err := sh("short\n", "user", "add", "--db", db, "--username", "x", "--role", "wizard")
+	if err == nil || !strings.Contains(err.Error(), "role") || !strings.Contains(err.Error(), "password") {
+		t.Fatalf("bad user add: %v", err)
+	}
+	if err := sh("", "user", "add", "--db", db, "--username", "op", "--role", "park_manager", "--park", "NOPE"); err == nil {
+		t.Fatal("unknown park accepted")
+	}
+	if err := sh("another-long-one\n", "user", "set-password", "--db", db, "--username", "ROOT"); err != nil {
+		t.Fatalf("set-password: %v", err)
+	}
+	if err := sh("", "user", "list", "--db", db); err != nil || !strings.Contains(out.String(), "root") {
+		t.Fatalf("user list: %v %s", err, out.String())
+	}
+	if err := sh("", "version"); err != nil || !strings.HasPrefix(out.String(), "parkos") {
+		t.Fatalf("version: %v %q", err, out.String())
+	}
+	if err := sh("", "frobnicate"); err == nil || !strings.Contains(errOut.String(), "Usage") {
+		t.Fatalf("unknown command: %v", err)
+	}
+	if err := sh("", "serve", "--db", "mysql://nope"); err == nil || !strings.Contains(err.Error(), "sqlite:PATH") {
+		t.Fatalf("bad --db: %v", err)
+	}
+}

@@ -1,0 +1,196 @@
+package api
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/parkos/parkos/internal/enterprise"
+	"github.com/parkos/parkos/internal/identity"
+	"github.com/parkos/parkos/internal/page"
+	"github.com/parkos/parkos/internal/space"
+	"github.com/parkos/parkos/internal/store/storetest"
+)
+
+// The served document lists exactly the routes the server answers, and each documented
+// operation reaches its own handler in the mux (not the catch-all).
+func TestOpenAPIDocumentMatchesRoutes(t *testing.T) {
+	e := newEnv(t, storetest.OpenSQLite(t))
+	var doc struct {
+		OpenAPI string                    `json:"openapi"`
+		Paths   map[string]map[string]any `json:"paths"`
+	}
+	e.do("", "GET", "/api/v1/openapi.json", nil, 200, &doc)
+	var documented []string
+	for path, ops := range doc.Paths {
+		for method := range ops {
+			documented = append(documented, strings.ToUpper(method)+" "+path)
+		}
+	}
+	served := e.api.Patterns()
+	sort.Strings(documented)
+	sort.Strings(served)
+	if !slices.Equal(documented, served) {
+		t.Fatalf("document and routes differ:\ndocumented %v\nserved     %v", documented, served)
+	}
+	if len(served) < 40 {
+		t.Fatalf("only %d routes", len(served))
+	}
+	for _, op := range documented {
+		method, path, _ := strings.Cut(op, " ")
+		concrete := strings.NewReplacer("{id}", "some-id").Replace(path)
+		_, pattern := e.api.mux.Handler(httptest.NewRequest(method, concrete, nil))
+		if pattern != op {
+			t.Errorf("documented %s is served by %q", op, pattern)
+		}
+	}
+	for _, must := range []string{"/api/v1/parks", "/api/v1/buildings", "/api/v1/units", "/api/v1/enterprises", "/api/v1/users"} {
+		for _, m := range []string{"get", "post"} {
+			if doc.Paths[must][m] == nil || doc.Paths[must+"/{id}"]["patch"] == nil || doc.Paths[must+"/{id}"]["delete"] == nil {
+				t.Errorf("%s lacks %s, PATCH or DELETE", must, m)
+			}
+		}
+	}
+}
+
+func TestBadInputChangesNothing(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		w := e.world
+		countEnterprises := func() int {
+			var pg page.Page[enterprise.Enterprise]
+			e.do(identity.Admin, "GET", "/api/v1/enterprises", nil, 200, &pg)
+			return len(pg.Items)
+		}
+		before := countEnterprises()
+		p := e.problem(identity.Admin, "POST", "/api/v1/enterprises",
+			map[string]any{"name": "坏代码公司", "credit_code": "91110108MA00000010"}, 422)
+		if !hasField(p, "credit_code") {
+			t.Fatalf("wrong credit code: %+v", p)
+		}
+		if countEnterprises() != before {
+			t.Fatal("a refused enterprise was written")
+		}
+		e.problem(identity.Admin, "POST", "/api/v1/parks", `{"code": "X", "name_zh": `, 400)
+		e.problem(identity.Admin, "POST", "/api/v1/parks", `[1, 2]`, 400)
+		e.problem(identity.Admin, "POST", "/api/v1/parks", `{"code":"`+strings.Repeat("x", maxBody)+`"}`, 413)
+		e.problem(identity.Admin, "GET", "/api/v1/units/no-such-unit", nil, 404)
+		e.problem(identity.Admin, "GET", "/api/v1/no-such-collection", nil, 404)
+		p = e.problem(identity.Admin, "DELETE", "/api/v1/parks/"+w.Parks[0].ID, nil, 409)
+		if !strings.Contains(p.Detail, "楼宇") {
+			t.Fatalf("409 without the reason: %+v", p)
+		}
+		e.do(identity.Admin, "GET", "/api/v1/parks/"+w.Parks[0].ID, nil, 200, nil)
+
+		p = e.problem(identity.ParkManager, "POST", "/api/v1/units", map[string]any{"floor_id": w.Floors[0].ID, "code": "N1",
+			"kind": "lab", "gross_area": "12.345", "facilities": map[string]any{"floor_load": true}, "bogus": 1}, 422)
+		for _, f := range []string{"gross_area", "facilities.floor_load", "bogus"} {
+			if !hasField(p, f) {
+				t.Errorf("field %s not named: %+v", f, p.Errors)
+			}
+		}
+		p = e.problem(identity.ParkManager, "GET", "/api/v1/units?on=2024-02-30&leasable=maybe&limit=x&sort=secret", nil, 422)
+		for _, f := range []string{"on", "leasable", "limit"} {
+			if !hasField(p, f) {
+				t.Errorf("query field %s not named: %+v", f, p.Errors)
+			}
+		}
+		e.problem("", "GET", "/api/v1/parks", nil, 401)
+		e.problem(identity.Admin, "POST", "/api/v1/session", map[string]string{"username": "u_admin", "password": "nope"}, 401)
+		p = e.problem(identity.Admin, "POST", "/api/v1/session", map[string]string{}, 422)
+		if !hasField(p, "username") || !hasField(p, "password") {
+			t.Fatalf("empty login: %+v", p)
+		}
+	})
+}
+
+func TestPanicIsA500AndTheServerGoesOn(t *testing.T) {
+	e := newEnv(t, storetest.OpenSQLite(t))
+	p := e.problem("", "GET", "/boom", nil, 500)
+	if p.Code != "internal" || strings.Contains(p.Detail, "deliberate") {
+		t.Fatalf("panic answer: %+v", p)
+	}
+	if !strings.Contains(e.logs.String(), "deliberate test panic") {
+		t.Fatal("panic not logged")
+	}
+	e.do("", "GET", "/healthz", nil, 200, nil)
+	e.do(identity.Admin, "GET", "/api/v1/parks", nil, 200, nil)
+}
+
+func TestScopesOverHTTP(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		w := e.world
+		var parks page.Page[space.Park]
+		e.do(identity.ParkManager, "GET", "/api/v1/parks", nil, 200, &parks)
+		if len(parks.Items) != 1 || parks.Items[0].ID != w.Parks[0].ID {
+			t.Fatalf("operator parks: %+v", parks.Items)
+		}
+		e.do(identity.ParkManager, "GET", "/api/v1/parks/"+w.Parks[1].ID, nil, 404, nil)
+		e.do(identity.ParkManager, "GET", "/api/v1/units/"+w.Units[1][0].ID, nil, 404, nil)
+		e.do(identity.ParkManager, "PATCH", "/api/v1/units/"+w.Units[1][0].ID, map[string]any{"note": "x"}, 404, nil)
+		e.do(identity.ParkManager, "DELETE", "/api/v1/enterprises/"+w.Enterprises[1].ID, nil, 404, nil)
+		e.do(identity.EntAdmin, "GET", "/api/v1/enterprises/"+w.Enterprises[1].ID, nil, 404, nil)
+		e.do(identity.EntMember, "GET", "/api/v1/enterprises/"+w.Enterprises[0].ID, nil, 200, nil)
+		e.do(identity.EntMember, "PATCH", "/api/v1/enterprises/"+w.Enterprises[0].ID, map[string]any{"employees": 3}, 403, nil)
+		e.do(identity.Authority, "POST", "/api/v1/parks", map[string]any{"code": "NEW", "name_zh": "新园区"}, 403, nil)
+		var me identity.User
+		e.do(identity.EntAdmin, "GET", "/api/v1/me", nil, 200, &me)
+		if me.EnterpriseID != w.Enterprises[0].ID {
+			t.Fatalf("me: %+v", me)
+		}
+	})
+}
+
+func TestWriteFlows(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		w := e.world
+		// PATCH is a merge: one nested field changes, the rest stays.
+		var u space.Unit
+		e.do(identity.Leasing, "PATCH", "/api/v1/units/"+w.Units[0][1].ID,
+			map[string]any{"facilities": map[string]any{"biosafety_level": "BSL-2"}, "list_rent": 5.25}, 200, &u)
+		if u.Facilities.BiosafetyLevel != "BSL-2" || u.ListRent != 52500 || u.GrossArea != w.Units[0][1].GrossArea ||
+			len(u.NeighbourIDs) != 2 {
+			t.Fatalf("patched unit: %+v", u)
+		}
+		var parts []space.Unit
+		e.do(identity.ParkManager, "POST", "/api/v1/units/"+w.Units[0][2].ID+"/split", map[string]any{
+			"effective_on": "2025-07-01", "parts": []map[string]any{{"code": "S1", "gross_area": 150}, {"code": "S2", "gross_area": 150}}}, 201, &parts)
+		if len(parts) != 2 {
+			t.Fatalf("split: %+v", parts)
+		}
+		var hist []space.UnitChange
+		e.do(identity.ParkManager, "GET", "/api/v1/units/"+parts[0].ID+"/history", nil, 200, &hist)
+		if len(hist) != 1 || hist[0].Kind != "split" {
+			t.Fatalf("history: %+v", hist)
+		}
+		var created enterprise.Enterprise
+		e.do(identity.Leasing, "POST", "/api/v1/enterprises", map[string]any{"park_id": w.Parks[0].ID, "name": "新签约生物科技",
+			"credit_code": storetest.CreditCode(99), "registered_capital": 5000000, "founded_on": "2020-05-01"}, 201, &created)
+		if created.RegisteredCapital != 500000000 || created.FoundedOn.String() != "2020-05-01" {
+			t.Fatalf("created enterprise: %+v", created)
+		}
+		e.do(identity.Leasing, "POST", "/api/v1/enterprises", map[string]any{"park_id": w.Parks[0].ID, "name": "重复",
+			"credit_code": storetest.CreditCode(99)}, 409, nil)
+
+		// Users and tokens: an API token carries its maker's scope.
+		var tok identity.APIToken
+		e.do(identity.ParkManager, "POST", "/api/v1/tokens", map[string]any{"name": "script"}, 201, &tok)
+		req, _ := http.NewRequest("GET", e.srv.URL+"/api/v1/parks/"+w.Parks[1].ID, nil)
+		req.Header.Set("Authorization", "Bearer "+tok.Token)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil || res.StatusCode != 404 {
+			t.Fatalf("token outside scope: %v %v", res.StatusCode, err)
+		}
+		res.Body.Close()
+		var nu identity.User
+		e.do(identity.Admin, "POST", "/api/v1/users", map[string]any{"username": "new.leasing", "role": "leasing",
+			"park_ids": []string{w.Parks[1].ID}, "password": "long-enough-1"}, 201, &nu)
+		e.do(identity.Admin, "POST", "/api/v1/users", map[string]any{"username": "x", "role": "wizard", "password": "short"}, 422, nil)
+		e.do(identity.Admin, "DELETE", "/api/v1/users/"+nu.ID, nil, 204, nil)
+
+		e.do(identity.ParkManager, "DELETE", "/api/v1/session", nil, 204, nil)
+		e.do(identity.ParkManager, "GET", "/api/v1/me", nil, 401, nil)
+	})
+}

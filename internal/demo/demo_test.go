@@ -1,0 +1,127 @@
+package demo
+
+import (
+	"context"
+	"slices"
+	"testing"
+
+	"github.com/parkos/parkos/internal/enterprise"
+	"github.com/parkos/parkos/internal/identity"
+	"github.com/parkos/parkos/internal/measure"
+	"github.com/parkos/parkos/internal/page"
+	"github.com/parkos/parkos/internal/space"
+	"github.com/parkos/parkos/internal/store/sqlstore"
+	"github.com/parkos/parkos/internal/store/storetest"
+)
+
+func all[T any](t *testing.T, list func(page.Request) (page.Page[T], error)) []T {
+	t.Helper()
+	var out []T
+	req := page.Request{Limit: page.MaxLimit}
+	for {
+		pg, err := list(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, pg.Items...)
+		if pg.NextCursor == "" {
+			return out
+		}
+		req.Cursor = pg.NextCursor
+	}
+}
+
+// The demo matches the seed article on 北京四季青生命科技园 and the logins behave as documented.
+func TestDemoDataSet(t *testing.T) {
+	for _, eng := range storetest.Engines(t) {
+		t.Run(eng.Name, func(t *testing.T) { checkDemo(t, eng.Open(t)) })
+	}
+}
+
+func checkDemo(t *testing.T, s *sqlstore.Store) {
+	ctx := context.Background()
+	if err := Load(ctx, s); err != nil {
+		t.Fatal(err)
+	}
+	sys := identity.System()
+	parks := all(t, func(r page.Request) (page.Page[space.Park], error) {
+		return s.ListParks(ctx, sys, space.ParkFilter{}, r)
+	})
+	names := map[string]space.Park{}
+	for _, p := range parks {
+		names[p.NameZh] = p
+	}
+	for _, want := range []string{"北京四季青生命科技园", "中关村生命科学园", "国际医药创新公园", "中关村(大兴)细胞基因治疗产业园",
+		"京西智谷", "中关村东升科技园", "金隅智造工场", "中关村低空技术产业园", "房山氢能产业园"} {
+		if _, ok := names[want]; !ok {
+			t.Errorf("demo park %s missing", want)
+		}
+	}
+	zones, _ := s.ListZones(ctx, sys, space.ZoneFilter{ParkID: names["国际医药创新公园"].ID}, page.Request{})
+	if len(zones.Items) != 4 {
+		t.Errorf("BioPark zones: %d, want 4", len(zones.Items))
+	}
+
+	sjq := names["北京四季青生命科技园"]
+	buildings := all(t, func(r page.Request) (page.Page[space.Building], error) {
+		return s.ListBuildings(ctx, sys, space.BuildingFilter{ParkID: sjq.ID}, r)
+	})
+	var gross, above measure.Area
+	for _, b := range buildings {
+		gross += b.GrossArea
+		above += b.AboveGroundArea
+	}
+	if len(buildings) != 6 || gross != measure.AreaM2(136400) || above != measure.AreaM2(73000) {
+		t.Fatalf("四季青: %d buildings, %s m² GFA, %s m² above ground", len(buildings), gross, above)
+	}
+	units := all(t, func(r page.Request) (page.Page[space.Unit], error) {
+		return s.ListUnits(ctx, sys, space.UnitFilter{ParkID: sjq.ID}, r)
+	})
+	has := map[string]bool{}
+	for _, u := range units {
+		switch {
+		case u.Kind == space.KindIncubation && u.GrossArea == measure.AreaM2(80):
+			has["80 m² incubation"] = true
+		case u.Kind == space.KindFlatFloor && u.GrossArea >= measure.AreaM2(2000):
+			has["2,000 m² flat floor"] = true
+		case u.Kind == space.KindWholeBuilding && u.GrossArea >= measure.AreaM2(16000):
+			has["16,000 m² HQ building"] = true
+		case u.Facilities.BiosafetyLevel == "BSL-2":
+			has["P2 lab"] = true
+		}
+		if u.Facilities.AnimalRoom != "" {
+			has["animal room"] = true
+		}
+	}
+	for _, want := range []string{"80 m² incubation", "2,000 m² flat floor", "16,000 m² HQ building", "P2 lab", "animal room"} {
+		if !has[want] {
+			t.Errorf("四季青 lacks a %s", want)
+		}
+	}
+
+	ents := all(t, func(r page.Request) (page.Page[enterprise.Enterprise], error) {
+		return s.ListEnterprises(ctx, sys, enterprise.Filter{}, r)
+	})
+	for _, e := range ents {
+		if enterprise.CreditCodeProblem(e.CreditCode) != "" || !slices.Contains(e.Tags, "演示") {
+			t.Fatalf("demo enterprise %s: code %s, tags %v", e.Name, e.CreditCode, e.Tags)
+		}
+	}
+
+	for _, l := range Logins {
+		u, err := s.Authenticate(ctx, l.Username, Password)
+		if err != nil || string(u.Role) != l.Role {
+			t.Fatalf("demo login %s: %+v %v", l.Username, u, err)
+		}
+	}
+	op, _ := s.Authenticate(ctx, "operator", Password)
+	seen, _ := s.ListParks(ctx, identity.ScopeOf(op), space.ParkFilter{}, page.Request{})
+	if len(seen.Items) != 1 || seen.Items[0].ID != sjq.ID {
+		t.Fatalf("operator sees %d parks", len(seen.Items))
+	}
+	tenant, _ := s.Authenticate(ctx, "tenant", Password)
+	own, _ := s.ListEnterprises(ctx, identity.ScopeOf(tenant), enterprise.Filter{ParkID: sjq.ID}, page.Request{})
+	if len(own.Items) != 1 {
+		t.Fatalf("tenant sees %d enterprises", len(own.Items))
+	}
+}
