@@ -27,16 +27,26 @@ func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	st, err := store.Open(c.db)
+	st, err := openMigrated(ctx, c.db)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if err := st.Migrate(ctx); err != nil {
-		return err
-	}
 	fmt.Fprintln(stdout, "migrations applied:", st.Engine())
 	return nil
+}
+
+// openMigrated opens the database and brings its schema up to date.
+func openMigrated(ctx context.Context, addr string) (*sqlstore.Store, error) {
+	st, err := store.Open(addr)
+	if err != nil {
+		return nil, err
+	}
+	if err := st.Migrate(ctx); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return st, nil
 }
 
 // multi is a repeatable string flag.
@@ -63,14 +73,11 @@ func cmdUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
-	st, err := store.Open(c.db)
+	st, err := openMigrated(ctx, c.db)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if err := st.Migrate(ctx); err != nil {
-		return err
-	}
 	sys := identity.System()
 	switch sub {
 	case "list":

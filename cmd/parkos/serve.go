@@ -48,14 +48,11 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, demo
 		dbAddr = "sqlite:" + filepath.Join(dir, "demo.db")
 	}
 	start := time.Now()
-	st, err := store.Open(dbAddr)
+	st, err := openMigrated(ctx, dbAddr)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if err := st.Migrate(ctx); err != nil {
-		return err
-	}
 	if *withDemo {
 		if err := loadDemo(ctx, st); err != nil {
 			return err

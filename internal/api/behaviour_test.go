@@ -160,6 +160,12 @@ func TestWriteFlows(t *testing.T) {
 		if len(parts) != 2 {
 			t.Fatalf("split: %+v", parts)
 		}
+		var area LeasableArea
+		e.do(identity.ParkManager, "GET", "/api/v1/parks/"+w.Parks[0].ID+"/leasable-area?on=2025-06-30", nil, 200, &area)
+		if area.LeasableArea != 60000 {
+			t.Fatalf("leasable area before the split: %+v", area)
+		}
+		e.do(identity.EntAdmin, "GET", "/api/v1/parks/"+w.Parks[0].ID+"/leasable-area", nil, 404, nil)
 		var hist []space.UnitChange
 		e.do(identity.ParkManager, "GET", "/api/v1/units/"+parts[0].ID+"/history", nil, 200, &hist)
 		if len(hist) != 1 || hist[0].Kind != "split" {

@@ -8,6 +8,7 @@ import (
 	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/enterprise"
 	"github.com/parkos/parkos/internal/identity"
+	"github.com/parkos/parkos/internal/measure"
 	"github.com/parkos/parkos/internal/page"
 	"github.com/parkos/parkos/internal/refdata"
 	"github.com/parkos/parkos/internal/space"
@@ -294,6 +295,13 @@ func (s *Server) userRoutes() []route {
 	}
 }
 
+// LeasableArea answers GET /api/v1/parks/{id}/leasable-area.
+type LeasableArea struct {
+	ParkID       string       `json:"park_id"`
+	On           civil.Date   `json:"on"`
+	LeasableArea measure.Area `json:"leasable_area"`
+}
+
 func (s *Server) unitChangeRoutes() []route {
 	st := s.store
 	return []route{
@@ -314,6 +322,20 @@ func (s *Server) unitChangeRoutes() []route {
 					return nil, err
 				}
 				return st.MergeUnits(c.ctx, c.scope, in)
+			}},
+		{Method: "GET", Pattern: "/api/v1/parks/{id}/leasable-area", Tag: "space",
+			Summary:  "某日可租建筑面积（拆分合并后历史不变） / Leasable gross area on a date (stable across splits and merges)",
+			Query:    []param{{"on", "string", "日期，默认今天 / date (YYYY-MM-DD), default today"}},
+			Response: LeasableArea{}, handle: func(c *call) (any, error) {
+				on := c.q.date("on")
+				if err := c.q.err(); err != nil {
+					return nil, err
+				}
+				if on.IsZero() {
+					on = civil.Today()
+				}
+				area, err := st.LeasableArea(c.ctx, c.scope, c.id(), on)
+				return LeasableArea{ParkID: c.id(), On: on, LeasableArea: area}, err
 			}},
 		{Method: "GET", Pattern: "/api/v1/units/{id}/history", Tag: "space", Summary: "单元拆分合并历史 / Split and merge history",
 			Response: []space.UnitChange{}, handle: func(c *call) (any, error) { return st.UnitHistory(c.ctx, c.scope, c.id()) }},

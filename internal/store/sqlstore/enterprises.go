@@ -143,8 +143,16 @@ func (s *Store) saveEnterpriseLists(ctx context.Context, c conn, e enterprise.En
 	return nil
 }
 
-func (s *Store) duplicateCreditCode(err error) error {
-	return s.constraintError(err, "credit_code", "已有企业使用该统一社会信用代码", "another enterprise already has this credit code")
+// afterEnterpriseWrite finishes an insert or update: a duplicate credit code becomes a field
+// conflict, the tag and chain-node lists are saved, and the stored record is read back.
+func (s *Store) afterEnterpriseWrite(ctx context.Context, c conn, sc identity.Scope, e enterprise.Enterprise, err error) (enterprise.Enterprise, error) {
+	if err := s.constraintError(err, "credit_code", "已有企业使用该统一社会信用代码", "another enterprise already has this credit code"); err != nil {
+		return e, err
+	}
+	if err := s.saveEnterpriseLists(ctx, c, e); err != nil {
+		return e, err
+	}
+	return s.getEnterprise(ctx, c, sc, e.ID)
 }
 
 // CreateEnterprise adds an enterprise record kept by a park.
@@ -167,13 +175,7 @@ func (s *Store) CreateEnterprise(ctx context.Context, sc identity.Scope, e enter
 			e.ID, nullable(e.ParkID), e.Name, e.NameEn, nullable(e.CreditCode), e.LegalRepresentative, e.FoundedOn,
 			e.RegisteredCapital, e.OwnershipType, nullable(e.IndustryCode), e.Stage, e.ScientistFounded, e.ReturneeFounded,
 			e.Employees, e.Website, e.ContactName, e.ContactPhone, e.Description, e.CreatedAt, e.UpdatedAt)
-		if err := s.duplicateCreditCode(err); err != nil {
-			return err
-		}
-		if err := s.saveEnterpriseLists(ctx, c, e); err != nil {
-			return err
-		}
-		out, err = s.getEnterprise(ctx, c, sc, e.ID)
+		out, err = s.afterEnterpriseWrite(ctx, c, sc, e, err)
 		return err
 	})
 	return out, err
@@ -209,13 +211,7 @@ func (s *Store) UpdateEnterprise(ctx context.Context, sc identity.Scope, e enter
 			WHERE id = ?`, nullable(e.ParkID), e.Name, e.NameEn, nullable(e.CreditCode), e.LegalRepresentative, e.FoundedOn,
 			e.RegisteredCapital, e.OwnershipType, nullable(e.IndustryCode), e.Stage, e.ScientistFounded, e.ReturneeFounded,
 			e.Employees, e.Website, e.ContactName, e.ContactPhone, e.Description, e.UpdatedAt, e.ID)
-		if err := s.duplicateCreditCode(err); err != nil {
-			return err
-		}
-		if err := s.saveEnterpriseLists(ctx, c, e); err != nil {
-			return err
-		}
-		out, err = s.getEnterprise(ctx, c, sc, e.ID)
+		out, err = s.afterEnterpriseWrite(ctx, c, sc, e, err)
 		return err
 	})
 	return out, err
