@@ -1,6 +1,7 @@
 package api
 
 import (
+	"github.com/parkos/parkos/internal/httpin"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -75,7 +76,7 @@ func TestBadInputChangesNothing(t *testing.T) {
 		}
 		e.problem(identity.Admin, "POST", "/api/v1/parks", `{"code": "X", "name_zh": `, 400)
 		e.problem(identity.Admin, "POST", "/api/v1/parks", `[1, 2]`, 400)
-		e.problem(identity.Admin, "POST", "/api/v1/parks", `{"code":"`+strings.Repeat("x", maxBody)+`"}`, 413)
+		e.problem(identity.Admin, "POST", "/api/v1/parks", `{"code":"`+strings.Repeat("x", httpin.MaxBody)+`"}`, 413)
 		e.problem(identity.Admin, "GET", "/api/v1/units/no-such-unit", nil, 404)
 		e.problem(identity.Admin, "GET", "/api/v1/no-such-collection", nil, 404)
 		p = e.problem(identity.Admin, "DELETE", "/api/v1/parks/"+w.Parks[0].ID, nil, 409)

@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"github.com/parkos/parkos/internal/httpin"
 	"net/http"
 
 	"github.com/parkos/parkos/internal/identity"
@@ -16,7 +17,7 @@ type crud[T any, F any] struct {
 	nameZh, nameEn string
 	sorts          []string
 	filters        []param
-	filter         func(q *query) F
+	filter         func(q *httpin.Query) F
 	list           func(context.Context, identity.Scope, F, page.Request) (page.Page[T], error)
 	get            func(context.Context, identity.Scope, string) (T, error)
 	create         func(context.Context, identity.Scope, T) (T, error)
@@ -31,8 +32,8 @@ func (cr crud[T, F]) routes() []route {
 	return []route{
 		{Method: "GET", Pattern: cr.path, Tag: cr.tag, Summary: "列出" + cr.nameZh + " / List " + cr.nameEn + "s",
 			Query: params, Response: page.Page[T]{}, handle: func(c *call) (any, error) {
-				f, req := cr.filter(c.q), c.q.page()
-				if err := c.q.err(); err != nil {
+				f, req := cr.filter(c.q), c.q.Page()
+				if err := c.q.Err(); err != nil {
 					return nil, err
 				}
 				return cr.list(c.ctx, c.scope, f, req)
@@ -54,12 +55,12 @@ func (cr crud[T, F]) routes() []route {
 				if err != nil {
 					return nil, err
 				}
-				patch, err := readBody(c.w, c.r)
+				patch, err := httpin.ReadBody(c.w, c.r)
 				if err != nil {
 					return nil, err
 				}
 				var next T
-				if err := mergePatch(cur, patch, &next); err != nil {
+				if err := httpin.MergePatch(cur, patch, &next); err != nil {
 					return nil, err
 				}
 				cr.setID(&next, c.id())

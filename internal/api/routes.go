@@ -1,10 +1,13 @@
 package api
 
 import (
+	"github.com/parkos/parkos/internal/httpin"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/parkos/parkos/internal/apperr"
+	"github.com/parkos/parkos/internal/audit"
 	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/enterprise"
 	"github.com/parkos/parkos/internal/identity"
@@ -41,8 +44,8 @@ func (s *Server) routeTable() []route {
 		sorts: []string{"code", "name", "gross_floor_area", "created_at"},
 		filters: []param{{"q", "string", "名称或编码包含 / name or code contains"}, {"district", "string", "区 / district"},
 			{"status", "string", "planned | under_construction | operating"}},
-		filter: func(q *query) space.ParkFilter {
-			return space.ParkFilter{Q: q.str("q"), District: q.str("district"), Status: space.ParkStatus(q.str("status"))}
+		filter: func(q *httpin.Query) space.ParkFilter {
+			return space.ParkFilter{Q: q.Str("q"), District: q.Str("district"), Status: space.ParkStatus(q.Str("status"))}
 		},
 		list: st.ListParks, get: st.GetPark, create: st.CreatePark, update: st.UpdatePark, delete: st.DeletePark,
 		setID: func(p *space.Park, id string) { p.ID = id },
@@ -50,7 +53,7 @@ func (s *Server) routeTable() []route {
 	rs = append(rs, crud[space.Zone, space.ZoneFilter]{
 		path: "/api/v1/zones", tag: "space", nameZh: "功能区", nameEn: "zone", sorts: []string{"code", "name"},
 		filters: []param{{"park_id", "string", "园区 / park"}},
-		filter:  func(q *query) space.ZoneFilter { return space.ZoneFilter{ParkID: q.str("park_id")} },
+		filter:  func(q *httpin.Query) space.ZoneFilter { return space.ZoneFilter{ParkID: q.Str("park_id")} },
 		list:    st.ListZones, get: st.GetZone, create: st.CreateZone, update: st.UpdateZone, delete: st.DeleteZone,
 		setID: func(z *space.Zone, id string) { z.ID = id },
 	}.routes()...)
@@ -58,8 +61,8 @@ func (s *Server) routeTable() []route {
 		path: "/api/v1/buildings", tag: "space", nameZh: "楼宇", nameEn: "building", sorts: []string{"code", "name", "gross_area"},
 		filters: []param{{"park_id", "string", "园区 / park"}, {"zone_id", "string", "功能区 / zone"},
 			{"q", "string", "名称或编码包含 / name or code contains"}},
-		filter: func(q *query) space.BuildingFilter {
-			return space.BuildingFilter{ParkID: q.str("park_id"), ZoneID: q.str("zone_id"), Q: q.str("q")}
+		filter: func(q *httpin.Query) space.BuildingFilter {
+			return space.BuildingFilter{ParkID: q.Str("park_id"), ZoneID: q.Str("zone_id"), Q: q.Str("q")}
 		},
 		list: st.ListBuildings, get: st.GetBuilding, create: st.CreateBuilding, update: st.UpdateBuilding, delete: st.DeleteBuilding,
 		setID: func(b *space.Building, id string) { b.ID = id },
@@ -67,8 +70,8 @@ func (s *Server) routeTable() []route {
 	rs = append(rs, crud[space.Floor, space.FloorFilter]{
 		path: "/api/v1/floors", tag: "space", nameZh: "楼层", nameEn: "floor", sorts: []string{"level", "gross_area"},
 		filters: []param{{"park_id", "string", "园区 / park"}, {"building_id", "string", "楼宇 / building"}},
-		filter: func(q *query) space.FloorFilter {
-			return space.FloorFilter{ParkID: q.str("park_id"), BuildingID: q.str("building_id")}
+		filter: func(q *httpin.Query) space.FloorFilter {
+			return space.FloorFilter{ParkID: q.Str("park_id"), BuildingID: q.Str("building_id")}
 		},
 		list: st.ListFloors, get: st.GetFloor, create: st.CreateFloor, update: st.UpdateFloor, delete: st.DeleteFloor,
 		setID: func(f *space.Floor, id string) { f.ID = id },
@@ -83,12 +86,12 @@ func (s *Server) routeTable() []route {
 			{"on", "string", "在该日期存在的单元，默认今天 / units existing on this date (YYYY-MM-DD), default today"},
 			{"include_retired", "boolean", "包括已拆分/合并的单元 / include units retired by split or merge"},
 			{"q", "string", "编码包含 / code contains"}},
-		filter: func(q *query) space.UnitFilter {
-			retired := q.boolPtr("include_retired")
-			return space.UnitFilter{ParkID: q.str("park_id"), BuildingID: q.str("building_id"), FloorID: q.str("floor_id"),
-				Kind: space.UnitKind(q.str("kind")), Leasable: q.boolPtr("leasable"), MinArea: q.area("min_area"),
-				MaxArea: q.area("max_area"), BiosafetyLevel: q.str("biosafety_level"), On: q.date("on"),
-				IncludeRetired: retired != nil && *retired, Q: q.str("q")}
+		filter: func(q *httpin.Query) space.UnitFilter {
+			retired := q.BoolPtr("include_retired")
+			return space.UnitFilter{ParkID: q.Str("park_id"), BuildingID: q.Str("building_id"), FloorID: q.Str("floor_id"),
+				Kind: space.UnitKind(q.Str("kind")), Leasable: q.BoolPtr("leasable"), MinArea: q.Area("min_area"),
+				MaxArea: q.Area("max_area"), BiosafetyLevel: q.Str("biosafety_level"), On: q.Date("on"),
+				IncludeRetired: retired != nil && *retired, Q: q.Str("q")}
 		},
 		list: st.ListUnits, get: st.GetUnit, create: st.CreateUnit, update: st.UpdateUnit, delete: st.DeleteUnit,
 		setID: func(u *space.Unit, id string) { u.ID = id },
@@ -101,9 +104,9 @@ func (s *Server) routeTable() []route {
 			{"park_id", "string", "园区（档案或入驻） / park (record or residency)"}, {"stage", "string", "发展阶段 / stage"},
 			{"industry_code", "string", "GB/T 4754 代码前缀 / GB/T 4754 code prefix"},
 			{"qualification", "string", "持有该资质 / holds this qualification"}},
-		filter: func(q *query) enterprise.Filter {
-			return enterprise.Filter{Q: q.str("q"), ParkID: q.str("park_id"), Stage: enterprise.Stage(q.str("stage")),
-				IndustryCode: q.str("industry_code"), Qualification: enterprise.QualificationKind(q.str("qualification"))}
+		filter: func(q *httpin.Query) enterprise.Filter {
+			return enterprise.Filter{Q: q.Str("q"), ParkID: q.Str("park_id"), Stage: enterprise.Stage(q.Str("stage")),
+				IndustryCode: q.Str("industry_code"), Qualification: enterprise.QualificationKind(q.Str("qualification"))}
 		},
 		list: st.ListEnterprises, get: st.GetEnterprise, create: st.CreateEnterprise, update: st.UpdateEnterprise,
 		delete: st.DeleteEnterprise, setID: func(e *enterprise.Enterprise, id string) { e.ID = id },
@@ -112,8 +115,8 @@ func (s *Server) routeTable() []route {
 		path: "/api/v1/residencies", tag: "enterprises", nameZh: "入驻记录", nameEn: "residency", sorts: []string{"move_in"},
 		filters: []param{{"enterprise_id", "string", "企业 / enterprise"}, {"park_id", "string", "园区 / park"},
 			{"current_on", "string", "该日在驻 / resident on this date (YYYY-MM-DD)"}},
-		filter: func(q *query) enterprise.ResidencyFilter {
-			return enterprise.ResidencyFilter{EnterpriseID: q.str("enterprise_id"), ParkID: q.str("park_id"), CurrentOn: q.date("current_on")}
+		filter: func(q *httpin.Query) enterprise.ResidencyFilter {
+			return enterprise.ResidencyFilter{EnterpriseID: q.Str("enterprise_id"), ParkID: q.Str("park_id"), CurrentOn: q.Date("current_on")}
 		},
 		list: st.ListResidencies, get: st.GetResidency, create: st.CreateResidency, update: st.UpdateResidency,
 		delete: st.DeleteResidency, setID: func(r *enterprise.Residency, id string) { r.ID = id },
@@ -122,9 +125,9 @@ func (s *Server) routeTable() []route {
 		path: "/api/v1/qualifications", tag: "enterprises", nameZh: "资质", nameEn: "qualification", sorts: []string{"kind", "expires_on"},
 		filters: []param{{"enterprise_id", "string", "企业 / enterprise"}, {"kind", "string", "资质类型 / kind"},
 			{"expiring_within_days", "integer", "N 天内到期 / expiring within N days"}},
-		filter: func(q *query) enterprise.QualificationFilter {
-			f := enterprise.QualificationFilter{EnterpriseID: q.str("enterprise_id"), Kind: enterprise.QualificationKind(q.str("kind"))}
-			if days := q.int("expiring_within_days"); days > 0 {
+		filter: func(q *httpin.Query) enterprise.QualificationFilter {
+			f := enterprise.QualificationFilter{EnterpriseID: q.Str("enterprise_id"), Kind: enterprise.QualificationKind(q.Str("kind"))}
+			if days := q.Int("expiring_within_days"); days > 0 {
 				f.ExpiringBefore = civil.Today().AddDays(days + 1)
 			}
 			return f
@@ -133,6 +136,7 @@ func (s *Server) routeTable() []route {
 		delete: st.DeleteQualification, setID: func(q *enterprise.Qualification, id string) { q.ID = id },
 	}.routes()...)
 	rs = append(rs, s.referenceRoutes()...)
+	rs = append(rs, s.auditRoutes()...)
 	return rs
 }
 
@@ -203,14 +207,14 @@ func (s *Server) sessionRoutes() []route {
 				if err != nil {
 					return nil, err
 				}
-				token, err := st.CreateSession(c.ctx, u.ID, SessionTTL)
+				token, err := st.CreateSession(c.ctx, u, "api", SessionTTL)
 				if err != nil {
 					return nil, err
 				}
 				return SessionResponse{Token: token, ExpiresAt: time.Now().Add(SessionTTL).UTC(), User: u}, nil
 			}},
 		{Method: "DELETE", Pattern: "/api/v1/session", Tag: "identity", Summary: "退出登录 / Sign out", Status: http.StatusNoContent,
-			handle: func(c *call) (any, error) { return nil, st.EndSession(c.ctx, c.token) }},
+			handle: func(c *call) (any, error) { return nil, st.EndSession(c.ctx, c.token, "api") }},
 		{Method: "GET", Pattern: "/api/v1/me", Tag: "identity", Summary: "当前用户 / The signed-in user", Response: identity.User{},
 			handle: func(c *call) (any, error) { return c.user, nil }},
 		{Method: "POST", Pattern: "/api/v1/me/password", Tag: "identity", Summary: "修改自己的密码 / Change your password",
@@ -248,9 +252,9 @@ func (s *Server) userRoutes() []route {
 				{"park_id", "string", "分配到该园区 / assigned to park"}, pageParams[0], pageParams[1],
 				describeSorts("username", "role", "created_at")},
 			Response: page.Page[identity.User]{}, handle: func(c *call) (any, error) {
-				f := identity.UserFilter{Q: c.q.str("q"), Role: identity.Role(c.q.str("role")), ParkID: c.q.str("park_id")}
-				req := c.q.page()
-				if err := c.q.err(); err != nil {
+				f := identity.UserFilter{Q: c.q.Str("q"), Role: identity.Role(c.q.Str("role")), ParkID: c.q.Str("park_id")}
+				req := c.q.Page()
+				if err := c.q.Err(); err != nil {
 					return nil, err
 				}
 				return st.ListUsers(c.ctx, c.scope, f, req)
@@ -271,12 +275,12 @@ func (s *Server) userRoutes() []route {
 				if err != nil {
 					return nil, err
 				}
-				patch, err := readBody(c.w, c.r)
+				patch, err := httpin.ReadBody(c.w, c.r)
 				if err != nil {
 					return nil, err
 				}
 				var in identity.UserInput
-				if err := mergePatch(cur.Input(), patch, &in); err != nil {
+				if err := httpin.MergePatch(cur.Input(), patch, &in); err != nil {
 					return nil, err
 				}
 				return st.UpdateUser(c.ctx, c.scope, c.id(), in)
@@ -327,8 +331,8 @@ func (s *Server) unitChangeRoutes() []route {
 			Summary:  "某日可租建筑面积（拆分合并后历史不变） / Leasable gross area on a date (stable across splits and merges)",
 			Query:    []param{{"on", "string", "日期，默认今天 / date (YYYY-MM-DD), default today"}},
 			Response: LeasableArea{}, handle: func(c *call) (any, error) {
-				on := c.q.date("on")
-				if err := c.q.err(); err != nil {
+				on := c.q.Date("on")
+				if err := c.q.Err(); err != nil {
 					return nil, err
 				}
 				if on.IsZero() {
@@ -349,9 +353,34 @@ func (s *Server) referenceRoutes() []route {
 			Summary:  "国民经济行业分类（GB/T 4754-2017） / Industry classes (GB/T 4754-2017)",
 			Query:    []param{{"prefix", "string", "代码前缀 / code prefix"}, {"q", "string", "名称包含或代码等于 / name contains or code equals"}},
 			Response: []refdata.IndustryClass{}, handle: func(c *call) (any, error) {
-				return st.IndustryClasses(c.ctx, c.scope, c.q.str("prefix"), c.q.str("q"))
+				return st.IndustryClasses(c.ctx, c.scope, c.q.Str("prefix"), c.q.Str("q"))
 			}},
 		{Method: "GET", Pattern: "/api/v1/chains", Tag: "reference", Summary: "产业链图谱 / Industry-chain templates",
 			Response: []refdata.Chain{}, handle: func(c *call) (any, error) { return st.Chains(c.ctx, c.scope) }},
 	}
+}
+
+func (s *Server) auditRoutes() []route {
+	return []route{
+		{Method: "GET", Pattern: "/api/v1/audit", Tag: "audit",
+			Summary: "审计日志（只读，按时间倒序） / Audit trail (read-only, newest first)",
+			Query: []param{{"entity", "string", strings.Join(audit.Entities, " | ")}, {"entity_id", "string", "对象 / object id"},
+				{"user_id", "string", "操作人 / user"}, {"action", "string", strings.Join(audit.Actions, " | ")},
+				{"park_id", "string", "园区 / park"}, {"from", "string", "起始日 / from day (YYYY-MM-DD)"},
+				{"to", "string", "截止日（含） / to day, inclusive (YYYY-MM-DD)"}, pageParams[0], pageParams[1]},
+			Response: page.Page[audit.Entry]{}, handle: func(c *call) (any, error) {
+				f := auditFilter(c.q)
+				req := c.q.Page()
+				if err := c.q.Err(); err != nil {
+					return nil, err
+				}
+				return s.store.ListAudit(c.ctx, c.scope, f, req)
+			}},
+	}
+}
+
+// auditFilter reads the audit filters from a query string.
+func auditFilter(q *httpin.Query) audit.Filter {
+	return audit.Filter{Entity: q.Str("entity"), EntityID: q.Str("entity_id"), UserID: q.Str("user_id"),
+		Action: q.Str("action"), ParkID: q.Str("park_id"), From: q.Date("from"), To: q.Date("to")}
 }

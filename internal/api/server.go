@@ -4,6 +4,7 @@ package api
 
 import (
 	"context"
+	"github.com/parkos/parkos/internal/httpin"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
@@ -66,18 +67,18 @@ type call struct {
 	scope identity.Scope
 	user  identity.User
 	token string
-	q     *query
+	q     *httpin.Query
 }
 
 func (c *call) id() string { return c.r.PathValue("id") }
 
 // decode reads the JSON body into dst with field-level errors.
 func (c *call) decode(dst any) error {
-	b, err := readBody(c.w, c.r)
+	b, err := httpin.ReadBody(c.w, c.r)
 	if err != nil {
 		return err
 	}
-	return decodeStrict(b, dst)
+	return httpin.DecodeStrict(b, dst)
 }
 
 func bearer(r *http.Request) string {
@@ -90,7 +91,7 @@ func bearer(r *http.Request) string {
 
 func (s *Server) wrap(rt route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c := &call{w: w, r: r, ctx: r.Context(), q: &query{v: r.URL.Query()}}
+		c := &call{w: w, r: r, ctx: r.Context(), q: httpin.NewQuery(r.URL.Query())}
 		if !rt.Public {
 			c.token = bearer(r)
 			if c.token == "" {
@@ -105,7 +106,7 @@ func (s *Server) wrap(rt route) http.Handler {
 				writeError(w, r, s.log, err)
 				return
 			}
-			c.user, c.scope = u, identity.ScopeOf(u)
+			c.user, c.scope = u, identity.ScopeOf(u).Via("api")
 		}
 		body, err := rt.handle(c)
 		if err != nil {

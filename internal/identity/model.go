@@ -71,6 +71,8 @@ func (u User) Input() UserInput {
 // Scope is who is asking. Every store method takes one and filters by it.
 type Scope struct {
 	UserID       string
+	Username     string
+	Source       string // where the request came from, for the audit trail: ui | api | cli | system
 	Role         Role
 	ParkIDs      []string // operator roles
 	EnterpriseID string   // enterprise roles
@@ -78,12 +80,18 @@ type Scope struct {
 
 // ScopeOf is the scope a signed-in user acts with.
 func ScopeOf(u User) Scope {
-	return Scope{UserID: u.ID, Role: u.Role, ParkIDs: u.ParkIDs, EnterpriseID: u.EnterpriseID}
+	return Scope{UserID: u.ID, Username: u.Username, Role: u.Role, ParkIDs: u.ParkIDs, EnterpriseID: u.EnterpriseID}
 }
 
 // System is the scope of ParkOS itself (migrations, demo and generator data, CLI as root).
 // It is never derived from a request.
-func System() Scope { return Scope{Role: Admin} }
+func System() Scope { return Scope{Role: Admin, Source: "system"} }
+
+// Via returns the scope marked with the channel it acts through (ui, api, cli).
+func (s Scope) Via(source string) Scope {
+	s.Source = source
+	return s
+}
 
 // AllParks is true when the scope reads every park.
 func (s Scope) AllParks() bool { return s.Role == Admin || s.Role == Authority }

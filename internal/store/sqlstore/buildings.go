@@ -91,7 +91,10 @@ func (s *Store) CreateBuilding(ctx context.Context, sc identity.Scope, b space.B
 			above_ground_area, completed_year, description, created_at, updated_at) VALUES (`+placeholders(13)+`)`,
 			b.ID, b.ParkID, nullable(b.ZoneID), b.Code, b.Name, b.FloorsAbove, b.FloorsBelow, b.GrossArea, b.AboveGroundArea,
 			b.CompletedYear, b.Description, b.CreatedAt, b.UpdatedAt)
-		return s.constraintError(err, "code", "该园区已有此编码的楼宇", "the park already has a building with this code")
+		if err := s.constraintError(err, "code", "该园区已有此编码的楼宇", "the park already has a building with this code"); err != nil {
+			return err
+		}
+		return s.record(ctx, c, sc, "create", "building", b.ID, nil, b)
 	})
 	return b, err
 }
@@ -117,7 +120,10 @@ func (s *Store) UpdateBuilding(ctx context.Context, sc identity.Scope, b space.B
 			gross_area = ?, above_ground_area = ?, completed_year = ?, description = ?, updated_at = ? WHERE id = ?`,
 			nullable(b.ZoneID), b.Code, b.Name, b.FloorsAbove, b.FloorsBelow, b.GrossArea, b.AboveGroundArea, b.CompletedYear,
 			b.Description, b.UpdatedAt, b.ID)
-		return s.constraintError(err, "code", "该园区已有此编码的楼宇", "the park already has a building with this code")
+		if err := s.constraintError(err, "code", "该园区已有此编码的楼宇", "the park already has a building with this code"); err != nil {
+			return err
+		}
+		return s.record(ctx, c, sc, "update", "building", b.ID, old, b)
 	})
 	return b, err
 }
@@ -136,8 +142,10 @@ func (s *Store) DeleteBuilding(ctx context.Context, sc identity.Scope, id string
 			"楼宇下还有 %d 个楼层，请先删除楼层", "the building still has %d floors; delete them first"); err != nil {
 			return err
 		}
-		_, err = c.exec(ctx, `DELETE FROM buildings WHERE id = ?`, id)
-		return err
+		if _, err = c.exec(ctx, `DELETE FROM buildings WHERE id = ?`, id); err != nil {
+			return err
+		}
+		return s.record(ctx, c, sc, "delete", "building", id, b, nil)
 	})
 }
 
@@ -206,7 +214,10 @@ func (s *Store) CreateFloor(ctx context.Context, sc identity.Scope, f space.Floo
 		f.ParkID = b.ParkID
 		_, err = c.exec(ctx, `INSERT INTO floors (id, park_id, building_id, level, label, gross_area, created_at, updated_at)
 			VALUES (`+placeholders(8)+`)`, f.ID, f.ParkID, f.BuildingID, f.Level, f.Label, f.GrossArea, f.CreatedAt, f.UpdatedAt)
-		return s.constraintError(err, "level", "该楼宇已有这一层", "the building already has this level")
+		if err := s.constraintError(err, "level", "该楼宇已有这一层", "the building already has this level"); err != nil {
+			return err
+		}
+		return s.record(ctx, c, sc, "create", "floor", f.ID, nil, f)
 	})
 	return f, err
 }
@@ -227,7 +238,10 @@ func (s *Store) UpdateFloor(ctx context.Context, sc identity.Scope, f space.Floo
 		}
 		_, err = c.exec(ctx, `UPDATE floors SET level = ?, label = ?, gross_area = ?, updated_at = ? WHERE id = ?`,
 			f.Level, f.Label, f.GrossArea, f.UpdatedAt, f.ID)
-		return s.constraintError(err, "level", "该楼宇已有这一层", "the building already has this level")
+		if err := s.constraintError(err, "level", "该楼宇已有这一层", "the building already has this level"); err != nil {
+			return err
+		}
+		return s.record(ctx, c, sc, "update", "floor", f.ID, old, f)
 	})
 	return f, err
 }
@@ -235,7 +249,8 @@ func (s *Store) UpdateFloor(ctx context.Context, sc identity.Scope, f space.Floo
 // DeleteFloor removes a floor without units.
 func (s *Store) DeleteFloor(ctx context.Context, sc identity.Scope, id string) error {
 	return s.write(ctx, func(c conn) error {
-		if _, err := s.getFloor(ctx, c, sc, id); err != nil {
+		old, err := s.getFloor(ctx, c, sc, id)
+		if err != nil {
 			return err
 		}
 		if err := requireRole(sc.CanEditSpace()); err != nil {
@@ -245,7 +260,9 @@ func (s *Store) DeleteFloor(ctx context.Context, sc identity.Scope, id string) e
 			"楼层上还有 %d 个单元，请先删除单元", "the floor still has %d units; delete them first"); err != nil {
 			return err
 		}
-		_, err := c.exec(ctx, `DELETE FROM floors WHERE id = ?`, id)
-		return err
+		if _, err := c.exec(ctx, `DELETE FROM floors WHERE id = ?`, id); err != nil {
+			return err
+		}
+		return s.record(ctx, c, sc, "delete", "floor", id, old, nil)
 	})
 }

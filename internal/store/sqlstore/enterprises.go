@@ -155,6 +155,13 @@ func (s *Store) afterEnterpriseWrite(ctx context.Context, c conn, sc identity.Sc
 	return s.getEnterprise(ctx, c, sc, e.ID)
 }
 
+func (s *Store) recordEnterprise(ctx context.Context, c conn, sc identity.Scope, action string, before, after enterprise.Enterprise) error {
+	if action == "create" {
+		return s.record(ctx, c, sc, action, "enterprise", after.ID, nil, after)
+	}
+	return s.record(ctx, c, sc, action, "enterprise", after.ID, before, after)
+}
+
 // CreateEnterprise adds an enterprise record kept by a park.
 func (s *Store) CreateEnterprise(ctx context.Context, sc identity.Scope, e enterprise.Enterprise) (enterprise.Enterprise, error) {
 	if err := requireRole(sc.CanEditEnterprises()); err != nil {
@@ -175,8 +182,10 @@ func (s *Store) CreateEnterprise(ctx context.Context, sc identity.Scope, e enter
 			e.ID, nullable(e.ParkID), e.Name, e.NameEn, nullable(e.CreditCode), e.LegalRepresentative, e.FoundedOn,
 			e.RegisteredCapital, e.OwnershipType, nullable(e.IndustryCode), e.Stage, e.ScientistFounded, e.ReturneeFounded,
 			e.Employees, e.Website, e.ContactName, e.ContactPhone, e.Description, e.CreatedAt, e.UpdatedAt)
-		out, err = s.afterEnterpriseWrite(ctx, c, sc, e, err)
-		return err
+		if out, err = s.afterEnterpriseWrite(ctx, c, sc, e, err); err != nil {
+			return err
+		}
+		return s.recordEnterprise(ctx, c, sc, "create", enterprise.Enterprise{}, out)
 	})
 	return out, err
 }
@@ -211,8 +220,10 @@ func (s *Store) UpdateEnterprise(ctx context.Context, sc identity.Scope, e enter
 			WHERE id = ?`, nullable(e.ParkID), e.Name, e.NameEn, nullable(e.CreditCode), e.LegalRepresentative, e.FoundedOn,
 			e.RegisteredCapital, e.OwnershipType, nullable(e.IndustryCode), e.Stage, e.ScientistFounded, e.ReturneeFounded,
 			e.Employees, e.Website, e.ContactName, e.ContactPhone, e.Description, e.UpdatedAt, e.ID)
-		out, err = s.afterEnterpriseWrite(ctx, c, sc, e, err)
-		return err
+		if out, err = s.afterEnterpriseWrite(ctx, c, sc, e, err); err != nil {
+			return err
+		}
+		return s.recordEnterprise(ctx, c, sc, "update", old, out)
 	})
 	return out, err
 }
@@ -221,7 +232,8 @@ func (s *Store) UpdateEnterprise(ctx context.Context, sc identity.Scope, e enter
 // user accounts is refused: mark it 迁出 (moved_out) instead.
 func (s *Store) DeleteEnterprise(ctx context.Context, sc identity.Scope, id string) error {
 	return s.write(ctx, func(c conn) error {
-		if _, err := s.getEnterprise(ctx, c, sc, id); err != nil {
+		old, err := s.getEnterprise(ctx, c, sc, id)
+		if err != nil {
 			return err
 		}
 		if err := requireRole(sc.CanEditEnterprises()); err != nil {
@@ -235,8 +247,10 @@ func (s *Store) DeleteEnterprise(ctx context.Context, sc identity.Scope, id stri
 			"企业还有 %d 个用户账号，请先删除账号", "the enterprise still has %d user accounts; delete them first"); err != nil {
 			return err
 		}
-		_, err := c.exec(ctx, `DELETE FROM enterprises WHERE id = ?`, id)
-		return err
+		if _, err := c.exec(ctx, `DELETE FROM enterprises WHERE id = ?`, id); err != nil {
+			return err
+		}
+		return s.record(ctx, c, sc, "delete", "enterprise", id, old, nil)
 	})
 }
 

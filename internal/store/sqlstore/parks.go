@@ -137,7 +137,10 @@ func (s *Store) CreatePark(ctx context.Context, sc identity.Scope, p space.Park)
 		if err := s.constraintError(err, "code", "园区编码已存在", "a park with this code already exists"); err != nil {
 			return err
 		}
-		return s.setParkNodes(ctx, c, p.ID, p.LeadingNodeIDs)
+		if err := s.setParkNodes(ctx, c, p.ID, p.LeadingNodeIDs); err != nil {
+			return err
+		}
+		return s.record(ctx, c, sc, "create", "park", p.ID, nil, p)
 	})
 	return p, err
 }
@@ -171,8 +174,10 @@ func (s *Store) UpdatePark(ctx context.Context, sc identity.Scope, p space.Park)
 		if err := s.setParkNodes(ctx, c, p.ID, p.LeadingNodeIDs); err != nil {
 			return err
 		}
-		out, err = s.getPark(ctx, c, sc, p.ID)
-		return err
+		if out, err = s.getPark(ctx, c, sc, p.ID); err != nil {
+			return err
+		}
+		return s.record(ctx, c, sc, "update", "park", p.ID, old, out)
 	})
 	return out, err
 }
@@ -219,7 +224,8 @@ func dedupe(xs []string) []string {
 // users is refused with the reason, so nothing is orphaned.
 func (s *Store) DeletePark(ctx context.Context, sc identity.Scope, id string) error {
 	return s.write(ctx, func(c conn) error {
-		if _, err := s.getPark(ctx, c, sc, id); err != nil {
+		old, err := s.getPark(ctx, c, sc, id)
+		if err != nil {
 			return err
 		}
 		if err := requireRole(sc.Role == identity.Admin); err != nil {
@@ -248,8 +254,10 @@ func (s *Store) DeletePark(ctx context.Context, sc identity.Scope, id string) er
 		if _, err := c.exec(ctx, `DELETE FROM chains WHERE park_id = ?`, id); err != nil {
 			return err
 		}
-		_, err := c.exec(ctx, `DELETE FROM parks WHERE id = ?`, id)
-		return err
+		if _, err := c.exec(ctx, `DELETE FROM parks WHERE id = ?`, id); err != nil {
+			return err
+		}
+		return s.record(ctx, c, sc, "delete", "park", id, old, nil)
 	})
 }
 
@@ -318,7 +326,10 @@ func (s *Store) CreateZone(ctx context.Context, sc identity.Scope, z space.Zone)
 		}
 		_, err := c.exec(ctx, `INSERT INTO zones (id, park_id, code, name_zh, name_en, description, created_at, updated_at)
 			VALUES (`+placeholders(8)+`)`, z.ID, z.ParkID, z.Code, z.NameZh, z.NameEn, z.Description, z.CreatedAt, z.UpdatedAt)
-		return s.constraintError(err, "code", "该园区已有此编码的功能区", "the park already has a zone with this code")
+		if err := s.constraintError(err, "code", "该园区已有此编码的功能区", "the park already has a zone with this code"); err != nil {
+			return err
+		}
+		return s.record(ctx, c, sc, "create", "zone", z.ID, nil, z)
 	})
 	return z, err
 }
@@ -339,7 +350,10 @@ func (s *Store) UpdateZone(ctx context.Context, sc identity.Scope, z space.Zone)
 		}
 		_, err = c.exec(ctx, `UPDATE zones SET code = ?, name_zh = ?, name_en = ?, description = ?, updated_at = ? WHERE id = ?`,
 			z.Code, z.NameZh, z.NameEn, z.Description, z.UpdatedAt, z.ID)
-		return s.constraintError(err, "code", "该园区已有此编码的功能区", "the park already has a zone with this code")
+		if err := s.constraintError(err, "code", "该园区已有此编码的功能区", "the park already has a zone with this code"); err != nil {
+			return err
+		}
+		return s.record(ctx, c, sc, "update", "zone", z.ID, old, z)
 	})
 	return z, err
 }
@@ -358,8 +372,10 @@ func (s *Store) DeleteZone(ctx context.Context, sc identity.Scope, id string) er
 			"功能区下还有 %d 栋楼宇，请先调整楼宇所属功能区", "the zone still has %d buildings; move them first"); err != nil {
 			return err
 		}
-		_, err = c.exec(ctx, `DELETE FROM zones WHERE id = ?`, id)
-		return err
+		if _, err = c.exec(ctx, `DELETE FROM zones WHERE id = ?`, id); err != nil {
+			return err
+		}
+		return s.record(ctx, c, sc, "delete", "zone", id, z, nil)
 	})
 }
 

@@ -150,8 +150,10 @@ func (s *Store) CreateResidency(ctx context.Context, sc identity.Scope, r enterp
 			return err
 		}
 		var err error
-		out, err = s.getResidency(ctx, c, sc, r.ID)
-		return err
+		if out, err = s.getResidency(ctx, c, sc, r.ID); err != nil {
+			return err
+		}
+		return s.record(ctx, c, sc, "create", "residency", r.ID, nil, out)
 	})
 	return out, err
 }
@@ -178,8 +180,10 @@ func (s *Store) UpdateResidency(ctx context.Context, sc identity.Scope, r enterp
 		if err := s.saveResidencyUnits(ctx, c, r); err != nil {
 			return err
 		}
-		out, err = s.getResidency(ctx, c, sc, r.ID)
-		return err
+		if out, err = s.getResidency(ctx, c, sc, r.ID); err != nil {
+			return err
+		}
+		return s.record(ctx, c, sc, "update", "residency", r.ID, old, out)
 	})
 	return out, err
 }
@@ -194,8 +198,10 @@ func (s *Store) DeleteResidency(ctx context.Context, sc identity.Scope, id strin
 		if err := requireRole(sc.CanEditEnterprises() && sc.HasPark(r.ParkID)); err != nil {
 			return err
 		}
-		_, err = c.exec(ctx, `DELETE FROM residencies WHERE id = ?`, id)
-		return err
+		if _, err = c.exec(ctx, `DELETE FROM residencies WHERE id = ?`, id); err != nil {
+			return err
+		}
+		return s.record(ctx, c, sc, "delete", "residency", id, r, nil)
 	})
 }
 
@@ -274,7 +280,10 @@ func (s *Store) CreateQualification(ctx context.Context, sc identity.Scope, q en
 		_, err := c.exec(ctx, `INSERT INTO qualifications (id, enterprise_id, kind, certificate_no, issued_on, expires_on, board,
 			ticker, note, created_at, updated_at) VALUES (`+placeholders(11)+`)`, q.ID, q.EnterpriseID, q.Kind, q.CertificateNo,
 			q.IssuedOn, q.ExpiresOn, q.Board, q.Ticker, q.Note, q.CreatedAt, q.UpdatedAt)
-		return err
+		if err != nil {
+			return err
+		}
+		return s.record(ctx, c, sc, "create", "qualification", q.ID, nil, q)
 	})
 	return q, err
 }
@@ -296,7 +305,10 @@ func (s *Store) UpdateQualification(ctx context.Context, sc identity.Scope, q en
 		_, err = c.exec(ctx, `UPDATE qualifications SET kind = ?, certificate_no = ?, issued_on = ?, expires_on = ?, board = ?,
 			ticker = ?, note = ?, updated_at = ? WHERE id = ?`, q.Kind, q.CertificateNo, q.IssuedOn, q.ExpiresOn, q.Board,
 			q.Ticker, q.Note, q.UpdatedAt, q.ID)
-		return err
+		if err != nil {
+			return err
+		}
+		return s.record(ctx, c, sc, "update", "qualification", q.ID, old, q)
 	})
 	return q, err
 }
@@ -311,7 +323,9 @@ func (s *Store) DeleteQualification(ctx context.Context, sc identity.Scope, id s
 		if err := requireRole(canEditRecordsOf(sc, q.EnterpriseID)); err != nil {
 			return err
 		}
-		_, err = c.exec(ctx, `DELETE FROM qualifications WHERE id = ?`, id)
-		return err
+		if _, err = c.exec(ctx, `DELETE FROM qualifications WHERE id = ?`, id); err != nil {
+			return err
+		}
+		return s.record(ctx, c, sc, "delete", "qualification", id, q, nil)
 	})
 }

@@ -191,8 +191,10 @@ func (s *Store) CreateUnit(ctx context.Context, sc identity.Scope, u space.Unit)
 		if err := s.setNeighbours(ctx, c, u); err != nil {
 			return err
 		}
-		out, err = s.getUnit(ctx, c, sc, u.ID)
-		return err
+		if out, err = s.getUnit(ctx, c, sc, u.ID); err != nil {
+			return err
+		}
+		return s.record(ctx, c, sc, "create", "unit", u.ID, nil, out)
 	})
 	return out, err
 }
@@ -228,8 +230,10 @@ func (s *Store) UpdateUnit(ctx context.Context, sc identity.Scope, u space.Unit)
 		if err := s.setNeighbours(ctx, c, u); err != nil {
 			return err
 		}
-		out, err = s.getUnit(ctx, c, sc, u.ID)
-		return err
+		if out, err = s.getUnit(ctx, c, sc, u.ID); err != nil {
+			return err
+		}
+		return s.record(ctx, c, sc, "update", "unit", u.ID, old, out)
 	})
 	return out, err
 }
@@ -238,7 +242,8 @@ func (s *Store) UpdateUnit(ctx context.Context, sc identity.Scope, u space.Unit)
 // merge) is refused: retire it by split or merge instead.
 func (s *Store) DeleteUnit(ctx context.Context, sc identity.Scope, id string) error {
 	return s.write(ctx, func(c conn) error {
-		if _, err := s.getUnit(ctx, c, sc, id); err != nil {
+		old, err := s.getUnit(ctx, c, sc, id)
+		if err != nil {
 			return err
 		}
 		if err := requireRole(sc.CanEditUnits()); err != nil {
@@ -252,8 +257,10 @@ func (s *Store) DeleteUnit(ctx context.Context, sc identity.Scope, id string) er
 			"单元有 %d 条拆分/合并记录，不能删除", "the unit has %d split/merge records and cannot be deleted"); err != nil {
 			return err
 		}
-		_, err := c.exec(ctx, `DELETE FROM units WHERE id = ?`, id)
-		return err
+		if _, err := c.exec(ctx, `DELETE FROM units WHERE id = ?`, id); err != nil {
+			return err
+		}
+		return s.record(ctx, c, sc, "delete", "unit", id, old, nil)
 	})
 }
 
@@ -400,7 +407,7 @@ func (s *Store) finishChange(ctx context.Context, c conn, sc identity.Scope, kin
 		}
 		*out = append(*out, got)
 	}
-	return nil
+	return s.record(ctx, c, sc, kind, "unit", changeID, from, *out)
 }
 
 // UnitHistory lists the splits and merges a unit took part in, oldest first.

@@ -192,8 +192,10 @@ func (s *Store) insertUser(ctx context.Context, sc identity.Scope, in identity.U
 		if err := s.saveUserParks(ctx, c, id, in.ParkIDs); err != nil {
 			return err
 		}
-		out, err = s.userWhere(ctx, c, "u.id = ?", id)
-		return err
+		if out, err = s.userWhere(ctx, c, "u.id = ?", id); err != nil {
+			return err
+		}
+		return s.record(ctx, c, sc, "create", "user", id, nil, out)
 	})
 	return out, err
 }
@@ -237,8 +239,10 @@ func (s *Store) UpdateUser(ctx context.Context, sc identity.Scope, id string, in
 				return err
 			}
 		}
-		out, err = s.userWhere(ctx, c, "u.id = ?", id)
-		return err
+		if out, err = s.userWhere(ctx, c, "u.id = ?", id); err != nil {
+			return err
+		}
+		return s.record(ctx, c, sc, "update", "user", id, old, out)
 	})
 	return out, err
 }
@@ -256,8 +260,10 @@ func (s *Store) DeleteUser(ctx context.Context, sc identity.Scope, id string) er
 		if err := requireRole(mayManage(sc, u.Input())); err != nil {
 			return err
 		}
-		_, err = c.exec(ctx, `DELETE FROM users WHERE id = ?`, id)
-		return err
+		if _, err = c.exec(ctx, `DELETE FROM users WHERE id = ?`, id); err != nil {
+			return err
+		}
+		return s.record(ctx, c, sc, "delete", "user", id, u, nil)
 	})
 }
 
@@ -282,8 +288,10 @@ func (s *Store) SetPassword(ctx context.Context, sc identity.Scope, id, password
 		if _, err := c.exec(ctx, `UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?`, hash, s.now(), id); err != nil {
 			return err
 		}
-		_, err = c.exec(ctx, `DELETE FROM sessions WHERE user_id = ?`, id)
-		return err
+		if _, err = c.exec(ctx, `DELETE FROM sessions WHERE user_id = ?`, id); err != nil {
+			return err
+		}
+		return s.record(ctx, c, sc, "set_password", "user", id, nil, nil)
 	})
 }
 
@@ -323,22 +331,46 @@ func (s *Store) CheckOwnPassword(ctx context.Context, sc identity.Scope, passwor
 	return nil
 }
 
-// CreateSession starts a server-side session and returns its bearer token.
-func (s *Store) CreateSession(ctx context.Context, userID string, ttl time.Duration) (string, error) {
+// CreateSession starts a server-side session for a signed-in user and returns its bearer
+// token. The sign-in is recorded in the audit trail, marked with the channel (ui or api).
+func (s *Store) CreateSession(ctx context.Context, u identity.User, source string, ttl time.Duration) (string, error) {
 	token, hash, err := identity.NewToken("ps_")
 	if err != nil {
 		return "", err
 	}
 	now := s.now()
-	_, err = s.eng.Writer.ExecContext(ctx, s.sqlText(`INSERT INTO sessions (token_hash, user_id, created_at, expires_at, last_seen_at)
-		VALUES (?, ?, ?, ?, ?)`), hash, userID, now, now.Add(ttl), now)
+	err = s.write(ctx, func(c conn) error {
+		if _, err := c.exec(ctx, `INSERT INTO sessions (token_hash, user_id, created_at, expires_at, last_seen_at)
+			VALUES (?, ?, ?, ?, ?)`, hash, u.ID, now, now.Add(ttl), now); err != nil {
+			return err
+		}
+		return s.record(ctx, c, identity.ScopeOf(u).Via(source), "login", "session", u.ID, nil, nil)
+	})
 	return token, err
 }
 
-// EndSession deletes the session of a token; an unknown token is not an error.
-func (s *Store) EndSession(ctx context.Context, token string) error {
-	_, err := s.eng.Writer.ExecContext(ctx, s.sqlText(`DELETE FROM sessions WHERE token_hash = ?`), identity.HashToken(token))
-	return err
+// EndSession deletes the session of a token and records the sign-out; an unknown token is
+// not an error.
+func (s *Store) EndSession(ctx context.Context, token, source string) error {
+	hash := identity.HashToken(token)
+	return s.write(ctx, func(c conn) error {
+		var userID string
+		err := c.queryRow(ctx, `SELECT user_id FROM sessions WHERE token_hash = ?`, hash).Scan(&userID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := c.exec(ctx, `DELETE FROM sessions WHERE token_hash = ?`, hash); err != nil {
+			return err
+		}
+		u, err := s.userWhere(ctx, c, "u.id = ?", userID)
+		if err != nil {
+			return err
+		}
+		return s.record(ctx, c, identity.ScopeOf(u).Via(source), "logout", "session", userID, nil, nil)
+	})
 }
 
 // UserByToken resolves a session or API token to an enabled user. idle bounds sessions
@@ -409,9 +441,11 @@ func (s *Store) CreateToken(ctx context.Context, sc identity.Scope, name string,
 	}
 	t.CreatedAt = now.Format(time.RFC3339)
 	err = s.write(ctx, func(c conn) error {
-		_, err := c.exec(ctx, `INSERT INTO api_tokens (id, user_id, name, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)`,
-			t.ID, sc.UserID, name, hash, now, exp)
-		return err
+		if _, err := c.exec(ctx, `INSERT INTO api_tokens (id, user_id, name, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)`,
+			t.ID, sc.UserID, name, hash, now, exp); err != nil {
+			return err
+		}
+		return s.record(ctx, c, sc, "create", "api_token", t.ID, nil, map[string]string{"name": name, "expires_at": t.ExpiresAt})
 	})
 	return t, err
 }
@@ -448,6 +482,6 @@ func (s *Store) DeleteToken(ctx context.Context, sc identity.Scope, id string) e
 		if n, _ := res.RowsAffected(); n == 0 {
 			return notFound("令牌", "token")
 		}
-		return nil
+		return s.record(ctx, c, sc, "delete", "api_token", id, nil, nil)
 	})
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/parkos/parkos/internal/store/postgres"
 	"github.com/parkos/parkos/internal/store/sqlite"
 	"github.com/parkos/parkos/internal/store/sqlstore"
+	_ "modernc.org/sqlite"
 )
 
 // Engine opens a fresh, migrated, empty database for one test.
@@ -37,17 +38,51 @@ func Engines(t testing.TB) []Engine {
 // OpenSQLite makes a migrated database in a temp file.
 func OpenSQLite(t testing.TB) *sqlstore.Store {
 	t.Helper()
-	s, err := sqlite.Open(filepath.Join(t.TempDir(), "parkos.db"))
+	s, _ := openSQLite(t)
+	return s
+}
+
+func openSQLite(t testing.TB) (*sqlstore.Store, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "parkos.db")
+	s, err := sqlite.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	migrate(t, s)
-	return s
+	return s, "file:" + path
+}
+
+// Raw opens a second, plain connection to the test database of eng, bypassing the store: for
+// tests that play an attacker or a broken client.
+func Raw(t testing.TB, eng Engine) (*sqlstore.Store, *sql.DB) {
+	t.Helper()
+	var s *sqlstore.Store
+	var driver, dsn string
+	if eng.Name == "sqlite" {
+		s, dsn = openSQLite(t)
+		driver = "sqlite"
+	} else {
+		s, dsn = openPostgres(t)
+		driver = "pgx"
+	}
+	db, err := sql.Open(driver, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return s, db
 }
 
 // OpenPostgres makes a migrated database in a fresh schema of the PARKOS_TEST_PG server, and
 // drops the schema when the test ends.
 func OpenPostgres(t testing.TB) *sqlstore.Store {
+	t.Helper()
+	s, _ := openPostgres(t)
+	return s
+}
+
+func openPostgres(t testing.TB) (*sqlstore.Store, string) {
 	t.Helper()
 	base := os.Getenv("PARKOS_TEST_PG")
 	if base == "" {
@@ -79,7 +114,7 @@ func OpenPostgres(t testing.TB) *sqlstore.Store {
 		t.Fatal(err)
 	}
 	migrate(t, s)
-	return s
+	return s, u.String()
 }
 
 func migrate(t testing.TB, s *sqlstore.Store) {

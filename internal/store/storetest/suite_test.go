@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/parkos/parkos/internal/apperr"
+	"github.com/parkos/parkos/internal/audit"
 	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/enterprise"
 	"github.com/parkos/parkos/internal/identity"
@@ -458,7 +460,7 @@ func TestSessionsAndTokens(t *testing.T) {
 		_, err = s.Authenticate(ctx, "nobody", "wrong")
 		wantCode(t, err, apperr.Unauthenticated)
 
-		token, err := s.CreateSession(ctx, u.ID, 3600e9)
+		token, err := s.CreateSession(ctx, u, "api", 3600e9)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -476,7 +478,7 @@ func TestSessionsAndTokens(t *testing.T) {
 		if len(list) != 1 || list[0].Token != "" {
 			t.Fatalf("token list leaks or misses: %+v", list)
 		}
-		if err := s.EndSession(ctx, token); err != nil {
+		if err := s.EndSession(ctx, token, "api"); err != nil {
 			t.Fatal(err)
 		}
 		_, err = s.UserByToken(ctx, token, 0)
@@ -493,4 +495,54 @@ func TestSessionsAndTokens(t *testing.T) {
 		wantCode(t, err, apperr.Unauthenticated)
 		wantCode(t, s.DeleteToken(ctx, w.Scope(identity.Admin), api.ID), apperr.NotFound)
 	})
+}
+
+func TestAuditTrail(t *testing.T) {
+	for _, eng := range Engines(t) {
+		t.Run(eng.Name, func(t *testing.T) { auditTrail(t, eng) })
+	}
+}
+
+func auditTrail(t *testing.T, eng Engine) {
+	s, raw := Raw(t, eng)
+	w := NewWorld(t, s)
+	op := w.Scope(identity.ParkManager).Via("ui")
+	u := w.Units[0][0]
+	u.ListRent = 61234
+	if _, err := s.UpdateUnit(ctx, op, u); err != nil {
+		t.Fatal(err)
+	}
+	// A refused write leaves no trace either.
+	u.Kind = "castle"
+	_, _ = s.UpdateUnit(ctx, op, u)
+	trail, err := s.ListAudit(ctx, op, audit.Filter{Entity: "unit", EntityID: u.ID}, page.Request{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(trail.Items) != 2 || trail.Items[0].Action != "update" || trail.Items[1].Action != "create" {
+		t.Fatalf("unit trail: %+v", trail.Items)
+	}
+	e := trail.Items[0]
+	if e.Username != "u_park_manager" || e.Source != "ui" || e.ParkID != w.Parks[0].ID ||
+		!strings.Contains(string(e.Before), `"list_rent":4.5`) || !strings.Contains(string(e.After), `"list_rent":6.1234`) {
+		t.Fatalf("entry: %+v before %s after %s", e, e.Before, e.After)
+	}
+	// Park managers see their parks' trail only; leasing staff none; the authority all.
+	other, _ := s.ListAudit(ctx, op, audit.Filter{ParkID: w.Parks[1].ID}, page.Request{})
+	if len(other.Items) != 0 {
+		t.Fatalf("park manager sees another park's trail: %d", len(other.Items))
+	}
+	_, err = s.ListAudit(ctx, w.Scope(identity.Leasing), audit.Filter{}, page.Request{})
+	wantCode(t, err, apperr.Forbidden)
+	all, _ := s.ListAudit(ctx, w.Scope(identity.Authority), audit.Filter{ParkID: w.Parks[1].ID}, page.Request{})
+	if len(all.Items) == 0 {
+		t.Fatal("authority sees no trail of park 1")
+	}
+	// The database itself refuses to rewrite history, whoever holds a connection.
+	if _, err := raw.Exec("UPDATE audit_log SET username = 'nobody'"); err == nil {
+		t.Fatal("audit_log accepted an UPDATE")
+	}
+	if _, err := raw.Exec("DELETE FROM audit_log"); err == nil {
+		t.Fatal("audit_log accepted a DELETE")
+	}
 }

@@ -1,4 +1,6 @@
-package api
+// Package httpin reads what clients send: JSON bodies with field-level errors, JSON merge
+// patches and query-string parameters. The API and the web console share it.
+package httpin
 
 import (
 	"bytes"
@@ -16,16 +18,16 @@ import (
 	"github.com/parkos/parkos/internal/measure"
 )
 
-// maxBody bounds every JSON request body.
-const maxBody = 1 << 20
+// MaxBody bounds every JSON request body.
+const MaxBody = 1 << 20
 
-func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
-	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+func ReadBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			return nil, apperr.New(apperr.TooLarge, fmt.Sprintf("请求体超过 %d 字节上限", maxBody),
-				fmt.Sprintf("the request body exceeds %d bytes", maxBody))
+			return nil, apperr.New(apperr.TooLarge, fmt.Sprintf("请求体超过 %d 字节上限", MaxBody),
+				fmt.Sprintf("the request body exceeds %d bytes", MaxBody))
 		}
 		return nil, apperr.Wrap(apperr.BadRequest, err, "无法读取请求体", "could not read the request body")
 	}
@@ -41,9 +43,9 @@ func malformed(err error) error {
 	return apperr.Wrap(apperr.BadRequest, err, "JSON 格式错误", "malformed JSON")
 }
 
-// decodeStrict reads body into dst. Syntax errors are 400; wrong types, bad values and unknown
+// DecodeStrict reads body into dst. Syntax errors are 400; wrong types, bad values and unknown
 // fields are 422 naming each field.
-func decodeStrict(body []byte, dst any) error {
+func DecodeStrict(body []byte, dst any) error {
 	var obj map[string]json.RawMessage
 	if err := json.Unmarshal(body, &obj); err != nil {
 		var typeErr *json.UnmarshalTypeError
@@ -128,10 +130,10 @@ func newLike(dst any) any {
 	return reflect.New(reflect.TypeOf(dst).Elem()).Interface()
 }
 
-// mergePatch applies a JSON merge patch (RFC 7396, one level plus nested objects) to the
+// MergePatch applies a JSON merge patch (RFC 7396, one level plus nested objects) to the
 // current representation and decodes the result into dst, with strict field checks on the
 // patch itself.
-func mergePatch(current any, patch []byte, dst any) error {
+func MergePatch(current any, patch []byte, dst any) error {
 	var p map[string]json.RawMessage
 	if err := json.Unmarshal(patch, &p); err != nil || p == nil {
 		if err == nil {
@@ -139,7 +141,7 @@ func mergePatch(current any, patch []byte, dst any) error {
 		}
 		return malformed(err)
 	}
-	if err := decodeStrict(patch, newLike(dst)); err != nil {
+	if err := DecodeStrict(patch, newLike(dst)); err != nil {
 		return err
 	}
 	cur, err := json.Marshal(current)

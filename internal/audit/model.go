@@ -1,0 +1,43 @@
+// Package audit is the trail of every change (§10): who, when, what entity, before and after.
+// Entries are written in the same transaction as the change and are never updated or deleted.
+package audit
+
+import (
+	"encoding/json"
+	"time"
+
+	"github.com/parkos/parkos/internal/civil"
+)
+
+// Entry is one recorded change.
+type Entry struct {
+	ID           string          `json:"id"`
+	At           time.Time       `json:"at"`
+	UserID       string          `json:"user_id"`
+	Username     string          `json:"username"`
+	Role         string          `json:"role"`
+	Source       string          `json:"source"` // ui | api | cli | system
+	Action       string          `json:"action"` // create | update | delete | split | merge | login | logout | set_password
+	Entity       string          `json:"entity"` // park | zone | building | floor | unit | enterprise | residency | qualification | user | api_token | session
+	EntityID     string          `json:"entity_id"`
+	ParkID       string          `json:"park_id"`
+	EnterpriseID string          `json:"enterprise_id"`
+	Before       json.RawMessage `json:"before"`
+	After        json.RawMessage `json:"after"`
+}
+
+// Filter narrows the audit list.
+type Filter struct {
+	Entity   string
+	EntityID string
+	UserID   string
+	Action   string
+	ParkID   string
+	From, To civil.Date // inclusive days in Asia/Shanghai
+}
+
+// Entities and Actions list the recorded kinds, for filters.
+var (
+	Entities = []string{"park", "zone", "building", "floor", "unit", "enterprise", "residency", "qualification", "user", "api_token", "session"}
+	Actions  = []string{"create", "update", "delete", "split", "merge", "login", "logout", "set_password"}
+)
