@@ -10,6 +10,8 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"golang.org/x/term"
+
 	"github.com/parkos/parkos/internal/apperr"
 	"github.com/parkos/parkos/internal/enterprise"
 	"github.com/parkos/parkos/internal/identity"
@@ -17,7 +19,6 @@ import (
 	"github.com/parkos/parkos/internal/space"
 	"github.com/parkos/parkos/internal/store"
 	"github.com/parkos/parkos/internal/store/sqlstore"
-	"golang.org/x/term"
 )
 
 func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {

@@ -19,6 +19,7 @@ import (
 	"github.com/parkos/parkos/internal/api"
 	"github.com/parkos/parkos/internal/demo"
 	"github.com/parkos/parkos/internal/identity"
+	"github.com/parkos/parkos/internal/loginguard"
 	"github.com/parkos/parkos/internal/page"
 	"github.com/parkos/parkos/internal/space"
 	"github.com/parkos/parkos/internal/store"
@@ -96,7 +97,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, demo
 // newHandler is everything the server answers: the API, health checks and the index.
 func newHandler(st *sqlstore.Store, log *slog.Logger) http.Handler {
 	mux := http.NewServeMux()
-	api.New(st, log).Mount(mux)
+	api.New(st, log, loginguard.New()).Mount(mux)
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		fmt.Fprintf(w, "ParkOS %s\n\nAPI:     /api/v1/ (OpenAPI: /api/v1/openapi.json)\nHealth:  /healthz, /readyz\n", version)

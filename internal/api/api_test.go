@@ -13,6 +13,7 @@ import (
 
 	"github.com/parkos/parkos/internal/apperr"
 	"github.com/parkos/parkos/internal/identity"
+	"github.com/parkos/parkos/internal/loginguard"
 	"github.com/parkos/parkos/internal/store/sqlstore"
 	"github.com/parkos/parkos/internal/store/storetest"
 )
@@ -38,7 +39,7 @@ func newEnv(t *testing.T, st *sqlstore.Store) *env {
 	logs := &bytes.Buffer{}
 	log := slog.New(slog.NewTextHandler(logs, nil))
 	e := &env{t: t, store: st, world: storetest.NewWorld(t, st), tokens: map[identity.Role]string{}, logs: logs}
-	e.api = New(st, log)
+	e.api = New(st, log, loginguard.New())
 	mux := http.NewServeMux()
 	e.api.Mount(mux)
 	mux.HandleFunc("GET /boom", func(http.ResponseWriter, *http.Request) { panic("deliberate test panic") })

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"github.com/parkos/parkos/internal/httpin"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -10,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/parkos/parkos/internal/enterprise"
+	"github.com/parkos/parkos/internal/httpin"
 	"github.com/parkos/parkos/internal/identity"
 	"github.com/parkos/parkos/internal/page"
 	"github.com/parkos/parkos/internal/space"
@@ -200,4 +200,18 @@ func TestWriteFlows(t *testing.T) {
 		e.do(identity.ParkManager, "DELETE", "/api/v1/session", nil, 204, nil)
 		e.do(identity.ParkManager, "GET", "/api/v1/me", nil, 401, nil)
 	})
+}
+
+// The 11th wrong password in a minute for one account is refused with 429 before the
+// password is checked: even the right password is refused then.
+func TestLoginRateLimit(t *testing.T) {
+	e := newEnv(t, storetest.OpenSQLite(t))
+	for range 10 {
+		e.problem("", "POST", "/api/v1/session", map[string]string{"username": "u_leasing", "password": "guess"}, 401)
+	}
+	res := e.do("", "POST", "/api/v1/session", map[string]string{"username": "u_leasing", "password": e.world.Password}, 429, nil)
+	if res.Header.Get("Retry-After") == "" {
+		t.Fatal("429 without Retry-After")
+	}
+	e.do("", "POST", "/api/v1/session", map[string]string{"username": "u_finance", "password": e.world.Password}, 201, nil)
 }

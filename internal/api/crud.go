@@ -2,9 +2,9 @@ package api
 
 import (
 	"context"
-	"github.com/parkos/parkos/internal/httpin"
 	"net/http"
 
+	"github.com/parkos/parkos/internal/httpin"
 	"github.com/parkos/parkos/internal/identity"
 	"github.com/parkos/parkos/internal/page"
 )

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"github.com/parkos/parkos/internal/httpin"
 	"net/http"
 	"strings"
 	"time"
@@ -10,6 +9,7 @@ import (
 	"github.com/parkos/parkos/internal/audit"
 	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/enterprise"
+	"github.com/parkos/parkos/internal/httpin"
 	"github.com/parkos/parkos/internal/identity"
 	"github.com/parkos/parkos/internal/measure"
 	"github.com/parkos/parkos/internal/page"
@@ -203,7 +203,7 @@ func (s *Server) sessionRoutes() []route {
 				if err := f.Err(); err != nil {
 					return nil, err
 				}
-				u, err := st.Authenticate(c.ctx, in.Username, in.Password)
+				u, err := GuardedLogin(c.ctx, st, s.guard, c.w, c.r, in.Username, in.Password)
 				if err != nil {
 					return nil, err
 				}

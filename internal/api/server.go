@@ -4,15 +4,18 @@ package api
 
 import (
 	"context"
-	"github.com/parkos/parkos/internal/httpin"
 	"log/slog"
+	"net"
 	"net/http"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/parkos/parkos/internal/apperr"
+	"github.com/parkos/parkos/internal/httpin"
 	"github.com/parkos/parkos/internal/identity"
+	"github.com/parkos/parkos/internal/loginguard"
 	"github.com/parkos/parkos/internal/store/sqlstore"
 )
 
@@ -23,13 +26,15 @@ const SessionTTL = 12 * time.Hour
 type Server struct {
 	store  *sqlstore.Store
 	log    *slog.Logger
+	guard  *loginguard.Guard
 	routes []route
 	mux    *http.ServeMux
 }
 
-// New builds the API on a store.
-func New(store *sqlstore.Store, log *slog.Logger) *Server {
-	s := &Server{store: store, log: log, mux: http.NewServeMux()}
+// New builds the API on a store. The login guard is shared with the web console, so that
+// guessing through one channel counts against the other.
+func New(store *sqlstore.Store, log *slog.Logger, guard *loginguard.Guard) *Server {
+	s := &Server{store: store, log: log, guard: guard, mux: http.NewServeMux()}
 	s.routes = s.routeTable()
 	for _, rt := range s.routes {
 		s.mux.Handle(rt.Method+" "+rt.Pattern, s.wrap(rt))
@@ -79,6 +84,34 @@ func (c *call) decode(dst any) error {
 		return err
 	}
 	return httpin.DecodeStrict(b, dst)
+}
+
+// ClientAddr is the request's peer address without the port.
+func ClientAddr(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// GuardedLogin checks a password unless the account or address has failed too often, in
+// which case it answers 429 without looking at the password.
+func GuardedLogin(ctx context.Context, st *sqlstore.Store, guard *loginguard.Guard, w http.ResponseWriter, r *http.Request,
+	username, password string) (identity.User, error) {
+	addr := ClientAddr(r)
+	if ok, wait := guard.Allow(username, addr); !ok {
+		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
+		return identity.User{}, apperr.New(apperr.RateLimited, "登录失败次数过多，请一分钟后再试",
+			"too many failed sign-ins; try again in a minute")
+	}
+	u, err := st.Authenticate(ctx, username, password)
+	if apperr.Is(err, apperr.Unauthenticated) {
+		guard.Fail(username, addr)
+	} else if err == nil {
+		guard.Succeed(username)
+	}
+	return u, err
 }
 
 func bearer(r *http.Request) string {

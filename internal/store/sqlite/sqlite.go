@@ -15,9 +15,10 @@ import (
 	"path/filepath"
 	"runtime"
 
-	"github.com/parkos/parkos/internal/store/sqlstore"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/parkos/parkos/internal/store/sqlstore"
 )
 
 //go:embed migrations/*.sql

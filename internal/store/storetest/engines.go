@@ -13,10 +13,11 @@ import (
 	"testing"
 
 	_ "github.com/jackc/pgx/v5/stdlib"
+	_ "modernc.org/sqlite"
+
 	"github.com/parkos/parkos/internal/store/postgres"
 	"github.com/parkos/parkos/internal/store/sqlite"
 	"github.com/parkos/parkos/internal/store/sqlstore"
-	_ "modernc.org/sqlite"
 )
 
 // Engine opens a fresh, migrated, empty database for one test.
