@@ -3,9 +3,18 @@
 GO ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 
-.PHONY: build test vet fmt-check demo
+.PHONY: build assets test vet fmt-check demo
 
-build:
+# Front-end assets come from npm (package-lock.json) and are copied into the embedded static
+# folder; nothing is loaded from a CDN at run time.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+assets: node_modules/.package-lock.json
+	cp node_modules/htmx.org/dist/htmx.min.js internal/web/static/vendor/htmx.min.js
+
+build: assets
 	$(GO) build -ldflags "-X main.version=$(VERSION)" -o bin/parkos ./cmd/parkos
 
 vet:
@@ -19,5 +28,5 @@ fmt-check:
 test: vet fmt-check
 	$(GO) test -count=1 ./...
 
-demo:
+demo: assets
 	$(GO) run ./cmd/parkos demo

@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -19,11 +18,11 @@ import (
 	"github.com/parkos/parkos/internal/api"
 	"github.com/parkos/parkos/internal/demo"
 	"github.com/parkos/parkos/internal/identity"
-	"github.com/parkos/parkos/internal/loginguard"
 	"github.com/parkos/parkos/internal/page"
 	"github.com/parkos/parkos/internal/space"
 	"github.com/parkos/parkos/internal/store"
 	"github.com/parkos/parkos/internal/store/sqlstore"
+	"github.com/parkos/parkos/internal/web"
 )
 
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, demoMode bool) error {
@@ -64,8 +63,12 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, demo
 		return err
 	}
 	api.Version = version
+	console, err := web.New(st, log)
+	if err != nil {
+		return err
+	}
 	srv := &http.Server{
-		Handler:           newHandler(st, log),
+		Handler:           console.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      120 * time.Second,
@@ -92,17 +95,6 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, demo
 		return err
 	}
 	return nil
-}
-
-// newHandler is everything the server answers: the API, health checks and the index.
-func newHandler(st *sqlstore.Store, log *slog.Logger) http.Handler {
-	mux := http.NewServeMux()
-	api.New(st, log, loginguard.New()).Mount(mux)
-	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		fmt.Fprintf(w, "ParkOS %s\n\nAPI:     /api/v1/ (OpenAPI: /api/v1/openapi.json)\nHealth:  /healthz, /readyz\n", version)
-	})
-	return api.Recover(log, api.AccessLog(log, mux))
 }
 
 // flagSet reports whether the flag was given on the command line.

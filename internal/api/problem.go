@@ -51,9 +51,9 @@ func english(r *http.Request) bool {
 	return strings.HasPrefix(strings.ToLower(strings.TrimSpace(r.Header.Get("Accept-Language"))), "en")
 }
 
-// writeError answers err as a problem document. Errors that are not ours are logged and
+// WriteError answers err as a problem document. Errors that are not ours are logged and
 // reach the client only as "internal error".
-func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
+func WriteError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
 	e, ok := apperr.As(err)
 	if !ok {
 		var tooBig *http.MaxBytesError

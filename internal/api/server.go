@@ -40,7 +40,7 @@ func New(store *sqlstore.Store, log *slog.Logger, guard *loginguard.Guard) *Serv
 		s.mux.Handle(rt.Method+" "+rt.Pattern, s.wrap(rt))
 	}
 	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, r, s.log, apperr.New(apperr.NotFound, "没有这个接口", "no such API route"))
+		WriteError(w, r, s.log, apperr.New(apperr.NotFound, "没有这个接口", "no such API route"))
 	})
 	return s
 }
@@ -129,21 +129,21 @@ func (s *Server) wrap(rt route) http.Handler {
 			c.token = bearer(r)
 			if c.token == "" {
 				w.Header().Set("WWW-Authenticate", `Bearer realm="parkos"`)
-				writeError(w, r, s.log, apperr.New(apperr.Unauthenticated, "请先登录（Authorization: Bearer 令牌）",
+				WriteError(w, r, s.log, apperr.New(apperr.Unauthenticated, "请先登录（Authorization: Bearer 令牌）",
 					"sign in first (Authorization: Bearer token)"))
 				return
 			}
 			u, err := s.store.UserByToken(r.Context(), c.token, 0)
 			if err != nil {
 				w.Header().Set("WWW-Authenticate", `Bearer realm="parkos", error="invalid_token"`)
-				writeError(w, r, s.log, err)
+				WriteError(w, r, s.log, err)
 				return
 			}
 			c.user, c.scope = u, identity.ScopeOf(u).Via("api")
 		}
 		body, err := rt.handle(c)
 		if err != nil {
-			writeError(w, r, s.log, err)
+			WriteError(w, r, s.log, err)
 			return
 		}
 		status := rt.Status
@@ -163,7 +163,7 @@ func Recover(log *slog.Logger, next http.Handler) http.Handler {
 					panic(v)
 				}
 				log.Error("panic in handler", "method", r.Method, "path", r.URL.Path, "panic", v, "stack", string(debug.Stack()))
-				writeError(w, r, log, apperr.New(apperr.Internal, "服务器内部错误，已记录", "internal error; it has been logged"))
+				WriteError(w, r, log, apperr.New(apperr.Internal, "服务器内部错误，已记录", "internal error; it has been logged"))
 			}
 		}()
 		next.ServeHTTP(w, r)

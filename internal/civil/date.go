@@ -127,3 +127,7 @@ func firstTen(s string) string {
 func (d Date) Time() time.Time {
 	return time.Date(d.t.Year(), d.t.Month(), d.t.Day(), 0, 0, 0, 0, Shanghai)
 }
+
+// Month and Day of the date.
+func (d Date) Month() time.Month { return d.t.Month() }
+func (d Date) Day() int          { return d.t.Day() }

@@ -102,6 +102,7 @@ type QualificationFilter struct {
 // ResidencyFilter lists residencies.
 type ResidencyFilter struct {
 	EnterpriseID string
+	UnitID       string
 	ParkID       string
 	CurrentOn    civil.Date // resident on this day
 }

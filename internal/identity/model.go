@@ -51,6 +51,7 @@ type User struct {
 
 // UserInput is what a client may set on a user. Password is only read on create.
 type UserInput struct {
+	ID           string   `json:"-"` // the user being edited; never read from a request
 	Username     string   `json:"username"`
 	DisplayName  string   `json:"display_name"`
 	Email        string   `json:"email"`
@@ -64,7 +65,7 @@ type UserInput struct {
 
 // Input returns the editable fields of u.
 func (u User) Input() UserInput {
-	return UserInput{Username: u.Username, DisplayName: u.DisplayName, Email: u.Email, Role: u.Role,
+	return UserInput{ID: u.ID, Username: u.Username, DisplayName: u.DisplayName, Email: u.Email, Role: u.Role,
 		ParkIDs: u.ParkIDs, EnterpriseID: u.EnterpriseID, Locale: u.Locale, Disabled: u.Disabled}
 }
 

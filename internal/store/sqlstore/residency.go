@@ -46,6 +46,9 @@ func (s *Store) ListResidencies(ctx context.Context, sc identity.Scope, f enterp
 	if f.ParkID != "" {
 		l.filter("r.park_id = ?", f.ParkID)
 	}
+	if f.UnitID != "" {
+		l.filter("EXISTS (SELECT 1 FROM residency_units fu WHERE fu.residency_id = r.id AND fu.unit_id = ?)", f.UnitID)
+	}
 	if !f.CurrentOn.IsZero() {
 		l.filter("r.move_in <= ? AND (r.move_out IS NULL OR r.move_out > ?)", f.CurrentOn, f.CurrentOn)
 	}

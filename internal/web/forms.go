@@ -1,0 +1,279 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+
+	"github.com/parkos/parkos/internal/apperr"
+	"github.com/parkos/parkos/internal/httpin"
+)
+
+// fieldSpec describes one form input. Name is the JSON path of the value in the object the
+// form edits ("facilities.biosafety_level"), so a form posts exactly what the API accepts and
+// gets back exactly the API's field errors.
+type fieldSpec struct {
+	Name     string
+	Label    msgKey
+	Kind     string // text | textarea | number | date | select | multiselect | checkbox | password | hidden
+	Required bool
+	Wide     bool
+	Help     msgKey
+	Options  []option
+}
+
+type option struct {
+	Value, Label string
+	Selected     bool
+}
+
+// field is a fieldSpec ready to render: translated, filled and possibly with an error.
+type field struct {
+	ID, Name, Label, Kind, Value, Help, Error string
+	Options                                   []option
+	Checked, Required, Wide                   bool
+}
+
+type crumb struct{ Text, Href string }
+
+type formView struct {
+	Action, CancelURL string
+	Fields            []field
+	Errors            []string
+	Crumbs            []crumb
+}
+
+type formPage struct{ Form formView }
+
+// values is what a form holds: field name → submitted strings.
+type values map[string][]string
+
+// flatten turns an object into form values through its JSON form, so the form shows what the
+// API would return.
+func flatten(obj any) values {
+	b, _ := json.Marshal(obj)
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var m map[string]any
+	_ = dec.Decode(&m)
+	out := values{}
+	var walk func(prefix string, v any)
+	walk = func(prefix string, v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			for k, sub := range x {
+				walk(prefix+k+".", sub)
+			}
+		case []any:
+			key := strings.TrimSuffix(prefix, ".")
+			for _, item := range x {
+				if s, ok := item.(string); ok {
+					out[key] = append(out[key], s)
+				}
+			}
+		case bool:
+			if x {
+				out[strings.TrimSuffix(prefix, ".")] = []string{"true"}
+			}
+		case nil:
+		default:
+			out[strings.TrimSuffix(prefix, ".")] = []string{strings.Trim(jsonText(x), `"`)}
+		}
+	}
+	walk("", m)
+	return out
+}
+
+func jsonText(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+// fields renders specs with the given values and translated labels.
+func (rq *request) fields(specs []fieldSpec, vals values) []field {
+	out := make([]field, len(specs))
+	for i, sp := range specs {
+		f := field{ID: strings.NewReplacer(".", "-", "[", "-", "]", "").Replace(sp.Name), Name: sp.Name,
+			Label: rq.t(string(sp.Label)), Kind: sp.Kind, Required: sp.Required, Wide: sp.Wide || sp.Kind == "textarea"}
+		if sp.Help != "" {
+			f.Help = rq.t(string(sp.Help))
+		}
+		vs := vals[sp.Name]
+		if len(vs) > 0 {
+			f.Value = vs[0]
+		}
+		f.Checked = f.Value == "true"
+		if sp.Kind == "list" {
+			f.Value = strings.Join(vs, ", ")
+		}
+		if sp.Kind == "password" {
+			f.Value = ""
+		}
+		for _, o := range sp.Options {
+			o.Selected = contains(vs, o.Value) || (len(vs) == 0 && o.Value == "" && sp.Kind == "select")
+			f.Options = append(f.Options, o)
+		}
+		out[i] = f
+	}
+	return out
+}
+
+func contains(xs []string, x string) bool {
+	for _, v := range xs {
+		if v == x {
+			return true
+		}
+	}
+	return false
+}
+
+var (
+	plainNumber = regexp.MustCompile(`^-?[0-9]+(\.[0-9]+)?$`)
+	listSplit   = regexp.MustCompile(`[,，、;；\n]`)
+)
+
+// toJSON builds the JSON object a form stands for. Numbers that do not parse are sent as text
+// so that the decoder names the field in its error rather than the form silently dropping it.
+func toJSON(specs []fieldSpec, vals values) []byte {
+	obj := map[string]any{}
+	for _, sp := range specs {
+		vs := vals[sp.Name]
+		first := ""
+		if len(vs) > 0 {
+			first = strings.TrimSpace(vs[0])
+		}
+		var v any
+		switch sp.Kind {
+		case "checkbox":
+			v = first == "true"
+		case "list":
+			list := []string{}
+			for _, s := range listSplit.Split(first, -1) {
+				if s = strings.TrimSpace(s); s != "" {
+					list = append(list, s)
+				}
+			}
+			v = list
+		case "multiselect":
+			list := []string{}
+			for _, s := range vs {
+				if s != "" {
+					list = append(list, s)
+				}
+			}
+			v = list
+		case "number":
+			clean := strings.NewReplacer(",", "", "，", "", " ", "").Replace(first)
+			switch {
+			case clean == "":
+				v = json.Number("0")
+			case plainNumber.MatchString(clean):
+				v = json.Number(clean)
+			default:
+				v = first
+			}
+		case "date":
+			if first != "" {
+				v = first
+			}
+		case "textarea", "password":
+			if len(vs) > 0 {
+				v = vs[0]
+			} else {
+				v = ""
+			}
+		default:
+			v = first
+		}
+		setPath(obj, strings.Split(sp.Name, "."), v)
+	}
+	b, _ := json.Marshal(obj)
+	return b
+}
+
+func setPath(m map[string]any, path []string, v any) {
+	for _, p := range path[:len(path)-1] {
+		sub, ok := m[p].(map[string]any)
+		if !ok {
+			sub = map[string]any{}
+			m[p] = sub
+		}
+		m = sub
+	}
+	m[path[len(path)-1]] = v
+}
+
+// formValues reads a posted form, bounded like every other body.
+func (rq *request) formValues() (values, error) {
+	rq.r.Body = http.MaxBytesReader(rq.w, rq.r.Body, httpin.MaxBody)
+	if err := rq.r.ParseForm(); err != nil {
+		return nil, apperr.Wrap(apperr.TooLarge, err, "表单内容过大或无法读取", "the form is too large or unreadable")
+	}
+	return values(rq.r.PostForm), nil
+}
+
+// applyErrors puts each field error next to its input, in the user's language; errors that
+// belong to no input are returned for the top of the form.
+func (rq *request) applyErrors(fields []field, err error) []string {
+	e, ok := apperr.As(err)
+	if !ok {
+		return nil
+	}
+	msg := func(zh, en string) string {
+		if rq.lang == "en" {
+			return en
+		}
+		return zh
+	}
+	var rest []string
+	for _, fe := range e.Fields {
+		placed := false
+		for i := range fields {
+			if fields[i].Name == fe.Field || strings.HasPrefix(fe.Field, fields[i].Name+"[") {
+				fields[i].Error = msg(fe.MessageZh, fe.MessageEn)
+				placed = true
+				break
+			}
+		}
+		if !placed {
+			rest = append(rest, fe.Field+": "+msg(fe.MessageZh, fe.MessageEn))
+		}
+	}
+	if len(e.Fields) == 0 {
+		rest = append(rest, msg(e.MessageZh, e.MessageEn))
+	}
+	return rest
+}
+
+// formError reports whether err is the user's to fix (shown on the form) rather than a fault.
+func formError(err error) bool {
+	switch apperr.CodeOf(err) {
+	case apperr.Invalid, apperr.Conflict, apperr.BadRequest:
+		return true
+	}
+	return false
+}
+
+func statusOfFormError(err error) int {
+	if apperr.CodeOf(err) == apperr.Conflict {
+		return http.StatusConflict
+	}
+	return http.StatusUnprocessableEntity
+}
+
+// withQuery adds key=value to a path.
+func withQuery(path string, kv ...string) string {
+	q := url.Values{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		if kv[i+1] != "" {
+			q.Set(kv[i], kv[i+1])
+		}
+	}
+	if len(q) == 0 {
+		return path
+	}
+	return path + "?" + q.Encode()
+}

@@ -1,0 +1,184 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"strings"
+
+	"github.com/parkos/parkos/internal/civil"
+	"github.com/parkos/parkos/internal/i18n"
+	"github.com/parkos/parkos/internal/identity"
+	"github.com/parkos/parkos/internal/measure"
+)
+
+// msgKey marks a catalog key written in Go code; the catalog test finds every k("…") call.
+type msgKey string
+
+func k(key string) msgKey { return msgKey(key) }
+
+// view is what every page template receives.
+type view struct {
+	Lang    string
+	User    identity.User
+	Nav     []navItem
+	Active  string
+	Title   string
+	Search  string
+	HTMX    string // URL of htmx, "" when not built in
+	CSS     string
+	JS      string
+	Flash   string
+	Partial bool // an htmx request for the page's main content only
+	Data    any
+}
+
+type navItem struct {
+	Key  msgKey
+	Href string
+	Name string // stable id for tests and the active marker
+}
+
+func funcs(a *assets) template.FuncMap {
+	return template.FuncMap{
+		"t": func(lang, key string, args ...any) string { return i18n.T(lang, key, args...) },
+		"tk": func(lang string, key msgKey, args ...any) string {
+			return i18n.T(lang, string(key), args...)
+		},
+		"area": i18n.Area,
+		"areaOrDash": func(lang string, a measure.Area) string {
+			if a == 0 {
+				return "—"
+			}
+			return i18n.Area(lang, a)
+		},
+		"money": i18n.Money,
+		"int":   func(n int) string { return i18n.Int(int64(n)) },
+		"price": func(lang string, p measure.Price, unit string) string { return i18n.Price(lang, p, unit) },
+		"date":  func(lang string, d civil.Date) string { return i18n.Date(lang, d) },
+		"enum":  func(lang, prefix string, v any) string { return enumLabel(lang, prefix, fmt.Sprint(v)) },
+		"asset": a.URL,
+		"join":  strings.Join,
+		"add":   func(a, b int) int { return a + b },
+		"dict":  dict,
+	}
+}
+
+// enumLabel translates a stored value such as unit kind "lab" via key "unit_kind.lab"; the
+// empty value shows as a dash.
+func enumLabel(lang, prefix, v string) string {
+	if v == "" {
+		return "—"
+	}
+	return i18n.T(lang, prefix+"."+v)
+}
+
+// parsePages parses layout.html with each page template into its own set.
+func parsePages(a *assets) (map[string]*template.Template, error) {
+	names, err := fs.Glob(embedded, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	pages := map[string]*template.Template{}
+	for _, n := range names {
+		base := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")
+		if base == "layout" || strings.HasPrefix(base, "_") {
+			continue
+		}
+		partials, _ := fs.Glob(embedded, "templates/_*.html")
+		files := append([]string{"templates/layout.html", n}, partials...)
+		t, err := template.New("layout.html").Funcs(funcs(a)).ParseFS(embedded, files...)
+		if err != nil {
+			return nil, fmt.Errorf("template %s: %w", n, err)
+		}
+		pages[base] = t
+	}
+	return pages, nil
+}
+
+// render writes a page. An htmx request gets only the "main" block.
+func (s *Server) render(rq *request, name, title string, data any) {
+	t, ok := s.pages[name]
+	if !ok {
+		s.log.Error("no such template", "name", name)
+		http.Error(rq.w, "template missing", http.StatusInternalServerError)
+		return
+	}
+	v := view{Lang: rq.lang, User: rq.user, Title: title, Data: data, HTMX: s.assets.URL(htmxAsset),
+		CSS: s.assets.URL("app.css"), JS: s.assets.URL("app.js"), Partial: rq.r.Header.Get("HX-Request") == "true"}
+	if rq.user.ID != "" {
+		v.Nav, v.Active = navFor(rq), activeSection(rq.r.URL.Path)
+		v.Search = rq.r.URL.Query().Get("q")
+	}
+	block := "layout.html"
+	if v.Partial && rq.r.Header.Get("HX-Target") == "main" {
+		block = "main"
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, block, v); err != nil {
+		s.log.Error("render", "template", name, "err", err)
+		http.Error(rq.w, "render failed", http.StatusInternalServerError)
+		return
+	}
+	rq.w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	rq.w.Header().Set("Content-Language", rq.lang)
+	rq.w.Header().Set("Vary", "HX-Request, HX-Target")
+	_, _ = rq.w.Write(buf.Bytes())
+}
+
+// navFor builds the sidebar for the user's role (§1).
+func navFor(rq *request) []navItem {
+	r := rq.user.Role
+	var nav []navItem
+	add := func(name, key, href string) { nav = append(nav, navItem{Name: name, Key: msgKey(key), Href: href}) }
+	add("home", "nav.home", "/")
+	switch {
+	case r.IsEnterprise():
+		add("my_enterprise", "nav.my_enterprise", "/enterprises/"+rq.user.EnterpriseID)
+		add("units", "nav.my_units", "/units")
+		if r == identity.EntAdmin {
+			add("users", "nav.colleagues", "/users")
+			add("audit", "nav.audit", "/audit")
+		}
+	default:
+		add("parks", "nav.parks", "/parks")
+		if r != identity.Authority {
+			add("buildings", "nav.buildings", "/buildings")
+		}
+		add("units", "nav.units", "/units")
+		add("enterprises", "nav.enterprises", "/enterprises")
+		add("qualifications", "nav.qualifications", "/qualifications")
+		if r == identity.Admin || r == identity.ParkManager {
+			add("users", "nav.users", "/users")
+		}
+		if r == identity.Admin || r == identity.Authority || r == identity.ParkManager {
+			add("audit", "nav.audit", "/audit")
+		}
+		add("reference", "nav.reference", "/reference")
+	}
+	return nav
+}
+
+func activeSection(path string) string {
+	seg := strings.Split(strings.Trim(path, "/"), "/")[0]
+	switch seg {
+	case "":
+		return "home"
+	case "floors", "zones":
+		return "buildings"
+	case "residencies":
+		return "enterprises"
+	}
+	return seg
+}
+
+// dict builds a map for passing several values to a sub-template.
+func dict(kv ...any) map[string]any {
+	m := map[string]any{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		m[fmt.Sprint(kv[i])] = kv[i+1]
+	}
+	return m
+}
