@@ -106,3 +106,8 @@ func hasField(p Problem, field string) bool {
 		return f.Field == field && f.MessageZh != "" && f.MessageEn != ""
 	}) >= 0
 }
+
+func mustJSON(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}

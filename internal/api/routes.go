@@ -114,9 +114,10 @@ func (s *Server) routeTable() []route {
 	rs = append(rs, crud[enterprise.Residency, enterprise.ResidencyFilter]{
 		path: "/api/v1/residencies", tag: "enterprises", nameZh: "入驻记录", nameEn: "residency", sorts: []string{"move_in"},
 		filters: []param{{"enterprise_id", "string", "企业 / enterprise"}, {"park_id", "string", "园区 / park"},
-			{"current_on", "string", "该日在驻 / resident on this date (YYYY-MM-DD)"}},
+			{"unit_id", "string", "包含该单元 / includes this unit"}, {"current_on", "string", "该日在驻 / resident on this date (YYYY-MM-DD)"}},
 		filter: func(q *httpin.Query) enterprise.ResidencyFilter {
-			return enterprise.ResidencyFilter{EnterpriseID: q.Str("enterprise_id"), ParkID: q.Str("park_id"), CurrentOn: q.Date("current_on")}
+			return enterprise.ResidencyFilter{EnterpriseID: q.Str("enterprise_id"), ParkID: q.Str("park_id"), UnitID: q.Str("unit_id"),
+				CurrentOn: q.Date("current_on")}
 		},
 		list: st.ListResidencies, get: st.GetResidency, create: st.CreateResidency, update: st.UpdateResidency,
 		delete: st.DeleteResidency, setID: func(r *enterprise.Residency, id string) { r.ID = id },

@@ -14,7 +14,7 @@ import (
 	"github.com/parkos/parkos/internal/measure"
 )
 
-// msgKey marks a catalog key written in Go code; the catalog test finds every k("…") call.
+// msgKey marks a catalog key written in Go code; the catalog test finds every call of k.
 type msgKey string
 
 func k(key string) msgKey { return msgKey(key) }
@@ -84,10 +84,10 @@ func parsePages(a *assets) (map[string]*template.Template, error) {
 	pages := map[string]*template.Template{}
 	for _, n := range names {
 		base := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")
-		if base == "layout" || strings.HasPrefix(base, "_") {
+		if base == "layout" || strings.HasPrefix(base, "part-") {
 			continue
 		}
-		partials, _ := fs.Glob(embedded, "templates/_*.html")
+		partials, _ := fs.Glob(embedded, "templates/part-*.html")
 		files := append([]string{"templates/layout.html", n}, partials...)
 		t, err := template.New("layout.html").Funcs(funcs(a)).ParseFS(embedded, files...)
 		if err != nil {
@@ -133,7 +133,6 @@ func navFor(rq *request) []navItem {
 	r := rq.user.Role
 	var nav []navItem
 	add := func(name, key, href string) { nav = append(nav, navItem{Name: name, Key: msgKey(key), Href: href}) }
-	add("home", "nav.home", "/")
 	switch {
 	case r.IsEnterprise():
 		add("my_enterprise", "nav.my_enterprise", "/enterprises/"+rq.user.EnterpriseID)
@@ -143,6 +142,7 @@ func navFor(rq *request) []navItem {
 			add("audit", "nav.audit", "/audit")
 		}
 	default:
+		add("home", "nav.home", "/")
 		add("parks", "nav.parks", "/parks")
 		if r != identity.Authority {
 			add("buildings", "nav.buildings", "/buildings")

@@ -1,0 +1,226 @@
+package api
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/parkos/parkos/internal/enterprise"
+	"github.com/parkos/parkos/internal/identity"
+	"github.com/parkos/parkos/internal/page"
+	"github.com/parkos/parkos/internal/space"
+)
+
+// foreign is what the fixture's park 1 and enterprise 1 own: the objects that no operator of
+// park 0 and no staff of enterprise 0 may read or change.
+type foreign struct {
+	ids    map[string]string // first path segment after /api/v1/ → an id of that kind
+	all    []string          // every foreign id, to look for in list answers
+	bodies map[string]any    // "METHOD /path" of creating routes → a body that targets park 1 / enterprise 1
+}
+
+func newForeign(t *testing.T, e *env) foreign {
+	ctx, sys := context.Background(), identity.System()
+	w := e.world
+	zone, err := e.store.CreateZone(ctx, sys, space.Zone{ParkID: w.Parks[1].ID, Code: "Z1", NameZh: "功能区"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := e.store.ListResidencies(ctx, sys, enterprise.ResidencyFilter{EnterpriseID: w.Enterprises[1].ID}, page.Request{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	quals, err := e.store.ListQualifications(ctx, sys, enterprise.QualificationFilter{EnterpriseID: w.Enterprises[1].ID}, page.Request{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	otherOp, err := e.store.CreateUser(ctx, sys, identity.UserInput{Username: "other_park_staff", Role: identity.Leasing,
+		ParkIDs: []string{w.Parks[1].ID}, Password: "long-enough-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	otherEnt, err := e.store.CreateUser(ctx, sys, identity.UserInput{Username: "other_ent_staff", Role: identity.EntMember,
+		EnterpriseID: w.Enterprises[1].ID, Password: "long-enough-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := e.store.CreateToken(ctx, identity.ScopeOf(otherOp), "theirs", w.Parks[0].CreatedAt.AddDate(1, 0, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := foreign{ids: map[string]string{
+		"parks": w.Parks[1].ID, "zones": zone.ID, "buildings": w.Buildings[1].ID, "floors": w.Floors[1].ID,
+		"units": w.Units[1][1].ID, "enterprises": w.Enterprises[1].ID, "residencies": res.Items[0].ID,
+		"qualifications": quals.Items[0].ID, "users": otherOp.ID, "tokens": tok.ID,
+	}}
+	f.all = []string{otherEnt.ID, w.Units[1][0].ID, w.Units[1][2].ID}
+	for _, id := range f.ids {
+		f.all = append(f.all, id)
+	}
+	f.bodies = map[string]any{
+		"POST /api/v1/parks":          map[string]any{"code": "HIJACK", "name_zh": "越权园区"},
+		"POST /api/v1/zones":          map[string]any{"park_id": w.Parks[1].ID, "code": "HZ", "name_zh": "越权"},
+		"POST /api/v1/buildings":      map[string]any{"park_id": w.Parks[1].ID, "code": "HB", "name": "越权"},
+		"POST /api/v1/floors":         map[string]any{"building_id": w.Buildings[1].ID, "level": 9},
+		"POST /api/v1/units":          map[string]any{"floor_id": w.Floors[1].ID, "code": "HU", "kind": "lab", "gross_area": 10},
+		"POST /api/v1/units/merge":    map[string]any{"unit_ids": []string{w.Units[1][0].ID, w.Units[1][1].ID}, "effective_on": "2030-01-01", "code": "HM"},
+		"POST /api/v1/enterprises":    map[string]any{"park_id": w.Parks[1].ID, "name": "越权企业"},
+		"POST /api/v1/residencies":    map[string]any{"enterprise_id": w.Enterprises[1].ID, "park_id": w.Parks[1].ID, "move_in": "2030-01-01"},
+		"POST /api/v1/qualifications": map[string]any{"enterprise_id": w.Enterprises[1].ID, "kind": "gazelle"},
+		"POST /api/v1/users": map[string]any{"username": "hijack", "role": "ent_member", "enterprise_id": w.Enterprises[1].ID,
+			"password": "long-enough-1"},
+	}
+	return f
+}
+
+// Routes that carry no park- or enterprise-owned data of others, with the reason.
+var unscopedRoutes = map[string]string{
+	"GET /healthz":                 "process liveness",
+	"GET /readyz":                  "database liveness",
+	"GET /api/v1/openapi.json":     "the API description",
+	"POST /api/v1/session":         "sign-in obtains a scope",
+	"DELETE /api/v1/session":       "ends the caller's own session",
+	"GET /api/v1/me":               "the caller",
+	"POST /api/v1/me/password":     "the caller's own password",
+	"GET /api/v1/tokens":           "the caller's own tokens",
+	"POST /api/v1/tokens":          "creates a token for the caller",
+	"GET /api/v1/industry-classes": "shared reference data",
+	"GET /api/v1/chains":           "shared reference data (park chains are filtered by park)",
+}
+
+// publicToTenants: §1 lets enterprise staff read public park information.
+var publicToTenants = map[string]bool{"parks": true, "zones": true, "buildings": true}
+
+func segment(pattern string) string {
+	_, path, _ := strings.Cut(pattern, " ")
+	rest := strings.TrimPrefix(path, "/api/v1/")
+	seg, _, _ := strings.Cut(rest, "/")
+	return seg
+}
+
+// TestScopeIsolationMatrix: for every route and every role, an object of another park or
+// enterprise is never returned or changed. Built from the route table, so a new route fails
+// here until it is classified.
+func TestScopeIsolationMatrix(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		f := newForeign(t, e)
+		before := e.auditCount(t)
+		for _, pattern := range e.api.Patterns() {
+			if _, ok := unscopedRoutes[pattern]; ok {
+				continue
+			}
+			method, path, _ := strings.Cut(pattern, " ")
+			seg := segment(pattern)
+			for _, role := range identity.Roles {
+				restricted := !(role == identity.Admin || role == identity.Authority)
+				switch {
+				case strings.Contains(path, "{id}"):
+					id, ok := f.ids[seg]
+					if !ok {
+						t.Fatalf("%s: no foreign object for /%s; add one to the matrix", pattern, seg)
+					}
+					if !restricted {
+						// Every park is in scope: reads must work; writes are not sent.
+						if method == "GET" && seg != "users" {
+							if status, _ := e.raw(role, method, strings.Replace(path, "{id}", id, 1), nil); status != 200 {
+								t.Errorf("%s as %s: %d, want 200 (this role sees every park)", pattern, role, status)
+							}
+						}
+						continue
+					}
+					status, _ := e.raw(role, method, strings.Replace(path, "{id}", id, 1), matrixBody(pattern))
+					wantOK := role.IsEnterprise() && publicToTenants[seg] && method == "GET" && !strings.HasSuffix(path, "/leasable-area")
+					switch {
+					case wantOK && status != 200:
+						t.Errorf("%s as %s: %d, want 200 (public park information)", pattern, role, status)
+					case !wantOK && status != 404 && !(role.IsEnterprise() && publicToTenants[seg] && status == 403):
+						t.Errorf("%s as %s on another park's object: %d, want 404", pattern, role, status)
+					}
+				case method == "GET":
+					status, body := e.raw(role, method, path, nil)
+					if status == 403 {
+						continue // the role may not list this at all
+					}
+					if status != 200 {
+						t.Errorf("%s as %s: %d", pattern, role, status)
+						continue
+					}
+					if !restricted || (role.IsEnterprise() && publicToTenants[seg]) {
+						continue
+					}
+					for _, id := range f.all {
+						if strings.Contains(body, id) {
+							t.Errorf("%s as %s lists another park's or enterprise's object %s", pattern, role, id)
+						}
+					}
+				default:
+					body, ok := f.bodies[pattern]
+					if !ok {
+						t.Fatalf("%s: no foreign body; add one to the matrix", pattern)
+					}
+					if !restricted {
+						continue
+					}
+					status, answer := e.raw(role, method, path, body)
+					if status < 400 {
+						t.Errorf("%s as %s into another park/enterprise: %d %s", pattern, role, status, answer)
+					}
+				}
+			}
+		}
+		if after := e.auditCount(t); after != before {
+			t.Errorf("the matrix changed data: %d audit entries before, %d after", before, after)
+		}
+	})
+}
+
+// matrixBody is a well-formed body for a mutating route, so that a refusal can only come
+// from scope, never from a malformed request.
+func matrixBody(pattern string) any {
+	switch {
+	case strings.HasPrefix(pattern, "PATCH "):
+		return map[string]any{}
+	case strings.HasSuffix(pattern, "/split"):
+		return map[string]any{"effective_on": "2030-01-01", "parts": []map[string]any{{"code": "X1", "gross_area": 1}, {"code": "X2", "gross_area": 1}}}
+	case strings.HasSuffix(pattern, "/password"):
+		return map[string]any{"new_password": "long-enough-2"}
+	}
+	return nil
+}
+
+func (e *env) raw(role identity.Role, method, path string, body any) (int, string) {
+	e.t.Helper()
+	var rd io.Reader
+	if body != nil {
+		rd = strings.NewReader(jsonString(body))
+	}
+	req, _ := http.NewRequest(method, e.srv.URL+path, rd)
+	req.Header.Set("Authorization", "Bearer "+e.tokens[role])
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(b)
+}
+
+func (e *env) auditCount(t *testing.T) int {
+	_, body := e.raw(identity.Admin, "GET", "/api/v1/audit?limit=500&action=update", nil)
+	n := strings.Count(body, `"action":"update"`)
+	_, body = e.raw(identity.Admin, "GET", "/api/v1/audit?limit=500&action=delete", nil)
+	n += strings.Count(body, `"action":"delete"`)
+	_, body = e.raw(identity.Admin, "GET", "/api/v1/audit?limit=500&action=create", nil)
+	return n + strings.Count(body, `"action":"create"`)
+}
+
+func jsonString(v any) string {
+	switch b := v.(type) {
+	case string:
+		return b
+	}
+	return fmt.Sprint(mustJSON(v))
+}

@@ -1,0 +1,282 @@
+package web
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/parkos/parkos/internal/identity"
+	"github.com/parkos/parkos/internal/page"
+	"github.com/parkos/parkos/internal/space"
+	"github.com/parkos/parkos/internal/store/sqlstore"
+	"github.com/parkos/parkos/internal/store/storetest"
+)
+
+type site struct {
+	t     *testing.T
+	srv   *httptest.Server
+	store *sqlstore.Store
+	world *storetest.World
+}
+
+func newSite(t *testing.T) *site {
+	st := storetest.OpenSQLite(t)
+	w := storetest.NewWorld(t, st)
+	s, err := New(st, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(s.Handler())
+	t.Cleanup(srv.Close)
+	return &site{t: t, srv: srv, store: st, world: w}
+}
+
+// browser is a client with a cookie jar that does not follow redirects, like a user agent
+// whose every hop the test checks.
+func (s *site) browser() *http.Client {
+	jar, _ := cookiejar.New(nil)
+	return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+func (s *site) send(c *http.Client, method, path string, form url.Values, headers ...string) (*http.Response, string) {
+	s.t.Helper()
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req, _ := http.NewRequest(method, s.srv.URL+path, body)
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	res, err := c.Do(req)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res, string(b)
+}
+
+func (s *site) login(role identity.Role) *http.Client {
+	s.t.Helper()
+	c := s.browser()
+	res, body := s.send(c, "POST", "/login", url.Values{"username": {"u_" + string(role)}, "password": {s.world.Password}})
+	if res.StatusCode != http.StatusSeeOther {
+		s.t.Fatalf("login as %s: %d %s", role, res.StatusCode, body)
+	}
+	return c
+}
+
+var unknownKey = regexp.MustCompile(`\[[a-z_]+\.[a-z_.]+\]`)
+
+func TestAnonymousIsSentToLogin(t *testing.T) {
+	s := newSite(t)
+	for _, path := range []string{"/", "/parks", "/units/x", "/audit", "/account"} {
+		res, _ := s.send(s.browser(), "GET", path, nil)
+		if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/login?next="+url.QueryEscape(path) {
+			t.Errorf("GET %s anonymously: %d → %q", path, res.StatusCode, res.Header.Get("Location"))
+		}
+	}
+	res, body := s.send(s.browser(), "GET", "/login", nil)
+	if res.StatusCode != 200 || !strings.Contains(body, `lang="zh-CN"`) || !strings.Contains(body, "登录") {
+		t.Fatalf("login page: %d", res.StatusCode)
+	}
+}
+
+func TestSessionCookieFlagsAndRotation(t *testing.T) {
+	s := newSite(t)
+	c := s.browser()
+	form := url.Values{"username": {"u_park_manager"}, "password": {s.world.Password}, "next": {"/parks"}}
+	res, _ := s.send(c, "POST", "/login", form)
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/parks" {
+		t.Fatalf("login: %d → %s", res.StatusCode, res.Header.Get("Location"))
+	}
+	raw := res.Header.Get("Set-Cookie")
+	for _, want := range []string{"parkos_session=", "HttpOnly", "SameSite=Lax", "Path=/", "Max-Age="} {
+		if !strings.Contains(raw, want) {
+			t.Errorf("session cookie %q lacks %s", raw, want)
+		}
+	}
+	if strings.Contains(raw, "Secure") {
+		t.Errorf("Secure set on plain HTTP: %s", raw)
+	}
+	first := res.Cookies()[0].Value
+	// Signing in again, even from the same browser, replaces the session; the old id dies.
+	res, _ = s.send(c, "POST", "/login", form, "X-Forwarded-Proto", "https")
+	if !strings.Contains(res.Header.Get("Set-Cookie"), "Secure") {
+		t.Errorf("no Secure flag behind TLS: %s", res.Header.Get("Set-Cookie"))
+	}
+	if res.Cookies()[0].Value == first {
+		t.Fatal("session id not rotated at sign-in")
+	}
+	stale := s.browser()
+	u, _ := url.Parse(s.srv.URL)
+	stale.Jar.SetCookies(u, []*http.Cookie{{Name: sessionCookie, Value: first}})
+	if res, _ := s.send(stale, "GET", "/parks", nil); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("old session still valid: %d", res.StatusCode)
+	}
+	// Signing out ends the session on the server.
+	res, _ = s.send(c, "POST", "/logout", nil)
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("logout: %d", res.StatusCode)
+	}
+	if res, _ := s.send(c, "GET", "/parks", nil); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("still signed in after logout: %d", res.StatusCode)
+	}
+}
+
+func TestCrossSiteWritesAreRefused(t *testing.T) {
+	s := newSite(t)
+	c := s.login(identity.ParkManager)
+	form := url.Values{"park_id": {s.world.Parks[0].ID}, "code": {"EVIL"}, "name": {"恶意楼宇"}}
+	res, _ := s.send(c, "POST", "/buildings/new", form, "Origin", "https://evil.example", "Sec-Fetch-Site", "cross-site")
+	if res.StatusCode != http.StatusForbidden {
+		t.Fatalf("cross-site POST: %d, want 403", res.StatusCode)
+	}
+	res, body := s.send(c, "POST", "/api/v1/parks", url.Values{}, "Origin", "https://evil.example")
+	if res.StatusCode != http.StatusForbidden || !strings.Contains(body, "跨站") {
+		t.Fatalf("cross-site API POST: %d %s", res.StatusCode, body)
+	}
+	bs, _ := s.store.ListBuildings(context.Background(), identity.System(), space.BuildingFilter{Q: "EVIL"}, page.Request{})
+	if len(bs.Items) != 0 {
+		t.Fatal("a cross-site POST created a building")
+	}
+	// The same form from our own origin goes through.
+	res, body = s.send(c, "POST", "/buildings/new", form, "Origin", s.srv.URL, "Sec-Fetch-Site", "same-origin")
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("same-origin POST: %d %s", res.StatusCode, body)
+	}
+}
+
+func TestLoginFormRateLimit(t *testing.T) {
+	s := newSite(t)
+	c := s.browser()
+	for i := range 10 {
+		res, body := s.send(c, "POST", "/login", url.Values{"username": {"u_service"}, "password": {"guess"}})
+		if res.StatusCode != http.StatusUnauthorized || !strings.Contains(body, "用户名或密码错误") {
+			t.Fatalf("attempt %d: %d", i+1, res.StatusCode)
+		}
+	}
+	res, body := s.send(c, "POST", "/login", url.Values{"username": {"u_service"}, "password": {s.world.Password}})
+	if res.StatusCode != http.StatusTooManyRequests || !strings.Contains(body, "登录失败次数过多") {
+		t.Fatalf("11th attempt with the right password: %d", res.StatusCode)
+	}
+	if res.Header.Get("Retry-After") == "" {
+		t.Fatal("429 without Retry-After")
+	}
+}
+
+func TestSecurityHeaders(t *testing.T) {
+	s := newSite(t)
+	res, _ := s.send(s.browser(), "GET", "/login", nil)
+	csp := res.Header.Get("Content-Security-Policy")
+	for _, want := range []string{"script-src 'self'", "frame-ancestors 'none'", "object-src 'none'"} {
+		if !strings.Contains(csp, want) {
+			t.Errorf("CSP %q lacks %s", csp, want)
+		}
+	}
+	if strings.Contains(csp, "unsafe-inline") {
+		t.Errorf("CSP allows inline code: %s", csp)
+	}
+	if res.Header.Get("X-Content-Type-Options") != "nosniff" || res.Header.Get("X-Frame-Options") != "DENY" {
+		t.Errorf("headers: %v", res.Header)
+	}
+}
+
+// A bad unit form answers in Chinese next to the fields and writes nothing.
+func TestUnitFormValidation(t *testing.T) {
+	s := newSite(t)
+	c := s.login(identity.ParkManager)
+	floor := s.world.Floors[0].ID
+	form := url.Values{"floor_id": {floor}, "code": {"坏 编码"}, "kind": {"lab"}, "gross_area": {"abc"}, "usable_area": {"12.345"}}
+	res, body := s.send(c, "POST", "/units/new?floor_id="+floor, form)
+	if res.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("bad unit form: %d", res.StatusCode)
+	}
+	for _, want := range []string{`id="e-gross_area"`, "应为数字", `id="e-usable_area"`, "小数位数过多", `aria-invalid="true"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("form answer lacks %q", want)
+		}
+	}
+	units, _ := s.store.ListUnits(context.Background(), identity.System(), space.UnitFilter{FloorID: floor}, page.Request{})
+	if len(units.Items) != 3 {
+		t.Fatalf("a refused form wrote a unit: %d units", len(units.Items))
+	}
+	form.Set("gross_area", "66.5")
+	form.Set("usable_area", "50")
+	res, body = s.send(c, "POST", "/units/new?floor_id="+floor, form)
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="e-code"`) {
+		t.Fatalf("bad code: %d", res.StatusCode)
+	}
+	form.Set("code", "A-3-399")
+	res, _ = s.send(c, "POST", "/units/new?floor_id="+floor, form)
+	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/units/") {
+		t.Fatalf("good unit: %d %s", res.StatusCode, res.Header.Get("Location"))
+	}
+}
+
+// Every page of every role's navigation renders, in both languages, with no missing string.
+func TestEveryRolesPagesRender(t *testing.T) {
+	s := newSite(t)
+	navLink := regexp.MustCompile(`data-nav="[a-z_]+"[^>]*href="([^"]+)"|href="([^"]+)" data-nav=`)
+	for _, role := range identity.Roles {
+		c := s.login(role)
+		for _, lang := range []string{"en", "zh-CN"} {
+			res, _ := s.send(c, "POST", "/lang", url.Values{"lang": {lang}})
+			if res.StatusCode != http.StatusSeeOther {
+				t.Fatalf("switch language: %d", res.StatusCode)
+			}
+			res, home := s.send(c, "GET", "/", nil)
+			if res.StatusCode == http.StatusSeeOther { // tenants land on their enterprise
+				res, home = s.send(c, "GET", res.Header.Get("Location"), nil)
+			}
+			if res.StatusCode != 200 || !strings.Contains(home, `lang="`+lang+`"`) {
+				t.Fatalf("%s home in %s: %d", role, lang, res.StatusCode)
+			}
+			pages := []string{"/account", "/account/tokens", "/search?q=A-3", "/reference"}
+			for _, m := range navLink.FindAllStringSubmatch(home, -1) {
+				pages = append(pages, m[1]+m[2])
+			}
+			for _, p := range pages {
+				res, body := s.send(c, "GET", p, nil)
+				if res.StatusCode != 200 {
+					t.Errorf("%s %s (%s): %d", role, p, lang, res.StatusCode)
+				}
+				if k := unknownKey.FindString(body); k != "" {
+					t.Errorf("%s %s (%s): missing catalog key %s", role, p, lang, k)
+				}
+			}
+		}
+	}
+}
+
+func TestExports(t *testing.T) {
+	s := newSite(t)
+	c := s.login(identity.ParkManager)
+	res, body := s.send(c, "GET", "/units.csv?kind=office", nil)
+	if res.StatusCode != 200 || !strings.HasPrefix(body, "\xEF\xBB\xBF单元编码") || strings.Count(body, "\n") != 4 {
+		t.Fatalf("csv: %d %q", res.StatusCode, body)
+	}
+	if strings.Contains(body, s.world.Units[1][0].Code+","+"测试园区1") {
+		t.Fatal("export leaks another park's unit")
+	}
+	res, body = s.send(c, "GET", "/enterprises.xlsx", nil)
+	if res.StatusCode != 200 {
+		t.Fatalf("xlsx: %d", res.StatusCode)
+	}
+	if _, err := zip.NewReader(bytes.NewReader([]byte(body)), int64(len(body))); err != nil {
+		t.Fatalf("xlsx is not a workbook: %v", err)
+	}
+}
