@@ -42,7 +42,8 @@ type crumb struct{ Text, Href string }
 type formView struct {
 	Action, CancelURL string
 	Fields            []field
-	Errors            []string
+	Invalid           bool     // the last submission was refused
+	Errors            []string // problems that belong to no single field
 	Crumbs            []crumb
 }
 
@@ -228,7 +229,7 @@ func (rq *request) applyErrors(fields []field, err error) []string {
 		}
 		return zh
 	}
-	var rest []string
+	rest := []string{}
 	for _, fe := range e.Fields {
 		placed := false
 		for i := range fields {

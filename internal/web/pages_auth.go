@@ -20,8 +20,7 @@ func (s *Server) loginPage(rq *request) error {
 	q := rq.r.URL.Query()
 	if lang := q.Get("lang"); lang != "" {
 		rq.lang = i18n.Normalize(lang)
-		http.SetCookie(rq.w, &http.Cookie{Name: langCookie, Value: rq.lang, Path: "/", MaxAge: 365 * 24 * 3600,
-			SameSite: http.SameSiteLaxMode, Secure: secure(rq.r), HttpOnly: true})
+		setLangCookie(rq.w, rq.r, rq.lang)
 	}
 	v := loginView{Next: safeNext(q.Get("next"))}
 	if q.Get("bye") != "" {
@@ -76,7 +75,14 @@ func (s *Server) logout(rq *request) error {
 		return err
 	}
 	clearSessionCookie(rq.w, rq.r)
+	setLangCookie(rq.w, rq.r, rq.lang) // the sign-in page keeps speaking the user's language
 	return rq.redirect("/login?bye=1")
+}
+
+// setLangCookie remembers a language for pages shown before signing in.
+func setLangCookie(w http.ResponseWriter, r *http.Request, lang string) {
+	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
+		SameSite: http.SameSiteLaxMode, Secure: secure(r), HttpOnly: true})
 }
 
 // switchLanguage remembers the choice on the user's account.

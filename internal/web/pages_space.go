@@ -646,7 +646,7 @@ func (s *Server) showCustomForm(rq *request, title string, specs []fieldSpec, va
 		fv.CancelURL = crumbs[len(crumbs)-1].Href
 	}
 	if err != nil {
-		fv.Errors = rq.applyErrors(fv.Fields, err)
+		fv.Errors, fv.Invalid = rq.applyErrors(fv.Fields, err), true
 		rq.w.WriteHeader(statusOfFormError(err))
 	}
 	s.render(rq, "form", title, formPage{Form: fv})

@@ -109,7 +109,8 @@ func (s *Server) render(rq *request, name, title string, data any) {
 	v := view{Lang: rq.lang, User: rq.user, Title: title, Data: data, HTMX: s.assets.URL(htmxAsset),
 		CSS: s.assets.URL("app.css"), JS: s.assets.URL("app.js"), Partial: rq.r.Header.Get("HX-Request") == "true"}
 	if rq.user.ID != "" {
-		v.Nav, v.Active = navFor(rq), activeSection(rq.r.URL.Path)
+		v.Nav = navFor(rq)
+		v.Active = activeEntry(v.Nav, rq.r.URL.Path)
 		v.Search = rq.r.URL.Query().Get("q")
 	}
 	block := "layout.html"
@@ -161,17 +162,25 @@ func navFor(rq *request) []navItem {
 	return nav
 }
 
-func activeSection(path string) string {
-	seg := strings.Split(strings.Trim(path, "/"), "/")[0]
-	switch seg {
-	case "":
-		return "home"
-	case "floors", "zones":
-		return "buildings"
+// activeEntry is the navigation entry for a path: the one whose address is the path or its
+// longest prefix; floors, zones and residencies count under their parent section.
+func activeEntry(nav []navItem, path string) string {
+	switch strings.Split(strings.Trim(path, "/"), "/")[0] {
+	case "floors":
+		path = "/buildings"
+	case "zones":
+		path = "/parks"
 	case "residencies":
-		return "enterprises"
+		path = "/enterprises"
 	}
-	return seg
+	best, bestLen := "", -1
+	for _, n := range nav {
+		match := path == n.Href || (n.Href != "/" && strings.HasPrefix(path, n.Href+"/"))
+		if match && len(n.Href) > bestLen {
+			best, bestLen = n.Name, len(n.Href)
+		}
+	}
+	return best
 }
 
 // dict builds a map for passing several values to a sub-template.

@@ -42,7 +42,7 @@ func (res resource[T]) show(rq *request, title, action string, current T, specs 
 		fv.CancelURL = fv.Crumbs[len(fv.Crumbs)-1].Href
 	}
 	if err != nil {
-		fv.Errors = rq.applyErrors(fv.Fields, err)
+		fv.Errors, fv.Invalid = rq.applyErrors(fv.Fields, err), true
 		rq.w.WriteHeader(statusOfFormError(err))
 	}
 	rq.server().render(rq, "form", title, formPage{Form: fv})

@@ -1,0 +1,114 @@
+// Browser tests of the console in headless Chromium: every demo role signs in and walks its
+// pages (with an accessibility check and a screenshot of each), an operator creates and edits a
+// unit and meets a Chinese validation message, switches to English and signs out.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startParkOS, launchBrowser, login, seriousA11yViolations, shot } from './harness.mjs';
+
+let parkos, browser;
+before(async () => { parkos = await startParkOS(); browser = await launchBrowser(); });
+after(async () => { await browser?.close(); parkos?.proc.kill(); });
+
+const roles = ['admin', 'authority', 'operator', 'tenant'];
+
+for (const role of roles) {
+  test(`${role} signs in and walks the main pages`, async () => {
+    const page = await login(browser, parkos.base, role);
+    assert.doesNotMatch(page.url(), /\/login/, 'still on the login page');
+    const links = await page.$$eval('nav.side a', (as) => as.map((a) => ({ name: a.dataset.nav, href: a.getAttribute('href') })));
+    assert.ok(links.length >= 2, 'navigation has entries');
+    const problems = [];
+    for (const { name, href } of links) {
+      const res = await page.goto(parkos.base + href);
+      assert.equal(res.status(), 200, `${role} ${href}`);
+      assert.equal(await page.locator(`nav.side a[data-nav="${name}"]`).getAttribute('aria-current'), 'page', `${href} marks its nav entry`);
+      const body = await page.textContent('main');
+      assert.doesNotMatch(body, /\[[a-z_]+\.[a-z_.]+\]/, `${href} shows a missing catalog key`);
+      await shot(page, `${role}-${name}`);
+      for (const v of await seriousA11yViolations(page)) problems.push(`${href}: ${v}`);
+    }
+    assert.deepEqual(problems, [], 'serious or critical accessibility violations');
+    await page.close();
+  });
+}
+
+test('operator finds every building and unit of 北京四季青生命科技园 from the home page', async () => {
+  const page = await login(browser, parkos.base, 'operator');
+  await page.click('#park-cards a:has-text("北京四季青生命科技园")');
+  await page.waitForSelector('#buildings');
+  const buildings = await page.$$eval('#buildings tbody tr', (rows) => rows.length);
+  assert.equal(buildings, 6);
+  let units = 0;
+  for (let i = 1; i <= 6; i++) {
+    await page.click(`#buildings tbody tr:nth-child(${i}) td:nth-child(2) a`);
+    await page.waitForSelector('.floor');
+    units += await page.$$eval('.unit', (us) => us.length);
+    if (i === 3) await shot(page, 'operator-building-3');
+    await page.goBack();
+  }
+  assert.ok(units > 150, `found ${units} units`);
+  await page.close();
+});
+
+test('operator creates and edits a unit, meeting a Chinese validation message', async () => {
+  const page = await login(browser, parkos.base, 'operator');
+  await page.click('#park-cards a');
+  await page.click('#buildings tbody tr:nth-child(5) td:nth-child(2) a');
+  await page.click('.floor >> nth=0 >> a[data-new-unit]');
+  await page.fill('#f-code', '5-5-599');
+  await page.selectOption('#f-kind', 'lab');
+  await page.fill('#f-gross_area', '一百');
+  await page.fill('#f-usable_area', '80.123');
+  await page.click('#save');
+  await page.waitForSelector('#form-errors');
+  assert.match(await page.textContent('#e-gross_area'), /应为数字/);
+  assert.match(await page.textContent('#e-usable_area'), /小数位数过多/);
+  assert.equal(await page.getAttribute('#f-gross_area', 'aria-invalid'), 'true');
+  await shot(page, 'operator-unit-validation-zh');
+  await page.fill('#f-gross_area', '120.5');
+  await page.fill('#f-usable_area', '96');
+  await page.fill('#f-list_rent', '6.8');
+  await page.selectOption('#f-facilities-biosafety_level', 'BSL-2');
+  await page.check('#f-facilities-pure_water');
+  await Promise.all([page.waitForURL(/\/units\/[0-9a-f-]+$/), page.click('#save')]);
+  assert.match(await page.textContent('h1'), /5-5-599/);
+  assert.match(await page.textContent('main'), /BSL-2/);
+  await page.click('#edit');
+  await page.fill('#f-list_rent', '7.25');
+  await page.fill('#f-note', '南向，近货梯');
+  await Promise.all([page.waitForURL(/\/units\/[0-9a-f-]+$/), page.click('#save')]);
+  const main = await page.textContent('main');
+  assert.match(main, /7\.25 元\/㎡\/天/);
+  assert.match(main, /南向，近货梯/);
+  await shot(page, 'operator-unit-edited');
+  await page.close();
+});
+
+test('operator switches to English, the choice is remembered, then signs out', async () => {
+  const page = await login(browser, parkos.base, 'operator');
+  await Promise.all([page.waitForLoadState('load'), page.click('#switch-lang')]);
+  assert.equal(await page.getAttribute('html', 'lang'), 'en');
+  assert.equal(await page.textContent('nav.side a[data-nav="parks"]'), 'Parks');
+  await page.goto(parkos.base + '/units?kind=lab');
+  assert.match(await page.textContent('h1'), /Units/);
+  await shot(page, 'operator-units-en');
+  await page.close();
+  const again = await login(browser, parkos.base, 'operator');
+  assert.equal(await again.getAttribute('html', 'lang'), 'en', 'language remembered for the user');
+  await Promise.all([again.waitForURL(/\/login\?bye=1/), again.click('#logout')]);
+  assert.match(await again.textContent('main'), /signed out/);
+  await again.goto(parkos.base + '/parks');
+  assert.match(again.url(), /\/login\?next=%2Fparks/);
+  await again.close();
+});
+
+test('a wrong password shows a clear message; tenant cannot open another enterprise', async () => {
+  const page = await login(browser, parkos.base, 'tenant', 'wrong');
+  assert.match(await page.textContent('#login-error'), /用户名或密码错误/);
+  await page.fill('#password', 'demo');
+  await Promise.all([page.waitForLoadState('load'), page.click('#login-submit')]);
+  assert.match(page.url(), /\/enterprises\//);
+  const res = await page.goto(parkos.base + '/enterprises/00000000-0000-0000-0000-000000000000');
+  assert.equal(res.status(), 404);
+  await page.close();
+});
