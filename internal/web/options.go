@@ -2,7 +2,6 @@ package web
 
 import (
 	"fmt"
-	"sort"
 
 	"github.com/parkos/parkos/internal/identity"
 	"github.com/parkos/parkos/internal/page"
@@ -169,7 +168,7 @@ func (rq *request) chainNodeOptions() ([]option, error) {
 }
 
 func (rq *request) chainNodeName(id string) string {
-	if len(rq.cache) == 0 || rq.cache["node-loaded"] == "" {
+	if rq.cache["node-loaded"] == "" {
 		opts, _ := rq.chainNodeOptions()
 		for _, o := range opts {
 			rq.cache["node:"+o.Value] = o.Label
@@ -227,13 +226,4 @@ func (rq *request) roleOptions() []option {
 		}
 	}
 	return enumOptions(rq, "role", roles, "")
-}
-
-func sortedKeys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

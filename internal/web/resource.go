@@ -33,40 +33,44 @@ func (res resource[T]) mount(s *Server, mux *http.ServeMux) {
 	mux.Handle("POST "+res.base+"/{id}/delete", s.page(res.deletePost))
 }
 
-func (res resource[T]) show(rq *request, title, action string, current T, specs []fieldSpec, vals values, err error) error {
-	fv := formView{Action: action, Fields: rq.fields(specs, vals)}
+func (res resource[T]) show(rq *request, title string, current T, specs []fieldSpec, vals values, err error) error {
+	var crumbs []crumb
 	if res.crumbs != nil {
-		fv.Crumbs = res.crumbs(rq, current)
+		crumbs = res.crumbs(rq, current)
 	}
-	if len(fv.Crumbs) > 0 {
-		fv.CancelURL = fv.Crumbs[len(fv.Crumbs)-1].Href
-	}
+	return rq.srv.showCustomForm(rq, title, specs, vals, err, crumbs)
+}
+
+// fresh is the starting point of a new object and its form.
+func (res resource[T]) fresh(rq *request) (T, []fieldSpec, error) {
+	obj, err := res.initial(rq)
 	if err != nil {
-		fv.Errors, fv.Invalid = rq.applyErrors(fv.Fields, err), true
-		rq.w.WriteHeader(statusOfFormError(err))
+		return obj, nil, err
 	}
-	rq.server().render(rq, "form", title, formPage{Form: fv})
-	return nil
+	specs, err := res.specs(rq, obj, true)
+	return obj, specs, err
+}
+
+// current is the object being edited and its form.
+func (res resource[T]) current(rq *request) (T, []fieldSpec, error) {
+	cur, err := res.get(rq.ctx, rq.scope, rq.r.PathValue("id"))
+	if err != nil {
+		return cur, nil, err
+	}
+	specs, err := res.specs(rq, cur, false)
+	return cur, specs, err
 }
 
 func (res resource[T]) newForm(rq *request) error {
-	obj, err := res.initial(rq)
+	obj, specs, err := res.fresh(rq)
 	if err != nil {
 		return err
 	}
-	specs, err := res.specs(rq, obj, true)
-	if err != nil {
-		return err
-	}
-	return res.show(rq, rq.t(res.name+".new"), rq.r.URL.RequestURI(), obj, specs, flatten(obj), nil)
+	return res.show(rq, rq.t(res.name+".new"), obj, specs, flatten(obj), nil)
 }
 
 func (res resource[T]) createPost(rq *request) error {
-	obj, err := res.initial(rq)
-	if err != nil {
-		return err
-	}
-	specs, err := res.specs(rq, obj, true)
+	obj, specs, err := res.fresh(rq)
 	if err != nil {
 		return err
 	}
@@ -80,7 +84,7 @@ func (res resource[T]) createPost(rq *request) error {
 		next, err = res.create(rq.ctx, rq.scope, next)
 	}
 	if formError(err) {
-		return res.show(rq, rq.t(res.name+".new"), rq.r.URL.RequestURI(), obj, specs, vals, err)
+		return res.show(rq, rq.t(res.name+".new"), obj, specs, vals, err)
 	}
 	if err != nil {
 		return err
@@ -89,24 +93,15 @@ func (res resource[T]) createPost(rq *request) error {
 }
 
 func (res resource[T]) editForm(rq *request) error {
-	cur, err := res.get(rq.ctx, rq.scope, rq.r.PathValue("id"))
+	cur, specs, err := res.current(rq)
 	if err != nil {
 		return err
 	}
-	specs, err := res.specs(rq, cur, false)
-	if err != nil {
-		return err
-	}
-	return res.show(rq, rq.t(res.name+".edit"), rq.r.URL.Path, cur, specs, flatten(cur), nil)
+	return res.show(rq, rq.t(res.name+".edit"), cur, specs, flatten(cur), nil)
 }
 
 func (res resource[T]) updatePost(rq *request) error {
-	id := rq.r.PathValue("id")
-	cur, err := res.get(rq.ctx, rq.scope, id)
-	if err != nil {
-		return err
-	}
-	specs, err := res.specs(rq, cur, false)
+	cur, specs, err := res.current(rq)
 	if err != nil {
 		return err
 	}
@@ -117,11 +112,11 @@ func (res resource[T]) updatePost(rq *request) error {
 	var next T
 	err = httpin.MergePatch(cur, toJSON(specs, vals), &next)
 	if err == nil {
-		res.setID(&next, id)
+		res.setID(&next, rq.r.PathValue("id"))
 		next, err = res.update(rq.ctx, rq.scope, next)
 	}
 	if formError(err) {
-		return res.show(rq, rq.t(res.name+".edit"), rq.r.URL.Path, cur, specs, vals, err)
+		return res.show(rq, rq.t(res.name+".edit"), cur, specs, vals, err)
 	}
 	if err != nil {
 		return err
