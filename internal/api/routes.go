@@ -152,6 +152,12 @@ func (s *Server) opsRoutes() []route {
 					c.w.Header().Set("Retry-After", "1")
 					return nil, apperr.New(apperr.Internal, "数据库不可用", "the database does not answer")
 				}
+				if set, incomplete, err := s.store.IncompleteGeneratedSet(c.ctx); err != nil {
+					return nil, err
+				} else if incomplete {
+					return nil, apperr.New(apperr.Unavailable, "合成数据集（"+set.Scale+"）未写完：请在空数据库上重新运行 parkos gen",
+						"the generated "+set.Scale+" data set is incomplete: run parkos gen again on an empty database")
+				}
 				return map[string]string{"status": "ready", "engine": s.store.Engine()}, nil
 			}},
 		{Method: "GET", Pattern: "/api/v1/openapi.json", Tag: "ops", Summary: "OpenAPI 3 文档 / OpenAPI 3 document", Public: true,

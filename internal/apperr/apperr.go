@@ -19,6 +19,7 @@ const (
 	Forbidden       Code = "forbidden"       // in scope, but the role may not do this
 	TooLarge        Code = "payload_too_large"
 	RateLimited     Code = "rate_limited"
+	Unavailable     Code = "unavailable" // the service cannot answer yet (database incomplete)
 	Internal        Code = "internal"
 )
 

@@ -64,6 +64,9 @@ func (e *Enterprise) Validate() error {
 	textField(&f, "description", e.Description, 8000, false)
 	for i, t := range e.Tags {
 		textField(&f, fmt.Sprintf("tags[%d]", i), t, 30, true)
+		if strings.Contains(t, ",") {
+			f.Add(fmt.Sprintf("tags[%d]", i), "comma", "标签不能包含逗号", "a tag cannot contain a comma")
+		}
 	}
 	if e.Tags == nil {
 		e.Tags = []string{}

@@ -39,14 +39,15 @@ func (s *Store) ListEnterprises(ctx context.Context, sc identity.Scope, f enterp
 		scan: func(r *sql.Rows) (enterprise.Enterprise, error) { return scanEnterprise(r) },
 		id:   func(e enterprise.Enterprise) string { return e.ID },
 	}
-	cond, args := enterpriseScope(sc, "e.id", "e.park_id")
+	cond, args := enterpriseScope(sc, "e.id")
 	l.filter(cond, args...)
 	if f.Q != "" {
 		l.filter(`(lower(e.name) LIKE ? ESCAPE '\' OR lower(e.name_en) LIKE ? ESCAPE '\' OR e.credit_code = ?)`,
 			likeContains(f.Q), likeContains(f.Q), f.Q)
 	}
 	if f.ParkID != "" {
-		l.filter("(e.park_id = ? OR EXISTS (SELECT 1 FROM residencies fr WHERE fr.enterprise_id = e.id AND fr.park_id = ?))", f.ParkID, f.ParkID)
+		cond, args := enterprisesOfParks("e.id", []string{f.ParkID})
+		l.filter(cond, args...)
 	}
 	if f.Stage != "" {
 		l.filter("e.stage = ?", f.Stage)
@@ -88,7 +89,7 @@ func (s *Store) GetEnterprise(ctx context.Context, sc identity.Scope, id string)
 }
 
 func (s *Store) getEnterprise(ctx context.Context, c conn, sc identity.Scope, id string) (enterprise.Enterprise, error) {
-	cond, args := enterpriseScope(sc, "e.id", "e.park_id")
+	cond, args := enterpriseScope(sc, "e.id")
 	e, err := scanEnterprise(c.queryRow(ctx, "SELECT "+enterpriseCols+" FROM enterprises e WHERE e.id = ? AND "+cond,
 		append([]any{id}, args...)...))
 	if errors.Is(err, sql.ErrNoRows) {

@@ -169,7 +169,7 @@ func parkScope(sc identity.Scope, column string, public bool) (string, []any) {
 
 // enterpriseScope limits enterprise-owned rows: operators see enterprises kept by their parks or
 // ever resident in them; tenant staff see only their own enterprise.
-func enterpriseScope(sc identity.Scope, idColumn, parkColumn string) (string, []any) {
+func enterpriseScope(sc identity.Scope, idColumn string) (string, []any) {
 	switch {
 	case sc.AllParks():
 		return "1=1", nil
@@ -177,10 +177,7 @@ func enterpriseScope(sc identity.Scope, idColumn, parkColumn string) (string, []
 		if len(sc.ParkIDs) == 0 {
 			return "1=0", nil
 		}
-		in := placeholders(len(sc.ParkIDs))
-		args := append(anySlice(sc.ParkIDs), anySlice(sc.ParkIDs)...)
-		return "(" + parkColumn + " IN (" + in + ") OR EXISTS (SELECT 1 FROM residencies rs WHERE rs.enterprise_id = " +
-			idColumn + " AND rs.park_id IN (" + in + ")))", args
+		return enterprisesOfParks(idColumn, sc.ParkIDs)
 	case sc.Role.IsEnterprise():
 		return idColumn + " = ?", []any{sc.EnterpriseID}
 	}
@@ -193,4 +190,14 @@ func requireRole(allowed bool) error {
 		return forbidden()
 	}
 	return nil
+}
+
+// enterprisesOfParks is "the enterprise is kept by, or has lived in, one of these parks". It is
+// written as an uncorrelated IN (… UNION …) so both engines build the set once from the
+// park indexes; the equivalent "park_id IN … OR EXISTS (residency …)" made SQLite walk every
+// enterprise in name order (20 ms instead of 0.2 ms at beijing scale).
+func enterprisesOfParks(idColumn string, parkIDs []string) (string, []any) {
+	in := placeholders(len(parkIDs))
+	return idColumn + " IN (SELECT ep.id FROM enterprises ep WHERE ep.park_id IN (" + in + ") UNION " +
+		"SELECT rp.enterprise_id FROM residencies rp WHERE rp.park_id IN (" + in + "))", append(anySlice(parkIDs), anySlice(parkIDs)...)
 }

@@ -23,7 +23,7 @@ func scanResidency(row scanner) (enterprise.Residency, error) {
 
 // ownedByVisibleEnterprise limits rows of an enterprise-owned table (alias.enterprise_id).
 func ownedByVisibleEnterprise(sc identity.Scope, alias string) (string, []any) {
-	cond, args := enterpriseScope(sc, "oe.id", "oe.park_id")
+	cond, args := enterpriseScope(sc, "oe.id")
 	return "EXISTS (SELECT 1 FROM enterprises oe WHERE oe.id = " + alias + ".enterprise_id AND " + cond + ")", args
 }
 

@@ -239,6 +239,7 @@ func (s *Store) UpdateUser(ctx context.Context, sc identity.Scope, id string, in
 				return err
 			}
 		}
+		s.auth.forgetUser(id)
 		if out, err = s.userWhere(ctx, c, "u.id = ?", id); err != nil {
 			return err
 		}
@@ -263,6 +264,7 @@ func (s *Store) DeleteUser(ctx context.Context, sc identity.Scope, id string) er
 		if _, err = c.exec(ctx, `DELETE FROM users WHERE id = ?`, id); err != nil {
 			return err
 		}
+		s.auth.forgetUser(id)
 		return s.record(ctx, c, sc, "delete", "user", id, u, nil)
 	})
 }
@@ -291,6 +293,7 @@ func (s *Store) SetPassword(ctx context.Context, sc identity.Scope, id, password
 		if _, err = c.exec(ctx, `DELETE FROM sessions WHERE user_id = ?`, id); err != nil {
 			return err
 		}
+		s.auth.forgetUser(id)
 		return s.record(ctx, c, sc, "set_password", "user", id, nil, nil)
 	})
 }
@@ -353,6 +356,7 @@ func (s *Store) CreateSession(ctx context.Context, u identity.User, source strin
 // not an error.
 func (s *Store) EndSession(ctx context.Context, token, source string) error {
 	hash := identity.HashToken(token)
+	s.auth.forgetToken(hash)
 	return s.write(ctx, func(c conn) error {
 		var userID string
 		err := c.queryRow(ctx, `SELECT user_id FROM sessions WHERE token_hash = ?`, hash).Scan(&userID)
@@ -377,6 +381,9 @@ func (s *Store) EndSession(ctx context.Context, token, source string) error {
 // since last use (0: no idle limit).
 func (s *Store) UserByToken(ctx context.Context, token string, idle time.Duration) (identity.User, error) {
 	hash, now := identity.HashToken(token), s.now()
+	if u, ok := s.auth.get(hash, now, idle); ok {
+		return u, nil
+	}
 	var userID string
 	var lastSeen time.Time
 	err := s.read().queryRow(ctx, `SELECT user_id, last_seen_at FROM sessions WHERE token_hash = ? AND expires_at > ?`, hash, now).
@@ -390,6 +397,7 @@ func (s *Store) UserByToken(ctx context.Context, token string, idle time.Duratio
 			if _, err := s.eng.Writer.ExecContext(ctx, s.sqlText(`UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?`), now, hash); err != nil {
 				return identity.User{}, err
 			}
+			lastSeen = now
 		}
 	case errors.Is(err, sql.ErrNoRows):
 		err = s.read().queryRow(ctx, `SELECT user_id FROM api_tokens WHERE token_hash = ? AND (expires_at IS NULL OR expires_at > ?)`,
@@ -409,6 +417,9 @@ func (s *Store) UserByToken(ctx context.Context, token string, idle time.Duratio
 	u, err := s.userWhere(ctx, s.read(), "u.id = ? AND u.disabled = ?", userID, false)
 	if apperr.Is(err, apperr.NotFound) {
 		return u, apperr.New(apperr.Unauthenticated, "账号已停用", "the account is disabled")
+	}
+	if err == nil {
+		s.auth.put(hash, u, now, lastSeen)
 	}
 	return u, err
 }
@@ -482,6 +493,7 @@ func (s *Store) DeleteToken(ctx context.Context, sc identity.Scope, id string) e
 		if n, _ := res.RowsAffected(); n == 0 {
 			return notFound("令牌", "token")
 		}
+		s.auth.forgetUser(sc.UserID)
 		return s.record(ctx, c, sc, "delete", "api_token", id, nil, nil)
 	})
 }

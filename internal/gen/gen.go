@@ -1,0 +1,406 @@
+// Package gen writes deterministic synthetic data sets at the scales of SPEC §12 (parkos gen):
+// parks, zones, buildings, floors, units with facilities and neighbours, enterprises with
+// residencies and qualifications, and users. The same scale and seed always give the same rows.
+// Names are plainly synthetic (合成园区 / 合成企业) so generated data is never mistaken for
+// real companies.
+package gen
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/parkos/parkos/internal/civil"
+	"github.com/parkos/parkos/internal/enterprise"
+	"github.com/parkos/parkos/internal/identity"
+	"github.com/parkos/parkos/internal/measure"
+	"github.com/parkos/parkos/internal/space"
+	"github.com/parkos/parkos/internal/store/sqlstore"
+)
+
+// Scale is the size of a data set.
+type Scale struct {
+	Name                                 string
+	Parks, Buildings, Units, Enterprises int
+}
+
+// Scales are the named sizes; "beijing" is §12's city-wide authority.
+var Scales = map[string]Scale{
+	"demo":    {"demo", 10, 60, 3_000, 1_000},
+	"city":    {"city", 100, 750, 37_500, 12_500},
+	"beijing": {"beijing", 400, 3_000, 150_000, 50_000},
+}
+
+// BigPark is the shape of park 0 in every scale: the 6-building, 3,600-unit park the stack plan
+// target (§12) is measured on.
+const (
+	bigParkBuildings = 6
+	bigParkUnits     = 3_600
+)
+
+// Stats counts what was written.
+type Stats struct {
+	Parks, Zones, Buildings, Floors, Units, Enterprises, Residencies, Qualifications, Users int
+}
+
+// Options configure a run.
+type Options struct {
+	Seed     int64
+	Password string // for every generated user
+	Progress func(done, total int)
+}
+
+type generator struct {
+	ctx   context.Context
+	st    *sqlstore.Store
+	scale Scale
+	rnd   *rand.Rand
+	seq   uint64
+	base  time.Time
+	hash  string
+	stats Stats
+}
+
+// Run writes a data set into an empty, migrated database. The set is registered first and
+// marked finished last, so an interrupted run leaves a database that reports itself
+// incomplete (/readyz answers 503) rather than one that looks whole.
+func Run(ctx context.Context, st *sqlstore.Store, scaleName string, opt Options) (Stats, error) {
+	scale, ok := Scales[scaleName]
+	if !ok {
+		return Stats{}, fmt.Errorf("--scale %q: want demo, city or beijing", scaleName)
+	}
+	if opt.Password == "" {
+		return Stats{}, fmt.Errorf("a password for the generated users is required")
+	}
+	hash, err := identity.HashPassword(opt.Password)
+	if err != nil {
+		return Stats{}, err
+	}
+	sys := identity.System()
+	setID, err := st.StartGeneratedSet(ctx, sys, scale.Name, opt.Seed)
+	if err != nil {
+		return Stats{}, err
+	}
+	g := &generator{ctx: ctx, st: st, scale: scale, rnd: rand.New(rand.NewPCG(uint64(opt.Seed), 0x5eed)),
+		base: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), hash: hash}
+	plan := g.plan()
+	for i, p := range plan {
+		if err := st.BulkLoad(ctx, sys, func(b *sqlstore.Bulk) error { return g.park(b, i, p) }); err != nil {
+			return g.stats, fmt.Errorf("park %d: %w", i, err)
+		}
+		if opt.Progress != nil {
+			opt.Progress(i+1, len(plan))
+		}
+	}
+	if err := st.BulkLoad(ctx, sys, g.platformUsers); err != nil {
+		return g.stats, err
+	}
+	return g.stats, st.FinishGeneratedSet(ctx, sys, setID)
+}
+
+// parkPlan is how many buildings, units and enterprises one park gets.
+type parkPlan struct{ buildings, units, enterprises int }
+
+func (g *generator) plan() []parkPlan {
+	s := g.scale
+	plans := make([]parkPlan, s.Parks)
+	plans[0] = parkPlan{bigParkBuildings, bigParkUnits, bigParkUnits / 3}
+	restB, restU, restE := s.Buildings-bigParkBuildings, s.Units-bigParkUnits, s.Enterprises-plans[0].enterprises
+	for i := 1; i < s.Parks; i++ {
+		left := s.Parks - i
+		b := max(1, restB/left+g.rnd.IntN(3)-1)
+		if left == 1 {
+			b = restB
+		}
+		plans[i].buildings = b
+		restB -= b
+	}
+	for i := 1; i < s.Parks; i++ {
+		left := s.Parks - i
+		u := restU / left
+		if left > 1 {
+			u = max(plans[i].buildings*4, u*(80+g.rnd.IntN(41))/100)
+		}
+		plans[i].units, restU = u, restU-u
+		e := restE / left
+		if left > 1 {
+			e = max(1, e*(80+g.rnd.IntN(41))/100)
+		}
+		plans[i].enterprises, restE = e, restE-e
+	}
+	return plans
+}
+
+// id makes a deterministic, ordered UUID-shaped identifier.
+func (g *generator) id() string {
+	g.seq++
+	return fmt.Sprintf("01900000-0000-7000-8000-%012x", g.seq)
+}
+
+func (g *generator) stamp() time.Time { return g.base.Add(time.Duration(g.seq) * time.Millisecond) }
+
+func (g *generator) pick(xs []string) string { return xs[g.rnd.IntN(len(xs))] }
+
+var (
+	districts = []string{"海淀区", "昌平区", "大兴区", "朝阳区", "丰台区", "石景山区", "门头沟区", "房山区", "通州区", "顺义区", "亦庄开发区"}
+	chainSets = [][]string{
+		{"biomed.mid.biologics", "biomed.mid.chemical", "biomed.up.discovery"},
+		{"meddev.mid.imaging", "meddev.mid.ivd", "meddev.mid.highvalue"},
+		{"cgt.mid.cart", "cgt.mid.aav", "cgt.up.vectors"},
+		{"aimed.mid.models", "aimed.up.compute", "aimed.mid.diagnosis"},
+	}
+	industries = []string{"2761", "2762", "2720", "3581", "3583", "3584", "6513", "6511", "7340", "7320", "3973", "3849", "3741", "2659"}
+	unitMix    = []space.UnitKind{space.KindOffice, space.KindOffice, space.KindOffice, space.KindLab, space.KindLab,
+		space.KindIncubation, space.KindIncubation, space.KindProduction, space.KindFlatFloor, space.KindRetail, space.KindWarehouse, space.KindAmenity}
+	stages = []string{"incubating", "incubating", "accelerating", "accelerating", "scaling", "headquarters", "graduated"}
+)
+
+func (g *generator) area(lo, hi int) measure.Area {
+	return measure.Area(lo*100 + g.rnd.IntN((hi-lo)*100))
+}
+
+// unitArea is a plausible gross area for a kind.
+func (g *generator) unitArea(k space.UnitKind) measure.Area {
+	switch k {
+	case space.KindIncubation:
+		return g.area(60, 200)
+	case space.KindLab:
+		return g.area(200, 1500)
+	case space.KindFlatFloor:
+		return g.area(1500, 3000)
+	case space.KindProduction:
+		return g.area(800, 5000)
+	case space.KindRetail:
+		return g.area(80, 400)
+	case space.KindWarehouse:
+		return g.area(100, 800)
+	case space.KindAmenity:
+		return g.area(100, 500)
+	}
+	return g.area(150, 1200)
+}
+
+func (g *generator) facilities(k space.UnitKind) space.Facilities {
+	f := space.Facilities{FloorLoad: measure.Decimal2(250 + g.rnd.IntN(3)*250), CeilingHeight: measure.Decimal2(360 + g.rnd.IntN(200)),
+		PowerKVA: measure.Decimal2((5 + g.rnd.IntN(60)) * 100)}
+	switch k {
+	case space.KindLab:
+		f.BiosafetyLevel = []string{"", "BSL-1", "BSL-2", "BSL-2"}[g.rnd.IntN(4)]
+		f.FumeExhaust, f.PureWater, f.WastewaterPretreatment = true, g.rnd.IntN(2) == 0, g.rnd.IntN(2) == 0
+		if g.rnd.IntN(20) == 0 {
+			f.AnimalRoom = []string{"conventional", "barrier", "spf"}[g.rnd.IntN(3)]
+		}
+	case space.KindProduction:
+		if g.rnd.IntN(3) == 0 {
+			f.CleanroomGrade = []string{"ISO7", "ISO8"}[g.rnd.IntN(2)]
+		}
+		f.FloorLoad = 1000
+	}
+	return f
+}
+
+func (g *generator) park(b *sqlstore.Bulk, i int, p parkPlan) error {
+	parkID, now := g.id(), g.stamp()
+	code := fmt.Sprintf("G%04d", i)
+	nodes := chainSets[i%len(chainSets)]
+	opened := civil.Of(2010+g.rnd.IntN(14), time.Month(1+g.rnd.IntN(12)), 1)
+
+	var buildings, floors, units, neighbours, zones [][]any
+	var unitIDs []string
+	var parkGross, parkAbove measure.Area
+	zoneIDs := []any{nil}
+	if i%5 == 0 {
+		for z := range 3 {
+			zid := g.id()
+			zoneIDs = append(zoneIDs, zid)
+			zones = append(zones, []any{zid, parkID, fmt.Sprintf("Z%d", z+1), fmt.Sprintf("%d号功能区", z+1), "", "", now, now})
+		}
+	}
+	left := p.units
+	for bi := range p.buildings {
+		bid := g.id()
+		n := left / (p.buildings - bi)
+		left -= n
+		perFloor := 6 + g.rnd.IntN(11)
+		if p.units >= bigParkUnits {
+			perFloor = 30 // 600 units over 20 floors
+		}
+		nFloors := (n + perFloor - 1) / perFloor
+		var bGross measure.Area
+		for fl := 1; fl <= nFloors; fl++ {
+			fid := g.id()
+			var prev string
+			var fGross measure.Area
+			for ui := 0; ui < perFloor && n > 0; ui++ {
+				n--
+				uid, kind := g.id(), unitMix[g.rnd.IntN(len(unitMix))]
+				gross := g.unitArea(kind)
+				fGross += gross
+				f := g.facilities(kind)
+				leasable := kind != space.KindAmenity
+				units = append(units, []any{uid, parkID, bid, fid, fmt.Sprintf("%d-%d-%d%02d", bi+1, fl, fl, ui+1), string(kind), gross,
+					gross * 82 / 100, f.BiosafetyLevel, f.AnimalRoom, f.CleanroomGrade, f.FloorLoad, f.CeilingHeight, f.FumeExhaust,
+					f.PureWater, f.PowerKVA, f.WastewaterPretreatment, measure.Price(25000 + g.rnd.IntN(60000)),
+					measure.Price(150000 + g.rnd.IntN(200000)), leasable, opened, nil, "", now, now})
+				if leasable {
+					unitIDs = append(unitIDs, uid)
+				}
+				if prev != "" {
+					neighbours = append(neighbours, []any{uid, prev}, []any{prev, uid})
+				}
+				prev = uid
+			}
+			fGross = fGross * 115 / 100
+			bGross += fGross
+			floors = append(floors, []any{fid, parkID, bid, fl, space.FloorLabel(fl), fGross, now, now})
+		}
+		parkGross += bGross
+		parkAbove += bGross
+		buildings = append(buildings, []any{bid, parkID, zoneIDs[g.rnd.IntN(len(zoneIDs))], fmt.Sprintf("B%d", bi+1),
+			fmt.Sprintf("%d号楼", bi+1), nFloors, 0, bGross, bGross, 2000 + g.rnd.IntN(25), "", now, now})
+	}
+	park := []any{parkID, code, fmt.Sprintf("合成园区%04d", i), fmt.Sprintf("Synthetic Park %04d", i), g.pick(districts), "",
+		39.7 + g.rnd.Float64()*0.5, 116.1 + g.rnd.Float64()*0.6, parkGross * 2 / 3, parkGross, parkAbove, "合成运营公司",
+		string(space.ParkOperating), "一期", "", "", "合成数据 / synthetic data", now, now}
+	if err := b.Insert("parks", parkCols, [][]any{park}); err != nil {
+		return err
+	}
+	var parkNodes [][]any
+	for _, n := range nodes {
+		parkNodes = append(parkNodes, []any{parkID, n})
+	}
+	for _, step := range []struct {
+		table string
+		cols  []string
+		rows  [][]any
+	}{
+		{"park_chain_nodes", []string{"park_id", "node_id"}, parkNodes},
+		{"zones", []string{"id", "park_id", "code", "name_zh", "name_en", "description", "created_at", "updated_at"}, zones},
+		{"buildings", buildingCols, buildings},
+		{"floors", []string{"id", "park_id", "building_id", "level", "label", "gross_area", "created_at", "updated_at"}, floors},
+		{"units", unitCols, units},
+		{"unit_neighbours", []string{"unit_id", "neighbour_id"}, neighbours},
+	} {
+		if err := b.Insert(step.table, step.cols, step.rows); err != nil {
+			return fmt.Errorf("%s: %w", step.table, err)
+		}
+	}
+	g.stats.Parks++
+	g.stats.Zones += len(zones)
+	g.stats.Buildings += len(buildings)
+	g.stats.Floors += len(floors)
+	g.stats.Units += len(units)
+	if err := g.enterprises(b, parkID, i, p.enterprises, unitIDs, opened, nodes); err != nil {
+		return err
+	}
+	return g.parkUsers(b, parkID, code)
+}
+
+var (
+	parkCols = []string{"id", "code", "name_zh", "name_en", "district", "address", "latitude", "longitude", "land_area",
+		"gross_floor_area", "above_ground_area", "operator", "status", "phase", "contact_name", "contact_phone", "description",
+		"created_at", "updated_at"}
+	buildingCols = []string{"id", "park_id", "zone_id", "code", "name", "floors_above", "floors_below", "gross_area",
+		"above_ground_area", "completed_year", "description", "created_at", "updated_at"}
+	unitCols = []string{"id", "park_id", "building_id", "floor_id", "code", "kind", "gross_area", "usable_area", "biosafety_level",
+		"animal_room", "cleanroom_grade", "floor_load", "ceiling_height", "fume_exhaust", "pure_water", "power_kva",
+		"wastewater_pretreatment", "list_rent", "property_fee", "leasable", "valid_from", "valid_to", "note", "created_at", "updated_at"}
+	enterpriseCols = []string{"id", "park_id", "name", "name_en", "credit_code", "legal_representative", "founded_on",
+		"registered_capital", "ownership_type", "industry_code", "stage", "scientist_founded", "returnee_founded", "employees",
+		"website", "contact_name", "contact_phone", "description", "created_at", "updated_at"}
+	userCols = []string{"id", "username", "display_name", "email", "password_hash", "role", "enterprise_id", "locale", "disabled",
+		"created_at", "updated_at"}
+)
+
+func (g *generator) enterprises(b *sqlstore.Bulk, parkID string, park, n int, units []string, opened civil.Date, nodes []string) error {
+	var ents, entNodes, res, resUnits, quals, users, userParks [][]any
+	g.rnd.Shuffle(len(units), func(i, j int) { units[i], units[j] = units[j], units[i] })
+	next := 0
+	today := civil.Of(2026, 6, 30)
+	span := opened.DaysUntil(today)
+	for e := range n {
+		eid, now := g.id(), g.stamp()
+		serial := g.stats.Enterprises + 1
+		first := fmt.Sprintf("91110%03dMA%07d", park%1000, serial)
+		code := first + string(enterprise.CreditCheckChar(first))
+		ents = append(ents, []any{eid, parkID, fmt.Sprintf("合成企业%06d有限公司", serial), "", code, "合成",
+			civil.Of(1995+g.rnd.IntN(30), time.Month(1+g.rnd.IntN(12)), 1+g.rnd.IntN(28)), measure.Yuan(int64(50+g.rnd.IntN(5000)) * 10_000),
+			"private", g.pick(industries), g.pick(stages), g.rnd.IntN(10) == 0, g.rnd.IntN(6) == 0, 3 + g.rnd.IntN(400),
+			"", "", "", "合成数据 / synthetic data", now, now})
+		entNodes = append(entNodes, []any{eid, g.pick(nodes)})
+		g.stats.Enterprises++
+		// Most enterprises live in one to three units; some moved on from an earlier stay.
+		if next < len(units) && g.rnd.IntN(10) < 7 {
+			rid := g.id()
+			moveIn := opened.AddDays(g.rnd.IntN(max(1, span)))
+			res = append(res, []any{rid, eid, parkID, moveIn, nil, "", now, now})
+			for k := 0; k < 1+g.rnd.IntN(3) && next < len(units); k++ {
+				resUnits = append(resUnits, []any{rid, units[next]})
+				next++
+			}
+			if g.rnd.IntN(5) == 0 {
+				old := g.id()
+				res = append(res, []any{old, eid, parkID, opened, moveIn.AddDays(-1), "", now, now})
+			}
+		}
+		for q := 0; q < g.rnd.IntN(3); q++ {
+			issued := civil.Of(2018+g.rnd.IntN(8), time.Month(1+g.rnd.IntN(12)), 1+g.rnd.IntN(28))
+			quals = append(quals, []any{g.id(), eid, string(enterprise.QualificationKinds[g.rnd.IntN(len(enterprise.QualificationKinds)-2)]),
+				fmt.Sprintf("GEN%08d", g.seq), issued, issued.AddDays(365 * 3), "", "", "", now, now})
+		}
+		if e%10 == 0 {
+			uid := g.id()
+			users = append(users, []any{uid, fmt.Sprintf("ent%06d", serial), "", "", g.hash, string(identity.EntAdmin), eid, "zh-CN", false, now, now})
+		}
+	}
+	g.stats.Residencies += len(res)
+	g.stats.Qualifications += len(quals)
+	g.stats.Users += len(users)
+	for _, step := range []struct {
+		table string
+		cols  []string
+		rows  [][]any
+	}{
+		{"enterprises", enterpriseCols, ents},
+		{"enterprise_chain_nodes", []string{"enterprise_id", "node_id"}, entNodes},
+		{"residencies", []string{"id", "enterprise_id", "park_id", "move_in", "move_out", "note", "created_at", "updated_at"}, res},
+		{"residency_units", []string{"residency_id", "unit_id"}, resUnits},
+		{"qualifications", []string{"id", "enterprise_id", "kind", "certificate_no", "issued_on", "expires_on", "board", "ticker",
+			"note", "created_at", "updated_at"}, quals},
+		{"users", userCols, users},
+		{"user_parks", []string{"user_id", "park_id"}, userParks},
+	} {
+		if err := b.Insert(step.table, step.cols, step.rows); err != nil {
+			return fmt.Errorf("%s: %w", step.table, err)
+		}
+	}
+	return nil
+}
+
+// parkUsers: a park manager and a leasing officer for every park (pm-G0001, leasing-G0001).
+func (g *generator) parkUsers(b *sqlstore.Bulk, parkID, code string) error {
+	var users, links [][]any
+	for _, r := range []identity.Role{identity.ParkManager, identity.Leasing} {
+		uid, now := g.id(), g.stamp()
+		prefix := map[identity.Role]string{identity.ParkManager: "pm-", identity.Leasing: "leasing-"}[r]
+		users = append(users, []any{uid, prefix + code, "", "", g.hash, string(r), nil, "zh-CN", false, now, now})
+		links = append(links, []any{uid, parkID})
+	}
+	g.stats.Users += len(users)
+	if err := b.Insert("users", userCols, users); err != nil {
+		return err
+	}
+	return b.Insert("user_parks", []string{"user_id", "park_id"}, links)
+}
+
+// platformUsers: one administrator and one authority analyst.
+func (g *generator) platformUsers(b *sqlstore.Bulk) error {
+	var users [][]any
+	for _, r := range []identity.Role{identity.Admin, identity.Authority} {
+		now := g.stamp()
+		users = append(users, []any{g.id(), string(r), "", "", g.hash, string(r), nil, "zh-CN", false, now, now})
+	}
+	g.stats.Users += len(users)
+	return b.Insert("users", userCols, users)
+}

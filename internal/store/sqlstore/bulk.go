@@ -1,0 +1,139 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+
+	"github.com/parkos/parkos/internal/identity"
+)
+
+// maxParams keeps each multi-row INSERT under both engines' bound-parameter limits.
+const maxParams = 30_000
+
+// Bulk writes generated rows straight into tables inside one transaction. It skips the
+// per-row rules and the audit trail, so only the system scope may use it (parkos gen), and
+// the generator is responsible for producing valid rows.
+type Bulk struct {
+	ctx context.Context
+	c   conn
+}
+
+// BulkLoad runs fn in one write transaction.
+func (s *Store) BulkLoad(ctx context.Context, sc identity.Scope, fn func(b *Bulk) error) error {
+	if sc.Role != identity.Admin || sc.UserID != "" {
+		return forbidden()
+	}
+	return s.write(ctx, func(c conn) error { return fn(&Bulk{ctx: ctx, c: c}) })
+}
+
+// Insert writes rows (each with len(cols) values) into table with multi-row statements.
+func (b *Bulk) Insert(table string, cols []string, rows [][]any) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	per := max(1, maxParams/len(cols))
+	row := "(" + placeholders(len(cols)) + ")"
+	head := "INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES "
+	for start := 0; start < len(rows); start += per {
+		end := min(start+per, len(rows))
+		var q strings.Builder
+		q.WriteString(head)
+		args := make([]any, 0, (end-start)*len(cols))
+		for i, r := range rows[start:end] {
+			if i > 0 {
+				q.WriteString(", ")
+			}
+			q.WriteString(row)
+			args = append(args, r...)
+		}
+		if _, err := b.c.db.ExecContext(b.ctx, b.c.s.bulkText(q.String()), args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// bulkText rebinds placeholders without caching: bulk statements are many and used once.
+func (s *Store) bulkText(q string) string {
+	if !s.eng.NumberedParams {
+		return q
+	}
+	var b strings.Builder
+	b.Grow(len(q) + len(q)/4)
+	n := 0
+	for i := 0; i < len(q); i++ {
+		if q[i] == '?' {
+			n++
+			b.WriteByte('$')
+			b.WriteString(itoa(n))
+			continue
+		}
+		b.WriteByte(q[i])
+	}
+	return b.String()
+}
+
+func itoa(n int) string {
+	var buf [20]byte
+	i := len(buf)
+	for n >= 10 {
+		i--
+		buf[i] = byte('0' + n%10)
+		n /= 10
+	}
+	i--
+	buf[i] = byte('0' + n)
+	return string(buf[i:])
+}
+
+// GeneratedSet is one run of parkos gen.
+type GeneratedSet struct {
+	ID, Scale string
+	Seed      int64
+	Finished  bool
+}
+
+// StartGeneratedSet records that a synthetic data set is being written; it refuses a database
+// that already holds parks, so generated rows never mix with real ones.
+func (s *Store) StartGeneratedSet(ctx context.Context, sc identity.Scope, scale string, seed int64) (string, error) {
+	if sc.Role != identity.Admin || sc.UserID != "" {
+		return "", forbidden()
+	}
+	id := newID()
+	err := s.write(ctx, func(c conn) error {
+		var parks int
+		if err := c.queryRow(ctx, `SELECT count(*) FROM parks`).Scan(&parks); err != nil {
+			return err
+		}
+		if parks > 0 {
+			return conflict("数据库中已有园区数据，合成数据只能写入空数据库", "the database already has parks; generate into an empty database")
+		}
+		_, err := c.exec(ctx, `INSERT INTO generated_sets (id, scale, seed, started_at) VALUES (?, ?, ?, ?)`, id, scale, seed, s.now())
+		return err
+	})
+	return id, err
+}
+
+// FinishGeneratedSet marks the set complete.
+func (s *Store) FinishGeneratedSet(ctx context.Context, sc identity.Scope, id string) error {
+	if sc.Role != identity.Admin || sc.UserID != "" {
+		return forbidden()
+	}
+	return s.write(ctx, func(c conn) error {
+		_, err := c.exec(ctx, `UPDATE generated_sets SET finished_at = ? WHERE id = ?`, s.now(), id)
+		return err
+	})
+}
+
+// IncompleteGeneratedSet returns a generated set that was started and never finished, if any:
+// the server reports such a database as not ready instead of serving partial data silently.
+func (s *Store) IncompleteGeneratedSet(ctx context.Context) (GeneratedSet, bool, error) {
+	var g GeneratedSet
+	err := s.read().queryRow(ctx, `SELECT id, scale, seed FROM generated_sets WHERE finished_at IS NULL`).Scan(&g.ID, &g.Scale, &g.Seed)
+	if errors.Is(err, sql.ErrNoRows) {
+		return g, false, nil
+	}
+	return g, err == nil, err
+}
