@@ -1,0 +1,215 @@
+// Package bench holds the go test -bench benchmarks of the store and the HTTP handlers on a
+// generated data set. By default they generate the demo scale into a temporary SQLite file;
+// set PARKOS_BENCH_DB to a database that `parkos gen` has filled (sqlite:PATH or
+// postgres://…) to measure at city or beijing scale. Results go into BENCHMARKS.md.
+package bench
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/parkos/parkos/internal/enterprise"
+	"github.com/parkos/parkos/internal/gen"
+	"github.com/parkos/parkos/internal/identity"
+	"github.com/parkos/parkos/internal/page"
+	"github.com/parkos/parkos/internal/space"
+	"github.com/parkos/parkos/internal/store"
+	"github.com/parkos/parkos/internal/store/sqlstore"
+	"github.com/parkos/parkos/internal/web"
+)
+
+const password = "parkos-bench"
+
+var (
+	once    sync.Once
+	shared  *sqlstore.Store
+	openErr error
+	tmpDir  string
+)
+
+func dataset(b *testing.B) *sqlstore.Store {
+	b.Helper()
+	once.Do(func() {
+		addr := os.Getenv("PARKOS_BENCH_DB")
+		if addr == "" {
+			tmpDir, openErr = os.MkdirTemp("", "parkos-bench-")
+			if openErr != nil {
+				return
+			}
+			addr = "sqlite:" + filepath.Join(tmpDir, "bench.db")
+		}
+		if shared, openErr = store.Open(addr); openErr != nil {
+			return
+		}
+		if openErr = shared.Migrate(context.Background()); openErr != nil {
+			return
+		}
+		parks, err := shared.ListParks(context.Background(), identity.System(), space.ParkFilter{}, page.Request{Limit: 1})
+		if err != nil || len(parks.Items) > 0 {
+			openErr = err
+			return
+		}
+		_, openErr = gen.Run(context.Background(), shared, "demo", gen.Options{Seed: 1, Password: password})
+	})
+	if openErr != nil {
+		b.Fatal(openErr)
+	}
+	return shared
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if shared != nil {
+		shared.Close()
+	}
+	if tmpDir != "" {
+		os.RemoveAll(tmpDir)
+	}
+	os.Exit(code)
+}
+
+// fixture ids: the big park (G0000, 6 buildings, 3,600 units) and a mid-list park.
+func parkByCode(b *testing.B, st *sqlstore.Store, code string) space.Park {
+	pg, err := st.ListParks(context.Background(), identity.System(), space.ParkFilter{Code: code}, page.Request{Limit: 1})
+	if err != nil || len(pg.Items) == 0 {
+		b.Fatalf("park %s: %v", code, err)
+	}
+	return pg.Items[0]
+}
+
+func BenchmarkStoreListParks(b *testing.B) {
+	st, ctx, sc := dataset(b), context.Background(), identity.System()
+	for b.Loop() {
+		if _, err := st.ListParks(ctx, sc, space.ParkFilter{}, page.Request{Limit: 50}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkStoreListUnitsOfPark(b *testing.B) {
+	st, ctx, sc := dataset(b), context.Background(), identity.System()
+	p := parkByCode(b, st, "G0005")
+	for b.Loop() {
+		if _, err := st.ListUnits(ctx, sc, space.UnitFilter{ParkID: p.ID}, page.Request{Limit: 50}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkStoreListEnterprisesOfPark(b *testing.B) {
+	st, ctx, sc := dataset(b), context.Background(), identity.System()
+	p := parkByCode(b, st, "G0005")
+	for b.Loop() {
+		if _, err := st.ListEnterprises(ctx, sc, enterprise.Filter{ParkID: p.ID}, page.Request{Limit: 50}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkStoreOperatorEnterprises lists enterprises as a park manager: the scope predicate
+// (kept by or resident in the manager's park) is on every such query.
+func BenchmarkStoreOperatorEnterprises(b *testing.B) {
+	st, ctx := dataset(b), context.Background()
+	u, err := st.Authenticate(ctx, "pm-G0005", password)
+	if err != nil {
+		b.Fatal(err)
+	}
+	sc := identity.ScopeOf(u)
+	for b.Loop() {
+		if _, err := st.ListEnterprises(ctx, sc, enterprise.Filter{}, page.Request{Limit: 50}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkStoreAllUnitsOfBigPark reads every current unit of the 3,600-unit park, the raw
+// material of a stack plan.
+func BenchmarkStoreAllUnitsOfBigPark(b *testing.B) {
+	st, ctx, sc := dataset(b), context.Background(), identity.System()
+	p := parkByCode(b, st, "G0000")
+	for b.Loop() {
+		req, n := page.Request{Limit: page.MaxLimit}, 0
+		for {
+			pg, err := st.ListUnits(ctx, sc, space.UnitFilter{ParkID: p.ID}, req)
+			if err != nil {
+				b.Fatal(err)
+			}
+			n += len(pg.Items)
+			if pg.NextCursor == "" {
+				break
+			}
+			req.Cursor = pg.NextCursor
+		}
+		if n != 3600 {
+			b.Fatalf("%d units", n)
+		}
+	}
+}
+
+func BenchmarkStoreUserByToken(b *testing.B) {
+	st, ctx := dataset(b), context.Background()
+	u, err := st.Authenticate(ctx, "admin", password)
+	if err != nil {
+		b.Fatal(err)
+	}
+	token, err := st.CreateSession(ctx, u, "api", 3600e9)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := st.UserByToken(ctx, token, 0); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// httpBench runs requests through the whole handler stack (middleware, auth, store, JSON) in
+// process, without the network.
+func httpBench(b *testing.B, path func(st *sqlstore.Store) string) {
+	st := dataset(b)
+	s, err := web.New(st, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	h := s.Handler()
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("POST", "/api/v1/session", strings.NewReader(`{"username":"admin","password":"`+password+`"}`)))
+	token := rec.Body.String()
+	token = token[strings.Index(token, `"token":"`)+9:]
+	token = token[:strings.Index(token, `"`)]
+	url := path(st)
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			req := httptest.NewRequest("GET", url, nil)
+			req.Header.Set("Authorization", "Bearer "+token)
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			if rec.Code != http.StatusOK {
+				b.Fatalf("%s: %d %s", url, rec.Code, rec.Body.String())
+			}
+		}
+	})
+}
+
+func BenchmarkHTTPListParks(b *testing.B) {
+	httpBench(b, func(*sqlstore.Store) string { return "/api/v1/parks?limit=50" })
+}
+
+func BenchmarkHTTPListUnitsOfPark(b *testing.B) {
+	httpBench(b, func(st *sqlstore.Store) string { return "/api/v1/units?limit=50&park_id=" + parkByCode(b, st, "G0005").ID })
+}
+
+func BenchmarkHTTPListEnterprisesOfPark(b *testing.B) {
+	httpBench(b, func(st *sqlstore.Store) string {
+		return "/api/v1/enterprises?limit=50&park_id=" + parkByCode(b, st, "G0005").ID
+	})
+}
