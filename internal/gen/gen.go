@@ -27,7 +27,7 @@ type Scale struct {
 
 // Scales are the named sizes; "beijing" is §12's city-wide authority.
 var Scales = map[string]Scale{
-	"demo":    {"demo", 10, 60, 3_000, 1_000},
+	"demo":    {"demo", 10, 60, 6_000, 1_000},
 	"city":    {"city", 100, 750, 37_500, 12_500},
 	"beijing": {"beijing", 400, 3_000, 150_000, 50_000},
 }
@@ -105,7 +105,7 @@ type parkPlan struct{ buildings, units, enterprises int }
 func (g *generator) plan() []parkPlan {
 	s := g.scale
 	plans := make([]parkPlan, s.Parks)
-	plans[0] = parkPlan{bigParkBuildings, bigParkUnits, bigParkUnits / 3}
+	plans[0] = parkPlan{bigParkBuildings, bigParkUnits, min(bigParkUnits/3, s.Enterprises/4)}
 	restB, restU, restE := s.Buildings-bigParkBuildings, s.Units-bigParkUnits, s.Enterprises-plans[0].enterprises
 	for i := 1; i < s.Parks; i++ {
 		left := s.Parks - i

@@ -1,0 +1,137 @@
+package gen
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/parkos/parkos/internal/api"
+	"github.com/parkos/parkos/internal/apperr"
+	"github.com/parkos/parkos/internal/civil"
+	"github.com/parkos/parkos/internal/enterprise"
+	"github.com/parkos/parkos/internal/identity"
+	"github.com/parkos/parkos/internal/loginguard"
+	"github.com/parkos/parkos/internal/page"
+	"github.com/parkos/parkos/internal/space"
+	"github.com/parkos/parkos/internal/store/sqlstore"
+	"github.com/parkos/parkos/internal/store/storetest"
+)
+
+var ctx = context.Background()
+
+// digest summarises a data set: the big park's leasable area, its first units' codes and
+// areas, and every enterprise credit code of one park.
+func digest(t *testing.T, st *sqlstore.Store) []string {
+	sys := identity.System()
+	parks, err := st.ListParks(ctx, sys, space.ParkFilter{Code: "G0000"}, page.Request{})
+	if err != nil || len(parks.Items) != 1 {
+		t.Fatalf("big park: %v", err)
+	}
+	p := parks.Items[0]
+	area, err := st.LeasableArea(ctx, sys, p.ID, civil.Of(2026, 1, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := []string{p.ID, area.String()}
+	units, _ := st.ListUnits(ctx, sys, space.UnitFilter{ParkID: p.ID, On: civil.Of(2026, 1, 1)}, page.Request{Limit: 20})
+	for _, u := range units.Items {
+		out = append(out, u.ID, u.Code, u.GrossArea.String(), string(u.Kind))
+	}
+	ents, _ := st.ListEnterprises(ctx, sys, enterprise.Filter{ParkID: p.ID}, page.Request{Limit: 20})
+	for _, e := range ents.Items {
+		out = append(out, e.CreditCode)
+	}
+	return out
+}
+
+func TestSameSeedSameDataOnBothEngines(t *testing.T) {
+	var first []string
+	for _, eng := range storetest.Engines(t) {
+		t.Run(eng.Name, func(t *testing.T) {
+			st := eng.Open(t)
+			stats, err := Run(ctx, st, "demo", Options{Seed: 7, Password: "long-enough-1"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if stats.Parks != 10 || stats.Buildings != 60 || stats.Units != 6000 || stats.Enterprises != 1000 {
+				t.Fatalf("demo scale: %+v", stats)
+			}
+			d := digest(t, st)
+			if first == nil {
+				first = d
+			} else if len(d) != len(first) {
+				t.Fatalf("engines differ: %d vs %d values", len(d), len(first))
+			} else {
+				for i := range d {
+					if d[i] != first[i] {
+						t.Fatalf("engines differ at %d: %s vs %s", i, d[i], first[i])
+					}
+				}
+			}
+			for _, e := range d[len(d)-3:] {
+				if enterprise.CreditCodeProblem(e) != "" {
+					t.Fatalf("generated credit code %s is invalid", e)
+				}
+			}
+			// The park manager of a generated park sees exactly that park.
+			u, err := st.Authenticate(ctx, "pm-G0003", "long-enough-1")
+			if err != nil {
+				t.Fatal(err)
+			}
+			ps, _ := st.ListParks(ctx, identity.ScopeOf(u), space.ParkFilter{}, page.Request{})
+			if len(ps.Items) != 1 || ps.Items[0].Code != "G0003" {
+				t.Fatalf("pm-G0003 sees %+v", ps.Items)
+			}
+		})
+	}
+	again := storetest.OpenSQLite(t)
+	if _, err := Run(ctx, again, "demo", Options{Seed: 7, Password: "long-enough-1"}); err != nil {
+		t.Fatal(err)
+	}
+	d := digest(t, again)
+	for i := range d {
+		if d[i] != first[i] {
+			t.Fatalf("the same seed gave different data at %d", i)
+		}
+	}
+}
+
+// A run stopped half-way leaves a database that says so: /readyz answers 503, and a new run
+// is refused rather than mixed into the partial set.
+func TestInterruptedRunIsReportedIncomplete(t *testing.T) {
+	st := storetest.OpenSQLite(t)
+	stop, cancel := context.WithCancel(ctx)
+	defer cancel()
+	_, err := Run(stop, st, "demo", Options{Seed: 1, Password: "long-enough-1", Progress: func(done, total int) {
+		if done == 3 {
+			cancel()
+		}
+	}})
+	if err == nil {
+		t.Fatal("an interrupted run reported success")
+	}
+	set, incomplete, err := st.IncompleteGeneratedSet(ctx)
+	if err != nil || !incomplete || set.Scale != "demo" {
+		t.Fatalf("incomplete set not reported: %+v %v %v", set, incomplete, err)
+	}
+	srv := httptest.NewServer(api.New(st, slog.New(slog.NewTextHandler(io.Discard, nil)), loginguard.New()).Handler())
+	defer srv.Close()
+	res, err := http.Get(srv.URL + "/readyz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusServiceUnavailable {
+		t.Fatalf("/readyz on an incomplete set: %d", res.StatusCode)
+	}
+	_, err = Run(ctx, st, "demo", Options{Seed: 1, Password: "long-enough-1"})
+	if apperr.CodeOf(err) != apperr.Conflict {
+		t.Fatalf("a second run into a partial set: %v", err)
+	}
+	if _, err := Run(ctx, storetest.OpenSQLite(t), "galaxy", Options{Seed: 1, Password: "x"}); err == nil {
+		t.Fatal("unknown scale accepted")
+	}
+}
