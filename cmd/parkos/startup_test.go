@@ -15,7 +15,9 @@ func BenchmarkDemoStartup(b *testing.B) {
 		addr := freeAddr(b)
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan error, 1)
-		go func() { done <- run(ctx, []string{"demo", "--addr", addr, "--log-level", "warn"}, strings.NewReader(""), &syncBuffer{}, &syncBuffer{}) }()
+		go func() {
+			done <- run(ctx, []string{"demo", "--addr", addr, "--log-level", "warn"}, strings.NewReader(""), &syncBuffer{}, &syncBuffer{})
+		}()
 		for {
 			res, err := http.Get("http://" + addr + "/readyz")
 			if err == nil {

@@ -205,7 +205,9 @@ func BenchmarkHTTPListParks(b *testing.B) {
 }
 
 func BenchmarkHTTPListUnitsOfPark(b *testing.B) {
-	httpBench(b, func(st *sqlstore.Store) string { return "/api/v1/units?limit=50&park_id=" + parkByCode(b, st, "G0005").ID })
+	httpBench(b, func(st *sqlstore.Store) string {
+		return "/api/v1/units?limit=50&park_id=" + parkByCode(b, st, "G0005").ID
+	})
 }
 
 func BenchmarkHTTPListEnterprisesOfPark(b *testing.B) {
