@@ -131,3 +131,27 @@ func (d Date) Time() time.Time {
 // Month and Day of the date.
 func (d Date) Month() time.Month { return d.t.Month() }
 func (d Date) Day() int          { return d.t.Day() }
+
+// AddMonths adds n calendar months keeping the day of month, or taking the last day of a
+// shorter month (2025-01-31 + 1 month = 2025-02-28), as lease months are counted (§4).
+func (d Date) AddMonths(n int) Date {
+	y, m, day := d.t.Date()
+	first := time.Date(y, m+time.Month(n), 1, 0, 0, 0, 0, time.UTC)
+	last := first.AddDate(0, 1, -1).Day()
+	return Of(first.Year(), first.Month(), min(day, last))
+}
+
+// Max and Min of two dates.
+func Max(a, b Date) Date {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+func Min(a, b Date) Date {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}

@@ -1,0 +1,210 @@
+package leasing
+
+import (
+	"fmt"
+	"math/big"
+
+	"github.com/parkos/parkos/internal/civil"
+	"github.com/parkos/parkos/internal/measure"
+)
+
+// The rules of §4, exactly:
+//  1. Lease month m runs from start + (m−1) months to the day before start + m months;
+//     billing periods are PaymentCycle lease months; the last ends at the end or termination.
+//  2. A wholly chargeable lease month costs price × area × 365/12 (or × its days under
+//     "actual"); a partly chargeable one costs price × area × chargeable days.
+//  3. A lease month's price is the one in force on its first day.
+//  4. Property fee: monthly fee × area for a whole month, fee × 12/365 × area per day otherwise.
+//  5. One line per period, unit and charge type, summed exactly and rounded once, half up.
+
+// rat helpers: prices are 1/10000 元, areas 1/100 m², money 1/100 元 (fen).
+func priceRat(p measure.Price) *big.Rat { return big.NewRat(int64(p), 10000) }
+func areaRat(a measure.Area) *big.Rat   { return big.NewRat(int64(a), 100) }
+
+// toFen rounds an amount in 元 to the fen, half up (away from zero for negatives).
+func toFen(yuan *big.Rat) measure.Money {
+	fen := new(big.Rat).Mul(yuan, big.NewRat(100, 1))
+	num, den := new(big.Int).Set(fen.Num()), fen.Denom()
+	neg := num.Sign() < 0
+	num.Abs(num)
+	q, r := new(big.Int).QuoRem(num, den, new(big.Int))
+	if new(big.Int).Mul(r, big.NewInt(2)).Cmp(den) >= 0 {
+		q.Add(q, big.NewInt(1))
+	}
+	if neg {
+		q.Neg(q)
+	}
+	return measure.Money(q.Int64())
+}
+
+// leaseMonth is lease month m (1-based) of a contract starting on start.
+func leaseMonth(start civil.Date, m int) Period {
+	return Period{From: start.AddMonths(m - 1), To: start.AddMonths(m).AddDays(-1)}
+}
+
+// monthPrice is the rent in force on the first day of lease month m.
+func (c Contract) monthPrice(m int) *big.Rat {
+	p := priceRat(c.Price)
+	switch c.Escalation.Kind {
+	case "percent":
+		e := c.Escalation
+		if e.EveryMonths <= 0 || m < e.FromMonth {
+			return p
+		}
+		raises := (m-e.FromMonth)/e.EveryMonths + 1
+		factor := big.NewRat(int64(10000+e.BasisPoints), 10000)
+		for range raises {
+			p.Mul(p, factor)
+		}
+	case "steps":
+		for _, s := range c.Escalation.Steps {
+			if m >= s.FromMonth {
+				p = priceRat(s.Price)
+			}
+		}
+	}
+	return p
+}
+
+func (c Contract) rentFreeOn(d civil.Date) bool {
+	for _, p := range c.RentFree {
+		if p.Contains(d) {
+			return true
+		}
+	}
+	return false
+}
+
+func ratString(r *big.Rat) string { return r.FloatString(4) }
+
+// Schedule computes the contract's charge schedule.
+func (c Contract) Schedule() Schedule {
+	dc := c.DayCount
+	if dc == "" {
+		dc = DayCount365
+	}
+	s := Schedule{ContractID: c.ID, DayCount: dc, Convention: convention(dc)}
+	cycle := c.PaymentCycle
+	if cycle <= 0 {
+		cycle = 1
+	}
+	last := c.LastDay()
+	if c.DepositMonths > 0 {
+		for _, u := range c.Units {
+			if u.From.After(c.StartOn) {
+				continue
+			}
+			monthly := new(big.Rat).Mul(new(big.Rat).Mul(c.monthPrice(1), areaRat(u.Area)), big.NewRat(365, 12))
+			amount := toFen(new(big.Rat).Mul(monthly, big.NewRat(int64(c.DepositMonths), 1)))
+			s.Lines = append(s.Lines, Line{Period: 0, From: c.StartOn, To: c.StartOn, DueOn: c.StartOn, UnitID: u.UnitID,
+				Type: ChargeDeposit, Amount: amount, Basis: fmt.Sprintf("%d 个月租金 / %d months' rent", c.DepositMonths, c.DepositMonths)})
+		}
+	}
+	for period, m := 1, 1; ; period, m = period+1, m+cycle {
+		first := leaseMonth(c.StartOn, m).From
+		if first.After(last) {
+			break
+		}
+		periodEnd := civil.Min(leaseMonth(c.StartOn, m+cycle-1).To, last)
+		for _, u := range c.Units {
+			rent, fee, waived := new(big.Rat), new(big.Rat), new(big.Rat)
+			rentDays, waivedDays, feeDays := 0, 0, 0
+			for mm := m; mm < m+cycle; mm++ {
+				lm := leaseMonth(c.StartOn, mm)
+				if lm.From.After(last) {
+					break
+				}
+				r, f, w, rd, wd, fd := c.monthCharges(u, mm, lm, last, dc)
+				rent.Add(rent, r)
+				fee.Add(fee, f)
+				waived.Add(waived, w)
+				rentDays, waivedDays, feeDays = rentDays+rd, waivedDays+wd, feeDays+fd
+			}
+			base := Line{Period: period, From: first, To: periodEnd, DueOn: first, UnitID: u.UnitID}
+			if rentDays > 0 {
+				l := base
+				l.Type, l.Days, l.Amount = ChargeRent, rentDays, toFen(rent)
+				l.Basis = fmt.Sprintf("%s 元/㎡/天 × %s ㎡", ratString(c.monthPrice(m)), u.Area)
+				s.Lines = append(s.Lines, l)
+			}
+			if waivedDays > 0 {
+				l := base
+				l.Type, l.Days, l.Amount, l.Basis = ChargeRentFree, waivedDays, toFen(waived), "免租期 / rent-free"
+				s.Lines = append(s.Lines, l)
+			}
+			if feeDays > 0 && c.PropertyFee > 0 {
+				l := base
+				l.Type, l.Days, l.Amount = ChargePropertyFee, feeDays, toFen(fee)
+				l.Basis = fmt.Sprintf("%s 元/㎡/月 × %s ㎡", c.PropertyFee, u.Area)
+				s.Lines = append(s.Lines, l)
+			}
+		}
+	}
+	if !c.TerminatedOn.IsZero() && c.Penalty > 0 {
+		s.Lines = append(s.Lines, Line{From: c.TerminatedOn, To: c.TerminatedOn, DueOn: c.TerminatedOn, Type: ChargePenalty,
+			Amount: c.Penalty, Basis: "提前解约违约金 / early termination penalty"})
+	}
+	for _, l := range s.Lines {
+		if l.Type != ChargeRentFree {
+			s.Total += l.Amount
+		}
+	}
+	return s
+}
+
+// monthCharges prices one unit for one lease month: rent, property fee and waived rent, with
+// the days each covers.
+func (c Contract) monthCharges(u ContractUnit, m int, lm Period, last civil.Date, dc DayCount) (rent, fee, waived *big.Rat, rentDays, waivedDays, feeDays int) {
+	rent, fee, waived = new(big.Rat), new(big.Rat), new(big.Rat)
+	from, to := civil.Max(lm.From, civil.Max(u.From, c.StartOn)), civil.Min(lm.To, civil.Min(u.To, last))
+	if u.To.IsZero() {
+		to = civil.Min(lm.To, last)
+	}
+	if from.After(to) {
+		return
+	}
+	monthDays := lm.From.DaysUntil(lm.To) + 1
+	occupied := from.DaysUntil(to) + 1
+	for d := from; !d.After(to); d = d.AddDays(1) {
+		if c.rentFreeOn(d) {
+			waivedDays++
+		} else {
+			rentDays++
+		}
+	}
+	feeDays = occupied
+	price, area := c.monthPrice(m), areaRat(u.Area)
+	perDay := new(big.Rat).Mul(price, area)
+	wholeMonth := new(big.Rat).Mul(perDay, big.NewRat(365, 12))
+	if dc == DayCountActual {
+		wholeMonth = new(big.Rat).Mul(perDay, big.NewRat(int64(monthDays), 1))
+	}
+	switch {
+	case rentDays == monthDays:
+		rent.Set(wholeMonth)
+	case rentDays > 0:
+		rent.Mul(perDay, big.NewRat(int64(rentDays), 1))
+	}
+	switch {
+	case waivedDays == monthDays:
+		waived.Set(wholeMonth)
+	case waivedDays > 0:
+		waived.Mul(perDay, big.NewRat(int64(waivedDays), 1))
+	}
+	feeMonthly := new(big.Rat).Mul(priceRat(c.PropertyFee), area)
+	if occupied == monthDays {
+		fee.Set(feeMonthly)
+	} else {
+		fee.Mul(feeMonthly, big.NewRat(int64(12*occupied), 365))
+	}
+	return
+}
+
+func convention(dc DayCount) string {
+	if dc == DayCountActual {
+		return "整月按实际天数计租：单价 × 面积 × 当月天数；不足整月按日计：单价 × 面积 × 计费天数；物业费整月按月价、不足整月按 月价 × 12 / 365 × 天数；每期每单元每类费用精确求和后四舍五入到分。" +
+			" Whole months at price × area × the month's days; part months at price × area × chargeable days; property fee monthly, part months at fee × 12/365 per day; each line summed exactly and rounded once to the fen, half up."
+	}
+	return "整月按 365/12 计租：单价 × 面积 × 365 / 12；不足整月按日计：单价 × 面积 × 计费天数；物业费整月按月价、不足整月按 月价 × 12 / 365 × 天数；每期每单元每类费用精确求和后四舍五入到分。" +
+		" Whole months at price × area × 365/12; part months at price × area × chargeable days; property fee monthly, part months at fee × 12/365 per day; each line summed exactly and rounded once to the fen, half up."
+}
