@@ -17,7 +17,7 @@ type Entry struct {
 	Username     string          `json:"username"`
 	Role         string          `json:"role"`
 	Source       string          `json:"source"` // ui | api | cli | system
-	Action       string          `json:"action"` // create | update | delete | split | merge | login | logout | set_password
+	Action       string          `json:"action"` // create | update | delete | split | merge | login | logout | set_password | activate | terminate | amend
 	Entity       string          `json:"entity"` // park | zone | building | floor | unit | enterprise | residency | qualification | user | api_token | session
 	EntityID     string          `json:"entity_id"`
 	ParkID       string          `json:"park_id"`
@@ -38,6 +38,6 @@ type Filter struct {
 
 // Entities and Actions list the recorded kinds, for filters.
 var (
-	Entities = []string{"park", "zone", "building", "floor", "unit", "enterprise", "residency", "qualification", "user", "api_token", "session"}
-	Actions  = []string{"create", "update", "delete", "split", "merge", "login", "logout", "set_password"}
+	Entities = []string{"park", "zone", "building", "floor", "unit", "enterprise", "residency", "qualification", "user", "api_token", "session", "contract"}
+	Actions  = []string{"create", "update", "delete", "split", "merge", "login", "logout", "set_password", "activate", "terminate", "amend"}
 )

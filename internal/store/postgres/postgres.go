@@ -41,6 +41,7 @@ func Open(url string) (*sqlstore.Store, error) {
 		Writer:         db,
 		Migrations:     sub,
 		NumberedParams: true,
+		RowLocks:       true,
 		IsUnique:       func(err error) bool { return hasCode(err, "23505") },
 		IsForeignKey:   func(err error) bool { return hasCode(err, "23503") },
 		Lock: func(ctx context.Context, tx *sql.Tx) error {

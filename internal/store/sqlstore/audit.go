@@ -8,6 +8,7 @@ import (
 	"github.com/parkos/parkos/internal/audit"
 	"github.com/parkos/parkos/internal/enterprise"
 	"github.com/parkos/parkos/internal/identity"
+	"github.com/parkos/parkos/internal/leasing"
 	"github.com/parkos/parkos/internal/page"
 	"github.com/parkos/parkos/internal/space"
 )
@@ -38,6 +39,8 @@ func owners(v any) (parkID, enterpriseID string) {
 		return "", o.EnterpriseID
 	case identity.User:
 		return "", o.EnterpriseID
+	case leasing.Contract:
+		return o.ParkID, o.EnterpriseID
 	}
 	return "", ""
 }

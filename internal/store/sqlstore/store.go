@@ -30,6 +30,9 @@ type Engine struct {
 	// IsUnique / IsForeignKey classify constraint violations.
 	IsUnique     func(error) bool
 	IsForeignKey func(error) bool
+	// RowLocks: the engine supports SELECT … FOR UPDATE (PostgreSQL). SQLite needs none: its one
+	// writer connection takes the write lock at BEGIN, so write transactions never interleave.
+	RowLocks bool
 	// Lock serialises migrations across processes (PostgreSQL advisory lock); may be nil.
 	Lock func(ctx context.Context, tx *sql.Tx) error
 }

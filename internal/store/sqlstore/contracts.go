@@ -1,0 +1,531 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/parkos/parkos/internal/apperr"
+	"github.com/parkos/parkos/internal/civil"
+	"github.com/parkos/parkos/internal/identity"
+	"github.com/parkos/parkos/internal/leasing"
+	"github.com/parkos/parkos/internal/page"
+)
+
+const contractCols = `k.id, k.number, k.park_id, k.enterprise_id, k.status, k.start_on, k.end_on, k.signed_on, k.price,
+	k.property_fee, k.payment_cycle, k.deposit_months, k.day_count, k.terms_json, k.terminated_on, k.penalty, k.renewal_of,
+	k.renewed_by, k.note, k.created_at, k.updated_at`
+
+// contractTerms are the parts of a contract kept as JSON.
+type contractTerms struct {
+	RentFree   []leasing.Period   `json:"rent_free"`
+	Escalation leasing.Escalation `json:"escalation"`
+}
+
+func scanContract(r scanner) (leasing.Contract, error) {
+	var k leasing.Contract
+	var terms string
+	err := r.Scan(&k.ID, &k.Number, &k.ParkID, &k.EnterpriseID, &k.Status, &k.StartOn, &k.EndOn, &k.SignedOn, &k.Price,
+		&k.PropertyFee, &k.PaymentCycle, &k.DepositMonths, &k.DayCount, &terms, &k.TerminatedOn, &k.Penalty,
+		nullString{&k.RenewalOf}, nullString{&k.RenewedBy}, &k.Note, &k.CreatedAt, &k.UpdatedAt)
+	if err != nil {
+		return k, err
+	}
+	var t contractTerms
+	if err := json.Unmarshal([]byte(terms), &t); err != nil {
+		return k, fmt.Errorf("contract %s terms: %w", k.ID, err)
+	}
+	k.RentFree, k.Escalation, k.Units = t.RentFree, t.Escalation, []leasing.ContractUnit{}
+	k.Status = k.EffectiveStatus(civil.Today())
+	return k, nil
+}
+
+// contractScope: operators see their parks' contracts, tenant staff their enterprise's.
+func contractScope(sc identity.Scope) (string, []any) {
+	if sc.Role.IsEnterprise() {
+		return "k.enterprise_id = ?", []any{sc.EnterpriseID}
+	}
+	return parkScope(sc, "k.park_id", false)
+}
+
+func contractNotFound() error { return notFound("合同", "contract") }
+
+// canLease: the roles that sign and change leases.
+func canLease(sc identity.Scope) bool {
+	return sc.Role == identity.Admin || sc.Role == identity.ParkManager || sc.Role == identity.Leasing
+}
+
+// ListContracts lists contracts in the caller's scope.
+func (s *Store) ListContracts(ctx context.Context, sc identity.Scope, f leasing.Filter, req page.Request) (page.Page[leasing.Contract], error) {
+	l := listQuery[leasing.Contract]{
+		selectFrom: "SELECT " + contractCols + " FROM contracts k",
+		idExpr:     "k.id",
+		sorts: []sortKey[leasing.Contract]{
+			{"number", "k.number", func(k leasing.Contract) any { return k.Number }},
+			{"start_on", "k.start_on", func(k leasing.Contract) any { return k.StartOn.String() }},
+			{"end_on", "k.end_on", func(k leasing.Contract) any { return k.EndOn.String() }},
+		},
+		scan: func(r *sql.Rows) (leasing.Contract, error) { return scanContract(r) },
+		id:   func(k leasing.Contract) string { return k.ID },
+	}
+	cond, args := contractScope(sc)
+	l.filter(cond, args...)
+	if f.ParkID != "" {
+		l.filter("k.park_id = ?", f.ParkID)
+	}
+	if f.EnterpriseID != "" {
+		l.filter("k.enterprise_id = ?", f.EnterpriseID)
+	}
+	if f.UnitID != "" {
+		l.filter("EXISTS (SELECT 1 FROM contract_units fu WHERE fu.contract_id = k.id AND fu.unit_id = ?)", f.UnitID)
+	}
+	switch f.Status {
+	case "":
+	case leasing.Expired:
+		l.filter("k.status = ? AND k.end_on < ?", leasing.Active, civil.Today())
+	case leasing.Active:
+		l.filter("k.status = ? AND k.end_on >= ?", leasing.Active, civil.Today())
+	default:
+		l.filter("k.status = ?", f.Status)
+	}
+	if !f.ActiveOn.IsZero() {
+		l.filter("k.status <> ? AND k.start_on <= ? AND k.end_on >= ? AND (k.terminated_on IS NULL OR k.terminated_on >= ?)",
+			leasing.Draft, f.ActiveOn, f.ActiveOn, f.ActiveOn)
+	}
+	if !f.ExpiringBy.IsZero() {
+		l.filter("k.status = ? AND k.end_on <= ?", leasing.Active, f.ExpiringBy)
+	}
+	if f.Q != "" {
+		l.filter(`lower(k.number) LIKE ? ESCAPE '\'`, likeContains(f.Q))
+	}
+	pg, err := l.run(ctx, s.read(), req)
+	if err != nil {
+		return pg, err
+	}
+	return pg, s.attachContractUnits(ctx, s.read(), pg.Items)
+}
+
+func (s *Store) attachContractUnits(ctx context.Context, c conn, ks []leasing.Contract) error {
+	if len(ks) == 0 {
+		return nil
+	}
+	idx := map[string]int{}
+	ids := make([]string, len(ks))
+	for i, k := range ks {
+		idx[k.ID], ids[i] = i, k.ID
+	}
+	rows, err := c.query(ctx, `SELECT contract_id, unit_id, area, from_on, to_on FROM contract_units WHERE contract_id IN (`+
+		placeholders(len(ids))+`) ORDER BY from_on, unit_id`, anySlice(ids)...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var u leasing.ContractUnit
+		if err := rows.Scan(&id, &u.UnitID, &u.Area, &u.From, &u.To); err != nil {
+			return err
+		}
+		ks[idx[id]].Units = append(ks[idx[id]].Units, u)
+	}
+	return rows.Err()
+}
+
+// GetContract returns one contract with its units.
+func (s *Store) GetContract(ctx context.Context, sc identity.Scope, id string) (leasing.Contract, error) {
+	return s.getContract(ctx, s.read(), sc, id)
+}
+
+func (s *Store) getContract(ctx context.Context, c conn, sc identity.Scope, id string) (leasing.Contract, error) {
+	cond, args := contractScope(sc)
+	k, err := scanContract(c.queryRow(ctx, "SELECT "+contractCols+" FROM contracts k WHERE k.id = ? AND "+cond,
+		append([]any{id}, args...)...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return k, contractNotFound()
+	}
+	if err != nil {
+		return k, err
+	}
+	ks := []leasing.Contract{k}
+	err = s.attachContractUnits(ctx, c, ks)
+	return ks[0], err
+}
+
+// ContractSchedule is the contract's charge schedule.
+func (s *Store) ContractSchedule(ctx context.Context, sc identity.Scope, id string) (leasing.Schedule, error) {
+	k, err := s.GetContract(ctx, sc, id)
+	if err != nil {
+		return leasing.Schedule{}, err
+	}
+	return k.Schedule(), nil
+}
+
+// prepareUnits checks that every unit is a leasable unit of one park in the caller's scope,
+// existing over its dates, and fills the charged area from the unit's gross area.
+func (s *Store) prepareUnits(ctx context.Context, c conn, sc identity.Scope, k *leasing.Contract) error {
+	for i := range k.Units {
+		u := &k.Units[i]
+		field := fmt.Sprintf("units[%d].unit_id", i)
+		unit, err := s.getUnit(ctx, c, sc, u.UnitID)
+		if apperr.Is(err, apperr.NotFound) {
+			return fieldErr(field, "not_found", "单元不存在", "no such unit")
+		}
+		if err != nil {
+			return err
+		}
+		if k.ParkID == "" {
+			k.ParkID = unit.ParkID
+		}
+		if unit.ParkID != k.ParkID {
+			return fieldErr(field, "other_park", "合同的所有单元须属于同一园区", "all units of a contract must be in one park")
+		}
+		if !unit.Leasable {
+			return fieldErr(field, "not_leasable", fmt.Sprintf("单元 %s 不可租", unit.Code), fmt.Sprintf("unit %s is not leasable", unit.Code))
+		}
+		if u.From.Before(unit.ValidFrom) || (!unit.ValidTo.IsZero() && !u.To.Before(unit.ValidTo)) {
+			return fieldErr(field, "not_existing", fmt.Sprintf("单元 %s 在合同期内并非一直存在（已拆分或合并）", unit.Code),
+				fmt.Sprintf("unit %s does not exist for the whole period (split or merged)", unit.Code))
+		}
+		if u.Area == 0 {
+			u.Area = unit.GrossArea
+		}
+	}
+	return nil
+}
+
+// checkLettable refuses to let a unit that another signed contract lets on any of the same
+// days. On PostgreSQL the units' rows are locked first, so two transactions letting one unit
+// queue instead of both passing the check; SQLite's single writer already serialises them.
+func (s *Store) checkLettable(ctx context.Context, c conn, k leasing.Contract) error {
+	ids := make([]string, 0, len(k.Units))
+	for _, u := range k.Units {
+		ids = append(ids, u.UnitID)
+	}
+	if s.eng.RowLocks {
+		rows, err := c.query(ctx, `SELECT id FROM units WHERE id IN (`+placeholders(len(ids))+`) ORDER BY id FOR UPDATE`, anySlice(ids)...)
+		if err != nil {
+			return err
+		}
+		rows.Close()
+	}
+	last := k.LastDay()
+	for i, u := range k.Units {
+		to := civil.Min(u.To, last)
+		if to.Before(u.From) {
+			continue
+		}
+		var otherID, otherNumber, code string
+		err := c.queryRow(ctx, `SELECT o.id, o.number, un.code FROM contract_units cu
+			JOIN contracts o ON o.id = cu.contract_id JOIN units un ON un.id = cu.unit_id
+			WHERE cu.unit_id = ? AND o.id <> ? AND o.status <> ? AND cu.from_on <= ? AND cu.to_on >= ?
+			AND (o.terminated_on IS NULL OR o.terminated_on >= ?) ORDER BY o.start_on LIMIT 1`,
+			u.UnitID, k.ID, leasing.Draft, to, u.From, u.From).Scan(&otherID, &otherNumber, &code)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		e := apperr.New(apperr.Conflict, fmt.Sprintf("单元 %s 在该期间已由合同 %s 出租", code, otherNumber),
+			fmt.Sprintf("unit %s is already let under contract %s for part of this period", code, otherNumber))
+		e.Fields = []apperr.FieldError{{Field: fmt.Sprintf("units[%d].unit_id", i), Code: "already_let",
+			MessageZh: fmt.Sprintf("单元 %s 已由合同 %s（%s）出租", code, otherNumber, otherID),
+			MessageEn: fmt.Sprintf("unit %s is let under contract %s (%s)", code, otherNumber, otherID)}}
+		return e
+	}
+	return nil
+}
+
+func (s *Store) saveContract(ctx context.Context, c conn, k leasing.Contract, insert bool) error {
+	terms, err := json.Marshal(contractTerms{RentFree: k.RentFree, Escalation: k.Escalation})
+	if err != nil {
+		return err
+	}
+	args := []any{k.Number, k.ParkID, k.EnterpriseID, k.Status, k.StartOn, k.EndOn, k.SignedOn, k.Price, k.PropertyFee,
+		k.PaymentCycle, k.DepositMonths, k.DayCount, string(terms), k.TerminatedOn, k.Penalty, nullable(k.RenewalOf),
+		nullable(k.RenewedBy), k.Note, k.UpdatedAt, k.ID}
+	if insert {
+		_, err = c.exec(ctx, `INSERT INTO contracts (number, park_id, enterprise_id, status, start_on, end_on, signed_on, price,
+			property_fee, payment_cycle, deposit_months, day_count, terms_json, terminated_on, penalty, renewal_of, renewed_by, note,
+			updated_at, id, created_at) VALUES (`+placeholders(21)+`)`, append(args, k.CreatedAt)...)
+	} else {
+		_, err = c.exec(ctx, `UPDATE contracts SET number = ?, park_id = ?, enterprise_id = ?, status = ?, start_on = ?, end_on = ?,
+			signed_on = ?, price = ?, property_fee = ?, payment_cycle = ?, deposit_months = ?, day_count = ?, terms_json = ?,
+			terminated_on = ?, penalty = ?, renewal_of = ?, renewed_by = ?, note = ?, updated_at = ? WHERE id = ?`, args...)
+	}
+	if err := s.constraintError(err, "number", "该园区已有此编号的合同", "the park already has a contract with this number"); err != nil {
+		return err
+	}
+	if _, err := c.exec(ctx, `DELETE FROM contract_units WHERE contract_id = ?`, k.ID); err != nil {
+		return err
+	}
+	for _, u := range k.Units {
+		if _, err := c.exec(ctx, `INSERT INTO contract_units (contract_id, unit_id, area, from_on, to_on) VALUES (?, ?, ?, ?, ?)`,
+			k.ID, u.UnitID, u.Area, u.From, u.To); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// CreateContract records a contract: a draft, or an active one when Status is "active" (signed
+// on creation), in which case no unit may already be let over the same days.
+func (s *Store) CreateContract(ctx context.Context, sc identity.Scope, k leasing.Contract) (leasing.Contract, error) {
+	if err := requireRole(canLease(sc)); err != nil {
+		return k, err
+	}
+	if k.Status != "" && k.Status != leasing.Draft && k.Status != leasing.Active {
+		return k, fieldErr("status", "unknown_value", "新合同只能是草稿或生效状态", "a new contract is draft or active")
+	}
+	k.RenewedBy, k.TerminatedOn = "", civil.Date{}
+	if err := k.Validate(); err != nil {
+		return k, err
+	}
+	k.ID, k.ParkID, k.CreatedAt, k.UpdatedAt = newID(), "", s.now(), s.now()
+	var out leasing.Contract
+	err := s.write(ctx, func(c conn) error {
+		if _, err := s.getEnterprise(ctx, c, sc, k.EnterpriseID); err != nil {
+			if apperr.Is(err, apperr.NotFound) {
+				return fieldErr("enterprise_id", "not_found", "企业不存在", "no such enterprise")
+			}
+			return err
+		}
+		if err := s.prepareUnits(ctx, c, sc, &k); err != nil {
+			return err
+		}
+		if k.Status == leasing.Active {
+			if k.SignedOn.IsZero() {
+				k.SignedOn = civil.Today()
+			}
+			if err := s.checkLettable(ctx, c, k); err != nil {
+				return err
+			}
+		}
+		if err := s.saveContract(ctx, c, k, true); err != nil {
+			return err
+		}
+		var err error
+		if out, err = s.getContract(ctx, c, sc, k.ID); err != nil {
+			return err
+		}
+		return s.record(ctx, c, sc, "create", "contract", k.ID, nil, out)
+	})
+	return out, err
+}
+
+// changeContract loads a contract in scope for a change by leasing staff.
+func (s *Store) changeContract(ctx context.Context, sc identity.Scope, id string, fn func(c conn, k *leasing.Contract) (string, error)) (leasing.Contract, error) {
+	var out leasing.Contract
+	err := s.write(ctx, func(c conn) error {
+		old, err := s.getContract(ctx, c, sc, id)
+		if err != nil {
+			return err
+		}
+		if err := requireRole(canLease(sc)); err != nil {
+			return err
+		}
+		k := old
+		k.Units = append([]leasing.ContractUnit(nil), old.Units...)
+		action, err := fn(c, &k)
+		if err != nil {
+			return err
+		}
+		k.UpdatedAt = s.now()
+		if err := s.saveContract(ctx, c, k, false); err != nil {
+			return err
+		}
+		if out, err = s.getContract(ctx, c, sc, id); err != nil {
+			return err
+		}
+		return s.record(ctx, c, sc, action, "contract", id, old, out)
+	})
+	return out, err
+}
+
+func onlyDraft(k *leasing.Contract) error {
+	if k.Status != leasing.Draft {
+		return conflict("只有草稿合同可以修改条款；已生效的合同请用变更或解约", "only drafts can be edited; amend or terminate an active contract")
+	}
+	return nil
+}
+
+// UpdateContract edits a draft's terms.
+func (s *Store) UpdateContract(ctx context.Context, sc identity.Scope, next leasing.Contract) (leasing.Contract, error) {
+	return s.changeContract(ctx, sc, next.ID, func(c conn, k *leasing.Contract) (string, error) {
+		if err := onlyDraft(k); err != nil {
+			return "", err
+		}
+		next.ParkID, next.Status, next.CreatedAt, next.RenewalOf, next.RenewedBy = "", leasing.Draft, k.CreatedAt, k.RenewalOf, k.RenewedBy
+		next.TerminatedOn = civil.Date{}
+		if err := next.Validate(); err != nil {
+			return "", err
+		}
+		if err := s.prepareUnits(ctx, c, sc, &next); err != nil {
+			return "", err
+		}
+		*k = next
+		return "update", nil
+	})
+}
+
+// DeleteContract removes a draft.
+func (s *Store) DeleteContract(ctx context.Context, sc identity.Scope, id string) error {
+	return s.write(ctx, func(c conn) error {
+		k, err := s.getContract(ctx, c, sc, id)
+		if err != nil {
+			return err
+		}
+		if err := requireRole(canLease(sc)); err != nil {
+			return err
+		}
+		if err := onlyDraft(&k); err != nil {
+			return err
+		}
+		if _, err := c.exec(ctx, `UPDATE contracts SET renewed_by = NULL WHERE renewed_by = ?`, id); err != nil {
+			return err
+		}
+		if _, err := c.exec(ctx, `DELETE FROM contracts WHERE id = ?`, id); err != nil {
+			return err
+		}
+		return s.record(ctx, c, sc, "delete", "contract", id, k, nil)
+	})
+}
+
+// ActivateContract signs a draft. A renewal, once active, marks its predecessor renewed.
+func (s *Store) ActivateContract(ctx context.Context, sc identity.Scope, id string) (leasing.Contract, error) {
+	return s.changeContract(ctx, sc, id, func(c conn, k *leasing.Contract) (string, error) {
+		if err := onlyDraft(k); err != nil {
+			return "", err
+		}
+		k.Status = leasing.Active
+		if k.SignedOn.IsZero() {
+			k.SignedOn = civil.Today()
+		}
+		if err := s.checkLettable(ctx, c, *k); err != nil {
+			return "", err
+		}
+		if k.RenewalOf != "" {
+			if _, err := c.exec(ctx, `UPDATE contracts SET status = ?, renewed_by = ?, updated_at = ? WHERE id = ?`,
+				leasing.Renewed, k.ID, s.now(), k.RenewalOf); err != nil {
+				return "", err
+			}
+		}
+		return "activate", nil
+	})
+}
+
+// TerminateContract ends an active contract early.
+func (s *Store) TerminateContract(ctx context.Context, sc identity.Scope, id string, t leasing.Termination) (leasing.Contract, error) {
+	return s.changeContract(ctx, sc, id, func(c conn, k *leasing.Contract) (string, error) {
+		if k.Status != leasing.Active {
+			return "", conflict("只有生效中的合同可以提前解约", "only an active contract can be terminated")
+		}
+		if err := k.ValidateTermination(t); err != nil {
+			return "", err
+		}
+		k.Status, k.TerminatedOn, k.Penalty = leasing.Terminated, t.TerminatedOn, t.Penalty
+		return "terminate", nil
+	})
+}
+
+// AmendContract adds or removes units from a day on. Added units are checked like a new lease.
+func (s *Store) AmendContract(ctx context.Context, sc identity.Scope, id string, a leasing.Amendment) (leasing.Contract, error) {
+	return s.changeContract(ctx, sc, id, func(c conn, k *leasing.Contract) (string, error) {
+		if k.Status != leasing.Active && k.Status != leasing.Draft {
+			return "", conflict("只能变更草稿或生效中的合同", "only a draft or active contract can be amended")
+		}
+		if a.EffectiveOn.IsZero() || a.EffectiveOn.Before(k.StartOn) || a.EffectiveOn.After(k.EndOn) {
+			return "", fieldErr("effective_on", "outside_term", "变更生效日须在合同期内", "effective_on must be within the term")
+		}
+		if len(a.Add) == 0 && len(a.Remove) == 0 {
+			return "", fieldErr("add", "required", "请指定要增加或减少的单元", "add or remove at least one unit")
+		}
+		for i, id := range a.Remove {
+			found := false
+			for j := range k.Units {
+				u := &k.Units[j]
+				if u.UnitID == id && !u.To.Before(a.EffectiveOn) && !u.From.After(a.EffectiveOn) {
+					u.To, found = a.EffectiveOn.AddDays(-1), true
+				}
+			}
+			if !found {
+				return "", fieldErr(fmt.Sprintf("remove[%d]", i), "not_in_contract", "该单元在生效日不在本合同内", "the unit is not in the contract on effective_on")
+			}
+		}
+		kept := k.Units[:0]
+		for _, u := range k.Units {
+			if !u.To.Before(u.From) {
+				kept = append(kept, u)
+			}
+		}
+		k.Units = kept
+		start := len(k.Units)
+		for i, id := range a.Add {
+			for _, u := range k.Units {
+				if u.UnitID == id && !u.To.Before(a.EffectiveOn) {
+					return "", fieldErr(fmt.Sprintf("add[%d]", i), "already_in_contract", "该单元已在本合同内", "the unit is already in this contract")
+				}
+			}
+			k.Units = append(k.Units, leasing.ContractUnit{UnitID: id, From: a.EffectiveOn, To: k.EndOn})
+		}
+		added := leasing.Contract{ID: k.ID, StartOn: k.StartOn, EndOn: k.EndOn, TerminatedOn: k.TerminatedOn, Units: k.Units[start:]}
+		if err := s.prepareUnits(ctx, c, sc, &added); err != nil {
+			return "", renameUnitFields(err, "add", start)
+		}
+		if added.ParkID != k.ParkID && added.ParkID != "" {
+			return "", fieldErr("add", "other_park", "合同的所有单元须属于同一园区", "all units of a contract must be in one park")
+		}
+		if k.Status == leasing.Active {
+			if err := s.checkLettable(ctx, c, added); err != nil {
+				return "", renameUnitFields(err, "add", start)
+			}
+		}
+		return "amend", nil
+	})
+}
+
+// renameUnitFields points "units[i]" errors of an amendment's added units at "add[i]".
+func renameUnitFields(err error, field string, offset int) error {
+	e, ok := apperr.As(err)
+	if !ok {
+		return err
+	}
+	for i := range e.Fields {
+		var n int
+		if _, scanErr := fmt.Sscanf(e.Fields[i].Field, "units[%d]", &n); scanErr == nil {
+			e.Fields[i].Field = fmt.Sprintf("%s[%d]", field, n)
+		}
+	}
+	return e
+}
+
+// RenewContract drafts the successor of a contract: same enterprise and units, from the day
+// after this one ends, at the new price if one is given.
+func (s *Store) RenewContract(ctx context.Context, sc identity.Scope, id string, r leasing.Renewal) (leasing.Contract, error) {
+	old, err := s.GetContract(ctx, sc, id)
+	if err != nil {
+		return old, err
+	}
+	if old.Status != leasing.Active && old.Status != leasing.Expired {
+		return old, conflict("只有生效中或已到期的合同可以续签", "only an active or expired contract can be renewed")
+	}
+	if old.RenewedBy != "" {
+		return old, conflict("该合同已有续签合同", "this contract already has a renewal")
+	}
+	next := old
+	next.ID, next.Number, next.Status, next.SignedOn = "", r.Number, leasing.Draft, civil.Date{}
+	next.StartOn, next.EndOn, next.RenewalOf, next.RentFree = old.EndOn.AddDays(1), r.EndOn, old.ID, nil
+	next.Escalation, next.TerminatedOn, next.Penalty = leasing.Escalation{Kind: "none"}, civil.Date{}, 0
+	if r.Price > 0 {
+		next.Price = r.Price
+	}
+	next.Units = nil
+	for _, u := range old.Units {
+		if !u.To.Before(old.EndOn) {
+			next.Units = append(next.Units, leasing.ContractUnit{UnitID: u.UnitID})
+		}
+	}
+	return s.CreateContract(ctx, sc, next)
+}
