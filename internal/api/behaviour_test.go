@@ -11,6 +11,7 @@ import (
 	"github.com/parkos/parkos/internal/enterprise"
 	"github.com/parkos/parkos/internal/httpin"
 	"github.com/parkos/parkos/internal/identity"
+	"github.com/parkos/parkos/internal/leasing"
 	"github.com/parkos/parkos/internal/page"
 	"github.com/parkos/parkos/internal/space"
 	"github.com/parkos/parkos/internal/store/storetest"
@@ -214,4 +215,50 @@ func TestLoginRateLimit(t *testing.T) {
 		t.Fatal("429 without Retry-After")
 	}
 	e.do("", "POST", "/api/v1/session", map[string]string{"username": "u_finance", "password": e.world.Password}, 201, nil)
+}
+
+func TestContractsOverHTTP(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		w := e.world
+		body := func(number, from, to string) map[string]any {
+			return map[string]any{"number": number, "enterprise_id": w.Enterprises[0].ID, "start_on": from, "end_on": to,
+				"price": 5, "property_fee": 20, "payment_cycle": 3, "deposit_months": 2, "status": "active",
+				"rent_free": []map[string]any{{"from": from, "to": "2025-03-31"}},
+				"units":     []map[string]any{{"unit_id": w.Units[0][0].ID}}}
+		}
+		var k leasing.Contract
+		e.do(identity.Leasing, "POST", "/api/v1/contracts", body("HT-100", "2025-01-01", "2026-12-31"), 201, &k)
+		var sched leasing.Schedule
+		e.do(identity.Leasing, "GET", "/api/v1/contracts/"+k.ID+"/schedule", nil, 200, &sched)
+		if sched.DayCount != "365/12" || sched.Convention == "" || len(sched.Lines) == 0 || sched.Lines[0].Type != "deposit" {
+			t.Fatalf("schedule: %+v", sched)
+		}
+
+		overlap := body("HT-101", "2026-06-01", "2027-05-31")
+		delete(overlap, "rent_free")
+		p := e.problem(identity.Leasing, "POST", "/api/v1/contracts", overlap, 409)
+		if !hasField(p, "units[0].unit_id") || !strings.Contains(p.Errors[0].MessageZh, "HT-100") ||
+			!strings.Contains(p.Errors[0].MessageZh, w.Units[0][0].Code) {
+			t.Fatalf("overlap: %+v", p)
+		}
+		bad := body("HT-102", "2025-06-01", "2025-01-01")
+		bad["price"] = -1
+		p = e.problem(identity.Leasing, "POST", "/api/v1/contracts", bad, 422)
+		for _, f := range []string{"end_on", "price", "rent_free[0]"} {
+			if !hasField(p, f) {
+				t.Errorf("field %s not named: %+v", f, p.Errors)
+			}
+		}
+		var list page.Page[leasing.Contract]
+		e.do(identity.Leasing, "GET", "/api/v1/contracts", nil, 200, &list)
+		if len(list.Items) != 1 {
+			t.Fatalf("refused contracts were written: %d", len(list.Items))
+		}
+		e.do(identity.Leasing, "POST", "/api/v1/contracts/"+k.ID+"/terminate", map[string]any{"terminated_on": "2025-09-30", "penalty": 10000}, 200, &k)
+		if k.Status != leasing.Terminated {
+			t.Fatalf("terminate: %s", k.Status)
+		}
+		e.do(identity.EntAdmin, "GET", "/api/v1/contracts/"+k.ID, nil, 200, nil) // the tenant's own lease
+		e.do(identity.EntAdmin, "POST", "/api/v1/contracts/"+k.ID+"/activate", nil, 403, nil)
+	})
 }

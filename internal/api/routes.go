@@ -11,6 +11,7 @@ import (
 	"github.com/parkos/parkos/internal/enterprise"
 	"github.com/parkos/parkos/internal/httpin"
 	"github.com/parkos/parkos/internal/identity"
+	"github.com/parkos/parkos/internal/leasing"
 	"github.com/parkos/parkos/internal/measure"
 	"github.com/parkos/parkos/internal/page"
 	"github.com/parkos/parkos/internal/refdata"
@@ -136,6 +137,7 @@ func (s *Server) routeTable() []route {
 		list: st.ListQualifications, get: st.GetQualification, create: st.CreateQualification, update: st.UpdateQualification,
 		delete: st.DeleteQualification, setID: func(q *enterprise.Qualification, id string) { q.ID = id },
 	}.routes()...)
+	rs = append(rs, s.contractRoutes()...)
 	rs = append(rs, s.referenceRoutes()...)
 	rs = append(rs, s.auditRoutes()...)
 	return rs
@@ -390,4 +392,57 @@ func (s *Server) auditRoutes() []route {
 func auditFilter(q *httpin.Query) audit.Filter {
 	return audit.Filter{Entity: q.Str("entity"), EntityID: q.Str("entity_id"), UserID: q.Str("user_id"),
 		Action: q.Str("action"), ParkID: q.Str("park_id"), From: q.Date("from"), To: q.Date("to")}
+}
+
+func (s *Server) contractRoutes() []route {
+	st := s.store
+	rs := crud[leasing.Contract, leasing.Filter]{
+		path: "/api/v1/contracts", tag: "leasing", nameZh: "租赁合同", nameEn: "contract", sorts: []string{"number", "start_on", "end_on"},
+		filters: []param{{"park_id", "string", "园区 / park"}, {"enterprise_id", "string", "企业 / enterprise"},
+			{"unit_id", "string", "包含该单元 / includes this unit"}, {"status", "string", "draft | active | expired | terminated | renewed"},
+			{"active_on", "string", "该日在租 / leasing on this date (YYYY-MM-DD)"},
+			{"expiring_by", "string", "在该日或之前到期的生效合同 / active, ending on or before (YYYY-MM-DD)"},
+			{"q", "string", "合同编号包含 / number contains"}},
+		filter: func(q *httpin.Query) leasing.Filter {
+			return leasing.Filter{ParkID: q.Str("park_id"), EnterpriseID: q.Str("enterprise_id"), UnitID: q.Str("unit_id"),
+				Status: leasing.Status(q.Str("status")), ActiveOn: q.Date("active_on"), ExpiringBy: q.Date("expiring_by"), Q: q.Str("q")}
+		},
+		list: st.ListContracts, get: st.GetContract, create: st.CreateContract, update: st.UpdateContract, delete: st.DeleteContract,
+		setID: func(k *leasing.Contract, id string) { k.ID = id },
+	}.routes()
+	return append(rs,
+		route{Method: "POST", Pattern: "/api/v1/contracts/{id}/activate", Tag: "leasing",
+			Summary:  "签约生效（检查单元未被重复出租） / Sign: make a draft active (a unit is never let twice)",
+			Response: leasing.Contract{}, handle: func(c *call) (any, error) { return st.ActivateContract(c.ctx, c.scope, c.id()) }},
+		route{Method: "POST", Pattern: "/api/v1/contracts/{id}/terminate", Tag: "leasing",
+			Summary: "提前解约 / Terminate early", Body: leasing.Termination{}, Response: leasing.Contract{},
+			handle: func(c *call) (any, error) {
+				var in leasing.Termination
+				if err := c.decode(&in); err != nil {
+					return nil, err
+				}
+				return st.TerminateContract(c.ctx, c.scope, c.id(), in)
+			}},
+		route{Method: "POST", Pattern: "/api/v1/contracts/{id}/renew", Tag: "leasing",
+			Summary: "续签（生成草稿） / Renew: draft the successor contract", Body: leasing.Renewal{}, Response: leasing.Contract{},
+			Status: http.StatusCreated, handle: func(c *call) (any, error) {
+				var in leasing.Renewal
+				if err := c.decode(&in); err != nil {
+					return nil, err
+				}
+				return st.RenewContract(c.ctx, c.scope, c.id(), in)
+			}},
+		route{Method: "POST", Pattern: "/api/v1/contracts/{id}/amendments", Tag: "leasing",
+			Summary: "变更：自某日起增减单元 / Amend: add or remove units from a date", Body: leasing.Amendment{},
+			Response: leasing.Contract{}, handle: func(c *call) (any, error) {
+				var in leasing.Amendment
+				if err := c.decode(&in); err != nil {
+					return nil, err
+				}
+				return st.AmendContract(c.ctx, c.scope, c.id(), in)
+			}},
+		route{Method: "GET", Pattern: "/api/v1/contracts/{id}/schedule", Tag: "leasing",
+			Summary:  "收费计划（精确到分，含计租约定） / Charge schedule (exact to the fen, with its convention)",
+			Response: leasing.Schedule{}, handle: func(c *call) (any, error) { return st.ContractSchedule(c.ctx, c.scope, c.id()) }},
+	)
 }

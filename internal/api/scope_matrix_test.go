@@ -8,8 +8,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/enterprise"
 	"github.com/parkos/parkos/internal/identity"
+	"github.com/parkos/parkos/internal/leasing"
 	"github.com/parkos/parkos/internal/page"
 	"github.com/parkos/parkos/internal/space"
 )
@@ -47,6 +49,12 @@ func newForeign(t *testing.T, e *env) foreign {
 	if err != nil {
 		t.Fatal(err)
 	}
+	contract, err := e.store.CreateContract(ctx, sys, leasing.Contract{Number: "HT-THEIRS", EnterpriseID: w.Enterprises[1].ID,
+		StartOn: civil.Of(2025, 1, 1), EndOn: civil.Of(2026, 12, 31), Price: 50000, Status: leasing.Active,
+		Units: []leasing.ContractUnit{{UnitID: w.Units[1][2].ID}}})
+	if err != nil {
+		t.Fatal(err)
+	}
 	tok, err := e.store.CreateToken(ctx, identity.ScopeOf(otherOp), "theirs", w.Parks[0].CreatedAt.AddDate(1, 0, 0))
 	if err != nil {
 		t.Fatal(err)
@@ -54,7 +62,7 @@ func newForeign(t *testing.T, e *env) foreign {
 	f := foreign{ids: map[string]string{
 		"parks": w.Parks[1].ID, "zones": zone.ID, "buildings": w.Buildings[1].ID, "floors": w.Floors[1].ID,
 		"units": w.Units[1][1].ID, "enterprises": w.Enterprises[1].ID, "residencies": res.Items[0].ID,
-		"qualifications": quals.Items[0].ID, "users": otherOp.ID, "tokens": tok.ID,
+		"qualifications": quals.Items[0].ID, "users": otherOp.ID, "tokens": tok.ID, "contracts": contract.ID,
 	}}
 	f.all = []string{otherEnt.ID, w.Units[1][0].ID, w.Units[1][2].ID}
 	for _, id := range f.ids {
@@ -70,6 +78,8 @@ func newForeign(t *testing.T, e *env) foreign {
 		"POST /api/v1/enterprises":    map[string]any{"park_id": w.Parks[1].ID, "name": "越权企业"},
 		"POST /api/v1/residencies":    map[string]any{"enterprise_id": w.Enterprises[1].ID, "park_id": w.Parks[1].ID, "move_in": "2030-01-01"},
 		"POST /api/v1/qualifications": map[string]any{"enterprise_id": w.Enterprises[1].ID, "kind": "gazelle"},
+		"POST /api/v1/contracts": map[string]any{"number": "HIJACK", "enterprise_id": w.Enterprises[1].ID, "start_on": "2030-01-01",
+			"end_on": "2030-12-31", "price": 5, "units": []map[string]any{{"unit_id": w.Units[1][0].ID}}},
 		"POST /api/v1/users": map[string]any{"username": "hijack", "role": "ent_member", "enterprise_id": w.Enterprises[1].ID,
 			"password": "long-enough-1"},
 	}
@@ -187,6 +197,12 @@ func matrixBody(pattern string) any {
 		return map[string]any{"effective_on": "2030-01-01", "parts": []map[string]any{{"code": "X1", "gross_area": 1}, {"code": "X2", "gross_area": 1}}}
 	case strings.HasSuffix(pattern, "/password"):
 		return map[string]any{"new_password": "long-enough-2"}
+	case strings.HasSuffix(pattern, "/terminate"):
+		return map[string]any{"terminated_on": "2026-06-30"}
+	case strings.HasSuffix(pattern, "/renew"):
+		return map[string]any{"number": "R-1", "end_on": "2028-12-31"}
+	case strings.HasSuffix(pattern, "/amendments"):
+		return map[string]any{"effective_on": "2026-01-01", "remove": []string{"x"}}
 	}
 	return nil
 }
