@@ -373,11 +373,24 @@ func siblingsAnd(parts []space.Unit, i int, extra []string) []string {
 }
 
 // retire ends a unit's life on day and drops its neighbour links; its rows stay for history.
+// A unit still let under a signed contract on or after day cannot be retired: the contract
+// must be amended first, or the lease would point at a unit that no longer exists.
 func (s *Store) retire(ctx context.Context, c conn, id string, day civil.Date) error {
+	var number, code string
+	err := c.queryRow(ctx, `SELECT k.number, u.code FROM contract_units cu JOIN contracts k ON k.id = cu.contract_id
+		JOIN units u ON u.id = cu.unit_id WHERE cu.unit_id = ? AND k.status <> 'draft' AND cu.to_on >= ?
+		AND (k.terminated_on IS NULL OR k.terminated_on >= ?) LIMIT 1`, id, day, day).Scan(&number, &code)
+	if err == nil {
+		return conflict(fmt.Sprintf("单元 %s 在 %s 之后仍由合同 %s 出租，请先变更合同", code, day, number),
+			fmt.Sprintf("unit %s is let under contract %s on or after %s; amend the contract first", code, number, day))
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
 	if _, err := c.exec(ctx, `UPDATE units SET valid_to = ?, updated_at = ? WHERE id = ?`, day, s.now(), id); err != nil {
 		return err
 	}
-	_, err := c.exec(ctx, `DELETE FROM unit_neighbours WHERE unit_id = ? OR neighbour_id = ?`, id, id)
+	_, err = c.exec(ctx, `DELETE FROM unit_neighbours WHERE unit_id = ? OR neighbour_id = ?`, id, id)
 	return err
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/parkos/parkos/internal/identity"
 	"github.com/parkos/parkos/internal/leasing"
 	"github.com/parkos/parkos/internal/page"
+	"github.com/parkos/parkos/internal/space"
 	"github.com/parkos/parkos/internal/store/sqlstore"
 )
 
@@ -111,6 +112,11 @@ func TestContractRulesAndLifecycle(t *testing.T) {
 		if err != nil || len(amended.Units) != 2 || amended.Units[1].From != civil.Of(2027, 9, 10) {
 			t.Fatalf("amend: %+v %v", amended.Units, err)
 		}
+
+		// A let unit cannot be split from a day its lease still covers.
+		_, err = s.SplitUnit(ctx, w.Scope(identity.ParkManager), w.Units[0][2].ID, space.SplitRequest{EffectiveOn: civil.Of(2027, 6, 1),
+			Parts: []space.UnitPart{{Code: "S1", GrossArea: 100}, {Code: "S2", GrossArea: 100}}})
+		wantCode(t, err, apperr.Conflict)
 
 		// Scope: another park's staff and another enterprise see nothing.
 		_, err = s.GetContract(ctx, w.Scope(identity.Authority), next.ID)
