@@ -12,6 +12,7 @@ import (
 	"github.com/parkos/parkos/internal/enterprise"
 	"github.com/parkos/parkos/internal/i18n"
 	"github.com/parkos/parkos/internal/identity"
+	"github.com/parkos/parkos/internal/leasing"
 	"github.com/parkos/parkos/internal/space"
 )
 
@@ -42,6 +43,8 @@ var enumValues = map[string][]string{
 	"audit_source":       {"ui", "api", "cli", "system"},
 	"unit_change":        {"split", "merge"},
 	"class_level":        {"section", "division", "group", "class"},
+	"contract_status":    strs(leasing.Statuses),
+	"charge_type":        {"rent", "property_fee", "rent_free", "deposit", "penalty"},
 }
 
 var (

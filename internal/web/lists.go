@@ -179,11 +179,17 @@ func (l lister[T, F]) export(rq *request, format string) error {
 	if truncated {
 		rows = append(rows, []any{rq.t("list.export_truncated", maxExportRows)})
 	}
-	name := fmt.Sprintf("%s-%s.%s", strings.Trim(strings.ReplaceAll(l.path, "/", "-"), "-"), time.Now().Format("20060102"), format)
+	return writeExport(rq, strings.Trim(strings.ReplaceAll(l.path, "/", "-"), "-"), rq.t(string(l.title)), format, header, rows)
+}
+
+// writeExport sends a table as a CSV (UTF-8 with a BOM, which Excel on Chinese Windows needs)
+// or xlsx download named base-YYYYMMDD.format.
+func writeExport(rq *request, base, title, format string, header []string, rows [][]any) error {
+	name := fmt.Sprintf("%s-%s.%s", base, time.Now().Format("20060102"), format)
 	rq.w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
 	if format == "csv" {
 		rq.w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-		_, _ = rq.w.Write([]byte("\xEF\xBB\xBF")) // BOM: Excel on Chinese Windows then reads UTF-8
+		_, _ = rq.w.Write([]byte("\xEF\xBB\xBF"))
 		cw := csv.NewWriter(rq.w)
 		_ = cw.Write(header)
 		for _, r := range rows {
@@ -196,7 +202,7 @@ func (l lister[T, F]) export(rq *request, format string) error {
 		cw.Flush()
 		return cw.Error()
 	}
-	return writeXLSX(rq.w, rq.t(string(l.title)), header, rows)
+	return writeXLSX(rq.w, title, header, rows)
 }
 
 func writeXLSX(w http.ResponseWriter, sheet string, header []string, rows [][]any) error {

@@ -103,6 +103,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /reference", s.page(s.referencePage))
 	s.spaceRoutes(mux)
 	s.enterpriseRoutes(mux)
+	s.contractRoutes(mux)
 	s.adminRoutes(mux)
 	mux.Handle("/", s.page(func(rq *request) error { return errNotFound }))
 }

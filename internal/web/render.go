@@ -11,6 +11,7 @@ import (
 	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/i18n"
 	"github.com/parkos/parkos/internal/identity"
+	"github.com/parkos/parkos/internal/leasing"
 	"github.com/parkos/parkos/internal/measure"
 )
 
@@ -63,6 +64,9 @@ func funcs(a *assets) template.FuncMap {
 		"join":  strings.Join,
 		"add":   func(a, b int) int { return a + b },
 		"dict":  dict,
+		"statusBadges": func(lang string, st leasing.Status) []badge {
+			return statusBadge(&request{lang: lang}, st)
+		},
 	}
 }
 
@@ -138,6 +142,7 @@ func navFor(rq *request) []navItem {
 	case r.IsEnterprise():
 		add("my_enterprise", "nav.my_enterprise", "/enterprises/"+rq.user.EnterpriseID)
 		add("units", "nav.my_units", "/units")
+		add("contracts", "nav.my_contracts", "/contracts")
 		if r == identity.EntAdmin {
 			add("users", "nav.colleagues", "/users")
 			add("audit", "nav.audit", "/audit")
@@ -150,6 +155,7 @@ func navFor(rq *request) []navItem {
 		}
 		add("units", "nav.units", "/units")
 		add("enterprises", "nav.enterprises", "/enterprises")
+		add("contracts", "nav.contracts", "/contracts")
 		add("qualifications", "nav.qualifications", "/qualifications")
 		if r == identity.Admin || r == identity.ParkManager {
 			add("users", "nav.users", "/users")

@@ -280,3 +280,48 @@ func TestExports(t *testing.T) {
 		t.Fatalf("xlsx is not a workbook: %v", err)
 	}
 }
+
+func TestContractPages(t *testing.T) {
+	s := newSite(t)
+	c := s.login(identity.Leasing)
+	w := s.world
+	form := url.Values{"park_id": {w.Parks[0].ID}, "number": {"HT-WEB-1"}, "enterprise_id": {w.Enterprises[0].ID},
+		"unit_ids": {w.Units[0][1].ID}, "start_on": {"2025-01-01"}, "end_on": {"2026-12-31"}, "price": {"5"},
+		"property_fee": {"20"}, "payment_cycle": {"3"}, "deposit_months": {"2"}, "day_count": {"365/12"},
+		"rent_free_from": {"2025-01-01"}, "rent_free_to": {"2025-03-31"}, "sign": {"true"}}
+	bad := cloneValues(form)
+	bad.Set("end_on", "2024-01-01")
+	bad.Set("price", "-5")
+	res, body := s.send(c, "POST", "/contracts/new", bad)
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="e-end_on"`) || !strings.Contains(body, `id="e-price"`) {
+		t.Fatalf("bad contract form: %d", res.StatusCode)
+	}
+	res, _ = s.send(c, "POST", "/contracts/new", form)
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("contract form: %d", res.StatusCode)
+	}
+	page := res.Header.Get("Location")
+	res, body = s.send(c, "GET", page, nil)
+	for _, want := range []string{"HT-WEB-1", "生效中", `id="schedule"`, "365/12", "91250.00", "免租（不计收）"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("contract page lacks %q", want)
+		}
+	}
+	form.Set("number", "HT-WEB-2")
+	res, body = s.send(c, "POST", "/contracts/new", form)
+	if res.StatusCode != http.StatusConflict || !strings.Contains(body, "HT-WEB-1") {
+		t.Fatalf("overlapping contract: %d", res.StatusCode)
+	}
+	res, body = s.send(c, "POST", page+"/terminate", url.Values{"terminated_on": {"2027-06-30"}})
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="action-error"`) {
+		t.Fatalf("bad termination: %d", res.StatusCode)
+	}
+	res, _ = s.send(c, "POST", page+"/terminate", url.Values{"terminated_on": {"2025-09-30"}, "penalty": {"10000"}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("termination: %d", res.StatusCode)
+	}
+	res, body = s.send(c, "GET", page+"/schedule/csv", nil)
+	if res.StatusCode != 200 || !strings.Contains(body, "违约金") || !strings.Contains(body, "365/12") {
+		t.Fatalf("schedule export: %d %s", res.StatusCode, body)
+	}
+}
