@@ -183,3 +183,10 @@ func (d *Decimal2) UnmarshalJSON(b []byte) error {
 }
 func (d Decimal2) Value() (driver.Value, error) { return int64(d), nil }
 func (d *Decimal2) Scan(src any) error          { v, err := scanInt(src); *d = Decimal2(v); return err }
+
+// Fixed writes the amount with exactly two decimals, as schedules and exports print money.
+func (m Money) Fixed() string {
+	s := formatScaled(int64(m), 2)
+	intPart, frac, _ := strings.Cut(s, ".")
+	return intPart + "." + (frac + "00")[:2]
+}

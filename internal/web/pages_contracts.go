@@ -436,9 +436,9 @@ func (s *Server) scheduleExport(rq *request) error {
 	var rows [][]any
 	for _, l := range sched.Lines {
 		rows = append(rows, []any{l.Period, l.From.String(), l.To.String(), l.DueOn.String(), rq.unitCode(l.UnitID),
-			rq.t("charge_type." + string(l.Type)), l.Days, l.Amount.String(), l.Basis})
+			rq.t("charge_type." + string(l.Type)), l.Days, l.Amount.Fixed(), l.Basis})
 	}
-	rows = append(rows, []any{rq.t("schedule.total"), "", "", "", "", "", "", sched.Total.String(), ""},
+	rows = append(rows, []any{rq.t("schedule.total"), "", "", "", "", "", "", sched.Total.Fixed(), ""},
 		[]any{rq.t("schedule.convention"), string(sched.DayCount), "", "", "", "", "", "", sched.Convention})
 	return writeExport(rq, "schedule-"+c.Number, c.Number, format, header, rows)
 }
