@@ -13,6 +13,7 @@ import (
 	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/enterprise"
 	"github.com/parkos/parkos/internal/identity"
+	"github.com/parkos/parkos/internal/leasing"
 	"github.com/parkos/parkos/internal/measure"
 	"github.com/parkos/parkos/internal/space"
 	"github.com/parkos/parkos/internal/store/sqlstore"
@@ -65,6 +66,8 @@ type loader struct {
 type leasableUnit struct {
 	id   string
 	kind space.UnitKind
+	rent measure.Price
+	fee  measure.Price
 }
 
 func (l *loader) park(plan parkPlan) (parkID, firstEnterprise string, err error) {
@@ -143,7 +146,7 @@ func (l *loader) building(parkID, zoneID string, bp buildingPlan, opened civil.D
 				}
 				prev = created.ID
 				if up.leasable && up.kind != space.KindWarehouse && up.kind != space.KindWholeBuilding {
-					out = append(out, leasableUnit{created.ID, up.kind})
+					out = append(out, leasableUnit{created.ID, up.kind, up.rent, up.fee})
 				}
 			}
 		}
@@ -173,15 +176,22 @@ func (l *loader) tenants(p space.Park, plan parkPlan, units []leasableUnit, open
 		if *first == "" {
 			*first = e.ID
 		}
-		var mine []string
+		var mine []leasableUnit
 		for j := i; j < take; j += plan.tenants {
-			mine = append(mine, units[j].id)
+			mine = append(mine, units[j])
 		}
 		if len(mine) > 0 {
 			moveIn := opened.AddDays(span * i / plan.tenants)
+			var ids []string
+			for _, u := range mine {
+				ids = append(ids, u.id)
+			}
 			if _, err := l.s.CreateResidency(l.ctx, l.sys, enterprise.Residency{EnterpriseID: e.ID, ParkID: p.ID,
-				UnitIDs: mine, MoveIn: moveIn}); err != nil {
+				UnitIDs: ids, MoveIn: moveIn}); err != nil {
 				return fmt.Errorf("residency of %s: %w", e.Name, err)
+			}
+			if err := l.lease(p, e, i, mine, moveIn); err != nil {
+				return fmt.Errorf("lease of %s: %w", e.Name, err)
 			}
 		}
 		if err := l.qualifications(e, i); err != nil {
@@ -189,6 +199,23 @@ func (l *loader) tenants(p space.Park, plan parkPlan, units []leasableUnit, open
 		}
 	}
 	return nil
+}
+
+// lease signs a three-year contract for a resident's units from its move-in day, at the list
+// rent, paid quarterly with three months' deposit; incubation tenants get two months rent-free.
+func (l *loader) lease(p space.Park, e enterprise.Enterprise, i int, units []leasableUnit, moveIn civil.Date) error {
+	k := leasing.Contract{Number: fmt.Sprintf("%s-%d-%03d", p.Code, moveIn.Year(), i+1), EnterpriseID: e.ID, Status: leasing.Active,
+		StartOn: moveIn, EndOn: moveIn.AddMonths(36).AddDays(-1), SignedOn: moveIn.AddDays(-14), Price: units[0].rent,
+		PropertyFee: units[0].fee, PaymentCycle: 3, DepositMonths: 3,
+		Escalation: leasing.Escalation{Kind: "percent", BasisPoints: 300, EveryMonths: 12, FromMonth: 13}}
+	for _, u := range units {
+		k.Units = append(k.Units, leasing.ContractUnit{UnitID: u.id})
+	}
+	if units[0].kind == space.KindIncubation {
+		k.RentFree = []leasing.Period{{From: moveIn, To: moveIn.AddMonths(2).AddDays(-1)}}
+	}
+	_, err := l.s.CreateContract(l.ctx, l.sys, k)
+	return err
 }
 
 // Invented name parts. The combinations are fictional; every demo record says so.
