@@ -112,3 +112,45 @@ test('a wrong password shows a clear message; tenant cannot open another enterpr
   assert.equal(res.status(), 404);
   await page.close();
 });
+
+test('operator signs a lease for a vacant unit and sees the unit let, with its charge schedule', async () => {
+  const page = await login(browser, parkos.base, 'operator');
+  if ((await page.getAttribute('html', 'lang')) === 'en') { // an earlier test chose English
+    await Promise.all([page.waitForLoadState('load'), page.click('#switch-lang')]);
+  }
+  await page.click('#park-cards a');
+  await page.click('#buildings tbody tr:nth-child(5) td:nth-child(2) a');
+  const vacant = page.locator('.unit:has(.badge.ok)').first();
+  const code = (await vacant.locator('a').textContent()).trim();
+  const unitHref = await vacant.locator('a').getAttribute('href');
+  const unitID = unitHref.split('/').pop();
+  const buildingURL = page.url();
+  await page.goto(parkos.base + '/contracts/new?unit_id=' + unitID);
+  await page.fill('#f-number', 'E2E-001');
+  await page.selectOption('#f-enterprise_id', { index: 1 });
+  const today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10); // Asia/Shanghai
+  await page.fill('#f-start_on', today);
+  await page.fill('#f-end_on', '2099-12-31');
+  await page.fill('#f-price', '6.5');
+  await page.check('#f-sign');
+  await Promise.all([page.waitForURL(/\/contracts\/[0-9a-f-]+$/), page.click('#save')]);
+  assert.match(await page.textContent('h1'), /E2E-001/);
+  assert.match(await page.textContent('h1'), /生效中/);
+  assert.ok(await page.$$eval('#schedule tbody tr', (rows) => rows.length) > 10, 'schedule printed');
+  await shot(page, 'operator-contract-signed');
+  await page.goto(buildingURL);
+  const box = page.locator('.unit', { has: page.locator(`a:text-is("${code}")`) });
+  assert.equal(await box.locator('.badge.info').count(), 1, `${code} now shows its tenant`);
+  // A second lease of the same unit over the same days is refused with the reason.
+  await page.goto(parkos.base + '/contracts/new?unit_id=' + unitID);
+  await page.fill('#f-number', 'E2E-002');
+  await page.selectOption('#f-enterprise_id', { index: 1 });
+  await page.fill('#f-start_on', today);
+  await page.fill('#f-end_on', '2099-12-31');
+  await page.fill('#f-price', '6.5');
+  await page.check('#f-sign');
+  await page.click('#save');
+  await page.waitForSelector('#form-errors');
+  assert.match(await page.textContent('#e-unit_ids'), /E2E-001/);
+  await page.close();
+});

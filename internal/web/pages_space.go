@@ -10,6 +10,7 @@ import (
 	"github.com/parkos/parkos/internal/httpin"
 	"github.com/parkos/parkos/internal/i18n"
 	"github.com/parkos/parkos/internal/identity"
+	"github.com/parkos/parkos/internal/leasing"
 	"github.com/parkos/parkos/internal/measure"
 	"github.com/parkos/parkos/internal/page"
 	"github.com/parkos/parkos/internal/space"
@@ -466,15 +467,30 @@ func (s *Server) buildingPage(rq *request) error {
 	return nil
 }
 
-// currentTenants maps unit id → enterprise id for residencies current today in a park.
+// currentTenants maps unit id → enterprise id for today: the tenant of a lease in force (§2:
+// a unit's status is derived from contracts), else a resident recorded without a lease.
 func (s *Server) currentTenants(rq *request, parkID string) (map[string]string, error) {
-	rs, err := allPages(func(r page.Request) (page.Page[enterprise.Residency], error) {
-		return s.store.ListResidencies(rq.ctx, rq.scope, enterprise.ResidencyFilter{ParkID: parkID, CurrentOn: civil.Today()}, r)
-	}, 100000)
+	today := civil.Today()
 	out := map[string]string{}
+	rs, err := allPages(func(r page.Request) (page.Page[enterprise.Residency], error) {
+		return s.store.ListResidencies(rq.ctx, rq.scope, enterprise.ResidencyFilter{ParkID: parkID, CurrentOn: today}, r)
+	}, 100000)
+	if err != nil {
+		return nil, err
+	}
 	for _, r := range rs {
 		for _, u := range r.UnitIDs {
 			out[u] = r.EnterpriseID
+		}
+	}
+	ks, err := allPages(func(r page.Request) (page.Page[leasing.Contract], error) {
+		return s.store.ListContracts(rq.ctx, rq.scope, leasing.Filter{ParkID: parkID, ActiveOn: today}, r)
+	}, 100000)
+	for _, k := range ks {
+		for _, u := range k.Units {
+			if !today.Before(u.From) && !today.After(u.To) {
+				out[u.UnitID] = k.EnterpriseID
+			}
 		}
 	}
 	return out, err
