@@ -16,9 +16,11 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/enterprise"
 	"github.com/parkos/parkos/internal/gen"
 	"github.com/parkos/parkos/internal/identity"
+	"github.com/parkos/parkos/internal/leasing"
 	"github.com/parkos/parkos/internal/page"
 	"github.com/parkos/parkos/internal/space"
 	"github.com/parkos/parkos/internal/store"
@@ -150,6 +152,33 @@ func BenchmarkStoreAllUnitsOfBigPark(b *testing.B) {
 		}
 		if n != 3600 {
 			b.Fatalf("%d units", n)
+		}
+	}
+}
+
+func BenchmarkStoreListContractsOfPark(b *testing.B) {
+	st, ctx, sc := dataset(b), context.Background(), identity.System()
+	p := parkByCode(b, st, "G0005")
+	for b.Loop() {
+		if _, err := st.ListContracts(ctx, sc, leasing.Filter{ParkID: p.ID}, page.Request{Limit: 50}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkContractSchedule computes a 5-year, 3-unit, monthly schedule with escalation and a
+// rent-free period: 60 periods × 3 units × rent and fee, in exact rationals.
+func BenchmarkContractSchedule(b *testing.B) {
+	start := civil.Of(2025, 1, 15)
+	k := leasing.Contract{StartOn: start, EndOn: start.AddMonths(60).AddDays(-1), Price: 52500, PropertyFee: 220000,
+		PaymentCycle: 1, DepositMonths: 3, RentFree: []leasing.Period{{From: start, To: start.AddMonths(3).AddDays(-1)}},
+		Escalation: leasing.Escalation{Kind: "percent", BasisPoints: 500, EveryMonths: 12, FromMonth: 25}}
+	for _, id := range []string{"a", "b", "c"} {
+		k.Units = append(k.Units, leasing.ContractUnit{UnitID: id, Area: 123456, From: k.StartOn, To: k.EndOn})
+	}
+	for b.Loop() {
+		if s := k.Schedule(); len(s.Lines) < 360 {
+			b.Fatalf("%d lines", len(s.Lines))
 		}
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/enterprise"
 	"github.com/parkos/parkos/internal/identity"
+	"github.com/parkos/parkos/internal/leasing"
 	"github.com/parkos/parkos/internal/measure"
 	"github.com/parkos/parkos/internal/space"
 	"github.com/parkos/parkos/internal/store/sqlstore"
@@ -41,7 +42,7 @@ const (
 
 // Stats counts what was written.
 type Stats struct {
-	Parks, Zones, Buildings, Floors, Units, Enterprises, Residencies, Qualifications, Users int
+	Parks, Zones, Buildings, Floors, Units, Enterprises, Residencies, Qualifications, Users, Contracts int
 }
 
 // Options configure a run.
@@ -208,6 +209,7 @@ func (g *generator) park(b *sqlstore.Bulk, i int, p parkPlan) error {
 
 	var buildings, floors, units, neighbours, zones [][]any
 	var unitIDs []string
+	var lettable []genUnit
 	var parkGross, parkAbove measure.Area
 	zoneIDs := []any{nil}
 	if i%5 == 0 {
@@ -245,6 +247,7 @@ func (g *generator) park(b *sqlstore.Bulk, i int, p parkPlan) error {
 					measure.Price(150000 + g.rnd.IntN(200000)), leasable, opened, nil, "", now, now})
 				if leasable {
 					unitIDs = append(unitIDs, uid)
+					lettable = append(lettable, genUnit{uid, gross})
 				}
 				if prev != "" {
 					neighbours = append(neighbours, []any{uid, prev}, []any{prev, uid})
@@ -291,10 +294,50 @@ func (g *generator) park(b *sqlstore.Bulk, i int, p parkPlan) error {
 	g.stats.Buildings += len(buildings)
 	g.stats.Floors += len(floors)
 	g.stats.Units += len(units)
-	if err := g.enterprises(b, parkID, i, p.enterprises, unitIDs, opened, nodes); err != nil {
+	entIDs, err := g.enterprises(b, parkID, i, p.enterprises, unitIDs, opened, nodes)
+	if err != nil {
+		return err
+	}
+	if err := g.contracts(b, parkID, code, lettable, entIDs, opened); err != nil {
 		return err
 	}
 	return g.parkUsers(b, parkID, code)
+}
+
+type genUnit struct {
+	id    string
+	gross measure.Area
+}
+
+// contracts gives each leasable unit a history of single-unit leases from 2020 (or opening):
+// 3 to 6 years each, separated by vacancies of 1 to 12 months, never overlapping. A lease
+// whose term has passed reads as expired.
+func (g *generator) contracts(b *sqlstore.Bulk, parkID, code string, units []genUnit, ents []string, opened civil.Date) error {
+	if len(ents) == 0 {
+		return nil
+	}
+	var ks, cus [][]any
+	horizon := civil.Of(2026, 12, 31)
+	n := 0
+	for _, u := range units {
+		at := civil.Max(opened, civil.Of(2020, 1, 1)).AddMonths(g.rnd.IntN(18))
+		for at.Before(horizon) {
+			end := at.AddMonths(36 + g.rnd.IntN(37)).AddDays(-1)
+			n++
+			kid, now := g.id(), g.stamp()
+			terms := `{"rent_free":[],"escalation":{"kind":"percent","basis_points":300,"every_months":12,"from_month":13,"steps":null}}`
+			ks = append(ks, []any{kid, fmt.Sprintf("%s-%06d", code, n), parkID, ents[g.rnd.IntN(len(ents))], string(leasing.Active),
+				at, end, at.AddDays(-10), measure.Price(30000 + g.rnd.IntN(50000)), measure.Price(150000 + g.rnd.IntN(150000)),
+				3, 3, string(leasing.DayCount365), terms, nil, measure.Money(0), nil, nil, "", now, now})
+			cus = append(cus, []any{kid, u.id, u.gross, at, end})
+			at = end.AddMonths(1 + g.rnd.IntN(12))
+		}
+	}
+	g.stats.Contracts += len(ks)
+	if err := b.Insert("contracts", contractCols, ks); err != nil {
+		return fmt.Errorf("contracts: %w", err)
+	}
+	return b.Insert("contract_units", []string{"contract_id", "unit_id", "area", "from_on", "to_on"}, cus)
 }
 
 var (
@@ -309,12 +352,16 @@ var (
 	enterpriseCols = []string{"id", "park_id", "name", "name_en", "credit_code", "legal_representative", "founded_on",
 		"registered_capital", "ownership_type", "industry_code", "stage", "scientist_founded", "returnee_founded", "employees",
 		"website", "contact_name", "contact_phone", "description", "created_at", "updated_at"}
+	contractCols = []string{"id", "number", "park_id", "enterprise_id", "status", "start_on", "end_on", "signed_on", "price",
+		"property_fee", "payment_cycle", "deposit_months", "day_count", "terms_json", "terminated_on", "penalty", "renewal_of",
+		"renewed_by", "note", "created_at", "updated_at"}
 	userCols = []string{"id", "username", "display_name", "email", "password_hash", "role", "enterprise_id", "locale", "disabled",
 		"created_at", "updated_at"}
 )
 
-func (g *generator) enterprises(b *sqlstore.Bulk, parkID string, park, n int, units []string, opened civil.Date, nodes []string) error {
+func (g *generator) enterprises(b *sqlstore.Bulk, parkID string, park, n int, units []string, opened civil.Date, nodes []string) ([]string, error) {
 	var ents, entNodes, res, resUnits, quals, users, userParks [][]any
+	var ids []string
 	g.rnd.Shuffle(len(units), func(i, j int) { units[i], units[j] = units[j], units[i] })
 	next := 0
 	today := civil.Of(2026, 6, 30)
@@ -329,6 +376,7 @@ func (g *generator) enterprises(b *sqlstore.Bulk, parkID string, park, n int, un
 			"private", g.pick(industries), g.pick(stages), g.rnd.IntN(10) == 0, g.rnd.IntN(6) == 0, 3 + g.rnd.IntN(400),
 			"", "", "", "合成数据 / synthetic data", now, now})
 		entNodes = append(entNodes, []any{eid, g.pick(nodes)})
+		ids = append(ids, eid)
 		g.stats.Enterprises++
 		// Most enterprises live in one to three units; some moved on from an earlier stay.
 		if next < len(units) && g.rnd.IntN(10) < 7 {
@@ -372,10 +420,10 @@ func (g *generator) enterprises(b *sqlstore.Bulk, parkID string, park, n int, un
 		{"user_parks", []string{"user_id", "park_id"}, userParks},
 	} {
 		if err := b.Insert(step.table, step.cols, step.rows); err != nil {
-			return fmt.Errorf("%s: %w", step.table, err)
+			return nil, fmt.Errorf("%s: %w", step.table, err)
 		}
 	}
-	return nil
+	return ids, nil
 }
 
 // parkUsers: a park manager and a leasing officer for every park (pm-G0001, leasing-G0001).

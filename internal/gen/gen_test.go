@@ -13,6 +13,7 @@ import (
 	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/enterprise"
 	"github.com/parkos/parkos/internal/identity"
+	"github.com/parkos/parkos/internal/leasing"
 	"github.com/parkos/parkos/internal/loginguard"
 	"github.com/parkos/parkos/internal/page"
 	"github.com/parkos/parkos/internal/space"
@@ -40,6 +41,10 @@ func digest(t *testing.T, st *sqlstore.Store) []string {
 	for _, u := range units.Items {
 		out = append(out, u.ID, u.Code, u.GrossArea.String(), string(u.Kind))
 	}
+	ks, _ := st.ListContracts(ctx, sys, leasing.Filter{ParkID: p.ID}, page.Request{Limit: 20})
+	for _, k := range ks.Items {
+		out = append(out, k.Number, k.StartOn.String(), k.EndOn.String(), k.Price.String())
+	}
 	ents, _ := st.ListEnterprises(ctx, sys, enterprise.Filter{ParkID: p.ID}, page.Request{Limit: 20})
 	for _, e := range ents.Items {
 		out = append(out, e.CreditCode)
@@ -56,7 +61,7 @@ func TestSameSeedSameDataOnBothEngines(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if stats.Parks != 10 || stats.Buildings != 60 || stats.Units != 6000 || stats.Enterprises != 1000 {
+			if stats.Parks != 10 || stats.Buildings != 60 || stats.Units != 6000 || stats.Enterprises != 1000 || stats.Contracts < 5000 {
 				t.Fatalf("demo scale: %+v", stats)
 			}
 			d := digest(t, st)
