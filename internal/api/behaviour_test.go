@@ -262,3 +262,29 @@ func TestContractsOverHTTP(t *testing.T) {
 		e.do(identity.EntAdmin, "POST", "/api/v1/contracts/"+k.ID+"/activate", nil, 403, nil)
 	})
 }
+
+func TestOccupancyOverHTTP(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		w := e.world
+		e.do(identity.Leasing, "POST", "/api/v1/contracts", map[string]any{"number": "HT-OCC", "enterprise_id": w.Enterprises[0].ID,
+			"start_on": "2025-01-01", "end_on": "2026-12-31", "price": 5, "status": "active",
+			"units": []map[string]any{{"unit_id": w.Units[0][0].ID}}}, 201, nil)
+		var f leasing.Figures
+		e.do(identity.ParkManager, "GET", "/api/v1/occupancy?park_id="+w.Parks[0].ID+"&on=2025-06-30", nil, 200, &f)
+		// Units of 100, 200 and 300 m²; the 100 m² one is let.
+		if f.LeasableArea != 60000 || f.LeasedArea != 10000 || f.Tenants != 1 || f.OccupancyRate < 0.1666 || f.OccupancyRate > 0.1667 {
+			t.Fatalf("occupancy: %+v", f)
+		}
+		var series []leasing.Point
+		e.do(identity.Authority, "GET", "/api/v1/occupancy/series?park_id="+w.Parks[0].ID+"&from=2024-12-01&to=2025-03-31", nil, 200, &series)
+		if len(series) != 4 || series[1].Month != "2025-01" || series[1].NetAbsorption != 10000 || series[0].Figures.LeasedArea != 0 {
+			t.Fatalf("series: %+v", series)
+		}
+		e.problem(identity.ParkManager, "GET", "/api/v1/occupancy", nil, 422)
+		e.problem(identity.ParkManager, "GET", "/api/v1/occupancy/series?park_id="+w.Parks[0].ID+"&from=2025-05-01&to=2025-01-01", nil, 422)
+		e.do(identity.Admin, "GET", "/api/v1/occupancy", nil, 200, &f)
+		if f.LeasableArea != 120000 {
+			t.Fatalf("all parks: %+v", f)
+		}
+	})
+}

@@ -16,6 +16,7 @@ import (
 	"github.com/parkos/parkos/internal/page"
 	"github.com/parkos/parkos/internal/refdata"
 	"github.com/parkos/parkos/internal/space"
+	"github.com/parkos/parkos/internal/store/sqlstore"
 )
 
 // param documents one query parameter.
@@ -410,6 +411,54 @@ func (s *Server) contractRoutes() []route {
 		list: st.ListContracts, get: st.GetContract, create: st.CreateContract, update: st.UpdateContract, delete: st.DeleteContract,
 		setID: func(k *leasing.Contract, id string) { k.ID = id },
 	}.routes()
+	occupancyParams := []param{{"park_id", "string", "园区（管理员与主管部门可留空表示全部园区） / park (empty: all parks, for admin and authority)"},
+		{"building_id", "string", "楼宇 / building"}, {"kind", "string", "单元类型 / unit kind"}}
+	occupancyFilter := func(q *httpin.Query) sqlstore.OccupancyFilter {
+		return sqlstore.OccupancyFilter{ParkID: q.Str("park_id"), BuildingID: q.Str("building_id"), Kind: q.Str("kind")}
+	}
+	rs = append(rs,
+		route{Method: "GET", Pattern: "/api/v1/occupancy", Tag: "leasing",
+			Summary:  "某日出租率、承诺率、去化率、WALE、到期与空置 / Occupancy, committed and absorption rates, WALE, expiries and vacancy on a date",
+			Query:    append(occupancyParams, param{"on", "string", "日期，默认今天 / date (YYYY-MM-DD), default today"}),
+			Response: leasing.Figures{}, handle: func(c *call) (any, error) {
+				f, on := occupancyFilter(c.q), c.q.Date("on")
+				if err := c.q.Err(); err != nil {
+					return nil, err
+				}
+				if on.IsZero() {
+					on = civil.Today()
+				}
+				units, leases, err := st.OccupancyRows(c.ctx, c.scope, f)
+				if err != nil {
+					return nil, err
+				}
+				return leasing.Occupancy(units, leases, on), nil
+			}},
+		route{Method: "GET", Pattern: "/api/v1/occupancy/series", Tag: "leasing",
+			Summary: "月度占用序列（月末值与净吸纳） / Monthly series (month-end figures and net absorption)",
+			Query: append(occupancyParams, param{"from", "string", "起始月内任一天 / a day of the first month"},
+				param{"to", "string", "结束月内任一天 / a day of the last month"}),
+			Response: []leasing.Point{}, handle: func(c *call) (any, error) {
+				f, from, to := occupancyFilter(c.q), c.q.Date("from"), c.q.Date("to")
+				if err := c.q.Err(); err != nil {
+					return nil, err
+				}
+				if to.IsZero() {
+					to = civil.Today()
+				}
+				if from.IsZero() {
+					from = to.AddMonths(-11)
+				}
+				if to.Before(from) || from.AddMonths(240).Before(to) {
+					return nil, apperr.New(apperr.Invalid, "时间范围须为 1 到 240 个月", "the range must be 1 to 240 months")
+				}
+				units, leases, err := st.OccupancyRows(c.ctx, c.scope, f)
+				if err != nil {
+					return nil, err
+				}
+				return leasing.Series(units, leases, from, to), nil
+			}},
+	)
 	return append(rs,
 		route{Method: "POST", Pattern: "/api/v1/contracts/{id}/activate", Tag: "leasing",
 			Summary:  "签约生效（检查单元未被重复出租） / Sign: make a draft active (a unit is never let twice)",

@@ -101,6 +101,10 @@ var unscopedRoutes = map[string]string{
 	"GET /api/v1/chains":           "shared reference data (park chains are filtered by park)",
 }
 
+// parkQueried are routes that compute over a park named in the query: asked about another
+// park, they must answer 404.
+var parkQueried = map[string]bool{"GET /api/v1/occupancy": true, "GET /api/v1/occupancy/series": true}
+
 // publicToTenants: §1 lets enterprise staff read public park information.
 var publicToTenants = map[string]bool{"parks": true, "zones": true, "buildings": true}
 
@@ -127,6 +131,11 @@ func TestScopeIsolationMatrix(t *testing.T) {
 			for _, role := range identity.Roles {
 				restricted := !(role == identity.Admin || role == identity.Authority)
 				switch {
+				case parkQueried[pattern]:
+					status, _ := e.raw(role, method, path+"?park_id="+f.ids["parks"], nil)
+					if want := map[bool]int{true: 404, false: 200}[restricted]; status != want {
+						t.Errorf("%s about another park as %s: %d, want %d", pattern, role, status, want)
+					}
 				case strings.Contains(path, "{id}"):
 					id, ok := f.ids[seg]
 					if !ok {

@@ -1,0 +1,174 @@
+package leasing
+
+import (
+	"github.com/parkos/parkos/internal/civil"
+	"github.com/parkos/parkos/internal/measure"
+)
+
+// UnitRow is what occupancy needs of a unit.
+type UnitRow struct {
+	ID         string
+	BuildingID string
+	Kind       string
+	Gross      measure.Area
+	Leasable   bool
+	ValidFrom  civil.Date
+	ValidTo    civil.Date // zero while current
+}
+
+func (u UnitRow) existsOn(d civil.Date) bool {
+	return !d.Before(u.ValidFrom) && (u.ValidTo.IsZero() || d.Before(u.ValidTo))
+}
+
+// LeaseRow is one unit of one signed (non-draft) contract.
+type LeaseRow struct {
+	ContractID   string
+	EnterpriseID string
+	UnitID       string
+	From, To     civil.Date // the unit's dates in the contract
+	SignedOn     civil.Date
+	LastDay      civil.Date // termination or end of the contract
+}
+
+// lastDay is the last day this unit is let under the lease.
+func (l LeaseRow) lastDay() civil.Date { return civil.Min(l.To, l.LastDay) }
+
+func (l LeaseRow) inForce(d civil.Date) bool { return !d.Before(l.From) && !d.After(l.lastDay()) }
+
+// Figures are the occupancy measures of §4 on one day for one set of units.
+type Figures struct {
+	On                 civil.Date   `json:"on"`
+	Units              int          `json:"units"`          // leasable units existing on the day
+	LeasableArea       measure.Area `json:"leasable_area"`  // their gross area
+	LeasedArea         measure.Area `json:"leased_area"`    // under a lease in force
+	CommittedArea      measure.Area `json:"committed_area"` // leased, plus signed leases not yet started
+	EverLeasedArea     measure.Area `json:"ever_leased_area"`
+	LeasedUnits        int          `json:"leased_units"`
+	Tenants            int          `json:"tenants"`         // enterprises with a lease in force
+	OccupancyRate      float64      `json:"occupancy_rate"`  // 出租率 = leased ÷ leasable area
+	CommittedRate      float64      `json:"committed_rate"`  // (leased + signed-not-started) ÷ leasable
+	AbsorptionRate     float64      `json:"absorption_rate"` // 去化率 = area ever let since opening ÷ leasable
+	UnitOccupancyRate  float64      `json:"unit_occupancy_rate"`
+	WALEYears          float64      `json:"wale_years"` // weighted average lease expiry, by area
+	Expiring30         measure.Area `json:"expiring_30"`
+	Expiring60         measure.Area `json:"expiring_60"`
+	Expiring90         measure.Area `json:"expiring_90"`
+	VacantUpTo90Days   measure.Area `json:"vacant_up_to_90_days"`
+	Vacant91To180Days  measure.Area `json:"vacant_91_to_180_days"`
+	Vacant181To365Days measure.Area `json:"vacant_181_to_365_days"`
+	VacantOver365Days  measure.Area `json:"vacant_over_365_days"`
+}
+
+func ratio(a, b measure.Area) float64 {
+	if b == 0 {
+		return 0
+	}
+	return float64(a) / float64(b)
+}
+
+// Occupancy computes the figures on day d. Units that do not exist on d (retired by a split or
+// merge, or not yet created) are left out, so a later split never changes an earlier figure.
+func Occupancy(units []UnitRow, leases []LeaseRow, d civil.Date) Figures {
+	byUnit := map[string][]LeaseRow{}
+	for _, l := range leases {
+		byUnit[l.UnitID] = append(byUnit[l.UnitID], l)
+	}
+	f := Figures{On: d}
+	tenants := map[string]bool{}
+	var waleWeighted float64
+	for _, u := range units {
+		if !u.Leasable || !u.existsOn(d) {
+			continue
+		}
+		f.Units++
+		f.LeasableArea += u.Gross
+		leased, committed, ever := false, false, false
+		lastEnd := civil.Date{}
+		for _, l := range byUnit[u.ID] {
+			if l.SignedOn.After(d) && l.From.After(d) {
+				continue // not yet signed on that day
+			}
+			if !l.From.After(d) {
+				ever = true
+			}
+			switch {
+			case l.inForce(d):
+				leased = true
+				tenants[l.EnterpriseID] = true
+				remaining := d.DaysUntil(l.lastDay())
+				waleWeighted += float64(u.Gross) * float64(remaining) / 365
+				for _, n := range []struct {
+					days int
+					into *measure.Area
+				}{{30, &f.Expiring30}, {60, &f.Expiring60}, {90, &f.Expiring90}} {
+					if remaining <= n.days {
+						*n.into += u.Gross
+					}
+				}
+			case l.From.After(d):
+				committed = true
+			case l.lastDay().Before(d) && l.lastDay().After(lastEnd):
+				lastEnd = l.lastDay()
+			}
+		}
+		if leased {
+			f.LeasedArea += u.Gross
+			f.LeasedUnits++
+		}
+		if leased || committed {
+			f.CommittedArea += u.Gross
+		}
+		if ever {
+			f.EverLeasedArea += u.Gross
+		}
+		if !leased {
+			since := u.ValidFrom
+			if !lastEnd.IsZero() {
+				since = lastEnd.AddDays(1)
+			}
+			switch days := since.DaysUntil(d); {
+			case days <= 90:
+				f.VacantUpTo90Days += u.Gross
+			case days <= 180:
+				f.Vacant91To180Days += u.Gross
+			case days <= 365:
+				f.Vacant181To365Days += u.Gross
+			default:
+				f.VacantOver365Days += u.Gross
+			}
+		}
+	}
+	f.Tenants = len(tenants)
+	f.OccupancyRate = ratio(f.LeasedArea, f.LeasableArea)
+	f.CommittedRate = ratio(f.CommittedArea, f.LeasableArea)
+	f.AbsorptionRate = ratio(f.EverLeasedArea, f.LeasableArea)
+	if f.Units > 0 {
+		f.UnitOccupancyRate = float64(f.LeasedUnits) / float64(f.Units)
+	}
+	if f.LeasedArea > 0 {
+		f.WALEYears = waleWeighted / float64(f.LeasedArea)
+	}
+	return f
+}
+
+// Point is one month of a series: the figures on the month's last day and the net absorption
+// (leased area gained) over the month.
+type Point struct {
+	Month         string       `json:"month"` // YYYY-MM
+	Figures       Figures      `json:"figures"`
+	NetAbsorption measure.Area `json:"net_absorption"`
+}
+
+// Series computes month-end figures from the month of from to the month of to.
+func Series(units []UnitRow, leases []LeaseRow, from, to civil.Date) []Point {
+	var out []Point
+	first := civil.Of(from.Year(), from.Month(), 1)
+	prev := Occupancy(units, leases, first.AddDays(-1)).LeasedArea
+	for m := first; !m.After(to); m = m.AddMonths(1) {
+		end := m.AddMonths(1).AddDays(-1)
+		f := Occupancy(units, leases, end)
+		out = append(out, Point{Month: end.String()[:7], Figures: f, NetAbsorption: f.LeasedArea - prev})
+		prev = f.LeasedArea
+	}
+	return out
+}
