@@ -75,6 +75,7 @@ type Contract struct {
 	Number        string         `json:"number"`
 	ParkID        string         `json:"park_id"`
 	EnterpriseID  string         `json:"enterprise_id"`
+	LeadID        string         `json:"lead_id"` // the lead it was won from; its holds give way to it
 	Status        Status         `json:"status"`
 	StartOn       civil.Date     `json:"start_on"`
 	EndOn         civil.Date     `json:"end_on"` // last day of the term, inclusive

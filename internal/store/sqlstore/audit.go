@@ -41,6 +41,10 @@ func owners(v any) (parkID, enterpriseID string) {
 		return "", o.EnterpriseID
 	case leasing.Contract:
 		return o.ParkID, o.EnterpriseID
+	case leasing.Lead:
+		return o.ParkID, o.EnterpriseID
+	case leasing.Hold:
+		return o.ParkID, ""
 	}
 	return "", ""
 }

@@ -16,7 +16,7 @@ import (
 
 const contractCols = `k.id, k.number, k.park_id, k.enterprise_id, k.status, k.start_on, k.end_on, k.signed_on, k.price,
 	k.property_fee, k.payment_cycle, k.deposit_months, k.day_count, k.terms_json, k.terminated_on, k.penalty, k.renewal_of,
-	k.renewed_by, k.note, k.created_at, k.updated_at`
+	k.renewed_by, k.note, k.created_at, k.updated_at, k.lead_id`
 
 // contractTerms are the parts of a contract kept as JSON.
 type contractTerms struct {
@@ -29,7 +29,7 @@ func scanContract(r scanner) (leasing.Contract, error) {
 	var terms string
 	err := r.Scan(&k.ID, &k.Number, &k.ParkID, &k.EnterpriseID, &k.Status, &k.StartOn, &k.EndOn, &k.SignedOn, &k.Price,
 		&k.PropertyFee, &k.PaymentCycle, &k.DepositMonths, &k.DayCount, &terms, &k.TerminatedOn, &k.Penalty,
-		nullString{&k.RenewalOf}, nullString{&k.RenewedBy}, &k.Note, &k.CreatedAt, &k.UpdatedAt)
+		nullString{&k.RenewalOf}, nullString{&k.RenewedBy}, &k.Note, &k.CreatedAt, &k.UpdatedAt, nullString{&k.LeadID})
 	if err != nil {
 		return k, err
 	}
@@ -203,12 +203,8 @@ func (s *Store) checkLettable(ctx context.Context, c conn, k leasing.Contract) e
 	for _, u := range k.Units {
 		ids = append(ids, u.UnitID)
 	}
-	if s.eng.RowLocks {
-		rows, err := c.query(ctx, `SELECT id FROM units WHERE id IN (`+placeholders(len(ids))+`) ORDER BY id FOR UPDATE`, anySlice(ids)...)
-		if err != nil {
-			return err
-		}
-		rows.Close()
+	if err := s.lockUnits(ctx, c, ids); err != nil {
+		return err
 	}
 	last := k.LastDay()
 	for i, u := range k.Units {
@@ -223,6 +219,16 @@ func (s *Store) checkLettable(ctx context.Context, c conn, k leasing.Contract) e
 			AND (o.terminated_on IS NULL OR o.terminated_on >= ?) ORDER BY o.start_on LIMIT 1`,
 			u.UnitID, k.ID, leasing.Draft, to, u.From, u.From).Scan(&otherID, &otherNumber, &code)
 		if errors.Is(err, sql.ErrNoRows) {
+			company, until, err := s.holdConflict(ctx, c, u.UnitID, k.LeadID, u.From, to)
+			if err != nil {
+				return err
+			}
+			if company != "" {
+				if err := c.queryRow(ctx, `SELECT code FROM units WHERE id = ?`, u.UnitID).Scan(&code); err != nil {
+					return err
+				}
+				return holdError(fmt.Sprintf("units[%d].unit_id", i), code, company, until)
+			}
 			continue
 		}
 		if err != nil {
@@ -245,15 +251,15 @@ func (s *Store) saveContract(ctx context.Context, c conn, k leasing.Contract, in
 	}
 	args := []any{k.Number, k.ParkID, k.EnterpriseID, k.Status, k.StartOn, k.EndOn, k.SignedOn, k.Price, k.PropertyFee,
 		k.PaymentCycle, k.DepositMonths, k.DayCount, string(terms), k.TerminatedOn, k.Penalty, nullable(k.RenewalOf),
-		nullable(k.RenewedBy), k.Note, k.UpdatedAt, k.ID}
+		nullable(k.RenewedBy), k.Note, nullable(k.LeadID), k.UpdatedAt, k.ID}
 	if insert {
 		_, err = c.exec(ctx, `INSERT INTO contracts (number, park_id, enterprise_id, status, start_on, end_on, signed_on, price,
 			property_fee, payment_cycle, deposit_months, day_count, terms_json, terminated_on, penalty, renewal_of, renewed_by, note,
-			updated_at, id, created_at) VALUES (`+placeholders(21)+`)`, append(args, k.CreatedAt)...)
+			lead_id, updated_at, id, created_at) VALUES (`+placeholders(22)+`)`, append(args, k.CreatedAt)...)
 	} else {
 		_, err = c.exec(ctx, `UPDATE contracts SET number = ?, park_id = ?, enterprise_id = ?, status = ?, start_on = ?, end_on = ?,
 			signed_on = ?, price = ?, property_fee = ?, payment_cycle = ?, deposit_months = ?, day_count = ?, terms_json = ?,
-			terminated_on = ?, penalty = ?, renewal_of = ?, renewed_by = ?, note = ?, updated_at = ? WHERE id = ?`, args...)
+			terminated_on = ?, penalty = ?, renewal_of = ?, renewed_by = ?, note = ?, lead_id = ?, updated_at = ? WHERE id = ?`, args...)
 	}
 	if err := s.constraintError(err, "number", "该园区已有此编号的合同", "the park already has a contract with this number"); err != nil {
 		return err
@@ -283,9 +289,20 @@ func (s *Store) CreateContract(ctx context.Context, sc identity.Scope, k leasing
 	if err := k.Validate(); err != nil {
 		return k, err
 	}
-	k.ID, k.ParkID, k.CreatedAt, k.UpdatedAt = newID(), "", s.now(), s.now()
 	var out leasing.Contract
 	err := s.write(ctx, func(c conn) error {
+		var err error
+		out, err = s.createContract(ctx, c, sc, k)
+		return err
+	})
+	return out, err
+}
+
+// createContract inserts a validated contract inside the caller's transaction.
+func (s *Store) createContract(ctx context.Context, c conn, sc identity.Scope, k leasing.Contract) (leasing.Contract, error) {
+	k.ID, k.ParkID, k.CreatedAt, k.UpdatedAt = newID(), "", s.now(), s.now()
+	var out leasing.Contract
+	err := func() error {
 		if _, err := s.getEnterprise(ctx, c, sc, k.EnterpriseID); err != nil {
 			if apperr.Is(err, apperr.NotFound) {
 				return fieldErr("enterprise_id", "not_found", "企业不存在", "no such enterprise")
@@ -302,6 +319,9 @@ func (s *Store) CreateContract(ctx context.Context, sc identity.Scope, k leasing
 			if err := s.checkLettable(ctx, c, k); err != nil {
 				return err
 			}
+			if err := s.convertHolds(ctx, c, k); err != nil {
+				return err
+			}
 		}
 		if err := s.saveContract(ctx, c, k, true); err != nil {
 			return err
@@ -311,7 +331,7 @@ func (s *Store) CreateContract(ctx context.Context, sc identity.Scope, k leasing
 			return err
 		}
 		return s.record(ctx, c, sc, "create", "contract", k.ID, nil, out)
-	})
+	}()
 	return out, err
 }
 
@@ -404,6 +424,9 @@ func (s *Store) ActivateContract(ctx context.Context, sc identity.Scope, id stri
 			k.SignedOn = civil.Today()
 		}
 		if err := s.checkLettable(ctx, c, *k); err != nil {
+			return "", err
+		}
+		if err := s.convertHolds(ctx, c, *k); err != nil {
 			return "", err
 		}
 		if k.RenewalOf != "" {
@@ -528,4 +551,18 @@ func (s *Store) RenewContract(ctx context.Context, sc identity.Scope, id string,
 		}
 	}
 	return s.CreateContract(ctx, sc, next)
+}
+
+// convertHolds closes the holds the contract's own lead had on its units: the lease takes over.
+func (s *Store) convertHolds(ctx context.Context, c conn, k leasing.Contract) error {
+	if k.LeadID == "" {
+		return nil
+	}
+	for _, u := range k.Units {
+		if _, err := c.exec(ctx, `UPDATE holds SET status = 'converted', updated_at = ? WHERE lead_id = ? AND unit_id = ? AND status = 'active'`,
+			s.now(), k.LeadID, u.UnitID); err != nil {
+			return err
+		}
+	}
+	return nil
 }

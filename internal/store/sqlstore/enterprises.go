@@ -171,9 +171,20 @@ func (s *Store) CreateEnterprise(ctx context.Context, sc identity.Scope, e enter
 	if err := e.Validate(); err != nil {
 		return e, err
 	}
-	e.ID, e.CreatedAt, e.UpdatedAt = newID(), s.now(), s.now()
 	var out enterprise.Enterprise
 	err := s.write(ctx, func(c conn) error {
+		var err error
+		out, err = s.createEnterprise(ctx, c, sc, e)
+		return err
+	})
+	return out, err
+}
+
+// createEnterprise inserts a validated enterprise inside the caller's transaction.
+func (s *Store) createEnterprise(ctx context.Context, c conn, sc identity.Scope, e enterprise.Enterprise) (enterprise.Enterprise, error) {
+	e.ID, e.CreatedAt, e.UpdatedAt = newID(), s.now(), s.now()
+	var out enterprise.Enterprise
+	err := func() error {
 		if err := s.checkEnterpriseRefs(ctx, c, sc, e); err != nil {
 			return err
 		}
@@ -187,7 +198,7 @@ func (s *Store) CreateEnterprise(ctx context.Context, sc identity.Scope, e enter
 			return err
 		}
 		return s.recordEnterprise(ctx, c, sc, "create", enterprise.Enterprise{}, out)
-	})
+	}()
 	return out, err
 }
 

@@ -1,0 +1,238 @@
+package leasing
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/parkos/parkos/internal/apperr"
+	"github.com/parkos/parkos/internal/civil"
+	"github.com/parkos/parkos/internal/measure"
+)
+
+// Stage is where a lead is in the 招商 pipeline.
+type Stage string
+
+// Stages in pipeline order.
+var Stages = []Stage{"new", "contacted", "site_visit", "proposal", "negotiation", "won", "lost"}
+
+// DefaultProbability is each stage's default chance of signing, in percent (§4).
+var DefaultProbability = map[Stage]int{"new": 10, "contacted": 20, "site_visit": 40, "proposal": 60, "negotiation": 80, "won": 100, "lost": 0}
+
+// Sources a lead comes from.
+var Sources = []string{"referral", "walk_in", "event", "online", "government", "agent"}
+
+// Facility requirements a lead can state.
+var FacilityNeeds = []string{"bsl1", "bsl2", "bsl3", "animal_room", "cleanroom", "fume_exhaust", "pure_water", "heavy_load", "high_power"}
+
+// LossReasons explain lost leads.
+var LossReasons = []string{"price", "location", "space_unfit", "facilities", "timing", "competitor", "no_decision", "other"}
+
+// StaleAfter is how long a lead may go without activity before it is flagged stale.
+const StaleAfter = 30 * 24 * time.Hour
+
+// Lead is a prospective tenant (招商线索).
+type Lead struct {
+	ID             string        `json:"id"`
+	ParkID         string        `json:"park_id"`
+	Company        string        `json:"company"`
+	CreditCode     string        `json:"credit_code"`
+	ContactName    string        `json:"contact_name"`
+	ContactPhone   string        `json:"contact_phone"`
+	Source         string        `json:"source"`
+	ChainNodeID    string        `json:"chain_node_id"`
+	MinArea        measure.Area  `json:"min_area"`
+	MaxArea        measure.Area  `json:"max_area"`
+	UnitKinds      []string      `json:"unit_kinds"`
+	Facilities     []string      `json:"facilities"`
+	Budget         measure.Price `json:"budget"` // 元/㎡/天
+	MoveInBy       civil.Date    `json:"move_in_by"`
+	Headcount      int           `json:"headcount"`
+	OwnerID        string        `json:"owner_id"`
+	Stage          Stage         `json:"stage"`
+	Probability    int           `json:"probability"` // percent
+	LossReason     string        `json:"loss_reason"`
+	NextFollowUp   civil.Date    `json:"next_follow_up"`
+	LastActivityAt time.Time     `json:"last_activity_at"`
+	Stale          bool          `json:"stale"` // no activity for 30 days while open
+	EnterpriseID   string        `json:"enterprise_id"`
+	ContractID     string        `json:"contract_id"`
+	Note           string        `json:"note"`
+	CreatedAt      time.Time     `json:"created_at"`
+	UpdatedAt      time.Time     `json:"updated_at"`
+}
+
+// Open reports whether the lead is still being worked.
+func (l Lead) Open() bool { return l.Stage != "won" && l.Stage != "lost" }
+
+// MarkStale sets the stale flag as of now.
+func (l *Lead) MarkStale(now time.Time) {
+	l.Stale = l.Open() && now.Sub(l.LastActivityAt) > StaleAfter
+}
+
+// Activity is an entry of a lead's timeline.
+type Activity struct {
+	ID        string    `json:"id"`
+	LeadID    string    `json:"lead_id"`
+	Kind      string    `json:"kind"` // call | visit | meeting | note | stage
+	At        time.Time `json:"at"`
+	UserID    string    `json:"user_id"`
+	Username  string    `json:"username"`
+	Text      string    `json:"text"`
+	FromStage Stage     `json:"from_stage"`
+	ToStage   Stage     `json:"to_stage"`
+}
+
+// ActivityKinds users record; "stage" entries are written by stage moves.
+var ActivityKinds = []string{"call", "visit", "meeting", "note"}
+
+// Move changes a lead's stage.
+type Move struct {
+	Stage      Stage  `json:"stage"`
+	LossReason string `json:"loss_reason"`
+	Note       string `json:"note"`
+}
+
+// Conversion turns a won lead into an enterprise and a draft contract without retyping.
+type Conversion struct {
+	EnterpriseName string        `json:"enterprise_name"` // defaults to the lead's company
+	CreditCode     string        `json:"credit_code"`     // defaults to the lead's
+	UnitIDs        []string      `json:"unit_ids"`        // defaults to the lead's active holds
+	Number         string        `json:"number"`
+	StartOn        civil.Date    `json:"start_on"`
+	EndOn          civil.Date    `json:"end_on"`
+	Price          measure.Price `json:"price"` // defaults to the lead's budget
+}
+
+// ConversionResult names what a conversion created.
+type ConversionResult struct {
+	Lead         Lead   `json:"lead"`
+	EnterpriseID string `json:"enterprise_id"`
+	ContractID   string `json:"contract_id"`
+}
+
+// Validate checks and normalises a lead.
+func (l *Lead) Validate() error {
+	var f apperr.Fields
+	l.Company = strings.TrimSpace(l.Company)
+	if l.Company == "" {
+		f.Required("company")
+	} else if utf8.RuneCountInString(l.Company) > 200 {
+		f.Add("company", "too_long", "企业名称不能超过 200 个字符", "company must be at most 200 characters")
+	}
+	if l.ParkID == "" {
+		f.Required("park_id")
+	}
+	if l.Source == "" {
+		l.Source = "walk_in"
+	}
+	if !slices.Contains(Sources, l.Source) {
+		f.Add("source", "unknown_value", "来源无效", "source must be one of "+strings.Join(Sources, ", "))
+	}
+	if l.MinArea < 0 || l.MaxArea < 0 || (l.MaxArea > 0 && l.MaxArea < l.MinArea) {
+		f.Add("max_area", "bad_range", "面积范围无效：最大面积须不小于最小面积", "area range is invalid: max_area must be at least min_area")
+	}
+	if l.Budget < 0 {
+		f.Add("budget", "negative", "预算不能为负数", "budget cannot be negative")
+	}
+	if l.Headcount < 0 {
+		f.Add("headcount", "negative", "人数不能为负数", "headcount cannot be negative")
+	}
+	for i, n := range l.Facilities {
+		if !slices.Contains(FacilityNeeds, n) {
+			f.Add(fmt.Sprintf("facilities[%d]", i), "unknown_value", "设施需求无效", "unknown facility need")
+		}
+	}
+	if l.Stage == "" {
+		l.Stage = "new"
+	}
+	if !slices.Contains(Stages, l.Stage) {
+		f.Add("stage", "unknown_value", "阶段无效", "unknown stage")
+	}
+	if l.Probability == 0 && l.Stage != "lost" {
+		l.Probability = DefaultProbability[l.Stage]
+	}
+	if l.Probability < 0 || l.Probability > 100 {
+		f.Add("probability", "out_of_range", "成交概率须在 0 到 100 之间", "probability must be between 0 and 100")
+	}
+	if l.Stage == "lost" && !slices.Contains(LossReasons, l.LossReason) {
+		f.Add("loss_reason", "required", "丢单须选择原因", "a lost lead needs a loss reason")
+	}
+	if l.UnitKinds == nil {
+		l.UnitKinds = []string{}
+	}
+	if l.Facilities == nil {
+		l.Facilities = []string{}
+	}
+	return f.Err()
+}
+
+
+// Hold reserves a unit for a lead until a day (预留).
+type Hold struct {
+	ID        string     `json:"id"`
+	ParkID    string     `json:"park_id"`
+	LeadID    string     `json:"lead_id"`
+	UnitID    string     `json:"unit_id"`
+	From      civil.Date `json:"from"`
+	Until     civil.Date `json:"until"`  // last day held, inclusive
+	Status    string     `json:"status"` // active | released | converted | lapsed
+	Note      string     `json:"note"`
+	CreatedAt time.Time  `json:"created_at"`
+	UpdatedAt time.Time  `json:"updated_at"`
+}
+
+// EffectiveStatus: an active hold past its last day has lapsed.
+func (h Hold) EffectiveStatus(today civil.Date) string {
+	if h.Status == "active" && h.Until.Before(today) {
+		return "lapsed"
+	}
+	return h.Status
+}
+
+// Validate checks a hold's dates.
+func (h *Hold) Validate() error {
+	var f apperr.Fields
+	if h.LeadID == "" {
+		f.Required("lead_id")
+	}
+	if h.UnitID == "" {
+		f.Required("unit_id")
+	}
+	if h.From.IsZero() {
+		h.From = civil.Today()
+	}
+	if h.Until.IsZero() {
+		f.Required("until")
+	} else if h.Until.Before(h.From) {
+		f.Add("until", "before_start", "预留截止日不能早于开始日", "until cannot be before from")
+	} else if h.From.AddDays(180).Before(h.Until) {
+		f.Add("until", "too_long", "预留期不能超过 180 天", "a hold cannot last more than 180 days")
+	}
+	if h.Status == "" {
+		h.Status = "active"
+	}
+	return f.Err()
+}
+
+// LeadFilter for lead lists.
+type LeadFilter struct {
+	ParkID     string
+	Stage      Stage
+	OwnerID    string
+	Q          string
+	Open       bool
+	FollowUpBy civil.Date // next follow-up on or before
+	StaleOnly  bool
+}
+
+// HoldFilter for hold lists.
+type HoldFilter struct {
+	ParkID    string
+	LeadID    string
+	UnitID    string
+	ActiveOn  civil.Date
+	LapsingBy civil.Date // active holds ending on or before
+}
