@@ -169,7 +169,6 @@ func (l *Lead) Validate() error {
 	return f.Err()
 }
 
-
 // Hold reserves a unit for a lead until a day (预留).
 type Hold struct {
 	ID        string     `json:"id"`
