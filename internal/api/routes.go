@@ -139,6 +139,7 @@ func (s *Server) routeTable() []route {
 		delete: st.DeleteQualification, setID: func(q *enterprise.Qualification, id string) { q.ID = id },
 	}.routes()...)
 	rs = append(rs, s.contractRoutes()...)
+	rs = append(rs, s.leadRoutes()...)
 	rs = append(rs, s.referenceRoutes()...)
 	rs = append(rs, s.auditRoutes()...)
 	return rs
@@ -493,5 +494,79 @@ func (s *Server) contractRoutes() []route {
 		route{Method: "GET", Pattern: "/api/v1/contracts/{id}/schedule", Tag: "leasing",
 			Summary:  "收费计划（精确到分，含计租约定） / Charge schedule (exact to the fen, with its convention)",
 			Response: leasing.Schedule{}, handle: func(c *call) (any, error) { return st.ContractSchedule(c.ctx, c.scope, c.id()) }},
+	)
+}
+
+func (s *Server) leadRoutes() []route {
+	st := s.store
+	rs := crud[leasing.Lead, leasing.LeadFilter]{
+		path: "/api/v1/leads", tag: "leasing", nameZh: "招商线索", nameEn: "lead", sorts: []string{"updated_at", "company", "next_follow_up", "probability"},
+		filters: []param{{"park_id", "string", "园区 / park"}, {"stage", "string", "new | contacted | site_visit | proposal | negotiation | won | lost"},
+			{"owner_id", "string", "负责人 / owner"}, {"q", "string", "企业或联系人包含 / company or contact contains"},
+			{"open", "boolean", "仅跟进中 / open leads only"}, {"stale", "boolean", "仅超过 30 天未跟进 / stale only"},
+			{"follow_up_by", "string", "下次跟进在该日或之前 / next follow-up on or before (YYYY-MM-DD)"}},
+		filter: func(q *httpin.Query) leasing.LeadFilter {
+			open, stale := q.BoolPtr("open"), q.BoolPtr("stale")
+			return leasing.LeadFilter{ParkID: q.Str("park_id"), Stage: leasing.Stage(q.Str("stage")), OwnerID: q.Str("owner_id"),
+				Q: q.Str("q"), Open: open != nil && *open, StaleOnly: stale != nil && *stale, FollowUpBy: q.Date("follow_up_by")}
+		},
+		list: st.ListLeads, get: st.GetLead, create: st.CreateLead, update: st.UpdateLead, delete: st.DeleteLead,
+		setID: func(l *leasing.Lead, id string) { l.ID = id },
+	}.routes()
+	return append(rs,
+		route{Method: "POST", Pattern: "/api/v1/leads/{id}/move", Tag: "leasing", Summary: "推进或调整阶段 / Move to a stage",
+			Body: leasing.Move{}, Response: leasing.Lead{}, handle: func(c *call) (any, error) {
+				var in leasing.Move
+				if err := c.decode(&in); err != nil {
+					return nil, err
+				}
+				return st.MoveLead(c.ctx, c.scope, c.id(), in)
+			}},
+		route{Method: "GET", Pattern: "/api/v1/leads/{id}/activities", Tag: "leasing", Summary: "跟进时间线 / Timeline",
+			Response: []leasing.Activity{}, handle: func(c *call) (any, error) { return st.LeadActivities(c.ctx, c.scope, c.id()) }},
+		route{Method: "POST", Pattern: "/api/v1/leads/{id}/activities", Tag: "leasing",
+			Summary: "记录电话、拜访、会谈或备注 / Record a call, visit, meeting or note", Body: sqlstore.ActivityInput{},
+			Response: leasing.Lead{}, Status: http.StatusCreated, handle: func(c *call) (any, error) {
+				var in sqlstore.ActivityInput
+				if err := c.decode(&in); err != nil {
+					return nil, err
+				}
+				return st.AddActivity(c.ctx, c.scope, c.id(), in)
+			}},
+		route{Method: "POST", Pattern: "/api/v1/leads/{id}/convert", Tag: "leasing",
+			Summary: "成交转化：生成企业与合同草稿 / Convert: create the enterprise and a draft contract", Body: leasing.Conversion{},
+			Response: leasing.ConversionResult{}, Status: http.StatusCreated, handle: func(c *call) (any, error) {
+				var in leasing.Conversion
+				if err := c.decode(&in); err != nil {
+					return nil, err
+				}
+				return st.ConvertLead(c.ctx, c.scope, c.id(), in)
+			}},
+		route{Method: "GET", Pattern: "/api/v1/holds", Tag: "leasing", Summary: "单元预留 / Holds on units",
+			Query: []param{{"park_id", "string", "园区 / park"}, {"lead_id", "string", "线索 / lead"}, {"unit_id", "string", "单元 / unit"},
+				{"active_on", "string", "该日有效 / active on (YYYY-MM-DD)"}, {"lapsing_by", "string", "在该日前到期 / lapsing by (YYYY-MM-DD)"},
+				pageParams[0], pageParams[1]},
+			Response: page.Page[leasing.Hold]{}, handle: func(c *call) (any, error) {
+				f := leasing.HoldFilter{ParkID: c.q.Str("park_id"), LeadID: c.q.Str("lead_id"), UnitID: c.q.Str("unit_id"),
+					ActiveOn: c.q.Date("active_on"), LapsingBy: c.q.Date("lapsing_by")}
+				req := c.q.Page()
+				if err := c.q.Err(); err != nil {
+					return nil, err
+				}
+				return st.ListHolds(c.ctx, c.scope, f, req)
+			}},
+		route{Method: "POST", Pattern: "/api/v1/holds", Tag: "leasing",
+			Summary: "为线索预留单元（与他人预留或已签租约冲突时拒绝） / Hold a unit for a lead (refused over another hold or a signed lease)",
+			Body:    leasing.Hold{}, Response: leasing.Hold{}, Status: http.StatusCreated, handle: func(c *call) (any, error) {
+				var in leasing.Hold
+				if err := c.decode(&in); err != nil {
+					return nil, err
+				}
+				return st.CreateHold(c.ctx, c.scope, in)
+			}},
+		route{Method: "GET", Pattern: "/api/v1/holds/{id}", Tag: "leasing", Summary: "查看预留 / Get a hold", Response: leasing.Hold{},
+			handle: func(c *call) (any, error) { return st.GetHold(c.ctx, c.scope, c.id()) }},
+		route{Method: "POST", Pattern: "/api/v1/holds/{id}/release", Tag: "leasing", Summary: "释放预留 / Release a hold",
+			Response: leasing.Hold{}, handle: func(c *call) (any, error) { return st.ReleaseHold(c.ctx, c.scope, c.id()) }},
 	)
 }

@@ -55,6 +55,14 @@ func newForeign(t *testing.T, e *env) foreign {
 	if err != nil {
 		t.Fatal(err)
 	}
+	lead, err := e.store.CreateLead(ctx, sys, leasing.Lead{ParkID: w.Parks[1].ID, Company: "他们的线索"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hold, err := e.store.CreateHold(ctx, sys, leasing.Hold{LeadID: lead.ID, UnitID: w.Units[1][0].ID, Until: civil.Today().AddDays(30)})
+	if err != nil {
+		t.Fatal(err)
+	}
 	tok, err := e.store.CreateToken(ctx, identity.ScopeOf(otherOp), "theirs", w.Parks[0].CreatedAt.AddDate(1, 0, 0))
 	if err != nil {
 		t.Fatal(err)
@@ -63,6 +71,7 @@ func newForeign(t *testing.T, e *env) foreign {
 		"parks": w.Parks[1].ID, "zones": zone.ID, "buildings": w.Buildings[1].ID, "floors": w.Floors[1].ID,
 		"units": w.Units[1][1].ID, "enterprises": w.Enterprises[1].ID, "residencies": res.Items[0].ID,
 		"qualifications": quals.Items[0].ID, "users": otherOp.ID, "tokens": tok.ID, "contracts": contract.ID,
+		"leads": lead.ID, "holds": hold.ID,
 	}}
 	f.all = []string{otherEnt.ID, w.Units[1][0].ID, w.Units[1][2].ID}
 	for _, id := range f.ids {
@@ -80,6 +89,8 @@ func newForeign(t *testing.T, e *env) foreign {
 		"POST /api/v1/qualifications": map[string]any{"enterprise_id": w.Enterprises[1].ID, "kind": "gazelle"},
 		"POST /api/v1/contracts": map[string]any{"number": "HIJACK", "enterprise_id": w.Enterprises[1].ID, "start_on": "2030-01-01",
 			"end_on": "2030-12-31", "price": 5, "units": []map[string]any{{"unit_id": w.Units[1][0].ID}}},
+		"POST /api/v1/leads": map[string]any{"park_id": w.Parks[1].ID, "company": "越权线索"},
+		"POST /api/v1/holds": map[string]any{"lead_id": lead.ID, "unit_id": w.Units[1][1].ID, "until": civil.Today().AddDays(10).String()},
 		"POST /api/v1/users": map[string]any{"username": "hijack", "role": "ent_member", "enterprise_id": w.Enterprises[1].ID,
 			"password": "long-enough-1"},
 	}
@@ -210,6 +221,12 @@ func matrixBody(pattern string) any {
 		return map[string]any{"terminated_on": "2026-06-30"}
 	case strings.HasSuffix(pattern, "/renew"):
 		return map[string]any{"number": "R-1", "end_on": "2028-12-31"}
+	case strings.HasSuffix(pattern, "/move"):
+		return map[string]any{"stage": "contacted"}
+	case strings.HasSuffix(pattern, "/activities"):
+		return map[string]any{"kind": "note", "text": "x"}
+	case strings.HasSuffix(pattern, "/convert"):
+		return map[string]any{"number": "C-1", "start_on": "2030-01-01", "end_on": "2030-12-31", "unit_ids": []string{"x"}}
 	case strings.HasSuffix(pattern, "/amendments"):
 		return map[string]any{"effective_on": "2026-01-01", "remove": []string{"x"}}
 	}
