@@ -45,6 +45,12 @@ var enumValues = map[string][]string{
 	"class_level":        {"section", "division", "group", "class"},
 	"contract_status":    strs(leasing.Statuses),
 	"charge_type":        {"rent", "property_fee", "rent_free", "deposit", "penalty"},
+	"lead_stage":         strs(leasing.Stages),
+	"lead_source":        leasing.Sources,
+	"facility_need":      leasing.FacilityNeeds,
+	"loss_reason":        leasing.LossReasons,
+	"activity_kind":      append(append([]string{}, leasing.ActivityKinds...), "stage"),
+	"hold_status":        {"active", "released", "converted", "lapsed"},
 }
 
 var (

@@ -104,6 +104,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.spaceRoutes(mux)
 	s.enterpriseRoutes(mux)
 	s.contractRoutes(mux)
+	s.leadRoutes(mux)
 	s.adminRoutes(mux)
 	mux.Handle("/", s.page(func(rq *request) error { return errNotFound }))
 }

@@ -156,6 +156,9 @@ func navFor(rq *request) []navItem {
 		add("units", "nav.units", "/units")
 		add("enterprises", "nav.enterprises", "/enterprises")
 		add("contracts", "nav.contracts", "/contracts")
+		if r != identity.Authority {
+			add("leads", "nav.leads", "/leads")
+		}
 		add("qualifications", "nav.qualifications", "/qualifications")
 		if r == identity.Admin || r == identity.ParkManager {
 			add("users", "nav.users", "/users")
