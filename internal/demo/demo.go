@@ -96,7 +96,82 @@ func (l *loader) park(plan parkPlan) (parkID, firstEnterprise string, err error)
 		}
 		units = append(units, us...)
 	}
-	return p.ID, firstEnterprise, l.tenants(p, plan, units, opened, &firstEnterprise)
+	if err := l.tenants(p, plan, units, opened, &firstEnterprise); err != nil {
+		return "", "", err
+	}
+	return p.ID, firstEnterprise, l.pipeline(p, plan, units)
+}
+
+// demoLeads is the 招商 pipeline of a park: fictional prospects at every stage.
+var demoLeads = []struct {
+	company string
+	stage   leasing.Stage
+	source  string
+	min     int64
+	max     int64
+	needs   []string
+	note    string
+}{
+	{"澄明抗体药物（演示）", "negotiation", "referral", 1200, 2200, []string{"bsl2", "pure_water"}, "需要整层 P2 实验室，意向 4 号楼"},
+	{"霁光影像设备（演示）", "proposal", "event", 600, 900, []string{"heavy_load"}, "CT 装配，需高荷载"},
+	{"衡远数字医疗（演示）", "site_visit", "online", 300, 500, nil, "AI 辅助诊断团队，关注 5 号楼办公"},
+	{"朔禾细胞治疗（演示）", "contacted", "government", 800, 1500, []string{"bsl2", "cleanroom"}, "CAR-T 研发，区里推荐"},
+	{"栖微诊断试剂（演示）", "new", "walk_in", 80, 160, nil, "孵化单元，3 人团队"},
+	{"砺川康复器械（演示）", "new", "agent", 200, 400, nil, ""},
+	{"曦序基因编辑（演示）", "site_visit", "referral", 400, 700, []string{"bsl2", "animal_room"}, "需小动物实验条件"},
+	{"琢光手术机器人（演示）", "proposal", "event", 1500, 2500, []string{"high_power"}, "总部 + 研发，考虑大平层"},
+	{"沐辰医药外包（演示）", "lost", "online", 500, 800, nil, "选择了亦庄园区"},
+	{"岚衡医学 AI（演示）", "contacted", "online", 150, 300, nil, "长期未回复"},
+}
+
+// stagePath is the sequence of moves that brings a new lead to stage: through each stage in
+// turn, or straight from "contacted" to "lost".
+func stagePath(stage leasing.Stage) []leasing.Stage {
+	if stage == "lost" {
+		return []leasing.Stage{"contacted", "lost"}
+	}
+	var path []leasing.Stage
+	for _, st := range leasing.Stages[1:] {
+		if leasing.DefaultProbability[st] > leasing.DefaultProbability[stage] {
+			break
+		}
+		path = append(path, st)
+	}
+	return path
+}
+
+// pipeline gives the first park a believable 招商 pipeline with timelines and holds on two
+// vacant units. Other parks start without leads.
+func (l *loader) pipeline(p space.Park, plan parkPlan, units []leasableUnit) error {
+	if p.Code != "SJQ" {
+		return nil
+	}
+	op := l.sys
+	held := 0
+	for i, d := range demoLeads {
+		lead, err := l.s.CreateLead(l.ctx, op, leasing.Lead{ParkID: p.ID, Company: d.company, Source: d.source,
+			MinArea: measure.AreaM2(d.min), MaxArea: measure.AreaM2(d.max), Facilities: d.needs, Budget: yuan(6.0), Note: d.note,
+			NextFollowUp: civil.Today().AddDays(i%5 - 1)})
+		if err != nil {
+			return fmt.Errorf("lead %s: %w", d.company, err)
+		}
+		if _, err := l.s.AddActivity(l.ctx, op, lead.ID, sqlstore.ActivityInput{Kind: "call", Text: "首次电话沟通需求 / first call about the need"}); err != nil {
+			return err
+		}
+		for _, st := range stagePath(d.stage) {
+			if _, err := l.s.MoveLead(l.ctx, op, lead.ID, leasing.Move{Stage: st, LossReason: "location"}); err != nil {
+				return fmt.Errorf("lead %s to %s: %w", d.company, st, err)
+			}
+		}
+		if (d.stage == "negotiation" || d.stage == "proposal") && held < 2 {
+			if _, err := l.s.CreateHold(l.ctx, op, leasing.Hold{LeadID: lead.ID, UnitID: units[len(units)-1-held].id,
+				Until: civil.Today().AddDays(10 + 10*held)}); err != nil {
+				return fmt.Errorf("hold for %s: %w", d.company, err)
+			}
+			held++
+		}
+	}
+	return nil
 }
 
 func (l *loader) building(parkID, zoneID string, bp buildingPlan, opened civil.Date) ([]leasableUnit, error) {
