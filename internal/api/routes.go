@@ -418,6 +418,21 @@ func (s *Server) contractRoutes() []route {
 		return sqlstore.OccupancyFilter{ParkID: q.Str("park_id"), BuildingID: q.Str("building_id"), Kind: q.Str("kind")}
 	}
 	rs = append(rs,
+		route{Method: "GET", Pattern: "/api/v1/parks/{id}/stack", Tag: "leasing",
+			Summary: "租控图：楼层 × 单元，某日状态 / Stack plan: floors × units with their status on a date",
+			Query: []param{{"on", "string", "日期，默认今天 / date (YYYY-MM-DD), default today"}, {"building_id", "string", "楼宇 / building"},
+				{"kind", "string", "单元类型 / unit kind"}, {"facility", "string", "bsl1 | bsl2 | bsl3 | animal_room | cleanroom | fume_exhaust | pure_water"}},
+			Response: leasing.StackPlan{}, handle: func(c *call) (any, error) {
+				on := c.q.Date("on")
+				f := sqlstore.StackFilter{BuildingID: c.q.Str("building_id"), Kind: c.q.Str("kind"), Facility: c.q.Str("facility")}
+				if err := c.q.Err(); err != nil {
+					return nil, err
+				}
+				if on.IsZero() {
+					on = civil.Today()
+				}
+				return st.StackPlan(c.ctx, c.scope, c.id(), on, f)
+			}},
 		route{Method: "GET", Pattern: "/api/v1/occupancy", Tag: "leasing",
 			Summary:  "某日出租率、承诺率、去化率、WALE、到期与空置 / Occupancy, committed and absorption rates, WALE, expiries and vacancy on a date",
 			Query:    append(occupancyParams, param{"on", "string", "日期，默认今天 / date (YYYY-MM-DD), default today"}),

@@ -18,3 +18,25 @@ func TestAddMonths(t *testing.T) {
 		}
 	}
 }
+
+func TestParse(t *testing.T) {
+	for _, good := range []string{"2024-02-29", "2025-12-31", "1669-01-01"} {
+		if d, err := Parse(good); err != nil || d.String() != good {
+			t.Errorf("Parse(%s) = %s, %v", good, d, err)
+		}
+	}
+	for _, bad := range []string{"2025-02-29", "2025-13-01", "2025-00-10", "2025-1-05", "2025/01/05", "20250105", "2025-01-32", "abcd-ef-gh", "", "0001-01-01"} {
+		if _, err := Parse(bad); err == nil {
+			t.Errorf("Parse(%q) accepted", bad)
+		}
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	f.Add("2025-06-30")
+	f.Fuzz(func(t *testing.T, s string) {
+		if d, err := Parse(s); err == nil && d.String() != s {
+			t.Fatalf("Parse(%q) round-trips to %s", s, d)
+		}
+	})
+}

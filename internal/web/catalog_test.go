@@ -51,6 +51,7 @@ var enumValues = map[string][]string{
 	"loss_reason":        leasing.LossReasons,
 	"activity_kind":      append(append([]string{}, leasing.ActivityKinds...), "stage"),
 	"hold_status":        {"active", "released", "converted", "lapsed"},
+	"unit_status":        leasing.UnitStatuses,
 }
 
 var (

@@ -105,6 +105,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.enterpriseRoutes(mux)
 	s.contractRoutes(mux)
 	s.leadRoutes(mux)
+	mux.Handle("GET /parks/{id}/stack", s.page(s.stackPage))
 	s.adminRoutes(mux)
 	mux.Handle("/", s.page(func(rq *request) error { return errNotFound }))
 }

@@ -365,6 +365,7 @@ type parkView struct {
 	Nodes        []string
 	CanEdit      bool
 	CanDelete    bool
+	Operates     bool // the caller's scope covers the park's inventory
 }
 
 func (s *Server) parkPage(rq *request) error {
@@ -383,7 +384,7 @@ func (s *Server) parkPage(rq *request) error {
 		return err
 	}
 	v := parkView{Park: p, Zones: zones.Items, Buildings: buildings, CanEdit: rq.scope.CanEditSpace() && rq.scope.HasPark(p.ID),
-		CanDelete: rq.user.Role == identity.Admin}
+		CanDelete: rq.user.Role == identity.Admin, Operates: rq.scope.HasPark(p.ID)}
 	if rq.scope.HasPark(p.ID) {
 		if v.LeasableArea, err = s.store.LeasableArea(rq.ctx, rq.scope, p.ID, civil.Today()); err != nil {
 			return err

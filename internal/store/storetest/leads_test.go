@@ -122,3 +122,45 @@ func TestLeadsHoldsAndConversion(t *testing.T) {
 		}
 	})
 }
+
+func TestStackPlanStatuses(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, s *sqlstore.Store) {
+		w := NewWorld(t, s)
+		op := w.Scope(identity.Leasing)
+		today := civil.Today()
+		k := lease(w, "HT-STACK", w.Units[0][0].ID, today.AddDays(-100).String(), today.AddDays(30).String())
+		k.Status = leasing.Active
+		if _, err := s.CreateContract(ctx, op, k); err != nil {
+			t.Fatal(err)
+		}
+		lead, _ := s.CreateLead(ctx, op, leasing.Lead{ParkID: w.Parks[0].ID, Company: "预留方（演示）"})
+		if _, err := s.CreateHold(ctx, op, leasing.Hold{LeadID: lead.ID, UnitID: w.Units[0][1].ID, Until: today.AddDays(5)}); err != nil {
+			t.Fatal(err)
+		}
+		status := func(on civil.Date) map[string]string {
+			plan, err := s.StackPlan(ctx, op, w.Parks[0].ID, on, sqlstore.StackFilter{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			out := map[string]string{}
+			for _, b := range plan.Buildings {
+				for _, f := range b.Floors {
+					for _, u := range f.Units {
+						out[u.Code] = u.Status + "/" + u.Tenant
+					}
+				}
+			}
+			return out
+		}
+		now := status(today)
+		if now["A-3-301"] != "expiring/"+w.Enterprises[0].Name || now["A-3-302"] != "held/预留方（演示）" || now["A-3-303"] != "vacant/" {
+			t.Fatalf("today: %v", now)
+		}
+		later := status(today.AddDays(60))
+		if later["A-3-301"] != "vacant/" || later["A-3-302"] != "vacant/" {
+			t.Fatalf("in 60 days: %v", later)
+		}
+		_, err := s.StackPlan(ctx, w.Scope(identity.ParkManager), w.Parks[1].ID, today, sqlstore.StackFilter{})
+		wantCode(t, err, apperr.NotFound)
+	})
+}
