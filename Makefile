@@ -13,6 +13,7 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 assets: node_modules/.package-lock.json
 	cp node_modules/htmx.org/dist/htmx.min.js internal/web/static/vendor/htmx.min.js
+	cp node_modules/echarts/dist/echarts.min.js internal/web/static/vendor/echarts.min.js
 
 build: assets
 	$(GO) build -ldflags "-X main.version=$(VERSION)" -o bin/parkos ./cmd/parkos

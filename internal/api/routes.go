@@ -433,6 +433,26 @@ func (s *Server) contractRoutes() []route {
 				}
 				return st.StackPlan(c.ctx, c.scope, c.id(), on, f)
 			}},
+		route{Method: "GET", Pattern: "/api/v1/targets", Tag: "leasing",
+			Summary: "园区去化目标及其进度（已达成 / 未达成 / 按计划 / 落后） / A park's targets with status (met, missed, on track, behind)",
+			Query:   []param{{"park_id", "string", "园区 / park"}}, Response: []leasing.Target{},
+			handle: func(c *call) (any, error) {
+				parkID := c.q.Str("park_id")
+				if parkID == "" {
+					return nil, apperr.New(apperr.Invalid, "请选择园区", "choose a park")
+				}
+				return st.Targets(c.ctx, c.scope, parkID)
+			}},
+		route{Method: "POST", Pattern: "/api/v1/targets", Tag: "leasing", Summary: "设定去化目标 / Set a target",
+			Body: leasing.Target{}, Response: leasing.Target{}, Status: http.StatusCreated, handle: func(c *call) (any, error) {
+				var in leasing.Target
+				if err := c.decode(&in); err != nil {
+					return nil, err
+				}
+				return st.CreateTarget(c.ctx, c.scope, in)
+			}},
+		route{Method: "DELETE", Pattern: "/api/v1/targets/{id}", Tag: "leasing", Summary: "删除去化目标 / Delete a target",
+			Status: http.StatusNoContent, handle: func(c *call) (any, error) { return nil, st.DeleteTarget(c.ctx, c.scope, c.id()) }},
 		route{Method: "GET", Pattern: "/api/v1/occupancy", Tag: "leasing",
 			Summary:  "某日出租率、承诺率、去化率、WALE、到期与空置 / Occupancy, committed and absorption rates, WALE, expiries and vacancy on a date",
 			Query:    append(occupancyParams, param{"on", "string", "日期，默认今天 / date (YYYY-MM-DD), default today"}),

@@ -63,6 +63,11 @@ func newForeign(t *testing.T, e *env) foreign {
 	if err != nil {
 		t.Fatal(err)
 	}
+	target, err := e.store.CreateTarget(ctx, sys, leasing.Target{ParkID: w.Parks[1].ID, Metric: "occupancy", BasisPoints: 6000,
+		ByDate: civil.Of(2026, 6, 30)})
+	if err != nil {
+		t.Fatal(err)
+	}
 	tok, err := e.store.CreateToken(ctx, identity.ScopeOf(otherOp), "theirs", w.Parks[0].CreatedAt.AddDate(1, 0, 0))
 	if err != nil {
 		t.Fatal(err)
@@ -71,7 +76,7 @@ func newForeign(t *testing.T, e *env) foreign {
 		"parks": w.Parks[1].ID, "zones": zone.ID, "buildings": w.Buildings[1].ID, "floors": w.Floors[1].ID,
 		"units": w.Units[1][1].ID, "enterprises": w.Enterprises[1].ID, "residencies": res.Items[0].ID,
 		"qualifications": quals.Items[0].ID, "users": otherOp.ID, "tokens": tok.ID, "contracts": contract.ID,
-		"leads": lead.ID, "holds": hold.ID,
+		"leads": lead.ID, "holds": hold.ID, "targets": target.ID,
 	}}
 	f.all = []string{otherEnt.ID, w.Units[1][0].ID, w.Units[1][2].ID}
 	for _, id := range f.ids {
@@ -89,8 +94,9 @@ func newForeign(t *testing.T, e *env) foreign {
 		"POST /api/v1/qualifications": map[string]any{"enterprise_id": w.Enterprises[1].ID, "kind": "gazelle"},
 		"POST /api/v1/contracts": map[string]any{"number": "HIJACK", "enterprise_id": w.Enterprises[1].ID, "start_on": "2030-01-01",
 			"end_on": "2030-12-31", "price": 5, "units": []map[string]any{{"unit_id": w.Units[1][0].ID}}},
-		"POST /api/v1/leads": map[string]any{"park_id": w.Parks[1].ID, "company": "越权线索"},
-		"POST /api/v1/holds": map[string]any{"lead_id": lead.ID, "unit_id": w.Units[1][1].ID, "until": civil.Today().AddDays(10).String()},
+		"POST /api/v1/targets": map[string]any{"park_id": w.Parks[1].ID, "metric": "occupancy", "basis_points": 5000, "by_date": "2030-01-01"},
+		"POST /api/v1/leads":   map[string]any{"park_id": w.Parks[1].ID, "company": "越权线索"},
+		"POST /api/v1/holds":   map[string]any{"lead_id": lead.ID, "unit_id": w.Units[1][1].ID, "until": civil.Today().AddDays(10).String()},
 		"POST /api/v1/users": map[string]any{"username": "hijack", "role": "ent_member", "enterprise_id": w.Enterprises[1].ID,
 			"password": "long-enough-1"},
 	}
@@ -114,7 +120,7 @@ var unscopedRoutes = map[string]string{
 
 // parkQueried are routes that compute over a park named in the query: asked about another
 // park, they must answer 404.
-var parkQueried = map[string]bool{"GET /api/v1/occupancy": true, "GET /api/v1/occupancy/series": true}
+var parkQueried = map[string]bool{"GET /api/v1/occupancy": true, "GET /api/v1/occupancy/series": true, "GET /api/v1/targets": true}
 
 // publicToTenants: §1 lets enterprise staff read public park information.
 var publicToTenants = map[string]bool{"parks": true, "zones": true, "buildings": true}

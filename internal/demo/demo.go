@@ -54,6 +54,7 @@ func Load(ctx context.Context, s *sqlstore.Store) error {
 }
 
 type loader struct {
+	hq      leasableUnit // the park's whole-building unit, let on its own
 	s       *sqlstore.Store
 	ctx     context.Context
 	sys     identity.Scope
@@ -71,6 +72,7 @@ type leasableUnit struct {
 }
 
 func (l *loader) park(plan parkPlan) (parkID, firstEnterprise string, err error) {
+	l.hq = leasableUnit{}
 	p, err := l.s.CreatePark(l.ctx, l.sys, plan.park)
 	if err != nil {
 		return "", "", err
@@ -99,6 +101,9 @@ func (l *loader) park(plan parkPlan) (parkID, firstEnterprise string, err error)
 	if err := l.tenants(p, plan, units, opened, &firstEnterprise); err != nil {
 		return "", "", err
 	}
+	if err := l.headquarters(p); err != nil {
+		return "", "", err
+	}
 	return p.ID, firstEnterprise, l.pipeline(p, plan, units)
 }
 
@@ -122,6 +127,46 @@ var demoLeads = []struct {
 	{"琢光手术机器人（演示）", "proposal", "event", 1500, 2500, []string{"high_power"}, "总部 + 研发，考虑大平层"},
 	{"沐辰医药外包（演示）", "lost", "online", 500, 800, nil, "选择了亦庄园区"},
 	{"岚衡医学 AI（演示）", "contacted", "online", 150, 300, nil, "长期未回复"},
+}
+
+// headquarters lets the seed park's 16,000 m² HQ building to a fictional group from May 2025,
+// and sets the park's targets: 去化率 60 % by 2025-06-30 (the seed article) and 80 % occupancy
+// by the end of 2026.
+func (l *loader) headquarters(p space.Park) error {
+	if p.Code != "SJQ" || l.hq.id == "" {
+		return nil
+	}
+	e, err := l.s.CreateEnterprise(l.ctx, l.sys, enterprise.Enterprise{ParkID: p.ID, Name: "北京衡岳医疗集团有限公司（演示）",
+		CreditCode: creditCode("08", 99999), Stage: "headquarters", IndustryCode: "3581", Employees: 420, Tags: []string{"演示"},
+		Description: "演示数据：虚构企业，名称与数据均为示例。Demo data: a fictional company."})
+	if err != nil {
+		return err
+	}
+	moveIn := civil.Of(2025, 5, 1)
+	if _, err := l.s.CreateResidency(l.ctx, l.sys, enterprise.Residency{EnterpriseID: e.ID, ParkID: p.ID, UnitIDs: []string{l.hq.id},
+		MoveIn: moveIn}); err != nil {
+		return err
+	}
+	if _, err := l.s.CreateContract(l.ctx, l.sys, leasing.Contract{Number: "SJQ-2025-HQ", EnterpriseID: e.ID, Status: leasing.Active,
+		StartOn: moveIn, EndOn: moveIn.AddMonths(60).AddDays(-1), SignedOn: civil.Of(2025, 3, 20), Price: l.hq.rent,
+		PropertyFee: l.hq.fee, PaymentCycle: 6, DepositMonths: 3, Units: []leasing.ContractUnit{{UnitID: l.hq.id}},
+		RentFree: []leasing.Period{{From: moveIn, To: moveIn.AddMonths(3).AddDays(-1)}}}); err != nil {
+		return err
+	}
+	for _, t := range []leasing.Target{
+		{ParkID: p.ID, Metric: "absorption", BasisPoints: 6000, ByDate: civil.Of(2025, 6, 30), Note: "开园后首个去化目标（报道）"},
+		{ParkID: p.ID, Metric: "occupancy", BasisPoints: 8000, ByDate: civil.Of(2026, 12, 31)},
+	} {
+		if _, err := l.s.CreateTarget(l.ctx, l.sys, t); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func creditCode(district string, serial int) string {
+	first := fmt.Sprintf("911101%sMA0%05d%d", district, serial, serial%10)
+	return first + string(enterprise.CreditCheckChar(first))
 }
 
 // stagePath is the sequence of moves that brings a new lead to stage: through each stage in
@@ -220,7 +265,10 @@ func (l *loader) building(parkID, zoneID string, bp buildingPlan, opened civil.D
 					return nil, fmt.Errorf("unit %s: %w", u.Code, err)
 				}
 				prev = created.ID
-				if up.leasable && up.kind != space.KindWarehouse && up.kind != space.KindWholeBuilding {
+				switch {
+				case up.kind == space.KindWholeBuilding:
+					l.hq = leasableUnit{created.ID, up.kind, up.rent, up.fee}
+				case up.leasable && up.kind != space.KindWarehouse:
 					out = append(out, leasableUnit{created.ID, up.kind, up.rent, up.fee})
 				}
 			}
@@ -242,7 +290,9 @@ func unitCode(building string, level, seq int) string {
 func (l *loader) tenants(p space.Park, plan parkPlan, units []leasableUnit, opened civil.Date, first *string) error {
 	l.rnd.Shuffle(len(units), func(i, j int) { units[i], units[j] = units[j], units[i] })
 	take := int(float64(len(units)) * plan.occupied)
-	span := opened.DaysUntil(civil.Of(2026, 10, 31))
+	// Most tenants arrive in the first months after opening (the seed park expected 60 % by the
+	// end of June 2025); the rest keep coming until now.
+	early, span, late := plan.tenants*85/100, opened.DaysUntil(civil.Of(2025, 6, 15)), civil.Of(2025, 6, 16).DaysUntil(civil.Of(2026, 10, 31))
 	for i := range plan.tenants {
 		e, err := l.s.CreateEnterprise(l.ctx, l.sys, l.enterprise(p, plan, i))
 		if err != nil {
@@ -256,7 +306,10 @@ func (l *loader) tenants(p space.Park, plan parkPlan, units []leasableUnit, open
 			mine = append(mine, units[j])
 		}
 		if len(mine) > 0 {
-			moveIn := opened.AddDays(span * i / plan.tenants)
+			moveIn := opened.AddDays(span * i / max(early, 1))
+			if i >= early {
+				moveIn = civil.Of(2025, 6, 16).AddDays(late * (i - early) / max(plan.tenants-early, 1))
+			}
 			var ids []string
 			for _, u := range mine {
 				ids = append(ids, u.id)
@@ -342,9 +395,8 @@ func (l *loader) enterprise(p space.Park, plan parkPlan, i int) enterprise.Enter
 		name = fmt.Sprintf("%s%s%s（北京）有限公司", prefix, []string{"", "新", "远"}[round%3], t.trade)
 	}
 	l.serial++
-	first := fmt.Sprintf("911101%sMA0%05d%d", plan.district, l.serial, l.serial%10)
 	e := enterprise.Enterprise{
-		ParkID: p.ID, Name: name, CreditCode: first + string(enterprise.CreditCheckChar(first)),
+		ParkID: p.ID, Name: name, CreditCode: creditCode(plan.district, l.serial),
 		LegalRepresentative: "演示", FoundedOn: civil.Of(2012+l.rnd.IntN(12), time.Month(1+l.rnd.IntN(12)), 1+l.rnd.IntN(28)),
 		RegisteredCapital: measure.Yuan(int64(100+l.rnd.IntN(50)*100) * 10000), OwnershipType: "private",
 		IndustryCode: t.industry, Stage: enterprise.Stage(t.stage), ScientistFounded: l.rnd.IntN(5) == 0,

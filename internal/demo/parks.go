@@ -90,7 +90,7 @@ func plans() []parkPlan {
 				LeadingNodeIDs: []string{"meddev.mid.imaging", "meddev.mid.ivd", "biomed.mid.biologics", "aimed.mid.drugdiscovery"},
 				Description: "6栋企业独栋通过4个落地连廊、2个空中连廊相连，环型建筑围合中央下沉广场；聚焦医疗器械、医疗健康、生物医药，" +
 					"配备P2实验室与小规模动物房。预计2025年6月底去化率达60%。"},
-			district: "08", tenants: 34, occupied: 0.5,
+			district: "08", tenants: 34, occupied: 0.55,
 			buildings: []buildingPlan{
 				{code: "1", name: "1号楼（总部独栋）", completed: 2024,
 					above: append([]floorPlan{{m2(2700), []unitPlan{{1, space.KindWholeBuilding, m2(16200), yuan(6.8), yuan(25), true, officeSpec}}}},

@@ -1,6 +1,9 @@
 package leasing
 
 import (
+	"slices"
+
+	"github.com/parkos/parkos/internal/apperr"
 	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/measure"
 )
@@ -171,4 +174,92 @@ func Series(units []UnitRow, leases []LeaseRow, from, to civil.Date) []Point {
 		prev = f.LeasedArea
 	}
 	return out
+}
+
+// Target metrics.
+var TargetMetrics = []string{"occupancy", "absorption", "committed"}
+
+// Target is a goal for a park: a metric at a rate by a day.
+type Target struct {
+	ID          string     `json:"id"`
+	ParkID      string     `json:"park_id"`
+	Metric      string     `json:"metric"`       // occupancy | absorption | committed
+	BasisPoints int        `json:"basis_points"` // 6000 = 60 %
+	ByDate      civil.Date `json:"by_date"`
+	Note        string     `json:"note"`
+	// Evaluation, filled on read:
+	Status string  `json:"status"` // met | missed | on_track | behind
+	Value  float64 `json:"value"`  // actual on the day, or the forecast for a future day
+}
+
+// Validate checks a target.
+func (t *Target) Validate() error {
+	var f apperr.Fields
+	if t.ParkID == "" {
+		f.Required("park_id")
+	}
+	if !slices.Contains(TargetMetrics, t.Metric) {
+		f.Add("metric", "unknown_value", "指标须为出租率、去化率或承诺率", "metric must be occupancy, absorption or committed")
+	}
+	if t.BasisPoints <= 0 || t.BasisPoints > 10000 {
+		f.Add("basis_points", "out_of_range", "目标须在 0.01% 到 100% 之间", "basis_points must be between 1 and 10000")
+	}
+	if t.ByDate.IsZero() {
+		f.Required("by_date")
+	}
+	return f.Err()
+}
+
+func (f Figures) metric(name string) float64 {
+	switch name {
+	case "absorption":
+		return f.AbsorptionRate
+	case "committed":
+		return f.CommittedRate
+	}
+	return f.OccupancyRate
+}
+
+// Forecast is the expected occupancy on a future day: leases signed by today that are in force
+// then, plus open leads' largest wanted area weighted by their probability (from their move-in
+// date, or three months on when they gave none), never more than the vacant area.
+func Forecast(units []UnitRow, leases []LeaseRow, leads []Lead, today, on civil.Date) Figures {
+	var signed []LeaseRow
+	for _, l := range leases {
+		if !l.SignedOn.After(today) {
+			signed = append(signed, l)
+		}
+	}
+	f := Occupancy(units, signed, on)
+	var weighted float64
+	for _, l := range leads {
+		start := l.MoveInBy
+		if start.IsZero() {
+			start = today.AddMonths(3)
+		}
+		if l.Open() && !start.After(on) {
+			weighted += float64(l.MaxArea) * float64(l.Probability) / 100
+		}
+	}
+	extra := measure.Area(min(weighted, float64(f.LeasableArea-f.LeasedArea)))
+	f.LeasedArea += extra
+	f.CommittedArea = max(f.CommittedArea, f.LeasedArea)
+	f.EverLeasedArea += extra
+	f.OccupancyRate = ratio(f.LeasedArea, f.LeasableArea)
+	f.CommittedRate = ratio(f.CommittedArea, f.LeasableArea)
+	f.AbsorptionRate = ratio(min(f.EverLeasedArea, f.LeasableArea), f.LeasableArea)
+	return f
+}
+
+// Evaluate fills a target's status: met or missed once its day has passed, otherwise on track
+// or behind by the forecast for its day.
+func (t *Target) Evaluate(units []UnitRow, leases []LeaseRow, leads []Lead, today civil.Date) {
+	goal := float64(t.BasisPoints) / 10000
+	if t.ByDate.After(today) {
+		t.Value = Forecast(units, leases, leads, today, t.ByDate).metric(t.Metric)
+		t.Status = map[bool]string{true: "on_track", false: "behind"}[t.Value >= goal]
+		return
+	}
+	t.Value = Occupancy(units, leases, t.ByDate).metric(t.Metric)
+	t.Status = map[bool]string{true: "met", false: "missed"}[t.Value >= goal]
 }

@@ -77,3 +77,30 @@ func TestSeries(t *testing.T) {
 		}
 	}
 }
+
+func TestForecastAndTargets(t *testing.T) {
+	units, leases := occupancyFixture()
+	today := day("2025-06-30")
+	// On 2025-10-31 the leases signed by today (A, B, C) let 600 of 1000 m²; D1 was signed on
+	// 2025-07-15, after today, so the forecast does not count it.
+	f := Forecast(units, leases, nil, today, day("2025-10-31"))
+	if f.LeasedArea != 60000 {
+		t.Fatalf("forecast without leads: %s", f.LeasedArea)
+	}
+	leads := []Lead{{Stage: "negotiation", Probability: 80, MaxArea: 10000, MoveInBy: day("2025-09-01")},
+		{Stage: "new", Probability: 10, MaxArea: 50000}, // from 2025-09-30 (three months on)
+		{Stage: "lost", Probability: 0, MaxArea: 99999}}
+	f = Forecast(units, leases, leads, today, day("2025-10-31"))
+	if f.LeasedArea != 60000+8000+5000 || !near(f.OccupancyRate, 0.73) {
+		t.Fatalf("forecast with leads: %s %v", f.LeasedArea, f.OccupancyRate)
+	}
+	past := Target{Metric: "occupancy", BasisPoints: 3000, ByDate: day("2025-06-30")}
+	past.Evaluate(units, leases, leads, today)
+	future := Target{Metric: "absorption", BasisPoints: 7000, ByDate: day("2025-10-31")}
+	future.Evaluate(units, leases, leads, today)
+	behind := Target{Metric: "occupancy", BasisPoints: 9000, ByDate: day("2025-10-31")}
+	behind.Evaluate(units, leases, leads, today)
+	if past.Status != "met" || future.Status != "on_track" || behind.Status != "behind" {
+		t.Fatalf("targets: %s %v / %s %v / %s %v", past.Status, past.Value, future.Status, future.Value, behind.Status, behind.Value)
+	}
+}

@@ -208,3 +208,14 @@ func convention(dc DayCount) string {
 	return "整月按 365/12 计租：单价 × 面积 × 365 / 12；不足整月按日计：单价 × 面积 × 计费天数；物业费整月按月价、不足整月按 月价 × 12 / 365 × 天数；每期每单元每类费用精确求和后四舍五入到分。" +
 		" Whole months at price × area × 365/12; part months at price × area × chargeable days; property fee monthly, part months at fee × 12/365 per day; each line summed exactly and rounded once to the fen, half up."
 }
+
+// MonthlyRent is a whole month's rent for an area at the contract's current price basis
+// (price × area × 365/12), rounded to the fen; the rent roll prints it.
+func MonthlyRent(p measure.Price, a measure.Area) measure.Money {
+	return toFen(new(big.Rat).Mul(new(big.Rat).Mul(priceRat(p), areaRat(a)), big.NewRat(365, 12)))
+}
+
+// MonthlyFee is a whole month's property fee for an area (fee × area), rounded to the fen.
+func MonthlyFee(fee measure.Price, a measure.Area) measure.Money {
+	return toFen(new(big.Rat).Mul(priceRat(fee), areaRat(a)))
+}

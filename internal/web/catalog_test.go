@@ -52,6 +52,8 @@ var enumValues = map[string][]string{
 	"activity_kind":      append(append([]string{}, leasing.ActivityKinds...), "stage"),
 	"hold_status":        {"active", "released", "converted", "lapsed"},
 	"unit_status":        leasing.UnitStatuses,
+	"target_metric":      leasing.TargetMetrics,
+	"target_status":      {"met", "missed", "on_track", "behind"},
 }
 
 var (

@@ -4,6 +4,11 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/parkos/parkos/internal/identity"
+	"github.com/parkos/parkos/internal/leasing"
+	"github.com/parkos/parkos/internal/measure"
+	"github.com/parkos/parkos/internal/store/sqlstore"
+
 	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/enterprise"
 	"github.com/parkos/parkos/internal/page"
@@ -11,9 +16,22 @@ import (
 )
 
 type homeView struct {
-	Parks    []space.Park
-	Expiring []qualificationRow
-	Names    map[string]string
+	Parks     []space.Park
+	Expiring  []qualificationRow
+	Names     map[string]string
+	Leases    []leaseReminder
+	FollowUps []leasing.Lead
+	Holds     []holdRow
+	Operates  bool
+	In90      civil.Date
+}
+
+// leaseReminder is a lease ending within 90 days, with the 30/60/90-day band it falls in.
+type leaseReminder struct {
+	C      leasing.Contract
+	Tenant string
+	Days   int
+	Band   int
 }
 
 // home: tenants land on their enterprise; everyone else sees their parks and what needs
@@ -35,6 +53,9 @@ func (s *Server) home(rq *request) error {
 	for _, q := range qs.Items {
 		v.Expiring = append(v.Expiring, qualificationRow{Q: q, Badges: expiryBadge(rq, q.ExpiresOn)})
 		v.Names[q.EnterpriseID] = rq.enterpriseName(q.EnterpriseID)
+	}
+	if err := s.leasingReminders(rq, &v); err != nil {
+		return err
 	}
 	s.render(rq, "home", rq.t("home.title"), v)
 	return nil
@@ -106,6 +127,88 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.contractRoutes(mux)
 	s.leadRoutes(mux)
 	mux.Handle("GET /parks/{id}/stack", s.page(s.stackPage))
+	s.dashboardRoutes(mux)
+	mux.Handle("GET /parks/{id}/rent-roll/{format}", s.page(s.rentRoll))
 	s.adminRoutes(mux)
 	mux.Handle("/", s.page(func(rq *request) error { return errNotFound }))
+}
+
+// leasingReminders fills the home page's reminders for operator staff: leases expiring within
+// 90, 60 or 30 days, lead follow-ups due today or overdue, and holds lapsing within a week.
+func (s *Server) leasingReminders(rq *request, v *homeView) error {
+	if !rq.user.Role.IsOperator() && rq.user.Role != identity.Admin {
+		return nil
+	}
+	today := civil.Today()
+	v.Operates, v.In90 = true, today.AddDays(90)
+	ks, err := s.store.ListContracts(rq.ctx, rq.scope, leasing.Filter{ExpiringBy: today.AddDays(90)}, page.Request{Sort: "end_on", Limit: 20})
+	if err != nil {
+		return err
+	}
+	for _, k := range ks.Items {
+		days := today.DaysUntil(k.LastDay())
+		band := 90
+		if days <= 30 {
+			band = 30
+		} else if days <= 60 {
+			band = 60
+		}
+		v.Leases = append(v.Leases, leaseReminder{C: k, Tenant: rq.enterpriseName(k.EnterpriseID), Days: days, Band: band})
+	}
+	leads, err := s.store.ListLeads(rq.ctx, rq.scope, leasing.LeadFilter{FollowUpBy: today}, page.Request{Sort: "next_follow_up", Limit: 20})
+	if err != nil {
+		return err
+	}
+	v.FollowUps = leads.Items
+	holds, err := s.store.ListHolds(rq.ctx, rq.scope, leasing.HoldFilter{LapsingBy: today.AddDays(7)}, page.Request{Limit: 20})
+	if err != nil {
+		return err
+	}
+	for _, h := range holds.Items {
+		v.Holds = append(v.Holds, holdRow{H: h, Code: rq.unitCode(h.UnitID)})
+	}
+	return nil
+}
+
+// rentRoll exports the park's 租金台账: every current unit with its status, tenant, lease and
+// monthly charges today.
+func (s *Server) rentRoll(rq *request) error {
+	format := rq.r.PathValue("format")
+	if format != "csv" && format != "xlsx" {
+		return errNotFound
+	}
+	parkID, today := rq.r.PathValue("id"), civil.Today()
+	plan, err := s.store.StackPlan(rq.ctx, rq.scope, parkID, today, sqlstore.StackFilter{})
+	if err != nil {
+		return err
+	}
+	ks, err := allPages(func(r page.Request) (page.Page[leasing.Contract], error) {
+		return s.store.ListContracts(rq.ctx, rq.scope, leasing.Filter{ParkID: parkID, ActiveOn: today}, r)
+	}, 100000)
+	if err != nil {
+		return err
+	}
+	byID := map[string]leasing.Contract{}
+	for _, k := range ks {
+		byID[k.ID] = k
+	}
+	header := []string{rq.t("unit.building"), rq.t("floor.label"), rq.t("unit.code"), rq.t("unit.kind"), rq.t("unit.gross_area"),
+		rq.t("contract.status"), rq.t("contract.enterprise"), rq.t("contract.number"), rq.t("contract.start_on"), rq.t("contract.end_on"),
+		rq.t("contract.price"), rq.t("rentroll.monthly_rent"), rq.t("rentroll.monthly_fee")}
+	var rows [][]any
+	for _, b := range plan.Buildings {
+		for _, f := range b.Floors {
+			for _, u := range f.Units {
+				row := []any{b.Name, f.Label, u.Code, enumLabel(rq.lang, "unit_kind", u.Kind), u.Gross.String(), rq.t("unit_status." + u.Status), u.Tenant}
+				if k, ok := byID[u.ContractID]; ok {
+					row = append(row, k.Number, k.StartOn.String(), k.LastDay().String(), k.Price.String(),
+						leasing.MonthlyRent(k.Price, u.Gross).Fixed(), (measure.Money(int64(k.PropertyFee) * int64(u.Gross) / 10000)).Fixed())
+				} else {
+					row = append(row, "", "", "", "", "", "")
+				}
+				rows = append(rows, row)
+			}
+		}
+	}
+	return writeExport(rq, "rent-roll-"+today.String(), rq.t("rentroll.title"), format, header, rows)
 }

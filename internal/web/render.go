@@ -29,6 +29,7 @@ type view struct {
 	Title   string
 	Search  string
 	HTMX    string // URL of htmx, "" when not built in
+	Charts  string // URL of ECharts on pages that draw charts
 	CSS     string
 	JS      string
 	Flash   string
@@ -112,6 +113,9 @@ func (s *Server) render(rq *request, name, title string, data any) {
 	}
 	v := view{Lang: rq.lang, User: rq.user, Title: title, Data: data, HTMX: s.assets.URL(htmxAsset),
 		CSS: s.assets.URL("app.css"), JS: s.assets.URL("app.js"), Partial: rq.r.Header.Get("HX-Request") == "true"}
+	if rq.charts {
+		v.Charts = s.assets.URL(echartsAsset)
+	}
 	if rq.user.ID != "" {
 		v.Nav = navFor(rq)
 		v.Active = activeEntry(v.Nav, rq.r.URL.Path)

@@ -92,15 +92,16 @@ func securityHeaders(next http.Handler) http.Handler {
 
 // request is one console request: the signed-in user, their scope and language.
 type request struct {
-	srv   *Server
-	w     http.ResponseWriter
-	r     *http.Request
-	ctx   context.Context
-	user  identity.User
-	scope identity.Scope
-	lang  string
-	token string
-	cache map[string]string // names looked up during this request, by "kind:id"
+	srv    *Server
+	w      http.ResponseWriter
+	r      *http.Request
+	ctx    context.Context
+	user   identity.User
+	scope  identity.Scope
+	lang   string
+	token  string
+	cache  map[string]string // names looked up during this request, by "kind:id"
+	charts bool              // the page draws charts: load ECharts
 }
 
 func (rq *request) server() *Server { return rq.srv }

@@ -45,6 +45,8 @@ func owners(v any) (parkID, enterpriseID string) {
 		return o.ParkID, o.EnterpriseID
 	case leasing.Hold:
 		return o.ParkID, ""
+	case leasing.Target:
+		return o.ParkID, ""
 	}
 	return "", ""
 }

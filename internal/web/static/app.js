@@ -16,4 +16,46 @@
       if (form.requestSubmit) { form.requestSubmit(); } else { form.submit(); }
     }
   });
+  // Dashboard charts: the data comes as a JSON island (CSP forbids inline script); every chart
+  // also has its table on the page, so nothing is lost without ECharts.
+  function drawCharts() {
+    var island = document.getElementById("dashboard-data");
+    if (!island || !window.echarts) { return; }
+    var d = JSON.parse(island.textContent);
+    var L = d.labels;
+    var pct = { type: "value", max: 100, axisLabel: { formatter: "{value}%" } };
+    var line = window.echarts.init(document.getElementById("chart-series"));
+    line.setOption({
+      animation: false,
+      tooltip: { trigger: "axis" },
+      legend: { top: 4 },
+      grid: { left: 48, right: 24, top: 40, bottom: 32 },
+      xAxis: { type: "category", data: d.months },
+      yAxis: pct,
+      series: [
+        { name: L.occupancy, type: "line", data: d.occupancy, connectNulls: false },
+        { name: L.committed, type: "line", data: d.committed, lineStyle: { type: "dotted" } },
+        { name: L.absorption, type: "line", data: d.absorption },
+        { name: L.forecast, type: "line", data: d.forecast, lineStyle: { type: "dashed" } },
+        { name: L.target, type: "scatter", symbolSize: 14, symbol: "diamond",
+          data: (d.targets || []).map(function (t) { return { value: [t[0], t[1]], name: t[2] }; }) }
+      ]
+    });
+    var bar = function (id, labels, values, name) {
+      var el = document.getElementById(id);
+      if (!el) { return null; }
+      var c = window.echarts.init(el);
+      c.setOption({ animation: false, tooltip: {}, grid: { left: 64, right: 12, top: 12, bottom: 28 },
+        xAxis: { type: "category", data: labels }, yAxis: { type: "value", name: "m²" },
+        series: [{ name: name, type: "bar", data: values }] });
+      return c;
+    };
+    var charts = [line, bar("chart-vacancy", d.vacancyLabels, d.vacancy, L.vacancy), bar("chart-expiries", d.expiryMonths, d.expiries, L.expiries)];
+    window.addEventListener("resize", function () { charts.forEach(function (c) { if (c) { c.resize(); } }); });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", drawCharts);
+  } else {
+    drawCharts();
+  }
 })();

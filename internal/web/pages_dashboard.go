@@ -1,0 +1,229 @@
+package web
+
+import (
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"net/http"
+
+	"github.com/parkos/parkos/internal/apperr"
+	"github.com/parkos/parkos/internal/civil"
+	"github.com/parkos/parkos/internal/i18n"
+	"github.com/parkos/parkos/internal/leasing"
+	"github.com/parkos/parkos/internal/measure"
+	"github.com/parkos/parkos/internal/store/sqlstore"
+)
+
+// echartsAsset is Apache ECharts from npm, copied by `make assets`; without it the dashboard
+// still shows every figure in its tables.
+const echartsAsset = "vendor/echarts.min.js"
+
+type monthRow struct {
+	Month                                   string
+	Occupancy, Absorption, Committed, Total string
+	NetAbsorption                           string
+	Forecast                                bool
+}
+
+type bucketRow struct {
+	Label string
+	Area  string
+}
+
+type dashboardView struct {
+	ParkID, Park string
+	Today        leasing.Figures
+	Rates        map[string]string
+	Targets      []targetRow
+	Months       []monthRow
+	Vacancy      []bucketRow
+	Expiries     []bucketRow
+	ChartData    template.JS // JSON for the charts, placed in a non-executable data island
+	CanTarget    bool
+	Metrics      []option
+	Error        string
+}
+
+type targetRow struct {
+	T      leasing.Target
+	Goal   string
+	Value  string
+	Status string
+	Class  string
+}
+
+func pct(x float64) string { return fmt.Sprintf("%.1f%%", x*100) }
+
+// dashboard is the park's 去化 dashboard: today's figures, targets with their status, 24 months
+// of history and 12 months of forecast, vacancy by duration and the expiry profile.
+func (s *Server) dashboard(rq *request) error {
+	return s.showDashboard(rq, "")
+}
+
+func (s *Server) showDashboard(rq *request, problem string) error {
+	parkID := rq.r.PathValue("id")
+	units, leases, err := s.store.OccupancyRows(rq.ctx, rq.scope, sqlstore.OccupancyFilter{ParkID: parkID})
+	if err != nil {
+		return err
+	}
+	leads, err := s.store.OpenLeads(rq.ctx, rq.scope, parkID)
+	if err != nil {
+		return err
+	}
+	targets, err := s.store.Targets(rq.ctx, rq.scope, parkID)
+	if err != nil {
+		return err
+	}
+	today := civil.Today()
+	v := dashboardView{ParkID: parkID, Park: rq.parkName(parkID), Today: leasing.Occupancy(units, leases, today),
+		CanTarget: rq.scope.CanEditSpace(), Error: problem, Metrics: enumOptions(rq, "target_metric", leasing.TargetMetrics, "")}
+	v.Rates = map[string]string{"occupancy": pct(v.Today.OccupancyRate), "absorption": pct(v.Today.AbsorptionRate),
+		"committed": pct(v.Today.CommittedRate), "units": pct(v.Today.UnitOccupancyRate), "wale": fmt.Sprintf("%.2f", v.Today.WALEYears)}
+	chart := map[string]any{}
+	var months []string
+	var occ, abs, com, fc []any
+	for _, p := range leasing.Series(units, leases, today.AddMonths(-23), today) {
+		months = append(months, p.Month)
+		occ, abs, com, fc = append(occ, rate(p.Figures.OccupancyRate)), append(abs, rate(p.Figures.AbsorptionRate)), append(com, rate(p.Figures.CommittedRate)), append(fc, nil)
+		v.Months = append(v.Months, monthRow{Month: p.Month, Occupancy: pct(p.Figures.OccupancyRate), Absorption: pct(p.Figures.AbsorptionRate),
+			Committed: pct(p.Figures.CommittedRate), NetAbsorption: i18n.Area(rq.lang, p.NetAbsorption)})
+	}
+	first := civil.Of(today.Year(), today.Month(), 1)
+	for m := 1; m <= 12; m++ {
+		end := first.AddMonths(m + 1).AddDays(-1)
+		f := leasing.Forecast(units, leases, leads, today, end)
+		months = append(months, end.String()[:7])
+		occ, abs, com, fc = append(occ, nil), append(abs, nil), append(com, nil), append(fc, rate(f.OccupancyRate))
+		v.Months = append(v.Months, monthRow{Month: end.String()[:7], Occupancy: pct(f.OccupancyRate), Absorption: pct(f.AbsorptionRate),
+			Committed: pct(f.CommittedRate), Forecast: true})
+	}
+	chart["months"], chart["occupancy"], chart["absorption"], chart["committed"], chart["forecast"] = months, occ, abs, com, fc
+	chart["labels"] = map[string]string{"occupancy": rq.t("dashboard.occupancy"), "absorption": rq.t("dashboard.absorption"),
+		"committed": rq.t("dashboard.committed"), "forecast": rq.t("dashboard.forecast"), "target": rq.t("dashboard.target"),
+		"vacancy": rq.t("dashboard.vacancy"), "expiries": rq.t("dashboard.expiries")}
+	var targetPoints []any
+	for _, t := range targets {
+		class := map[string]string{"met": "ok", "on_track": "ok", "behind": "warn", "missed": "bad"}[t.Status]
+		v.Targets = append(v.Targets, targetRow{T: t, Goal: pct(float64(t.BasisPoints) / 10000), Value: pct(t.Value),
+			Status: rq.t("target_status." + t.Status), Class: class})
+		targetPoints = append(targetPoints, []any{t.ByDate.String()[:7], rate(float64(t.BasisPoints) / 10000), rq.t("target_metric." + t.Metric)})
+	}
+	chart["targets"] = targetPoints
+	buckets := []struct {
+		key  string
+		area measure.Area
+	}{{"dashboard.vacant_90", v.Today.VacantUpTo90Days}, {"dashboard.vacant_180", v.Today.Vacant91To180Days},
+		{"dashboard.vacant_365", v.Today.Vacant181To365Days}, {"dashboard.vacant_more", v.Today.VacantOver365Days}}
+	var vl []string
+	var va []any
+	for _, b := range buckets {
+		v.Vacancy = append(v.Vacancy, bucketRow{Label: rq.t(b.key), Area: i18n.Area(rq.lang, b.area)})
+		vl, va = append(vl, rq.t(b.key)), append(va, b.area.String())
+	}
+	chart["vacancyLabels"], chart["vacancy"] = vl, va
+	expiring := map[string]measure.Area{}
+	gross := map[string]measure.Area{}
+	for _, u := range units {
+		gross[u.ID] = u.Gross
+	}
+	horizon := first.AddMonths(12)
+	for _, l := range leases {
+		end := civil.Min(l.To, l.LastDay)
+		if !end.Before(today) && end.Before(horizon) && !l.From.After(today) {
+			expiring[end.String()[:7]] += gross[l.UnitID]
+		}
+	}
+	var el []string
+	var ea []any
+	for m := 0; m < 12; m++ {
+		key := first.AddMonths(m).String()[:7]
+		v.Expiries = append(v.Expiries, bucketRow{Label: key, Area: i18n.Area(rq.lang, expiring[key])})
+		el, ea = append(el, key), append(ea, expiring[key].String())
+	}
+	chart["expiryMonths"], chart["expiries"] = el, ea
+	b, err := json.Marshal(chart)
+	if err != nil {
+		return err
+	}
+	v.ChartData = template.JS(b)
+	rq.charts = true
+	s.render(rq, "dashboard", rq.t("dashboard.title", v.Park), v)
+	return nil
+}
+
+// rate is a fraction as a percentage with one decimal, for the charts.
+func rate(x float64) float64 { return float64(int(x*1000+0.5)) / 10 }
+
+// dashboardSeriesExport downloads the dashboard's monthly table.
+func (s *Server) dashboardSeriesExport(rq *request) error {
+	format := rq.r.PathValue("format")
+	if format != "csv" && format != "xlsx" {
+		return errNotFound
+	}
+	parkID := rq.r.PathValue("id")
+	units, leases, err := s.store.OccupancyRows(rq.ctx, rq.scope, sqlstore.OccupancyFilter{ParkID: parkID})
+	if err != nil {
+		return err
+	}
+	today := civil.Today()
+	header := []string{rq.t("dashboard.month"), rq.t("dashboard.occupancy"), rq.t("dashboard.committed"), rq.t("dashboard.absorption"),
+		rq.t("dashboard.leasable_area"), rq.t("dashboard.leased_area"), rq.t("dashboard.net_absorption"), rq.t("dashboard.wale")}
+	var rows [][]any
+	for _, p := range leasing.Series(units, leases, today.AddMonths(-119), today) {
+		f := p.Figures
+		rows = append(rows, []any{p.Month, rate(f.OccupancyRate), rate(f.CommittedRate), rate(f.AbsorptionRate), f.LeasableArea.String(),
+			f.LeasedArea.String(), p.NetAbsorption.String(), fmt.Sprintf("%.2f", f.WALEYears)})
+	}
+	return writeExport(rq, "occupancy-"+today.String(), rq.t("dashboard.series"), format, header, rows)
+}
+
+// targetAction adds or deletes a target from the dashboard.
+func (s *Server) targetAction(rq *request) error {
+	vals, err := rq.formValues()
+	if err != nil {
+		return err
+	}
+	parkID := rq.r.PathValue("id")
+	if id := first(vals, "delete"); id != "" {
+		err = s.store.DeleteTarget(rq.ctx, rq.scope, id)
+	} else {
+		t := leasing.Target{ParkID: parkID, Metric: first(vals, "metric"), Note: first(vals, "note")}
+		var f apperr.Fields
+		if p, perr := measure.ParseDecimal2(first(vals, "percent")); perr != nil {
+			f.Add("percent", "bad_percent", "目标应为最多两位小数的百分数", "the target must be a percentage with at most two decimals")
+		} else {
+			t.BasisPoints = int(p)
+		}
+		if t.ByDate, err = civil.Parse(first(vals, "by_date")); err != nil {
+			f.Add("by_date", "bad_date", "日期格式应为 YYYY-MM-DD", "date must be YYYY-MM-DD")
+		}
+		if err = f.Err(); err == nil {
+			_, err = s.store.CreateTarget(rq.ctx, rq.scope, t)
+		}
+	}
+	if err == nil {
+		return rq.redirect("/parks/" + parkID + "/dashboard")
+	}
+	if !formError(err) {
+		return err
+	}
+	rq.w.WriteHeader(statusOfFormError(err))
+	return s.showDashboard(rq, joinMessages(rq.applyErrors(nil, err)))
+}
+
+func joinMessages(xs []string) string {
+	out := ""
+	for i, x := range xs {
+		if i > 0 {
+			out += "；"
+		}
+		out += x
+	}
+	return out
+}
+
+func (s *Server) dashboardRoutes(mux *http.ServeMux) {
+	mux.Handle("GET /parks/{id}/dashboard", s.page(s.dashboard))
+	mux.Handle("GET /parks/{id}/dashboard/series/{format}", s.page(s.dashboardSeriesExport))
+	mux.Handle("POST /parks/{id}/targets", s.page(s.targetAction))
+}
