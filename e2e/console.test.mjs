@@ -154,3 +154,74 @@ test('operator signs a lease for a vacant unit and sees the unit let, with its c
   assert.match(await page.textContent('#e-unit_ids'), /E2E-001/);
   await page.close();
 });
+
+test('operator takes a lead from first contact to a signed lease and sees the park change', async () => {
+  const page = await login(browser, parkos.base, 'operator');
+  if ((await page.getAttribute('html', 'lang')) === 'en') {
+    await Promise.all([page.waitForLoadState('load'), page.click('#switch-lang')]);
+  }
+  const problems = [];
+  const check = async (name) => {
+    await shot(page, name);
+    for (const v of await seriousA11yViolations(page)) problems.push(`${name}: ${v}`);
+  };
+  await page.click('#park-cards a');
+  const parkURL = page.url();
+  await page.click('#dashboard');
+  await check('operator-dashboard');
+  const before = parseFloat(await page.textContent('#kpi-occupancy'));
+
+  // The stack plan today: pick a vacant unit.
+  await page.goto(parkURL + '/stack');
+  await check('operator-stack');
+  const vacant = page.locator('svg.stack-floor a:has(rect.st-vacant)').first();
+  const unitID = (await vacant.getAttribute('href')).split('/').pop();
+
+  // A new lead, moved along the board with its buttons.
+  await page.goto(parkos.base + '/leads');
+  await page.click('#new-lead');
+  await page.fill('#f-company', '远岫生物（演示 E2E）');
+  await page.fill('#f-min_area', '100');
+  await page.fill('#f-max_area', '400');
+  await page.fill('#f-budget', '6.2');
+  await Promise.all([page.waitForURL(/\/leads\/[0-9a-f-]+$/), page.click('#save')]);
+  const leadURL = page.url();
+  await page.goto(parkos.base + '/leads');
+  for (const stage of ['已联系', '已看房', '方案报价']) {
+    const card = page.locator('article.lead-card', { hasText: '远岫生物（演示 E2E）' });
+    await Promise.all([page.waitForLoadState('load'), card.locator('button.move-next').click()]);
+    assert.equal(await page.locator(`section.column:has(article.lead-card:has-text("远岫生物")) h2`).textContent().then((t) => t.startsWith(stage)), true, `moved to ${stage}`);
+  }
+  await check('operator-leads-board');
+
+  // Hold the vacant unit; the stack plan shows it held.
+  await page.goto(leadURL);
+  await page.selectOption('#hold-unit', unitID);
+  const shanghai = (d) => new Date(Date.now() + 8 * 3600e3 + d * 86400e3).toISOString().slice(0, 10);
+  await page.fill('#hold-until', shanghai(14));
+  await Promise.all([page.waitForLoadState('load'), page.click('#hold')]);
+  assert.equal(await page.$$eval('#holds tbody tr', (rows) => rows.length), 1);
+  await page.goto(parkURL + '/stack');
+  assert.equal(await page.locator(`svg.stack-floor a[href="/units/${unitID}"] rect`).getAttribute('class'), 'st-held');
+
+  // Win it: the enterprise and a draft contract come from the lead, then sign.
+  await page.goto(leadURL);
+  await check('operator-lead');
+  await page.fill('#conv-number', 'E2E-LEAD-001');
+  await page.fill('#conv-start', shanghai(0));
+  await page.fill('#conv-end', shanghai(3 * 365));
+  await Promise.all([page.waitForURL(/\/contracts\/[0-9a-f-]+$/), page.click('#convert')]);
+  assert.match(await page.textContent('h1'), /草稿/);
+  await Promise.all([page.waitForLoadState('load'), page.click('#activate')]);
+  assert.match(await page.textContent('h1'), /生效中/);
+  await check('operator-contract');
+
+  // The park has changed on the stack plan and the dashboard.
+  await page.goto(parkURL + '/stack');
+  assert.equal(await page.locator(`svg.stack-floor a[href="/units/${unitID}"] rect`).getAttribute('class'), 'st-leased');
+  await page.goto(parkURL + '/dashboard');
+  const after = parseFloat(await page.textContent('#kpi-occupancy'));
+  assert.ok(after > before, `occupancy ${before}% → ${after}%`);
+  assert.deepEqual(problems, [], 'serious or critical accessibility violations');
+  await page.close();
+});
