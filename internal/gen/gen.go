@@ -42,7 +42,7 @@ const (
 
 // Stats counts what was written.
 type Stats struct {
-	Parks, Zones, Buildings, Floors, Units, Enterprises, Residencies, Qualifications, Users, Contracts int
+	Parks, Zones, Buildings, Floors, Units, Enterprises, Residencies, Qualifications, Users, Contracts, Leads, Holds int
 }
 
 // Options configure a run.
@@ -298,10 +298,57 @@ func (g *generator) park(b *sqlstore.Bulk, i int, p parkPlan) error {
 	if err != nil {
 		return err
 	}
-	if err := g.contracts(b, parkID, code, lettable, entIDs, opened); err != nil {
+	vacant, err := g.contracts(b, parkID, code, lettable, entIDs, opened)
+	if err != nil {
+		return err
+	}
+	if err := g.leads(b, parkID, vacant, 20); err != nil {
 		return err
 	}
 	return g.parkUsers(b, parkID, code)
+}
+
+// leads writes n leads per park spread over the stages, each with two timeline entries; those in
+// proposal or negotiation hold a unit that is vacant today.
+func (g *generator) leads(b *sqlstore.Bulk, parkID string, vacant []string, n int) error {
+	var leads, acts, holds [][]any
+	today := civil.Of(2026, 6, 30)
+	for i := range n {
+		id, now := g.id(), g.stamp()
+		stage := leasing.Stages[g.rnd.IntN(len(leasing.Stages))]
+		loss := ""
+		if stage == "lost" {
+			loss = leasing.LossReasons[g.rnd.IntN(len(leasing.LossReasons))]
+		}
+		minArea := g.area(80, 1500)
+		leads = append(leads, []any{id, parkID, fmt.Sprintf("合成意向企业%06d", g.stats.Leads+i+1), "", "", "", g.pick(leasing.Sources), nil,
+			minArea, minArea * 2, `{"unit_kinds":[],"facilities":[]}`, measure.Price(40000 + g.rnd.IntN(40000)), nil, 5 + g.rnd.IntN(100),
+			nil, string(stage), leasing.DefaultProbability[stage], loss, today.AddDays(g.rnd.IntN(30) - 10), now, nil, nil, "", now, now})
+		for _, kind := range []string{"call", "visit"} {
+			acts = append(acts, []any{g.id(), id, kind, now, "", "", "合成跟进记录", "", ""})
+		}
+		if (stage == "proposal" || stage == "negotiation") && len(vacant) > 0 {
+			unit := vacant[len(vacant)-1]
+			vacant = vacant[:len(vacant)-1]
+			holds = append(holds, []any{g.id(), parkID, id, unit, today, today.AddDays(7 + g.rnd.IntN(30)), "active", "", now, now})
+		}
+	}
+	g.stats.Leads += len(leads)
+	g.stats.Holds += len(holds)
+	for _, step := range []struct {
+		table string
+		cols  []string
+		rows  [][]any
+	}{
+		{"leads", leadCols, leads},
+		{"lead_activities", []string{"id", "lead_id", "kind", "at", "user_id", "username", "text", "from_stage", "to_stage"}, acts},
+		{"holds", []string{"id", "park_id", "lead_id", "unit_id", "from_on", "until_on", "status", "note", "created_at", "updated_at"}, holds},
+	} {
+		if err := b.Insert(step.table, step.cols, step.rows); err != nil {
+			return fmt.Errorf("%s: %w", step.table, err)
+		}
+	}
+	return nil
 }
 
 type genUnit struct {
@@ -312,15 +359,17 @@ type genUnit struct {
 // contracts gives each leasable unit a history of single-unit leases from 2020 (or opening):
 // 3 to 6 years each, separated by vacancies of 1 to 12 months, never overlapping. A lease
 // whose term has passed reads as expired.
-func (g *generator) contracts(b *sqlstore.Bulk, parkID, code string, units []genUnit, ents []string, opened civil.Date) error {
+func (g *generator) contracts(b *sqlstore.Bulk, parkID, code string, units []genUnit, ents []string, opened civil.Date) ([]string, error) {
+	var vacant []string // units without a lease on 2026-06-30, the generator's "today"
 	if len(ents) == 0 {
-		return nil
+		return nil, nil
 	}
 	var ks, cus [][]any
 	horizon := civil.Of(2026, 12, 31)
 	n := 0
 	for _, u := range units {
 		at := civil.Max(opened, civil.Of(2020, 1, 1)).AddMonths(g.rnd.IntN(18))
+		let := false
 		for at.Before(horizon) {
 			end := at.AddMonths(36 + g.rnd.IntN(37)).AddDays(-1)
 			n++
@@ -330,14 +379,18 @@ func (g *generator) contracts(b *sqlstore.Bulk, parkID, code string, units []gen
 				at, end, at.AddDays(-10), measure.Price(30000 + g.rnd.IntN(50000)), measure.Price(150000 + g.rnd.IntN(150000)),
 				3, 3, string(leasing.DayCount365), terms, nil, measure.Money(0), nil, nil, "", now, now})
 			cus = append(cus, []any{kid, u.id, u.gross, at, end})
+			let = let || (!at.After(civil.Of(2026, 6, 30)) && !end.Before(civil.Of(2026, 6, 30))) || at.After(civil.Of(2026, 6, 30))
 			at = end.AddMonths(1 + g.rnd.IntN(12))
+		}
+		if !let {
+			vacant = append(vacant, u.id)
 		}
 	}
 	g.stats.Contracts += len(ks)
 	if err := b.Insert("contracts", contractCols, ks); err != nil {
-		return fmt.Errorf("contracts: %w", err)
+		return nil, fmt.Errorf("contracts: %w", err)
 	}
-	return b.Insert("contract_units", []string{"contract_id", "unit_id", "area", "from_on", "to_on"}, cus)
+	return vacant, b.Insert("contract_units", []string{"contract_id", "unit_id", "area", "from_on", "to_on"}, cus)
 }
 
 var (
@@ -355,6 +408,9 @@ var (
 	contractCols = []string{"id", "number", "park_id", "enterprise_id", "status", "start_on", "end_on", "signed_on", "price",
 		"property_fee", "payment_cycle", "deposit_months", "day_count", "terms_json", "terminated_on", "penalty", "renewal_of",
 		"renewed_by", "note", "created_at", "updated_at"}
+	leadCols = []string{"id", "park_id", "company", "credit_code", "contact_name", "contact_phone", "source", "chain_node_id",
+		"min_area", "max_area", "demand_json", "budget", "move_in_by", "headcount", "owner_id", "stage", "probability", "loss_reason",
+		"next_follow_up", "last_activity_at", "enterprise_id", "contract_id", "note", "created_at", "updated_at"}
 	userCols = []string{"id", "username", "display_name", "email", "password_hash", "role", "enterprise_id", "locale", "disabled",
 		"created_at", "updated_at"}
 )
