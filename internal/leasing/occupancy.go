@@ -72,10 +72,18 @@ func ratio(a, b measure.Area) float64 {
 // Occupancy computes the figures on day d. Units that do not exist on d (retired by a split or
 // merge, or not yet created) are left out, so a later split never changes an earlier figure.
 func Occupancy(units []UnitRow, leases []LeaseRow, d civil.Date) Figures {
+	return occupancy(units, leasesByUnit(leases), d)
+}
+
+func leasesByUnit(leases []LeaseRow) map[string][]LeaseRow {
 	byUnit := map[string][]LeaseRow{}
 	for _, l := range leases {
 		byUnit[l.UnitID] = append(byUnit[l.UnitID], l)
 	}
+	return byUnit
+}
+
+func occupancy(units []UnitRow, byUnit map[string][]LeaseRow, d civil.Date) Figures {
 	f := Figures{On: d}
 	tenants := map[string]bool{}
 	var waleWeighted float64
@@ -165,11 +173,12 @@ type Point struct {
 // Series computes month-end figures from the month of from to the month of to.
 func Series(units []UnitRow, leases []LeaseRow, from, to civil.Date) []Point {
 	var out []Point
+	byUnit := leasesByUnit(leases)
 	first := civil.Of(from.Year(), from.Month(), 1)
-	prev := Occupancy(units, leases, first.AddDays(-1)).LeasedArea
+	prev := occupancy(units, byUnit, first.AddDays(-1)).LeasedArea
 	for m := first; !m.After(to); m = m.AddMonths(1) {
 		end := m.AddMonths(1).AddDays(-1)
-		f := Occupancy(units, leases, end)
+		f := occupancy(units, byUnit, end)
 		out = append(out, Point{Month: end.String()[:7], Figures: f, NetAbsorption: f.LeasedArea - prev})
 		prev = f.LeasedArea
 	}
