@@ -227,3 +227,13 @@ func (rq *request) roleOptions() []option {
 	}
 	return enumOptions(rq, "role", roles, "")
 }
+
+// buildingOptions lists a park's buildings for a filter, "all" first.
+func (rq *request) buildingOptions(parkID string) ([]option, error) {
+	out := []option{{Value: "", Label: rq.t("filter.all")}}
+	bs, err := rq.srv.store.ListBuildings(rq.ctx, rq.scope, space.BuildingFilter{ParkID: parkID}, page.Request{Limit: page.MaxLimit})
+	for _, b := range bs.Items {
+		out = append(out, option{Value: b.ID, Label: b.Name})
+	}
+	return out, err
+}

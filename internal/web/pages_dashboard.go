@@ -11,6 +11,7 @@ import (
 	"github.com/parkos/parkos/internal/i18n"
 	"github.com/parkos/parkos/internal/leasing"
 	"github.com/parkos/parkos/internal/measure"
+	"github.com/parkos/parkos/internal/space"
 	"github.com/parkos/parkos/internal/store/sqlstore"
 )
 
@@ -42,6 +43,44 @@ type dashboardView struct {
 	CanTarget    bool
 	Metrics      []option
 	Error        string
+	Filters      []field
+	Query        string // building_id / kind filters, carried into the export links
+}
+
+// dashboardFilter reads the optional building and unit kind the dashboard is narrowed to.
+func dashboardFilter(rq *request) sqlstore.OccupancyFilter {
+	q := rq.r.URL.Query()
+	return sqlstore.OccupancyFilter{ParkID: rq.r.PathValue("id"), BuildingID: q.Get("building_id"), Kind: q.Get("kind")}
+}
+
+// expiryProfile is the gross area whose lease ends in each of the next 12 months.
+func expiryProfile(units []leasing.UnitRow, leases []leasing.LeaseRow, today civil.Date) ([]string, []measure.Area) {
+	first := civil.Of(today.Year(), today.Month(), 1)
+	gross := map[string]measure.Area{}
+	for _, u := range units {
+		gross[u.ID] = u.Gross
+	}
+	byMonth := map[string]measure.Area{}
+	horizon := first.AddMonths(12)
+	for _, l := range leases {
+		end := civil.Min(l.To, l.LastDay)
+		if !end.Before(today) && end.Before(horizon) && !l.From.After(today) {
+			byMonth[end.String()[:7]] += gross[l.UnitID]
+		}
+	}
+	var months []string
+	var areas []measure.Area
+	for m := 0; m < 12; m++ {
+		key := first.AddMonths(m).String()[:7]
+		months, areas = append(months, key), append(areas, byMonth[key])
+	}
+	return months, areas
+}
+
+// vacancyBuckets are the vacant-area bands of §4 with their catalog keys.
+func vacancyBuckets(f leasing.Figures) ([]msgKey, []measure.Area) {
+	return []msgKey{k("dashboard.vacant_90"), k("dashboard.vacant_180"), k("dashboard.vacant_365"), k("dashboard.vacant_more")},
+		[]measure.Area{f.VacantUpTo90Days, f.Vacant91To180Days, f.Vacant181To365Days, f.VacantOver365Days}
 }
 
 type targetRow struct {
@@ -61,8 +100,8 @@ func (s *Server) dashboard(rq *request) error {
 }
 
 func (s *Server) showDashboard(rq *request, problem string) error {
-	parkID := rq.r.PathValue("id")
-	units, leases, err := s.store.OccupancyRows(rq.ctx, rq.scope, sqlstore.OccupancyFilter{ParkID: parkID})
+	parkID, filter := rq.r.PathValue("id"), dashboardFilter(rq)
+	units, leases, err := s.store.OccupancyRows(rq.ctx, rq.scope, filter)
 	if err != nil {
 		return err
 	}
@@ -77,6 +116,18 @@ func (s *Server) showDashboard(rq *request, problem string) error {
 	today := civil.Today()
 	v := dashboardView{ParkID: parkID, Park: rq.parkName(parkID), Today: leasing.Occupancy(units, leases, today),
 		CanTarget: rq.scope.CanEditSpace(), Error: problem, Metrics: enumOptions(rq, "target_metric", leasing.TargetMetrics, "")}
+	buildings, err := rq.buildingOptions(parkID)
+	if err != nil {
+		return err
+	}
+	v.Filters = rq.fields([]fieldSpec{
+		{Name: "building_id", Label: k("unit.building"), Kind: "select", Options: buildings},
+		{Name: "kind", Label: k("unit.kind"), Kind: "select", Options: enumOptions(rq, "unit_kind", space.UnitKinds, k("filter.all"))},
+	}, values(rq.r.URL.Query()))
+	v.Query = rq.r.URL.Query().Encode()
+	if filter.BuildingID != "" || filter.Kind != "" {
+		leads = nil // leads are wanted for the park, not for a building or kind
+	}
 	v.Rates = map[string]string{"occupancy": pct(v.Today.OccupancyRate), "absorption": pct(v.Today.AbsorptionRate),
 		"committed": pct(v.Today.CommittedRate), "units": pct(v.Today.UnitOccupancyRate), "wale": fmt.Sprintf("%.2f", v.Today.WALEYears)}
 	chart := map[string]any{}
@@ -109,38 +160,21 @@ func (s *Server) showDashboard(rq *request, problem string) error {
 		targetPoints = append(targetPoints, []any{t.ByDate.String()[:7], rate(float64(t.BasisPoints) / 10000), rq.t("target_metric." + t.Metric)})
 	}
 	chart["targets"] = targetPoints
-	buckets := []struct {
-		key  string
-		area measure.Area
-	}{{"dashboard.vacant_90", v.Today.VacantUpTo90Days}, {"dashboard.vacant_180", v.Today.Vacant91To180Days},
-		{"dashboard.vacant_365", v.Today.Vacant181To365Days}, {"dashboard.vacant_more", v.Today.VacantOver365Days}}
+	keys, areas := vacancyBuckets(v.Today)
 	var vl []string
 	var va []any
-	for _, b := range buckets {
-		v.Vacancy = append(v.Vacancy, bucketRow{Label: rq.t(b.key), Area: i18n.Area(rq.lang, b.area)})
-		vl, va = append(vl, rq.t(b.key)), append(va, b.area.String())
+	for i, key := range keys {
+		v.Vacancy = append(v.Vacancy, bucketRow{Label: rq.t(string(key)), Area: i18n.Area(rq.lang, areas[i])})
+		vl, va = append(vl, rq.t(string(key))), append(va, areas[i].String())
 	}
 	chart["vacancyLabels"], chart["vacancy"] = vl, va
-	expiring := map[string]measure.Area{}
-	gross := map[string]measure.Area{}
-	for _, u := range units {
-		gross[u.ID] = u.Gross
-	}
-	horizon := first.AddMonths(12)
-	for _, l := range leases {
-		end := civil.Min(l.To, l.LastDay)
-		if !end.Before(today) && end.Before(horizon) && !l.From.After(today) {
-			expiring[end.String()[:7]] += gross[l.UnitID]
-		}
-	}
-	var el []string
+	months2, expiring := expiryProfile(units, leases, today)
 	var ea []any
-	for m := 0; m < 12; m++ {
-		key := first.AddMonths(m).String()[:7]
-		v.Expiries = append(v.Expiries, bucketRow{Label: key, Area: i18n.Area(rq.lang, expiring[key])})
-		el, ea = append(el, key), append(ea, expiring[key].String())
+	for i, m := range months2 {
+		v.Expiries = append(v.Expiries, bucketRow{Label: m, Area: i18n.Area(rq.lang, expiring[i])})
+		ea = append(ea, expiring[i].String())
 	}
-	chart["expiryMonths"], chart["expiries"] = el, ea
+	chart["expiryMonths"], chart["expiries"] = months2, ea
 	b, err := json.Marshal(chart)
 	if err != nil {
 		return err
@@ -154,18 +188,39 @@ func (s *Server) showDashboard(rq *request, problem string) error {
 // rate is a fraction as a percentage with one decimal, for the charts.
 func rate(x float64) float64 { return float64(int(x*1000+0.5)) / 10 }
 
-// dashboardSeriesExport downloads the dashboard's monthly table.
-func (s *Server) dashboardSeriesExport(rq *request) error {
-	format := rq.r.PathValue("format")
+// dashboardExport downloads one of the dashboard's tables: the monthly series (ten years), the
+// vacancy bands or the expiry profile.
+func (s *Server) dashboardExport(rq *request) error {
+	format, table := rq.r.PathValue("format"), rq.r.PathValue("table")
 	if format != "csv" && format != "xlsx" {
 		return errNotFound
 	}
-	parkID := rq.r.PathValue("id")
-	units, leases, err := s.store.OccupancyRows(rq.ctx, rq.scope, sqlstore.OccupancyFilter{ParkID: parkID})
+	units, leases, err := s.store.OccupancyRows(rq.ctx, rq.scope, dashboardFilter(rq))
 	if err != nil {
 		return err
 	}
 	today := civil.Today()
+	switch table {
+	case "vacancy":
+		keys, areas := vacancyBuckets(leasing.Occupancy(units, leases, today))
+		var rows [][]any
+		for i, key := range keys {
+			rows = append(rows, []any{rq.t(string(key)), areas[i].String()})
+		}
+		return writeExport(rq, "vacancy-"+today.String(), rq.t("dashboard.vacancy"), format,
+			[]string{rq.t("dashboard.vacancy"), rq.t("dashboard.area_m2")}, rows)
+	case "expiries":
+		months, areas := expiryProfile(units, leases, today)
+		var rows [][]any
+		for i, m := range months {
+			rows = append(rows, []any{m, areas[i].String()})
+		}
+		return writeExport(rq, "expiries-"+today.String(), rq.t("dashboard.expiries"), format,
+			[]string{rq.t("dashboard.month"), rq.t("dashboard.area_m2")}, rows)
+	case "series":
+	default:
+		return errNotFound
+	}
 	header := []string{rq.t("dashboard.month"), rq.t("dashboard.occupancy"), rq.t("dashboard.committed"), rq.t("dashboard.absorption"),
 		rq.t("dashboard.leasable_area"), rq.t("dashboard.leased_area"), rq.t("dashboard.net_absorption"), rq.t("dashboard.wale")}
 	var rows [][]any
@@ -224,6 +279,6 @@ func joinMessages(xs []string) string {
 
 func (s *Server) dashboardRoutes(mux *http.ServeMux) {
 	mux.Handle("GET /parks/{id}/dashboard", s.page(s.dashboard))
-	mux.Handle("GET /parks/{id}/dashboard/series/{format}", s.page(s.dashboardSeriesExport))
+	mux.Handle("GET /parks/{id}/dashboard/{table}/{format}", s.page(s.dashboardExport))
 	mux.Handle("POST /parks/{id}/targets", s.page(s.targetAction))
 }

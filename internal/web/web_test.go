@@ -325,3 +325,50 @@ func TestContractPages(t *testing.T) {
 		t.Fatalf("schedule export: %d %s", res.StatusCode, body)
 	}
 }
+
+func TestDashboardStackPlanAndExports(t *testing.T) {
+	s := newSite(t)
+	c := s.login(identity.ParkManager)
+	w := s.world
+	p0, p1 := "/parks/"+w.Parks[0].ID, "/parks/"+w.Parks[1].ID
+	res, body := s.send(c, "POST", "/contracts/new", url.Values{"park_id": {w.Parks[0].ID}, "number": {"HT-DASH"},
+		"enterprise_id": {w.Enterprises[0].ID}, "unit_ids": {w.Units[0][2].ID}, "start_on": {"2025-01-01"}, "end_on": {"2030-12-31"},
+		"price": {"5"}, "payment_cycle": {"1"}, "day_count": {"365/12"}, "sign": {"true"}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("contract: %d %s", res.StatusCode, body)
+	}
+	res, body = s.send(c, "GET", p0+"/dashboard", nil)
+	if res.StatusCode != 200 || !strings.Contains(body, `id="kpi-occupancy">50.0%`) || !strings.Contains(body, `id="dashboard-data"`) {
+		t.Fatalf("dashboard: %d", res.StatusCode)
+	}
+	if res, _ = s.send(c, "GET", p0+"/dashboard?kind=lab", nil); res.StatusCode != 200 {
+		t.Fatalf("filtered dashboard: %d", res.StatusCode)
+	}
+	for _, table := range []string{"series", "vacancy", "expiries"} {
+		if res, body = s.send(c, "GET", p0+"/dashboard/"+table+"/csv", nil); res.StatusCode != 200 || !strings.HasPrefix(body, "\xEF\xBB\xBF") {
+			t.Fatalf("export %s: %d", table, res.StatusCode)
+		}
+	}
+	res, body = s.send(c, "POST", p0+"/targets", url.Values{"metric": {"occupancy"}, "percent": {"六十"}, "by_date": {"2030-01-01"}})
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="action-error"`) {
+		t.Fatalf("bad target: %d", res.StatusCode)
+	}
+	if res, _ = s.send(c, "POST", p0+"/targets", url.Values{"metric": {"occupancy"}, "percent": {"60"}, "by_date": {"2030-01-01"}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("target: %d", res.StatusCode)
+	}
+	if _, body = s.send(c, "GET", p0+"/dashboard", nil); !strings.Contains(body, "按计划") && !strings.Contains(body, "落后") {
+		t.Fatal("target without status")
+	}
+	res, body = s.send(c, "GET", p0+"/stack", nil)
+	if res.StatusCode != 200 || strings.Count(body, "<rect") != 3 || !strings.Contains(body, `class="st-leased"`) {
+		t.Fatalf("stack plan: %d, %d boxes", res.StatusCode, strings.Count(body, "<rect"))
+	}
+	if res, _ = s.send(c, "GET", p0+"/rent-roll/xlsx", nil); res.StatusCode != 200 {
+		t.Fatalf("rent roll: %d", res.StatusCode)
+	}
+	for _, path := range []string{p1 + "/dashboard", p1 + "/stack", p1 + "/rent-roll/csv", p1 + "/dashboard/series/csv"} {
+		if res, _ = s.send(c, "GET", path, nil); res.StatusCode != http.StatusNotFound {
+			t.Errorf("another park's %s: %d", path, res.StatusCode)
+		}
+	}
+}
