@@ -317,8 +317,9 @@ type contractView struct {
 	Schedule leasing.Schedule
 	Rows     []scheduleRow
 	CanLease bool
-	Actions  formView
-	Error    string
+	// ParkUnits offers the units an amendment can add.
+	ParkUnits []option
+	Error     string
 }
 
 func (s *Server) contractPage(rq *request) error {
@@ -340,6 +341,13 @@ func (s *Server) showContract(rq *request, c leasing.Contract, problem string) e
 	}
 	for _, l := range v.Schedule.Lines {
 		v.Rows = append(v.Rows, scheduleRow{Line: l, Unit: rq.unitCode(l.UnitID)})
+	}
+	if v.CanLease && (c.Status == leasing.Active || c.Status == leasing.Draft) {
+		units, err := rq.parkUnitOptions(c.ParkID)
+		if err != nil {
+			return err
+		}
+		v.ParkUnits = append([]option{{Value: "", Label: "—"}}, units...)
 	}
 	s.render(rq, "contract", rq.t("contract.title", c.Number), v)
 	return nil

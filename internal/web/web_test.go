@@ -312,6 +312,21 @@ func TestContractPages(t *testing.T) {
 	if res.StatusCode != http.StatusConflict || !strings.Contains(body, "HT-WEB-1") {
 		t.Fatalf("overlapping contract: %d", res.StatusCode)
 	}
+	added := w.Units[0][2]
+	if !strings.Contains(body, `<option value="`+added.ID+`">`) {
+		t.Fatalf("amendment form does not offer unit %s", added.Code)
+	}
+	res, body = s.send(c, "POST", page+"/amend", url.Values{"effective_on": {"2025-07-01"}, "add": {"no-such-unit"}})
+	if res.StatusCode < 400 || res.StatusCode >= 500 || !strings.Contains(body, `id="action-error"`) {
+		t.Fatalf("amendment with unknown unit: %d", res.StatusCode)
+	}
+	res, _ = s.send(c, "POST", page+"/amend", url.Values{"effective_on": {"2025-07-01"}, "add": {added.ID}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("amendment: %d", res.StatusCode)
+	}
+	if _, body = s.send(c, "GET", page, nil); !strings.Contains(body, `<a href="/units/`+added.ID+`">`+added.Code+`</a></td><td class="num">`) {
+		t.Fatalf("amended contract does not list unit %s", added.Code)
+	}
 	res, body = s.send(c, "POST", page+"/terminate", url.Values{"terminated_on": {"2027-06-30"}})
 	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="action-error"`) {
 		t.Fatalf("bad termination: %d", res.StatusCode)
