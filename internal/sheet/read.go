@@ -1,0 +1,202 @@
+package sheet
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"github.com/parkos/parkos/internal/apperr"
+)
+
+// Limits bound what one uploaded file may cost to read.
+type Limits struct {
+	MaxBytes        int64 // the file as uploaded
+	MaxUncompressed int64 // the sum of an xlsx's parts once unzipped (zip bombs)
+	MaxRows         int   // rows in all visible sheets together
+	MaxCells        int   // non-empty and empty cells within rows, all sheets together
+}
+
+// DefaultLimits fit a 100,000-row report workbook with room to spare.
+var DefaultLimits = Limits{MaxBytes: 64 << 20, MaxUncompressed: 512 << 20, MaxRows: 200_000, MaxCells: 10_000_000}
+
+// Table is one sheet's rows as text. Row i of Rows is row i+1 in the spreadsheet, so errors can
+// name the row a person sees.
+type Table struct {
+	Sheet string
+	Rows  [][]string
+}
+
+// Read opens an uploaded xlsx workbook or CSV file and returns its visible sheets. Formula cells
+// give their cached values, dates their serial numbers, and blank trailing rows are dropped.
+func Read(data []byte, lim Limits) ([]Table, error) {
+	if int64(len(data)) > lim.MaxBytes {
+		return nil, apperr.New(apperr.TooLarge, fmt.Sprintf("文件超过 %d MB 上限", lim.MaxBytes>>20),
+			fmt.Sprintf("the file is larger than the %d MB limit", lim.MaxBytes>>20))
+	}
+	switch {
+	case bytes.HasPrefix(data, []byte("PK\x03\x04")):
+		return readXLSX(data, lim)
+	case bytes.HasPrefix(data, []byte{0xD0, 0xCF, 0x11, 0xE0}):
+		return nil, apperr.New(apperr.Invalid, "这是旧版 Excel（.xls）或加密文件：请在 Excel 中另存为 .xlsx 后上传",
+			"this is an old Excel (.xls) or encrypted file: save it as .xlsx in Excel and upload that")
+	case looksLikeText(data):
+		t, err := readCSV(data, lim)
+		if err != nil {
+			return nil, err
+		}
+		return []Table{t}, nil
+	}
+	return nil, notAWorkbook(nil)
+}
+
+func notAWorkbook(cause error) error {
+	return apperr.Wrap(apperr.Invalid, cause, "无法读取：文件不是 Excel 工作簿（.xlsx）或 CSV 文件",
+		"cannot read it: the file is not an Excel workbook (.xlsx) or a CSV file")
+}
+
+func tooMany(what string, limit int) error {
+	return apperr.New(apperr.TooLarge, fmt.Sprintf("文件的%s超过 %d 上限", map[string]string{"rows": "行数", "cells": "单元格数"}[what], limit),
+		fmt.Sprintf("the file has more than %d %s", limit, what))
+}
+
+// readXLSX checks the archive's unzipped size before handing it to excelize, so a zip bomb is
+// refused without inflating it.
+func readXLSX(data []byte, lim Limits) ([]Table, error) {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return nil, notAWorkbook(err)
+	}
+	var total uint64
+	for _, f := range zr.File {
+		total += f.UncompressedSize64
+	}
+	if total > uint64(lim.MaxUncompressed) {
+		return nil, apperr.New(apperr.TooLarge, fmt.Sprintf("工作簿解压后超过 %d MB 上限", lim.MaxUncompressed>>20),
+			fmt.Sprintf("the workbook unzips to more than the %d MB limit", lim.MaxUncompressed>>20))
+	}
+	book, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: lim.MaxUncompressed})
+	if err != nil {
+		return nil, notAWorkbook(err)
+	}
+	defer book.Close()
+	var out []Table
+	rowCount, cellCount := 0, 0
+	for _, name := range book.GetSheetList() {
+		if visible, err := book.GetSheetVisible(name); err != nil || !visible {
+			continue
+		}
+		rows, err := book.Rows(name)
+		if err != nil {
+			continue // a chart sheet or dialog sheet has no cells
+		}
+		t := Table{Sheet: name}
+		for rows.Next() {
+			if rowCount++; rowCount > lim.MaxRows {
+				rows.Close()
+				return nil, tooMany("rows", lim.MaxRows)
+			}
+			cells, err := rows.Columns(excelize.Options{RawCellValue: true})
+			if err != nil {
+				rows.Close()
+				return nil, notAWorkbook(err)
+			}
+			if cellCount += len(cells); cellCount > lim.MaxCells {
+				rows.Close()
+				return nil, tooMany("cells", lim.MaxCells)
+			}
+			t.Rows = append(t.Rows, cells)
+		}
+		if err := rows.Close(); err != nil {
+			return nil, notAWorkbook(err)
+		}
+		t.Rows = trimBlankTail(t.Rows)
+		out = append(out, t)
+	}
+	if len(out) == 0 {
+		return nil, apperr.New(apperr.Invalid, "工作簿没有可见的工作表", "the workbook has no visible sheet")
+	}
+	return out, nil
+}
+
+// looksLikeText accepts what a CSV can be: no NUL bytes in its first kilobytes.
+func looksLikeText(data []byte) bool {
+	head := data[:min(len(data), 8192)]
+	return len(data) > 0 && !bytes.ContainsRune(head, 0)
+}
+
+// DecodeText turns a CSV file's bytes into UTF-8. Chinese Excel saves CSV as GBK (a subset of
+// GB18030) unless told otherwise, so bytes that are not valid UTF-8 are read as GB18030.
+func DecodeText(data []byte) (string, error) {
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	if utf8.Valid(data) {
+		return string(data), nil
+	}
+	out, err := simplifiedchinese.GB18030.NewDecoder().Bytes(data)
+	if err != nil || !utf8.Valid(out) {
+		return "", apperr.New(apperr.Invalid, "CSV 文件的编码无法识别：请保存为 UTF-8 或 GBK",
+			"the CSV file's encoding is not recognised: save it as UTF-8 or GBK")
+	}
+	return string(out), nil
+}
+
+func readCSV(data []byte, lim Limits) (Table, error) {
+	text, err := DecodeText(data)
+	if err != nil {
+		return Table{}, err
+	}
+	r := csv.NewReader(strings.NewReader(text))
+	r.FieldsPerRecord = -1
+	r.LazyQuotes = true
+	t := Table{Sheet: "CSV"}
+	cells := 0
+	for {
+		rec, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			var pe *csv.ParseError
+			line := 0
+			if errors.As(err, &pe) {
+				line = pe.Line
+			}
+			return Table{}, apperr.Wrap(apperr.Invalid, err, fmt.Sprintf("CSV 第 %d 行格式有误", line),
+				fmt.Sprintf("the CSV file is malformed at line %d", line))
+		}
+		if len(t.Rows) >= lim.MaxRows {
+			return Table{}, tooMany("rows", lim.MaxRows)
+		}
+		if cells += len(rec); cells > lim.MaxCells {
+			return Table{}, tooMany("cells", lim.MaxCells)
+		}
+		t.Rows = append(t.Rows, rec)
+	}
+	t.Rows = trimBlankTail(t.Rows)
+	return t, nil
+}
+
+// trimBlankTail drops the empty rows a spreadsheet often carries after its data.
+func trimBlankTail(rows [][]string) [][]string {
+	for len(rows) > 0 && blank(rows[len(rows)-1]) {
+		rows = rows[:len(rows)-1]
+	}
+	return rows
+}
+
+// blank says a row has no text in any cell.
+func blank(row []string) bool {
+	for _, c := range row {
+		if Clean(c) != "" {
+			return false
+		}
+	}
+	return true
+}
