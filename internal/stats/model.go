@@ -144,3 +144,10 @@ func (f Figures) Money(key string) (measure.Money, bool) {
 	v, ok := f[key]
 	return measure.Money(v), ok
 }
+
+// PeriodFilter narrows a list of periods.
+type PeriodFilter struct {
+	ParkID string
+	Kind   Kind
+	Year   int
+}

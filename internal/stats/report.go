@@ -150,3 +150,23 @@ func (r *Report) Return(reason string, now time.Time) error {
 	r.Status, r.ReturnReason, r.ReviewedAt = Returned, reason, now
 	return nil
 }
+
+// ReportFilter narrows a list of reports.
+type ReportFilter struct {
+	PeriodID     string
+	ParkID       string
+	EnterpriseID string
+	Status       Status
+}
+
+// Progress counts a period's reports in one park by status; Late are those not yet submitted
+// once the deadline has passed.
+type Progress struct {
+	ParkID    string `json:"park_id"`
+	Total     int    `json:"total"`
+	Draft     int    `json:"draft"`
+	Submitted int    `json:"submitted"`
+	Returned  int    `json:"returned"`
+	Approved  int    `json:"approved"`
+	Late      int    `json:"late"`
+}

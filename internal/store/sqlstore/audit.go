@@ -11,6 +11,7 @@ import (
 	"github.com/parkos/parkos/internal/leasing"
 	"github.com/parkos/parkos/internal/page"
 	"github.com/parkos/parkos/internal/space"
+	"github.com/parkos/parkos/internal/stats"
 )
 
 // owners says which park and enterprise a recorded object belongs to, so the trail can be
@@ -47,6 +48,10 @@ func owners(v any) (parkID, enterpriseID string) {
 		return o.ParkID, ""
 	case leasing.Target:
 		return o.ParkID, ""
+	case stats.Period:
+		return o.ParkID, ""
+	case stats.Report:
+		return o.ParkID, o.EnterpriseID
 	}
 	return "", ""
 }

@@ -1,0 +1,479 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/parkos/parkos/internal/civil"
+	"github.com/parkos/parkos/internal/identity"
+	"github.com/parkos/parkos/internal/page"
+	"github.com/parkos/parkos/internal/stats"
+)
+
+const periodCols = `p.id, p.park_id, p.kind, p.year, p.seq, p.start_on, p.end_on, p.deadline, p.closed, p.created_at`
+
+// measureCols are the reports table's figure columns, one per stats.Measures entry, in order.
+var measureCols = func() string {
+	keys := make([]string, len(stats.Measures))
+	for i, m := range stats.Measures {
+		keys[i] = "r." + m.Key
+	}
+	return strings.Join(keys, ", ")
+}()
+
+const reportHead = `r.id, r.period_id, r.enterprise_id, r.park_id, r.status, `
+const reportTail = `, r.confirmed_json, r.return_reason, r.submissions, r.submitted_at, r.reviewed_at, r.updated_at`
+
+func periodNotFound() error { return notFound("报告期", "reporting period") }
+func reportNotFound() error { return notFound("统计报表", "report") }
+
+// canOpenPeriods: the authority opens periods across parks, a park manager for its own park.
+func canOpenPeriods(sc identity.Scope) bool {
+	return sc.Role == identity.Admin || sc.Role == identity.Authority || sc.Role == identity.ParkManager
+}
+
+// canReview: staff who check figures — the authority, park managers and service staff.
+func canReview(sc identity.Scope) bool {
+	return canOpenPeriods(sc) || sc.Role == identity.Service
+}
+
+// periodScope: operators see their parks' periods and the authority's; an enterprise sees the
+// periods it is asked to file for.
+func periodScope(sc identity.Scope) (string, []any) {
+	switch {
+	case sc.AllParks():
+		return "1=1", nil
+	case sc.Role.IsOperator():
+		cond, args := parkScope(sc, "p.park_id", false)
+		return "(p.park_id IS NULL OR " + cond + ")", args
+	case sc.Role.IsEnterprise():
+		return "EXISTS (SELECT 1 FROM period_enterprises pe WHERE pe.period_id = p.id AND pe.enterprise_id = ?)", []any{sc.EnterpriseID}
+	}
+	return "1=0", nil
+}
+
+// reportScope: operators see reports of their parks' enterprises, an enterprise its own.
+func reportScope(sc identity.Scope) (string, []any) {
+	if sc.Role.IsEnterprise() {
+		return "r.enterprise_id = ?", []any{sc.EnterpriseID}
+	}
+	return parkScope(sc, "r.park_id", false)
+}
+
+func scanPeriod(r scanner) (stats.Period, error) {
+	var p stats.Period
+	err := r.Scan(&p.ID, nullString{&p.ParkID}, &p.Kind, &p.Year, &p.Seq, &p.StartOn, &p.EndOn, &p.Deadline, &p.Closed, &p.CreatedAt)
+	return p, err
+}
+
+func scanReport(r scanner) (stats.Report, error) {
+	var rp stats.Report
+	vals := make([]sql.NullInt64, len(stats.Measures))
+	var confirmed string
+	var submitted, reviewed sql.NullTime
+	dest := []any{&rp.ID, &rp.PeriodID, &rp.EnterpriseID, &rp.ParkID, &rp.Status}
+	for i := range vals {
+		dest = append(dest, &vals[i])
+	}
+	dest = append(dest, &confirmed, &rp.ReturnReason, &rp.Submissions, &submitted, &reviewed, &rp.UpdatedAt)
+	if err := r.Scan(dest...); err != nil {
+		return rp, err
+	}
+	rp.Figures = stats.Figures{}
+	for i, m := range stats.Measures {
+		if vals[i].Valid {
+			rp.Figures[m.Key] = vals[i].Int64
+		}
+	}
+	rp.SubmittedAt, rp.ReviewedAt = submitted.Time, reviewed.Time
+	return rp, json.Unmarshal([]byte(confirmed), &rp.Confirmed)
+}
+
+// ListPeriods lists the reporting periods in the caller's scope, newest first.
+func (s *Store) ListPeriods(ctx context.Context, sc identity.Scope, f stats.PeriodFilter, req page.Request) (page.Page[stats.Period], error) {
+	l := listQuery[stats.Period]{
+		selectFrom: "SELECT " + periodCols + " FROM report_periods p",
+		idExpr:     "p.id",
+		sorts: []sortKey[stats.Period]{
+			{"end_on", "p.end_on", func(p stats.Period) any { return p.EndOn.String() }},
+			{"deadline", "p.deadline", func(p stats.Period) any { return p.Deadline.String() }},
+		},
+		scan: func(r *sql.Rows) (stats.Period, error) { return scanPeriod(r) },
+		id:   func(p stats.Period) string { return p.ID },
+	}
+	if req.Sort == "" {
+		req.Desc = true
+	}
+	cond, args := periodScope(sc)
+	l.filter(cond, args...)
+	if f.ParkID != "" {
+		l.filter("p.park_id = ?", f.ParkID)
+	}
+	if f.Kind != "" {
+		l.filter("p.kind = ?", f.Kind)
+	}
+	if f.Year != 0 {
+		l.filter("p.year = ?", f.Year)
+	}
+	return l.run(ctx, s.read(), req)
+}
+
+// GetPeriod returns one period with the enterprises asked to file.
+func (s *Store) GetPeriod(ctx context.Context, sc identity.Scope, id string) (stats.Period, error) {
+	return s.getPeriod(ctx, s.read(), sc, id)
+}
+
+func (s *Store) getPeriod(ctx context.Context, c conn, sc identity.Scope, id string) (stats.Period, error) {
+	cond, args := periodScope(sc)
+	p, err := scanPeriod(c.queryRow(ctx, "SELECT "+periodCols+" FROM report_periods p WHERE p.id = ? AND "+cond, append([]any{id}, args...)...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return p, periodNotFound()
+	}
+	if err != nil {
+		return p, err
+	}
+	q, qargs := "SELECT enterprise_id FROM period_enterprises WHERE period_id = ? ORDER BY enterprise_id", []any{id}
+	if sc.Role.IsEnterprise() {
+		q, qargs = "SELECT enterprise_id FROM period_enterprises WHERE period_id = ? AND enterprise_id = ?", []any{id, sc.EnterpriseID}
+	}
+	rows, err := c.query(ctx, q, qargs...)
+	if err != nil {
+		return p, err
+	}
+	defer rows.Close()
+	p.EnterpriseIDs = []string{}
+	for rows.Next() {
+		var e string
+		if err := rows.Scan(&e); err != nil {
+			return p, err
+		}
+		p.EnterpriseIDs = append(p.EnterpriseIDs, e)
+	}
+	return p, rows.Err()
+}
+
+// OpenPeriod opens a reporting period and creates an empty draft report for every enterprise
+// asked to file. Without a list, every enterprise kept by the park (or, for the authority's
+// periods, by any park) is asked.
+func (s *Store) OpenPeriod(ctx context.Context, sc identity.Scope, p stats.Period) (stats.Period, error) {
+	if err := requireRole(canOpenPeriods(sc)); err != nil {
+		return p, err
+	}
+	if p.ParkID == "" && !sc.AllParks() {
+		return p, fieldErr("park_id", "required", "请选择园区", "choose a park")
+	}
+	if err := p.Validate(); err != nil {
+		return p, err
+	}
+	p.Span()
+	p.ID, p.CreatedAt, p.Closed = newID(), s.now(), false
+	var out stats.Period
+	err := s.write(ctx, func(c conn) error {
+		if p.ParkID != "" {
+			if err := s.checkParentPark(ctx, c, sc, p.ParkID, true); err != nil {
+				return err
+			}
+		}
+		members, err := s.periodMembers(ctx, c, p)
+		if err != nil {
+			return err
+		}
+		_, err = c.exec(ctx, `INSERT INTO report_periods (id, park_id, kind, year, seq, start_on, end_on, deadline, closed, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, p.ID, nullable(p.ParkID), p.Kind, p.Year, p.Seq, p.StartOn, p.EndOn, p.Deadline, false, p.CreatedAt)
+		if err = s.constraintError(err, "seq", "该园区的这一报告期已开启", "this reporting period is already open for the park"); err != nil {
+			return err
+		}
+		links, reports := make([][]any, 0, len(members)), make([][]any, 0, len(members))
+		for entID, parkID := range members {
+			links = append(links, []any{p.ID, entID})
+			reports = append(reports, []any{newID(), p.ID, entID, parkID, stats.Draft, "[]", p.CreatedAt})
+		}
+		b := &Bulk{ctx: ctx, c: c}
+		if err := b.Insert("period_enterprises", []string{"period_id", "enterprise_id"}, links); err != nil {
+			return err
+		}
+		if err := b.Insert("reports", []string{"id", "period_id", "enterprise_id", "park_id", "status", "confirmed_json", "updated_at"}, reports); err != nil {
+			return err
+		}
+		if out, err = s.getPeriod(ctx, c, sc, p.ID); err != nil {
+			return err
+		}
+		return s.record(ctx, c, sc, "create", "report_period", p.ID, nil, out)
+	})
+	return out, err
+}
+
+// periodMembers maps each enterprise asked to file to the park that keeps it.
+func (s *Store) periodMembers(ctx context.Context, c conn, p stats.Period) (map[string]string, error) {
+	q, args := "SELECT id, park_id FROM enterprises WHERE park_id IS NOT NULL", []any{}
+	if p.ParkID != "" {
+		q, args = q+" AND park_id = ?", append(args, p.ParkID)
+	}
+	rows, err := c.query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	kept := map[string]string{}
+	for rows.Next() {
+		var id, park string
+		if err := rows.Scan(&id, &park); err != nil {
+			return nil, err
+		}
+		kept[id] = park
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(p.EnterpriseIDs) == 0 {
+		return kept, nil
+	}
+	chosen := map[string]string{}
+	for _, id := range p.EnterpriseIDs {
+		park, ok := kept[id]
+		if !ok {
+			return nil, fieldErr("enterprise_ids", "not_found", "企业不存在或不属于该园区："+id, "no such enterprise in the park: "+id)
+		}
+		chosen[id] = park
+	}
+	return chosen, nil
+}
+
+// ListReports lists reports in the caller's scope.
+func (s *Store) ListReports(ctx context.Context, sc identity.Scope, f stats.ReportFilter, req page.Request) (page.Page[stats.Report], error) {
+	l := listQuery[stats.Report]{
+		selectFrom: "SELECT " + reportHead + measureCols + reportTail + " FROM reports r",
+		idExpr:     "r.id",
+		sorts: []sortKey[stats.Report]{
+			{"updated_at", "r.updated_at", func(r stats.Report) any { return r.UpdatedAt }},
+			{"status", "r.status", func(r stats.Report) any { return string(r.Status) }},
+		},
+		scan: func(r *sql.Rows) (stats.Report, error) { return scanReport(r) },
+		id:   func(r stats.Report) string { return r.ID },
+	}
+	cond, args := reportScope(sc)
+	l.filter(cond, args...)
+	if f.PeriodID != "" {
+		l.filter("r.period_id = ?", f.PeriodID)
+	}
+	if f.ParkID != "" {
+		l.filter("r.park_id = ?", f.ParkID)
+	}
+	if f.EnterpriseID != "" {
+		l.filter("r.enterprise_id = ?", f.EnterpriseID)
+	}
+	if f.Status != "" {
+		l.filter("r.status = ?", f.Status)
+	}
+	return l.run(ctx, s.read(), req)
+}
+
+// GetReport returns one report.
+func (s *Store) GetReport(ctx context.Context, sc identity.Scope, id string) (stats.Report, error) {
+	return s.getReport(ctx, s.read(), sc, id)
+}
+
+func (s *Store) getReport(ctx context.Context, c conn, sc identity.Scope, id string) (stats.Report, error) {
+	cond, args := reportScope(sc)
+	r, err := scanReport(c.queryRow(ctx, "SELECT "+reportHead+measureCols+reportTail+" FROM reports r WHERE r.id = ? AND "+cond,
+		append([]any{id}, args...)...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, reportNotFound()
+	}
+	return r, err
+}
+
+// PreviousFigures returns the same enterprise's figures for the period of the same kind just
+// before the report's, preferring an approved report, or nil when there is none.
+func (s *Store) PreviousFigures(ctx context.Context, sc identity.Scope, r stats.Report) (stats.Figures, error) {
+	return s.previousFigures(ctx, s.read(), sc, r)
+}
+
+func (s *Store) previousFigures(ctx context.Context, c conn, sc identity.Scope, r stats.Report) (stats.Figures, error) {
+	p, err := s.getPeriod(ctx, c, identity.System(), r.PeriodID)
+	if err != nil {
+		return nil, err
+	}
+	year, seq := p.Previous()
+	cond, args := reportScope(sc)
+	prev, err := scanReport(c.queryRow(ctx, "SELECT "+reportHead+measureCols+reportTail+` FROM reports r
+		JOIN report_periods p ON p.id = r.period_id
+		WHERE r.enterprise_id = ? AND p.kind = ? AND p.year = ? AND p.seq = ? AND r.status <> 'draft' AND `+cond+`
+		ORDER BY CASE r.status WHEN 'approved' THEN 0 ELSE 1 END, r.updated_at DESC LIMIT 1`,
+		append([]any{r.EnterpriseID, p.Kind, year, seq}, args...)...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	return prev.Figures, err
+}
+
+func (s *Store) saveReport(ctx context.Context, c conn, r stats.Report) error {
+	confirmed, _ := json.Marshal(r.Confirmed)
+	sets := make([]string, 0, len(stats.Measures))
+	args := make([]any, 0, len(stats.Measures)+8)
+	for _, m := range stats.Measures {
+		sets = append(sets, m.Key+" = ?")
+		if v, ok := r.Figures[m.Key]; ok {
+			args = append(args, v)
+		} else {
+			args = append(args, nil)
+		}
+	}
+	args = append(args, r.Status, string(confirmed), r.ReturnReason, r.Submissions, nullTime(r.SubmittedAt), nullTime(r.ReviewedAt), r.UpdatedAt, r.ID)
+	_, err := c.exec(ctx, "UPDATE reports SET "+strings.Join(sets, ", ")+`, status = ?, confirmed_json = ?, return_reason = ?,
+		submissions = ?, submitted_at = ?, reviewed_at = ?, updated_at = ? WHERE id = ?`, args...)
+	return err
+}
+
+// changeReport loads a report in scope, applies fn and records the change in the audit trail.
+func (s *Store) changeReport(ctx context.Context, sc identity.Scope, id, action string, allowed bool,
+	fn func(c conn, r *stats.Report, p stats.Period) error) (stats.Report, error) {
+	var out stats.Report
+	err := s.write(ctx, func(c conn) error {
+		old, err := s.getReport(ctx, c, sc, id)
+		if err != nil {
+			return err
+		}
+		if err := requireRole(allowed); err != nil {
+			return err
+		}
+		p, err := s.getPeriod(ctx, c, identity.System(), old.PeriodID)
+		if err != nil {
+			return err
+		}
+		r := old
+		r.Figures = clone(old.Figures)
+		if err := fn(c, &r, p); err != nil {
+			return err
+		}
+		r.UpdatedAt = s.now()
+		if err := s.saveReport(ctx, c, r); err != nil {
+			return err
+		}
+		if out, err = s.getReport(ctx, c, sc, id); err != nil {
+			return err
+		}
+		return s.record(ctx, c, sc, action, "report", id, old, out)
+	})
+	return out, err
+}
+
+func clone(f stats.Figures) stats.Figures {
+	out := make(stats.Figures, len(f))
+	for k, v := range f {
+		out[k] = v
+	}
+	return out
+}
+
+func periodClosed(p stats.Period) error {
+	if p.Closed {
+		return fieldErr("period_id", "closed", "报告期已关闭", "the reporting period is closed")
+	}
+	return nil
+}
+
+// SaveReportDraft replaces a report's figures while its filer may still edit it. Hard errors
+// (a negative figure, an unknown measure) are refused even in a draft.
+func (s *Store) SaveReportDraft(ctx context.Context, sc identity.Scope, id string, figures stats.Figures) (stats.Report, error) {
+	return s.changeReport(ctx, sc, id, "update", sc.Role.IsEnterprise(), func(c conn, r *stats.Report, p stats.Period) error {
+		if err := periodClosed(p); err != nil {
+			return err
+		}
+		if !r.Editable() {
+			return conflict("报表已提交或已审核，不能修改", "the report is submitted or approved and cannot be changed")
+		}
+		if errs, _ := stats.Check(figures, nil); len(errs) > 0 {
+			return errs.Err()
+		}
+		r.Figures = figures
+		return nil
+	})
+}
+
+// SubmitReport saves the figures and submits them; warnings must be among confirmed.
+func (s *Store) SubmitReport(ctx context.Context, sc identity.Scope, id string, figures stats.Figures, confirmed []string) (stats.Report, error) {
+	return s.changeReport(ctx, sc, id, "submit", sc.Role.IsEnterprise(), func(c conn, r *stats.Report, p stats.Period) error {
+		if err := periodClosed(p); err != nil {
+			return err
+		}
+		if r.Editable() {
+			r.Figures = figures
+		}
+		prev, err := s.previousFigures(ctx, c, identity.System(), *r)
+		if err != nil {
+			return err
+		}
+		return r.Submit(prev, confirmed, s.now())
+	})
+}
+
+// ReviewReport approves a submitted report (which locks it) or returns it with a reason.
+func (s *Store) ReviewReport(ctx context.Context, sc identity.Scope, id string, approve bool, reason string) (stats.Report, error) {
+	action := "return"
+	if approve {
+		action = "approve"
+	}
+	return s.changeReport(ctx, sc, id, action, canReview(sc), func(c conn, r *stats.Report, p stats.Period) error {
+		if approve {
+			return r.Approve(s.now())
+		}
+		return r.Return(strings.TrimSpace(reason), s.now())
+	})
+}
+
+// PeriodProgress counts the period's reports per park in the caller's scope.
+func (s *Store) PeriodProgress(ctx context.Context, sc identity.Scope, periodID string, today civil.Date) ([]stats.Progress, error) {
+	p, err := s.GetPeriod(ctx, sc, periodID)
+	if err != nil {
+		return nil, err
+	}
+	cond, args := reportScope(sc)
+	rows, err := s.read().query(ctx, `SELECT r.park_id, r.status, COUNT(*) FROM reports r WHERE r.period_id = ? AND `+cond+`
+		GROUP BY r.park_id, r.status ORDER BY r.park_id`, append([]any{periodID}, args...)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []stats.Progress
+	late := today.After(p.Deadline)
+	for rows.Next() {
+		var park string
+		var status stats.Status
+		var n int
+		if err := rows.Scan(&park, &status, &n); err != nil {
+			return nil, err
+		}
+		if len(out) == 0 || out[len(out)-1].ParkID != park {
+			out = append(out, stats.Progress{ParkID: park})
+		}
+		g := &out[len(out)-1]
+		g.Total += n
+		switch status {
+		case stats.Draft:
+			g.Draft += n
+		case stats.Submitted:
+			g.Submitted += n
+		case stats.Returned:
+			g.Returned += n
+		case stats.Approved:
+			g.Approved += n
+		}
+		if late && (status == stats.Draft || status == stats.Returned) {
+			g.Late += n
+		}
+	}
+	return out, rows.Err()
+}
+
+// nullTime stores the zero time as NULL.
+func nullTime(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t
+}

@@ -1,0 +1,132 @@
+package storetest
+
+import (
+	"testing"
+
+	"github.com/parkos/parkos/internal/apperr"
+	"github.com/parkos/parkos/internal/audit"
+	"github.com/parkos/parkos/internal/civil"
+	"github.com/parkos/parkos/internal/identity"
+	"github.com/parkos/parkos/internal/page"
+	"github.com/parkos/parkos/internal/stats"
+	"github.com/parkos/parkos/internal/store/sqlstore"
+)
+
+func figures() stats.Figures {
+	return stats.Figures{"revenue": 1_000_000_00, "rd_expense": 100_000_00, "tax": 50_000_00, "employees": 40,
+		"rd_staff": 12, "invention_patents_granted": 1, "invention_patents_held": 6}
+}
+
+func TestReportingPeriodsAndWorkflow(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, s *sqlstore.Store) {
+		w := NewWorld(t, s)
+		manager, tenant, authority := w.Scope(identity.ParkManager), w.Scope(identity.EntAdmin), w.Scope(identity.Authority)
+		park0, park1 := w.Parks[0].ID, w.Parks[1].ID
+
+		_, err := s.OpenPeriod(ctx, manager, stats.Period{ParkID: park1, Kind: stats.Quarterly, Year: 2024, Seq: 1, Deadline: civil.Of(2024, 4, 20)})
+		wantField(t, err, "park_id")
+		_, err = s.OpenPeriod(ctx, manager, stats.Period{ParkID: park0, Kind: stats.Quarterly, Year: 2024, Seq: 5})
+		wantField(t, err, "seq")
+		wantField(t, err, "deadline")
+		_, err = s.OpenPeriod(ctx, tenant, stats.Period{ParkID: park0, Kind: stats.Quarterly, Year: 2024, Seq: 1, Deadline: civil.Of(2024, 4, 20)})
+		wantCode(t, err, apperr.Forbidden)
+
+		// Q4 2023 approved, so Q1 2024 has a previous period to compare with.
+		q4, err := s.OpenPeriod(ctx, manager, stats.Period{ParkID: park0, Kind: stats.Quarterly, Year: 2023, Seq: 4, Deadline: civil.Of(2024, 1, 20)})
+		if err != nil || len(q4.EnterpriseIDs) != 1 || q4.EnterpriseIDs[0] != w.Enterprises[0].ID || q4.EndOn != civil.Of(2023, 12, 31) {
+			t.Fatalf("Q4 2023: %+v %v", q4, err)
+		}
+		_, err = s.OpenPeriod(ctx, manager, stats.Period{ParkID: park0, Kind: stats.Quarterly, Year: 2023, Seq: 4, Deadline: civil.Of(2024, 1, 31)})
+		wantCode(t, err, apperr.Conflict)
+		mine, _ := s.ListReports(ctx, tenant, stats.ReportFilter{PeriodID: q4.ID}, page.Request{})
+		if len(mine.Items) != 1 || mine.Items[0].Status != stats.Draft {
+			t.Fatalf("tenant's Q4 reports: %+v", mine.Items)
+		}
+		small := figures()
+		small["revenue"] = 50_000_00
+		if _, err := s.SubmitReport(ctx, tenant, mine.Items[0].ID, small, []string{"rd_above_revenue"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.ReviewReport(ctx, manager, mine.Items[0].ID, true, ""); err != nil {
+			t.Fatal(err)
+		}
+
+		q1, err := s.OpenPeriod(ctx, authority, stats.Period{Kind: stats.Quarterly, Year: 2024, Seq: 1, Deadline: civil.Of(2024, 4, 20)})
+		if err != nil || q1.ParkID != "" || len(q1.EnterpriseIDs) != 2 {
+			t.Fatalf("authority's Q1 2024: %+v %v", q1, err)
+		}
+		if seen, _ := s.GetPeriod(ctx, manager, q1.ID); len(seen.EnterpriseIDs) != 2 {
+			t.Fatalf("the park manager sees the authority's period: %+v", seen)
+		}
+		reports, _ := s.ListReports(ctx, manager, stats.ReportFilter{PeriodID: q1.ID}, page.Request{})
+		if len(reports.Items) != 1 || reports.Items[0].EnterpriseID != w.Enterprises[0].ID {
+			t.Fatalf("the manager sees only its park's reports: %+v", reports.Items)
+		}
+		id := reports.Items[0].ID
+		if _, err := s.GetReport(ctx, w.Scope(identity.EntMember), id); err != nil {
+			t.Fatalf("a member of the enterprise reads its report: %v", err)
+		}
+		other, _ := s.ListReports(ctx, authority, stats.ReportFilter{PeriodID: q1.ID, ParkID: park1}, page.Request{})
+		if _, err := s.GetReport(ctx, tenant, other.Items[0].ID); !apperr.Is(err, apperr.NotFound) {
+			t.Fatalf("another enterprise's report: %v", err)
+		}
+		if prev, _ := s.PreviousFigures(ctx, tenant, reports.Items[0]); prev["revenue"] != 50_000_00 {
+			t.Fatalf("previous figures: %v", prev)
+		}
+
+		bad := figures()
+		bad["tax"] = -1
+		_, err = s.SaveReportDraft(ctx, tenant, id, bad)
+		wantField(t, err, "tax")
+		if r, _ := s.GetReport(ctx, tenant, id); len(r.Figures) != 0 {
+			t.Fatalf("a refused draft changed the report: %v", r.Figures)
+		}
+		draft, err := s.SaveReportDraft(ctx, tenant, id, stats.Figures{"revenue": 1_000_000_00})
+		if err != nil || draft.Status != stats.Draft || draft.Figures["revenue"] != 1_000_000_00 {
+			t.Fatalf("draft: %+v %v", draft, err)
+		}
+		_, err = s.SubmitReport(ctx, tenant, id, figures(), nil)
+		wantField(t, err, "revenue") // 20× the previous quarter needs confirmation
+		if r, _ := s.GetReport(ctx, tenant, id); r.Status != stats.Draft || len(r.Figures) != 1 {
+			t.Fatalf("a refused submission changed the report: %+v", r)
+		}
+		if _, err := s.SubmitReport(ctx, tenant, id, figures(), []string{"revenue_jump"}); err != nil {
+			t.Fatal(err)
+		}
+		_, err = s.ReviewReport(ctx, tenant, id, true, "")
+		wantCode(t, err, apperr.Forbidden)
+		_, err = s.ReviewReport(ctx, manager, id, false, " ")
+		wantField(t, err, "reason")
+		returned, err := s.ReviewReport(ctx, manager, id, false, "营业收入口径请按合并报表填写")
+		if err != nil || returned.Status != stats.Returned || returned.ReturnReason == "" {
+			t.Fatalf("return: %+v %v", returned, err)
+		}
+		if _, err := s.SubmitReport(ctx, tenant, id, figures(), []string{"revenue_jump"}); err != nil {
+			t.Fatal(err)
+		}
+		approved, err := s.ReviewReport(ctx, manager, id, true, "")
+		if err != nil || approved.Status != stats.Approved || approved.Submissions != 2 {
+			t.Fatalf("approve: %+v %v", approved, err)
+		}
+		_, err = s.SaveReportDraft(ctx, tenant, id, figures())
+		wantCode(t, err, apperr.Conflict)
+
+		progress, err := s.PeriodProgress(ctx, authority, q1.ID, civil.Of(2024, 5, 1))
+		if err != nil || len(progress) != 2 {
+			t.Fatalf("progress: %+v %v", progress, err)
+		}
+		for _, g := range progress {
+			want := stats.Progress{ParkID: g.ParkID, Total: 1, Approved: 1}
+			if g.ParkID == park1 {
+				want = stats.Progress{ParkID: park1, Total: 1, Draft: 1, Late: 1}
+			}
+			if g != want {
+				t.Errorf("progress of %s: %+v, want %+v", g.ParkID, g, want)
+			}
+		}
+		trail, _ := s.ListAudit(ctx, authority, audit.Filter{Entity: "report", EntityID: id}, page.Request{})
+		if len(trail.Items) != 5 {
+			t.Errorf("audit trail of the report: %d entries, want 5: draft, submit, return, submit, approve", len(trail.Items))
+		}
+	})
+}
