@@ -140,6 +140,7 @@ func (s *Server) routeTable() []route {
 	}.routes()...)
 	rs = append(rs, s.contractRoutes()...)
 	rs = append(rs, s.leadRoutes()...)
+	rs = append(rs, s.reportRoutes()...)
 	rs = append(rs, s.referenceRoutes()...)
 	rs = append(rs, s.auditRoutes()...)
 	return rs

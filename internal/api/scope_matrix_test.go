@@ -14,6 +14,7 @@ import (
 	"github.com/parkos/parkos/internal/leasing"
 	"github.com/parkos/parkos/internal/page"
 	"github.com/parkos/parkos/internal/space"
+	"github.com/parkos/parkos/internal/stats"
 )
 
 // foreign is what the fixture's park 1 and enterprise 1 own: the objects that no operator of
@@ -68,6 +69,15 @@ func newForeign(t *testing.T, e *env) foreign {
 	if err != nil {
 		t.Fatal(err)
 	}
+	period, err := e.store.OpenPeriod(ctx, sys, stats.Period{ParkID: w.Parks[1].ID, Kind: stats.Quarterly, Year: 2025, Seq: 1,
+		Deadline: civil.Of(2025, 4, 20)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reports, err := e.store.ListReports(ctx, sys, stats.ReportFilter{PeriodID: period.ID}, page.Request{})
+	if err != nil || len(reports.Items) != 1 {
+		t.Fatalf("the foreign period's reports: %v", err)
+	}
 	tok, err := e.store.CreateToken(ctx, identity.ScopeOf(otherOp), "theirs", w.Parks[0].CreatedAt.AddDate(1, 0, 0))
 	if err != nil {
 		t.Fatal(err)
@@ -76,7 +86,7 @@ func newForeign(t *testing.T, e *env) foreign {
 		"parks": w.Parks[1].ID, "zones": zone.ID, "buildings": w.Buildings[1].ID, "floors": w.Floors[1].ID,
 		"units": w.Units[1][1].ID, "enterprises": w.Enterprises[1].ID, "residencies": res.Items[0].ID,
 		"qualifications": quals.Items[0].ID, "users": otherOp.ID, "tokens": tok.ID, "contracts": contract.ID,
-		"leads": lead.ID, "holds": hold.ID, "targets": target.ID,
+		"leads": lead.ID, "holds": hold.ID, "targets": target.ID, "periods": period.ID, "reports": reports.Items[0].ID,
 	}}
 	f.all = []string{otherEnt.ID, w.Units[1][0].ID, w.Units[1][2].ID}
 	for _, id := range f.ids {
@@ -96,6 +106,7 @@ func newForeign(t *testing.T, e *env) foreign {
 			"end_on": "2030-12-31", "price": 5, "units": []map[string]any{{"unit_id": w.Units[1][0].ID}}},
 		"POST /api/v1/targets": map[string]any{"park_id": w.Parks[1].ID, "metric": "occupancy", "basis_points": 5000, "by_date": "2030-01-01"},
 		"POST /api/v1/leads":   map[string]any{"park_id": w.Parks[1].ID, "company": "越权线索"},
+		"POST /api/v1/periods": map[string]any{"park_id": w.Parks[1].ID, "kind": "quarterly", "year": 2030, "seq": 1, "deadline": "2030-04-20"},
 		"POST /api/v1/holds":   map[string]any{"lead_id": lead.ID, "unit_id": w.Units[1][1].ID, "until": civil.Today().AddDays(10).String()},
 		"POST /api/v1/users": map[string]any{"username": "hijack", "role": "ent_member", "enterprise_id": w.Enterprises[1].ID,
 			"password": "long-enough-1"},
@@ -236,6 +247,10 @@ func matrixBody(pattern string) any {
 		return map[string]any{"number": "C-1", "start_on": "2030-01-01", "end_on": "2030-12-31", "unit_ids": []string{"x"}}
 	case strings.HasSuffix(pattern, "/amendments"):
 		return map[string]any{"effective_on": "2026-01-01", "remove": []string{"x"}}
+	case strings.HasSuffix(pattern, "/draft"), strings.HasSuffix(pattern, "/submit"):
+		return map[string]any{"figures": map[string]any{"revenue": 1}}
+	case strings.HasSuffix(pattern, "/return"):
+		return map[string]any{"reason": "x"}
 	}
 	return nil
 }

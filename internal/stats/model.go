@@ -4,7 +4,9 @@
 package stats
 
 import (
+	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/parkos/parkos/internal/apperr"
@@ -150,4 +152,62 @@ type PeriodFilter struct {
 	ParkID string
 	Kind   Kind
 	Year   int
+}
+
+// MeasureOf finds a measure by key.
+func MeasureOf(key string) (Measure, bool) {
+	i := slices.IndexFunc(Measures, func(m Measure) bool { return m.Key == key })
+	if i < 0 {
+		return Measure{}, false
+	}
+	return Measures[i], true
+}
+
+// MarshalJSON writes money as decimal yuan (like every amount in the API) and counts as integers.
+func (f Figures) MarshalJSON() ([]byte, error) {
+	out := make(map[string]any, len(f))
+	for _, m := range Measures {
+		if v, ok := f[m.Key]; ok {
+			if m.Money {
+				out[m.Key] = measure.Money(v)
+			} else {
+				out[m.Key] = v
+			}
+		}
+	}
+	return json.Marshal(out)
+}
+
+// UnmarshalJSON reads figures written as MarshalJSON writes them; null leaves a figure blank.
+// A count with a fraction or an unknown key is an error.
+func (f *Figures) UnmarshalJSON(b []byte) error {
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return err
+	}
+	out := Figures{}
+	for k, v := range raw {
+		m, ok := MeasureOf(k)
+		if !ok {
+			return fmt.Errorf("json: unknown field %q", k)
+		}
+		if string(v) == "null" {
+			continue
+		}
+		if m.Money {
+			var x measure.Money
+			if err := json.Unmarshal(v, &x); err != nil {
+				return err
+			}
+			out[k] = int64(x)
+			continue
+		}
+		var n int64
+		if err := json.Unmarshal(v, &n); err != nil {
+			return err
+		}
+		out[k] = n
+	}
+	*f = out
+	return nil
 }

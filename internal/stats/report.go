@@ -62,7 +62,7 @@ func Check(f Figures, previous Figures) (apperr.Fields, []Warning) {
 		}
 	}
 	for key := range f {
-		if !known(key) {
+		if _, ok := MeasureOf(key); !ok {
 			errs.Add(key, "unknown", "不是报表指标", "not a reported measure")
 		}
 	}
@@ -88,10 +88,6 @@ func Check(f Figures, previous Figures) (apperr.Fields, []Warning) {
 		}
 	}
 	return errs, warns
-}
-
-func known(key string) bool {
-	return slices.ContainsFunc(Measures, func(m Measure) bool { return m.Key == key })
 }
 
 // Submit moves a draft or returned report to submitted. Required figures must be present, hard

@@ -1,6 +1,7 @@
 package stats
 
 import (
+	"encoding/json"
 	"errors"
 	"slices"
 	"testing"
@@ -124,5 +125,24 @@ func TestWorkflow(t *testing.T) {
 	}
 	if err := r.Return("late change", now); !apperr.Is(err, apperr.Conflict) {
 		t.Fatalf("returning an approved report: %v", err)
+	}
+}
+
+func TestFiguresJSON(t *testing.T) {
+	var f Figures
+	if err := json.Unmarshal([]byte(`{"revenue": 1234.56, "employees": 40, "exports": null}`), &f); err != nil {
+		t.Fatal(err)
+	}
+	if f["revenue"] != 123456 || f["employees"] != 40 || len(f) != 2 {
+		t.Fatalf("read %v", f)
+	}
+	b, _ := json.Marshal(f)
+	if string(b) != `{"employees":40,"revenue":1234.56}` {
+		t.Fatalf("wrote %s", b)
+	}
+	for _, bad := range []string{`{"employees": 12.5}`, `{"revenue": 1.001}`, `{"mood": 1}`, `{"revenue": "lots"}`} {
+		if err := json.Unmarshal([]byte(bad), &f); err == nil {
+			t.Errorf("%s was accepted", bad)
+		}
 	}
 }

@@ -1,0 +1,124 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/parkos/parkos/internal/civil"
+	"github.com/parkos/parkos/internal/page"
+	"github.com/parkos/parkos/internal/stats"
+)
+
+// Submission is the body of a report submission: the figures and the warning codes the filer
+// confirms.
+type Submission struct {
+	Figures   stats.Figures `json:"figures"`
+	Confirmed []string      `json:"confirmed_warnings"`
+}
+
+// Draft is the body of saving a report's figures without submitting them.
+type Draft struct {
+	Figures stats.Figures `json:"figures"`
+}
+
+// Review is the body of returning a report.
+type Review struct {
+	Reason string `json:"reason"`
+}
+
+// ReportDetail is a report with the figures of the period before and the warnings its figures
+// raise now, so a form can show both beside each field.
+type ReportDetail struct {
+	stats.Report
+	Previous stats.Figures   `json:"previous"`
+	Warnings []stats.Warning `json:"warnings"`
+}
+
+func (s *Server) reportRoutes() []route {
+	st := s.store
+	return []route{
+		{Method: "GET", Pattern: "/api/v1/periods", Tag: "reports", Summary: "报告期 / Reporting periods",
+			Query: []param{{"park_id", "string", "园区 / park"}, {"kind", "string", "monthly | quarterly | annual"},
+				{"year", "integer", "年份 / year"}, {"sort", "string", "end_on | deadline"}, pageParams[0], pageParams[1]},
+			Response: page.Page[stats.Period]{}, handle: func(c *call) (any, error) {
+				f := stats.PeriodFilter{ParkID: c.q.Str("park_id"), Kind: stats.Kind(c.q.Str("kind")), Year: c.q.Int("year")}
+				req := c.q.Page()
+				if err := c.q.Err(); err != nil {
+					return nil, err
+				}
+				return st.ListPeriods(c.ctx, c.scope, f, req)
+			}},
+		{Method: "POST", Pattern: "/api/v1/periods", Tag: "reports",
+			Summary: "开启报告期（不列企业时为园区全部企业） / Open a period (all the park's enterprises unless listed)",
+			Body:    stats.Period{}, Response: stats.Period{}, Status: http.StatusCreated, handle: func(c *call) (any, error) {
+				var in stats.Period
+				if err := c.decode(&in); err != nil {
+					return nil, err
+				}
+				return st.OpenPeriod(c.ctx, c.scope, in)
+			}},
+		{Method: "GET", Pattern: "/api/v1/periods/{id}", Tag: "reports", Summary: "查看报告期 / Get a period", Response: stats.Period{},
+			handle: func(c *call) (any, error) { return st.GetPeriod(c.ctx, c.scope, c.id()) }},
+		{Method: "GET", Pattern: "/api/v1/periods/{id}/progress", Tag: "reports",
+			Summary:  "各园区填报进度（草稿、已提交、退回、已审核、逾期） / Progress per park",
+			Response: []stats.Progress{}, handle: func(c *call) (any, error) {
+				return st.PeriodProgress(c.ctx, c.scope, c.id(), civil.Today())
+			}},
+		{Method: "GET", Pattern: "/api/v1/reports", Tag: "reports", Summary: "统计报表 / Statistical reports",
+			Query: []param{{"period_id", "string", "报告期 / period"}, {"park_id", "string", "园区 / park"},
+				{"enterprise_id", "string", "企业 / enterprise"}, {"status", "string", "draft | submitted | returned | approved"},
+				{"sort", "string", "updated_at | status"}, pageParams[0], pageParams[1]},
+			Response: page.Page[stats.Report]{}, handle: func(c *call) (any, error) {
+				f := stats.ReportFilter{PeriodID: c.q.Str("period_id"), ParkID: c.q.Str("park_id"),
+					EnterpriseID: c.q.Str("enterprise_id"), Status: stats.Status(c.q.Str("status"))}
+				req := c.q.Page()
+				if err := c.q.Err(); err != nil {
+					return nil, err
+				}
+				return st.ListReports(c.ctx, c.scope, f, req)
+			}},
+		{Method: "GET", Pattern: "/api/v1/reports/{id}", Tag: "reports",
+			Summary:  "查看报表，含上期数据与当前提示 / Get a report with the previous period's figures and current warnings",
+			Response: ReportDetail{}, handle: func(c *call) (any, error) {
+				r, err := st.GetReport(c.ctx, c.scope, c.id())
+				if err != nil {
+					return nil, err
+				}
+				prev, err := st.PreviousFigures(c.ctx, c.scope, r)
+				if err != nil {
+					return nil, err
+				}
+				_, warns := stats.Check(r.Figures, prev)
+				if prev == nil {
+					prev = stats.Figures{}
+				}
+				return ReportDetail{Report: r, Previous: prev, Warnings: append([]stats.Warning{}, warns...)}, nil
+			}},
+		{Method: "PUT", Pattern: "/api/v1/reports/{id}/draft", Tag: "reports", Summary: "保存草稿 / Save a draft",
+			Body: Draft{}, Response: stats.Report{}, handle: func(c *call) (any, error) {
+				var in Draft
+				if err := c.decode(&in); err != nil {
+					return nil, err
+				}
+				return st.SaveReportDraft(c.ctx, c.scope, c.id(), in.Figures)
+			}},
+		{Method: "POST", Pattern: "/api/v1/reports/{id}/submit", Tag: "reports",
+			Summary: "提交（硬性错误阻止提交，提示须在 confirmed_warnings 中确认） / Submit (hard errors block; warnings must be confirmed)",
+			Body:    Submission{}, Response: stats.Report{}, handle: func(c *call) (any, error) {
+				var in Submission
+				if err := c.decode(&in); err != nil {
+					return nil, err
+				}
+				return st.SubmitReport(c.ctx, c.scope, c.id(), in.Figures, in.Confirmed)
+			}},
+		{Method: "POST", Pattern: "/api/v1/reports/{id}/approve", Tag: "reports", Summary: "审核通过并锁定 / Approve and lock",
+			Response: stats.Report{}, handle: func(c *call) (any, error) { return st.ReviewReport(c.ctx, c.scope, c.id(), true, "") }},
+		{Method: "POST", Pattern: "/api/v1/reports/{id}/return", Tag: "reports", Summary: "退回并说明原因 / Return with a reason",
+			Body: Review{}, Response: stats.Report{}, handle: func(c *call) (any, error) {
+				var in Review
+				if err := c.decode(&in); err != nil {
+					return nil, err
+				}
+				return st.ReviewReport(c.ctx, c.scope, c.id(), false, in.Reason)
+			}},
+	}
+}

@@ -1,0 +1,75 @@
+package api
+
+import (
+	"testing"
+
+	"github.com/parkos/parkos/internal/identity"
+	"github.com/parkos/parkos/internal/page"
+	"github.com/parkos/parkos/internal/stats"
+)
+
+func TestReportsOverHTTP(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		w := e.world
+		open := map[string]any{"park_id": w.Parks[0].ID, "kind": "quarterly", "year": 2024, "seq": 1, "deadline": "2024-04-20"}
+		p := e.problem(identity.EntAdmin, "POST", "/api/v1/periods", open, 403)
+		bad := map[string]any{"park_id": w.Parks[0].ID, "kind": "weekly", "year": 1999, "deadline": "2024-04-20"}
+		p = e.problem(identity.ParkManager, "POST", "/api/v1/periods", bad, 422)
+		if !hasField(p, "kind") || !hasField(p, "year") {
+			t.Fatalf("bad period: %+v", p.Errors)
+		}
+		var period stats.Period
+		e.do(identity.ParkManager, "POST", "/api/v1/periods", open, 201, &period)
+		var mine page.Page[stats.Report]
+		e.do(identity.EntMember, "GET", "/api/v1/reports?period_id="+period.ID, nil, 200, &mine)
+		if len(mine.Items) != 1 {
+			t.Fatalf("tenant's reports: %d", len(mine.Items))
+		}
+		id := mine.Items[0].ID
+
+		figures := map[string]any{"revenue": "1000000.00", "rd_expense": 1200000, "tax": 30000.5, "employees": 40,
+			"rd_staff": 12, "invention_patents_granted": 2, "invention_patents_held": 9}
+		wrong := map[string]any{"revenue": -1, "employees": 12.5}
+		p = e.problem(identity.EntAdmin, "POST", "/api/v1/reports/"+id+"/submit", map[string]any{"figures": wrong}, 422)
+		if !hasField(p, "figures.employees") {
+			t.Fatalf("non-integer headcount: %+v", p.Errors)
+		}
+		p = e.problem(identity.EntAdmin, "PUT", "/api/v1/reports/"+id+"/draft", map[string]any{"figures": map[string]any{"revenue": -1}}, 422)
+		if !hasField(p, "revenue") {
+			t.Fatalf("negative revenue: %+v", p.Errors)
+		}
+		p = e.problem(identity.EntAdmin, "POST", "/api/v1/reports/"+id+"/submit", map[string]any{"figures": figures}, 422)
+		if !hasField(p, "rd_expense") || p.Errors[0].Code != "needs_confirmation" {
+			t.Fatalf("R&D above revenue must be confirmed: %+v", p.Errors)
+		}
+		var detail ReportDetail
+		e.do(identity.EntAdmin, "GET", "/api/v1/reports/"+id, nil, 200, &detail)
+		if detail.Status != stats.Draft || len(detail.Figures) != 0 {
+			t.Fatalf("refused submissions changed the report: %+v", detail.Report)
+		}
+		var r stats.Report
+		e.do(identity.EntAdmin, "POST", "/api/v1/reports/"+id+"/submit",
+			map[string]any{"figures": figures, "confirmed_warnings": []string{"rd_above_revenue"}}, 200, &r)
+		if r.Status != stats.Submitted || r.Figures["tax"] != 3000050 {
+			t.Fatalf("submitted: %+v", r)
+		}
+		e.do(identity.EntAdmin, "POST", "/api/v1/reports/"+id+"/approve", nil, 403, nil)
+		p = e.problem(identity.ParkManager, "POST", "/api/v1/reports/"+id+"/return", map[string]any{"reason": ""}, 422)
+		if !hasField(p, "reason") {
+			t.Fatalf("return without reason: %+v", p.Errors)
+		}
+		e.do(identity.ParkManager, "POST", "/api/v1/reports/"+id+"/return", map[string]any{"reason": "研发费用请按加计扣除口径"}, 200, &r)
+		figures["rd_expense"] = 800000
+		e.do(identity.EntAdmin, "POST", "/api/v1/reports/"+id+"/submit", map[string]any{"figures": figures}, 200, &r)
+		e.do(identity.Service, "POST", "/api/v1/reports/"+id+"/approve", nil, 200, &r)
+		if r.Status != stats.Approved || r.Submissions != 2 {
+			t.Fatalf("approved: %+v", r)
+		}
+		e.do(identity.EntAdmin, "PUT", "/api/v1/reports/"+id+"/draft", map[string]any{"figures": figures}, 409, nil)
+		var progress []stats.Progress
+		e.do(identity.ParkManager, "GET", "/api/v1/periods/"+period.ID+"/progress", nil, 200, &progress)
+		if len(progress) != 1 || progress[0].Approved != 1 || progress[0].Late != 0 {
+			t.Fatalf("progress: %+v", progress)
+		}
+	})
+}
