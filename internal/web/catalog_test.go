@@ -14,6 +14,7 @@ import (
 	"github.com/parkos/parkos/internal/identity"
 	"github.com/parkos/parkos/internal/leasing"
 	"github.com/parkos/parkos/internal/space"
+	"github.com/parkos/parkos/internal/stats"
 )
 
 func strs[T ~string](vs []T) []string {
@@ -53,6 +54,8 @@ var enumValues = map[string][]string{
 	"hold_status":        {"active", "released", "converted", "lapsed"},
 	"unit_status":        leasing.UnitStatuses,
 	"target_metric":      leasing.TargetMetrics,
+	"period_kind":        strs(stats.Kinds),
+	"report_status":      strs(stats.Statuses),
 	"target_status":      {"met", "missed", "on_track", "behind"},
 }
 

@@ -223,12 +223,7 @@ func (rq *request) applyErrors(fields []field, err error) []string {
 	if !ok {
 		return nil
 	}
-	msg := func(zh, en string) string {
-		if rq.lang == "en" {
-			return en
-		}
-		return zh
-	}
+	msg := rq.pick
 	rest := []string{}
 	for _, fe := range e.Fields {
 		placed := false

@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/parkos/parkos/internal/civil"
@@ -147,6 +148,7 @@ func navFor(rq *request) []navItem {
 		add("my_enterprise", "nav.my_enterprise", "/enterprises/"+rq.user.EnterpriseID)
 		add("units", "nav.my_units", "/units")
 		add("contracts", "nav.my_contracts", "/contracts")
+		add("reports", "nav.reports", "/reports")
 		if r == identity.EntAdmin {
 			add("users", "nav.colleagues", "/users")
 			add("audit", "nav.audit", "/audit")
@@ -164,6 +166,7 @@ func navFor(rq *request) []navItem {
 			add("leads", "nav.leads", "/leads")
 		}
 		add("qualifications", "nav.qualifications", "/qualifications")
+		add("periods", "nav.periods", "/periods")
 		if r == identity.Admin || r == identity.ParkManager {
 			add("users", "nav.users", "/users")
 		}
@@ -185,6 +188,10 @@ func activeEntry(nav []navItem, path string) string {
 		path = "/parks"
 	case "residencies":
 		path = "/enterprises"
+	case "reports":
+		if !slices.ContainsFunc(nav, func(n navItem) bool { return n.Href == "/reports" }) {
+			path = "/periods"
+		}
 	}
 	best, bestLen := "", -1
 	for _, n := range nav {

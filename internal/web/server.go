@@ -108,6 +108,14 @@ func (rq *request) server() *Server { return rq.srv }
 
 func (rq *request) t(key string, args ...any) string { return i18n.T(rq.lang, key, args...) }
 
+// pick chooses between the two languages of a bilingual message.
+func (rq *request) pick(zh, en string) string {
+	if rq.lang == "en" {
+		return en
+	}
+	return zh
+}
+
 // langOf picks the language: the user's setting, else the cookie, else Accept-Language.
 func (s *Server) langOf(r *http.Request, u identity.User) string {
 	if u.Locale != "" {
