@@ -50,6 +50,9 @@ func Load(ctx context.Context, s *sqlstore.Store) error {
 			sjq, firstTenant = parkID, tenant
 		}
 	}
+	if err := l.reports(sjq, firstTenant); err != nil {
+		return err
+	}
 	return l.users(sjq, firstTenant)
 }
 

@@ -5,11 +5,13 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/enterprise"
 	"github.com/parkos/parkos/internal/identity"
 	"github.com/parkos/parkos/internal/measure"
 	"github.com/parkos/parkos/internal/page"
 	"github.com/parkos/parkos/internal/space"
+	"github.com/parkos/parkos/internal/stats"
 	"github.com/parkos/parkos/internal/store/sqlstore"
 	"github.com/parkos/parkos/internal/store/storetest"
 )
@@ -123,5 +125,18 @@ func checkDemo(t *testing.T, s *sqlstore.Store) {
 	own, _ := s.ListEnterprises(ctx, identity.ScopeOf(tenant), enterprise.Filter{ParkID: sjq.ID}, page.Request{})
 	if len(own.Items) != 1 {
 		t.Fatalf("tenant sees %d enterprises", len(own.Items))
+	}
+	mine, _ := s.ListReports(ctx, identity.ScopeOf(tenant), stats.ReportFilter{}, page.Request{Sort: "status"})
+	if len(mine.Items) != 2 || mine.Items[0].Status != stats.Approved || mine.Items[1].Status != stats.Draft {
+		t.Fatalf("tenant's reports: %+v", mine.Items)
+	}
+	periods, _ := s.ListPeriods(ctx, identity.ScopeOf(op), stats.PeriodFilter{}, page.Request{})
+	progress, err := s.PeriodProgress(ctx, identity.ScopeOf(op), periods.Items[0].ID, civil.Of(2026, 11, 22))
+	if err != nil || len(progress) != 1 {
+		t.Fatalf("Q3 progress: %+v %v", progress, err)
+	}
+	kept, _ := s.ListEnterprises(ctx, sys, enterprise.Filter{ParkID: sjq.ID}, page.Request{Limit: page.MaxLimit})
+	if g := progress[0]; g.Total != len(kept.Items) || g.Approved == 0 || g.Submitted == 0 || g.Returned == 0 || g.Draft == 0 {
+		t.Fatalf("Q3 2026 should be in progress with every status: %+v", g)
 	}
 }

@@ -318,7 +318,9 @@ func (s *Server) showReport(rq *request, r stats.Report, entered filing, problem
 	fieldErrs := map[string]string{}
 	if e, ok := apperr.As(problem); ok {
 		for _, fe := range e.Fields {
-			fieldErrs[fe.Field] = rq.pick(fe.MessageZh, fe.MessageEn)
+			if fe.Code != "needs_confirmation" { // shown as the field's warning, with its checkbox
+				fieldErrs[fe.Field] = rq.pick(fe.MessageZh, fe.MessageEn)
+			}
 		}
 		v.Error = rq.pick(e.MessageZh, e.MessageEn)
 	}
