@@ -41,7 +41,7 @@ func FindHeader(rows [][]string, cols []Column) (Header, []Column) {
 	for i := 0; i < len(rows) && i < headerSearchRows; i++ {
 		h := Header{Row: i, Column: map[string]int{}, Wan: map[string]bool{}}
 		for j, cell := range rows[i] {
-			name, unit := splitUnit(cell)
+			name, unit := SplitUnit(cell)
 			key, ok := names[headerKey(name)]
 			if !ok {
 				continue
@@ -65,10 +65,10 @@ func FindHeader(rows [][]string, cols []Column) (Header, []Column) {
 	return best, missing
 }
 
-// splitUnit separates "营业收入（万元）" into its name and unit; full-width brackets are
+// SplitUnit separates "营业收入（万元）" into its name and unit; full-width brackets are
 // narrowed first.
-func splitUnit(cell string) (name, unit string) {
-	s := Clean(cell)
+func SplitUnit(cell string) (name, unit string) {
+	s := strings.Trim(Clean(cell), "* ")
 	if i := strings.LastIndex(s, "("); i > 0 && strings.HasSuffix(s, ")") {
 		return s[:i], strings.TrimSpace(s[i+1 : len(s)-1])
 	}
@@ -77,7 +77,7 @@ func splitUnit(cell string) (name, unit string) {
 
 // headerKey is the comparable form of a header: no spaces, required-markers or case.
 func headerKey(s string) string {
-	s, _ = splitUnit(s)
+	s, _ = SplitUnit(s)
 	return strings.Map(func(r rune) rune {
 		if unicode.IsSpace(r) || r == '*' || r == '：' || r == ':' {
 			return -1
