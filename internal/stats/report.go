@@ -166,3 +166,32 @@ type Progress struct {
 	Approved  int    `json:"approved"`
 	Late      int    `json:"late"`
 }
+
+// ImportRow is one enterprise's figures from an uploaded workbook.
+type ImportRow struct {
+	Row        int     `json:"row"`
+	CreditCode string  `json:"credit_code"`
+	Figures    Figures `json:"figures"`
+	Submit     bool    `json:"submit"`
+}
+
+// RowOutcome says what an import does, or would do, to one report.
+type RowOutcome struct {
+	Row        int    `json:"row"`
+	CreditCode string `json:"credit_code"`
+	ReportID   string `json:"report_id"`
+	Outcome    string `json:"outcome"` // changed | submitted | unchanged
+}
+
+// RowProblem is a row an import cannot apply, with the reason.
+type RowProblem struct {
+	Row        int    `json:"row"`
+	CreditCode string `json:"credit_code"`
+	Code       string `json:"code"`
+	MessageZh  string `json:"message_zh"`
+	MessageEn  string `json:"message_en"`
+}
+
+// AllWarnings are the codes of every soft warning: figures a park imports are taken as
+// confirmed by the park, which collected them.
+var AllWarnings = []string{"revenue_jump", "revenue_drop", "rd_above_revenue", "rd_staff_above_employees"}

@@ -5,9 +5,11 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"maps"
 	"strings"
 	"time"
 
+	"github.com/parkos/parkos/internal/apperr"
 	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/identity"
 	"github.com/parkos/parkos/internal/page"
@@ -476,4 +478,137 @@ func nullTime(t time.Time) any {
 		return nil
 	}
 	return t
+}
+
+// PeriodMembersByCode maps the credit code of every enterprise in the caller's scope that files
+// in the period to its report there.
+func (s *Store) PeriodMembersByCode(ctx context.Context, sc identity.Scope, periodID string) (map[string]stats.Report, error) {
+	return s.periodReportsByCode(ctx, s.read(), sc, periodID)
+}
+
+func (s *Store) periodReportsByCode(ctx context.Context, c conn, sc identity.Scope, periodID string) (map[string]stats.Report, error) {
+	if _, err := s.getPeriod(ctx, c, sc, periodID); err != nil {
+		return nil, err
+	}
+	cond, args := reportScope(sc)
+	rows, err := c.query(ctx, "SELECT e.credit_code, "+reportHead+measureCols+reportTail+` FROM reports r
+		JOIN enterprises e ON e.id = r.enterprise_id WHERE r.period_id = ? AND e.credit_code IS NOT NULL AND `+cond,
+		append([]any{periodID}, args...)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]stats.Report{}
+	for rows.Next() {
+		var code string
+		r, err := scanReport(prefixed{rows, &code})
+		if err != nil {
+			return nil, err
+		}
+		out[code] = r
+	}
+	return out, rows.Err()
+}
+
+// prefixed scans one leading column into first before the rest go to a report scanner.
+type prefixed struct {
+	r     scanner
+	first *string
+}
+
+func (p prefixed) Scan(dest ...any) error { return p.r.Scan(append([]any{p.first}, dest...)...) }
+
+// ImportReports applies figures read from a workbook to the period's reports in one
+// transaction: every row applies or none does. Rows whose figures and status already match
+// are left alone, so importing the same file twice changes nothing. With dryRun nothing is
+// written; the outcome says what would happen.
+func (s *Store) ImportReports(ctx context.Context, sc identity.Scope, periodID string, rows []stats.ImportRow, dryRun bool) ([]stats.RowOutcome, []stats.RowProblem, error) {
+	if !canReview(sc) && !sc.Role.IsEnterprise() {
+		return nil, nil, forbidden()
+	}
+	var outcomes []stats.RowOutcome
+	var problems []stats.RowProblem
+	errRollback := errors.New("roll back")
+	err := s.write(ctx, func(c conn) error {
+		p, err := s.getPeriod(ctx, c, sc, periodID)
+		if err != nil {
+			return err
+		}
+		if err := periodClosed(p); err != nil {
+			return err
+		}
+		byCode, err := s.periodReportsByCode(ctx, c, sc, periodID)
+		if err != nil {
+			return err
+		}
+		for _, in := range rows {
+			old, ok := byCode[in.CreditCode]
+			refuse := func(code, zh, en string) {
+				problems = append(problems, stats.RowProblem{Row: in.Row, CreditCode: in.CreditCode, Code: code, MessageZh: zh, MessageEn: en})
+			}
+			if !ok {
+				refuse("unknown", "该企业不在本报告期的填报名单中", "this enterprise is not asked to file in this period")
+				continue
+			}
+			out := stats.RowOutcome{Row: in.Row, CreditCode: in.CreditCode, ReportID: old.ID, Outcome: "unchanged"}
+			same := maps.Equal(old.Figures, in.Figures)
+			switch {
+			case same && (!in.Submit || !old.Editable()):
+				outcomes = append(outcomes, out)
+				continue
+			case !old.Editable():
+				refuse("locked", "报表已提交或已审核，不能通过导入修改", "the report is submitted or approved and cannot be changed by an import")
+				continue
+			}
+			r := old
+			r.Figures = in.Figures
+			action := "import"
+			if in.Submit {
+				prev, err := s.previousFigures(ctx, c, identity.System(), r)
+				if err != nil {
+					return err
+				}
+				if err := r.Submit(prev, stats.AllWarnings, s.now()); err != nil {
+					e, ok := apperr.As(err)
+					if !ok {
+						return err
+					}
+					refuse("refused", e.MessageZh+fieldList(e), e.MessageEn+fieldList(e))
+					continue
+				}
+				action = "submit"
+				out.Outcome = "submitted"
+			} else {
+				out.Outcome = "changed"
+			}
+			r.UpdatedAt = s.now()
+			if err := s.saveReport(ctx, c, r); err != nil {
+				return err
+			}
+			if err := s.record(ctx, c, sc, action, "report", r.ID, old, r); err != nil {
+				return err
+			}
+			outcomes = append(outcomes, out)
+		}
+		if dryRun || len(problems) > 0 {
+			return errRollback
+		}
+		return nil
+	})
+	if errors.Is(err, errRollback) {
+		err = nil
+	}
+	return outcomes, problems, err
+}
+
+// fieldList names an error's fields, for a one-line message.
+func fieldList(e *apperr.Error) string {
+	var names []string
+	for _, f := range e.Fields {
+		names = append(names, f.Field)
+	}
+	if len(names) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(names, ", ") + ")"
 }

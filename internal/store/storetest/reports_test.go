@@ -130,3 +130,58 @@ func TestReportingPeriodsAndWorkflow(t *testing.T) {
 		}
 	})
 }
+
+func TestReportImportIsAllOrNothingAndIdempotent(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, s *sqlstore.Store) {
+		w := NewWorld(t, s)
+		authority := w.Scope(identity.Authority)
+		period, err := s.OpenPeriod(ctx, authority, stats.Period{Kind: stats.Quarterly, Year: 2024, Seq: 1, Deadline: civil.Of(2024, 4, 20)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		codes, err := s.PeriodMembersByCode(ctx, w.Scope(identity.ParkManager), period.ID)
+		if err != nil || len(codes) != 1 {
+			t.Fatalf("the park manager's members: %v %v", codes, err)
+		}
+		rows := []stats.ImportRow{
+			{Row: 3, CreditCode: w.Enterprises[0].CreditCode, Figures: figures(), Submit: true},
+			{Row: 4, CreditCode: w.Enterprises[1].CreditCode, Figures: stats.Figures{"revenue": 5}},
+		}
+		manager := w.Scope(identity.ParkManager)
+		_, problems, err := s.ImportReports(ctx, manager, period.ID, rows, false)
+		if err != nil || len(problems) != 1 || problems[0].Row != 4 || problems[0].Code != "unknown" {
+			t.Fatalf("a row outside the manager's park: %+v %v", problems, err)
+		}
+		if r := codes[w.Enterprises[0].CreditCode]; r.Status != stats.Draft {
+			t.Fatal("fixture")
+		}
+		after, _ := s.PeriodMembersByCode(ctx, authority, period.ID)
+		for _, r := range after {
+			if len(r.Figures) != 0 {
+				t.Fatalf("a refused import wrote %v", r.Figures)
+			}
+		}
+		outcomes, problems, err := s.ImportReports(ctx, authority, period.ID, rows, true)
+		if err != nil || len(problems) != 0 || outcomes[0].Outcome != "submitted" || outcomes[1].Outcome != "changed" {
+			t.Fatalf("dry run: %+v %+v %v", outcomes, problems, err)
+		}
+		if again, _ := s.PeriodMembersByCode(ctx, authority, period.ID); len(again[w.Enterprises[1].CreditCode].Figures) != 0 {
+			t.Fatal("a dry run wrote")
+		}
+		if _, problems, err = s.ImportReports(ctx, authority, period.ID, rows, false); err != nil || len(problems) != 0 {
+			t.Fatalf("import: %+v %v", problems, err)
+		}
+		outcomes, problems, err = s.ImportReports(ctx, authority, period.ID, rows, false)
+		if err != nil || len(problems) != 0 || outcomes[0].Outcome != "unchanged" || outcomes[1].Outcome != "unchanged" {
+			t.Fatalf("the same rows again: %+v %+v %v", outcomes, problems, err)
+		}
+		changed := []stats.ImportRow{{Row: 3, CreditCode: w.Enterprises[0].CreditCode, Figures: stats.Figures{"revenue": 1}}}
+		if _, problems, _ = s.ImportReports(ctx, authority, period.ID, changed, false); len(problems) != 1 || problems[0].Code != "locked" {
+			t.Fatalf("changing a submitted report: %+v", problems)
+		}
+		trail, _ := s.ListAudit(ctx, authority, audit.Filter{Entity: "report"}, page.Request{})
+		if len(trail.Items) != 2 {
+			t.Fatalf("audit entries for the import: %d, want 2", len(trail.Items))
+		}
+	})
+}
