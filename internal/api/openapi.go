@@ -38,6 +38,10 @@ func (s *Server) OpenAPI() map[string]any {
 		if params != nil {
 			op["parameters"] = params
 		}
+		binary := map[string]any{"schema": map[string]any{"type": "string", "format": "binary"}}
+		if rt.Upload {
+			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{xlsxType: binary, "text/csv": binary}}
+		}
 		if rt.Body != nil {
 			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{
 				"application/json": map[string]any{"schema": g.schemaOf(reflect.TypeOf(rt.Body))}}}
@@ -47,6 +51,9 @@ func (s *Server) OpenAPI() map[string]any {
 			status = http.StatusOK
 		}
 		ok := map[string]any{"description": http.StatusText(status)}
+		if rt.Download != "" {
+			ok["content"] = map[string]any{rt.Download: binary}
+		}
 		if rt.Response != nil {
 			ok["content"] = map[string]any{"application/json": map[string]any{"schema": g.schemaOf(reflect.TypeOf(rt.Response))}}
 		}

@@ -1,10 +1,16 @@
 package api
 
 import (
+	"errors"
+	"fmt"
+	"io"
 	"net/http"
 
+	"github.com/parkos/parkos/internal/apperr"
 	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/page"
+	"github.com/parkos/parkos/internal/reportbook"
+	"github.com/parkos/parkos/internal/sheet"
 	"github.com/parkos/parkos/internal/stats"
 )
 
@@ -121,4 +127,69 @@ func (s *Server) reportRoutes() []route {
 				return st.ReviewReport(c.ctx, c.scope, c.id(), false, in.Reason)
 			}},
 	}
+}
+
+const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+// readUpload reads a file sent as the request body, within the workbook size limit.
+func (c *call) readUpload() ([]byte, error) {
+	data, err := io.ReadAll(http.MaxBytesReader(c.w, c.r.Body, sheet.DefaultLimits.MaxBytes))
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return nil, apperr.New(apperr.TooLarge, fmt.Sprintf("文件超过 %d MB 上限", tooBig.Limit>>20),
+			fmt.Sprintf("the file is larger than the %d MB limit", tooBig.Limit>>20))
+	}
+	if err != nil {
+		return nil, apperr.Wrap(apperr.BadRequest, err, "无法读取上传的文件", "the upload could not be read")
+	}
+	return data, nil
+}
+
+// workbookRoutes are the period's workbook: the template to download and the upload.
+func (s *Server) workbookRoutes() []route {
+	st := s.store
+	return []route{
+		{Method: "GET", Pattern: "/api/v1/periods/{id}/template", Tag: "reports",
+			Summary:  "下载填报模板（预填企业与已填数据，含下拉与填写说明） / Download the filing workbook, pre-filled",
+			Download: xlsxType, handle: func(c *call) (any, error) {
+				data, name, err := reportbook.TemplateFor(c.ctx, st, c.scope, c.id())
+				if err != nil {
+					return nil, err
+				}
+				return file{name: name, data: data}, nil
+			}},
+		{Method: "POST", Pattern: "/api/v1/periods/{id}/imports", Tag: "reports",
+			Summary: "上传填好的工作簿或 CSV：逐行校验，全部无误才写入（dry_run=true 只预览）；同一文件重复上传不产生变化 / Upload a filled workbook or CSV: every row is checked and all rows apply or none (dry_run=true previews); the same file twice changes nothing",
+			Query:   []param{{"dry_run", "boolean", "只校验与预览，不写入 / validate and preview only"}},
+			Upload:  true, Response: reportbook.Result{}, handle: func(c *call) (any, error) {
+				dry := c.q.BoolPtr("dry_run")
+				if err := c.q.Err(); err != nil {
+					return nil, err
+				}
+				if _, err := st.GetPeriod(c.ctx, c.scope, c.id()); err != nil {
+					return nil, err
+				}
+				data, err := c.readUpload()
+				if err != nil {
+					return nil, err
+				}
+				res, _, err := reportbook.Import(c.ctx, st, c.scope, c.id(), data, sheet.DefaultLimits, dry != nil && *dry)
+				if err != nil || res.Committed || (dry != nil && *dry) {
+					return res, err
+				}
+				return nil, cellErrors(res.Problems)
+			}},
+	}
+}
+
+// cellErrors is a refused upload as a problem naming each bad cell ("C5") and its column header.
+func cellErrors(problems []reportbook.Problem) error {
+	f := apperr.Fields{}
+	for _, p := range problems {
+		f.Add(fmt.Sprintf("%s%d", p.Column, p.Row), p.Code, p.Header+"："+p.MessageZh, p.Header+": "+p.MessageEn)
+	}
+	e := f.Err().(*apperr.Error)
+	e.MessageZh = fmt.Sprintf("工作簿有 %d 处错误，未写入任何数据", len(problems))
+	e.MessageEn = fmt.Sprintf("the workbook has %d problems; nothing was written", len(problems))
+	return e
 }

@@ -1,11 +1,17 @@
 package api
 
 import (
+	"bytes"
+	"io"
+	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/parkos/parkos/internal/identity"
 	"github.com/parkos/parkos/internal/page"
+	"github.com/parkos/parkos/internal/reportbook"
 	"github.com/parkos/parkos/internal/stats"
+	"github.com/xuri/excelize/v2"
 )
 
 func TestReportsOverHTTP(t *testing.T) {
@@ -70,6 +76,75 @@ func TestReportsOverHTTP(t *testing.T) {
 		e.do(identity.ParkManager, "GET", "/api/v1/periods/"+period.ID+"/progress", nil, 200, &progress)
 		if len(progress) != 1 || progress[0].Approved != 1 || progress[0].Late != 0 {
 			t.Fatalf("progress: %+v", progress)
+		}
+	})
+}
+
+func TestReportWorkbookOverHTTP(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		w := e.world
+		var period stats.Period
+		e.do(identity.ParkManager, "POST", "/api/v1/periods", map[string]any{"park_id": w.Parks[0].ID, "kind": "quarterly",
+			"year": 2024, "seq": 2, "deadline": "2024-07-20"}, 201, &period)
+		req, _ := http.NewRequest("GET", e.srv.URL+"/api/v1/periods/"+period.ID+"/template", nil)
+		req.Header.Set("Authorization", "Bearer "+e.tokens[identity.ParkManager])
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tmpl, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != 200 || res.Header.Get("Content-Type") != xlsxType {
+			t.Fatalf("template: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
+		}
+		book, err := excelize.OpenReader(bytes.NewReader(tmpl))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if code, _ := book.GetCellValue("填报", "A3"); code != w.Enterprises[0].CreditCode {
+			t.Fatalf("template row 3 is %q", code)
+		}
+		fill := func(cells map[string]string) []byte {
+			for col, v := range cells {
+				book.SetCellStr("填报", col+"3", v)
+			}
+			var buf bytes.Buffer
+			book.Write(&buf)
+			return buf.Bytes()
+		}
+		// A credit code, name, C revenue, D output, E R&D, F tax, G employees, H R&D staff,
+		// I/J invention patents, K other patents, L financing, M exports, N action.
+		bad := fill(map[string]string{"C": "１,２００.５", "E": "30", "F": "-1", "G": "40.5", "H": "12", "I": "1", "J": "6", "N": "提交"})
+		p := e.problem(identity.ParkManager, "POST", "/api/v1/periods/"+period.ID+"/imports", bad, 422)
+		if len(p.Errors) != 2 || !hasField(p, "F3") || !hasField(p, "G3") {
+			t.Fatalf("bad cells: %+v", p.Errors)
+		}
+		var list page.Page[stats.Report]
+		e.do(identity.ParkManager, "GET", "/api/v1/reports?period_id="+period.ID, nil, 200, &list)
+		if len(list.Items[0].Figures) != 0 {
+			t.Fatalf("a refused upload wrote %v", list.Items[0].Figures)
+		}
+		good := fill(map[string]string{"F": "2.5", "G": "40"})
+		var result reportbook.Result
+		e.do(identity.ParkManager, "POST", "/api/v1/periods/"+period.ID+"/imports?dry_run=true", good, 200, &result)
+		if result.Committed || result.Submitted != 1 || len(result.Problems) != 0 {
+			t.Fatalf("dry run: %+v", result)
+		}
+		e.do(identity.ParkManager, "POST", "/api/v1/periods/"+period.ID+"/imports", good, 200, &result)
+		if !result.Committed || result.Submitted != 1 {
+			t.Fatalf("import: %+v", result)
+		}
+		e.do(identity.ParkManager, "GET", "/api/v1/reports?period_id="+period.ID, nil, 200, &list)
+		if r := list.Items[0]; r.Status != stats.Submitted || r.Figures["revenue"] != 12_005_000_00 || r.Figures["tax"] != 25_000_00 {
+			t.Fatalf("imported report: %+v", r)
+		}
+		e.do(identity.ParkManager, "POST", "/api/v1/periods/"+period.ID+"/imports", good, 200, &result)
+		if !result.Committed || result.Unchanged != 1 || result.Submitted+result.Changed != 0 {
+			t.Fatalf("the same file again: %+v", result)
+		}
+		p = e.problem(identity.ParkManager, "POST", "/api/v1/periods/"+period.ID+"/imports", []byte("\x89PNG\r\n\x1a\n\x00\x00"), 422)
+		if !strings.Contains(p.Detail, "xlsx") {
+			t.Fatalf("not a workbook: %+v", p)
 		}
 	})
 }

@@ -29,10 +29,18 @@ type route struct {
 	Summary         string // "中文 / English"
 	Public          bool   // served without signing in
 	Query           []param
-	Body            any // zero value of the request type
-	Response        any // zero value of the response type
-	Status          int // success status, 200 when 0
+	Body            any    // zero value of the request type
+	Response        any    // zero value of the response type
+	Status          int    // success status, 200 when 0
+	Upload          bool   // the request body is a workbook or CSV file, not JSON
+	Download        string // the response is a file of this media type, not JSON
 	handle          func(c *call) (any, error)
+}
+
+// file is a handler's answer when the route downloads a file.
+type file struct {
+	name string
+	data []byte
 }
 
 func (s *Server) routeTable() []route {
@@ -141,6 +149,7 @@ func (s *Server) routeTable() []route {
 	rs = append(rs, s.contractRoutes()...)
 	rs = append(rs, s.leadRoutes()...)
 	rs = append(rs, s.reportRoutes()...)
+	rs = append(rs, s.workbookRoutes()...)
 	rs = append(rs, s.referenceRoutes()...)
 	rs = append(rs, s.auditRoutes()...)
 	return rs

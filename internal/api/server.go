@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -144,6 +145,12 @@ func (s *Server) wrap(rt route) http.Handler {
 		body, err := rt.handle(c)
 		if err != nil {
 			WriteError(w, r, s.log, err)
+			return
+		}
+		if f, ok := body.(file); ok {
+			w.Header().Set("Content-Type", rt.Download)
+			w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(f.name))
+			_, _ = w.Write(f.data)
 			return
 		}
 		status := rt.Status

@@ -200,9 +200,10 @@ type Row struct {
 
 // Parsed is a whole upload read: its good rows, and every problem.
 type Parsed struct {
-	Sheet    string    `json:"sheet"`
-	Rows     []Row     `json:"rows"`
-	Problems []Problem `json:"problems"`
+	Sheet      string    `json:"sheet"`
+	CodeColumn string    `json:"-"` // where credit codes are, for problems with a whole row
+	Rows       []Row     `json:"rows"`
+	Problems   []Problem `json:"problems"`
 }
 
 // Read reads an uploaded workbook or CSV. known says which credit codes may be filed in this
@@ -225,7 +226,7 @@ func Read(data []byte, lim sheet.Limits, known func(code string) bool) (Parsed, 
 	if h.Column == nil {
 		return Parsed{}, apperr.New(apperr.Invalid, "找不到表头：需要“统一社会信用代码”列与指标列", "no header row found: a credit-code column and measure columns are needed")
 	}
-	out := Parsed{Sheet: t.Sheet}
+	out := Parsed{Sheet: t.Sheet, CodeColumn: problem(0, h.Column["credit_code"], "", "", "", "").Column}
 	seen := map[string]int{}
 	for i := h.Row + 1; i < len(t.Rows); i++ {
 		raw := t.Rows[i]
@@ -240,7 +241,9 @@ func Read(data []byte, lim sheet.Limits, known func(code string) bool) (Parsed, 
 			}
 			return raw[c], c
 		}
+		flagged := map[string]bool{}
 		bad := func(key string, col int, code, zh, en string) {
+			flagged[key] = true
 			out.Problems = append(out.Problems, problem(rowNo, col, headerText(t.Rows[h.Row], col), code, zh, en))
 		}
 		code, codeCol := cell("credit_code")
@@ -280,7 +283,7 @@ func Read(data []byte, lim sheet.Limits, known func(code string) bool) (Parsed, 
 		case actionSend, "submit":
 			r.Submit = true
 			for _, m := range stats.Measures {
-				if _, ok := r.Figures[m.Key]; m.Required && !ok {
+				if _, ok := r.Figures[m.Key]; m.Required && !ok && !flagged[m.Key] {
 					bad(m.Key, h.Column[m.Key], "required", m.Zh+"为必填项，提交时不能为空", m.En+" is required to submit")
 				}
 			}
@@ -316,7 +319,7 @@ func headerText(header []string, col int) string {
 	if col < 0 || col >= len(header) {
 		return ""
 	}
-	return sheet.Clean(header[col])
+	return strings.Trim(sheet.Clean(header[col]), "* ")
 }
 
 func problem(row, col int, header, code, zh, en string) Problem {

@@ -195,3 +195,10 @@ type RowProblem struct {
 // AllWarnings are the codes of every soft warning: figures a park imports are taken as
 // confirmed by the park, which collected them.
 var AllWarnings = []string{"revenue_jump", "revenue_drop", "rd_above_revenue", "rd_staff_above_employees"}
+
+// Filer is an enterprise that files in a period, with its report there.
+type Filer struct {
+	CreditCode string `json:"credit_code"`
+	Name       string `json:"name"`
+	Report     Report `json:"report"`
+}

@@ -480,43 +480,42 @@ func nullTime(t time.Time) any {
 	return t
 }
 
-// PeriodMembersByCode maps the credit code of every enterprise in the caller's scope that files
-// in the period to its report there.
-func (s *Store) PeriodMembersByCode(ctx context.Context, sc identity.Scope, periodID string) (map[string]stats.Report, error) {
-	return s.periodReportsByCode(ctx, s.read(), sc, periodID)
+// PeriodFilers lists the enterprises in the caller's scope that file in the period, with their
+// credit codes, names and reports, by name.
+func (s *Store) PeriodFilers(ctx context.Context, sc identity.Scope, periodID string) ([]stats.Filer, error) {
+	return s.periodFilers(ctx, s.read(), sc, periodID)
 }
 
-func (s *Store) periodReportsByCode(ctx context.Context, c conn, sc identity.Scope, periodID string) (map[string]stats.Report, error) {
+func (s *Store) periodFilers(ctx context.Context, c conn, sc identity.Scope, periodID string) ([]stats.Filer, error) {
 	if _, err := s.getPeriod(ctx, c, sc, periodID); err != nil {
 		return nil, err
 	}
 	cond, args := reportScope(sc)
-	rows, err := c.query(ctx, "SELECT e.credit_code, "+reportHead+measureCols+reportTail+` FROM reports r
-		JOIN enterprises e ON e.id = r.enterprise_id WHERE r.period_id = ? AND e.credit_code IS NOT NULL AND `+cond,
+	rows, err := c.query(ctx, "SELECT COALESCE(e.credit_code, ''), e.name, "+reportHead+measureCols+reportTail+` FROM reports r
+		JOIN enterprises e ON e.id = r.enterprise_id WHERE r.period_id = ? AND `+cond+" ORDER BY e.name, e.id",
 		append([]any{periodID}, args...)...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	out := map[string]stats.Report{}
+	var out []stats.Filer
 	for rows.Next() {
-		var code string
-		r, err := scanReport(prefixed{rows, &code})
-		if err != nil {
+		var f stats.Filer
+		if f.Report, err = scanReport(prefixed{rows, []any{&f.CreditCode, &f.Name}}); err != nil {
 			return nil, err
 		}
-		out[code] = r
+		out = append(out, f)
 	}
 	return out, rows.Err()
 }
 
-// prefixed scans one leading column into first before the rest go to a report scanner.
+// prefixed scans leading columns into first before the rest go to a report scanner.
 type prefixed struct {
 	r     scanner
-	first *string
+	first []any
 }
 
-func (p prefixed) Scan(dest ...any) error { return p.r.Scan(append([]any{p.first}, dest...)...) }
+func (p prefixed) Scan(dest ...any) error { return p.r.Scan(append(p.first, dest...)...) }
 
 // ImportReports applies figures read from a workbook to the period's reports in one
 // transaction: every row applies or none does. Rows whose figures and status already match
@@ -537,9 +536,15 @@ func (s *Store) ImportReports(ctx context.Context, sc identity.Scope, periodID s
 		if err := periodClosed(p); err != nil {
 			return err
 		}
-		byCode, err := s.periodReportsByCode(ctx, c, sc, periodID)
+		filers, err := s.periodFilers(ctx, c, sc, periodID)
 		if err != nil {
 			return err
+		}
+		byCode := map[string]stats.Report{}
+		for _, f := range filers {
+			if f.CreditCode != "" {
+				byCode[f.CreditCode] = f.Report
+			}
 		}
 		for _, in := range rows {
 			old, ok := byCode[in.CreditCode]

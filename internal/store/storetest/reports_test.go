@@ -139,9 +139,9 @@ func TestReportImportIsAllOrNothingAndIdempotent(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		codes, err := s.PeriodMembersByCode(ctx, w.Scope(identity.ParkManager), period.ID)
-		if err != nil || len(codes) != 1 {
-			t.Fatalf("the park manager's members: %v %v", codes, err)
+		filers, err := s.PeriodFilers(ctx, w.Scope(identity.ParkManager), period.ID)
+		if err != nil || len(filers) != 1 || filers[0].CreditCode != w.Enterprises[0].CreditCode || filers[0].Name != w.Enterprises[0].Name {
+			t.Fatalf("the park manager's filers: %+v %v", filers, err)
 		}
 		rows := []stats.ImportRow{
 			{Row: 3, CreditCode: w.Enterprises[0].CreditCode, Figures: figures(), Submit: true},
@@ -152,20 +152,17 @@ func TestReportImportIsAllOrNothingAndIdempotent(t *testing.T) {
 		if err != nil || len(problems) != 1 || problems[0].Row != 4 || problems[0].Code != "unknown" {
 			t.Fatalf("a row outside the manager's park: %+v %v", problems, err)
 		}
-		if r := codes[w.Enterprises[0].CreditCode]; r.Status != stats.Draft {
-			t.Fatal("fixture")
-		}
-		after, _ := s.PeriodMembersByCode(ctx, authority, period.ID)
-		for _, r := range after {
-			if len(r.Figures) != 0 {
-				t.Fatalf("a refused import wrote %v", r.Figures)
+		after, _ := s.PeriodFilers(ctx, authority, period.ID)
+		for _, f := range after {
+			if len(f.Report.Figures) != 0 {
+				t.Fatalf("a refused import wrote %v", f.Report.Figures)
 			}
 		}
 		outcomes, problems, err := s.ImportReports(ctx, authority, period.ID, rows, true)
 		if err != nil || len(problems) != 0 || outcomes[0].Outcome != "submitted" || outcomes[1].Outcome != "changed" {
 			t.Fatalf("dry run: %+v %+v %v", outcomes, problems, err)
 		}
-		if again, _ := s.PeriodMembersByCode(ctx, authority, period.ID); len(again[w.Enterprises[1].CreditCode].Figures) != 0 {
+		if again, _ := s.PeriodFilers(ctx, authority, period.ID); len(again[0].Report.Figures)+len(again[1].Report.Figures) != 0 {
 			t.Fatal("a dry run wrote")
 		}
 		if _, problems, err = s.ImportReports(ctx, authority, period.ID, rows, false); err != nil || len(problems) != 0 {
