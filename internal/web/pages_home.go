@@ -127,6 +127,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.contractRoutes(mux)
 	s.leadRoutes(mux)
 	s.reportRoutes(mux)
+	s.workbookRoutes(mux)
 	mux.Handle("GET /parks/{id}/stack", s.page(s.stackPage))
 	s.dashboardRoutes(mux)
 	mux.Handle("GET /parks/{id}/rent-roll/{format}", s.page(s.rentRoll))

@@ -177,6 +177,9 @@ type periodView struct {
 	Progress []progressRow
 	Total    stats.Progress
 	Reports  []reportRow
+	// CanImport offers the filing workbook; Imported reports a finished upload, Error a refused one.
+	CanImport       bool
+	Imported, Error string
 }
 
 type reportRow struct {
@@ -191,11 +194,23 @@ func (s *Server) periodPage(rq *request) error {
 	if err != nil {
 		return err
 	}
+	return s.showPeriod(rq, p, nil)
+}
+
+// showPeriod renders the period page; problem is a refused upload, shown at the top.
+func (s *Server) showPeriod(rq *request, p stats.Period, problem error) error {
 	progress, err := s.store.PeriodProgress(rq.ctx, rq.scope, p.ID, civil.Today())
 	if err != nil {
 		return err
 	}
-	v := periodView{P: p, Label: rq.labelOf(p), Park: rq.t("period.all_parks")}
+	v := periodView{P: p, Label: rq.labelOf(p), Park: rq.t("period.all_parks"), CanImport: rq.canReview() || rq.user.Role.IsEnterprise()}
+	if q := rq.r.URL.Query(); q.Get("imported") == "1" {
+		v.Imported = rq.t("upload.done", q.Get("changed"), q.Get("submitted"), q.Get("unchanged"))
+	}
+	if e, ok := apperr.As(problem); ok {
+		v.Error = rq.pick(e.MessageZh, e.MessageEn)
+		rq.w.WriteHeader(http.StatusUnprocessableEntity)
+	}
 	if p.ParkID != "" {
 		v.Park = rq.parkName(p.ParkID)
 	}

@@ -1,7 +1,10 @@
 package web
 
 import (
+	"bytes"
 	"context"
+	"io"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strings"
@@ -11,6 +14,7 @@ import (
 	"github.com/parkos/parkos/internal/measure"
 	"github.com/parkos/parkos/internal/page"
 	"github.com/parkos/parkos/internal/stats"
+	"github.com/xuri/excelize/v2"
 )
 
 func TestWan(t *testing.T) {
@@ -94,5 +98,94 @@ func TestReportPages(t *testing.T) {
 	}
 	if _, body = s.send(manager, "GET", periodPage, nil); !strings.Contains(body, `<td class="num">1</td><td class="num">0</td>`) {
 		t.Fatal("the period's progress does not count the approved report")
+	}
+}
+
+func (s *site) upload(c *http.Client, path, name string, data []byte) (*http.Response, string) {
+	s.t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	part, _ := mw.CreateFormFile("file", name)
+	part.Write(data)
+	mw.Close()
+	req, _ := http.NewRequest("POST", s.srv.URL+path, &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	res, err := c.Do(req)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res, string(b)
+}
+
+func TestWorkbookUploadPreviewAndCommit(t *testing.T) {
+	s := newSite(t)
+	w := s.world
+	manager := s.login(identity.ParkManager)
+	res, _ := s.send(manager, "POST", "/periods/new", url.Values{"park_id": {w.Parks[0].ID}, "kind": {"annual"}, "year": {"2024"},
+		"seq": {"0"}, "deadline": {"2025-03-31"}})
+	periodPage := res.Header.Get("Location")
+	res, tmpl := s.send(manager, "GET", periodPage+"/template.xlsx", nil)
+	if res.StatusCode != 200 || res.Header.Get("Content-Type") != xlsxType {
+		t.Fatalf("template: %d", res.StatusCode)
+	}
+	book, err := excelize.OpenReader(strings.NewReader(tmpl))
+	if err != nil {
+		t.Fatal(err)
+	}
+	book.SetCellStr("填报", "C3", "一千万")
+	var buf bytes.Buffer
+	book.Write(&buf)
+
+	res, _ = s.upload(manager, periodPage+"/upload", "年报.xlsx", buf.Bytes())
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("upload: %d", res.StatusCode)
+	}
+	preview := res.Header.Get("Location")
+	_, body := s.send(manager, "GET", preview, nil)
+	if !strings.Contains(body, `id="problems"`) || !strings.Contains(body, "<td>C</td>") || strings.Contains(body, `id="commit"`) {
+		t.Fatal("the preview does not list the bad cell C3, or offers to commit")
+	}
+	res, marked := s.send(manager, "GET", preview+"/annotated.xlsx", nil)
+	if res.StatusCode != 200 {
+		t.Fatalf("annotated copy: %d", res.StatusCode)
+	}
+	af, _ := excelize.OpenReader(strings.NewReader(marked))
+	if comments, _ := af.GetComments("填报"); len(comments) != 1 || comments[0].Cell != "C3" {
+		t.Fatalf("annotated comments: %+v", comments)
+	}
+	if res, _ = s.send(manager, "POST", preview+"/commit", url.Values{}); res.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("committing a bad upload: %d", res.StatusCode)
+	}
+
+	book.SetCellStr("填报", "C3", "1,000")
+	buf.Reset()
+	book.Write(&buf)
+	res, _ = s.upload(manager, periodPage+"/upload", "年报.xlsx", buf.Bytes())
+	preview = res.Header.Get("Location")
+	if _, body = s.send(manager, "GET", preview, nil); !strings.Contains(body, `id="commit"`) {
+		t.Fatal("a good upload cannot be committed")
+	}
+	other := s.login(identity.Leasing)
+	if res, _ = s.send(other, "GET", preview, nil); res.StatusCode != http.StatusNotFound {
+		t.Fatalf("another user's upload: %d", res.StatusCode)
+	}
+	res, _ = s.send(manager, "POST", preview+"/commit", url.Values{})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("commit: %d", res.StatusCode)
+	}
+	if _, body = s.send(manager, "GET", res.Header.Get("Location"), nil); !strings.Contains(body, `id="imported"`) {
+		t.Fatal("the period page does not report the import")
+	}
+	reports, _ := s.store.ListReports(context.Background(), identity.System(), stats.ReportFilter{EnterpriseID: w.Enterprises[0].ID}, page.Request{})
+	if reports.Items[0].Figures["revenue"] != 1000_0000_00 {
+		t.Fatalf("imported revenue: %v", reports.Items[0].Figures)
+	}
+	if res, _ = s.upload(manager, periodPage+"/upload", "x.png", []byte("\x89PNG\r\n\x1a\n\x00")); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("non-workbook upload: %d", res.StatusCode)
+	}
+	if res, body = s.send(manager, "GET", res.Header.Get("Location"), nil); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "xlsx") {
+		t.Fatalf("non-workbook preview: %d", res.StatusCode)
 	}
 }

@@ -32,18 +32,19 @@ const (
 
 // Server is the console plus the API it sits beside.
 type Server struct {
-	store  *sqlstore.Store
-	log    *slog.Logger
-	guard  *loginguard.Guard
-	api    *api.Server
-	pages  map[string]*template.Template
-	assets *assets
+	store   *sqlstore.Store
+	log     *slog.Logger
+	guard   *loginguard.Guard
+	api     *api.Server
+	pages   map[string]*template.Template
+	assets  *assets
+	uploads *uploads
 }
 
 // New builds the console and the API on one store and one login guard.
 func New(store *sqlstore.Store, log *slog.Logger) (*Server, error) {
 	guard := loginguard.New()
-	s := &Server{store: store, log: log, guard: guard, api: api.New(store, log, guard)}
+	s := &Server{store: store, log: log, guard: guard, api: api.New(store, log, guard), uploads: &uploads{files: map[string]upload{}}}
 	var err error
 	if s.assets, err = loadAssets(); err != nil {
 		return nil, err

@@ -1,0 +1,209 @@
+package web
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/parkos/parkos/internal/apperr"
+	"github.com/parkos/parkos/internal/reportbook"
+	"github.com/parkos/parkos/internal/sheet"
+	"github.com/parkos/parkos/internal/stats"
+)
+
+const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+// uploads keeps a checked upload between its preview and the user's confirmation, for the user
+// who uploaded it, for half an hour. Nothing is written until the confirmation.
+type uploads struct {
+	mu    sync.Mutex
+	files map[string]upload
+}
+
+type upload struct {
+	userID, periodID, name string
+	data                   []byte
+	expires                time.Time
+}
+
+const uploadTTL = 30 * time.Minute
+
+func (u *uploads) put(up upload) string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	token := hex.EncodeToString(b)
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	now := time.Now()
+	for k, v := range u.files {
+		if now.After(v.expires) {
+			delete(u.files, k)
+		}
+	}
+	up.expires = now.Add(uploadTTL)
+	u.files[token] = up
+	return token
+}
+
+func (u *uploads) get(token, userID, periodID string) (upload, bool) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	up, ok := u.files[token]
+	if !ok || up.userID != userID || up.periodID != periodID || time.Now().After(up.expires) {
+		return upload{}, false
+	}
+	return up, true
+}
+
+func (u *uploads) drop(token string) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	delete(u.files, token)
+}
+
+func (s *Server) workbookRoutes(mux *http.ServeMux) {
+	mux.Handle("GET /periods/{id}/template.xlsx", s.page(s.periodTemplate))
+	mux.Handle("POST /periods/{id}/upload", s.page(s.periodUpload))
+	mux.Handle("GET /periods/{id}/upload/{token}", s.page(s.uploadPreview))
+	mux.Handle("GET /periods/{id}/upload/{token}/annotated.xlsx", s.page(s.uploadAnnotated))
+	mux.Handle("POST /periods/{id}/upload/{token}/commit", s.page(s.uploadCommit))
+}
+
+func (s *Server) periodTemplate(rq *request) error {
+	data, name, err := reportbook.TemplateFor(rq.ctx, s.store, rq.scope, rq.r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	rq.w.Header().Set("Content-Type", xlsxType)
+	rq.w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(name))
+	_, err = rq.w.Write(data)
+	return err
+}
+
+// periodUpload receives a filled workbook, keeps it for the preview and shows what it would do.
+func (s *Server) periodUpload(rq *request) error {
+	periodID := rq.r.PathValue("id")
+	p, err := s.store.GetPeriod(rq.ctx, rq.scope, periodID)
+	if err != nil {
+		return err
+	}
+	rq.r.Body = http.MaxBytesReader(rq.w, rq.r.Body, sheet.DefaultLimits.MaxBytes+1<<20)
+	if err := rq.r.ParseMultipartForm(8 << 20); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return apperr.New(apperr.TooLarge, "文件过大", "the file is too large")
+		}
+		return s.showPeriod(rq, p, apperr.New(apperr.BadRequest, "请选择要上传的文件", "choose a file to upload"))
+	}
+	defer rq.r.MultipartForm.RemoveAll()
+	f, hdr, err := rq.r.FormFile("file")
+	if err != nil {
+		return s.showPeriod(rq, p, apperr.New(apperr.BadRequest, "请选择要上传的文件", "choose a file to upload"))
+	}
+	defer f.Close()
+	data, err := io.ReadAll(f)
+	if err != nil {
+		return err
+	}
+	token := s.uploads.put(upload{userID: rq.user.ID, periodID: periodID, name: hdr.Filename, data: data})
+	return rq.redirect("/periods/" + periodID + "/upload/" + token)
+}
+
+type uploadView struct {
+	Period   stats.Period
+	Label    string
+	Name     string
+	Token    string
+	Result   reportbook.Result
+	Problems []problemRow
+	Error    string
+}
+
+type problemRow struct {
+	P       reportbook.Problem
+	Message string
+}
+
+func (s *Server) stashed(rq *request) (upload, error) {
+	up, ok := s.uploads.get(rq.r.PathValue("token"), rq.user.ID, rq.r.PathValue("id"))
+	if !ok {
+		return up, apperr.ErrNotFound("上传的文件（已过期，请重新上传）", "upload (it expired; upload it again)")
+	}
+	return up, nil
+}
+
+// uploadPreview checks the stashed upload without writing and shows the outcome.
+func (s *Server) uploadPreview(rq *request) error {
+	up, err := s.stashed(rq)
+	if err != nil {
+		return err
+	}
+	res, _, err := reportbook.Import(rq.ctx, s.store, rq.scope, up.periodID, up.data, sheet.DefaultLimits, true)
+	return s.showUpload(rq, up, res, err)
+}
+
+func (s *Server) showUpload(rq *request, up upload, res reportbook.Result, problem error) error {
+	p, err := s.store.GetPeriod(rq.ctx, rq.scope, up.periodID)
+	if err != nil {
+		return err
+	}
+	v := uploadView{Period: p, Label: rq.labelOf(p), Name: up.name, Token: rq.r.PathValue("token"), Result: res}
+	if problem != nil {
+		e, ok := apperr.As(problem)
+		if !ok || !formError(problem) && e.Code != apperr.TooLarge {
+			return problem
+		}
+		v.Error = rq.pick(e.MessageZh, e.MessageEn)
+		rq.w.WriteHeader(http.StatusUnprocessableEntity)
+	}
+	if problem == nil && len(res.Problems) > 0 {
+		rq.w.WriteHeader(http.StatusUnprocessableEntity)
+	}
+	for _, pr := range res.Problems {
+		v.Problems = append(v.Problems, problemRow{P: pr, Message: rq.pick(pr.MessageZh, pr.MessageEn)})
+	}
+	s.render(rq, "upload", rq.t("upload.title", v.Label), v)
+	return nil
+}
+
+// uploadAnnotated downloads the upload with its bad cells marked.
+func (s *Server) uploadAnnotated(rq *request) error {
+	up, err := s.stashed(rq)
+	if err != nil {
+		return err
+	}
+	_, parsed, err := reportbook.Import(rq.ctx, s.store, rq.scope, up.periodID, up.data, sheet.DefaultLimits, true)
+	if err != nil {
+		return err
+	}
+	marked, err := reportbook.Annotate(up.data, sheet.DefaultLimits, parsed)
+	if err != nil {
+		return err
+	}
+	rq.w.Header().Set("Content-Type", xlsxType)
+	rq.w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape("标注错误_"+up.name+".xlsx"))
+	_, err = rq.w.Write(marked)
+	return err
+}
+
+// uploadCommit applies the previewed upload, all or nothing.
+func (s *Server) uploadCommit(rq *request) error {
+	up, err := s.stashed(rq)
+	if err != nil {
+		return err
+	}
+	res, _, err := reportbook.Import(rq.ctx, s.store, rq.scope, up.periodID, up.data, sheet.DefaultLimits, false)
+	if err != nil || !res.Committed {
+		return s.showUpload(rq, up, res, err)
+	}
+	s.uploads.drop(rq.r.PathValue("token"))
+	q := url.Values{"imported": {"1"}, "changed": {strconv.Itoa(res.Changed)}, "submitted": {strconv.Itoa(res.Submitted)},
+		"unchanged": {strconv.Itoa(res.Unchanged)}}
+	return rq.redirect("/periods/" + up.periodID + "?" + q.Encode())
+}
