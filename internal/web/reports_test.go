@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"context"
-	"io"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -110,13 +109,7 @@ func (s *site) upload(c *http.Client, path, name string, data []byte) (*http.Res
 	mw.Close()
 	req, _ := http.NewRequest("POST", s.srv.URL+path, &body)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
-	res, err := c.Do(req)
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	return res, string(b)
+	return s.do(c, req)
 }
 
 func TestWorkbookUploadPreviewAndCommit(t *testing.T) {

@@ -60,6 +60,12 @@ func (s *site) send(c *http.Client, method, path string, form url.Values, header
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Set(headers[i], headers[i+1])
 	}
+	return s.do(c, req)
+}
+
+// do sends a request and reads the whole answer.
+func (s *site) do(c *http.Client, req *http.Request) (*http.Response, string) {
+	s.t.Helper()
 	res, err := c.Do(req)
 	if err != nil {
 		s.t.Fatal(err)
