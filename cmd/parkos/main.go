@@ -27,6 +27,8 @@ Usage:
   parkos user add --username NAME --role ROLE [--park CODE]… [--enterprise CREDIT_CODE] [--name NAME]
   parkos user set-password --username NAME
   parkos user list
+  parkos export reports --period ID --out FILE.xlsx                  a period's filing workbook, pre-filled
+  parkos import reports --period ID [--dry-run] [--annotated OUT.xlsx] FILE   figures from a workbook or CSV, all or nothing
   parkos version
 
 Every flag also reads PARKOS_<FLAG> from the environment (PARKOS_ADDR, PARKOS_DB, PARKOS_LOG_LEVEL…).
@@ -60,6 +62,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdBench(ctx, args[1:], stdout, stderr)
 	case "user":
 		return cmdUser(ctx, args[1:], stdin, stdout, stderr)
+	case "export":
+		return cmdExport(ctx, args[1:], stdout, stderr)
+	case "import":
+		return cmdImport(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "parkos", version)
 		return nil

@@ -6,11 +6,18 @@ import (
 	"encoding/json"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/parkos/parkos/internal/civil"
+	"github.com/parkos/parkos/internal/identity"
+	"github.com/parkos/parkos/internal/stats"
+	"github.com/parkos/parkos/internal/store/storetest"
+	"github.com/xuri/excelize/v2"
 )
 
 // syncBuffer is a bytes.Buffer safe to read while the server writes to it.
@@ -131,5 +138,52 @@ func TestUserAndMigrateCommands(t *testing.T) {
 	}
 	if err := sh("", "serve", "--db", "mysql://nope"); err == nil || !strings.Contains(err.Error(), "sqlite:PATH") {
 		t.Fatalf("bad --db: %v", err)
+	}
+}
+
+func TestReportWorkbookCommands(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db := "sqlite:" + filepath.Join(dir, "p.db")
+	st, err := openMigrated(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := storetest.NewWorld(t, st)
+	period, err := st.OpenPeriod(ctx, identity.System(), stats.Period{ParkID: w.Parks[0].ID, Kind: stats.Annual, Year: 2024, Deadline: civil.Of(2025, 3, 31)})
+	st.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	sh := func(args ...string) error {
+		out.Reset()
+		return run(ctx, args, strings.NewReader(""), &out, &errOut)
+	}
+	book := filepath.Join(dir, "年报.xlsx")
+	if err := sh("export", "reports", "--db", db, "--period", period.ID, "--out", book); err != nil {
+		t.Fatalf("export: %v", err)
+	}
+	f, err := excelize.OpenFile(book)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.SetCellStr("填报", "G3", "四十")
+	f.Save()
+	marked := filepath.Join(dir, "marked.xlsx")
+	err = sh("import", "reports", "--db", db, "--period", period.ID, "--annotated", marked, book)
+	if err == nil || !strings.Contains(out.String(), "row 3, column G") {
+		t.Fatalf("bad import: %v %s", err, out.String())
+	}
+	if _, err := os.Stat(marked); err != nil {
+		t.Fatalf("no marked copy: %v", err)
+	}
+	f.SetCellStr("填报", "G3", "40")
+	f.Save()
+	if err := sh("import", "reports", "--db", db, "--period", period.ID, book); err != nil || !strings.Contains(out.String(), "1 drafts updated") {
+		t.Fatalf("import: %v %s", err, out.String())
+	}
+	if err := sh("import", "reports", "--db", db, "--period", period.ID, book); err != nil || !strings.Contains(out.String(), "1 unchanged") {
+		t.Fatalf("the same file again: %v %s", err, out.String())
 	}
 }

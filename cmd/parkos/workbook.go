@@ -1,0 +1,101 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/parkos/parkos/internal/identity"
+	"github.com/parkos/parkos/internal/reportbook"
+	"github.com/parkos/parkos/internal/sheet"
+	"github.com/parkos/parkos/internal/store"
+)
+
+// cmdExport writes a reporting period's filing workbook (parkos export reports).
+func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] != "reports" {
+		return fmt.Errorf("export what? parkos export reports --period ID --out FILE.xlsx")
+	}
+	fs := newFlags("export reports", stderr)
+	var c common
+	c.register(fs, store.DefaultDB)
+	period := fs.String("period", "", "reporting period id")
+	out := fs.String("out", "", "the workbook to write (.xlsx)")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	if *period == "" || *out == "" {
+		return errors.New("--period and --out are required")
+	}
+	st, err := openMigrated(ctx, c.db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	data, _, err := reportbook.TemplateFor(ctx, st, identity.System().Via("cli"), *period)
+	if err != nil {
+		return describe(err)
+	}
+	if err := os.WriteFile(*out, data, 0o644); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, "wrote", *out)
+	return nil
+}
+
+// cmdImport reads a filled filing workbook or CSV into a period, all or nothing
+// (parkos import reports).
+func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] != "reports" {
+		return fmt.Errorf("import what? parkos import reports --period ID [--dry-run] [--annotated OUT.xlsx] FILE")
+	}
+	fs := newFlags("import reports", stderr)
+	var c common
+	c.register(fs, store.DefaultDB)
+	period := fs.String("period", "", "reporting period id")
+	dryRun := fs.Bool("dry-run", false, "check and preview only; write nothing")
+	annotated := fs.String("annotated", "", "on problems, write a copy with the bad cells marked here")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	if *period == "" || fs.NArg() != 1 {
+		return errors.New("--period and one FILE are required")
+	}
+	data, err := os.ReadFile(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	st, err := openMigrated(ctx, c.db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	res, parsed, err := reportbook.Import(ctx, st, identity.System().Via("cli"), *period, data, sheet.DefaultLimits, *dryRun)
+	if err != nil {
+		return describe(err)
+	}
+	fmt.Fprintf(stdout, "rows %d: %d drafts updated, %d submitted, %d unchanged, %d problems\n",
+		res.Rows, res.Changed, res.Submitted, res.Unchanged, len(res.Problems))
+	for _, p := range res.Problems {
+		fmt.Fprintf(stdout, "  row %d, column %s (%s): %s / %s\n", p.Row, p.Column, p.Header, p.MessageZh, p.MessageEn)
+	}
+	if len(res.Problems) == 0 {
+		if res.Committed {
+			fmt.Fprintln(stdout, "imported")
+		}
+		return nil
+	}
+	if *annotated != "" {
+		marked, err := reportbook.Annotate(data, sheet.DefaultLimits, parsed)
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(*annotated, marked, 0o644); err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, "marked copy:", *annotated)
+	}
+	return errors.New("nothing was written: correct the cells above and import again")
+}
