@@ -63,7 +63,7 @@ func (s *Server) reportRoutes() []route {
 				return st.OpenPeriod(c.ctx, c.scope, in)
 			}},
 		{Method: "GET", Pattern: "/api/v1/periods/{id}", Tag: "reports", Summary: "查看报告期 / Get a period", Response: stats.Period{},
-			handle: func(c *call) (any, error) { return st.GetPeriod(c.ctx, c.scope, c.id()) }},
+			handle: func(c *call) (any, error) { return st.GetPeriodWithMembers(c.ctx, c.scope, c.id()) }},
 		{Method: "GET", Pattern: "/api/v1/periods/{id}/progress", Tag: "reports",
 			Summary:  "各园区填报进度（草稿、已提交、退回、已审核、逾期） / Progress per park",
 			Response: []stats.Progress{}, handle: func(c *call) (any, error) {

@@ -17,6 +17,7 @@ import (
 	"github.com/parkos/parkos/internal/leasing"
 	"github.com/parkos/parkos/internal/measure"
 	"github.com/parkos/parkos/internal/space"
+	"github.com/parkos/parkos/internal/stats"
 	"github.com/parkos/parkos/internal/store/sqlstore"
 )
 
@@ -42,7 +43,7 @@ const (
 
 // Stats counts what was written.
 type Stats struct {
-	Parks, Zones, Buildings, Floors, Units, Enterprises, Residencies, Qualifications, Users, Contracts, Leads, Holds int
+	Parks, Zones, Buildings, Floors, Units, Enterprises, Residencies, Qualifications, Users, Contracts, Leads, Holds, Reports int
 }
 
 // Options configure a run.
@@ -61,6 +62,8 @@ type generator struct {
 	base  time.Time
 	hash  string
 	stats Stats
+	// periods are the authority's quarterly reporting periods every enterprise files in.
+	periods []stats.Period
 }
 
 // Run writes a data set into an empty, migrated database. The set is registered first and
@@ -85,6 +88,9 @@ func Run(ctx context.Context, st *sqlstore.Store, scaleName string, opt Options)
 	}
 	g := &generator{ctx: ctx, st: st, scale: scale, rnd: rand.New(rand.NewPCG(uint64(opt.Seed), 0x5eed)),
 		base: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), hash: hash}
+	if err := st.BulkLoad(ctx, sys, g.reportingPeriods); err != nil {
+		return g.stats, err
+	}
 	plan := g.plan()
 	for i, p := range plan {
 		if err := st.BulkLoad(ctx, sys, func(b *sqlstore.Bulk) error { return g.park(b, i, p) }); err != nil {
@@ -298,6 +304,9 @@ func (g *generator) park(b *sqlstore.Bulk, i int, p parkPlan) error {
 	if err != nil {
 		return err
 	}
+	if err := g.reports(b, parkID, entIDs); err != nil {
+		return err
+	}
 	vacant, err := g.contracts(b, parkID, code, lettable, entIDs, opened)
 	if err != nil {
 		return err
@@ -507,4 +516,56 @@ func (g *generator) platformUsers(b *sqlstore.Bulk) error {
 	}
 	g.stats.Users += len(users)
 	return b.Insert("users", userCols, users)
+}
+
+// reportYears is how far back generated statistics go: §12's ten years of quarterly reports.
+const reportYears = 10
+
+// reportingPeriods opens the authority's quarterly periods for the ten years before the
+// generator's day.
+func (g *generator) reportingPeriods(b *sqlstore.Bulk) error {
+	var rows [][]any
+	for y := 2016; y < 2016+reportYears; y++ {
+		for q := 1; q <= 4; q++ {
+			p := stats.Period{ID: g.id(), Kind: stats.Quarterly, Year: y, Seq: q, CreatedAt: g.stamp()}
+			p.Span()
+			p.Deadline = p.EndOn.AddDays(20)
+			g.periods = append(g.periods, p)
+			rows = append(rows, []any{p.ID, nil, p.Kind, p.Year, p.Seq, p.StartOn, p.EndOn, p.Deadline, false, p.CreatedAt})
+		}
+	}
+	return b.Insert("report_periods", []string{"id", "park_id", "kind", "year", "seq", "start_on", "end_on", "deadline", "closed", "created_at"}, rows)
+}
+
+var reportCols = []string{"id", "period_id", "enterprise_id", "park_id", "status", "revenue", "industrial_output", "rd_expense", "tax",
+	"employees", "rd_staff", "invention_patents_granted", "invention_patents_held", "other_patents_granted", "financing", "exports",
+	"confirmed_json", "return_reason", "submissions", "submitted_at", "reviewed_at", "updated_at"}
+
+// reports files every enterprise's approved quarterly figures for every period: revenue grows
+// 0–6 % a quarter from a size drawn per company, R&D is a steady share of it, staff and patents
+// held accumulate.
+func (g *generator) reports(b *sqlstore.Bulk, parkID string, entIDs []string) error {
+	var links, rows [][]any
+	for _, e := range entIDs {
+		revenue := int64(20+g.rnd.IntN(3000)) * 1_0000_00 / 4 // a quarter of 20–3,000 万元 a year, in fen
+		rdShare := int64(3 + g.rnd.IntN(25))
+		employees := int64(5 + g.rnd.IntN(300))
+		held := int64(g.rnd.IntN(5))
+		for _, p := range g.periods {
+			revenue = revenue * int64(100+g.rnd.IntN(7)) / 100
+			employees += int64(g.rnd.IntN(5)) - 1
+			employees = max(employees, 1)
+			granted := int64(g.rnd.IntN(3))
+			held += granted
+			at := p.Deadline.AddDays(-5).Time()
+			links = append(links, []any{p.ID, e})
+			rows = append(rows, []any{g.id(), p.ID, e, parkID, stats.Approved, revenue, nil, revenue * rdShare / 100, revenue * 6 / 100,
+				employees, employees * rdShare / 40, granted, held, int64(g.rnd.IntN(4)), nil, nil, "[]", "", 1, at, at, at})
+		}
+	}
+	if err := b.Insert("period_enterprises", []string{"period_id", "enterprise_id"}, links); err != nil {
+		return err
+	}
+	g.stats.Reports += len(rows)
+	return b.Insert("reports", reportCols, rows)
 }

@@ -61,7 +61,7 @@ func TestSameSeedSameDataOnBothEngines(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if stats.Parks != 10 || stats.Buildings != 60 || stats.Units != 6000 || stats.Enterprises != 1000 || stats.Contracts < 5000 || stats.Leads != 200 || stats.Holds == 0 {
+			if stats.Parks != 10 || stats.Buildings != 60 || stats.Units != 6000 || stats.Enterprises != 1000 || stats.Contracts < 5000 || stats.Leads != 200 || stats.Holds == 0 || stats.Reports != 1000*40 {
 				t.Fatalf("demo scale: %+v", stats)
 			}
 			d := digest(t, st)

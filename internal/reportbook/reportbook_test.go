@@ -167,3 +167,22 @@ func opensInLibreOffice(t *testing.T, data []byte) {
 		t.Fatalf("LibreOffice read %d lines", lines)
 	}
 }
+
+// setActions sets every data row's action cell, as a filer choosing 提交 throughout would.
+func setActions(tb testing.TB, data []byte, action string) []byte {
+	tb.Helper()
+	f, err := excelize.OpenReader(bytes.NewReader(data))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	rows, _ := f.GetRows(dataSheet)
+	col, _ := excelize.ColumnNumberToName(len(columns()))
+	for r := 3; r <= len(rows); r++ {
+		f.SetCellStr(dataSheet, col+fmt.Sprint(r), action)
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		tb.Fatal(err)
+	}
+	return buf.Bytes()
+}

@@ -124,17 +124,29 @@ func (s *Store) ListPeriods(ctx context.Context, sc identity.Scope, f stats.Peri
 	return l.run(ctx, s.read(), req)
 }
 
-// GetPeriod returns one period with the enterprises asked to file.
+// GetPeriod returns one period without its member list.
 func (s *Store) GetPeriod(ctx context.Context, sc identity.Scope, id string) (stats.Period, error) {
+	return s.periodHead(ctx, s.read(), sc, id)
+}
+
+// GetPeriodWithMembers returns one period with the enterprises in scope asked to file.
+func (s *Store) GetPeriodWithMembers(ctx context.Context, sc identity.Scope, id string) (stats.Period, error) {
 	return s.getPeriod(ctx, s.read(), sc, id)
 }
 
-func (s *Store) getPeriod(ctx context.Context, c conn, sc identity.Scope, id string) (stats.Period, error) {
+// periodHead reads a period without its member list, which can run to every enterprise of the
+// city; the report workflow needs only the period's own columns.
+func (s *Store) periodHead(ctx context.Context, c conn, sc identity.Scope, id string) (stats.Period, error) {
 	cond, args := periodScope(sc)
 	p, err := scanPeriod(c.queryRow(ctx, "SELECT "+periodCols+" FROM report_periods p WHERE p.id = ? AND "+cond, append([]any{id}, args...)...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return p, periodNotFound()
 	}
+	return p, err
+}
+
+func (s *Store) getPeriod(ctx context.Context, c conn, sc identity.Scope, id string) (stats.Period, error) {
+	p, err := s.periodHead(ctx, c, sc, id)
 	if err != nil {
 		return p, err
 	}
@@ -296,7 +308,7 @@ func (s *Store) PreviousFigures(ctx context.Context, sc identity.Scope, r stats.
 }
 
 func (s *Store) previousFigures(ctx context.Context, c conn, sc identity.Scope, r stats.Report) (stats.Figures, error) {
-	p, err := s.getPeriod(ctx, c, identity.System(), r.PeriodID)
+	p, err := s.periodHead(ctx, c, identity.System(), r.PeriodID)
 	if err != nil {
 		return nil, err
 	}
@@ -343,7 +355,7 @@ func (s *Store) changeReport(ctx context.Context, sc identity.Scope, id, action 
 		if err := requireRole(allowed); err != nil {
 			return err
 		}
-		p, err := s.getPeriod(ctx, c, identity.System(), old.PeriodID)
+		p, err := s.periodHead(ctx, c, identity.System(), old.PeriodID)
 		if err != nil {
 			return err
 		}
@@ -430,7 +442,7 @@ func (s *Store) ReviewReport(ctx context.Context, sc identity.Scope, id string, 
 
 // PeriodProgress counts the period's reports per park in the caller's scope.
 func (s *Store) PeriodProgress(ctx context.Context, sc identity.Scope, periodID string, today civil.Date) ([]stats.Progress, error) {
-	p, err := s.GetPeriod(ctx, sc, periodID)
+	p, err := s.periodHead(ctx, s.read(), sc, periodID)
 	if err != nil {
 		return nil, err
 	}
@@ -487,7 +499,7 @@ func (s *Store) PeriodFilers(ctx context.Context, sc identity.Scope, periodID st
 }
 
 func (s *Store) periodFilers(ctx context.Context, c conn, sc identity.Scope, periodID string) ([]stats.Filer, error) {
-	if _, err := s.getPeriod(ctx, c, sc, periodID); err != nil {
+	if _, err := s.periodHead(ctx, c, sc, periodID); err != nil {
 		return nil, err
 	}
 	cond, args := reportScope(sc)
@@ -529,7 +541,7 @@ func (s *Store) ImportReports(ctx context.Context, sc identity.Scope, periodID s
 	var problems []stats.RowProblem
 	errRollback := errors.New("roll back")
 	err := s.write(ctx, func(c conn) error {
-		p, err := s.getPeriod(ctx, c, sc, periodID)
+		p, err := s.periodHead(ctx, c, sc, periodID)
 		if err != nil {
 			return err
 		}

@@ -55,7 +55,7 @@ func TestReportingPeriodsAndWorkflow(t *testing.T) {
 		if err != nil || q1.ParkID != "" || len(q1.EnterpriseIDs) != 2 {
 			t.Fatalf("authority's Q1 2024: %+v %v", q1, err)
 		}
-		if seen, _ := s.GetPeriod(ctx, manager, q1.ID); len(seen.EnterpriseIDs) != 2 {
+		if seen, _ := s.GetPeriodWithMembers(ctx, manager, q1.ID); len(seen.EnterpriseIDs) != 2 {
 			t.Fatalf("the park manager sees the authority's period: %+v", seen)
 		}
 		reports, _ := s.ListReports(ctx, manager, stats.ReportFilter{PeriodID: q1.ID}, page.Request{})
