@@ -51,7 +51,7 @@ func (s *Store) apply(ctx context.Context, m migration) error {
 			return err
 		}
 	}
-	c := conn{s, tx, false}
+	c := conn{s: s, db: tx}
 	var n int
 	if err := c.queryRow(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, m.version).Scan(&n); err != nil {
 		return err
