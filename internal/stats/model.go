@@ -152,6 +152,8 @@ type PeriodFilter struct {
 	ParkID string
 	Kind   Kind
 	Year   int
+	// DeadlineFrom and DeadlineTo bound the deadline, for reminders; zero means unbounded.
+	DeadlineFrom, DeadlineTo civil.Date
 }
 
 // MeasureOf finds a measure by key.

@@ -10,6 +10,7 @@ import (
 	"github.com/parkos/parkos/internal/identity"
 	"github.com/parkos/parkos/internal/page"
 	"github.com/parkos/parkos/internal/space"
+	"github.com/parkos/parkos/internal/stats"
 )
 
 // expiryBadge marks a date that has passed or comes within 90 days (§3: expiring
@@ -265,6 +266,14 @@ type enterpriseView struct {
 	CanEdit        bool
 	CanOperate     bool // operator staff: residencies, delete
 	CanAddUser     bool
+	// Due are the enterprise's own reports to file, shown to its staff.
+	Due []dueReport
+}
+
+type dueReport struct {
+	ID, Label string
+	Deadline  civil.Date
+	Late      bool
 }
 
 func (s *Server) enterprisePage(rq *request) error {
@@ -275,6 +284,11 @@ func (s *Server) enterprisePage(rq *request) error {
 	v := enterpriseView{E: e, ParkName: rq.parkName(e.ParkID), CanEdit: rq.scope.CanEditEnterprises() || rq.scope.CanEditOwnEnterprise(e.ID),
 		CanOperate: rq.scope.CanEditEnterprises(),
 		CanAddUser: rq.user.Role == identity.Admin || rq.scope.CanEditOwnEnterprise(e.ID)}
+	if rq.user.Role.IsEnterprise() && rq.user.EnterpriseID == e.ID {
+		if v.Due, err = s.dueReports(rq); err != nil {
+			return err
+		}
+	}
 	if e.IndustryCode != "" {
 		if cls, err := s.store.IndustryClasses(rq.ctx, rq.scope, "", e.IndustryCode); err == nil && len(cls) > 0 {
 			v.Industry = cls[0].Code + " " + cls[0].NameZh
@@ -317,4 +331,23 @@ func (s *Server) enterprisePage(rq *request) error {
 	}
 	s.render(rq, "enterprise", e.Name, v)
 	return nil
+}
+
+// dueReports are the caller's enterprise's drafts and returned reports, with their deadlines.
+func (s *Server) dueReports(rq *request) ([]dueReport, error) {
+	var out []dueReport
+	for _, st := range []stats.Status{stats.Returned, stats.Draft} {
+		rs, err := s.store.ListReports(rq.ctx, rq.scope, stats.ReportFilter{EnterpriseID: rq.user.EnterpriseID, Status: st}, page.Request{Limit: 20})
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rs.Items {
+			p, err := s.store.GetPeriod(rq.ctx, rq.scope, r.PeriodID)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, dueReport{ID: r.ID, Label: rq.labelOf(p), Deadline: p.Deadline, Late: civil.Today().After(p.Deadline)})
+		}
+	}
+	return out, nil
 }

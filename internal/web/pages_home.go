@@ -7,6 +7,7 @@ import (
 	"github.com/parkos/parkos/internal/identity"
 	"github.com/parkos/parkos/internal/leasing"
 	"github.com/parkos/parkos/internal/measure"
+	"github.com/parkos/parkos/internal/stats"
 	"github.com/parkos/parkos/internal/store/sqlstore"
 
 	"github.com/parkos/parkos/internal/civil"
@@ -24,6 +25,44 @@ type homeView struct {
 	Holds     []holdRow
 	Operates  bool
 	In90      civil.Date
+	Filing    []filingReminder
+}
+
+// filingReminder is a reporting period whose deadline is near or recently passed, with how many
+// of the caller's enterprises have not submitted.
+type filingReminder struct {
+	ID, Label string
+	Deadline  civil.Date
+	Missing   int
+	Late      bool
+}
+
+// reminderWindow: periods due within two weeks, or overdue by up to two months.
+const reminderAhead, reminderBehind = 14, 60
+
+// filingReminders lists the periods in scope with unsubmitted reports near or past their deadline.
+func (s *Server) filingReminders(rq *request) ([]filingReminder, error) {
+	today := civil.Today()
+	ps, err := s.store.ListPeriods(rq.ctx, rq.scope, stats.PeriodFilter{DeadlineFrom: today.AddDays(-reminderBehind),
+		DeadlineTo: today.AddDays(reminderAhead)}, page.Request{Sort: "deadline", Limit: 20})
+	if err != nil {
+		return nil, err
+	}
+	var out []filingReminder
+	for _, p := range ps.Items {
+		progress, err := s.store.PeriodProgress(rq.ctx, rq.scope, p.ID, today)
+		if err != nil {
+			return nil, err
+		}
+		missing := 0
+		for _, g := range progress {
+			missing += g.Draft + g.Returned
+		}
+		if missing > 0 {
+			out = append(out, filingReminder{ID: p.ID, Label: rq.labelOf(p), Deadline: p.Deadline, Missing: missing, Late: today.After(p.Deadline)})
+		}
+	}
+	return out, nil
 }
 
 // leaseReminder is a lease ending within 90 days, with the 30/60/90-day band it falls in.
@@ -55,6 +94,9 @@ func (s *Server) home(rq *request) error {
 		v.Names[q.EnterpriseID] = rq.enterpriseName(q.EnterpriseID)
 	}
 	if err := s.leasingReminders(rq, &v); err != nil {
+		return err
+	}
+	if v.Filing, err = s.filingReminders(rq); err != nil {
 		return err
 	}
 	s.render(rq, "home", rq.t("home.title"), v)

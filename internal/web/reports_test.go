@@ -6,9 +6,11 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/identity"
 	"github.com/parkos/parkos/internal/measure"
 	"github.com/parkos/parkos/internal/page"
@@ -180,5 +182,27 @@ func TestWorkbookUploadPreviewAndCommit(t *testing.T) {
 	}
 	if res, body = s.send(manager, "GET", res.Header.Get("Location"), nil); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "xlsx") {
 		t.Fatalf("non-workbook preview: %d", res.StatusCode)
+	}
+}
+
+func TestFilingReminders(t *testing.T) {
+	s := newSite(t)
+	w := s.world
+	manager, tenant := s.login(identity.ParkManager), s.login(identity.EntAdmin)
+	last := civil.Today().AddDays(-civil.Today().Time().Day()) // the last day of last month
+	res, _ := s.send(manager, "POST", "/periods/new", url.Values{"park_id": {w.Parks[0].ID}, "kind": {"monthly"},
+		"year": {strconv.Itoa(last.Year())}, "seq": {strconv.Itoa(int(last.Month()))}, "deadline": {civil.Today().AddDays(7).String()}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("period: %d", res.StatusCode)
+	}
+	if _, body := s.send(manager, "GET", "/", nil); !strings.Contains(body, `id="filing-reminders"`) || !strings.Contains(body, "1 家企业未提交") {
+		t.Fatal("the park manager's home does not remind of the unsubmitted report")
+	}
+	_, body := s.send(tenant, "GET", "/enterprises/"+w.Enterprises[0].ID, nil)
+	if !strings.Contains(body, `id="reports-due"`) || !strings.Contains(body, `href="/reports/`) {
+		t.Fatal("the tenant's enterprise page does not show the report due")
+	}
+	if _, body = s.send(manager, "GET", "/enterprises/"+w.Enterprises[0].ID, nil); strings.Contains(body, `id="reports-due"`) {
+		t.Fatal("park staff see the tenant's own reminder")
 	}
 }

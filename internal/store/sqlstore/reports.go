@@ -121,6 +121,12 @@ func (s *Store) ListPeriods(ctx context.Context, sc identity.Scope, f stats.Peri
 	if f.Year != 0 {
 		l.filter("p.year = ?", f.Year)
 	}
+	if !f.DeadlineFrom.IsZero() {
+		l.filter("p.deadline >= ?", f.DeadlineFrom)
+	}
+	if !f.DeadlineTo.IsZero() {
+		l.filter("p.deadline <= ?", f.DeadlineTo)
+	}
 	return l.run(ctx, s.read(), req)
 }
 
