@@ -64,6 +64,9 @@ func (s *Server) reportRoutes() []route {
 			}},
 		{Method: "GET", Pattern: "/api/v1/periods/{id}", Tag: "reports", Summary: "查看报告期 / Get a period", Response: stats.Period{},
 			handle: func(c *call) (any, error) { return st.GetPeriodWithMembers(c.ctx, c.scope, c.id()) }},
+		{Method: "POST", Pattern: "/api/v1/periods/{id}/close", Tag: "reports",
+			Summary:  "关闭报告期：此后不能再保存、提交或导入 / Close: no more saving, submitting or importing",
+			Response: stats.Period{}, handle: func(c *call) (any, error) { return st.ClosePeriod(c.ctx, c.scope, c.id()) }},
 		{Method: "GET", Pattern: "/api/v1/periods/{id}/progress", Tag: "reports",
 			Summary:  "各园区填报进度（草稿、已提交、退回、已审核、逾期） / Progress per park",
 			Response: []stats.Progress{}, handle: func(c *call) (any, error) {

@@ -39,5 +39,5 @@ type Filter struct {
 // Entities and Actions list the recorded kinds, for filters.
 var (
 	Entities = []string{"park", "zone", "building", "floor", "unit", "enterprise", "residency", "qualification", "user", "api_token", "session", "contract", "lead", "hold", "target", "report_period", "report"}
-	Actions  = []string{"create", "update", "delete", "split", "merge", "login", "logout", "set_password", "activate", "terminate", "amend", "move", "activity", "convert", "release", "submit", "approve", "return", "import"}
+	Actions  = []string{"create", "update", "delete", "split", "merge", "login", "logout", "set_password", "activate", "terminate", "amend", "move", "activity", "convert", "release", "submit", "approve", "return", "import", "close"}
 )

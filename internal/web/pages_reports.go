@@ -111,6 +111,7 @@ func (s *Server) reportRoutes(mux *http.ServeMux) {
 	mux.Handle("GET /periods/new", s.page(s.periodForm))
 	mux.Handle("POST /periods/new", s.page(s.periodForm))
 	mux.Handle("GET /periods/{id}", s.page(s.periodPage))
+	mux.Handle("POST /periods/{id}/close", s.page(s.closePeriod))
 	mux.Handle("GET /reports/{id}", s.page(s.reportPage))
 	mux.Handle("POST /reports/{id}/{action}", s.page(s.reportAction))
 }
@@ -178,8 +179,24 @@ type periodView struct {
 	Total    stats.Progress
 	Reports  []reportRow
 	// CanImport offers the filing workbook; Imported reports a finished upload, Error a refused one.
-	CanImport       bool
-	Imported, Error string
+	CanImport, CanClose bool
+	Imported, Error     string
+}
+
+// closePeriod closes a period; a refusal is shown on the period page.
+func (s *Server) closePeriod(rq *request) error {
+	p, err := s.store.ClosePeriod(rq.ctx, rq.scope, rq.r.PathValue("id"))
+	if formError(err) {
+		cur, gerr := s.store.GetPeriod(rq.ctx, rq.scope, rq.r.PathValue("id"))
+		if gerr != nil {
+			return gerr
+		}
+		return s.showPeriod(rq, cur, err)
+	}
+	if err != nil {
+		return err
+	}
+	return rq.redirect("/periods/" + p.ID)
 }
 
 type reportRow struct {
@@ -203,7 +220,8 @@ func (s *Server) showPeriod(rq *request, p stats.Period, problem error) error {
 	if err != nil {
 		return err
 	}
-	v := periodView{P: p, Label: rq.labelOf(p), Park: rq.t("period.all_parks"), CanImport: rq.canReview() || rq.user.Role.IsEnterprise()}
+	v := periodView{P: p, Label: rq.labelOf(p), Park: rq.t("period.all_parks"), CanImport: !p.Closed && (rq.canReview() || rq.user.Role.IsEnterprise()),
+		CanClose: !p.Closed && rq.canOpenPeriods()}
 	if q := rq.r.URL.Query(); q.Get("imported") == "1" {
 		v.Imported = rq.t("upload.done", q.Get("changed"), q.Get("submitted"), q.Get("unchanged"))
 	}

@@ -100,6 +100,15 @@ func TestReportPages(t *testing.T) {
 	if _, body = s.send(manager, "GET", periodPage, nil); !strings.Contains(body, `<td class="num">1</td><td class="num">0</td>`) {
 		t.Fatal("the period's progress does not count the approved report")
 	}
+	if res, _ = s.send(tenant, "POST", periodPage+"/close", url.Values{}); res.StatusCode != http.StatusForbidden {
+		t.Fatalf("tenant closing the period: %d", res.StatusCode)
+	}
+	if res, _ = s.send(manager, "POST", periodPage+"/close", url.Values{}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("close: %d", res.StatusCode)
+	}
+	if _, body = s.send(manager, "GET", periodPage, nil); !strings.Contains(body, `id="period-closed"`) || strings.Contains(body, `id="upload"`) {
+		t.Fatal("a closed period is not marked, or still takes uploads")
+	}
 }
 
 func (s *site) upload(c *http.Client, path, name string, data []byte) (*http.Response, string) {

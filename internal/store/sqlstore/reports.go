@@ -660,3 +660,30 @@ func fieldList(e *apperr.Error) string {
 	}
 	return " (" + strings.Join(names, ", ") + ")"
 }
+
+// ClosePeriod ends collection for a period: no report in it can be saved, submitted or imported
+// afterwards. Reviews of submitted reports may still finish.
+func (s *Store) ClosePeriod(ctx context.Context, sc identity.Scope, id string) (stats.Period, error) {
+	var out stats.Period
+	err := s.write(ctx, func(c conn) error {
+		old, err := s.periodHead(ctx, c, sc, id)
+		if err != nil {
+			return err
+		}
+		// The authority closes its own periods and any park's; a park manager only its park's.
+		if err := requireRole(canOpenPeriods(sc) && (sc.AllParks() || old.ParkID != "" && sc.HasPark(old.ParkID))); err != nil {
+			return err
+		}
+		if old.Closed {
+			return conflict("报告期已关闭", "the reporting period is already closed")
+		}
+		if _, err := c.exec(ctx, "UPDATE report_periods SET closed = ? WHERE id = ?", true, id); err != nil {
+			return err
+		}
+		if out, err = s.periodHead(ctx, c, sc, id); err != nil {
+			return err
+		}
+		return s.record(ctx, c, sc, "close", "report_period", id, old, out)
+	})
+	return out, err
+}

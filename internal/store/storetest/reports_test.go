@@ -182,3 +182,28 @@ func TestReportImportIsAllOrNothingAndIdempotent(t *testing.T) {
 		}
 	})
 }
+
+func TestClosingAPeriodStopsFiling(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, s *sqlstore.Store) {
+		w := NewWorld(t, s)
+		manager, tenant := w.Scope(identity.ParkManager), w.Scope(identity.EntAdmin)
+		p, err := s.OpenPeriod(ctx, manager, stats.Period{ParkID: w.Parks[0].ID, Kind: stats.Annual, Year: 2024, Deadline: civil.Of(2025, 3, 31)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = s.ClosePeriod(ctx, tenant, p.ID)
+		wantCode(t, err, apperr.Forbidden)
+		_, err = s.ClosePeriod(ctx, w.Scope(identity.Leasing), p.ID)
+		wantCode(t, err, apperr.Forbidden)
+		if p, err = s.ClosePeriod(ctx, manager, p.ID); err != nil || !p.Closed {
+			t.Fatalf("close: %+v %v", p, err)
+		}
+		_, err = s.ClosePeriod(ctx, manager, p.ID)
+		wantCode(t, err, apperr.Conflict)
+		mine, _ := s.ListReports(ctx, tenant, stats.ReportFilter{PeriodID: p.ID}, page.Request{})
+		_, err = s.SaveReportDraft(ctx, tenant, mine.Items[0].ID, figures())
+		wantField(t, err, "period_id")
+		_, _, err = s.ImportReports(ctx, manager, p.ID, []stats.ImportRow{{Row: 3, CreditCode: w.Enterprises[0].CreditCode, Figures: figures()}}, false)
+		wantField(t, err, "period_id")
+	})
+}
