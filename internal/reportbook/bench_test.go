@@ -3,6 +3,10 @@ package reportbook
 import (
 	"context"
 	"fmt"
+	"os"
+	"runtime/debug"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -54,13 +58,44 @@ func BenchmarkImport100kRows(b *testing.B) {
 			b.Fatal(err)
 		}
 		submitted := setActions(b, book, actionSend)
+		members, book = nil, nil
+		debug.FreeOSMemory() // return the setup's freed heap, so the peak below is the import's
+		resetPeakRSS(b)
 		b.StartTimer()
 		res, _, err := Import(ctx, st, sys, period.ID, submitted, sheet.DefaultLimits, false)
 		b.StopTimer()
+		b.ReportMetric(peakRSSMB(b), "peak-RSS-MB")
 		if err != nil || !res.Committed || res.Submitted != len(filers) {
 			b.Fatalf("import: %v committed=%v submitted=%d problems=%d", err, res.Committed, res.Submitted, len(res.Problems))
 		}
 		st.Close()
 		b.StartTimer()
 	}
+}
+
+// resetPeakRSS restarts the kernel's peak-RSS count for this process (Linux), so the peak read
+// afterwards belongs to the import alone, not to building its workbook.
+func resetPeakRSS(b *testing.B) {
+	if err := os.WriteFile("/proc/self/clear_refs", []byte("5"), 0); err != nil {
+		b.Skipf("cannot reset the peak RSS here: %v", err)
+	}
+}
+
+// peakRSSMB reads VmHWM, the peak resident set since the last reset, in MB.
+func peakRSSMB(b *testing.B) float64 {
+	status, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, line := range strings.Split(string(status), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, err := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")))
+			if err != nil {
+				b.Fatal(err)
+			}
+			return float64(kb) / 1024
+		}
+	}
+	b.Fatal("no VmHWM in /proc/self/status")
+	return 0
 }
