@@ -166,7 +166,7 @@ func (g *schemaGen) schemaOf(t reflect.Type) map[string]any {
 	case reflect.Struct:
 		name := schemaName(t)
 		if _, done := g.schemas[name]; !done {
-			g.schemas[name] = map[string]any{} // placeholder stops recursion
+			g.schemas[name] = map[string]any{} // registered before its fields, so a self-referencing type ends here
 			props := map[string]any{}
 			for i := 0; i < t.NumField(); i++ {
 				f := t.Field(i)

@@ -143,7 +143,10 @@ func ParseYuan(s string) (Money, error) { v, err := parseScaled(s, 2); return Mo
 // Yuan makes an amount from whole yuan.
 func Yuan(y int64) Money { return Money(y * 100) }
 
-func (m Money) String() string               { return formatScaled(int64(m), 2) }
+func (m Money) String() string { return formatScaled(int64(m), 2) }
+
+// Wan writes the amount in 万元 (10,000 yuan, 10^6 fen), exactly, without trailing zeros.
+func (m Money) Wan() string                  { return formatScaled(int64(m), 6) }
 func (m Money) MarshalJSON() ([]byte, error) { return []byte(m.String()), nil }
 func (m *Money) UnmarshalJSON(b []byte) error {
 	v, err := unmarshalScaled(b, 2)

@@ -23,3 +23,11 @@ func TestDecimals(t *testing.T) {
 		t.Errorf("ParsePrice: %d %v", p, err)
 	}
 }
+
+func TestMoneyWan(t *testing.T) {
+	for m, want := range map[Money]string{0: "0", 1: "0.000001", 12345600: "12.3456", -100000000: "-100", 123456789012: "123456.789012"} {
+		if got := m.Wan(); got != want {
+			t.Errorf("Money(%d).Wan() = %q, want %q", m, got, want)
+		}
+	}
+}

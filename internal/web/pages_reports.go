@@ -281,37 +281,9 @@ func figureText(m stats.Measure, f stats.Figures) string {
 		return ""
 	}
 	if m.Money {
-		return wan(measure.Money(v))
+		return measure.Money(v).Wan()
 	}
 	return i18n.Int(v)
-}
-
-// wan writes fen as 万元 with up to six decimals, exact.
-func wan(m measure.Money) string {
-	s := strconv.FormatInt(int64(m), 10)
-	neg := s[0] == '-'
-	if neg {
-		s = s[1:]
-	}
-	for len(s) < 7 {
-		s = "0" + s
-	}
-	whole, frac := s[:len(s)-6], trimZeros(s[len(s)-6:])
-	out := whole
-	if frac != "" {
-		out += "." + frac
-	}
-	if neg {
-		return "-" + out
-	}
-	return out
-}
-
-func trimZeros(s string) string {
-	for len(s) > 0 && s[len(s)-1] == '0' {
-		s = s[:len(s)-1]
-	}
-	return s
 }
 
 func (s *Server) reportPage(rq *request) error {

@@ -12,19 +12,10 @@ import (
 
 	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/identity"
-	"github.com/parkos/parkos/internal/measure"
 	"github.com/parkos/parkos/internal/page"
 	"github.com/parkos/parkos/internal/stats"
 	"github.com/xuri/excelize/v2"
 )
-
-func TestWan(t *testing.T) {
-	for m, want := range map[measure.Money]string{0: "0", 1: "0.000001", 12345600: "12.3456", -100000000: "-100", 123456789012: "123456.789012"} {
-		if got := wan(m); got != want {
-			t.Errorf("wan(%d) = %q, want %q", m, got, want)
-		}
-	}
-}
 
 func TestReportPages(t *testing.T) {
 	s := newSite(t)
