@@ -42,11 +42,7 @@ func Import(ctx context.Context, st Store, sc identity.Scope, periodID string, d
 	if err != nil {
 		return Result{}, Parsed{}, err
 	}
-	rows := make([]stats.ImportRow, len(p.Rows))
-	for i, r := range p.Rows {
-		rows[i] = stats.ImportRow{Row: r.Row, CreditCode: r.CreditCode, Figures: r.Figures, Submit: r.Submit}
-	}
-	outcomes, refused, err := st.ImportReports(ctx, sc, periodID, rows, dryRun || len(p.Problems) > 0)
+	outcomes, refused, err := st.ImportReports(ctx, sc, periodID, p.Rows, dryRun || len(p.Problems) > 0)
 	if err != nil {
 		return Result{}, Parsed{}, err
 	}

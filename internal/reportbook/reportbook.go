@@ -190,20 +190,12 @@ type Problem struct {
 	MessageEn string `json:"message_en"`
 }
 
-// Row is one enterprise's figures read from the workbook.
-type Row struct {
-	Row        int           `json:"row"`
-	CreditCode string        `json:"credit_code"`
-	Figures    stats.Figures `json:"figures"`
-	Submit     bool          `json:"submit"`
-}
-
 // Parsed is a whole upload read: its good rows, and every problem.
 type Parsed struct {
-	Sheet      string    `json:"sheet"`
-	CodeColumn string    `json:"-"` // where credit codes are, for problems with a whole row
-	Rows       []Row     `json:"rows"`
-	Problems   []Problem `json:"problems"`
+	Sheet      string            `json:"sheet"`
+	CodeColumn string            `json:"-"` // where credit codes are, for problems with a whole row
+	Rows       []stats.ImportRow `json:"rows"`
+	Problems   []Problem         `json:"problems"`
 }
 
 // Read reads an uploaded workbook or CSV. known says which credit codes may be filed in this
@@ -260,11 +252,11 @@ func Read(data []byte, lim sheet.Limits, known func(code string) bool) (Parsed, 
 			continue
 		}
 		seen[code] = rowNo
-		r := Row{Row: rowNo, CreditCode: code, Figures: stats.Figures{}}
+		r := stats.ImportRow{Row: rowNo, CreditCode: code, Figures: stats.Figures{}}
 		before := len(out.Problems)
 		for _, m := range stats.Measures {
 			text, col := cell(m.Key)
-			v, ok, err := readFigure(m, text, h.Wan[m.Key] || !hasUnit(t.Rows[h.Row], col))
+			v, ok, err := ReadFigure(m, text, h.Wan[m.Key] || !hasUnit(t.Rows[h.Row], col))
 			if ce, isCell := err.(*sheet.CellError); isCell {
 				bad(m.Key, col, ce.Code, ce.MessageZh, ce.MessageEn)
 				continue
@@ -297,8 +289,9 @@ func Read(data []byte, lim sheet.Limits, known func(code string) bool) (Parsed, 
 	return out, nil
 }
 
-// readFigure reads one measure's cell. Money columns are in 万元 unless the header names 元.
-func readFigure(m stats.Measure, text string, inWan bool) (int64, bool, error) {
+// ReadFigure reads one measure's text: money in 万元 when inWan (else 元), counts as whole
+// numbers, with the sheet package's tolerance for separators and full-width digits.
+func ReadFigure(m stats.Measure, text string, inWan bool) (int64, bool, error) {
 	if m.Money {
 		v, ok, err := sheet.Money(text, inWan)
 		return int64(v), ok, err

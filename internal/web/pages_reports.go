@@ -12,6 +12,7 @@ import (
 	"github.com/parkos/parkos/internal/identity"
 	"github.com/parkos/parkos/internal/measure"
 	"github.com/parkos/parkos/internal/page"
+	"github.com/parkos/parkos/internal/reportbook"
 	"github.com/parkos/parkos/internal/sheet"
 	"github.com/parkos/parkos/internal/stats"
 )
@@ -361,16 +362,7 @@ func readFigures(vals values) (stats.Figures, map[string]string, apperr.Fields) 
 	for _, m := range stats.Measures {
 		text := first(vals, m.Key)
 		inputs[m.Key] = text
-		var v int64
-		var ok bool
-		var err error
-		if m.Money {
-			var money measure.Money
-			money, ok, err = sheet.Money(text, true)
-			v = int64(money)
-		} else {
-			v, ok, err = sheet.Integer(text)
-		}
+		v, ok, err := reportbook.ReadFigure(m, text, true)
 		if ce, bad := err.(*sheet.CellError); bad {
 			f.Add(m.Key, ce.Code, m.Zh+"："+ce.MessageZh, m.En+": "+ce.MessageEn)
 			continue
