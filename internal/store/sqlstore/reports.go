@@ -313,14 +313,15 @@ func (s *Store) PreviousFigures(ctx context.Context, sc identity.Scope, r stats.
 	return s.previousFigures(ctx, s.read(), sc, r)
 }
 
-// previousFiguresOfAll returns, by enterprise, the figures filed for the period before p,
-// preferring approved reports: one query for a whole import instead of one per row.
-func (s *Store) previousFiguresOfAll(ctx context.Context, c conn, p stats.Period) (map[string]stats.Figures, error) {
+// previousFiguresOf returns, by enterprise, the figures filed for the period before p,
+// preferring approved reports, among the reports matching cond: one query serves a whole
+// import as well as a single report.
+func (s *Store) previousFiguresOf(ctx context.Context, c conn, p stats.Period, cond string, args ...any) (map[string]stats.Figures, error) {
 	year, seq := p.Previous()
 	rows, err := c.query(ctx, "SELECT "+reportHead+measureCols+reportTail+` FROM reports r
 		JOIN report_periods p ON p.id = r.period_id
-		WHERE p.kind = ? AND p.year = ? AND p.seq = ? AND r.status <> 'draft'
-		ORDER BY CASE r.status WHEN 'approved' THEN 0 ELSE 1 END, r.updated_at DESC`, p.Kind, year, seq)
+		WHERE p.kind = ? AND p.year = ? AND p.seq = ? AND r.status <> 'draft' AND `+cond+`
+		ORDER BY CASE r.status WHEN 'approved' THEN 0 ELSE 1 END, r.updated_at DESC`, append([]any{p.Kind, year, seq}, args...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -338,22 +339,15 @@ func (s *Store) previousFiguresOfAll(ctx context.Context, c conn, p stats.Period
 	return out, rows.Err()
 }
 
+// previousFigures is one report's previous-period figures as the caller may see them, or nil.
 func (s *Store) previousFigures(ctx context.Context, c conn, sc identity.Scope, r stats.Report) (stats.Figures, error) {
 	p, err := s.periodHead(ctx, c, identity.System(), r.PeriodID)
 	if err != nil {
 		return nil, err
 	}
-	year, seq := p.Previous()
 	cond, args := reportScope(sc)
-	prev, err := scanReport(c.queryRow(ctx, "SELECT "+reportHead+measureCols+reportTail+` FROM reports r
-		JOIN report_periods p ON p.id = r.period_id
-		WHERE r.enterprise_id = ? AND p.kind = ? AND p.year = ? AND p.seq = ? AND r.status <> 'draft' AND `+cond+`
-		ORDER BY CASE r.status WHEN 'approved' THEN 0 ELSE 1 END, r.updated_at DESC LIMIT 1`,
-		append([]any{r.EnterpriseID, p.Kind, year, seq}, args...)...))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	}
-	return prev.Figures, err
+	byEnterprise, err := s.previousFiguresOf(ctx, c, p, "r.enterprise_id = ? AND "+cond, append([]any{r.EnterpriseID}, args...)...)
+	return byEnterprise[r.EnterpriseID], err
 }
 
 func (s *Store) saveReport(ctx context.Context, c conn, r stats.Report) error {
@@ -583,7 +577,7 @@ func (s *Store) ImportReports(ctx context.Context, sc identity.Scope, periodID s
 		if err != nil {
 			return err
 		}
-		previous, err := s.previousFiguresOfAll(ctx, c, p)
+		previous, err := s.previousFiguresOf(ctx, c, p, "1=1")
 		if err != nil {
 			return err
 		}
