@@ -88,7 +88,7 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return nil
 	}
 	if *annotated != "" {
-		marked, err := reportbook.Annotate(data, sheet.DefaultLimits, parsed)
+		marked, err := sheet.Annotate(data, sheet.DefaultLimits, parsed.Problems)
 		if err != nil {
 			return err
 		}

@@ -48,7 +48,7 @@ func Import(ctx context.Context, st Store, sc identity.Scope, periodID string, d
 	}
 	total := len(p.Rows) + countRows(p.Problems)
 	for _, r := range refused {
-		p.Problems = append(p.Problems, Problem{Row: r.Row, Column: p.CodeColumn, Header: "统一社会信用代码", Code: r.Code,
+		p.Problems = append(p.Problems, Problem{Sheet: p.Sheet, Row: r.Row, Column: p.CodeColumn, Header: "统一社会信用代码", Code: r.Code,
 			MessageZh: r.MessageZh, MessageEn: r.MessageEn})
 	}
 	res := Result{Rows: total, Problems: p.Problems, Outcomes: outcomes}

@@ -93,20 +93,20 @@ func Template(title string, members []Member) ([]byte, error) {
 	f.SetPanes(dataSheet, &excelize.Panes{Freeze: true, XSplit: 2, YSplit: 2, TopLeftCell: "C3", ActivePane: "bottomRight"})
 	for r, m := range members {
 		row := r + 3
-		f.SetCellStr(dataSheet, cellName(1, row), m.CreditCode)
-		f.SetCellStr(dataSheet, cellName(2, row), m.Name)
+		f.SetCellStr(dataSheet, sheet.CellName(1, row), m.CreditCode)
+		f.SetCellStr(dataSheet, sheet.CellName(2, row), m.Name)
 		for i, ms := range stats.Measures {
 			v, ok := m.Figures[ms.Key]
 			if !ok {
 				continue
 			}
 			if ms.Money {
-				f.SetCellValue(dataSheet, cellName(3+i, row), wanNumber(measure.Money(v)))
+				f.SetCellValue(dataSheet, sheet.CellName(3+i, row), wanNumber(measure.Money(v)))
 			} else {
-				f.SetCellInt(dataSheet, cellName(3+i, row), v)
+				f.SetCellInt(dataSheet, sheet.CellName(3+i, row), v)
 			}
 		}
-		f.SetCellStr(dataSheet, cellName(len(cols), row), actionDraft)
+		f.SetCellStr(dataSheet, sheet.CellName(len(cols), row), actionDraft)
 	}
 	lastRow := max(len(members)+2, 3)
 	for i, ms := range stats.Measures {
@@ -159,7 +159,7 @@ func writeReadme(f *excelize.File) error {
 		"7. 以下情况会提示须确认：营业收入为上期 10 倍以上或不足十分之一、研发费用高于营业收入、研发人员多于从业人员。导入时这些提示视为已由园区确认。",
 	}
 	for i, l := range lines {
-		if err := f.SetCellStr(readmeSheet, cellName(1, i+1), l); err != nil {
+		if err := f.SetCellStr(readmeSheet, sheet.CellName(1, i+1), l); err != nil {
 			return err
 		}
 	}
@@ -171,24 +171,12 @@ func requiredMeasure(key string) bool {
 	return ok && m.Required
 }
 
-func cellName(col, row int) string {
-	name, _ := excelize.CoordinatesToCellName(col, row)
-	return name
-}
-
 // wanNumber is a fen amount as a 万元 number for a cell; float64 holds every amount below
 // 9×10^9 万元 to the fen exactly enough to round-trip through sheet.Money.
 func wanNumber(m measure.Money) float64 { return float64(m) / 1_000_000 }
 
-// Problem is one bad cell: its row and column as a person sees them, and what is wrong.
-type Problem struct {
-	Row       int    `json:"row"`
-	Column    string `json:"column"` // A, B, …
-	Header    string `json:"header"`
-	Code      string `json:"code"`
-	MessageZh string `json:"message_zh"`
-	MessageEn string `json:"message_en"`
-}
+// Problem is one bad cell of an upload.
+type Problem = sheet.Problem
 
 // Parsed is a whole upload read: its good rows, and every problem.
 type Parsed struct {
@@ -218,7 +206,7 @@ func Read(data []byte, lim sheet.Limits, known func(code string) bool) (Parsed, 
 	if h.Column == nil {
 		return Parsed{}, apperr.New(apperr.Invalid, "找不到表头：需要“统一社会信用代码”列与指标列", "no header row found: a credit-code column and measure columns are needed")
 	}
-	out := Parsed{Sheet: t.Sheet, CodeColumn: problem(0, h.Column["credit_code"], "", "", "", "").Column}
+	out := Parsed{Sheet: t.Sheet, CodeColumn: sheet.ColumnName(h.Column["credit_code"])}
 	seen := map[string]int{}
 	for i := h.Row + 1; i < len(t.Rows); i++ {
 		raw := t.Rows[i]
@@ -236,7 +224,7 @@ func Read(data []byte, lim sheet.Limits, known func(code string) bool) (Parsed, 
 		flagged := map[string]bool{}
 		bad := func(key string, col int, code, zh, en string) {
 			flagged[key] = true
-			out.Problems = append(out.Problems, problem(rowNo, col, headerText(t.Rows[h.Row], col), code, zh, en))
+			out.Problems = append(out.Problems, problem(t.Sheet, rowNo, col, headerText(t.Rows[h.Row], col), code, zh, en))
 		}
 		code, codeCol := cell("credit_code")
 		code = strings.ToUpper(sheet.Clean(code))
@@ -315,9 +303,8 @@ func headerText(header []string, col int) string {
 	return strings.Trim(sheet.Clean(header[col]), "* ")
 }
 
-func problem(row, col int, header, code, zh, en string) Problem {
-	name, _ := excelize.ColumnNumberToName(col + 1)
-	return Problem{Row: row, Column: name, Header: header, Code: code, MessageZh: zh, MessageEn: en}
+func problem(sheetName string, row, col int, header, code, zh, en string) Problem {
+	return Problem{Sheet: sheetName, Row: row, Column: sheet.ColumnName(col), Header: header, Code: code, MessageZh: zh, MessageEn: en}
 }
 
 func blankRow(row []string) bool {

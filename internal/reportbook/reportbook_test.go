@@ -119,7 +119,7 @@ func TestTenThousandRowsWithThirtySevenBadCells(t *testing.T) {
 		t.Fatalf("%d good rows", len(p.Rows))
 	}
 
-	marked, err := Annotate(upload, sheet.DefaultLimits, p)
+	marked, err := sheet.Annotate(upload, sheet.DefaultLimits, p.Problems)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -155,7 +155,7 @@ func readCSV(data []byte, lim Limits) (Table, error) {
 	r := csv.NewReader(strings.NewReader(text))
 	r.FieldsPerRecord = -1
 	r.LazyQuotes = true
-	t := Table{Sheet: "CSV"}
+	t := Table{Sheet: CSVSheet}
 	cells := 0
 	for {
 		rec, err := r.Read()

@@ -182,7 +182,7 @@ func (s *Server) uploadAnnotated(rq *request) error {
 	if err != nil {
 		return err
 	}
-	marked, err := reportbook.Annotate(up.data, sheet.DefaultLimits, parsed)
+	marked, err := sheet.Annotate(up.data, sheet.DefaultLimits, parsed.Problems)
 	if err != nil {
 		return err
 	}

@@ -1,35 +1,46 @@
-package reportbook
+package sheet
 
 import (
 	"bytes"
 	"strconv"
 
 	"github.com/xuri/excelize/v2"
-
-	"github.com/parkos/parkos/internal/sheet"
 )
+
+// Problem is one bad cell: its sheet, row and column as a person sees them, and what is wrong.
+type Problem struct {
+	Sheet     string `json:"sheet"`
+	Row       int    `json:"row"`
+	Column    string `json:"column"` // A, B, …
+	Header    string `json:"header"`
+	Code      string `json:"code"`
+	MessageZh string `json:"message_zh"`
+	MessageEn string `json:"message_en"`
+}
+
+// CSVSheet is the sheet name a CSV upload's rows carry, in problems and in its marked copy.
+const CSVSheet = "CSV"
 
 // Annotate returns a copy of the uploaded file with every bad cell filled red and carrying a
 // comment that says what is wrong. An xlsx keeps its own sheets and formatting; a CSV becomes a
 // workbook of its rows.
-func Annotate(data []byte, lim sheet.Limits, p Parsed) ([]byte, error) {
+func Annotate(data []byte, lim Limits, problems []Problem) ([]byte, error) {
 	var f *excelize.File
-	name := p.Sheet
 	if bytes.HasPrefix(data, []byte("PK\x03\x04")) {
 		var err error
 		if f, err = excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: lim.MaxUncompressed}); err != nil {
 			return nil, err
 		}
 	} else {
-		tables, err := sheet.Read(data, lim)
+		tables, err := Read(data, lim)
 		if err != nil {
 			return nil, err
 		}
-		f, name = excelize.NewFile(), "CSV"
-		if err := f.SetSheetName("Sheet1", name); err != nil {
+		f = excelize.NewFile()
+		if err := f.SetSheetName("Sheet1", CSVSheet); err != nil {
 			return nil, err
 		}
-		sw, err := f.NewStreamWriter(name)
+		sw, err := f.NewStreamWriter(CSVSheet)
 		if err != nil {
 			return nil, err
 		}
@@ -38,7 +49,7 @@ func Annotate(data []byte, lim sheet.Limits, p Parsed) ([]byte, error) {
 			for j, c := range row {
 				vals[j] = c
 			}
-			if err := sw.SetRow(cellName(1, i+1), vals); err != nil {
+			if err := sw.SetRow(CellName(1, i+1), vals); err != nil {
 				return nil, err
 			}
 		}
@@ -53,12 +64,12 @@ func Annotate(data []byte, lim sheet.Limits, p Parsed) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, pr := range p.Problems {
+	for _, pr := range problems {
 		cell := pr.Column + strconv.Itoa(pr.Row)
-		if err := f.SetCellStyle(name, cell, cell, red); err != nil {
+		if err := f.SetCellStyle(pr.Sheet, cell, cell, red); err != nil {
 			return nil, err
 		}
-		if err := f.AddComment(name, excelize.Comment{Author: "ParkOS", Cell: cell, Text: pr.MessageZh + " / " + pr.MessageEn}); err != nil {
+		if err := f.AddComment(pr.Sheet, excelize.Comment{Author: "ParkOS", Cell: cell, Text: pr.MessageZh + " / " + pr.MessageEn}); err != nil {
 			return nil, err
 		}
 	}
@@ -67,4 +78,16 @@ func Annotate(data []byte, lim sheet.Limits, p Parsed) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// CellName is the A1 name of a 1-based column and row.
+func CellName(col, row int) string {
+	name, _ := excelize.CoordinatesToCellName(col, row)
+	return name
+}
+
+// ColumnName is the letter name of a 0-based column index.
+func ColumnName(col int) string {
+	name, _ := excelize.ColumnNumberToName(col + 1)
+	return name
 }
