@@ -95,6 +95,7 @@ type Filter struct {
 // QualificationFilter lists qualifications, e.g. those expiring soon.
 type QualificationFilter struct {
 	EnterpriseID   string
+	ParkID         string // of enterprises kept by or resident in the park
 	Kind           QualificationKind
 	ExpiringBefore civil.Date
 }

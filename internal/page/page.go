@@ -46,3 +46,20 @@ func (r *Request) Normalize(allowed ...string) error {
 	}
 	return f.Err()
 }
+
+// All collects every item of a list, page by page, stopping once it holds limit items.
+func All[T any](list func(Request) (Page[T], error), limit int) ([]T, error) {
+	var out []T
+	req := Request{Limit: MaxLimit}
+	for {
+		pg, err := list(req)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, pg.Items...)
+		if pg.NextCursor == "" || len(out) >= limit {
+			return out, nil
+		}
+		req.Cursor = pg.NextCursor
+	}
+}

@@ -103,6 +103,20 @@ func Money(s string, inWan bool) (measure.Money, bool, error) {
 	return m, true, nil
 }
 
+// Decimal reads a number with the sheet's tolerance and hands it to parse, one of measure's
+// exact parsers (areas, prices, loads), so a value with too many places is refused, not rounded.
+func Decimal[T ~int64](s string, parse func(string) (T, error)) (T, bool, error) {
+	n, err := Number(s)
+	if err != nil || n == "" {
+		return 0, false, err
+	}
+	v, err := parse(n)
+	if err != nil {
+		return 0, false, measureError(err)
+	}
+	return v, true, nil
+}
+
 // Integer reads a count such as headcount or patents; "12.0" is 12, "12.5" is an error.
 func Integer(s string) (int64, bool, error) {
 	n, err := Number(s)

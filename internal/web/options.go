@@ -24,26 +24,9 @@ func enumOptions[T ~string](rq *request, prefix string, vals []T, empty msgKey) 
 	return out
 }
 
-// allPages collects every item of a scoped list (for option lists of bounded size).
-func allPages[T any](list func(page.Request) (page.Page[T], error), limit int) ([]T, error) {
-	var out []T
-	req := page.Request{Limit: page.MaxLimit}
-	for {
-		pg, err := list(req)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, pg.Items...)
-		if pg.NextCursor == "" || len(out) >= limit {
-			return out, nil
-		}
-		req.Cursor = pg.NextCursor
-	}
-}
-
 // parks are the parks the user sees, sorted by name; cached for the request.
 func (rq *request) parks() ([]space.Park, error) {
-	ps, err := allPages(func(r page.Request) (page.Page[space.Park], error) {
+	ps, err := page.All(func(r page.Request) (page.Page[space.Park], error) {
 		r.Sort = "name"
 		return rq.srv.store.ListParks(rq.ctx, rq.scope, space.ParkFilter{}, r)
 	}, 5000)

@@ -96,7 +96,7 @@ func activeEnd(c leasing.Contract) civil.Date {
 }
 
 func contractSpecs(rq *request, parkID string) ([]fieldSpec, error) {
-	ents, err := allPages(func(r page.Request) (page.Page[enterprise.Enterprise], error) {
+	ents, err := page.All(func(r page.Request) (page.Page[enterprise.Enterprise], error) {
 		r.Sort = "name"
 		return rq.srv.store.ListEnterprises(rq.ctx, rq.scope, enterprise.Filter{ParkID: parkID}, r)
 	}, 5000)

@@ -240,7 +240,7 @@ func (rq *request) parkUnitOptions(parkID string) ([]option, error) {
 	if parkID == "" {
 		return nil, nil
 	}
-	units, err := allPages(func(r page.Request) (page.Page[space.Unit], error) {
+	units, err := page.All(func(r page.Request) (page.Page[space.Unit], error) {
 		return rq.srv.store.ListUnits(rq.ctx, rq.scope, space.UnitFilter{ParkID: parkID}, r)
 	}, 20000)
 	var out []option

@@ -226,7 +226,7 @@ func (s *Server) rentRoll(rq *request) error {
 	if err != nil {
 		return err
 	}
-	ks, err := allPages(func(r page.Request) (page.Page[leasing.Contract], error) {
+	ks, err := page.All(func(r page.Request) (page.Page[leasing.Contract], error) {
 		return s.store.ListContracts(rq.ctx, rq.scope, leasing.Filter{ParkID: parkID, ActiveOn: today}, r)
 	}, 100000)
 	if err != nil {

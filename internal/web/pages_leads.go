@@ -173,7 +173,7 @@ func (s *Server) leadBoard(rq *request) error {
 		parks[i].Selected = parks[i].Value == parkID
 	}
 	v := boardView{ParkID: parkID, Parks: parks, CanLease: rq.canLease()}
-	leads, err := allPages(func(r page.Request) (page.Page[leasing.Lead], error) {
+	leads, err := page.All(func(r page.Request) (page.Page[leasing.Lead], error) {
 		return s.store.ListLeads(rq.ctx, rq.scope, leasing.LeadFilter{ParkID: parkID}, r)
 	}, 5000)
 	if err != nil {

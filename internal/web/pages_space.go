@@ -377,7 +377,7 @@ func (s *Server) parkPage(rq *request) error {
 	if err != nil {
 		return err
 	}
-	buildings, err := allPages(func(r page.Request) (page.Page[space.Building], error) {
+	buildings, err := page.All(func(r page.Request) (page.Page[space.Building], error) {
 		return s.store.ListBuildings(rq.ctx, rq.scope, space.BuildingFilter{ParkID: p.ID}, r)
 	}, 10000)
 	if err != nil {
@@ -441,7 +441,7 @@ func (s *Server) buildingPage(rq *request) error {
 	if err != nil {
 		return err
 	}
-	units, err := allPages(func(r page.Request) (page.Page[space.Unit], error) {
+	units, err := page.All(func(r page.Request) (page.Page[space.Unit], error) {
 		return s.store.ListUnits(rq.ctx, rq.scope, space.UnitFilter{BuildingID: b.ID}, r)
 	}, 20000)
 	if err != nil {
@@ -473,7 +473,7 @@ func (s *Server) buildingPage(rq *request) error {
 func (s *Server) currentTenants(rq *request, parkID string) (map[string]string, error) {
 	today := civil.Today()
 	out := map[string]string{}
-	rs, err := allPages(func(r page.Request) (page.Page[enterprise.Residency], error) {
+	rs, err := page.All(func(r page.Request) (page.Page[enterprise.Residency], error) {
 		return s.store.ListResidencies(rq.ctx, rq.scope, enterprise.ResidencyFilter{ParkID: parkID, CurrentOn: today}, r)
 	}, 100000)
 	if err != nil {
@@ -484,7 +484,7 @@ func (s *Server) currentTenants(rq *request, parkID string) (map[string]string, 
 			out[u] = r.EnterpriseID
 		}
 	}
-	ks, err := allPages(func(r page.Request) (page.Page[leasing.Contract], error) {
+	ks, err := page.All(func(r page.Request) (page.Page[leasing.Contract], error) {
 		return s.store.ListContracts(rq.ctx, rq.scope, leasing.Filter{ParkID: parkID, ActiveOn: today}, r)
 	}, 100000)
 	for _, k := range ks {

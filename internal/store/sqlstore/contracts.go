@@ -298,7 +298,8 @@ func (s *Store) CreateContract(ctx context.Context, sc identity.Scope, k leasing
 	return out, err
 }
 
-// createContract inserts a validated contract inside the caller's transaction.
+// createContract inserts a validated contract inside the caller's transaction. A signed one —
+// active, or an old lease an import brings along — may not let a unit another signs for.
 func (s *Store) createContract(ctx context.Context, c conn, sc identity.Scope, k leasing.Contract) (leasing.Contract, error) {
 	k.ID, k.ParkID, k.CreatedAt, k.UpdatedAt = newID(), "", s.now(), s.now()
 	var out leasing.Contract
@@ -312,13 +313,15 @@ func (s *Store) createContract(ctx context.Context, c conn, sc identity.Scope, k
 		if err := s.prepareUnits(ctx, c, sc, &k); err != nil {
 			return err
 		}
-		if k.Status == leasing.Active {
+		if k.Status != leasing.Draft {
 			if k.SignedOn.IsZero() {
 				k.SignedOn = civil.Today()
 			}
 			if err := s.checkLettable(ctx, c, k); err != nil {
 				return err
 			}
+		}
+		if k.Status == leasing.Active {
 			if err := s.convertHolds(ctx, c, k); err != nil {
 				return err
 			}

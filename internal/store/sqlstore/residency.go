@@ -240,6 +240,10 @@ func (s *Store) ListQualifications(ctx context.Context, sc identity.Scope, f ent
 	if f.EnterpriseID != "" {
 		l.filter("q.enterprise_id = ?", f.EnterpriseID)
 	}
+	if f.ParkID != "" {
+		cond, args := enterprisesOfParks("q.enterprise_id", []string{f.ParkID})
+		l.filter(cond, args...)
+	}
 	if f.Kind != "" {
 		l.filter("q.kind = ?", f.Kind)
 	}

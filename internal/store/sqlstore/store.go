@@ -189,8 +189,12 @@ func (c conn) exec(ctx context.Context, q string, args ...any) (sql.Result, erro
 // read is the reader pool.
 func (s *Store) read() conn { return conn{s: s, db: s.eng.Reader, prepare: true} }
 
-// write runs fn in one write transaction: all of it lands or none of it does.
+// write runs fn in one write transaction: all of it lands or none of it does. Inside a batch
+// (writeBatch) it joins the batch's transaction under a savepoint instead.
 func (s *Store) write(ctx context.Context, fn func(c conn) error) error {
+	if b, ok := ctx.Value(batchKey{}).(*batch); ok && b.c.s == s {
+		return b.savepoint(ctx, fn)
+	}
 	tx, err := s.eng.Writer.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -200,6 +204,40 @@ func (s *Store) write(ctx context.Context, fn func(c conn) error) error {
 		return err
 	}
 	return tx.Commit()
+}
+
+// batchKey marks a context whose store writes join one open transaction.
+type batchKey struct{}
+
+type batch struct{ c conn }
+
+// writeBatch runs fn in one write transaction in which every store method called with the
+// context it is given joins that transaction. Each such call runs under its own savepoint, so
+// a call refused by the rules (or by a constraint, which on PostgreSQL would otherwise abort
+// the whole transaction) undoes only itself and the batch can go on to check the next row.
+// An import uses this to apply every row through the same rules and audit as the API, all or
+// nothing.
+func (s *Store) writeBatch(ctx context.Context, fn func(ctx context.Context, c conn) error) error {
+	return s.write(ctx, func(c conn) error {
+		return fn(context.WithValue(ctx, batchKey{}, &batch{c: c}), c)
+	})
+}
+
+func (b *batch) savepoint(ctx context.Context, fn func(c conn) error) error {
+	if _, err := b.c.db.ExecContext(ctx, "SAVEPOINT batch_step"); err != nil {
+		return err
+	}
+	if err := fn(b.c); err != nil {
+		if _, rbErr := b.c.db.ExecContext(ctx, "ROLLBACK TO SAVEPOINT batch_step"); rbErr != nil {
+			return errors.Join(err, rbErr)
+		}
+		if _, relErr := b.c.db.ExecContext(ctx, "RELEASE SAVEPOINT batch_step"); relErr != nil {
+			return errors.Join(err, relErr)
+		}
+		return err
+	}
+	_, err := b.c.db.ExecContext(ctx, "RELEASE SAVEPOINT batch_step")
+	return err
 }
 
 // constraintError turns a constraint violation into a field error a user can act on.
