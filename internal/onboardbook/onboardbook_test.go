@@ -3,6 +3,7 @@ package onboardbook
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"math"
 	"slices"
 	"strings"
@@ -11,11 +12,16 @@ import (
 	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"github.com/parkos/parkos/internal/audit"
+	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/demo"
+	"github.com/parkos/parkos/internal/enterprise"
 	"github.com/parkos/parkos/internal/identity"
+	"github.com/parkos/parkos/internal/leasing"
+	"github.com/parkos/parkos/internal/measure"
 	"github.com/parkos/parkos/internal/onboard"
 	"github.com/parkos/parkos/internal/page"
 	"github.com/parkos/parkos/internal/sheet"
+	"github.com/parkos/parkos/internal/space"
 	"github.com/parkos/parkos/internal/store/sqlstore"
 	"github.com/parkos/parkos/internal/store/storetest"
 )
@@ -193,5 +199,107 @@ func TestGBKUnitsCSV(t *testing.T) {
 				t.Errorf("a refused file wrote %d audit entries", after-before)
 			}
 		})
+	}
+}
+
+// Rows the store's rules or the caller's scope refuse come back on the cell at fault, and the
+// file writes nothing: an operator cannot create a park or touch another park, a negative area
+// and a double letting are refused.
+func TestRefusedRowsAreReportedOnTheirCells(t *testing.T) {
+	for _, eng := range storetest.Engines(t) {
+		t.Run(eng.Name, func(t *testing.T) {
+			ctx := context.Background()
+			s := eng.Open(t)
+			w := storetest.NewWorld(t, s)
+			b, err := onboard.Export(ctx, s, sys, w.Parks[0].ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			other, err := onboard.Export(ctx, s, sys, w.Parks[1].ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b.Parks[0].NameZh = "改名的园区"
+			b.Parks = append(b.Parks, other.Parks[0], onboard.ParkRow{Park: space.Park{Code: "P9", NameZh: "新园区"}})
+			b.Parks[1].NameZh = "别人的园区"
+			b.Buildings = append(b.Buildings, onboard.BuildingRow{ParkCode: "P0", Building: space.Building{Code: "B", Name: "B座"}})
+			for i := range b.Units {
+				if b.Units[i].Code == "A-3-301" {
+					b.Units[i].GrossArea = -measure.AreaM2(5)
+				}
+			}
+			lease := func(number string) onboard.ContractRow {
+				return onboard.ContractRow{ParkCode: "P0", EnterpriseCode: w.Enterprises[0].CreditCode, UnitCodes: []string{"A-3-302"},
+					Contract: leasing.Contract{Number: number, Status: leasing.Active, StartOn: civil.Of(2025, 1, 1), EndOn: civil.Of(2026, 12, 31),
+						Price: measure.Price(45000), PaymentCycle: 3, DayCount: leasing.DayCount365, Escalation: leasing.Escalation{Kind: "none"}}}
+			}
+			b.Contracts = append(b.Contracts, lease("HT-1"), lease("HT-2"))
+			book, err := Write(b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			before := auditCount(t, s)
+			res := importFile(t, s, w.Scope(identity.ParkManager), book, "", false)
+			got := []string{}
+			for _, p := range res.Problems {
+				got = append(got, fmt.Sprintf("%s %d %s %s", p.Sheet, p.Row, p.Header, p.Code))
+			}
+			want := []string{"园区 3 园区编码 not_found", "园区 4 园区编码 forbidden", "房源单元 2 建筑面积 negative", "房源单元 2 使用面积 exceeds_gross", "租赁合同 3 单元编码 already_let"}
+			if !slices.Equal(got, want) {
+				t.Errorf("problems\n got %q\nwant %q", got, want)
+			}
+			if res.Committed {
+				t.Error("a file with refused rows was committed")
+			}
+			if after := auditCount(t, s); after != before {
+				t.Errorf("a refused file wrote %d audit entries", after-before)
+			}
+			p, err := s.GetPark(ctx, sys, w.Parks[0].ID)
+			if err != nil || p.NameZh != w.Parks[0].NameZh {
+				t.Errorf("park renamed to %q by a refused file (%v)", p.NameZh, err)
+			}
+			marked, err := sheet.Annotate(book, sheet.DefaultLimits, res.Problems)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := sheet.Read(marked, sheet.DefaultLimits); err != nil {
+				t.Errorf("the marked copy does not read back: %v", err)
+			}
+		})
+	}
+}
+
+// A hand-kept CSV with its own header names, units and date styles reads as meant: only the
+// columns it has are set, 元 overrides the 万元 default, labels map to codes.
+func TestHandKeptEnterpriseCSV(t *testing.T) {
+	s := storetest.OpenSQLite(t)
+	w := storetest.NewWorld(t, s)
+	code := storetest.CreditCode(77)
+	csv := "企业花名册,,,,,\n" +
+		"公司名称,信用代码,所属园区编码,注册资本（元）,成立日期,企业类型,是否科学家创办\n" +
+		"北京新芽生物科技（集团）有限公司," + code + ",P0,\"1,000,000\",2019年3月8日,私营,是\n" +
+		w.Enterprises[0].Name + "," + w.Enterprises[0].CreditCode + ",P0,５００００００,2020/1/5,国有,否\n"
+	res := importFile(t, s, sys, []byte(csv), "", false)
+	if !res.Committed || len(res.Problems) > 0 {
+		t.Fatalf("committed %v, problems %+v", res.Committed, res.Problems)
+	}
+	if c := res.Counts[onboard.Enterprises]; c.Created != 1 || c.Changed != 1 {
+		t.Fatalf("counts %+v", c)
+	}
+	pg, err := s.ListEnterprises(context.Background(), sys, enterprise.Filter{Q: "新芽"}, page.Request{})
+	if err != nil || len(pg.Items) != 1 {
+		t.Fatalf("new enterprise: %v %v", pg.Items, err)
+	}
+	e := pg.Items[0]
+	if e.Name != "北京新芽生物科技（集团）有限公司" || e.RegisteredCapital != measure.Yuan(1_000_000) || e.FoundedOn != civil.Of(2019, 3, 8) ||
+		e.OwnershipType != "private" || !e.ScientistFounded || e.ParkID != w.Parks[0].ID {
+		t.Errorf("read as %+v", e)
+	}
+	old, err := s.GetEnterprise(context.Background(), sys, w.Enterprises[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if old.RegisteredCapital != measure.Yuan(5_000_000) || old.IndustryCode != w.Enterprises[0].IndustryCode {
+		t.Errorf("update set capital %s and industry %q; only the file's columns should change", old.RegisteredCapital, old.IndustryCode)
 	}
 }
