@@ -52,7 +52,11 @@ func (s *Server) OpenAPI() map[string]any {
 		}
 		ok := map[string]any{"description": http.StatusText(status)}
 		if rt.Download != "" {
-			ok["content"] = map[string]any{rt.Download: binary}
+			content := map[string]any{}
+			for kind := range strings.SplitSeq(rt.Download, ",") {
+				content[kind] = binary
+			}
+			ok["content"] = content
 		}
 		if rt.Response != nil {
 			ok["content"] = map[string]any{"application/json": map[string]any{"schema": g.schemaOf(reflect.TypeOf(rt.Response))}}

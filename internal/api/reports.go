@@ -180,16 +180,21 @@ func (s *Server) workbookRoutes() []route {
 				if err != nil || res.Committed || (dry != nil && *dry) {
 					return res, err
 				}
-				return nil, cellErrors(res.Problems)
+				return nil, cellErrors(res.Problems, false)
 			}},
 	}
 }
 
-// cellErrors is a refused upload as a problem naming each bad cell ("C5") and its column header.
-func cellErrors(problems []reportbook.Problem) error {
+// cellErrors is a refused upload as a problem naming each bad cell ("C5", or "楼宇!C5" for a
+// workbook of several sheets) and its column header.
+func cellErrors(problems []sheet.Problem, withSheet bool) error {
 	f := apperr.Fields{}
 	for _, p := range problems {
-		f.Add(fmt.Sprintf("%s%d", p.Column, p.Row), p.Code, p.Header+"："+p.MessageZh, p.Header+": "+p.MessageEn)
+		cell := fmt.Sprintf("%s%d", p.Column, p.Row)
+		if withSheet {
+			cell = p.Sheet + "!" + cell
+		}
+		f.Add(cell, p.Code, p.Header+"："+p.MessageZh, p.Header+": "+p.MessageEn)
 	}
 	e := f.Err().(*apperr.Error)
 	e.MessageZh = fmt.Sprintf("工作簿有 %d 处错误，未写入任何数据", len(problems))

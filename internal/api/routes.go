@@ -33,7 +33,7 @@ type route struct {
 	Response        any    // zero value of the response type
 	Status          int    // success status, 200 when 0
 	Upload          bool   // the request body is a workbook or CSV file, not JSON
-	Download        string // the response is a file of this media type, not JSON
+	Download        string // the response is a file of these media types (comma-separated), not JSON
 	handle          func(c *call) (any, error)
 }
 
@@ -41,6 +41,7 @@ type route struct {
 type file struct {
 	name string
 	data []byte
+	kind string // media type, when the route offers several
 }
 
 func (s *Server) routeTable() []route {
@@ -150,6 +151,7 @@ func (s *Server) routeTable() []route {
 	rs = append(rs, s.leadRoutes()...)
 	rs = append(rs, s.reportRoutes()...)
 	rs = append(rs, s.workbookRoutes()...)
+	rs = append(rs, s.onboardingRoutes()...)
 	rs = append(rs, s.referenceRoutes()...)
 	rs = append(rs, s.auditRoutes()...)
 	return rs

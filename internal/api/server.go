@@ -148,7 +148,11 @@ func (s *Server) wrap(rt route) http.Handler {
 			return
 		}
 		if f, ok := body.(file); ok {
-			w.Header().Set("Content-Type", rt.Download)
+			kind := f.kind
+			if kind == "" {
+				kind = rt.Download
+			}
+			w.Header().Set("Content-Type", kind)
 			w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(f.name))
 			_, _ = w.Write(f.data)
 			return

@@ -2,6 +2,7 @@ package httpin
 
 import (
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -76,6 +77,23 @@ func (q *Query) Page() page.Request {
 	sort := q.Str("sort")
 	desc := strings.HasPrefix(sort, "-")
 	return page.Request{Sort: strings.TrimPrefix(sort, "-"), Desc: desc, Cursor: q.Str("cursor"), Limit: q.Int("limit")}
+}
+
+// OneOf reads a value that must be one of allowed; "" when absent.
+func (q *Query) OneOf(name string, allowed ...string) string {
+	v := q.Str(name)
+	if v != "" && !slices.Contains(allowed, v) {
+		list := strings.Join(allowed, " | ")
+		q.fields.Add(name, "unknown_value", "可选值为 "+list, "must be one of "+list)
+	}
+	return v
+}
+
+// Require records that a parameter is missing when v is empty.
+func (q *Query) Require(name, v string) {
+	if v == "" {
+		q.fields.Required(name)
+	}
 }
 
 func (q *Query) Err() error { return q.fields.Err() }

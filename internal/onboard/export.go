@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 
+	"github.com/parkos/parkos/internal/apperr"
 	"github.com/parkos/parkos/internal/enterprise"
 	"github.com/parkos/parkos/internal/identity"
 	"github.com/parkos/parkos/internal/leasing"
@@ -28,6 +29,10 @@ type Lister interface {
 // exported, retired ones too, so that old contracts still find theirs.
 func Export(ctx context.Context, st Lister, sc identity.Scope, parkID string) (Batch, error) {
 	var b Batch
+	if sc.Role.IsEnterprise() {
+		// Enterprise staff see the park's public records, but the park's books are not theirs.
+		return b, apperr.New(apperr.Forbidden, "企业用户不能导出园区数据", "enterprise users cannot export park records")
+	}
 	parks, err := page.All(func(r page.Request) (page.Page[space.Park], error) {
 		r.Sort = "code"
 		return st.ListParks(ctx, sc, space.ParkFilter{}, r)
