@@ -29,6 +29,9 @@ Usage:
   parkos user list
   parkos export reports --period ID --out FILE.xlsx                  a period's filing workbook, pre-filled
   parkos import reports --period ID [--dry-run] [--annotated OUT.xlsx] FILE   figures from a workbook or CSV, all or nothing
+  parkos export onboarding [--park CODE] [--csv ENTITY] --out FILE     parks, buildings, floors, units, enterprises,
+                                                                       qualifications, residencies and contracts
+  parkos import onboarding [--entity ENTITY] [--dry-run] [--annotated OUT.xlsx] FILE   the same, all or nothing
   parkos version
 
 Every flag also reads PARKOS_<FLAG> from the environment (PARKOS_ADDR, PARKOS_DB, PARKOS_LOG_LEVEL…).

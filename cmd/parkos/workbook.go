@@ -13,17 +13,42 @@ import (
 	"github.com/parkos/parkos/internal/store"
 )
 
-// cmdExport writes a reporting period's filing workbook (parkos export reports).
+const (
+	exportUsage = "export what? parkos export reports --period ID --out FILE.xlsx | parkos export onboarding [--park CODE] [--csv ENTITY] --out FILE"
+	importUsage = "import what? parkos import reports --period ID [--dry-run] [--annotated OUT.xlsx] FILE | parkos import onboarding [--entity ENTITY] [--dry-run] [--annotated OUT.xlsx] FILE"
+)
+
+// cmdExport writes a workbook: a period's filing workbook or the onboarding workbook.
 func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] != "reports" {
-		return fmt.Errorf("export what? parkos export reports --period ID --out FILE.xlsx")
+	switch {
+	case len(args) > 0 && args[0] == "reports":
+		return exportReports(ctx, args[1:], stdout, stderr)
+	case len(args) > 0 && args[0] == "onboarding":
+		return exportOnboarding(ctx, args[1:], stdout, stderr)
 	}
+	return errors.New(exportUsage)
+}
+
+// cmdImport reads a workbook or CSV, all or nothing: a period's filled filing workbook, or an
+// onboarding workbook.
+func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	switch {
+	case len(args) > 0 && args[0] == "reports":
+		return importReports(ctx, args[1:], stdout, stderr)
+	case len(args) > 0 && args[0] == "onboarding":
+		return importOnboarding(ctx, args[1:], stdout, stderr)
+	}
+	return errors.New(importUsage)
+}
+
+// exportReports writes a reporting period's filing workbook (parkos export reports).
+func exportReports(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("export reports", stderr)
 	var c common
 	c.register(fs, store.DefaultDB)
 	period := fs.String("period", "", "reporting period id")
 	out := fs.String("out", "", "the workbook to write (.xlsx)")
-	if err := fs.Parse(args[1:]); err != nil {
+	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if *period == "" || *out == "" {
@@ -45,19 +70,16 @@ func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	return nil
 }
 
-// cmdImport reads a filled filing workbook or CSV into a period, all or nothing
+// importReports reads a filled filing workbook or CSV into a period, all or nothing
 // (parkos import reports).
-func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] != "reports" {
-		return fmt.Errorf("import what? parkos import reports --period ID [--dry-run] [--annotated OUT.xlsx] FILE")
-	}
+func importReports(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("import reports", stderr)
 	var c common
 	c.register(fs, store.DefaultDB)
 	period := fs.String("period", "", "reporting period id")
 	dryRun := fs.Bool("dry-run", false, "check and preview only; write nothing")
 	annotated := fs.String("annotated", "", "on problems, write a copy with the bad cells marked here")
-	if err := fs.Parse(args[1:]); err != nil {
+	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if *period == "" || fs.NArg() != 1 {
@@ -72,30 +94,36 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer st.Close()
-	res, parsed, err := reportbook.Import(ctx, st, identity.System().Via("cli"), *period, data, sheet.DefaultLimits, *dryRun)
+	res, _, err := reportbook.Import(ctx, st, identity.System().Via("cli"), *period, data, sheet.DefaultLimits, *dryRun)
 	if err != nil {
 		return describe(err)
 	}
 	fmt.Fprintf(stdout, "rows %d: %d drafts updated, %d submitted, %d unchanged, %d problems\n",
 		res.Rows, res.Changed, res.Submitted, res.Unchanged, len(res.Problems))
-	for _, p := range res.Problems {
-		fmt.Fprintf(stdout, "  row %d, column %s (%s): %s / %s\n", p.Row, p.Column, p.Header, p.MessageZh, p.MessageEn)
+	return reportProblems(data, res.Problems, res.Committed, *annotated, stdout)
+}
+
+// reportProblems prints an import's problems by cell and, when asked, writes the marked copy;
+// an import with problems is an error, as nothing was written.
+func reportProblems(data []byte, problems []sheet.Problem, committed bool, annotated string, stdout io.Writer) error {
+	for _, p := range problems {
+		fmt.Fprintf(stdout, "  %s row %d, column %s (%s): %s / %s\n", p.Sheet, p.Row, p.Column, p.Header, p.MessageZh, p.MessageEn)
 	}
-	if len(res.Problems) == 0 {
-		if res.Committed {
+	if len(problems) == 0 {
+		if committed {
 			fmt.Fprintln(stdout, "imported")
 		}
 		return nil
 	}
-	if *annotated != "" {
-		marked, err := sheet.Annotate(data, sheet.DefaultLimits, parsed.Problems)
+	if annotated != "" {
+		marked, err := sheet.Annotate(data, sheet.DefaultLimits, problems)
 		if err != nil {
 			return err
 		}
-		if err := os.WriteFile(*annotated, marked, 0o644); err != nil {
+		if err := os.WriteFile(annotated, marked, 0o644); err != nil {
 			return err
 		}
-		fmt.Fprintln(stdout, "marked copy:", *annotated)
+		fmt.Fprintln(stdout, "marked copy:", annotated)
 	}
 	return errors.New("nothing was written: correct the cells above and import again")
 }
