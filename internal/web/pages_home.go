@@ -170,6 +170,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.leadRoutes(mux)
 	s.reportRoutes(mux)
 	s.workbookRoutes(mux)
+	s.onboardingRoutes(mux)
 	mux.Handle("GET /parks/{id}/stack", s.page(s.stackPage))
 	s.dashboardRoutes(mux)
 	mux.Handle("GET /parks/{id}/rent-roll/{format}", s.page(s.rentRoll))

@@ -26,10 +26,12 @@ type uploads struct {
 	files map[string]upload
 }
 
+// upload is a stashed file: whose it is, what it is for (a period's id, or "onboarding"), and
+// for onboarding what a CSV holds.
 type upload struct {
-	userID, periodID, name string
-	data                   []byte
-	expires                time.Time
+	userID, target, name, entity string
+	data                         []byte
+	expires                      time.Time
 }
 
 const uploadTTL = 30 * time.Minute
@@ -51,11 +53,11 @@ func (u *uploads) put(up upload) string {
 	return token
 }
 
-func (u *uploads) get(token, userID, periodID string) (upload, bool) {
+func (u *uploads) get(token, userID, target string) (upload, bool) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	up, ok := u.files[token]
-	if !ok || up.userID != userID || up.periodID != periodID || time.Now().After(up.expires) {
+	if !ok || up.userID != userID || up.target != target || time.Now().After(up.expires) {
 		return upload{}, false
 	}
 	return up, true
@@ -80,10 +82,7 @@ func (s *Server) periodTemplate(rq *request) error {
 	if err != nil {
 		return err
 	}
-	rq.w.Header().Set("Content-Type", xlsxType)
-	rq.w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(name))
-	_, err = rq.w.Write(data)
-	return err
+	return sendFile(rq, xlsxType, name, data)
 }
 
 // periodUpload receives a filled workbook, keeps it for the preview and shows what it would do.
@@ -93,26 +92,45 @@ func (s *Server) periodUpload(rq *request) error {
 	if err != nil {
 		return err
 	}
+	name, data, err := receiveFile(rq)
+	if err != nil {
+		if apperr.Is(err, apperr.BadRequest) {
+			return s.showPeriod(rq, p, err)
+		}
+		return err
+	}
+	token := s.uploads.put(upload{userID: rq.user.ID, target: periodID, name: name, data: data})
+	return rq.redirect("/periods/" + periodID + "/upload/" + token)
+}
+
+// receiveFile reads the "file" field of an upload form, within the workbook size limit. A form
+// without a file is a BadRequest the page shows beside the form.
+func receiveFile(rq *request) (string, []byte, error) {
 	rq.r.Body = http.MaxBytesReader(rq.w, rq.r.Body, sheet.DefaultLimits.MaxBytes+1<<20)
+	noFile := apperr.New(apperr.BadRequest, "请选择要上传的文件", "choose a file to upload")
 	if err := rq.r.ParseMultipartForm(8 << 20); err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			return apperr.New(apperr.TooLarge, "文件过大", "the file is too large")
+			return "", nil, apperr.New(apperr.TooLarge, "文件过大", "the file is too large")
 		}
-		return s.showPeriod(rq, p, apperr.New(apperr.BadRequest, "请选择要上传的文件", "choose a file to upload"))
+		return "", nil, noFile
 	}
 	defer rq.r.MultipartForm.RemoveAll()
 	f, hdr, err := rq.r.FormFile("file")
 	if err != nil {
-		return s.showPeriod(rq, p, apperr.New(apperr.BadRequest, "请选择要上传的文件", "choose a file to upload"))
+		return "", nil, noFile
 	}
 	defer f.Close()
 	data, err := io.ReadAll(f)
-	if err != nil {
-		return err
-	}
-	token := s.uploads.put(upload{userID: rq.user.ID, periodID: periodID, name: hdr.Filename, data: data})
-	return rq.redirect("/periods/" + periodID + "/upload/" + token)
+	return hdr.Filename, data, err
+}
+
+// sendFile answers a download.
+func sendFile(rq *request, kind, name string, data []byte) error {
+	rq.w.Header().Set("Content-Type", kind)
+	rq.w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(name))
+	_, err := rq.w.Write(data)
+	return err
 }
 
 type uploadView struct {
@@ -126,7 +144,7 @@ type uploadView struct {
 }
 
 type problemRow struct {
-	P       reportbook.Problem
+	P       sheet.Problem
 	Message string
 }
 
@@ -144,12 +162,12 @@ func (s *Server) uploadPreview(rq *request) error {
 	if err != nil {
 		return err
 	}
-	res, _, err := reportbook.Import(rq.ctx, s.store, rq.scope, up.periodID, up.data, sheet.DefaultLimits, true)
+	res, _, err := reportbook.Import(rq.ctx, s.store, rq.scope, up.target, up.data, sheet.DefaultLimits, true)
 	return s.showUpload(rq, up, res, err)
 }
 
 func (s *Server) showUpload(rq *request, up upload, res reportbook.Result, problem error) error {
-	p, err := s.store.GetPeriod(rq.ctx, rq.scope, up.periodID)
+	p, err := s.store.GetPeriod(rq.ctx, rq.scope, up.target)
 	if err != nil {
 		return err
 	}
@@ -178,18 +196,20 @@ func (s *Server) uploadAnnotated(rq *request) error {
 	if err != nil {
 		return err
 	}
-	_, parsed, err := reportbook.Import(rq.ctx, s.store, rq.scope, up.periodID, up.data, sheet.DefaultLimits, true)
+	_, parsed, err := reportbook.Import(rq.ctx, s.store, rq.scope, up.target, up.data, sheet.DefaultLimits, true)
 	if err != nil {
 		return err
 	}
-	marked, err := sheet.Annotate(up.data, sheet.DefaultLimits, parsed.Problems)
+	return sendMarked(rq, up, parsed.Problems)
+}
+
+// sendMarked downloads an upload with its bad cells marked.
+func sendMarked(rq *request, up upload, problems []sheet.Problem) error {
+	marked, err := sheet.Annotate(up.data, sheet.DefaultLimits, problems)
 	if err != nil {
 		return err
 	}
-	rq.w.Header().Set("Content-Type", xlsxType)
-	rq.w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape("标注错误_"+up.name+".xlsx"))
-	_, err = rq.w.Write(marked)
-	return err
+	return sendFile(rq, xlsxType, "标注错误_"+up.name+".xlsx", marked)
 }
 
 // uploadCommit applies the previewed upload, all or nothing.
@@ -198,12 +218,12 @@ func (s *Server) uploadCommit(rq *request) error {
 	if err != nil {
 		return err
 	}
-	res, _, err := reportbook.Import(rq.ctx, s.store, rq.scope, up.periodID, up.data, sheet.DefaultLimits, false)
+	res, _, err := reportbook.Import(rq.ctx, s.store, rq.scope, up.target, up.data, sheet.DefaultLimits, false)
 	if err != nil || !res.Committed {
 		return s.showUpload(rq, up, res, err)
 	}
 	s.uploads.drop(rq.r.PathValue("token"))
 	q := url.Values{"imported": {"1"}, "changed": {strconv.Itoa(res.Changed)}, "submitted": {strconv.Itoa(res.Submitted)},
 		"unchanged": {strconv.Itoa(res.Unchanged)}}
-	return rq.redirect("/periods/" + up.periodID + "?" + q.Encode())
+	return rq.redirect("/periods/" + up.target + "?" + q.Encode())
 }
