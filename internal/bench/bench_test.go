@@ -6,6 +6,7 @@ package bench
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -21,7 +22,10 @@ import (
 	"github.com/parkos/parkos/internal/gen"
 	"github.com/parkos/parkos/internal/identity"
 	"github.com/parkos/parkos/internal/leasing"
+	"github.com/parkos/parkos/internal/onboard"
+	"github.com/parkos/parkos/internal/onboardbook"
 	"github.com/parkos/parkos/internal/page"
+	"github.com/parkos/parkos/internal/sheet"
 	"github.com/parkos/parkos/internal/space"
 	"github.com/parkos/parkos/internal/store"
 	"github.com/parkos/parkos/internal/store/sqlstore"
@@ -285,4 +289,59 @@ func BenchmarkHTTPListEnterprisesOfPark(b *testing.B) {
 	httpBench(b, func(st *sqlstore.Store) string {
 		return "/api/v1/enterprises?limit=50&park_id=" + parkByCode(b, st, "G0005").ID
 	})
+}
+
+// bigParkWorkbook is the onboarding workbook of the 3,600-unit park.
+func bigParkWorkbook(b *testing.B, st *sqlstore.Store) []byte {
+	b.Helper()
+	data, err := onboardbook.Export(context.Background(), st, identity.System(), parkByCode(b, st, "G0000").ID)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return data
+}
+
+// BenchmarkOnboardingExportBigPark writes the 3,600-unit park's onboarding workbook.
+func BenchmarkOnboardingExportBigPark(b *testing.B) {
+	st := dataset(b)
+	for b.Loop() {
+		bigParkWorkbook(b, st)
+	}
+}
+
+// BenchmarkOnboardingReimportBigPark imports the 3,600-unit park's own export back: every row
+// is read, matched and compared, and nothing changes.
+func BenchmarkOnboardingReimportBigPark(b *testing.B) {
+	st, ctx := dataset(b), context.Background()
+	data := bigParkWorkbook(b, st)
+	for b.Loop() {
+		res, err := onboardbook.Import(ctx, st, identity.System(), data, sheet.DefaultLimits, "", false)
+		if err != nil || len(res.Problems) > 0 || res.Counts[onboard.Units].Unchanged != 3600 {
+			b.Fatalf("%v %+v %v", err, res.Counts, res.Problems[:min(3, len(res.Problems))])
+		}
+	}
+}
+
+// BenchmarkOnboardingImportBigParkFresh brings the 3,600-unit park live in an empty database.
+func BenchmarkOnboardingImportBigParkFresh(b *testing.B) {
+	ctx := context.Background()
+	data := bigParkWorkbook(b, dataset(b))
+	dir := b.TempDir()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		fresh, err := store.Open("sqlite:" + filepath.Join(dir, fmt.Sprintf("fresh%d.db", i)))
+		if err == nil {
+			err = fresh.Migrate(ctx)
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		res, err := onboardbook.Import(ctx, fresh, identity.System(), data, sheet.DefaultLimits, "", false)
+		if err != nil || !res.Committed || res.Counts[onboard.Units].Created != 3600 {
+			b.Fatalf("%v %+v %v", err, res.Counts, res.Problems[:min(3, len(res.Problems))])
+		}
+		b.StopTimer()
+		fresh.Close()
+	}
 }

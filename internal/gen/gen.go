@@ -459,8 +459,13 @@ func (g *generator) enterprises(b *sqlstore.Bulk, parkID string, park, n int, un
 		}
 		for q := 0; q < g.rnd.IntN(3); q++ {
 			issued := civil.Of(2018+g.rnd.IntN(8), time.Month(1+g.rnd.IntN(12)), 1+g.rnd.IntN(28))
-			quals = append(quals, []any{g.id(), eid, string(enterprise.QualificationKinds[g.rnd.IntN(len(enterprise.QualificationKinds)-2)]),
-				fmt.Sprintf("GEN%08d", g.seq), issued, issued.AddDays(365 * 3), "", "", "", now, now})
+			kind := enterprise.QualificationKinds[g.rnd.IntN(len(enterprise.QualificationKinds)-2)]
+			board, ticker := "", ""
+			if kind == "listed" { // the rules want a listed company's board
+				board, ticker = "star", fmt.Sprintf("688%03d", g.seq%1000)
+			}
+			quals = append(quals, []any{g.id(), eid, string(kind), fmt.Sprintf("GEN%08d", g.seq), issued, issued.AddDays(365 * 3),
+				board, ticker, "", now, now})
 		}
 		if e%10 == 0 {
 			uid := g.id()

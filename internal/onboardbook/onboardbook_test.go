@@ -24,6 +24,7 @@ import (
 	"github.com/parkos/parkos/internal/space"
 	"github.com/parkos/parkos/internal/store/sqlstore"
 	"github.com/parkos/parkos/internal/store/storetest"
+	"github.com/xuri/excelize/v2"
 )
 
 var sys = identity.System()
@@ -301,5 +302,33 @@ func TestHandKeptEnterpriseCSV(t *testing.T) {
 	}
 	if old.RegisteredCapital != measure.Yuan(5_000_000) || old.IndustryCode != w.Enterprises[0].IndustryCode {
 		t.Errorf("update set capital %s and industry %q; only the file's columns should change", old.RegisteredCapital, old.IndustryCode)
+	}
+}
+
+// The blank workbook has every sheet with its starred headers, drop-downs on enumerated
+// columns, and the read-me; it reads back as an empty batch.
+func TestBlankWorkbook(t *testing.T) {
+	data, err := Write(onboard.Batch{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"园区", "楼宇", "楼层", "房源单元", "企业", "企业资质", "入驻记录", "租赁合同", "合同单元", "说明"}
+	if got := f.GetSheetList(); !slices.Equal(got, want) {
+		t.Fatalf("sheets %q", got)
+	}
+	if h, _ := f.GetCellValue("房源单元", "F1"); h != "*建筑面积（㎡）" {
+		t.Errorf("units F1 = %q", h)
+	}
+	dvs, err := f.GetDataValidations("房源单元")
+	if err != nil || len(dvs) != 4 || !strings.Contains(dvs[0].Formula1, "实验室") {
+		t.Errorf("units drop-downs: %v %+v", err, dvs)
+	}
+	p, err := Read(data, sheet.DefaultLimits, "")
+	if err != nil || p.Batch.Len() != 0 || len(p.Problems) != 0 {
+		t.Errorf("the blank workbook reads as %d rows, %v, %v", p.Batch.Len(), p.Problems, err)
 	}
 }

@@ -78,6 +78,11 @@ func ptr[T any](v T) *T { return &v }
 
 func writeSheet(f *excelize.File, t table, b onboard.Batch, headStyle, dateStyle int) error {
 	rows := reflect.ValueOf(t.rows(&b)).Elem()
+	// Drop-downs go on before streaming: added after, they make excelize parse the whole
+	// sheet back in, which was half the time of a large park's export.
+	if err := addChoices(f, t, rows.Len()+1000); err != nil {
+		return err
+	}
 	sw, err := f.NewStreamWriter(t.zh)
 	if err != nil {
 		return err
@@ -106,10 +111,7 @@ func writeSheet(f *excelize.File, t table, b onboard.Batch, headStyle, dateStyle
 			return err
 		}
 	}
-	if err := sw.Flush(); err != nil {
-		return err
-	}
-	return addChoices(f, t, rows.Len()+1000)
+	return sw.Flush()
 }
 
 // addChoices puts a drop-down of the Chinese labels on each enumerated column, for the rows
