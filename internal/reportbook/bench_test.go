@@ -99,3 +99,20 @@ func peakRSSMB(b *testing.B) float64 {
 	b.Fatal("no VmHWM in /proc/self/status")
 	return 0
 }
+
+// BenchmarkTemplate100kRows writes a period's template for 100,000 enterprises, with figures.
+func BenchmarkTemplate100kRows(b *testing.B) {
+	members := make([]Member, 100_000)
+	for i := range members {
+		members[i] = Member{CreditCode: fmt.Sprintf("91110108BE%08d", i), Name: fmt.Sprintf("基准企业%06d", i),
+			Figures: stats.Figures{"revenue": int64(i) * 1_000_000, "employees": int64(i % 500)}}
+	}
+	debug.FreeOSMemory()
+	resetPeakRSS(b)
+	for b.Loop() {
+		if _, err := Template("基准", members); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(peakRSSMB(b), "peak-RSS-MB")
+}

@@ -64,7 +64,7 @@ func header(m stats.Measure) string {
 
 // Template writes the period's workbook: a title row, the header, one row per member with its
 // current figures, number validation on every figure column, an action drop-down, and a read-me
-// sheet with the rules.
+// sheet with the rules. Rows are streamed, so a 100,000-member template stays small in memory.
 func Template(title string, members []Member) ([]byte, error) {
 	f := excelize.NewFile()
 	defer f.Close()
@@ -72,12 +72,20 @@ func Template(title string, members []Member) ([]byte, error) {
 		return nil, err
 	}
 	cols := columns()
-	last, _ := excelize.ColumnNumberToName(len(cols))
-	f.SetCellValue(dataSheet, "A1", title)
-	f.MergeCell(dataSheet, "A1", last+"1")
-	bold, _ := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"#E8F1FB"}}})
+	// Validations go on before streaming; added after, excelize would parse the sheet back in.
+	if err := addValidations(f, len(cols), max(len(members)+2, 3)); err != nil {
+		return nil, err
+	}
+	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"#E8F1FB"}}})
+	if err != nil {
+		return nil, err
+	}
+	sw, err := f.NewStreamWriter(dataSheet)
+	if err != nil {
+		return nil, err
+	}
+	head := make([]any, len(cols))
 	for i, c := range cols {
-		cell, _ := excelize.CoordinatesToCellName(i+1, 2)
 		text := c.Header
 		if m, ok := stats.MeasureOf(c.Key); ok {
 			text = header(m)
@@ -85,53 +93,41 @@ func Template(title string, members []Member) ([]byte, error) {
 		if c.Required || requiredMeasure(c.Key) {
 			text += "*"
 		}
-		f.SetCellValue(dataSheet, cell, text)
-		name, _ := excelize.ColumnNumberToName(i + 1)
-		f.SetColWidth(dataSheet, name, name, float64(max(12, len([]rune(text))*2+2)))
-	}
-	f.SetCellStyle(dataSheet, "A2", last+"2", bold)
-	f.SetPanes(dataSheet, &excelize.Panes{Freeze: true, XSplit: 2, YSplit: 2, TopLeftCell: "C3", ActivePane: "bottomRight"})
-	for r, m := range members {
-		row := r + 3
-		f.SetCellStr(dataSheet, sheet.CellName(1, row), m.CreditCode)
-		f.SetCellStr(dataSheet, sheet.CellName(2, row), m.Name)
-		for i, ms := range stats.Measures {
-			v, ok := m.Figures[ms.Key]
-			if !ok {
-				continue
-			}
-			if ms.Money {
-				f.SetCellValue(dataSheet, sheet.CellName(3+i, row), wanNumber(measure.Money(v)))
-			} else {
-				f.SetCellInt(dataSheet, sheet.CellName(3+i, row), v)
-			}
-		}
-		f.SetCellStr(dataSheet, sheet.CellName(len(cols), row), actionDraft)
-	}
-	lastRow := max(len(members)+2, 3)
-	for i, ms := range stats.Measures {
-		col, _ := excelize.ColumnNumberToName(3 + i)
-		dv := excelize.NewDataValidation(true)
-		dv.Sqref = fmt.Sprintf("%s3:%s%d", col, col, lastRow)
-		kind := excelize.DataValidationTypeDecimal
-		if !ms.Money {
-			kind = excelize.DataValidationTypeWhole
-		}
-		if err := dv.SetRange(0, 1e15, kind, excelize.DataValidationOperatorBetween); err != nil {
-			return nil, err
-		}
-		dv.SetError(excelize.DataValidationErrorStyleStop, "数值无效", "请填写不小于 0 的数字；人数与专利数为整数。")
-		if err := f.AddDataValidation(dataSheet, dv); err != nil {
+		head[i] = excelize.Cell{StyleID: bold, Value: text}
+		if err := sw.SetColWidth(i+1, i+1, float64(max(12, len([]rune(text))*2+2))); err != nil {
 			return nil, err
 		}
 	}
-	action := excelize.NewDataValidation(true)
-	actionCol, _ := excelize.ColumnNumberToName(len(cols))
-	action.Sqref = fmt.Sprintf("%s3:%s%d", actionCol, actionCol, lastRow)
-	if err := action.SetDropList([]string{actionDraft, actionSend}); err != nil {
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, XSplit: 2, YSplit: 2, TopLeftCell: "C3", ActivePane: "bottomRight"}); err != nil {
 		return nil, err
 	}
-	if err := f.AddDataValidation(dataSheet, action); err != nil {
+	if err := sw.MergeCell("A1", sheet.CellName(len(cols), 1)); err != nil {
+		return nil, err
+	}
+	if err := sw.SetRow("A1", []any{title}); err != nil {
+		return nil, err
+	}
+	if err := sw.SetRow("A2", head); err != nil {
+		return nil, err
+	}
+	for r, m := range members {
+		vals := make([]any, len(cols))
+		vals[0], vals[1], vals[len(cols)-1] = m.CreditCode, m.Name, actionDraft
+		for i, ms := range stats.Measures {
+			v, ok := m.Figures[ms.Key]
+			switch {
+			case !ok:
+			case ms.Money:
+				vals[2+i] = wanNumber(measure.Money(v))
+			default:
+				vals[2+i] = v
+			}
+		}
+		if err := sw.SetRow(sheet.CellName(1, r+3), vals); err != nil {
+			return nil, err
+		}
+	}
+	if err := sw.Flush(); err != nil {
 		return nil, err
 	}
 	if err := writeReadme(f); err != nil {
@@ -142,6 +138,34 @@ func Template(title string, members []Member) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// addValidations puts number checks on the figure columns and the action drop-down on rows 3
+// to lastRow.
+func addValidations(f *excelize.File, nCols, lastRow int) error {
+	for i, ms := range stats.Measures {
+		col, _ := excelize.ColumnNumberToName(3 + i)
+		dv := excelize.NewDataValidation(true)
+		dv.Sqref = fmt.Sprintf("%s3:%s%d", col, col, lastRow)
+		kind := excelize.DataValidationTypeDecimal
+		if !ms.Money {
+			kind = excelize.DataValidationTypeWhole
+		}
+		if err := dv.SetRange(0, 1e15, kind, excelize.DataValidationOperatorBetween); err != nil {
+			return err
+		}
+		dv.SetError(excelize.DataValidationErrorStyleStop, "数值无效", "请填写不小于 0 的数字；人数与专利数为整数。")
+		if err := f.AddDataValidation(dataSheet, dv); err != nil {
+			return err
+		}
+	}
+	action := excelize.NewDataValidation(true)
+	actionCol, _ := excelize.ColumnNumberToName(nCols)
+	action.Sqref = fmt.Sprintf("%s3:%s%d", actionCol, actionCol, lastRow)
+	if err := action.SetDropList([]string{actionDraft, actionSend}); err != nil {
+		return err
+	}
+	return f.AddDataValidation(dataSheet, action)
 }
 
 func writeReadme(f *excelize.File) error {
