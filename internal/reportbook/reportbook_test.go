@@ -2,17 +2,26 @@ package reportbook
 
 import (
 	"bytes"
+	"context"
 	"fmt"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/parkos/parkos/internal/audit"
+	"github.com/parkos/parkos/internal/civil"
+	"github.com/parkos/parkos/internal/identity"
+	"github.com/parkos/parkos/internal/page"
 	"github.com/parkos/parkos/internal/sheet"
 	"github.com/parkos/parkos/internal/stats"
+	"github.com/parkos/parkos/internal/store/sqlstore"
+	"github.com/parkos/parkos/internal/store/storetest"
 )
 
 func code(i int) string { return fmt.Sprintf("91110108MA%08d", i) }
@@ -119,6 +128,8 @@ func TestTenThousandRowsWithThirtySevenBadCells(t *testing.T) {
 		t.Fatalf("%d good rows", len(p.Rows))
 	}
 
+	importWritesNothing(t, ms, upload, want)
+
 	marked, err := sheet.Annotate(upload, sheet.DefaultLimits, p.Problems)
 	if err != nil {
 		t.Fatal(err)
@@ -137,6 +148,66 @@ func TestTenThousandRowsWithThirtySevenBadCells(t *testing.T) {
 		}
 	}
 	opensInLibreOffice(t, marked)
+}
+
+// importWritesNothing imports the planted upload into a store whose period has the 10,000
+// enterprises: the same 37 cells are refused and no report, nor the audit log, changes.
+func importWritesNothing(t *testing.T, ms []Member, upload []byte, want map[string]string) {
+	ctx, sys := context.Background(), identity.System()
+	st := storetest.OpenSQLite(t)
+	w := storetest.NewWorld(t, st)
+	now := time.Now()
+	err := st.BulkLoad(ctx, sys, func(bk *sqlstore.Bulk) error {
+		rows := make([][]any, len(ms))
+		for i, m := range ms {
+			rows[i] = []any{fmt.Sprintf("e-%05d", i), w.Parks[0].ID, m.Name, m.CreditCode, "incubating", now, now}
+		}
+		return bk.Insert("enterprises", []string{"id", "park_id", "name", "credit_code", "stage", "created_at", "updated_at"}, rows)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	period, err := st.OpenPeriod(ctx, sys, stats.Period{ParkID: w.Parks[0].ID, Kind: stats.Quarterly, Year: 2026, Seq: 3, Deadline: civil.Of(2026, 10, 20)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	auditCount := func() int {
+		entries, err := page.All(func(r page.Request) (page.Page[audit.Entry], error) { return st.ListAudit(ctx, sys, audit.Filter{}, r) }, math.MaxInt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(entries)
+	}
+	before := auditCount()
+	res, _, err := Import(ctx, st, sys, period.ID, upload, sheet.DefaultLimits, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Committed || len(res.Problems) != 37 {
+		t.Fatalf("import: committed %v with %d problems", res.Committed, len(res.Problems))
+	}
+	for _, pr := range res.Problems {
+		if want[pr.Column+fmt.Sprint(pr.Row)] != pr.Code {
+			t.Errorf("import problem %s%d %s not planted", pr.Column, pr.Row, pr.Code)
+		}
+	}
+	reports, err := page.All(func(r page.Request) (page.Page[stats.Report], error) {
+		return st.ListReports(ctx, sys, stats.ReportFilter{PeriodID: period.ID}, r)
+	}, math.MaxInt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(reports) < len(ms) {
+		t.Fatalf("%d reports in the period", len(reports))
+	}
+	for _, r := range reports {
+		if len(r.Figures) > 0 || r.Status != stats.Draft {
+			t.Fatalf("a refused import wrote %s: %v", r.Status, r.Figures)
+		}
+	}
+	if after := auditCount(); after != before {
+		t.Errorf("a refused import wrote %d audit entries", after-before)
+	}
 }
 
 // opensInLibreOffice converts the workbook to CSV with LibreOffice and checks it read the rows.
