@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/parkos/parkos/internal/identity"
 	"github.com/parkos/parkos/internal/onboard"
@@ -57,37 +56,19 @@ func exportOnboarding(ctx context.Context, args []string, stdout, stderr io.Writ
 	if err != nil {
 		return describe(err)
 	}
-	if err := os.WriteFile(*out, data, 0o644); err != nil {
-		return err
-	}
-	fmt.Fprintln(stdout, "wrote", *out)
-	return nil
+	return writeOut(*out, data, stdout)
 }
 
 // importOnboarding reads an onboarding workbook or CSV, all or nothing (parkos import onboarding).
 func importOnboarding(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("import onboarding", stderr)
-	var c common
-	c.register(fs, store.DefaultDB)
-	entity := fs.String("entity", "", "what a CSV holds, when its headers do not tell")
-	dryRun := fs.Bool("dry-run", false, "check and preview only; write nothing")
-	annotated := fs.String("annotated", "", "on problems, write a copy with the bad cells marked here")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if fs.NArg() != 1 {
-		return errors.New("one FILE is required")
-	}
-	data, err := os.ReadFile(fs.Arg(0))
-	if err != nil {
-		return err
-	}
-	st, err := openMigrated(ctx, c.db)
+	job := newImportJob("import onboarding", stderr)
+	entity := job.fs.String("entity", "", "what a CSV holds, when its headers do not tell")
+	data, st, err := job.open(ctx, args, func() error { return nil })
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	res, err := onboardbook.Import(ctx, st, identity.System().Via("cli"), data, sheet.DefaultLimits, *entity, *dryRun)
+	res, err := onboardbook.Import(ctx, st, identity.System().Via("cli"), data, sheet.DefaultLimits, *entity, *job.dryRun)
 	if err != nil {
 		return describe(err)
 	}
@@ -97,5 +78,5 @@ func importOnboarding(ctx context.Context, args []string, stdout, stderr io.Writ
 			fmt.Fprintf(stdout, "  %-15s %d created, %d changed, %d unchanged\n", e, n.Created, n.Changed, n.Unchanged)
 		}
 	}
-	return reportProblems(data, res.Problems, res.Committed, *annotated, stdout)
+	return reportProblems(data, res.Problems, res.Committed, *job.annotated, stdout)
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -11,6 +12,7 @@ import (
 	"github.com/parkos/parkos/internal/reportbook"
 	"github.com/parkos/parkos/internal/sheet"
 	"github.com/parkos/parkos/internal/store"
+	"github.com/parkos/parkos/internal/store/sqlstore"
 )
 
 const (
@@ -63,44 +65,76 @@ func exportReports(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if err != nil {
 		return describe(err)
 	}
-	if err := os.WriteFile(*out, data, 0o644); err != nil {
-		return err
-	}
-	fmt.Fprintln(stdout, "wrote", *out)
-	return nil
+	return writeOut(*out, data, stdout)
 }
 
 // importReports reads a filled filing workbook or CSV into a period, all or nothing
 // (parkos import reports).
 func importReports(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("import reports", stderr)
-	var c common
-	c.register(fs, store.DefaultDB)
-	period := fs.String("period", "", "reporting period id")
-	dryRun := fs.Bool("dry-run", false, "check and preview only; write nothing")
-	annotated := fs.String("annotated", "", "on problems, write a copy with the bad cells marked here")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if *period == "" || fs.NArg() != 1 {
-		return errors.New("--period and one FILE are required")
-	}
-	data, err := os.ReadFile(fs.Arg(0))
-	if err != nil {
-		return err
-	}
-	st, err := openMigrated(ctx, c.db)
+	job := newImportJob("import reports", stderr)
+	period := job.fs.String("period", "", "reporting period id")
+	data, st, err := job.open(ctx, args, func() error {
+		if *period == "" {
+			return errors.New("--period is required")
+		}
+		return nil
+	})
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	res, _, err := reportbook.Import(ctx, st, identity.System().Via("cli"), *period, data, sheet.DefaultLimits, *dryRun)
+	res, _, err := reportbook.Import(ctx, st, identity.System().Via("cli"), *period, data, sheet.DefaultLimits, *job.dryRun)
 	if err != nil {
 		return describe(err)
 	}
 	fmt.Fprintf(stdout, "rows %d: %d drafts updated, %d submitted, %d unchanged, %d problems\n",
 		res.Rows, res.Changed, res.Submitted, res.Unchanged, len(res.Problems))
-	return reportProblems(data, res.Problems, res.Committed, *annotated, stdout)
+	return reportProblems(data, res.Problems, res.Committed, *job.annotated, stdout)
+}
+
+// importJob is what every import command takes: the database, one FILE, a dry run, and where
+// to write a marked copy when the file has problems.
+type importJob struct {
+	fs        *flag.FlagSet
+	c         common
+	dryRun    *bool
+	annotated *string
+}
+
+func newImportJob(name string, stderr io.Writer) *importJob {
+	j := &importJob{fs: newFlags(name, stderr)}
+	j.c.register(j.fs, store.DefaultDB)
+	j.dryRun = j.fs.Bool("dry-run", false, "check and preview only; write nothing")
+	j.annotated = j.fs.String("annotated", "", "on problems, write a copy with the bad cells marked here")
+	return j
+}
+
+// open parses the flags, checks them, reads the FILE and opens the database.
+func (j *importJob) open(ctx context.Context, args []string, check func() error) ([]byte, *sqlstore.Store, error) {
+	if err := j.fs.Parse(args); err != nil {
+		return nil, nil, err
+	}
+	if err := check(); err != nil {
+		return nil, nil, err
+	}
+	if j.fs.NArg() != 1 {
+		return nil, nil, errors.New("one FILE is required")
+	}
+	data, err := os.ReadFile(j.fs.Arg(0))
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := openMigrated(ctx, j.c.db)
+	return data, st, err
+}
+
+// writeOut writes an exported file and says so.
+func writeOut(path string, data []byte, stdout io.Writer) error {
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, "wrote", path)
+	return nil
 }
 
 // reportProblems prints an import's problems by cell and, when asked, writes the marked copy;

@@ -64,14 +64,7 @@ func Write(b onboard.Batch) ([]byte, error) {
 			return nil, err
 		}
 	}
-	if err := writeReadme(f); err != nil {
-		return nil, err
-	}
-	var buf bytes.Buffer
-	if err := f.Write(&buf); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	return sheet.Finish(f, readmeSheet, readme)
 }
 
 func ptr[T any](v T) *T { return &v }
@@ -137,30 +130,20 @@ func addChoices(f *excelize.File, t table, lastRow int) error {
 	return nil
 }
 
-func writeReadme(f *excelize.File) error {
-	if _, err := f.NewSheet(readmeSheet); err != nil {
-		return err
-	}
-	lines := []string{
-		"ParkOS 园区开通导入表 / ParkOS onboarding workbook",
-		"每个工作表是一类记录，按顺序导入：园区 → 楼宇 → 楼层 → 房源单元 → 企业 → 企业资质 → 入驻记录 → 租赁合同 → 合同单元。",
-		"记录之间用编码关联：园区编码、楼宇编码、楼层、单元编码、统一社会信用代码（无代码的企业用企业名称）、合同编号。",
-		"带 * 的列为必填。已有记录按编码匹配：表中有的列会更新，没有的列保持不变；内容相同的行不做任何修改，同一文件导入两次第二次不改变数据。",
-		"导入先校验全部行：任何一行有错，整个文件都不写入，错误按行列列出，并可下载标出错误单元格的副本。",
-		"金额单位见表头（注册资本为万元）；面积为平方米，最多两位小数；日期可写 2024-01-05、2024/1/5 或 2024年1月5日。",
-		"多个值（单元编码、标签、产业链节点）用顿号、逗号或分号分隔；免租期写作 2024-01-01~2024-03-31；阶梯价写作 起始月:单价，如 25:5.5；37:6。",
-		"已签署的合同不能通过导入改写，请在系统中变更、续签或解约；单元的楼层和启用、停用日期只能通过拆分或合并改变。",
-		"Each sheet is one kind of record, imported in order; rows refer to each other by code. Columns marked * are required.",
-		"Existing records are matched by code: the columns present are updated, the others left alone; identical rows change nothing.",
-		"Every row is checked first: if any row is wrong nothing is written, and the problems come back by row and column.",
-		"CSV files (UTF-8, or GBK as Chinese Excel saves them) hold one sheet each, with the same headers.",
-	}
-	for i, l := range lines {
-		if err := f.SetCellStr(readmeSheet, sheet.CellName(1, i+1), l); err != nil {
-			return err
-		}
-	}
-	return f.SetColWidth(readmeSheet, "A", "A", 140)
+// readme is the onboarding workbook's read-me sheet.
+var readme = []string{
+	"ParkOS 园区开通导入表 / ParkOS onboarding workbook",
+	"每个工作表是一类记录，按顺序导入：园区 → 楼宇 → 楼层 → 房源单元 → 企业 → 企业资质 → 入驻记录 → 租赁合同 → 合同单元。",
+	"记录之间用编码关联：园区编码、楼宇编码、楼层、单元编码、统一社会信用代码（无代码的企业用企业名称）、合同编号。",
+	"带 * 的列为必填。已有记录按编码匹配：表中有的列会更新，没有的列保持不变；内容相同的行不做任何修改，同一文件导入两次第二次不改变数据。",
+	"导入先校验全部行：任何一行有错，整个文件都不写入，错误按行列列出，并可下载标出错误单元格的副本。",
+	"金额单位见表头（注册资本为万元）；面积为平方米，最多两位小数；日期可写 2024-01-05、2024/1/5 或 2024年1月5日。",
+	"多个值（单元编码、标签、产业链节点）用顿号、逗号或分号分隔；免租期写作 2024-01-01~2024-03-31；阶梯价写作 起始月:单价，如 25:5.5；37:6。",
+	"已签署的合同不能通过导入改写，请在系统中变更、续签或解约；单元的楼层和启用、停用日期只能通过拆分或合并改变。",
+	"Each sheet is one kind of record, imported in order; rows refer to each other by code. Columns marked * are required.",
+	"Existing records are matched by code: the columns present are updated, the others left alone; identical rows change nothing.",
+	"Every row is checked first: if any row is wrong nothing is written, and the problems come back by row and column.",
+	"CSV files (UTF-8, or GBK as Chinese Excel saves them) hold one sheet each, with the same headers.",
 }
 
 // WriteCSV writes one kind of record as a CSV file: UTF-8 with a byte-order mark, so that Excel

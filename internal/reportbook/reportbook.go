@@ -4,7 +4,6 @@
 package reportbook
 
 import (
-	"bytes"
 	"fmt"
 	"strings"
 
@@ -130,14 +129,7 @@ func Template(title string, members []Member) ([]byte, error) {
 	if err := sw.Flush(); err != nil {
 		return nil, err
 	}
-	if err := writeReadme(f); err != nil {
-		return nil, err
-	}
-	var buf bytes.Buffer
-	if err := f.Write(&buf); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	return sheet.Finish(f, readmeSheet, readme)
 }
 
 // addValidations puts number checks on the figure columns and the action drop-down on rows 3
@@ -168,26 +160,16 @@ func addValidations(f *excelize.File, nCols, lastRow int) error {
 	return f.AddDataValidation(dataSheet, action)
 }
 
-func writeReadme(f *excelize.File) error {
-	if _, err := f.NewSheet(readmeSheet); err != nil {
-		return err
-	}
-	lines := []string{
-		"填写说明 / How to fill in",
-		"1. 每行一家企业，按“统一社会信用代码”识别企业；不要改动代码列。One row per enterprise, matched by its credit code.",
-		"2. 金额列单位为万元，可带千分位与小数（最多六位小数）；人数与专利数填整数。Amounts in 万元; counts as whole numbers.",
-		"3. 带 * 的列为必填；空白表示未填。Columns marked * are required; a blank cell means not filled in.",
-		"4. “操作”列选择“保存草稿”或“提交”；提交时须无错误。Action: 保存草稿 (save a draft) or 提交 (submit).",
-		"5. 上传后先预览：错误按行列列出并可下载标注了错误单元格的副本；确认后全部写入，否则不写入任何数据。Upload shows a preview; nothing is written until you confirm, and nothing at all if any row is wrong.",
-		"6. 同一文件重复上传不会产生变化。Uploading the same file again changes nothing.",
-		"7. 以下情况会提示须确认：营业收入为上期 10 倍以上或不足十分之一、研发费用高于营业收入、研发人员多于从业人员。导入时这些提示视为已由园区确认。",
-	}
-	for i, l := range lines {
-		if err := f.SetCellStr(readmeSheet, sheet.CellName(1, i+1), l); err != nil {
-			return err
-		}
-	}
-	return f.SetColWidth(readmeSheet, "A", "A", 120)
+// readme is the filing workbook's read-me sheet.
+var readme = []string{
+	"填写说明 / How to fill in",
+	"1. 每行一家企业，按“统一社会信用代码”识别企业；不要改动代码列。One row per enterprise, matched by its credit code.",
+	"2. 金额列单位为万元，可带千分位与小数（最多六位小数）；人数与专利数填整数。Amounts in 万元; counts as whole numbers.",
+	"3. 带 * 的列为必填；空白表示未填。Columns marked * are required; a blank cell means not filled in.",
+	"4. “操作”列选择“保存草稿”或“提交”；提交时须无错误。Action: 保存草稿 (save a draft) or 提交 (submit).",
+	"5. 上传后先预览：错误按行列列出并可下载标注了错误单元格的副本；确认后全部写入，否则不写入任何数据。Upload shows a preview; nothing is written until you confirm, and nothing at all if any row is wrong.",
+	"6. 同一文件重复上传不会产生变化。Uploading the same file again changes nothing.",
+	"7. 以下情况会提示须确认：营业收入为上期 10 倍以上或不足十分之一、研发费用高于营业收入、研发人员多于从业人员。导入时这些提示视为已由园区确认。",
 }
 
 func requiredMeasure(key string) bool {

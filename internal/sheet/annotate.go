@@ -91,3 +91,23 @@ func ColumnName(col int) string {
 	name, _ := excelize.ColumnNumberToName(col + 1)
 	return name
 }
+
+// Finish adds a read-me sheet of lines, one per row, and returns the workbook's bytes.
+func Finish(f *excelize.File, readme string, lines []string) ([]byte, error) {
+	if _, err := f.NewSheet(readme); err != nil {
+		return nil, err
+	}
+	for i, l := range lines {
+		if err := f.SetCellStr(readme, CellName(1, i+1), l); err != nil {
+			return nil, err
+		}
+	}
+	if err := f.SetColWidth(readme, "A", "A", 130); err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}

@@ -157,23 +157,14 @@ func (s *Server) onboardingPreview(rq *request) error {
 
 func (s *Server) showOnboardingUpload(rq *request, up upload, res onboardbook.Result, problem error) error {
 	v := onboardingUploadView{Name: up.name, Token: rq.r.PathValue("token"), Result: res}
-	if problem != nil {
-		e, ok := apperr.As(problem)
-		if !ok || !formError(problem) && e.Code != apperr.TooLarge {
-			return problem
-		}
-		v.Error = rq.pick(e.MessageZh, e.MessageEn)
-		rq.w.WriteHeader(http.StatusUnprocessableEntity)
-	} else if len(res.Problems) > 0 {
-		rq.w.WriteHeader(http.StatusUnprocessableEntity)
+	var err error
+	if v.Error, v.Problems, err = rq.uploadOutcome(problem, res.Problems); err != nil {
+		return err
 	}
 	for _, e := range onboard.Entities {
 		if c := res.Counts[e]; c.Created+c.Changed+c.Unchanged > 0 {
 			v.Counts = append(v.Counts, entityCounts{Label: rq.t("onboarding.entity." + e), C: c})
 		}
-	}
-	for _, pr := range res.Problems {
-		v.Problems = append(v.Problems, problemRow{P: pr, Message: rq.pick(pr.MessageZh, pr.MessageEn)})
 	}
 	s.render(rq, "onboarding-upload", rq.t("onboarding.preview", up.name), v)
 	return nil

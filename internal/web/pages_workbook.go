@@ -143,6 +143,27 @@ type uploadView struct {
 	Error    string
 }
 
+// uploadOutcome is what an upload preview shows: the message of a file that cannot be read, or
+// its problems, either answered 422. Any other error is the page's.
+func (rq *request) uploadOutcome(problem error, problems []sheet.Problem) (string, []problemRow, error) {
+	var msg string
+	if problem != nil {
+		e, ok := apperr.As(problem)
+		if !ok || !formError(problem) && e.Code != apperr.TooLarge {
+			return "", nil, problem
+		}
+		msg = rq.pick(e.MessageZh, e.MessageEn)
+	}
+	if problem != nil || len(problems) > 0 {
+		rq.w.WriteHeader(http.StatusUnprocessableEntity)
+	}
+	rows := make([]problemRow, len(problems))
+	for i, pr := range problems {
+		rows[i] = problemRow{P: pr, Message: rq.pick(pr.MessageZh, pr.MessageEn)}
+	}
+	return msg, rows, nil
+}
+
 type problemRow struct {
 	P       sheet.Problem
 	Message string
@@ -172,19 +193,8 @@ func (s *Server) showUpload(rq *request, up upload, res reportbook.Result, probl
 		return err
 	}
 	v := uploadView{Period: p, Label: rq.labelOf(p), Name: up.name, Token: rq.r.PathValue("token"), Result: res}
-	if problem != nil {
-		e, ok := apperr.As(problem)
-		if !ok || !formError(problem) && e.Code != apperr.TooLarge {
-			return problem
-		}
-		v.Error = rq.pick(e.MessageZh, e.MessageEn)
-		rq.w.WriteHeader(http.StatusUnprocessableEntity)
-	}
-	if problem == nil && len(res.Problems) > 0 {
-		rq.w.WriteHeader(http.StatusUnprocessableEntity)
-	}
-	for _, pr := range res.Problems {
-		v.Problems = append(v.Problems, problemRow{P: pr, Message: rq.pick(pr.MessageZh, pr.MessageEn)})
+	if v.Error, v.Problems, err = rq.uploadOutcome(problem, res.Problems); err != nil {
+		return err
 	}
 	s.render(rq, "upload", rq.t("upload.title", v.Label), v)
 	return nil

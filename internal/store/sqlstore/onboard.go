@@ -9,9 +9,11 @@ import (
 	"strings"
 
 	"github.com/parkos/parkos/internal/apperr"
+	"github.com/parkos/parkos/internal/enterprise"
 	"github.com/parkos/parkos/internal/identity"
 	"github.com/parkos/parkos/internal/leasing"
 	"github.com/parkos/parkos/internal/onboard"
+	"github.com/parkos/parkos/internal/space"
 )
 
 // errDryRun rolls back an import that was only checking.
@@ -155,33 +157,35 @@ func (im *importer) parks(b onboard.Batch) error {
 		if err != nil {
 			return err
 		}
-		if id == "" {
-			if _, err := im.s.CreatePark(im.ctx, im.sc, r.Park); err != nil {
-				if err := im.refuse(r.Ref, err); err != nil {
-					return err
-				}
-				continue
-			}
-			im.done(onboard.Parks, r.Ref, r.Code, onboard.Created)
-			continue
-		}
-		old, err := im.s.getPark(im.ctx, im.c, im.sc, id)
+		err = upsert(im, onboard.Parks, r.Ref, r.Code, id, r.Park,
+			func(p space.Park) error { _, err := im.s.CreatePark(im.ctx, im.sc, p); return err },
+			func(id string) (space.Park, error) { return im.s.getPark(im.ctx, im.c, im.sc, id) }, nil,
+			func(p space.Park) error { _, err := im.s.UpdatePark(im.ctx, im.sc, p); return err })
 		if err != nil {
-			if err := im.refuse(r.Ref, err); err != nil {
-				return err
-			}
-			continue
-		}
-		next := old
-		onboard.Overlay(&next, r.Park, r.Ref)
-		if err := im.apply(onboard.Parks, r.Ref, r.Code, onboard.Same(old, next), func() error {
-			_, err := im.s.UpdatePark(im.ctx, im.sc, next)
-			return err
-		}); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// upsert creates the row's record when id is "", else changes the columns the file has when
+// they differ from the record (adjust sets what the columns name by code); refusals become
+// problems.
+func upsert[T any](im *importer, entity string, r onboard.Ref, key, id string, row T, create func(T) error,
+	get func(id string) (T, error), adjust func(next *T), update func(T) error) error {
+	if id == "" {
+		return im.create(entity, r, key, func() error { return create(row) })
+	}
+	old, err := get(id)
+	if err != nil {
+		return im.refuse(r, err)
+	}
+	next := old
+	onboard.Overlay(&next, row, r)
+	if adjust != nil {
+		adjust(&next)
+	}
+	return im.apply(entity, r, key, onboard.Same(old, next), func() error { return update(next) })
 }
 
 // apply runs an update unless the row changes nothing, and records the outcome or the refusal.
@@ -215,35 +219,17 @@ func (im *importer) buildings(b onboard.Batch) error {
 			}
 			continue
 		}
-		key := r.ParkCode + " / " + r.Code
 		id, err := im.buildingID(parkID, r.Code)
 		if err != nil {
 			return err
 		}
-		if id == "" {
-			x := r.Building
-			x.ParkID = parkID
-			if err := im.create(onboard.Buildings, r.Ref, key, func() error {
-				_, err := im.s.CreateBuilding(im.ctx, im.sc, x)
-				return err
-			}); err != nil {
-				return err
-			}
-			continue
-		}
-		old, err := im.s.getBuilding(im.ctx, im.c, im.sc, id)
+		x := r.Building
+		x.ParkID = parkID
+		err = upsert(im, onboard.Buildings, r.Ref, r.ParkCode+" / "+r.Code, id, x,
+			func(x space.Building) error { _, err := im.s.CreateBuilding(im.ctx, im.sc, x); return err },
+			func(id string) (space.Building, error) { return im.s.getBuilding(im.ctx, im.c, im.sc, id) }, nil,
+			func(x space.Building) error { _, err := im.s.UpdateBuilding(im.ctx, im.sc, x); return err })
 		if err != nil {
-			if err := im.refuse(r.Ref, err); err != nil {
-				return err
-			}
-			continue
-		}
-		next := old
-		onboard.Overlay(&next, r.Building, r.Ref)
-		if err := im.apply(onboard.Buildings, r.Ref, key, onboard.Same(old, next), func() error {
-			_, err := im.s.UpdateBuilding(im.ctx, im.sc, next)
-			return err
-		}); err != nil {
 			return err
 		}
 	}
@@ -272,35 +258,17 @@ func (im *importer) floors(b onboard.Batch) error {
 		if buildingID == "" {
 			continue
 		}
-		key := r.ParkCode + " / " + r.BuildingCode + " / " + strconv.Itoa(r.Level)
 		id, err := im.floorID(buildingID, r.Level)
 		if err != nil {
 			return err
 		}
-		if id == "" {
-			f := r.Floor
-			f.BuildingID = buildingID
-			if err := im.create(onboard.Floors, r.Ref, key, func() error {
-				_, err := im.s.CreateFloor(im.ctx, im.sc, f)
-				return err
-			}); err != nil {
-				return err
-			}
-			continue
-		}
-		old, err := im.s.getFloor(im.ctx, im.c, im.sc, id)
+		f := r.Floor
+		f.BuildingID = buildingID
+		err = upsert(im, onboard.Floors, r.Ref, r.ParkCode+" / "+r.BuildingCode+" / "+strconv.Itoa(r.Level), id, f,
+			func(f space.Floor) error { _, err := im.s.CreateFloor(im.ctx, im.sc, f); return err },
+			func(id string) (space.Floor, error) { return im.s.getFloor(im.ctx, im.c, im.sc, id) }, nil,
+			func(f space.Floor) error { _, err := im.s.UpdateFloor(im.ctx, im.sc, f); return err })
 		if err != nil {
-			if err := im.refuse(r.Ref, err); err != nil {
-				return err
-			}
-			continue
-		}
-		next := old
-		onboard.Overlay(&next, r.Floor, r.Ref)
-		if err := im.apply(onboard.Floors, r.Ref, key, onboard.Same(old, next), func() error {
-			_, err := im.s.UpdateFloor(im.ctx, im.sc, next)
-			return err
-		}); err != nil {
 			return err
 		}
 	}
@@ -392,33 +360,18 @@ func (im *importer) enterprises(b onboard.Batch) error {
 		if err != nil {
 			return err
 		}
-		if id == "" {
-			e := r.Enterprise
-			e.ParkID = parkID
-			if err := im.create(onboard.Enterprises, r.Ref, key, func() error {
-				_, err := im.s.CreateEnterprise(im.ctx, im.sc, e)
-				return err
-			}); err != nil {
-				return err
-			}
-			continue
-		}
-		old, err := im.s.getEnterprise(im.ctx, im.c, im.sc, id)
+		e := r.Enterprise
+		e.ParkID = parkID
+		err = upsert(im, onboard.Enterprises, r.Ref, key, id, e,
+			func(e enterprise.Enterprise) error { _, err := im.s.CreateEnterprise(im.ctx, im.sc, e); return err },
+			func(id string) (enterprise.Enterprise, error) { return im.s.getEnterprise(im.ctx, im.c, im.sc, id) },
+			func(next *enterprise.Enterprise) {
+				if r.Has("park_code") {
+					next.ParkID = parkID
+				}
+			},
+			func(e enterprise.Enterprise) error { _, err := im.s.UpdateEnterprise(im.ctx, im.sc, e); return err })
 		if err != nil {
-			if err := im.refuse(r.Ref, err); err != nil {
-				return err
-			}
-			continue
-		}
-		next := old
-		onboard.Overlay(&next, r.Enterprise, r.Ref)
-		if r.Has("park_code") {
-			next.ParkID = parkID
-		}
-		if err := im.apply(onboard.Enterprises, r.Ref, key, onboard.Same(old, next), func() error {
-			_, err := im.s.UpdateEnterprise(im.ctx, im.sc, next)
-			return err
-		}); err != nil {
 			return err
 		}
 	}
@@ -453,30 +406,21 @@ func (im *importer) qualifications(b onboard.Batch) error {
 		if err != nil {
 			return err
 		}
-		if id == "" {
-			q := r.Qualification
-			q.EnterpriseID = companyID
-			if err := im.create(onboard.Qualifications, r.Ref, key, func() error {
+		q := r.Qualification
+		q.EnterpriseID = companyID
+		err = upsert(im, onboard.Qualifications, r.Ref, key, id, q,
+			func(q enterprise.Qualification) error {
 				_, err := im.s.CreateQualification(im.ctx, im.sc, q)
 				return err
-			}); err != nil {
+			},
+			func(id string) (enterprise.Qualification, error) {
+				return im.s.getQualification(im.ctx, im.c, im.sc, id)
+			}, nil,
+			func(q enterprise.Qualification) error {
+				_, err := im.s.UpdateQualification(im.ctx, im.sc, q)
 				return err
-			}
-			continue
-		}
-		old, err := im.s.getQualification(im.ctx, im.c, im.sc, id)
+			})
 		if err != nil {
-			if err := im.refuse(r.Ref, err); err != nil {
-				return err
-			}
-			continue
-		}
-		next := old
-		onboard.Overlay(&next, r.Qualification, r.Ref)
-		if err := im.apply(onboard.Qualifications, r.Ref, key, onboard.Same(old, next), func() error {
-			_, err := im.s.UpdateQualification(im.ctx, im.sc, next)
-			return err
-		}); err != nil {
 			return err
 		}
 	}
@@ -527,31 +471,16 @@ func (im *importer) residencies(b onboard.Batch) error {
 		}
 		stay := r.Residency
 		stay.EnterpriseID, stay.ParkID, stay.UnitIDs = companyID, parkID, unitIDs
-		if id == "" {
-			if err := im.create(onboard.Residencies, r.Ref, key, func() error {
-				_, err := im.s.CreateResidency(im.ctx, im.sc, stay)
-				return err
-			}); err != nil {
-				return err
-			}
-			continue
-		}
-		old, err := im.s.getResidency(im.ctx, im.c, im.sc, id)
+		err = upsert(im, onboard.Residencies, r.Ref, key, id, stay,
+			func(x enterprise.Residency) error { _, err := im.s.CreateResidency(im.ctx, im.sc, x); return err },
+			func(id string) (enterprise.Residency, error) { return im.s.getResidency(im.ctx, im.c, im.sc, id) },
+			func(next *enterprise.Residency) {
+				if r.Has("unit_codes") {
+					next.UnitIDs = unitIDs
+				}
+			},
+			func(x enterprise.Residency) error { _, err := im.s.UpdateResidency(im.ctx, im.sc, x); return err })
 		if err != nil {
-			if err := im.refuse(r.Ref, err); err != nil {
-				return err
-			}
-			continue
-		}
-		next := old
-		onboard.Overlay(&next, stay, r.Ref)
-		if r.Has("unit_codes") {
-			next.UnitIDs = unitIDs
-		}
-		if err := im.apply(onboard.Residencies, r.Ref, key, onboard.Same(old, next), func() error {
-			_, err := im.s.UpdateResidency(im.ctx, im.sc, next)
-			return err
-		}); err != nil {
 			return err
 		}
 	}
