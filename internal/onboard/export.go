@@ -26,7 +26,8 @@ type Lister interface {
 
 // Export reads everything the caller may see — or one park's share of it when parkID is set —
 // as rows that name each other by code, in the order an import applies them. Every unit is
-// exported, retired ones too, so that old contracts still find theirs.
+// exported, retired ones too, so that old contracts still find theirs. A company kept by a park
+// the caller cannot see has its park code left blank, which an import reads as "leave alone".
 func Export(ctx context.Context, st Lister, sc identity.Scope, parkID string) (Batch, error) {
 	var b Batch
 	if sc.Role.IsEnterprise() {
@@ -110,6 +111,9 @@ func Export(ctx context.Context, st Lister, sc identity.Scope, parkID string) (B
 		return b, err
 	}
 	for _, s := range stays {
+		if _, visible := parkCode[s.ParkID]; !visible {
+			continue // a stay in a park the caller does not keep: that park's books
+		}
 		b.Residencies = append(b.Residencies, ResidencyRow{EnterpriseCode: companyRef[s.EnterpriseID], ParkCode: parkCode[s.ParkID],
 			UnitCodes: codes(s.UnitIDs, unitCode), Residency: s})
 	}
@@ -125,6 +129,9 @@ func Export(ctx context.Context, st Lister, sc identity.Scope, parkID string) (B
 		number[k.ID] = k.Number
 	}
 	for _, k := range contracts {
+		if _, visible := parkCode[k.ParkID]; !visible {
+			continue
+		}
 		ids := make([]string, len(k.Units))
 		for i, u := range k.Units {
 			ids[i] = u.UnitID

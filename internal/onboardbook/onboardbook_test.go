@@ -332,3 +332,37 @@ func TestBlankWorkbook(t *testing.T) {
 		t.Errorf("the blank workbook reads as %d rows, %v, %v", p.Batch.Len(), p.Problems, err)
 	}
 }
+
+// An operator's own export imports back unchanged even when a company kept by another park is
+// resident in theirs: its park code is blank (a park they cannot see) and its stay elsewhere
+// is left out.
+func TestOperatorsOwnExportIsUnchanged(t *testing.T) {
+	for _, eng := range storetest.Engines(t) {
+		t.Run(eng.Name, func(t *testing.T) {
+			ctx := context.Background()
+			s := eng.Open(t)
+			w := storetest.NewWorld(t, s)
+			if _, err := s.CreateResidency(ctx, sys, enterprise.Residency{EnterpriseID: w.Enterprises[1].ID, ParkID: w.Parks[0].ID,
+				UnitIDs: []string{w.Units[0][2].ID}, MoveIn: civil.Of(2025, 5, 1)}); err != nil {
+				t.Fatal(err)
+			}
+			op := w.Scope(identity.ParkManager)
+			book, err := Export(ctx, s, op, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			res := importFile(t, s, op, book, "", false)
+			if len(res.Problems) > 0 {
+				t.Fatalf("problems: %+v", res.Problems)
+			}
+			for _, e := range onboard.Entities {
+				if c := res.Counts[e]; c.Created+c.Changed != 0 {
+					t.Errorf("%s: %+v, want all unchanged", e, c)
+				}
+			}
+			if res.Counts[onboard.Enterprises].Unchanged != 2 || res.Counts[onboard.Residencies].Unchanged != 2 {
+				t.Errorf("counts %+v: both companies and both stays in park 0 should be there", res.Counts)
+			}
+		})
+	}
+}

@@ -366,7 +366,7 @@ func (im *importer) enterprises(b onboard.Batch) error {
 			func(e enterprise.Enterprise) error { _, err := im.s.CreateEnterprise(im.ctx, im.sc, e); return err },
 			func(id string) (enterprise.Enterprise, error) { return im.s.getEnterprise(im.ctx, im.c, im.sc, id) },
 			func(next *enterprise.Enterprise) {
-				if r.Has("park_code") {
+				if parkID != "" { // a blank park code leaves the record's park alone
 					next.ParkID = parkID
 				}
 			},
