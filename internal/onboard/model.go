@@ -9,7 +9,6 @@
 package onboard
 
 import (
-	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/enterprise"
 	"github.com/parkos/parkos/internal/leasing"
 	"github.com/parkos/parkos/internal/space"
@@ -186,10 +185,4 @@ func Tally(outcomes []RowOutcome) map[string]Counts {
 		out[o.Entity] = c
 	}
 	return out
-}
-
-// Scope is what an export covers: one park, or every park the caller may see.
-type Scope struct {
-	ParkID string
-	On     civil.Date // units current on this day; zero means today
 }

@@ -186,22 +186,15 @@ func placed(sheetName string, row, col int, names []string, code, zh, en string)
 // fieldAliases name the column a store field error is about when the names differ.
 var fieldAliases = map[string]string{
 	"park_id": "park_code", "building_id": "building_code", "floor_id": "floor_level", "enterprise_id": "enterprise_credit_code",
-	"unit_ids": "unit_codes", "units": "unit_codes", "renewal_of": "renewal_of_number", "leading_node_ids": "leading_node_ids",
+	"unit_ids": "unit_codes", "units": "unit_codes", "renewal_of": "renewal_of_number",
 }
 
 // Place puts a problem the store found on its row and the column of the field at fault; a
 // problem with the row as a whole goes on the row's first identifying column.
 func (p Parsed) Place(rp onboard.RowProblem) sheet.Problem {
 	l := p.layouts[rp.Sheet]
-	field, _, _ := strings.Cut(rp.Field, "[")
-	field = strings.TrimPrefix(field, "facilities.")
-	col, ok := l.header.Column[rp.Field]
-	if !ok {
-		col, ok = l.header.Column[field]
-	}
-	if !ok {
-		col, ok = l.header.Column["facilities."+field]
-	}
+	field, _, _ := strings.Cut(rp.Field, "[") // units[0].unit_id is about the units
+	col, ok := l.header.Column[field]
 	if !ok {
 		col, ok = l.header.Column[fieldAliases[field]]
 	}
