@@ -84,7 +84,7 @@ func (s *Store) record(ctx context.Context, c conn, sc identity.Scope, action, e
 		source = "system"
 	}
 	_, err = c.exec(ctx, `INSERT INTO audit_log (id, at, user_id, username, role, source, action, entity, entity_id, park_id,
-		enterprise_id, before_json, after_json) VALUES (`+placeholders(13)+`)`, newID(), s.now(), sc.UserID, sc.Username,
+		enterprise_id, before_json, after_json) VALUES (`+bindParams(13)+`)`, newID(), s.now(), sc.UserID, sc.Username,
 		string(sc.Role), source, action, entity, id, nullable(parkID), nullable(entID), b, a)
 	return err
 }
@@ -96,7 +96,7 @@ func auditScope(sc identity.Scope) (string, []any, bool) {
 	case sc.AllParks():
 		return "1=1", nil, true
 	case sc.Role == identity.ParkManager && len(sc.ParkIDs) > 0:
-		return "a.park_id IN (" + placeholders(len(sc.ParkIDs)) + ")", anySlice(sc.ParkIDs), true
+		return "a.park_id IN (" + bindParams(len(sc.ParkIDs)) + ")", anySlice(sc.ParkIDs), true
 	case sc.Role == identity.EntAdmin:
 		return "a.enterprise_id = ?", []any{sc.EnterpriseID}, true
 	}

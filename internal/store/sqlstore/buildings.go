@@ -88,7 +88,7 @@ func (s *Store) CreateBuilding(ctx context.Context, sc identity.Scope, b space.B
 			return err
 		}
 		_, err := c.exec(ctx, `INSERT INTO buildings (id, park_id, zone_id, code, name, floors_above, floors_below, gross_area,
-			above_ground_area, completed_year, description, created_at, updated_at) VALUES (`+placeholders(13)+`)`,
+			above_ground_area, completed_year, description, created_at, updated_at) VALUES (`+bindParams(13)+`)`,
 			b.ID, b.ParkID, nullable(b.ZoneID), b.Code, b.Name, b.FloorsAbove, b.FloorsBelow, b.GrossArea, b.AboveGroundArea,
 			b.CompletedYear, b.Description, b.CreatedAt, b.UpdatedAt)
 		if err := s.constraintError(err, "code", "该园区已有此编码的楼宇", "the park already has a building with this code"); err != nil {
@@ -213,7 +213,7 @@ func (s *Store) CreateFloor(ctx context.Context, sc identity.Scope, f space.Floo
 		}
 		f.ParkID = b.ParkID
 		_, err = c.exec(ctx, `INSERT INTO floors (id, park_id, building_id, level, label, gross_area, created_at, updated_at)
-			VALUES (`+placeholders(8)+`)`, f.ID, f.ParkID, f.BuildingID, f.Level, f.Label, f.GrossArea, f.CreatedAt, f.UpdatedAt)
+			VALUES (`+bindParams(8)+`)`, f.ID, f.ParkID, f.BuildingID, f.Level, f.Label, f.GrossArea, f.CreatedAt, f.UpdatedAt)
 		if err := s.constraintError(err, "level", "该楼宇已有这一层", "the building already has this level"); err != nil {
 			return err
 		}

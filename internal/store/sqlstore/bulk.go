@@ -34,7 +34,7 @@ func (b *Bulk) Insert(table string, cols []string, rows [][]any) error {
 		return nil
 	}
 	per := max(1, maxParams/len(cols))
-	row := "(" + placeholders(len(cols)) + ")"
+	row := "(" + bindParams(len(cols)) + ")"
 	head := "INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES "
 	for start := 0; start < len(rows); start += per {
 		end := min(start+per, len(rows))
@@ -55,7 +55,7 @@ func (b *Bulk) Insert(table string, cols []string, rows [][]any) error {
 	return nil
 }
 
-// bulkText rebinds placeholders without caching: bulk statements are many and used once.
+// bulkText rebinds bind parameters without caching: bulk statements are many and used once.
 func (s *Store) bulkText(q string) string {
 	if !s.eng.NumberedParams {
 		return q

@@ -117,7 +117,7 @@ func (s *Store) attachContractUnits(ctx context.Context, c conn, ks []leasing.Co
 		idx[k.ID], ids[i] = i, k.ID
 	}
 	rows, err := c.query(ctx, `SELECT contract_id, unit_id, area, from_on, to_on FROM contract_units WHERE contract_id IN (`+
-		placeholders(len(ids))+`) ORDER BY from_on, unit_id`, anySlice(ids)...)
+		bindParams(len(ids))+`) ORDER BY from_on, unit_id`, anySlice(ids)...)
 	if err != nil {
 		return err
 	}
@@ -255,7 +255,7 @@ func (s *Store) saveContract(ctx context.Context, c conn, k leasing.Contract, in
 	if insert {
 		_, err = c.exec(ctx, `INSERT INTO contracts (number, park_id, enterprise_id, status, start_on, end_on, signed_on, price,
 			property_fee, payment_cycle, deposit_months, day_count, terms_json, terminated_on, penalty, renewal_of, renewed_by, note,
-			lead_id, updated_at, id, created_at) VALUES (`+placeholders(22)+`)`, append(args, k.CreatedAt)...)
+			lead_id, updated_at, id, created_at) VALUES (`+bindParams(22)+`)`, append(args, k.CreatedAt)...)
 	} else {
 		_, err = c.exec(ctx, `UPDATE contracts SET number = ?, park_id = ?, enterprise_id = ?, status = ?, start_on = ?, end_on = ?,
 			signed_on = ?, price = ?, property_fee = ?, payment_cycle = ?, deposit_months = ?, day_count = ?, terms_json = ?,

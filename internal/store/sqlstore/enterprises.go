@@ -74,7 +74,7 @@ func (s *Store) attachEnterpriseLists(ctx context.Context, c conn, es []enterpri
 	for i, e := range es {
 		idx[e.ID], ids[i] = i, e.ID
 	}
-	in := placeholders(len(ids))
+	in := bindParams(len(ids))
 	if err := eachPair(ctx, c, `SELECT enterprise_id, tag FROM enterprise_tags WHERE enterprise_id IN (`+in+`) ORDER BY tag`, ids,
 		func(id, tag string) { es[idx[id]].Tags = append(es[idx[id]].Tags, tag) }); err != nil {
 		return err
@@ -190,7 +190,7 @@ func (s *Store) createEnterprise(ctx context.Context, c conn, sc identity.Scope,
 		}
 		_, err := c.exec(ctx, `INSERT INTO enterprises (id, park_id, name, name_en, credit_code, legal_representative, founded_on,
 			registered_capital, ownership_type, industry_code, stage, scientist_founded, returnee_founded, employees, website,
-			contact_name, contact_phone, description, created_at, updated_at) VALUES (`+placeholders(20)+`)`,
+			contact_name, contact_phone, description, created_at, updated_at) VALUES (`+bindParams(20)+`)`,
 			e.ID, nullable(e.ParkID), e.Name, e.NameEn, nullable(e.CreditCode), e.LegalRepresentative, e.FoundedOn,
 			e.RegisteredCapital, e.OwnershipType, nullable(e.IndustryCode), e.Stage, e.ScientistFounded, e.ReturneeFounded,
 			e.Employees, e.Website, e.ContactName, e.ContactPhone, e.Description, e.CreatedAt, e.UpdatedAt)

@@ -62,7 +62,7 @@ func (s *Store) lockUnits(ctx context.Context, c conn, ids []string) error {
 	if !s.eng.RowLocks || len(ids) == 0 {
 		return nil
 	}
-	rows, err := c.query(ctx, `SELECT id FROM units WHERE id IN (`+placeholders(len(ids))+`) ORDER BY id FOR UPDATE`, anySlice(ids)...)
+	rows, err := c.query(ctx, `SELECT id FROM units WHERE id IN (`+bindParams(len(ids))+`) ORDER BY id FOR UPDATE`, anySlice(ids)...)
 	if err != nil {
 		return err
 	}
@@ -116,7 +116,7 @@ func (s *Store) CreateHold(ctx context.Context, sc identity.Scope, h leasing.Hol
 			return asUnitField(err)
 		}
 		if _, err := c.exec(ctx, `INSERT INTO holds (id, park_id, lead_id, unit_id, from_on, until_on, status, note, created_at, updated_at)
-			VALUES (`+placeholders(10)+`)`, h.ID, h.ParkID, h.LeadID, h.UnitID, h.From, h.Until, h.Status, h.Note, h.CreatedAt, h.UpdatedAt); err != nil {
+			VALUES (`+bindParams(10)+`)`, h.ID, h.ParkID, h.LeadID, h.UnitID, h.From, h.Until, h.Status, h.Note, h.CreatedAt, h.UpdatedAt); err != nil {
 			return err
 		}
 		out = h

@@ -126,7 +126,7 @@ func (s *Store) saveLead(ctx context.Context, c conn, l leasing.Lead, insert boo
 	if insert {
 		_, err = c.exec(ctx, `INSERT INTO leads (park_id, company, credit_code, contact_name, contact_phone, source, chain_node_id,
 			min_area, max_area, demand_json, budget, move_in_by, headcount, owner_id, stage, probability, loss_reason, next_follow_up,
-			last_activity_at, enterprise_id, contract_id, note, updated_at, id, created_at) VALUES (`+placeholders(25)+`)`,
+			last_activity_at, enterprise_id, contract_id, note, updated_at, id, created_at) VALUES (`+bindParams(25)+`)`,
 			append(args, l.CreatedAt)...)
 	} else {
 		_, err = c.exec(ctx, `UPDATE leads SET park_id = ?, company = ?, credit_code = ?, contact_name = ?, contact_phone = ?,

@@ -74,7 +74,7 @@ func (s *Store) attachParkNodes(ctx context.Context, c conn, parks []space.Park)
 	for i, p := range parks {
 		idx[p.ID], ids[i] = i, p.ID
 	}
-	return eachPair(ctx, c, `SELECT park_id, node_id FROM park_chain_nodes WHERE park_id IN (`+placeholders(len(ids))+`) ORDER BY node_id`,
+	return eachPair(ctx, c, `SELECT park_id, node_id FROM park_chain_nodes WHERE park_id IN (`+bindParams(len(ids))+`) ORDER BY node_id`,
 		ids, func(parkID, nodeID string) {
 			p := &parks[idx[parkID]]
 			p.LeadingNodeIDs = append(p.LeadingNodeIDs, nodeID)
@@ -130,7 +130,7 @@ func (s *Store) CreatePark(ctx context.Context, sc identity.Scope, p space.Park)
 	err := s.write(ctx, func(c conn) error {
 		_, err := c.exec(ctx, `INSERT INTO parks (id, code, name_zh, name_en, district, address, latitude, longitude,
 			land_area, gross_floor_area, above_ground_area, operator, status, phase, contact_name, contact_phone,
-			description, created_at, updated_at) VALUES (`+placeholders(19)+`)`,
+			description, created_at, updated_at) VALUES (`+bindParams(19)+`)`,
 			p.ID, p.Code, p.NameZh, p.NameEn, p.District, p.Address, p.Latitude, p.Longitude, p.LandArea,
 			p.GrossFloorArea, p.AboveGroundArea, p.Operator, p.Status, p.Phase, p.ContactName, p.ContactPhone,
 			p.Description, p.CreatedAt, p.UpdatedAt)
@@ -325,7 +325,7 @@ func (s *Store) CreateZone(ctx context.Context, sc identity.Scope, z space.Zone)
 			return err
 		}
 		_, err := c.exec(ctx, `INSERT INTO zones (id, park_id, code, name_zh, name_en, description, created_at, updated_at)
-			VALUES (`+placeholders(8)+`)`, z.ID, z.ParkID, z.Code, z.NameZh, z.NameEn, z.Description, z.CreatedAt, z.UpdatedAt)
+			VALUES (`+bindParams(8)+`)`, z.ID, z.ParkID, z.Code, z.NameZh, z.NameEn, z.Description, z.CreatedAt, z.UpdatedAt)
 		if err := s.constraintError(err, "code", "该园区已有此编码的功能区", "the park already has a zone with this code"); err != nil {
 			return err
 		}

@@ -112,7 +112,7 @@ func knownIDs(ctx context.Context, c conn, table, column string, ids []string) (
 	if len(ids) == 0 {
 		return found, nil
 	}
-	rows, err := c.query(ctx, `SELECT `+column+` FROM `+table+` WHERE `+column+` IN (`+placeholders(len(ids))+`)`, anySlice(ids)...)
+	rows, err := c.query(ctx, `SELECT `+column+` FROM `+table+` WHERE `+column+` IN (`+bindParams(len(ids))+`)`, anySlice(ids)...)
 	if err != nil {
 		return nil, err
 	}

@@ -68,7 +68,7 @@ func (s *Store) attachResidencyUnits(ctx context.Context, c conn, rs []enterpris
 	for i, r := range rs {
 		idx[r.ID], ids[i] = i, r.ID
 	}
-	return eachPair(ctx, c, `SELECT residency_id, unit_id FROM residency_units WHERE residency_id IN (`+placeholders(len(ids))+`)
+	return eachPair(ctx, c, `SELECT residency_id, unit_id FROM residency_units WHERE residency_id IN (`+bindParams(len(ids))+`)
 		ORDER BY unit_id`, ids, func(id, u string) { rs[idx[id]].UnitIDs = append(rs[idx[id]].UnitIDs, u) })
 }
 
@@ -146,7 +146,7 @@ func (s *Store) CreateResidency(ctx context.Context, sc identity.Scope, r enterp
 			return err
 		}
 		if _, err := c.exec(ctx, `INSERT INTO residencies (id, enterprise_id, park_id, move_in, move_out, note, created_at, updated_at)
-			VALUES (`+placeholders(8)+`)`, r.ID, r.EnterpriseID, r.ParkID, r.MoveIn, r.MoveOut, r.Note, r.CreatedAt, r.UpdatedAt); err != nil {
+			VALUES (`+bindParams(8)+`)`, r.ID, r.EnterpriseID, r.ParkID, r.MoveIn, r.MoveOut, r.Note, r.CreatedAt, r.UpdatedAt); err != nil {
 			return err
 		}
 		if err := s.saveResidencyUnits(ctx, c, r); err != nil {
@@ -285,7 +285,7 @@ func (s *Store) CreateQualification(ctx context.Context, sc identity.Scope, q en
 			return err
 		}
 		_, err := c.exec(ctx, `INSERT INTO qualifications (id, enterprise_id, kind, certificate_no, issued_on, expires_on, board,
-			ticker, note, created_at, updated_at) VALUES (`+placeholders(11)+`)`, q.ID, q.EnterpriseID, q.Kind, q.CertificateNo,
+			ticker, note, created_at, updated_at) VALUES (`+bindParams(11)+`)`, q.ID, q.EnterpriseID, q.Kind, q.CertificateNo,
 			q.IssuedOn, q.ExpiresOn, q.Board, q.Ticker, q.Note, q.CreatedAt, q.UpdatedAt)
 		if err != nil {
 			return err

@@ -77,7 +77,7 @@ func (s *Store) Ping(ctx context.Context) error {
 
 func newID() string { return uuid.Must(uuid.NewV7()).String() }
 
-// sqlText turns the portable ? placeholders into the engine's own, once per query text.
+// sqlText turns the portable ? bind parameters into the engine's own, once per query text.
 func (s *Store) sqlText(q string) string {
 	if !s.eng.NumberedParams {
 		return q
@@ -276,8 +276,8 @@ func (n nullString) Scan(src any) error {
 	return nil
 }
 
-// placeholders returns "?, ?, ?" for n values.
-func placeholders(n int) string {
+// bindParams returns "?, ?, ?": the bind parameters of n values.
+func bindParams(n int) string {
 	if n == 0 {
 		return ""
 	}

@@ -102,7 +102,7 @@ func (s *Store) attachNeighbours(ctx context.Context, c conn, units []space.Unit
 	for i, u := range units {
 		idx[u.ID], ids[i] = i, u.ID
 	}
-	return eachPair(ctx, c, `SELECT unit_id, neighbour_id FROM unit_neighbours WHERE unit_id IN (`+placeholders(len(ids))+`)
+	return eachPair(ctx, c, `SELECT unit_id, neighbour_id FROM unit_neighbours WHERE unit_id IN (`+bindParams(len(ids))+`)
 		ORDER BY neighbour_id`, ids, func(id, n string) {
 		u := &units[idx[id]]
 		u.NeighbourIDs = append(u.NeighbourIDs, n)
@@ -130,7 +130,7 @@ func (s *Store) getUnit(ctx context.Context, c conn, sc identity.Scope, id strin
 
 func (s *Store) insertUnit(ctx context.Context, c conn, u space.Unit) error {
 	f := u.Facilities
-	_, err := c.exec(ctx, `INSERT INTO units (`+unitColumnsPlain+`) VALUES (`+placeholders(25)+`)`,
+	_, err := c.exec(ctx, `INSERT INTO units (`+unitColumnsPlain+`) VALUES (`+bindParams(25)+`)`,
 		u.ID, u.ParkID, u.BuildingID, u.FloorID, u.Code, u.Kind, u.GrossArea, u.UsableArea, f.BiosafetyLevel, f.AnimalRoom,
 		f.CleanroomGrade, f.FloorLoad, f.CeilingHeight, f.FumeExhaust, f.PureWater, f.PowerKVA, f.WastewaterPretreatment,
 		u.ListRent, u.PropertyFee, u.Leasable, u.ValidFrom, u.ValidTo, u.Note, u.CreatedAt, u.UpdatedAt)

@@ -32,7 +32,7 @@ func userScope(sc identity.Scope) (string, []any) {
 		return "(u.enterprise_id = ? OR u.id = ?)", []any{sc.EnterpriseID, sc.UserID}
 	case sc.Role == identity.ParkManager && len(sc.ParkIDs) > 0:
 		return "(u.id = ? OR EXISTS (SELECT 1 FROM user_parks up WHERE up.user_id = u.id AND up.park_id IN (" +
-			placeholders(len(sc.ParkIDs)) + ")))", append([]any{sc.UserID}, anySlice(sc.ParkIDs)...)
+			bindParams(len(sc.ParkIDs)) + ")))", append([]any{sc.UserID}, anySlice(sc.ParkIDs)...)
 	}
 	return "u.id = ?", []any{sc.UserID}
 }
@@ -82,7 +82,7 @@ func (s *Store) attachUserParks(ctx context.Context, c conn, us []identity.User)
 	for i, u := range us {
 		idx[u.ID], ids[i] = i, u.ID
 	}
-	return eachPair(ctx, c, `SELECT user_id, park_id FROM user_parks WHERE user_id IN (`+placeholders(len(ids))+`) ORDER BY park_id`,
+	return eachPair(ctx, c, `SELECT user_id, park_id FROM user_parks WHERE user_id IN (`+bindParams(len(ids))+`) ORDER BY park_id`,
 		ids, func(id, p string) { us[idx[id]].ParkIDs = append(us[idx[id]].ParkIDs, p) })
 }
 
@@ -184,7 +184,7 @@ func (s *Store) insertUser(ctx context.Context, sc identity.Scope, in identity.U
 			return err
 		}
 		_, err := c.exec(ctx, `INSERT INTO users (id, username, display_name, email, password_hash, role, enterprise_id, locale,
-			disabled, created_at, updated_at) VALUES (`+placeholders(11)+`)`, id, in.Username, in.DisplayName, in.Email, hash,
+			disabled, created_at, updated_at) VALUES (`+bindParams(11)+`)`, id, in.Username, in.DisplayName, in.Email, hash,
 			in.Role, nullable(in.EnterpriseID), in.Locale, in.Disabled, now, now)
 		if err := duplicateUsername(s, err); err != nil {
 			return err
