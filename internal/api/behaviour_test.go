@@ -288,3 +288,36 @@ func TestOccupancyOverHTTP(t *testing.T) {
 		}
 	})
 }
+
+// Hostile text is refused identically on both engines, naming the field, and nothing is
+// stored: a NUL byte (stored by SQLite, a 500 on PostgreSQL before), invalid UTF-8, and a
+// lead note of 100,000 characters.
+func TestHostileTextIsRefusedOnBothEngines(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		park := e.world.Parks[0].ID
+		cases := []struct {
+			name, body, field, code string
+		}{
+			{"nul byte", `{"park_id":"` + park + `","company":"坏\u0000公司","source":"referral"}`, "company", "nul_byte"},
+			{"invalid utf-8", `{"park_id":"` + park + `","company":"` + "\xff\xfe" + `","source":"referral"}`, "company", "bad_encoding"},
+			{"long note", `{"park_id":"` + park + `","company":"长备注","source":"referral","note":"` + strings.Repeat("长", 100000) + `"}`, "note", "too_long"},
+			{"long contact", `{"park_id":"` + park + `","company":"长联系人","source":"referral","contact_name":"` + strings.Repeat("名", 201) + `"}`, "contact_name", "too_long"},
+			{"bad credit code", `{"park_id":"` + park + `","company":"信用代码","source":"referral","credit_code":"91110108MA00000000"}`, "credit_code", "check_char"},
+		}
+		for _, c := range cases {
+			p := e.problem(identity.Leasing, "POST", "/api/v1/leads", c.body, 422)
+			found := false
+			for _, f := range p.Errors {
+				found = found || (f.Field == c.field && f.Code == c.code)
+			}
+			if !found {
+				t.Errorf("%s: problem %+v does not name %s/%s", c.name, p.Errors, c.field, c.code)
+			}
+		}
+		var leads page.Page[leasing.Lead]
+		e.do(identity.Leasing, "GET", "/api/v1/leads", nil, 200, &leads)
+		if len(leads.Items) != 0 {
+			t.Fatalf("%d refused leads were stored", len(leads.Items))
+		}
+	})
+}

@@ -104,3 +104,9 @@ func (f Fields) Err() error {
 	}
 	return &Error{Code: Invalid, MessageZh: "输入有误，请检查标出的字段", MessageEn: "some fields are invalid", Fields: f}
 }
+
+// WithField names the field the error is about, with the error's own messages.
+func (e *Error) WithField(field, code string) *Error {
+	e.Fields = append(e.Fields, FieldError{Field: field, Code: code, MessageZh: e.MessageZh, MessageEn: e.MessageEn})
+	return e
+}

@@ -1,6 +1,10 @@
 package enterprise
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/parkos/parkos/internal/apperr"
+)
 
 // creditAlphabet is the GB 32100-2015 character set: digits and capitals without I, O, S, V, Z.
 const creditAlphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -27,6 +31,19 @@ func CreditCodeProblem(code string) string {
 		return "check_char"
 	}
 	return ""
+}
+
+// CheckCreditCode adds a field error when code is not a valid unified social credit code.
+func CheckCreditCode(f *apperr.Fields, field, code string) {
+	switch CreditCodeProblem(code) {
+	case "length":
+		f.Add(field, "length", "统一社会信用代码应为 18 位", "unified social credit code must have 18 characters")
+	case "charset":
+		f.Add(field, "charset", "统一社会信用代码含有不允许的字符（不使用 I、O、S、V、Z）",
+			"unified social credit code has a character outside GB 32100 (no I, O, S, V, Z)")
+	case "check_char":
+		f.Add(field, "check_char", "统一社会信用代码校验位错误，请核对", "unified social credit code check character is wrong")
+	}
 }
 
 // CreditCheckChar returns the check character for the first 17 characters of a code. It is

@@ -33,15 +33,7 @@ func (e *Enterprise) Validate() error {
 	textField(&f, "name", e.Name, 200, true)
 	textField(&f, "name_en", e.NameEn, 300, false)
 	if e.CreditCode != "" {
-		switch CreditCodeProblem(e.CreditCode) {
-		case "length":
-			f.Add("credit_code", "length", "统一社会信用代码应为 18 位", "unified social credit code must have 18 characters")
-		case "charset":
-			f.Add("credit_code", "charset", "统一社会信用代码含有不允许的字符（不使用 I、O、S、V、Z）",
-				"unified social credit code has a character outside GB 32100 (no I, O, S, V, Z)")
-		case "check_char":
-			f.Add("credit_code", "check_char", "统一社会信用代码校验位错误，请核对", "unified social credit code check character is wrong")
-		}
+		CheckCreditCode(&f, "credit_code", e.CreditCode)
 	}
 	textField(&f, "legal_representative", e.LegalRepresentative, 50, false)
 	if !e.FoundedOn.IsZero() && e.FoundedOn.After(civil.Today()) {

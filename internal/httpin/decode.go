@@ -57,10 +57,13 @@ func DecodeStrict(body []byte, dst any) error {
 	if obj == nil {
 		return apperr.New(apperr.BadRequest, "请求体须为 JSON 对象", "the request body must be a JSON object")
 	}
-	if err := strictUnmarshal(body, dst); err == nil {
-		return nil
-	}
 	var f apperr.Fields
+	if invalidUTF8(&f, obj); len(f) > 0 {
+		return f.Err()
+	}
+	if err := strictUnmarshal(body, dst); err == nil {
+		return CheckText(dst)
+	}
 	fieldProblems(&f, "", obj, func(sub []byte) error { return strictUnmarshal(sub, newLike(dst)) })
 	if len(f) == 0 {
 		f.Add("", "invalid", "请求内容无效", "the request is invalid")

@@ -8,7 +8,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/parkos/parkos/internal/apperr"
+	"github.com/parkos/parkos/internal/check"
 	"github.com/parkos/parkos/internal/civil"
+	"github.com/parkos/parkos/internal/enterprise"
 	"github.com/parkos/parkos/internal/measure"
 )
 
@@ -133,10 +135,16 @@ func (l *Lead) Validate() error {
 	}
 	if l.MinArea < 0 || l.MaxArea < 0 || (l.MaxArea > 0 && l.MaxArea < l.MinArea) {
 		f.Add("max_area", "bad_range", "面积范围无效：最大面积须不小于最小面积", "area range is invalid: max_area must be at least min_area")
+	} else if l.MaxArea > check.MaxUnitArea {
+		f.Add("max_area", "out_of_range", "面积超出合理范围", "area is implausibly large")
 	}
-	if l.Budget < 0 {
-		f.Add("budget", "negative", "预算不能为负数", "budget cannot be negative")
+	check.UnitPrice(&f, "budget", l.Budget)
+	if l.CreditCode != "" {
+		enterprise.CheckCreditCode(&f, "credit_code", l.CreditCode)
 	}
+	check.Text(&f, "contact_name", l.ContactName, check.NameLen)
+	check.Text(&f, "contact_phone", l.ContactPhone, 50)
+	check.Text(&f, "note", l.Note, check.NoteLen)
 	if l.Headcount < 0 {
 		f.Add("headcount", "negative", "人数不能为负数", "headcount cannot be negative")
 	}
@@ -213,6 +221,7 @@ func (h *Hold) Validate() error {
 	if h.Status == "" {
 		h.Status = "active"
 	}
+	check.Text(&f, "note", h.Note, check.NoteLen)
 	return f.Err()
 }
 

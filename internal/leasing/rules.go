@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/parkos/parkos/internal/apperr"
+	"github.com/parkos/parkos/internal/check"
 	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/measure"
 )
@@ -33,15 +34,9 @@ func (c *Contract) Validate() error {
 	if !c.StartOn.IsZero() && !c.EndOn.IsZero() && c.EndOn.Before(c.StartOn) {
 		f.Add("end_on", "before_start", "结束日期不能早于开始日期", "end_on cannot be before start_on")
 	}
-	if c.Price < 0 {
-		f.Add("price", "negative", "租金单价不能为负数", "price cannot be negative")
-	}
-	if c.PropertyFee < 0 {
-		f.Add("property_fee", "negative", "物业费不能为负数", "property_fee cannot be negative")
-	}
-	if c.Penalty < 0 {
-		f.Add("penalty", "negative", "违约金不能为负数", "penalty cannot be negative")
-	}
+	check.UnitPrice(&f, "price", c.Price)
+	check.UnitPrice(&f, "property_fee", c.PropertyFee)
+	check.Money(&f, "penalty", c.Penalty)
 	if c.PaymentCycle == 0 {
 		c.PaymentCycle = 1
 	}
@@ -77,6 +72,9 @@ func (c *Contract) Validate() error {
 			c.Units[i].To = c.EndOn
 		}
 		u = c.Units[i]
+		if u.Area != 0 {
+			check.UnitArea(&f, field+".area", u.Area)
+		}
 		if !c.StartOn.IsZero() && !c.EndOn.IsZero() && (!inTerm(u.From) || !inTerm(u.To) || u.To.Before(u.From)) {
 			f.Add(field+".from", "outside_term", "单元的起止日期须在合同期内", "a unit's dates must lie within the term")
 		}
@@ -116,14 +114,13 @@ func (c *Contract) Validate() error {
 			if s.FromMonth <= last || s.Price < 0 {
 				f.Add(fmt.Sprintf("escalation.steps[%d]", i), "bad_step", "阶梯须按起始月递增且价格不为负", "steps must start in increasing months with non-negative prices")
 			}
+			check.UnitPrice(&f, fmt.Sprintf("escalation.steps[%d].price", i), s.Price)
 			last = s.FromMonth
 		}
 	default:
 		f.Add("escalation.kind", "unknown_value", "递增方式须为 none、percent 或 steps", "kind must be none, percent or steps")
 	}
-	if len(c.Note) > 4000 {
-		f.Add("note", "too_long", "备注过长", "note is too long")
-	}
+	check.Text(&f, "note", c.Note, check.NoteLen)
 	if c.RentFree == nil {
 		c.RentFree = []Period{}
 	}
@@ -138,9 +135,7 @@ func (c Contract) ValidateTermination(t Termination) error {
 	} else if t.TerminatedOn.Before(c.StartOn) || !t.TerminatedOn.Before(c.EndOn) {
 		f.Add("terminated_on", "outside_term", "解约日期须在合同期内且早于到期日", "terminated_on must be within the term and before its end")
 	}
-	if t.Penalty < 0 {
-		f.Add("penalty", "negative", "违约金不能为负数", "penalty cannot be negative")
-	}
+	check.Money(&f, "penalty", t.Penalty)
 	return f.Err()
 }
 
@@ -158,12 +153,12 @@ type Termination struct {
 	Penalty      measure.Money `json:"penalty"`
 }
 
-// Renewal asks for a successor contract starting the day after this one ends; a zero price
-// keeps the current one.
+// Renewal asks for a successor contract starting the day after this one ends; without a price
+// it keeps the current one.
 type Renewal struct {
-	Number string        `json:"number"`
-	EndOn  civil.Date    `json:"end_on"`
-	Price  measure.Price `json:"price"`
+	Number string         `json:"number"`
+	EndOn  civil.Date     `json:"end_on"`
+	Price  *measure.Price `json:"price,omitempty"`
 }
 
 // Amendment adds or removes units from a day on.
@@ -182,4 +177,17 @@ type Filter struct {
 	ActiveOn     civil.Date // leases the unit(s) on this day
 	ExpiringBy   civil.Date // last day on or before this
 	Q            string     // number
+}
+
+// CheckAmounts refuses a contract whose charges could not be held exactly: any line or the
+// schedule's total beyond check.MaxMoney (10 trillion 元) is a field error on the price,
+// never a wrapped number. It runs once the units' areas are known.
+func (c Contract) CheckAmounts() error {
+	if _, ok := c.schedule(); !ok {
+		var f apperr.Fields
+		f.Add("price", "out_of_range", "合同金额超出上限（单价 × 面积 × 期限过大）",
+			"the contract's charges are too large (price × area × term)")
+		return f.Err()
+	}
+	return nil
 }

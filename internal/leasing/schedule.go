@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/big"
 
+	"github.com/parkos/parkos/internal/check"
 	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/measure"
 )
@@ -21,8 +22,12 @@ import (
 func priceRat(p measure.Price) *big.Rat { return big.NewRat(int64(p), 10000) }
 func areaRat(a measure.Area) *big.Rat   { return big.NewRat(int64(a), 100) }
 
-// toFen rounds an amount in 元 to the fen, half up (away from zero for negatives).
-func toFen(yuan *big.Rat) measure.Money {
+// maxFen is check.MaxMoney as a big number, for the overflow check of the schedule.
+var maxFen = big.NewInt(int64(check.MaxMoney))
+
+// toFen rounds an amount in 元 to the fen, half up (away from zero for negatives). An amount
+// beyond check.MaxMoney is reported through ok, never wrapped.
+func (sc *scheduleCheck) toFen(yuan *big.Rat) measure.Money {
 	fen := new(big.Rat).Mul(yuan, big.NewRat(100, 1))
 	num, den := new(big.Int).Set(fen.Num()), fen.Denom()
 	neg := num.Sign() < 0
@@ -31,11 +36,18 @@ func toFen(yuan *big.Rat) measure.Money {
 	if new(big.Int).Mul(r, big.NewInt(2)).Cmp(den) >= 0 {
 		q.Add(q, big.NewInt(1))
 	}
+	if q.Cmp(maxFen) > 0 {
+		sc.overflow = true
+		return 0
+	}
 	if neg {
 		q.Neg(q)
 	}
 	return measure.Money(q.Int64())
 }
+
+// scheduleCheck records whether any amount of a schedule was out of range.
+type scheduleCheck struct{ overflow bool }
 
 // leaseMonth is lease month m (1-based) of a contract starting on start.
 func leaseMonth(start civil.Date, m int) Period {
@@ -77,8 +89,16 @@ func (c Contract) rentFreeOn(d civil.Date) bool {
 
 func ratString(r *big.Rat) string { return r.FloatString(4) }
 
-// Schedule computes the contract's charge schedule.
+// Schedule computes the contract's charge schedule. Contracts are checked by CheckAmounts
+// before they are stored, so a stored contract's amounts are always in range.
 func (c Contract) Schedule() Schedule {
+	s, _ := c.schedule()
+	return s
+}
+
+func (c Contract) schedule() (Schedule, bool) {
+	var chk scheduleCheck
+	toFen := chk.toFen
 	dc := c.DayCount
 	if dc == "" {
 		dc = DayCount365
@@ -144,12 +164,17 @@ func (c Contract) Schedule() Schedule {
 		s.Lines = append(s.Lines, Line{From: c.TerminatedOn, To: c.TerminatedOn, DueOn: c.TerminatedOn, Type: ChargePenalty,
 			Amount: c.Penalty, Basis: "提前解约违约金 / early termination penalty"})
 	}
+	total := new(big.Int)
 	for _, l := range s.Lines {
 		if l.Type != ChargeRentFree {
-			s.Total += l.Amount
+			total.Add(total, big.NewInt(int64(l.Amount)))
 		}
 	}
-	return s
+	if total.Cmp(maxFen) > 0 {
+		return s, false
+	}
+	s.Total = measure.Money(total.Int64())
+	return s, !chk.overflow
 }
 
 // monthCharges prices one unit for one lease month: rent, property fee and waived rent, with
@@ -212,10 +237,12 @@ func convention(dc DayCount) string {
 // MonthlyRent is a whole month's rent for an area at the contract's current price basis
 // (price × area × 365/12), rounded to the fen; the rent roll prints it.
 func MonthlyRent(p measure.Price, a measure.Area) measure.Money {
-	return toFen(new(big.Rat).Mul(new(big.Rat).Mul(priceRat(p), areaRat(a)), big.NewRat(365, 12)))
+	var chk scheduleCheck
+	return chk.toFen(new(big.Rat).Mul(new(big.Rat).Mul(priceRat(p), areaRat(a)), big.NewRat(365, 12)))
 }
 
 // MonthlyFee is a whole month's property fee for an area (fee × area), rounded to the fen.
 func MonthlyFee(fee measure.Price, a measure.Area) measure.Money {
-	return toFen(new(big.Rat).Mul(priceRat(fee), areaRat(a)))
+	var chk scheduleCheck
+	return chk.toFen(new(big.Rat).Mul(priceRat(fee), areaRat(a)))
 }

@@ -40,7 +40,7 @@ type want struct {
 	amount string
 }
 
-func check(t *testing.T, s Schedule, wants []want) {
+func checkLines(t *testing.T, s Schedule, wants []want) {
 	t.Helper()
 	for _, w := range wants {
 		found := false
@@ -71,7 +71,7 @@ func count(s Schedule, typ ChargeType) int {
 
 func TestStartMidMonth(t *testing.T) {
 	s := base("2025-01-15", "2026-01-14").Schedule()
-	check(t, s, []want{
+	checkLines(t, s, []want{
 		{1, "A", ChargeRent, "2025-01-15", "2025-02-14", 31, "15208.33"},
 		{2, "A", ChargeRent, "2025-02-15", "2025-03-14", 28, "15208.33"},
 		{12, "A", ChargeRent, "2025-12-15", "2026-01-14", 31, "15208.33"},
@@ -81,7 +81,7 @@ func TestStartMidMonth(t *testing.T) {
 	}
 	// A term ending mid lease month: the last month is charged by the day, 17 × 500 = 8,500.
 	short := base("2025-01-15", "2025-03-31").Schedule()
-	check(t, short, []want{{3, "A", ChargeRent, "2025-03-15", "2025-03-31", 17, "8500.00"}})
+	checkLines(t, short, []want{{3, "A", ChargeRent, "2025-03-15", "2025-03-31", 17, "8500.00"}})
 }
 
 func TestThreeRentFreeMonthsAtTheStart(t *testing.T) {
@@ -89,7 +89,7 @@ func TestThreeRentFreeMonthsAtTheStart(t *testing.T) {
 	c.PropertyFee = 200000 // 20 元/㎡/月 → 2,000 a month, charged in rent-free months too
 	c.RentFree = []Period{{day("2025-01-01"), day("2025-03-31")}}
 	s := c.Schedule()
-	check(t, s, []want{
+	checkLines(t, s, []want{
 		{1, "A", ChargeRentFree, "2025-01-01", "2025-01-31", 31, "15208.33"},
 		{3, "A", ChargeRentFree, "2025-03-01", "2025-03-31", 31, "15208.33"},
 		{1, "A", ChargePropertyFee, "2025-01-01", "2025-01-31", 31, "2000.00"},
@@ -108,7 +108,7 @@ func TestFivePercentEveryTwelveMonthsFromMonth25(t *testing.T) {
 	c := base("2025-01-01", "2029-12-31")
 	c.Escalation = Escalation{Kind: "percent", BasisPoints: 500, EveryMonths: 12, FromMonth: 25}
 	s := c.Schedule()
-	check(t, s, []want{
+	checkLines(t, s, []want{
 		{24, "A", ChargeRent, "2026-12-01", "2026-12-31", 31, "15208.33"},
 		{25, "A", ChargeRent, "2027-01-01", "2027-01-31", 31, "15968.75"}, // 5.25 × 100 × 365/12
 		{36, "A", ChargeRent, "", "", 0, "15968.75"},
@@ -118,14 +118,14 @@ func TestFivePercentEveryTwelveMonthsFromMonth25(t *testing.T) {
 	})
 	steps := base("2025-01-01", "2025-12-31")
 	steps.Escalation = Escalation{Kind: "steps", Steps: []Step{{FromMonth: 7, Price: 60000}}}
-	check(t, steps.Schedule(), []want{{6, "A", ChargeRent, "", "", 0, "15208.33"}, {7, "A", ChargeRent, "", "", 0, "18250.00"}})
+	checkLines(t, steps.Schedule(), []want{{6, "A", ChargeRent, "", "", 0, "15208.33"}, {7, "A", ChargeRent, "", "", 0, "18250.00"}})
 }
 
 func TestQuarterlyInAdvance(t *testing.T) {
 	c := base("2025-01-01", "2025-12-31")
 	c.PaymentCycle = 3
 	s := c.Schedule()
-	check(t, s, []want{
+	checkLines(t, s, []want{
 		{1, "A", ChargeRent, "2025-01-01", "2025-03-31", 90, "45625.00"}, // 3 × 15,208.333… summed, then rounded
 		{2, "A", ChargeRent, "2025-04-01", "2025-06-30", 91, "45625.00"},
 		{4, "A", ChargeRent, "2025-10-01", "2025-12-31", 92, "45625.00"},
@@ -146,7 +146,7 @@ func TestEarlyTerminationMidPeriod(t *testing.T) {
 	c.TerminatedOn, c.Penalty = day("2025-05-20"), yuan("10000")
 	s := c.Schedule()
 	// Period 2: April whole (15,208.333…) + 1–20 May by the day (20 × 500) = 25,208.33.
-	check(t, s, []want{{2, "A", ChargeRent, "2025-04-01", "2025-05-20", 50, "25208.33"}})
+	checkLines(t, s, []want{{2, "A", ChargeRent, "2025-04-01", "2025-05-20", 50, "25208.33"}})
 	if count(s, ChargeRent) != 2 || count(s, ChargePenalty) != 1 || s.Total != yuan("80833.33") {
 		t.Fatalf("%d rent lines, %d penalty, total %s", count(s, ChargeRent), count(s, ChargePenalty), s.Total)
 	}
@@ -158,7 +158,7 @@ func TestAmendmentAddsAUnitMidTerm(t *testing.T) {
 	c.Units = append(c.Units, ContractUnit{UnitID: "B", Area: 5000, From: day("2025-03-10"), To: day("2025-12-31")})
 	c.Units[0].To = day("2025-06-14") // and unit A leaves mid-June
 	s := c.Schedule()
-	check(t, s, []want{
+	checkLines(t, s, []want{
 		{3, "A", ChargeRent, "", "", 31, "15208.33"},
 		{3, "B", ChargeRent, "", "", 22, "5500.00"},       // 10–31 March: 22 × 5 × 50
 		{3, "B", ChargePropertyFee, "", "", 22, "723.29"}, // 1,000 × 12/365 × 22 = 723.287…
@@ -176,14 +176,14 @@ func TestAmendmentAddsAUnitMidTerm(t *testing.T) {
 func TestRenewalAtANewPrice(t *testing.T) {
 	renewal := base("2026-01-01", "2026-12-31")
 	renewal.Price, renewal.RenewalOf = 55000, "c-old"
-	check(t, renewal.Schedule(), []want{{1, "A", ChargeRent, "2026-01-01", "2026-01-31", 31, "16729.17"}}) // 5.5 × 100 × 365/12
+	checkLines(t, renewal.Schedule(), []want{{1, "A", ChargeRent, "2026-01-01", "2026-01-31", 31, "16729.17"}}) // 5.5 × 100 × 365/12
 }
 
 func TestActualDaysAndDeposit(t *testing.T) {
 	c := base("2025-02-01", "2025-04-30")
 	c.DayCount, c.DepositMonths = DayCountActual, 2
 	s := c.Schedule()
-	check(t, s, []want{
+	checkLines(t, s, []want{
 		{0, "A", ChargeDeposit, "", "", 0, "30416.67"}, // 2 × 15,208.333… at the first month's price
 		{1, "A", ChargeRent, "2025-02-01", "2025-02-28", 28, "14000.00"},
 		{2, "A", ChargeRent, "2025-03-01", "2025-03-31", 31, "15500.00"},
@@ -197,7 +197,8 @@ func TestRoundingHalfUp(t *testing.T) {
 	cases := map[string]string{"0.005": "0.01", "0.0049": "0.00", "-0.005": "-0.01", "16767.1875": "16767.19", "1.115": "1.12"}
 	for in, out := range cases {
 		r, _ := new(big.Rat).SetString(in)
-		if got := toFen(r); got != yuan(out) {
+		var chk scheduleCheck
+		if got := chk.toFen(r); got != yuan(out) || chk.overflow {
 			t.Errorf("toFen(%s) = %s, want %s", in, got, out)
 		}
 	}

@@ -213,7 +213,13 @@ func (rq *request) formValues() (values, error) {
 	if err := rq.r.ParseForm(); err != nil {
 		return nil, apperr.Wrap(apperr.TooLarge, err, "表单内容过大或无法读取", "the form is too large or unreadable")
 	}
-	return values(rq.r.PostForm), nil
+	var f apperr.Fields
+	for k, vs := range rq.r.PostForm {
+		for _, v := range vs {
+			httpin.CheckString(&f, k, v)
+		}
+	}
+	return values(rq.r.PostForm), f.Err()
 }
 
 // applyErrors puts each field error next to its input, in the user's language; errors that

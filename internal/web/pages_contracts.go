@@ -387,9 +387,11 @@ func (s *Server) contractAction(rq *request) error {
 	case "renew":
 		r := leasing.Renewal{Number: first(vals, "number"), EndOn: day("end_on")}
 		if p := strings.TrimSpace(first(vals, "price")); p != "" {
-			if r.Price, err = measure.ParsePrice(p); err != nil {
+			price, err := measure.ParsePrice(p)
+			if err != nil {
 				f.Add("price", "bad_price", "应为最多四位小数的数字", "must be a number with at most four decimals")
 			}
+			r.Price = &price
 		}
 		if err = f.Err(); err == nil {
 			next, err = s.store.RenewContract(rq.ctx, rq.scope, id, r)

@@ -44,6 +44,8 @@ func Open(url string) (*sqlstore.Store, error) {
 		RowLocks:       true,
 		IsUnique:       func(err error) bool { return hasCode(err, "23505") },
 		IsForeignKey:   func(err error) bool { return hasCode(err, "23503") },
+		// 23P01: exclusion_violation, raised only by contract_units_one_letting_per_day.
+		IsDoubleLetting: func(err error) bool { return hasCode(err, "23P01") },
 		Lock: func(ctx context.Context, tx *sql.Tx) error {
 			_, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", migrationLock)
 			return err

@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
@@ -72,6 +73,9 @@ func Open(path string) (*sqlstore.Store, error) {
 			return hasCode(err, sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY)
 		},
 		IsForeignKey: func(err error) bool { return hasCode(err, sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY) },
+		IsDoubleLetting: func(err error) bool {
+			return hasCode(err, sqlite3.SQLITE_CONSTRAINT_TRIGGER) && strings.Contains(err.Error(), "contract_units_one_letting_per_day")
+		},
 	}), nil
 }
 

@@ -164,7 +164,17 @@ func (s *Store) ContractSchedule(ctx context.Context, sc identity.Scope, id stri
 
 // prepareUnits checks that every unit is a leasable unit of one park in the caller's scope,
 // existing over its dates, and fills the charged area from the unit's gross area.
+//
+// The units' rows are locked first, so a split, a merge or another letting of the same units
+// waits for this transaction, and this one reads the units as they are after it.
 func (s *Store) prepareUnits(ctx context.Context, c conn, sc identity.Scope, k *leasing.Contract) error {
+	ids := make([]string, len(k.Units))
+	for i, u := range k.Units {
+		ids[i] = u.UnitID
+	}
+	if err := s.lockRows(ctx, c, "units", ids); err != nil {
+		return err
+	}
 	for i := range k.Units {
 		u := &k.Units[i]
 		field := fmt.Sprintf("units[%d].unit_id", i)
@@ -196,16 +206,10 @@ func (s *Store) prepareUnits(ctx context.Context, c conn, sc identity.Scope, k *
 }
 
 // checkLettable refuses to let a unit that another signed contract lets on any of the same
-// days. On PostgreSQL the units' rows are locked first, so two transactions letting one unit
-// queue instead of both passing the check; SQLite's single writer already serialises them.
+// days. The caller has locked the units (prepareUnits), so two transactions letting one unit
+// queue instead of both passing the check; the database's own constraint on contract_units'
+// letting days is the last line if code ever gets this wrong.
 func (s *Store) checkLettable(ctx context.Context, c conn, k leasing.Contract) error {
-	ids := make([]string, 0, len(k.Units))
-	for _, u := range k.Units {
-		ids = append(ids, u.UnitID)
-	}
-	if err := s.lockUnits(ctx, c, ids); err != nil {
-		return err
-	}
 	last := k.LastDay()
 	for i, u := range k.Units {
 		to := civil.Min(u.To, last)
@@ -215,9 +219,9 @@ func (s *Store) checkLettable(ctx context.Context, c conn, k leasing.Contract) e
 		var otherID, otherNumber, code string
 		err := c.queryRow(ctx, `SELECT o.id, o.number, un.code FROM contract_units cu
 			JOIN contracts o ON o.id = cu.contract_id JOIN units un ON un.id = cu.unit_id
-			WHERE cu.unit_id = ? AND o.id <> ? AND o.status <> ? AND cu.from_on <= ? AND cu.to_on >= ?
-			AND (o.terminated_on IS NULL OR o.terminated_on >= ?) ORDER BY o.start_on LIMIT 1`,
-			u.UnitID, k.ID, leasing.Draft, to, u.From, u.From).Scan(&otherID, &otherNumber, &code)
+			WHERE cu.unit_id = ? AND o.id <> ? AND cu.let_from IS NOT NULL AND cu.let_from <= ? AND cu.let_to >= ?
+			ORDER BY o.start_on LIMIT 1`,
+			u.UnitID, k.ID, to, u.From).Scan(&otherID, &otherNumber, &code)
 		if errors.Is(err, sql.ErrNoRows) {
 			company, until, err := s.holdConflict(ctx, c, u.UnitID, k.LeadID, u.From, to)
 			if err != nil {
@@ -244,12 +248,35 @@ func (s *Store) checkLettable(ctx context.Context, c conn, k leasing.Contract) e
 	return nil
 }
 
-func (s *Store) saveContract(ctx context.Context, c conn, k leasing.Contract, insert bool) error {
+// storedStatus is the status as kept in the row: "expired" is derived from an active one.
+func storedStatus(st leasing.Status) leasing.Status {
+	if st == leasing.Expired {
+		return leasing.Active
+	}
+	return st
+}
+
+// lettingDays are the days a contract unit is really let: none for a draft, and cut at the
+// contract's last day. They are what the one-letting-per-day constraint compares.
+func lettingDays(k leasing.Contract, u leasing.ContractUnit) (from, to any) {
+	last := civil.Min(u.To, k.LastDay())
+	if storedStatus(k.Status) == leasing.Draft || last.Before(u.From) {
+		return nil, nil
+	}
+	return u.From, last
+}
+
+// saveContract writes a contract and its units. An update is conditional on the status the
+// caller read (wasStatus), so a state change two writers both decided on lands only once.
+func (s *Store) saveContract(ctx context.Context, c conn, k leasing.Contract, insert bool, wasStatus leasing.Status) error {
+	if err := k.CheckAmounts(); err != nil {
+		return err
+	}
 	terms, err := json.Marshal(contractTerms{RentFree: k.RentFree, Escalation: k.Escalation})
 	if err != nil {
 		return err
 	}
-	args := []any{k.Number, k.ParkID, k.EnterpriseID, k.Status, k.StartOn, k.EndOn, k.SignedOn, k.Price, k.PropertyFee,
+	args := []any{k.Number, k.ParkID, k.EnterpriseID, storedStatus(k.Status), k.StartOn, k.EndOn, k.SignedOn, k.Price, k.PropertyFee,
 		k.PaymentCycle, k.DepositMonths, k.DayCount, string(terms), k.TerminatedOn, k.Penalty, nullable(k.RenewalOf),
 		nullable(k.RenewedBy), k.Note, nullable(k.LeadID), k.UpdatedAt, k.ID}
 	if insert {
@@ -257,9 +284,14 @@ func (s *Store) saveContract(ctx context.Context, c conn, k leasing.Contract, in
 			property_fee, payment_cycle, deposit_months, day_count, terms_json, terminated_on, penalty, renewal_of, renewed_by, note,
 			lead_id, updated_at, id, created_at) VALUES (`+bindParams(22)+`)`, append(args, k.CreatedAt)...)
 	} else {
-		_, err = c.exec(ctx, `UPDATE contracts SET number = ?, park_id = ?, enterprise_id = ?, status = ?, start_on = ?, end_on = ?,
+		var res sql.Result
+		res, err = c.exec(ctx, `UPDATE contracts SET number = ?, park_id = ?, enterprise_id = ?, status = ?, start_on = ?, end_on = ?,
 			signed_on = ?, price = ?, property_fee = ?, payment_cycle = ?, deposit_months = ?, day_count = ?, terms_json = ?,
-			terminated_on = ?, penalty = ?, renewal_of = ?, renewed_by = ?, note = ?, lead_id = ?, updated_at = ? WHERE id = ?`, args...)
+			terminated_on = ?, penalty = ?, renewal_of = ?, renewed_by = ?, note = ?, lead_id = ?, updated_at = ? WHERE id = ? AND status = ?`,
+			append(args, storedStatus(wasStatus))...)
+		if err == nil {
+			err = changedOne(res, nil, conflict("合同已被他人同时修改，请刷新后重试", "the contract was changed at the same time; reload and try again"))
+		}
 	}
 	if err := s.constraintError(err, "number", "该园区已有此编号的合同", "the park already has a contract with this number"); err != nil {
 		return err
@@ -267,9 +299,15 @@ func (s *Store) saveContract(ctx context.Context, c conn, k leasing.Contract, in
 	if _, err := c.exec(ctx, `DELETE FROM contract_units WHERE contract_id = ?`, k.ID); err != nil {
 		return err
 	}
-	for _, u := range k.Units {
-		if _, err := c.exec(ctx, `INSERT INTO contract_units (contract_id, unit_id, area, from_on, to_on) VALUES (?, ?, ?, ?, ?)`,
-			k.ID, u.UnitID, u.Area, u.From, u.To); err != nil {
+	for i, u := range k.Units {
+		from, to := lettingDays(k, u)
+		_, err := c.exec(ctx, `INSERT INTO contract_units (contract_id, unit_id, area, from_on, to_on, let_from, let_to) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			k.ID, u.UnitID, u.Area, u.From, u.To, from, to)
+		if err != nil && s.eng.IsDoubleLetting(err) {
+			return apperr.New(apperr.Conflict, "单元在该期间已出租", "the unit is already let for part of this period").
+				WithField(fmt.Sprintf("units[%d].unit_id", i), "already_let")
+		}
+		if err != nil {
 			return err
 		}
 	}
@@ -304,13 +342,10 @@ func (s *Store) createContract(ctx context.Context, c conn, sc identity.Scope, k
 	k.ID, k.ParkID, k.CreatedAt, k.UpdatedAt = newID(), "", s.now(), s.now()
 	var out leasing.Contract
 	err := func() error {
-		if _, err := s.getEnterprise(ctx, c, sc, k.EnterpriseID); err != nil {
-			if apperr.Is(err, apperr.NotFound) {
-				return fieldErr("enterprise_id", "not_found", "企业不存在", "no such enterprise")
-			}
+		if err := s.prepareUnits(ctx, c, sc, &k); err != nil {
 			return err
 		}
-		if err := s.prepareUnits(ctx, c, sc, &k); err != nil {
+		if err := s.resolveContractRefs(ctx, c, sc, k); err != nil {
 			return err
 		}
 		if k.Status != leasing.Draft {
@@ -326,7 +361,7 @@ func (s *Store) createContract(ctx context.Context, c conn, sc identity.Scope, k
 				return err
 			}
 		}
-		if err := s.saveContract(ctx, c, k, true); err != nil {
+		if err := s.saveContract(ctx, c, k, true, ""); err != nil {
 			return err
 		}
 		var err error
@@ -338,10 +373,45 @@ func (s *Store) createContract(ctx context.Context, c conn, sc identity.Scope, k
 	return out, err
 }
 
-// changeContract loads a contract in scope for a change by leasing staff.
+// resolveContractRefs resolves every other id a contract names through the caller's scope:
+// the tenant, the lead it came from and the contract it renews must be visible to the caller
+// and belong to the contract's park. Anything else answers as if it did not exist.
+func (s *Store) resolveContractRefs(ctx context.Context, c conn, sc identity.Scope, k leasing.Contract) error {
+	if _, err := s.getEnterprise(ctx, c, sc, k.EnterpriseID); err != nil {
+		if apperr.Is(err, apperr.NotFound) {
+			return fieldErr("enterprise_id", "not_found", "企业不存在", "no such enterprise")
+		}
+		return err
+	}
+	if k.LeadID != "" {
+		lead, err := s.getLead(ctx, c, sc, k.LeadID)
+		if apperr.Is(err, apperr.NotFound) || (err == nil && lead.ParkID != k.ParkID) {
+			return fieldErr("lead_id", "not_found", "招商线索不存在", "no such lead")
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if k.RenewalOf != "" {
+		prev, err := s.getContract(ctx, c, sc, k.RenewalOf)
+		if apperr.Is(err, apperr.NotFound) || (err == nil && prev.ParkID != k.ParkID) {
+			return fieldErr("renewal_of", "not_found", "被续签的合同不存在", "no such contract to renew")
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// changeContract loads a contract in scope for a change by leasing staff. The contract's row
+// is locked first, so concurrent changes queue and each sees the one before it.
 func (s *Store) changeContract(ctx context.Context, sc identity.Scope, id string, fn func(c conn, k *leasing.Contract) (string, error)) (leasing.Contract, error) {
 	var out leasing.Contract
 	err := s.write(ctx, func(c conn) error {
+		if err := s.lockRows(ctx, c, "contracts", []string{id}); err != nil {
+			return err
+		}
 		old, err := s.getContract(ctx, c, sc, id)
 		if err != nil {
 			return err
@@ -356,7 +426,7 @@ func (s *Store) changeContract(ctx context.Context, sc identity.Scope, id string
 			return err
 		}
 		k.UpdatedAt = s.now()
-		if err := s.saveContract(ctx, c, k, false); err != nil {
+		if err := s.saveContract(ctx, c, k, false, old.Status); err != nil {
 			return err
 		}
 		if out, err = s.getContract(ctx, c, sc, id); err != nil {
@@ -388,6 +458,9 @@ func (s *Store) UpdateContract(ctx context.Context, sc identity.Scope, next leas
 		if err := s.prepareUnits(ctx, c, sc, &next); err != nil {
 			return "", err
 		}
+		if err := s.resolveContractRefs(ctx, c, sc, next); err != nil {
+			return "", err
+		}
 		*k = next
 		return "update", nil
 	})
@@ -396,6 +469,9 @@ func (s *Store) UpdateContract(ctx context.Context, sc identity.Scope, next leas
 // DeleteContract removes a draft.
 func (s *Store) DeleteContract(ctx context.Context, sc identity.Scope, id string) error {
 	return s.write(ctx, func(c conn) error {
+		if err := s.lockRows(ctx, c, "contracts", []string{id}); err != nil {
+			return err
+		}
 		k, err := s.getContract(ctx, c, sc, id)
 		if err != nil {
 			return err
@@ -433,8 +509,7 @@ func (s *Store) ActivateContract(ctx context.Context, sc identity.Scope, id stri
 			return "", err
 		}
 		if k.RenewalOf != "" {
-			if _, err := c.exec(ctx, `UPDATE contracts SET status = ?, renewed_by = ?, updated_at = ? WHERE id = ?`,
-				leasing.Renewed, k.ID, s.now(), k.RenewalOf); err != nil {
+			if err := s.markRenewed(ctx, c, sc, k.RenewalOf, k.ID); err != nil {
 				return "", err
 			}
 		}
@@ -527,33 +602,72 @@ func renameUnitFields(err error, field string, offset int) error {
 	return e
 }
 
+// markRenewed flips a signed renewal's predecessor to renewed, once: the update is
+// conditional on it being signed and not yet renewed, and it leaves its own audit entry.
+func (s *Store) markRenewed(ctx context.Context, c conn, sc identity.Scope, prevID, nextID string) error {
+	if err := s.lockRows(ctx, c, "contracts", []string{prevID}); err != nil {
+		return err
+	}
+	prev, err := s.getContract(ctx, c, sc, prevID)
+	if apperr.Is(err, apperr.NotFound) {
+		return fieldErr("renewal_of", "not_found", "被续签的合同不存在", "no such contract to renew")
+	}
+	if err != nil {
+		return err
+	}
+	res, err := c.exec(ctx, `UPDATE contracts SET status = ?, renewed_by = ?, updated_at = ? WHERE id = ? AND status = ? AND renewed_by IS NULL`,
+		leasing.Renewed, nextID, s.now(), prevID, leasing.Active)
+	if err := changedOne(res, err, conflict("被续签的合同已续签或已解约", "the contract being renewed is already renewed or terminated")); err != nil {
+		return err
+	}
+	after, err := s.getContract(ctx, c, sc, prevID)
+	if err != nil {
+		return err
+	}
+	return s.record(ctx, c, sc, "renewed", "contract", prevID, prev, after)
+}
+
 // RenewContract drafts the successor of a contract: same enterprise and units, from the day
 // after this one ends, at the new price if one is given.
 func (s *Store) RenewContract(ctx context.Context, sc identity.Scope, id string, r leasing.Renewal) (leasing.Contract, error) {
-	old, err := s.GetContract(ctx, sc, id)
-	if err != nil {
-		return old, err
-	}
-	if old.Status != leasing.Active && old.Status != leasing.Expired {
-		return old, conflict("只有生效中或已到期的合同可以续签", "only an active or expired contract can be renewed")
-	}
-	if old.RenewedBy != "" {
-		return old, conflict("该合同已有续签合同", "this contract already has a renewal")
-	}
-	next := old
-	next.ID, next.Number, next.Status, next.SignedOn = "", r.Number, leasing.Draft, civil.Date{}
-	next.StartOn, next.EndOn, next.RenewalOf, next.RentFree = old.EndOn.AddDays(1), r.EndOn, old.ID, nil
-	next.Escalation, next.TerminatedOn, next.Penalty = leasing.Escalation{Kind: "none"}, civil.Date{}, 0
-	if r.Price > 0 {
-		next.Price = r.Price
-	}
-	next.Units = nil
-	for _, u := range old.Units {
-		if !u.To.Before(old.EndOn) {
-			next.Units = append(next.Units, leasing.ContractUnit{UnitID: u.UnitID})
+	var out leasing.Contract
+	err := s.write(ctx, func(c conn) error {
+		if err := s.lockRows(ctx, c, "contracts", []string{id}); err != nil {
+			return err
 		}
-	}
-	return s.CreateContract(ctx, sc, next)
+		old, err := s.getContract(ctx, c, sc, id)
+		if err != nil {
+			return err
+		}
+		if err := requireRole(canLease(sc)); err != nil {
+			return err
+		}
+		if old.Status != leasing.Active && old.Status != leasing.Expired {
+			return conflict("只有生效中或已到期的合同可以续签", "only an active or expired contract can be renewed")
+		}
+		if old.RenewedBy != "" {
+			return conflict("该合同已有续签合同", "this contract already has a renewal")
+		}
+		next := old
+		next.ID, next.Number, next.Status, next.SignedOn = "", r.Number, leasing.Draft, civil.Date{}
+		next.StartOn, next.EndOn, next.RenewalOf, next.RentFree = old.EndOn.AddDays(1), r.EndOn, old.ID, nil
+		next.Escalation, next.TerminatedOn, next.Penalty = leasing.Escalation{Kind: "none"}, civil.Date{}, 0
+		if r.Price != nil {
+			next.Price = *r.Price
+		}
+		next.Units = nil
+		for _, u := range old.Units {
+			if !u.To.Before(old.EndOn) {
+				next.Units = append(next.Units, leasing.ContractUnit{UnitID: u.UnitID})
+			}
+		}
+		if err := next.Validate(); err != nil {
+			return err
+		}
+		out, err = s.createContract(ctx, c, sc, next)
+		return err
+	})
+	return out, err
 }
 
 // convertHolds closes the holds the contract's own lead had on its units: the lease takes over.

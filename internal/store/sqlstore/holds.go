@@ -49,24 +49,16 @@ func (s *Store) ListHolds(ctx context.Context, sc identity.Scope, f leasing.Hold
 
 // GetHold returns one hold.
 func (s *Store) GetHold(ctx context.Context, sc identity.Scope, id string) (leasing.Hold, error) {
+	return s.getHold(ctx, s.read(), sc, id)
+}
+
+func (s *Store) getHold(ctx context.Context, c conn, sc identity.Scope, id string) (leasing.Hold, error) {
 	cond, args := parkScope(sc, "h.park_id", false)
-	h, err := scanHold(s.read().queryRow(ctx, "SELECT "+holdCols+" FROM holds h WHERE h.id = ? AND "+cond, append([]any{id}, args...)...))
+	h, err := scanHold(c.queryRow(ctx, "SELECT "+holdCols+" FROM holds h WHERE h.id = ? AND "+cond, append([]any{id}, args...)...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return h, notFound("预留", "hold")
 	}
 	return h, err
-}
-
-// lockUnits serialises writers that decide whether units are free (see checkLettable).
-func (s *Store) lockUnits(ctx context.Context, c conn, ids []string) error {
-	if !s.eng.RowLocks || len(ids) == 0 {
-		return nil
-	}
-	rows, err := c.query(ctx, `SELECT id FROM units WHERE id IN (`+bindParams(len(ids))+`) ORDER BY id FOR UPDATE`, anySlice(ids)...)
-	if err != nil {
-		return err
-	}
-	return rows.Close()
 }
 
 // holdConflict finds another lead's active hold on the unit over [from, to] that has not lapsed.
@@ -109,9 +101,6 @@ func (s *Store) CreateHold(ctx context.Context, sc identity.Scope, h leasing.Hol
 		if err := s.prepareUnits(ctx, c, sc, &probe); err != nil {
 			return asUnitField(err)
 		}
-		if err := s.lockUnits(ctx, c, []string{h.UnitID}); err != nil {
-			return err
-		}
 		if err := s.checkLettable(ctx, c, probe); err != nil {
 			return asUnitField(err)
 		}
@@ -125,28 +114,31 @@ func (s *Store) CreateHold(ctx context.Context, sc identity.Scope, h leasing.Hol
 	return out, err
 }
 
-// ReleaseHold gives a held unit back before its date.
+// ReleaseHold gives a held unit back before its date. The release is a conditional update, so
+// of two releases at once only one succeeds and leaves an audit entry.
 func (s *Store) ReleaseHold(ctx context.Context, sc identity.Scope, id string) (leasing.Hold, error) {
-	h, err := s.GetHold(ctx, sc, id)
-	if err != nil {
-		return h, err
-	}
-	if err := requireRole(canWorkLeads(sc)); err != nil {
-		return h, err
-	}
-	if h.Status != "active" {
-		return h, conflict("只有有效的预留可以释放", "only an active hold can be released")
-	}
-	err = s.write(ctx, func(c conn) error {
-		if _, err := c.exec(ctx, `UPDATE holds SET status = 'released', updated_at = ? WHERE id = ?`, s.now(), id); err != nil {
+	var out leasing.Hold
+	err := s.write(ctx, func(c conn) error {
+		h, err := s.getHold(ctx, c, sc, id)
+		if err != nil {
 			return err
 		}
-		released := h
-		released.Status = "released"
-		return s.record(ctx, c, sc, "release", "hold", id, h, released)
+		if err := requireRole(canWorkLeads(sc)); err != nil {
+			return err
+		}
+		notActive := conflict("只有有效的预留可以释放", "only an active hold can be released")
+		if h.Status != "active" {
+			return notActive
+		}
+		res, err := c.exec(ctx, `UPDATE holds SET status = 'released', updated_at = ? WHERE id = ? AND status = 'active'`, s.now(), id)
+		if err := changedOne(res, err, notActive); err != nil {
+			return err
+		}
+		out = h
+		out.Status = "released"
+		return s.record(ctx, c, sc, "release", "hold", id, h, out)
 	})
-	h.Status = "released"
-	return h, err
+	return out, err
 }
 
 // holdError explains a refusal because of another lead's hold.

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 
 	"github.com/parkos/parkos/internal/apperr"
@@ -147,8 +148,14 @@ func (s *Store) checkLeadRefs(ctx context.Context, c conn, sc identity.Scope, l 
 		}
 	}
 	if l.OwnerID != "" {
-		if _, err := s.getUser(ctx, c, identity.System(), l.OwnerID); err != nil {
-			return fieldErr("owner_id", "not_found", "负责人不存在", "no such user")
+		// The owner must be operator staff assigned to the lead's park (or an administrator).
+		owner, err := s.getUser(ctx, c, identity.System(), l.OwnerID)
+		if err != nil && !apperr.Is(err, apperr.NotFound) {
+			return err
+		}
+		staff := err == nil && (owner.Role == identity.Admin || (owner.Role.IsOperator() && slices.Contains(owner.ParkIDs, l.ParkID)))
+		if !staff {
+			return fieldErr("owner_id", "not_found", "负责人不存在或不是本园区的员工", "no such staff member of the lead's park")
 		}
 	}
 	return nil

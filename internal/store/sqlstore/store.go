@@ -27,9 +27,11 @@ type Engine struct {
 	Migrations fs.FS   // NNNN_name.sql files
 	// NumberedParams: the engine wants $1, $2… instead of ?.
 	NumberedParams bool
-	// IsUnique / IsForeignKey classify constraint violations.
-	IsUnique     func(error) bool
-	IsForeignKey func(error) bool
+	// IsUnique / IsForeignKey / IsDoubleLetting classify constraint violations; the last is the
+	// database's own refusal to let one unit twice on a day (contract_units_one_letting_per_day).
+	IsUnique        func(error) bool
+	IsForeignKey    func(error) bool
+	IsDoubleLetting func(error) bool
 	// RowLocks: the engine supports SELECT … FOR UPDATE (PostgreSQL). SQLite needs none: its one
 	// writer connection takes the write lock at BEGIN, so write transactions never interleave.
 	RowLocks bool
@@ -238,6 +240,37 @@ func (b *batch) savepoint(ctx context.Context, fn func(c conn) error) error {
 	}
 	_, err := b.c.db.ExecContext(ctx, "RELEASE SAVEPOINT batch_step")
 	return err
+}
+
+// lockRows takes the row locks of a read-modify-write on PostgreSQL (SELECT … FOR UPDATE), in
+// id order so that two writers locking overlapping sets never deadlock; a writer that waited
+// reads the rows again afterwards and sees what the other committed. SQLite needs none: its one
+// writer connection takes the write lock at BEGIN, so write transactions never interleave.
+func (s *Store) lockRows(ctx context.Context, c conn, table string, ids []string) error {
+	if !s.eng.RowLocks || len(ids) == 0 {
+		return nil
+	}
+	rows, err := c.query(ctx, `SELECT id FROM `+table+` WHERE id IN (`+bindParams(len(ids))+`) ORDER BY id FOR UPDATE`, anySlice(ids)...)
+	if err != nil {
+		return err
+	}
+	return rows.Close()
+}
+
+// changedOne checks that a conditional update changed its row; otherwise another writer got
+// there first and the caller's precondition no longer holds.
+func changedOne(res sql.Result, err error, lost error) error {
+	if err != nil {
+		return err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n != 1 {
+		return lost
+	}
+	return nil
 }
 
 // constraintError turns a constraint violation into a field error a user can act on.

@@ -269,6 +269,10 @@ func (s *Store) DeleteUnit(ctx context.Context, sc identity.Scope, id string) er
 func (s *Store) SplitUnit(ctx context.Context, sc identity.Scope, id string, req space.SplitRequest) ([]space.Unit, error) {
 	var out []space.Unit
 	err := s.write(ctx, func(c conn) error {
+		// Locked first: a lease being signed on the unit waits, then sees it retired.
+		if err := s.lockRows(ctx, c, "units", []string{id}); err != nil {
+			return err
+		}
 		parent, err := s.getUnit(ctx, c, sc, id)
 		if err != nil {
 			return err
@@ -307,6 +311,9 @@ func (s *Store) SplitUnit(ctx context.Context, sc identity.Scope, id string, req
 func (s *Store) MergeUnits(ctx context.Context, sc identity.Scope, req space.MergeRequest) (space.Unit, error) {
 	var out []space.Unit
 	err := s.write(ctx, func(c conn) error {
+		if err := s.lockRows(ctx, c, "units", dedupe(req.UnitIDs)); err != nil {
+			return err
+		}
 		var parents []space.Unit
 		for i, id := range dedupe(req.UnitIDs) {
 			u, err := s.getUnit(ctx, c, sc, id)

@@ -10,6 +10,7 @@ import (
 	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/identity"
 	"github.com/parkos/parkos/internal/leasing"
+	"github.com/parkos/parkos/internal/measure"
 	"github.com/parkos/parkos/internal/page"
 	"github.com/parkos/parkos/internal/space"
 	"github.com/parkos/parkos/internal/store/sqlstore"
@@ -79,7 +80,7 @@ func TestContractRulesAndLifecycle(t *testing.T) {
 
 		// Renewal: a draft successor from the day after; signing it marks the predecessor renewed.
 		k2, _ := s.GetContract(ctx, op, draft.ID)
-		next, err := s.RenewContract(ctx, op, k2.ID, leasing.Renewal{Number: "HT-002-R", EndOn: civil.Of(2028, 5, 31), Price: 55000})
+		next, err := s.RenewContract(ctx, op, k2.ID, leasing.Renewal{Number: "HT-002-R", EndOn: civil.Of(2028, 5, 31), Price: new(measure.Price(55000))})
 		if err != nil || next.StartOn != civil.Of(2027, 6, 1) || next.Price != 55000 || next.RenewalOf != k2.ID {
 			t.Fatalf("renewal: %+v %v", next, err)
 		}

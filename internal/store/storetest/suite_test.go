@@ -545,4 +545,17 @@ func auditTrail(t *testing.T, eng Engine) {
 	if _, err := raw.Exec("DELETE FROM audit_log"); err == nil {
 		t.Fatal("audit_log accepted a DELETE")
 	}
+	// Nor can it be replaced row by row (SQLite's INSERT OR REPLACE deletes without the delete
+	// trigger) or emptied at once (PostgreSQL's TRUNCATE fires no row triggers).
+	if eng.Name == "sqlite" {
+		if _, err := raw.Exec(`INSERT OR REPLACE INTO audit_log (id, at, action, entity, entity_id) VALUES (?, '2020-01-01', 'x', 'x', 'x')`, e.ID); err == nil {
+			t.Fatal("audit_log accepted INSERT OR REPLACE")
+		}
+	} else if _, err := raw.Exec("TRUNCATE audit_log"); err == nil {
+		t.Fatal("audit_log accepted TRUNCATE")
+	}
+	after, _ := s.ListAudit(ctx, op, audit.Filter{Entity: "unit", EntityID: u.ID}, page.Request{})
+	if len(after.Items) != 2 || after.Items[0].Username != "u_park_manager" {
+		t.Fatalf("the trail changed: %+v", after.Items)
+	}
 }

@@ -1,0 +1,61 @@
+// Package check holds the domain ranges every context applies to quantities and text, so an
+// area, a unit price, an amount or a name is refused the same way wherever it is entered.
+package check
+
+import (
+	"fmt"
+	"unicode/utf8"
+
+	"github.com/parkos/parkos/internal/apperr"
+	"github.com/parkos/parkos/internal/measure"
+)
+
+const (
+	// MaxUnitArea bounds the area of one unit or one contract line: 1,000,000 m².
+	MaxUnitArea = measure.Area(1_000_000 * 100)
+	// MaxUnitPrice bounds a rent or fee: 10,000 元 per m² and day (or month).
+	MaxUnitPrice = measure.Price(10_000 * 10_000)
+	// MaxMoney bounds any amount: 10 trillion 元 (10^15 fen), far above any lease and far below
+	// where int64 fen could wrap.
+	MaxMoney = measure.Money(1_000_000_000_000_000)
+	// NameLen and NoteLen are the longest names and free texts, in characters.
+	NameLen = 200
+	NoteLen = 4000
+)
+
+// UnitArea: 0 < a ≤ 1,000,000 m².
+func UnitArea(f *apperr.Fields, field string, a measure.Area) {
+	switch {
+	case a <= 0:
+		f.Add(field, "out_of_range", "面积须大于 0", "area must be greater than 0")
+	case a > MaxUnitArea:
+		f.Add(field, "out_of_range", "面积不能超过 1,000,000 ㎡", "area cannot exceed 1,000,000 m²")
+	}
+}
+
+// UnitPrice: 0 ≤ p ≤ 10,000 元.
+func UnitPrice(f *apperr.Fields, field string, p measure.Price) {
+	switch {
+	case p < 0:
+		f.Add(field, "negative", "单价不能为负数", "price cannot be negative")
+	case p > MaxUnitPrice:
+		f.Add(field, "out_of_range", "单价不能超过 10,000 元", "price cannot exceed 10,000 yuan")
+	}
+}
+
+// Money: 0 ≤ m ≤ 10 trillion 元.
+func Money(f *apperr.Fields, field string, m measure.Money) {
+	switch {
+	case m < 0:
+		f.Add(field, "negative", "金额不能为负数", "amount cannot be negative")
+	case m > MaxMoney:
+		f.Add(field, "out_of_range", "金额超出上限", "amount is too large")
+	}
+}
+
+// Text: at most max characters.
+func Text(f *apperr.Fields, field, value string, max int) {
+	if utf8.RuneCountInString(value) > max {
+		f.Add(field, "too_long", fmt.Sprintf("不能超过 %d 个字符", max), fmt.Sprintf("must be at most %d characters", max))
+	}
+}
