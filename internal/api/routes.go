@@ -506,6 +506,64 @@ func (s *Server) contractRoutes() []route {
 				}
 				return leasing.Series(units, leases, from, to), nil
 			}},
+		route{Method: "GET", Pattern: "/api/v1/occupancy/expiries", Tag: "leasing",
+			Summary: "到期分布：今后 12 个月每月到期的在租面积 / Expiry profile: leased area ending in each of the next 12 months",
+			Query:   occupancyParams, Response: []leasing.MonthArea{}, handle: func(c *call) (any, error) {
+				f := occupancyFilter(c.q)
+				if err := c.q.Err(); err != nil {
+					return nil, err
+				}
+				units, leases, err := st.OccupancyRows(c.ctx, c.scope, f)
+				if err != nil {
+					return nil, err
+				}
+				return leasing.ExpiryProfile(units, leases, civil.Today()), nil
+			}},
+		route{Method: "GET", Pattern: "/api/v1/occupancy/forecast", Tag: "leasing",
+			Summary: "去化预测：已签合同加按阶段概率加权的在谈线索，各月末 / Pipeline forecast at each month end: signed leases plus open leads weighted by stage probability",
+			Query: []param{{"park_id", "string", "园区 / park"}, {"months", "integer", "月数 1–60，默认 12 / months ahead, 1–60, default 12"}},
+			Response: []leasing.ForecastPoint{}, handle: func(c *call) (any, error) {
+				parkID, months := c.q.Str("park_id"), c.q.Int("months")
+				c.q.Require("park_id", parkID)
+				if err := c.q.Err(); err != nil {
+					return nil, err
+				}
+				if months == 0 {
+					months = 12
+				}
+				if months < 1 || months > 60 {
+					var f apperr.Fields
+					f.Add("months", "out_of_range", "月数须在 1 到 60 之间", "months must be between 1 and 60")
+					return nil, f.Err()
+				}
+				units, leases, err := st.OccupancyRows(c.ctx, c.scope, sqlstore.OccupancyFilter{ParkID: parkID})
+				if err != nil {
+					return nil, err
+				}
+				leads, err := st.OpenLeads(c.ctx, c.scope, parkID)
+				if err != nil {
+					return nil, err
+				}
+				return leasing.ForecastSeries(units, leases, leads, civil.Today(), months), nil
+			}},
+		route{Method: "GET", Pattern: "/api/v1/parks/{id}/rent-roll", Tag: "leasing",
+			Summary: "租金台账：每个单元某日的状态、租户、合同与月租金 / 物业费（与收费计划同样取整） / Rent roll: every unit's status, tenant, lease and monthly charges on a date, rounded as the schedule rounds",
+			Query:   []param{{"on", "string", "日期，默认今天 / date (YYYY-MM-DD), default today"}},
+			Response: []leasing.RentRollLine{}, handle: func(c *call) (any, error) {
+				on := c.q.Date("on")
+				if err := c.q.Err(); err != nil {
+					return nil, err
+				}
+				if on.IsZero() {
+					on = civil.Today()
+				}
+				return st.RentRoll(c.ctx, c.scope, c.id(), on)
+			}},
+		route{Method: "GET", Pattern: "/api/v1/reminders", Tag: "leasing",
+			Summary:  "今日提醒：90/60/30 天内到期的在执行合同、到期跟进的线索、一周内失效的预留 / Today's reminders: leases in force ending within 90/60/30 days, follow-ups due, holds lapsing within a week",
+			Response: sqlstore.Reminders{}, handle: func(c *call) (any, error) {
+				return st.LeasingReminders(c.ctx, c.scope, civil.Today())
+			}},
 	)
 	return append(rs,
 		route{Method: "POST", Pattern: "/api/v1/contracts/{id}/activate", Tag: "leasing",

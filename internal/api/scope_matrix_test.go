@@ -133,6 +133,7 @@ var unscopedRoutes = map[string]string{
 // parkQueried are routes that compute over a park named in the query: asked about another
 // park, they must answer 404.
 var parkQueried = map[string]bool{"GET /api/v1/occupancy": true, "GET /api/v1/occupancy/series": true, "GET /api/v1/targets": true,
+	"GET /api/v1/occupancy/expiries": true, "GET /api/v1/occupancy/forecast": true,
 	"GET /api/v1/onboarding/export": true}
 
 // publicToTenants: §1 lets enterprise staff read public park information.

@@ -246,3 +246,23 @@ func MonthlyFee(fee measure.Price, a measure.Area) measure.Money {
 	var chk scheduleCheck
 	return chk.toFen(new(big.Rat).Mul(priceRat(fee), areaRat(a)))
 }
+
+// leaseMonthOf is the lease month (1-based) that contains d; days before the start are month 1.
+func (c Contract) leaseMonthOf(d civil.Date) int {
+	m := 1
+	for leaseMonth(c.StartOn, m).To.Before(d) {
+		m++
+	}
+	return m
+}
+
+// MonthlyChargesOn are a whole month's rent and property fee for an area at the price in
+// force on day d (escalation included), each rounded once to the fen as the schedule rounds.
+func (c Contract) MonthlyChargesOn(d civil.Date, a measure.Area) (price measure.Price, rent, fee measure.Money) {
+	var chk scheduleCheck
+	p := c.monthPrice(c.leaseMonthOf(d))
+	rent = chk.toFen(new(big.Rat).Mul(new(big.Rat).Mul(p, areaRat(a)), big.NewRat(365, 12)))
+	perTenThousandth := new(big.Rat).Mul(p, big.NewRat(10000, 1))
+	price = measure.Price(new(big.Int).Quo(perTenThousandth.Num(), perTenThousandth.Denom()).Int64())
+	return price, rent, MonthlyFee(c.PropertyFee, a)
+}

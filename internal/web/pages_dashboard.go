@@ -53,30 +53,6 @@ func dashboardFilter(rq *request) sqlstore.OccupancyFilter {
 	return sqlstore.OccupancyFilter{ParkID: rq.r.PathValue("id"), BuildingID: q.Get("building_id"), Kind: q.Get("kind")}
 }
 
-// expiryProfile is the gross area whose lease ends in each of the next 12 months.
-func expiryProfile(units []leasing.UnitRow, leases []leasing.LeaseRow, today civil.Date) ([]string, []measure.Area) {
-	first := civil.Of(today.Year(), today.Month(), 1)
-	gross := map[string]measure.Area{}
-	for _, u := range units {
-		gross[u.ID] = u.Gross
-	}
-	byMonth := map[string]measure.Area{}
-	horizon := first.AddMonths(12)
-	for _, l := range leases {
-		end := civil.Min(l.To, l.LastDay)
-		if !end.Before(today) && end.Before(horizon) && !l.From.After(today) {
-			byMonth[end.String()[:7]] += gross[l.UnitID]
-		}
-	}
-	var months []string
-	var areas []measure.Area
-	for m := 0; m < 12; m++ {
-		key := first.AddMonths(m).String()[:7]
-		months, areas = append(months, key), append(areas, byMonth[key])
-	}
-	return months, areas
-}
-
 // vacancyBuckets are the vacant-area bands of §4 with their catalog keys.
 func vacancyBuckets(f leasing.Figures) ([]msgKey, []measure.Area) {
 	return []msgKey{k("dashboard.vacant_90"), k("dashboard.vacant_180"), k("dashboard.vacant_365"), k("dashboard.vacant_more")},
@@ -139,13 +115,11 @@ func (s *Server) showDashboard(rq *request, problem string) error {
 		v.Months = append(v.Months, monthRow{Month: p.Month, Occupancy: pct(p.Figures.OccupancyRate), Absorption: pct(p.Figures.AbsorptionRate),
 			Committed: pct(p.Figures.CommittedRate), NetAbsorption: i18n.Area(rq.lang, p.NetAbsorption)})
 	}
-	first := civil.Of(today.Year(), today.Month(), 1)
-	for m := 1; m <= 12; m++ {
-		end := first.AddMonths(m + 1).AddDays(-1)
-		f := leasing.Forecast(units, leases, leads, today, end)
-		months = append(months, end.String()[:7])
+	for _, p := range leasing.ForecastSeries(units, leases, leads, today, 13)[1:] {
+		f := p.Figures
+		months = append(months, p.Month)
 		occ, abs, com, fc = append(occ, nil), append(abs, nil), append(com, nil), append(fc, rate(f.OccupancyRate))
-		v.Months = append(v.Months, monthRow{Month: end.String()[:7], Occupancy: pct(f.OccupancyRate), Absorption: pct(f.AbsorptionRate),
+		v.Months = append(v.Months, monthRow{Month: p.Month, Occupancy: pct(f.OccupancyRate), Absorption: pct(f.AbsorptionRate),
 			Committed: pct(f.CommittedRate), Forecast: true})
 	}
 	chart["months"], chart["occupancy"], chart["absorption"], chart["committed"], chart["forecast"] = months, occ, abs, com, fc
@@ -168,11 +142,11 @@ func (s *Server) showDashboard(rq *request, problem string) error {
 		vl, va = append(vl, rq.t(string(key))), append(va, areas[i].String())
 	}
 	chart["vacancyLabels"], chart["vacancy"] = vl, va
-	months2, expiring := expiryProfile(units, leases, today)
+	var months2 []string
 	var ea []any
-	for i, m := range months2 {
-		v.Expiries = append(v.Expiries, bucketRow{Label: m, Area: i18n.Area(rq.lang, expiring[i])})
-		ea = append(ea, expiring[i].String())
+	for _, m := range leasing.ExpiryProfile(units, leases, today) {
+		v.Expiries = append(v.Expiries, bucketRow{Label: m.Month, Area: i18n.Area(rq.lang, m.Area)})
+		months2, ea = append(months2, m.Month), append(ea, m.Area.String())
 	}
 	chart["expiryMonths"], chart["expiries"] = months2, ea
 	b, err := json.Marshal(chart)
@@ -210,10 +184,9 @@ func (s *Server) dashboardExport(rq *request) error {
 		return writeExport(rq, "vacancy-"+today.String(), rq.t("dashboard.vacancy"), format,
 			[]string{rq.t("dashboard.vacancy"), rq.t("dashboard.area_m2")}, rows)
 	case "expiries":
-		months, areas := expiryProfile(units, leases, today)
 		var rows [][]any
-		for i, m := range months {
-			rows = append(rows, []any{m, areas[i].String()})
+		for _, m := range leasing.ExpiryProfile(units, leases, today) {
+			rows = append(rows, []any{m.Month, m.Area.String()})
 		}
 		return writeExport(rq, "expiries-"+today.String(), rq.t("dashboard.expiries"), format,
 			[]string{rq.t("dashboard.month"), rq.t("dashboard.area_m2")}, rows)

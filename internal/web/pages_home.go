@@ -6,9 +6,7 @@ import (
 
 	"github.com/parkos/parkos/internal/identity"
 	"github.com/parkos/parkos/internal/leasing"
-	"github.com/parkos/parkos/internal/measure"
 	"github.com/parkos/parkos/internal/stats"
-	"github.com/parkos/parkos/internal/store/sqlstore"
 
 	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/enterprise"
@@ -178,38 +176,24 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("/", s.page(func(rq *request) error { return errNotFound }))
 }
 
-// leasingReminders fills the home page's reminders for operator staff: leases expiring within
-// 90, 60 or 30 days, lead follow-ups due today or overdue, and holds lapsing within a week.
+// leasingReminders fills the home page's reminders for operator staff from the same domain
+// figures the API serves: leases expiring within 90, 60 or 30 days, lead follow-ups due today
+// or overdue, and holds lapsing within a week.
 func (s *Server) leasingReminders(rq *request, v *homeView) error {
 	if !rq.user.Role.IsOperator() && rq.user.Role != identity.Admin {
 		return nil
 	}
 	today := civil.Today()
+	r, err := s.store.LeasingReminders(rq.ctx, rq.scope, today)
+	if err != nil {
+		return err
+	}
 	v.Operates, v.In90 = true, today.AddDays(90)
-	ks, err := s.store.ListContracts(rq.ctx, rq.scope, leasing.Filter{ExpiringBy: today.AddDays(90)}, page.Request{Sort: "end_on", Limit: 20})
-	if err != nil {
-		return err
+	for _, l := range r.Leases {
+		v.Leases = append(v.Leases, leaseReminder{C: l.Contract, Tenant: rq.enterpriseName(l.Contract.EnterpriseID), Days: l.Days, Band: l.Band})
 	}
-	for _, k := range ks.Items {
-		days := today.DaysUntil(k.LastDay())
-		band := 90
-		if days <= 30 {
-			band = 30
-		} else if days <= 60 {
-			band = 60
-		}
-		v.Leases = append(v.Leases, leaseReminder{C: k, Tenant: rq.enterpriseName(k.EnterpriseID), Days: days, Band: band})
-	}
-	leads, err := s.store.ListLeads(rq.ctx, rq.scope, leasing.LeadFilter{FollowUpBy: today}, page.Request{Sort: "next_follow_up", Limit: 20})
-	if err != nil {
-		return err
-	}
-	v.FollowUps = leads.Items
-	holds, err := s.store.ListHolds(rq.ctx, rq.scope, leasing.HoldFilter{LapsingBy: today.AddDays(7)}, page.Request{Limit: 20})
-	if err != nil {
-		return err
-	}
-	for _, h := range holds.Items {
+	v.FollowUps = r.FollowUps
+	for _, h := range r.Holds {
 		v.Holds = append(v.Holds, holdRow{H: h, Code: rq.unitCode(h.UnitID)})
 	}
 	return nil
@@ -223,37 +207,23 @@ func (s *Server) rentRoll(rq *request) error {
 		return errNotFound
 	}
 	parkID, today := rq.r.PathValue("id"), civil.Today()
-	plan, err := s.store.StackPlan(rq.ctx, rq.scope, parkID, today, sqlstore.StackFilter{})
+	lines, err := s.store.RentRoll(rq.ctx, rq.scope, parkID, today)
 	if err != nil {
 		return err
-	}
-	ks, err := page.All(func(r page.Request) (page.Page[leasing.Contract], error) {
-		return s.store.ListContracts(rq.ctx, rq.scope, leasing.Filter{ParkID: parkID, ActiveOn: today}, r)
-	}, 100000)
-	if err != nil {
-		return err
-	}
-	byID := map[string]leasing.Contract{}
-	for _, k := range ks {
-		byID[k.ID] = k
 	}
 	header := []string{rq.t("unit.building"), rq.t("floor.label"), rq.t("unit.code"), rq.t("unit.kind"), rq.t("unit.gross_area"),
 		rq.t("contract.status"), rq.t("contract.enterprise"), rq.t("contract.number"), rq.t("contract.start_on"), rq.t("contract.end_on"),
 		rq.t("contract.price"), rq.t("rentroll.monthly_rent"), rq.t("rentroll.monthly_fee")}
 	var rows [][]any
-	for _, b := range plan.Buildings {
-		for _, f := range b.Floors {
-			for _, u := range f.Units {
-				row := []any{b.Name, f.Label, u.Code, enumLabel(rq.lang, "unit_kind", u.Kind), u.Gross.String(), rq.t("unit_status." + u.Status), u.Tenant}
-				if k, ok := byID[u.ContractID]; ok {
-					row = append(row, k.Number, k.StartOn.String(), k.LastDay().String(), k.Price.String(),
-						leasing.MonthlyRent(k.Price, u.Gross).Fixed(), (measure.Money(int64(k.PropertyFee) * int64(u.Gross) / 10000)).Fixed())
-				} else {
-					row = append(row, "", "", "", "", "", "")
-				}
-				rows = append(rows, row)
-			}
+	for _, l := range lines {
+		row := []any{l.BuildingName, l.FloorLabel, l.UnitCode, enumLabel(rq.lang, "unit_kind", l.Kind), l.GrossArea.String(),
+			rq.t("unit_status." + l.Status), l.Tenant}
+		if l.ContractID != "" {
+			row = append(row, l.ContractNumber, l.StartOn.String(), l.EndOn.String(), l.Price.String(), l.MonthlyRent.Fixed(), l.MonthlyFee.Fixed())
+		} else {
+			row = append(row, "", "", "", "", "", "")
 		}
+		rows = append(rows, row)
 	}
 	return writeExport(rq, "rent-roll-"+today.String(), rq.t("rentroll.title"), format, header, rows)
 }

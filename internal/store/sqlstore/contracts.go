@@ -42,6 +42,9 @@ func scanContract(r scanner) (leasing.Contract, error) {
 	return k, nil
 }
 
+// lastDaySQL is Contract.LastDay in SQL: the termination date when it is before the end.
+const lastDaySQL = `(CASE WHEN k.terminated_on IS NOT NULL AND k.terminated_on < k.end_on THEN k.terminated_on ELSE k.end_on END)`
+
 // contractScope: operators see their parks' contracts, tenant staff their enterprise's.
 func contractScope(sc identity.Scope) (string, []any) {
 	if sc.Role.IsEnterprise() {
@@ -95,7 +98,11 @@ func (s *Store) ListContracts(ctx context.Context, sc identity.Scope, f leasing.
 			leasing.Draft, f.ActiveOn, f.ActiveOn, f.ActiveOn)
 	}
 	if !f.ExpiringBy.IsZero() {
-		l.filter("k.status = ? AND k.end_on <= ?", leasing.Active, f.ExpiringBy)
+		// In force today and ending between today and the day given (§4): a lease that has
+		// already ended is never expiring. The last day is the termination date when earlier.
+		today := civil.Today()
+		l.filter(`k.status IN (?, ?) AND k.start_on <= ? AND `+lastDaySQL+` >= ? AND `+lastDaySQL+` <= ?`,
+			leasing.Active, leasing.Terminated, today, today, f.ExpiringBy)
 	}
 	if f.Q != "" {
 		l.filter(`lower(k.number) LIKE ? ESCAPE '\'`, likeContains(f.Q))
