@@ -520,8 +520,8 @@ func (s *Server) contractRoutes() []route {
 				return leasing.ExpiryProfile(units, leases, civil.Today()), nil
 			}},
 		route{Method: "GET", Pattern: "/api/v1/occupancy/forecast", Tag: "leasing",
-			Summary: "去化预测：已签合同加按阶段概率加权的在谈线索，各月末 / Pipeline forecast at each month end: signed leases plus open leads weighted by stage probability",
-			Query: []param{{"park_id", "string", "园区 / park"}, {"months", "integer", "月数 1–60，默认 12 / months ahead, 1–60, default 12"}},
+			Summary:  "去化预测：已签合同加按阶段概率加权的在谈线索，各月末 / Pipeline forecast at each month end: signed leases plus open leads weighted by stage probability",
+			Query:    []param{{"park_id", "string", "园区 / park"}, {"months", "integer", "月数 1–60，默认 12 / months ahead, 1–60, default 12"}},
 			Response: []leasing.ForecastPoint{}, handle: func(c *call) (any, error) {
 				parkID, months := c.q.Str("park_id"), c.q.Int("months")
 				c.q.Require("park_id", parkID)
@@ -547,8 +547,8 @@ func (s *Server) contractRoutes() []route {
 				return leasing.ForecastSeries(units, leases, leads, civil.Today(), months), nil
 			}},
 		route{Method: "GET", Pattern: "/api/v1/parks/{id}/rent-roll", Tag: "leasing",
-			Summary: "租金台账：每个单元某日的状态、租户、合同与月租金 / 物业费（与收费计划同样取整） / Rent roll: every unit's status, tenant, lease and monthly charges on a date, rounded as the schedule rounds",
-			Query:   []param{{"on", "string", "日期，默认今天 / date (YYYY-MM-DD), default today"}},
+			Summary:  "租金台账：每个单元某日的状态、租户、合同与月租金 / 物业费（与收费计划同样取整） / Rent roll: every unit's status, tenant, lease and monthly charges on a date, rounded as the schedule rounds",
+			Query:    []param{{"on", "string", "日期，默认今天 / date (YYYY-MM-DD), default today"}},
 			Response: []leasing.RentRollLine{}, handle: func(c *call) (any, error) {
 				on := c.q.Date("on")
 				if err := c.q.Err(); err != nil {
