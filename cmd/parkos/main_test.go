@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"net"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -234,5 +235,71 @@ func TestOnboardingCommands(t *testing.T) {
 	}
 	if _, err := os.Stat(marked); err != nil {
 		t.Fatalf("no marked copy: %v", err)
+	}
+}
+
+// SIGTERM with requests in flight: requests still running when the grace period ends are
+// cancelled through their context before the database closes; none answers 500 and the
+// process exits cleanly. Before, they got 500 "statement is closed" and the exit code was 1.
+func TestShutdownWithRequestsInFlight(t *testing.T) {
+	addr := freeAddr(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	out, errOut := &syncBuffer{}, &syncBuffer{}
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"demo", "--addr", addr, "--shutdown-timeout", "50ms"}, strings.NewReader(""), out, errOut)
+	}()
+	base := "http://" + addr
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		if res, err := http.Get(base + "/readyz"); err == nil && res.StatusCode == 200 {
+			res.Body.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("demo not ready: %s", errOut.String())
+		}
+	}
+	res, err := http.Post(base+"/api/v1/session", "application/json", strings.NewReader(`{"username":"admin","password":"demo"}`))
+	if err != nil || res.StatusCode != 201 {
+		t.Fatalf("admin login: %v %v", res, err)
+	}
+	var session struct{ Token string }
+	_ = json.NewDecoder(res.Body).Decode(&session)
+	res.Body.Close()
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	statuses := map[int]int{}
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 5 {
+				req, _ := http.NewRequest("GET", base+"/api/v1/onboarding/export", nil)
+				req.Header.Set("Authorization", "Bearer "+session.Token)
+				res, err := http.DefaultClient.Do(req)
+				if err != nil {
+					return // the server has stopped accepting
+				}
+				_, _ = io.Copy(io.Discard, res.Body)
+				res.Body.Close()
+				mu.Lock()
+				statuses[res.StatusCode]++
+				mu.Unlock()
+			}
+		}()
+	}
+	time.Sleep(300 * time.Millisecond)
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("exited with %v after SIGTERM", err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("did not shut down")
+	}
+	wg.Wait()
+	if statuses[500] > 0 {
+		t.Fatalf("requests answered 500 during shutdown: %v\n%s", statuses, errOut.String())
 	}
 }

@@ -6,10 +6,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
 	"os/signal"
+	"sync"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -22,6 +24,7 @@ import (
 	"github.com/parkos/parkos/internal/space"
 	"github.com/parkos/parkos/internal/store"
 	"github.com/parkos/parkos/internal/store/sqlstore"
+	"github.com/parkos/parkos/internal/loginguard"
 	"github.com/parkos/parkos/internal/web"
 )
 
@@ -31,7 +34,14 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, demo
 	c.register(fs, store.DefaultDB)
 	addr := fs.String("addr", env("ADDR", ":8080"), "listen address HOST:PORT (PARKOS_ADDR)")
 	withDemo := fs.Bool("demo", demoMode, "start on a fresh demo data set")
+	proxies := fs.String("trusted-proxies", env("TRUSTED_PROXIES", ""),
+		"comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed (PARKOS_TRUSTED_PROXIES)")
+	grace := fs.Duration("shutdown-timeout", 15*time.Second, "how long in-flight requests may run on after SIGTERM")
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	trusted, err := loginguard.ParseTrustedProxies(*proxies)
+	if err != nil {
 		return err
 	}
 	log, err := c.logger(stderr)
@@ -63,12 +73,20 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, demo
 		return err
 	}
 	api.Version = version
-	console, err := web.New(st, log)
+	guard := loginguard.New()
+	guard.TrustProxies(trusted)
+	console, err := web.New(st, log, guard)
 	if err != nil {
 		return err
 	}
+	// Requests run on their own context, cancelled only when the grace period after SIGTERM
+	// is over, and always before the database closes.
+	requests, cancelRequests := context.WithCancel(context.Background())
+	defer cancelRequests()
+	var inflight sync.WaitGroup
 	srv := &http.Server{
-		Handler:           console.Handler(),
+		Handler:           countInflight(&inflight, console.Handler()),
+		BaseContext:       func(net.Listener) context.Context { return requests },
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      120 * time.Second,
@@ -88,13 +106,40 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, demo
 		return err
 	case <-ctx.Done():
 	}
-	log.Info("shutting down")
-	shutdown, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	log.Info("shutting down", "grace", grace.String())
+	shutdown, cancel := context.WithTimeout(context.Background(), *grace)
 	defer cancel()
-	if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
+	if err := srv.Shutdown(shutdown); err != nil {
+		if !errors.Is(err, context.DeadlineExceeded) {
+			return err
+		}
+		log.Warn("requests still running after the grace period are cancelled")
+		cancelRequests()
+		_ = srv.Close()
 	}
+	waitInflight(&inflight, 5*time.Second, log)
 	return nil
+}
+
+// countInflight tracks the requests being served, so shutdown can wait for them to return
+// before the database is closed under them.
+func countInflight(wg *sync.WaitGroup, h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		wg.Add(1)
+		defer wg.Done()
+		h.ServeHTTP(w, r)
+	})
+}
+
+// waitInflight waits for cancelled requests to unwind, at most limit.
+func waitInflight(wg *sync.WaitGroup, limit time.Duration, log *slog.Logger) {
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(limit):
+		log.Warn("some requests did not return after cancellation")
+	}
 }
 
 // flagSet reports whether the flag was given on the command line.

@@ -6,12 +6,14 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/parkos/parkos/internal/enterprise"
 	"github.com/parkos/parkos/internal/httpin"
 	"github.com/parkos/parkos/internal/identity"
 	"github.com/parkos/parkos/internal/leasing"
+	"github.com/parkos/parkos/internal/loginguard"
 	"github.com/parkos/parkos/internal/page"
 	"github.com/parkos/parkos/internal/space"
 	"github.com/parkos/parkos/internal/store/storetest"
@@ -320,4 +322,50 @@ func TestHostileTextIsRefusedOnBothEngines(t *testing.T) {
 			t.Fatalf("%d refused leads were stored", len(leads.Items))
 		}
 	})
+}
+
+// 60 wrong passwords for one account at once: each attempt is counted before its hash, so at
+// most the account limit are checked (401) and the rest are refused at once (429), or turned
+// away while every hashing slot is busy (503). Before, all 60 were checked.
+func TestParallelWrongPasswordsAreCountedBeforeHashing(t *testing.T) {
+	e := newEnv(t, storetest.OpenSQLite(t))
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	statuses := map[int]int{}
+	for range 60 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			status, _ := e.raw("", "POST", "/api/v1/session", `{"username":"u_leasing","password":"wrong-password"}`)
+			mu.Lock()
+			statuses[status]++
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	if statuses[401] > 10 || statuses[401]+statuses[429]+statuses[503] != 60 || statuses[429] < 50 {
+		t.Fatalf("statuses %v: at most 10 passwords may be checked", statuses)
+	}
+}
+
+// X-Forwarded-For is believed only from a trusted proxy.
+func TestClientAddressBehindTrustedProxies(t *testing.T) {
+	g := loginguard.New()
+	req := httptest.NewRequest("POST", "/api/v1/session", nil)
+	req.RemoteAddr = "10.0.0.5:4242"
+	req.Header.Set("X-Forwarded-For", "203.0.113.9, 198.51.100.7")
+	if got := g.ClientAddr(req); got != "10.0.0.5" {
+		t.Fatalf("untrusted peer: %s", got)
+	}
+	trusted, err := loginguard.ParseTrustedProxies("10.0.0.0/8, 198.51.100.7")
+	if err != nil {
+		t.Fatal(err)
+	}
+	g.TrustProxies(trusted)
+	if got := g.ClientAddr(req); got != "203.0.113.9" {
+		t.Fatalf("behind two trusted proxies: %s", got)
+	}
+	if _, err := loginguard.ParseTrustedProxies("10.0.0.0/33"); err == nil {
+		t.Fatal("a bad prefix was accepted")
+	}
 }

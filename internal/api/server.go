@@ -5,7 +5,6 @@ package api
 import (
 	"context"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"runtime/debug"
@@ -87,30 +86,29 @@ func (c *call) decode(dst any) error {
 	return httpin.DecodeStrict(b, dst)
 }
 
-// ClientAddr is the request's peer address without the port.
-func ClientAddr(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
-
 // GuardedLogin checks a password unless the account or address has failed too often, in
-// which case it answers 429 without looking at the password.
+// which case it answers 429 without looking at the password. The attempt is counted before the
+// hash is computed, and at most a few hashes run at once; beyond that the answer is a quick
+// 503 with Retry-After, so a burst of sign-ins cannot exhaust memory.
 func GuardedLogin(ctx context.Context, st *sqlstore.Store, guard *loginguard.Guard, w http.ResponseWriter, r *http.Request,
 	username, password string) (identity.User, error) {
-	addr := ClientAddr(r)
-	if ok, wait := guard.Allow(username, addr); !ok {
+	attempt, wait, ok := guard.Reserve(username, guard.ClientAddr(r))
+	if !ok {
 		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
 		return identity.User{}, apperr.New(apperr.RateLimited, "登录失败次数过多，请一分钟后再试",
 			"too many failed sign-ins; try again in a minute")
 	}
-	u, err := st.Authenticate(ctx, username, password)
-	if apperr.Is(err, apperr.Unauthenticated) {
-		guard.Fail(username, addr)
-	} else if err == nil {
-		guard.Succeed(username)
+	var u identity.User
+	var err error
+	if !guard.Hash(func() { u, err = st.Authenticate(ctx, username, password) }) {
+		attempt.Abandoned()
+		w.Header().Set("Retry-After", "1")
+		return identity.User{}, apperr.New(apperr.Unavailable, "登录请求过多，请稍后再试", "too many sign-ins at once; try again shortly")
+	}
+	if err == nil {
+		attempt.Succeeded()
+	} else if !apperr.Is(err, apperr.Unauthenticated) {
+		attempt.Abandoned()
 	}
 	return u, err
 }

@@ -29,6 +29,7 @@ import (
 	"github.com/parkos/parkos/internal/space"
 	"github.com/parkos/parkos/internal/store"
 	"github.com/parkos/parkos/internal/store/sqlstore"
+	"github.com/parkos/parkos/internal/loginguard"
 	"github.com/parkos/parkos/internal/web"
 )
 
@@ -250,7 +251,7 @@ func BenchmarkStoreUserByToken(b *testing.B) {
 // process, without the network.
 func httpBench(b *testing.B, path func(st *sqlstore.Store) string) {
 	st := dataset(b)
-	s, err := web.New(st, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	s, err := web.New(st, slog.New(slog.NewTextHandler(io.Discard, nil)), loginguard.New())
 	if err != nil {
 		b.Fatal(err)
 	}

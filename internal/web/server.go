@@ -42,8 +42,7 @@ type Server struct {
 }
 
 // New builds the console and the API on one store and one login guard.
-func New(store *sqlstore.Store, log *slog.Logger) (*Server, error) {
-	guard := loginguard.New()
+func New(store *sqlstore.Store, log *slog.Logger, guard *loginguard.Guard) (*Server, error) {
 	s := &Server{store: store, log: log, guard: guard, api: api.New(store, log, guard), uploads: &uploads{files: map[string]upload{}}}
 	var err error
 	if s.assets, err = loadAssets(); err != nil {

@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/parkos/parkos/internal/identity"
+	"github.com/parkos/parkos/internal/loginguard"
 	"github.com/parkos/parkos/internal/page"
 	"github.com/parkos/parkos/internal/space"
 	"github.com/parkos/parkos/internal/store/sqlstore"
@@ -31,7 +32,7 @@ type site struct {
 func newSite(t *testing.T) *site {
 	st := storetest.OpenSQLite(t)
 	w := storetest.NewWorld(t, st)
-	s, err := New(st, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	s, err := New(st, slog.New(slog.NewTextHandler(io.Discard, nil)), loginguard.New())
 	if err != nil {
 		t.Fatal(err)
 	}
