@@ -11,20 +11,20 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"sync"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
 	"github.com/parkos/parkos/internal/api"
 	"github.com/parkos/parkos/internal/demo"
 	"github.com/parkos/parkos/internal/identity"
+	"github.com/parkos/parkos/internal/loginguard"
 	"github.com/parkos/parkos/internal/page"
 	"github.com/parkos/parkos/internal/space"
 	"github.com/parkos/parkos/internal/store"
 	"github.com/parkos/parkos/internal/store/sqlstore"
-	"github.com/parkos/parkos/internal/loginguard"
 	"github.com/parkos/parkos/internal/web"
 )
 

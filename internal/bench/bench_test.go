@@ -22,6 +22,7 @@ import (
 	"github.com/parkos/parkos/internal/gen"
 	"github.com/parkos/parkos/internal/identity"
 	"github.com/parkos/parkos/internal/leasing"
+	"github.com/parkos/parkos/internal/loginguard"
 	"github.com/parkos/parkos/internal/onboard"
 	"github.com/parkos/parkos/internal/onboardbook"
 	"github.com/parkos/parkos/internal/page"
@@ -29,7 +30,6 @@ import (
 	"github.com/parkos/parkos/internal/space"
 	"github.com/parkos/parkos/internal/store"
 	"github.com/parkos/parkos/internal/store/sqlstore"
-	"github.com/parkos/parkos/internal/loginguard"
 	"github.com/parkos/parkos/internal/web"
 )
 
