@@ -59,9 +59,15 @@ func WriteError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 	e, ok := apperr.As(err)
 	if !ok {
 		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
+		switch {
+		case errors.As(err, &tooBig):
 			e = apperr.New(apperr.TooLarge, "请求体超过上限", "the request body is larger than the limit")
-		} else {
+		case r.Context().Err() != nil:
+			// The request was cancelled (the server is shutting down or the client left):
+			// nothing was committed, and the client may retry elsewhere.
+			w.Header().Set("Retry-After", "1")
+			e = apperr.New(apperr.Unavailable, "服务正在停止，请求已取消，请重试", "the server is stopping and cancelled the request; retry")
+		default:
 			log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 			e = apperr.New(apperr.Internal, "服务器内部错误，已记录", "internal error; it has been logged")
 		}

@@ -104,10 +104,16 @@ func TestSameSeedSameDataOnBothEngines(t *testing.T) {
 	}
 }
 
-// A run stopped half-way leaves a database that says so: /readyz answers 503, and a new run
-// is refused rather than mixed into the partial set.
-func TestInterruptedRunIsReportedIncomplete(t *testing.T) {
-	st := storetest.OpenSQLite(t)
+// A run stopped half-way leaves a database that says so (/readyz answers 503), and the next
+// run clears the partial set and writes the whole one, on both engines. Before, the next run
+// was refused and the database stayed half-written, /readyz 503 for good.
+func TestInterruptedRunIsReportedThenResumed(t *testing.T) {
+	for _, eng := range storetest.Engines(t) {
+		t.Run(eng.Name, func(t *testing.T) { interruptedRun(t, eng.Open(t)) })
+	}
+}
+
+func interruptedRun(t *testing.T, st *sqlstore.Store) {
 	stop, cancel := context.WithCancel(ctx)
 	defer cancel()
 	_, err := Run(stop, st, "demo", Options{Seed: 1, Password: "long-enough-1", Progress: func(done, total int) {
@@ -124,17 +130,31 @@ func TestInterruptedRunIsReportedIncomplete(t *testing.T) {
 	}
 	srv := httptest.NewServer(api.New(st, slog.New(slog.NewTextHandler(io.Discard, nil)), loginguard.New()).Handler())
 	defer srv.Close()
-	res, err := http.Get(srv.URL + "/readyz")
+	ready := func() int {
+		res, err := http.Get(srv.URL + "/readyz")
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.StatusCode
+	}
+	if got := ready(); got != http.StatusServiceUnavailable {
+		t.Fatalf("/readyz on an incomplete set: %d", got)
+	}
+	again, err := Run(ctx, st, "demo", Options{Seed: 1, Password: "long-enough-1"})
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("the run after an interrupted one: %v", err)
 	}
-	res.Body.Close()
-	if res.StatusCode != http.StatusServiceUnavailable {
-		t.Fatalf("/readyz on an incomplete set: %d", res.StatusCode)
+	fresh, err := Run(ctx, storetest.OpenSQLite(t), "demo", Options{Seed: 1, Password: "long-enough-1"})
+	if err != nil || again != fresh {
+		t.Fatalf("resumed set %+v differs from a fresh one %+v (%v)", again, fresh, err)
 	}
-	_, err = Run(ctx, st, "demo", Options{Seed: 1, Password: "long-enough-1"})
-	if apperr.CodeOf(err) != apperr.Conflict {
-		t.Fatalf("a second run into a partial set: %v", err)
+	if got := ready(); got != http.StatusOK {
+		t.Fatalf("/readyz after the complete run: %d", got)
+	}
+	// A finished set is never cleared: a third run is refused.
+	if _, err := Run(ctx, st, "demo", Options{Seed: 1, Password: "long-enough-1"}); apperr.CodeOf(err) != apperr.Conflict {
+		t.Fatalf("a run into a finished set: %v", err)
 	}
 	if _, err := Run(ctx, storetest.OpenSQLite(t), "galaxy", Options{Seed: 1, Password: "x"}); err == nil {
 		t.Fatal("unknown scale accepted")

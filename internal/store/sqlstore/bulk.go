@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/parkos/parkos/internal/identity"
@@ -103,6 +104,9 @@ func (s *Store) StartGeneratedSet(ctx context.Context, sc identity.Scope, scale 
 	}
 	id := newID()
 	err := s.write(ctx, func(c conn) error {
+		if err := s.dropUnfinishedSet(ctx, c); err != nil {
+			return err
+		}
 		var parks int
 		if err := c.queryRow(ctx, `SELECT count(*) FROM parks`).Scan(&parks); err != nil {
 			return err
@@ -114,6 +118,38 @@ func (s *Store) StartGeneratedSet(ctx context.Context, sc identity.Scope, scale 
 		return err
 	})
 	return id, err
+}
+
+// generatedTables are the tables a generated set writes, children first.
+var generatedTables = []string{"reports", "period_enterprises", "report_periods", "occupancy_targets", "holds",
+	"lead_activities", "leads", "contract_units", "contracts", "api_tokens", "sessions", "user_parks", "users",
+	"qualifications", "residency_units", "residencies", "enterprise_chain_nodes", "enterprise_tags", "enterprises",
+	"unit_change_links", "unit_changes", "unit_neighbours", "units", "floors", "buildings", "zones", "park_chain_nodes"}
+
+// dropUnfinishedSet removes what a killed run of parkos gen left behind, so the next run starts
+// on an empty database instead of being refused (and /readyz answering 503 for good). It acts
+// only when the one set recorded is unfinished: generated data is then the database's only data.
+func (s *Store) dropUnfinishedSet(ctx context.Context, c conn) error {
+	var unfinished, finished int
+	if err := c.queryRow(ctx, `SELECT count(*) FILTER (WHERE finished_at IS NULL), count(*) FILTER (WHERE finished_at IS NOT NULL)
+		FROM generated_sets`).Scan(&unfinished, &finished); err != nil {
+		return err
+	}
+	if unfinished == 0 || finished > 0 {
+		return nil
+	}
+	for _, t := range generatedTables {
+		if _, err := c.exec(ctx, `DELETE FROM `+t); err != nil {
+			return fmt.Errorf("clearing the unfinished generated set (%s): %w", t, err)
+		}
+	}
+	for _, q := range []string{`DELETE FROM chain_nodes WHERE chain_id IN (SELECT id FROM chains WHERE park_id IS NOT NULL)`,
+		`DELETE FROM chains WHERE park_id IS NOT NULL`, `DELETE FROM parks`, `DELETE FROM generated_sets`} {
+		if _, err := c.exec(ctx, q); err != nil {
+			return fmt.Errorf("clearing the unfinished generated set: %w", err)
+		}
+	}
+	return nil
 }
 
 // FinishGeneratedSet marks the set complete.
