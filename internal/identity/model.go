@@ -103,15 +103,13 @@ func (s Scope) HasPark(id string) bool {
 }
 
 // CanEditSpace: parks, zones, buildings and floors.
-func (s Scope) CanEditSpace() bool { return s.Role == Admin || s.Role == ParkManager }
+func (s Scope) CanEditSpace() bool { return s.May(EditSpace) }
 
 // CanEditUnits: units, including split and merge.
-func (s Scope) CanEditUnits() bool { return s.CanEditSpace() || s.Role == Leasing }
+func (s Scope) CanEditUnits() bool { return s.May(EditUnits) }
 
 // CanEditEnterprises: operator staff who look after tenants, and admins.
-func (s Scope) CanEditEnterprises() bool {
-	return s.Role == Admin || s.Role == ParkManager || s.Role == Leasing || s.Role == Service
-}
+func (s Scope) CanEditEnterprises() bool { return s.May(EditEnterprises) }
 
 // CanEditOwnEnterprise: tenant administrators edit their own profile and records.
 func (s Scope) CanEditOwnEnterprise(enterpriseID string) bool {

@@ -16,10 +16,7 @@ import (
 	"github.com/parkos/parkos/internal/page"
 )
 
-func (rq *request) canLease() bool {
-	r := rq.user.Role
-	return r == identity.Admin || r == identity.ParkManager || r == identity.Leasing
-}
+func (rq *request) canLease() bool { return rq.scope.May(identity.Lease) }
 
 func statusBadge(rq *request, s leasing.Status) []badge {
 	class := map[leasing.Status]string{leasing.Active: "ok", leasing.Draft: "", leasing.Expired: "warn", leasing.Terminated: "bad", leasing.Renewed: "info"}[s]

@@ -29,9 +29,7 @@ func (s *Server) onboardingRoutes(mux *http.ServeMux) {
 
 // canOnboard: the roles that keep a park's books — the platform's administrators and park
 // managers — import them; the store still checks each row against the caller's scope.
-func (rq *request) canOnboard() bool {
-	return rq.user.Role == identity.Admin || rq.user.Role == identity.ParkManager
-}
+func (rq *request) canOnboard() bool { return rq.scope.May(identity.Onboard) }
 
 type onboardingView struct {
 	Parks     []space.Park

@@ -17,12 +17,9 @@ import (
 	"github.com/parkos/parkos/internal/stats"
 )
 
-func (rq *request) canOpenPeriods() bool {
-	r := rq.user.Role
-	return r == identity.Admin || r == identity.Authority || r == identity.ParkManager
-}
+func (rq *request) canOpenPeriods() bool { return rq.scope.May(identity.OpenPeriods) }
 
-func (rq *request) canReview() bool { return rq.canOpenPeriods() || rq.user.Role == identity.Service }
+func (rq *request) canReview() bool { return rq.scope.May(identity.ReviewReports) }
 
 func reportBadge(rq *request, s stats.Status) []badge {
 	class := map[stats.Status]string{stats.Draft: "", stats.Submitted: "info", stats.Returned: "bad", stats.Approved: "ok"}[s]

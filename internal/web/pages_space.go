@@ -384,7 +384,7 @@ func (s *Server) parkPage(rq *request) error {
 		return err
 	}
 	v := parkView{Park: p, Zones: zones.Items, Buildings: buildings, CanEdit: rq.scope.CanEditSpace() && rq.scope.HasPark(p.ID),
-		CanDelete: rq.user.Role == identity.Admin, Operates: rq.scope.HasPark(p.ID)}
+		CanDelete: rq.scope.May(identity.DeleteParks), Operates: rq.scope.HasPark(p.ID)}
 	if rq.scope.HasPark(p.ID) {
 		if v.LeasableArea, err = s.store.LeasableArea(rq.ctx, rq.scope, p.ID, civil.Today()); err != nil {
 			return err

@@ -52,7 +52,7 @@ func nonNil(xs []string) []string {
 }
 
 // canWorkLeads: the roles that run the 招商 pipeline.
-func canWorkLeads(sc identity.Scope) bool { return canLease(sc) }
+func canWorkLeads(sc identity.Scope) bool { return sc.May(identity.WorkLeads) }
 
 func leadNotFound() error { return notFound("招商线索", "lead") }
 

@@ -228,7 +228,7 @@ func (s *Store) DeletePark(ctx context.Context, sc identity.Scope, id string) er
 		if err != nil {
 			return err
 		}
-		if err := requireRole(sc.Role == identity.Admin); err != nil {
+		if err := requireRole(sc.May(identity.DeleteParks)); err != nil {
 			return err
 		}
 		deps := []struct{ table, zh, en string }{

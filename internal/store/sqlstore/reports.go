@@ -34,14 +34,10 @@ func periodNotFound() error { return notFound("报告期", "reporting period") }
 func reportNotFound() error { return notFound("统计报表", "report") }
 
 // canOpenPeriods: the authority opens periods across parks, a park manager for its own park.
-func canOpenPeriods(sc identity.Scope) bool {
-	return sc.Role == identity.Admin || sc.Role == identity.Authority || sc.Role == identity.ParkManager
-}
+func canOpenPeriods(sc identity.Scope) bool { return sc.May(identity.OpenPeriods) }
 
 // canReview: staff who check figures — the authority, park managers and service staff.
-func canReview(sc identity.Scope) bool {
-	return canOpenPeriods(sc) || sc.Role == identity.Service
-}
+func canReview(sc identity.Scope) bool { return sc.May(identity.ReviewReports) }
 
 // periodScope: operators see their parks' periods and the authority's; an enterprise sees the
 // periods it is asked to file for.
