@@ -52,33 +52,16 @@ func TestDemoCommandServes(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, []string{"demo", "--addr", addr}, strings.NewReader(""), out, errOut) }()
 	base := "http://" + addr
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		res, err := http.Get(base + "/readyz")
-		if err == nil && res.StatusCode == 200 {
-			res.Body.Close()
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("demo not ready: %s", errOut.String())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	waitReady(t, base, errOut)
 	for _, want := range []string{base, "admin", "authority", "operator", "tenant", `"demo"`} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("start-up output lacks %q:\n%s", want, out.String())
 		}
 	}
-	res, err := http.Post(base+"/api/v1/session", "application/json", strings.NewReader(`{"username":"admin","password":"demo"}`))
-	if err != nil || res.StatusCode != 201 {
-		t.Fatalf("admin login: %v %v", res, err)
-	}
-	var session struct{ Token string }
-	_ = json.NewDecoder(res.Body).Decode(&session)
-	res.Body.Close()
+	session := adminSession(t, base)
 	req, _ := http.NewRequest("GET", base+"/api/v1/parks?limit=50", nil)
 	req.Header.Set("Authorization", "Bearer "+session.Token)
-	res, err = http.DefaultClient.Do(req)
+	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -250,22 +233,8 @@ func TestShutdownWithRequestsInFlight(t *testing.T) {
 		done <- run(ctx, []string{"demo", "--addr", addr, "--shutdown-timeout", "50ms"}, strings.NewReader(""), out, errOut)
 	}()
 	base := "http://" + addr
-	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(50 * time.Millisecond) {
-		if res, err := http.Get(base + "/readyz"); err == nil && res.StatusCode == 200 {
-			res.Body.Close()
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("demo not ready: %s", errOut.String())
-		}
-	}
-	res, err := http.Post(base+"/api/v1/session", "application/json", strings.NewReader(`{"username":"admin","password":"demo"}`))
-	if err != nil || res.StatusCode != 201 {
-		t.Fatalf("admin login: %v %v", res, err)
-	}
-	var session struct{ Token string }
-	_ = json.NewDecoder(res.Body).Decode(&session)
-	res.Body.Close()
+	waitReady(t, base, errOut)
+	session := adminSession(t, base)
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	statuses := map[int]int{}
@@ -302,4 +271,30 @@ func TestShutdownWithRequestsInFlight(t *testing.T) {
 	if statuses[500] > 0 {
 		t.Fatalf("requests answered 500 during shutdown: %v\n%s", statuses, errOut.String())
 	}
+}
+
+// waitReady waits up to 20 s for the server at base to answer /readyz.
+func waitReady(t *testing.T, base string, errOut *syncBuffer) {
+	t.Helper()
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		if res, err := http.Get(base + "/readyz"); err == nil && res.StatusCode == 200 {
+			res.Body.Close()
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("demo not ready: %s", errOut.String())
+		}
+	}
+}
+
+// adminSession signs the demo's admin in through the API.
+func adminSession(t *testing.T, base string) (session struct{ Token string }) {
+	t.Helper()
+	res, err := http.Post(base+"/api/v1/session", "application/json", strings.NewReader(`{"username":"admin","password":"demo"}`))
+	if err != nil || res.StatusCode != 201 {
+		t.Fatalf("admin login: %v %v", res, err)
+	}
+	defer res.Body.Close()
+	_ = json.NewDecoder(res.Body).Decode(&session)
+	return session
 }

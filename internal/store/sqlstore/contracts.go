@@ -409,19 +409,26 @@ func (s *Store) resolveContractRefs(ctx context.Context, c conn, sc identity.Sco
 	return nil
 }
 
+// contractForLeasing locks a contract's row and reads it in the caller's scope for a change by
+// leasing staff: out of scope is 404, in scope without the role 403.
+func (s *Store) contractForLeasing(ctx context.Context, c conn, sc identity.Scope, id string) (leasing.Contract, error) {
+	if err := s.lockRows(ctx, c, "contracts", []string{id}); err != nil {
+		return leasing.Contract{}, err
+	}
+	k, err := s.getContract(ctx, c, sc, id)
+	if err != nil {
+		return k, err
+	}
+	return k, requireRole(canLease(sc))
+}
+
 // changeContract loads a contract in scope for a change by leasing staff. The contract's row
 // is locked first, so concurrent changes queue and each sees the one before it.
 func (s *Store) changeContract(ctx context.Context, sc identity.Scope, id string, fn func(c conn, k *leasing.Contract) (string, error)) (leasing.Contract, error) {
 	var out leasing.Contract
 	err := s.write(ctx, func(c conn) error {
-		if err := s.lockRows(ctx, c, "contracts", []string{id}); err != nil {
-			return err
-		}
-		old, err := s.getContract(ctx, c, sc, id)
+		old, err := s.contractForLeasing(ctx, c, sc, id)
 		if err != nil {
-			return err
-		}
-		if err := requireRole(canLease(sc)); err != nil {
 			return err
 		}
 		k := old
@@ -474,14 +481,8 @@ func (s *Store) UpdateContract(ctx context.Context, sc identity.Scope, next leas
 // DeleteContract removes a draft.
 func (s *Store) DeleteContract(ctx context.Context, sc identity.Scope, id string) error {
 	return s.write(ctx, func(c conn) error {
-		if err := s.lockRows(ctx, c, "contracts", []string{id}); err != nil {
-			return err
-		}
-		k, err := s.getContract(ctx, c, sc, id)
+		k, err := s.contractForLeasing(ctx, c, sc, id)
 		if err != nil {
-			return err
-		}
-		if err := requireRole(canLease(sc)); err != nil {
 			return err
 		}
 		if err := onlyDraft(&k); err != nil {
@@ -637,14 +638,8 @@ func (s *Store) markRenewed(ctx context.Context, c conn, sc identity.Scope, prev
 func (s *Store) RenewContract(ctx context.Context, sc identity.Scope, id string, r leasing.Renewal) (leasing.Contract, error) {
 	var out leasing.Contract
 	err := s.write(ctx, func(c conn) error {
-		if err := s.lockRows(ctx, c, "contracts", []string{id}); err != nil {
-			return err
-		}
-		old, err := s.getContract(ctx, c, sc, id)
+		old, err := s.contractForLeasing(ctx, c, sc, id)
 		if err != nil {
-			return err
-		}
-		if err := requireRole(canLease(sc)); err != nil {
 			return err
 		}
 		if old.Status != leasing.Active && old.Status != leasing.Expired {

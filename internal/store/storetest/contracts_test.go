@@ -3,7 +3,6 @@ package storetest
 import (
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/parkos/parkos/internal/apperr"
@@ -141,32 +140,12 @@ func TestConcurrentLettingOfOneUnit(t *testing.T) {
 		w := NewWorld(t, s)
 		op := w.Scope(identity.ParkManager)
 		unit := w.Units[0][0].ID
-		var wg sync.WaitGroup
-		var mu sync.Mutex
-		wins, conflicts, other := 0, 0, []error{}
-		start := make(chan struct{})
-		for i := range 50 {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				k := lease(w, fmt.Sprintf("HT-RACE-%02d", i), unit, "2025-03-01", "2026-02-28")
-				k.Status = leasing.Active
-				<-start
-				_, err := s.CreateContract(ctx, op, k)
-				mu.Lock()
-				defer mu.Unlock()
-				switch {
-				case err == nil:
-					wins++
-				case apperr.Is(err, apperr.Conflict):
-					conflicts++
-				default:
-					other = append(other, err)
-				}
-			}()
-		}
-		close(start)
-		wg.Wait()
+		wins, conflicts, other := race(50, func(i int) error {
+			k := lease(w, fmt.Sprintf("HT-RACE-%02d", i), unit, "2025-03-01", "2026-02-28")
+			k.Status = leasing.Active
+			_, err := s.CreateContract(ctx, op, k)
+			return err
+		})
 		if wins != 1 || conflicts != 49 || len(other) > 0 {
 			t.Fatalf("wins %d, conflicts %d, other errors %v", wins, conflicts, other)
 		}
