@@ -13,6 +13,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/parkos/parkos/internal/apperr"
+	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/enterprise"
 	"github.com/parkos/parkos/internal/identity"
 	"github.com/parkos/parkos/internal/page"
@@ -37,9 +38,13 @@ func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	return nil
 }
 
+// clock is the one clock of the process: the store, the services and both channels tell the
+// day by it.
+var clock civil.Clock = civil.SystemClock{}
+
 // openMigrated opens the database and brings its schema up to date.
 func openMigrated(ctx context.Context, addr string) (*sqlstore.Store, error) {
-	st, err := store.Open(addr)
+	st, err := store.Open(addr, clock)
 	if err != nil {
 		return nil, err
 	}

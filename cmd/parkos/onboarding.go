@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/parkos/parkos/internal/app"
 	"github.com/parkos/parkos/internal/identity"
 	"github.com/parkos/parkos/internal/onboard"
 	"github.com/parkos/parkos/internal/onboardbook"
@@ -49,9 +50,9 @@ func exportOnboarding(ctx context.Context, args []string, stdout, stderr io.Writ
 	}
 	var data []byte
 	if *entity != "" {
-		data, err = onboardbook.ExportCSV(ctx, st, sc, parkID, *entity)
+		data, err = onboardbook.ExportCSV(ctx, app.New(st, clock).Onboard, sc, parkID, *entity)
 	} else {
-		data, err = onboardbook.Export(ctx, st, sc, parkID)
+		data, err = onboardbook.Export(ctx, app.New(st, clock).Onboard, sc, parkID)
 	}
 	if err != nil {
 		return describe(err)
@@ -68,7 +69,7 @@ func importOnboarding(ctx context.Context, args []string, stdout, stderr io.Writ
 		return err
 	}
 	defer st.Close()
-	res, err := onboardbook.Import(ctx, st, identity.System().Via("cli"), data, sheet.DefaultLimits, *entity, *job.dryRun)
+	res, err := onboardbook.Import(ctx, app.New(st, clock).Onboard, identity.System().Via("cli"), data, sheet.DefaultLimits, *entity, *job.dryRun)
 	if err != nil {
 		return describe(err)
 	}

@@ -18,13 +18,13 @@ import (
 	"time"
 
 	"github.com/parkos/parkos/internal/api"
+	"github.com/parkos/parkos/internal/app"
 	"github.com/parkos/parkos/internal/demo"
 	"github.com/parkos/parkos/internal/identity"
 	"github.com/parkos/parkos/internal/loginguard"
 	"github.com/parkos/parkos/internal/page"
 	"github.com/parkos/parkos/internal/space"
 	"github.com/parkos/parkos/internal/store"
-	"github.com/parkos/parkos/internal/store/sqlstore"
 	"github.com/parkos/parkos/internal/web"
 )
 
@@ -63,8 +63,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, demo
 		return err
 	}
 	defer st.Close()
+	services := app.New(st, clock)
 	if *withDemo {
-		if err := loadDemo(ctx, st); err != nil {
+		if err := loadDemo(ctx, services); err != nil {
 			return err
 		}
 	}
@@ -75,7 +76,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, demo
 	api.Version = version
 	guard := loginguard.New()
 	guard.TrustProxies(trusted)
-	console, err := web.New(st, log, guard)
+	console, err := web.New(services, log, guard, api.New(services, log, guard))
 	if err != nil {
 		return err
 	}
@@ -151,15 +152,15 @@ func flagSet(fs *flag.FlagSet, name string) bool {
 
 // loadDemo fills an empty database with the demo data set; a database that already has parks
 // is refused so that a typo in --db never mixes demo records into real data.
-func loadDemo(ctx context.Context, st *sqlstore.Store) error {
-	existing, err := st.ListParks(ctx, identity.System(), space.ParkFilter{}, page.Request{Limit: 1})
+func loadDemo(ctx context.Context, sv *app.Services) error {
+	existing, err := sv.Space.ListParks(ctx, identity.System(), space.ParkFilter{}, page.Request{Limit: 1})
 	if err != nil {
 		return err
 	}
 	if len(existing.Items) > 0 {
 		return fmt.Errorf("demo data goes only into an empty database; this one already has parks (use a new --db, or none for a temporary one)")
 	}
-	return demo.Load(ctx, st)
+	return demo.Load(ctx, sv)
 }
 
 func displayAddr(a string) string {

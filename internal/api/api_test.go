@@ -11,7 +11,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/parkos/parkos/internal/app"
 	"github.com/parkos/parkos/internal/apperr"
+	"github.com/parkos/parkos/internal/civil"
+	"github.com/parkos/parkos/internal/httpx"
 	"github.com/parkos/parkos/internal/identity"
 	"github.com/parkos/parkos/internal/loginguard"
 	"github.com/parkos/parkos/internal/store/sqlstore"
@@ -39,11 +42,11 @@ func newEnv(t *testing.T, st *sqlstore.Store) *env {
 	logs := &bytes.Buffer{}
 	log := slog.New(slog.NewTextHandler(logs, nil))
 	e := &env{t: t, store: st, world: storetest.NewWorld(t, st), tokens: map[identity.Role]string{}, logs: logs}
-	e.api = New(st, log, loginguard.New())
+	e.api = New(app.New(st, civil.SystemClock{}), log, loginguard.New())
 	mux := http.NewServeMux()
 	e.api.Mount(mux)
 	mux.HandleFunc("GET /boom", func(http.ResponseWriter, *http.Request) { panic("deliberate test panic") })
-	e.srv = httptest.NewServer(Recover(log, AccessLog(log, mux)))
+	e.srv = httptest.NewServer(httpx.Recover(log, httpx.AccessLog(log, mux)))
 	t.Cleanup(e.srv.Close)
 	for _, r := range identity.Roles {
 		var out SessionResponse
@@ -88,9 +91,9 @@ func (e *env) do(role identity.Role, method, path string, body any, want int, ou
 	return res
 }
 
-func (e *env) problem(role identity.Role, method, path string, body any, want int) Problem {
+func (e *env) problem(role identity.Role, method, path string, body any, want int) httpx.Problem {
 	e.t.Helper()
-	var p Problem
+	var p httpx.Problem
 	res := e.do(role, method, path, body, want, &p)
 	if ct := res.Header.Get("Content-Type"); ct != "application/problem+json" {
 		e.t.Fatalf("%s %s: content type %q", method, path, ct)
@@ -101,7 +104,7 @@ func (e *env) problem(role identity.Role, method, path string, body any, want in
 	return p
 }
 
-func hasField(p Problem, field string) bool {
+func hasField(p httpx.Problem, field string) bool {
 	return slices.IndexFunc(p.Errors, func(f apperr.FieldError) bool {
 		return f.Field == field && f.MessageZh != "" && f.MessageEn != ""
 	}) >= 0

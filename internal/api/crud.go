@@ -10,8 +10,11 @@ import (
 )
 
 // crud is a collection with the five standard routes: list, create, get, update (JSON merge
-// patch) and delete. Every store function it calls takes the caller's scope.
-type crud[T any, F any] struct {
+// patch) and delete. Every service function it calls takes the caller's scope. N is the body of
+// a create and C the fields a change may set (a merge patch applies to C as the entity has it).
+// A collection whose entity is still its own input sets updateEntity and setID instead of
+// update and changeOf, and names T for N and C.
+type crud[T, F, N, C any] struct {
 	path           string // /api/v1/parks
 	tag            string
 	nameZh, nameEn string
@@ -20,14 +23,21 @@ type crud[T any, F any] struct {
 	filter         func(q *httpin.Query) F
 	list           func(context.Context, identity.Scope, F, page.Request) (page.Page[T], error)
 	get            func(context.Context, identity.Scope, string) (T, error)
-	create         func(context.Context, identity.Scope, T) (T, error)
-	update         func(context.Context, identity.Scope, T) (T, error)
-	delete         func(context.Context, identity.Scope, string) error
+	create         func(context.Context, identity.Scope, N) (T, error)
+	update         func(context.Context, identity.Scope, string, C) (T, error)
+	changeOf       func(T) C
+	updateEntity   func(context.Context, identity.Scope, T) (T, error)
 	setID          func(*T, string)
+	delete         func(context.Context, identity.Scope, string) error
 }
 
-func (cr crud[T, F]) routes() []route {
+func (cr crud[T, F, N, C]) routes() []route {
 	var zero T
+	var newBody N
+	var change any = *new(C)
+	if cr.update == nil {
+		change = zero
+	}
 	params := append(append([]param{}, cr.filters...), pageParams[0], pageParams[1], describeSorts(cr.sorts...))
 	return []route{
 		{Method: "GET", Pattern: cr.path, Tag: cr.tag, Summary: "列出" + cr.nameZh + " / List " + cr.nameEn + "s",
@@ -39,8 +49,8 @@ func (cr crud[T, F]) routes() []route {
 				return cr.list(c.ctx, c.scope, f, req)
 			}},
 		{Method: "POST", Pattern: cr.path, Tag: cr.tag, Summary: "新建" + cr.nameZh + " / Create a " + cr.nameEn,
-			Body: zero, Response: zero, Status: http.StatusCreated, handle: func(c *call) (any, error) {
-				var v T
+			Body: newBody, Response: zero, Status: http.StatusCreated, handle: func(c *call) (any, error) {
+				var v N
 				if err := c.decode(&v); err != nil {
 					return nil, err
 				}
@@ -50,7 +60,7 @@ func (cr crud[T, F]) routes() []route {
 			Response: zero, handle: func(c *call) (any, error) { return cr.get(c.ctx, c.scope, c.id()) }},
 		{Method: "PATCH", Pattern: cr.path + "/{id}", Tag: cr.tag,
 			Summary: "修改" + cr.nameZh + "（JSON merge patch） / Update a " + cr.nameEn + " (JSON merge patch)",
-			Body:    zero, Response: zero, handle: func(c *call) (any, error) {
+			Body:    change, Response: zero, handle: func(c *call) (any, error) {
 				cur, err := cr.get(c.ctx, c.scope, c.id())
 				if err != nil {
 					return nil, err
@@ -59,12 +69,19 @@ func (cr crud[T, F]) routes() []route {
 				if err != nil {
 					return nil, err
 				}
-				var next T
-				if err := httpin.MergePatch(cur, patch, &next); err != nil {
+				if cr.update == nil {
+					var next T
+					if err := httpin.MergePatch(cur, patch, &next); err != nil {
+						return nil, err
+					}
+					cr.setID(&next, c.id())
+					return cr.updateEntity(c.ctx, c.scope, next)
+				}
+				var next C
+				if err := httpin.MergePatch(cr.changeOf(cur), patch, &next); err != nil {
 					return nil, err
 				}
-				cr.setID(&next, c.id())
-				return cr.update(c.ctx, c.scope, next)
+				return cr.update(c.ctx, c.scope, c.id(), next)
 			}},
 		{Method: "DELETE", Pattern: cr.path + "/{id}", Tag: cr.tag, Summary: "删除" + cr.nameZh + " / Delete a " + cr.nameEn,
 			Status: http.StatusNoContent, handle: func(c *call) (any, error) { return nil, cr.delete(c.ctx, c.scope, c.id()) }},

@@ -9,7 +9,7 @@ import (
 	"github.com/parkos/parkos/internal/leasing"
 	"github.com/parkos/parkos/internal/measure"
 	"github.com/parkos/parkos/internal/space"
-	"github.com/parkos/parkos/internal/store/sqlstore"
+	"github.com/parkos/parkos/internal/store/storetest"
 )
 
 // The rent roll and the reminders are domain figures served by the API (and the console):
@@ -20,7 +20,7 @@ import (
 func TestRentRollAndRemindersAgreeWithTheSchedule(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, e *env) {
 		ctx, sys, w := context.Background(), identity.System(), e.world
-		today := civil.Today()
+		today := civil.SystemClock{}.Today()
 		unit, err := e.store.CreateUnit(ctx, sys, space.Unit{FloorID: w.Floors[0].ID, Code: "A-3-399", Kind: space.KindOffice,
 			GrossArea: 15501, Leasable: true, ValidFrom: civil.Of(2020, 1, 1)})
 		if err != nil {
@@ -28,12 +28,12 @@ func TestRentRollAndRemindersAgreeWithTheSchedule(t *testing.T) {
 		}
 		soon := leasing.Contract{Number: "HT-SOON", EnterpriseID: w.Enterprises[0].ID, StartOn: today.AddMonths(-11),
 			EndOn: today.AddDays(20), Price: 50000, PropertyFee: 123450, Status: leasing.Active, Units: []leasing.ContractUnit{{UnitID: unit.ID}}}
-		if soon, err = e.store.CreateContract(ctx, sys, soon); err != nil {
+		if soon, err = storetest.ContractsOf(e.store).Create(ctx, sys, soon); err != nil {
 			t.Fatal(err)
 		}
 		old := leasing.Contract{Number: "HT-OLD", EnterpriseID: w.Enterprises[0].ID, StartOn: civil.Of(2024, 2, 1),
 			EndOn: civil.Of(2025, 3, 31), Price: 50000, Status: leasing.Active, Units: []leasing.ContractUnit{{UnitID: w.Units[0][1].ID}}}
-		if _, err = e.store.CreateContract(ctx, sys, old); err != nil {
+		if _, err = storetest.ContractsOf(e.store).Create(ctx, sys, old); err != nil {
 			t.Fatal(err)
 		}
 
@@ -59,7 +59,7 @@ func TestRentRollAndRemindersAgreeWithTheSchedule(t *testing.T) {
 			t.Fatalf("schedule charges %s a month, the rent roll says %s", wholeMonthFee, line.MonthlyFee)
 		}
 
-		var r sqlstore.Reminders
+		var r leasing.Reminders
 		e.do(identity.ParkManager, "GET", "/api/v1/reminders", nil, 200, &r)
 		if len(r.Leases) != 1 || r.Leases[0].Contract.Number != "HT-SOON" || r.Leases[0].Band != 30 || r.Leases[0].Days != 20 {
 			t.Fatalf("expiring leases: %+v", r.Leases)

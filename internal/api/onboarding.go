@@ -10,7 +10,7 @@ const csvType = "text/csv; charset=utf-8"
 
 // onboardingRoutes are the onboarding workbook (§10): export, blank template and import.
 func (s *Server) onboardingRoutes() []route {
-	st := s.store
+	sv := s.svc
 	return []route{
 		{Method: "GET", Pattern: "/api/v1/onboarding/export", Tag: "onboarding",
 			Summary: "导出园区、楼宇、楼层、单元、企业、资质、入驻与合同（xlsx 多表，或 entity 指定一类的 CSV）；导出文件可原样导入 / Export parks to contracts as a workbook, or one kind as CSV; the export imports back unchanged",
@@ -26,15 +26,15 @@ func (s *Server) onboardingRoutes() []route {
 					return nil, err
 				}
 				if parkID != "" {
-					if _, err := st.GetPark(c.ctx, c.scope, parkID); err != nil {
+					if _, err := sv.Space.GetPark(c.ctx, c.scope, parkID); err != nil {
 						return nil, err
 					}
 				}
 				if format == "csv" {
-					data, err := onboardbook.ExportCSV(c.ctx, st, c.scope, parkID, entity)
+					data, err := onboardbook.ExportCSV(c.ctx, sv.Onboard, c.scope, parkID, entity)
 					return file{name: "parkos-" + entity + ".csv", data: data, kind: csvType}, err
 				}
-				data, err := onboardbook.Export(c.ctx, st, c.scope, parkID)
+				data, err := onboardbook.Export(c.ctx, sv.Onboard, c.scope, parkID)
 				return file{name: "parkos-onboarding.xlsx", data: data}, err
 			}},
 		{Method: "GET", Pattern: "/api/v1/onboarding/template", Tag: "onboarding",
@@ -58,7 +58,7 @@ func (s *Server) onboardingRoutes() []route {
 					return nil, err
 				}
 				dryRun := dry != nil && *dry
-				res, err := onboardbook.Import(c.ctx, st, c.scope, data, sheet.DefaultLimits, entity, dryRun)
+				res, err := onboardbook.Import(c.ctx, sv.Onboard, c.scope, data, sheet.DefaultLimits, entity, dryRun)
 				if err != nil || res.Committed || dryRun {
 					return res, err
 				}

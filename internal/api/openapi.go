@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/parkos/parkos/internal/civil"
+	"github.com/parkos/parkos/internal/httpx"
 	"github.com/parkos/parkos/internal/measure"
 )
 
@@ -19,7 +20,7 @@ var Version = "dev"
 // the Go types the handlers read and write, so the document cannot drift from the code.
 func (s *Server) OpenAPI() map[string]any {
 	g := &schemaGen{schemas: map[string]any{}}
-	g.schemas["Problem"] = g.schemaOf(reflect.TypeOf(Problem{}))
+	g.schemas["Problem"] = g.schemaOf(reflect.TypeOf(httpx.Problem{}))
 	paths := map[string]map[string]any{}
 	for _, rt := range s.routes {
 		op := map[string]any{
@@ -172,10 +173,9 @@ func (g *schemaGen) schemaOf(t reflect.Type) map[string]any {
 		if _, done := g.schemas[name]; !done {
 			g.schemas[name] = map[string]any{} // registered before its fields, so a self-referencing type ends here
 			props := map[string]any{}
-			for i := 0; i < t.NumField(); i++ {
-				f := t.Field(i)
+			for _, f := range reflect.VisibleFields(t) {
 				tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-				if !f.IsExported() || tag == "-" {
+				if !f.IsExported() || tag == "-" || f.Anonymous && tag == "" {
 					continue
 				}
 				if tag == "" {

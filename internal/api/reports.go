@@ -7,7 +7,6 @@ import (
 	"net/http"
 
 	"github.com/parkos/parkos/internal/apperr"
-	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/page"
 	"github.com/parkos/parkos/internal/reportbook"
 	"github.com/parkos/parkos/internal/sheet"
@@ -40,7 +39,7 @@ type ReportDetail struct {
 }
 
 func (s *Server) reportRoutes() []route {
-	st := s.store
+	sv := s.svc
 	return []route{
 		{Method: "GET", Pattern: "/api/v1/periods", Tag: "reports", Summary: "报告期 / Reporting periods",
 			Query: []param{{"park_id", "string", "园区 / park"}, {"kind", "string", "monthly | quarterly | annual"},
@@ -51,7 +50,7 @@ func (s *Server) reportRoutes() []route {
 				if err := c.q.Err(); err != nil {
 					return nil, err
 				}
-				return st.ListPeriods(c.ctx, c.scope, f, req)
+				return sv.Stats.ListPeriods(c.ctx, c.scope, f, req)
 			}},
 		{Method: "POST", Pattern: "/api/v1/periods", Tag: "reports",
 			Summary: "开启报告期（不列企业时为园区全部企业） / Open a period (all the park's enterprises unless listed)",
@@ -60,17 +59,17 @@ func (s *Server) reportRoutes() []route {
 				if err := c.decode(&in); err != nil {
 					return nil, err
 				}
-				return st.OpenPeriod(c.ctx, c.scope, in)
+				return sv.Stats.OpenPeriod(c.ctx, c.scope, in)
 			}},
 		{Method: "GET", Pattern: "/api/v1/periods/{id}", Tag: "reports", Summary: "查看报告期 / Get a period", Response: stats.Period{},
-			handle: func(c *call) (any, error) { return st.GetPeriodWithMembers(c.ctx, c.scope, c.id()) }},
+			handle: func(c *call) (any, error) { return sv.Stats.GetPeriodWithMembers(c.ctx, c.scope, c.id()) }},
 		{Method: "POST", Pattern: "/api/v1/periods/{id}/close", Tag: "reports",
 			Summary:  "关闭报告期：此后不能再保存、提交或导入 / Close: no more saving, submitting or importing",
-			Response: stats.Period{}, handle: func(c *call) (any, error) { return st.ClosePeriod(c.ctx, c.scope, c.id()) }},
+			Response: stats.Period{}, handle: func(c *call) (any, error) { return sv.Stats.ClosePeriod(c.ctx, c.scope, c.id()) }},
 		{Method: "GET", Pattern: "/api/v1/periods/{id}/progress", Tag: "reports",
 			Summary:  "各园区填报进度（草稿、已提交、退回、已审核、逾期） / Progress per park",
 			Response: []stats.Progress{}, handle: func(c *call) (any, error) {
-				return st.PeriodProgress(c.ctx, c.scope, c.id(), civil.Today())
+				return sv.Stats.Progress(c.ctx, c.scope, c.id())
 			}},
 		{Method: "GET", Pattern: "/api/v1/reports", Tag: "reports", Summary: "统计报表 / Statistical reports",
 			Query: []param{{"period_id", "string", "报告期 / period"}, {"park_id", "string", "园区 / park"},
@@ -83,16 +82,16 @@ func (s *Server) reportRoutes() []route {
 				if err := c.q.Err(); err != nil {
 					return nil, err
 				}
-				return st.ListReports(c.ctx, c.scope, f, req)
+				return sv.Stats.ListReports(c.ctx, c.scope, f, req)
 			}},
 		{Method: "GET", Pattern: "/api/v1/reports/{id}", Tag: "reports",
 			Summary:  "查看报表，含上期数据与当前提示 / Get a report with the previous period's figures and current warnings",
 			Response: ReportDetail{}, handle: func(c *call) (any, error) {
-				r, err := st.GetReport(c.ctx, c.scope, c.id())
+				r, err := sv.Stats.GetReport(c.ctx, c.scope, c.id())
 				if err != nil {
 					return nil, err
 				}
-				prev, err := st.PreviousFigures(c.ctx, c.scope, r)
+				prev, err := sv.Stats.PreviousFigures(c.ctx, c.scope, r)
 				if err != nil {
 					return nil, err
 				}
@@ -108,7 +107,7 @@ func (s *Server) reportRoutes() []route {
 				if err := c.decode(&in); err != nil {
 					return nil, err
 				}
-				return st.SaveReportDraft(c.ctx, c.scope, c.id(), in.Figures)
+				return sv.Stats.SaveReportDraft(c.ctx, c.scope, c.id(), in.Figures)
 			}},
 		{Method: "POST", Pattern: "/api/v1/reports/{id}/submit", Tag: "reports",
 			Summary: "提交（硬性错误阻止提交，提示须在 confirmed_warnings 中确认） / Submit (hard errors block; warnings must be confirmed)",
@@ -117,17 +116,17 @@ func (s *Server) reportRoutes() []route {
 				if err := c.decode(&in); err != nil {
 					return nil, err
 				}
-				return st.SubmitReport(c.ctx, c.scope, c.id(), in.Figures, in.Confirmed)
+				return sv.Stats.SubmitReport(c.ctx, c.scope, c.id(), in.Figures, in.Confirmed)
 			}},
 		{Method: "POST", Pattern: "/api/v1/reports/{id}/approve", Tag: "reports", Summary: "审核通过并锁定 / Approve and lock",
-			Response: stats.Report{}, handle: func(c *call) (any, error) { return st.ReviewReport(c.ctx, c.scope, c.id(), true, "") }},
+			Response: stats.Report{}, handle: func(c *call) (any, error) { return sv.Stats.ReviewReport(c.ctx, c.scope, c.id(), true, "") }},
 		{Method: "POST", Pattern: "/api/v1/reports/{id}/return", Tag: "reports", Summary: "退回并说明原因 / Return with a reason",
 			Body: Review{}, Response: stats.Report{}, handle: func(c *call) (any, error) {
 				var in Review
 				if err := c.decode(&in); err != nil {
 					return nil, err
 				}
-				return st.ReviewReport(c.ctx, c.scope, c.id(), false, in.Reason)
+				return sv.Stats.ReviewReport(c.ctx, c.scope, c.id(), false, in.Reason)
 			}},
 	}
 }
@@ -150,12 +149,12 @@ func (c *call) readUpload() ([]byte, error) {
 
 // workbookRoutes are the period's workbook: the template to download and the upload.
 func (s *Server) workbookRoutes() []route {
-	st := s.store
+	sv := s.svc
 	return []route{
 		{Method: "GET", Pattern: "/api/v1/periods/{id}/template", Tag: "reports",
 			Summary:  "下载填报模板（预填企业与已填数据，含下拉与填写说明） / Download the filing workbook, pre-filled",
 			Download: xlsxType, handle: func(c *call) (any, error) {
-				data, name, err := reportbook.TemplateFor(c.ctx, st, c.scope, c.id())
+				data, name, err := reportbook.TemplateFor(c.ctx, sv.Stats, c.scope, c.id())
 				if err != nil {
 					return nil, err
 				}
@@ -169,14 +168,14 @@ func (s *Server) workbookRoutes() []route {
 				if err := c.q.Err(); err != nil {
 					return nil, err
 				}
-				if _, err := st.GetPeriod(c.ctx, c.scope, c.id()); err != nil {
+				if _, err := sv.Stats.GetPeriod(c.ctx, c.scope, c.id()); err != nil {
 					return nil, err
 				}
 				data, err := c.readUpload()
 				if err != nil {
 					return nil, err
 				}
-				res, _, err := reportbook.Import(c.ctx, st, c.scope, c.id(), data, sheet.DefaultLimits, dry != nil && *dry)
+				res, _, err := reportbook.Import(c.ctx, sv.Stats, c.scope, c.id(), data, sheet.DefaultLimits, dry != nil && *dry)
 				if err != nil || res.Committed || (dry != nil && *dry) {
 					return res, err
 				}

@@ -16,7 +16,6 @@ import (
 	"github.com/parkos/parkos/internal/page"
 	"github.com/parkos/parkos/internal/refdata"
 	"github.com/parkos/parkos/internal/space"
-	"github.com/parkos/parkos/internal/store/sqlstore"
 )
 
 // param documents one query parameter.
@@ -45,12 +44,12 @@ type file struct {
 }
 
 func (s *Server) routeTable() []route {
-	st := s.store
+	sv := s.svc
 	var rs []route
 	rs = append(rs, s.opsRoutes()...)
 	rs = append(rs, s.sessionRoutes()...)
 	rs = append(rs, s.userRoutes()...)
-	rs = append(rs, crud[space.Park, space.ParkFilter]{
+	rs = append(rs, crud[space.Park, space.ParkFilter, space.Park, space.Park]{
 		path: "/api/v1/parks", tag: "space", nameZh: "园区", nameEn: "park",
 		sorts: []string{"code", "name", "gross_floor_area", "created_at"},
 		filters: []param{{"q", "string", "名称或编码包含 / name or code contains"}, {"district", "string", "区 / district"},
@@ -58,36 +57,36 @@ func (s *Server) routeTable() []route {
 		filter: func(q *httpin.Query) space.ParkFilter {
 			return space.ParkFilter{Q: q.Str("q"), District: q.Str("district"), Status: space.ParkStatus(q.Str("status"))}
 		},
-		list: st.ListParks, get: st.GetPark, create: st.CreatePark, update: st.UpdatePark, delete: st.DeletePark,
-		setID: func(p *space.Park, id string) { p.ID = id },
+		list: sv.Space.ListParks, get: sv.Space.GetPark, create: sv.Space.CreatePark, delete: sv.Space.DeletePark,
+		updateEntity: sv.Space.UpdatePark, setID: func(p *space.Park, id string) { p.ID = id },
 	}.routes()...)
-	rs = append(rs, crud[space.Zone, space.ZoneFilter]{
+	rs = append(rs, crud[space.Zone, space.ZoneFilter, space.Zone, space.Zone]{
 		path: "/api/v1/zones", tag: "space", nameZh: "功能区", nameEn: "zone", sorts: []string{"code", "name"},
 		filters: []param{{"park_id", "string", "园区 / park"}},
 		filter:  func(q *httpin.Query) space.ZoneFilter { return space.ZoneFilter{ParkID: q.Str("park_id")} },
-		list:    st.ListZones, get: st.GetZone, create: st.CreateZone, update: st.UpdateZone, delete: st.DeleteZone,
-		setID: func(z *space.Zone, id string) { z.ID = id },
+		list:    sv.Space.ListZones, get: sv.Space.GetZone, create: sv.Space.CreateZone, delete: sv.Space.DeleteZone,
+		updateEntity: sv.Space.UpdateZone, setID: func(z *space.Zone, id string) { z.ID = id },
 	}.routes()...)
-	rs = append(rs, crud[space.Building, space.BuildingFilter]{
+	rs = append(rs, crud[space.Building, space.BuildingFilter, space.Building, space.Building]{
 		path: "/api/v1/buildings", tag: "space", nameZh: "楼宇", nameEn: "building", sorts: []string{"code", "name", "gross_area"},
 		filters: []param{{"park_id", "string", "园区 / park"}, {"zone_id", "string", "功能区 / zone"},
 			{"q", "string", "名称或编码包含 / name or code contains"}},
 		filter: func(q *httpin.Query) space.BuildingFilter {
 			return space.BuildingFilter{ParkID: q.Str("park_id"), ZoneID: q.Str("zone_id"), Q: q.Str("q")}
 		},
-		list: st.ListBuildings, get: st.GetBuilding, create: st.CreateBuilding, update: st.UpdateBuilding, delete: st.DeleteBuilding,
-		setID: func(b *space.Building, id string) { b.ID = id },
+		list: sv.Space.ListBuildings, get: sv.Space.GetBuilding, create: sv.Space.CreateBuilding, delete: sv.Space.DeleteBuilding,
+		updateEntity: sv.Space.UpdateBuilding, setID: func(b *space.Building, id string) { b.ID = id },
 	}.routes()...)
-	rs = append(rs, crud[space.Floor, space.FloorFilter]{
+	rs = append(rs, crud[space.Floor, space.FloorFilter, space.Floor, space.Floor]{
 		path: "/api/v1/floors", tag: "space", nameZh: "楼层", nameEn: "floor", sorts: []string{"level", "gross_area"},
 		filters: []param{{"park_id", "string", "园区 / park"}, {"building_id", "string", "楼宇 / building"}},
 		filter: func(q *httpin.Query) space.FloorFilter {
 			return space.FloorFilter{ParkID: q.Str("park_id"), BuildingID: q.Str("building_id")}
 		},
-		list: st.ListFloors, get: st.GetFloor, create: st.CreateFloor, update: st.UpdateFloor, delete: st.DeleteFloor,
-		setID: func(f *space.Floor, id string) { f.ID = id },
+		list: sv.Space.ListFloors, get: sv.Space.GetFloor, create: sv.Space.CreateFloor, delete: sv.Space.DeleteFloor,
+		updateEntity: sv.Space.UpdateFloor, setID: func(f *space.Floor, id string) { f.ID = id },
 	}.routes()...)
-	rs = append(rs, crud[space.Unit, space.UnitFilter]{
+	rs = append(rs, crud[space.Unit, space.UnitFilter, space.Unit, space.Unit]{
 		path: "/api/v1/units", tag: "space", nameZh: "单元", nameEn: "unit", sorts: []string{"code", "gross_area", "list_rent", "kind"},
 		filters: []param{{"park_id", "string", "园区 / park"}, {"building_id", "string", "楼宇 / building"},
 			{"floor_id", "string", "楼层 / floor"}, {"kind", "string", "单元类型 / unit kind"},
@@ -104,11 +103,11 @@ func (s *Server) routeTable() []route {
 				MaxArea: q.Area("max_area"), BiosafetyLevel: q.Str("biosafety_level"), On: q.Date("on"),
 				IncludeRetired: retired != nil && *retired, Q: q.Str("q")}
 		},
-		list: st.ListUnits, get: st.GetUnit, create: st.CreateUnit, update: st.UpdateUnit, delete: st.DeleteUnit,
-		setID: func(u *space.Unit, id string) { u.ID = id },
+		list: sv.Space.ListUnits, get: sv.Space.GetUnit, create: sv.Space.CreateUnit, delete: sv.Space.DeleteUnit,
+		updateEntity: sv.Space.UpdateUnit, setID: func(u *space.Unit, id string) { u.ID = id },
 	}.routes()...)
 	rs = append(rs, s.unitChangeRoutes()...)
-	rs = append(rs, crud[enterprise.Enterprise, enterprise.Filter]{
+	rs = append(rs, crud[enterprise.Enterprise, enterprise.Filter, enterprise.Enterprise, enterprise.Enterprise]{
 		path: "/api/v1/enterprises", tag: "enterprises", nameZh: "企业", nameEn: "enterprise",
 		sorts: []string{"name", "employees", "registered_capital", "created_at"},
 		filters: []param{{"q", "string", "名称包含或信用代码等于 / name contains or credit code equals"},
@@ -119,10 +118,11 @@ func (s *Server) routeTable() []route {
 			return enterprise.Filter{Q: q.Str("q"), ParkID: q.Str("park_id"), Stage: enterprise.Stage(q.Str("stage")),
 				IndustryCode: q.Str("industry_code"), Qualification: enterprise.QualificationKind(q.Str("qualification"))}
 		},
-		list: st.ListEnterprises, get: st.GetEnterprise, create: st.CreateEnterprise, update: st.UpdateEnterprise,
-		delete: st.DeleteEnterprise, setID: func(e *enterprise.Enterprise, id string) { e.ID = id },
+		list: sv.Enterprise.ListEnterprises, get: sv.Enterprise.GetEnterprise, create: sv.Enterprise.CreateEnterprise,
+		delete:       sv.Enterprise.DeleteEnterprise,
+		updateEntity: sv.Enterprise.UpdateEnterprise, setID: func(e *enterprise.Enterprise, id string) { e.ID = id },
 	}.routes()...)
-	rs = append(rs, crud[enterprise.Residency, enterprise.ResidencyFilter]{
+	rs = append(rs, crud[enterprise.Residency, enterprise.ResidencyFilter, enterprise.Residency, enterprise.Residency]{
 		path: "/api/v1/residencies", tag: "enterprises", nameZh: "入驻记录", nameEn: "residency", sorts: []string{"move_in"},
 		filters: []param{{"enterprise_id", "string", "企业 / enterprise"}, {"park_id", "string", "园区 / park"},
 			{"unit_id", "string", "包含该单元 / includes this unit"}, {"current_on", "string", "该日在驻 / resident on this date (YYYY-MM-DD)"}},
@@ -130,22 +130,24 @@ func (s *Server) routeTable() []route {
 			return enterprise.ResidencyFilter{EnterpriseID: q.Str("enterprise_id"), ParkID: q.Str("park_id"), UnitID: q.Str("unit_id"),
 				CurrentOn: q.Date("current_on")}
 		},
-		list: st.ListResidencies, get: st.GetResidency, create: st.CreateResidency, update: st.UpdateResidency,
-		delete: st.DeleteResidency, setID: func(r *enterprise.Residency, id string) { r.ID = id },
+		list: sv.Enterprise.ListResidencies, get: sv.Enterprise.GetResidency, create: sv.Enterprise.CreateResidency,
+		delete:       sv.Enterprise.DeleteResidency,
+		updateEntity: sv.Enterprise.UpdateResidency, setID: func(r *enterprise.Residency, id string) { r.ID = id },
 	}.routes()...)
-	rs = append(rs, crud[enterprise.Qualification, enterprise.QualificationFilter]{
+	rs = append(rs, crud[enterprise.Qualification, enterprise.QualificationFilter, enterprise.Qualification, enterprise.Qualification]{
 		path: "/api/v1/qualifications", tag: "enterprises", nameZh: "资质", nameEn: "qualification", sorts: []string{"kind", "expires_on"},
 		filters: []param{{"enterprise_id", "string", "企业 / enterprise"}, {"kind", "string", "资质类型 / kind"},
 			{"expiring_within_days", "integer", "N 天内到期 / expiring within N days"}},
 		filter: func(q *httpin.Query) enterprise.QualificationFilter {
 			f := enterprise.QualificationFilter{EnterpriseID: q.Str("enterprise_id"), Kind: enterprise.QualificationKind(q.Str("kind"))}
 			if days := q.Int("expiring_within_days"); days > 0 {
-				f.ExpiringBefore = civil.Today().AddDays(days + 1)
+				f.ExpiringBefore = sv.Enterprise.ExpiringBefore(days)
 			}
 			return f
 		},
-		list: st.ListQualifications, get: st.GetQualification, create: st.CreateQualification, update: st.UpdateQualification,
-		delete: st.DeleteQualification, setID: func(q *enterprise.Qualification, id string) { q.ID = id },
+		list: sv.Enterprise.ListQualifications, get: sv.Enterprise.GetQualification, create: sv.Enterprise.CreateQualification,
+		delete:       sv.Enterprise.DeleteQualification,
+		updateEntity: sv.Enterprise.UpdateQualification, setID: func(q *enterprise.Qualification, id string) { q.ID = id },
 	}.routes()...)
 	rs = append(rs, s.contractRoutes()...)
 	rs = append(rs, s.leadRoutes()...)
@@ -163,18 +165,15 @@ func (s *Server) opsRoutes() []route {
 			Response: map[string]string{}, handle: func(c *call) (any, error) { return map[string]string{"status": "ok"}, nil }},
 		{Method: "GET", Pattern: "/readyz", Tag: "ops", Summary: "数据库可用 / Database answers", Public: true,
 			Response: map[string]string{}, handle: func(c *call) (any, error) {
-				if err := s.store.Ping(c.ctx); err != nil {
-					s.log.Warn("readyz: database does not answer", "err", err)
+				if err := s.svc.Health.Ready(c.ctx); err != nil {
 					c.w.Header().Set("Retry-After", "1")
+					if _, ours := apperr.As(err); ours {
+						return nil, err
+					}
+					s.log.Warn("readyz: database does not answer", "err", err)
 					return nil, apperr.New(apperr.Internal, "数据库不可用", "the database does not answer")
 				}
-				if set, incomplete, err := s.store.IncompleteGeneratedSet(c.ctx); err != nil {
-					return nil, err
-				} else if incomplete {
-					return nil, apperr.New(apperr.Unavailable, "合成数据集（"+set.Scale+"）未写完：请在空数据库上重新运行 parkos gen",
-						"the generated "+set.Scale+" data set is incomplete: run parkos gen again on an empty database")
-				}
-				return map[string]string{"status": "ready", "engine": s.store.Engine()}, nil
+				return map[string]string{"status": "ready", "engine": s.svc.Health.Engine()}, nil
 			}},
 		{Method: "GET", Pattern: "/api/v1/openapi.json", Tag: "ops", Summary: "OpenAPI 3 文档 / OpenAPI 3 document", Public: true,
 			Response: map[string]any{}, handle: func(c *call) (any, error) { return s.OpenAPI(), nil }},
@@ -207,7 +206,7 @@ type TokenRequest struct {
 }
 
 func (s *Server) sessionRoutes() []route {
-	st := s.store
+	sv := s.svc
 	return []route{
 		{Method: "POST", Pattern: "/api/v1/session", Tag: "identity", Summary: "登录，取得令牌 / Sign in and get a token",
 			Public: true, Body: LoginRequest{}, Response: SessionResponse{}, Status: http.StatusCreated,
@@ -226,18 +225,18 @@ func (s *Server) sessionRoutes() []route {
 				if err := f.Err(); err != nil {
 					return nil, err
 				}
-				u, err := GuardedLogin(c.ctx, st, s.guard, c.w, c.r, in.Username, in.Password)
+				u, err := s.guard.SignIn(c.w, c.r, in.Username, func() (identity.User, error) { return sv.Accounts.Authenticate(c.ctx, in.Username, in.Password) })
 				if err != nil {
 					return nil, err
 				}
-				token, err := st.CreateSession(c.ctx, u, "api", SessionTTL)
+				token, err := sv.Accounts.CreateSession(c.ctx, u, "api", SessionTTL)
 				if err != nil {
 					return nil, err
 				}
 				return SessionResponse{Token: token, ExpiresAt: time.Now().Add(SessionTTL).UTC(), User: u}, nil
 			}},
 		{Method: "DELETE", Pattern: "/api/v1/session", Tag: "identity", Summary: "退出登录 / Sign out", Status: http.StatusNoContent,
-			handle: func(c *call) (any, error) { return nil, st.EndSession(c.ctx, c.token, "api") }},
+			handle: func(c *call) (any, error) { return nil, sv.Accounts.EndSession(c.ctx, c.token, "api") }},
 		{Method: "GET", Pattern: "/api/v1/me", Tag: "identity", Summary: "当前用户 / The signed-in user", Response: identity.User{},
 			handle: func(c *call) (any, error) { return c.user, nil }},
 		{Method: "POST", Pattern: "/api/v1/me/password", Tag: "identity", Summary: "修改自己的密码 / Change your password",
@@ -246,13 +245,13 @@ func (s *Server) sessionRoutes() []route {
 				if err := c.decode(&in); err != nil {
 					return nil, err
 				}
-				if err := st.CheckOwnPassword(c.ctx, c.scope, in.CurrentPassword); err != nil {
+				if err := sv.Accounts.CheckOwnPassword(c.ctx, c.scope, in.CurrentPassword); err != nil {
 					return nil, err
 				}
-				return nil, st.SetPassword(c.ctx, c.scope, c.user.ID, in.NewPassword)
+				return nil, sv.Accounts.SetPassword(c.ctx, c.scope, c.user.ID, in.NewPassword)
 			}},
 		{Method: "GET", Pattern: "/api/v1/tokens", Tag: "identity", Summary: "我的 API 令牌 / Your API tokens",
-			Response: []identity.APIToken{}, handle: func(c *call) (any, error) { return st.ListTokens(c.ctx, c.scope) }},
+			Response: []identity.APIToken{}, handle: func(c *call) (any, error) { return sv.Accounts.ListTokens(c.ctx, c.scope) }},
 		{Method: "POST", Pattern: "/api/v1/tokens", Tag: "identity",
 			Summary: "新建 API 令牌（令牌只显示一次） / Create an API token (shown once)", Body: TokenRequest{},
 			Response: identity.APIToken{}, Status: http.StatusCreated, handle: func(c *call) (any, error) {
@@ -260,15 +259,15 @@ func (s *Server) sessionRoutes() []route {
 				if err := c.decode(&in); err != nil {
 					return nil, err
 				}
-				return st.CreateToken(c.ctx, c.scope, in.Name, in.ExpiresAt)
+				return sv.Accounts.CreateToken(c.ctx, c.scope, in.Name, in.ExpiresAt)
 			}},
 		{Method: "DELETE", Pattern: "/api/v1/tokens/{id}", Tag: "identity", Summary: "吊销 API 令牌 / Revoke an API token",
-			Status: http.StatusNoContent, handle: func(c *call) (any, error) { return nil, st.DeleteToken(c.ctx, c.scope, c.id()) }},
+			Status: http.StatusNoContent, handle: func(c *call) (any, error) { return nil, sv.Accounts.DeleteToken(c.ctx, c.scope, c.id()) }},
 	}
 }
 
 func (s *Server) userRoutes() []route {
-	st := s.store
+	sv := s.svc
 	return []route{
 		{Method: "GET", Pattern: "/api/v1/users", Tag: "identity", Summary: "列出用户 / List users",
 			Query: []param{{"q", "string", "用户名或姓名包含 / username or name contains"}, {"role", "string", "角色 / role"},
@@ -280,7 +279,7 @@ func (s *Server) userRoutes() []route {
 				if err := c.q.Err(); err != nil {
 					return nil, err
 				}
-				return st.ListUsers(c.ctx, c.scope, f, req)
+				return sv.Accounts.ListUsers(c.ctx, c.scope, f, req)
 			}},
 		{Method: "POST", Pattern: "/api/v1/users", Tag: "identity", Summary: "新建用户 / Create a user",
 			Body: identity.UserInput{}, Response: identity.User{}, Status: http.StatusCreated, handle: func(c *call) (any, error) {
@@ -288,13 +287,13 @@ func (s *Server) userRoutes() []route {
 				if err := c.decode(&in); err != nil {
 					return nil, err
 				}
-				return st.CreateUser(c.ctx, c.scope, in)
+				return sv.Accounts.CreateUser(c.ctx, c.scope, in)
 			}},
 		{Method: "GET", Pattern: "/api/v1/users/{id}", Tag: "identity", Summary: "查看用户 / Get a user", Response: identity.User{},
-			handle: func(c *call) (any, error) { return st.GetUser(c.ctx, c.scope, c.id()) }},
+			handle: func(c *call) (any, error) { return sv.Accounts.GetUser(c.ctx, c.scope, c.id()) }},
 		{Method: "PATCH", Pattern: "/api/v1/users/{id}", Tag: "identity", Summary: "修改用户 / Update a user",
 			Body: identity.UserInput{}, Response: identity.User{}, handle: func(c *call) (any, error) {
-				cur, err := st.GetUser(c.ctx, c.scope, c.id())
+				cur, err := sv.Accounts.GetUser(c.ctx, c.scope, c.id())
 				if err != nil {
 					return nil, err
 				}
@@ -306,10 +305,10 @@ func (s *Server) userRoutes() []route {
 				if err := httpin.MergePatch(cur.Input(), patch, &in); err != nil {
 					return nil, err
 				}
-				return st.UpdateUser(c.ctx, c.scope, c.id(), in)
+				return sv.Accounts.UpdateUser(c.ctx, c.scope, c.id(), in)
 			}},
 		{Method: "DELETE", Pattern: "/api/v1/users/{id}", Tag: "identity", Summary: "删除用户 / Delete a user",
-			Status: http.StatusNoContent, handle: func(c *call) (any, error) { return nil, st.DeleteUser(c.ctx, c.scope, c.id()) }},
+			Status: http.StatusNoContent, handle: func(c *call) (any, error) { return nil, sv.Accounts.DeleteUser(c.ctx, c.scope, c.id()) }},
 		{Method: "POST", Pattern: "/api/v1/users/{id}/password", Tag: "identity",
 			Summary: "重设用户密码（管理员） / Reset a user's password (administrators)", Body: PasswordChange{},
 			Status: http.StatusNoContent, handle: func(c *call) (any, error) {
@@ -317,7 +316,7 @@ func (s *Server) userRoutes() []route {
 				if err := c.decode(&in); err != nil {
 					return nil, err
 				}
-				return nil, st.SetPassword(c.ctx, c.scope, c.id(), in.NewPassword)
+				return nil, sv.Accounts.SetPassword(c.ctx, c.scope, c.id(), in.NewPassword)
 			}},
 	}
 }
@@ -330,7 +329,7 @@ type LeasableArea struct {
 }
 
 func (s *Server) unitChangeRoutes() []route {
-	st := s.store
+	sv := s.svc
 	return []route{
 		{Method: "POST", Pattern: "/api/v1/units/{id}/split", Tag: "space",
 			Summary: "拆分单元（按生效日期） / Split a unit from an effective date", Body: space.SplitRequest{},
@@ -339,7 +338,7 @@ func (s *Server) unitChangeRoutes() []route {
 				if err := c.decode(&in); err != nil {
 					return nil, err
 				}
-				return st.SplitUnit(c.ctx, c.scope, c.id(), in)
+				return sv.Space.SplitUnit(c.ctx, c.scope, c.id(), in)
 			}},
 		{Method: "POST", Pattern: "/api/v1/units/merge", Tag: "space",
 			Summary: "合并相邻单元（按生效日期） / Merge neighbouring units from an effective date", Body: space.MergeRequest{},
@@ -348,7 +347,7 @@ func (s *Server) unitChangeRoutes() []route {
 				if err := c.decode(&in); err != nil {
 					return nil, err
 				}
-				return st.MergeUnits(c.ctx, c.scope, in)
+				return sv.Space.MergeUnits(c.ctx, c.scope, in)
 			}},
 		{Method: "GET", Pattern: "/api/v1/parks/{id}/leasable-area", Tag: "space",
 			Summary:  "某日可租建筑面积（拆分合并后历史不变） / Leasable gross area on a date (stable across splits and merges)",
@@ -359,27 +358,27 @@ func (s *Server) unitChangeRoutes() []route {
 					return nil, err
 				}
 				if on.IsZero() {
-					on = civil.Today()
+					on = s.clock.Today()
 				}
-				area, err := st.LeasableArea(c.ctx, c.scope, c.id(), on)
+				area, err := sv.Space.LeasableArea(c.ctx, c.scope, c.id(), on)
 				return LeasableArea{ParkID: c.id(), On: on, LeasableArea: area}, err
 			}},
 		{Method: "GET", Pattern: "/api/v1/units/{id}/history", Tag: "space", Summary: "单元拆分合并历史 / Split and merge history",
-			Response: []space.UnitChange{}, handle: func(c *call) (any, error) { return st.UnitHistory(c.ctx, c.scope, c.id()) }},
+			Response: []space.UnitChange{}, handle: func(c *call) (any, error) { return sv.Space.UnitHistory(c.ctx, c.scope, c.id()) }},
 	}
 }
 
 func (s *Server) referenceRoutes() []route {
-	st := s.store
+	sv := s.svc
 	return []route{
 		{Method: "GET", Pattern: "/api/v1/industry-classes", Tag: "reference",
 			Summary:  "国民经济行业分类（GB/T 4754-2017） / Industry classes (GB/T 4754-2017)",
 			Query:    []param{{"prefix", "string", "代码前缀 / code prefix"}, {"q", "string", "名称包含或代码等于 / name contains or code equals"}},
 			Response: []refdata.IndustryClass{}, handle: func(c *call) (any, error) {
-				return st.IndustryClasses(c.ctx, c.scope, c.q.Str("prefix"), c.q.Str("q"))
+				return sv.Enterprise.IndustryClasses(c.ctx, c.scope, c.q.Str("prefix"), c.q.Str("q"))
 			}},
 		{Method: "GET", Pattern: "/api/v1/chains", Tag: "reference", Summary: "产业链图谱 / Industry-chain templates",
-			Response: []refdata.Chain{}, handle: func(c *call) (any, error) { return st.Chains(c.ctx, c.scope) }},
+			Response: []refdata.Chain{}, handle: func(c *call) (any, error) { return sv.Enterprise.Chains(c.ctx, c.scope) }},
 	}
 }
 
@@ -397,7 +396,7 @@ func (s *Server) auditRoutes() []route {
 				if err := c.q.Err(); err != nil {
 					return nil, err
 				}
-				return s.store.ListAudit(c.ctx, c.scope, f, req)
+				return s.svc.Accounts.ListAudit(c.ctx, c.scope, f, req)
 			}},
 	}
 }
@@ -409,8 +408,8 @@ func auditFilter(q *httpin.Query) audit.Filter {
 }
 
 func (s *Server) contractRoutes() []route {
-	st := s.store
-	rs := crud[leasing.Contract, leasing.Filter]{
+	sv := s.svc
+	rs := crud[leasing.Contract, leasing.Filter, leasing.NewContract, leasing.ContractChange]{
 		path: "/api/v1/contracts", tag: "leasing", nameZh: "租赁合同", nameEn: "contract", sorts: []string{"number", "start_on", "end_on"},
 		filters: []param{{"park_id", "string", "园区 / park"}, {"enterprise_id", "string", "企业 / enterprise"},
 			{"unit_id", "string", "包含该单元 / includes this unit"}, {"status", "string", "draft | active | expired | terminated | renewed"},
@@ -421,13 +420,13 @@ func (s *Server) contractRoutes() []route {
 			return leasing.Filter{ParkID: q.Str("park_id"), EnterpriseID: q.Str("enterprise_id"), UnitID: q.Str("unit_id"),
 				Status: leasing.Status(q.Str("status")), ActiveOn: q.Date("active_on"), ExpiringBy: q.Date("expiring_by"), Q: q.Str("q")}
 		},
-		list: st.ListContracts, get: st.GetContract, create: st.CreateContract, update: st.UpdateContract, delete: st.DeleteContract,
-		setID: func(k *leasing.Contract, id string) { k.ID = id },
+		list: sv.Leasing.ListContracts, get: sv.Leasing.GetContract, create: sv.Leasing.CreateContract, update: sv.Leasing.UpdateContract, delete: sv.Leasing.DeleteContract,
+		changeOf: leasing.TermsOf,
 	}.routes()
 	occupancyParams := []param{{"park_id", "string", "园区（管理员与主管部门可留空表示全部园区） / park (empty: all parks, for admin and authority)"},
 		{"building_id", "string", "楼宇 / building"}, {"kind", "string", "单元类型 / unit kind"}}
-	occupancyFilter := func(q *httpin.Query) sqlstore.OccupancyFilter {
-		return sqlstore.OccupancyFilter{ParkID: q.Str("park_id"), BuildingID: q.Str("building_id"), Kind: q.Str("kind")}
+	occupancyFilter := func(q *httpin.Query) leasing.OccupancyFilter {
+		return leasing.OccupancyFilter{ParkID: q.Str("park_id"), BuildingID: q.Str("building_id"), Kind: q.Str("kind")}
 	}
 	rs = append(rs,
 		route{Method: "GET", Pattern: "/api/v1/parks/{id}/stack", Tag: "leasing",
@@ -436,14 +435,11 @@ func (s *Server) contractRoutes() []route {
 				{"kind", "string", "单元类型 / unit kind"}, {"facility", "string", "bsl1 | bsl2 | bsl3 | animal_room | cleanroom | fume_exhaust | pure_water"}},
 			Response: leasing.StackPlan{}, handle: func(c *call) (any, error) {
 				on := c.q.Date("on")
-				f := sqlstore.StackFilter{BuildingID: c.q.Str("building_id"), Kind: c.q.Str("kind"), Facility: c.q.Str("facility")}
+				f := leasing.StackFilter{BuildingID: c.q.Str("building_id"), Kind: c.q.Str("kind"), Facility: c.q.Str("facility")}
 				if err := c.q.Err(); err != nil {
 					return nil, err
 				}
-				if on.IsZero() {
-					on = civil.Today()
-				}
-				return st.StackPlan(c.ctx, c.scope, c.id(), on, f)
+				return sv.Leasing.StackPlan(c.ctx, c.scope, c.id(), on, f)
 			}},
 		route{Method: "GET", Pattern: "/api/v1/targets", Tag: "leasing",
 			Summary: "园区去化目标及其进度（已达成 / 未达成 / 按计划 / 落后） / A park's targets with status (met, missed, on track, behind)",
@@ -453,7 +449,7 @@ func (s *Server) contractRoutes() []route {
 				if parkID == "" {
 					return nil, apperr.New(apperr.Invalid, "请选择园区", "choose a park")
 				}
-				return st.Targets(c.ctx, c.scope, parkID)
+				return sv.Leasing.Targets(c.ctx, c.scope, parkID)
 			}},
 		route{Method: "POST", Pattern: "/api/v1/targets", Tag: "leasing", Summary: "设定去化目标 / Set a target",
 			Body: leasing.Target{}, Response: leasing.Target{}, Status: http.StatusCreated, handle: func(c *call) (any, error) {
@@ -461,10 +457,10 @@ func (s *Server) contractRoutes() []route {
 				if err := c.decode(&in); err != nil {
 					return nil, err
 				}
-				return st.CreateTarget(c.ctx, c.scope, in)
+				return sv.Leasing.CreateTarget(c.ctx, c.scope, in)
 			}},
 		route{Method: "DELETE", Pattern: "/api/v1/targets/{id}", Tag: "leasing", Summary: "删除去化目标 / Delete a target",
-			Status: http.StatusNoContent, handle: func(c *call) (any, error) { return nil, st.DeleteTarget(c.ctx, c.scope, c.id()) }},
+			Status: http.StatusNoContent, handle: func(c *call) (any, error) { return nil, sv.Leasing.DeleteTarget(c.ctx, c.scope, c.id()) }},
 		route{Method: "GET", Pattern: "/api/v1/occupancy", Tag: "leasing",
 			Summary:  "某日出租率、承诺率、去化率、WALE、到期与空置 / Occupancy, committed and absorption rates, WALE, expiries and vacancy on a date",
 			Query:    append(occupancyParams, param{"on", "string", "日期，默认今天 / date (YYYY-MM-DD), default today"}),
@@ -473,14 +469,7 @@ func (s *Server) contractRoutes() []route {
 				if err := c.q.Err(); err != nil {
 					return nil, err
 				}
-				if on.IsZero() {
-					on = civil.Today()
-				}
-				units, leases, err := st.OccupancyRows(c.ctx, c.scope, f)
-				if err != nil {
-					return nil, err
-				}
-				return leasing.Occupancy(units, leases, on), nil
+				return sv.Leasing.Occupancy(c.ctx, c.scope, f, on)
 			}},
 		route{Method: "GET", Pattern: "/api/v1/occupancy/series", Tag: "leasing",
 			Summary: "月度占用序列（月末值与净吸纳） / Monthly series (month-end figures and net absorption)",
@@ -491,20 +480,7 @@ func (s *Server) contractRoutes() []route {
 				if err := c.q.Err(); err != nil {
 					return nil, err
 				}
-				if to.IsZero() {
-					to = civil.Today()
-				}
-				if from.IsZero() {
-					from = to.AddMonths(-11)
-				}
-				if to.Before(from) || from.AddMonths(240).Before(to) {
-					return nil, apperr.New(apperr.Invalid, "时间范围须为 1 到 240 个月", "the range must be 1 to 240 months")
-				}
-				units, leases, err := st.OccupancyRows(c.ctx, c.scope, f)
-				if err != nil {
-					return nil, err
-				}
-				return leasing.Series(units, leases, from, to), nil
+				return sv.Leasing.OccupancySeries(c.ctx, c.scope, f, from, to)
 			}},
 		route{Method: "GET", Pattern: "/api/v1/occupancy/expiries", Tag: "leasing",
 			Summary: "到期分布：今后 12 个月每月到期的在租面积 / Expiry profile: leased area ending in each of the next 12 months",
@@ -513,11 +489,7 @@ func (s *Server) contractRoutes() []route {
 				if err := c.q.Err(); err != nil {
 					return nil, err
 				}
-				units, leases, err := st.OccupancyRows(c.ctx, c.scope, f)
-				if err != nil {
-					return nil, err
-				}
-				return leasing.ExpiryProfile(units, leases, civil.Today()), nil
+				return sv.Leasing.ExpiryProfile(c.ctx, c.scope, f)
 			}},
 		route{Method: "GET", Pattern: "/api/v1/occupancy/forecast", Tag: "leasing",
 			Summary:  "去化预测：已签合同加按阶段概率加权的在谈线索，各月末 / Pipeline forecast at each month end: signed leases plus open leads weighted by stage probability",
@@ -531,20 +503,7 @@ func (s *Server) contractRoutes() []route {
 				if months == 0 {
 					months = 12
 				}
-				if months < 1 || months > 60 {
-					var f apperr.Fields
-					f.Add("months", "out_of_range", "月数须在 1 到 60 之间", "months must be between 1 and 60")
-					return nil, f.Err()
-				}
-				units, leases, err := st.OccupancyRows(c.ctx, c.scope, sqlstore.OccupancyFilter{ParkID: parkID})
-				if err != nil {
-					return nil, err
-				}
-				leads, err := st.OpenLeads(c.ctx, c.scope, parkID)
-				if err != nil {
-					return nil, err
-				}
-				return leasing.ForecastSeries(units, leases, leads, civil.Today(), months), nil
+				return sv.Leasing.Forecast(c.ctx, c.scope, parkID, months)
 			}},
 		route{Method: "GET", Pattern: "/api/v1/parks/{id}/rent-roll", Tag: "leasing",
 			Summary:  "租金台账：每个单元某日的状态、租户、合同与月租金 / 物业费（与收费计划同样取整） / Rent roll: every unit's status, tenant, lease and monthly charges on a date, rounded as the schedule rounds",
@@ -554,21 +513,18 @@ func (s *Server) contractRoutes() []route {
 				if err := c.q.Err(); err != nil {
 					return nil, err
 				}
-				if on.IsZero() {
-					on = civil.Today()
-				}
-				return st.RentRoll(c.ctx, c.scope, c.id(), on)
+				return sv.Leasing.RentRoll(c.ctx, c.scope, c.id(), on)
 			}},
 		route{Method: "GET", Pattern: "/api/v1/reminders", Tag: "leasing",
 			Summary:  "今日提醒：90/60/30 天内到期的在执行合同、到期跟进的线索、一周内失效的预留 / Today's reminders: leases in force ending within 90/60/30 days, follow-ups due, holds lapsing within a week",
-			Response: sqlstore.Reminders{}, handle: func(c *call) (any, error) {
-				return st.LeasingReminders(c.ctx, c.scope, civil.Today())
+			Response: leasing.Reminders{}, handle: func(c *call) (any, error) {
+				return sv.Leasing.Reminders(c.ctx, c.scope)
 			}},
 	)
 	return append(rs,
 		route{Method: "POST", Pattern: "/api/v1/contracts/{id}/activate", Tag: "leasing",
 			Summary:  "签约生效（检查单元未被重复出租） / Sign: make a draft active (a unit is never let twice)",
-			Response: leasing.Contract{}, handle: func(c *call) (any, error) { return st.ActivateContract(c.ctx, c.scope, c.id()) }},
+			Response: leasing.Contract{}, handle: func(c *call) (any, error) { return sv.Leasing.ActivateContract(c.ctx, c.scope, c.id()) }},
 		route{Method: "POST", Pattern: "/api/v1/contracts/{id}/terminate", Tag: "leasing",
 			Summary: "提前解约 / Terminate early", Body: leasing.Termination{}, Response: leasing.Contract{},
 			handle: func(c *call) (any, error) {
@@ -576,7 +532,7 @@ func (s *Server) contractRoutes() []route {
 				if err := c.decode(&in); err != nil {
 					return nil, err
 				}
-				return st.TerminateContract(c.ctx, c.scope, c.id(), in)
+				return sv.Leasing.TerminateContract(c.ctx, c.scope, c.id(), in)
 			}},
 		route{Method: "POST", Pattern: "/api/v1/contracts/{id}/renew", Tag: "leasing",
 			Summary: "续签（生成草稿） / Renew: draft the successor contract", Body: leasing.Renewal{}, Response: leasing.Contract{},
@@ -585,7 +541,7 @@ func (s *Server) contractRoutes() []route {
 				if err := c.decode(&in); err != nil {
 					return nil, err
 				}
-				return st.RenewContract(c.ctx, c.scope, c.id(), in)
+				return sv.Leasing.RenewContract(c.ctx, c.scope, c.id(), in)
 			}},
 		route{Method: "POST", Pattern: "/api/v1/contracts/{id}/amendments", Tag: "leasing",
 			Summary: "变更：自某日起增减单元 / Amend: add or remove units from a date", Body: leasing.Amendment{},
@@ -594,17 +550,17 @@ func (s *Server) contractRoutes() []route {
 				if err := c.decode(&in); err != nil {
 					return nil, err
 				}
-				return st.AmendContract(c.ctx, c.scope, c.id(), in)
+				return sv.Leasing.AmendContract(c.ctx, c.scope, c.id(), in)
 			}},
 		route{Method: "GET", Pattern: "/api/v1/contracts/{id}/schedule", Tag: "leasing",
 			Summary:  "收费计划（精确到分，含计租约定） / Charge schedule (exact to the fen, with its convention)",
-			Response: leasing.Schedule{}, handle: func(c *call) (any, error) { return st.ContractSchedule(c.ctx, c.scope, c.id()) }},
+			Response: leasing.Schedule{}, handle: func(c *call) (any, error) { return sv.Leasing.ContractSchedule(c.ctx, c.scope, c.id()) }},
 	)
 }
 
 func (s *Server) leadRoutes() []route {
-	st := s.store
-	rs := crud[leasing.Lead, leasing.LeadFilter]{
+	sv := s.svc
+	rs := crud[leasing.Lead, leasing.LeadFilter, leasing.Lead, leasing.Lead]{
 		path: "/api/v1/leads", tag: "leasing", nameZh: "招商线索", nameEn: "lead", sorts: []string{"updated_at", "company", "next_follow_up", "probability"},
 		filters: []param{{"park_id", "string", "园区 / park"}, {"stage", "string", "new | contacted | site_visit | proposal | negotiation | won | lost"},
 			{"owner_id", "string", "负责人 / owner"}, {"q", "string", "企业或联系人包含 / company or contact contains"},
@@ -615,8 +571,8 @@ func (s *Server) leadRoutes() []route {
 			return leasing.LeadFilter{ParkID: q.Str("park_id"), Stage: leasing.Stage(q.Str("stage")), OwnerID: q.Str("owner_id"),
 				Q: q.Str("q"), Open: open != nil && *open, StaleOnly: stale != nil && *stale, FollowUpBy: q.Date("follow_up_by")}
 		},
-		list: st.ListLeads, get: st.GetLead, create: st.CreateLead, update: st.UpdateLead, delete: st.DeleteLead,
-		setID: func(l *leasing.Lead, id string) { l.ID = id },
+		list: sv.Leasing.ListLeads, get: sv.Leasing.GetLead, create: sv.Leasing.CreateLead, delete: sv.Leasing.DeleteLead,
+		updateEntity: sv.Leasing.UpdateLead, setID: func(l *leasing.Lead, id string) { l.ID = id },
 	}.routes()
 	return append(rs,
 		route{Method: "POST", Pattern: "/api/v1/leads/{id}/move", Tag: "leasing", Summary: "推进或调整阶段 / Move to a stage",
@@ -625,18 +581,18 @@ func (s *Server) leadRoutes() []route {
 				if err := c.decode(&in); err != nil {
 					return nil, err
 				}
-				return st.MoveLead(c.ctx, c.scope, c.id(), in)
+				return sv.Leasing.MoveLead(c.ctx, c.scope, c.id(), in)
 			}},
 		route{Method: "GET", Pattern: "/api/v1/leads/{id}/activities", Tag: "leasing", Summary: "跟进时间线 / Timeline",
-			Response: []leasing.Activity{}, handle: func(c *call) (any, error) { return st.LeadActivities(c.ctx, c.scope, c.id()) }},
+			Response: []leasing.Activity{}, handle: func(c *call) (any, error) { return sv.Leasing.LeadActivities(c.ctx, c.scope, c.id()) }},
 		route{Method: "POST", Pattern: "/api/v1/leads/{id}/activities", Tag: "leasing",
-			Summary: "记录电话、拜访、会谈或备注 / Record a call, visit, meeting or note", Body: sqlstore.ActivityInput{},
+			Summary: "记录电话、拜访、会谈或备注 / Record a call, visit, meeting or note", Body: leasing.ActivityInput{},
 			Response: leasing.Lead{}, Status: http.StatusCreated, handle: func(c *call) (any, error) {
-				var in sqlstore.ActivityInput
+				var in leasing.ActivityInput
 				if err := c.decode(&in); err != nil {
 					return nil, err
 				}
-				return st.AddActivity(c.ctx, c.scope, c.id(), in)
+				return sv.Leasing.AddActivity(c.ctx, c.scope, c.id(), in)
 			}},
 		route{Method: "POST", Pattern: "/api/v1/leads/{id}/convert", Tag: "leasing",
 			Summary: "成交转化：生成企业与合同草稿 / Convert: create the enterprise and a draft contract", Body: leasing.Conversion{},
@@ -645,7 +601,7 @@ func (s *Server) leadRoutes() []route {
 				if err := c.decode(&in); err != nil {
 					return nil, err
 				}
-				return st.ConvertLead(c.ctx, c.scope, c.id(), in)
+				return sv.Leasing.ConvertLead(c.ctx, c.scope, c.id(), in)
 			}},
 		route{Method: "GET", Pattern: "/api/v1/holds", Tag: "leasing", Summary: "单元预留 / Holds on units",
 			Query: []param{{"park_id", "string", "园区 / park"}, {"lead_id", "string", "线索 / lead"}, {"unit_id", "string", "单元 / unit"},
@@ -658,7 +614,7 @@ func (s *Server) leadRoutes() []route {
 				if err := c.q.Err(); err != nil {
 					return nil, err
 				}
-				return st.ListHolds(c.ctx, c.scope, f, req)
+				return sv.Leasing.ListHolds(c.ctx, c.scope, f, req)
 			}},
 		route{Method: "POST", Pattern: "/api/v1/holds", Tag: "leasing",
 			Summary: "为线索预留单元（与他人预留或已签租约冲突时拒绝） / Hold a unit for a lead (refused over another hold or a signed lease)",
@@ -667,11 +623,11 @@ func (s *Server) leadRoutes() []route {
 				if err := c.decode(&in); err != nil {
 					return nil, err
 				}
-				return st.CreateHold(c.ctx, c.scope, in)
+				return sv.Leasing.CreateHold(c.ctx, c.scope, in)
 			}},
 		route{Method: "GET", Pattern: "/api/v1/holds/{id}", Tag: "leasing", Summary: "查看预留 / Get a hold", Response: leasing.Hold{},
-			handle: func(c *call) (any, error) { return st.GetHold(c.ctx, c.scope, c.id()) }},
+			handle: func(c *call) (any, error) { return sv.Leasing.GetHold(c.ctx, c.scope, c.id()) }},
 		route{Method: "POST", Pattern: "/api/v1/holds/{id}/release", Tag: "leasing", Summary: "释放预留 / Release a hold",
-			Response: leasing.Hold{}, handle: func(c *call) (any, error) { return st.ReleaseHold(c.ctx, c.scope, c.id()) }},
+			Response: leasing.Hold{}, handle: func(c *call) (any, error) { return sv.Leasing.ReleaseHold(c.ctx, c.scope, c.id()) }},
 	)
 }

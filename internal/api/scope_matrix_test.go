@@ -15,6 +15,7 @@ import (
 	"github.com/parkos/parkos/internal/page"
 	"github.com/parkos/parkos/internal/space"
 	"github.com/parkos/parkos/internal/stats"
+	"github.com/parkos/parkos/internal/store/storetest"
 )
 
 // foreign is what the fixture's park 1 and enterprise 1 own: the objects that no operator of
@@ -50,7 +51,7 @@ func newForeign(t *testing.T, e *env) foreign {
 	if err != nil {
 		t.Fatal(err)
 	}
-	contract, err := e.store.CreateContract(ctx, sys, leasing.Contract{Number: "HT-THEIRS", EnterpriseID: w.Enterprises[1].ID,
+	contract, err := storetest.ContractsOf(e.store).Create(ctx, sys, leasing.Contract{Number: "HT-THEIRS", EnterpriseID: w.Enterprises[1].ID,
 		StartOn: civil.Of(2025, 1, 1), EndOn: civil.Of(2026, 12, 31), Price: 50000, Status: leasing.Active,
 		Units: []leasing.ContractUnit{{UnitID: w.Units[1][2].ID}}})
 	if err != nil {
@@ -60,7 +61,7 @@ func newForeign(t *testing.T, e *env) foreign {
 	if err != nil {
 		t.Fatal(err)
 	}
-	hold, err := e.store.CreateHold(ctx, sys, leasing.Hold{LeadID: lead.ID, UnitID: w.Units[1][0].ID, Until: civil.Today().AddDays(30)})
+	hold, err := e.store.CreateHold(ctx, sys, leasing.Hold{LeadID: lead.ID, UnitID: w.Units[1][0].ID, Until: civil.SystemClock{}.Today().AddDays(30)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +108,7 @@ func newForeign(t *testing.T, e *env) foreign {
 		"POST /api/v1/targets":            map[string]any{"park_id": w.Parks[1].ID, "metric": "occupancy", "basis_points": 5000, "by_date": "2030-01-01"},
 		"POST /api/v1/leads":              map[string]any{"park_id": w.Parks[1].ID, "company": "越权线索"},
 		"POST /api/v1/periods":            map[string]any{"park_id": w.Parks[1].ID, "kind": "quarterly", "year": 2030, "seq": 1, "deadline": "2030-04-20"},
-		"POST /api/v1/holds":              map[string]any{"lead_id": lead.ID, "unit_id": w.Units[1][1].ID, "until": civil.Today().AddDays(10).String()},
+		"POST /api/v1/holds":              map[string]any{"lead_id": lead.ID, "unit_id": w.Units[1][1].ID, "until": civil.SystemClock{}.Today().AddDays(10).String()},
 		"POST /api/v1/onboarding/imports": "园区编码,楼宇编码,楼宇名称\n" + w.Parks[1].Code + ",HB,越权\n",
 		"POST /api/v1/users": map[string]any{"username": "hijack", "role": "ent_member", "enterprise_id": w.Enterprises[1].ID,
 			"password": "long-enough-1"},

@@ -17,6 +17,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/parkos/parkos/internal/api"
+	"github.com/parkos/parkos/internal/app"
 	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/enterprise"
 	"github.com/parkos/parkos/internal/gen"
@@ -53,7 +55,7 @@ func dataset(b *testing.B) *sqlstore.Store {
 			}
 			addr = "sqlite:" + filepath.Join(tmpDir, "bench.db")
 		}
-		if shared, openErr = store.Open(addr); openErr != nil {
+		if shared, openErr = store.Open(addr, civil.SystemClock{}); openErr != nil {
 			return
 		}
 		if openErr = shared.Migrate(context.Background()); openErr != nil {
@@ -194,7 +196,7 @@ func BenchmarkStackPlan(b *testing.B) {
 	p := parkByCode(b, st, "G0000")
 	on := civil.Of(2026, 6, 30)
 	for b.Loop() {
-		plan, err := st.StackPlan(ctx, sc, p.ID, on, sqlstore.StackFilter{})
+		plan, err := st.StackPlan(ctx, sc, p.ID, on, leasing.StackFilter{})
 		if err != nil || len(plan.Buildings) != 6 {
 			b.Fatalf("%d buildings, %v", len(plan.Buildings), err)
 		}
@@ -206,7 +208,7 @@ func BenchmarkOccupancySeries(b *testing.B) {
 	st, ctx, sc := dataset(b), context.Background(), identity.System()
 	p := parkByCode(b, st, "G0005")
 	for b.Loop() {
-		units, leases, err := st.OccupancyRows(ctx, sc, sqlstore.OccupancyFilter{ParkID: p.ID})
+		units, leases, err := st.OccupancyRows(ctx, sc, leasing.OccupancyFilter{ParkID: p.ID})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -220,7 +222,7 @@ func BenchmarkOccupancySeries(b *testing.B) {
 func BenchmarkOccupancySeriesAllParks(b *testing.B) {
 	st, ctx, sc := dataset(b), context.Background(), identity.System()
 	for b.Loop() {
-		units, leases, err := st.OccupancyRows(ctx, sc, sqlstore.OccupancyFilter{})
+		units, leases, err := st.OccupancyRows(ctx, sc, leasing.OccupancyFilter{})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -251,7 +253,8 @@ func BenchmarkStoreUserByToken(b *testing.B) {
 // process, without the network.
 func httpBench(b *testing.B, path func(st *sqlstore.Store) string) {
 	st := dataset(b)
-	s, err := web.New(st, slog.New(slog.NewTextHandler(io.Discard, nil)), loginguard.New())
+	svc, log, guard := app.New(st, civil.SystemClock{}), slog.New(slog.NewTextHandler(io.Discard, nil)), loginguard.New()
+	s, err := web.New(svc, log, guard, api.New(svc, log, guard))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -295,7 +298,7 @@ func BenchmarkHTTPListEnterprisesOfPark(b *testing.B) {
 // bigParkWorkbook is the onboarding workbook of the 3,600-unit park.
 func bigParkWorkbook(b *testing.B, st *sqlstore.Store) []byte {
 	b.Helper()
-	data, err := onboardbook.Export(context.Background(), st, identity.System(), parkByCode(b, st, "G0000").ID)
+	data, err := onboardbook.Export(context.Background(), app.New(st, civil.SystemClock{}).Onboard, identity.System(), parkByCode(b, st, "G0000").ID)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -316,7 +319,7 @@ func BenchmarkOnboardingReimportBigPark(b *testing.B) {
 	st, ctx := dataset(b), context.Background()
 	data := bigParkWorkbook(b, st)
 	for b.Loop() {
-		res, err := onboardbook.Import(ctx, st, identity.System(), data, sheet.DefaultLimits, "", false)
+		res, err := onboardbook.Import(ctx, app.New(st, civil.SystemClock{}).Onboard, identity.System(), data, sheet.DefaultLimits, "", false)
 		if err != nil || len(res.Problems) > 0 || res.Counts[onboard.Units].Unchanged != 3600 {
 			b.Fatalf("%v %+v %v", err, res.Counts, res.Problems[:min(3, len(res.Problems))])
 		}
@@ -330,7 +333,7 @@ func BenchmarkOnboardingImportBigParkFresh(b *testing.B) {
 	dir := b.TempDir()
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
-		fresh, err := store.Open("sqlite:" + filepath.Join(dir, fmt.Sprintf("fresh%d.db", i)))
+		fresh, err := store.Open("sqlite:"+filepath.Join(dir, fmt.Sprintf("fresh%d.db", i)), civil.SystemClock{})
 		if err == nil {
 			err = fresh.Migrate(ctx)
 		}
@@ -338,7 +341,7 @@ func BenchmarkOnboardingImportBigParkFresh(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.StartTimer()
-		res, err := onboardbook.Import(ctx, fresh, identity.System(), data, sheet.DefaultLimits, "", false)
+		res, err := onboardbook.Import(ctx, app.New(fresh, civil.SystemClock{}).Onboard, identity.System(), data, sheet.DefaultLimits, "", false)
 		if err != nil || !res.Committed || res.Counts[onboard.Units].Created != 3600 {
 			b.Fatalf("%v %+v %v", err, res.Counts, res.Problems[:min(3, len(res.Problems))])
 		}

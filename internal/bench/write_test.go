@@ -34,17 +34,18 @@ func BenchmarkContractWritePath(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	lease := leasing.NewService(st, civil.SystemClock{})
 	start := civil.Of(2000, 1, 1)
 	i := 0
 	for b.Loop() {
 		from := start.AddMonths(i)
-		k, err := st.CreateContract(ctx, sys, leasing.Contract{Number: fmt.Sprintf("BENCH-%s-%d", unit.Code, i),
-			EnterpriseID: ents.Items[0].ID, StartOn: from, EndOn: from.AddMonths(1).AddDays(-1), Price: 50000,
-			Units: []leasing.ContractUnit{{UnitID: unit.ID}}})
+		k, err := lease.CreateContract(ctx, sys, leasing.NewContract{ContractTerms: leasing.ContractTerms{
+			Number: fmt.Sprintf("BENCH-%s-%d", unit.Code, i), EnterpriseID: ents.Items[0].ID, StartOn: from,
+			EndOn: from.AddMonths(1).AddDays(-1), Price: 50000, Units: []leasing.ContractUnit{{UnitID: unit.ID}}}})
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := st.ActivateContract(ctx, sys, k.ID); err != nil {
+		if _, err := lease.ActivateContract(ctx, sys, k.ID); err != nil {
 			b.Fatal(err)
 		}
 		i++

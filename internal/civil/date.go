@@ -27,9 +27,6 @@ type Date struct{ t time.Time }
 // Of makes a date from year, month and day.
 func Of(y int, m time.Month, d int) Date { return Date{time.Date(y, m, d, 0, 0, 0, 0, time.UTC)} }
 
-// Today is the current day in Asia/Shanghai.
-func Today() Date { return FromTime(time.Now()) }
-
 // FromTime is the Shanghai calendar day of an instant.
 func FromTime(t time.Time) Date {
 	y, m, d := t.In(Shanghai).Date()

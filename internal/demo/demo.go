@@ -10,13 +10,13 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/parkos/parkos/internal/app"
 	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/enterprise"
 	"github.com/parkos/parkos/internal/identity"
 	"github.com/parkos/parkos/internal/leasing"
 	"github.com/parkos/parkos/internal/measure"
 	"github.com/parkos/parkos/internal/space"
-	"github.com/parkos/parkos/internal/store/sqlstore"
 )
 
 // Password is the password of every demo login. It is set only by the demo loader; the
@@ -36,9 +36,10 @@ var Logins = []Login{
 	{"tenant", "ent_admin", "园区企业管理员 / administrator of a demo enterprise in 北京四季青生命科技园"},
 }
 
-// Load writes the demo data set into an empty, migrated store.
-func Load(ctx context.Context, s *sqlstore.Store) error {
-	l := &loader{s: s, ctx: ctx, sys: identity.System(), rnd: rand.New(rand.NewPCG(2025, 630))}
+// Load writes the demo data set through the services into an empty, migrated database, with
+// follow-ups, holds and qualifications placed around the services' today.
+func Load(ctx context.Context, sv *app.Services) error {
+	l := &loader{sv: sv, ctx: ctx, today: sv.Clock.Today(), sys: identity.System(), rnd: rand.New(rand.NewPCG(2025, 630))}
 	var firstTenant string
 	var sjq string
 	for i, plan := range plans() {
@@ -58,8 +59,9 @@ func Load(ctx context.Context, s *sqlstore.Store) error {
 
 type loader struct {
 	hq      leasableUnit // the park's whole-building unit, let on its own
-	s       *sqlstore.Store
+	sv      *app.Services
 	ctx     context.Context
+	today   civil.Date
 	sys     identity.Scope
 	rnd     *rand.Rand
 	serial  int
@@ -76,14 +78,14 @@ type leasableUnit struct {
 
 func (l *loader) park(plan parkPlan) (parkID, firstEnterprise string, err error) {
 	l.hq = leasableUnit{}
-	p, err := l.s.CreatePark(l.ctx, l.sys, plan.park)
+	p, err := l.sv.Space.CreatePark(l.ctx, l.sys, plan.park)
 	if err != nil {
 		return "", "", err
 	}
 	zones := map[string]string{}
 	for _, z := range plan.zones {
 		z.ParkID = p.ID
-		created, err := l.s.CreateZone(l.ctx, l.sys, z)
+		created, err := l.sv.Space.CreateZone(l.ctx, l.sys, z)
 		if err != nil {
 			return "", "", err
 		}
@@ -139,18 +141,18 @@ func (l *loader) headquarters(p space.Park) error {
 	if p.Code != "SJQ" || l.hq.id == "" {
 		return nil
 	}
-	e, err := l.s.CreateEnterprise(l.ctx, l.sys, enterprise.Enterprise{ParkID: p.ID, Name: "北京衡岳医疗集团有限公司（演示）",
+	e, err := l.sv.Enterprise.CreateEnterprise(l.ctx, l.sys, enterprise.Enterprise{ParkID: p.ID, Name: "北京衡岳医疗集团有限公司（演示）",
 		CreditCode: creditCode("08", 99999), Stage: "headquarters", IndustryCode: "3581", Employees: 420, Tags: []string{"演示"},
 		Description: "演示数据：虚构企业，名称与数据均为示例。Demo data: a fictional company."})
 	if err != nil {
 		return err
 	}
 	moveIn := civil.Of(2025, 5, 1)
-	if _, err := l.s.CreateResidency(l.ctx, l.sys, enterprise.Residency{EnterpriseID: e.ID, ParkID: p.ID, UnitIDs: []string{l.hq.id},
+	if _, err := l.sv.Enterprise.CreateResidency(l.ctx, l.sys, enterprise.Residency{EnterpriseID: e.ID, ParkID: p.ID, UnitIDs: []string{l.hq.id},
 		MoveIn: moveIn}); err != nil {
 		return err
 	}
-	if _, err := l.s.CreateContract(l.ctx, l.sys, leasing.Contract{Number: "SJQ-2025-HQ", EnterpriseID: e.ID, Status: leasing.Active,
+	if _, err := l.sv.Leasing.RecordContract(l.ctx, l.sys, leasing.Contract{Number: "SJQ-2025-HQ", EnterpriseID: e.ID, Status: leasing.Active,
 		StartOn: moveIn, EndOn: moveIn.AddMonths(60).AddDays(-1), SignedOn: civil.Of(2025, 3, 20), Price: l.hq.rent,
 		PropertyFee: l.hq.fee, PaymentCycle: 6, DepositMonths: 3, Units: []leasing.ContractUnit{{UnitID: l.hq.id}},
 		RentFree: []leasing.Period{{From: moveIn, To: moveIn.AddMonths(3).AddDays(-1)}}}); err != nil {
@@ -160,7 +162,7 @@ func (l *loader) headquarters(p space.Park) error {
 		{ParkID: p.ID, Metric: "absorption", BasisPoints: 6000, ByDate: civil.Of(2025, 6, 30), Note: "开园后首个去化目标（报道）"},
 		{ParkID: p.ID, Metric: "occupancy", BasisPoints: 8000, ByDate: civil.Of(2026, 12, 31)},
 	} {
-		if _, err := l.s.CreateTarget(l.ctx, l.sys, t); err != nil {
+		if _, err := l.sv.Leasing.CreateTarget(l.ctx, l.sys, t); err != nil {
 			return err
 		}
 	}
@@ -197,23 +199,23 @@ func (l *loader) pipeline(p space.Park, plan parkPlan, units []leasableUnit) err
 	op := l.sys
 	held := 0
 	for i, d := range demoLeads {
-		lead, err := l.s.CreateLead(l.ctx, op, leasing.Lead{ParkID: p.ID, Company: d.company, Source: d.source,
+		lead, err := l.sv.Leasing.CreateLead(l.ctx, op, leasing.Lead{ParkID: p.ID, Company: d.company, Source: d.source,
 			MinArea: measure.AreaM2(d.min), MaxArea: measure.AreaM2(d.max), Facilities: d.needs, Budget: yuan(6.0), Note: d.note,
-			NextFollowUp: civil.Today().AddDays(i%5 - 1)})
+			NextFollowUp: l.today.AddDays(i%5 - 1)})
 		if err != nil {
 			return fmt.Errorf("lead %s: %w", d.company, err)
 		}
-		if _, err := l.s.AddActivity(l.ctx, op, lead.ID, sqlstore.ActivityInput{Kind: "call", Text: "首次电话沟通需求 / first call about the need"}); err != nil {
+		if _, err := l.sv.Leasing.AddActivity(l.ctx, op, lead.ID, leasing.ActivityInput{Kind: "call", Text: "首次电话沟通需求 / first call about the need"}); err != nil {
 			return err
 		}
 		for _, st := range stagePath(d.stage) {
-			if _, err := l.s.MoveLead(l.ctx, op, lead.ID, leasing.Move{Stage: st, LossReason: "location"}); err != nil {
+			if _, err := l.sv.Leasing.MoveLead(l.ctx, op, lead.ID, leasing.Move{Stage: st, LossReason: "location"}); err != nil {
 				return fmt.Errorf("lead %s to %s: %w", d.company, st, err)
 			}
 		}
 		if (d.stage == "negotiation" || d.stage == "proposal") && held < 2 {
-			if _, err := l.s.CreateHold(l.ctx, op, leasing.Hold{LeadID: lead.ID, UnitID: units[len(units)-1-held].id,
-				Until: civil.Today().AddDays(10 + 10*held)}); err != nil {
+			if _, err := l.sv.Leasing.CreateHold(l.ctx, op, leasing.Hold{LeadID: lead.ID, UnitID: units[len(units)-1-held].id,
+				Until: l.today.AddDays(10 + 10*held)}); err != nil {
 				return fmt.Errorf("hold for %s: %w", d.company, err)
 			}
 			held++
@@ -232,7 +234,7 @@ func (l *loader) building(parkID, zoneID string, bp buildingPlan, opened civil.D
 	for _, f := range bp.below {
 		b.GrossArea += f.gross
 	}
-	b, err := l.s.CreateBuilding(l.ctx, l.sys, b)
+	b, err := l.sv.Space.CreateBuilding(l.ctx, l.sys, b)
 	if err != nil {
 		return nil, err
 	}
@@ -249,7 +251,7 @@ func (l *loader) building(parkID, zoneID string, bp buildingPlan, opened civil.D
 		if !ok {
 			continue
 		}
-		floor, err := l.s.CreateFloor(l.ctx, l.sys, space.Floor{BuildingID: b.ID, Level: level, GrossArea: fp.gross})
+		floor, err := l.sv.Space.CreateFloor(l.ctx, l.sys, space.Floor{BuildingID: b.ID, Level: level, GrossArea: fp.gross})
 		if err != nil {
 			return nil, err
 		}
@@ -263,7 +265,7 @@ func (l *loader) building(parkID, zoneID string, bp buildingPlan, opened civil.D
 				if prev != "" {
 					u.NeighbourIDs = []string{prev}
 				}
-				created, err := l.s.CreateUnit(l.ctx, l.sys, u)
+				created, err := l.sv.Space.CreateUnit(l.ctx, l.sys, u)
 				if err != nil {
 					return nil, fmt.Errorf("unit %s: %w", u.Code, err)
 				}
@@ -297,7 +299,7 @@ func (l *loader) tenants(p space.Park, plan parkPlan, units []leasableUnit, open
 	// end of June 2025); the rest keep coming until now.
 	early, span, late := plan.tenants*85/100, opened.DaysUntil(civil.Of(2025, 6, 15)), civil.Of(2025, 6, 16).DaysUntil(civil.Of(2026, 10, 31))
 	for i := range plan.tenants {
-		e, err := l.s.CreateEnterprise(l.ctx, l.sys, l.enterprise(p, plan, i))
+		e, err := l.sv.Enterprise.CreateEnterprise(l.ctx, l.sys, l.enterprise(p, plan, i))
 		if err != nil {
 			return fmt.Errorf("enterprise %d: %w", i, err)
 		}
@@ -317,7 +319,7 @@ func (l *loader) tenants(p space.Park, plan parkPlan, units []leasableUnit, open
 			for _, u := range mine {
 				ids = append(ids, u.id)
 			}
-			if _, err := l.s.CreateResidency(l.ctx, l.sys, enterprise.Residency{EnterpriseID: e.ID, ParkID: p.ID,
+			if _, err := l.sv.Enterprise.CreateResidency(l.ctx, l.sys, enterprise.Residency{EnterpriseID: e.ID, ParkID: p.ID,
 				UnitIDs: ids, MoveIn: moveIn}); err != nil {
 				return fmt.Errorf("residency of %s: %w", e.Name, err)
 			}
@@ -345,7 +347,7 @@ func (l *loader) lease(p space.Park, e enterprise.Enterprise, i int, units []lea
 	if units[0].kind == space.KindIncubation {
 		k.RentFree = []leasing.Period{{From: moveIn, To: moveIn.AddMonths(2).AddDays(-1)}}
 	}
-	_, err := l.s.CreateContract(l.ctx, l.sys, k)
+	_, err := l.sv.Leasing.RecordContract(l.ctx, l.sys, k)
 	return err
 }
 
@@ -414,7 +416,7 @@ func (l *loader) enterprise(p space.Park, plan parkPlan, i int) enterprise.Enter
 }
 
 func (l *loader) qualifications(e enterprise.Enterprise, i int) error {
-	today := civil.Today()
+	today := l.today
 	var qs []enterprise.Qualification
 	switch i % 5 {
 	case 0:
@@ -430,7 +432,7 @@ func (l *loader) qualifications(e enterprise.Enterprise, i int) error {
 	for n, q := range qs {
 		q.EnterpriseID = e.ID
 		q.CertificateNo = fmt.Sprintf("DEMO-%s-%d", e.CreditCode[10:17], n+1)
-		if _, err := l.s.CreateQualification(l.ctx, l.sys, q); err != nil {
+		if _, err := l.sv.Enterprise.CreateQualification(l.ctx, l.sys, q); err != nil {
 			return fmt.Errorf("qualification of %s: %w", e.Name, err)
 		}
 	}
@@ -449,7 +451,7 @@ func (l *loader) users(sjq, tenant string) error {
 		{Username: "tenant", DisplayName: "企业管理员（演示）", Role: identity.EntAdmin, EnterpriseID: tenant},
 	}
 	for _, a := range accounts {
-		if _, err := l.s.CreateUserWithHash(l.ctx, l.sys, a, hash); err != nil {
+		if _, err := l.sv.Accounts.CreateUserWithHash(l.ctx, l.sys, a, hash); err != nil {
 			return fmt.Errorf("demo user %s: %w", a.Username, err)
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/parkos/parkos/internal/app"
 	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/enterprise"
 	"github.com/parkos/parkos/internal/identity"
@@ -42,7 +43,7 @@ func TestDemoDataSet(t *testing.T) {
 
 func checkDemo(t *testing.T, s *sqlstore.Store) {
 	ctx := context.Background()
-	if err := Load(ctx, s); err != nil {
+	if err := Load(ctx, app.New(s, civil.SystemClock{})); err != nil {
 		t.Fatal(err)
 	}
 	sys := identity.System()

@@ -14,17 +14,17 @@ import (
 // approved, Q3 2026 in progress — some approved, some waiting for review, some returned, some
 // not yet filed, and the demo tenant's own left for the tenant to fill in.
 func (l *loader) reports(parkID, tenant string) error {
-	ents, err := l.s.ListEnterprises(l.ctx, l.sys, enterprise.Filter{ParkID: parkID}, page.Request{Sort: "name", Limit: page.MaxLimit})
+	ents, err := l.sv.Enterprise.ListEnterprises(l.ctx, l.sys, enterprise.Filter{ParkID: parkID}, page.Request{Sort: "name", Limit: page.MaxLimit})
 	if err != nil {
 		return err
 	}
 	manager := identity.Scope{Role: identity.ParkManager, ParkIDs: []string{parkID}, Username: "demo", Source: "system"}
 	for q, deadline := range map[int]civil.Date{2: civil.Of(2026, 7, 20), 3: civil.Of(2026, 12, 10)} {
-		if _, err := l.s.OpenPeriod(l.ctx, manager, stats.Period{ParkID: parkID, Kind: stats.Quarterly, Year: 2026, Seq: q, Deadline: deadline}); err != nil {
+		if _, err := l.sv.Stats.OpenPeriod(l.ctx, manager, stats.Period{ParkID: parkID, Kind: stats.Quarterly, Year: 2026, Seq: q, Deadline: deadline}); err != nil {
 			return fmt.Errorf("demo period 2026Q%d: %w", q, err)
 		}
 	}
-	periods, err := l.s.ListPeriods(l.ctx, l.sys, stats.PeriodFilter{ParkID: parkID}, page.Request{Sort: "end_on"})
+	periods, err := l.sv.Stats.ListPeriods(l.ctx, l.sys, stats.PeriodFilter{ParkID: parkID}, page.Request{Sort: "end_on"})
 	if err != nil {
 		return err
 	}
@@ -53,19 +53,19 @@ func (l *loader) file(filer, manager identity.Scope, periodID, entID string, f s
 	if step == "" {
 		return nil
 	}
-	rs, err := l.s.ListReports(l.ctx, l.sys, stats.ReportFilter{PeriodID: periodID, EnterpriseID: entID}, page.Request{})
+	rs, err := l.sv.Stats.ListReports(l.ctx, l.sys, stats.ReportFilter{PeriodID: periodID, EnterpriseID: entID}, page.Request{})
 	if err != nil || len(rs.Items) != 1 {
 		return fmt.Errorf("demo report of %s: %v", entID, err)
 	}
 	id := rs.Items[0].ID
-	if _, err := l.s.SubmitReport(l.ctx, filer, id, f, []string{"revenue_jump", "revenue_drop", "rd_above_revenue", "rd_staff_above_employees"}); err != nil {
+	if _, err := l.sv.Stats.SubmitReport(l.ctx, filer, id, f, []string{"revenue_jump", "revenue_drop", "rd_above_revenue", "rd_staff_above_employees"}); err != nil {
 		return fmt.Errorf("demo submission of %s: %w", entID, err)
 	}
 	switch step {
 	case "approve":
-		_, err = l.s.ReviewReport(l.ctx, manager, id, true, "")
+		_, err = l.sv.Stats.ReviewReport(l.ctx, manager, id, true, "")
 	case "return":
-		_, err = l.s.ReviewReport(l.ctx, manager, id, false, "研发人员人数请按全时当量口径填写 / count R&D staff as full-time equivalents")
+		_, err = l.sv.Stats.ReviewReport(l.ctx, manager, id, false, "研发人员人数请按全时当量口径填写 / count R&D staff as full-time equivalents")
 	}
 	return err
 }

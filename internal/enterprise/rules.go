@@ -26,8 +26,8 @@ func oneOf[T comparable](f *apperr.Fields, field string, v T, allowed []T) {
 	}
 }
 
-// Validate checks and normalises an enterprise's own fields.
-func (e *Enterprise) Validate() error {
+// Validate checks and normalises an enterprise's own fields; founding cannot be after today.
+func (e *Enterprise) Validate(today civil.Date) error {
 	var f apperr.Fields
 	e.CreditCode = strings.ToUpper(strings.TrimSpace(e.CreditCode))
 	textField(&f, "name", e.Name, 200, true)
@@ -36,7 +36,7 @@ func (e *Enterprise) Validate() error {
 		CheckCreditCode(&f, "credit_code", e.CreditCode)
 	}
 	textField(&f, "legal_representative", e.LegalRepresentative, 50, false)
-	if !e.FoundedOn.IsZero() && e.FoundedOn.After(civil.Today()) {
+	if !e.FoundedOn.IsZero() && e.FoundedOn.After(today) {
 		f.Add("founded_on", "in_future", "成立日期不能晚于今天", "founded_on cannot be in the future")
 	}
 	if e.RegisteredCapital < 0 {

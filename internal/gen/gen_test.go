@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/parkos/parkos/internal/api"
+	"github.com/parkos/parkos/internal/app"
 	"github.com/parkos/parkos/internal/apperr"
 	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/enterprise"
@@ -128,7 +129,7 @@ func interruptedRun(t *testing.T, st *sqlstore.Store) {
 	if err != nil || !incomplete || set.Scale != "demo" {
 		t.Fatalf("incomplete set not reported: %+v %v %v", set, incomplete, err)
 	}
-	srv := httptest.NewServer(api.New(st, slog.New(slog.NewTextHandler(io.Discard, nil)), loginguard.New()).Handler())
+	srv := httptest.NewServer(api.New(app.New(st, civil.SystemClock{}), slog.New(slog.NewTextHandler(io.Discard, nil)), loginguard.New()).Handler())
 	defer srv.Close()
 	ready := func() int {
 		res, err := http.Get(srv.URL + "/readyz")

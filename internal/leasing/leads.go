@@ -200,7 +200,7 @@ func (h Hold) EffectiveStatus(today civil.Date) string {
 }
 
 // Validate checks a hold's dates.
-func (h *Hold) Validate() error {
+func (h *Hold) Validate(today civil.Date) error {
 	var f apperr.Fields
 	if h.LeadID == "" {
 		f.Required("lead_id")
@@ -209,7 +209,7 @@ func (h *Hold) Validate() error {
 		f.Required("unit_id")
 	}
 	if h.From.IsZero() {
-		h.From = civil.Today()
+		h.From = today
 	}
 	if h.Until.IsZero() {
 		f.Required("until")

@@ -11,6 +11,7 @@ import (
 
 	"golang.org/x/text/encoding/simplifiedchinese"
 
+	"github.com/parkos/parkos/internal/app"
 	"github.com/parkos/parkos/internal/audit"
 	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/demo"
@@ -33,7 +34,7 @@ var sys = identity.System()
 // means, without the ids and timestamps a new database gives its rows.
 func contents(t *testing.T, s *sqlstore.Store) map[string][]string {
 	t.Helper()
-	b, err := onboard.Export(context.Background(), s, sys, "")
+	b, err := onboard.Export(context.Background(), app.New(s, civil.SystemClock{}).Onboard, sys, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +64,7 @@ func auditCount(t *testing.T, s *sqlstore.Store) int {
 
 func importFile(t *testing.T, s *sqlstore.Store, sc identity.Scope, data []byte, entity string, dryRun bool) Result {
 	t.Helper()
-	res, err := Import(context.Background(), s, sc, data, sheet.DefaultLimits, entity, dryRun)
+	res, err := Import(context.Background(), app.New(s, civil.SystemClock{}).Onboard, sc, data, sheet.DefaultLimits, entity, dryRun)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,10 +78,10 @@ func TestFullExportReimportsToTheSameData(t *testing.T) {
 		t.Run(eng.Name, func(t *testing.T) {
 			ctx := context.Background()
 			src := eng.Open(t)
-			if err := demo.Load(ctx, src); err != nil {
+			if err := demo.Load(ctx, app.New(src, civil.SystemClock{})); err != nil {
 				t.Fatal(err)
 			}
-			book, err := Export(ctx, src, sys, "")
+			book, err := Export(ctx, app.New(src, civil.SystemClock{}).Onboard, sys, "")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -158,10 +159,10 @@ func TestGBKUnitsCSV(t *testing.T) {
 		t.Run(eng.Name, func(t *testing.T) {
 			ctx := context.Background()
 			s := eng.Open(t)
-			if err := demo.Load(ctx, s); err != nil {
+			if err := demo.Load(ctx, app.New(s, civil.SystemClock{})); err != nil {
 				t.Fatal(err)
 			}
-			b, err := onboard.Export(ctx, s, sys, "")
+			b, err := onboard.Export(ctx, app.New(s, civil.SystemClock{}).Onboard, sys, "")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -212,11 +213,11 @@ func TestRefusedRowsAreReportedOnTheirCells(t *testing.T) {
 			ctx := context.Background()
 			s := eng.Open(t)
 			w := storetest.NewWorld(t, s)
-			b, err := onboard.Export(ctx, s, sys, w.Parks[0].ID)
+			b, err := onboard.Export(ctx, app.New(s, civil.SystemClock{}).Onboard, sys, w.Parks[0].ID)
 			if err != nil {
 				t.Fatal(err)
 			}
-			other, err := onboard.Export(ctx, s, sys, w.Parks[1].ID)
+			other, err := onboard.Export(ctx, app.New(s, civil.SystemClock{}).Onboard, sys, w.Parks[1].ID)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -347,7 +348,7 @@ func TestOperatorsOwnExportIsUnchanged(t *testing.T) {
 				t.Fatal(err)
 			}
 			op := w.Scope(identity.ParkManager)
-			book, err := Export(ctx, s, op, "")
+			book, err := Export(ctx, app.New(s, civil.SystemClock{}).Onboard, op, "")
 			if err != nil {
 				t.Fatal(err)
 			}

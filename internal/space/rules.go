@@ -153,7 +153,7 @@ func (fl *Floor) Validate() error {
 }
 
 // Validate checks a unit's own fields.
-func (u *Unit) Validate() error {
+func (u *Unit) Validate(today civil.Date) error {
 	var f apperr.Fields
 	requireText(&f, "floor_id", u.FloorID, 64)
 	checkCode(&f, "code", u.Code)
@@ -183,7 +183,7 @@ func (u *Unit) Validate() error {
 		f.Add("neighbour_ids", "self", "单元不能与自身相邻", "a unit cannot be its own neighbour")
 	}
 	if u.ValidFrom.IsZero() {
-		u.ValidFrom = civil.Today()
+		u.ValidFrom = today
 	}
 	if !u.ValidTo.IsZero() && !u.ValidTo.After(u.ValidFrom) {
 		f.Add("valid_to", "before_start", "失效日期必须晚于生效日期", "valid_to must be after valid_from")

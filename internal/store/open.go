@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/store/postgres"
 	"github.com/parkos/parkos/internal/store/sqlite"
 	"github.com/parkos/parkos/internal/store/sqlstore"
@@ -13,17 +14,17 @@ import (
 // DefaultDB is where ParkOS keeps its data unless told otherwise.
 const DefaultDB = "sqlite:./data/parkos.db"
 
-// Open opens "sqlite:PATH" or a "postgres://…" / "postgresql://…" URL.
-func Open(addr string) (*sqlstore.Store, error) {
+// Open opens, with the clock its rules use, "sqlite:PATH" or a "postgres://…" / "postgresql://…" URL.
+func Open(addr string, clock civil.Clock) (*sqlstore.Store, error) {
 	switch {
 	case strings.HasPrefix(addr, "sqlite:"):
 		path := strings.TrimPrefix(addr, "sqlite:")
 		if path == "" {
 			return nil, fmt.Errorf("--db sqlite: needs a file path, e.g. sqlite:./data/parkos.db")
 		}
-		return sqlite.Open(path)
+		return sqlite.Open(path, clock)
 	case strings.HasPrefix(addr, "postgres://"), strings.HasPrefix(addr, "postgresql://"):
-		return postgres.Open(addr)
+		return postgres.Open(addr, clock)
 	}
 	return nil, fmt.Errorf("--db %q: expected sqlite:PATH or postgres://…", addr)
 }

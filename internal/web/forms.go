@@ -259,13 +259,6 @@ func formError(err error) bool {
 	return false
 }
 
-func statusOfFormError(err error) int {
-	if apperr.CodeOf(err) == apperr.Conflict {
-		return http.StatusConflict
-	}
-	return http.StatusUnprocessableEntity
-}
-
 // withQuery adds key=value to a path.
 func withQuery(path string, kv ...string) string {
 	q := url.Values{}

@@ -28,7 +28,7 @@ func enumOptions[T ~string](rq *request, prefix string, vals []T, empty msgKey) 
 func (rq *request) parks() ([]space.Park, error) {
 	ps, err := page.All(func(r page.Request) (page.Page[space.Park], error) {
 		r.Sort = "name"
-		return rq.srv.store.ListParks(rq.ctx, rq.scope, space.ParkFilter{}, r)
+		return rq.srv.svc.Space.ListParks(rq.ctx, rq.scope, space.ParkFilter{}, r)
 	}, 5000)
 	for _, p := range ps {
 		rq.cache["park:"+p.ID] = p.NameZh
@@ -81,35 +81,35 @@ func (rq *request) name(kind, id string, load func() (string, error)) string {
 
 func (rq *request) parkName(id string) string {
 	return rq.name("park", id, func() (string, error) {
-		p, err := rq.srv.store.GetPark(rq.ctx, rq.scope, id)
+		p, err := rq.srv.svc.Space.GetPark(rq.ctx, rq.scope, id)
 		return rq.parkLabel(p), err
 	})
 }
 
 func (rq *request) buildingName(id string) string {
 	return rq.name("building", id, func() (string, error) {
-		b, err := rq.srv.store.GetBuilding(rq.ctx, rq.scope, id)
+		b, err := rq.srv.svc.Space.GetBuilding(rq.ctx, rq.scope, id)
 		return b.Name, err
 	})
 }
 
 func (rq *request) floorLabel(id string) string {
 	return rq.name("floor", id, func() (string, error) {
-		f, err := rq.srv.store.GetFloor(rq.ctx, rq.scope, id)
+		f, err := rq.srv.svc.Space.GetFloor(rq.ctx, rq.scope, id)
 		return f.Label, err
 	})
 }
 
 func (rq *request) unitCode(id string) string {
 	return rq.name("unit", id, func() (string, error) {
-		u, err := rq.srv.store.GetUnit(rq.ctx, rq.scope, id)
+		u, err := rq.srv.svc.Space.GetUnit(rq.ctx, rq.scope, id)
 		return u.Code, err
 	})
 }
 
 func (rq *request) enterpriseName(id string) string {
 	return rq.name("enterprise", id, func() (string, error) {
-		e, err := rq.srv.store.GetEnterprise(rq.ctx, rq.scope, id)
+		e, err := rq.srv.svc.Enterprise.GetEnterprise(rq.ctx, rq.scope, id)
 		return e.Name, err
 	})
 }
@@ -119,7 +119,7 @@ func (rq *request) zoneOptions(parkID string) ([]option, error) {
 	if parkID == "" {
 		return out, nil
 	}
-	zs, err := rq.srv.store.ListZones(rq.ctx, rq.scope, space.ZoneFilter{ParkID: parkID}, page.Request{Limit: page.MaxLimit})
+	zs, err := rq.srv.svc.Space.ListZones(rq.ctx, rq.scope, space.ZoneFilter{ParkID: parkID}, page.Request{Limit: page.MaxLimit})
 	if err != nil {
 		return nil, err
 	}
@@ -131,7 +131,7 @@ func (rq *request) zoneOptions(parkID string) ([]option, error) {
 
 // chainNodeOptions lists every industry-chain node as "chain · stage · node".
 func (rq *request) chainNodeOptions() ([]option, error) {
-	chains, err := rq.srv.store.Chains(rq.ctx, rq.scope)
+	chains, err := rq.srv.svc.Enterprise.Chains(rq.ctx, rq.scope)
 	if err != nil {
 		return nil, err
 	}
@@ -166,7 +166,7 @@ func (rq *request) chainNodeName(id string) string {
 
 // industryOptions lists the GB/T 4754-2017 classes (level "class") by code.
 func (rq *request) industryOptions() ([]option, error) {
-	classes, err := rq.srv.store.IndustryClasses(rq.ctx, rq.scope, "", "")
+	classes, err := rq.srv.svc.Enterprise.IndustryClasses(rq.ctx, rq.scope, "", "")
 	if err != nil {
 		return nil, err
 	}
@@ -186,7 +186,7 @@ func (rq *request) industryOptions() ([]option, error) {
 
 // floorUnits lists the current units of a floor, by code.
 func (rq *request) floorUnits(floorID string) ([]space.Unit, error) {
-	pg, err := rq.srv.store.ListUnits(rq.ctx, rq.scope, space.UnitFilter{FloorID: floorID}, page.Request{Limit: page.MaxLimit})
+	pg, err := rq.srv.svc.Space.ListUnits(rq.ctx, rq.scope, space.UnitFilter{FloorID: floorID}, page.Request{Limit: page.MaxLimit})
 	return pg.Items, err
 }
 
@@ -214,7 +214,7 @@ func (rq *request) roleOptions() []option {
 // buildingOptions lists a park's buildings for a filter, "all" first.
 func (rq *request) buildingOptions(parkID string) ([]option, error) {
 	out := []option{{Value: "", Label: rq.t("filter.all")}}
-	bs, err := rq.srv.store.ListBuildings(rq.ctx, rq.scope, space.BuildingFilter{ParkID: parkID}, page.Request{Limit: page.MaxLimit})
+	bs, err := rq.srv.svc.Space.ListBuildings(rq.ctx, rq.scope, space.BuildingFilter{ParkID: parkID}, page.Request{Limit: page.MaxLimit})
 	for _, b := range bs.Items {
 		out = append(out, option{Value: b.ID, Label: b.Name})
 	}

@@ -18,7 +18,7 @@ import (
 var errNotFound = apperr.ErrNotFound("页面", "page")
 
 func (s *Server) adminRoutes(mux *http.ServeMux) {
-	st := s.store
+	sv := s.svc
 	lister[identity.User, identity.UserFilter]{
 		path: "/users", title: k("user.list"),
 		cols: []colSpec[identity.User]{
@@ -49,7 +49,7 @@ func (s *Server) adminRoutes(mux *http.ServeMux) {
 		parse: func(q *httpin.Query) identity.UserFilter {
 			return identity.UserFilter{Q: q.Str("q"), Role: identity.Role(q.Str("role"))}
 		},
-		list: st.ListUsers,
+		list: sv.Accounts.ListUsers,
 		newURL: func(rq *request) string {
 			if rq.user.Role == identity.Admin || rq.user.Role == identity.EntAdmin {
 				return "/users/new"
@@ -60,18 +60,18 @@ func (s *Server) adminRoutes(mux *http.ServeMux) {
 	resource[identity.UserInput]{
 		name: "user", base: "/users",
 		get: func(ctx contextT, sc identity.Scope, id string) (identity.UserInput, error) {
-			u, err := st.GetUser(ctx, sc, id)
+			u, err := sv.Accounts.GetUser(ctx, sc, id)
 			return u.Input(), err
 		},
 		create: func(ctx contextT, sc identity.Scope, in identity.UserInput) (identity.UserInput, error) {
-			u, err := st.CreateUser(ctx, sc, in)
+			u, err := sv.Accounts.CreateUser(ctx, sc, in)
 			return u.Input(), err
 		},
 		update: func(ctx contextT, sc identity.Scope, in identity.UserInput) (identity.UserInput, error) {
-			u, err := st.UpdateUser(ctx, sc, in.ID, in)
+			u, err := sv.Accounts.UpdateUser(ctx, sc, in.ID, in)
 			return u.Input(), err
 		},
-		remove: st.DeleteUser,
+		remove: sv.Accounts.DeleteUser,
 		setID:  func(in *identity.UserInput, id string) { in.ID = id },
 		initial: func(rq *request) (identity.UserInput, error) {
 			in := identity.UserInput{Role: identity.EntMember, Locale: "zh-CN", EnterpriseID: rq.r.URL.Query().Get("enterprise_id")}
@@ -136,7 +136,7 @@ func (s *Server) adminRoutes(mux *http.ServeMux) {
 			return audit.Filter{Entity: q.Str("entity"), EntityID: q.Str("entity_id"), Action: q.Str("action"), ParkID: q.Str("park_id"),
 				UserID: q.Str("user_id"), From: q.Date("from"), To: q.Date("to")}
 		},
-		list: st.ListAudit,
+		list: sv.Accounts.ListAudit,
 	}.mount(s, mux)
 }
 
@@ -216,11 +216,11 @@ type referenceView struct {
 }
 
 func (s *Server) referencePage(rq *request) error {
-	classes, err := s.store.IndustryClasses(rq.ctx, rq.scope, "", "")
+	classes, err := s.svc.Enterprise.IndustryClasses(rq.ctx, rq.scope, "", "")
 	if err != nil {
 		return err
 	}
-	chains, err := s.store.Chains(rq.ctx, rq.scope)
+	chains, err := s.svc.Enterprise.Chains(rq.ctx, rq.scope)
 	if err != nil {
 		return err
 	}

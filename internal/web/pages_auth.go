@@ -5,9 +5,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/parkos/parkos/internal/api"
 	"github.com/parkos/parkos/internal/apperr"
 	"github.com/parkos/parkos/internal/civil"
+	"github.com/parkos/parkos/internal/httpx"
 	"github.com/parkos/parkos/internal/i18n"
 	"github.com/parkos/parkos/internal/identity"
 )
@@ -39,7 +39,7 @@ func (s *Server) loginPost(rq *request) error {
 	}
 	username, password := strings.TrimSpace(first(vals, "username")), first(vals, "password")
 	v := loginView{Next: safeNext(first(vals, "next")), Username: username}
-	u, err := api.GuardedLogin(rq.ctx, s.store, s.guard, rq.w, rq.r, username, password)
+	u, err := s.guard.SignIn(rq.w, rq.r, username, func() (identity.User, error) { return s.svc.Accounts.Authenticate(rq.ctx, username, password) })
 	switch apperr.CodeOf(err) {
 	case apperr.RateLimited:
 		v.Error = rq.t("login.rate_limited")
@@ -58,11 +58,11 @@ func (s *Server) loginPost(rq *request) error {
 	// A fresh session at every sign-in, and the old one ends: a session id planted before
 	// sign-in is worth nothing after it.
 	if c, err := rq.r.Cookie(sessionCookie); err == nil && c.Value != "" {
-		if err := s.store.EndSession(rq.ctx, c.Value, "ui"); err != nil {
+		if err := s.svc.Accounts.EndSession(rq.ctx, c.Value, "ui"); err != nil {
 			return err
 		}
 	}
-	token, err := s.store.CreateSession(rq.ctx, u, "ui", SessionAbsolute)
+	token, err := s.svc.Accounts.CreateSession(rq.ctx, u, "ui", SessionAbsolute)
 	if err != nil {
 		return err
 	}
@@ -71,7 +71,7 @@ func (s *Server) loginPost(rq *request) error {
 }
 
 func (s *Server) logout(rq *request) error {
-	if err := s.store.EndSession(rq.ctx, rq.token, "ui"); err != nil {
+	if err := s.svc.Accounts.EndSession(rq.ctx, rq.token, "ui"); err != nil {
 		return err
 	}
 	clearSessionCookie(rq.w, rq.r)
@@ -93,7 +93,7 @@ func (s *Server) switchLanguage(rq *request) error {
 	}
 	in := rq.user.Input()
 	in.Locale = i18n.Normalize(first(vals, "lang"))
-	if _, err := s.store.UpdateUser(rq.ctx, rq.scope, rq.user.ID, in); err != nil {
+	if _, err := s.svc.Accounts.UpdateUser(rq.ctx, rq.scope, rq.user.ID, in); err != nil {
 		return err
 	}
 	back := rq.r.Referer()
@@ -143,14 +143,14 @@ func (s *Server) accountPost(rq *request) error {
 	}
 	in := rq.user.Input()
 	in.DisplayName, in.Email = strings.TrimSpace(first(vals, "display_name")), strings.TrimSpace(first(vals, "email"))
-	if _, err := s.store.UpdateUser(rq.ctx, rq.scope, rq.user.ID, in); err != nil {
+	if _, err := s.svc.Accounts.UpdateUser(rq.ctx, rq.scope, rq.user.ID, in); err != nil {
 		if !formError(err) {
 			return err
 		}
 		v := accountView{Profile: formView{Action: "/account", Fields: rq.fields(s.profileSpecs(), vals)},
 			Password: formView{Action: "/account/password", Fields: rq.fields(passwordSpecs(), nil)}}
 		v.Profile.Errors = rq.applyErrors(v.Profile.Fields, err)
-		rq.w.WriteHeader(statusOfFormError(err))
+		rq.w.WriteHeader(httpx.StatusOf(err))
 		s.render(rq, "account", rq.t("account.title"), v)
 		return nil
 	}
@@ -164,14 +164,14 @@ func (s *Server) passwordPost(rq *request) error {
 	if err != nil {
 		return err
 	}
-	err = s.store.CheckOwnPassword(rq.ctx, rq.scope, first(vals, "current_password"))
+	err = s.svc.Accounts.CheckOwnPassword(rq.ctx, rq.scope, first(vals, "current_password"))
 	if err == nil && first(vals, "new_password") != first(vals, "confirm_password") {
 		var f apperr.Fields
 		f.Add("confirm_password", "mismatch", "两次输入的新密码不一致", "the new passwords do not match")
 		err = f.Err()
 	}
 	if err == nil {
-		err = s.store.SetPassword(rq.ctx, rq.scope, rq.user.ID, first(vals, "new_password"))
+		err = s.svc.Accounts.SetPassword(rq.ctx, rq.scope, rq.user.ID, first(vals, "new_password"))
 	}
 	if err != nil {
 		if !formError(err) {
@@ -180,11 +180,11 @@ func (s *Server) passwordPost(rq *request) error {
 		v := accountView{Profile: formView{Action: "/account", Fields: rq.fields(s.profileSpecs(), flatten(rq.user.Input()))},
 			Password: formView{Action: "/account/password", Fields: rq.fields(passwordSpecs(), nil)}}
 		v.Password.Errors = rq.applyErrors(v.Password.Fields, err)
-		rq.w.WriteHeader(statusOfFormError(err))
+		rq.w.WriteHeader(httpx.StatusOf(err))
 		s.render(rq, "account", rq.t("account.title"), v)
 		return nil
 	}
-	token, err := s.store.CreateSession(rq.ctx, rq.user, "ui", SessionAbsolute)
+	token, err := s.svc.Accounts.CreateSession(rq.ctx, rq.user, "ui", SessionAbsolute)
 	if err != nil {
 		return err
 	}
@@ -222,7 +222,7 @@ func (s *Server) tokensPage(rq *request) error {
 		}
 		var t identity.APIToken
 		if err == nil {
-			t, err = s.store.CreateToken(rq.ctx, rq.scope, strings.TrimSpace(first(vals, "name")), expires)
+			t, err = s.svc.Accounts.CreateToken(rq.ctx, rq.scope, strings.TrimSpace(first(vals, "name")), expires)
 		}
 		if err != nil && !formError(err) {
 			return err
@@ -230,13 +230,13 @@ func (s *Server) tokensPage(rq *request) error {
 		if err != nil {
 			v.Form.Fields = rq.fields(tokenSpecs(), vals)
 			v.Form.Errors = rq.applyErrors(v.Form.Fields, err)
-			rq.w.WriteHeader(statusOfFormError(err))
+			rq.w.WriteHeader(httpx.StatusOf(err))
 		} else {
 			v.NewToken = t.Token
 		}
 	}
 	var err error
-	if v.Tokens, err = s.store.ListTokens(rq.ctx, rq.scope); err != nil {
+	if v.Tokens, err = s.svc.Accounts.ListTokens(rq.ctx, rq.scope); err != nil {
 		return err
 	}
 	s.render(rq, "tokens", rq.t("token.title"), v)
@@ -244,7 +244,7 @@ func (s *Server) tokensPage(rq *request) error {
 }
 
 func (s *Server) revokeToken(rq *request) error {
-	if err := s.store.DeleteToken(rq.ctx, rq.scope, rq.r.PathValue("id")); err != nil {
+	if err := s.svc.Accounts.DeleteToken(rq.ctx, rq.scope, rq.r.PathValue("id")); err != nil {
 		return err
 	}
 	return rq.redirect("/account/tokens")

@@ -9,6 +9,7 @@ import (
 	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/enterprise"
 	"github.com/parkos/parkos/internal/httpin"
+	"github.com/parkos/parkos/internal/httpx"
 	"github.com/parkos/parkos/internal/i18n"
 	"github.com/parkos/parkos/internal/identity"
 	"github.com/parkos/parkos/internal/leasing"
@@ -24,7 +25,7 @@ func statusBadge(rq *request, s leasing.Status) []badge {
 }
 
 func (s *Server) contractRoutes(mux *http.ServeMux) {
-	st := s.store
+	sv := s.svc
 	lister[leasing.Contract, leasing.Filter]{
 		path: "/contracts", title: k("contract.list"),
 		cols: []colSpec[leasing.Contract]{
@@ -63,7 +64,7 @@ func (s *Server) contractRoutes(mux *http.ServeMux) {
 			return leasing.Filter{Q: q.Str("q"), ParkID: q.Str("park_id"), Status: leasing.Status(q.Str("status")),
 				ExpiringBy: q.Date("expiring_by"), EnterpriseID: q.Str("enterprise_id"), UnitID: q.Str("unit_id")}
 		},
-		list: st.ListContracts,
+		list: sv.Leasing.ListContracts,
 		newURL: func(rq *request) string {
 			if rq.canLease() {
 				return "/contracts/new"
@@ -95,7 +96,7 @@ func activeEnd(c leasing.Contract) civil.Date {
 func contractSpecs(rq *request, parkID string) ([]fieldSpec, error) {
 	ents, err := page.All(func(r page.Request) (page.Page[enterprise.Enterprise], error) {
 		r.Sort = "name"
-		return rq.srv.store.ListEnterprises(rq.ctx, rq.scope, enterprise.Filter{ParkID: parkID}, r)
+		return rq.srv.svc.Enterprise.ListEnterprises(rq.ctx, rq.scope, enterprise.Filter{ParkID: parkID}, r)
 	}, 5000)
 	if err != nil {
 		return nil, err
@@ -240,7 +241,7 @@ func (s *Server) contractForm(rq *request) error {
 	var cur leasing.Contract
 	if id != "" {
 		var err error
-		if cur, err = s.store.GetContract(rq.ctx, rq.scope, id); err != nil {
+		if cur, err = s.svc.Leasing.GetContract(rq.ctx, rq.scope, id); err != nil {
 			return err
 		}
 	} else if !rq.canLease() {
@@ -265,13 +266,13 @@ func (s *Server) contractForm(rq *request) error {
 		saveErr = perr
 		if saveErr == nil {
 			if id == "" {
+				in := leasing.NewContract{ContractTerms: leasing.TermsOf(next), RenewalOf: next.RenewalOf, Status: leasing.Draft}
 				if first(posted, "sign") == "true" {
-					next.Status = leasing.Active
+					in.Status = leasing.Active
 				}
-				next, saveErr = s.store.CreateContract(rq.ctx, rq.scope, next)
+				next, saveErr = s.svc.Leasing.CreateContract(rq.ctx, rq.scope, in)
 			} else {
-				next.ID = id
-				next, saveErr = s.store.UpdateContract(rq.ctx, rq.scope, next)
+				next, saveErr = s.svc.Leasing.UpdateContract(rq.ctx, rq.scope, id, leasing.TermsOf(next))
 			}
 		}
 		if saveErr == nil {
@@ -320,7 +321,7 @@ type contractView struct {
 }
 
 func (s *Server) contractPage(rq *request) error {
-	c, err := s.store.GetContract(rq.ctx, rq.scope, rq.r.PathValue("id"))
+	c, err := s.svc.Leasing.GetContract(rq.ctx, rq.scope, rq.r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -370,7 +371,7 @@ func (s *Server) contractAction(rq *request) error {
 	}
 	switch action {
 	case "activate":
-		next, err = s.store.ActivateContract(rq.ctx, rq.scope, id)
+		next, err = s.svc.Leasing.ActivateContract(rq.ctx, rq.scope, id)
 	case "terminate":
 		t := leasing.Termination{TerminatedOn: day("terminated_on")}
 		if p := strings.TrimSpace(first(vals, "penalty")); p != "" {
@@ -379,7 +380,7 @@ func (s *Server) contractAction(rq *request) error {
 			}
 		}
 		if err = f.Err(); err == nil {
-			next, err = s.store.TerminateContract(rq.ctx, rq.scope, id, t)
+			next, err = s.svc.Leasing.TerminateContract(rq.ctx, rq.scope, id, t)
 		}
 	case "renew":
 		r := leasing.Renewal{Number: first(vals, "number"), EndOn: day("end_on")}
@@ -391,15 +392,15 @@ func (s *Server) contractAction(rq *request) error {
 			r.Price = &price
 		}
 		if err = f.Err(); err == nil {
-			next, err = s.store.RenewContract(rq.ctx, rq.scope, id, r)
+			next, err = s.svc.Leasing.RenewContract(rq.ctx, rq.scope, id, r)
 		}
 	case "amend":
 		a := leasing.Amendment{EffectiveOn: day("effective_on"), Add: nonEmpty(vals["add"]), Remove: nonEmpty(vals["remove"])}
 		if err = f.Err(); err == nil {
-			next, err = s.store.AmendContract(rq.ctx, rq.scope, id, a)
+			next, err = s.svc.Leasing.AmendContract(rq.ctx, rq.scope, id, a)
 		}
 	case "delete":
-		if err = s.store.DeleteContract(rq.ctx, rq.scope, id); err == nil {
+		if err = s.svc.Leasing.DeleteContract(rq.ctx, rq.scope, id); err == nil {
 			return rq.redirect("/contracts")
 		}
 	}
@@ -409,11 +410,11 @@ func (s *Server) contractAction(rq *request) error {
 	if !formError(err) {
 		return err
 	}
-	cur, gerr := s.store.GetContract(rq.ctx, rq.scope, id)
+	cur, gerr := s.svc.Leasing.GetContract(rq.ctx, rq.scope, id)
 	if gerr != nil {
 		return gerr
 	}
-	rq.w.WriteHeader(statusOfFormError(err))
+	rq.w.WriteHeader(httpx.StatusOf(err))
 	return s.showContract(rq, cur, strings.Join(rq.applyErrors(nil, err), "；"))
 }
 
@@ -433,7 +434,7 @@ func (s *Server) scheduleExport(rq *request) error {
 	if format != "csv" && format != "xlsx" {
 		return errNotFound
 	}
-	c, err := s.store.GetContract(rq.ctx, rq.scope, rq.r.PathValue("id"))
+	c, err := s.svc.Leasing.GetContract(rq.ctx, rq.scope, rq.r.PathValue("id"))
 	if err != nil {
 		return err
 	}

@@ -8,11 +8,11 @@ import (
 
 	"github.com/parkos/parkos/internal/apperr"
 	"github.com/parkos/parkos/internal/civil"
+	"github.com/parkos/parkos/internal/httpx"
 	"github.com/parkos/parkos/internal/i18n"
 	"github.com/parkos/parkos/internal/leasing"
 	"github.com/parkos/parkos/internal/measure"
 	"github.com/parkos/parkos/internal/space"
-	"github.com/parkos/parkos/internal/store/sqlstore"
 )
 
 // echartsAsset is Apache ECharts from npm, copied by `make assets`; without it the dashboard
@@ -48,9 +48,9 @@ type dashboardView struct {
 }
 
 // dashboardFilter reads the optional building and unit kind the dashboard is narrowed to.
-func dashboardFilter(rq *request) sqlstore.OccupancyFilter {
+func dashboardFilter(rq *request) leasing.OccupancyFilter {
 	q := rq.r.URL.Query()
-	return sqlstore.OccupancyFilter{ParkID: rq.r.PathValue("id"), BuildingID: q.Get("building_id"), Kind: q.Get("kind")}
+	return leasing.OccupancyFilter{ParkID: rq.r.PathValue("id"), BuildingID: q.Get("building_id"), Kind: q.Get("kind")}
 }
 
 // vacancyBuckets are the vacant-area bands of §4 with their catalog keys.
@@ -77,20 +77,15 @@ func (s *Server) dashboard(rq *request) error {
 
 func (s *Server) showDashboard(rq *request, problem string) error {
 	parkID, filter := rq.r.PathValue("id"), dashboardFilter(rq)
-	units, leases, err := s.store.OccupancyRows(rq.ctx, rq.scope, filter)
+	ov, err := s.svc.Leasing.Overview(rq.ctx, rq.scope, filter, 24, 12)
 	if err != nil {
 		return err
 	}
-	leads, err := s.store.OpenLeads(rq.ctx, rq.scope, parkID)
+	targets, err := s.svc.Leasing.Targets(rq.ctx, rq.scope, parkID)
 	if err != nil {
 		return err
 	}
-	targets, err := s.store.Targets(rq.ctx, rq.scope, parkID)
-	if err != nil {
-		return err
-	}
-	today := civil.Today()
-	v := dashboardView{ParkID: parkID, Park: rq.parkName(parkID), Today: leasing.Occupancy(units, leases, today),
+	v := dashboardView{ParkID: parkID, Park: rq.parkName(parkID), Today: ov.Today,
 		CanTarget: rq.scope.CanEditSpace(), Error: problem, Metrics: enumOptions(rq, "target_metric", leasing.TargetMetrics, "")}
 	buildings, err := rq.buildingOptions(parkID)
 	if err != nil {
@@ -101,21 +96,18 @@ func (s *Server) showDashboard(rq *request, problem string) error {
 		{Name: "kind", Label: k("unit.kind"), Kind: "select", Options: enumOptions(rq, "unit_kind", space.UnitKinds, k("filter.all"))},
 	}, values(rq.r.URL.Query()))
 	v.Query = rq.r.URL.Query().Encode()
-	if filter.BuildingID != "" || filter.Kind != "" {
-		leads = nil // leads are wanted for the park, not for a building or kind
-	}
 	v.Rates = map[string]string{"occupancy": pct(v.Today.OccupancyRate), "absorption": pct(v.Today.AbsorptionRate),
 		"committed": pct(v.Today.CommittedRate), "units": pct(v.Today.UnitOccupancyRate), "wale": fmt.Sprintf("%.2f", v.Today.WALEYears)}
 	chart := map[string]any{}
 	var months []string
 	var occ, abs, com, fc []any
-	for _, p := range leasing.Series(units, leases, today.AddMonths(-23), today) {
+	for _, p := range ov.History {
 		months = append(months, p.Month)
 		occ, abs, com, fc = append(occ, rate(p.Figures.OccupancyRate)), append(abs, rate(p.Figures.AbsorptionRate)), append(com, rate(p.Figures.CommittedRate)), append(fc, nil)
 		v.Months = append(v.Months, monthRow{Month: p.Month, Occupancy: pct(p.Figures.OccupancyRate), Absorption: pct(p.Figures.AbsorptionRate),
 			Committed: pct(p.Figures.CommittedRate), NetAbsorption: i18n.Area(rq.lang, p.NetAbsorption)})
 	}
-	for _, p := range leasing.ForecastSeries(units, leases, leads, today, 13)[1:] {
+	for _, p := range ov.Forecast {
 		f := p.Figures
 		months = append(months, p.Month)
 		occ, abs, com, fc = append(occ, nil), append(abs, nil), append(com, nil), append(fc, rate(f.OccupancyRate))
@@ -144,7 +136,7 @@ func (s *Server) showDashboard(rq *request, problem string) error {
 	chart["vacancyLabels"], chart["vacancy"] = vl, va
 	var months2 []string
 	var ea []any
-	for _, m := range leasing.ExpiryProfile(units, leases, today) {
+	for _, m := range ov.Expiries {
 		v.Expiries = append(v.Expiries, bucketRow{Label: m.Month, Area: i18n.Area(rq.lang, m.Area)})
 		months2, ea = append(months2, m.Month), append(ea, m.Area.String())
 	}
@@ -169,14 +161,14 @@ func (s *Server) dashboardExport(rq *request) error {
 	if format != "csv" && format != "xlsx" {
 		return errNotFound
 	}
-	units, leases, err := s.store.OccupancyRows(rq.ctx, rq.scope, dashboardFilter(rq))
-	if err != nil {
-		return err
-	}
-	today := civil.Today()
+	filter, today := dashboardFilter(rq), s.clock.Today()
 	switch table {
 	case "vacancy":
-		keys, areas := vacancyBuckets(leasing.Occupancy(units, leases, today))
+		figures, err := s.svc.Leasing.Occupancy(rq.ctx, rq.scope, filter, today)
+		if err != nil {
+			return err
+		}
+		keys, areas := vacancyBuckets(figures)
 		var rows [][]any
 		for i, key := range keys {
 			rows = append(rows, []any{rq.t(string(key)), areas[i].String()})
@@ -184,8 +176,12 @@ func (s *Server) dashboardExport(rq *request) error {
 		return writeExport(rq, "vacancy-"+today.String(), rq.t("dashboard.vacancy"), format,
 			[]string{rq.t("dashboard.vacancy"), rq.t("dashboard.area_m2")}, rows)
 	case "expiries":
+		expiries, err := s.svc.Leasing.ExpiryProfile(rq.ctx, rq.scope, filter)
+		if err != nil {
+			return err
+		}
 		var rows [][]any
-		for _, m := range leasing.ExpiryProfile(units, leases, today) {
+		for _, m := range expiries {
 			rows = append(rows, []any{m.Month, m.Area.String()})
 		}
 		return writeExport(rq, "expiries-"+today.String(), rq.t("dashboard.expiries"), format,
@@ -196,8 +192,12 @@ func (s *Server) dashboardExport(rq *request) error {
 	}
 	header := []string{rq.t("dashboard.month"), rq.t("dashboard.occupancy"), rq.t("dashboard.committed"), rq.t("dashboard.absorption"),
 		rq.t("dashboard.leasable_area"), rq.t("dashboard.leased_area"), rq.t("dashboard.net_absorption"), rq.t("dashboard.wale")}
+	series, err := s.svc.Leasing.OccupancySeries(rq.ctx, rq.scope, filter, today.AddMonths(-119), today)
+	if err != nil {
+		return err
+	}
 	var rows [][]any
-	for _, p := range leasing.Series(units, leases, today.AddMonths(-119), today) {
+	for _, p := range series {
 		f := p.Figures
 		rows = append(rows, []any{p.Month, rate(f.OccupancyRate), rate(f.CommittedRate), rate(f.AbsorptionRate), f.LeasableArea.String(),
 			f.LeasedArea.String(), p.NetAbsorption.String(), fmt.Sprintf("%.2f", f.WALEYears)})
@@ -213,7 +213,7 @@ func (s *Server) targetAction(rq *request) error {
 	}
 	parkID := rq.r.PathValue("id")
 	if id := first(vals, "delete"); id != "" {
-		err = s.store.DeleteTarget(rq.ctx, rq.scope, id)
+		err = s.svc.Leasing.DeleteTarget(rq.ctx, rq.scope, id)
 	} else {
 		t := leasing.Target{ParkID: parkID, Metric: first(vals, "metric"), Note: first(vals, "note")}
 		var f apperr.Fields
@@ -226,7 +226,7 @@ func (s *Server) targetAction(rq *request) error {
 			f.Add("by_date", "bad_date", "日期格式应为 YYYY-MM-DD", "date must be YYYY-MM-DD")
 		}
 		if err = f.Err(); err == nil {
-			_, err = s.store.CreateTarget(rq.ctx, rq.scope, t)
+			_, err = s.svc.Leasing.CreateTarget(rq.ctx, rq.scope, t)
 		}
 	}
 	if err == nil {
@@ -235,7 +235,7 @@ func (s *Server) targetAction(rq *request) error {
 	if !formError(err) {
 		return err
 	}
-	rq.w.WriteHeader(statusOfFormError(err))
+	rq.w.WriteHeader(httpx.StatusOf(err))
 	return s.showDashboard(rq, joinMessages(rq.applyErrors(nil, err)))
 }
 

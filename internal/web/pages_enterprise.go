@@ -19,7 +19,7 @@ func expiryBadge(rq *request, d civil.Date) []badge {
 	if d.IsZero() {
 		return nil
 	}
-	days := civil.Today().DaysUntil(d)
+	days := rq.srv.clock.Today().DaysUntil(d)
 	switch {
 	case days < 0:
 		return []badge{{rq.t("qualification.expired"), "bad"}}
@@ -30,7 +30,7 @@ func expiryBadge(rq *request, d civil.Date) []badge {
 }
 
 func (s *Server) enterpriseRoutes(mux *http.ServeMux) {
-	st := s.store
+	sv := s.svc
 	lister[enterprise.Enterprise, enterprise.Filter]{
 		path: "/enterprises", title: k("enterprise.list"),
 		cols: []colSpec[enterprise.Enterprise]{
@@ -65,7 +65,7 @@ func (s *Server) enterpriseRoutes(mux *http.ServeMux) {
 			return enterprise.Filter{Q: q.Str("q"), ParkID: q.Str("park_id"), Stage: enterprise.Stage(q.Str("stage")),
 				IndustryCode: q.Str("industry_code"), Qualification: enterprise.QualificationKind(q.Str("qualification"))}
 		},
-		list: st.ListEnterprises,
+		list: sv.Enterprise.ListEnterprises,
 		newURL: func(rq *request) string {
 			if rq.scope.CanEditEnterprises() {
 				return "/enterprises/new"
@@ -75,8 +75,8 @@ func (s *Server) enterpriseRoutes(mux *http.ServeMux) {
 	}.mount(s, mux)
 	mux.Handle("GET /enterprises/{id}", s.page(s.enterprisePage))
 	resource[enterprise.Enterprise]{
-		name: "enterprise", base: "/enterprises", get: st.GetEnterprise, create: st.CreateEnterprise,
-		update: st.UpdateEnterprise, remove: st.DeleteEnterprise,
+		name: "enterprise", base: "/enterprises", get: sv.Enterprise.GetEnterprise, create: sv.Enterprise.CreateEnterprise,
+		update: sv.Enterprise.UpdateEnterprise, remove: sv.Enterprise.DeleteEnterprise,
 		setID: func(e *enterprise.Enterprise, id string) { e.ID = id },
 		initial: func(rq *request) (enterprise.Enterprise, error) {
 			e := enterprise.Enterprise{Stage: "incubating", OwnershipType: "private"}
@@ -163,15 +163,15 @@ func (s *Server) enterpriseRoutes(mux *http.ServeMux) {
 		parse: func(q *httpin.Query) enterprise.QualificationFilter {
 			f := enterprise.QualificationFilter{Kind: enterprise.QualificationKind(q.Str("kind")), EnterpriseID: q.Str("enterprise_id")}
 			if d := q.Int("expiring_within_days"); d > 0 {
-				f.ExpiringBefore = civil.Today().AddDays(d + 1)
+				f.ExpiringBefore = s.clock.Today().AddDays(d + 1)
 			}
 			return f
 		},
-		list: st.ListQualifications,
+		list: sv.Enterprise.ListQualifications,
 	}.mount(s, mux)
 	resource[enterprise.Qualification]{
-		name: "qualification", base: "/qualifications", get: st.GetQualification, create: st.CreateQualification,
-		update: st.UpdateQualification, remove: st.DeleteQualification,
+		name: "qualification", base: "/qualifications", get: sv.Enterprise.GetQualification, create: sv.Enterprise.CreateQualification,
+		update: sv.Enterprise.UpdateQualification, remove: sv.Enterprise.DeleteQualification,
 		setID: func(q *enterprise.Qualification, id string) { q.ID = id },
 		initial: func(rq *request) (enterprise.Qualification, error) {
 			return enterprise.Qualification{EnterpriseID: rq.r.URL.Query().Get("enterprise_id"), Kind: "high_tech"}, nil
@@ -199,12 +199,12 @@ func (s *Server) enterpriseRoutes(mux *http.ServeMux) {
 	}.mount(s, mux)
 
 	resource[enterprise.Residency]{
-		name: "residency", base: "/residencies", get: st.GetResidency, create: st.CreateResidency,
-		update: st.UpdateResidency, remove: st.DeleteResidency,
+		name: "residency", base: "/residencies", get: sv.Enterprise.GetResidency, create: sv.Enterprise.CreateResidency,
+		update: sv.Enterprise.UpdateResidency, remove: sv.Enterprise.DeleteResidency,
 		setID: func(r *enterprise.Residency, id string) { r.ID = id },
 		initial: func(rq *request) (enterprise.Residency, error) {
 			q := rq.r.URL.Query()
-			r := enterprise.Residency{EnterpriseID: q.Get("enterprise_id"), ParkID: q.Get("park_id"), MoveIn: civil.Today()}
+			r := enterprise.Residency{EnterpriseID: q.Get("enterprise_id"), ParkID: q.Get("park_id"), MoveIn: s.clock.Today()}
 			if r.ParkID == "" && len(rq.scope.ParkIDs) > 0 {
 				r.ParkID = rq.scope.ParkIDs[0]
 			}
@@ -241,7 +241,7 @@ func (rq *request) parkUnitOptions(parkID string) ([]option, error) {
 		return nil, nil
 	}
 	units, err := page.All(func(r page.Request) (page.Page[space.Unit], error) {
-		return rq.srv.store.ListUnits(rq.ctx, rq.scope, space.UnitFilter{ParkID: parkID}, r)
+		return rq.srv.svc.Space.ListUnits(rq.ctx, rq.scope, space.UnitFilter{ParkID: parkID}, r)
 	}, 20000)
 	var out []option
 	for _, u := range units {
@@ -277,7 +277,7 @@ type dueReport struct {
 }
 
 func (s *Server) enterprisePage(rq *request) error {
-	e, err := s.store.GetEnterprise(rq.ctx, rq.scope, rq.r.PathValue("id"))
+	e, err := s.svc.Enterprise.GetEnterprise(rq.ctx, rq.scope, rq.r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -290,7 +290,7 @@ func (s *Server) enterprisePage(rq *request) error {
 		}
 	}
 	if e.IndustryCode != "" {
-		if cls, err := s.store.IndustryClasses(rq.ctx, rq.scope, "", e.IndustryCode); err == nil && len(cls) > 0 {
+		if cls, err := s.svc.Enterprise.IndustryClasses(rq.ctx, rq.scope, "", e.IndustryCode); err == nil && len(cls) > 0 {
 			v.Industry = cls[0].Code + " " + cls[0].NameZh
 			if rq.lang == "en" {
 				v.Industry = cls[0].Code + " " + cls[0].NameEn
@@ -300,14 +300,14 @@ func (s *Server) enterprisePage(rq *request) error {
 	for _, n := range e.ChainNodeIDs {
 		v.Nodes = append(v.Nodes, rq.chainNodeName(n))
 	}
-	qs, err := s.store.ListQualifications(rq.ctx, rq.scope, enterprise.QualificationFilter{EnterpriseID: e.ID}, page.Request{Limit: page.MaxLimit})
+	qs, err := s.svc.Enterprise.ListQualifications(rq.ctx, rq.scope, enterprise.QualificationFilter{EnterpriseID: e.ID}, page.Request{Limit: page.MaxLimit})
 	if err != nil {
 		return err
 	}
 	for _, q := range qs.Items {
 		v.Qualifications = append(v.Qualifications, qualificationRow{Q: q, Badges: expiryBadge(rq, q.ExpiresOn)})
 	}
-	rs, err := s.store.ListResidencies(rq.ctx, rq.scope, enterprise.ResidencyFilter{EnterpriseID: e.ID}, page.Request{Limit: page.MaxLimit, Desc: true})
+	rs, err := s.svc.Enterprise.ListResidencies(rq.ctx, rq.scope, enterprise.ResidencyFilter{EnterpriseID: e.ID}, page.Request{Limit: page.MaxLimit, Desc: true})
 	if err != nil {
 		return err
 	}
@@ -319,7 +319,7 @@ func (s *Server) enterprisePage(rq *request) error {
 		v.Residencies = append(v.Residencies, row)
 	}
 	if v.CanAddUser {
-		users, err := s.store.ListUsers(rq.ctx, rq.scope, identity.UserFilter{}, page.Request{Limit: page.MaxLimit})
+		users, err := s.svc.Accounts.ListUsers(rq.ctx, rq.scope, identity.UserFilter{}, page.Request{Limit: page.MaxLimit})
 		if err != nil {
 			return err
 		}
@@ -337,16 +337,16 @@ func (s *Server) enterprisePage(rq *request) error {
 func (s *Server) dueReports(rq *request) ([]dueReport, error) {
 	var out []dueReport
 	for _, st := range []stats.Status{stats.Returned, stats.Draft} {
-		rs, err := s.store.ListReports(rq.ctx, rq.scope, stats.ReportFilter{EnterpriseID: rq.user.EnterpriseID, Status: st}, page.Request{Limit: 20})
+		rs, err := s.svc.Stats.ListReports(rq.ctx, rq.scope, stats.ReportFilter{EnterpriseID: rq.user.EnterpriseID, Status: st}, page.Request{Limit: 20})
 		if err != nil {
 			return nil, err
 		}
 		for _, r := range rs.Items {
-			p, err := s.store.GetPeriod(rq.ctx, rq.scope, r.PeriodID)
+			p, err := s.svc.Stats.GetPeriod(rq.ctx, rq.scope, r.PeriodID)
 			if err != nil {
 				return nil, err
 			}
-			out = append(out, dueReport{ID: r.ID, Label: rq.labelOf(p), Deadline: p.Deadline, Late: civil.Today().After(p.Deadline)})
+			out = append(out, dueReport{ID: r.ID, Label: rq.labelOf(p), Deadline: p.Deadline, Late: s.clock.Today().After(p.Deadline)})
 		}
 	}
 	return out, nil

@@ -40,15 +40,15 @@ const reminderAhead, reminderBehind = 14, 60
 
 // filingReminders lists the periods in scope with unsubmitted reports near or past their deadline.
 func (s *Server) filingReminders(rq *request) ([]filingReminder, error) {
-	today := civil.Today()
-	ps, err := s.store.ListPeriods(rq.ctx, rq.scope, stats.PeriodFilter{DeadlineFrom: today.AddDays(-reminderBehind),
+	today := s.clock.Today()
+	ps, err := s.svc.Stats.ListPeriods(rq.ctx, rq.scope, stats.PeriodFilter{DeadlineFrom: today.AddDays(-reminderBehind),
 		DeadlineTo: today.AddDays(reminderAhead)}, page.Request{Sort: "deadline", Limit: 20})
 	if err != nil {
 		return nil, err
 	}
 	var out []filingReminder
 	for _, p := range ps.Items {
-		progress, err := s.store.PeriodProgress(rq.ctx, rq.scope, p.ID, today)
+		progress, err := s.svc.Stats.Progress(rq.ctx, rq.scope, p.ID)
 		if err != nil {
 			return nil, err
 		}
@@ -82,7 +82,7 @@ func (s *Server) home(rq *request) error {
 		return err
 	}
 	v := homeView{Parks: parks, Names: map[string]string{}}
-	qs, err := s.store.ListQualifications(rq.ctx, rq.scope, enterprise.QualificationFilter{ExpiringBefore: civil.Today().AddDays(91)},
+	qs, err := s.svc.Enterprise.ListQualifications(rq.ctx, rq.scope, enterprise.QualificationFilter{ExpiringBefore: s.clock.Today().AddDays(91)},
 		page.Request{Sort: "expires_on", Limit: 10})
 	if err != nil {
 		return err
@@ -116,21 +116,21 @@ func (s *Server) search(rq *request) error {
 	v := searchView{Q: q, Names: map[string]string{}}
 	if q != "" {
 		req := page.Request{Limit: 20}
-		parks, err := s.store.ListParks(rq.ctx, rq.scope, space.ParkFilter{Q: q}, req)
+		parks, err := s.svc.Space.ListParks(rq.ctx, rq.scope, space.ParkFilter{Q: q}, req)
 		if err != nil {
 			return err
 		}
-		ents, err := s.store.ListEnterprises(rq.ctx, rq.scope, enterprise.Filter{Q: q}, req)
+		ents, err := s.svc.Enterprise.ListEnterprises(rq.ctx, rq.scope, enterprise.Filter{Q: q}, req)
 		if err != nil {
 			return err
 		}
-		units, err := s.store.ListUnits(rq.ctx, rq.scope, space.UnitFilter{Q: q}, req)
+		units, err := s.svc.Space.ListUnits(rq.ctx, rq.scope, space.UnitFilter{Q: q}, req)
 		if err != nil {
 			return err
 		}
 		v.Parks, v.Enterprises, v.Units = parks.Items, ents.Items, units.Items
 		if !rq.user.Role.IsEnterprise() {
-			bs, err := s.store.ListBuildings(rq.ctx, rq.scope, space.BuildingFilter{Q: q}, req)
+			bs, err := s.svc.Space.ListBuildings(rq.ctx, rq.scope, space.BuildingFilter{Q: q}, req)
 			if err != nil {
 				return err
 			}
@@ -183,12 +183,11 @@ func (s *Server) leasingReminders(rq *request, v *homeView) error {
 	if !rq.user.Role.IsOperator() && rq.user.Role != identity.Admin {
 		return nil
 	}
-	today := civil.Today()
-	r, err := s.store.LeasingReminders(rq.ctx, rq.scope, today)
+	r, err := s.svc.Leasing.Reminders(rq.ctx, rq.scope)
 	if err != nil {
 		return err
 	}
-	v.Operates, v.In90 = true, today.AddDays(90)
+	v.Operates, v.In90 = true, r.On.AddDays(90)
 	for _, l := range r.Leases {
 		v.Leases = append(v.Leases, leaseReminder{C: l.Contract, Tenant: rq.enterpriseName(l.Contract.EnterpriseID), Days: l.Days, Band: l.Band})
 	}
@@ -206,8 +205,8 @@ func (s *Server) rentRoll(rq *request) error {
 	if format != "csv" && format != "xlsx" {
 		return errNotFound
 	}
-	parkID, today := rq.r.PathValue("id"), civil.Today()
-	lines, err := s.store.RentRoll(rq.ctx, rq.scope, parkID, today)
+	parkID, today := rq.r.PathValue("id"), s.clock.Today()
+	lines, err := s.svc.Leasing.RentRoll(rq.ctx, rq.scope, parkID, today)
 	if err != nil {
 		return err
 	}

@@ -7,16 +7,16 @@ import (
 	"github.com/parkos/parkos/internal/apperr"
 	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/httpin"
+	"github.com/parkos/parkos/internal/httpx"
 	"github.com/parkos/parkos/internal/i18n"
 	"github.com/parkos/parkos/internal/leasing"
 	"github.com/parkos/parkos/internal/measure"
 	"github.com/parkos/parkos/internal/page"
 	"github.com/parkos/parkos/internal/space"
-	"github.com/parkos/parkos/internal/store/sqlstore"
 )
 
 func (s *Server) leadRoutes(mux *http.ServeMux) {
-	st := s.store
+	sv := s.svc
 	mux.Handle("GET /leads", s.page(s.leadBoard))
 	lister[leasing.Lead, leasing.LeadFilter]{
 		path: "/leads/list", title: k("lead.list"),
@@ -53,7 +53,7 @@ func (s *Server) leadRoutes(mux *http.ServeMux) {
 			return leasing.LeadFilter{Q: q.Str("q"), ParkID: q.Str("park_id"), Stage: leasing.Stage(q.Str("stage")),
 				StaleOnly: stale != nil && *stale, FollowUpBy: q.Date("follow_up_by")}
 		},
-		list: st.ListLeads,
+		list: sv.Leasing.ListLeads,
 		newURL: func(rq *request) string {
 			if rq.canLease() {
 				return "/leads/new"
@@ -68,7 +68,7 @@ func (s *Server) leadRoutes(mux *http.ServeMux) {
 	mux.Handle("POST /leads/{id}/convert", s.page(s.leadAction))
 	mux.Handle("POST /holds/{id}/release", s.page(s.releaseHold))
 	resource[leasing.Lead]{
-		name: "lead", base: "/leads", get: st.GetLead, create: st.CreateLead, update: st.UpdateLead, remove: st.DeleteLead,
+		name: "lead", base: "/leads", get: sv.Leasing.GetLead, create: sv.Leasing.CreateLead, update: sv.Leasing.UpdateLead, remove: sv.Leasing.DeleteLead,
 		setID: func(l *leasing.Lead, id string) { l.ID = id },
 		initial: func(rq *request) (leasing.Lead, error) {
 			l := leasing.Lead{ParkID: rq.r.URL.Query().Get("park_id"), Source: "walk_in"}
@@ -128,7 +128,7 @@ func followUpBadge(rq *request, l leasing.Lead) []badge {
 	if l.NextFollowUp.IsZero() || !l.Open() {
 		return nil
 	}
-	if days := civil.Today().DaysUntil(l.NextFollowUp); days < 0 {
+	if days := rq.srv.clock.Today().DaysUntil(l.NextFollowUp); days < 0 {
 		return []badge{{rq.t("lead.overdue"), "bad"}}
 	} else if days == 0 {
 		return []badge{{rq.t("lead.due_today"), "warn"}}
@@ -174,7 +174,7 @@ func (s *Server) leadBoard(rq *request) error {
 	}
 	v := boardView{ParkID: parkID, Parks: parks, CanLease: rq.canLease()}
 	leads, err := page.All(func(r page.Request) (page.Page[leasing.Lead], error) {
-		return s.store.ListLeads(rq.ctx, rq.scope, leasing.LeadFilter{ParkID: parkID}, r)
+		return s.svc.Leasing.ListLeads(rq.ctx, rq.scope, leasing.LeadFilter{ParkID: parkID}, r)
 	}, 5000)
 	if err != nil {
 		return err
@@ -229,7 +229,7 @@ type holdRow struct {
 }
 
 func (s *Server) leadPage(rq *request) error {
-	l, err := s.store.GetLead(rq.ctx, rq.scope, rq.r.PathValue("id"))
+	l, err := s.svc.Leasing.GetLead(rq.ctx, rq.scope, rq.r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -241,10 +241,10 @@ func (s *Server) showLead(rq *request, l leasing.Lead, problem string) error {
 		Stages: enumOptions(rq, "lead_stage", leasing.Stages, ""), Reasons: enumOptions(rq, "loss_reason", leasing.LossReasons, k("common.none")),
 		Kinds: enumOptions(rq, "activity_kind", leasing.ActivityKinds, "")}
 	var err error
-	if v.Timeline, err = s.store.LeadActivities(rq.ctx, rq.scope, l.ID); err != nil {
+	if v.Timeline, err = s.svc.Leasing.LeadActivities(rq.ctx, rq.scope, l.ID); err != nil {
 		return err
 	}
-	holds, err := s.store.ListHolds(rq.ctx, rq.scope, leasing.HoldFilter{LeadID: l.ID}, page.Request{Limit: page.MaxLimit})
+	holds, err := s.svc.Leasing.ListHolds(rq.ctx, rq.scope, leasing.HoldFilter{LeadID: l.ID}, page.Request{Limit: page.MaxLimit})
 	if err != nil {
 		return err
 	}
@@ -255,7 +255,7 @@ func (s *Server) showLead(rq *request, l leasing.Lead, problem string) error {
 		return err
 	}
 	if l.ContractID != "" {
-		if k, err := s.store.GetContract(rq.ctx, rq.scope, l.ContractID); err == nil {
+		if k, err := s.svc.Leasing.GetContract(rq.ctx, rq.scope, l.ContractID); err == nil {
 			v.Contract = k.Number
 		}
 	}
@@ -285,20 +285,20 @@ func (s *Server) leadAction(rq *request) error {
 	back := "/leads/" + id
 	switch action := rq.r.URL.Path[strings.LastIndex(rq.r.URL.Path, "/")+1:]; action {
 	case "move":
-		_, err = s.store.MoveLead(rq.ctx, rq.scope, id, leasing.Move{Stage: leasing.Stage(first(vals, "stage")),
+		_, err = s.svc.Leasing.MoveLead(rq.ctx, rq.scope, id, leasing.Move{Stage: leasing.Stage(first(vals, "stage")),
 			LossReason: first(vals, "loss_reason"), Note: first(vals, "note")})
 		if b := first(vals, "back"); err == nil && strings.HasPrefix(b, "/leads") {
 			back = b
 		}
 	case "activity":
-		in := sqlstore.ActivityInput{Kind: first(vals, "kind"), Text: first(vals, "text"), NextFollowUp: day("next_follow_up", false)}
+		in := leasing.ActivityInput{Kind: first(vals, "kind"), Text: first(vals, "text"), NextFollowUp: day("next_follow_up", false)}
 		if err = f.Err(); err == nil {
-			_, err = s.store.AddActivity(rq.ctx, rq.scope, id, in)
+			_, err = s.svc.Leasing.AddActivity(rq.ctx, rq.scope, id, in)
 		}
 	case "hold":
 		h := leasing.Hold{LeadID: id, UnitID: first(vals, "unit_id"), From: day("from", false), Until: day("until", true), Note: first(vals, "note")}
 		if err = f.Err(); err == nil {
-			_, err = s.store.CreateHold(rq.ctx, rq.scope, h)
+			_, err = s.svc.Leasing.CreateHold(rq.ctx, rq.scope, h)
 		}
 	case "convert":
 		c := leasing.Conversion{Number: first(vals, "number"), StartOn: day("start_on", true), EndOn: day("end_on", true),
@@ -310,7 +310,7 @@ func (s *Server) leadAction(rq *request) error {
 		}
 		if err = f.Err(); err == nil {
 			var res leasing.ConversionResult
-			if res, err = s.store.ConvertLead(rq.ctx, rq.scope, id, c); err == nil {
+			if res, err = s.svc.Leasing.ConvertLead(rq.ctx, rq.scope, id, c); err == nil {
 				back = "/contracts/" + res.ContractID
 			}
 		}
@@ -321,16 +321,16 @@ func (s *Server) leadAction(rq *request) error {
 	if !formError(err) {
 		return err
 	}
-	l, gerr := s.store.GetLead(rq.ctx, rq.scope, id)
+	l, gerr := s.svc.Leasing.GetLead(rq.ctx, rq.scope, id)
 	if gerr != nil {
 		return gerr
 	}
-	rq.w.WriteHeader(statusOfFormError(err))
+	rq.w.WriteHeader(httpx.StatusOf(err))
 	return s.showLead(rq, l, strings.Join(rq.applyErrors(nil, err), "；"))
 }
 
 func (s *Server) releaseHold(rq *request) error {
-	h, err := s.store.ReleaseHold(rq.ctx, rq.scope, rq.r.PathValue("id"))
+	h, err := s.svc.Leasing.ReleaseHold(rq.ctx, rq.scope, rq.r.PathValue("id"))
 	if err != nil {
 		return err
 	}

@@ -78,18 +78,18 @@ func (s *Server) onboardingExport(rq *request) error {
 		return err
 	}
 	if parkID != "" {
-		if _, err := s.store.GetPark(rq.ctx, rq.scope, parkID); err != nil {
+		if _, err := s.svc.Space.GetPark(rq.ctx, rq.scope, parkID); err != nil {
 			return err
 		}
 	}
 	if entity != "" {
-		data, err := onboardbook.ExportCSV(rq.ctx, s.store, rq.scope, parkID, entity)
+		data, err := onboardbook.ExportCSV(rq.ctx, s.svc.Onboard, rq.scope, parkID, entity)
 		if err != nil {
 			return err
 		}
 		return sendFile(rq, "text/csv; charset=utf-8", "parkos-"+entity+".csv", data)
 	}
-	data, err := onboardbook.Export(rq.ctx, s.store, rq.scope, parkID)
+	data, err := onboardbook.Export(rq.ctx, s.svc.Onboard, rq.scope, parkID)
 	if err != nil {
 		return err
 	}
@@ -149,7 +149,7 @@ func (s *Server) onboardingPreview(rq *request) error {
 	if err != nil {
 		return err
 	}
-	res, err := onboardbook.Import(rq.ctx, s.store, rq.scope, up.data, sheet.DefaultLimits, up.entity, true)
+	res, err := onboardbook.Import(rq.ctx, s.svc.Onboard, rq.scope, up.data, sheet.DefaultLimits, up.entity, true)
 	return s.showOnboardingUpload(rq, up, res, err)
 }
 
@@ -173,7 +173,7 @@ func (s *Server) onboardingAnnotated(rq *request) error {
 	if err != nil {
 		return err
 	}
-	res, err := onboardbook.Import(rq.ctx, s.store, rq.scope, up.data, sheet.DefaultLimits, up.entity, true)
+	res, err := onboardbook.Import(rq.ctx, s.svc.Onboard, rq.scope, up.data, sheet.DefaultLimits, up.entity, true)
 	if err != nil {
 		return err
 	}
@@ -189,7 +189,7 @@ func (s *Server) onboardingCommit(rq *request) error {
 	if err != nil {
 		return err
 	}
-	res, err := onboardbook.Import(rq.ctx, s.store, rq.scope, up.data, sheet.DefaultLimits, up.entity, false)
+	res, err := onboardbook.Import(rq.ctx, s.svc.Onboard, rq.scope, up.data, sheet.DefaultLimits, up.entity, false)
 	if err != nil || !res.Committed {
 		return s.showOnboardingUpload(rq, up, res, err)
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/parkos/parkos/internal/apperr"
 	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/httpin"
+	"github.com/parkos/parkos/internal/httpx"
 	"github.com/parkos/parkos/internal/i18n"
 	"github.com/parkos/parkos/internal/identity"
 	"github.com/parkos/parkos/internal/measure"
@@ -29,7 +30,7 @@ func reportBadge(rq *request, s stats.Status) []badge {
 // periodLabel names a period in the user's language, looked up once per request.
 func (rq *request) periodLabel(id string) string {
 	return rq.name("period", id, func() (string, error) {
-		p, err := rq.srv.store.GetPeriod(rq.ctx, rq.scope, id)
+		p, err := rq.srv.svc.Stats.GetPeriod(rq.ctx, rq.scope, id)
 		return rq.labelOf(p), err
 	})
 }
@@ -39,7 +40,7 @@ func (rq *request) labelOf(p stats.Period) string {
 }
 
 func (s *Server) reportRoutes(mux *http.ServeMux) {
-	st := s.store
+	sv := s.svc
 	lister[stats.Period, stats.PeriodFilter]{
 		path: "/periods", title: k("period.list"),
 		cols: []colSpec[stats.Period]{
@@ -55,7 +56,7 @@ func (s *Server) reportRoutes(mux *http.ServeMux) {
 			{k("period.kind"), "", false, func(rq *request, p stats.Period) cell { return cell{Text: rq.t("period_kind." + string(p.Kind))} }},
 			{k("period.deadline"), "deadline", false, func(rq *request, p stats.Period) cell {
 				c := cell{Text: p.Deadline.String()}
-				if civil.Today().After(p.Deadline) {
+				if s.clock.Today().After(p.Deadline) {
 					c.Badges = []badge{{rq.t("period.past_deadline"), "warn"}}
 				}
 				return c
@@ -72,7 +73,7 @@ func (s *Server) reportRoutes(mux *http.ServeMux) {
 		parse: func(q *httpin.Query) stats.PeriodFilter {
 			return stats.PeriodFilter{ParkID: q.Str("park_id"), Kind: stats.Kind(q.Str("kind")), Year: q.Int("year")}
 		},
-		list: st.ListPeriods,
+		list: sv.Stats.ListPeriods,
 		newURL: func(rq *request) string {
 			if rq.canOpenPeriods() {
 				return "/periods/new"
@@ -104,7 +105,7 @@ func (s *Server) reportRoutes(mux *http.ServeMux) {
 			return stats.ReportFilter{PeriodID: q.Str("period_id"), ParkID: q.Str("park_id"), EnterpriseID: q.Str("enterprise_id"),
 				Status: stats.Status(q.Str("status"))}
 		},
-		list: st.ListReports,
+		list: sv.Stats.ListReports,
 	}.mount(s, mux)
 	mux.Handle("GET /periods/new", s.page(s.periodForm))
 	mux.Handle("POST /periods/new", s.page(s.periodForm))
@@ -139,7 +140,7 @@ func (s *Server) periodForm(rq *request) error {
 	}
 	crumbs := []crumb{{rq.t("period.list"), "/periods"}}
 	if rq.r.Method == http.MethodGet {
-		today := civil.Today()
+		today := s.clock.Today()
 		vals := values{"kind": {"quarterly"}, "year": {strconv.Itoa(today.Year())}, "seq": {"1"}}
 		if len(rq.scope.ParkIDs) > 0 {
 			vals["park_id"] = []string{rq.scope.ParkIDs[0]}
@@ -153,7 +154,7 @@ func (s *Server) periodForm(rq *request) error {
 	var p stats.Period
 	err = httpin.DecodeStrict(toJSON(specs, vals), &p)
 	if err == nil {
-		p, err = s.store.OpenPeriod(rq.ctx, rq.scope, p)
+		p, err = s.svc.Stats.OpenPeriod(rq.ctx, rq.scope, p)
 	}
 	if formError(err) {
 		return s.showCustomForm(rq, rq.t("period.new"), specs, vals, err, crumbs)
@@ -183,9 +184,9 @@ type periodView struct {
 
 // closePeriod closes a period; a refusal is shown on the period page.
 func (s *Server) closePeriod(rq *request) error {
-	p, err := s.store.ClosePeriod(rq.ctx, rq.scope, rq.r.PathValue("id"))
+	p, err := s.svc.Stats.ClosePeriod(rq.ctx, rq.scope, rq.r.PathValue("id"))
 	if formError(err) {
-		cur, gerr := s.store.GetPeriod(rq.ctx, rq.scope, rq.r.PathValue("id"))
+		cur, gerr := s.svc.Stats.GetPeriod(rq.ctx, rq.scope, rq.r.PathValue("id"))
 		if gerr != nil {
 			return gerr
 		}
@@ -205,7 +206,7 @@ type reportRow struct {
 
 // periodPage shows a period's progress per park and its reports that need attention first.
 func (s *Server) periodPage(rq *request) error {
-	p, err := s.store.GetPeriod(rq.ctx, rq.scope, rq.r.PathValue("id"))
+	p, err := s.svc.Stats.GetPeriod(rq.ctx, rq.scope, rq.r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -214,7 +215,7 @@ func (s *Server) periodPage(rq *request) error {
 
 // showPeriod renders the period page; problem is a refused upload, shown at the top.
 func (s *Server) showPeriod(rq *request, p stats.Period, problem error) error {
-	progress, err := s.store.PeriodProgress(rq.ctx, rq.scope, p.ID, civil.Today())
+	progress, err := s.svc.Stats.Progress(rq.ctx, rq.scope, p.ID)
 	if err != nil {
 		return err
 	}
@@ -239,7 +240,7 @@ func (s *Server) showPeriod(rq *request, p stats.Period, problem error) error {
 		v.Total.Approved += g.Approved
 		v.Total.Late += g.Late
 	}
-	reports, err := s.store.ListReports(rq.ctx, rq.scope, stats.ReportFilter{PeriodID: p.ID}, page.Request{Sort: "status", Limit: 200})
+	reports, err := s.svc.Stats.ListReports(rq.ctx, rq.scope, stats.ReportFilter{PeriodID: p.ID}, page.Request{Sort: "status", Limit: 200})
 	if err != nil {
 		return err
 	}
@@ -285,7 +286,7 @@ func figureText(m stats.Measure, f stats.Figures) string {
 }
 
 func (s *Server) reportPage(rq *request) error {
-	r, err := s.store.GetReport(rq.ctx, rq.scope, rq.r.PathValue("id"))
+	r, err := s.svc.Stats.GetReport(rq.ctx, rq.scope, rq.r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -302,11 +303,11 @@ type filing struct {
 // showReport renders the report page; entered and problem are the refused filing and why, empty
 // on a plain view.
 func (s *Server) showReport(rq *request, r stats.Report, entered filing, problem error) error {
-	p, err := s.store.GetPeriod(rq.ctx, rq.scope, r.PeriodID)
+	p, err := s.svc.Stats.GetPeriod(rq.ctx, rq.scope, r.PeriodID)
 	if err != nil {
 		return err
 	}
-	prev, err := s.store.PreviousFigures(rq.ctx, rq.scope, r)
+	prev, err := s.svc.Stats.PreviousFigures(rq.ctx, rq.scope, r)
 	if err != nil {
 		return err
 	}
@@ -345,7 +346,7 @@ func (s *Server) showReport(rq *request, r stats.Report, entered filing, problem
 		v.Rows = append(v.Rows, row)
 	}
 	if problem != nil {
-		rq.w.WriteHeader(statusOfFormError(problem))
+		rq.w.WriteHeader(httpx.StatusOf(problem))
 	}
 	s.render(rq, "report", v.Company+" · "+v.Period, v)
 	return nil
@@ -386,14 +387,14 @@ func (s *Server) reportAction(rq *request) error {
 		if len(parseErrs) > 0 {
 			err = parseErrs.Err()
 		} else if action == "save" {
-			_, err = s.store.SaveReportDraft(rq.ctx, rq.scope, id, figures)
+			_, err = s.svc.Stats.SaveReportDraft(rq.ctx, rq.scope, id, figures)
 		} else {
-			_, err = s.store.SubmitReport(rq.ctx, rq.scope, id, figures, vals["confirm"])
+			_, err = s.svc.Stats.SubmitReport(rq.ctx, rq.scope, id, figures, vals["confirm"])
 		}
 	case "approve":
-		_, err = s.store.ReviewReport(rq.ctx, rq.scope, id, true, "")
+		_, err = s.svc.Stats.ReviewReport(rq.ctx, rq.scope, id, true, "")
 	case "return":
-		_, err = s.store.ReviewReport(rq.ctx, rq.scope, id, false, first(vals, "reason"))
+		_, err = s.svc.Stats.ReviewReport(rq.ctx, rq.scope, id, false, first(vals, "reason"))
 	default:
 		return errNotFound
 	}
@@ -403,7 +404,7 @@ func (s *Server) reportAction(rq *request) error {
 	if !formError(err) {
 		return err
 	}
-	cur, gerr := s.store.GetReport(rq.ctx, rq.scope, id)
+	cur, gerr := s.svc.Stats.GetReport(rq.ctx, rq.scope, id)
 	if gerr != nil {
 		return gerr
 	}

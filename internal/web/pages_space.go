@@ -8,6 +8,7 @@ import (
 	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/enterprise"
 	"github.com/parkos/parkos/internal/httpin"
+	"github.com/parkos/parkos/internal/httpx"
 	"github.com/parkos/parkos/internal/i18n"
 	"github.com/parkos/parkos/internal/identity"
 	"github.com/parkos/parkos/internal/leasing"
@@ -17,7 +18,7 @@ import (
 )
 
 func (s *Server) spaceRoutes(mux *http.ServeMux) {
-	st := s.store
+	sv := s.svc
 	lister[space.Park, space.ParkFilter]{
 		path: "/parks", title: k("park.list"),
 		cols: []colSpec[space.Park]{
@@ -37,7 +38,7 @@ func (s *Server) spaceRoutes(mux *http.ServeMux) {
 		parse: func(q *httpin.Query) space.ParkFilter {
 			return space.ParkFilter{Q: q.Str("q"), Status: space.ParkStatus(q.Str("status"))}
 		},
-		list: st.ListParks,
+		list: sv.Space.ListParks,
 		newURL: func(rq *request) string {
 			if rq.user.Role == identity.Admin {
 				return "/parks/new"
@@ -47,7 +48,7 @@ func (s *Server) spaceRoutes(mux *http.ServeMux) {
 	}.mount(s, mux)
 	mux.Handle("GET /parks/{id}", s.page(s.parkPage))
 	resource[space.Park]{
-		name: "park", base: "/parks", get: st.GetPark, create: st.CreatePark, update: st.UpdatePark, remove: st.DeletePark,
+		name: "park", base: "/parks", get: sv.Space.GetPark, create: sv.Space.CreatePark, update: sv.Space.UpdatePark, remove: sv.Space.DeletePark,
 		setID:       func(p *space.Park, id string) { p.ID = id },
 		initial:     func(*request) (space.Park, error) { return space.Park{Status: space.ParkOperating}, nil },
 		detail:      func(p space.Park) string { return "/parks/" + p.ID },
@@ -84,7 +85,7 @@ func (s *Server) spaceRoutes(mux *http.ServeMux) {
 	}.mount(s, mux)
 
 	resource[space.Zone]{
-		name: "zone", base: "/zones", get: st.GetZone, create: st.CreateZone, update: st.UpdateZone, remove: st.DeleteZone,
+		name: "zone", base: "/zones", get: sv.Space.GetZone, create: sv.Space.CreateZone, update: sv.Space.UpdateZone, remove: sv.Space.DeleteZone,
 		setID: func(z *space.Zone, id string) { z.ID = id },
 		initial: func(rq *request) (space.Zone, error) {
 			return space.Zone{ParkID: rq.r.URL.Query().Get("park_id")}, nil
@@ -131,7 +132,7 @@ func (s *Server) spaceRoutes(mux *http.ServeMux) {
 		parse: func(q *httpin.Query) space.BuildingFilter {
 			return space.BuildingFilter{ParkID: q.Str("park_id"), Q: q.Str("q")}
 		},
-		list: st.ListBuildings,
+		list: sv.Space.ListBuildings,
 		newURL: func(rq *request) string {
 			if rq.scope.CanEditSpace() {
 				return withQuery("/buildings/new", "park_id", rq.r.URL.Query().Get("park_id"))
@@ -141,8 +142,8 @@ func (s *Server) spaceRoutes(mux *http.ServeMux) {
 	}.mount(s, mux)
 	mux.Handle("GET /buildings/{id}", s.page(s.buildingPage))
 	resource[space.Building]{
-		name: "building", base: "/buildings", get: st.GetBuilding, create: st.CreateBuilding, update: st.UpdateBuilding,
-		remove: st.DeleteBuilding, setID: func(b *space.Building, id string) { b.ID = id },
+		name: "building", base: "/buildings", get: sv.Space.GetBuilding, create: sv.Space.CreateBuilding, update: sv.Space.UpdateBuilding,
+		remove: sv.Space.DeleteBuilding, setID: func(b *space.Building, id string) { b.ID = id },
 		initial: func(rq *request) (space.Building, error) {
 			return space.Building{ParkID: rq.r.URL.Query().Get("park_id")}, nil
 		},
@@ -182,7 +183,7 @@ func (s *Server) spaceRoutes(mux *http.ServeMux) {
 	}.mount(s, mux)
 
 	resource[space.Floor]{
-		name: "floor", base: "/floors", get: st.GetFloor, create: st.CreateFloor, update: st.UpdateFloor, remove: st.DeleteFloor,
+		name: "floor", base: "/floors", get: sv.Space.GetFloor, create: sv.Space.CreateFloor, update: sv.Space.UpdateFloor, remove: sv.Space.DeleteFloor,
 		setID: func(f *space.Floor, id string) { f.ID = id },
 		initial: func(rq *request) (space.Floor, error) {
 			return space.Floor{BuildingID: rq.r.URL.Query().Get("building_id")}, nil
@@ -244,7 +245,7 @@ func (s *Server) spaceRoutes(mux *http.ServeMux) {
 				Kind: space.UnitKind(q.Str("kind")), BiosafetyLevel: q.Str("biosafety_level"), Leasable: q.BoolPtr("leasable"),
 				MinArea: q.Area("min_area"), MaxArea: q.Area("max_area"), On: q.Date("on"), Q: q.Str("q")}
 		},
-		list: st.ListUnits,
+		list: sv.Space.ListUnits,
 	}.mount(s, mux)
 	mux.Handle("GET /units/{id}", s.page(s.unitPage))
 	mux.Handle("GET /units/{id}/split", s.page(s.splitForm))
@@ -252,15 +253,15 @@ func (s *Server) spaceRoutes(mux *http.ServeMux) {
 	mux.Handle("GET /units/merge", s.page(s.mergeForm))
 	mux.Handle("POST /units/merge", s.page(s.mergeForm))
 	resource[space.Unit]{
-		name: "unit", base: "/units", get: st.GetUnit, create: st.CreateUnit, update: st.UpdateUnit, remove: st.DeleteUnit,
+		name: "unit", base: "/units", get: sv.Space.GetUnit, create: sv.Space.CreateUnit, update: sv.Space.UpdateUnit, remove: sv.Space.DeleteUnit,
 		setID: func(u *space.Unit, id string) { u.ID = id },
 		initial: func(rq *request) (space.Unit, error) {
-			fl, err := st.GetFloor(rq.ctx, rq.scope, rq.r.URL.Query().Get("floor_id"))
+			fl, err := sv.Space.GetFloor(rq.ctx, rq.scope, rq.r.URL.Query().Get("floor_id"))
 			if err != nil {
 				return space.Unit{}, err
 			}
 			return space.Unit{FloorID: fl.ID, BuildingID: fl.BuildingID, ParkID: fl.ParkID, Kind: space.KindOffice,
-				Leasable: true, ValidFrom: civil.Today()}, nil
+				Leasable: true, ValidFrom: s.clock.Today()}, nil
 		},
 		detail:      func(u space.Unit) string { return "/units/" + u.ID },
 		afterDelete: func(u space.Unit) string { return "/buildings/" + u.BuildingID },
@@ -369,16 +370,16 @@ type parkView struct {
 }
 
 func (s *Server) parkPage(rq *request) error {
-	p, err := s.store.GetPark(rq.ctx, rq.scope, rq.r.PathValue("id"))
+	p, err := s.svc.Space.GetPark(rq.ctx, rq.scope, rq.r.PathValue("id"))
 	if err != nil {
 		return err
 	}
-	zones, err := s.store.ListZones(rq.ctx, rq.scope, space.ZoneFilter{ParkID: p.ID}, page.Request{Limit: page.MaxLimit})
+	zones, err := s.svc.Space.ListZones(rq.ctx, rq.scope, space.ZoneFilter{ParkID: p.ID}, page.Request{Limit: page.MaxLimit})
 	if err != nil {
 		return err
 	}
 	buildings, err := page.All(func(r page.Request) (page.Page[space.Building], error) {
-		return s.store.ListBuildings(rq.ctx, rq.scope, space.BuildingFilter{ParkID: p.ID}, r)
+		return s.svc.Space.ListBuildings(rq.ctx, rq.scope, space.BuildingFilter{ParkID: p.ID}, r)
 	}, 10000)
 	if err != nil {
 		return err
@@ -386,7 +387,7 @@ func (s *Server) parkPage(rq *request) error {
 	v := parkView{Park: p, Zones: zones.Items, Buildings: buildings, CanEdit: rq.scope.CanEditSpace() && rq.scope.HasPark(p.ID),
 		CanDelete: rq.scope.May(identity.DeleteParks), Operates: rq.scope.HasPark(p.ID)}
 	if rq.scope.HasPark(p.ID) {
-		if v.LeasableArea, err = s.store.LeasableArea(rq.ctx, rq.scope, p.ID, civil.Today()); err != nil {
+		if v.LeasableArea, err = s.svc.Space.LeasableArea(rq.ctx, rq.scope, p.ID, civil.Date{}); err != nil {
 			return err
 		}
 	}
@@ -422,14 +423,14 @@ type buildingView struct {
 }
 
 func (s *Server) buildingPage(rq *request) error {
-	b, err := s.store.GetBuilding(rq.ctx, rq.scope, rq.r.PathValue("id"))
+	b, err := s.svc.Space.GetBuilding(rq.ctx, rq.scope, rq.r.PathValue("id"))
 	if err != nil {
 		return err
 	}
-	v := buildingView{Building: b, ParkName: rq.parkName(b.ParkID), Today: civil.Today(),
+	v := buildingView{Building: b, ParkName: rq.parkName(b.ParkID), Today: s.clock.Today(),
 		CanEdit: rq.scope.CanEditSpace() && rq.scope.HasPark(b.ParkID), CanUnits: rq.scope.CanEditUnits() && rq.scope.HasPark(b.ParkID)}
 	if b.ZoneID != "" {
-		if z, err := s.store.GetZone(rq.ctx, rq.scope, b.ZoneID); err == nil {
+		if z, err := s.svc.Space.GetZone(rq.ctx, rq.scope, b.ZoneID); err == nil {
 			v.ZoneName = z.NameZh
 		}
 	}
@@ -437,12 +438,12 @@ func (s *Server) buildingPage(rq *request) error {
 		s.render(rq, "building", b.Name, v)
 		return nil
 	}
-	floors, err := s.store.ListFloors(rq.ctx, rq.scope, space.FloorFilter{BuildingID: b.ID}, page.Request{Limit: page.MaxLimit, Desc: true})
+	floors, err := s.svc.Space.ListFloors(rq.ctx, rq.scope, space.FloorFilter{BuildingID: b.ID}, page.Request{Limit: page.MaxLimit, Desc: true})
 	if err != nil {
 		return err
 	}
 	units, err := page.All(func(r page.Request) (page.Page[space.Unit], error) {
-		return s.store.ListUnits(rq.ctx, rq.scope, space.UnitFilter{BuildingID: b.ID}, r)
+		return s.svc.Space.ListUnits(rq.ctx, rq.scope, space.UnitFilter{BuildingID: b.ID}, r)
 	}, 20000)
 	if err != nil {
 		return err
@@ -471,10 +472,10 @@ func (s *Server) buildingPage(rq *request) error {
 // currentTenants maps unit id → enterprise id for today: the tenant of a lease in force (§2:
 // a unit's status is derived from contracts), else a resident recorded without a lease.
 func (s *Server) currentTenants(rq *request, parkID string) (map[string]string, error) {
-	today := civil.Today()
+	today := s.clock.Today()
 	out := map[string]string{}
 	rs, err := page.All(func(r page.Request) (page.Page[enterprise.Residency], error) {
-		return s.store.ListResidencies(rq.ctx, rq.scope, enterprise.ResidencyFilter{ParkID: parkID, CurrentOn: today}, r)
+		return s.svc.Enterprise.ListResidencies(rq.ctx, rq.scope, enterprise.ResidencyFilter{ParkID: parkID, CurrentOn: today}, r)
 	}, 100000)
 	if err != nil {
 		return nil, err
@@ -485,7 +486,7 @@ func (s *Server) currentTenants(rq *request, parkID string) (map[string]string, 
 		}
 	}
 	ks, err := page.All(func(r page.Request) (page.Page[leasing.Contract], error) {
-		return s.store.ListContracts(rq.ctx, rq.scope, leasing.Filter{ParkID: parkID, ActiveOn: today}, r)
+		return s.svc.Leasing.ListContracts(rq.ctx, rq.scope, leasing.Filter{ParkID: parkID, ActiveOn: today}, r)
 	}, 100000)
 	for _, k := range ks {
 		for _, u := range k.Units {
@@ -517,7 +518,7 @@ type unitView struct {
 }
 
 func (s *Server) unitPage(rq *request) error {
-	u, err := s.store.GetUnit(rq.ctx, rq.scope, rq.r.PathValue("id"))
+	u, err := s.svc.Space.GetUnit(rq.ctx, rq.scope, rq.r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -527,11 +528,11 @@ func (s *Server) unitPage(rq *request) error {
 		v.FloorLabel = rq.floorLabel(u.FloorID)
 	}
 	for _, n := range u.NeighbourIDs {
-		if nu, err := s.store.GetUnit(rq.ctx, rq.scope, n); err == nil {
+		if nu, err := s.svc.Space.GetUnit(rq.ctx, rq.scope, n); err == nil {
 			v.Neighbours = append(v.Neighbours, nu)
 		}
 	}
-	if v.History, err = s.store.UnitHistory(rq.ctx, rq.scope, u.ID); err != nil {
+	if v.History, err = s.svc.Space.UnitHistory(rq.ctx, rq.scope, u.ID); err != nil {
 		return err
 	}
 	for _, ch := range v.History {
@@ -539,7 +540,7 @@ func (s *Server) unitPage(rq *request) error {
 			v.Codes[id] = rq.unitCode(id)
 		}
 	}
-	rs, err := s.store.ListResidencies(rq.ctx, rq.scope, enterprise.ResidencyFilter{UnitID: u.ID}, page.Request{Limit: page.MaxLimit, Desc: true})
+	rs, err := s.svc.Enterprise.ListResidencies(rq.ctx, rq.scope, enterprise.ResidencyFilter{UnitID: u.ID}, page.Request{Limit: page.MaxLimit, Desc: true})
 	if err != nil {
 		return err
 	}
@@ -552,7 +553,7 @@ func (s *Server) unitPage(rq *request) error {
 
 // splitForm shows and handles the split of a unit into up to four parts from a date.
 func (s *Server) splitForm(rq *request) error {
-	u, err := s.store.GetUnit(rq.ctx, rq.scope, rq.r.PathValue("id"))
+	u, err := s.svc.Space.GetUnit(rq.ctx, rq.scope, rq.r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -594,7 +595,7 @@ func (s *Server) splitForm(rq *request) error {
 		}
 		saveErr = f.Err()
 		if saveErr == nil {
-			if _, saveErr = s.store.SplitUnit(rq.ctx, rq.scope, u.ID, req); saveErr == nil {
+			if _, saveErr = s.svc.Space.SplitUnit(rq.ctx, rq.scope, u.ID, req); saveErr == nil {
 				return rq.redirect("/buildings/" + u.BuildingID)
 			}
 		}
@@ -608,7 +609,7 @@ func (s *Server) splitForm(rq *request) error {
 
 // mergeForm shows the current units of a floor to merge some of them from a date.
 func (s *Server) mergeForm(rq *request) error {
-	fl, err := s.store.GetFloor(rq.ctx, rq.scope, rq.r.URL.Query().Get("floor_id"))
+	fl, err := s.svc.Space.GetFloor(rq.ctx, rq.scope, rq.r.URL.Query().Get("floor_id"))
 	if err != nil {
 		return err
 	}
@@ -630,7 +631,7 @@ func (s *Server) mergeForm(rq *request) error {
 		}
 		var req space.MergeRequest
 		if saveErr = httpin.DecodeStrict(toJSON(specs, vals), &req); saveErr == nil {
-			if _, saveErr = s.store.MergeUnits(rq.ctx, rq.scope, req); saveErr == nil {
+			if _, saveErr = s.svc.Space.MergeUnits(rq.ctx, rq.scope, req); saveErr == nil {
 				return rq.redirect("/buildings/" + fl.BuildingID)
 			}
 		}
@@ -664,7 +665,7 @@ func (s *Server) showCustomForm(rq *request, title string, specs []fieldSpec, va
 	}
 	if err != nil {
 		fv.Errors, fv.Invalid = rq.applyErrors(fv.Fields, err), true
-		rq.w.WriteHeader(statusOfFormError(err))
+		rq.w.WriteHeader(httpx.StatusOf(err))
 	}
 	s.render(rq, "form", title, formPage{Form: fv})
 	return nil

@@ -10,7 +10,6 @@ import (
 	"github.com/parkos/parkos/internal/leasing"
 	"github.com/parkos/parkos/internal/measure"
 	"github.com/parkos/parkos/internal/space"
-	"github.com/parkos/parkos/internal/store/sqlstore"
 )
 
 // stackWidth is the SVG width of the widest floor of a building; other floors are drawn to the
@@ -56,14 +55,14 @@ func (s *Server) stackPage(rq *request) error {
 	parkID := rq.r.PathValue("id")
 	q := httpin.NewQuery(rq.r.URL.Query())
 	on := q.Date("on")
-	f := sqlstore.StackFilter{BuildingID: q.Str("building_id"), Kind: q.Str("kind"), Facility: q.Str("facility")}
+	f := leasing.StackFilter{BuildingID: q.Str("building_id"), Kind: q.Str("kind"), Facility: q.Str("facility")}
 	if err := q.Err(); err != nil {
 		return err
 	}
 	if on.IsZero() {
-		on = civil.Today()
+		on = s.clock.Today()
 	}
-	plan, err := s.store.StackPlan(rq.ctx, rq.scope, parkID, on, f)
+	plan, err := s.svc.Leasing.StackPlan(rq.ctx, rq.scope, parkID, on, f)
 	if err != nil {
 		return err
 	}

@@ -78,7 +78,7 @@ func (s *Server) workbookRoutes(mux *http.ServeMux) {
 }
 
 func (s *Server) periodTemplate(rq *request) error {
-	data, name, err := reportbook.TemplateFor(rq.ctx, s.store, rq.scope, rq.r.PathValue("id"))
+	data, name, err := reportbook.TemplateFor(rq.ctx, s.svc.Stats, rq.scope, rq.r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -88,7 +88,7 @@ func (s *Server) periodTemplate(rq *request) error {
 // periodUpload receives a filled workbook, keeps it for the preview and shows what it would do.
 func (s *Server) periodUpload(rq *request) error {
 	periodID := rq.r.PathValue("id")
-	p, err := s.store.GetPeriod(rq.ctx, rq.scope, periodID)
+	p, err := s.svc.Stats.GetPeriod(rq.ctx, rq.scope, periodID)
 	if err != nil {
 		return err
 	}
@@ -183,12 +183,12 @@ func (s *Server) uploadPreview(rq *request) error {
 	if err != nil {
 		return err
 	}
-	res, _, err := reportbook.Import(rq.ctx, s.store, rq.scope, up.target, up.data, sheet.DefaultLimits, true)
+	res, _, err := reportbook.Import(rq.ctx, s.svc.Stats, rq.scope, up.target, up.data, sheet.DefaultLimits, true)
 	return s.showUpload(rq, up, res, err)
 }
 
 func (s *Server) showUpload(rq *request, up upload, res reportbook.Result, problem error) error {
-	p, err := s.store.GetPeriod(rq.ctx, rq.scope, up.target)
+	p, err := s.svc.Stats.GetPeriod(rq.ctx, rq.scope, up.target)
 	if err != nil {
 		return err
 	}
@@ -206,7 +206,7 @@ func (s *Server) uploadAnnotated(rq *request) error {
 	if err != nil {
 		return err
 	}
-	_, parsed, err := reportbook.Import(rq.ctx, s.store, rq.scope, up.target, up.data, sheet.DefaultLimits, true)
+	_, parsed, err := reportbook.Import(rq.ctx, s.svc.Stats, rq.scope, up.target, up.data, sheet.DefaultLimits, true)
 	if err != nil {
 		return err
 	}
@@ -228,7 +228,7 @@ func (s *Server) uploadCommit(rq *request) error {
 	if err != nil {
 		return err
 	}
-	res, _, err := reportbook.Import(rq.ctx, s.store, rq.scope, up.target, up.data, sheet.DefaultLimits, false)
+	res, _, err := reportbook.Import(rq.ctx, s.svc.Stats, rq.scope, up.target, up.data, sheet.DefaultLimits, false)
 	if err != nil || !res.Committed {
 		return s.showUpload(rq, up, res, err)
 	}

@@ -189,9 +189,9 @@ func TestFilingReminders(t *testing.T) {
 	s := newSite(t)
 	w := s.world
 	manager, tenant := s.login(identity.ParkManager), s.login(identity.EntAdmin)
-	last := civil.Today().AddDays(-civil.Today().Time().Day()) // the last day of last month
+	last := civil.SystemClock{}.Today().AddDays(-civil.SystemClock{}.Today().Time().Day()) // the last day of last month
 	res, _ := s.send(manager, "POST", "/periods/new", url.Values{"park_id": {w.Parks[0].ID}, "kind": {"monthly"},
-		"year": {strconv.Itoa(last.Year())}, "seq": {strconv.Itoa(int(last.Month()))}, "deadline": {civil.Today().AddDays(7).String()}})
+		"year": {strconv.Itoa(last.Year())}, "seq": {strconv.Itoa(int(last.Month()))}, "deadline": {civil.SystemClock{}.Today().AddDays(7).String()}})
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("period: %d", res.StatusCode)
 	}

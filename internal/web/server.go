@@ -12,13 +12,13 @@ import (
 	"strings"
 	"time"
 
-	"github.com/parkos/parkos/internal/api"
+	"github.com/parkos/parkos/internal/app"
 	"github.com/parkos/parkos/internal/apperr"
 	"github.com/parkos/parkos/internal/civil"
+	"github.com/parkos/parkos/internal/httpx"
 	"github.com/parkos/parkos/internal/i18n"
 	"github.com/parkos/parkos/internal/identity"
 	"github.com/parkos/parkos/internal/loginguard"
-	"github.com/parkos/parkos/internal/store/sqlstore"
 )
 
 // Session lifetimes: a console session ends after 2 hours without use or 12 hours after
@@ -32,18 +32,20 @@ const (
 
 // Server is the console plus the API it sits beside.
 type Server struct {
-	store   *sqlstore.Store
+	svc     *app.Services
+	clock   civil.Clock
 	log     *slog.Logger
 	guard   *loginguard.Guard
-	api     *api.Server
+	api     interface{ Mount(*http.ServeMux) }
 	pages   map[string]*template.Template
 	assets  *assets
 	uploads *uploads
 }
 
-// New builds the console and the API on one store and one login guard.
-func New(store *sqlstore.Store, log *slog.Logger, guard *loginguard.Guard) (*Server, error) {
-	s := &Server{store: store, log: log, guard: guard, api: api.New(store, log, guard), uploads: &uploads{files: map[string]upload{}}}
+// New builds the console on the services and the login guard it shares with the API, which
+// it serves beside itself (api mounts the API's routes on the console's mux).
+func New(svc *app.Services, log *slog.Logger, guard *loginguard.Guard, api interface{ Mount(*http.ServeMux) }) (*Server, error) {
+	s := &Server{svc: svc, clock: svc.Clock, log: log, guard: guard, api: api, uploads: &uploads{files: map[string]upload{}}}
 	var err error
 	if s.assets, err = loadAssets(); err != nil {
 		return nil, err
@@ -64,12 +66,12 @@ func (s *Server) Handler() http.Handler {
 	csrf := http.NewCrossOriginProtection()
 	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasPrefix(r.URL.Path, "/api/") {
-			api.WriteError(w, r, s.log, apperr.New(apperr.Forbidden, "跨站请求被拒绝", "cross-origin request refused"))
+			httpx.WriteError(w, r, s.log, apperr.New(apperr.Forbidden, "跨站请求被拒绝", "cross-origin request refused"))
 			return
 		}
 		http.Error(w, i18n.T(s.langOf(r, identity.User{}), "error.cross_origin"), http.StatusForbidden)
 	}))
-	return api.Recover(s.log, api.AccessLog(s.log, securityHeaders(csrf.Handler(mux))))
+	return httpx.Recover(s.log, httpx.AccessLog(s.log, securityHeaders(csrf.Handler(mux))))
 }
 
 // securityHeaders: no inline script anywhere, no framing, no MIME sniffing.
@@ -152,7 +154,7 @@ func (s *Server) page(h handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rq := &request{srv: s, w: w, r: r, ctx: r.Context(), cache: map[string]string{}}
 		if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
-			u, err := s.store.UserByToken(r.Context(), c.Value, SessionIdle)
+			u, err := s.svc.Accounts.UserByToken(r.Context(), c.Value, SessionIdle)
 			if err == nil {
 				rq.user, rq.scope, rq.token = u, identity.ScopeOf(u).Via("ui"), c.Value
 			} else if !apperr.Is(err, apperr.Unauthenticated) {
@@ -190,20 +192,10 @@ func (s *Server) public(h handler) http.Handler {
 
 // fail renders an error page with the right status; internal details stay in the log.
 func (s *Server) fail(rq *request, err error) {
-	status := http.StatusInternalServerError
-	key := "error.internal"
-	switch apperr.CodeOf(err) {
-	case apperr.NotFound:
-		status, key = http.StatusNotFound, "error.not_found"
-	case apperr.Forbidden:
-		status, key = http.StatusForbidden, "error.forbidden"
-	case apperr.Invalid, apperr.BadRequest:
-		status, key = http.StatusUnprocessableEntity, "error.invalid"
-	case apperr.Conflict:
-		status, key = http.StatusConflict, "error.conflict"
-	case apperr.TooLarge:
-		status, key = http.StatusRequestEntityTooLarge, "error.too_large"
-	default:
+	status := httpx.StatusOf(err)
+	key, known := errorKeys[apperr.CodeOf(err)]
+	if !known {
+		status, key = http.StatusInternalServerError, "error.internal"
 		s.log.Error("page failed", "path", rq.r.URL.Path, "err", err)
 	}
 	detail := ""
@@ -215,6 +207,17 @@ func (s *Server) fail(rq *request, err error) {
 	}
 	rq.w.WriteHeader(status)
 	s.render(rq, "error", rq.t(key), errorPage{Status: status, Message: rq.t(key), Detail: detail})
+}
+
+// errorKeys names the message of each error code a page can fail with; any other error is
+// internal and logged.
+var errorKeys = map[apperr.Code]string{
+	apperr.NotFound:   "error.not_found",
+	apperr.Forbidden:  "error.forbidden",
+	apperr.Invalid:    "error.invalid",
+	apperr.BadRequest: "error.invalid",
+	apperr.Conflict:   "error.conflict",
+	apperr.TooLarge:   "error.too_large",
 }
 
 type errorPage struct {

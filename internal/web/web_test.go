@@ -14,6 +14,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/parkos/parkos/internal/api"
+	"github.com/parkos/parkos/internal/app"
+	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/identity"
 	"github.com/parkos/parkos/internal/loginguard"
 	"github.com/parkos/parkos/internal/page"
@@ -32,7 +35,8 @@ type site struct {
 func newSite(t *testing.T) *site {
 	st := storetest.OpenSQLite(t)
 	w := storetest.NewWorld(t, st)
-	s, err := New(st, slog.New(slog.NewTextHandler(io.Discard, nil)), loginguard.New())
+	svc, log, guard := app.New(st, civil.SystemClock{}), slog.New(slog.NewTextHandler(io.Discard, nil)), loginguard.New()
+	s, err := New(svc, log, guard, api.New(svc, log, guard))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
 
+	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/store/sqlstore"
 )
 
@@ -23,7 +24,7 @@ var migrations embed.FS
 const migrationLock = 7_272_660_501
 
 // Open connects to the database at the postgres:// URL.
-func Open(url string) (*sqlstore.Store, error) {
+func Open(url string, clock civil.Clock) (*sqlstore.Store, error) {
 	db, err := sql.Open("pgx", url)
 	if err != nil {
 		return nil, err
@@ -50,7 +51,7 @@ func Open(url string) (*sqlstore.Store, error) {
 			_, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", migrationLock)
 			return err
 		},
-	}), nil
+	}, clock), nil
 }
 
 func hasCode(err error, code string) bool {

@@ -19,6 +19,7 @@ import (
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 
+	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/store/sqlstore"
 )
 
@@ -37,7 +38,7 @@ func dsn(path string, extra url.Values) string {
 }
 
 // Open opens (creating if needed) the database file at path.
-func Open(path string) (*sqlstore.Store, error) {
+func Open(path string, clock civil.Clock) (*sqlstore.Store, error) {
 	if dir := filepath.Dir(path); dir != "" {
 		if err := os.MkdirAll(dir, 0o750); err != nil {
 			return nil, fmt.Errorf("sqlite: create %s: %w", dir, err)
@@ -76,7 +77,7 @@ func Open(path string) (*sqlstore.Store, error) {
 		IsDoubleLetting: func(err error) bool {
 			return hasCode(err, sqlite3.SQLITE_CONSTRAINT_TRIGGER) && strings.Contains(err.Error(), "contract_units_one_letting_per_day")
 		},
-	}), nil
+	}, clock), nil
 }
 
 func hasCode(err error, codes ...int) bool {

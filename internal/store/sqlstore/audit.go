@@ -150,3 +150,12 @@ func (s *Store) ListAudit(ctx context.Context, sc identity.Scope, f audit.Filter
 	}
 	return l.run(ctx, s.read(), req)
 }
+
+// Record writes an audit entry in the transaction of ctx, for writes a service composes.
+func (s *Store) Record(ctx context.Context, sc identity.Scope, action, entity, id string, before, after any) error {
+	c, err := s.txConn(ctx)
+	if err != nil {
+		return err
+	}
+	return s.record(ctx, c, sc, action, entity, id, before, after)
+}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/parkos/parkos/internal/apperr"
 	"github.com/parkos/parkos/internal/identity"
 )
 
@@ -172,4 +173,18 @@ func (s *Store) IncompleteGeneratedSet(ctx context.Context) (GeneratedSet, bool,
 		return g, false, nil
 	}
 	return g, err == nil, err
+}
+
+// Ready is nil when the database answers and no generated data set was left half-written;
+// a set left so is "unavailable" until gen runs again.
+func (s *Store) Ready(ctx context.Context) error {
+	if err := s.Ping(ctx); err != nil {
+		return err
+	}
+	set, incomplete, err := s.IncompleteGeneratedSet(ctx)
+	if err != nil || !incomplete {
+		return err
+	}
+	return apperr.New(apperr.Unavailable, "合成数据集（"+set.Scale+"）未写完：请在空数据库上重新运行 parkos gen",
+		"the generated "+set.Scale+" data set is incomplete: run parkos gen again on an empty database")
 }

@@ -24,7 +24,7 @@ type contractTerms struct {
 	Escalation leasing.Escalation `json:"escalation"`
 }
 
-func scanContract(r scanner) (leasing.Contract, error) {
+func scanContract(r scanner, today civil.Date) (leasing.Contract, error) {
 	var k leasing.Contract
 	var terms string
 	err := r.Scan(&k.ID, &k.Number, &k.ParkID, &k.EnterpriseID, &k.Status, &k.StartOn, &k.EndOn, &k.SignedOn, &k.Price,
@@ -38,7 +38,7 @@ func scanContract(r scanner) (leasing.Contract, error) {
 		return k, fmt.Errorf("contract %s terms: %w", k.ID, err)
 	}
 	k.RentFree, k.Escalation, k.Units = t.RentFree, t.Escalation, []leasing.ContractUnit{}
-	k.Status = k.EffectiveStatus(civil.Today())
+	k.Status = k.EffectiveStatus(today)
 	return k, nil
 }
 
@@ -68,7 +68,7 @@ func (s *Store) ListContracts(ctx context.Context, sc identity.Scope, f leasing.
 			{"start_on", "k.start_on", func(k leasing.Contract) any { return k.StartOn.String() }},
 			{"end_on", "k.end_on", func(k leasing.Contract) any { return k.EndOn.String() }},
 		},
-		scan: func(r *sql.Rows) (leasing.Contract, error) { return scanContract(r) },
+		scan: func(r *sql.Rows) (leasing.Contract, error) { return scanContract(r, s.clock.Today()) },
 		id:   func(k leasing.Contract) string { return k.ID },
 	}
 	cond, args := contractScope(sc)
@@ -85,9 +85,9 @@ func (s *Store) ListContracts(ctx context.Context, sc identity.Scope, f leasing.
 	switch f.Status {
 	case "":
 	case leasing.Expired:
-		l.filter("k.status = ? AND k.end_on < ?", leasing.Active, civil.Today())
+		l.filter("k.status = ? AND k.end_on < ?", leasing.Active, s.clock.Today())
 	case leasing.Active:
-		l.filter("k.status = ? AND k.end_on >= ?", leasing.Active, civil.Today())
+		l.filter("k.status = ? AND k.end_on >= ?", leasing.Active, s.clock.Today())
 	default:
 		l.filter("k.status = ?", f.Status)
 	}
@@ -98,7 +98,7 @@ func (s *Store) ListContracts(ctx context.Context, sc identity.Scope, f leasing.
 	if !f.ExpiringBy.IsZero() {
 		// In force today and ending between today and the day given (§4): a lease that has
 		// already ended is never expiring. The last day is the termination date when earlier.
-		today := civil.Today()
+		today := s.clock.Today()
 		l.filter(`k.status IN (?, ?) AND k.start_on <= ? AND `+lastDaySQL+` >= ? AND `+lastDaySQL+` <= ?`,
 			leasing.Active, leasing.Terminated, today, today, f.ExpiringBy)
 	}
@@ -146,7 +146,7 @@ func (s *Store) GetContract(ctx context.Context, sc identity.Scope, id string) (
 func (s *Store) getContract(ctx context.Context, c conn, sc identity.Scope, id string) (leasing.Contract, error) {
 	cond, args := contractScope(sc)
 	k, err := scanContract(c.queryRow(ctx, "SELECT "+contractCols+" FROM contracts k WHERE k.id = ? AND "+cond,
-		append([]any{id}, args...)...))
+		append([]any{id}, args...)...), s.clock.Today())
 	if errors.Is(err, sql.ErrNoRows) {
 		return k, contractNotFound()
 	}
@@ -167,12 +167,16 @@ func (s *Store) ContractSchedule(ctx context.Context, sc identity.Scope, id stri
 	return k.Schedule(), nil
 }
 
-// prepareUnits checks that every unit is a leasable unit of one park in the caller's scope,
+// PrepareContractUnits checks that every unit is a leasable unit of one park in the caller's scope,
 // existing over its dates, and fills the charged area from the unit's gross area.
 //
 // The units' rows are locked first, so a split, a merge or another letting of the same units
 // waits for this transaction, and this one reads the units as they are after it.
-func (s *Store) prepareUnits(ctx context.Context, c conn, sc identity.Scope, k *leasing.Contract) error {
+func (s *Store) PrepareContractUnits(ctx context.Context, sc identity.Scope, k *leasing.Contract) error {
+	c, err := s.txConn(ctx)
+	if err != nil {
+		return err
+	}
 	ids := make([]string, len(k.Units))
 	for i, u := range k.Units {
 		ids[i] = u.UnitID
@@ -210,13 +214,19 @@ func (s *Store) prepareUnits(ctx context.Context, c conn, sc identity.Scope, k *
 	return nil
 }
 
-// checkLettable refuses to let a unit that another signed contract lets on any of the same
-// days. The caller has locked the units (prepareUnits), so two transactions letting one unit
+// CheckLettable refuses to let units (some or all of contract k's) when another signed
+// contract or another lead's hold has one of them on any of the same days; errors name
+// units[i] by the index in units. The caller has locked the units (PrepareContractUnits), so
+// two transactions letting one unit
 // queue instead of both passing the check; the database's own constraint on contract_units'
 // letting days is the last line if code ever gets this wrong.
-func (s *Store) checkLettable(ctx context.Context, c conn, k leasing.Contract) error {
+func (s *Store) CheckLettable(ctx context.Context, k leasing.Contract, units []leasing.ContractUnit) error {
+	c, err := s.txConn(ctx)
+	if err != nil {
+		return err
+	}
 	last := k.LastDay()
-	for i, u := range k.Units {
+	for i, u := range units {
 		to := civil.Min(u.To, last)
 		if to.Before(u.From) {
 			continue
@@ -319,69 +329,55 @@ func (s *Store) saveContract(ctx context.Context, c conn, k leasing.Contract, in
 	return nil
 }
 
-// CreateContract records a contract: a draft, or an active one when Status is "active" (signed
-// on creation), in which case no unit may already be let over the same days.
-func (s *Store) CreateContract(ctx context.Context, sc identity.Scope, k leasing.Contract) (leasing.Contract, error) {
-	if err := requireRole(canLease(sc)); err != nil {
+// InsertContract writes a new contract and its units in the transaction of ctx.
+func (s *Store) InsertContract(ctx context.Context, sc identity.Scope, k leasing.Contract) (leasing.Contract, error) {
+	c, err := s.txConn(ctx)
+	if err != nil {
 		return k, err
 	}
-	if k.Status != "" && k.Status != leasing.Draft && k.Status != leasing.Active {
-		return k, fieldErr("status", "unknown_value", "新合同只能是草稿或生效状态", "a new contract is draft or active")
-	}
-	k.RenewedBy, k.TerminatedOn = "", civil.Date{}
-	if err := k.Validate(); err != nil {
+	k.ID, k.CreatedAt, k.UpdatedAt = newID(), s.now(), s.now()
+	if err := s.saveContract(ctx, c, k, true, ""); err != nil {
 		return k, err
 	}
-	var out leasing.Contract
-	err := s.write(ctx, func(c conn) error {
-		var err error
-		out, err = s.createContract(ctx, c, sc, k)
+	return s.getContract(ctx, c, sc, k.ID)
+}
+
+// SaveContract writes a changed contract in the transaction of ctx, conditional on the status
+// it was read with, and reads it back.
+func (s *Store) SaveContract(ctx context.Context, sc identity.Scope, k leasing.Contract, wasStatus leasing.Status) (leasing.Contract, error) {
+	c, err := s.txConn(ctx)
+	if err != nil {
+		return k, err
+	}
+	k.UpdatedAt = s.now()
+	if err := s.saveContract(ctx, c, k, false, wasStatus); err != nil {
+		return k, err
+	}
+	return s.getContract(ctx, c, sc, k.ID)
+}
+
+// DeleteDraftContract removes a draft the caller has locked, unlinking it from the contract
+// it was to renew.
+func (s *Store) DeleteDraftContract(ctx context.Context, id string) error {
+	c, err := s.txConn(ctx)
+	if err != nil {
 		return err
-	})
-	return out, err
+	}
+	if _, err := c.exec(ctx, `UPDATE contracts SET renewed_by = NULL WHERE renewed_by = ?`, id); err != nil {
+		return err
+	}
+	res, err := c.exec(ctx, `DELETE FROM contracts WHERE id = ? AND status = ?`, id, leasing.Draft)
+	return changedOne(res, err, contractNotFound())
 }
 
-// createContract inserts a validated contract inside the caller's transaction. A signed one —
-// active, or an old lease an import brings along — may not let a unit another signs for.
-func (s *Store) createContract(ctx context.Context, c conn, sc identity.Scope, k leasing.Contract) (leasing.Contract, error) {
-	k.ID, k.ParkID, k.CreatedAt, k.UpdatedAt = newID(), "", s.now(), s.now()
-	var out leasing.Contract
-	err := func() error {
-		if err := s.prepareUnits(ctx, c, sc, &k); err != nil {
-			return err
-		}
-		if err := s.resolveContractRefs(ctx, c, sc, k); err != nil {
-			return err
-		}
-		if k.Status != leasing.Draft {
-			if k.SignedOn.IsZero() {
-				k.SignedOn = civil.Today()
-			}
-			if err := s.checkLettable(ctx, c, k); err != nil {
-				return err
-			}
-		}
-		if k.Status == leasing.Active {
-			if err := s.convertHolds(ctx, c, k); err != nil {
-				return err
-			}
-		}
-		if err := s.saveContract(ctx, c, k, true, ""); err != nil {
-			return err
-		}
-		var err error
-		if out, err = s.getContract(ctx, c, sc, k.ID); err != nil {
-			return err
-		}
-		return s.record(ctx, c, sc, "create", "contract", k.ID, nil, out)
-	}()
-	return out, err
-}
-
-// resolveContractRefs resolves every other id a contract names through the caller's scope:
+// ResolveContractRefs resolves every other id a contract names through the caller's scope:
 // the tenant, the lead it came from and the contract it renews must be visible to the caller
 // and belong to the contract's park. Anything else answers as if it did not exist.
-func (s *Store) resolveContractRefs(ctx context.Context, c conn, sc identity.Scope, k leasing.Contract) error {
+func (s *Store) ResolveContractRefs(ctx context.Context, sc identity.Scope, k leasing.Contract) error {
+	c, err := s.txConn(ctx)
+	if err != nil {
+		return err
+	}
 	if _, err := s.getEnterprise(ctx, c, sc, k.EnterpriseID); err != nil {
 		if apperr.Is(err, apperr.NotFound) {
 			return fieldErr("enterprise_id", "not_found", "企业不存在", "no such enterprise")
@@ -409,271 +405,24 @@ func (s *Store) resolveContractRefs(ctx context.Context, c conn, sc identity.Sco
 	return nil
 }
 
-// contractForLeasing locks a contract's row and reads it in the caller's scope for a change by
-// leasing staff: out of scope is 404, in scope without the role 403.
-func (s *Store) contractForLeasing(ctx context.Context, c conn, sc identity.Scope, id string) (leasing.Contract, error) {
+// LockContract locks a contract's row and reads it in the caller's scope, in the transaction
+// of ctx: concurrent changes of one contract queue, and each sees the one before it.
+func (s *Store) LockContract(ctx context.Context, sc identity.Scope, id string) (leasing.Contract, error) {
+	c, err := s.txConn(ctx)
+	if err != nil {
+		return leasing.Contract{}, err
+	}
 	if err := s.lockRows(ctx, c, "contracts", []string{id}); err != nil {
 		return leasing.Contract{}, err
 	}
-	k, err := s.getContract(ctx, c, sc, id)
-	if err != nil {
-		return k, err
-	}
-	return k, requireRole(canLease(sc))
+	return s.getContract(ctx, c, sc, id)
 }
 
-// changeContract loads a contract in scope for a change by leasing staff. The contract's row
-// is locked first, so concurrent changes queue and each sees the one before it.
-func (s *Store) changeContract(ctx context.Context, sc identity.Scope, id string, fn func(c conn, k *leasing.Contract) (string, error)) (leasing.Contract, error) {
-	var out leasing.Contract
-	err := s.write(ctx, func(c conn) error {
-		old, err := s.contractForLeasing(ctx, c, sc, id)
-		if err != nil {
-			return err
-		}
-		k := old
-		k.Units = append([]leasing.ContractUnit(nil), old.Units...)
-		action, err := fn(c, &k)
-		if err != nil {
-			return err
-		}
-		k.UpdatedAt = s.now()
-		if err := s.saveContract(ctx, c, k, false, old.Status); err != nil {
-			return err
-		}
-		if out, err = s.getContract(ctx, c, sc, id); err != nil {
-			return err
-		}
-		return s.record(ctx, c, sc, action, "contract", id, old, out)
-	})
-	return out, err
-}
-
-func onlyDraft(k *leasing.Contract) error {
-	if k.Status != leasing.Draft {
-		return conflict("只有草稿合同可以修改条款；已生效的合同请用变更或解约", "only drafts can be edited; amend or terminate an active contract")
-	}
-	return nil
-}
-
-// UpdateContract edits a draft's terms.
-func (s *Store) UpdateContract(ctx context.Context, sc identity.Scope, next leasing.Contract) (leasing.Contract, error) {
-	return s.changeContract(ctx, sc, next.ID, func(c conn, k *leasing.Contract) (string, error) {
-		if err := onlyDraft(k); err != nil {
-			return "", err
-		}
-		next.ParkID, next.Status, next.CreatedAt, next.RenewalOf, next.RenewedBy = "", leasing.Draft, k.CreatedAt, k.RenewalOf, k.RenewedBy
-		next.TerminatedOn = civil.Date{}
-		if err := next.Validate(); err != nil {
-			return "", err
-		}
-		if err := s.prepareUnits(ctx, c, sc, &next); err != nil {
-			return "", err
-		}
-		if err := s.resolveContractRefs(ctx, c, sc, next); err != nil {
-			return "", err
-		}
-		*k = next
-		return "update", nil
-	})
-}
-
-// DeleteContract removes a draft.
-func (s *Store) DeleteContract(ctx context.Context, sc identity.Scope, id string) error {
-	return s.write(ctx, func(c conn) error {
-		k, err := s.contractForLeasing(ctx, c, sc, id)
-		if err != nil {
-			return err
-		}
-		if err := onlyDraft(&k); err != nil {
-			return err
-		}
-		if _, err := c.exec(ctx, `UPDATE contracts SET renewed_by = NULL WHERE renewed_by = ?`, id); err != nil {
-			return err
-		}
-		if _, err := c.exec(ctx, `DELETE FROM contracts WHERE id = ?`, id); err != nil {
-			return err
-		}
-		return s.record(ctx, c, sc, "delete", "contract", id, k, nil)
-	})
-}
-
-// ActivateContract signs a draft. A renewal, once active, marks its predecessor renewed.
-func (s *Store) ActivateContract(ctx context.Context, sc identity.Scope, id string) (leasing.Contract, error) {
-	return s.changeContract(ctx, sc, id, func(c conn, k *leasing.Contract) (string, error) {
-		if err := onlyDraft(k); err != nil {
-			return "", err
-		}
-		k.Status = leasing.Active
-		if k.SignedOn.IsZero() {
-			k.SignedOn = civil.Today()
-		}
-		if err := s.checkLettable(ctx, c, *k); err != nil {
-			return "", err
-		}
-		if err := s.convertHolds(ctx, c, *k); err != nil {
-			return "", err
-		}
-		if k.RenewalOf != "" {
-			if err := s.markRenewed(ctx, c, sc, k.RenewalOf, k.ID); err != nil {
-				return "", err
-			}
-		}
-		return "activate", nil
-	})
-}
-
-// TerminateContract ends an active contract early.
-func (s *Store) TerminateContract(ctx context.Context, sc identity.Scope, id string, t leasing.Termination) (leasing.Contract, error) {
-	return s.changeContract(ctx, sc, id, func(c conn, k *leasing.Contract) (string, error) {
-		if k.Status != leasing.Active {
-			return "", conflict("只有生效中的合同可以提前解约", "only an active contract can be terminated")
-		}
-		if err := k.ValidateTermination(t); err != nil {
-			return "", err
-		}
-		k.Status, k.TerminatedOn, k.Penalty = leasing.Terminated, t.TerminatedOn, t.Penalty
-		return "terminate", nil
-	})
-}
-
-// AmendContract adds or removes units from a day on. Added units are checked like a new lease.
-func (s *Store) AmendContract(ctx context.Context, sc identity.Scope, id string, a leasing.Amendment) (leasing.Contract, error) {
-	return s.changeContract(ctx, sc, id, func(c conn, k *leasing.Contract) (string, error) {
-		if k.Status != leasing.Active && k.Status != leasing.Draft {
-			return "", conflict("只能变更草稿或生效中的合同", "only a draft or active contract can be amended")
-		}
-		if a.EffectiveOn.IsZero() || a.EffectiveOn.Before(k.StartOn) || a.EffectiveOn.After(k.EndOn) {
-			return "", fieldErr("effective_on", "outside_term", "变更生效日须在合同期内", "effective_on must be within the term")
-		}
-		if len(a.Add) == 0 && len(a.Remove) == 0 {
-			return "", fieldErr("add", "required", "请指定要增加或减少的单元", "add or remove at least one unit")
-		}
-		for i, id := range a.Remove {
-			found := false
-			for j := range k.Units {
-				u := &k.Units[j]
-				if u.UnitID == id && !u.To.Before(a.EffectiveOn) && !u.From.After(a.EffectiveOn) {
-					u.To, found = a.EffectiveOn.AddDays(-1), true
-				}
-			}
-			if !found {
-				return "", fieldErr(fmt.Sprintf("remove[%d]", i), "not_in_contract", "该单元在生效日不在本合同内", "the unit is not in the contract on effective_on")
-			}
-		}
-		kept := k.Units[:0]
-		for _, u := range k.Units {
-			if !u.To.Before(u.From) {
-				kept = append(kept, u)
-			}
-		}
-		k.Units = kept
-		start := len(k.Units)
-		for i, id := range a.Add {
-			for _, u := range k.Units {
-				if u.UnitID == id && !u.To.Before(a.EffectiveOn) {
-					return "", fieldErr(fmt.Sprintf("add[%d]", i), "already_in_contract", "该单元已在本合同内", "the unit is already in this contract")
-				}
-			}
-			k.Units = append(k.Units, leasing.ContractUnit{UnitID: id, From: a.EffectiveOn, To: k.EndOn})
-		}
-		added := leasing.Contract{ID: k.ID, StartOn: k.StartOn, EndOn: k.EndOn, TerminatedOn: k.TerminatedOn, Units: k.Units[start:]}
-		if err := s.prepareUnits(ctx, c, sc, &added); err != nil {
-			return "", renameUnitFields(err, "add", start)
-		}
-		if added.ParkID != k.ParkID && added.ParkID != "" {
-			return "", fieldErr("add", "other_park", "合同的所有单元须属于同一园区", "all units of a contract must be in one park")
-		}
-		if k.Status == leasing.Active {
-			if err := s.checkLettable(ctx, c, added); err != nil {
-				return "", renameUnitFields(err, "add", start)
-			}
-		}
-		return "amend", nil
-	})
-}
-
-// renameUnitFields points "units[i]" errors of an amendment's added units at "add[i]".
-func renameUnitFields(err error, field string, offset int) error {
-	e, ok := apperr.As(err)
-	if !ok {
-		return err
-	}
-	for i := range e.Fields {
-		var n int
-		if _, scanErr := fmt.Sscanf(e.Fields[i].Field, "units[%d]", &n); scanErr == nil {
-			e.Fields[i].Field = fmt.Sprintf("%s[%d]", field, n)
-		}
-	}
-	return e
-}
-
-// markRenewed flips a signed renewal's predecessor to renewed, once: the update is
-// conditional on it being signed and not yet renewed, and it leaves its own audit entry.
-func (s *Store) markRenewed(ctx context.Context, c conn, sc identity.Scope, prevID, nextID string) error {
-	if err := s.lockRows(ctx, c, "contracts", []string{prevID}); err != nil {
-		return err
-	}
-	prev, err := s.getContract(ctx, c, sc, prevID)
-	if apperr.Is(err, apperr.NotFound) {
-		return fieldErr("renewal_of", "not_found", "被续签的合同不存在", "no such contract to renew")
-	}
+// ConvertHolds closes the holds the contract's own lead had on its units: the lease takes over.
+func (s *Store) ConvertHolds(ctx context.Context, k leasing.Contract) error {
+	c, err := s.txConn(ctx)
 	if err != nil {
 		return err
-	}
-	res, err := c.exec(ctx, `UPDATE contracts SET status = ?, renewed_by = ?, updated_at = ? WHERE id = ? AND status = ? AND renewed_by IS NULL`,
-		leasing.Renewed, nextID, s.now(), prevID, leasing.Active)
-	if err := changedOne(res, err, conflict("被续签的合同已续签或已解约", "the contract being renewed is already renewed or terminated")); err != nil {
-		return err
-	}
-	after, err := s.getContract(ctx, c, sc, prevID)
-	if err != nil {
-		return err
-	}
-	return s.record(ctx, c, sc, "renewed", "contract", prevID, prev, after)
-}
-
-// RenewContract drafts the successor of a contract: same enterprise and units, from the day
-// after this one ends, at the new price if one is given.
-func (s *Store) RenewContract(ctx context.Context, sc identity.Scope, id string, r leasing.Renewal) (leasing.Contract, error) {
-	var out leasing.Contract
-	err := s.write(ctx, func(c conn) error {
-		old, err := s.contractForLeasing(ctx, c, sc, id)
-		if err != nil {
-			return err
-		}
-		if old.Status != leasing.Active && old.Status != leasing.Expired {
-			return conflict("只有生效中或已到期的合同可以续签", "only an active or expired contract can be renewed")
-		}
-		if old.RenewedBy != "" {
-			return conflict("该合同已有续签合同", "this contract already has a renewal")
-		}
-		next := old
-		next.ID, next.Number, next.Status, next.SignedOn = "", r.Number, leasing.Draft, civil.Date{}
-		next.StartOn, next.EndOn, next.RenewalOf, next.RentFree = old.EndOn.AddDays(1), r.EndOn, old.ID, nil
-		next.Escalation, next.TerminatedOn, next.Penalty = leasing.Escalation{Kind: "none"}, civil.Date{}, 0
-		if r.Price != nil {
-			next.Price = *r.Price
-		}
-		next.Units = nil
-		for _, u := range old.Units {
-			if !u.To.Before(old.EndOn) {
-				next.Units = append(next.Units, leasing.ContractUnit{UnitID: u.UnitID})
-			}
-		}
-		if err := next.Validate(); err != nil {
-			return err
-		}
-		out, err = s.createContract(ctx, c, sc, next)
-		return err
-	})
-	return out, err
-}
-
-// convertHolds closes the holds the contract's own lead had on its units: the lease takes over.
-func (s *Store) convertHolds(ctx context.Context, c conn, k leasing.Contract) error {
-	if k.LeadID == "" {
-		return nil
 	}
 	for _, u := range k.Units {
 		if _, err := c.exec(ctx, `UPDATE holds SET status = 'converted', updated_at = ? WHERE lead_id = ? AND unit_id = ? AND status = 'active'`,
@@ -682,4 +431,14 @@ func (s *Store) convertHolds(ctx context.Context, c conn, k leasing.Contract) er
 		}
 	}
 	return nil
+}
+
+// LinkRenewal points an imported contract that is already "renewed" at its imported successor.
+func (s *Store) LinkRenewal(ctx context.Context, prevID, nextID string) error {
+	c, err := s.txConn(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = c.exec(ctx, `UPDATE contracts SET renewed_by = ? WHERE id = ? AND status = ?`, nextID, prevID, leasing.Renewed)
+	return err
 }

@@ -168,7 +168,7 @@ func (s *Store) CreateEnterprise(ctx context.Context, sc identity.Scope, e enter
 	if err := requireRole(sc.CanEditEnterprises()); err != nil {
 		return e, err
 	}
-	if err := e.Validate(); err != nil {
+	if err := e.Validate(s.clock.Today()); err != nil {
 		return e, err
 	}
 	var out enterprise.Enterprise
@@ -218,7 +218,7 @@ func (s *Store) UpdateEnterprise(ctx context.Context, sc identity.Scope, e enter
 			e.ParkID = old.ParkID
 		}
 		e.CreatedAt, e.UpdatedAt = old.CreatedAt, s.now()
-		if err := e.Validate(); err != nil {
+		if err := e.Validate(s.clock.Today()); err != nil {
 			return err
 		}
 		if e.ParkID != old.ParkID || !sc.Role.IsEnterprise() {

@@ -12,7 +12,7 @@ import (
 // RentRoll is the park's 租金台账 on a day: every unit of the stack plan with the contract in
 // force and its monthly charges (leasing.RentRoll).
 func (s *Store) RentRoll(ctx context.Context, sc identity.Scope, parkID string, on civil.Date) ([]leasing.RentRollLine, error) {
-	plan, err := s.StackPlan(ctx, sc, parkID, on, StackFilter{})
+	plan, err := s.StackPlan(ctx, sc, parkID, on, leasing.StackFilter{})
 	if err != nil {
 		return nil, err
 	}
@@ -25,22 +25,13 @@ func (s *Store) RentRoll(ctx context.Context, sc identity.Scope, parkID string, 
 	return leasing.RentRoll(plan, ks), nil
 }
 
-// Reminders is what an operator should act on today (§4): leases expiring within 90 days,
-// lead follow-ups due or overdue, and holds lapsing within a week.
-type Reminders struct {
-	On        civil.Date              `json:"on"`
-	Leases    []leasing.LeaseReminder `json:"leases"`
-	FollowUps []leasing.Lead          `json:"follow_ups"`
-	Holds     []leasing.Hold          `json:"holds"`
-}
-
 // reminderLimit bounds each list of reminders; the lists behind them have filters of their own.
 const reminderLimit = 50
 
 // LeasingReminders gathers the caller's reminders on today. Roles without leasing work get
 // empty lists.
-func (s *Store) LeasingReminders(ctx context.Context, sc identity.Scope, today civil.Date) (Reminders, error) {
-	r := Reminders{On: today, Leases: []leasing.LeaseReminder{}, FollowUps: []leasing.Lead{}, Holds: []leasing.Hold{}}
+func (s *Store) LeasingReminders(ctx context.Context, sc identity.Scope, today civil.Date) (leasing.Reminders, error) {
+	r := leasing.Reminders{On: today, Leases: []leasing.LeaseReminder{}, FollowUps: []leasing.Lead{}, Holds: []leasing.Hold{}}
 	if !sc.Role.IsOperator() && sc.Role != identity.Admin {
 		return r, nil
 	}

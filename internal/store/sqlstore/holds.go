@@ -15,10 +15,10 @@ import (
 
 const holdCols = `h.id, h.park_id, h.lead_id, h.unit_id, h.from_on, h.until_on, h.status, h.note, h.created_at, h.updated_at`
 
-func scanHold(r scanner) (leasing.Hold, error) {
+func scanHold(r scanner, today civil.Date) (leasing.Hold, error) {
 	var h leasing.Hold
 	err := r.Scan(&h.ID, &h.ParkID, &h.LeadID, &h.UnitID, &h.From, &h.Until, &h.Status, &h.Note, &h.CreatedAt, &h.UpdatedAt)
-	h.Status = h.EffectiveStatus(civil.Today())
+	h.Status = h.EffectiveStatus(today)
 	return h, err
 }
 
@@ -28,7 +28,7 @@ func (s *Store) ListHolds(ctx context.Context, sc identity.Scope, f leasing.Hold
 		selectFrom: "SELECT " + holdCols + " FROM holds h",
 		idExpr:     "h.id",
 		sorts:      []sortKey[leasing.Hold]{{"until", "h.until_on", func(h leasing.Hold) any { return h.Until.String() }}},
-		scan:       func(r *sql.Rows) (leasing.Hold, error) { return scanHold(r) },
+		scan:       func(r *sql.Rows) (leasing.Hold, error) { return scanHold(r, s.clock.Today()) },
 		id:         func(h leasing.Hold) string { return h.ID },
 	}
 	cond, args := parkScope(sc, "h.park_id", false)
@@ -42,7 +42,7 @@ func (s *Store) ListHolds(ctx context.Context, sc identity.Scope, f leasing.Hold
 		l.filter("h.status = 'active' AND h.from_on <= ? AND h.until_on >= ?", f.ActiveOn, f.ActiveOn)
 	}
 	if !f.LapsingBy.IsZero() {
-		l.filter("h.status = 'active' AND h.until_on >= ? AND h.until_on <= ?", civil.Today(), f.LapsingBy)
+		l.filter("h.status = 'active' AND h.until_on >= ? AND h.until_on <= ?", s.clock.Today(), f.LapsingBy)
 	}
 	return l.run(ctx, s.read(), req)
 }
@@ -54,7 +54,7 @@ func (s *Store) GetHold(ctx context.Context, sc identity.Scope, id string) (leas
 
 func (s *Store) getHold(ctx context.Context, c conn, sc identity.Scope, id string) (leasing.Hold, error) {
 	cond, args := parkScope(sc, "h.park_id", false)
-	h, err := scanHold(c.queryRow(ctx, "SELECT "+holdCols+" FROM holds h WHERE h.id = ? AND "+cond, append([]any{id}, args...)...))
+	h, err := scanHold(c.queryRow(ctx, "SELECT "+holdCols+" FROM holds h WHERE h.id = ? AND "+cond, append([]any{id}, args...)...), s.clock.Today())
 	if errors.Is(err, sql.ErrNoRows) {
 		return h, notFound("预留", "hold")
 	}
@@ -66,7 +66,7 @@ func (s *Store) holdConflict(ctx context.Context, c conn, unitID, exceptLead str
 	var u civil.Date
 	err = c.queryRow(ctx, `SELECT l.company, h.until_on FROM holds h JOIN leads l ON l.id = h.lead_id
 		WHERE h.unit_id = ? AND h.lead_id <> ? AND h.status = 'active' AND h.until_on >= ? AND h.from_on <= ? AND h.until_on >= ?
-		ORDER BY h.until_on LIMIT 1`, unitID, exceptLead, civil.Today(), to, from).Scan(&company, &u)
+		ORDER BY h.until_on LIMIT 1`, unitID, exceptLead, s.clock.Today(), to, from).Scan(&company, &u)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", "", nil
 	}
@@ -79,7 +79,7 @@ func (s *Store) CreateHold(ctx context.Context, sc identity.Scope, h leasing.Hol
 	if err := requireRole(canWorkLeads(sc)); err != nil {
 		return h, err
 	}
-	if err := h.Validate(); err != nil {
+	if err := h.Validate(s.clock.Today()); err != nil {
 		return h, err
 	}
 	h.ID, h.Status, h.CreatedAt, h.UpdatedAt = newID(), "active", s.now(), s.now()
@@ -98,10 +98,10 @@ func (s *Store) CreateHold(ctx context.Context, sc identity.Scope, h leasing.Hol
 		h.ParkID = lead.ParkID
 		probe := leasing.Contract{ID: "", ParkID: lead.ParkID, LeadID: h.LeadID, StartOn: h.From, EndOn: h.Until,
 			Units: []leasing.ContractUnit{{UnitID: h.UnitID, From: h.From, To: h.Until}}}
-		if err := s.prepareUnits(ctx, c, sc, &probe); err != nil {
+		if err := s.PrepareContractUnits(withConn(ctx, c), sc, &probe); err != nil {
 			return asUnitField(err)
 		}
-		if err := s.checkLettable(ctx, c, probe); err != nil {
+		if err := s.CheckLettable(withConn(ctx, c), probe, probe.Units); err != nil {
 			return asUnitField(err)
 		}
 		if _, err := c.exec(ctx, `INSERT INTO holds (id, park_id, lead_id, unit_id, from_on, until_on, status, note, created_at, updated_at)

@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/parkos/parkos/internal/apperr"
-	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/enterprise"
 	"github.com/parkos/parkos/internal/identity"
 	"github.com/parkos/parkos/internal/leasing"
@@ -287,15 +286,8 @@ func (s *Store) MoveLead(ctx context.Context, sc identity.Scope, id string, m le
 	})
 }
 
-// ActivityInput is a call, visit, meeting or note, and optionally the next follow-up date.
-type ActivityInput struct {
-	Kind         string     `json:"kind"`
-	Text         string     `json:"text"`
-	NextFollowUp civil.Date `json:"next_follow_up"`
-}
-
 // AddActivity records contact with a lead.
-func (s *Store) AddActivity(ctx context.Context, sc identity.Scope, id string, in ActivityInput) (leasing.Lead, error) {
+func (s *Store) AddActivity(ctx context.Context, sc identity.Scope, id string, in leasing.ActivityInput) (leasing.Lead, error) {
 	return s.changeLead(ctx, sc, id, "activity", func(c conn, l *leasing.Lead) error {
 		var f apperr.Fields
 		if !contains(leasing.ActivityKinds, in.Kind) {
@@ -306,7 +298,7 @@ func (s *Store) AddActivity(ctx context.Context, sc identity.Scope, id string, i
 		} else if len([]rune(in.Text)) > 4000 {
 			f.Add("text", "too_long", "内容过长", "text is too long")
 		}
-		if !in.NextFollowUp.IsZero() && in.NextFollowUp.Before(civil.Today()) {
+		if !in.NextFollowUp.IsZero() && in.NextFollowUp.Before(s.clock.Today()) {
 			f.Add("next_follow_up", "in_past", "下次跟进日期不能早于今天", "next_follow_up cannot be in the past")
 		}
 		if err := f.Err(); err != nil {
@@ -351,89 +343,100 @@ func (s *Store) LeadActivities(ctx context.Context, sc identity.Scope, id string
 	return out, rows.Err()
 }
 
-// ConvertLead turns a lead into an enterprise (or finds it by credit code) and a draft contract
-// for the units it holds, and marks it won — all in one transaction.
-func (s *Store) ConvertLead(ctx context.Context, sc identity.Scope, id string, in leasing.Conversion) (leasing.ConversionResult, error) {
+// LeadConversion locks an open lead and readies its conversion: the enterprise, found by
+// credit code or created from the lead, and the draft contract for the given units or else the
+// units the lead holds.
+func (s *Store) LeadConversion(ctx context.Context, sc identity.Scope, id string, in leasing.Conversion) (leasing.Contract, error) {
+	c, err := s.txConn(ctx)
+	if err != nil {
+		return leasing.Contract{}, err
+	}
+	if err := s.lockRows(ctx, c, "leads", []string{id}); err != nil {
+		return leasing.Contract{}, err
+	}
+	l, err := s.getLead(ctx, c, sc, id)
+	if err != nil {
+		return leasing.Contract{}, err
+	}
+	if err := requireRole(canWorkLeads(sc)); err != nil {
+		return leasing.Contract{}, err
+	}
+	if l.ContractID != "" || l.Stage == "lost" {
+		return leasing.Contract{}, conflict("该线索已转化或已丢单", "the lead is already converted or lost")
+	}
+	entID := l.EnterpriseID
+	code := strings.ToUpper(strings.TrimSpace(firstNonEmpty(in.CreditCode, l.CreditCode)))
+	if entID == "" && code != "" {
+		_ = c.queryRow(ctx, `SELECT id FROM enterprises WHERE credit_code = ?`, code).Scan(&entID)
+	}
+	if entID == "" {
+		e := enterprise.Enterprise{ParkID: l.ParkID, Name: firstNonEmpty(in.EnterpriseName, l.Company), CreditCode: code,
+			ContactName: l.ContactName, ContactPhone: l.ContactPhone, Employees: l.Headcount}
+		if l.ChainNodeID != "" {
+			e.ChainNodeIDs = []string{l.ChainNodeID}
+		}
+		if err := e.Validate(s.clock.Today()); err != nil {
+			return leasing.Contract{}, err
+		}
+		created, err := s.createEnterprise(ctx, c, sc, e)
+		if err != nil {
+			return leasing.Contract{}, err
+		}
+		entID = created.ID
+	}
+	units := in.UnitIDs
+	if len(units) == 0 {
+		rows, err := c.query(ctx, `SELECT unit_id FROM holds WHERE lead_id = ? AND status = 'active' AND until_on >= ? ORDER BY unit_id`,
+			id, s.clock.Today())
+		if err != nil {
+			return leasing.Contract{}, err
+		}
+		for rows.Next() {
+			var u string
+			if err := rows.Scan(&u); err != nil {
+				rows.Close()
+				return leasing.Contract{}, err
+			}
+			units = append(units, u)
+		}
+		rows.Close()
+	}
+	k := leasing.Contract{Number: in.Number, EnterpriseID: entID, LeadID: id, StartOn: in.StartOn, EndOn: in.EndOn,
+		Price: in.Price, PaymentCycle: 3, DepositMonths: 3}
+	if k.Price == 0 {
+		k.Price = l.Budget
+	}
+	for _, u := range units {
+		k.Units = append(k.Units, leasing.ContractUnit{UnitID: u})
+	}
+	return k, nil
+}
+
+// MarkLeadWon marks a converted lead won by its contract, on its timeline and in the audit.
+func (s *Store) MarkLeadWon(ctx context.Context, sc identity.Scope, id string, k leasing.Contract) (leasing.ConversionResult, error) {
 	var res leasing.ConversionResult
-	err := s.write(ctx, func(c conn) error {
-		l, err := s.getLead(ctx, c, sc, id)
-		if err != nil {
-			return err
-		}
-		if err := requireRole(canWorkLeads(sc)); err != nil {
-			return err
-		}
-		if l.ContractID != "" || l.Stage == "lost" {
-			return conflict("该线索已转化或已丢单", "the lead is already converted or lost")
-		}
-		entID := l.EnterpriseID
-		code := strings.ToUpper(strings.TrimSpace(firstNonEmpty(in.CreditCode, l.CreditCode)))
-		if entID == "" && code != "" {
-			_ = c.queryRow(ctx, `SELECT id FROM enterprises WHERE credit_code = ?`, code).Scan(&entID)
-		}
-		if entID == "" {
-			e := enterprise.Enterprise{ParkID: l.ParkID, Name: firstNonEmpty(in.EnterpriseName, l.Company), CreditCode: code,
-				ContactName: l.ContactName, ContactPhone: l.ContactPhone, Employees: l.Headcount}
-			if l.ChainNodeID != "" {
-				e.ChainNodeIDs = []string{l.ChainNodeID}
-			}
-			if err := e.Validate(); err != nil {
-				return err
-			}
-			created, err := s.createEnterprise(ctx, c, sc, e)
-			if err != nil {
-				return err
-			}
-			entID = created.ID
-		}
-		units := in.UnitIDs
-		if len(units) == 0 {
-			rows, err := c.query(ctx, `SELECT unit_id FROM holds WHERE lead_id = ? AND status = 'active' AND until_on >= ? ORDER BY unit_id`,
-				id, civil.Today())
-			if err != nil {
-				return err
-			}
-			for rows.Next() {
-				var u string
-				if err := rows.Scan(&u); err != nil {
-					rows.Close()
-					return err
-				}
-				units = append(units, u)
-			}
-			rows.Close()
-		}
-		k := leasing.Contract{Number: in.Number, EnterpriseID: entID, LeadID: id, StartOn: in.StartOn, EndOn: in.EndOn,
-			Price: in.Price, PaymentCycle: 3, DepositMonths: 3}
-		if k.Price == 0 {
-			k.Price = l.Budget
-		}
-		for _, u := range units {
-			k.Units = append(k.Units, leasing.ContractUnit{UnitID: u})
-		}
-		if err := k.Validate(); err != nil {
-			return err
-		}
-		contract, err := s.createContract(ctx, c, sc, k)
-		if err != nil {
-			return err
-		}
-		from := l.Stage
-		l.Stage, l.Probability, l.EnterpriseID, l.ContractID, l.LastActivityAt, l.UpdatedAt = "won", 100, entID, contract.ID, s.now(), s.now()
-		if err := s.saveLead(ctx, c, l, false); err != nil {
-			return err
-		}
-		if err := s.addActivity(ctx, c, sc, leasing.Activity{LeadID: id, Kind: "stage", Text: "转化为合同 " + contract.Number +
-			" / converted to contract " + contract.Number, FromStage: from, ToStage: "won"}); err != nil {
-			return err
-		}
-		if res.Lead, err = s.getLead(ctx, c, sc, id); err != nil {
-			return err
-		}
-		res.EnterpriseID, res.ContractID = entID, contract.ID
-		return s.record(ctx, c, sc, "convert", "lead", id, nil, res.Lead)
-	})
-	return res, err
+	c, err := s.txConn(ctx)
+	if err != nil {
+		return res, err
+	}
+	l, err := s.getLead(ctx, c, sc, id)
+	if err != nil {
+		return res, err
+	}
+	from := l.Stage
+	l.Stage, l.Probability, l.EnterpriseID, l.ContractID, l.LastActivityAt, l.UpdatedAt = "won", 100, k.EnterpriseID, k.ID, s.now(), s.now()
+	if err := s.saveLead(ctx, c, l, false); err != nil {
+		return res, err
+	}
+	if err := s.addActivity(ctx, c, sc, leasing.Activity{LeadID: id, Kind: "stage", Text: "转化为合同 " + k.Number +
+		" / converted to contract " + k.Number, FromStage: from, ToStage: "won"}); err != nil {
+		return res, err
+	}
+	if res.Lead, err = s.getLead(ctx, c, sc, id); err != nil {
+		return res, err
+	}
+	res.EnterpriseID, res.ContractID = k.EnterpriseID, k.ID
+	return res, s.record(ctx, c, sc, "convert", "lead", id, nil, res.Lead)
 }
 
 func firstNonEmpty(xs ...string) string {

@@ -8,17 +8,9 @@ import (
 	"github.com/parkos/parkos/internal/leasing"
 )
 
-// OccupancyFilter chooses the units occupancy is computed over. An empty park means every park
-// the caller sees (administrators and the authority).
-type OccupancyFilter struct {
-	ParkID     string
-	BuildingID string
-	Kind       string
-}
-
 // OccupancyRows loads the units and signed leases occupancy is computed from. Operators must
 // name one of their parks; tenant staff see no occupancy.
-func (s *Store) OccupancyRows(ctx context.Context, sc identity.Scope, f OccupancyFilter) ([]leasing.UnitRow, []leasing.LeaseRow, error) {
+func (s *Store) OccupancyRows(ctx context.Context, sc identity.Scope, f leasing.OccupancyFilter) ([]leasing.UnitRow, []leasing.LeaseRow, error) {
 	if f.ParkID != "" {
 		if _, err := s.GetPark(ctx, sc, f.ParkID); err != nil || !sc.HasPark(f.ParkID) {
 			return nil, nil, parkNotFound()

@@ -22,9 +22,11 @@ var errDryRun = errors.New("dry run")
 // ImportOnboarding applies a file's rows in one transaction, through the same methods, rules,
 // scope and audit as single edits: each row is matched to an existing record by its codes and
 // created, changed in the columns the file has, or left alone. With any refused row, or with
-// dryRun, nothing is written, and the outcomes say what would have happened.
-func (s *Store) ImportOnboarding(ctx context.Context, sc identity.Scope, b onboard.Batch, dryRun bool) ([]onboard.RowOutcome, []onboard.RowProblem, error) {
-	im := &importer{s: s, sc: sc, ids: map[string]string{}}
+// dryRun, nothing is written, and the outcomes say what would have happened. Contracts are
+// written through lifecycle, the leasing service, under the same rules as by hand.
+func (s *Store) ImportOnboarding(ctx context.Context, sc identity.Scope, b onboard.Batch, dryRun bool,
+	lifecycle leasing.ContractWriter) ([]onboard.RowOutcome, []onboard.RowProblem, error) {
+	im := &importer{s: s, sc: sc, lifecycle: lifecycle, ids: map[string]string{}}
 	err := s.writeBatch(ctx, func(ctx context.Context, c conn) error {
 		im.ctx, im.c = ctx, c
 		steps := []func(onboard.Batch) error{im.parks, im.buildings, im.floors, im.units, im.enterprises,
@@ -46,13 +48,14 @@ func (s *Store) ImportOnboarding(ctx context.Context, sc identity.Scope, b onboa
 }
 
 type importer struct {
-	s        *Store
-	sc       identity.Scope
-	ctx      context.Context
-	c        conn
-	ids      map[string]string // "kind\x00codes" → id, for rows met earlier in the file
-	outcomes []onboard.RowOutcome
-	problems []onboard.RowProblem
+	s         *Store
+	lifecycle leasing.ContractWriter
+	sc        identity.Scope
+	ctx       context.Context
+	c         conn
+	ids       map[string]string // "kind\x00codes" → id, for rows met earlier in the file
+	outcomes  []onboard.RowOutcome
+	problems  []onboard.RowProblem
 }
 
 // refuse records a row the rules refused. Only errors a user can act on become problems; any
@@ -560,7 +563,7 @@ func (im *importer) contract(r onboard.ContractRow, dated []onboard.ContractUnit
 		if k.Status == "" {
 			k.Status = leasing.Draft
 		}
-		return im.create(onboard.Contracts, r.Ref, key, func() error { return im.createContract(k) })
+		return im.create(onboard.Contracts, r.Ref, key, func() error { _, err := im.lifecycle.RecordContract(im.ctx, im.sc, k); return err })
 	}
 	old, err := im.s.getContract(im.ctx, im.c, im.sc, id)
 	if err != nil {
@@ -585,11 +588,11 @@ func (im *importer) contract(r onboard.ContractRow, dated []onboard.ContractUnit
 		return nil
 	}
 	return im.apply(onboard.Contracts, r.Ref, key, false, func() error {
-		if _, err := im.s.UpdateContract(im.ctx, im.sc, next); err != nil {
+		if _, err := im.lifecycle.UpdateContract(im.ctx, im.sc, id, leasing.TermsOf(next)); err != nil {
 			return err
 		}
 		if next.Status == leasing.Active {
-			_, err := im.s.ActivateContract(im.ctx, im.sc, id)
+			_, err := im.lifecycle.ActivateContract(im.ctx, im.sc, id)
 			return err
 		}
 		return nil
@@ -639,30 +642,4 @@ func (im *importer) fillAreas(units []leasing.ContractUnit) error {
 		}
 	}
 	return nil
-}
-
-// createContract records a contract in the status the file gives: a park going live brings its
-// signed, expired, renewed and terminated leases along, and none may overlap another.
-func (im *importer) createContract(k leasing.Contract) error {
-	if err := requireRole(canLease(im.sc)); err != nil {
-		return err
-	}
-	if err := k.Validate(); err != nil {
-		return err
-	}
-	if k.Status == leasing.Terminated {
-		if err := k.ValidateTermination(leasing.Termination{TerminatedOn: k.TerminatedOn, Penalty: k.Penalty}); err != nil {
-			return err
-		}
-	} else if !k.TerminatedOn.IsZero() {
-		return fieldErr("terminated_on", "not_terminated", "只有已解约的合同有解约日期", "only a terminated contract has a termination date")
-	}
-	return im.s.write(im.ctx, func(c conn) error {
-		out, err := im.s.createContract(im.ctx, c, im.sc, k)
-		if err != nil || k.RenewalOf == "" {
-			return err
-		}
-		_, err = c.exec(im.ctx, `UPDATE contracts SET renewed_by = ? WHERE id = ? AND status = ?`, out.ID, k.RenewalOf, leasing.Renewed)
-		return err
-	})
 }

@@ -9,13 +9,6 @@ import (
 	"github.com/parkos/parkos/internal/measure"
 )
 
-// StackFilter narrows a stack plan.
-type StackFilter struct {
-	BuildingID string
-	Kind       string
-	Facility   string // bsl1 | bsl2 | bsl3 | animal_room | cleanroom | fume_exhaust | pure_water
-}
-
 func unitFacilities(bsl, animal, clean string, fume, water bool) []string {
 	var out []string
 	switch bsl {
@@ -43,7 +36,7 @@ func unitFacilities(bsl, animal, clean string, fume, water bool) []string {
 
 // StackPlan builds the 租控图 of a park on a day in four queries: buildings and floors, the units
 // existing that day, the signed leases and the active holds that touch it.
-func (s *Store) StackPlan(ctx context.Context, sc identity.Scope, parkID string, on civil.Date, f StackFilter) (leasing.StackPlan, error) {
+func (s *Store) StackPlan(ctx context.Context, sc identity.Scope, parkID string, on civil.Date, f leasing.StackFilter) (leasing.StackPlan, error) {
 	plan := leasing.StackPlan{ParkID: parkID, On: on, Areas: map[string]measure.Area{}, Counts: map[string]int{}}
 	if _, err := s.GetPark(ctx, sc, parkID); err != nil || !sc.HasPark(parkID) {
 		return plan, parkNotFound()

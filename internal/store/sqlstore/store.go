@@ -17,6 +17,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/parkos/parkos/internal/apperr"
+	"github.com/parkos/parkos/internal/civil"
 )
 
 // Engine is what an engine package provides.
@@ -43,6 +44,7 @@ type Engine struct {
 type Store struct {
 	eng     Engine
 	now     func() time.Time
+	clock   civil.Clock
 	rebound sync.Map // query text → engine-specific text
 	stmts   sync.Map // query text → *sql.Stmt prepared on the reader pool
 	nStmts  atomic.Int64
@@ -53,9 +55,9 @@ type Store struct {
 // IN-list lengths, so the set of texts is finite but not tiny.
 const maxCachedStatements = 4000
 
-// New wraps an engine.
-func New(eng Engine) *Store {
-	return &Store{eng: eng, now: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }}
+// New wraps an engine. The clock says which day "today" is in every rule and filter.
+func New(eng Engine, clock civil.Clock) *Store {
+	return &Store{eng: eng, clock: clock, now: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }}
 }
 
 // Engine names the engine, for logs and tests.
@@ -339,3 +341,29 @@ func fieldErr(field, code, zh, en string) error {
 }
 
 func conflict(zh, en string) error { return apperr.New(apperr.Conflict, zh, en) }
+
+// connKey carries the transaction InTx opened through a context.
+type connKey struct{}
+
+func withConn(ctx context.Context, c conn) context.Context {
+	return context.WithValue(ctx, connKey{}, c)
+}
+
+// InTx runs fn in one write transaction: every store method fn calls with the context it is
+// given joins it, and all of it lands or none of it does. Called inside InTx it joins the
+// transaction already open.
+func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context) error) error {
+	if _, ok := ctx.Value(connKey{}).(conn); ok {
+		return fn(ctx)
+	}
+	return s.write(ctx, func(c conn) error { return fn(withConn(ctx, c)) })
+}
+
+// txConn is the transaction of ctx; the write primitives services compose run only inside one.
+func (s *Store) txConn(ctx context.Context) (conn, error) {
+	c, ok := ctx.Value(connKey{}).(conn)
+	if !ok {
+		return conn{}, errors.New("sqlstore: a write primitive was called outside InTx")
+	}
+	return c, nil
+}

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 
-	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/identity"
 	"github.com/parkos/parkos/internal/leasing"
 	"github.com/parkos/parkos/internal/page"
@@ -31,7 +30,7 @@ func (s *Store) OpenLeads(ctx context.Context, sc identity.Scope, parkID string)
 // Targets lists a park's occupancy targets, each evaluated against the actual figure (past
 // days) or the forecast (future days).
 func (s *Store) Targets(ctx context.Context, sc identity.Scope, parkID string) ([]leasing.Target, error) {
-	units, leases, err := s.OccupancyRows(ctx, sc, OccupancyFilter{ParkID: parkID})
+	units, leases, err := s.OccupancyRows(ctx, sc, leasing.OccupancyFilter{ParkID: parkID})
 	if err != nil {
 		return nil, err
 	}
@@ -46,7 +45,7 @@ func (s *Store) Targets(ctx context.Context, sc identity.Scope, parkID string) (
 	}
 	defer rows.Close()
 	out := []leasing.Target{}
-	today := civil.Today()
+	today := s.clock.Today()
 	for rows.Next() {
 		var t leasing.Target
 		if err := rows.Scan(&t.ID, &t.ParkID, &t.Metric, &t.BasisPoints, &t.ByDate, &t.Note); err != nil {

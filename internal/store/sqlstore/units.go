@@ -61,7 +61,7 @@ func (s *Store) ListUnits(ctx context.Context, sc identity.Scope, f space.UnitFi
 	if !f.IncludeRetired {
 		on := f.On
 		if on.IsZero() {
-			on = civil.Today()
+			on = s.clock.Today()
 		}
 		l.filter("u.valid_from <= ? AND (u.valid_to IS NULL OR u.valid_to > ?)", on, on)
 	}
@@ -168,7 +168,7 @@ func (s *Store) setNeighbours(ctx context.Context, c conn, u space.Unit) error {
 
 // CreateUnit adds a unit to a floor; park and building come from the floor.
 func (s *Store) CreateUnit(ctx context.Context, sc identity.Scope, u space.Unit) (space.Unit, error) {
-	if err := u.Validate(); err != nil {
+	if err := u.Validate(s.clock.Today()); err != nil {
 		return u, err
 	}
 	u.ID, u.ValidTo, u.CreatedAt, u.UpdatedAt = newID(), civil.Date{}, s.now(), s.now()
@@ -213,7 +213,7 @@ func (s *Store) UpdateUnit(ctx context.Context, sc identity.Scope, u space.Unit)
 		}
 		u.ParkID, u.BuildingID, u.FloorID = old.ParkID, old.BuildingID, old.FloorID
 		u.ValidFrom, u.ValidTo, u.CreatedAt, u.UpdatedAt = old.ValidFrom, old.ValidTo, old.CreatedAt, s.now()
-		if err := u.Validate(); err != nil {
+		if err := u.Validate(s.clock.Today()); err != nil {
 			return err
 		}
 		f := u.Facilities

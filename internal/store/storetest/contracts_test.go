@@ -24,6 +24,7 @@ func lease(w *World, number, unitID, from, to string) leasing.Contract {
 
 func TestContractRulesAndLifecycle(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, s *sqlstore.Store) {
+		ks := ContractsOf(s)
 		w := NewWorld(t, s)
 		op := w.Scope(identity.Leasing)
 		unit := w.Units[0][1].ID
@@ -31,7 +32,7 @@ func TestContractRulesAndLifecycle(t *testing.T) {
 		bad := lease(w, "HT-BAD", unit, "2025-06-01", "2025-01-01")
 		bad.Price = -1
 		bad.RentFree = []leasing.Period{{From: civil.Of(2026, 1, 1), To: civil.Of(2026, 2, 1)}}
-		_, err := s.CreateContract(ctx, op, bad)
+		_, err := ks.Create(ctx, op, bad)
 		wantField(t, err, "end_on")
 		wantField(t, err, "price")
 		wantField(t, err, "rent_free[0]")
@@ -42,7 +43,7 @@ func TestContractRulesAndLifecycle(t *testing.T) {
 
 		first := lease(w, "HT-001", unit, "2025-01-01", "2026-12-31")
 		first.Status = leasing.Active
-		k1, err := s.CreateContract(ctx, op, first)
+		k1, err := ks.Create(ctx, op, first)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -52,38 +53,38 @@ func TestContractRulesAndLifecycle(t *testing.T) {
 		// Overlapping lease: 409 naming the unit and the conflicting contract; nothing written.
 		overlap := lease(w, "HT-002", unit, "2026-06-01", "2027-05-31")
 		overlap.Status = leasing.Active
-		_, err = s.CreateContract(ctx, op, overlap)
+		_, err = ks.Create(ctx, op, overlap)
 		e := wantCode(t, err, apperr.Conflict)
 		if len(e.Fields) != 1 || e.Fields[0].Field != "units[0].unit_id" || !strings.Contains(e.Fields[0].MessageEn, "HT-001") ||
 			!strings.Contains(e.Fields[0].MessageEn, w.Units[0][1].Code) {
 			t.Fatalf("conflict: %+v", e)
 		}
 		// As a draft it may be written, but not signed.
-		draft, err := s.CreateContract(ctx, op, lease(w, "HT-002", unit, "2026-06-01", "2027-05-31"))
+		draft, err := ks.Create(ctx, op, lease(w, "HT-002", unit, "2026-06-01", "2027-05-31"))
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, err = s.ActivateContract(ctx, op, draft.ID)
+		_, err = ks.ActivateContract(ctx, op, draft.ID)
 		wantCode(t, err, apperr.Conflict)
 
 		// Terminated early, the unit is free from the day after.
-		_, err = s.TerminateContract(ctx, op, k1.ID, leasing.Termination{TerminatedOn: civil.Of(2027, 1, 1)})
+		_, err = ks.TerminateContract(ctx, op, k1.ID, leasing.Termination{TerminatedOn: civil.Of(2027, 1, 1)})
 		wantField(t, err, "terminated_on")
-		k1, err = s.TerminateContract(ctx, op, k1.ID, leasing.Termination{TerminatedOn: civil.Of(2026, 5, 31), Penalty: 1_000_000})
+		k1, err = ks.TerminateContract(ctx, op, k1.ID, leasing.Termination{TerminatedOn: civil.Of(2026, 5, 31), Penalty: 1_000_000})
 		if err != nil || k1.Status != leasing.Terminated {
 			t.Fatalf("terminate: %+v %v", k1, err)
 		}
-		if _, err := s.ActivateContract(ctx, op, draft.ID); err != nil {
+		if _, err := ks.ActivateContract(ctx, op, draft.ID); err != nil {
 			t.Fatalf("unit not free after termination: %v", err)
 		}
 
 		// Renewal: a draft successor from the day after; signing it marks the predecessor renewed.
 		k2, _ := s.GetContract(ctx, op, draft.ID)
-		next, err := s.RenewContract(ctx, op, k2.ID, leasing.Renewal{Number: "HT-002-R", EndOn: civil.Of(2028, 5, 31), Price: new(measure.Price(55000))})
+		next, err := ks.RenewContract(ctx, op, k2.ID, leasing.Renewal{Number: "HT-002-R", EndOn: civil.Of(2028, 5, 31), Price: new(measure.Price(55000))})
 		if err != nil || next.StartOn != civil.Of(2027, 6, 1) || next.Price != 55000 || next.RenewalOf != k2.ID {
 			t.Fatalf("renewal: %+v %v", next, err)
 		}
-		if _, err := s.ActivateContract(ctx, op, next.ID); err != nil {
+		if _, err := ks.ActivateContract(ctx, op, next.ID); err != nil {
 			t.Fatal(err)
 		}
 		k2, _ = s.GetContract(ctx, op, k2.ID)
@@ -97,18 +98,18 @@ func TestContractRulesAndLifecycle(t *testing.T) {
 
 		// Amendment: a unit already in the contract, or let under another, is refused; a free one
 		// is added from the effective day.
-		_, err = s.AmendContract(ctx, op, next.ID, leasing.Amendment{EffectiveOn: civil.Of(2027, 9, 10), Add: []string{unit}})
+		_, err = ks.AmendContract(ctx, op, next.ID, leasing.Amendment{EffectiveOn: civil.Of(2027, 9, 10), Add: []string{unit}})
 		wantField(t, err, "add[0]")
 		other := lease(w, "HT-OTHER", w.Units[0][2].ID, "2027-01-01", "2027-12-31")
 		other.Status = leasing.Active
-		if _, err := s.CreateContract(ctx, op, other); err != nil {
+		if _, err := ks.Create(ctx, op, other); err != nil {
 			t.Fatal(err)
 		}
-		_, err = s.AmendContract(ctx, op, next.ID, leasing.Amendment{EffectiveOn: civil.Of(2027, 9, 10), Add: []string{w.Units[0][2].ID}})
+		_, err = ks.AmendContract(ctx, op, next.ID, leasing.Amendment{EffectiveOn: civil.Of(2027, 9, 10), Add: []string{w.Units[0][2].ID}})
 		if e := wantCode(t, err, apperr.Conflict); len(e.Fields) == 0 || e.Fields[0].Field != "add[0]" {
 			t.Fatalf("amend conflict fields: %+v", e.Fields)
 		}
-		amended, err := s.AmendContract(ctx, op, next.ID, leasing.Amendment{EffectiveOn: civil.Of(2027, 9, 10), Add: []string{w.Units[0][0].ID}})
+		amended, err := ks.AmendContract(ctx, op, next.ID, leasing.Amendment{EffectiveOn: civil.Of(2027, 9, 10), Add: []string{w.Units[0][0].ID}})
 		if err != nil || len(amended.Units) != 2 || amended.Units[1].From != civil.Of(2027, 9, 10) {
 			t.Fatalf("amend: %+v %v", amended.Units, err)
 		}
@@ -127,9 +128,9 @@ func TestContractRulesAndLifecycle(t *testing.T) {
 		if len(own.Items) != 4 {
 			t.Fatalf("tenant sees %d of its contracts", len(own.Items))
 		}
-		_, err = s.TerminateContract(ctx, w.Scope(identity.EntAdmin), next.ID, leasing.Termination{TerminatedOn: civil.Of(2027, 12, 31)})
+		_, err = ks.TerminateContract(ctx, w.Scope(identity.EntAdmin), next.ID, leasing.Termination{TerminatedOn: civil.Of(2027, 12, 31)})
 		wantCode(t, err, apperr.Forbidden)
-		_, err = s.CreateContract(ctx, op, lease(w, "HT-X", w.Units[1][0].ID, "2025-01-01", "2025-12-31"))
+		_, err = ks.Create(ctx, op, lease(w, "HT-X", w.Units[1][0].ID, "2025-01-01", "2025-12-31"))
 		wantField(t, err, "units[0].unit_id")
 	})
 }
@@ -137,13 +138,14 @@ func TestContractRulesAndLifecycle(t *testing.T) {
 // 50 requests to let the same unit over the same days at the same moment: exactly one wins.
 func TestConcurrentLettingOfOneUnit(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, s *sqlstore.Store) {
+		ks := ContractsOf(s)
 		w := NewWorld(t, s)
 		op := w.Scope(identity.ParkManager)
 		unit := w.Units[0][0].ID
 		wins, conflicts, other := race(50, func(i int) error {
 			k := lease(w, fmt.Sprintf("HT-RACE-%02d", i), unit, "2025-03-01", "2026-02-28")
 			k.Status = leasing.Active
-			_, err := s.CreateContract(ctx, op, k)
+			_, err := ks.Create(ctx, op, k)
 			return err
 		})
 		if wins != 1 || conflicts != 49 || len(other) > 0 {

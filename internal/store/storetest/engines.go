@@ -15,6 +15,7 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib"
 	_ "modernc.org/sqlite"
 
+	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/store/postgres"
 	"github.com/parkos/parkos/internal/store/sqlite"
 	"github.com/parkos/parkos/internal/store/sqlstore"
@@ -46,7 +47,7 @@ func OpenSQLite(t testing.TB) *sqlstore.Store {
 func openSQLite(t testing.TB) (*sqlstore.Store, string) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "parkos.db")
-	s, err := sqlite.Open(path)
+	s, err := sqlite.Open(path, civil.SystemClock{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +111,7 @@ func openPostgres(t testing.TB) (*sqlstore.Store, string) {
 	q := u.Query()
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
-	s, err := postgres.Open(u.String())
+	s, err := postgres.Open(u.String(), civil.SystemClock{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/enterprise"
 	"github.com/parkos/parkos/internal/identity"
+	"github.com/parkos/parkos/internal/leasing"
 	"github.com/parkos/parkos/internal/measure"
 	"github.com/parkos/parkos/internal/space"
 	"github.com/parkos/parkos/internal/store/sqlstore"
@@ -88,4 +89,23 @@ func NewWorld(t testing.TB, s *sqlstore.Store) *World {
 		must(err)
 	}
 	return w
+}
+
+// Contracts is the leasing service over a test store, with the entity-shaped create and update
+// the tests write their contracts as.
+type Contracts struct{ *leasing.Service }
+
+// ContractsOf is the leasing service over s on the real day.
+func ContractsOf(s *sqlstore.Store) Contracts {
+	return Contracts{leasing.NewService(s, civil.SystemClock{})}
+}
+
+// Create records k as a new contract (draft, or active when k says so).
+func (c Contracts) Create(ctx context.Context, sc identity.Scope, k leasing.Contract) (leasing.Contract, error) {
+	return c.CreateContract(ctx, sc, leasing.NewContract{ContractTerms: leasing.TermsOf(k), Status: k.Status, RenewalOf: k.RenewalOf})
+}
+
+// Update replaces the terms of the draft k.ID with k's.
+func (c Contracts) Update(ctx context.Context, sc identity.Scope, k leasing.Contract) (leasing.Contract, error) {
+	return c.UpdateContract(ctx, sc, k.ID, leasing.TermsOf(k))
 }

@@ -14,6 +14,7 @@ import (
 
 func TestLeadsHoldsAndConversion(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, s *sqlstore.Store) {
+		ks := ContractsOf(s)
 		w := NewWorld(t, s)
 		op := w.Scope(identity.Leasing)
 		park := w.Parks[0].ID
@@ -40,22 +41,22 @@ func TestLeadsHoldsAndConversion(t *testing.T) {
 		}
 		_, err = s.MoveLead(ctx, op, a.ID, leasing.Move{Stage: "lost"})
 		wantField(t, err, "loss_reason")
-		a, err = s.AddActivity(ctx, op, a.ID, sqlstore.ActivityInput{Kind: "visit", Text: "看了 3 层实验室", NextFollowUp: civil.Today().AddDays(7)})
-		if err != nil || a.NextFollowUp != civil.Today().AddDays(7) {
+		a, err = s.AddActivity(ctx, op, a.ID, leasing.ActivityInput{Kind: "visit", Text: "看了 3 层实验室", NextFollowUp: civil.SystemClock{}.Today().AddDays(7)})
+		if err != nil || a.NextFollowUp != (civil.SystemClock{}).Today().AddDays(7) {
 			t.Fatalf("activity: %+v %v", a, err)
 		}
 		timeline, _ := s.LeadActivities(ctx, op, a.ID)
 		if len(timeline) != 3 || timeline[0].Kind != "visit" || timeline[2].ToStage != "contacted" {
 			t.Fatalf("timeline: %+v", timeline)
 		}
-		due, _ := s.ListLeads(ctx, op, leasing.LeadFilter{FollowUpBy: civil.Today().AddDays(10)}, page.Request{})
+		due, _ := s.ListLeads(ctx, op, leasing.LeadFilter{FollowUpBy: civil.SystemClock{}.Today().AddDays(10)}, page.Request{})
 		if len(due.Items) != 1 {
 			t.Fatalf("follow-ups due: %d", len(due.Items))
 		}
 
 		// Holds: one lead per unit and dates; a held unit cannot be leased by someone else.
 		unit := w.Units[0][1].ID
-		today := civil.Today()
+		today := civil.SystemClock{}.Today()
 		hold, err := s.CreateHold(ctx, op, leasing.Hold{LeadID: a.ID, UnitID: unit, From: today, Until: today.AddDays(30)})
 		if err != nil || hold.Status != "active" || hold.ParkID != park {
 			t.Fatalf("hold: %+v %v", hold, err)
@@ -70,7 +71,7 @@ func TestLeadsHoldsAndConversion(t *testing.T) {
 		wantField(t, err, "until")
 		other := lease(w, "HT-HOLD", unit, today.AddDays(5).String(), today.AddDays(365).String())
 		other.Status = leasing.Active
-		_, err = s.CreateContract(ctx, op, other)
+		_, err = ks.Create(ctx, op, other)
 		if e := wantCode(t, err, apperr.Conflict); !strings.Contains(e.MessageEn, "held") {
 			t.Fatalf("lease over a hold: %+v", e)
 		}
@@ -80,7 +81,7 @@ func TestLeadsHoldsAndConversion(t *testing.T) {
 		}
 
 		// Conversion: enterprise and draft contract without retyping; signing converts the hold.
-		res, err := s.ConvertLead(ctx, op, a.ID, leasing.Conversion{Number: "HT-LEAD-1", CreditCode: CreditCode(55),
+		res, err := ks.ConvertLead(ctx, op, a.ID, leasing.Conversion{Number: "HT-LEAD-1", CreditCode: CreditCode(55),
 			StartOn: today.AddDays(1), EndOn: today.AddMonths(36)})
 		if err != nil || res.Lead.Stage != "won" || res.Lead.Probability != 100 || res.ContractID == "" {
 			t.Fatalf("convert: %+v %v", res, err)
@@ -91,14 +92,14 @@ func TestLeadsHoldsAndConversion(t *testing.T) {
 			ent.Name != "澄明抗体（演示）" || ent.ChainNodeIDs[0] != "biomed.mid.biologics" {
 			t.Fatalf("converted: %+v / %+v", k, ent)
 		}
-		if _, err := s.ActivateContract(ctx, op, k.ID); err != nil {
+		if _, err := ks.ActivateContract(ctx, op, k.ID); err != nil {
 			t.Fatalf("the lead's own hold blocked its lease: %v", err)
 		}
 		held, _ := s.GetHold(ctx, op, hold.ID)
 		if held.Status != "converted" {
 			t.Fatalf("hold after signing: %s", held.Status)
 		}
-		_, err = s.ConvertLead(ctx, op, a.ID, leasing.Conversion{Number: "again"})
+		_, err = ks.ConvertLead(ctx, op, a.ID, leasing.Conversion{Number: "again"})
 		wantCode(t, err, apperr.Conflict)
 
 		// Losing a lead releases its holds.
@@ -125,12 +126,13 @@ func TestLeadsHoldsAndConversion(t *testing.T) {
 
 func TestStackPlanStatuses(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, s *sqlstore.Store) {
+		ks := ContractsOf(s)
 		w := NewWorld(t, s)
 		op := w.Scope(identity.Leasing)
-		today := civil.Today()
+		today := civil.SystemClock{}.Today()
 		k := lease(w, "HT-STACK", w.Units[0][0].ID, today.AddDays(-100).String(), today.AddDays(30).String())
 		k.Status = leasing.Active
-		if _, err := s.CreateContract(ctx, op, k); err != nil {
+		if _, err := ks.Create(ctx, op, k); err != nil {
 			t.Fatal(err)
 		}
 		lead, _ := s.CreateLead(ctx, op, leasing.Lead{ParkID: w.Parks[0].ID, Company: "预留方（演示）"})
@@ -138,7 +140,7 @@ func TestStackPlanStatuses(t *testing.T) {
 			t.Fatal(err)
 		}
 		status := func(on civil.Date) map[string]string {
-			plan, err := s.StackPlan(ctx, op, w.Parks[0].ID, on, sqlstore.StackFilter{})
+			plan, err := s.StackPlan(ctx, op, w.Parks[0].ID, on, leasing.StackFilter{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -160,7 +162,7 @@ func TestStackPlanStatuses(t *testing.T) {
 		if later["A-3-301"] != "vacant/" || later["A-3-302"] != "vacant/" {
 			t.Fatalf("in 60 days: %v", later)
 		}
-		_, err := s.StackPlan(ctx, w.Scope(identity.ParkManager), w.Parks[1].ID, today, sqlstore.StackFilter{})
+		_, err := s.StackPlan(ctx, w.Scope(identity.ParkManager), w.Parks[1].ID, today, leasing.StackFilter{})
 		wantCode(t, err, apperr.NotFound)
 	})
 }

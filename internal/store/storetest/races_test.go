@@ -60,14 +60,15 @@ func auditCount(t *testing.T, s *sqlstore.Store, w *World, entity, id, action st
 // One draft activated 100 times at once: exactly one activation and one audit entry.
 func TestRaceActivateOneDraft(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, s *sqlstore.Store) {
+		ks := ContractsOf(s)
 		w := NewWorld(t, s)
 		op := w.Scope(identity.Leasing)
-		draft, err := s.CreateContract(ctx, op, lease(w, "HT-ACT", w.Units[0][1].ID, "2025-01-01", "2027-12-31"))
+		draft, err := ks.Create(ctx, op, lease(w, "HT-ACT", w.Units[0][1].ID, "2025-01-01", "2027-12-31"))
 		if err != nil {
 			t.Fatal(err)
 		}
 		wins, conflicts, other := race(100, func(int) error {
-			_, err := s.ActivateContract(ctx, op, draft.ID)
+			_, err := ks.ActivateContract(ctx, op, draft.ID)
 			return err
 		})
 		if wins != 1 || conflicts != 99 || len(other) > 0 {
@@ -82,6 +83,7 @@ func TestRaceActivateOneDraft(t *testing.T) {
 // 20 amendments at once, each adding a different unit: every one that answers success is kept.
 func TestRaceAmendmentsAreAllKept(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, s *sqlstore.Store) {
+		ks := ContractsOf(s)
 		w := NewWorld(t, s)
 		op := w.Scope(identity.Leasing)
 		extra := make([]string, 20)
@@ -95,12 +97,12 @@ func TestRaceAmendmentsAreAllKept(t *testing.T) {
 		}
 		k := lease(w, "HT-AMD", w.Units[0][1].ID, "2025-01-01", "2027-12-31")
 		k.Status = leasing.Active
-		k, err := s.CreateContract(ctx, op, k)
+		k, err := ks.Create(ctx, op, k)
 		if err != nil {
 			t.Fatal(err)
 		}
 		wins, conflicts, other := race(len(extra), func(i int) error {
-			_, err := s.AmendContract(ctx, op, k.ID, leasing.Amendment{EffectiveOn: civil.Of(2026, 1, 1), Add: []string{extra[i]}})
+			_, err := ks.AmendContract(ctx, op, k.ID, leasing.Amendment{EffectiveOn: civil.Of(2026, 1, 1), Add: []string{extra[i]}})
 			return err
 		})
 		if len(other) > 0 || wins+conflicts != len(extra) || wins == 0 {
@@ -119,6 +121,7 @@ func TestRaceAmendmentsAreAllKept(t *testing.T) {
 // A split and a lease of the same unit at the same moment, 30 rounds: never both.
 func TestRaceSplitAgainstLease(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, s *sqlstore.Store) {
+		ks := ContractsOf(s)
 		w := NewWorld(t, s)
 		op := w.Scope(identity.ParkManager)
 		for round := range 30 {
@@ -137,7 +140,7 @@ func TestRaceSplitAgainstLease(t *testing.T) {
 				}
 				k := lease(w, fmt.Sprintf("HT-S%02d", round), u.ID, "2025-01-01", "2026-12-31")
 				k.Status = leasing.Active
-				_, leaseErr = s.CreateContract(ctx, op, k)
+				_, leaseErr = ks.Create(ctx, op, k)
 				return leaseErr
 			})
 			for _, err := range other {
@@ -156,9 +159,10 @@ func TestRaceSplitAgainstLease(t *testing.T) {
 // 100 requests for overlapping days on one unit, as contracts, as holds, and mixed: one wins.
 func TestRaceOverlappingLettingsAndHolds(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, s *sqlstore.Store) {
+		ks := ContractsOf(s)
 		w := NewWorld(t, s)
 		op := w.Scope(identity.ParkManager)
-		from, to := civil.Today().AddDays(10), civil.Today().AddDays(150)
+		from, to := civil.SystemClock{}.Today().AddDays(10), civil.SystemClock{}.Today().AddDays(150)
 		leads := make([]string, 100)
 		for i := range leads {
 			l, err := s.CreateLead(ctx, op, leasing.Lead{ParkID: w.Parks[0].ID, Company: fmt.Sprintf("竞争者%03d", i), Source: "referral"})
@@ -170,7 +174,7 @@ func TestRaceOverlappingLettingsAndHolds(t *testing.T) {
 		contract := func(unit string, i int) error {
 			k := lease(w, fmt.Sprintf("HT-OV-%s-%03d", unit[:4], i), unit, from.String(), to.String())
 			k.Status = leasing.Active
-			_, err := s.CreateContract(ctx, op, k)
+			_, err := ks.Create(ctx, op, k)
 			return err
 		}
 		hold := func(unit string, i int) error {
@@ -201,14 +205,15 @@ func TestDatabaseRefusesDoubleLetting(t *testing.T) {
 	for _, eng := range Engines(t) {
 		t.Run(eng.Name, func(t *testing.T) {
 			s, raw := Raw(t, eng)
+			ks := ContractsOf(s)
 			w := NewWorld(t, s)
 			k := lease(w, "HT-DB", w.Units[0][0].ID, "2025-01-01", "2025-12-31")
 			k.Status = leasing.Active
-			k, err := s.CreateContract(ctx, w.Scope(identity.Leasing), k)
+			k, err := ks.Create(ctx, w.Scope(identity.Leasing), k)
 			if err != nil {
 				t.Fatal(err)
 			}
-			draft, err := s.CreateContract(ctx, w.Scope(identity.Leasing), lease(w, "HT-DB2", w.Units[0][1].ID, "2025-01-01", "2025-12-31"))
+			draft, err := ks.Create(ctx, w.Scope(identity.Leasing), lease(w, "HT-DB2", w.Units[0][1].ID, "2025-01-01", "2025-12-31"))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -237,12 +242,13 @@ func TestDatabaseRefusesDoubleLetting(t *testing.T) {
 // on the field — never a 500, never stored, never another park's contract flipped.
 func TestBodyReferencesAreScoped(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, s *sqlstore.Store) {
+		ks := ContractsOf(s)
 		w := NewWorld(t, s)
 		op := w.Scope(identity.ParkManager)
 		sys := identity.System()
 		theirs := lease(w, "HT-THEIRS", w.Units[1][0].ID, "2024-01-01", "2025-12-31")
 		theirs.EnterpriseID, theirs.Status = w.Enterprises[1].ID, leasing.Active
-		theirs, err := s.CreateContract(ctx, sys, theirs)
+		theirs, err := ks.Create(ctx, sys, theirs)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -264,16 +270,16 @@ func TestBodyReferencesAreScoped(t *testing.T) {
 			t.Run(name, func(t *testing.T) {
 				k := lease(w, "HT-REF", w.Units[0][2].ID, "2026-01-01", "2026-12-31")
 				c.set(&k)
-				_, err := s.CreateContract(ctx, op, k)
+				_, err := ks.Create(ctx, op, k)
 				wantField(t, err, c.field)
 				// The same reference slipped into an existing draft by an update.
-				draft, err := s.CreateContract(ctx, op, lease(w, "HT-REF-D", w.Units[0][2].ID, "2026-01-01", "2026-12-31"))
+				draft, err := ks.Create(ctx, op, lease(w, "HT-REF-D", w.Units[0][2].ID, "2026-01-01", "2026-12-31"))
 				if err != nil {
 					t.Fatal(err)
 				}
 				next := draft
 				c.set(&next)
-				updated, err := s.UpdateContract(ctx, op, next)
+				updated, err := ks.Update(ctx, op, next)
 				if c.field == "renewal_of" {
 					// Server-owned on a draft: an edit cannot make it a renewal of anything.
 					if err != nil || updated.RenewalOf != "" {
@@ -282,7 +288,7 @@ func TestBodyReferencesAreScoped(t *testing.T) {
 				} else {
 					wantField(t, err, c.field)
 				}
-				if err := s.DeleteContract(ctx, op, draft.ID); err != nil {
+				if err := ks.DeleteContract(ctx, op, draft.ID); err != nil {
 					t.Fatal(err)
 				}
 			})
@@ -307,6 +313,7 @@ func TestBodyReferencesAreScoped(t *testing.T) {
 // field errors; nothing is written.
 func TestContractRangesAndOverflow(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, s *sqlstore.Store) {
+		ks := ContractsOf(s)
 		w := NewWorld(t, s)
 		op := w.Scope(identity.Leasing)
 		for name, c := range map[string]struct {
@@ -325,7 +332,7 @@ func TestContractRangesAndOverflow(t *testing.T) {
 			t.Run(name, func(t *testing.T) {
 				k := lease(w, "HT-RANGE", w.Units[0][2].ID, "2026-01-01", "2026-12-31")
 				c.set(&k)
-				_, err := s.CreateContract(ctx, op, k)
+				_, err := ks.Create(ctx, op, k)
 				wantField(t, err, c.field)
 			})
 		}
@@ -335,9 +342,9 @@ func TestContractRangesAndOverflow(t *testing.T) {
 		}
 		k := lease(w, "HT-R", w.Units[0][2].ID, "2026-01-01", "2026-12-31")
 		k.Status = leasing.Active
-		if k, err := s.CreateContract(ctx, op, k); err != nil {
+		if k, err := ks.Create(ctx, op, k); err != nil {
 			t.Fatal(err)
-		} else if _, err := s.RenewContract(ctx, op, k.ID, leasing.Renewal{Number: "HT-R2", EndOn: civil.Of(2027, 12, 31), Price: new(measure.Price(-1))}); err == nil {
+		} else if _, err := ks.RenewContract(ctx, op, k.ID, leasing.Renewal{Number: "HT-R2", EndOn: civil.Of(2027, 12, 31), Price: new(measure.Price(-1))}); err == nil {
 			t.Fatal("a renewal at a negative price was accepted")
 		} else {
 			wantField(t, err, "price")

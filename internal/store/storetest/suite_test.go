@@ -467,7 +467,7 @@ func TestSessionsAndTokens(t *testing.T) {
 		if got, err := s.UserByToken(ctx, token, 0); err != nil || got.ID != u.ID {
 			t.Fatalf("session: %+v %v", got, err)
 		}
-		api, err := s.CreateToken(ctx, identity.ScopeOf(u), "ci", civil.Today().AddDays(1).Time())
+		api, err := s.CreateToken(ctx, identity.ScopeOf(u), "ci", civil.SystemClock{}.Today().AddDays(1).Time())
 		if err != nil {
 			t.Fatal(err)
 		}

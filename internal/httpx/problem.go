@@ -1,4 +1,6 @@
-package api
+// Package httpx is the HTTP plumbing the API and the console share: one mapping from error
+// code to status, problem documents, panic recovery and the access log.
+package httpx
 
 import (
 	"encoding/json"
@@ -34,6 +36,17 @@ type Problem struct {
 	Instance string              `json:"instance"`
 	Errors   []apperr.FieldError `json:"errors"`
 }
+
+// Status is the HTTP status of an error code; codes it does not know are 500.
+func Status(c apperr.Code) int {
+	if st, ok := statusOf[c]; ok {
+		return st
+	}
+	return http.StatusInternalServerError
+}
+
+// StatusOf is the HTTP status of an error: its code's, or 500 for errors that are not ours.
+func StatusOf(err error) int { return Status(apperr.CodeOf(err)) }
 
 var titles = map[apperr.Code][2]string{
 	apperr.NotFound:        {"未找到", "Not found"},
@@ -79,7 +92,7 @@ func WriteError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 	p := Problem{
 		Type:     "urn:parkos:problem:" + string(e.Code),
 		Title:    titles[e.Code][lang],
-		Status:   statusOf[e.Code],
+		Status:   Status(e.Code),
 		Detail:   e.MessageZh,
 		Code:     e.Code,
 		Instance: r.URL.Path,
@@ -91,16 +104,14 @@ func WriteError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 	if p.Errors == nil {
 		p.Errors = []apperr.FieldError{}
 	}
-	if p.Status == 0 {
-		p.Status = http.StatusInternalServerError
-	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.Header().Set("Content-Language", map[int]string{0: "zh-CN", 1: "en"}[lang])
 	w.WriteHeader(p.Status)
 	_ = json.NewEncoder(w).Encode(p)
 }
 
-func writeJSON(w http.ResponseWriter, status int, body any) {
+// WriteJSON answers body as JSON with status; a nil body sends the status alone.
+func WriteJSON(w http.ResponseWriter, status int, body any) {
 	if body == nil {
 		w.WriteHeader(status)
 		return

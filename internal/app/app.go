@@ -1,0 +1,62 @@
+// Package app assembles the services of every bounded context on one store and one clock. The
+// API and the console are built on it and never see the store behind it.
+package app
+
+import (
+	"context"
+
+	"github.com/parkos/parkos/internal/civil"
+	"github.com/parkos/parkos/internal/enterprise"
+	"github.com/parkos/parkos/internal/identity"
+	"github.com/parkos/parkos/internal/leasing"
+	"github.com/parkos/parkos/internal/onboard"
+	"github.com/parkos/parkos/internal/space"
+	"github.com/parkos/parkos/internal/stats"
+)
+
+// Health is what the readiness check asks of the database.
+type Health interface {
+	// Ready is nil when the database answers and holds no half-written data set.
+	Ready(ctx context.Context) error
+	// Engine names the engine: sqlite or postgres.
+	Engine() string
+}
+
+// Store is everything the services need of the data layer.
+type Store interface {
+	space.Store
+	enterprise.Store
+	leasing.Store
+	leasing.ContractStore
+	stats.Store
+	identity.Store
+	onboard.Store
+	Health
+}
+
+// Services are the bounded contexts' services, sharing one clock.
+type Services struct {
+	Clock      civil.Clock
+	Space      *space.Service
+	Enterprise *enterprise.Service
+	Leasing    *leasing.Service
+	Stats      *stats.Service
+	Accounts   *identity.Accounts
+	Onboard    *onboard.Service
+	Health     Health
+}
+
+// New builds every service on st and clock.
+func New(st Store, clock civil.Clock) *Services {
+	lease := leasing.NewService(st, clock)
+	return &Services{
+		Clock:      clock,
+		Space:      space.NewService(st, clock),
+		Enterprise: enterprise.NewService(st, clock),
+		Leasing:    lease,
+		Stats:      stats.NewService(st, clock),
+		Accounts:   identity.NewAccounts(st),
+		Onboard:    onboard.NewService(st, lease),
+		Health:     st,
+	}
+}

@@ -1,0 +1,67 @@
+package leasing
+
+import (
+	"context"
+
+	"github.com/parkos/parkos/internal/civil"
+	"github.com/parkos/parkos/internal/identity"
+	"github.com/parkos/parkos/internal/page"
+)
+
+// Store is what the leasing context reads, and the writes of leads, holds and targets, each
+// in the caller's scope.
+type Store interface {
+	ListContracts(ctx context.Context, sc identity.Scope, f Filter, req page.Request) (page.Page[Contract], error)
+	GetContract(ctx context.Context, sc identity.Scope, id string) (Contract, error)
+	ContractSchedule(ctx context.Context, sc identity.Scope, id string) (Schedule, error)
+	GetHold(ctx context.Context, sc identity.Scope, id string) (Hold, error)
+	ListHolds(ctx context.Context, sc identity.Scope, f HoldFilter, req page.Request) (page.Page[Hold], error)
+	GetLead(ctx context.Context, sc identity.Scope, id string) (Lead, error)
+	LeadActivities(ctx context.Context, sc identity.Scope, id string) ([]Activity, error)
+	ListLeads(ctx context.Context, sc identity.Scope, f LeadFilter, req page.Request) (page.Page[Lead], error)
+	OpenLeads(ctx context.Context, sc identity.Scope, parkID string) ([]Lead, error)
+	Targets(ctx context.Context, sc identity.Scope, parkID string) ([]Target, error)
+	LeasingReminders(ctx context.Context, sc identity.Scope, today civil.Date) (Reminders, error)
+	RentRoll(ctx context.Context, sc identity.Scope, parkID string, on civil.Date) ([]RentRollLine, error)
+	OccupancyRows(ctx context.Context, sc identity.Scope, f OccupancyFilter) ([]UnitRow, []LeaseRow, error)
+	StackPlan(ctx context.Context, sc identity.Scope, parkID string, on civil.Date, f StackFilter) (StackPlan, error)
+	CreateHold(ctx context.Context, sc identity.Scope, h Hold) (Hold, error)
+	ReleaseHold(ctx context.Context, sc identity.Scope, id string) (Hold, error)
+	CreateLead(ctx context.Context, sc identity.Scope, l Lead) (Lead, error)
+	UpdateLead(ctx context.Context, sc identity.Scope, next Lead) (Lead, error)
+	DeleteLead(ctx context.Context, sc identity.Scope, id string) error
+	MoveLead(ctx context.Context, sc identity.Scope, id string, m Move) (Lead, error)
+	AddActivity(ctx context.Context, sc identity.Scope, id string, in ActivityInput) (Lead, error)
+	CreateTarget(ctx context.Context, sc identity.Scope, t Target) (Target, error)
+	DeleteTarget(ctx context.Context, sc identity.Scope, id string) error
+}
+
+// ContractStore holds the primitives the contract lifecycle is composed of. Every one but InTx
+// runs in the transaction InTx opened; the service decides the order and the rules.
+type ContractStore interface {
+	InTx(ctx context.Context, fn func(ctx context.Context) error) error
+	LockContract(ctx context.Context, sc identity.Scope, id string) (Contract, error)
+	PrepareContractUnits(ctx context.Context, sc identity.Scope, k *Contract) error
+	ResolveContractRefs(ctx context.Context, sc identity.Scope, k Contract) error
+	CheckLettable(ctx context.Context, k Contract, units []ContractUnit) error
+	ConvertHolds(ctx context.Context, k Contract) error
+	InsertContract(ctx context.Context, sc identity.Scope, k Contract) (Contract, error)
+	SaveContract(ctx context.Context, sc identity.Scope, k Contract, wasStatus Status) (Contract, error)
+	DeleteDraftContract(ctx context.Context, id string) error
+	Record(ctx context.Context, sc identity.Scope, action, entity, id string, before, after any) error
+	// LinkRenewal points an imported renewed contract at its imported successor.
+	LinkRenewal(ctx context.Context, prevID, nextID string) error
+	// LeadConversion locks an open lead and readies what converting it needs: the enterprise
+	// (found by credit code or created) and the draft contract for its units.
+	LeadConversion(ctx context.Context, sc identity.Scope, id string, in Conversion) (Contract, error)
+	// MarkLeadWon marks a converted lead won by its new contract.
+	MarkLeadWon(ctx context.Context, sc identity.Scope, id string, k Contract) (ConversionResult, error)
+}
+
+// ContractWriter is the contract lifecycle as other flows (an onboarding import) use it: the
+// service's, so that a contract written from a file passes the same rules as one typed in.
+type ContractWriter interface {
+	RecordContract(ctx context.Context, sc identity.Scope, k Contract) (Contract, error)
+	UpdateContract(ctx context.Context, sc identity.Scope, id string, ch ContractChange) (Contract, error)
+	ActivateContract(ctx context.Context, sc identity.Scope, id string) (Contract, error)
+}
