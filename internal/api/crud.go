@@ -87,3 +87,21 @@ func (cr crud[T, F, N, C]) routes() []route {
 			Status: http.StatusNoContent, handle: func(c *call) (any, error) { return nil, cr.delete(c.ctx, c.scope, c.id()) }},
 	}
 }
+
+// creating adapts a service's create, which takes the entity, to the operation's input type.
+func creating[N, T any](entity func(N) T, create func(context.Context, identity.Scope, T) (T, error)) func(context.Context, identity.Scope, N) (T, error) {
+	return func(ctx context.Context, sc identity.Scope, in N) (T, error) { return create(ctx, sc, entity(in)) }
+}
+
+// changing applies a change input to the current entity and saves it through the service's
+// update, which checks it whole.
+func changing[C, T any](get func(context.Context, identity.Scope, string) (T, error), apply func(C, T) T,
+	update func(context.Context, identity.Scope, T) (T, error)) func(context.Context, identity.Scope, string, C) (T, error) {
+	return func(ctx context.Context, sc identity.Scope, id string, ch C) (T, error) {
+		cur, err := get(ctx, sc, id)
+		if err != nil {
+			return cur, err
+		}
+		return update(ctx, sc, apply(ch, cur))
+	}
+}

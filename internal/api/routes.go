@@ -60,33 +60,33 @@ func (s *Server) routeTable() []route {
 		list: sv.Space.ListParks, get: sv.Space.GetPark, create: sv.Space.CreatePark, delete: sv.Space.DeletePark,
 		updateEntity: sv.Space.UpdatePark, setID: func(p *space.Park, id string) { p.ID = id },
 	}.routes()...)
-	rs = append(rs, crud[space.Zone, space.ZoneFilter, space.Zone, space.Zone]{
+	rs = append(rs, crud[space.Zone, space.ZoneFilter, space.NewZone, space.ZoneChange]{
 		path: "/api/v1/zones", tag: "space", nameZh: "功能区", nameEn: "zone", sorts: []string{"code", "name"},
 		filters: []param{{"park_id", "string", "园区 / park"}},
 		filter:  func(q *httpin.Query) space.ZoneFilter { return space.ZoneFilter{ParkID: q.Str("park_id")} },
-		list:    sv.Space.ListZones, get: sv.Space.GetZone, create: sv.Space.CreateZone, delete: sv.Space.DeleteZone,
-		updateEntity: sv.Space.UpdateZone, setID: func(z *space.Zone, id string) { z.ID = id },
+		list:    sv.Space.ListZones, get: sv.Space.GetZone, create: creating(space.NewZone.Zone, sv.Space.CreateZone), delete: sv.Space.DeleteZone,
+		update: changing(sv.Space.GetZone, space.ZoneChange.Apply, sv.Space.UpdateZone), changeOf: space.ZoneChangeOf,
 	}.routes()...)
-	rs = append(rs, crud[space.Building, space.BuildingFilter, space.Building, space.Building]{
+	rs = append(rs, crud[space.Building, space.BuildingFilter, space.NewBuilding, space.BuildingChange]{
 		path: "/api/v1/buildings", tag: "space", nameZh: "楼宇", nameEn: "building", sorts: []string{"code", "name", "gross_area"},
 		filters: []param{{"park_id", "string", "园区 / park"}, {"zone_id", "string", "功能区 / zone"},
 			{"q", "string", "名称或编码包含 / name or code contains"}},
 		filter: func(q *httpin.Query) space.BuildingFilter {
 			return space.BuildingFilter{ParkID: q.Str("park_id"), ZoneID: q.Str("zone_id"), Q: q.Str("q")}
 		},
-		list: sv.Space.ListBuildings, get: sv.Space.GetBuilding, create: sv.Space.CreateBuilding, delete: sv.Space.DeleteBuilding,
-		updateEntity: sv.Space.UpdateBuilding, setID: func(b *space.Building, id string) { b.ID = id },
+		list: sv.Space.ListBuildings, get: sv.Space.GetBuilding, create: creating(space.NewBuilding.Building, sv.Space.CreateBuilding), delete: sv.Space.DeleteBuilding,
+		update: changing(sv.Space.GetBuilding, space.BuildingChange.Apply, sv.Space.UpdateBuilding), changeOf: space.BuildingChangeOf,
 	}.routes()...)
-	rs = append(rs, crud[space.Floor, space.FloorFilter, space.Floor, space.Floor]{
+	rs = append(rs, crud[space.Floor, space.FloorFilter, space.NewFloor, space.FloorChange]{
 		path: "/api/v1/floors", tag: "space", nameZh: "楼层", nameEn: "floor", sorts: []string{"level", "gross_area"},
 		filters: []param{{"park_id", "string", "园区 / park"}, {"building_id", "string", "楼宇 / building"}},
 		filter: func(q *httpin.Query) space.FloorFilter {
 			return space.FloorFilter{ParkID: q.Str("park_id"), BuildingID: q.Str("building_id")}
 		},
-		list: sv.Space.ListFloors, get: sv.Space.GetFloor, create: sv.Space.CreateFloor, delete: sv.Space.DeleteFloor,
-		updateEntity: sv.Space.UpdateFloor, setID: func(f *space.Floor, id string) { f.ID = id },
+		list: sv.Space.ListFloors, get: sv.Space.GetFloor, create: creating(space.NewFloor.Floor, sv.Space.CreateFloor), delete: sv.Space.DeleteFloor,
+		update: changing(sv.Space.GetFloor, space.FloorChange.Apply, sv.Space.UpdateFloor), changeOf: space.FloorChangeOf,
 	}.routes()...)
-	rs = append(rs, crud[space.Unit, space.UnitFilter, space.Unit, space.Unit]{
+	rs = append(rs, crud[space.Unit, space.UnitFilter, space.NewUnit, space.UnitEdit]{
 		path: "/api/v1/units", tag: "space", nameZh: "单元", nameEn: "unit", sorts: []string{"code", "gross_area", "list_rent", "kind"},
 		filters: []param{{"park_id", "string", "园区 / park"}, {"building_id", "string", "楼宇 / building"},
 			{"floor_id", "string", "楼层 / floor"}, {"kind", "string", "单元类型 / unit kind"},
@@ -103,8 +103,8 @@ func (s *Server) routeTable() []route {
 				MaxArea: q.Area("max_area"), BiosafetyLevel: q.Str("biosafety_level"), On: q.Date("on"),
 				IncludeRetired: retired != nil && *retired, Q: q.Str("q")}
 		},
-		list: sv.Space.ListUnits, get: sv.Space.GetUnit, create: sv.Space.CreateUnit, delete: sv.Space.DeleteUnit,
-		updateEntity: sv.Space.UpdateUnit, setID: func(u *space.Unit, id string) { u.ID = id },
+		list: sv.Space.ListUnits, get: sv.Space.GetUnit, create: creating(space.NewUnit.Unit, sv.Space.CreateUnit), delete: sv.Space.DeleteUnit,
+		update: changing(sv.Space.GetUnit, space.UnitEdit.Apply, sv.Space.UpdateUnit), changeOf: space.UnitEditOf,
 	}.routes()...)
 	rs = append(rs, s.unitChangeRoutes()...)
 	rs = append(rs, crud[enterprise.Enterprise, enterprise.Filter, enterprise.Enterprise, enterprise.Enterprise]{
@@ -122,7 +122,7 @@ func (s *Server) routeTable() []route {
 		delete:       sv.Enterprise.DeleteEnterprise,
 		updateEntity: sv.Enterprise.UpdateEnterprise, setID: func(e *enterprise.Enterprise, id string) { e.ID = id },
 	}.routes()...)
-	rs = append(rs, crud[enterprise.Residency, enterprise.ResidencyFilter, enterprise.Residency, enterprise.Residency]{
+	rs = append(rs, crud[enterprise.Residency, enterprise.ResidencyFilter, enterprise.NewResidency, enterprise.ResidencyChange]{
 		path: "/api/v1/residencies", tag: "enterprises", nameZh: "入驻记录", nameEn: "residency", sorts: []string{"move_in"},
 		filters: []param{{"enterprise_id", "string", "企业 / enterprise"}, {"park_id", "string", "园区 / park"},
 			{"unit_id", "string", "包含该单元 / includes this unit"}, {"current_on", "string", "该日在驻 / resident on this date (YYYY-MM-DD)"}},
@@ -130,11 +130,11 @@ func (s *Server) routeTable() []route {
 			return enterprise.ResidencyFilter{EnterpriseID: q.Str("enterprise_id"), ParkID: q.Str("park_id"), UnitID: q.Str("unit_id"),
 				CurrentOn: q.Date("current_on")}
 		},
-		list: sv.Enterprise.ListResidencies, get: sv.Enterprise.GetResidency, create: sv.Enterprise.CreateResidency,
-		delete:       sv.Enterprise.DeleteResidency,
-		updateEntity: sv.Enterprise.UpdateResidency, setID: func(r *enterprise.Residency, id string) { r.ID = id },
+		list: sv.Enterprise.ListResidencies, get: sv.Enterprise.GetResidency, create: creating(enterprise.NewResidency.Residency, sv.Enterprise.CreateResidency),
+		delete: sv.Enterprise.DeleteResidency,
+		update: changing(sv.Enterprise.GetResidency, enterprise.ResidencyChange.Apply, sv.Enterprise.UpdateResidency), changeOf: enterprise.ResidencyChangeOf,
 	}.routes()...)
-	rs = append(rs, crud[enterprise.Qualification, enterprise.QualificationFilter, enterprise.Qualification, enterprise.Qualification]{
+	rs = append(rs, crud[enterprise.Qualification, enterprise.QualificationFilter, enterprise.NewQualification, enterprise.QualificationChange]{
 		path: "/api/v1/qualifications", tag: "enterprises", nameZh: "资质", nameEn: "qualification", sorts: []string{"kind", "expires_on"},
 		filters: []param{{"enterprise_id", "string", "企业 / enterprise"}, {"kind", "string", "资质类型 / kind"},
 			{"expiring_within_days", "integer", "N 天内到期 / expiring within N days"}},
@@ -145,9 +145,9 @@ func (s *Server) routeTable() []route {
 			}
 			return f
 		},
-		list: sv.Enterprise.ListQualifications, get: sv.Enterprise.GetQualification, create: sv.Enterprise.CreateQualification,
-		delete:       sv.Enterprise.DeleteQualification,
-		updateEntity: sv.Enterprise.UpdateQualification, setID: func(q *enterprise.Qualification, id string) { q.ID = id },
+		list: sv.Enterprise.ListQualifications, get: sv.Enterprise.GetQualification, create: creating(enterprise.NewQualification.Qualification, sv.Enterprise.CreateQualification),
+		delete: sv.Enterprise.DeleteQualification,
+		update: changing(sv.Enterprise.GetQualification, enterprise.QualificationChange.Apply, sv.Enterprise.UpdateQualification), changeOf: enterprise.QualificationChangeOf,
 	}.routes()...)
 	rs = append(rs, s.contractRoutes()...)
 	rs = append(rs, s.leadRoutes()...)
@@ -560,7 +560,7 @@ func (s *Server) contractRoutes() []route {
 
 func (s *Server) leadRoutes() []route {
 	sv := s.svc
-	rs := crud[leasing.Lead, leasing.LeadFilter, leasing.Lead, leasing.Lead]{
+	rs := crud[leasing.Lead, leasing.LeadFilter, leasing.NewLead, leasing.LeadChange]{
 		path: "/api/v1/leads", tag: "leasing", nameZh: "招商线索", nameEn: "lead", sorts: []string{"updated_at", "company", "next_follow_up", "probability"},
 		filters: []param{{"park_id", "string", "园区 / park"}, {"stage", "string", "new | contacted | site_visit | proposal | negotiation | won | lost"},
 			{"owner_id", "string", "负责人 / owner"}, {"q", "string", "企业或联系人包含 / company or contact contains"},
@@ -571,8 +571,8 @@ func (s *Server) leadRoutes() []route {
 			return leasing.LeadFilter{ParkID: q.Str("park_id"), Stage: leasing.Stage(q.Str("stage")), OwnerID: q.Str("owner_id"),
 				Q: q.Str("q"), Open: open != nil && *open, StaleOnly: stale != nil && *stale, FollowUpBy: q.Date("follow_up_by")}
 		},
-		list: sv.Leasing.ListLeads, get: sv.Leasing.GetLead, create: sv.Leasing.CreateLead, delete: sv.Leasing.DeleteLead,
-		updateEntity: sv.Leasing.UpdateLead, setID: func(l *leasing.Lead, id string) { l.ID = id },
+		list: sv.Leasing.ListLeads, get: sv.Leasing.GetLead, create: creating(leasing.NewLead.Lead, sv.Leasing.CreateLead), delete: sv.Leasing.DeleteLead,
+		update: changing(sv.Leasing.GetLead, leasing.LeadChange.Apply, sv.Leasing.UpdateLead), changeOf: leasing.LeadChangeOf,
 	}.routes()
 	return append(rs,
 		route{Method: "POST", Pattern: "/api/v1/leads/{id}/move", Tag: "leasing", Summary: "推进或调整阶段 / Move to a stage",
@@ -618,12 +618,12 @@ func (s *Server) leadRoutes() []route {
 			}},
 		route{Method: "POST", Pattern: "/api/v1/holds", Tag: "leasing",
 			Summary: "为线索预留单元（与他人预留或已签租约冲突时拒绝） / Hold a unit for a lead (refused over another hold or a signed lease)",
-			Body:    leasing.Hold{}, Response: leasing.Hold{}, Status: http.StatusCreated, handle: func(c *call) (any, error) {
-				var in leasing.Hold
+			Body:    leasing.NewHold{}, Response: leasing.Hold{}, Status: http.StatusCreated, handle: func(c *call) (any, error) {
+				var in leasing.NewHold
 				if err := c.decode(&in); err != nil {
 					return nil, err
 				}
-				return sv.Leasing.CreateHold(c.ctx, c.scope, in)
+				return sv.Leasing.CreateHold(c.ctx, c.scope, in.Hold())
 			}},
 		route{Method: "GET", Pattern: "/api/v1/holds/{id}", Tag: "leasing", Summary: "查看预留 / Get a hold", Response: leasing.Hold{},
 			handle: func(c *call) (any, error) { return sv.Leasing.GetHold(c.ctx, c.scope, c.id()) }},

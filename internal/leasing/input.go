@@ -60,3 +60,65 @@ func (in NewContract) Contract() Contract {
 	}
 	return k
 }
+
+// LeadChange is what a change of a lead may set. Its stage moves through MoveLead, and the
+// enterprise and contract it was won as are set by converting it.
+type LeadChange struct {
+	Company      string        `json:"company"`
+	CreditCode   string        `json:"credit_code"`
+	ContactName  string        `json:"contact_name"`
+	ContactPhone string        `json:"contact_phone"`
+	Source       string        `json:"source"`
+	ChainNodeID  string        `json:"chain_node_id"`
+	MinArea      measure.Area  `json:"min_area"`
+	MaxArea      measure.Area  `json:"max_area"`
+	UnitKinds    []string      `json:"unit_kinds"`
+	Facilities   []string      `json:"facilities"`
+	Budget       measure.Price `json:"budget"`
+	MoveInBy     civil.Date    `json:"move_in_by"`
+	Headcount    int           `json:"headcount"`
+	OwnerID      string        `json:"owner_id"`
+	Probability  int           `json:"probability"`
+	NextFollowUp civil.Date    `json:"next_follow_up"`
+	Note         string        `json:"note"`
+}
+
+// NewLead records a lead in a park.
+type NewLead struct {
+	ParkID string `json:"park_id"`
+	LeadChange
+}
+
+// LeadChangeOf is a lead's settable fields.
+func LeadChangeOf(l Lead) LeadChange {
+	return LeadChange{Company: l.Company, CreditCode: l.CreditCode, ContactName: l.ContactName, ContactPhone: l.ContactPhone,
+		Source: l.Source, ChainNodeID: l.ChainNodeID, MinArea: l.MinArea, MaxArea: l.MaxArea, UnitKinds: l.UnitKinds,
+		Facilities: l.Facilities, Budget: l.Budget, MoveInBy: l.MoveInBy, Headcount: l.Headcount, OwnerID: l.OwnerID,
+		Probability: l.Probability, NextFollowUp: l.NextFollowUp, Note: l.Note}
+}
+
+// Apply sets the changed fields on l.
+func (c LeadChange) Apply(l Lead) Lead {
+	l.Company, l.CreditCode, l.ContactName, l.ContactPhone, l.Source = c.Company, c.CreditCode, c.ContactName, c.ContactPhone, c.Source
+	l.ChainNodeID, l.MinArea, l.MaxArea, l.UnitKinds, l.Facilities = c.ChainNodeID, c.MinArea, c.MaxArea, c.UnitKinds, c.Facilities
+	l.Budget, l.MoveInBy, l.Headcount, l.OwnerID = c.Budget, c.MoveInBy, c.Headcount, c.OwnerID
+	l.Probability, l.NextFollowUp, l.Note = c.Probability, c.NextFollowUp, c.Note
+	return l
+}
+
+// Lead is the new lead.
+func (n NewLead) Lead() Lead { return n.LeadChange.Apply(Lead{ParkID: n.ParkID}) }
+
+// NewHold reserves a unit for a lead; the park follows from the lead.
+type NewHold struct {
+	LeadID string     `json:"lead_id"`
+	UnitID string     `json:"unit_id"`
+	From   civil.Date `json:"from"`
+	Until  civil.Date `json:"until"`
+	Note   string     `json:"note"`
+}
+
+// Hold is the new hold.
+func (n NewHold) Hold() Hold {
+	return Hold{LeadID: n.LeadID, UnitID: n.UnitID, From: n.From, Until: n.Until, Note: n.Note}
+}

@@ -290,6 +290,9 @@ func (s *Service) ConvertLead(ctx context.Context, sc identity.Scope, id string,
 			return err
 		}
 		contract, err := s.create(ctx, sc, k)
+		if err != nil && len(in.UnitIDs) > 0 {
+			return unitFieldsAs(err, "unit_ids")
+		}
 		if err != nil {
 			return err
 		}
@@ -299,7 +302,8 @@ func (s *Service) ConvertLead(ctx context.Context, sc identity.Scope, id string,
 	return res, err
 }
 
-// unitFieldsAs points "units[i]" errors about an amendment's added units at "add[i]".
+// unitFieldsAs points "units[i]…" errors at "field[i]": an amendment's added units ("add"),
+// the units a lead conversion names ("unit_ids").
 func unitFieldsAs(err error, field string) error {
 	e, ok := apperr.As(err)
 	if !ok {

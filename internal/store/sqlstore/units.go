@@ -149,10 +149,14 @@ func (s *Store) setNeighbours(ctx context.Context, c conn, u space.Unit) error {
 		return err
 	}
 	for i, n := range dedupe(u.NeighbourIDs) {
-		var floorID string
+		var parkID, floorID string
 		var validTo civil.Date
-		err := c.queryRow(ctx, `SELECT floor_id, valid_to FROM units WHERE id = ?`, n).Scan(&floorID, &validTo)
-		if errors.Is(err, sql.ErrNoRows) || (err == nil && (floorID != u.FloorID || !validTo.IsZero())) {
+		err := c.queryRow(ctx, `SELECT park_id, floor_id, valid_to FROM units WHERE id = ?`, n).Scan(&parkID, &floorID, &validTo)
+		if errors.Is(err, sql.ErrNoRows) || (err == nil && parkID != u.ParkID) {
+			// Another park's unit is as unknown here as one that does not exist.
+			return fieldErr(fmt.Sprintf("neighbour_ids[%d]", i), "not_found", "单元不存在", "no such unit")
+		}
+		if err == nil && (floorID != u.FloorID || !validTo.IsZero()) {
 			return fieldErr(fmt.Sprintf("neighbour_ids[%d]", i), "not_neighbour", "相邻单元须是同一楼层的现有单元",
 				"a neighbour must be a current unit on the same floor")
 		}
