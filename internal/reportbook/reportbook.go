@@ -235,6 +235,8 @@ func Read(data []byte, lim sheet.Limits, known func(code string) bool) (Parsed, 
 		code, codeCol := cell("credit_code")
 		code = strings.ToUpper(sheet.Clean(code))
 		switch {
+		case code == "" && untouched(raw, h):
+			continue // an enterprise without a credit code files in the console; its row is left as it was
 		case code == "":
 			bad("credit_code", codeCol, "required", "缺少统一社会信用代码", "the credit code is missing")
 			continue
@@ -311,6 +313,20 @@ func headerText(header []string, col int) string {
 
 func problem(sheetName string, row, col int, header, code, zh, en string) Problem {
 	return Problem{Sheet: sheetName, Row: row, Column: sheet.ColumnName(col), Header: header, Code: code, MessageZh: zh, MessageEn: en}
+}
+
+// untouched reports whether a row has no figure filled in and no action but the template's
+// "save a draft": the row of an enterprise the template lists by name only.
+func untouched(row []string, h sheet.Header) bool {
+	for key, c := range h.Column {
+		if c >= len(row) || key == "credit_code" || key == "name" {
+			continue
+		}
+		if v := sheet.Clean(row[c]); v != "" && !(key == "action" && v == actionDraft) {
+			return false
+		}
+	}
+	return true
 }
 
 func blankRow(row []string) bool {

@@ -40,7 +40,8 @@ func members(n int) ([]Member, func(string) bool) {
 
 func TestTemplateRoundTrip(t *testing.T) {
 	ms, known := members(3)
-	data, err := Template("2026年第3季度 企业统计报表", ms)
+	// An enterprise without a credit code is listed by name; left untouched, its row is skipped.
+	data, err := Template("2026年第3季度 企业统计报表", append(ms, Member{Name: "无代码企业"}))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -39,6 +39,9 @@ func owners(v any) (parkID, enterpriseID string) {
 	case enterprise.Qualification:
 		return "", o.EnterpriseID
 	case identity.User:
+		if len(o.ParkIDs) > 0 {
+			return o.ParkIDs[0], o.EnterpriseID // filed under the first park it works in
+		}
 		return "", o.EnterpriseID
 	case leasing.Contract:
 		return o.ParkID, o.EnterpriseID

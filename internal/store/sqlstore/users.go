@@ -294,7 +294,7 @@ func (s *Store) SetPassword(ctx context.Context, sc identity.Scope, id, password
 			return err
 		}
 		s.auth.forgetUser(id)
-		return s.record(ctx, c, sc, "set_password", "user", id, nil, nil)
+		return s.record(ctx, c, sc, "set_password", "user", id, nil, u)
 	})
 }
 

@@ -1,0 +1,454 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/parkos/parkos/internal/audit"
+	"github.com/parkos/parkos/internal/civil"
+	"github.com/parkos/parkos/internal/enterprise"
+	"github.com/parkos/parkos/internal/identity"
+	"github.com/parkos/parkos/internal/leasing"
+	"github.com/parkos/parkos/internal/measure"
+	"github.com/parkos/parkos/internal/page"
+	"github.com/parkos/parkos/internal/space"
+	"github.com/parkos/parkos/internal/stats"
+	"github.com/parkos/parkos/internal/store/storetest"
+)
+
+// writeCall is one successful request to a write route: who sends it, where, with what.
+type writeCall struct {
+	role  identity.Role
+	token string // sent instead of the role's token when set
+	path  string
+	body  any
+}
+
+// accountRoutes change a user's own account: their entries are about the user, who belongs to
+// no one park, so they carry neither park nor enterprise.
+var accountRoutes = map[string]bool{"POST /api/v1/session": true, "DELETE /api/v1/session": true,
+	"POST /api/v1/me/password": true, "POST /api/v1/tokens": true, "DELETE /api/v1/tokens/{id}": true}
+
+// TestEveryWriteIsAudited walks every write route of the route table, makes one successful
+// request to it on objects made for the purpose, and proves that it left at least one audit
+// entry, carrying the park or enterprise of what it changed (account routes: the user). A new
+// write route fails here until it has a case.
+func TestEveryWriteIsAudited(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		cases := newWriteCases(t, e)
+		for _, pattern := range e.api.Patterns() {
+			method, _, _ := strings.Cut(pattern, " ")
+			if method == "GET" {
+				continue
+			}
+			prepare, ok := cases[pattern]
+			if !ok {
+				t.Errorf("%s: no audit case; add one", pattern)
+				continue
+			}
+			call := prepare()
+			before := e.newestAudit(t)
+			status, answer := e.send(call, method)
+			if status >= 300 {
+				t.Errorf("%s as %s: %d %s", pattern, call.role, status, answer)
+				continue
+			}
+			entries := e.auditSince(t, before)
+			if len(entries) == 0 {
+				t.Errorf("%s succeeded (%d) and left no audit entry", pattern, status)
+				continue
+			}
+			owned := false
+			for _, en := range entries {
+				owned = owned || en.ParkID != "" || en.EnterpriseID != ""
+			}
+			if !owned && !accountRoutes[pattern] {
+				t.Errorf("%s: its audit entries %s %s carry no park or enterprise", pattern, entries[0].Action, entries[0].Entity)
+			}
+		}
+	})
+}
+
+func (e *env) send(c writeCall, method string) (int, string) {
+	e.t.Helper()
+	var rd io.Reader
+	switch b := c.body.(type) {
+	case nil:
+	case []byte:
+		rd = bytes.NewReader(b)
+	default:
+		rd = strings.NewReader(jsonString(b))
+	}
+	req, _ := http.NewRequest(method, e.srv.URL+c.path, rd)
+	token := c.token
+	if token == "" {
+		token = e.tokens[c.role]
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(b)
+}
+
+func (e *env) newestAudit(t *testing.T) string {
+	pg, err := e.store.ListAudit(context.Background(), identity.System(), audit.Filter{}, page.Request{Limit: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pg.Items) == 0 {
+		return ""
+	}
+	return pg.Items[0].ID
+}
+
+// auditSince lists the entries written after the entry with id newest, newest first.
+func (e *env) auditSince(t *testing.T, newest string) []audit.Entry {
+	pg, err := e.store.ListAudit(context.Background(), identity.System(), audit.Filter{}, page.Request{Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []audit.Entry
+	for _, en := range pg.Items {
+		if en.ID == newest {
+			break
+		}
+		out = append(out, en)
+	}
+	return out
+}
+
+// newWriteCases makes, per write route, a function that prepares fresh objects for one
+// successful request and returns it.
+func newWriteCases(t *testing.T, e *env) map[string]func() writeCall {
+	ctx, sys, w := context.Background(), identity.System(), e.world
+	ks := storetest.ContractsOf(e.store)
+	n := 0
+	uniq := func(prefix string) string { n++; return fmt.Sprintf("%s%03d", prefix, n) }
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	p0, f0 := w.Parks[0].ID, w.Floors[0].ID
+	unit := func() space.Unit {
+		u, err := e.store.CreateUnit(ctx, sys, space.Unit{FloorID: f0, Code: uniq("AU-"), Kind: space.KindOffice,
+			GrossArea: measure.AreaM2(50), Leasable: true, ValidFrom: civil.Of(2024, 1, 1)})
+		must(err)
+		return u
+	}
+	ent := func() enterprise.Enterprise {
+		x, err := e.store.CreateEnterprise(ctx, sys, enterprise.Enterprise{ParkID: p0, Name: uniq("审计企业"), CreditCode: storetest.CreditCode(100 + n)})
+		must(err)
+		return x
+	}
+	contract := func(status leasing.Status) leasing.Contract {
+		k, err := ks.Create(ctx, sys, leasing.Contract{Number: uniq("HT-A"), EnterpriseID: w.Enterprises[0].ID, Status: status,
+			StartOn: civil.Of(2025, 1, 1), EndOn: civil.Of(2027, 12, 31), Price: 50000, Units: []leasing.ContractUnit{{UnitID: unit().ID}}})
+		must(err)
+		return k
+	}
+	lead := func() leasing.Lead {
+		l, err := e.store.CreateLead(ctx, sys, leasing.Lead{ParkID: p0, Company: uniq("审计线索")})
+		must(err)
+		return l
+	}
+	period := func() stats.Period {
+		n++
+		year := 2025 + n%70
+		p, err := e.store.OpenPeriod(ctx, sys, stats.Period{ParkID: p0, Kind: stats.Annual, Year: year, Deadline: civil.Of(year+1, 4, 20)})
+		must(err)
+		return p
+	}
+	report := func(submitted bool) string {
+		p := period()
+		pg, err := e.store.ListReports(ctx, sys, stats.ReportFilter{PeriodID: p.ID, EnterpriseID: w.Enterprises[0].ID}, page.Request{})
+		must(err)
+		if submitted {
+			if status, answer := e.send(writeCall{role: identity.EntAdmin, path: "/api/v1/reports/" + pg.Items[0].ID + "/submit",
+				body: map[string]any{"figures": figures()}}, "POST"); status != 200 {
+				t.Fatalf("submit: %d %s", status, answer)
+			}
+		}
+		return pg.Items[0].ID
+	}
+	user := func() identity.User {
+		u, err := e.store.CreateUser(ctx, sys, identity.UserInput{Username: uniq("audited_"), Role: identity.EntMember,
+			EnterpriseID: w.Enterprises[0].ID, Password: "long-enough-1"})
+		must(err)
+		return u
+	}
+	signIn := func(u identity.User) string {
+		tok, err := e.store.CreateSession(ctx, u, "api", SessionTTL)
+		must(err)
+		return tok
+	}
+	const pm, admin = identity.ParkManager, identity.Admin
+	return map[string]func() writeCall{
+		"POST /api/v1/session": func() writeCall {
+			return writeCall{path: "/api/v1/session", body: map[string]string{"username": user().Username, "password": "long-enough-1"}}
+		},
+		"DELETE /api/v1/session": func() writeCall { return writeCall{token: signIn(user()), path: "/api/v1/session"} },
+		"POST /api/v1/me/password": func() writeCall {
+			return writeCall{token: signIn(user()), path: "/api/v1/me/password",
+				body: map[string]string{"current_password": "long-enough-1", "new_password": "long-enough-2"}}
+		},
+		"POST /api/v1/tokens": func() writeCall {
+			return writeCall{role: pm, path: "/api/v1/tokens", body: map[string]any{"name": uniq("t"), "expires_at": "2030-01-01T00:00:00Z"}}
+		},
+		"DELETE /api/v1/tokens/{id}": func() writeCall {
+			u := user()
+			tok, err := e.store.CreateToken(ctx, identity.ScopeOf(u), "x", w.Parks[0].CreatedAt.AddDate(1, 0, 0))
+			must(err)
+			return writeCall{token: signIn(u), path: "/api/v1/tokens/" + tok.ID}
+		},
+		"POST /api/v1/users": func() writeCall {
+			return writeCall{role: admin, path: "/api/v1/users", body: map[string]any{"username": uniq("new_"), "role": "ent_member",
+				"enterprise_id": w.Enterprises[0].ID, "password": "long-enough-1"}}
+		},
+		"PATCH /api/v1/users/{id}": func() writeCall {
+			return writeCall{role: admin, path: "/api/v1/users/" + user().ID, body: map[string]any{"display_name": "改名"}}
+		},
+		"DELETE /api/v1/users/{id}": func() writeCall { return writeCall{role: admin, path: "/api/v1/users/" + user().ID} },
+		"POST /api/v1/users/{id}/password": func() writeCall {
+			return writeCall{role: admin, path: "/api/v1/users/" + user().ID + "/password", body: map[string]any{"new_password": "long-enough-3"}}
+		},
+		"POST /api/v1/parks": func() writeCall {
+			return writeCall{role: admin, path: "/api/v1/parks", body: map[string]any{"code": uniq("AP"), "name_zh": "审计园区"}}
+		},
+		"PATCH /api/v1/parks/{id}": func() writeCall {
+			return writeCall{role: pm, path: "/api/v1/parks/" + p0, body: map[string]any{"description": uniq("说明")}}
+		},
+		"DELETE /api/v1/parks/{id}": func() writeCall {
+			p, err := e.store.CreatePark(ctx, sys, space.Park{Code: uniq("DP"), NameZh: "将删除"})
+			must(err)
+			return writeCall{role: admin, path: "/api/v1/parks/" + p.ID}
+		},
+		"POST /api/v1/zones": func() writeCall {
+			return writeCall{role: pm, path: "/api/v1/zones", body: map[string]any{"park_id": p0, "code": uniq("Z"), "name_zh": "区"}}
+		},
+		"PATCH /api/v1/zones/{id}": func() writeCall {
+			z, err := e.store.CreateZone(ctx, sys, space.Zone{ParkID: p0, Code: uniq("Z"), NameZh: "区"})
+			must(err)
+			return writeCall{role: pm, path: "/api/v1/zones/" + z.ID, body: map[string]any{"name_en": "zone"}}
+		},
+		"DELETE /api/v1/zones/{id}": func() writeCall {
+			z, err := e.store.CreateZone(ctx, sys, space.Zone{ParkID: p0, Code: uniq("Z"), NameZh: "区"})
+			must(err)
+			return writeCall{role: pm, path: "/api/v1/zones/" + z.ID}
+		},
+		"POST /api/v1/buildings": func() writeCall {
+			return writeCall{role: pm, path: "/api/v1/buildings", body: map[string]any{"park_id": p0, "code": uniq("B"), "name": "楼"}}
+		},
+		"PATCH /api/v1/buildings/{id}": func() writeCall {
+			return writeCall{role: pm, path: "/api/v1/buildings/" + w.Buildings[0].ID, body: map[string]any{"description": uniq("楼")}}
+		},
+		"DELETE /api/v1/buildings/{id}": func() writeCall {
+			b, err := e.store.CreateBuilding(ctx, sys, space.Building{ParkID: p0, Code: uniq("B"), Name: "将删除"})
+			must(err)
+			return writeCall{role: pm, path: "/api/v1/buildings/" + b.ID}
+		},
+		"POST /api/v1/floors": func() writeCall {
+			n++
+			return writeCall{role: pm, path: "/api/v1/floors", body: map[string]any{"building_id": w.Buildings[0].ID, "level": 10 + n}}
+		},
+		"PATCH /api/v1/floors/{id}": func() writeCall {
+			return writeCall{role: pm, path: "/api/v1/floors/" + f0, body: map[string]any{"label": uniq("F")}}
+		},
+		"DELETE /api/v1/floors/{id}": func() writeCall {
+			n++
+			fl, err := e.store.CreateFloor(ctx, sys, space.Floor{BuildingID: w.Buildings[0].ID, Level: -1 - n%3})
+			must(err)
+			return writeCall{role: pm, path: "/api/v1/floors/" + fl.ID}
+		},
+		"POST /api/v1/units": func() writeCall {
+			return writeCall{role: pm, path: "/api/v1/units", body: map[string]any{"floor_id": f0, "code": uniq("NU-"), "kind": "office",
+				"gross_area": 20, "leasable": true}}
+		},
+		"PATCH /api/v1/units/{id}": func() writeCall {
+			return writeCall{role: pm, path: "/api/v1/units/" + unit().ID, body: map[string]any{"note": "改"}}
+		},
+		"DELETE /api/v1/units/{id}": func() writeCall { return writeCall{role: pm, path: "/api/v1/units/" + unit().ID} },
+		"POST /api/v1/units/{id}/split": func() writeCall {
+			return writeCall{role: pm, path: "/api/v1/units/" + unit().ID + "/split", body: map[string]any{"effective_on": "2030-01-01",
+				"parts": []map[string]any{{"code": uniq("S-"), "gross_area": 20}, {"code": uniq("S-"), "gross_area": 30}}}}
+		},
+		"POST /api/v1/units/merge": func() writeCall {
+			a := unit()
+			b, err := e.store.CreateUnit(ctx, sys, space.Unit{FloorID: f0, Code: uniq("AU-"), Kind: space.KindOffice,
+				GrossArea: measure.AreaM2(50), Leasable: true, ValidFrom: civil.Of(2024, 1, 1), NeighbourIDs: []string{a.ID}})
+			must(err)
+			return writeCall{role: pm, path: "/api/v1/units/merge", body: map[string]any{"unit_ids": []string{a.ID, b.ID},
+				"effective_on": "2030-01-01", "code": uniq("M-")}}
+		},
+		"POST /api/v1/enterprises": func() writeCall {
+			return writeCall{role: pm, path: "/api/v1/enterprises", body: map[string]any{"park_id": p0, "name": uniq("新企业")}}
+		},
+		"PATCH /api/v1/enterprises/{id}": func() writeCall {
+			return writeCall{role: pm, path: "/api/v1/enterprises/" + ent().ID, body: map[string]any{"employees": 12}}
+		},
+		"DELETE /api/v1/enterprises/{id}": func() writeCall { return writeCall{role: pm, path: "/api/v1/enterprises/" + ent().ID} },
+		"POST /api/v1/residencies": func() writeCall {
+			return writeCall{role: pm, path: "/api/v1/residencies", body: map[string]any{"enterprise_id": ent().ID, "park_id": p0, "move_in": "2030-01-01"}}
+		},
+		"PATCH /api/v1/residencies/{id}": func() writeCall {
+			r, err := e.store.CreateResidency(ctx, sys, enterprise.Residency{EnterpriseID: ent().ID, ParkID: p0, MoveIn: civil.Of(2025, 1, 1)})
+			must(err)
+			return writeCall{role: pm, path: "/api/v1/residencies/" + r.ID, body: map[string]any{"note": "改"}}
+		},
+		"DELETE /api/v1/residencies/{id}": func() writeCall {
+			r, err := e.store.CreateResidency(ctx, sys, enterprise.Residency{EnterpriseID: ent().ID, ParkID: p0, MoveIn: civil.Of(2025, 1, 1)})
+			must(err)
+			return writeCall{role: pm, path: "/api/v1/residencies/" + r.ID}
+		},
+		"POST /api/v1/qualifications": func() writeCall {
+			return writeCall{role: pm, path: "/api/v1/qualifications", body: map[string]any{"enterprise_id": ent().ID, "kind": "gazelle"}}
+		},
+		"PATCH /api/v1/qualifications/{id}": func() writeCall {
+			q, err := e.store.CreateQualification(ctx, sys, enterprise.Qualification{EnterpriseID: ent().ID, Kind: "gazelle"})
+			must(err)
+			return writeCall{role: pm, path: "/api/v1/qualifications/" + q.ID, body: map[string]any{"note": "改"}}
+		},
+		"DELETE /api/v1/qualifications/{id}": func() writeCall {
+			q, err := e.store.CreateQualification(ctx, sys, enterprise.Qualification{EnterpriseID: ent().ID, Kind: "gazelle"})
+			must(err)
+			return writeCall{role: pm, path: "/api/v1/qualifications/" + q.ID}
+		},
+		"POST /api/v1/contracts": func() writeCall {
+			return writeCall{role: pm, path: "/api/v1/contracts", body: map[string]any{"number": uniq("HT-N"), "enterprise_id": w.Enterprises[0].ID,
+				"start_on": "2030-01-01", "end_on": "2030-12-31", "price": 5, "units": []map[string]any{{"unit_id": unit().ID}}}}
+		},
+		"PATCH /api/v1/contracts/{id}": func() writeCall {
+			return writeCall{role: pm, path: "/api/v1/contracts/" + contract(leasing.Draft).ID, body: map[string]any{"note": "改"}}
+		},
+		"DELETE /api/v1/contracts/{id}": func() writeCall {
+			return writeCall{role: pm, path: "/api/v1/contracts/" + contract(leasing.Draft).ID}
+		},
+		"POST /api/v1/contracts/{id}/activate": func() writeCall {
+			return writeCall{role: pm, path: "/api/v1/contracts/" + contract(leasing.Draft).ID + "/activate"}
+		},
+		"POST /api/v1/contracts/{id}/terminate": func() writeCall {
+			return writeCall{role: pm, path: "/api/v1/contracts/" + contract(leasing.Active).ID + "/terminate",
+				body: map[string]any{"terminated_on": "2026-06-30"}}
+		},
+		"POST /api/v1/contracts/{id}/amendments": func() writeCall {
+			return writeCall{role: pm, path: "/api/v1/contracts/" + contract(leasing.Active).ID + "/amendments",
+				body: map[string]any{"effective_on": "2026-01-01", "add": []string{unit().ID}}}
+		},
+		"POST /api/v1/contracts/{id}/renew": func() writeCall {
+			return writeCall{role: pm, path: "/api/v1/contracts/" + contract(leasing.Active).ID + "/renew",
+				body: map[string]any{"number": uniq("HT-R"), "end_on": "2029-12-31"}}
+		},
+		"POST /api/v1/leads": func() writeCall {
+			return writeCall{role: pm, path: "/api/v1/leads", body: map[string]any{"park_id": p0, "company": uniq("线索")}}
+		},
+		"PATCH /api/v1/leads/{id}": func() writeCall {
+			return writeCall{role: pm, path: "/api/v1/leads/" + lead().ID, body: map[string]any{"note": "改"}}
+		},
+		"DELETE /api/v1/leads/{id}": func() writeCall { return writeCall{role: pm, path: "/api/v1/leads/" + lead().ID} },
+		"POST /api/v1/leads/{id}/move": func() writeCall {
+			return writeCall{role: pm, path: "/api/v1/leads/" + lead().ID + "/move", body: map[string]any{"stage": "contacted"}}
+		},
+		"POST /api/v1/leads/{id}/activities": func() writeCall {
+			return writeCall{role: pm, path: "/api/v1/leads/" + lead().ID + "/activities", body: map[string]any{"kind": "note", "text": "记一笔"}}
+		},
+		"POST /api/v1/leads/{id}/convert": func() writeCall {
+			return writeCall{role: pm, path: "/api/v1/leads/" + lead().ID + "/convert", body: map[string]any{"number": uniq("HT-C"),
+				"enterprise_name": uniq("转化企业"), "start_on": "2031-01-01", "end_on": "2031-12-31", "price": 4, "unit_ids": []string{unit().ID}}}
+		},
+		"POST /api/v1/holds": func() writeCall {
+			return writeCall{role: pm, path: "/api/v1/holds", body: map[string]any{"lead_id": lead().ID, "unit_id": unit().ID,
+				"until": e.api.clock.Today().AddDays(10).String()}}
+		},
+		"POST /api/v1/holds/{id}/release": func() writeCall {
+			h, err := e.store.CreateHold(ctx, sys, leasing.Hold{LeadID: lead().ID, UnitID: unit().ID, Until: e.api.clock.Today().AddDays(10)})
+			must(err)
+			return writeCall{role: pm, path: "/api/v1/holds/" + h.ID + "/release"}
+		},
+		"POST /api/v1/targets": func() writeCall {
+			return writeCall{role: pm, path: "/api/v1/targets", body: map[string]any{"park_id": p0, "metric": "occupancy", "basis_points": 5000,
+				"by_date": "2030-01-01"}}
+		},
+		"DELETE /api/v1/targets/{id}": func() writeCall {
+			tg, err := e.store.CreateTarget(ctx, sys, leasing.Target{ParkID: p0, Metric: "occupancy", BasisPoints: 6000, ByDate: civil.Of(2030, 6, 30)})
+			must(err)
+			return writeCall{role: pm, path: "/api/v1/targets/" + tg.ID}
+		},
+		"POST /api/v1/periods": func() writeCall {
+			n++
+			return writeCall{role: pm, path: "/api/v1/periods", body: map[string]any{"park_id": p0, "kind": "annual", "year": 2025 + n%70,
+				"deadline": fmt.Sprintf("%d-04-20", 2026+n%70)}}
+		},
+		"POST /api/v1/periods/{id}/close": func() writeCall {
+			return writeCall{role: pm, path: "/api/v1/periods/" + period().ID + "/close"}
+		},
+		"POST /api/v1/periods/{id}/imports": func() writeCall {
+			p := period()
+			return writeCall{role: pm, path: "/api/v1/periods/" + p.ID + "/imports", body: e.filledTemplate(t, p.ID)}
+		},
+		"PUT /api/v1/reports/{id}/draft": func() writeCall {
+			return writeCall{role: identity.EntAdmin, path: "/api/v1/reports/" + report(false) + "/draft", body: map[string]any{"figures": figures()}}
+		},
+		"POST /api/v1/reports/{id}/submit": func() writeCall {
+			return writeCall{role: identity.EntAdmin, path: "/api/v1/reports/" + report(false) + "/submit", body: map[string]any{"figures": figures()}}
+		},
+		"POST /api/v1/reports/{id}/approve": func() writeCall {
+			return writeCall{role: pm, path: "/api/v1/reports/" + report(true) + "/approve"}
+		},
+		"POST /api/v1/reports/{id}/return": func() writeCall {
+			return writeCall{role: pm, path: "/api/v1/reports/" + report(true) + "/return", body: map[string]any{"reason": "请补充"}}
+		},
+		"POST /api/v1/onboarding/imports": func() writeCall {
+			return writeCall{role: pm, path: "/api/v1/onboarding/imports", body: []byte("园区编码,楼宇编码,楼宇名称\n" + w.Parks[0].Code + "," + uniq("OB") + ",导入楼\n")}
+		},
+	}
+}
+
+// figures is a complete, consistent set of an enterprise's period figures.
+func figures() map[string]any {
+	return map[string]any{"revenue": "1000000.00", "rd_expense": 120000, "tax": 30000.5, "employees": 40,
+		"rd_staff": 12, "invention_patents_granted": 2, "invention_patents_held": 9}
+}
+
+// filledTemplate downloads a period's workbook and fills enterprise 0's row to be submitted.
+func (e *env) filledTemplate(t *testing.T, periodID string) []byte {
+	req, _ := http.NewRequest("GET", e.srv.URL+"/api/v1/periods/"+periodID+"/template", nil)
+	req.Header.Set("Authorization", "Bearer "+e.tokens[identity.ParkManager])
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	book, err := excelize.OpenReader(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := book.GetRows("填报")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, row := range rows {
+		if len(row) == 0 || row[0] != e.world.Enterprises[0].CreditCode {
+			continue
+		}
+		for col, v := range map[string]string{"C": "1200.5", "D": "1000", "E": "30", "F": "2.5", "G": "40", "H": "12", "I": "1", "J": "6", "N": "提交"} {
+			_ = book.SetCellStr("填报", fmt.Sprintf("%s%d", col, i+1), v)
+		}
+	}
+	var buf bytes.Buffer
+	if err := book.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
