@@ -1,6 +1,7 @@
 package leasing
 
 import (
+	"math"
 	"slices"
 
 	"github.com/parkos/parkos/internal/apperr"
@@ -17,6 +18,7 @@ type UnitRow struct {
 	Leasable   bool
 	ValidFrom  civil.Date
 	ValidTo    civil.Date // zero while current
+	From       []string   // the units it was split or merged from, whose history it carries on
 }
 
 func (u UnitRow) existsOn(d civil.Date) bool {
@@ -75,6 +77,91 @@ func Occupancy(units []UnitRow, leases []LeaseRow, d civil.Date) Figures {
 	return occupancy(units, leasesByUnit(leases), d)
 }
 
+// lineage answers, for one day, what a unit inherits from the units it was split or merged
+// from: whether their area was ever let, and since when they stood empty (SPEC §2: a split or
+// merge never rewrites history).
+type lineage struct {
+	units  map[string]UnitRow
+	byUnit map[string][]LeaseRow
+	d      civil.Date
+	share  map[string]float64
+	since  map[string]civil.Date
+}
+
+func newLineage(units []UnitRow, byUnit map[string][]LeaseRow, d civil.Date) *lineage {
+	l := &lineage{units: make(map[string]UnitRow, len(units)), byUnit: byUnit, d: d,
+		share: map[string]float64{}, since: map[string]civil.Date{}}
+	for _, u := range units {
+		l.units[u.ID] = u
+	}
+	return l
+}
+
+// signedBy reports whether a lease had been signed or started by d.
+func signedBy(l LeaseRow, d civil.Date) bool { return !l.SignedOn.After(d) || !l.From.After(d) }
+
+// everShare is the fraction of u's area that had been let by d: all of it when u itself was,
+// else its predecessors' let area over their whole area (a split's parts share the parent's,
+// a merge carries the let part of what it joined).
+func (l *lineage) everShare(u UnitRow) float64 {
+	if v, ok := l.share[u.ID]; ok {
+		return v
+	}
+	l.share[u.ID] = 0 // a cycle in bad data ends here
+	for _, ls := range l.byUnit[u.ID] {
+		if signedBy(ls, l.d) && !ls.From.After(l.d) {
+			l.share[u.ID] = 1
+			return 1
+		}
+	}
+	var let, whole float64
+	for _, id := range u.From {
+		if p, ok := l.units[id]; ok {
+			let += float64(p.Gross) * l.everShare(p)
+			whole += float64(p.Gross)
+		}
+	}
+	if whole > 0 {
+		l.share[u.ID] = let / whole
+	}
+	return l.share[u.ID]
+}
+
+// vacantSince is the first day of the vacancy u is in on d: the day after its last lease
+// ended, else the day its predecessors became vacant (the latest of them), else the day it came
+// into being.
+func (l *lineage) vacantSince(u UnitRow) civil.Date {
+	if v, ok := l.since[u.ID]; ok {
+		return v
+	}
+	l.since[u.ID] = u.ValidFrom
+	var lastEnd civil.Date
+	for _, ls := range l.byUnit[u.ID] {
+		if signedBy(ls, l.d) && ls.lastDay().Before(l.d) && ls.lastDay().After(lastEnd) {
+			lastEnd = ls.lastDay()
+		}
+	}
+	since := u.ValidFrom
+	switch {
+	case !lastEnd.IsZero():
+		since = lastEnd.AddDays(1)
+	case len(u.From) > 0:
+		var latest civil.Date
+		for _, id := range u.From {
+			if p, ok := l.units[id]; ok {
+				if ps := l.vacantSince(p); ps.After(latest) {
+					latest = ps
+				}
+			}
+		}
+		if !latest.IsZero() {
+			since = latest
+		}
+	}
+	l.since[u.ID] = since
+	return since
+}
+
 func leasesByUnit(leases []LeaseRow) map[string][]LeaseRow {
 	byUnit := map[string][]LeaseRow{}
 	for _, l := range leases {
@@ -85,6 +172,7 @@ func leasesByUnit(leases []LeaseRow) map[string][]LeaseRow {
 
 func occupancy(units []UnitRow, byUnit map[string][]LeaseRow, d civil.Date) Figures {
 	f := Figures{On: d}
+	history := newLineage(units, byUnit, d)
 	tenants := map[string]bool{}
 	var waleWeighted float64
 	for _, u := range units {
@@ -93,14 +181,10 @@ func occupancy(units []UnitRow, byUnit map[string][]LeaseRow, d civil.Date) Figu
 		}
 		f.Units++
 		f.LeasableArea += u.Gross
-		leased, committed, ever := false, false, false
-		lastEnd := civil.Date{}
+		leased, committed := false, false
 		for _, l := range byUnit[u.ID] {
-			if l.SignedOn.After(d) && l.From.After(d) {
+			if !signedBy(l, d) {
 				continue // not yet signed on that day
-			}
-			if !l.From.After(d) {
-				ever = true
 			}
 			switch {
 			case l.inForce(d):
@@ -118,8 +202,6 @@ func occupancy(units []UnitRow, byUnit map[string][]LeaseRow, d civil.Date) Figu
 				}
 			case l.From.After(d):
 				committed = true
-			case l.lastDay().Before(d) && l.lastDay().After(lastEnd):
-				lastEnd = l.lastDay()
 			}
 		}
 		if leased {
@@ -129,15 +211,9 @@ func occupancy(units []UnitRow, byUnit map[string][]LeaseRow, d civil.Date) Figu
 		if leased || committed {
 			f.CommittedArea += u.Gross
 		}
-		if ever {
-			f.EverLeasedArea += u.Gross
-		}
+		f.EverLeasedArea += measure.Area(math.Round(float64(u.Gross) * history.everShare(u)))
 		if !leased {
-			since := u.ValidFrom
-			if !lastEnd.IsZero() {
-				since = lastEnd.AddDays(1)
-			}
-			switch days := since.DaysUntil(d); {
+			switch days := history.vacantSince(u).DaysUntil(d); {
 			case days <= 90:
 				f.VacantUpTo90Days += u.Gross
 			case days <= 180:

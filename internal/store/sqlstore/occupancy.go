@@ -44,9 +44,15 @@ func (s *Store) OccupancyRows(ctx context.Context, sc identity.Scope, f leasing.
 	if err := rows.Err(); err != nil {
 		return nil, nil, err
 	}
+	if err := s.attachPredecessors(ctx, units, cond, args); err != nil {
+		return nil, nil, err
+	}
+	// The leases of the units asked about, and of the units they were split or merged from,
+	// whose history they carry on.
 	rows, err = s.read().query(ctx, `SELECT k.id, k.enterprise_id, cu.unit_id, cu.from_on, cu.to_on, k.signed_on, k.start_on,
 		k.end_on, k.terminated_on FROM contract_units cu JOIN contracts k ON k.id = cu.contract_id JOIN units u ON u.id = cu.unit_id
-		WHERE k.status <> ? AND `+cond, append([]any{leasing.Draft}, args...)...)
+		WHERE k.status <> ? AND (`+cond+` OR cu.unit_id IN (SELECT f.unit_id FROM `+predecessorLinks+` WHERE `+cond+`))`,
+		append(append([]any{leasing.Draft}, args...), args...)...)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -65,4 +71,29 @@ func (s *Store) OccupancyRows(ctx context.Context, sc identity.Scope, f leasing.
 		leases = append(leases, l)
 	}
 	return units, leases, rows.Err()
+}
+
+// predecessorLinks joins each unit (u) to the units it was split or merged from (f.unit_id).
+const predecessorLinks = `unit_change_links t JOIN unit_change_links f ON f.change_id = t.change_id AND f.role = 'from'
+	JOIN units u ON u.id = t.unit_id AND t.role = 'to'`
+
+// attachPredecessors fills each unit's From: the units a split or merge made it from.
+func (s *Store) attachPredecessors(ctx context.Context, units []leasing.UnitRow, cond string, args []any) error {
+	rows, err := s.read().query(ctx, `SELECT u.id, f.unit_id FROM `+predecessorLinks+` WHERE `+cond+` ORDER BY u.id, f.unit_id`, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	from := map[string][]string{}
+	for rows.Next() {
+		var id, pred string
+		if err := rows.Scan(&id, &pred); err != nil {
+			return err
+		}
+		from[id] = append(from[id], pred)
+	}
+	for i := range units {
+		units[i].From = from[units[i].ID]
+	}
+	return rows.Err()
 }

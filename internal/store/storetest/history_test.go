@@ -1,0 +1,72 @@
+package storetest
+
+import (
+	"math"
+	"testing"
+
+	"github.com/parkos/parkos/internal/civil"
+	"github.com/parkos/parkos/internal/identity"
+	"github.com/parkos/parkos/internal/leasing"
+	"github.com/parkos/parkos/internal/measure"
+	"github.com/parkos/parkos/internal/space"
+	"github.com/parkos/parkos/internal/store/sqlstore"
+)
+
+// A split or a merge never rewrites history (SPEC §2): the units it makes carry on their
+// predecessors' lettings, so 去化率 and vacancy by duration stay what they were. Before, the
+// new units counted as never let and as vacant since the day they were made.
+func TestSplitAndMergeKeepLettingHistory(t *testing.T) {
+	on := civil.Of(2025, 4, 15)
+	for _, change := range []string{"split", "merge"} {
+		t.Run(change, func(t *testing.T) {
+			forEachEngine(t, func(t *testing.T, s *sqlstore.Store) {
+				ks := ContractsOf(s)
+				w := NewWorld(t, s)
+				op, sys := w.Scope(identity.ParkManager), identity.System()
+				// Units of 100, 200 and 300 m²; the 200 m² one was let for 2024 and has stood empty since.
+				k := lease(w, "HT-2024", w.Units[0][1].ID, "2024-01-01", "2024-12-31")
+				k.Status = leasing.Active
+				if _, err := ks.Create(ctx, sys, k); err != nil {
+					t.Fatal(err)
+				}
+				f := leasing.OccupancyFilter{ParkID: w.Parks[0].ID}
+				before, err := ks.Occupancy(ctx, op, f, on)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if want := 200.0 / 600; math.Abs(before.AbsorptionRate-want) > 1e-9 || before.Vacant91To180Days != measure.AreaM2(200) {
+					t.Fatalf("before the %s: absorption %.4f, vacant 91–180 days %v", change, before.AbsorptionRate, before.Vacant91To180Days)
+				}
+				switch change {
+				case "split":
+					_, err = s.SplitUnit(ctx, op, w.Units[0][1].ID, space.SplitRequest{EffectiveOn: civil.Of(2025, 3, 1),
+						Parts: []space.UnitPart{{Code: "A-3-302a", GrossArea: measure.AreaM2(120)}, {Code: "A-3-302b", GrossArea: measure.AreaM2(80)}}})
+				case "merge":
+					_, err = s.MergeUnits(ctx, op, space.MergeRequest{UnitIDs: []string{w.Units[0][0].ID, w.Units[0][1].ID},
+						EffectiveOn: civil.Of(2025, 3, 1), Code: "A-3-30M"})
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				after, err := ks.Occupancy(ctx, op, f, on)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if after.LeasableArea != before.LeasableArea || after.EverLeasedArea != before.EverLeasedArea ||
+					after.AbsorptionRate != before.AbsorptionRate {
+					t.Errorf("after the %s: leasable %v, ever let %v (%.4f); before %v, %v (%.4f)", change, after.LeasableArea,
+						after.EverLeasedArea, after.AbsorptionRate, before.LeasableArea, before.EverLeasedArea, before.AbsorptionRate)
+				}
+				// The split parts have stood empty since 2025-01-01 like their parent; the merged unit
+				// since its let part became empty, the later of its parts' vacancies.
+				if after.Vacant91To180Days != before.Vacant91To180Days+map[string]measure.Area{"split": 0, "merge": measure.AreaM2(100)}[change] {
+					t.Errorf("after the %s: vacant 91–180 days %v, up to 90 days %v, over 365 days %v", change,
+						after.Vacant91To180Days, after.VacantUpTo90Days, after.VacantOver365Days)
+				}
+				if after.VacantUpTo90Days != 0 {
+					t.Errorf("after the %s, %v counted as newly vacant", change, after.VacantUpTo90Days)
+				}
+			})
+		})
+	}
+}
