@@ -365,6 +365,9 @@ func (s *Server) unitChangeRoutes() []route {
 			}},
 		{Method: "GET", Pattern: "/api/v1/units/{id}/history", Tag: "space", Summary: "单元拆分合并历史 / Split and merge history",
 			Response: []space.UnitChange{}, handle: func(c *call) (any, error) { return sv.Space.UnitHistory(c.ctx, c.scope, c.id()) }},
+		{Method: "GET", Pattern: "/api/v1/units/{id}/versions", Tag: "space",
+			Summary:  "单元各时期的类型、面积与可租状态（按生效日期） / The unit's kind, areas and leasable flag from each effective date",
+			Response: []space.UnitVersion{}, handle: func(c *call) (any, error) { return sv.Space.UnitVersions(c.ctx, c.scope, c.id()) }},
 	}
 }
 

@@ -289,6 +289,7 @@ func (g *generator) park(b *sqlstore.Bulk, i int, p parkPlan) error {
 		{"buildings", buildingCols, buildings},
 		{"floors", []string{"id", "park_id", "building_id", "level", "label", "gross_area", "created_at", "updated_at"}, floors},
 		{"units", unitCols, units},
+		{"unit_versions", unitVersionCols, unitVersions(units)},
 		{"unit_neighbours", []string{"unit_id", "neighbour_id"}, neighbours},
 	} {
 		if err := b.Insert(step.table, step.cols, step.rows); err != nil {
@@ -408,7 +409,8 @@ var (
 		"created_at", "updated_at"}
 	buildingCols = []string{"id", "park_id", "zone_id", "code", "name", "floors_above", "floors_below", "gross_area",
 		"above_ground_area", "completed_year", "description", "created_at", "updated_at"}
-	unitCols = []string{"id", "park_id", "building_id", "floor_id", "code", "kind", "gross_area", "usable_area", "biosafety_level",
+	unitVersionCols = []string{"unit_id", "valid_from", "kind", "gross_area", "usable_area", "leasable"}
+	unitCols        = []string{"id", "park_id", "building_id", "floor_id", "code", "kind", "gross_area", "usable_area", "biosafety_level",
 		"animal_room", "cleanroom_grade", "floor_load", "ceiling_height", "fume_exhaust", "pure_water", "power_kva",
 		"wastewater_pretreatment", "list_rent", "property_fee", "leasable", "valid_from", "valid_to", "note", "created_at", "updated_at"}
 	enterpriseCols = []string{"id", "park_id", "name", "name_en", "credit_code", "legal_representative", "founded_on",
@@ -573,4 +575,18 @@ func (g *generator) reports(b *sqlstore.Bulk, parkID string, entIDs []string) er
 	}
 	g.stats.Reports += len(rows)
 	return b.Insert("reports", reportCols, rows)
+}
+
+// unitVersions are the first versions of new units: their kind, areas and leasable flag from
+// the day they exist.
+func unitVersions(units [][]any) [][]any {
+	col := map[string]int{}
+	for i, c := range unitCols {
+		col[c] = i
+	}
+	out := make([][]any, len(units))
+	for i, u := range units {
+		out[i] = []any{u[col["id"]], u[col["valid_from"]], u[col["kind"]], u[col["gross_area"]], u[col["usable_area"]], u[col["leasable"]]}
+	}
+	return out
 }

@@ -19,10 +19,36 @@ type UnitRow struct {
 	ValidFrom  civil.Date
 	ValidTo    civil.Date // zero while current
 	From       []string   // the units it was split or merged from, whose history it carries on
+	Versions   []Version  // its kind, area and leasable flag from each day on, oldest first
+}
+
+// Version is what a unit was from a day on, until its next version.
+type Version struct {
+	From     civil.Date
+	Kind     string
+	Gross    measure.Area
+	Leasable bool
 }
 
 func (u UnitRow) existsOn(d civil.Date) bool {
 	return !d.Before(u.ValidFrom) && (u.ValidTo.IsZero() || d.Before(u.ValidTo))
+}
+
+// on is the unit as it was on d: its version in force then (the first one for a day before
+// any, and the row itself when it has no versions).
+func (u UnitRow) on(d civil.Date) UnitRow {
+	if len(u.Versions) == 0 {
+		return u
+	}
+	v := u.Versions[0]
+	for _, next := range u.Versions[1:] {
+		if next.From.After(d) {
+			break
+		}
+		v = next
+	}
+	u.Kind, u.Gross, u.Leasable = v.Kind, v.Gross, v.Leasable
+	return u
 }
 
 // LeaseRow is one unit of one signed (non-draft) contract.
@@ -117,6 +143,9 @@ func (l *lineage) everShare(u UnitRow) float64 {
 	var let, whole float64
 	for _, id := range u.From {
 		if p, ok := l.units[id]; ok {
+			if !p.ValidTo.IsZero() {
+				p = p.on(p.ValidTo.AddDays(-1)) // as it was when it was split or merged
+			}
 			let += float64(p.Gross) * l.everShare(p)
 			whole += float64(p.Gross)
 		}
@@ -176,7 +205,7 @@ func occupancy(units []UnitRow, byUnit map[string][]LeaseRow, d civil.Date) Figu
 	tenants := map[string]bool{}
 	var waleWeighted float64
 	for _, u := range units {
-		if !u.Leasable || !u.existsOn(d) {
+		if u = u.on(d); !u.Leasable || !u.existsOn(d) {
 			continue
 		}
 		f.Units++

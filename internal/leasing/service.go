@@ -420,3 +420,23 @@ func (s *Service) Overview(ctx context.Context, sc identity.Scope, f OccupancyFi
 	return Overview{Today: Occupancy(units, leases, today), History: Series(units, leases, today.AddMonths(1-history), today),
 		Forecast: ForecastSeries(units, leases, leads, today, forecast+1)[1:], Expiries: ExpiryProfile(units, leases, today)}, nil
 }
+
+// UnitOn is one unit as the stack plan shows it on a day (today when not given): its status,
+// tenant, contract and the day its lease, hold or vacancy next changes. ok is false when the
+// unit does not exist on that day.
+func (s *Service) UnitOn(ctx context.Context, sc identity.Scope, parkID, buildingID, unitID string, on civil.Date) (StackUnit, bool, error) {
+	plan, err := s.StackPlan(ctx, sc, parkID, on, StackFilter{BuildingID: buildingID})
+	if err != nil {
+		return StackUnit{}, false, err
+	}
+	for _, b := range plan.Buildings {
+		for _, f := range b.Floors {
+			for _, u := range f.Units {
+				if u.ID == unitID {
+					return u, true, nil
+				}
+			}
+		}
+	}
+	return StackUnit{}, false, nil
+}

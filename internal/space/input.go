@@ -115,6 +115,9 @@ type UnitEdit struct {
 	ValidFrom    civil.Date    `json:"valid_from"`
 	ValidTo      civil.Date    `json:"valid_to"`
 	Note         string        `json:"note"`
+	// EffectiveOn is the day a new kind, area or leasable flag takes effect: today or later,
+	// today when not given. Figures for days before it keep the unit as it was.
+	EffectiveOn civil.Date `json:"effective_on,omitzero"`
 }
 
 // NewUnit creates a unit on a floor.
@@ -134,7 +137,7 @@ func UnitEditOf(u Unit) UnitEdit {
 func (c UnitEdit) Apply(u Unit) Unit {
 	u.Code, u.Kind, u.GrossArea, u.UsableArea, u.Facilities = c.Code, c.Kind, c.GrossArea, c.UsableArea, c.Facilities
 	u.ListRent, u.PropertyFee, u.Leasable, u.NeighbourIDs = c.ListRent, c.PropertyFee, c.Leasable, c.NeighbourIDs
-	u.ValidFrom, u.ValidTo, u.Note = c.ValidFrom, c.ValidTo, c.Note
+	u.ValidFrom, u.ValidTo, u.Note, u.EffectiveOn = c.ValidFrom, c.ValidTo, c.Note, c.EffectiveOn
 	return u
 }
 

@@ -146,13 +146,26 @@ type Unit struct {
 	ValidFrom    civil.Date    `json:"valid_from"`
 	ValidTo      civil.Date    `json:"valid_to"` // null while the unit is current
 	Note         string        `json:"note"`
-	CreatedAt    time.Time     `json:"created_at"`
-	UpdatedAt    time.Time     `json:"updated_at"`
+	// EffectiveOn is, in a change, the day a new kind, area or leasable flag takes effect
+	// (today when not given); what the unit was before stays in its versions.
+	EffectiveOn civil.Date `json:"effective_on,omitzero"`
+	CreatedAt   time.Time  `json:"created_at"`
+	UpdatedAt   time.Time  `json:"updated_at"`
 }
 
 // ActiveOn reports whether the unit exists on day d.
 func (u Unit) ActiveOn(d civil.Date) bool {
 	return !d.Before(u.ValidFrom) && (u.ValidTo.IsZero() || d.Before(u.ValidTo))
+}
+
+// UnitVersion is a unit's kind, areas and leasable flag from a day on (SPEC §2: they change
+// with an effective date and keep their history).
+type UnitVersion struct {
+	ValidFrom  civil.Date   `json:"valid_from"`
+	Kind       UnitKind     `json:"kind"`
+	GrossArea  measure.Area `json:"gross_area"`
+	UsableArea measure.Area `json:"usable_area"`
+	Leasable   bool         `json:"leasable"`
 }
 
 // UnitPart describes one successor of a split.

@@ -303,3 +303,23 @@ func connected(units []Unit) bool {
 	}
 	return len(seen) == len(units)
 }
+
+// Reshapes reports whether next changes what the unit's versions keep: its kind, areas or
+// leasable flag.
+func (u Unit) Reshapes(next Unit) bool {
+	return u.Kind != next.Kind || u.GrossArea != next.GrossArea || u.UsableArea != next.UsableArea || u.Leasable != next.Leasable
+}
+
+// CheckEffectiveOn checks the day a reshaping change takes effect: not before today, so that
+// past figures never change, and not before the unit exists.
+func (u Unit) CheckEffectiveOn(on, today civil.Date) error {
+	var f apperr.Fields
+	switch {
+	case on.Before(today):
+		f.Add("effective_on", "in_past", "生效日期不能早于今天：过去的数字不会被改写",
+			"effective_on cannot be before today: figures for past days do not change")
+	case on.Before(u.ValidFrom):
+		f.Add("effective_on", "before_start", "生效日期不能早于单元启用日期", "effective_on cannot be before the unit exists")
+	}
+	return f.Err()
+}

@@ -40,6 +40,7 @@ type Store interface {
 	SplitUnit(ctx context.Context, sc identity.Scope, id string, req SplitRequest) ([]Unit, error)
 	MergeUnits(ctx context.Context, sc identity.Scope, req MergeRequest) (Unit, error)
 	UnitHistory(ctx context.Context, sc identity.Scope, id string) ([]UnitChange, error)
+	UnitVersions(ctx context.Context, sc identity.Scope, id string) ([]UnitVersion, error)
 	LeasableArea(ctx context.Context, sc identity.Scope, parkID string, on civil.Date) (measure.Area, error)
 }
 

@@ -301,6 +301,8 @@ func (s *Server) spaceRoutes(mux *http.ServeMux) {
 				fieldSpec{Name: "neighbour_ids", Label: k("unit.neighbours"), Kind: "multiselect", Options: unitOptions(units, u.ID), Help: k("help.multiselect")})
 			if creating {
 				specs = append(specs, fieldSpec{Name: "valid_from", Label: k("unit.valid_from"), Kind: "date", Help: k("help.valid_from")})
+			} else {
+				specs = append(specs, fieldSpec{Name: "effective_on", Label: k("unit.effective_on"), Kind: "date", Help: k("help.unit_effective_on")})
 			}
 			return append(specs, fieldSpec{Name: "note", Label: k("common.note"), Kind: "textarea"}), err
 		},
@@ -512,9 +514,14 @@ type unitView struct {
 	FloorLabel string
 	Neighbours []space.Unit
 	History    []space.UnitChange
+	Versions   []space.UnitVersion
 	Residents  []residencyRow
 	CanEdit    bool
 	Codes      map[string]string
+	// The unit on a day, for its park's staff: status, tenant, contract and next change.
+	On       civil.Date
+	Letting  *leasing.StackUnit
+	DayField []field
 }
 
 func (s *Server) unitPage(rq *request) error {
@@ -534,6 +541,27 @@ func (s *Server) unitPage(rq *request) error {
 	}
 	if v.History, err = s.svc.Space.UnitHistory(rq.ctx, rq.scope, u.ID); err != nil {
 		return err
+	}
+	if v.Versions, err = s.svc.Space.UnitVersions(rq.ctx, rq.scope, u.ID); err != nil {
+		return err
+	}
+	if rq.scope.HasPark(u.ParkID) {
+		q := httpin.NewQuery(rq.r.URL.Query())
+		v.On = q.Date("on")
+		if err := q.Err(); err != nil {
+			return err
+		}
+		if v.On.IsZero() {
+			v.On = s.clock.Today()
+		}
+		letting, ok, err := s.svc.Leasing.UnitOn(rq.ctx, rq.scope, u.ParkID, u.BuildingID, u.ID, v.On)
+		if err != nil {
+			return err
+		}
+		if ok {
+			v.Letting = &letting
+		}
+		v.DayField = rq.fields([]fieldSpec{{Name: "on", Label: k("stack.on"), Kind: "date"}}, values{"on": {v.On.String()}})
 	}
 	for _, ch := range v.History {
 		for _, id := range append(append([]string{}, ch.FromIDs...), ch.ToIDs...) {

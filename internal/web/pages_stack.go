@@ -95,7 +95,7 @@ func (s *Server) stackPage(rq *request) error {
 			x := 0.0
 			for _, u := range fl.Units {
 				w := stackWidth * float64(u.Gross) / float64(max(widest, 1))
-				box := stackBox{X: x, W: max(w-1, 1), Code: u.Code, Class: "st-" + u.Status, Href: "/units/" + u.ID, ShowText: w > 42,
+				box := stackBox{X: x, W: max(w-1, 1), Code: u.Code, Class: "st-" + u.Status, Href: "/units/" + u.ID + "?on=" + plan.On.String(), ShowText: w > 42,
 					Title: stackTitle(rq, u)}
 				row.Boxes = append(row.Boxes, box)
 				x += w

@@ -389,6 +389,22 @@ func TestDashboardStackPlanAndExports(t *testing.T) {
 	if res.StatusCode != 200 || strings.Count(body, "<rect") != 3 || !strings.Contains(body, `class="st-leased"`) {
 		t.Fatalf("stack plan: %d, %d boxes", res.StatusCode, strings.Count(body, "<rect"))
 	}
+	// The stack plan's boxes open the unit on the plan's day: status, tenant, contract, until.
+	unit := "/units/" + w.Units[0][2].ID
+	if !strings.Contains(body, unit+"?on=") {
+		t.Fatal("stack plan boxes do not link the unit on the plan's day")
+	}
+	res, body = s.send(c, "GET", unit+"?on=2026-03-01", nil)
+	if res.StatusCode != 200 || !strings.Contains(body, `id="letting"`) || !strings.Contains(body, "在租") ||
+		!strings.Contains(body, w.Enterprises[0].Name) || !strings.Contains(body, "2030年12月31日") || !strings.Contains(body, `href="/contracts/`) {
+		t.Fatalf("unit on a day: %d", res.StatusCode)
+	}
+	if _, body = s.send(c, "GET", unit+"?on=2024-06-01", nil); !strings.Contains(body, "可租") {
+		t.Fatal("the unit before its lease is not vacant")
+	}
+	if res, _ = s.send(c, "GET", unit+"?on=tomorrow", nil); res.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("a bad day: %d", res.StatusCode)
+	}
 	if res, _ = s.send(c, "GET", p0+"/rent-roll/xlsx", nil); res.StatusCode != 200 {
 		t.Fatalf("rent roll: %d", res.StatusCode)
 	}

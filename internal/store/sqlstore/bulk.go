@@ -125,7 +125,7 @@ func (s *Store) StartGeneratedSet(ctx context.Context, sc identity.Scope, scale 
 var generatedTables = []string{"reports", "period_enterprises", "report_periods", "occupancy_targets", "holds",
 	"lead_activities", "leads", "contract_units", "contracts", "api_tokens", "sessions", "user_parks", "users",
 	"qualifications", "residency_units", "residencies", "enterprise_chain_nodes", "enterprise_tags", "enterprises",
-	"unit_change_links", "unit_changes", "unit_neighbours", "units", "floors", "buildings", "zones", "park_chain_nodes"}
+	"unit_change_links", "unit_changes", "unit_neighbours", "unit_versions", "units", "floors", "buildings", "zones", "park_chain_nodes"}
 
 // dropUnfinishedSet removes what a killed run of parkos gen left behind, so the next run starts
 // on an empty database instead of being refused (and /readyz answering 503 for good). It acts

@@ -47,6 +47,9 @@ func (s *Store) OccupancyRows(ctx context.Context, sc identity.Scope, f leasing.
 	if err := s.attachPredecessors(ctx, units, cond, args); err != nil {
 		return nil, nil, err
 	}
+	if err := s.attachVersions(ctx, units, cond, args); err != nil {
+		return nil, nil, err
+	}
 	// The leases of the units asked about, and of the units they were split or merged from,
 	// whose history they carry on.
 	rows, err = s.read().query(ctx, `SELECT k.id, k.enterprise_id, cu.unit_id, cu.from_on, cu.to_on, k.signed_on, k.start_on,
@@ -94,6 +97,31 @@ func (s *Store) attachPredecessors(ctx context.Context, units []leasing.UnitRow,
 	}
 	for i := range units {
 		units[i].From = from[units[i].ID]
+	}
+	return rows.Err()
+}
+
+// attachVersions fills the versions of units that have changed shape since they were made; a
+// unit with one version is as its row says.
+func (s *Store) attachVersions(ctx context.Context, units []leasing.UnitRow, cond string, args []any) error {
+	rows, err := s.read().query(ctx, `SELECT v.unit_id, v.valid_from, v.kind, v.gross_area, v.leasable FROM unit_versions v
+		JOIN units u ON u.id = v.unit_id WHERE `+cond+` AND v.unit_id IN
+		(SELECT unit_id FROM unit_versions GROUP BY unit_id HAVING COUNT(*) > 1) ORDER BY v.unit_id, v.valid_from`, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	versions := map[string][]leasing.Version{}
+	for rows.Next() {
+		var id string
+		var v leasing.Version
+		if err := rows.Scan(&id, &v.From, &v.Kind, &v.Gross, &v.Leasable); err != nil {
+			return err
+		}
+		versions[id] = append(versions[id], v)
+	}
+	for i := range units {
+		units[i].Versions = versions[units[i].ID]
 	}
 	return rows.Err()
 }

@@ -104,9 +104,9 @@ func (s *Store) StackPlan(ctx context.Context, sc identity.Scope, parkID string,
 	}
 	hrows.Close()
 
-	urows, err := c.query(ctx, `SELECT u.id, u.floor_id, u.code, u.kind, u.gross_area, u.leasable, u.biosafety_level, u.animal_room,
-		u.cleanroom_grade, u.fume_exhaust, u.pure_water FROM units u
-		WHERE u.park_id = ? AND u.valid_from <= ? AND (u.valid_to IS NULL OR u.valid_to > ?) ORDER BY u.code`, parkID, on, on)
+	urows, err := c.query(ctx, `SELECT u.id, u.floor_id, u.code, `+versionedUnitCols+`, u.biosafety_level, u.animal_room,
+		u.cleanroom_grade, u.fume_exhaust, u.pure_water FROM units u `+unitVersionOn+`
+		WHERE u.park_id = ? AND u.valid_from <= ? AND (u.valid_to IS NULL OR u.valid_to > ?) ORDER BY u.code`, on, parkID, on, on)
 	if err != nil {
 		return plan, err
 	}

@@ -134,9 +134,67 @@ func (s *Store) insertUnit(ctx context.Context, c conn, u space.Unit) error {
 		u.ID, u.ParkID, u.BuildingID, u.FloorID, u.Code, u.Kind, u.GrossArea, u.UsableArea, f.BiosafetyLevel, f.AnimalRoom,
 		f.CleanroomGrade, f.FloorLoad, f.CeilingHeight, f.FumeExhaust, f.PureWater, f.PowerKVA, f.WastewaterPretreatment,
 		u.ListRent, u.PropertyFee, u.Leasable, u.ValidFrom, u.ValidTo, u.Note, u.CreatedAt, u.UpdatedAt)
-	return s.constraintError(err, "code", fmt.Sprintf("该园区已有编码为 %s 的单元", u.Code),
-		fmt.Sprintf("the park already has a unit coded %s", u.Code))
+	if err := s.constraintError(err, "code", fmt.Sprintf("该园区已有编码为 %s 的单元", u.Code),
+		fmt.Sprintf("the park already has a unit coded %s", u.Code)); err != nil {
+		return err
+	}
+	return s.saveUnitVersion(ctx, c, u, u.ValidFrom)
 }
+
+// saveUnitVersion records the unit's kind, areas and leasable flag as they are from the day
+// from on, replacing a version already recorded for that day.
+func (s *Store) saveUnitVersion(ctx context.Context, c conn, u space.Unit, from civil.Date) error {
+	_, err := c.exec(ctx, `INSERT INTO unit_versions (unit_id, valid_from, kind, gross_area, usable_area, leasable) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (unit_id, valid_from) DO UPDATE SET kind = excluded.kind, gross_area = excluded.gross_area,
+		usable_area = excluded.usable_area, leasable = excluded.leasable`, u.ID, from, u.Kind, u.GrossArea, u.UsableArea, u.Leasable)
+	return err
+}
+
+// reshapeUnit records the unit's new version from next.EffectiveOn, first recording what it was
+// from its start when it has no versions yet (units written before versions were kept).
+func (s *Store) reshapeUnit(ctx context.Context, c conn, old, next space.Unit) error {
+	var n int
+	if err := c.queryRow(ctx, `SELECT COUNT(*) FROM unit_versions WHERE unit_id = ?`, old.ID).Scan(&n); err != nil {
+		return err
+	}
+	if n == 0 {
+		if err := s.saveUnitVersion(ctx, c, old, old.ValidFrom); err != nil {
+			return err
+		}
+	}
+	return s.saveUnitVersion(ctx, c, next, next.EffectiveOn)
+}
+
+// UnitVersions lists what a unit was from each day on, oldest first.
+func (s *Store) UnitVersions(ctx context.Context, sc identity.Scope, id string) ([]space.UnitVersion, error) {
+	c := s.read()
+	if _, err := s.getUnit(ctx, c, sc, id); err != nil {
+		return nil, err
+	}
+	rows, err := c.query(ctx, `SELECT valid_from, kind, gross_area, usable_area, leasable FROM unit_versions WHERE unit_id = ? ORDER BY valid_from`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []space.UnitVersion{}
+	for rows.Next() {
+		var v space.UnitVersion
+		if err := rows.Scan(&v.ValidFrom, &v.Kind, &v.GrossArea, &v.UsableArea, &v.Leasable); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// unitVersionOn joins (as v) each unit's version in force on a day, its one parameter; a unit
+// with no versions (written before they were kept) has none, and versionedUnitCols falls
+// back to its row.
+const unitVersionOn = `LEFT JOIN unit_versions v ON v.unit_id = u.id AND v.valid_from =
+	(SELECT MAX(w.valid_from) FROM unit_versions w WHERE w.unit_id = u.id AND w.valid_from <= ?)`
+
+// versionedUnitCols are kind, gross area and leasable as they were on unitVersionOn's day.
+const versionedUnitCols = `COALESCE(v.kind, u.kind), COALESCE(v.gross_area, u.gross_area), COALESCE(v.leasable, u.leasable)`
 
 const unitColumnsPlain = `id, park_id, building_id, floor_id, code, kind, gross_area, usable_area, biosafety_level,
 	animal_room, cleanroom_grade, floor_load, ceiling_height, fume_exhaust, pure_water, power_kva, wastewater_pretreatment,
@@ -217,8 +275,20 @@ func (s *Store) UpdateUnit(ctx context.Context, sc identity.Scope, u space.Unit)
 		}
 		u.ParkID, u.BuildingID, u.FloorID = old.ParkID, old.BuildingID, old.FloorID
 		u.ValidFrom, u.ValidTo, u.CreatedAt, u.UpdatedAt = old.ValidFrom, old.ValidTo, old.CreatedAt, s.now()
-		if err := u.Validate(s.clock.Today()); err != nil {
+		today := s.clock.Today()
+		if err := u.Validate(today); err != nil {
 			return err
+		}
+		if old.Reshapes(u) {
+			if u.EffectiveOn.IsZero() {
+				u.EffectiveOn = today
+			}
+			if err := old.CheckEffectiveOn(u.EffectiveOn, today); err != nil {
+				return err
+			}
+			if err := s.reshapeUnit(ctx, c, old, u); err != nil {
+				return err
+			}
 		}
 		f := u.Facilities
 		_, err = c.exec(ctx, `UPDATE units SET code = ?, kind = ?, gross_area = ?, usable_area = ?, biosafety_level = ?,
@@ -478,8 +548,8 @@ func (s *Store) LeasableArea(ctx context.Context, sc identity.Scope, parkID stri
 		return 0, parkNotFound()
 	}
 	var a measure.Area
-	err := s.read().queryRow(ctx, `SELECT COALESCE(SUM(gross_area), 0) FROM units
-		WHERE park_id = ? AND leasable = ? AND valid_from <= ? AND (valid_to IS NULL OR valid_to > ?)`,
-		parkID, true, on, on).Scan(&a)
+	err := s.read().queryRow(ctx, `SELECT COALESCE(SUM(COALESCE(v.gross_area, u.gross_area)), 0) FROM units u `+unitVersionOn+`
+		WHERE u.park_id = ? AND COALESCE(v.leasable, u.leasable) = ? AND u.valid_from <= ? AND (u.valid_to IS NULL OR u.valid_to > ?)`,
+		on, parkID, true, on, on).Scan(&a)
 	return a, err
 }

@@ -70,3 +70,84 @@ func TestSplitAndMergeKeepLettingHistory(t *testing.T) {
 		})
 	}
 }
+
+// Marking a unit not leasable, or changing its area, takes effect on a day and keeps what it
+// was before: figures for earlier days do not change (SPEC §2). Before, the change rewrote the
+// unit row only, and last year's occupancy moved with it.
+func TestUnitChangesTakeEffectOnADay(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, s *sqlstore.Store) {
+		ks := ContractsOf(s)
+		w := NewWorld(t, s)
+		op, sys := w.Scope(identity.ParkManager), identity.System()
+		today := civil.SystemClock{}.Today()
+		last := civil.Of(2025, 6, 1)
+		k := lease(w, "HT-2025", w.Units[0][1].ID, "2025-01-01", "2025-12-31")
+		k.Status = leasing.Active
+		if _, err := ks.Create(ctx, sys, k); err != nil {
+			t.Fatal(err)
+		}
+		f := leasing.OccupancyFilter{ParkID: w.Parks[0].ID}
+		before, err := ks.Occupancy(ctx, op, f, last)
+		if err != nil {
+			t.Fatal(err)
+		}
+		u := w.Units[0][2] // 300 m²
+		u.Leasable, u.EffectiveOn = false, today.AddDays(-1)
+		_, err = s.UpdateUnit(ctx, op, u)
+		wantField(t, err, "effective_on")
+		u.EffectiveOn = civil.Date{}
+		if _, err := s.UpdateUnit(ctx, op, u); err != nil {
+			t.Fatal(err)
+		}
+		after, err := ks.Occupancy(ctx, op, f, last)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if after.LeasableArea != before.LeasableArea || after.OccupancyRate != before.OccupancyRate {
+			t.Errorf("last year's occupancy changed: leasable %v → %v, rate %.4f → %.4f", before.LeasableArea, after.LeasableArea,
+				before.OccupancyRate, after.OccupancyRate)
+		}
+		now, err := ks.Occupancy(ctx, op, f, today)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if now.LeasableArea != measure.AreaM2(300) {
+			t.Errorf("today's leasable area %v, want 300 m² without the unit marked not leasable", now.LeasableArea)
+		}
+		for day, want := range map[civil.Date]measure.Area{last: measure.AreaM2(600), today: measure.AreaM2(300)} {
+			if got, err := s.LeasableArea(ctx, op, w.Parks[0].ID, day); err != nil || got != want {
+				t.Errorf("leasable area on %s: %v %v, want %v", day, got, err, want)
+			}
+		}
+		for day, want := range map[civil.Date]string{last: leasing.StatusVacant, today: leasing.StatusNotLeasable} {
+			plan, err := ks.StackPlan(ctx, op, w.Parks[0].ID, day, leasing.StackFilter{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, b := range plan.Buildings {
+				for _, fl := range b.Floors {
+					for _, su := range fl.Units {
+						if su.ID == u.ID && su.Status != want {
+							t.Errorf("stack plan on %s: the unit is %s, want %s", day, su.Status, want)
+						}
+					}
+				}
+			}
+		}
+		// An area change from next month leaves this month's figures alone.
+		v := w.Units[0][0]
+		v.GrossArea, v.EffectiveOn = measure.AreaM2(150), today.AddMonths(1)
+		if _, err := s.UpdateUnit(ctx, op, v); err != nil {
+			t.Fatal(err)
+		}
+		for day, want := range map[civil.Date]measure.Area{today: measure.AreaM2(300), today.AddMonths(1): measure.AreaM2(350)} {
+			if got, err := s.LeasableArea(ctx, op, w.Parks[0].ID, day); err != nil || got != want {
+				t.Errorf("leasable area on %s after the area change: %v %v, want %v", day, got, err, want)
+			}
+		}
+		versions, err := s.UnitVersions(ctx, op, v.ID)
+		if err != nil || len(versions) != 2 || versions[1].GrossArea != measure.AreaM2(150) || versions[0].GrossArea != measure.AreaM2(100) {
+			t.Errorf("versions: %+v %v", versions, err)
+		}
+	})
+}
