@@ -4,6 +4,7 @@ package check
 
 import (
 	"fmt"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/parkos/parkos/internal/apperr"
@@ -57,5 +58,18 @@ func Money(f *apperr.Fields, field string, m measure.Money) {
 func Text(f *apperr.Fields, field, value string, max int) {
 	if utf8.RuneCountInString(value) > max {
 		f.Add(field, "too_long", fmt.Sprintf("不能超过 %d 个字符", max), fmt.Sprintf("must be at most %d characters", max))
+	}
+}
+
+// String refuses text no engine stores alike: invalid UTF-8, a NUL character, or more than
+// NoteLen characters, whatever the field.
+func String(f *apperr.Fields, field, s string) {
+	switch {
+	case !utf8.ValidString(s):
+		f.Add(field, "bad_encoding", "文本不是有效的 UTF-8 编码", "text is not valid UTF-8")
+	case strings.ContainsRune(s, 0):
+		f.Add(field, "nul_byte", "文本不能包含 NUL 字符", "text cannot contain NUL characters")
+	case utf8.RuneCountInString(s) > NoteLen:
+		Text(f, field, s, NoteLen)
 	}
 }

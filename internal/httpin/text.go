@@ -36,18 +36,6 @@ func CheckText(v any) error {
 	return f.Err()
 }
 
-// CheckString is CheckText for one value of one field.
-func CheckString(f *apperr.Fields, field, s string) {
-	switch {
-	case !utf8.ValidString(s):
-		f.Add(field, "bad_encoding", "文本不是有效的 UTF-8 编码", "text is not valid UTF-8")
-	case strings.ContainsRune(s, 0):
-		f.Add(field, "nul_byte", "文本不能包含 NUL 字符", "text cannot contain NUL characters")
-	case utf8.RuneCountInString(s) > check.NoteLen:
-		check.Text(f, field, s, check.NoteLen)
-	}
-}
-
 func walkText(f *apperr.Fields, v reflect.Value, path string) {
 	switch v.Kind() {
 	case reflect.Pointer, reflect.Interface:
@@ -55,7 +43,7 @@ func walkText(f *apperr.Fields, v reflect.Value, path string) {
 			walkText(f, v.Elem(), path)
 		}
 	case reflect.String:
-		CheckString(f, path, v.String())
+		check.String(f, path, v.String())
 	case reflect.Slice, reflect.Array:
 		if v.Type().Elem().Kind() == reflect.Uint8 {
 			return

@@ -14,6 +14,7 @@ import (
 	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"github.com/parkos/parkos/internal/apperr"
+	"github.com/parkos/parkos/internal/check"
 )
 
 // Limits bound what one uploaded file may cost to read.
@@ -35,8 +36,36 @@ type Table struct {
 }
 
 // Read opens an uploaded xlsx workbook or CSV file and returns its visible sheets. Formula cells
-// give their cached values, dates their serial numbers, and blank trailing rows are dropped.
+// give their cached values, dates their serial numbers, and blank trailing rows are dropped. A
+// cell no database stores alike (a NUL character, more than 4,000 characters) refuses the file,
+// naming the cell.
 func Read(data []byte, lim Limits) ([]Table, error) {
+	tables, err := read(data, lim)
+	if err != nil {
+		return nil, err
+	}
+	return tables, checkCells(tables)
+}
+
+// checkCells refuses the first cell whose text could not be stored as it is.
+func checkCells(tables []Table) error {
+	for _, t := range tables {
+		for r, row := range t.Rows {
+			for c, cell := range row {
+				var f apperr.Fields
+				check.String(&f, t.Sheet+"!"+CellName(c+1, r+1), cell)
+				if err := f.Err(); err != nil {
+					fe := f[0]
+					return apperr.New(apperr.Invalid, "单元格 "+fe.Field+"："+fe.MessageZh, "cell "+fe.Field+": "+fe.MessageEn).
+						WithField(fe.Field, fe.Code)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func read(data []byte, lim Limits) ([]Table, error) {
 	if int64(len(data)) > lim.MaxBytes {
 		return nil, apperr.New(apperr.TooLarge, fmt.Sprintf("文件超过 %d MB 上限", lim.MaxBytes>>20),
 			fmt.Sprintf("the file is larger than the %d MB limit", lim.MaxBytes>>20))

@@ -177,3 +177,26 @@ func TestHostileAndWrongFiles(t *testing.T) {
 		t.Errorf("lazy quotes should read: %v", err)
 	}
 }
+
+// A cell no engine stores alike refuses the file, naming the cell: SQLite kept a NUL and
+// PostgreSQL failed on it with a 500.
+func TestCellsThatCannotBeStoredAreRefused(t *testing.T) {
+	long := strings.Repeat("长", 4001)
+	padding := strings.Repeat("填充,0\n", 2000) // past the 8 KB sniffed for binary content
+	for name, tc := range map[string]struct {
+		data       string
+		cell, code string
+	}{
+		"nul":      {padding + "企业,a\x00b\n", "CSV!B2001", "nul_byte"},
+		"too long": {"名称,说明\n企业," + long + "\n", "CSV!B2", "too_long"},
+	} {
+		_, err := Read([]byte(tc.data), DefaultLimits)
+		e, ok := apperr.As(err)
+		if !ok || e.Code != apperr.Invalid || len(e.Fields) != 1 || e.Fields[0].Field != tc.cell || e.Fields[0].Code != tc.code {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	if _, err := Read([]byte("名称,说明\n企业,"+strings.Repeat("长", 4000)+"\n"), DefaultLimits); err != nil {
+		t.Errorf("4,000 characters: %v", err)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/parkos/parkos/internal/apperr"
+	"github.com/parkos/parkos/internal/check"
 	"github.com/parkos/parkos/internal/httpin"
 )
 
@@ -216,7 +217,7 @@ func (rq *request) formValues() (values, error) {
 	var f apperr.Fields
 	for k, vs := range rq.r.PostForm {
 		for _, v := range vs {
-			httpin.CheckString(&f, k, v)
+			check.String(&f, k, v)
 		}
 	}
 	return values(rq.r.PostForm), f.Err()
