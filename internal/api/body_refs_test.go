@@ -255,3 +255,40 @@ func newOwn(t *testing.T, e *env) own {
 	o.ids["contracts"] = draft.ID
 	return o
 }
+
+// TestInputsHoldOnlyCallerFields: no request body of the route table (and so of the OpenAPI
+// document) offers a field only the server sets.
+func TestInputsHoldOnlyCallerFields(t *testing.T) {
+	e := newEnv(t, storetest.OpenSQLite(t))
+	serverOwned := map[string]bool{"id": true, "created_at": true, "updated_at": true, "renewed_by": true,
+		"last_activity_at": true, "stale": true, "contract_id": true, "closed": true}
+	var walk func(t reflect.Type, path string) []string
+	walk = func(t reflect.Type, path string) []string {
+		for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Map {
+			t = t.Elem()
+		}
+		if t.Kind() != reflect.Struct || t.PkgPath() == "github.com/parkos/parkos/internal/civil" {
+			return nil
+		}
+		var bad []string
+		for _, f := range reflect.VisibleFields(t) {
+			tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if !f.IsExported() || tag == "-" || f.Anonymous && tag == "" || len(f.Index) > 1 && !embeddedVisible(t, f) {
+				continue
+			}
+			if serverOwned[tag] {
+				bad = append(bad, path+tag)
+			}
+			bad = append(bad, walk(f.Type, path+tag+".")...)
+		}
+		return bad
+	}
+	for _, rt := range e.api.routes {
+		if rt.Body == nil {
+			continue
+		}
+		if bad := walk(reflect.TypeOf(rt.Body), ""); len(bad) > 0 {
+			t.Errorf("%s %s: the body %T offers server-owned %v", rt.Method, rt.Pattern, rt.Body, bad)
+		}
+	}
+}

@@ -12,8 +12,6 @@ import (
 // crud is a collection with the five standard routes: list, create, get, update (JSON merge
 // patch) and delete. Every service function it calls takes the caller's scope. N is the body of
 // a create and C the fields a change may set (a merge patch applies to C as the entity has it).
-// A collection whose entity is still its own input sets updateEntity and setID instead of
-// update and changeOf, and names T for N and C.
 type crud[T, F, N, C any] struct {
 	path           string // /api/v1/parks
 	tag            string
@@ -26,18 +24,13 @@ type crud[T, F, N, C any] struct {
 	create         func(context.Context, identity.Scope, N) (T, error)
 	update         func(context.Context, identity.Scope, string, C) (T, error)
 	changeOf       func(T) C
-	updateEntity   func(context.Context, identity.Scope, T) (T, error)
-	setID          func(*T, string)
 	delete         func(context.Context, identity.Scope, string) error
 }
 
 func (cr crud[T, F, N, C]) routes() []route {
 	var zero T
 	var newBody N
-	var change any = *new(C)
-	if cr.update == nil {
-		change = zero
-	}
+	var change C
 	params := append(append([]param{}, cr.filters...), pageParams[0], pageParams[1], describeSorts(cr.sorts...))
 	return []route{
 		{Method: "GET", Pattern: cr.path, Tag: cr.tag, Summary: "列出" + cr.nameZh + " / List " + cr.nameEn + "s",
@@ -68,14 +61,6 @@ func (cr crud[T, F, N, C]) routes() []route {
 				patch, err := httpin.ReadBody(c.w, c.r)
 				if err != nil {
 					return nil, err
-				}
-				if cr.update == nil {
-					var next T
-					if err := httpin.MergePatch(cur, patch, &next); err != nil {
-						return nil, err
-					}
-					cr.setID(&next, c.id())
-					return cr.updateEntity(c.ctx, c.scope, next)
 				}
 				var next C
 				if err := httpin.MergePatch(cr.changeOf(cur), patch, &next); err != nil {

@@ -54,12 +54,12 @@ func (s *Server) reportRoutes() []route {
 			}},
 		{Method: "POST", Pattern: "/api/v1/periods", Tag: "reports",
 			Summary: "开启报告期（不列企业时为园区全部企业） / Open a period (all the park's enterprises unless listed)",
-			Body:    stats.Period{}, Response: stats.Period{}, Status: http.StatusCreated, handle: func(c *call) (any, error) {
-				var in stats.Period
+			Body:    stats.NewPeriod{}, Response: stats.Period{}, Status: http.StatusCreated, handle: func(c *call) (any, error) {
+				var in stats.NewPeriod
 				if err := c.decode(&in); err != nil {
 					return nil, err
 				}
-				return sv.Stats.OpenPeriod(c.ctx, c.scope, in)
+				return sv.Stats.OpenPeriod(c.ctx, c.scope, in.Period())
 			}},
 		{Method: "GET", Pattern: "/api/v1/periods/{id}", Tag: "reports", Summary: "查看报告期 / Get a period", Response: stats.Period{},
 			handle: func(c *call) (any, error) { return sv.Stats.GetPeriodWithMembers(c.ctx, c.scope, c.id()) }},

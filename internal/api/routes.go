@@ -49,7 +49,7 @@ func (s *Server) routeTable() []route {
 	rs = append(rs, s.opsRoutes()...)
 	rs = append(rs, s.sessionRoutes()...)
 	rs = append(rs, s.userRoutes()...)
-	rs = append(rs, crud[space.Park, space.ParkFilter, space.Park, space.Park]{
+	rs = append(rs, crud[space.Park, space.ParkFilter, space.NewPark, space.ParkChange]{
 		path: "/api/v1/parks", tag: "space", nameZh: "园区", nameEn: "park",
 		sorts: []string{"code", "name", "gross_floor_area", "created_at"},
 		filters: []param{{"q", "string", "名称或编码包含 / name or code contains"}, {"district", "string", "区 / district"},
@@ -57,8 +57,8 @@ func (s *Server) routeTable() []route {
 		filter: func(q *httpin.Query) space.ParkFilter {
 			return space.ParkFilter{Q: q.Str("q"), District: q.Str("district"), Status: space.ParkStatus(q.Str("status"))}
 		},
-		list: sv.Space.ListParks, get: sv.Space.GetPark, create: sv.Space.CreatePark, delete: sv.Space.DeletePark,
-		updateEntity: sv.Space.UpdatePark, setID: func(p *space.Park, id string) { p.ID = id },
+		list: sv.Space.ListParks, get: sv.Space.GetPark, create: creating(space.NewPark.Park, sv.Space.CreatePark), delete: sv.Space.DeletePark,
+		update: changing(sv.Space.GetPark, space.ParkChange.Apply, sv.Space.UpdatePark), changeOf: space.ParkChangeOf,
 	}.routes()...)
 	rs = append(rs, crud[space.Zone, space.ZoneFilter, space.NewZone, space.ZoneChange]{
 		path: "/api/v1/zones", tag: "space", nameZh: "功能区", nameEn: "zone", sorts: []string{"code", "name"},
@@ -107,7 +107,7 @@ func (s *Server) routeTable() []route {
 		update: changing(sv.Space.GetUnit, space.UnitEdit.Apply, sv.Space.UpdateUnit), changeOf: space.UnitEditOf,
 	}.routes()...)
 	rs = append(rs, s.unitChangeRoutes()...)
-	rs = append(rs, crud[enterprise.Enterprise, enterprise.Filter, enterprise.Enterprise, enterprise.Enterprise]{
+	rs = append(rs, crud[enterprise.Enterprise, enterprise.Filter, enterprise.NewEnterprise, enterprise.EnterpriseChange]{
 		path: "/api/v1/enterprises", tag: "enterprises", nameZh: "企业", nameEn: "enterprise",
 		sorts: []string{"name", "employees", "registered_capital", "created_at"},
 		filters: []param{{"q", "string", "名称包含或信用代码等于 / name contains or credit code equals"},
@@ -118,9 +118,9 @@ func (s *Server) routeTable() []route {
 			return enterprise.Filter{Q: q.Str("q"), ParkID: q.Str("park_id"), Stage: enterprise.Stage(q.Str("stage")),
 				IndustryCode: q.Str("industry_code"), Qualification: enterprise.QualificationKind(q.Str("qualification"))}
 		},
-		list: sv.Enterprise.ListEnterprises, get: sv.Enterprise.GetEnterprise, create: sv.Enterprise.CreateEnterprise,
-		delete:       sv.Enterprise.DeleteEnterprise,
-		updateEntity: sv.Enterprise.UpdateEnterprise, setID: func(e *enterprise.Enterprise, id string) { e.ID = id },
+		list: sv.Enterprise.ListEnterprises, get: sv.Enterprise.GetEnterprise, create: creating(enterprise.NewEnterprise.Enterprise, sv.Enterprise.CreateEnterprise),
+		delete: sv.Enterprise.DeleteEnterprise,
+		update: changing(sv.Enterprise.GetEnterprise, enterprise.EnterpriseChange.Apply, sv.Enterprise.UpdateEnterprise), changeOf: enterprise.EnterpriseChangeOf,
 	}.routes()...)
 	rs = append(rs, crud[enterprise.Residency, enterprise.ResidencyFilter, enterprise.NewResidency, enterprise.ResidencyChange]{
 		path: "/api/v1/residencies", tag: "enterprises", nameZh: "入驻记录", nameEn: "residency", sorts: []string{"move_in"},
@@ -455,12 +455,12 @@ func (s *Server) contractRoutes() []route {
 				return sv.Leasing.Targets(c.ctx, c.scope, parkID)
 			}},
 		route{Method: "POST", Pattern: "/api/v1/targets", Tag: "leasing", Summary: "设定去化目标 / Set a target",
-			Body: leasing.Target{}, Response: leasing.Target{}, Status: http.StatusCreated, handle: func(c *call) (any, error) {
-				var in leasing.Target
+			Body: leasing.NewTarget{}, Response: leasing.Target{}, Status: http.StatusCreated, handle: func(c *call) (any, error) {
+				var in leasing.NewTarget
 				if err := c.decode(&in); err != nil {
 					return nil, err
 				}
-				return sv.Leasing.CreateTarget(c.ctx, c.scope, in)
+				return sv.Leasing.CreateTarget(c.ctx, c.scope, in.Target())
 			}},
 		route{Method: "DELETE", Pattern: "/api/v1/targets/{id}", Tag: "leasing", Summary: "删除去化目标 / Delete a target",
 			Status: http.StatusNoContent, handle: func(c *call) (any, error) { return nil, sv.Leasing.DeleteTarget(c.ctx, c.scope, c.id()) }},

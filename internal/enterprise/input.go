@@ -1,6 +1,9 @@
 package enterprise
 
-import "github.com/parkos/parkos/internal/civil"
+import (
+	"github.com/parkos/parkos/internal/civil"
+	"github.com/parkos/parkos/internal/measure"
+)
 
 // ResidencyChange is what a change of a residency may set; NewResidency adds the enterprise,
 // which a residency keeps for life.
@@ -68,4 +71,57 @@ func (c QualificationChange) Apply(q Qualification) Qualification {
 // Qualification is the new qualification.
 func (n NewQualification) Qualification() Qualification {
 	return n.QualificationChange.Apply(Qualification{EnterpriseID: n.EnterpriseID})
+}
+
+// NewEnterprise is what a caller sets on an enterprise, on creating it and on changing it
+// (EnterpriseChange).
+type NewEnterprise struct {
+	ParkID              string        `json:"park_id"`
+	Name                string        `json:"name"`
+	NameEn              string        `json:"name_en"`
+	CreditCode          string        `json:"credit_code"`
+	LegalRepresentative string        `json:"legal_representative"`
+	FoundedOn           civil.Date    `json:"founded_on"`
+	RegisteredCapital   measure.Money `json:"registered_capital"`
+	OwnershipType       string        `json:"ownership_type"`
+	IndustryCode        string        `json:"industry_code"`
+	ChainNodeIDs        []string      `json:"chain_node_ids"`
+	Stage               Stage         `json:"stage"`
+	ScientistFounded    bool          `json:"scientist_founded"`
+	ReturneeFounded     bool          `json:"returnee_founded"`
+	Employees           int           `json:"employees"`
+	Website             string        `json:"website"`
+	ContactName         string        `json:"contact_name"`
+	ContactPhone        string        `json:"contact_phone"`
+	Description         string        `json:"description"`
+	Tags                []string      `json:"tags"`
+}
+
+// EnterpriseChange is what a change of an enterprise may set: the same fields.
+type EnterpriseChange = NewEnterprise
+
+// EnterpriseChangeOf is an enterprise's settable fields.
+func EnterpriseChangeOf(e Enterprise) EnterpriseChange {
+	return EnterpriseChange{ParkID: e.ParkID, Name: e.Name, NameEn: e.NameEn, CreditCode: e.CreditCode,
+		LegalRepresentative: e.LegalRepresentative, FoundedOn: e.FoundedOn, RegisteredCapital: e.RegisteredCapital,
+		OwnershipType: e.OwnershipType, IndustryCode: e.IndustryCode, ChainNodeIDs: e.ChainNodeIDs, Stage: e.Stage,
+		ScientistFounded: e.ScientistFounded, ReturneeFounded: e.ReturneeFounded, Employees: e.Employees, Website: e.Website,
+		ContactName: e.ContactName, ContactPhone: e.ContactPhone, Description: e.Description, Tags: e.Tags}
+}
+
+// Apply sets the changed fields on e.
+func (c EnterpriseChange) Apply(e Enterprise) Enterprise {
+	id, created, updated := e.ID, e.CreatedAt, e.UpdatedAt
+	e = c.Enterprise()
+	e.ID, e.CreatedAt, e.UpdatedAt = id, created, updated
+	return e
+}
+
+// Enterprise is the new enterprise.
+func (c NewEnterprise) Enterprise() Enterprise {
+	return Enterprise{ParkID: c.ParkID, Name: c.Name, NameEn: c.NameEn, CreditCode: c.CreditCode,
+		LegalRepresentative: c.LegalRepresentative, FoundedOn: c.FoundedOn, RegisteredCapital: c.RegisteredCapital,
+		OwnershipType: c.OwnershipType, IndustryCode: c.IndustryCode, ChainNodeIDs: c.ChainNodeIDs, Stage: c.Stage,
+		ScientistFounded: c.ScientistFounded, ReturneeFounded: c.ReturneeFounded, Employees: c.Employees, Website: c.Website,
+		ContactName: c.ContactName, ContactPhone: c.ContactPhone, Description: c.Description, Tags: c.Tags}
 }

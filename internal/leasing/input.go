@@ -122,3 +122,17 @@ type NewHold struct {
 func (n NewHold) Hold() Hold {
 	return Hold{LeadID: n.LeadID, UnitID: n.UnitID, From: n.From, Until: n.Until, Note: n.Note}
 }
+
+// NewTarget sets a park's goal; how it stands is the server's to say.
+type NewTarget struct {
+	ParkID      string     `json:"park_id"`
+	Metric      string     `json:"metric"`
+	BasisPoints int        `json:"basis_points"`
+	ByDate      civil.Date `json:"by_date"`
+	Note        string     `json:"note"`
+}
+
+// Target is the new target.
+func (n NewTarget) Target() Target {
+	return Target{ParkID: n.ParkID, Metric: n.Metric, BasisPoints: n.BasisPoints, ByDate: n.ByDate, Note: n.Note}
+}

@@ -143,3 +143,51 @@ func (c UnitEdit) Apply(u Unit) Unit {
 
 // Unit is the new unit.
 func (n NewUnit) Unit() Unit { return n.UnitEdit.Apply(Unit{FloorID: n.FloorID}) }
+
+// NewPark is what a caller sets on a park, on creating it and on changing it (ParkChange).
+type NewPark struct {
+	Code            string       `json:"code"`
+	NameZh          string       `json:"name_zh"`
+	NameEn          string       `json:"name_en"`
+	District        string       `json:"district"`
+	Address         string       `json:"address"`
+	Latitude        float64      `json:"latitude"`
+	Longitude       float64      `json:"longitude"`
+	LandArea        measure.Area `json:"land_area"`
+	GrossFloorArea  measure.Area `json:"gross_floor_area"`
+	AboveGroundArea measure.Area `json:"above_ground_area"`
+	Operator        string       `json:"operator"`
+	LeadingNodeIDs  []string     `json:"leading_node_ids"`
+	Status          ParkStatus   `json:"status"`
+	Phase           string       `json:"phase"`
+	ContactName     string       `json:"contact_name"`
+	ContactPhone    string       `json:"contact_phone"`
+	Description     string       `json:"description"`
+}
+
+// ParkChange is what a change of a park may set: the same fields.
+type ParkChange = NewPark
+
+// ParkChangeOf is a park's settable fields.
+func ParkChangeOf(p Park) ParkChange {
+	return ParkChange{Code: p.Code, NameZh: p.NameZh, NameEn: p.NameEn, District: p.District, Address: p.Address,
+		Latitude: p.Latitude, Longitude: p.Longitude, LandArea: p.LandArea, GrossFloorArea: p.GrossFloorArea,
+		AboveGroundArea: p.AboveGroundArea, Operator: p.Operator, LeadingNodeIDs: p.LeadingNodeIDs, Status: p.Status,
+		Phase: p.Phase, ContactName: p.ContactName, ContactPhone: p.ContactPhone, Description: p.Description}
+}
+
+// Apply sets the changed fields on p.
+func (c ParkChange) Apply(p Park) Park {
+	id, created, updated := p.ID, p.CreatedAt, p.UpdatedAt
+	p = c.Park()
+	p.ID, p.CreatedAt, p.UpdatedAt = id, created, updated
+	return p
+}
+
+// Park is the new park.
+func (c NewPark) Park() Park {
+	return Park{Code: c.Code, NameZh: c.NameZh, NameEn: c.NameEn, District: c.District, Address: c.Address,
+		Latitude: c.Latitude, Longitude: c.Longitude, LandArea: c.LandArea, GrossFloorArea: c.GrossFloorArea,
+		AboveGroundArea: c.AboveGroundArea, Operator: c.Operator, LeadingNodeIDs: c.LeadingNodeIDs, Status: c.Status,
+		Phase: c.Phase, ContactName: c.ContactName, ContactPhone: c.ContactPhone, Description: c.Description}
+}

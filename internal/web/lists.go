@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -185,7 +184,7 @@ func (l lister[T, F]) export(rq *request, format string) error {
 // writeExport sends a table as a CSV (UTF-8 with a BOM, which Excel on Chinese Windows needs)
 // or xlsx download named base-YYYYMMDD.format.
 func writeExport(rq *request, base, title, format string, header []string, rows [][]any) error {
-	name := fmt.Sprintf("%s-%s.%s", base, time.Now().Format("20060102"), format)
+	name := fmt.Sprintf("%s-%s.%s", base, strings.ReplaceAll(rq.srv.clock.Today().String(), "-", ""), format)
 	rq.w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
 	if format == "csv" {
 		rq.w.Header().Set("Content-Type", "text/csv; charset=utf-8")
