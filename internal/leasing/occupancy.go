@@ -100,27 +100,39 @@ func ratio(a, b measure.Area) float64 {
 // Occupancy computes the figures on day d. Units that do not exist on d (retired by a split or
 // merge, or not yet created) are left out, so a later split never changes an earlier figure.
 func Occupancy(units []UnitRow, leases []LeaseRow, d civil.Date) Figures {
-	return occupancy(units, leasesByUnit(leases), d)
+	return occupancy(units, &unitIndex{all: units}, leasesByUnit(leases), d)
+}
+
+// unitIndex finds units by id, built on first use: only units made by a split or merge need it.
+type unitIndex struct {
+	all  []UnitRow
+	byID map[string]UnitRow
+}
+
+func (x *unitIndex) get(id string) (UnitRow, bool) {
+	if x.byID == nil {
+		x.byID = make(map[string]UnitRow, len(x.all))
+		for _, u := range x.all {
+			x.byID[u.ID] = u
+		}
+	}
+	u, ok := x.byID[id]
+	return u, ok
 }
 
 // lineage answers, for one day, what a unit inherits from the units it was split or merged
 // from: whether their area was ever let, and since when they stood empty (SPEC §2: a split or
 // merge never rewrites history).
 type lineage struct {
-	units  map[string]UnitRow
+	units  *unitIndex
 	byUnit map[string][]LeaseRow
 	d      civil.Date
 	share  map[string]float64
 	since  map[string]civil.Date
 }
 
-func newLineage(units []UnitRow, byUnit map[string][]LeaseRow, d civil.Date) *lineage {
-	l := &lineage{units: make(map[string]UnitRow, len(units)), byUnit: byUnit, d: d,
-		share: map[string]float64{}, since: map[string]civil.Date{}}
-	for _, u := range units {
-		l.units[u.ID] = u
-	}
-	return l
+func newLineage(units *unitIndex, byUnit map[string][]LeaseRow, d civil.Date) *lineage {
+	return &lineage{units: units, byUnit: byUnit, d: d, share: map[string]float64{}, since: map[string]civil.Date{}}
 }
 
 // signedBy reports whether a lease had been signed or started by d.
@@ -142,7 +154,7 @@ func (l *lineage) everShare(u UnitRow) float64 {
 	}
 	var let, whole float64
 	for _, id := range u.From {
-		if p, ok := l.units[id]; ok {
+		if p, ok := l.units.get(id); ok {
 			if !p.ValidTo.IsZero() {
 				p = p.on(p.ValidTo.AddDays(-1)) // as it was when it was split or merged
 			}
@@ -177,7 +189,7 @@ func (l *lineage) vacantSince(u UnitRow) civil.Date {
 	case len(u.From) > 0:
 		var latest civil.Date
 		for _, id := range u.From {
-			if p, ok := l.units[id]; ok {
+			if p, ok := l.units.get(id); ok {
 				if ps := l.vacantSince(p); ps.After(latest) {
 					latest = ps
 				}
@@ -199,9 +211,15 @@ func leasesByUnit(leases []LeaseRow) map[string][]LeaseRow {
 	return byUnit
 }
 
-func occupancy(units []UnitRow, byUnit map[string][]LeaseRow, d civil.Date) Figures {
+func occupancy(units []UnitRow, index *unitIndex, byUnit map[string][]LeaseRow, d civil.Date) Figures {
 	f := Figures{On: d}
-	history := newLineage(units, byUnit, d)
+	var history *lineage // made for the first unit that has predecessors
+	inherited := func() *lineage {
+		if history == nil {
+			history = newLineage(index, byUnit, d)
+		}
+		return history
+	}
 	tenants := map[string]bool{}
 	var waleWeighted float64
 	for _, u := range units {
@@ -210,10 +228,14 @@ func occupancy(units []UnitRow, byUnit map[string][]LeaseRow, d civil.Date) Figu
 		}
 		f.Units++
 		f.LeasableArea += u.Gross
-		leased, committed := false, false
+		leased, committed, ever := false, false, false
+		lastEnd := civil.Date{}
 		for _, l := range byUnit[u.ID] {
 			if !signedBy(l, d) {
 				continue // not yet signed on that day
+			}
+			if !l.From.After(d) {
+				ever = true
 			}
 			switch {
 			case l.inForce(d):
@@ -231,6 +253,8 @@ func occupancy(units []UnitRow, byUnit map[string][]LeaseRow, d civil.Date) Figu
 				}
 			case l.From.After(d):
 				committed = true
+			case l.lastDay().Before(d) && l.lastDay().After(lastEnd):
+				lastEnd = l.lastDay()
 			}
 		}
 		if leased {
@@ -240,9 +264,21 @@ func occupancy(units []UnitRow, byUnit map[string][]LeaseRow, d civil.Date) Figu
 		if leased || committed {
 			f.CommittedArea += u.Gross
 		}
-		f.EverLeasedArea += measure.Area(math.Round(float64(u.Gross) * history.everShare(u)))
+		switch {
+		case ever:
+			f.EverLeasedArea += u.Gross
+		case len(u.From) > 0:
+			f.EverLeasedArea += measure.Area(math.Round(float64(u.Gross) * inherited().everShare(u)))
+		}
 		if !leased {
-			switch days := history.vacantSince(u).DaysUntil(d); {
+			since := u.ValidFrom
+			switch {
+			case !lastEnd.IsZero():
+				since = lastEnd.AddDays(1)
+			case len(u.From) > 0:
+				since = inherited().vacantSince(u)
+			}
+			switch days := since.DaysUntil(d); {
 			case days <= 90:
 				f.VacantUpTo90Days += u.Gross
 			case days <= 180:
@@ -278,12 +314,12 @@ type Point struct {
 // Series computes month-end figures from the month of from to the month of to.
 func Series(units []UnitRow, leases []LeaseRow, from, to civil.Date) []Point {
 	var out []Point
-	byUnit := leasesByUnit(leases)
+	byUnit, index := leasesByUnit(leases), &unitIndex{all: units}
 	first := civil.Of(from.Year(), from.Month(), 1)
-	prev := occupancy(units, byUnit, first.AddDays(-1)).LeasedArea
+	prev := occupancy(units, index, byUnit, first.AddDays(-1)).LeasedArea
 	for m := first; !m.After(to); m = m.AddMonths(1) {
 		end := m.AddMonths(1).AddDays(-1)
-		f := occupancy(units, byUnit, end)
+		f := occupancy(units, index, byUnit, end)
 		out = append(out, Point{Month: end.String()[:7], Figures: f, NetAbsorption: f.LeasedArea - prev})
 		prev = f.LeasedArea
 	}

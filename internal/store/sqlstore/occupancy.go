@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"strings"
 
 	"github.com/parkos/parkos/internal/identity"
@@ -50,22 +51,43 @@ func (s *Store) OccupancyRows(ctx context.Context, sc identity.Scope, f leasing.
 	if err := s.attachVersions(ctx, units, cond, args); err != nil {
 		return nil, nil, err
 	}
-	// The leases of the units asked about, and of the units they were split or merged from,
-	// whose history they carry on.
-	rows, err = s.read().query(ctx, `SELECT k.id, k.enterprise_id, cu.unit_id, cu.from_on, cu.to_on, k.signed_on, k.start_on,
-		k.end_on, k.terminated_on FROM contract_units cu JOIN contracts k ON k.id = cu.contract_id JOIN units u ON u.id = cu.unit_id
-		WHERE k.status <> ? AND (`+cond+` OR cu.unit_id IN (SELECT f.unit_id FROM `+predecessorLinks+` WHERE `+cond+`))`,
-		append(append([]any{leasing.Draft}, args...), args...)...)
+	rows, err = s.read().query(ctx, `SELECT `+leaseRowCols+` FROM contract_units cu JOIN contracts k ON k.id = cu.contract_id
+		JOIN units u ON u.id = cu.unit_id WHERE k.status <> ? AND `+cond, append([]any{leasing.Draft}, args...)...)
 	if err != nil {
 		return nil, nil, err
 	}
+	leases, err := scanLeaseRows(rows)
+	if err != nil {
+		return nil, nil, err
+	}
+	// Units made by a split or merge carry on the history of their predecessors; those outside
+	// the filter (another kind, say) bring their leases along.
+	if outside := predecessorsOutside(units); len(outside) > 0 {
+		rows, err := s.read().query(ctx, `SELECT `+leaseRowCols+` FROM contract_units cu JOIN contracts k ON k.id = cu.contract_id
+			WHERE k.status <> ? AND cu.unit_id IN (`+bindParams(len(outside))+`)`, append([]any{leasing.Draft}, anySlice(outside)...)...)
+		if err != nil {
+			return nil, nil, err
+		}
+		more, err := scanLeaseRows(rows)
+		if err != nil {
+			return nil, nil, err
+		}
+		leases = append(leases, more...)
+	}
+	return units, leases, nil
+}
+
+const leaseRowCols = `k.id, k.enterprise_id, cu.unit_id, cu.from_on, cu.to_on, k.signed_on, k.start_on, k.end_on, k.terminated_on`
+
+// scanLeaseRows reads leaseRowCols rows and closes them.
+func scanLeaseRows(rows *sql.Rows) ([]leasing.LeaseRow, error) {
 	defer rows.Close()
 	var leases []leasing.LeaseRow
 	for rows.Next() {
 		var l leasing.LeaseRow
 		var k leasing.Contract
 		if err := rows.Scan(&l.ContractID, &l.EnterpriseID, &l.UnitID, &l.From, &l.To, &l.SignedOn, &k.StartOn, &k.EndOn, &k.TerminatedOn); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		l.LastDay = k.LastDay()
 		if l.SignedOn.IsZero() {
@@ -73,7 +95,28 @@ func (s *Store) OccupancyRows(ctx context.Context, sc identity.Scope, f leasing.
 		}
 		leases = append(leases, l)
 	}
-	return units, leases, rows.Err()
+	return leases, rows.Err()
+}
+
+// predecessorsOutside lists the predecessors of units that are not among units themselves.
+func predecessorsOutside(units []leasing.UnitRow) []string {
+	var in map[string]bool
+	var out []string
+	for _, u := range units {
+		for _, id := range u.From {
+			if in == nil {
+				in = make(map[string]bool, len(units))
+				for _, v := range units {
+					in[v.ID] = true
+				}
+			}
+			if !in[id] {
+				in[id] = true
+				out = append(out, id)
+			}
+		}
+	}
+	return out
 }
 
 // predecessorLinks joins each unit (u) to the units it was split or merged from (f.unit_id).
@@ -105,8 +148,8 @@ func (s *Store) attachPredecessors(ctx context.Context, units []leasing.UnitRow,
 // unit with one version is as its row says.
 func (s *Store) attachVersions(ctx context.Context, units []leasing.UnitRow, cond string, args []any) error {
 	rows, err := s.read().query(ctx, `SELECT v.unit_id, v.valid_from, v.kind, v.gross_area, v.leasable FROM unit_versions v
-		JOIN units u ON u.id = v.unit_id WHERE `+cond+` AND v.unit_id IN
-		(SELECT unit_id FROM unit_versions GROUP BY unit_id HAVING COUNT(*) > 1) ORDER BY v.unit_id, v.valid_from`, args...)
+		JOIN units u ON u.id = v.unit_id WHERE `+cond+` AND EXISTS (SELECT 1 FROM unit_versions w
+		WHERE w.unit_id = v.unit_id AND w.valid_from <> v.valid_from) ORDER BY v.unit_id, v.valid_from`, args...)
 	if err != nil {
 		return err
 	}
