@@ -37,8 +37,14 @@ func (u UnitRow) existsOn(d civil.Date) bool {
 // on is the unit as it was on d: its version in force then (the first one for a day before
 // any, and the row itself when it has no versions).
 func (u UnitRow) on(d civil.Date) UnitRow {
+	u.applyVersion(d)
+	return u
+}
+
+// applyVersion sets the unit's kind, area and leasable flag to its version in force on d.
+func (u *UnitRow) applyVersion(d civil.Date) {
 	if len(u.Versions) == 0 {
-		return u
+		return
 	}
 	v := u.Versions[0]
 	for _, next := range u.Versions[1:] {
@@ -48,7 +54,6 @@ func (u UnitRow) on(d civil.Date) UnitRow {
 		v = next
 	}
 	u.Kind, u.Gross, u.Leasable = v.Kind, v.Gross, v.Leasable
-	return u
 }
 
 // LeaseRow is one unit of one signed (non-draft) contract.
@@ -223,7 +228,10 @@ func occupancy(units []UnitRow, index *unitIndex, byUnit map[string][]LeaseRow, 
 	tenants := map[string]bool{}
 	var waleWeighted float64
 	for _, u := range units {
-		if u = u.on(d); !u.Leasable || !u.existsOn(d) {
+		if !u.existsOn(d) {
+			continue
+		}
+		if u.applyVersion(d); !u.Leasable {
 			continue
 		}
 		f.Units++

@@ -27,17 +27,22 @@ func (s *Store) OccupancyRows(ctx context.Context, sc identity.Scope, f leasing.
 		}
 	}
 	cond := strings.Join(where, " AND ")
-	rows, err := s.read().query(ctx, `SELECT u.id, u.building_id, u.kind, u.gross_area, u.leasable, u.valid_from, u.valid_to
-		FROM units u WHERE `+cond, args...)
+	rows, err := s.read().query(ctx, `SELECT u.id, u.building_id, u.kind, u.gross_area, u.leasable, u.valid_from, u.valid_to,
+		u.reshaped FROM units u WHERE `+cond, args...)
 	if err != nil {
 		return nil, nil, err
 	}
 	var units []leasing.UnitRow
+	var reshaped []string
 	for rows.Next() {
 		var u leasing.UnitRow
-		if err := rows.Scan(&u.ID, &u.BuildingID, &u.Kind, &u.Gross, &u.Leasable, &u.ValidFrom, &u.ValidTo); err != nil {
+		var changed bool
+		if err := rows.Scan(&u.ID, &u.BuildingID, &u.Kind, &u.Gross, &u.Leasable, &u.ValidFrom, &u.ValidTo, &changed); err != nil {
 			rows.Close()
 			return nil, nil, err
+		}
+		if changed {
+			reshaped = append(reshaped, u.ID)
 		}
 		units = append(units, u)
 	}
@@ -45,10 +50,10 @@ func (s *Store) OccupancyRows(ctx context.Context, sc identity.Scope, f leasing.
 	if err := rows.Err(); err != nil {
 		return nil, nil, err
 	}
-	if err := s.attachPredecessors(ctx, units, cond, args); err != nil {
+	if err := s.attachPredecessors(ctx, units, f.ParkID); err != nil {
 		return nil, nil, err
 	}
-	if err := s.attachVersions(ctx, units, cond, args); err != nil {
+	if err := s.attachVersions(ctx, units, reshaped); err != nil {
 		return nil, nil, err
 	}
 	rows, err = s.read().query(ctx, `SELECT `+leaseRowCols+` FROM contract_units cu JOIN contracts k ON k.id = cu.contract_id
@@ -119,13 +124,16 @@ func predecessorsOutside(units []leasing.UnitRow) []string {
 	return out
 }
 
-// predecessorLinks joins each unit (u) to the units it was split or merged from (f.unit_id).
-const predecessorLinks = `unit_change_links t JOIN unit_change_links f ON f.change_id = t.change_id AND f.role = 'from'
-	JOIN units u ON u.id = t.unit_id AND t.role = 'to'`
-
-// attachPredecessors fills each unit's From: the units a split or merge made it from.
-func (s *Store) attachPredecessors(ctx context.Context, units []leasing.UnitRow, cond string, args []any) error {
-	rows, err := s.read().query(ctx, `SELECT u.id, f.unit_id FROM `+predecessorLinks+` WHERE `+cond+` ORDER BY u.id, f.unit_id`, args...)
+// attachPredecessors fills each unit's From: the units a split or merge made it from. The
+// park's changes are few, so they are read by park and matched to the units here.
+func (s *Store) attachPredecessors(ctx context.Context, units []leasing.UnitRow, parkID string) error {
+	q, args := `SELECT t.unit_id, f.unit_id FROM unit_changes ch
+		JOIN unit_change_links t ON t.change_id = ch.id AND t.role = 'to'
+		JOIN unit_change_links f ON f.change_id = ch.id AND f.role = 'from'`, []any{}
+	if parkID != "" {
+		q, args = q+` WHERE ch.park_id = ?`, append(args, parkID)
+	}
+	rows, err := s.read().query(ctx, q+` ORDER BY t.unit_id, f.unit_id`, args...)
 	if err != nil {
 		return err
 	}
@@ -138,18 +146,22 @@ func (s *Store) attachPredecessors(ctx context.Context, units []leasing.UnitRow,
 		}
 		from[id] = append(from[id], pred)
 	}
-	for i := range units {
-		units[i].From = from[units[i].ID]
+	if len(from) > 0 {
+		for i := range units {
+			units[i].From = from[units[i].ID]
+		}
 	}
 	return rows.Err()
 }
 
-// attachVersions fills the versions of units that have changed shape since they were made; a
-// unit with one version is as its row says.
-func (s *Store) attachVersions(ctx context.Context, units []leasing.UnitRow, cond string, args []any) error {
-	rows, err := s.read().query(ctx, `SELECT v.unit_id, v.valid_from, v.kind, v.gross_area, v.leasable FROM unit_versions v
-		JOIN units u ON u.id = v.unit_id WHERE `+cond+` AND EXISTS (SELECT 1 FROM unit_versions w
-		WHERE w.unit_id = v.unit_id AND w.valid_from <> v.valid_from) ORDER BY v.unit_id, v.valid_from`, args...)
+// attachVersions fills the versions of the units that changed shape since they were made; the
+// others are as their rows say.
+func (s *Store) attachVersions(ctx context.Context, units []leasing.UnitRow, reshaped []string) error {
+	if len(reshaped) == 0 {
+		return nil
+	}
+	rows, err := s.read().query(ctx, `SELECT unit_id, valid_from, kind, gross_area, leasable FROM unit_versions
+		WHERE unit_id IN (`+bindParams(len(reshaped))+`) ORDER BY unit_id, valid_from`, anySlice(reshaped)...)
 	if err != nil {
 		return err
 	}

@@ -162,7 +162,11 @@ func (s *Store) reshapeUnit(ctx context.Context, c conn, old, next space.Unit) e
 			return err
 		}
 	}
-	return s.saveUnitVersion(ctx, c, next, next.EffectiveOn)
+	if err := s.saveUnitVersion(ctx, c, next, next.EffectiveOn); err != nil {
+		return err
+	}
+	_, err := c.exec(ctx, `UPDATE units SET reshaped = ? WHERE id = ?`, true, old.ID)
+	return err
 }
 
 // UnitVersions lists what a unit was from each day on, oldest first.
