@@ -160,7 +160,7 @@ func newWriteCases(t *testing.T, e *env) map[string]func() writeCall {
 		return k
 	}
 	lead := func() leasing.Lead {
-		l, err := e.store.CreateLead(ctx, sys, leasing.Lead{ParkID: p0, Company: uniq("审计线索")})
+		l, err := storetest.ContractsOf(e.store).CreateLead(ctx, sys, leasing.Lead{ParkID: p0, Company: uniq("审计线索")})
 		must(err)
 		return l
 	}

@@ -208,7 +208,7 @@ func newOwn(t *testing.T, e *env) own {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lead, err := e.store.CreateLead(ctx, sys, leasing.Lead{ParkID: w.Parks[0].ID, Company: "我们的线索"})
+	lead, err := storetest.ContractsOf(e.store).CreateLead(ctx, sys, leasing.Lead{ParkID: w.Parks[0].ID, Company: "我们的线索"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -57,7 +57,7 @@ func newForeign(t *testing.T, e *env) foreign {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lead, err := e.store.CreateLead(ctx, sys, leasing.Lead{ParkID: w.Parks[1].ID, Company: "他们的线索"})
+	lead, err := storetest.ContractsOf(e.store).CreateLead(ctx, sys, leasing.Lead{ParkID: w.Parks[1].ID, Company: "他们的线索"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -244,3 +244,79 @@ type HoldFilter struct {
 	ActiveOn  civil.Date
 	LapsingBy civil.Date // active holds ending on or before
 }
+
+// Start readies a new lead: at stage "new", owned by its creator unless someone else is named,
+// neither an enterprise nor a contract yet.
+func (l *Lead) Start(creator string, now time.Time) error {
+	l.EnterpriseID, l.ContractID, l.Stage = "", "", "new"
+	if l.OwnerID == "" {
+		l.OwnerID = creator
+	}
+	l.LastActivityAt = now
+	return l.Validate()
+}
+
+// Edit replaces a lead's details. Its park, stage, loss reason, what it was won as and its
+// timeline stay: stages change only by MoveTo, so that every move is on the timeline.
+func (l *Lead) Edit(next Lead) error {
+	next.ID, next.ParkID, next.Stage, next.LossReason, next.CreatedAt = l.ID, l.ParkID, l.Stage, l.LossReason, l.CreatedAt
+	next.EnterpriseID, next.ContractID, next.LastActivityAt = l.EnterpriseID, l.ContractID, l.LastActivityAt
+	if err := next.Validate(); err != nil {
+		return err
+	}
+	*l = next
+	return nil
+}
+
+// MoveTo moves the lead to another stage: the probability follows the stage's default and a
+// lost lead needs a reason. It returns the timeline entry and whether the lead's holds are let
+// go (a lost lead keeps no units).
+func (l *Lead) MoveTo(m Move, now time.Time) (entry Activity, releaseHolds bool, err error) {
+	from := l.Stage
+	l.Stage, l.Probability, l.LossReason = m.Stage, 0, m.LossReason
+	if m.Stage != "lost" {
+		l.LossReason = ""
+	}
+	if err := l.Validate(); err != nil {
+		return Activity{}, false, err
+	}
+	if from == l.Stage {
+		var f apperr.Fields
+		f.Add("stage", "unchanged", "线索已在该阶段", "the lead is already at this stage")
+		return Activity{}, false, f.Err()
+	}
+	l.LastActivityAt = now
+	return Activity{LeadID: l.ID, Kind: "stage", Text: m.Note, FromStage: from, ToStage: l.Stage}, m.Stage == "lost", nil
+}
+
+// Log records a contact with the lead and its next follow-up, which cannot be before today.
+func (l *Lead) Log(in ActivityInput, today civil.Date, now time.Time) (Activity, error) {
+	var f apperr.Fields
+	if !slices.Contains(ActivityKinds, in.Kind) {
+		f.Add("kind", "unknown_value", "记录类型须为电话、拜访、会谈或备注", "kind must be call, visit, meeting or note")
+	}
+	if strings.TrimSpace(in.Text) == "" {
+		f.Required("text")
+	} else {
+		check.Text(&f, "text", in.Text, check.NoteLen)
+	}
+	if !in.NextFollowUp.IsZero() && in.NextFollowUp.Before(today) {
+		f.Add("next_follow_up", "in_past", "下次跟进日期不能早于今天", "next_follow_up cannot be in the past")
+	}
+	if err := f.Err(); err != nil {
+		return Activity{}, err
+	}
+	l.LastActivityAt = now
+	if !in.NextFollowUp.IsZero() {
+		l.NextFollowUp = in.NextFollowUp
+	}
+	return Activity{LeadID: l.ID, Kind: in.Kind, Text: in.Text}, nil
+}
+
+// CheckDeletable refuses to delete a lead that became a contract: it stays as history.
+func (l Lead) CheckDeletable() error {
+	if l.ContractID != "" {
+		return apperr.New(apperr.Conflict, "线索已转为合同，不能删除", "the lead has become a contract and cannot be deleted")
+	}
+	return nil
+}

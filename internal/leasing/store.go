@@ -8,8 +8,8 @@ import (
 	"github.com/parkos/parkos/internal/page"
 )
 
-// Store is what the leasing context reads, and the writes of leads, holds and targets, each
-// in the caller's scope.
+// Store is what the leasing context reads, and the writes of holds and targets, each in the
+// caller's scope.
 type Store interface {
 	ListContracts(ctx context.Context, sc identity.Scope, f Filter, req page.Request) (page.Page[Contract], error)
 	GetContract(ctx context.Context, sc identity.Scope, id string) (Contract, error)
@@ -27,16 +27,11 @@ type Store interface {
 	StackPlan(ctx context.Context, sc identity.Scope, parkID string, on civil.Date, f StackFilter) (StackPlan, error)
 	CreateHold(ctx context.Context, sc identity.Scope, h Hold) (Hold, error)
 	ReleaseHold(ctx context.Context, sc identity.Scope, id string) (Hold, error)
-	CreateLead(ctx context.Context, sc identity.Scope, l Lead) (Lead, error)
-	UpdateLead(ctx context.Context, sc identity.Scope, next Lead) (Lead, error)
-	DeleteLead(ctx context.Context, sc identity.Scope, id string) error
-	MoveLead(ctx context.Context, sc identity.Scope, id string, m Move) (Lead, error)
-	AddActivity(ctx context.Context, sc identity.Scope, id string, in ActivityInput) (Lead, error)
 	CreateTarget(ctx context.Context, sc identity.Scope, t Target) (Target, error)
 	DeleteTarget(ctx context.Context, sc identity.Scope, id string) error
 }
 
-// ContractStore holds the primitives the contract lifecycle is composed of. Every one but InTx
+// ContractStore holds the primitives the contract and lead lifecycles are composed of. Every one but InTx
 // runs in the transaction InTx opened; the service decides the order and the rules.
 type ContractStore interface {
 	InTx(ctx context.Context, fn func(ctx context.Context) error) error
@@ -54,6 +49,15 @@ type ContractStore interface {
 	// LeadConversion locks an open lead and readies what converting it needs: the enterprise
 	// (found by credit code or created) and the draft contract for its units.
 	LeadConversion(ctx context.Context, sc identity.Scope, id string, in Conversion) (Contract, error)
+	// LockLead locks a lead and reads it in the caller's scope.
+	LockLead(ctx context.Context, sc identity.Scope, id string) (Lead, error)
+	// CheckLeadRefs resolves a lead's park, chain node and owner through the caller's scope.
+	CheckLeadRefs(ctx context.Context, sc identity.Scope, l Lead) error
+	InsertLead(ctx context.Context, sc identity.Scope, l Lead) (Lead, error)
+	SaveLead(ctx context.Context, sc identity.Scope, l Lead) (Lead, error)
+	DeleteLeadRow(ctx context.Context, id string) error
+	AddLeadActivity(ctx context.Context, sc identity.Scope, a Activity) error
+	ReleaseLeadHolds(ctx context.Context, leadID string) error
 	// MarkLeadWon marks a converted lead won by its new contract.
 	MarkLeadWon(ctx context.Context, sc identity.Scope, id string, k Contract) (ConversionResult, error)
 }

@@ -160,165 +160,87 @@ func (s *Store) checkLeadRefs(ctx context.Context, c conn, sc identity.Scope, l 
 	return nil
 }
 
-// CreateLead adds a lead; its owner defaults to the person entering it.
-func (s *Store) CreateLead(ctx context.Context, sc identity.Scope, l leasing.Lead) (leasing.Lead, error) {
-	if err := requireRole(canWorkLeads(sc)); err != nil {
+// LockLead locks a lead's row and reads it in the caller's scope, in the transaction of ctx.
+func (s *Store) LockLead(ctx context.Context, sc identity.Scope, id string) (leasing.Lead, error) {
+	c, err := s.txConn(ctx)
+	if err != nil {
+		return leasing.Lead{}, err
+	}
+	if err := s.lockRows(ctx, c, "leads", []string{id}); err != nil {
+		return leasing.Lead{}, err
+	}
+	return s.getLead(ctx, c, sc, id)
+}
+
+// CheckLeadRefs resolves the ids a lead names through the caller's scope: its park, its chain
+// node and its owner, who must be staff of the lead's park.
+func (s *Store) CheckLeadRefs(ctx context.Context, sc identity.Scope, l leasing.Lead) error {
+	c, err := s.txConn(ctx)
+	if err != nil {
+		return err
+	}
+	return s.checkLeadRefs(ctx, c, sc, l)
+}
+
+// InsertLead writes a new lead in the transaction of ctx and reads it back.
+func (s *Store) InsertLead(ctx context.Context, sc identity.Scope, l leasing.Lead) (leasing.Lead, error) {
+	c, err := s.txConn(ctx)
+	if err != nil {
 		return l, err
 	}
-	l.EnterpriseID, l.ContractID, l.Stage = "", "", "new"
-	if l.OwnerID == "" {
-		l.OwnerID = sc.UserID
-	}
-	if err := l.Validate(); err != nil {
+	l.ID, l.CreatedAt, l.UpdatedAt = newID(), s.now(), s.now()
+	if err := s.saveLead(ctx, c, l, true); err != nil {
 		return l, err
 	}
-	l.ID, l.CreatedAt, l.UpdatedAt, l.LastActivityAt = newID(), s.now(), s.now(), s.now()
-	var out leasing.Lead
-	err := s.write(ctx, func(c conn) error {
-		if err := s.checkLeadRefs(ctx, c, sc, l); err != nil {
-			return err
-		}
-		if err := s.saveLead(ctx, c, l, true); err != nil {
-			return err
-		}
-		var err error
-		if out, err = s.getLead(ctx, c, sc, l.ID); err != nil {
-			return err
-		}
-		return s.record(ctx, c, sc, "create", "lead", l.ID, nil, out)
-	})
-	return out, err
+	return s.getLead(ctx, c, sc, l.ID)
 }
 
-// changeLead loads a lead for a change by pipeline staff and records the change.
-func (s *Store) changeLead(ctx context.Context, sc identity.Scope, id, action string, fn func(c conn, l *leasing.Lead) error) (leasing.Lead, error) {
-	var out leasing.Lead
-	err := s.write(ctx, func(c conn) error {
-		old, err := s.getLead(ctx, c, sc, id)
-		if err != nil {
-			return err
-		}
-		if err := requireRole(canWorkLeads(sc)); err != nil {
-			return err
-		}
-		l := old
-		if err := fn(c, &l); err != nil {
-			return err
-		}
-		l.UpdatedAt = s.now()
-		if err := s.saveLead(ctx, c, l, false); err != nil {
-			return err
-		}
-		if out, err = s.getLead(ctx, c, sc, id); err != nil {
-			return err
-		}
-		return s.record(ctx, c, sc, action, "lead", id, old, out)
-	})
-	return out, err
+// SaveLead writes a changed lead in the transaction of ctx and reads it back.
+func (s *Store) SaveLead(ctx context.Context, sc identity.Scope, l leasing.Lead) (leasing.Lead, error) {
+	c, err := s.txConn(ctx)
+	if err != nil {
+		return l, err
+	}
+	l.UpdatedAt = s.now()
+	if err := s.saveLead(ctx, c, l, false); err != nil {
+		return l, err
+	}
+	return s.getLead(ctx, c, sc, l.ID)
 }
 
-// UpdateLead edits a lead's details. Stages change only through MoveLead, so that every stage
-// change is on the timeline.
-func (s *Store) UpdateLead(ctx context.Context, sc identity.Scope, next leasing.Lead) (leasing.Lead, error) {
-	return s.changeLead(ctx, sc, next.ID, "update", func(c conn, l *leasing.Lead) error {
-		next.ParkID, next.Stage, next.LossReason, next.CreatedAt = l.ParkID, l.Stage, l.LossReason, l.CreatedAt
-		next.EnterpriseID, next.ContractID, next.LastActivityAt = l.EnterpriseID, l.ContractID, l.LastActivityAt
-		if err := next.Validate(); err != nil {
-			return err
-		}
-		if err := s.checkLeadRefs(ctx, c, sc, next); err != nil {
-			return err
-		}
-		*l = next
-		return nil
-	})
+// DeleteLeadRow removes a lead and its timeline in the transaction of ctx.
+func (s *Store) DeleteLeadRow(ctx context.Context, id string) error {
+	c, err := s.txConn(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = c.exec(ctx, `DELETE FROM leads WHERE id = ?`, id)
+	return err
 }
 
-// DeleteLead removes a lead entered by mistake; a converted lead stays as history.
-func (s *Store) DeleteLead(ctx context.Context, sc identity.Scope, id string) error {
-	return s.write(ctx, func(c conn) error {
-		l, err := s.getLead(ctx, c, sc, id)
-		if err != nil {
-			return err
-		}
-		if err := requireRole(canWorkLeads(sc)); err != nil {
-			return err
-		}
-		if l.ContractID != "" {
-			return conflict("线索已转为合同，不能删除", "the lead has become a contract and cannot be deleted")
-		}
-		if _, err := c.exec(ctx, `DELETE FROM leads WHERE id = ?`, id); err != nil {
-			return err
-		}
-		return s.record(ctx, c, sc, "delete", "lead", id, l, nil)
-	})
+// AddLeadActivity puts an entry on a lead's timeline in the transaction of ctx.
+func (s *Store) AddLeadActivity(ctx context.Context, sc identity.Scope, a leasing.Activity) error {
+	c, err := s.txConn(ctx)
+	if err != nil {
+		return err
+	}
+	return s.addActivity(ctx, c, sc, a)
+}
+
+// ReleaseLeadHolds lets go of a lead's active holds in the transaction of ctx.
+func (s *Store) ReleaseLeadHolds(ctx context.Context, leadID string) error {
+	c, err := s.txConn(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = c.exec(ctx, `UPDATE holds SET status = 'released', updated_at = ? WHERE lead_id = ? AND status = 'active'`, s.now(), leadID)
+	return err
 }
 
 func (s *Store) addActivity(ctx context.Context, c conn, sc identity.Scope, a leasing.Activity) error {
 	_, err := c.exec(ctx, `INSERT INTO lead_activities (id, lead_id, kind, at, user_id, username, text, from_stage, to_stage)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, newID(), a.LeadID, a.Kind, s.now(), sc.UserID, sc.Username, a.Text, a.FromStage, a.ToStage)
 	return err
-}
-
-// MoveLead moves a lead to another stage: the probability follows the stage's default, a lost
-// lead needs a reason and lets go of its holds, and the move goes on the timeline.
-func (s *Store) MoveLead(ctx context.Context, sc identity.Scope, id string, m leasing.Move) (leasing.Lead, error) {
-	return s.changeLead(ctx, sc, id, "move", func(c conn, l *leasing.Lead) error {
-		from := l.Stage
-		l.Stage, l.Probability, l.LossReason = m.Stage, 0, m.LossReason
-		if m.Stage != "lost" {
-			l.LossReason = ""
-		}
-		if err := l.Validate(); err != nil {
-			return err
-		}
-		if from == l.Stage {
-			return fieldErr("stage", "unchanged", "线索已在该阶段", "the lead is already at this stage")
-		}
-		if m.Stage == "lost" {
-			if _, err := c.exec(ctx, `UPDATE holds SET status = 'released', updated_at = ? WHERE lead_id = ? AND status = 'active'`,
-				s.now(), id); err != nil {
-				return err
-			}
-		}
-		l.LastActivityAt = s.now()
-		return s.addActivity(ctx, c, sc, leasing.Activity{LeadID: id, Kind: "stage", Text: m.Note, FromStage: from, ToStage: l.Stage})
-	})
-}
-
-// AddActivity records contact with a lead.
-func (s *Store) AddActivity(ctx context.Context, sc identity.Scope, id string, in leasing.ActivityInput) (leasing.Lead, error) {
-	return s.changeLead(ctx, sc, id, "activity", func(c conn, l *leasing.Lead) error {
-		var f apperr.Fields
-		if !contains(leasing.ActivityKinds, in.Kind) {
-			f.Add("kind", "unknown_value", "记录类型须为电话、拜访、会谈或备注", "kind must be call, visit, meeting or note")
-		}
-		if strings.TrimSpace(in.Text) == "" {
-			f.Required("text")
-		} else if len([]rune(in.Text)) > 4000 {
-			f.Add("text", "too_long", "内容过长", "text is too long")
-		}
-		if !in.NextFollowUp.IsZero() && in.NextFollowUp.Before(s.clock.Today()) {
-			f.Add("next_follow_up", "in_past", "下次跟进日期不能早于今天", "next_follow_up cannot be in the past")
-		}
-		if err := f.Err(); err != nil {
-			return err
-		}
-		l.LastActivityAt = s.now()
-		if !in.NextFollowUp.IsZero() {
-			l.NextFollowUp = in.NextFollowUp
-		}
-		return s.addActivity(ctx, c, sc, leasing.Activity{LeadID: id, Kind: in.Kind, Text: in.Text})
-	})
-}
-
-func contains(xs []string, x string) bool {
-	for _, v := range xs {
-		if v == x {
-			return true
-		}
-	}
-	return false
 }
 
 // LeadActivities is a lead's timeline, newest first.

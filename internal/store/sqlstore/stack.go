@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"slices"
 
 	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/identity"
@@ -123,7 +124,7 @@ func (s *Store) StackPlan(ctx context.Context, sc identity.Scope, parkID string,
 			continue
 		}
 		u.Facilities = unitFacilities(bsl, animal, clean, fume, water)
-		if f.Facility != "" && !contains(u.Facilities, f.Facility) {
+		if f.Facility != "" && !slices.Contains(u.Facilities, f.Facility) {
 			continue
 		}
 		u.Status, u.Tenant, u.ContractID, u.Until = leasing.StatusOn(leasable, leases[u.ID], holds[u.ID], on)

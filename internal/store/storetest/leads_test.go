@@ -19,29 +19,29 @@ func TestLeadsHoldsAndConversion(t *testing.T) {
 		op := w.Scope(identity.Leasing)
 		park := w.Parks[0].ID
 
-		_, err := s.CreateLead(ctx, op, leasing.Lead{ParkID: park, Company: "", Source: "carrier pigeon", MinArea: 50000, MaxArea: 10000})
+		_, err := ks.CreateLead(ctx, op, leasing.Lead{ParkID: park, Company: "", Source: "carrier pigeon", MinArea: 50000, MaxArea: 10000})
 		wantField(t, err, "company")
 		wantField(t, err, "source")
 		wantField(t, err, "max_area")
-		_, err = s.CreateLead(ctx, op, leasing.Lead{ParkID: w.Parks[1].ID, Company: "越权"})
+		_, err = ks.CreateLead(ctx, op, leasing.Lead{ParkID: w.Parks[1].ID, Company: "越权"})
 		wantField(t, err, "park_id")
 
-		a, err := s.CreateLead(ctx, op, leasing.Lead{ParkID: park, Company: "澄明抗体（演示）", Source: "referral",
+		a, err := ks.CreateLead(ctx, op, leasing.Lead{ParkID: park, Company: "澄明抗体（演示）", Source: "referral",
 			MinArea: 10000, MaxArea: 30000, Facilities: []string{"bsl2"}, Budget: 55000, ChainNodeID: "biomed.mid.biologics"})
 		if err != nil || a.Stage != "new" || a.Probability != 10 || a.OwnerID != w.Users[identity.Leasing].ID {
 			t.Fatalf("lead: %+v %v", a, err)
 		}
 		for _, st := range []leasing.Stage{"contacted", "site_visit"} {
-			if a, err = s.MoveLead(ctx, op, a.ID, leasing.Move{Stage: st}); err != nil {
+			if a, err = ks.MoveLead(ctx, op, a.ID, leasing.Move{Stage: st}); err != nil {
 				t.Fatal(err)
 			}
 		}
 		if a.Probability != 40 {
 			t.Fatalf("probability at site visit: %d", a.Probability)
 		}
-		_, err = s.MoveLead(ctx, op, a.ID, leasing.Move{Stage: "lost"})
+		_, err = ks.MoveLead(ctx, op, a.ID, leasing.Move{Stage: "lost"})
 		wantField(t, err, "loss_reason")
-		a, err = s.AddActivity(ctx, op, a.ID, leasing.ActivityInput{Kind: "visit", Text: "看了 3 层实验室", NextFollowUp: civil.SystemClock{}.Today().AddDays(7)})
+		a, err = ks.AddActivity(ctx, op, a.ID, leasing.ActivityInput{Kind: "visit", Text: "看了 3 层实验室", NextFollowUp: civil.SystemClock{}.Today().AddDays(7)})
 		if err != nil || a.NextFollowUp != (civil.SystemClock{}).Today().AddDays(7) {
 			t.Fatalf("activity: %+v %v", a, err)
 		}
@@ -61,7 +61,7 @@ func TestLeadsHoldsAndConversion(t *testing.T) {
 		if err != nil || hold.Status != "active" || hold.ParkID != park {
 			t.Fatalf("hold: %+v %v", hold, err)
 		}
-		b, _ := s.CreateLead(ctx, op, leasing.Lead{ParkID: park, Company: "青穹医疗（演示）"})
+		b, _ := ks.CreateLead(ctx, op, leasing.Lead{ParkID: park, Company: "青穹医疗（演示）"})
 		_, err = s.CreateHold(ctx, op, leasing.Hold{LeadID: b.ID, UnitID: unit, From: today.AddDays(10), Until: today.AddDays(40)})
 		e := wantCode(t, err, apperr.Conflict)
 		if len(e.Fields) == 0 || e.Fields[0].Field != "unit_id" || !strings.Contains(e.MessageZh, "澄明抗体") {
@@ -107,7 +107,7 @@ func TestLeadsHoldsAndConversion(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.MoveLead(ctx, op, b.ID, leasing.Move{Stage: "lost", LossReason: "price"}); err != nil {
+		if _, err := ks.MoveLead(ctx, op, b.ID, leasing.Move{Stage: "lost", LossReason: "price"}); err != nil {
 			t.Fatal(err)
 		}
 		if h, _ := s.GetHold(ctx, op, h2.ID); h.Status != "released" {
@@ -135,7 +135,7 @@ func TestStackPlanStatuses(t *testing.T) {
 		if _, err := ks.Create(ctx, op, k); err != nil {
 			t.Fatal(err)
 		}
-		lead, _ := s.CreateLead(ctx, op, leasing.Lead{ParkID: w.Parks[0].ID, Company: "预留方（演示）"})
+		lead, _ := ks.CreateLead(ctx, op, leasing.Lead{ParkID: w.Parks[0].ID, Company: "预留方（演示）"})
 		if _, err := s.CreateHold(ctx, op, leasing.Hold{LeadID: lead.ID, UnitID: w.Units[0][1].ID, Until: today.AddDays(5)}); err != nil {
 			t.Fatal(err)
 		}

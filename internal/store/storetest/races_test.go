@@ -165,7 +165,7 @@ func TestRaceOverlappingLettingsAndHolds(t *testing.T) {
 		from, to := civil.SystemClock{}.Today().AddDays(10), civil.SystemClock{}.Today().AddDays(150)
 		leads := make([]string, 100)
 		for i := range leads {
-			l, err := s.CreateLead(ctx, op, leasing.Lead{ParkID: w.Parks[0].ID, Company: fmt.Sprintf("竞争者%03d", i), Source: "referral"})
+			l, err := ks.CreateLead(ctx, op, leasing.Lead{ParkID: w.Parks[0].ID, Company: fmt.Sprintf("竞争者%03d", i), Source: "referral"})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -252,7 +252,7 @@ func TestBodyReferencesAreScoped(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		theirLead, err := s.CreateLead(ctx, sys, leasing.Lead{ParkID: w.Parks[1].ID, Company: "别园线索", Source: "referral"})
+		theirLead, err := ks.CreateLead(ctx, sys, leasing.Lead{ParkID: w.Parks[1].ID, Company: "别园线索", Source: "referral"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -299,10 +299,10 @@ func TestBodyReferencesAreScoped(t *testing.T) {
 		}
 		// A lead's owner must be staff of the lead's park: not a tenant, not another park's staff.
 		for _, owner := range []string{w.Users[identity.EntAdmin].ID, "no-such-user"} {
-			_, err := s.CreateLead(ctx, op, leasing.Lead{ParkID: w.Parks[0].ID, Company: "线索", Source: "referral", OwnerID: owner})
+			_, err := ks.CreateLead(ctx, op, leasing.Lead{ParkID: w.Parks[0].ID, Company: "线索", Source: "referral", OwnerID: owner})
 			wantField(t, err, "owner_id")
 		}
-		if _, err := s.CreateLead(ctx, op, leasing.Lead{ParkID: w.Parks[0].ID, Company: "线索", Source: "referral",
+		if _, err := ks.CreateLead(ctx, op, leasing.Lead{ParkID: w.Parks[0].ID, Company: "线索", Source: "referral",
 			OwnerID: w.Users[identity.Leasing].ID}); err != nil {
 			t.Fatalf("own park's leasing staff as owner: %v", err)
 		}

@@ -1,0 +1,121 @@
+package leasing
+
+import (
+	"context"
+
+	"github.com/parkos/parkos/internal/apperr"
+	"github.com/parkos/parkos/internal/identity"
+)
+
+// mayWorkLeads refuses callers whose role does not work the pipeline (403); the lead itself
+// was already read through their scope.
+func mayWorkLeads(sc identity.Scope) error {
+	if !sc.May(identity.WorkLeads) {
+		return apperr.New(apperr.Forbidden, "当前角色无权执行此操作", "your role may not do this")
+	}
+	return nil
+}
+
+// CreateLead adds a lead to a park of the caller's; its owner defaults to the person entering
+// it and must otherwise be staff of the lead's park.
+func (s *Service) CreateLead(ctx context.Context, sc identity.Scope, l Lead) (Lead, error) {
+	if err := mayWorkLeads(sc); err != nil {
+		return l, err
+	}
+	if err := l.Start(sc.UserID, s.clock.Now()); err != nil {
+		return l, err
+	}
+	var out Lead
+	err := s.contracts.InTx(ctx, func(ctx context.Context) error {
+		if err := s.contracts.CheckLeadRefs(ctx, sc, l); err != nil {
+			return err
+		}
+		var err error
+		if out, err = s.contracts.InsertLead(ctx, sc, l); err != nil {
+			return err
+		}
+		return s.contracts.Record(ctx, sc, "create", "lead", out.ID, nil, out)
+	})
+	return out, err
+}
+
+// changeLead locks a lead in the caller's scope for pipeline staff, lets fn change it, saves
+// it and records action. Concurrent changes of one lead queue.
+func (s *Service) changeLead(ctx context.Context, sc identity.Scope, id, action string, fn func(ctx context.Context, l *Lead) error) (Lead, error) {
+	var out Lead
+	err := s.contracts.InTx(ctx, func(ctx context.Context) error {
+		old, err := s.contracts.LockLead(ctx, sc, id)
+		if err != nil {
+			return err
+		}
+		if err := mayWorkLeads(sc); err != nil {
+			return err
+		}
+		l := old
+		if err := fn(ctx, &l); err != nil {
+			return err
+		}
+		if out, err = s.contracts.SaveLead(ctx, sc, l); err != nil {
+			return err
+		}
+		return s.contracts.Record(ctx, sc, action, "lead", id, old, out)
+	})
+	return out, err
+}
+
+// UpdateLead replaces a lead's details.
+func (s *Service) UpdateLead(ctx context.Context, sc identity.Scope, next Lead) (Lead, error) {
+	return s.changeLead(ctx, sc, next.ID, "update", func(ctx context.Context, l *Lead) error {
+		if err := l.Edit(next); err != nil {
+			return err
+		}
+		return s.contracts.CheckLeadRefs(ctx, sc, *l)
+	})
+}
+
+// MoveLead moves a lead to another stage, on its timeline; a lost lead lets go of its holds.
+func (s *Service) MoveLead(ctx context.Context, sc identity.Scope, id string, m Move) (Lead, error) {
+	return s.changeLead(ctx, sc, id, "move", func(ctx context.Context, l *Lead) error {
+		entry, release, err := l.MoveTo(m, s.clock.Now())
+		if err != nil {
+			return err
+		}
+		if release {
+			if err := s.contracts.ReleaseLeadHolds(ctx, id); err != nil {
+				return err
+			}
+		}
+		return s.contracts.AddLeadActivity(ctx, sc, entry)
+	})
+}
+
+// AddActivity records contact with a lead.
+func (s *Service) AddActivity(ctx context.Context, sc identity.Scope, id string, in ActivityInput) (Lead, error) {
+	return s.changeLead(ctx, sc, id, "activity", func(ctx context.Context, l *Lead) error {
+		entry, err := l.Log(in, s.clock.Today(), s.clock.Now())
+		if err != nil {
+			return err
+		}
+		return s.contracts.AddLeadActivity(ctx, sc, entry)
+	})
+}
+
+// DeleteLead removes a lead entered by mistake; a converted lead stays as history.
+func (s *Service) DeleteLead(ctx context.Context, sc identity.Scope, id string) error {
+	return s.contracts.InTx(ctx, func(ctx context.Context) error {
+		l, err := s.contracts.LockLead(ctx, sc, id)
+		if err != nil {
+			return err
+		}
+		if err := mayWorkLeads(sc); err != nil {
+			return err
+		}
+		if err := l.CheckDeletable(); err != nil {
+			return err
+		}
+		if err := s.contracts.DeleteLeadRow(ctx, id); err != nil {
+			return err
+		}
+		return s.contracts.Record(ctx, sc, "delete", "lead", id, l, nil)
+	})
+}
