@@ -11,7 +11,8 @@ import (
 
 // crud is a collection with the five standard routes: list, create, get, update (JSON merge
 // patch) and delete. Every service function it calls takes the caller's scope. N is the body of
-// a create and C the fields a change may set (a merge patch applies to C as the entity has it).
+// a create and C the fields a change may set. A PATCH hands the service a function that applies
+// the merge patch to C as the service reads it, so that the patch lands on the current row.
 type crud[T, F, N, C any] struct {
 	path           string // /api/v1/parks
 	tag            string
@@ -22,8 +23,7 @@ type crud[T, F, N, C any] struct {
 	list           func(context.Context, identity.Scope, F, page.Request) (page.Page[T], error)
 	get            func(context.Context, identity.Scope, string) (T, error)
 	create         func(context.Context, identity.Scope, N) (T, error)
-	update         func(context.Context, identity.Scope, string, C) (T, error)
-	changeOf       func(T) C
+	patch          func(ctx context.Context, sc identity.Scope, id string, change func(C) (C, error)) (T, error)
 	delete         func(context.Context, identity.Scope, string) error
 }
 
@@ -54,19 +54,15 @@ func (cr crud[T, F, N, C]) routes() []route {
 		{Method: "PATCH", Pattern: cr.path + "/{id}", Tag: cr.tag,
 			Summary: "修改" + cr.nameZh + "（JSON merge patch） / Update a " + cr.nameEn + " (JSON merge patch)",
 			Body:    change, Response: zero, handle: func(c *call) (any, error) {
-				cur, err := cr.get(c.ctx, c.scope, c.id())
-				if err != nil {
-					return nil, err
-				}
 				patch, err := httpin.ReadBody(c.w, c.r)
 				if err != nil {
 					return nil, err
 				}
-				var next C
-				if err := httpin.MergePatch(cr.changeOf(cur), patch, &next); err != nil {
-					return nil, err
-				}
-				return cr.update(c.ctx, c.scope, c.id(), next)
+				return cr.patch(c.ctx, c.scope, c.id(), func(cur C) (C, error) {
+					var next C
+					err := httpin.MergePatch(cur, patch, &next)
+					return next, err
+				})
 			}},
 		{Method: "DELETE", Pattern: cr.path + "/{id}", Tag: cr.tag, Summary: "删除" + cr.nameZh + " / Delete a " + cr.nameEn,
 			Status: http.StatusNoContent, handle: func(c *call) (any, error) { return nil, cr.delete(c.ctx, c.scope, c.id()) }},
@@ -78,12 +74,16 @@ func creating[N, T any](entity func(N) T, create func(context.Context, identity.
 	return func(ctx context.Context, sc identity.Scope, in N) (T, error) { return create(ctx, sc, entity(in)) }
 }
 
-// changing applies a change input to the current entity and saves it through the service's
-// update, which checks it whole.
-func changing[C, T any](get func(context.Context, identity.Scope, string) (T, error), apply func(C, T) T,
-	update func(context.Context, identity.Scope, T) (T, error)) func(context.Context, identity.Scope, string, C) (T, error) {
-	return func(ctx context.Context, sc identity.Scope, id string, ch C) (T, error) {
+// patching changes an entity whose rules run in the store: the change is applied to the entity
+// as read, and the service's update refuses it (409) if the row changed since that read.
+func patching[C, T any](get func(context.Context, identity.Scope, string) (T, error), changeOf func(T) C, apply func(C, T) T,
+	update func(context.Context, identity.Scope, T) (T, error)) func(context.Context, identity.Scope, string, func(C) (C, error)) (T, error) {
+	return func(ctx context.Context, sc identity.Scope, id string, change func(C) (C, error)) (T, error) {
 		cur, err := get(ctx, sc, id)
+		if err != nil {
+			return cur, err
+		}
+		ch, err := change(changeOf(cur))
 		if err != nil {
 			return cur, err
 		}

@@ -58,14 +58,14 @@ func (s *Server) routeTable() []route {
 			return space.ParkFilter{Q: q.Str("q"), District: q.Str("district"), Status: space.ParkStatus(q.Str("status"))}
 		},
 		list: sv.Space.ListParks, get: sv.Space.GetPark, create: creating(space.NewPark.Park, sv.Space.CreatePark), delete: sv.Space.DeletePark,
-		update: changing(sv.Space.GetPark, space.ParkChange.Apply, sv.Space.UpdatePark), changeOf: space.ParkChangeOf,
+		patch: patching(sv.Space.GetPark, space.ParkChangeOf, space.ParkChange.Apply, sv.Space.UpdatePark),
 	}.routes()...)
 	rs = append(rs, crud[space.Zone, space.ZoneFilter, space.NewZone, space.ZoneChange]{
 		path: "/api/v1/zones", tag: "space", nameZh: "功能区", nameEn: "zone", sorts: []string{"code", "name"},
 		filters: []param{{"park_id", "string", "园区 / park"}},
 		filter:  func(q *httpin.Query) space.ZoneFilter { return space.ZoneFilter{ParkID: q.Str("park_id")} },
 		list:    sv.Space.ListZones, get: sv.Space.GetZone, create: creating(space.NewZone.Zone, sv.Space.CreateZone), delete: sv.Space.DeleteZone,
-		update: changing(sv.Space.GetZone, space.ZoneChange.Apply, sv.Space.UpdateZone), changeOf: space.ZoneChangeOf,
+		patch: patching(sv.Space.GetZone, space.ZoneChangeOf, space.ZoneChange.Apply, sv.Space.UpdateZone),
 	}.routes()...)
 	rs = append(rs, crud[space.Building, space.BuildingFilter, space.NewBuilding, space.BuildingChange]{
 		path: "/api/v1/buildings", tag: "space", nameZh: "楼宇", nameEn: "building", sorts: []string{"code", "name", "gross_area"},
@@ -75,7 +75,7 @@ func (s *Server) routeTable() []route {
 			return space.BuildingFilter{ParkID: q.Str("park_id"), ZoneID: q.Str("zone_id"), Q: q.Str("q")}
 		},
 		list: sv.Space.ListBuildings, get: sv.Space.GetBuilding, create: creating(space.NewBuilding.Building, sv.Space.CreateBuilding), delete: sv.Space.DeleteBuilding,
-		update: changing(sv.Space.GetBuilding, space.BuildingChange.Apply, sv.Space.UpdateBuilding), changeOf: space.BuildingChangeOf,
+		patch: patching(sv.Space.GetBuilding, space.BuildingChangeOf, space.BuildingChange.Apply, sv.Space.UpdateBuilding),
 	}.routes()...)
 	rs = append(rs, crud[space.Floor, space.FloorFilter, space.NewFloor, space.FloorChange]{
 		path: "/api/v1/floors", tag: "space", nameZh: "楼层", nameEn: "floor", sorts: []string{"level", "gross_area"},
@@ -84,7 +84,7 @@ func (s *Server) routeTable() []route {
 			return space.FloorFilter{ParkID: q.Str("park_id"), BuildingID: q.Str("building_id")}
 		},
 		list: sv.Space.ListFloors, get: sv.Space.GetFloor, create: creating(space.NewFloor.Floor, sv.Space.CreateFloor), delete: sv.Space.DeleteFloor,
-		update: changing(sv.Space.GetFloor, space.FloorChange.Apply, sv.Space.UpdateFloor), changeOf: space.FloorChangeOf,
+		patch: patching(sv.Space.GetFloor, space.FloorChangeOf, space.FloorChange.Apply, sv.Space.UpdateFloor),
 	}.routes()...)
 	rs = append(rs, crud[space.Unit, space.UnitFilter, space.NewUnit, space.UnitEdit]{
 		path: "/api/v1/units", tag: "space", nameZh: "单元", nameEn: "unit", sorts: []string{"code", "gross_area", "list_rent", "kind"},
@@ -104,7 +104,7 @@ func (s *Server) routeTable() []route {
 				IncludeRetired: retired != nil && *retired, Q: q.Str("q")}
 		},
 		list: sv.Space.ListUnits, get: sv.Space.GetUnit, create: creating(space.NewUnit.Unit, sv.Space.CreateUnit), delete: sv.Space.DeleteUnit,
-		update: changing(sv.Space.GetUnit, space.UnitEdit.Apply, sv.Space.UpdateUnit), changeOf: space.UnitEditOf,
+		patch: patching(sv.Space.GetUnit, space.UnitEditOf, space.UnitEdit.Apply, sv.Space.UpdateUnit),
 	}.routes()...)
 	rs = append(rs, s.unitChangeRoutes()...)
 	rs = append(rs, crud[enterprise.Enterprise, enterprise.Filter, enterprise.NewEnterprise, enterprise.EnterpriseChange]{
@@ -120,7 +120,7 @@ func (s *Server) routeTable() []route {
 		},
 		list: sv.Enterprise.ListEnterprises, get: sv.Enterprise.GetEnterprise, create: creating(enterprise.NewEnterprise.Enterprise, sv.Enterprise.CreateEnterprise),
 		delete: sv.Enterprise.DeleteEnterprise,
-		update: changing(sv.Enterprise.GetEnterprise, enterprise.EnterpriseChange.Apply, sv.Enterprise.UpdateEnterprise), changeOf: enterprise.EnterpriseChangeOf,
+		patch: patching(sv.Enterprise.GetEnterprise, enterprise.EnterpriseChangeOf, enterprise.EnterpriseChange.Apply, sv.Enterprise.UpdateEnterprise),
 	}.routes()...)
 	rs = append(rs, crud[enterprise.Residency, enterprise.ResidencyFilter, enterprise.NewResidency, enterprise.ResidencyChange]{
 		path: "/api/v1/residencies", tag: "enterprises", nameZh: "入驻记录", nameEn: "residency", sorts: []string{"move_in"},
@@ -132,7 +132,7 @@ func (s *Server) routeTable() []route {
 		},
 		list: sv.Enterprise.ListResidencies, get: sv.Enterprise.GetResidency, create: creating(enterprise.NewResidency.Residency, sv.Enterprise.CreateResidency),
 		delete: sv.Enterprise.DeleteResidency,
-		update: changing(sv.Enterprise.GetResidency, enterprise.ResidencyChange.Apply, sv.Enterprise.UpdateResidency), changeOf: enterprise.ResidencyChangeOf,
+		patch: patching(sv.Enterprise.GetResidency, enterprise.ResidencyChangeOf, enterprise.ResidencyChange.Apply, sv.Enterprise.UpdateResidency),
 	}.routes()...)
 	rs = append(rs, crud[enterprise.Qualification, enterprise.QualificationFilter, enterprise.NewQualification, enterprise.QualificationChange]{
 		path: "/api/v1/qualifications", tag: "enterprises", nameZh: "资质", nameEn: "qualification", sorts: []string{"kind", "expires_on"},
@@ -147,7 +147,7 @@ func (s *Server) routeTable() []route {
 		},
 		list: sv.Enterprise.ListQualifications, get: sv.Enterprise.GetQualification, create: creating(enterprise.NewQualification.Qualification, sv.Enterprise.CreateQualification),
 		delete: sv.Enterprise.DeleteQualification,
-		update: changing(sv.Enterprise.GetQualification, enterprise.QualificationChange.Apply, sv.Enterprise.UpdateQualification), changeOf: enterprise.QualificationChangeOf,
+		patch: patching(sv.Enterprise.GetQualification, enterprise.QualificationChangeOf, enterprise.QualificationChange.Apply, sv.Enterprise.UpdateQualification),
 	}.routes()...)
 	rs = append(rs, s.contractRoutes()...)
 	rs = append(rs, s.leadRoutes()...)
@@ -423,8 +423,8 @@ func (s *Server) contractRoutes() []route {
 			return leasing.Filter{ParkID: q.Str("park_id"), EnterpriseID: q.Str("enterprise_id"), UnitID: q.Str("unit_id"),
 				Status: leasing.Status(q.Str("status")), ActiveOn: q.Date("active_on"), ExpiringBy: q.Date("expiring_by"), Q: q.Str("q")}
 		},
-		list: sv.Leasing.ListContracts, get: sv.Leasing.GetContract, create: sv.Leasing.CreateContract, update: sv.Leasing.UpdateContract, delete: sv.Leasing.DeleteContract,
-		changeOf: leasing.TermsOf,
+		list: sv.Leasing.ListContracts, get: sv.Leasing.GetContract, create: sv.Leasing.CreateContract, delete: sv.Leasing.DeleteContract,
+		patch: sv.Leasing.PatchContract,
 	}.routes()
 	occupancyParams := []param{{"park_id", "string", "园区（管理员与主管部门可留空表示全部园区） / park (empty: all parks, for admin and authority)"},
 		{"building_id", "string", "楼宇 / building"}, {"kind", "string", "单元类型 / unit kind"}}
@@ -575,7 +575,7 @@ func (s *Server) leadRoutes() []route {
 				Q: q.Str("q"), Open: open != nil && *open, StaleOnly: stale != nil && *stale, FollowUpBy: q.Date("follow_up_by")}
 		},
 		list: sv.Leasing.ListLeads, get: sv.Leasing.GetLead, create: creating(leasing.NewLead.Lead, sv.Leasing.CreateLead), delete: sv.Leasing.DeleteLead,
-		update: changing(sv.Leasing.GetLead, leasing.LeadChange.Apply, sv.Leasing.UpdateLead), changeOf: leasing.LeadChangeOf,
+		patch: patching(sv.Leasing.GetLead, leasing.LeadChangeOf, leasing.LeadChange.Apply, sv.Leasing.UpdateLead),
 	}.routes()
 	return append(rs,
 		route{Method: "POST", Pattern: "/api/v1/leads/{id}/move", Tag: "leasing", Summary: "推进或调整阶段 / Move to a stage",

@@ -63,9 +63,14 @@ func (s *Service) changeLead(ctx context.Context, sc identity.Scope, id, action 
 	return out, err
 }
 
-// UpdateLead replaces a lead's details.
+// UpdateLead replaces a lead's details; next must be based on the lead as it is now (its
+// updated_at), else 409.
 func (s *Service) UpdateLead(ctx context.Context, sc identity.Scope, next Lead) (Lead, error) {
 	return s.changeLead(ctx, sc, next.ID, "update", func(ctx context.Context, l *Lead) error {
+		if !next.UpdatedAt.IsZero() && !next.UpdatedAt.Equal(l.UpdatedAt) {
+			// next was edited from an older read: saving it would undo someone else's change.
+			return apperr.New(apperr.Conflict, "记录已被他人修改，请刷新后重试", "the record was changed by someone else meanwhile; reload and try again")
+		}
 		if err := l.Edit(next); err != nil {
 			return err
 		}

@@ -190,7 +190,17 @@ func (s *Service) change(ctx context.Context, sc identity.Scope, id, action stri
 
 // UpdateContract replaces a draft's terms.
 func (s *Service) UpdateContract(ctx context.Context, sc identity.Scope, id string, ch ContractChange) (Contract, error) {
+	return s.PatchContract(ctx, sc, id, func(ContractChange) (ContractChange, error) { return ch, nil })
+}
+
+// PatchContract changes a draft's terms by change, applied to the terms as they are once the
+// contract is locked, so that two changes at once each keep the other's.
+func (s *Service) PatchContract(ctx context.Context, sc identity.Scope, id string, change func(ContractChange) (ContractChange, error)) (Contract, error) {
 	return s.change(ctx, sc, id, "update", func(ctx context.Context, k *Contract) error {
+		ch, err := change(TermsOf(*k))
+		if err != nil {
+			return err
+		}
 		next := ch.Contract()
 		next.RenewalOf = k.RenewalOf
 		if err := k.Edit(next); err != nil {

@@ -102,8 +102,14 @@ func (s *Store) CreateBuilding(ctx context.Context, sc identity.Scope, b space.B
 // UpdateBuilding saves a building. Its park cannot change.
 func (s *Store) UpdateBuilding(ctx context.Context, sc identity.Scope, b space.Building) (space.Building, error) {
 	err := s.write(ctx, func(c conn) error {
+		if err := s.lockRows(ctx, c, "buildings", []string{b.ID}); err != nil {
+			return err
+		}
 		old, err := s.getBuilding(ctx, c, sc, b.ID)
 		if err != nil {
+			return err
+		}
+		if err := unchangedSince(old.UpdatedAt, b.UpdatedAt); err != nil {
 			return err
 		}
 		if err := requireRole(sc.CanEditSpace() && sc.HasPark(old.ParkID)); err != nil {
@@ -225,8 +231,14 @@ func (s *Store) CreateFloor(ctx context.Context, sc identity.Scope, f space.Floo
 // UpdateFloor saves a floor. Its building cannot change.
 func (s *Store) UpdateFloor(ctx context.Context, sc identity.Scope, f space.Floor) (space.Floor, error) {
 	err := s.write(ctx, func(c conn) error {
+		if err := s.lockRows(ctx, c, "floors", []string{f.ID}); err != nil {
+			return err
+		}
 		old, err := s.getFloor(ctx, c, sc, f.ID)
 		if err != nil {
+			return err
+		}
+		if err := unchangedSince(old.UpdatedAt, f.UpdatedAt); err != nil {
 			return err
 		}
 		if err := requireRole(sc.CanEditSpace()); err != nil {

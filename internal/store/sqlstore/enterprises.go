@@ -207,8 +207,14 @@ func (s *Store) createEnterprise(ctx context.Context, c conn, sc identity.Scope,
 func (s *Store) UpdateEnterprise(ctx context.Context, sc identity.Scope, e enterprise.Enterprise) (enterprise.Enterprise, error) {
 	var out enterprise.Enterprise
 	err := s.write(ctx, func(c conn) error {
+		if err := s.lockRows(ctx, c, "enterprises", []string{e.ID}); err != nil {
+			return err
+		}
 		old, err := s.getEnterprise(ctx, c, sc, e.ID)
 		if err != nil {
+			return err
+		}
+		if err := unchangedSince(old.UpdatedAt, e.UpdatedAt); err != nil {
 			return err
 		}
 		if err := requireRole(sc.CanEditEnterprises() || sc.CanEditOwnEnterprise(e.ID)); err != nil {

@@ -152,8 +152,14 @@ func (s *Store) UpdatePark(ctx context.Context, sc identity.Scope, p space.Park)
 	}
 	var out space.Park
 	err := s.write(ctx, func(c conn) error {
+		if err := s.lockRows(ctx, c, "parks", []string{p.ID}); err != nil {
+			return err
+		}
 		old, err := s.getPark(ctx, c, sc, p.ID)
 		if err != nil {
+			return err
+		}
+		if err := unchangedSince(old.UpdatedAt, p.UpdatedAt); err != nil {
 			return err
 		}
 		if err := requireRole(sc.CanEditSpace() && sc.HasPark(p.ID)); err != nil {
@@ -337,8 +343,14 @@ func (s *Store) CreateZone(ctx context.Context, sc identity.Scope, z space.Zone)
 // UpdateZone saves a zone. Its park cannot change.
 func (s *Store) UpdateZone(ctx context.Context, sc identity.Scope, z space.Zone) (space.Zone, error) {
 	err := s.write(ctx, func(c conn) error {
+		if err := s.lockRows(ctx, c, "zones", []string{z.ID}); err != nil {
+			return err
+		}
 		old, err := s.getZone(ctx, c, sc, z.ID)
 		if err != nil {
+			return err
+		}
+		if err := unchangedSince(old.UpdatedAt, z.UpdatedAt); err != nil {
 			return err
 		}
 		if err := requireRole(sc.CanEditSpace() && sc.HasPark(old.ParkID)); err != nil {

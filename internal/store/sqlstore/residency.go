@@ -165,8 +165,14 @@ func (s *Store) CreateResidency(ctx context.Context, sc identity.Scope, r enterp
 func (s *Store) UpdateResidency(ctx context.Context, sc identity.Scope, r enterprise.Residency) (enterprise.Residency, error) {
 	var out enterprise.Residency
 	err := s.write(ctx, func(c conn) error {
+		if err := s.lockRows(ctx, c, "residencies", []string{r.ID}); err != nil {
+			return err
+		}
 		old, err := s.getResidency(ctx, c, sc, r.ID)
 		if err != nil {
+			return err
+		}
+		if err := unchangedSince(old.UpdatedAt, r.UpdatedAt); err != nil {
 			return err
 		}
 		r.EnterpriseID, r.CreatedAt, r.UpdatedAt = old.EnterpriseID, old.CreatedAt, s.now()
@@ -298,8 +304,14 @@ func (s *Store) CreateQualification(ctx context.Context, sc identity.Scope, q en
 // UpdateQualification saves a qualification; it stays with its enterprise.
 func (s *Store) UpdateQualification(ctx context.Context, sc identity.Scope, q enterprise.Qualification) (enterprise.Qualification, error) {
 	err := s.write(ctx, func(c conn) error {
+		if err := s.lockRows(ctx, c, "qualifications", []string{q.ID}); err != nil {
+			return err
+		}
 		old, err := s.getQualification(ctx, c, sc, q.ID)
 		if err != nil {
+			return err
+		}
+		if err := unchangedSince(old.UpdatedAt, q.UpdatedAt); err != nil {
 			return err
 		}
 		if err := requireRole(canEditRecordsOf(sc, old.EnterpriseID)); err != nil {

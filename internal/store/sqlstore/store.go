@@ -367,3 +367,14 @@ func (s *Store) txConn(ctx context.Context) (conn, error) {
 	}
 	return c, nil
 }
+
+// unchangedSince refuses (409) a change based on an older read of a row: basedOn is the
+// updated_at of the caller's copy, and if the row changed since, saving would overwrite
+// someone else's change. A zero basedOn says nothing about the read and is not checked. The
+// caller has locked the row, so the comparison holds until it commits.
+func unchangedSince(current, basedOn time.Time) error {
+	if basedOn.IsZero() || basedOn.Equal(current) {
+		return nil
+	}
+	return conflict("记录已被他人修改，请刷新后重试", "the record was changed by someone else meanwhile; reload and try again")
+}

@@ -270,8 +270,14 @@ func (s *Store) CreateUnit(ctx context.Context, sc identity.Scope, u space.Unit)
 func (s *Store) UpdateUnit(ctx context.Context, sc identity.Scope, u space.Unit) (space.Unit, error) {
 	var out space.Unit
 	err := s.write(ctx, func(c conn) error {
+		if err := s.lockRows(ctx, c, "units", []string{u.ID}); err != nil {
+			return err
+		}
 		old, err := s.getUnit(ctx, c, sc, u.ID)
 		if err != nil {
+			return err
+		}
+		if err := unchangedSince(old.UpdatedAt, u.UpdatedAt); err != nil {
 			return err
 		}
 		if err := requireRole(sc.CanEditUnits()); err != nil {

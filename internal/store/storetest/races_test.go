@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 
@@ -348,6 +349,66 @@ func TestContractRangesAndOverflow(t *testing.T) {
 			t.Fatal("a renewal at a negative price was accepted")
 		} else {
 			wantField(t, err, "price")
+		}
+	})
+}
+
+// Changes at once are never lost. A contract's patch is applied to the terms as they are once
+// it is locked, so 20 patches each adding a mark to the note all land; 20 edits of one unit
+// made from the same read are refused (409) but for the first, which is the one kept. Before,
+// every one of them answered 200 and all but one were silently overwritten.
+func TestRaceConcurrentChangesAreNeverLost(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, s *sqlstore.Store) {
+		ks := ContractsOf(s)
+		w := NewWorld(t, s)
+		op := w.Scope(identity.Leasing)
+		draft, err := ks.Create(ctx, op, lease(w, "HT-PATCH", w.Units[0][1].ID, "2026-01-01", "2026-12-31"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		wins, conflicts, other := race(20, func(i int) error {
+			_, err := ks.PatchContract(ctx, op, draft.ID, func(ch leasing.ContractChange) (leasing.ContractChange, error) {
+				ch.Note += fmt.Sprintf("[%d]", i)
+				return ch, nil
+			})
+			return err
+		})
+		if wins != 20 || conflicts != 0 || len(other) > 0 {
+			t.Fatalf("contract patches: %d kept, %d conflicts, %v", wins, conflicts, other)
+		}
+		got, err := s.GetContract(ctx, op, draft.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range 20 {
+			if mark := fmt.Sprintf("[%d]", i); !strings.Contains(got.Note, mark) {
+				t.Errorf("patch %s lost: note %q", mark, got.Note)
+			}
+		}
+
+		pm := w.Scope(identity.ParkManager)
+		read, err := s.GetUnit(ctx, pm, w.Units[0][2].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var mu sync.Mutex
+		var kept string
+		wins, conflicts, other = race(20, func(i int) error {
+			u := read
+			u.Note = fmt.Sprintf("edit %d", i)
+			_, err := s.UpdateUnit(ctx, pm, u)
+			if err == nil {
+				mu.Lock()
+				kept = u.Note
+				mu.Unlock()
+			}
+			return err
+		})
+		if wins != 1 || conflicts != 19 || len(other) > 0 {
+			t.Fatalf("unit edits from one read: %d kept, %d conflicts, %v", wins, conflicts, other)
+		}
+		if now, _ := s.GetUnit(ctx, pm, read.ID); now.Note != kept {
+			t.Errorf("the unit's note is %q, the accepted edit was %q", now.Note, kept)
 		}
 	})
 }

@@ -142,6 +142,7 @@ func TestParkCRUDAndDeleteRules(t *testing.T) {
 		if got.NameEn != "Test Park 1" || !slices.Equal(got.LeadingNodeIDs, []string{"biomed.mid.biologics", "meddev.mid.ivd"}) {
 			t.Fatalf("updated park: %+v", got)
 		}
+		p = got
 		p.LeadingNodeIDs = []string{"no.such.node"}
 		_, err = s.UpdatePark(ctx, sys, p)
 		wantField(t, err, "leading_node_ids[0]")
