@@ -120,7 +120,7 @@ func (s *Server) routeTable() []route {
 		},
 		list: sv.Enterprise.ListEnterprises, get: sv.Enterprise.GetEnterprise, create: creating(enterprise.NewEnterprise.Enterprise, sv.Enterprise.CreateEnterprise),
 		delete: sv.Enterprise.DeleteEnterprise,
-		patch: patching(sv.Enterprise.GetEnterprise, enterprise.EnterpriseChangeOf, enterprise.EnterpriseChange.Apply, sv.Enterprise.UpdateEnterprise),
+		patch:  patching(sv.Enterprise.GetEnterprise, enterprise.EnterpriseChangeOf, enterprise.EnterpriseChange.Apply, sv.Enterprise.UpdateEnterprise),
 	}.routes()...)
 	rs = append(rs, crud[enterprise.Residency, enterprise.ResidencyFilter, enterprise.NewResidency, enterprise.ResidencyChange]{
 		path: "/api/v1/residencies", tag: "enterprises", nameZh: "入驻记录", nameEn: "residency", sorts: []string{"move_in"},
@@ -132,7 +132,7 @@ func (s *Server) routeTable() []route {
 		},
 		list: sv.Enterprise.ListResidencies, get: sv.Enterprise.GetResidency, create: creating(enterprise.NewResidency.Residency, sv.Enterprise.CreateResidency),
 		delete: sv.Enterprise.DeleteResidency,
-		patch: patching(sv.Enterprise.GetResidency, enterprise.ResidencyChangeOf, enterprise.ResidencyChange.Apply, sv.Enterprise.UpdateResidency),
+		patch:  patching(sv.Enterprise.GetResidency, enterprise.ResidencyChangeOf, enterprise.ResidencyChange.Apply, sv.Enterprise.UpdateResidency),
 	}.routes()...)
 	rs = append(rs, crud[enterprise.Qualification, enterprise.QualificationFilter, enterprise.NewQualification, enterprise.QualificationChange]{
 		path: "/api/v1/qualifications", tag: "enterprises", nameZh: "资质", nameEn: "qualification", sorts: []string{"kind", "expires_on"},
@@ -147,7 +147,7 @@ func (s *Server) routeTable() []route {
 		},
 		list: sv.Enterprise.ListQualifications, get: sv.Enterprise.GetQualification, create: creating(enterprise.NewQualification.Qualification, sv.Enterprise.CreateQualification),
 		delete: sv.Enterprise.DeleteQualification,
-		patch: patching(sv.Enterprise.GetQualification, enterprise.QualificationChangeOf, enterprise.QualificationChange.Apply, sv.Enterprise.UpdateQualification),
+		patch:  patching(sv.Enterprise.GetQualification, enterprise.QualificationChangeOf, enterprise.QualificationChange.Apply, sv.Enterprise.UpdateQualification),
 	}.routes()...)
 	rs = append(rs, s.contractRoutes()...)
 	rs = append(rs, s.leadRoutes()...)
