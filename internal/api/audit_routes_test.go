@@ -372,7 +372,7 @@ func newWriteCases(t *testing.T, e *env) map[string]func() writeCall {
 				"until": e.api.clock.Today().AddDays(10).String()}}
 		},
 		"POST /api/v1/holds/{id}/release": func() writeCall {
-			h, err := e.store.CreateHold(ctx, sys, leasing.Hold{LeadID: lead().ID, UnitID: unit().ID, Until: e.api.clock.Today().AddDays(10)})
+			h, err := storetest.ContractsOf(e.store).CreateHold(ctx, sys, leasing.Hold{LeadID: lead().ID, UnitID: unit().ID, Until: e.api.clock.Today().AddDays(10)})
 			must(err)
 			return writeCall{role: pm, path: "/api/v1/holds/" + h.ID + "/release"}
 		},

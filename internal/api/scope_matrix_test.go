@@ -61,7 +61,7 @@ func newForeign(t *testing.T, e *env) foreign {
 	if err != nil {
 		t.Fatal(err)
 	}
-	hold, err := e.store.CreateHold(ctx, sys, leasing.Hold{LeadID: lead.ID, UnitID: w.Units[1][0].ID, Until: civil.SystemClock{}.Today().AddDays(30)})
+	hold, err := storetest.ContractsOf(e.store).CreateHold(ctx, sys, leasing.Hold{LeadID: lead.ID, UnitID: w.Units[1][0].ID, Until: civil.SystemClock{}.Today().AddDays(30)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -124,3 +124,78 @@ func (s *Service) DeleteLead(ctx context.Context, sc identity.Scope, id string) 
 		return s.contracts.Record(ctx, sc, "delete", "lead", id, l, nil)
 	})
 }
+
+// CreateHold reserves a unit for an open lead. A unit held by another lead, or let under a
+// signed contract, over any of the same days cannot be held (409 naming who has it).
+func (s *Service) CreateHold(ctx context.Context, sc identity.Scope, h Hold) (Hold, error) {
+	if err := mayWorkLeads(sc); err != nil {
+		return h, err
+	}
+	if err := h.Validate(s.clock.Today()); err != nil {
+		return h, err
+	}
+	var out Hold
+	err := s.contracts.InTx(ctx, func(ctx context.Context) error {
+		lead, err := s.contracts.LockLead(ctx, sc, h.LeadID)
+		if apperr.Is(err, apperr.NotFound) {
+			var f apperr.Fields
+			f.Add("lead_id", "not_found", "招商线索不存在", "no such lead")
+			return f.Err()
+		}
+		if err != nil {
+			return err
+		}
+		if err := h.Start(lead); err != nil {
+			return err
+		}
+		// The hold is checked like a lease of the unit over its days, except against the
+		// lead's own holds.
+		probe := Contract{ParkID: lead.ParkID, LeadID: h.LeadID, StartOn: h.From, EndOn: h.Until,
+			Units: []ContractUnit{{UnitID: h.UnitID, From: h.From, To: h.Until}}}
+		if err := s.contracts.PrepareContractUnits(ctx, sc, &probe); err != nil {
+			return asUnitField(err)
+		}
+		if err := s.contracts.CheckLettable(ctx, probe, probe.Units); err != nil {
+			return asUnitField(err)
+		}
+		if out, err = s.contracts.InsertHold(ctx, sc, h); err != nil {
+			return err
+		}
+		return s.contracts.Record(ctx, sc, "create", "hold", out.ID, nil, out)
+	})
+	return out, err
+}
+
+// ReleaseHold gives a held unit back before its date; of two releases at once one lands.
+func (s *Service) ReleaseHold(ctx context.Context, sc identity.Scope, id string) (Hold, error) {
+	var out Hold
+	err := s.contracts.InTx(ctx, func(ctx context.Context) error {
+		old, err := s.contracts.LockHold(ctx, sc, id)
+		if err != nil {
+			return err
+		}
+		if err := mayWorkLeads(sc); err != nil {
+			return err
+		}
+		h := old
+		if err := h.Release(); err != nil {
+			return err
+		}
+		if err := s.contracts.SaveHoldStatus(ctx, h, old.Status); err != nil {
+			return err
+		}
+		out = h
+		return s.contracts.Record(ctx, sc, "release", "hold", id, old, out)
+	})
+	return out, err
+}
+
+// asUnitField points the "units[0]…" errors of a hold's lease check at its unit_id.
+func asUnitField(err error) error {
+	if e, ok := apperr.As(err); ok {
+		for i := range e.Fields {
+			e.Fields[i].Field = "unit_id"
+		}
+	}
+	return err
+}

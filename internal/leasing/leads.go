@@ -320,3 +320,24 @@ func (l Lead) CheckDeletable() error {
 	}
 	return nil
 }
+
+// Start readies a new, validated hold for a lead: active, in the lead's park. A won or lost
+// lead holds nothing.
+func (h *Hold) Start(lead Lead) error {
+	if !lead.Open() {
+		var f apperr.Fields
+		f.Add("lead_id", "closed", "线索已成交或丢单，不能再预留", "the lead is won or lost")
+		return f.Err()
+	}
+	h.ParkID, h.Status = lead.ParkID, "active"
+	return nil
+}
+
+// Release gives a held unit back before its date.
+func (h *Hold) Release() error {
+	if h.Status != "active" {
+		return apperr.New(apperr.Conflict, "只有有效的预留可以释放", "only an active hold can be released")
+	}
+	h.Status = "released"
+	return nil
+}

@@ -8,8 +8,8 @@ import (
 	"github.com/parkos/parkos/internal/page"
 )
 
-// Store is what the leasing context reads, and the writes of holds and targets, each in the
-// caller's scope.
+// Store is what the leasing context reads, and the writes of targets, each in the caller's
+// scope.
 type Store interface {
 	ListContracts(ctx context.Context, sc identity.Scope, f Filter, req page.Request) (page.Page[Contract], error)
 	GetContract(ctx context.Context, sc identity.Scope, id string) (Contract, error)
@@ -25,13 +25,11 @@ type Store interface {
 	RentRoll(ctx context.Context, sc identity.Scope, parkID string, on civil.Date) ([]RentRollLine, error)
 	OccupancyRows(ctx context.Context, sc identity.Scope, f OccupancyFilter) ([]UnitRow, []LeaseRow, error)
 	StackPlan(ctx context.Context, sc identity.Scope, parkID string, on civil.Date, f StackFilter) (StackPlan, error)
-	CreateHold(ctx context.Context, sc identity.Scope, h Hold) (Hold, error)
-	ReleaseHold(ctx context.Context, sc identity.Scope, id string) (Hold, error)
 	CreateTarget(ctx context.Context, sc identity.Scope, t Target) (Target, error)
 	DeleteTarget(ctx context.Context, sc identity.Scope, id string) error
 }
 
-// ContractStore holds the primitives the contract and lead lifecycles are composed of. Every one but InTx
+// ContractStore holds the primitives the lifecycles of contracts, leads and holds are composed of. Every one but InTx
 // runs in the transaction InTx opened; the service decides the order and the rules.
 type ContractStore interface {
 	InTx(ctx context.Context, fn func(ctx context.Context) error) error
@@ -58,6 +56,11 @@ type ContractStore interface {
 	DeleteLeadRow(ctx context.Context, id string) error
 	AddLeadActivity(ctx context.Context, sc identity.Scope, a Activity) error
 	ReleaseLeadHolds(ctx context.Context, leadID string) error
+	InsertHold(ctx context.Context, sc identity.Scope, h Hold) (Hold, error)
+	// LockHold locks a hold and reads it in the caller's scope.
+	LockHold(ctx context.Context, sc identity.Scope, id string) (Hold, error)
+	// SaveHoldStatus moves a hold to h.Status if it still has status was (else 409).
+	SaveHoldStatus(ctx context.Context, h Hold, was string) error
 	// MarkLeadWon marks a converted lead won by its new contract.
 	MarkLeadWon(ctx context.Context, sc identity.Scope, id string, k Contract) (ConversionResult, error)
 }

@@ -73,72 +73,41 @@ func (s *Store) holdConflict(ctx context.Context, c conn, unitID, exceptLead str
 	return company, u.String(), err
 }
 
-// CreateHold reserves a unit for a lead. A unit held by another lead, or let under a signed
-// contract, over any of the same days cannot be held (409 naming who has it).
-func (s *Store) CreateHold(ctx context.Context, sc identity.Scope, h leasing.Hold) (leasing.Hold, error) {
-	if err := requireRole(canWorkLeads(sc)); err != nil {
+// InsertHold writes a new hold in the transaction of ctx.
+func (s *Store) InsertHold(ctx context.Context, sc identity.Scope, h leasing.Hold) (leasing.Hold, error) {
+	c, err := s.txConn(ctx)
+	if err != nil {
 		return h, err
 	}
-	if err := h.Validate(s.clock.Today()); err != nil {
+	h.ID, h.CreatedAt, h.UpdatedAt = newID(), s.now(), s.now()
+	if _, err := c.exec(ctx, `INSERT INTO holds (id, park_id, lead_id, unit_id, from_on, until_on, status, note, created_at, updated_at)
+		VALUES (`+bindParams(10)+`)`, h.ID, h.ParkID, h.LeadID, h.UnitID, h.From, h.Until, h.Status, h.Note, h.CreatedAt, h.UpdatedAt); err != nil {
 		return h, err
 	}
-	h.ID, h.Status, h.CreatedAt, h.UpdatedAt = newID(), "active", s.now(), s.now()
-	var out leasing.Hold
-	err := s.write(ctx, func(c conn) error {
-		lead, err := s.getLead(ctx, c, sc, h.LeadID)
-		if apperr.Is(err, apperr.NotFound) {
-			return fieldErr("lead_id", "not_found", "招商线索不存在", "no such lead")
-		}
-		if err != nil {
-			return err
-		}
-		if !lead.Open() {
-			return fieldErr("lead_id", "closed", "线索已成交或丢单，不能再预留", "the lead is won or lost")
-		}
-		h.ParkID = lead.ParkID
-		probe := leasing.Contract{ID: "", ParkID: lead.ParkID, LeadID: h.LeadID, StartOn: h.From, EndOn: h.Until,
-			Units: []leasing.ContractUnit{{UnitID: h.UnitID, From: h.From, To: h.Until}}}
-		if err := s.PrepareContractUnits(withConn(ctx, c), sc, &probe); err != nil {
-			return asUnitField(err)
-		}
-		if err := s.CheckLettable(withConn(ctx, c), probe, probe.Units); err != nil {
-			return asUnitField(err)
-		}
-		if _, err := c.exec(ctx, `INSERT INTO holds (id, park_id, lead_id, unit_id, from_on, until_on, status, note, created_at, updated_at)
-			VALUES (`+bindParams(10)+`)`, h.ID, h.ParkID, h.LeadID, h.UnitID, h.From, h.Until, h.Status, h.Note, h.CreatedAt, h.UpdatedAt); err != nil {
-			return err
-		}
-		out = h
-		return s.record(ctx, c, sc, "create", "hold", h.ID, nil, h)
-	})
-	return out, err
+	return s.getHold(ctx, c, sc, h.ID)
 }
 
-// ReleaseHold gives a held unit back before its date. The release is a conditional update, so
-// of two releases at once only one succeeds and leaves an audit entry.
-func (s *Store) ReleaseHold(ctx context.Context, sc identity.Scope, id string) (leasing.Hold, error) {
-	var out leasing.Hold
-	err := s.write(ctx, func(c conn) error {
-		h, err := s.getHold(ctx, c, sc, id)
-		if err != nil {
-			return err
-		}
-		if err := requireRole(canWorkLeads(sc)); err != nil {
-			return err
-		}
-		notActive := conflict("只有有效的预留可以释放", "only an active hold can be released")
-		if h.Status != "active" {
-			return notActive
-		}
-		res, err := c.exec(ctx, `UPDATE holds SET status = 'released', updated_at = ? WHERE id = ? AND status = 'active'`, s.now(), id)
-		if err := changedOne(res, err, notActive); err != nil {
-			return err
-		}
-		out = h
-		out.Status = "released"
-		return s.record(ctx, c, sc, "release", "hold", id, h, out)
-	})
-	return out, err
+// LockHold locks a hold's row and reads it in the caller's scope, in the transaction of ctx.
+func (s *Store) LockHold(ctx context.Context, sc identity.Scope, id string) (leasing.Hold, error) {
+	c, err := s.txConn(ctx)
+	if err != nil {
+		return leasing.Hold{}, err
+	}
+	if err := s.lockRows(ctx, c, "holds", []string{id}); err != nil {
+		return leasing.Hold{}, err
+	}
+	return s.getHold(ctx, c, sc, id)
+}
+
+// SaveHoldStatus moves a hold from the status it was read with to h.Status, conditionally: of
+// two writers that decided on the same change, only the first lands (409 for the other).
+func (s *Store) SaveHoldStatus(ctx context.Context, h leasing.Hold, was string) error {
+	c, err := s.txConn(ctx)
+	if err != nil {
+		return err
+	}
+	res, err := c.exec(ctx, `UPDATE holds SET status = ?, updated_at = ? WHERE id = ? AND status = ?`, h.Status, s.now(), h.ID, was)
+	return changedOne(res, err, conflict("预留已被他人同时修改，请刷新后重试", "the hold was changed at the same time; reload and try again"))
 }
 
 // holdError explains a refusal because of another lead's hold.
@@ -149,12 +118,3 @@ func holdError(field, code, company, until string) error {
 	return e
 }
 
-// asUnitField points the "units[0]…" errors of the lease check at a hold's unit_id.
-func asUnitField(err error) error {
-	if e, ok := apperr.As(err); ok {
-		for i := range e.Fields {
-			e.Fields[i].Field = "unit_id"
-		}
-	}
-	return err
-}

@@ -57,17 +57,17 @@ func TestLeadsHoldsAndConversion(t *testing.T) {
 		// Holds: one lead per unit and dates; a held unit cannot be leased by someone else.
 		unit := w.Units[0][1].ID
 		today := civil.SystemClock{}.Today()
-		hold, err := s.CreateHold(ctx, op, leasing.Hold{LeadID: a.ID, UnitID: unit, From: today, Until: today.AddDays(30)})
+		hold, err := ks.CreateHold(ctx, op, leasing.Hold{LeadID: a.ID, UnitID: unit, From: today, Until: today.AddDays(30)})
 		if err != nil || hold.Status != "active" || hold.ParkID != park {
 			t.Fatalf("hold: %+v %v", hold, err)
 		}
 		b, _ := ks.CreateLead(ctx, op, leasing.Lead{ParkID: park, Company: "青穹医疗（演示）"})
-		_, err = s.CreateHold(ctx, op, leasing.Hold{LeadID: b.ID, UnitID: unit, From: today.AddDays(10), Until: today.AddDays(40)})
+		_, err = ks.CreateHold(ctx, op, leasing.Hold{LeadID: b.ID, UnitID: unit, From: today.AddDays(10), Until: today.AddDays(40)})
 		e := wantCode(t, err, apperr.Conflict)
 		if len(e.Fields) == 0 || e.Fields[0].Field != "unit_id" || !strings.Contains(e.MessageZh, "澄明抗体") {
 			t.Fatalf("hold conflict: %+v", e)
 		}
-		_, err = s.CreateHold(ctx, op, leasing.Hold{LeadID: b.ID, UnitID: unit, Until: today.AddDays(400)})
+		_, err = ks.CreateHold(ctx, op, leasing.Hold{LeadID: b.ID, UnitID: unit, Until: today.AddDays(400)})
 		wantField(t, err, "until")
 		other := lease(w, "HT-HOLD", unit, today.AddDays(5).String(), today.AddDays(365).String())
 		other.Status = leasing.Active
@@ -103,7 +103,7 @@ func TestLeadsHoldsAndConversion(t *testing.T) {
 		wantCode(t, err, apperr.Conflict)
 
 		// Losing a lead releases its holds.
-		h2, err := s.CreateHold(ctx, op, leasing.Hold{LeadID: b.ID, UnitID: w.Units[0][2].ID, Until: today.AddDays(20)})
+		h2, err := ks.CreateHold(ctx, op, leasing.Hold{LeadID: b.ID, UnitID: w.Units[0][2].ID, Until: today.AddDays(20)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -136,7 +136,7 @@ func TestStackPlanStatuses(t *testing.T) {
 			t.Fatal(err)
 		}
 		lead, _ := ks.CreateLead(ctx, op, leasing.Lead{ParkID: w.Parks[0].ID, Company: "预留方（演示）"})
-		if _, err := s.CreateHold(ctx, op, leasing.Hold{LeadID: lead.ID, UnitID: w.Units[0][1].ID, Until: today.AddDays(5)}); err != nil {
+		if _, err := ks.CreateHold(ctx, op, leasing.Hold{LeadID: lead.ID, UnitID: w.Units[0][1].ID, Until: today.AddDays(5)}); err != nil {
 			t.Fatal(err)
 		}
 		status := func(on civil.Date) map[string]string {

@@ -179,7 +179,7 @@ func TestRaceOverlappingLettingsAndHolds(t *testing.T) {
 			return err
 		}
 		hold := func(unit string, i int) error {
-			_, err := s.CreateHold(ctx, op, leasing.Hold{LeadID: leads[i], UnitID: unit, From: from.AddDays(i % 5), Until: to})
+			_, err := ks.CreateHold(ctx, op, leasing.Hold{LeadID: leads[i], UnitID: unit, From: from.AddDays(i % 5), Until: to})
 			return err
 		}
 		for name, fn := range map[string]func(int) error{
