@@ -117,4 +117,3 @@ func holdError(field, code, company, until string) error {
 	e.Fields = []apperr.FieldError{{Field: field, Code: "held", MessageZh: e.MessageZh, MessageEn: e.MessageEn}}
 	return e
 }
-
