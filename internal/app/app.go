@@ -29,6 +29,7 @@ type Store interface {
 	leasing.Store
 	leasing.ContractStore
 	stats.Store
+	stats.ReportStore
 	identity.Store
 	onboard.Store
 	Health

@@ -202,3 +202,26 @@ type Filer struct {
 	Name       string `json:"name"`
 	Report     Report `json:"report"`
 }
+
+// CheckOpen refuses filing into a closed period.
+func (p Period) CheckOpen() error {
+	if p.Closed {
+		var f apperr.Fields
+		f.Add("period_id", "closed", "报告期已关闭", "the reporting period is closed")
+		return f.Err()
+	}
+	return nil
+}
+
+// SaveDraft replaces the figures of a report its filer may still edit. Hard errors (a negative
+// figure, an unknown measure) are refused even in a draft.
+func (r *Report) SaveDraft(figures Figures) error {
+	if !r.Editable() {
+		return apperr.New(apperr.Conflict, "报表已提交或已审核，不能修改", "the report is submitted or approved and cannot be changed")
+	}
+	if errs, _ := Check(figures, nil); len(errs) > 0 {
+		return errs.Err()
+	}
+	r.Figures = figures
+	return nil
+}

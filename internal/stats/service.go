@@ -2,7 +2,10 @@ package stats
 
 import (
 	"context"
+	"maps"
+	"strings"
 
+	"github.com/parkos/parkos/internal/apperr"
 	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/identity"
 	"github.com/parkos/parkos/internal/page"
@@ -20,21 +23,38 @@ type Store interface {
 	PeriodProgress(ctx context.Context, sc identity.Scope, periodID string, today civil.Date) ([]Progress, error)
 	ListReports(ctx context.Context, sc identity.Scope, f ReportFilter, req page.Request) (page.Page[Report], error)
 	GetReport(ctx context.Context, sc identity.Scope, id string) (Report, error)
-	SaveReportDraft(ctx context.Context, sc identity.Scope, id string, figures Figures) (Report, error)
-	SubmitReport(ctx context.Context, sc identity.Scope, id string, figures Figures, confirmed []string) (Report, error)
-	ReviewReport(ctx context.Context, sc identity.Scope, id string, approve bool, reason string) (Report, error)
 	PreviousFigures(ctx context.Context, sc identity.Scope, r Report) (Figures, error)
 	ImportReports(ctx context.Context, sc identity.Scope, periodID string, rows []ImportRow, dryRun bool) ([]RowOutcome, []RowProblem, error)
 }
 
-// Service is the statistics context (§6 filing).
+// ReportStore holds the primitives the report workflow is composed of; every one but InTx runs in
+// the transaction InTx opened.
+type ReportStore interface {
+	InTx(ctx context.Context, fn func(ctx context.Context) error) error
+	// LockReport locks a report and reads it in the caller's scope, with its period's head.
+	LockReport(ctx context.Context, sc identity.Scope, id string) (Report, Period, error)
+	// PreviousFiguresIn is the enterprise's figures of the period before the report's.
+	PreviousFiguresIn(ctx context.Context, r Report) (Figures, error)
+	SaveReport(ctx context.Context, sc identity.Scope, r Report) (Report, error)
+	Record(ctx context.Context, sc identity.Scope, action, entity, id string, before, after any) error
+}
+
+// Service is the statistics context (§6 filing): it owns the report workflow — draft, submit,
+// approve, return — on locked rows; periods and imports still keep their rules with their
+// queries.
 type Service struct {
 	Store
-	clock civil.Clock
+	reports ReportStore
+	clock   civil.Clock
 }
 
 // NewService builds the statistics service.
-func NewService(st Store, clock civil.Clock) *Service { return &Service{Store: st, clock: clock} }
+func NewService(st interface {
+	Store
+	ReportStore
+}, clock civil.Clock) *Service {
+	return &Service{Store: st, reports: st, clock: clock}
+}
 
 // Progress is the period's filing progress today.
 func (s *Service) Progress(ctx context.Context, sc identity.Scope, periodID string) ([]Progress, error) {
@@ -43,3 +63,70 @@ func (s *Service) Progress(ctx context.Context, sc identity.Scope, periodID stri
 
 // Late reports whether a deadline has passed today.
 func (s *Service) Late(deadline civil.Date) bool { return s.clock.Today().After(deadline) }
+
+// changeReport locks a report in the caller's scope, lets fn move it on, saves it and records
+// action. Two reviewers at once: the second finds the report already reviewed.
+func (s *Service) changeReport(ctx context.Context, sc identity.Scope, id, action string, allowed bool,
+	fn func(ctx context.Context, r *Report, p Period) error) (Report, error) {
+	var out Report
+	err := s.reports.InTx(ctx, func(ctx context.Context) error {
+		old, p, err := s.reports.LockReport(ctx, sc, id)
+		if err != nil {
+			return err
+		}
+		if !allowed {
+			return apperr.New(apperr.Forbidden, "当前角色无权执行此操作", "your role may not do this")
+		}
+		r := old
+		r.Figures = maps.Clone(old.Figures)
+		if err := fn(ctx, &r, p); err != nil {
+			return err
+		}
+		if out, err = s.reports.SaveReport(ctx, sc, r); err != nil {
+			return err
+		}
+		return s.reports.Record(ctx, sc, action, "report", id, old, out)
+	})
+	return out, err
+}
+
+// SaveReportDraft replaces a report's figures while its filer may still edit it.
+func (s *Service) SaveReportDraft(ctx context.Context, sc identity.Scope, id string, figures Figures) (Report, error) {
+	return s.changeReport(ctx, sc, id, "update", sc.Role.IsEnterprise(), func(_ context.Context, r *Report, p Period) error {
+		if err := p.CheckOpen(); err != nil {
+			return err
+		}
+		return r.SaveDraft(figures)
+	})
+}
+
+// SubmitReport saves the figures and submits them; warnings must be among confirmed.
+func (s *Service) SubmitReport(ctx context.Context, sc identity.Scope, id string, figures Figures, confirmed []string) (Report, error) {
+	return s.changeReport(ctx, sc, id, "submit", sc.Role.IsEnterprise(), func(ctx context.Context, r *Report, p Period) error {
+		if err := p.CheckOpen(); err != nil {
+			return err
+		}
+		if r.Editable() {
+			r.Figures = figures
+		}
+		prev, err := s.reports.PreviousFiguresIn(ctx, *r)
+		if err != nil {
+			return err
+		}
+		return r.Submit(prev, confirmed, s.clock.Now())
+	})
+}
+
+// ReviewReport approves a submitted report (which locks it) or returns it with a reason.
+func (s *Service) ReviewReport(ctx context.Context, sc identity.Scope, id string, approve bool, reason string) (Report, error) {
+	action := "return"
+	if approve {
+		action = "approve"
+	}
+	return s.changeReport(ctx, sc, id, action, sc.May(identity.ReviewReports), func(_ context.Context, r *Report, _ Period) error {
+		if approve {
+			return r.Approve(s.clock.Now())
+		}
+		return r.Return(strings.TrimSpace(reason), s.clock.Now())
+	})
+}

@@ -364,101 +364,44 @@ func (s *Store) saveReport(ctx context.Context, c conn, r stats.Report) error {
 	return err
 }
 
-// changeReport loads a report in scope, applies fn and records the change in the audit trail.
-func (s *Store) changeReport(ctx context.Context, sc identity.Scope, id, action string, allowed bool,
-	fn func(c conn, r *stats.Report, p stats.Period) error) (stats.Report, error) {
-	var out stats.Report
-	err := s.write(ctx, func(c conn) error {
-		old, err := s.getReport(ctx, c, sc, id)
-		if err != nil {
-			return err
-		}
-		if err := requireRole(allowed); err != nil {
-			return err
-		}
-		p, err := s.periodHead(ctx, c, identity.System(), old.PeriodID)
-		if err != nil {
-			return err
-		}
-		r := old
-		r.Figures = clone(old.Figures)
-		if err := fn(c, &r, p); err != nil {
-			return err
-		}
-		r.UpdatedAt = s.now()
-		if err := s.saveReport(ctx, c, r); err != nil {
-			return err
-		}
-		if out, err = s.getReport(ctx, c, sc, id); err != nil {
-			return err
-		}
-		return s.record(ctx, c, sc, action, "report", id, old, out)
-	})
-	return out, err
-}
-
-func clone(f stats.Figures) stats.Figures {
-	out := make(stats.Figures, len(f))
-	for k, v := range f {
-		out[k] = v
+// LockReport locks a report's row and reads it in the caller's scope, with the head of its
+// period, in the transaction of ctx.
+func (s *Store) LockReport(ctx context.Context, sc identity.Scope, id string) (stats.Report, stats.Period, error) {
+	c, err := s.txConn(ctx)
+	if err != nil {
+		return stats.Report{}, stats.Period{}, err
 	}
-	return out
-}
-
-func periodClosed(p stats.Period) error {
-	if p.Closed {
-		return fieldErr("period_id", "closed", "报告期已关闭", "the reporting period is closed")
+	if err := s.lockRows(ctx, c, "reports", []string{id}); err != nil {
+		return stats.Report{}, stats.Period{}, err
 	}
-	return nil
-}
-
-// SaveReportDraft replaces a report's figures while its filer may still edit it. Hard errors
-// (a negative figure, an unknown measure) are refused even in a draft.
-func (s *Store) SaveReportDraft(ctx context.Context, sc identity.Scope, id string, figures stats.Figures) (stats.Report, error) {
-	return s.changeReport(ctx, sc, id, "update", sc.Role.IsEnterprise(), func(c conn, r *stats.Report, p stats.Period) error {
-		if err := periodClosed(p); err != nil {
-			return err
-		}
-		if !r.Editable() {
-			return conflict("报表已提交或已审核，不能修改", "the report is submitted or approved and cannot be changed")
-		}
-		if errs, _ := stats.Check(figures, nil); len(errs) > 0 {
-			return errs.Err()
-		}
-		r.Figures = figures
-		return nil
-	})
-}
-
-// SubmitReport saves the figures and submits them; warnings must be among confirmed.
-func (s *Store) SubmitReport(ctx context.Context, sc identity.Scope, id string, figures stats.Figures, confirmed []string) (stats.Report, error) {
-	return s.changeReport(ctx, sc, id, "submit", sc.Role.IsEnterprise(), func(c conn, r *stats.Report, p stats.Period) error {
-		if err := periodClosed(p); err != nil {
-			return err
-		}
-		if r.Editable() {
-			r.Figures = figures
-		}
-		prev, err := s.previousFigures(ctx, c, identity.System(), *r)
-		if err != nil {
-			return err
-		}
-		return r.Submit(prev, confirmed, s.now())
-	})
-}
-
-// ReviewReport approves a submitted report (which locks it) or returns it with a reason.
-func (s *Store) ReviewReport(ctx context.Context, sc identity.Scope, id string, approve bool, reason string) (stats.Report, error) {
-	action := "return"
-	if approve {
-		action = "approve"
+	r, err := s.getReport(ctx, c, sc, id)
+	if err != nil {
+		return r, stats.Period{}, err
 	}
-	return s.changeReport(ctx, sc, id, action, canReview(sc), func(c conn, r *stats.Report, p stats.Period) error {
-		if approve {
-			return r.Approve(s.now())
-		}
-		return r.Return(strings.TrimSpace(reason), s.now())
-	})
+	p, err := s.periodHead(ctx, c, identity.System(), r.PeriodID)
+	return r, p, err
+}
+
+// PreviousFiguresIn is PreviousFigures in the transaction of ctx.
+func (s *Store) PreviousFiguresIn(ctx context.Context, r stats.Report) (stats.Figures, error) {
+	c, err := s.txConn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.previousFigures(ctx, c, identity.System(), r)
+}
+
+// SaveReport writes a changed report in the transaction of ctx and reads it back.
+func (s *Store) SaveReport(ctx context.Context, sc identity.Scope, r stats.Report) (stats.Report, error) {
+	c, err := s.txConn(ctx)
+	if err != nil {
+		return r, err
+	}
+	r.UpdatedAt = s.now()
+	if err := s.saveReport(ctx, c, r); err != nil {
+		return r, err
+	}
+	return s.getReport(ctx, c, sc, r.ID)
 }
 
 // PeriodProgress counts the period's reports per park in the caller's scope.
@@ -566,7 +509,7 @@ func (s *Store) ImportReports(ctx context.Context, sc identity.Scope, periodID s
 		if err != nil {
 			return err
 		}
-		if err := periodClosed(p); err != nil {
+		if err := p.CheckOpen(); err != nil {
 			return err
 		}
 		filers, err := s.periodFilers(ctx, c, sc, periodID)

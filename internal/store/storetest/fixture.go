@@ -11,6 +11,7 @@ import (
 	"github.com/parkos/parkos/internal/leasing"
 	"github.com/parkos/parkos/internal/measure"
 	"github.com/parkos/parkos/internal/space"
+	"github.com/parkos/parkos/internal/stats"
 	"github.com/parkos/parkos/internal/store/sqlstore"
 )
 
@@ -109,3 +110,6 @@ func (c Contracts) Create(ctx context.Context, sc identity.Scope, k leasing.Cont
 func (c Contracts) Update(ctx context.Context, sc identity.Scope, k leasing.Contract) (leasing.Contract, error) {
 	return c.UpdateContract(ctx, sc, k.ID, leasing.TermsOf(k))
 }
+
+// StatsOf is the statistics service over a test store on the real day.
+func StatsOf(s *sqlstore.Store) *stats.Service { return stats.NewService(s, civil.SystemClock{}) }

@@ -14,6 +14,7 @@ import (
 	"github.com/parkos/parkos/internal/measure"
 	"github.com/parkos/parkos/internal/page"
 	"github.com/parkos/parkos/internal/space"
+	"github.com/parkos/parkos/internal/stats"
 	"github.com/parkos/parkos/internal/store/sqlstore"
 )
 
@@ -409,6 +410,39 @@ func TestRaceConcurrentChangesAreNeverLost(t *testing.T) {
 		}
 		if now, _ := s.GetUnit(ctx, pm, read.ID); now.Note != kept {
 			t.Errorf("the unit's note is %q, the accepted edit was %q", now.Note, kept)
+		}
+	})
+}
+
+// Twenty reviewers approve or return one submitted report at once: exactly one review lands,
+// with one audit entry; before, each read the report without a lock and on PostgreSQL several
+// answered 200.
+func TestRaceOneReviewOfAReport(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, s *sqlstore.Store) {
+		w := NewWorld(t, s)
+		manager, tenant := w.Scope(identity.ParkManager), w.Scope(identity.EntAdmin)
+		p, err := s.OpenPeriod(ctx, manager, stats.Period{ParkID: w.Parks[0].ID, Kind: stats.Quarterly, Year: 2025, Seq: 1,
+			Deadline: civil.Of(2025, 4, 20)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		mine, err := s.ListReports(ctx, tenant, stats.ReportFilter{PeriodID: p.ID}, page.Request{})
+		if err != nil || len(mine.Items) != 1 {
+			t.Fatalf("reports: %v %v", mine.Items, err)
+		}
+		id := mine.Items[0].ID
+		if _, err := StatsOf(s).SubmitReport(ctx, tenant, id, figures(), []string{"rd_above_revenue"}); err != nil {
+			t.Fatal(err)
+		}
+		wins, conflicts, other := race(20, func(i int) error {
+			_, err := StatsOf(s).ReviewReport(ctx, manager, id, i%2 == 0, "请核对")
+			return err
+		})
+		if wins != 1 || conflicts != 19 || len(other) > 0 {
+			t.Fatalf("reviews: %d landed, %d conflicts, %v", wins, conflicts, other)
+		}
+		if n := auditCount(t, s, w, "report", id, "approve") + auditCount(t, s, w, "report", id, "return"); n != 1 {
+			t.Errorf("%d review entries in the audit trail, want 1", n)
 		}
 	})
 }

@@ -44,10 +44,10 @@ func TestReportingPeriodsAndWorkflow(t *testing.T) {
 		}
 		small := figures()
 		small["revenue"] = 50_000_00
-		if _, err := s.SubmitReport(ctx, tenant, mine.Items[0].ID, small, []string{"rd_above_revenue"}); err != nil {
+		if _, err := StatsOf(s).SubmitReport(ctx, tenant, mine.Items[0].ID, small, []string{"rd_above_revenue"}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.ReviewReport(ctx, manager, mine.Items[0].ID, true, ""); err != nil {
+		if _, err := StatsOf(s).ReviewReport(ctx, manager, mine.Items[0].ID, true, ""); err != nil {
 			t.Fatal(err)
 		}
 
@@ -76,39 +76,39 @@ func TestReportingPeriodsAndWorkflow(t *testing.T) {
 
 		bad := figures()
 		bad["tax"] = -1
-		_, err = s.SaveReportDraft(ctx, tenant, id, bad)
+		_, err = StatsOf(s).SaveReportDraft(ctx, tenant, id, bad)
 		wantField(t, err, "tax")
 		if r, _ := s.GetReport(ctx, tenant, id); len(r.Figures) != 0 {
 			t.Fatalf("a refused draft changed the report: %v", r.Figures)
 		}
-		draft, err := s.SaveReportDraft(ctx, tenant, id, stats.Figures{"revenue": 1_000_000_00})
+		draft, err := StatsOf(s).SaveReportDraft(ctx, tenant, id, stats.Figures{"revenue": 1_000_000_00})
 		if err != nil || draft.Status != stats.Draft || draft.Figures["revenue"] != 1_000_000_00 {
 			t.Fatalf("draft: %+v %v", draft, err)
 		}
-		_, err = s.SubmitReport(ctx, tenant, id, figures(), nil)
+		_, err = StatsOf(s).SubmitReport(ctx, tenant, id, figures(), nil)
 		wantField(t, err, "revenue") // 20× the previous quarter needs confirmation
 		if r, _ := s.GetReport(ctx, tenant, id); r.Status != stats.Draft || len(r.Figures) != 1 {
 			t.Fatalf("a refused submission changed the report: %+v", r)
 		}
-		if _, err := s.SubmitReport(ctx, tenant, id, figures(), []string{"revenue_jump"}); err != nil {
+		if _, err := StatsOf(s).SubmitReport(ctx, tenant, id, figures(), []string{"revenue_jump"}); err != nil {
 			t.Fatal(err)
 		}
-		_, err = s.ReviewReport(ctx, tenant, id, true, "")
+		_, err = StatsOf(s).ReviewReport(ctx, tenant, id, true, "")
 		wantCode(t, err, apperr.Forbidden)
-		_, err = s.ReviewReport(ctx, manager, id, false, " ")
+		_, err = StatsOf(s).ReviewReport(ctx, manager, id, false, " ")
 		wantField(t, err, "reason")
-		returned, err := s.ReviewReport(ctx, manager, id, false, "营业收入口径请按合并报表填写")
+		returned, err := StatsOf(s).ReviewReport(ctx, manager, id, false, "营业收入口径请按合并报表填写")
 		if err != nil || returned.Status != stats.Returned || returned.ReturnReason == "" {
 			t.Fatalf("return: %+v %v", returned, err)
 		}
-		if _, err := s.SubmitReport(ctx, tenant, id, figures(), []string{"revenue_jump"}); err != nil {
+		if _, err := StatsOf(s).SubmitReport(ctx, tenant, id, figures(), []string{"revenue_jump"}); err != nil {
 			t.Fatal(err)
 		}
-		approved, err := s.ReviewReport(ctx, manager, id, true, "")
+		approved, err := StatsOf(s).ReviewReport(ctx, manager, id, true, "")
 		if err != nil || approved.Status != stats.Approved || approved.Submissions != 2 {
 			t.Fatalf("approve: %+v %v", approved, err)
 		}
-		_, err = s.SaveReportDraft(ctx, tenant, id, figures())
+		_, err = StatsOf(s).SaveReportDraft(ctx, tenant, id, figures())
 		wantCode(t, err, apperr.Conflict)
 
 		progress, err := s.PeriodProgress(ctx, authority, q1.ID, civil.Of(2024, 5, 1))
@@ -201,7 +201,7 @@ func TestClosingAPeriodStopsFiling(t *testing.T) {
 		_, err = s.ClosePeriod(ctx, manager, p.ID)
 		wantCode(t, err, apperr.Conflict)
 		mine, _ := s.ListReports(ctx, tenant, stats.ReportFilter{PeriodID: p.ID}, page.Request{})
-		_, err = s.SaveReportDraft(ctx, tenant, mine.Items[0].ID, figures())
+		_, err = StatsOf(s).SaveReportDraft(ctx, tenant, mine.Items[0].ID, figures())
 		wantField(t, err, "period_id")
 		_, _, err = s.ImportReports(ctx, manager, p.ID, []stats.ImportRow{{Row: 3, CreditCode: w.Enterprises[0].CreditCode, Figures: figures()}}, false)
 		wantField(t, err, "period_id")
