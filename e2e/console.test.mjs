@@ -175,7 +175,8 @@ test('operator takes a lead from first contact to a signed lease and sees the pa
   await page.goto(parkURL + '/stack');
   await check('operator-stack');
   const vacant = page.locator('svg.stack-floor a:has(rect.st-vacant)').first();
-  const unitID = (await vacant.getAttribute('href')).split('/').pop();
+  // A box opens the unit on the plan's day: /units/ID?on=YYYY-MM-DD.
+  const unitID = new URL(await vacant.getAttribute('href'), parkos.base).pathname.split('/').pop();
 
   // A new lead, moved along the board with its buttons.
   await page.goto(parkos.base + '/leads');
@@ -202,7 +203,7 @@ test('operator takes a lead from first contact to a signed lease and sees the pa
   await Promise.all([page.waitForLoadState('load'), page.click('#hold')]);
   assert.equal(await page.$$eval('#holds tbody tr', (rows) => rows.length), 1);
   await page.goto(parkURL + '/stack');
-  assert.equal(await page.locator(`svg.stack-floor a[href="/units/${unitID}"] rect`).getAttribute('class'), 'st-held');
+  assert.equal(await page.locator(`svg.stack-floor a[href^="/units/${unitID}?"] rect`).getAttribute('class'), 'st-held');
 
   // Win it: the enterprise and a draft contract come from the lead, then sign.
   await page.goto(leadURL);
@@ -218,7 +219,13 @@ test('operator takes a lead from first contact to a signed lease and sees the pa
 
   // The park has changed on the stack plan and the dashboard.
   await page.goto(parkURL + '/stack');
-  assert.equal(await page.locator(`svg.stack-floor a[href="/units/${unitID}"] rect`).getAttribute('class'), 'st-leased');
+  assert.equal(await page.locator(`svg.stack-floor a[href^="/units/${unitID}?"] rect`).getAttribute('class'), 'st-leased');
+  // Its box opens the unit on the plan's day: let, to whom, under which contract, until when.
+  await Promise.all([page.waitForLoadState('load'), page.click(`svg.stack-floor a[href^="/units/${unitID}?"]`)]);
+  const letting = await page.textContent('#letting');
+  assert.match(letting, /在租/);
+  assert.match(letting, /远岫生物/);
+  await check('operator-unit-on-a-day');
   await page.goto(parkURL + '/dashboard');
   const after = parseFloat(await page.textContent('#kpi-occupancy'));
   assert.ok(after > before, `occupancy ${before}% → ${after}%`);

@@ -25,6 +25,7 @@ type Health interface {
 // Store is everything the services need of the data layer.
 type Store interface {
 	space.Store
+	space.UnitStore
 	enterprise.Store
 	leasing.Store
 	leasing.ContractStore

@@ -348,119 +348,78 @@ func (s *Store) DeleteUnit(ctx context.Context, sc identity.Scope, id string) er
 	})
 }
 
-// SplitUnit retires a unit on req.EffectiveOn and creates its parts from that day. The parts
-// inherit the parent's facilities, prices and neighbours, and neighbour each other.
-func (s *Store) SplitUnit(ctx context.Context, sc identity.Scope, id string, req space.SplitRequest) ([]space.Unit, error) {
-	var out []space.Unit
-	err := s.write(ctx, func(c conn) error {
-		// Locked first: a lease being signed on the unit waits, then sees it retired.
-		if err := s.lockRows(ctx, c, "units", []string{id}); err != nil {
-			return err
-		}
-		parent, err := s.getUnit(ctx, c, sc, id)
-		if err != nil {
-			return err
-		}
-		if err := requireRole(sc.CanEditUnits()); err != nil {
-			return err
-		}
-		if err := space.CheckSplit(parent, req); err != nil {
-			return err
-		}
-		if err := s.retire(ctx, c, parent.ID, req.EffectiveOn); err != nil {
-			return err
-		}
-		parts := make([]space.Unit, len(req.Parts))
-		for i, p := range req.Parts {
-			u := parent
-			u.ID, u.Code, u.GrossArea, u.UsableArea = newID(), p.Code, p.GrossArea, p.UsableArea
-			if p.Kind != "" {
-				u.Kind = p.Kind
-			}
-			u.ValidFrom, u.ValidTo, u.CreatedAt, u.UpdatedAt = req.EffectiveOn, civil.Date{}, s.now(), s.now()
-			if err := s.insertUnit(ctx, c, u); err != nil {
-				return err
-			}
-			parts[i] = u
-		}
-		for i := range parts {
-			parts[i].NeighbourIDs = siblingsAnd(parts, i, parent.NeighbourIDs)
-		}
-		return s.finishChange(ctx, c, sc, "split", req.EffectiveOn, []space.Unit{parent}, parts, &out)
-	})
-	return out, err
+// LockUnits locks units' rows, in the transaction of ctx: a lease being signed on them waits,
+// then sees what a split or merge made of them.
+func (s *Store) LockUnits(ctx context.Context, ids []string) error {
+	c, err := s.txConn(ctx)
+	if err != nil {
+		return err
+	}
+	return s.lockRows(ctx, c, "units", dedupe(ids))
 }
 
-// MergeUnits retires neighbouring units on req.EffectiveOn and creates one unit from that day.
-func (s *Store) MergeUnits(ctx context.Context, sc identity.Scope, req space.MergeRequest) (space.Unit, error) {
-	var out []space.Unit
-	err := s.write(ctx, func(c conn) error {
-		if err := s.lockRows(ctx, c, "units", dedupe(req.UnitIDs)); err != nil {
-			return err
-		}
-		var parents []space.Unit
-		for i, id := range dedupe(req.UnitIDs) {
-			u, err := s.getUnit(ctx, c, sc, id)
-			if apperr.Is(err, apperr.NotFound) {
-				return fieldErr(fmt.Sprintf("unit_ids[%d]", i), "not_found", "单元不存在", "no such unit")
-			}
-			if err != nil {
-				return err
-			}
-			parents = append(parents, u)
-		}
-		if err := requireRole(sc.CanEditUnits()); err != nil {
-			return err
-		}
-		if err := space.CheckMerge(parents, req); err != nil {
-			return err
-		}
-		merged := parents[0]
-		merged.ID, merged.Code, merged.GrossArea, merged.UsableArea = newID(), req.Code, 0, 0
-		if req.Kind != "" {
-			merged.Kind = req.Kind
-		}
-		inSet := map[string]bool{}
-		for _, p := range parents {
-			merged.GrossArea += p.GrossArea
-			merged.UsableArea += p.UsableArea
-			inSet[p.ID] = true
-		}
-		if req.UsableArea > 0 {
-			merged.UsableArea = req.UsableArea
-		}
-		var outer []string
-		for _, p := range parents {
-			if err := s.retire(ctx, c, p.ID, req.EffectiveOn); err != nil {
-				return err
-			}
-			for _, n := range p.NeighbourIDs {
-				if !inSet[n] {
-					outer = append(outer, n)
-				}
-			}
-		}
-		merged.NeighbourIDs = dedupe(outer)
-		merged.ValidFrom, merged.ValidTo, merged.CreatedAt, merged.UpdatedAt = req.EffectiveOn, civil.Date{}, s.now(), s.now()
-		if err := s.insertUnit(ctx, c, merged); err != nil {
-			return err
-		}
-		return s.finishChange(ctx, c, sc, "merge", req.EffectiveOn, parents, []space.Unit{merged}, &out)
-	})
+// UnitIn reads a unit in the caller's scope, in the transaction of ctx.
+func (s *Store) UnitIn(ctx context.Context, sc identity.Scope, id string) (space.Unit, error) {
+	c, err := s.txConn(ctx)
 	if err != nil {
 		return space.Unit{}, err
 	}
-	return out[0], nil
+	return s.getUnit(ctx, c, sc, id)
 }
 
-func siblingsAnd(parts []space.Unit, i int, extra []string) []string {
-	var out []string
-	for j, p := range parts {
-		if j != i {
-			out = append(out, p.ID)
+// RetireUnit ends a unit the day before day, refusing while a signed lease still lets it then.
+func (s *Store) RetireUnit(ctx context.Context, id string, day civil.Date) error {
+	c, err := s.txConn(ctx)
+	if err != nil {
+		return err
+	}
+	return s.retire(ctx, c, id, day)
+}
+
+// InsertNewUnit writes a unit a split or merge made, with its first version, and gives it its id.
+func (s *Store) InsertNewUnit(ctx context.Context, u space.Unit) (space.Unit, error) {
+	c, err := s.txConn(ctx)
+	if err != nil {
+		return u, err
+	}
+	u.ID, u.CreatedAt, u.UpdatedAt = newID(), s.now(), s.now()
+	return u, s.insertUnit(ctx, c, u)
+}
+
+// RecordUnitChange writes a split or merge — the units' neighbours, the change and its links —
+// and reads the new units back.
+func (s *Store) RecordUnitChange(ctx context.Context, sc identity.Scope, kind string, on civil.Date, from, to []space.Unit) (string, []space.Unit, error) {
+	c, err := s.txConn(ctx)
+	if err != nil {
+		return "", nil, err
+	}
+	for _, u := range to {
+		if err := s.setNeighbours(ctx, c, u); err != nil {
+			return "", nil, err
 		}
 	}
-	return append(out, extra...)
+	changeID := newID()
+	if _, err := c.exec(ctx, `INSERT INTO unit_changes (id, park_id, kind, effective_on, created_at) VALUES (?, ?, ?, ?, ?)`,
+		changeID, from[0].ParkID, kind, on, s.now()); err != nil {
+		return "", nil, err
+	}
+	for _, link := range []struct {
+		role  string
+		units []space.Unit
+	}{{"from", from}, {"to", to}} {
+		for _, u := range link.units {
+			if _, err := c.exec(ctx, `INSERT INTO unit_change_links (change_id, unit_id, role) VALUES (?, ?, ?)`, changeID, u.ID, link.role); err != nil {
+				return "", nil, err
+			}
+		}
+	}
+	out := make([]space.Unit, len(to))
+	for i, u := range to {
+		if out[i], err = s.getUnit(ctx, c, sc, u.ID); err != nil {
+			return "", nil, err
+		}
+	}
+	return changeID, out, nil
 }
 
 // retire ends a unit's life on day and drops its neighbour links; its rows stay for history.
@@ -483,35 +442,6 @@ func (s *Store) retire(ctx context.Context, c conn, id string, day civil.Date) e
 	}
 	_, err = c.exec(ctx, `DELETE FROM unit_neighbours WHERE unit_id = ? OR neighbour_id = ?`, id, id)
 	return err
-}
-
-// finishChange links successors to their neighbours, records the change and reloads them.
-func (s *Store) finishChange(ctx context.Context, c conn, sc identity.Scope, kind string, on civil.Date, from, to []space.Unit, out *[]space.Unit) error {
-	for _, u := range to {
-		if err := s.setNeighbours(ctx, c, u); err != nil {
-			return err
-		}
-	}
-	changeID := newID()
-	if _, err := c.exec(ctx, `INSERT INTO unit_changes (id, park_id, kind, effective_on, created_at) VALUES (?, ?, ?, ?, ?)`,
-		changeID, from[0].ParkID, kind, on, s.now()); err != nil {
-		return err
-	}
-	for role, units := range map[string][]space.Unit{"from": from, "to": to} {
-		for _, u := range units {
-			if _, err := c.exec(ctx, `INSERT INTO unit_change_links (change_id, unit_id, role) VALUES (?, ?, ?)`, changeID, u.ID, role); err != nil {
-				return err
-			}
-		}
-	}
-	for _, u := range to {
-		got, err := s.getUnit(ctx, c, sc, u.ID)
-		if err != nil {
-			return err
-		}
-		*out = append(*out, got)
-	}
-	return s.record(ctx, c, sc, kind, "unit", changeID, from, *out)
 }
 
 // UnitHistory lists the splits and merges a unit took part in, oldest first.

@@ -115,7 +115,7 @@ func TestContractRulesAndLifecycle(t *testing.T) {
 		}
 
 		// A let unit cannot be split from a day its lease still covers.
-		_, err = s.SplitUnit(ctx, w.Scope(identity.ParkManager), w.Units[0][2].ID, space.SplitRequest{EffectiveOn: civil.Of(2027, 6, 1),
+		_, err = SpaceOf(s).SplitUnit(ctx, w.Scope(identity.ParkManager), w.Units[0][2].ID, space.SplitRequest{EffectiveOn: civil.Of(2027, 6, 1),
 			Parts: []space.UnitPart{{Code: "S1", GrossArea: 100}, {Code: "S2", GrossArea: 100}}})
 		wantCode(t, err, apperr.Conflict)
 

@@ -113,3 +113,6 @@ func (c Contracts) Update(ctx context.Context, sc identity.Scope, k leasing.Cont
 
 // StatsOf is the statistics service over a test store on the real day.
 func StatsOf(s *sqlstore.Store) *stats.Service { return stats.NewService(s, civil.SystemClock{}) }
+
+// SpaceOf is the space service over a test store on the real day.
+func SpaceOf(s *sqlstore.Store) *space.Service { return space.NewService(s, civil.SystemClock{}) }

@@ -39,10 +39,10 @@ func TestSplitAndMergeKeepLettingHistory(t *testing.T) {
 				}
 				switch change {
 				case "split":
-					_, err = s.SplitUnit(ctx, op, w.Units[0][1].ID, space.SplitRequest{EffectiveOn: civil.Of(2025, 3, 1),
+					_, err = SpaceOf(s).SplitUnit(ctx, op, w.Units[0][1].ID, space.SplitRequest{EffectiveOn: civil.Of(2025, 3, 1),
 						Parts: []space.UnitPart{{Code: "A-3-302a", GrossArea: measure.AreaM2(120)}, {Code: "A-3-302b", GrossArea: measure.AreaM2(80)}}})
 				case "merge":
-					_, err = s.MergeUnits(ctx, op, space.MergeRequest{UnitIDs: []string{w.Units[0][0].ID, w.Units[0][1].ID},
+					_, err = SpaceOf(s).MergeUnits(ctx, op, space.MergeRequest{UnitIDs: []string{w.Units[0][0].ID, w.Units[0][1].ID},
 						EffectiveOn: civil.Of(2025, 3, 1), Code: "A-3-30M"})
 				}
 				if err != nil {

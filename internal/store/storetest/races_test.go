@@ -135,7 +135,7 @@ func TestRaceSplitAgainstLease(t *testing.T) {
 			var splitErr, leaseErr error
 			wins, _, other := race(2, func(i int) error {
 				if i == 0 {
-					_, splitErr = s.SplitUnit(ctx, op, u.ID, space.SplitRequest{EffectiveOn: civil.Of(2025, 6, 1), Parts: []space.UnitPart{
+					_, splitErr = SpaceOf(s).SplitUnit(ctx, op, u.ID, space.SplitRequest{EffectiveOn: civil.Of(2025, 6, 1), Parts: []space.UnitPart{
 						{Code: fmt.Sprintf("S-%02d-a", round), GrossArea: measure.AreaM2(100)},
 						{Code: fmt.Sprintf("S-%02d-b", round), GrossArea: measure.AreaM2(100)}}})
 					return splitErr

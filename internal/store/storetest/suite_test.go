@@ -314,10 +314,10 @@ func TestSplitAndMergeKeepHistory(t *testing.T) {
 		}
 
 		big := w.Units[0][2] // 300 m²
-		_, err := s.SplitUnit(ctx, op, big.ID, space.SplitRequest{EffectiveOn: civil.Of(2025, 6, 1), Parts: []space.UnitPart{
+		_, err := SpaceOf(s).SplitUnit(ctx, op, big.ID, space.SplitRequest{EffectiveOn: civil.Of(2025, 6, 1), Parts: []space.UnitPart{
 			{Code: "A-3-303a", GrossArea: measure.AreaM2(200)}, {Code: "A-3-303b", GrossArea: measure.AreaM2(150)}}})
 		wantField(t, err, "parts")
-		parts, err := s.SplitUnit(ctx, op, big.ID, space.SplitRequest{EffectiveOn: civil.Of(2025, 6, 1), Parts: []space.UnitPart{
+		parts, err := SpaceOf(s).SplitUnit(ctx, op, big.ID, space.SplitRequest{EffectiveOn: civil.Of(2025, 6, 1), Parts: []space.UnitPart{
 			{Code: "A-3-303a", GrossArea: measure.AreaM2(180), UsableArea: measure.AreaM2(150)},
 			{Code: "A-3-303b", GrossArea: measure.AreaM2(120), Kind: space.KindLab}}})
 		if err != nil {
@@ -335,7 +335,7 @@ func TestSplitAndMergeKeepHistory(t *testing.T) {
 		if a, _ := s.LeasableArea(ctx, op, park, after); a != measure.AreaM2(600) {
 			t.Fatalf("leasable area after split %s, want 600", a)
 		}
-		_, err = s.SplitUnit(ctx, op, big.ID, space.SplitRequest{EffectiveOn: civil.Of(2025, 8, 1), Parts: []space.UnitPart{
+		_, err = SpaceOf(s).SplitUnit(ctx, op, big.ID, space.SplitRequest{EffectiveOn: civil.Of(2025, 8, 1), Parts: []space.UnitPart{
 			{Code: "x1", GrossArea: 100}, {Code: "x2", GrossArea: 100}}})
 		wantField(t, err, "effective_on")
 
@@ -346,10 +346,10 @@ func TestSplitAndMergeKeepHistory(t *testing.T) {
 		}
 
 		// Units 1 and 3 are not neighbours.
-		_, err = s.MergeUnits(ctx, op, space.MergeRequest{UnitIDs: []string{w.Units[0][0].ID, parts[1].ID},
+		_, err = SpaceOf(s).MergeUnits(ctx, op, space.MergeRequest{UnitIDs: []string{w.Units[0][0].ID, parts[1].ID},
 			EffectiveOn: civil.Of(2025, 9, 1), Code: "M1"})
 		wantField(t, err, "unit_ids")
-		merged, err := s.MergeUnits(ctx, op, space.MergeRequest{UnitIDs: []string{w.Units[0][0].ID, w.Units[0][1].ID},
+		merged, err := SpaceOf(s).MergeUnits(ctx, op, space.MergeRequest{UnitIDs: []string{w.Units[0][0].ID, w.Units[0][1].ID},
 			EffectiveOn: civil.Of(2025, 9, 1), Code: "A-3-301-302"})
 		if err != nil {
 			t.Fatal(err)
