@@ -20,7 +20,7 @@ func ExpiryProfile(units []UnitRow, leases []LeaseRow, today civil.Date) []Month
 	first := civil.Of(today.Year(), today.Month(), 1)
 	gross := map[string]measure.Area{}
 	for _, u := range units {
-		gross[u.ID] = u.Gross
+		gross[u.ID] = u.on(today).Gross
 	}
 	byMonth := map[string]measure.Area{}
 	horizon := first.AddMonths(12)

@@ -20,6 +20,10 @@ type UnitRow struct {
 	ValidTo    civil.Date // zero while current
 	From       []string   // the units it was split or merged from, whose history it carries on
 	Versions   []Version  // its kind, area and leasable flag from each day on, oldest first
+	// OnlyKind, when set, counts the unit only on days its kind (as versioned) is this one.
+	OnlyKind string
+	// LineageOnly marks a predecessor outside the filter, read for what it passes on only.
+	LineageOnly bool
 }
 
 // Version is what a unit was from a day on, until its next version.
@@ -228,10 +232,10 @@ func occupancy(units []UnitRow, index *unitIndex, byUnit map[string][]LeaseRow, 
 	tenants := map[string]bool{}
 	var waleWeighted float64
 	for _, u := range units {
-		if !u.existsOn(d) {
+		if u.LineageOnly || !u.existsOn(d) {
 			continue
 		}
-		if u.applyVersion(d); !u.Leasable {
+		if u.applyVersion(d); !u.Leasable || u.OnlyKind != "" && u.Kind != u.OnlyKind {
 			continue
 		}
 		f.Units++

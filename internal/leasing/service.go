@@ -216,6 +216,11 @@ func (s *Service) PatchContract(ctx context.Context, sc identity.Scope, id strin
 // ActivateContract signs a draft.
 func (s *Service) ActivateContract(ctx context.Context, sc identity.Scope, id string) (Contract, error) {
 	return s.change(ctx, sc, id, "activate", func(ctx context.Context, k *Contract) error {
+		// The units are locked and checked again: since the draft was written one may have been
+		// split, merged or marked not leasable.
+		if err := s.contracts.PrepareContractUnits(ctx, sc, k); err != nil {
+			return err
+		}
 		fx, err := k.Activate(s.clock.Today())
 		if err != nil {
 			return err

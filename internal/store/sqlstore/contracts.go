@@ -200,8 +200,24 @@ func (s *Store) PrepareContractUnits(ctx context.Context, sc identity.Scope, k *
 		if unit.ParkID != k.ParkID {
 			return fieldErr(field, "other_park", "合同的所有单元须属于同一园区", "all units of a contract must be in one park")
 		}
-		if !unit.Leasable {
-			return fieldErr(field, "not_leasable", fmt.Sprintf("单元 %s 不可租", unit.Code), fmt.Sprintf("unit %s is not leasable", unit.Code))
+		// Leasable and area as the unit is on the first day let, not as last edited: a change
+		// dated later has not happened yet.
+		if unit, err = s.unitOnDay(ctx, c, unit, u.From); err != nil {
+			return err
+		}
+		leasable := unit.Leasable
+		if leasable {
+			// ...and on every later day of the letting.
+			var withdrawn int
+			if err := c.queryRow(ctx, `SELECT COUNT(*) FROM unit_versions WHERE unit_id = ? AND valid_from > ? AND valid_from <= ?
+				AND leasable = ?`, unit.ID, u.From, u.To, false).Scan(&withdrawn); err != nil {
+				return err
+			}
+			leasable = withdrawn == 0
+		}
+		if !leasable {
+			return fieldErr(field, "not_leasable", fmt.Sprintf("单元 %s 在该期间不可租", unit.Code),
+				fmt.Sprintf("unit %s is not leasable over this period", unit.Code))
 		}
 		if u.From.Before(unit.ValidFrom) || (!unit.ValidTo.IsZero() && !u.To.Before(unit.ValidTo)) {
 			return fieldErr(field, "not_existing", fmt.Sprintf("单元 %s 在合同期内并非一直存在（已拆分或合并）", unit.Code),

@@ -20,43 +20,46 @@ func (s *Store) OccupancyRows(ctx context.Context, sc identity.Scope, f leasing.
 		return nil, nil, fieldErr("park_id", "required", "请选择园区", "choose a park")
 	}
 	where, args := []string{"1=1"}, []any{}
-	for _, eq := range []struct{ col, v string }{{"u.park_id", f.ParkID}, {"u.building_id", f.BuildingID}, {"u.kind", f.Kind}} {
+	for _, eq := range []struct{ col, v string }{{"u.park_id", f.ParkID}, {"u.building_id", f.BuildingID}} {
 		if eq.v != "" {
 			where = append(where, eq.col+" = ?")
 			args = append(args, eq.v)
 		}
 	}
+	if f.Kind != "" {
+		// A unit whose kind changed with a date is of the kind asked for on some days only: it
+		// comes along, and counts on the days its version is of that kind.
+		where = append(where, "(u.kind = ? OR u.reshaped = ?)")
+		args = append(args, f.Kind, true)
+	}
 	cond := strings.Join(where, " AND ")
-	rows, err := s.read().query(ctx, `SELECT u.id, u.building_id, u.kind, u.gross_area, u.leasable, u.valid_from, u.valid_to,
-		u.reshaped FROM units u WHERE `+cond, args...)
+	units, reshaped, err := s.unitRows(ctx, cond, args)
 	if err != nil {
 		return nil, nil, err
 	}
-	var units []leasing.UnitRow
-	var reshaped []string
-	for rows.Next() {
-		var u leasing.UnitRow
-		var changed bool
-		if err := rows.Scan(&u.ID, &u.BuildingID, &u.Kind, &u.Gross, &u.Leasable, &u.ValidFrom, &u.ValidTo, &changed); err != nil {
-			rows.Close()
-			return nil, nil, err
-		}
-		if changed {
-			reshaped = append(reshaped, u.ID)
-		}
-		units = append(units, u)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, nil, err
+	for i := range units {
+		units[i].OnlyKind = f.Kind
 	}
 	if err := s.attachPredecessors(ctx, units, f.ParkID); err != nil {
 		return nil, nil, err
 	}
+	// Units made by a split or merge carry on the history of their predecessors; those outside
+	// the filter (another kind, say) come along for that only.
+	outside := predecessorsOutside(units)
+	if len(outside) > 0 {
+		preds, more, err := s.unitRows(ctx, `u.id IN (`+bindParams(len(outside))+`)`, anySlice(outside))
+		if err != nil {
+			return nil, nil, err
+		}
+		for i := range preds {
+			preds[i].LineageOnly = true
+		}
+		units, reshaped = append(units, preds...), append(reshaped, more...)
+	}
 	if err := s.attachVersions(ctx, units, reshaped); err != nil {
 		return nil, nil, err
 	}
-	rows, err = s.read().query(ctx, `SELECT `+leaseRowCols+` FROM contract_units cu JOIN contracts k ON k.id = cu.contract_id
+	rows, err := s.read().query(ctx, `SELECT `+leaseRowCols+` FROM contract_units cu JOIN contracts k ON k.id = cu.contract_id
 		JOIN units u ON u.id = cu.unit_id WHERE k.status <> ? AND `+cond, append([]any{leasing.Draft}, args...)...)
 	if err != nil {
 		return nil, nil, err
@@ -65,9 +68,7 @@ func (s *Store) OccupancyRows(ctx context.Context, sc identity.Scope, f leasing.
 	if err != nil {
 		return nil, nil, err
 	}
-	// Units made by a split or merge carry on the history of their predecessors; those outside
-	// the filter (another kind, say) bring their leases along.
-	if outside := predecessorsOutside(units); len(outside) > 0 {
+	if len(outside) > 0 {
 		rows, err := s.read().query(ctx, `SELECT `+leaseRowCols+` FROM contract_units cu JOIN contracts k ON k.id = cu.contract_id
 			WHERE k.status <> ? AND cu.unit_id IN (`+bindParams(len(outside))+`)`, append([]any{leasing.Draft}, anySlice(outside)...)...)
 		if err != nil {
@@ -80,6 +81,30 @@ func (s *Store) OccupancyRows(ctx context.Context, sc identity.Scope, f leasing.
 		leases = append(leases, more...)
 	}
 	return units, leases, nil
+}
+
+// unitRows reads the units matching cond, and the ids of those among them that changed shape.
+func (s *Store) unitRows(ctx context.Context, cond string, args []any) ([]leasing.UnitRow, []string, error) {
+	rows, err := s.read().query(ctx, `SELECT u.id, u.building_id, u.kind, u.gross_area, u.leasable, u.valid_from, u.valid_to,
+		u.reshaped FROM units u WHERE `+cond, args...)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	var units []leasing.UnitRow
+	var reshaped []string
+	for rows.Next() {
+		var u leasing.UnitRow
+		var changed bool
+		if err := rows.Scan(&u.ID, &u.BuildingID, &u.Kind, &u.Gross, &u.Leasable, &u.ValidFrom, &u.ValidTo, &changed); err != nil {
+			return nil, nil, err
+		}
+		if changed {
+			reshaped = append(reshaped, u.ID)
+		}
+		units = append(units, u)
+	}
+	return units, reshaped, rows.Err()
 }
 
 const leaseRowCols = `k.id, k.enterprise_id, cu.unit_id, cu.from_on, cu.to_on, k.signed_on, k.start_on, k.end_on, k.terminated_on`

@@ -150,6 +150,17 @@ func (s *Store) saveUnitVersion(ctx context.Context, c conn, u space.Unit, from 
 	return err
 }
 
+// unitOnDay is u with the kind, areas and leasable flag of its version in force on day; a unit
+// with no version then is as its row says.
+func (s *Store) unitOnDay(ctx context.Context, c conn, u space.Unit, day civil.Date) (space.Unit, error) {
+	err := c.queryRow(ctx, `SELECT kind, gross_area, usable_area, leasable FROM unit_versions WHERE unit_id = ? AND valid_from <= ?
+		ORDER BY valid_from DESC LIMIT 1`, u.ID, day).Scan(&u.Kind, &u.GrossArea, &u.UsableArea, &u.Leasable)
+	if errors.Is(err, sql.ErrNoRows) {
+		return u, nil
+	}
+	return u, err
+}
+
 // reshapeUnit records the unit's new version from next.EffectiveOn, first recording what it was
 // from its start when it has no versions yet (units written before versions were kept).
 func (s *Store) reshapeUnit(ctx context.Context, c conn, old, next space.Unit) error {

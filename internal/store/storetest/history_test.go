@@ -151,3 +151,80 @@ func TestUnitChangesTakeEffectOnADay(t *testing.T) {
 		}
 	})
 }
+
+// A unit's kind and leasable flag on a day decide the figures by kind and what may be let:
+// occupancy by kind follows the version in force, a split part of another kind still carries its
+// parent's letting history, a lease cannot run into days the unit is withdrawn, and a draft
+// whose unit was split since cannot be signed.
+func TestKindsAndLettingFollowTheDay(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, s *sqlstore.Store) {
+		ks := ContractsOf(s)
+		w := NewWorld(t, s)
+		op, sys := w.Scope(identity.ParkManager), identity.System()
+		today := civil.SystemClock{}.Today()
+		occ := func(kind string, on civil.Date) leasing.Figures {
+			t.Helper()
+			f, err := ks.Occupancy(ctx, op, leasing.OccupancyFilter{ParkID: w.Parks[0].ID, Kind: kind}, on)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return f
+		}
+		// The 300 m² office becomes a lab next month.
+		u := w.Units[0][2]
+		u.Kind, u.EffectiveOn = space.KindLab, today.AddMonths(1)
+		if _, err := s.UpdateUnit(ctx, op, u); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []struct {
+			kind string
+			on   civil.Date
+			want measure.Area
+		}{{"office", today, measure.AreaM2(600)}, {"lab", today, 0}, {"office", today.AddMonths(1), measure.AreaM2(300)},
+			{"lab", today.AddMonths(1), measure.AreaM2(300)}, {"lab", civil.Of(2025, 6, 1), 0}} {
+			if got := occ(c.kind, c.on).LeasableArea; got != c.want {
+				t.Errorf("%s on %s: leasable %v, want %v", c.kind, c.on, got, c.want)
+			}
+		}
+
+		// The 200 m² office, let for 2024, split into an office and a lab part.
+		k := lease(w, "HT-2024", w.Units[0][1].ID, "2024-01-01", "2024-12-31")
+		k.Status = leasing.Active
+		if _, err := ks.Create(ctx, sys, k); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := SpaceOf(s).SplitUnit(ctx, op, w.Units[0][1].ID, space.SplitRequest{EffectiveOn: civil.Of(2025, 3, 1),
+			Parts: []space.UnitPart{{Code: "A-3-302a", GrossArea: measure.AreaM2(120), Kind: space.KindLab},
+				{Code: "A-3-302b", GrossArea: measure.AreaM2(80)}}}); err != nil {
+			t.Fatal(err)
+		}
+		if got := occ("lab", civil.Of(2025, 4, 15)); got.EverLeasedArea != measure.AreaM2(120) || got.Vacant91To180Days != measure.AreaM2(120) {
+			t.Errorf("the lab part inherits nothing: ever let %v, vacant 91–180 days %v", got.EverLeasedArea, got.Vacant91To180Days)
+		}
+
+		// The 100 m² unit is withdrawn from next month: a year's lease from today is refused.
+		v := w.Units[0][0]
+		v.Leasable, v.EffectiveOn = false, today.AddMonths(1)
+		if _, err := s.UpdateUnit(ctx, op, v); err != nil {
+			t.Fatal(err)
+		}
+		from := today.String()
+		_, err := ks.Create(ctx, op, lease(w, "HT-OVER", v.ID, from, today.AddMonths(12).String()))
+		wantField(t, err, "units[0].unit_id")
+		if _, err := ks.Create(ctx, op, lease(w, "HT-SHORT", v.ID, from, today.AddDays(20).String())); err != nil {
+			t.Errorf("a lease ending before the withdrawal: %v", err)
+		}
+
+		// A draft on the 300 m² unit, which is then split before the draft starts: signing is refused.
+		draft, err := ks.Create(ctx, op, lease(w, "HT-LATE", u.ID, today.AddMonths(6).String(), today.AddMonths(18).String()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := SpaceOf(s).SplitUnit(ctx, op, u.ID, space.SplitRequest{EffectiveOn: today.AddMonths(2),
+			Parts: []space.UnitPart{{Code: "A-3-303a", GrossArea: measure.AreaM2(150)}, {Code: "A-3-303b", GrossArea: measure.AreaM2(150)}}}); err != nil {
+			t.Fatal(err)
+		}
+		_, err = ks.ActivateContract(ctx, op, draft.ID)
+		wantField(t, err, "units[0].unit_id")
+	})
+}
