@@ -45,10 +45,10 @@ func (u UnitRow) on(d civil.Date) UnitRow {
 	return u
 }
 
-// applyVersion sets the unit's kind, area and leasable flag to its version in force on d.
-func (u *UnitRow) applyVersion(d civil.Date) {
+// shapeOn is the unit's kind, gross area and leasable flag on d.
+func (u *UnitRow) shapeOn(d civil.Date) (kind string, gross measure.Area, leasable bool) {
 	if len(u.Versions) == 0 {
-		return
+		return u.Kind, u.Gross, u.Leasable
 	}
 	v := u.Versions[0]
 	for _, next := range u.Versions[1:] {
@@ -57,7 +57,12 @@ func (u *UnitRow) applyVersion(d civil.Date) {
 		}
 		v = next
 	}
-	u.Kind, u.Gross, u.Leasable = v.Kind, v.Gross, v.Leasable
+	return v.Kind, v.Gross, v.Leasable
+}
+
+// applyVersion sets the unit's kind, area and leasable flag to its version in force on d.
+func (u *UnitRow) applyVersion(d civil.Date) {
+	u.Kind, u.Gross, u.Leasable = u.shapeOn(d)
 }
 
 // LeaseRow is one unit of one signed (non-draft) contract.
@@ -231,15 +236,17 @@ func occupancy(units []UnitRow, index *unitIndex, byUnit map[string][]LeaseRow, 
 	}
 	tenants := map[string]bool{}
 	var waleWeighted float64
-	for _, u := range units {
+	for i := range units {
+		u := &units[i] // by pointer: a series walks every unit once a month
 		if u.LineageOnly || !u.existsOn(d) {
 			continue
 		}
-		if u.applyVersion(d); !u.Leasable || u.OnlyKind != "" && u.Kind != u.OnlyKind {
+		kind, gross, leasable := u.shapeOn(d)
+		if !leasable || u.OnlyKind != "" && kind != u.OnlyKind {
 			continue
 		}
 		f.Units++
-		f.LeasableArea += u.Gross
+		f.LeasableArea += gross
 		leased, committed, ever := false, false, false
 		lastEnd := civil.Date{}
 		for _, l := range byUnit[u.ID] {
@@ -254,13 +261,13 @@ func occupancy(units []UnitRow, index *unitIndex, byUnit map[string][]LeaseRow, 
 				leased = true
 				tenants[l.EnterpriseID] = true
 				remaining := d.DaysUntil(l.lastDay())
-				waleWeighted += float64(u.Gross) * float64(remaining) / 365
+				waleWeighted += float64(gross) * float64(remaining) / 365
 				for _, n := range []struct {
 					days int
 					into *measure.Area
 				}{{30, &f.Expiring30}, {60, &f.Expiring60}, {90, &f.Expiring90}} {
 					if remaining <= n.days {
-						*n.into += u.Gross
+						*n.into += gross
 					}
 				}
 			case l.From.After(d):
@@ -270,17 +277,17 @@ func occupancy(units []UnitRow, index *unitIndex, byUnit map[string][]LeaseRow, 
 			}
 		}
 		if leased {
-			f.LeasedArea += u.Gross
+			f.LeasedArea += gross
 			f.LeasedUnits++
 		}
 		if leased || committed {
-			f.CommittedArea += u.Gross
+			f.CommittedArea += gross
 		}
 		switch {
 		case ever:
-			f.EverLeasedArea += u.Gross
+			f.EverLeasedArea += gross
 		case len(u.From) > 0:
-			f.EverLeasedArea += measure.Area(math.Round(float64(u.Gross) * inherited().everShare(u)))
+			f.EverLeasedArea += measure.Area(math.Round(float64(gross) * inherited().everShare(*u)))
 		}
 		if !leased {
 			since := u.ValidFrom
@@ -288,17 +295,17 @@ func occupancy(units []UnitRow, index *unitIndex, byUnit map[string][]LeaseRow, 
 			case !lastEnd.IsZero():
 				since = lastEnd.AddDays(1)
 			case len(u.From) > 0:
-				since = inherited().vacantSince(u)
+				since = inherited().vacantSince(*u)
 			}
 			switch days := since.DaysUntil(d); {
 			case days <= 90:
-				f.VacantUpTo90Days += u.Gross
+				f.VacantUpTo90Days += gross
 			case days <= 180:
-				f.Vacant91To180Days += u.Gross
+				f.Vacant91To180Days += gross
 			case days <= 365:
-				f.Vacant181To365Days += u.Gross
+				f.Vacant181To365Days += gross
 			default:
-				f.VacantOver365Days += u.Gross
+				f.VacantOver365Days += gross
 			}
 		}
 	}

@@ -200,20 +200,11 @@ func (s *Store) PrepareContractUnits(ctx context.Context, sc identity.Scope, k *
 		if unit.ParkID != k.ParkID {
 			return fieldErr(field, "other_park", "合同的所有单元须属于同一园区", "all units of a contract must be in one park")
 		}
-		// Leasable and area as the unit is on the first day let, not as last edited: a change
-		// dated later has not happened yet.
-		if unit, err = s.unitOnDay(ctx, c, unit, u.From); err != nil {
+		// Leasable and area as the unit is on the first day let, not as last edited (a change
+		// dated later has not happened yet), and leasable on every later day of the letting.
+		var leasable bool
+		if unit, leasable, err = s.lettableOver(ctx, c, unit, u.From, u.To); err != nil {
 			return err
-		}
-		leasable := unit.Leasable
-		if leasable {
-			// ...and on every later day of the letting.
-			var withdrawn int
-			if err := c.queryRow(ctx, `SELECT COUNT(*) FROM unit_versions WHERE unit_id = ? AND valid_from > ? AND valid_from <= ?
-				AND leasable = ?`, unit.ID, u.From, u.To, false).Scan(&withdrawn); err != nil {
-				return err
-			}
-			leasable = withdrawn == 0
 		}
 		if !leasable {
 			return fieldErr(field, "not_leasable", fmt.Sprintf("单元 %s 在该期间不可租", unit.Code),

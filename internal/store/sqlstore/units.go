@@ -150,15 +150,28 @@ func (s *Store) saveUnitVersion(ctx context.Context, c conn, u space.Unit, from 
 	return err
 }
 
-// unitOnDay is u with the kind, areas and leasable flag of its version in force on day; a unit
-// with no version then is as its row says.
-func (s *Store) unitOnDay(ctx context.Context, c conn, u space.Unit, day civil.Date) (space.Unit, error) {
-	err := c.queryRow(ctx, `SELECT kind, gross_area, usable_area, leasable FROM unit_versions WHERE unit_id = ? AND valid_from <= ?
-		ORDER BY valid_from DESC LIMIT 1`, u.ID, day).Scan(&u.Kind, &u.GrossArea, &u.UsableArea, &u.Leasable)
-	if errors.Is(err, sql.ErrNoRows) {
-		return u, nil
+// lettableOver is u as its version in force on from has it, and whether it stays leasable on
+// every day to to. A unit with no version then is as its row says.
+func (s *Store) lettableOver(ctx context.Context, c conn, u space.Unit, from, to civil.Date) (space.Unit, bool, error) {
+	rows, err := c.query(ctx, `SELECT valid_from, kind, gross_area, usable_area, leasable FROM unit_versions
+		WHERE unit_id = ? AND valid_from <= ? ORDER BY valid_from`, u.ID, to)
+	if err != nil {
+		return u, false, err
 	}
-	return u, err
+	defer rows.Close()
+	leasable := true
+	for rows.Next() {
+		var v space.UnitVersion
+		if err := rows.Scan(&v.ValidFrom, &v.Kind, &v.GrossArea, &v.UsableArea, &v.Leasable); err != nil {
+			return u, false, err
+		}
+		if !v.ValidFrom.After(from) {
+			u.Kind, u.GrossArea, u.UsableArea, u.Leasable = v.Kind, v.GrossArea, v.UsableArea, v.Leasable
+		} else if !v.Leasable {
+			leasable = false
+		}
+	}
+	return u, leasable && u.Leasable, rows.Err()
 }
 
 // reshapeUnit records the unit's new version from next.EffectiveOn, first recording what it was
