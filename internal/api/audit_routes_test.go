@@ -149,7 +149,7 @@ func newWriteCases(t *testing.T, e *env) map[string]func() writeCall {
 		return u
 	}
 	ent := func() enterprise.Enterprise {
-		x, err := e.store.CreateEnterprise(ctx, sys, enterprise.Enterprise{ParkID: p0, Name: uniq("审计企业"), CreditCode: storetest.CreditCode(100 + n)})
+		x, err := storetest.EnterpriseOf(e.store).CreateEnterprise(ctx, sys, enterprise.Enterprise{ParkID: p0, Name: uniq("审计企业"), CreditCode: storetest.CreditCode(100 + n)})
 		must(err)
 		return x
 	}
@@ -303,12 +303,12 @@ func newWriteCases(t *testing.T, e *env) map[string]func() writeCall {
 			return writeCall{role: pm, path: "/api/v1/residencies", body: map[string]any{"enterprise_id": ent().ID, "park_id": p0, "move_in": "2030-01-01"}}
 		},
 		"PATCH /api/v1/residencies/{id}": func() writeCall {
-			r, err := e.store.CreateResidency(ctx, sys, enterprise.Residency{EnterpriseID: ent().ID, ParkID: p0, MoveIn: civil.Of(2025, 1, 1)})
+			r, err := storetest.EnterpriseOf(e.store).CreateResidency(ctx, sys, enterprise.Residency{EnterpriseID: ent().ID, ParkID: p0, MoveIn: civil.Of(2025, 1, 1)})
 			must(err)
 			return writeCall{role: pm, path: "/api/v1/residencies/" + r.ID, body: map[string]any{"note": "改"}}
 		},
 		"DELETE /api/v1/residencies/{id}": func() writeCall {
-			r, err := e.store.CreateResidency(ctx, sys, enterprise.Residency{EnterpriseID: ent().ID, ParkID: p0, MoveIn: civil.Of(2025, 1, 1)})
+			r, err := storetest.EnterpriseOf(e.store).CreateResidency(ctx, sys, enterprise.Residency{EnterpriseID: ent().ID, ParkID: p0, MoveIn: civil.Of(2025, 1, 1)})
 			must(err)
 			return writeCall{role: pm, path: "/api/v1/residencies/" + r.ID}
 		},
@@ -316,12 +316,12 @@ func newWriteCases(t *testing.T, e *env) map[string]func() writeCall {
 			return writeCall{role: pm, path: "/api/v1/qualifications", body: map[string]any{"enterprise_id": ent().ID, "kind": "gazelle"}}
 		},
 		"PATCH /api/v1/qualifications/{id}": func() writeCall {
-			q, err := e.store.CreateQualification(ctx, sys, enterprise.Qualification{EnterpriseID: ent().ID, Kind: "gazelle"})
+			q, err := storetest.EnterpriseOf(e.store).CreateQualification(ctx, sys, enterprise.Qualification{EnterpriseID: ent().ID, Kind: "gazelle"})
 			must(err)
 			return writeCall{role: pm, path: "/api/v1/qualifications/" + q.ID, body: map[string]any{"note": "改"}}
 		},
 		"DELETE /api/v1/qualifications/{id}": func() writeCall {
-			q, err := e.store.CreateQualification(ctx, sys, enterprise.Qualification{EnterpriseID: ent().ID, Kind: "gazelle"})
+			q, err := storetest.EnterpriseOf(e.store).CreateQualification(ctx, sys, enterprise.Qualification{EnterpriseID: ent().ID, Kind: "gazelle"})
 			must(err)
 			return writeCall{role: pm, path: "/api/v1/qualifications/" + q.ID}
 		},

@@ -31,6 +31,7 @@ type Store interface {
 	leasing.ContractStore
 	stats.Store
 	stats.ReportStore
+	enterprise.WriteStore
 	identity.Store
 	onboard.Store
 	Health
@@ -50,15 +51,27 @@ type Services struct {
 
 // New builds every service on st and clock.
 func New(st Store, clock civil.Clock) *Services {
-	lease := leasing.NewService(st, clock)
+	lease, ent := leasing.NewService(st, clock), enterprise.NewService(st, clock)
 	return &Services{
 		Clock:      clock,
 		Space:      space.NewService(st, clock),
-		Enterprise: enterprise.NewService(st, clock),
+		Enterprise: ent,
 		Leasing:    lease,
 		Stats:      stats.NewService(st, clock),
 		Accounts:   identity.NewAccounts(st),
-		Onboard:    onboard.NewService(st, lease),
+		Onboard:    onboard.NewService(st, importWriter{lease, ent}),
 		Health:     st,
 	}
 }
+
+// importWriter is what an onboarding import writes through: the leasing and enterprise
+// services (named apart, since both types are called Service).
+type importWriter struct {
+	*leasingService
+	*enterpriseService
+}
+
+type (
+	leasingService    = leasing.Service
+	enterpriseService = enterprise.Service
+)

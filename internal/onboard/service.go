@@ -3,31 +3,44 @@ package onboard
 import (
 	"context"
 
+	"github.com/parkos/parkos/internal/enterprise"
 	"github.com/parkos/parkos/internal/identity"
 	"github.com/parkos/parkos/internal/leasing"
 )
 
-// Store lists what an export holds and applies an onboarding batch in one transaction,
-// writing contracts through lifecycle.
-type Store interface {
-	Lister
-	ImportOnboarding(ctx context.Context, sc identity.Scope, b Batch, dryRun bool, lifecycle leasing.ContractWriter) ([]RowOutcome, []RowProblem, error)
+// Writer is how an import writes the records whose rules live in a service: contracts and an
+// enterprise's records, so that a row from a file passes the same rules as one typed in.
+type Writer interface {
+	leasing.ContractWriter
+	CreateEnterprise(ctx context.Context, sc identity.Scope, e enterprise.Enterprise) (enterprise.Enterprise, error)
+	UpdateEnterprise(ctx context.Context, sc identity.Scope, e enterprise.Enterprise) (enterprise.Enterprise, error)
+	CreateResidency(ctx context.Context, sc identity.Scope, r enterprise.Residency) (enterprise.Residency, error)
+	UpdateResidency(ctx context.Context, sc identity.Scope, r enterprise.Residency) (enterprise.Residency, error)
+	CreateQualification(ctx context.Context, sc identity.Scope, q enterprise.Qualification) (enterprise.Qualification, error)
+	UpdateQualification(ctx context.Context, sc identity.Scope, q enterprise.Qualification) (enterprise.Qualification, error)
 }
 
-// Service imports a park's data (§9) through the same rules as the console: contracts pass the
-// leasing service's lifecycle.
+// Store lists what an export holds and applies an onboarding batch in one transaction,
+// writing through w what has its rules in a service.
+type Store interface {
+	Lister
+	ImportOnboarding(ctx context.Context, sc identity.Scope, b Batch, dryRun bool, w Writer) ([]RowOutcome, []RowProblem, error)
+}
+
+// Service imports a park's data (§9) through the same rules as the console: contracts and
+// enterprises' records pass their services.
 type Service struct {
 	Lister
-	store     Store
-	contracts leasing.ContractWriter
+	store  Store
+	writer Writer
 }
 
 // NewService builds the onboarding service.
-func NewService(st Store, contracts leasing.ContractWriter) *Service {
-	return &Service{Lister: st, store: st, contracts: contracts}
+func NewService(st Store, w Writer) *Service {
+	return &Service{Lister: st, store: st, writer: w}
 }
 
 // ImportOnboarding applies a batch, all or nothing; with dryRun it only says what would happen.
 func (s *Service) ImportOnboarding(ctx context.Context, sc identity.Scope, b Batch, dryRun bool) ([]RowOutcome, []RowProblem, error) {
-	return s.store.ImportOnboarding(ctx, sc, b, dryRun, s.contracts)
+	return s.store.ImportOnboarding(ctx, sc, b, dryRun, s.writer)
 }

@@ -343,7 +343,7 @@ func TestOperatorsOwnExportIsUnchanged(t *testing.T) {
 			ctx := context.Background()
 			s := eng.Open(t)
 			w := storetest.NewWorld(t, s)
-			if _, err := s.CreateResidency(ctx, sys, enterprise.Residency{EnterpriseID: w.Enterprises[1].ID, ParkID: w.Parks[0].ID,
+			if _, err := storetest.EnterpriseOf(s).CreateResidency(ctx, sys, enterprise.Residency{EnterpriseID: w.Enterprises[1].ID, ParkID: w.Parks[0].ID,
 				UnitIDs: []string{w.Units[0][2].ID}, MoveIn: civil.Of(2025, 5, 1)}); err != nil {
 				t.Fatal(err)
 			}

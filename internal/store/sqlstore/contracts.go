@@ -415,14 +415,7 @@ func (s *Store) ResolveContractRefs(ctx context.Context, sc identity.Scope, k le
 // LockContract locks a contract's row and reads it in the caller's scope, in the transaction
 // of ctx: concurrent changes of one contract queue, and each sees the one before it.
 func (s *Store) LockContract(ctx context.Context, sc identity.Scope, id string) (leasing.Contract, error) {
-	c, err := s.txConn(ctx)
-	if err != nil {
-		return leasing.Contract{}, err
-	}
-	if err := s.lockRows(ctx, c, "contracts", []string{id}); err != nil {
-		return leasing.Contract{}, err
-	}
-	return s.getContract(ctx, c, sc, id)
+	return lockedRead(ctx, s, sc, "contracts", id, s.getContract)
 }
 
 // ConvertHolds closes the holds the contract's own lead had on its units: the lease takes over.

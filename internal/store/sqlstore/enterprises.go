@@ -156,123 +156,74 @@ func (s *Store) afterEnterpriseWrite(ctx context.Context, c conn, sc identity.Sc
 	return s.getEnterprise(ctx, c, sc, e.ID)
 }
 
-func (s *Store) recordEnterprise(ctx context.Context, c conn, sc identity.Scope, action string, before, after enterprise.Enterprise) error {
-	if action == "create" {
-		return s.record(ctx, c, sc, action, "enterprise", after.ID, nil, after)
-	}
-	return s.record(ctx, c, sc, action, "enterprise", after.ID, before, after)
-}
-
-// CreateEnterprise adds an enterprise record kept by a park.
-func (s *Store) CreateEnterprise(ctx context.Context, sc identity.Scope, e enterprise.Enterprise) (enterprise.Enterprise, error) {
-	if err := requireRole(sc.CanEditEnterprises()); err != nil {
-		return e, err
-	}
-	if err := e.Validate(s.clock.Today()); err != nil {
-		return e, err
-	}
-	var out enterprise.Enterprise
-	err := s.write(ctx, func(c conn) error {
-		var err error
-		out, err = s.createEnterprise(ctx, c, sc, e)
-		return err
-	})
-	return out, err
-}
-
-// createEnterprise inserts a validated enterprise inside the caller's transaction.
+// createEnterprise inserts a validated enterprise inside the caller's transaction, its
+// references resolved in the caller's scope.
 func (s *Store) createEnterprise(ctx context.Context, c conn, sc identity.Scope, e enterprise.Enterprise) (enterprise.Enterprise, error) {
 	e.ID, e.CreatedAt, e.UpdatedAt = newID(), s.now(), s.now()
-	var out enterprise.Enterprise
-	err := func() error {
+	if err := s.checkEnterpriseRefs(ctx, c, sc, e); err != nil {
+		return e, err
+	}
+	_, err := c.exec(ctx, `INSERT INTO enterprises (id, park_id, name, name_en, credit_code, legal_representative, founded_on,
+		registered_capital, ownership_type, industry_code, stage, scientist_founded, returnee_founded, employees, website,
+		contact_name, contact_phone, description, created_at, updated_at) VALUES (`+bindParams(20)+`)`,
+		e.ID, nullable(e.ParkID), e.Name, e.NameEn, nullable(e.CreditCode), e.LegalRepresentative, e.FoundedOn,
+		e.RegisteredCapital, e.OwnershipType, nullable(e.IndustryCode), e.Stage, e.ScientistFounded, e.ReturneeFounded,
+		e.Employees, e.Website, e.ContactName, e.ContactPhone, e.Description, e.CreatedAt, e.UpdatedAt)
+	return s.afterEnterpriseWrite(ctx, c, sc, e, err)
+}
+
+// InsertEnterprise writes a new enterprise in the transaction of ctx, its park, industry class
+// and chain nodes resolved in the caller's scope.
+func (s *Store) InsertEnterprise(ctx context.Context, sc identity.Scope, e enterprise.Enterprise) (enterprise.Enterprise, error) {
+	c, err := s.txConn(ctx)
+	if err != nil {
+		return e, err
+	}
+	return s.createEnterprise(ctx, c, sc, e)
+}
+
+// LockEnterprise locks an enterprise's row and reads it in the caller's scope.
+func (s *Store) LockEnterprise(ctx context.Context, sc identity.Scope, id string) (enterprise.Enterprise, error) {
+	return lockedRead(ctx, s, sc, "enterprises", id, s.getEnterprise)
+}
+
+// SaveEnterprise writes a changed enterprise in the transaction of ctx; with checkRefs its park,
+// industry class and chain nodes are resolved in the caller's scope first.
+func (s *Store) SaveEnterprise(ctx context.Context, sc identity.Scope, e enterprise.Enterprise, checkRefs bool) (enterprise.Enterprise, error) {
+	c, err := s.txConn(ctx)
+	if err != nil {
+		return e, err
+	}
+	if checkRefs {
 		if err := s.checkEnterpriseRefs(ctx, c, sc, e); err != nil {
-			return err
+			return e, err
 		}
-		_, err := c.exec(ctx, `INSERT INTO enterprises (id, park_id, name, name_en, credit_code, legal_representative, founded_on,
-			registered_capital, ownership_type, industry_code, stage, scientist_founded, returnee_founded, employees, website,
-			contact_name, contact_phone, description, created_at, updated_at) VALUES (`+bindParams(20)+`)`,
-			e.ID, nullable(e.ParkID), e.Name, e.NameEn, nullable(e.CreditCode), e.LegalRepresentative, e.FoundedOn,
-			e.RegisteredCapital, e.OwnershipType, nullable(e.IndustryCode), e.Stage, e.ScientistFounded, e.ReturneeFounded,
-			e.Employees, e.Website, e.ContactName, e.ContactPhone, e.Description, e.CreatedAt, e.UpdatedAt)
-		if out, err = s.afterEnterpriseWrite(ctx, c, sc, e, err); err != nil {
-			return err
-		}
-		return s.recordEnterprise(ctx, c, sc, "create", enterprise.Enterprise{}, out)
-	}()
-	return out, err
+	}
+	e.UpdatedAt = s.now()
+	_, err = c.exec(ctx, `UPDATE enterprises SET park_id = ?, name = ?, name_en = ?, credit_code = ?, legal_representative = ?,
+		founded_on = ?, registered_capital = ?, ownership_type = ?, industry_code = ?, stage = ?, scientist_founded = ?,
+		returnee_founded = ?, employees = ?, website = ?, contact_name = ?, contact_phone = ?, description = ?, updated_at = ?
+		WHERE id = ?`, nullable(e.ParkID), e.Name, e.NameEn, nullable(e.CreditCode), e.LegalRepresentative, e.FoundedOn,
+		e.RegisteredCapital, e.OwnershipType, nullable(e.IndustryCode), e.Stage, e.ScientistFounded, e.ReturneeFounded,
+		e.Employees, e.Website, e.ContactName, e.ContactPhone, e.Description, e.UpdatedAt, e.ID)
+	return s.afterEnterpriseWrite(ctx, c, sc, e, err)
 }
 
-// UpdateEnterprise saves an enterprise. Tenant administrators may edit their own profile but
-// not move it to another park.
-func (s *Store) UpdateEnterprise(ctx context.Context, sc identity.Scope, e enterprise.Enterprise) (enterprise.Enterprise, error) {
-	var out enterprise.Enterprise
-	err := s.write(ctx, func(c conn) error {
-		if err := s.lockRows(ctx, c, "enterprises", []string{e.ID}); err != nil {
-			return err
-		}
-		old, err := s.getEnterprise(ctx, c, sc, e.ID)
-		if err != nil {
-			return err
-		}
-		if err := unchangedSince(old.UpdatedAt, e.UpdatedAt); err != nil {
-			return err
-		}
-		if err := requireRole(sc.CanEditEnterprises() || sc.CanEditOwnEnterprise(e.ID)); err != nil {
-			return err
-		}
-		if sc.Role.IsEnterprise() {
-			e.ParkID = old.ParkID
-		}
-		e.CreatedAt, e.UpdatedAt = old.CreatedAt, s.now()
-		if err := e.Validate(s.clock.Today()); err != nil {
-			return err
-		}
-		if e.ParkID != old.ParkID || !sc.Role.IsEnterprise() {
-			if err := s.checkEnterpriseRefs(ctx, c, sc, e); err != nil {
-				return err
-			}
-		}
-		_, err = c.exec(ctx, `UPDATE enterprises SET park_id = ?, name = ?, name_en = ?, credit_code = ?, legal_representative = ?,
-			founded_on = ?, registered_capital = ?, ownership_type = ?, industry_code = ?, stage = ?, scientist_founded = ?,
-			returnee_founded = ?, employees = ?, website = ?, contact_name = ?, contact_phone = ?, description = ?, updated_at = ?
-			WHERE id = ?`, nullable(e.ParkID), e.Name, e.NameEn, nullable(e.CreditCode), e.LegalRepresentative, e.FoundedOn,
-			e.RegisteredCapital, e.OwnershipType, nullable(e.IndustryCode), e.Stage, e.ScientistFounded, e.ReturneeFounded,
-			e.Employees, e.Website, e.ContactName, e.ContactPhone, e.Description, e.UpdatedAt, e.ID)
-		if out, err = s.afterEnterpriseWrite(ctx, c, sc, e, err); err != nil {
-			return err
-		}
-		return s.recordEnterprise(ctx, c, sc, "update", old, out)
-	})
-	return out, err
-}
-
-// DeleteEnterprise removes an enterprise entered by mistake. One with residency history or
-// user accounts is refused: mark it 迁出 (moved_out) instead.
-func (s *Store) DeleteEnterprise(ctx context.Context, sc identity.Scope, id string) error {
-	return s.write(ctx, func(c conn) error {
-		old, err := s.getEnterprise(ctx, c, sc, id)
-		if err != nil {
-			return err
-		}
-		if err := requireRole(sc.CanEditEnterprises()); err != nil {
-			return err
-		}
-		if err := refuseIfUsed(ctx, c, `SELECT count(*) FROM residencies WHERE enterprise_id = ?`, id,
-			"企业有 %d 条入驻记录，不能删除；如已迁出请将阶段设为“迁出”", "the enterprise has %d residency records; set its stage to moved_out instead"); err != nil {
-			return err
-		}
-		if err := refuseIfUsed(ctx, c, `SELECT count(*) FROM users WHERE enterprise_id = ?`, id,
-			"企业还有 %d 个用户账号，请先删除账号", "the enterprise still has %d user accounts; delete them first"); err != nil {
-			return err
-		}
-		if _, err := c.exec(ctx, `DELETE FROM enterprises WHERE id = ?`, id); err != nil {
-			return err
-		}
-		return s.record(ctx, c, sc, "delete", "enterprise", id, old, nil)
-	})
-}
-
-// canEditRecordsOf: operators of a visible enterprise, or its own tenant administrator.
-func canEditRecordsOf(sc identity.Scope, enterpriseID string) bool {
-	return sc.CanEditEnterprises() || sc.CanEditOwnEnterprise(enterpriseID)
+// DeleteEnterpriseRow removes an enterprise in the transaction of ctx, refusing one that still
+// has residencies or user accounts.
+func (s *Store) DeleteEnterpriseRow(ctx context.Context, id string) error {
+	c, err := s.txConn(ctx)
+	if err != nil {
+		return err
+	}
+	if err := refuseIfUsed(ctx, c, `SELECT count(*) FROM residencies WHERE enterprise_id = ?`, id,
+		"企业有 %d 条入驻记录，不能删除；如已迁出请将阶段设为“迁出”", "the enterprise has %d residency records; set its stage to moved_out instead"); err != nil {
+		return err
+	}
+	if err := refuseIfUsed(ctx, c, `SELECT count(*) FROM users WHERE enterprise_id = ?`, id,
+		"企业还有 %d 个用户账号，请先删除账号", "the enterprise still has %d user accounts; delete them first"); err != nil {
+		return err
+	}
+	_, err = c.exec(ctx, `DELETE FROM enterprises WHERE id = ?`, id)
+	return err
 }

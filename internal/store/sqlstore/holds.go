@@ -89,14 +89,7 @@ func (s *Store) InsertHold(ctx context.Context, sc identity.Scope, h leasing.Hol
 
 // LockHold locks a hold's row and reads it in the caller's scope, in the transaction of ctx.
 func (s *Store) LockHold(ctx context.Context, sc identity.Scope, id string) (leasing.Hold, error) {
-	c, err := s.txConn(ctx)
-	if err != nil {
-		return leasing.Hold{}, err
-	}
-	if err := s.lockRows(ctx, c, "holds", []string{id}); err != nil {
-		return leasing.Hold{}, err
-	}
-	return s.getHold(ctx, c, sc, id)
+	return lockedRead(ctx, s, sc, "holds", id, s.getHold)
 }
 
 // SaveHoldStatus moves a hold from the status it was read with to h.Status, conditionally: of

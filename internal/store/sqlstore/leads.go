@@ -162,14 +162,7 @@ func (s *Store) checkLeadRefs(ctx context.Context, c conn, sc identity.Scope, l 
 
 // LockLead locks a lead's row and reads it in the caller's scope, in the transaction of ctx.
 func (s *Store) LockLead(ctx context.Context, sc identity.Scope, id string) (leasing.Lead, error) {
-	c, err := s.txConn(ctx)
-	if err != nil {
-		return leasing.Lead{}, err
-	}
-	if err := s.lockRows(ctx, c, "leads", []string{id}); err != nil {
-		return leasing.Lead{}, err
-	}
-	return s.getLead(ctx, c, sc, id)
+	return lockedRead(ctx, s, sc, "leads", id, s.getLead)
 }
 
 // CheckLeadRefs resolves the ids a lead names through the caller's scope: its park, its chain
@@ -210,12 +203,7 @@ func (s *Store) SaveLead(ctx context.Context, sc identity.Scope, l leasing.Lead)
 
 // DeleteLeadRow removes a lead and its timeline in the transaction of ctx.
 func (s *Store) DeleteLeadRow(ctx context.Context, id string) error {
-	c, err := s.txConn(ctx)
-	if err != nil {
-		return err
-	}
-	_, err = c.exec(ctx, `DELETE FROM leads WHERE id = ?`, id)
-	return err
+	return s.deleteRow(ctx, "leads", id)
 }
 
 // AddLeadActivity puts an entry on a lead's timeline in the transaction of ctx.
@@ -302,6 +290,9 @@ func (s *Store) LeadConversion(ctx context.Context, sc identity.Scope, id string
 		}
 		created, err := s.createEnterprise(ctx, c, sc, e)
 		if err != nil {
+			return leasing.Contract{}, err
+		}
+		if err := s.record(ctx, c, sc, "create", "enterprise", created.ID, nil, created); err != nil {
 			return leasing.Contract{}, err
 		}
 		entID = created.ID

@@ -22,11 +22,11 @@ var errDryRun = errors.New("dry run")
 // ImportOnboarding applies a file's rows in one transaction, through the same methods, rules,
 // scope and audit as single edits: each row is matched to an existing record by its codes and
 // created, changed in the columns the file has, or left alone. With any refused row, or with
-// dryRun, nothing is written, and the outcomes say what would have happened. Contracts are
-// written through lifecycle, the leasing service, under the same rules as by hand.
+// dryRun, nothing is written, and the outcomes say what would have happened. Contracts and
+// enterprises' records are written through w, their services, under the same rules as by hand.
 func (s *Store) ImportOnboarding(ctx context.Context, sc identity.Scope, b onboard.Batch, dryRun bool,
-	lifecycle leasing.ContractWriter) ([]onboard.RowOutcome, []onboard.RowProblem, error) {
-	im := &importer{s: s, sc: sc, lifecycle: lifecycle, ids: map[string]string{}}
+	w onboard.Writer) ([]onboard.RowOutcome, []onboard.RowProblem, error) {
+	im := &importer{s: s, sc: sc, w: w, ids: map[string]string{}}
 	err := s.writeBatch(ctx, func(ctx context.Context, c conn) error {
 		im.ctx, im.c = ctx, c
 		steps := []func(onboard.Batch) error{im.parks, im.buildings, im.floors, im.units, im.enterprises,
@@ -48,14 +48,14 @@ func (s *Store) ImportOnboarding(ctx context.Context, sc identity.Scope, b onboa
 }
 
 type importer struct {
-	s         *Store
-	lifecycle leasing.ContractWriter
-	sc        identity.Scope
-	ctx       context.Context
-	c         conn
-	ids       map[string]string // "kind\x00codes" → id, for rows met earlier in the file
-	outcomes  []onboard.RowOutcome
-	problems  []onboard.RowProblem
+	s        *Store
+	w        onboard.Writer
+	sc       identity.Scope
+	ctx      context.Context
+	c        conn
+	ids      map[string]string // "kind\x00codes" → id, for rows met earlier in the file
+	outcomes []onboard.RowOutcome
+	problems []onboard.RowProblem
 }
 
 // refuse records a row the rules refused. Only errors a user can act on become problems; any
@@ -366,14 +366,14 @@ func (im *importer) enterprises(b onboard.Batch) error {
 		e := r.Enterprise
 		e.ParkID = parkID
 		err = upsert(im, onboard.Enterprises, r.Ref, key, id, e,
-			func(e enterprise.Enterprise) error { _, err := im.s.CreateEnterprise(im.ctx, im.sc, e); return err },
+			func(e enterprise.Enterprise) error { _, err := im.w.CreateEnterprise(im.ctx, im.sc, e); return err },
 			func(id string) (enterprise.Enterprise, error) { return im.s.getEnterprise(im.ctx, im.c, im.sc, id) },
 			func(next *enterprise.Enterprise) {
 				if parkID != "" { // a blank park code leaves the record's park alone
 					next.ParkID = parkID
 				}
 			},
-			func(e enterprise.Enterprise) error { _, err := im.s.UpdateEnterprise(im.ctx, im.sc, e); return err })
+			func(e enterprise.Enterprise) error { _, err := im.w.UpdateEnterprise(im.ctx, im.sc, e); return err })
 		if err != nil {
 			return err
 		}
@@ -413,14 +413,14 @@ func (im *importer) qualifications(b onboard.Batch) error {
 		q.EnterpriseID = companyID
 		err = upsert(im, onboard.Qualifications, r.Ref, key, id, q,
 			func(q enterprise.Qualification) error {
-				_, err := im.s.CreateQualification(im.ctx, im.sc, q)
+				_, err := im.w.CreateQualification(im.ctx, im.sc, q)
 				return err
 			},
 			func(id string) (enterprise.Qualification, error) {
 				return im.s.getQualification(im.ctx, im.c, im.sc, id)
 			}, nil,
 			func(q enterprise.Qualification) error {
-				_, err := im.s.UpdateQualification(im.ctx, im.sc, q)
+				_, err := im.w.UpdateQualification(im.ctx, im.sc, q)
 				return err
 			})
 		if err != nil {
@@ -475,14 +475,14 @@ func (im *importer) residencies(b onboard.Batch) error {
 		stay := r.Residency
 		stay.EnterpriseID, stay.ParkID, stay.UnitIDs = companyID, parkID, unitIDs
 		err = upsert(im, onboard.Residencies, r.Ref, key, id, stay,
-			func(x enterprise.Residency) error { _, err := im.s.CreateResidency(im.ctx, im.sc, x); return err },
+			func(x enterprise.Residency) error { _, err := im.w.CreateResidency(im.ctx, im.sc, x); return err },
 			func(id string) (enterprise.Residency, error) { return im.s.getResidency(im.ctx, im.c, im.sc, id) },
 			func(next *enterprise.Residency) {
 				if r.Has("unit_codes") {
 					next.UnitIDs = unitIDs
 				}
 			},
-			func(x enterprise.Residency) error { _, err := im.s.UpdateResidency(im.ctx, im.sc, x); return err })
+			func(x enterprise.Residency) error { _, err := im.w.UpdateResidency(im.ctx, im.sc, x); return err })
 		if err != nil {
 			return err
 		}
@@ -563,7 +563,7 @@ func (im *importer) contract(r onboard.ContractRow, dated []onboard.ContractUnit
 		if k.Status == "" {
 			k.Status = leasing.Draft
 		}
-		return im.create(onboard.Contracts, r.Ref, key, func() error { _, err := im.lifecycle.RecordContract(im.ctx, im.sc, k); return err })
+		return im.create(onboard.Contracts, r.Ref, key, func() error { _, err := im.w.RecordContract(im.ctx, im.sc, k); return err })
 	}
 	old, err := im.s.getContract(im.ctx, im.c, im.sc, id)
 	if err != nil {
@@ -588,11 +588,11 @@ func (im *importer) contract(r onboard.ContractRow, dated []onboard.ContractUnit
 		return nil
 	}
 	return im.apply(onboard.Contracts, r.Ref, key, false, func() error {
-		if _, err := im.lifecycle.UpdateContract(im.ctx, im.sc, id, leasing.TermsOf(next)); err != nil {
+		if _, err := im.w.UpdateContract(im.ctx, im.sc, id, leasing.TermsOf(next)); err != nil {
 			return err
 		}
 		if next.Status == leasing.Active {
-			_, err := im.lifecycle.ActivateContract(im.ctx, im.sc, id)
+			_, err := im.w.ActivateContract(im.ctx, im.sc, id)
 			return err
 		}
 		return nil

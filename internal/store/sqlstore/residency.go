@@ -100,9 +100,6 @@ func (s *Store) checkResidency(ctx context.Context, c conn, sc identity.Scope, r
 		}
 		return err
 	}
-	if err := requireRole(sc.CanEditEnterprises()); err != nil {
-		return err
-	}
 	if !sc.HasPark(r.ParkID) {
 		return fieldErr("park_id", "not_found", "园区不存在", "no such park")
 	}
@@ -134,84 +131,56 @@ func (s *Store) saveResidencyUnits(ctx context.Context, c conn, r enterprise.Res
 	return nil
 }
 
-// CreateResidency records a move-in.
-func (s *Store) CreateResidency(ctx context.Context, sc identity.Scope, r enterprise.Residency) (enterprise.Residency, error) {
-	if err := r.Validate(); err != nil {
+// InsertResidency writes a new residency in the transaction of ctx, its enterprise, park and
+// units resolved in the caller's scope.
+func (s *Store) InsertResidency(ctx context.Context, sc identity.Scope, r enterprise.Residency) (enterprise.Residency, error) {
+	c, err := s.txConn(ctx)
+	if err != nil {
+		return r, err
+	}
+	if err := s.checkResidency(ctx, c, sc, r); err != nil {
 		return r, err
 	}
 	r.ID, r.CreatedAt, r.UpdatedAt = newID(), s.now(), s.now()
-	var out enterprise.Residency
-	err := s.write(ctx, func(c conn) error {
-		if err := s.checkResidency(ctx, c, sc, r); err != nil {
-			return err
-		}
-		if _, err := c.exec(ctx, `INSERT INTO residencies (id, enterprise_id, park_id, move_in, move_out, note, created_at, updated_at)
-			VALUES (`+bindParams(8)+`)`, r.ID, r.EnterpriseID, r.ParkID, r.MoveIn, r.MoveOut, r.Note, r.CreatedAt, r.UpdatedAt); err != nil {
-			return err
-		}
-		if err := s.saveResidencyUnits(ctx, c, r); err != nil {
-			return err
-		}
-		var err error
-		if out, err = s.getResidency(ctx, c, sc, r.ID); err != nil {
-			return err
-		}
-		return s.record(ctx, c, sc, "create", "residency", r.ID, nil, out)
-	})
-	return out, err
+	if _, err := c.exec(ctx, `INSERT INTO residencies (id, enterprise_id, park_id, move_in, move_out, note, created_at, updated_at)
+		VALUES (`+bindParams(8)+`)`, r.ID, r.EnterpriseID, r.ParkID, r.MoveIn, r.MoveOut, r.Note, r.CreatedAt, r.UpdatedAt); err != nil {
+		return r, err
+	}
+	if err := s.saveResidencyUnits(ctx, c, r); err != nil {
+		return r, err
+	}
+	return s.getResidency(ctx, c, sc, r.ID)
 }
 
-// UpdateResidency changes dates, units or note (e.g. records the move-out).
-func (s *Store) UpdateResidency(ctx context.Context, sc identity.Scope, r enterprise.Residency) (enterprise.Residency, error) {
-	var out enterprise.Residency
-	err := s.write(ctx, func(c conn) error {
-		if err := s.lockRows(ctx, c, "residencies", []string{r.ID}); err != nil {
-			return err
-		}
-		old, err := s.getResidency(ctx, c, sc, r.ID)
-		if err != nil {
-			return err
-		}
-		if err := unchangedSince(old.UpdatedAt, r.UpdatedAt); err != nil {
-			return err
-		}
-		r.EnterpriseID, r.CreatedAt, r.UpdatedAt = old.EnterpriseID, old.CreatedAt, s.now()
-		if err := r.Validate(); err != nil {
-			return err
-		}
-		if err := s.checkResidency(ctx, c, sc, r); err != nil {
-			return err
-		}
-		if _, err := c.exec(ctx, `UPDATE residencies SET park_id = ?, move_in = ?, move_out = ?, note = ?, updated_at = ? WHERE id = ?`,
-			r.ParkID, r.MoveIn, r.MoveOut, r.Note, r.UpdatedAt, r.ID); err != nil {
-			return err
-		}
-		if err := s.saveResidencyUnits(ctx, c, r); err != nil {
-			return err
-		}
-		if out, err = s.getResidency(ctx, c, sc, r.ID); err != nil {
-			return err
-		}
-		return s.record(ctx, c, sc, "update", "residency", r.ID, old, out)
-	})
-	return out, err
+// LockResidency locks a residency's row and reads it in the caller's scope.
+func (s *Store) LockResidency(ctx context.Context, sc identity.Scope, id string) (enterprise.Residency, error) {
+	return lockedRead(ctx, s, sc, "residencies", id, s.getResidency)
 }
 
-// DeleteResidency removes a residency entered by mistake.
-func (s *Store) DeleteResidency(ctx context.Context, sc identity.Scope, id string) error {
-	return s.write(ctx, func(c conn) error {
-		r, err := s.getResidency(ctx, c, sc, id)
-		if err != nil {
-			return err
-		}
-		if err := requireRole(sc.CanEditEnterprises() && sc.HasPark(r.ParkID)); err != nil {
-			return err
-		}
-		if _, err = c.exec(ctx, `DELETE FROM residencies WHERE id = ?`, id); err != nil {
-			return err
-		}
-		return s.record(ctx, c, sc, "delete", "residency", id, r, nil)
-	})
+// SaveResidency writes a changed residency in the transaction of ctx, its park and units
+// resolved in the caller's scope.
+func (s *Store) SaveResidency(ctx context.Context, sc identity.Scope, r enterprise.Residency) (enterprise.Residency, error) {
+	c, err := s.txConn(ctx)
+	if err != nil {
+		return r, err
+	}
+	if err := s.checkResidency(ctx, c, sc, r); err != nil {
+		return r, err
+	}
+	r.UpdatedAt = s.now()
+	if _, err := c.exec(ctx, `UPDATE residencies SET park_id = ?, move_in = ?, move_out = ?, note = ?, updated_at = ? WHERE id = ?`,
+		r.ParkID, r.MoveIn, r.MoveOut, r.Note, r.UpdatedAt, r.ID); err != nil {
+		return r, err
+	}
+	if err := s.saveResidencyUnits(ctx, c, r); err != nil {
+		return r, err
+	}
+	return s.getResidency(ctx, c, sc, r.ID)
+}
+
+// DeleteResidencyRow removes a residency in the transaction of ctx.
+func (s *Store) DeleteResidencyRow(ctx context.Context, id string) error {
+	return s.deleteRow(ctx, "residencies", id)
 }
 
 const qualificationCols = `q.id, q.enterprise_id, q.kind, q.certificate_no, q.issued_on, q.expires_on, q.board, q.ticker,
@@ -274,77 +243,51 @@ func (s *Store) getQualification(ctx context.Context, c conn, sc identity.Scope,
 	return q, err
 }
 
-// CreateQualification records a certificate for an enterprise.
-func (s *Store) CreateQualification(ctx context.Context, sc identity.Scope, q enterprise.Qualification) (enterprise.Qualification, error) {
-	if err := q.Validate(); err != nil {
+// InsertQualification writes a new qualification in the transaction of ctx.
+func (s *Store) InsertQualification(ctx context.Context, sc identity.Scope, q enterprise.Qualification) (enterprise.Qualification, error) {
+	c, err := s.txConn(ctx)
+	if err != nil {
 		return q, err
 	}
 	q.ID, q.CreatedAt, q.UpdatedAt = newID(), s.now(), s.now()
-	err := s.write(ctx, func(c conn) error {
-		if _, err := s.getEnterprise(ctx, c, sc, q.EnterpriseID); err != nil {
-			if apperr.Is(err, apperr.NotFound) {
-				return fieldErr("enterprise_id", "not_found", "企业不存在", "no such enterprise")
-			}
-			return err
-		}
-		if err := requireRole(canEditRecordsOf(sc, q.EnterpriseID)); err != nil {
-			return err
-		}
-		_, err := c.exec(ctx, `INSERT INTO qualifications (id, enterprise_id, kind, certificate_no, issued_on, expires_on, board,
-			ticker, note, created_at, updated_at) VALUES (`+bindParams(11)+`)`, q.ID, q.EnterpriseID, q.Kind, q.CertificateNo,
-			q.IssuedOn, q.ExpiresOn, q.Board, q.Ticker, q.Note, q.CreatedAt, q.UpdatedAt)
-		if err != nil {
-			return err
-		}
-		return s.record(ctx, c, sc, "create", "qualification", q.ID, nil, q)
-	})
-	return q, err
+	if _, err := c.exec(ctx, `INSERT INTO qualifications (id, enterprise_id, kind, certificate_no, issued_on, expires_on, board,
+		ticker, note, created_at, updated_at) VALUES (`+bindParams(11)+`)`, q.ID, q.EnterpriseID, q.Kind, q.CertificateNo,
+		q.IssuedOn, q.ExpiresOn, q.Board, q.Ticker, q.Note, q.CreatedAt, q.UpdatedAt); err != nil {
+		return q, err
+	}
+	return s.getQualification(ctx, c, sc, q.ID)
 }
 
-// UpdateQualification saves a qualification; it stays with its enterprise.
-func (s *Store) UpdateQualification(ctx context.Context, sc identity.Scope, q enterprise.Qualification) (enterprise.Qualification, error) {
-	err := s.write(ctx, func(c conn) error {
-		if err := s.lockRows(ctx, c, "qualifications", []string{q.ID}); err != nil {
-			return err
-		}
-		old, err := s.getQualification(ctx, c, sc, q.ID)
-		if err != nil {
-			return err
-		}
-		if err := unchangedSince(old.UpdatedAt, q.UpdatedAt); err != nil {
-			return err
-		}
-		if err := requireRole(canEditRecordsOf(sc, old.EnterpriseID)); err != nil {
-			return err
-		}
-		q.EnterpriseID, q.CreatedAt, q.UpdatedAt = old.EnterpriseID, old.CreatedAt, s.now()
-		if err := q.Validate(); err != nil {
-			return err
-		}
-		_, err = c.exec(ctx, `UPDATE qualifications SET kind = ?, certificate_no = ?, issued_on = ?, expires_on = ?, board = ?,
-			ticker = ?, note = ?, updated_at = ? WHERE id = ?`, q.Kind, q.CertificateNo, q.IssuedOn, q.ExpiresOn, q.Board,
-			q.Ticker, q.Note, q.UpdatedAt, q.ID)
-		if err != nil {
-			return err
-		}
-		return s.record(ctx, c, sc, "update", "qualification", q.ID, old, q)
-	})
-	return q, err
+// LockQualification locks a qualification's row and reads it in the caller's scope.
+func (s *Store) LockQualification(ctx context.Context, sc identity.Scope, id string) (enterprise.Qualification, error) {
+	return lockedRead(ctx, s, sc, "qualifications", id, s.getQualification)
 }
 
-// DeleteQualification removes a qualification.
-func (s *Store) DeleteQualification(ctx context.Context, sc identity.Scope, id string) error {
-	return s.write(ctx, func(c conn) error {
-		q, err := s.getQualification(ctx, c, sc, id)
-		if err != nil {
-			return err
-		}
-		if err := requireRole(canEditRecordsOf(sc, q.EnterpriseID)); err != nil {
-			return err
-		}
-		if _, err = c.exec(ctx, `DELETE FROM qualifications WHERE id = ?`, id); err != nil {
-			return err
-		}
-		return s.record(ctx, c, sc, "delete", "qualification", id, q, nil)
-	})
+// SaveQualification writes a changed qualification in the transaction of ctx.
+func (s *Store) SaveQualification(ctx context.Context, sc identity.Scope, q enterprise.Qualification) (enterprise.Qualification, error) {
+	c, err := s.txConn(ctx)
+	if err != nil {
+		return q, err
+	}
+	q.UpdatedAt = s.now()
+	if _, err := c.exec(ctx, `UPDATE qualifications SET kind = ?, certificate_no = ?, issued_on = ?, expires_on = ?, board = ?,
+		ticker = ?, note = ?, updated_at = ? WHERE id = ?`, q.Kind, q.CertificateNo, q.IssuedOn, q.ExpiresOn, q.Board,
+		q.Ticker, q.Note, q.UpdatedAt, q.ID); err != nil {
+		return q, err
+	}
+	return s.getQualification(ctx, c, sc, q.ID)
+}
+
+// DeleteQualificationRow removes a qualification in the transaction of ctx.
+func (s *Store) DeleteQualificationRow(ctx context.Context, id string) error {
+	return s.deleteRow(ctx, "qualifications", id)
+}
+
+// EnterpriseIn reads an enterprise in the caller's scope, in the transaction of ctx.
+func (s *Store) EnterpriseIn(ctx context.Context, sc identity.Scope, id string) (enterprise.Enterprise, error) {
+	c, err := s.txConn(ctx)
+	if err != nil {
+		return enterprise.Enterprise{}, err
+	}
+	return s.getEnterprise(ctx, c, sc, id)
 }

@@ -18,6 +18,7 @@ import (
 
 	"github.com/parkos/parkos/internal/apperr"
 	"github.com/parkos/parkos/internal/civil"
+	"github.com/parkos/parkos/internal/identity"
 )
 
 // Engine is what an engine package provides.
@@ -377,4 +378,29 @@ func unchangedSince(current, basedOn time.Time) error {
 		return nil
 	}
 	return conflict("记录已被他人修改，请刷新后重试", "the record was changed by someone else meanwhile; reload and try again")
+}
+
+// lockedRead locks a row of table and reads it through get in the caller's scope, in the
+// transaction of ctx: concurrent changes of one row queue, and each reads the one before it.
+func lockedRead[T any](ctx context.Context, s *Store, sc identity.Scope, table, id string,
+	get func(context.Context, conn, identity.Scope, string) (T, error)) (T, error) {
+	var zero T
+	c, err := s.txConn(ctx)
+	if err != nil {
+		return zero, err
+	}
+	if err := s.lockRows(ctx, c, table, []string{id}); err != nil {
+		return zero, err
+	}
+	return get(ctx, c, sc, id)
+}
+
+// deleteRow removes a row of table in the transaction of ctx.
+func (s *Store) deleteRow(ctx context.Context, table, id string) error {
+	c, err := s.txConn(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = c.exec(ctx, `DELETE FROM `+table+` WHERE id = ?`, id)
+	return err
 }

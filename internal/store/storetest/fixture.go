@@ -67,13 +67,13 @@ func NewWorld(t testing.TB, s *sqlstore.Store) *World {
 			w.Units[i][j], err = s.CreateUnit(ctx, sys, u)
 			must(err)
 		}
-		w.Enterprises[i], err = s.CreateEnterprise(ctx, sys, enterprise.Enterprise{ParkID: w.Parks[i].ID,
+		w.Enterprises[i], err = EnterpriseOf(s).CreateEnterprise(ctx, sys, enterprise.Enterprise{ParkID: w.Parks[i].ID,
 			Name: fmt.Sprintf("测试企业%d有限公司", i), CreditCode: CreditCode(i + 1), IndustryCode: "2761"})
 		must(err)
-		_, err = s.CreateResidency(ctx, sys, enterprise.Residency{EnterpriseID: w.Enterprises[i].ID, ParkID: w.Parks[i].ID,
+		_, err = EnterpriseOf(s).CreateResidency(ctx, sys, enterprise.Residency{EnterpriseID: w.Enterprises[i].ID, ParkID: w.Parks[i].ID,
 			UnitIDs: []string{w.Units[i][0].ID}, MoveIn: civil.Of(2024, 3, 1)})
 		must(err)
-		_, err = s.CreateQualification(ctx, sys, enterprise.Qualification{EnterpriseID: w.Enterprises[i].ID,
+		_, err = EnterpriseOf(s).CreateQualification(ctx, sys, enterprise.Qualification{EnterpriseID: w.Enterprises[i].ID,
 			Kind: "high_tech", CertificateNo: fmt.Sprintf("GR20241100%d", i), IssuedOn: civil.Of(2024, 10, 1),
 			ExpiresOn: civil.Of(2027, 10, 1)})
 		must(err)
@@ -116,3 +116,8 @@ func StatsOf(s *sqlstore.Store) *stats.Service { return stats.NewService(s, civi
 
 // SpaceOf is the space service over a test store on the real day.
 func SpaceOf(s *sqlstore.Store) *space.Service { return space.NewService(s, civil.SystemClock{}) }
+
+// EnterpriseOf is the enterprise service over a test store on the real day.
+func EnterpriseOf(s *sqlstore.Store) *enterprise.Service {
+	return enterprise.NewService(s, civil.SystemClock{})
+}

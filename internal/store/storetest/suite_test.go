@@ -217,12 +217,12 @@ func TestScopes(t *testing.T) {
 		// A tenant edits its own profile but cannot create or delete enterprises.
 		own := ents.Items[0]
 		own.Description = "我们做抗体"
-		if _, err := s.UpdateEnterprise(ctx, tenant, own); err != nil {
+		if _, err := EnterpriseOf(s).UpdateEnterprise(ctx, tenant, own); err != nil {
 			t.Fatal(err)
 		}
-		_, err = s.CreateEnterprise(ctx, tenant, enterprise.Enterprise{Name: "新公司"})
+		_, err = EnterpriseOf(s).CreateEnterprise(ctx, tenant, enterprise.Enterprise{Name: "新公司"})
 		wantCode(t, err, apperr.Forbidden)
-		wantCode(t, s.DeleteEnterprise(ctx, tenant, own.ID), apperr.Forbidden)
+		wantCode(t, EnterpriseOf(s).DeleteEnterprise(ctx, tenant, own.ID), apperr.Forbidden)
 
 		// The authority reads everything and writes no space.
 		all, err := s.ListParks(ctx, auth, space.ParkFilter{}, page.Request{})
@@ -393,13 +393,13 @@ func TestEnterprisesResidenciesQualifications(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, s *sqlstore.Store) {
 		w := NewWorld(t, s)
 		op := w.Scope(identity.Leasing)
-		_, err := s.CreateEnterprise(ctx, op, enterprise.Enterprise{ParkID: w.Parks[0].ID, Name: "坏代码", CreditCode: "91110108MA00000010"})
+		_, err := EnterpriseOf(s).CreateEnterprise(ctx, op, enterprise.Enterprise{ParkID: w.Parks[0].ID, Name: "坏代码", CreditCode: "91110108MA00000010"})
 		wantField(t, err, "credit_code")
-		_, err = s.CreateEnterprise(ctx, op, enterprise.Enterprise{ParkID: w.Parks[0].ID, Name: "重复", CreditCode: CreditCode(1)})
+		_, err = EnterpriseOf(s).CreateEnterprise(ctx, op, enterprise.Enterprise{ParkID: w.Parks[0].ID, Name: "重复", CreditCode: CreditCode(1)})
 		wantCode(t, err, apperr.Conflict)
-		_, err = s.CreateEnterprise(ctx, op, enterprise.Enterprise{ParkID: w.Parks[0].ID, Name: "行业", IndustryCode: "9999"})
+		_, err = EnterpriseOf(s).CreateEnterprise(ctx, op, enterprise.Enterprise{ParkID: w.Parks[0].ID, Name: "行业", IndustryCode: "9999"})
 		wantField(t, err, "industry_code")
-		e, err := s.CreateEnterprise(ctx, op, enterprise.Enterprise{ParkID: w.Parks[0].ID, Name: "新入驻生物",
+		e, err := EnterpriseOf(s).CreateEnterprise(ctx, op, enterprise.Enterprise{ParkID: w.Parks[0].ID, Name: "新入驻生物",
 			CreditCode: CreditCode(77), IndustryCode: "2762", Tags: []string{"CGT", "CGT", "疫苗"}, ChainNodeIDs: []string{"cgt.mid.aav"},
 			RegisteredCapital: measure.Yuan(10_000_000)})
 		if err != nil {
@@ -413,19 +413,19 @@ func TestEnterprisesResidenciesQualifications(t *testing.T) {
 			t.Fatalf("enterprises in 276x: %d", len(byIndustry.Items))
 		}
 
-		_, err = s.CreateResidency(ctx, op, enterprise.Residency{EnterpriseID: e.ID, ParkID: w.Parks[0].ID,
+		_, err = EnterpriseOf(s).CreateResidency(ctx, op, enterprise.Residency{EnterpriseID: e.ID, ParkID: w.Parks[0].ID,
 			UnitIDs: []string{w.Units[1][0].ID}, MoveIn: civil.Of(2025, 1, 1)})
 		wantField(t, err, "unit_ids[0]")
-		_, err = s.CreateResidency(ctx, op, enterprise.Residency{EnterpriseID: e.ID, ParkID: w.Parks[0].ID,
+		_, err = EnterpriseOf(s).CreateResidency(ctx, op, enterprise.Residency{EnterpriseID: e.ID, ParkID: w.Parks[0].ID,
 			MoveIn: civil.Of(2025, 1, 1), MoveOut: civil.Of(2024, 1, 1)})
 		wantField(t, err, "move_out")
-		r, err := s.CreateResidency(ctx, op, enterprise.Residency{EnterpriseID: e.ID, ParkID: w.Parks[0].ID,
+		r, err := EnterpriseOf(s).CreateResidency(ctx, op, enterprise.Residency{EnterpriseID: e.ID, ParkID: w.Parks[0].ID,
 			UnitIDs: []string{w.Units[0][1].ID}, MoveIn: civil.Of(2025, 1, 1)})
 		if err != nil {
 			t.Fatal(err)
 		}
 		r.MoveOut = civil.Of(2025, 12, 31)
-		if r, err = s.UpdateResidency(ctx, op, r); err != nil || r.MoveOut != civil.Of(2025, 12, 31) {
+		if r, err = EnterpriseOf(s).UpdateResidency(ctx, op, r); err != nil || r.MoveOut != civil.Of(2025, 12, 31) {
 			t.Fatalf("move out: %+v %v", r, err)
 		}
 		current, _ := s.ListResidencies(ctx, op, enterprise.ResidencyFilter{ParkID: w.Parks[0].ID, CurrentOn: civil.Of(2026, 2, 1)}, page.Request{})
@@ -433,9 +433,9 @@ func TestEnterprisesResidenciesQualifications(t *testing.T) {
 			t.Fatalf("current residencies in 2026: %d", len(current.Items))
 		}
 
-		_, err = s.CreateQualification(ctx, op, enterprise.Qualification{EnterpriseID: e.ID, Kind: "listed"})
+		_, err = EnterpriseOf(s).CreateQualification(ctx, op, enterprise.Qualification{EnterpriseID: e.ID, Kind: "listed"})
 		wantField(t, err, "board")
-		_, err = s.CreateQualification(ctx, op, enterprise.Qualification{EnterpriseID: e.ID, Kind: "tech_sme",
+		_, err = EnterpriseOf(s).CreateQualification(ctx, op, enterprise.Qualification{EnterpriseID: e.ID, Kind: "tech_sme",
 			IssuedOn: civil.Of(2025, 3, 1), ExpiresOn: civil.Of(2025, 12, 31)})
 		if err != nil {
 			t.Fatal(err)
@@ -445,7 +445,7 @@ func TestEnterprisesResidenciesQualifications(t *testing.T) {
 		if len(expiring.Items) != 1 || expiring.Items[0].Kind != "tech_sme" {
 			t.Fatalf("expiring: %+v", expiring.Items)
 		}
-		wantCode(t, s.DeleteEnterprise(ctx, op, e.ID), apperr.Conflict)
+		wantCode(t, EnterpriseOf(s).DeleteEnterprise(ctx, op, e.ID), apperr.Conflict)
 	})
 }
 
