@@ -143,7 +143,7 @@ func newWriteCases(t *testing.T, e *env) map[string]func() writeCall {
 	}
 	p0, f0 := w.Parks[0].ID, w.Floors[0].ID
 	unit := func() space.Unit {
-		u, err := e.store.CreateUnit(ctx, sys, space.Unit{FloorID: f0, Code: uniq("AU-"), Kind: space.KindOffice,
+		u, err := storetest.SpaceOf(e.store).CreateUnit(ctx, sys, space.Unit{FloorID: f0, Code: uniq("AU-"), Kind: space.KindOffice,
 			GrossArea: measure.AreaM2(50), Leasable: true, ValidFrom: civil.Of(2024, 1, 1)})
 		must(err)
 		return u
@@ -231,7 +231,7 @@ func newWriteCases(t *testing.T, e *env) map[string]func() writeCall {
 			return writeCall{role: pm, path: "/api/v1/parks/" + p0, body: map[string]any{"description": uniq("说明")}}
 		},
 		"DELETE /api/v1/parks/{id}": func() writeCall {
-			p, err := e.store.CreatePark(ctx, sys, space.Park{Code: uniq("DP"), NameZh: "将删除"})
+			p, err := storetest.SpaceOf(e.store).CreatePark(ctx, sys, space.Park{Code: uniq("DP"), NameZh: "将删除"})
 			must(err)
 			return writeCall{role: admin, path: "/api/v1/parks/" + p.ID}
 		},
@@ -239,12 +239,12 @@ func newWriteCases(t *testing.T, e *env) map[string]func() writeCall {
 			return writeCall{role: pm, path: "/api/v1/zones", body: map[string]any{"park_id": p0, "code": uniq("Z"), "name_zh": "区"}}
 		},
 		"PATCH /api/v1/zones/{id}": func() writeCall {
-			z, err := e.store.CreateZone(ctx, sys, space.Zone{ParkID: p0, Code: uniq("Z"), NameZh: "区"})
+			z, err := storetest.SpaceOf(e.store).CreateZone(ctx, sys, space.Zone{ParkID: p0, Code: uniq("Z"), NameZh: "区"})
 			must(err)
 			return writeCall{role: pm, path: "/api/v1/zones/" + z.ID, body: map[string]any{"name_en": "zone"}}
 		},
 		"DELETE /api/v1/zones/{id}": func() writeCall {
-			z, err := e.store.CreateZone(ctx, sys, space.Zone{ParkID: p0, Code: uniq("Z"), NameZh: "区"})
+			z, err := storetest.SpaceOf(e.store).CreateZone(ctx, sys, space.Zone{ParkID: p0, Code: uniq("Z"), NameZh: "区"})
 			must(err)
 			return writeCall{role: pm, path: "/api/v1/zones/" + z.ID}
 		},
@@ -255,7 +255,7 @@ func newWriteCases(t *testing.T, e *env) map[string]func() writeCall {
 			return writeCall{role: pm, path: "/api/v1/buildings/" + w.Buildings[0].ID, body: map[string]any{"description": uniq("楼")}}
 		},
 		"DELETE /api/v1/buildings/{id}": func() writeCall {
-			b, err := e.store.CreateBuilding(ctx, sys, space.Building{ParkID: p0, Code: uniq("B"), Name: "将删除"})
+			b, err := storetest.SpaceOf(e.store).CreateBuilding(ctx, sys, space.Building{ParkID: p0, Code: uniq("B"), Name: "将删除"})
 			must(err)
 			return writeCall{role: pm, path: "/api/v1/buildings/" + b.ID}
 		},
@@ -268,7 +268,7 @@ func newWriteCases(t *testing.T, e *env) map[string]func() writeCall {
 		},
 		"DELETE /api/v1/floors/{id}": func() writeCall {
 			n++
-			fl, err := e.store.CreateFloor(ctx, sys, space.Floor{BuildingID: w.Buildings[0].ID, Level: -1 - n%3})
+			fl, err := storetest.SpaceOf(e.store).CreateFloor(ctx, sys, space.Floor{BuildingID: w.Buildings[0].ID, Level: -1 - n%3})
 			must(err)
 			return writeCall{role: pm, path: "/api/v1/floors/" + fl.ID}
 		},
@@ -286,7 +286,7 @@ func newWriteCases(t *testing.T, e *env) map[string]func() writeCall {
 		},
 		"POST /api/v1/units/merge": func() writeCall {
 			a := unit()
-			b, err := e.store.CreateUnit(ctx, sys, space.Unit{FloorID: f0, Code: uniq("AU-"), Kind: space.KindOffice,
+			b, err := storetest.SpaceOf(e.store).CreateUnit(ctx, sys, space.Unit{FloorID: f0, Code: uniq("AU-"), Kind: space.KindOffice,
 				GrossArea: measure.AreaM2(50), Leasable: true, ValidFrom: civil.Of(2024, 1, 1), NeighbourIDs: []string{a.ID}})
 			must(err)
 			return writeCall{role: pm, path: "/api/v1/units/merge", body: map[string]any{"unit_ids": []string{a.ID, b.ID},

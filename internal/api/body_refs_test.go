@@ -190,7 +190,7 @@ func (o own) role(pattern string) identity.Role {
 func newOwn(t *testing.T, e *env) own {
 	ctx, sys := context.Background(), identity.System()
 	w := e.world
-	zone, err := e.store.CreateZone(ctx, sys, space.Zone{ParkID: w.Parks[0].ID, Code: "Z0", NameZh: "本园功能区"})
+	zone, err := storetest.SpaceOf(e.store).CreateZone(ctx, sys, space.Zone{ParkID: w.Parks[0].ID, Code: "Z0", NameZh: "本园功能区"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,7 +21,7 @@ func TestRentRollAndRemindersAgreeWithTheSchedule(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, e *env) {
 		ctx, sys, w := context.Background(), identity.System(), e.world
 		today := civil.SystemClock{}.Today()
-		unit, err := e.store.CreateUnit(ctx, sys, space.Unit{FloorID: w.Floors[0].ID, Code: "A-3-399", Kind: space.KindOffice,
+		unit, err := storetest.SpaceOf(e.store).CreateUnit(ctx, sys, space.Unit{FloorID: w.Floors[0].ID, Code: "A-3-399", Kind: space.KindOffice,
 			GrossArea: 15501, Leasable: true, ValidFrom: civil.Of(2020, 1, 1)})
 		if err != nil {
 			t.Fatal(err)

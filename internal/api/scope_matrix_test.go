@@ -29,7 +29,7 @@ type foreign struct {
 func newForeign(t *testing.T, e *env) foreign {
 	ctx, sys := context.Background(), identity.System()
 	w := e.world
-	zone, err := e.store.CreateZone(ctx, sys, space.Zone{ParkID: w.Parks[1].ID, Code: "Z1", NameZh: "功能区"})
+	zone, err := storetest.SpaceOf(e.store).CreateZone(ctx, sys, space.Zone{ParkID: w.Parks[1].ID, Code: "Z1", NameZh: "功能区"})
 	if err != nil {
 		t.Fatal(err)
 	}

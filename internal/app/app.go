@@ -51,27 +51,29 @@ type Services struct {
 
 // New builds every service on st and clock.
 func New(st Store, clock civil.Clock) *Services {
-	lease, ent := leasing.NewService(st, clock), enterprise.NewService(st, clock)
+	lease, ent, sp := leasing.NewService(st, clock), enterprise.NewService(st, clock), space.NewService(st, clock)
 	return &Services{
 		Clock:      clock,
-		Space:      space.NewService(st, clock),
+		Space:      sp,
 		Enterprise: ent,
 		Leasing:    lease,
 		Stats:      stats.NewService(st, clock),
 		Accounts:   identity.NewAccounts(st),
-		Onboard:    onboard.NewService(st, importWriter{lease, ent}),
+		Onboard:    onboard.NewService(st, importWriter{lease, ent, sp}),
 		Health:     st,
 	}
 }
 
-// importWriter is what an onboarding import writes through: the leasing and enterprise
-// services (named apart, since both types are called Service).
+// importWriter is what an onboarding import writes through: the leasing, enterprise and space
+// services (named apart, since each type is called Service).
 type importWriter struct {
 	*leasingService
 	*enterpriseService
+	*spaceService
 }
 
 type (
 	leasingService    = leasing.Service
 	enterpriseService = enterprise.Service
+	spaceService      = space.Service
 )

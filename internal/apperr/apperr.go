@@ -5,6 +5,7 @@ package apperr
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Code is a stable, machine-readable error class. Clients may switch on it.
@@ -109,4 +110,20 @@ func (f Fields) Err() error {
 func (e *Error) WithField(field, code string) *Error {
 	e.Fields = append(e.Fields, FieldError{Field: field, Code: code, MessageZh: e.MessageZh, MessageEn: e.MessageEn})
 	return e
+}
+
+// ErrForbidden is the answer to a caller who sees a record but whose role may not do this.
+func ErrForbidden() *Error {
+	return New(Forbidden, "您的角色无权执行此操作", "your role may not do this")
+}
+
+// UnchangedSince refuses (409) a change made to an older copy of a record: basedOn is the
+// updated_at of the caller's copy, current the record's; saving would overwrite someone
+// else's change. A zero basedOn says nothing about the copy and is not checked. The caller
+// holds the record's lock, so the comparison holds until it commits.
+func UnchangedSince(current, basedOn time.Time) error {
+	if basedOn.IsZero() || basedOn.Equal(current) {
+		return nil
+	}
+	return New(Conflict, "记录已被他人修改，请刷新后重试", "the record was changed by someone else meanwhile; reload and try again")
 }

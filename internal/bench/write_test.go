@@ -29,7 +29,7 @@ func BenchmarkContractWritePath(b *testing.B) {
 	if err != nil || len(ents.Items) == 0 {
 		b.Fatalf("no enterprise: %v", err)
 	}
-	unit, err := st.CreateUnit(ctx, sys, space.Unit{FloorID: floors.Items[0].ID, Code: fmt.Sprintf("BENCH-%d", time.Now().UnixNano()),
+	unit, err := space.NewService(st, civil.SystemClock{}).CreateUnit(ctx, sys, space.Unit{FloorID: floors.Items[0].ID, Code: fmt.Sprintf("BENCH-%d", time.Now().UnixNano()),
 		Kind: space.KindOffice, GrossArea: measure.AreaM2(120), Leasable: true, ValidFrom: civil.Of(2000, 1, 1)})
 	if err != nil {
 		b.Fatal(err)

@@ -2,24 +2,10 @@ package enterprise
 
 import (
 	"context"
-	"time"
 
 	"github.com/parkos/parkos/internal/apperr"
 	"github.com/parkos/parkos/internal/identity"
 )
-
-func forbidden() error {
-	return apperr.New(apperr.Forbidden, "当前角色无权执行此操作", "your role may not do this")
-}
-
-// unchangedSince refuses (409) a change made to an older copy of a record: basedOn is the
-// updated_at of that copy; zero says nothing and is not checked.
-func unchangedSince(current, basedOn time.Time) error {
-	if basedOn.IsZero() || basedOn.Equal(current) {
-		return nil
-	}
-	return apperr.New(apperr.Conflict, "记录已被他人修改，请刷新后重试", "the record was changed by someone else meanwhile; reload and try again")
-}
 
 // mayEditRecordsOf: park staff edit the enterprises of their parks; an enterprise's
 // administrator edits its own profile and qualifications.
@@ -30,7 +16,7 @@ func mayEditRecordsOf(sc identity.Scope, enterpriseID string) bool {
 // CreateEnterprise adds an enterprise record kept by a park.
 func (s *Service) CreateEnterprise(ctx context.Context, sc identity.Scope, e Enterprise) (Enterprise, error) {
 	if !sc.CanEditEnterprises() {
-		return e, forbidden()
+		return e, apperr.ErrForbidden()
 	}
 	if err := e.Validate(s.clock.Today()); err != nil {
 		return e, err
@@ -55,11 +41,11 @@ func (s *Service) UpdateEnterprise(ctx context.Context, sc identity.Scope, e Ent
 		if err != nil {
 			return err
 		}
-		if err := unchangedSince(old.UpdatedAt, e.UpdatedAt); err != nil {
+		if err := apperr.UnchangedSince(old.UpdatedAt, e.UpdatedAt); err != nil {
 			return err
 		}
 		if !mayEditRecordsOf(sc, e.ID) {
-			return forbidden()
+			return apperr.ErrForbidden()
 		}
 		if sc.Role.IsEnterprise() {
 			e.ParkID = old.ParkID
@@ -85,7 +71,7 @@ func (s *Service) DeleteEnterprise(ctx context.Context, sc identity.Scope, id st
 			return err
 		}
 		if !sc.CanEditEnterprises() {
-			return forbidden()
+			return apperr.ErrForbidden()
 		}
 		if err := s.w.DeleteEnterpriseRow(ctx, id); err != nil {
 			return err
@@ -105,7 +91,7 @@ func (s *Service) CreateResidency(ctx context.Context, sc identity.Scope, r Resi
 			return err
 		}
 		if !sc.CanEditEnterprises() {
-			return forbidden()
+			return apperr.ErrForbidden()
 		}
 		var err error
 		if out, err = s.w.InsertResidency(ctx, sc, r); err != nil {
@@ -125,11 +111,11 @@ func (s *Service) UpdateResidency(ctx context.Context, sc identity.Scope, r Resi
 		if err != nil {
 			return err
 		}
-		if err := unchangedSince(old.UpdatedAt, r.UpdatedAt); err != nil {
+		if err := apperr.UnchangedSince(old.UpdatedAt, r.UpdatedAt); err != nil {
 			return err
 		}
 		if !sc.CanEditEnterprises() {
-			return forbidden()
+			return apperr.ErrForbidden()
 		}
 		r.EnterpriseID, r.CreatedAt = old.EnterpriseID, old.CreatedAt
 		if err := r.Validate(); err != nil {
@@ -151,7 +137,7 @@ func (s *Service) DeleteResidency(ctx context.Context, sc identity.Scope, id str
 			return err
 		}
 		if !sc.CanEditEnterprises() || !sc.HasPark(r.ParkID) {
-			return forbidden()
+			return apperr.ErrForbidden()
 		}
 		if err := s.w.DeleteResidencyRow(ctx, id); err != nil {
 			return err
@@ -171,7 +157,7 @@ func (s *Service) CreateQualification(ctx context.Context, sc identity.Scope, q 
 			return err
 		}
 		if !mayEditRecordsOf(sc, q.EnterpriseID) {
-			return forbidden()
+			return apperr.ErrForbidden()
 		}
 		var err error
 		if out, err = s.w.InsertQualification(ctx, sc, q); err != nil {
@@ -190,11 +176,11 @@ func (s *Service) UpdateQualification(ctx context.Context, sc identity.Scope, q 
 		if err != nil {
 			return err
 		}
-		if err := unchangedSince(old.UpdatedAt, q.UpdatedAt); err != nil {
+		if err := apperr.UnchangedSince(old.UpdatedAt, q.UpdatedAt); err != nil {
 			return err
 		}
 		if !mayEditRecordsOf(sc, old.EnterpriseID) {
-			return forbidden()
+			return apperr.ErrForbidden()
 		}
 		q.EnterpriseID, q.CreatedAt = old.EnterpriseID, old.CreatedAt
 		if err := q.Validate(); err != nil {
@@ -216,7 +202,7 @@ func (s *Service) DeleteQualification(ctx context.Context, sc identity.Scope, id
 			return err
 		}
 		if !mayEditRecordsOf(sc, q.EnterpriseID) {
-			return forbidden()
+			return apperr.ErrForbidden()
 		}
 		if err := s.w.DeleteQualificationRow(ctx, id); err != nil {
 			return err

@@ -11,7 +11,7 @@ import (
 // was already read through their scope.
 func mayWorkLeads(sc identity.Scope) error {
 	if !sc.May(identity.WorkLeads) {
-		return apperr.New(apperr.Forbidden, "当前角色无权执行此操作", "your role may not do this")
+		return apperr.ErrForbidden()
 	}
 	return nil
 }
@@ -67,9 +67,8 @@ func (s *Service) changeLead(ctx context.Context, sc identity.Scope, id, action 
 // updated_at), else 409.
 func (s *Service) UpdateLead(ctx context.Context, sc identity.Scope, next Lead) (Lead, error) {
 	return s.changeLead(ctx, sc, next.ID, "update", func(ctx context.Context, l *Lead) error {
-		if !next.UpdatedAt.IsZero() && !next.UpdatedAt.Equal(l.UpdatedAt) {
-			// next was edited from an older read: saving it would undo someone else's change.
-			return apperr.New(apperr.Conflict, "记录已被他人修改，请刷新后重试", "the record was changed by someone else meanwhile; reload and try again")
+		if err := apperr.UnchangedSince(l.UpdatedAt, next.UpdatedAt); err != nil {
+			return err
 		}
 		if err := l.Edit(next); err != nil {
 			return err

@@ -34,7 +34,7 @@ func (s *Service) Today() civil.Date { return s.clock.Today() }
 // already read through their scope, so one they cannot see is 404 before this.
 func mayLease(sc identity.Scope) error {
 	if !sc.May(identity.Lease) {
-		return apperr.New(apperr.Forbidden, "当前角色无权执行此操作", "your role may not do this")
+		return apperr.ErrForbidden()
 	}
 	return nil
 }

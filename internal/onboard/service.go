@@ -6,12 +6,21 @@ import (
 	"github.com/parkos/parkos/internal/enterprise"
 	"github.com/parkos/parkos/internal/identity"
 	"github.com/parkos/parkos/internal/leasing"
+	"github.com/parkos/parkos/internal/space"
 )
 
-// Writer is how an import writes the records whose rules live in a service: contracts and an
-// enterprise's records, so that a row from a file passes the same rules as one typed in.
+// Writer is how an import writes its records: through the services, so that a row from a file
+// passes the same rules as one typed in.
 type Writer interface {
 	leasing.ContractWriter
+	CreatePark(ctx context.Context, sc identity.Scope, p space.Park) (space.Park, error)
+	UpdatePark(ctx context.Context, sc identity.Scope, p space.Park) (space.Park, error)
+	CreateBuilding(ctx context.Context, sc identity.Scope, b space.Building) (space.Building, error)
+	UpdateBuilding(ctx context.Context, sc identity.Scope, b space.Building) (space.Building, error)
+	CreateFloor(ctx context.Context, sc identity.Scope, f space.Floor) (space.Floor, error)
+	UpdateFloor(ctx context.Context, sc identity.Scope, f space.Floor) (space.Floor, error)
+	CreateUnit(ctx context.Context, sc identity.Scope, u space.Unit) (space.Unit, error)
+	UpdateUnit(ctx context.Context, sc identity.Scope, u space.Unit) (space.Unit, error)
 	CreateEnterprise(ctx context.Context, sc identity.Scope, e enterprise.Enterprise) (enterprise.Enterprise, error)
 	UpdateEnterprise(ctx context.Context, sc identity.Scope, e enterprise.Enterprise) (enterprise.Enterprise, error)
 	CreateResidency(ctx context.Context, sc identity.Scope, r enterprise.Residency) (enterprise.Residency, error)
@@ -27,8 +36,8 @@ type Store interface {
 	ImportOnboarding(ctx context.Context, sc identity.Scope, b Batch, dryRun bool, w Writer) ([]RowOutcome, []RowProblem, error)
 }
 
-// Service imports a park's data (§9) through the same rules as the console: contracts and
-// enterprises' records pass their services.
+// Service imports a park's data (§9) through the same rules as the console: every record passes
+// its context's service.
 type Service struct {
 	Lister
 	store  Store

@@ -17,37 +17,44 @@ import (
 type Store interface {
 	ListParks(ctx context.Context, sc identity.Scope, f ParkFilter, req page.Request) (page.Page[Park], error)
 	GetPark(ctx context.Context, sc identity.Scope, id string) (Park, error)
-	CreatePark(ctx context.Context, sc identity.Scope, p Park) (Park, error)
-	UpdatePark(ctx context.Context, sc identity.Scope, p Park) (Park, error)
-	DeletePark(ctx context.Context, sc identity.Scope, id string) error
 	ListZones(ctx context.Context, sc identity.Scope, f ZoneFilter, req page.Request) (page.Page[Zone], error)
 	GetZone(ctx context.Context, sc identity.Scope, id string) (Zone, error)
-	CreateZone(ctx context.Context, sc identity.Scope, z Zone) (Zone, error)
-	UpdateZone(ctx context.Context, sc identity.Scope, z Zone) (Zone, error)
-	DeleteZone(ctx context.Context, sc identity.Scope, id string) error
 	ListBuildings(ctx context.Context, sc identity.Scope, f BuildingFilter, req page.Request) (page.Page[Building], error)
 	GetBuilding(ctx context.Context, sc identity.Scope, id string) (Building, error)
-	CreateBuilding(ctx context.Context, sc identity.Scope, b Building) (Building, error)
-	UpdateBuilding(ctx context.Context, sc identity.Scope, b Building) (Building, error)
-	DeleteBuilding(ctx context.Context, sc identity.Scope, id string) error
 	ListFloors(ctx context.Context, sc identity.Scope, f FloorFilter, req page.Request) (page.Page[Floor], error)
 	GetFloor(ctx context.Context, sc identity.Scope, id string) (Floor, error)
-	CreateFloor(ctx context.Context, sc identity.Scope, f Floor) (Floor, error)
-	UpdateFloor(ctx context.Context, sc identity.Scope, f Floor) (Floor, error)
-	DeleteFloor(ctx context.Context, sc identity.Scope, id string) error
 	ListUnits(ctx context.Context, sc identity.Scope, f UnitFilter, req page.Request) (page.Page[Unit], error)
 	GetUnit(ctx context.Context, sc identity.Scope, id string) (Unit, error)
-	CreateUnit(ctx context.Context, sc identity.Scope, u Unit) (Unit, error)
-	UpdateUnit(ctx context.Context, sc identity.Scope, u Unit) (Unit, error)
-	DeleteUnit(ctx context.Context, sc identity.Scope, id string) error
 	UnitHistory(ctx context.Context, sc identity.Scope, id string) ([]UnitChange, error)
 	UnitVersions(ctx context.Context, sc identity.Scope, id string) ([]UnitVersion, error)
 	LeasableArea(ctx context.Context, sc identity.Scope, parkID string, on civil.Date) (measure.Area, error)
 }
 
-// UnitStore holds the primitives splits and merges are composed of; every one but InTx runs in
-// the transaction InTx opened.
+// UnitStore holds the primitives the space context's writes are composed of; every one but
+// InTx runs in the transaction InTx opened, and resolves the ids a record names in the caller's
+// scope.
 type UnitStore interface {
+	InsertPark(ctx context.Context, sc identity.Scope, p Park) (Park, error)
+	LockPark(ctx context.Context, sc identity.Scope, id string) (Park, error)
+	SavePark(ctx context.Context, sc identity.Scope, p Park) (Park, error)
+	// DeleteParkRow refuses a park that still has buildings, zones, enterprises, residencies or staff.
+	DeleteParkRow(ctx context.Context, id string) error
+	InsertZone(ctx context.Context, sc identity.Scope, z Zone) (Zone, error)
+	LockZone(ctx context.Context, sc identity.Scope, id string) (Zone, error)
+	SaveZone(ctx context.Context, sc identity.Scope, z Zone) (Zone, error)
+	DeleteZoneRow(ctx context.Context, id string) error
+	InsertBuilding(ctx context.Context, sc identity.Scope, b Building) (Building, error)
+	LockBuilding(ctx context.Context, sc identity.Scope, id string) (Building, error)
+	SaveBuilding(ctx context.Context, sc identity.Scope, b Building) (Building, error)
+	DeleteBuildingRow(ctx context.Context, id string) error
+	InsertFloor(ctx context.Context, sc identity.Scope, f Floor) (Floor, error)
+	LockFloor(ctx context.Context, sc identity.Scope, id string) (Floor, error)
+	SaveFloor(ctx context.Context, sc identity.Scope, f Floor) (Floor, error)
+	DeleteFloorRow(ctx context.Context, id string) error
+	InsertUnit(ctx context.Context, sc identity.Scope, u Unit) (Unit, error)
+	LockUnit(ctx context.Context, sc identity.Scope, id string) (Unit, error)
+	SaveUnit(ctx context.Context, sc identity.Scope, old, u Unit) (Unit, error)
+	DeleteUnitRow(ctx context.Context, id string) error
 	InTx(ctx context.Context, fn func(ctx context.Context) error) error
 	LockUnits(ctx context.Context, ids []string) error
 	UnitIn(ctx context.Context, sc identity.Scope, id string) (Unit, error)
@@ -59,8 +66,8 @@ type UnitStore interface {
 	Record(ctx context.Context, sc identity.Scope, action, entity, id string, before, after any) error
 }
 
-// Service is the space context (§2). It owns splits and merges; the writes of parks, zones,
-// buildings, floors and units still keep their rules with their queries.
+// Service is the space context (§2): it owns who may change parks, zones, buildings, floors and
+// units and how, their splits and merges, and records every change.
 type Service struct {
 	Store
 	units UnitStore
@@ -78,7 +85,7 @@ func NewService(st interface {
 // mayEditUnits refuses callers whose role does not edit units (403).
 func mayEditUnits(sc identity.Scope) error {
 	if !sc.May(identity.EditUnits) {
-		return apperr.New(apperr.Forbidden, "当前角色无权执行此操作", "your role may not do this")
+		return apperr.ErrForbidden()
 	}
 	return nil
 }

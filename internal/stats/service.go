@@ -75,7 +75,7 @@ func (s *Service) changeReport(ctx context.Context, sc identity.Scope, id, actio
 			return err
 		}
 		if !allowed {
-			return apperr.New(apperr.Forbidden, "当前角色无权执行此操作", "your role may not do this")
+			return apperr.ErrForbidden()
 		}
 		r := old
 		r.Figures = maps.Clone(old.Figures)

@@ -245,7 +245,7 @@ func (s *Server) contractForm(rq *request) error {
 			return err
 		}
 	} else if !rq.canLease() {
-		return apperr.New(apperr.Forbidden, "您的角色无权执行此操作", "your role may not do this")
+		return apperr.ErrForbidden()
 	}
 	vals := contractValues(cur)
 	if id == "" {

@@ -161,9 +161,9 @@ func (im *importer) parks(b onboard.Batch) error {
 			return err
 		}
 		err = upsert(im, onboard.Parks, r.Ref, r.Code, id, r.Park,
-			func(p space.Park) error { _, err := im.s.CreatePark(im.ctx, im.sc, p); return err },
+			func(p space.Park) error { _, err := im.w.CreatePark(im.ctx, im.sc, p); return err },
 			func(id string) (space.Park, error) { return im.s.getPark(im.ctx, im.c, im.sc, id) }, nil,
-			func(p space.Park) error { _, err := im.s.UpdatePark(im.ctx, im.sc, p); return err })
+			func(p space.Park) error { _, err := im.w.UpdatePark(im.ctx, im.sc, p); return err })
 		if err != nil {
 			return err
 		}
@@ -229,9 +229,9 @@ func (im *importer) buildings(b onboard.Batch) error {
 		x := r.Building
 		x.ParkID = parkID
 		err = upsert(im, onboard.Buildings, r.Ref, r.ParkCode+" / "+r.Code, id, x,
-			func(x space.Building) error { _, err := im.s.CreateBuilding(im.ctx, im.sc, x); return err },
+			func(x space.Building) error { _, err := im.w.CreateBuilding(im.ctx, im.sc, x); return err },
 			func(id string) (space.Building, error) { return im.s.getBuilding(im.ctx, im.c, im.sc, id) }, nil,
-			func(x space.Building) error { _, err := im.s.UpdateBuilding(im.ctx, im.sc, x); return err })
+			func(x space.Building) error { _, err := im.w.UpdateBuilding(im.ctx, im.sc, x); return err })
 		if err != nil {
 			return err
 		}
@@ -268,9 +268,9 @@ func (im *importer) floors(b onboard.Batch) error {
 		f := r.Floor
 		f.BuildingID = buildingID
 		err = upsert(im, onboard.Floors, r.Ref, r.ParkCode+" / "+r.BuildingCode+" / "+strconv.Itoa(r.Level), id, f,
-			func(f space.Floor) error { _, err := im.s.CreateFloor(im.ctx, im.sc, f); return err },
+			func(f space.Floor) error { _, err := im.w.CreateFloor(im.ctx, im.sc, f); return err },
 			func(id string) (space.Floor, error) { return im.s.getFloor(im.ctx, im.c, im.sc, id) }, nil,
-			func(f space.Floor) error { _, err := im.s.UpdateFloor(im.ctx, im.sc, f); return err })
+			func(f space.Floor) error { _, err := im.w.UpdateFloor(im.ctx, im.sc, f); return err })
 		if err != nil {
 			return err
 		}
@@ -322,7 +322,7 @@ func (im *importer) units(b onboard.Batch) error {
 			continue
 		}
 		if err := im.apply(onboard.Units, r.Ref, key, onboard.Same(old, next), func() error {
-			_, err := im.s.UpdateUnit(im.ctx, im.sc, next)
+			_, err := im.w.UpdateUnit(im.ctx, im.sc, next)
 			return err
 		}); err != nil {
 			return err
@@ -336,7 +336,7 @@ func (im *importer) units(b onboard.Batch) error {
 func (im *importer) createUnit(r onboard.UnitRow, floorID string) error {
 	u := r.Unit
 	u.FloorID = floorID
-	out, err := im.s.CreateUnit(im.ctx, im.sc, u)
+	out, err := im.w.CreateUnit(im.ctx, im.sc, u)
 	if err != nil || r.ValidTo.IsZero() {
 		return err
 	}

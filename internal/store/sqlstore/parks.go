@@ -117,77 +117,6 @@ func (s *Store) getPark(ctx context.Context, c conn, sc identity.Scope, id strin
 	return ps[0], err
 }
 
-// CreatePark adds a park. Only administrators create parks; operators are assigned to them.
-func (s *Store) CreatePark(ctx context.Context, sc identity.Scope, p space.Park) (space.Park, error) {
-	if err := requireRole(sc.Role == identity.Admin); err != nil {
-		return p, err
-	}
-	if err := p.Validate(); err != nil {
-		return p, err
-	}
-	p.ID = newID()
-	p.CreatedAt, p.UpdatedAt = s.now(), s.now()
-	err := s.write(ctx, func(c conn) error {
-		_, err := c.exec(ctx, `INSERT INTO parks (id, code, name_zh, name_en, district, address, latitude, longitude,
-			land_area, gross_floor_area, above_ground_area, operator, status, phase, contact_name, contact_phone,
-			description, created_at, updated_at) VALUES (`+bindParams(19)+`)`,
-			p.ID, p.Code, p.NameZh, p.NameEn, p.District, p.Address, p.Latitude, p.Longitude, p.LandArea,
-			p.GrossFloorArea, p.AboveGroundArea, p.Operator, p.Status, p.Phase, p.ContactName, p.ContactPhone,
-			p.Description, p.CreatedAt, p.UpdatedAt)
-		if err := s.constraintError(err, "code", "园区编码已存在", "a park with this code already exists"); err != nil {
-			return err
-		}
-		if err := s.setParkNodes(ctx, c, p.ID, p.LeadingNodeIDs); err != nil {
-			return err
-		}
-		return s.record(ctx, c, sc, "create", "park", p.ID, nil, p)
-	})
-	return p, err
-}
-
-// UpdatePark saves a park's editable fields.
-func (s *Store) UpdatePark(ctx context.Context, sc identity.Scope, p space.Park) (space.Park, error) {
-	if err := p.Validate(); err != nil {
-		return p, err
-	}
-	var out space.Park
-	err := s.write(ctx, func(c conn) error {
-		if err := s.lockRows(ctx, c, "parks", []string{p.ID}); err != nil {
-			return err
-		}
-		old, err := s.getPark(ctx, c, sc, p.ID)
-		if err != nil {
-			return err
-		}
-		if err := unchangedSince(old.UpdatedAt, p.UpdatedAt); err != nil {
-			return err
-		}
-		if err := requireRole(sc.CanEditSpace() && sc.HasPark(p.ID)); err != nil {
-			return err
-		}
-		p.CreatedAt, p.UpdatedAt = old.CreatedAt, s.now()
-		_, err = c.exec(ctx, `UPDATE parks SET code = ?, name_zh = ?, name_en = ?, district = ?, address = ?, latitude = ?,
-			longitude = ?, land_area = ?, gross_floor_area = ?, above_ground_area = ?, operator = ?, status = ?, phase = ?,
-			contact_name = ?, contact_phone = ?, description = ?, updated_at = ? WHERE id = ?`,
-			p.Code, p.NameZh, p.NameEn, p.District, p.Address, p.Latitude, p.Longitude, p.LandArea, p.GrossFloorArea,
-			p.AboveGroundArea, p.Operator, p.Status, p.Phase, p.ContactName, p.ContactPhone, p.Description, p.UpdatedAt, p.ID)
-		if err := s.constraintError(err, "code", "园区编码已存在", "a park with this code already exists"); err != nil {
-			return err
-		}
-		if _, err := c.exec(ctx, `DELETE FROM park_chain_nodes WHERE park_id = ?`, p.ID); err != nil {
-			return err
-		}
-		if err := s.setParkNodes(ctx, c, p.ID, p.LeadingNodeIDs); err != nil {
-			return err
-		}
-		if out, err = s.getPark(ctx, c, sc, p.ID); err != nil {
-			return err
-		}
-		return s.record(ctx, c, sc, "update", "park", p.ID, old, out)
-	})
-	return out, err
-}
-
 func (s *Store) setParkNodes(ctx context.Context, c conn, parkID string, nodeIDs []string) error {
 	if err := checkKnown(ctx, c, "chain_nodes", "id", "leading_node_ids", nodeIDs); err != nil {
 		return err
@@ -224,47 +153,6 @@ func dedupe(xs []string) []string {
 		}
 	}
 	return out
-}
-
-// DeletePark removes an empty park. A park that still has zones, buildings, enterprises or
-// users is refused with the reason, so nothing is orphaned.
-func (s *Store) DeletePark(ctx context.Context, sc identity.Scope, id string) error {
-	return s.write(ctx, func(c conn) error {
-		old, err := s.getPark(ctx, c, sc, id)
-		if err != nil {
-			return err
-		}
-		if err := requireRole(sc.May(identity.DeleteParks)); err != nil {
-			return err
-		}
-		deps := []struct{ table, zh, en string }{
-			{"buildings", "栋楼宇", "buildings"},
-			{"zones", "个功能区", "zones"},
-			{"enterprises", "家企业档案", "enterprise records"},
-			{"residencies", "条入驻记录", "residencies"},
-			{"user_parks", "个用户分配", "user assignments"},
-		}
-		for _, d := range deps {
-			var n int
-			if err := c.queryRow(ctx, `SELECT count(*) FROM `+d.table+` WHERE park_id = ?`, id).Scan(&n); err != nil {
-				return err
-			}
-			if n > 0 {
-				return conflict(fmt.Sprintf("园区下还有 %d %s，请先删除或迁出后再删除园区", n, d.zh),
-					fmt.Sprintf("the park still has %d %s; remove them before deleting the park", n, d.en))
-			}
-		}
-		if _, err := c.exec(ctx, `DELETE FROM chain_nodes WHERE chain_id IN (SELECT id FROM chains WHERE park_id = ?)`, id); err != nil {
-			return err
-		}
-		if _, err := c.exec(ctx, `DELETE FROM chains WHERE park_id = ?`, id); err != nil {
-			return err
-		}
-		if _, err := c.exec(ctx, `DELETE FROM parks WHERE id = ?`, id); err != nil {
-			return err
-		}
-		return s.record(ctx, c, sc, "delete", "park", id, old, nil)
-	})
 }
 
 const zoneCols = `z.id, z.park_id, z.code, z.name_zh, z.name_en, z.description, z.created_at, z.updated_at`
@@ -318,77 +206,6 @@ func (s *Store) checkParentPark(ctx context.Context, c conn, sc identity.Scope, 
 		return err
 	}
 	return requireRole(allowed && sc.HasPark(parkID))
-}
-
-// CreateZone adds a zone to a park.
-func (s *Store) CreateZone(ctx context.Context, sc identity.Scope, z space.Zone) (space.Zone, error) {
-	if err := z.Validate(); err != nil {
-		return z, err
-	}
-	z.ID, z.CreatedAt, z.UpdatedAt = newID(), s.now(), s.now()
-	err := s.write(ctx, func(c conn) error {
-		if err := s.checkParentPark(ctx, c, sc, z.ParkID, sc.CanEditSpace()); err != nil {
-			return err
-		}
-		_, err := c.exec(ctx, `INSERT INTO zones (id, park_id, code, name_zh, name_en, description, created_at, updated_at)
-			VALUES (`+bindParams(8)+`)`, z.ID, z.ParkID, z.Code, z.NameZh, z.NameEn, z.Description, z.CreatedAt, z.UpdatedAt)
-		if err := s.constraintError(err, "code", "该园区已有此编码的功能区", "the park already has a zone with this code"); err != nil {
-			return err
-		}
-		return s.record(ctx, c, sc, "create", "zone", z.ID, nil, z)
-	})
-	return z, err
-}
-
-// UpdateZone saves a zone. Its park cannot change.
-func (s *Store) UpdateZone(ctx context.Context, sc identity.Scope, z space.Zone) (space.Zone, error) {
-	err := s.write(ctx, func(c conn) error {
-		if err := s.lockRows(ctx, c, "zones", []string{z.ID}); err != nil {
-			return err
-		}
-		old, err := s.getZone(ctx, c, sc, z.ID)
-		if err != nil {
-			return err
-		}
-		if err := unchangedSince(old.UpdatedAt, z.UpdatedAt); err != nil {
-			return err
-		}
-		if err := requireRole(sc.CanEditSpace() && sc.HasPark(old.ParkID)); err != nil {
-			return err
-		}
-		z.ParkID, z.CreatedAt, z.UpdatedAt = old.ParkID, old.CreatedAt, s.now()
-		if err := z.Validate(); err != nil {
-			return err
-		}
-		_, err = c.exec(ctx, `UPDATE zones SET code = ?, name_zh = ?, name_en = ?, description = ?, updated_at = ? WHERE id = ?`,
-			z.Code, z.NameZh, z.NameEn, z.Description, z.UpdatedAt, z.ID)
-		if err := s.constraintError(err, "code", "该园区已有此编码的功能区", "the park already has a zone with this code"); err != nil {
-			return err
-		}
-		return s.record(ctx, c, sc, "update", "zone", z.ID, old, z)
-	})
-	return z, err
-}
-
-// DeleteZone removes a zone no building belongs to.
-func (s *Store) DeleteZone(ctx context.Context, sc identity.Scope, id string) error {
-	return s.write(ctx, func(c conn) error {
-		z, err := s.getZone(ctx, c, sc, id)
-		if err != nil {
-			return err
-		}
-		if err := requireRole(sc.CanEditSpace() && sc.HasPark(z.ParkID)); err != nil {
-			return err
-		}
-		if err := refuseIfUsed(ctx, c, `SELECT count(*) FROM buildings WHERE zone_id = ?`, id,
-			"功能区下还有 %d 栋楼宇，请先调整楼宇所属功能区", "the zone still has %d buildings; move them first"); err != nil {
-			return err
-		}
-		if _, err = c.exec(ctx, `DELETE FROM zones WHERE id = ?`, id); err != nil {
-			return err
-		}
-		return s.record(ctx, c, sc, "delete", "zone", id, z, nil)
-	})
 }
 
 // refuseIfUsed answers 409 with the count when a dependency query finds rows.

@@ -332,7 +332,7 @@ func anySlice[T any](xs []T) []any {
 func notFound(zh, en string) error { return apperr.ErrNotFound(zh, en) }
 
 func forbidden() error {
-	return apperr.New(apperr.Forbidden, "您的角色无权执行此操作", "your role may not do this")
+	return apperr.ErrForbidden()
 }
 
 func fieldErr(field, code, zh, en string) error {
@@ -367,17 +367,6 @@ func (s *Store) txConn(ctx context.Context) (conn, error) {
 		return conn{}, errors.New("sqlstore: a write primitive was called outside InTx")
 	}
 	return c, nil
-}
-
-// unchangedSince refuses (409) a change based on an older read of a row: basedOn is the
-// updated_at of the caller's copy, and if the row changed since, saving would overwrite
-// someone else's change. A zero basedOn says nothing about the read and is not checked. The
-// caller has locked the row, so the comparison holds until it commits.
-func unchangedSince(current, basedOn time.Time) error {
-	if basedOn.IsZero() || basedOn.Equal(current) {
-		return nil
-	}
-	return conflict("记录已被他人修改，请刷新后重试", "the record was changed by someone else meanwhile; reload and try again")
 }
 
 // lockedRead locks a row of table and reads it through get in the caller's scope, in the

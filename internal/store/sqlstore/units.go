@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/parkos/parkos/internal/apperr"
 	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/identity"
 	"github.com/parkos/parkos/internal/measure"
@@ -254,122 +253,6 @@ func (s *Store) setNeighbours(ctx context.Context, c conn, u space.Unit) error {
 		}
 	}
 	return nil
-}
-
-// CreateUnit adds a unit to a floor; park and building come from the floor.
-func (s *Store) CreateUnit(ctx context.Context, sc identity.Scope, u space.Unit) (space.Unit, error) {
-	if err := u.Validate(s.clock.Today()); err != nil {
-		return u, err
-	}
-	u.ID, u.ValidTo, u.CreatedAt, u.UpdatedAt = newID(), civil.Date{}, s.now(), s.now()
-	var out space.Unit
-	err := s.write(ctx, func(c conn) error {
-		fl, err := s.getFloor(ctx, c, sc, u.FloorID)
-		if apperr.Is(err, apperr.NotFound) {
-			return fieldErr("floor_id", "not_found", "楼层不存在", "no such floor")
-		}
-		if err != nil {
-			return err
-		}
-		if err := requireRole(sc.CanEditUnits()); err != nil {
-			return err
-		}
-		u.ParkID, u.BuildingID = fl.ParkID, fl.BuildingID
-		if err := s.insertUnit(ctx, c, u); err != nil {
-			return err
-		}
-		if err := s.setNeighbours(ctx, c, u); err != nil {
-			return err
-		}
-		if out, err = s.getUnit(ctx, c, sc, u.ID); err != nil {
-			return err
-		}
-		return s.record(ctx, c, sc, "create", "unit", u.ID, nil, out)
-	})
-	return out, err
-}
-
-// UpdateUnit saves a unit's attributes. Its floor and validity dates change only through
-// split and merge, so that history stays true.
-func (s *Store) UpdateUnit(ctx context.Context, sc identity.Scope, u space.Unit) (space.Unit, error) {
-	var out space.Unit
-	err := s.write(ctx, func(c conn) error {
-		if err := s.lockRows(ctx, c, "units", []string{u.ID}); err != nil {
-			return err
-		}
-		old, err := s.getUnit(ctx, c, sc, u.ID)
-		if err != nil {
-			return err
-		}
-		if err := unchangedSince(old.UpdatedAt, u.UpdatedAt); err != nil {
-			return err
-		}
-		if err := requireRole(sc.CanEditUnits()); err != nil {
-			return err
-		}
-		u.ParkID, u.BuildingID, u.FloorID = old.ParkID, old.BuildingID, old.FloorID
-		u.ValidFrom, u.ValidTo, u.CreatedAt, u.UpdatedAt = old.ValidFrom, old.ValidTo, old.CreatedAt, s.now()
-		today := s.clock.Today()
-		if err := u.Validate(today); err != nil {
-			return err
-		}
-		if old.Reshapes(u) {
-			if u.EffectiveOn.IsZero() {
-				u.EffectiveOn = today
-			}
-			if err := old.CheckEffectiveOn(u.EffectiveOn, today); err != nil {
-				return err
-			}
-			if err := s.reshapeUnit(ctx, c, old, u); err != nil {
-				return err
-			}
-		}
-		f := u.Facilities
-		_, err = c.exec(ctx, `UPDATE units SET code = ?, kind = ?, gross_area = ?, usable_area = ?, biosafety_level = ?,
-			animal_room = ?, cleanroom_grade = ?, floor_load = ?, ceiling_height = ?, fume_exhaust = ?, pure_water = ?,
-			power_kva = ?, wastewater_pretreatment = ?, list_rent = ?, property_fee = ?, leasable = ?, note = ?, updated_at = ?
-			WHERE id = ?`, u.Code, u.Kind, u.GrossArea, u.UsableArea, f.BiosafetyLevel, f.AnimalRoom, f.CleanroomGrade,
-			f.FloorLoad, f.CeilingHeight, f.FumeExhaust, f.PureWater, f.PowerKVA, f.WastewaterPretreatment, u.ListRent,
-			u.PropertyFee, u.Leasable, u.Note, u.UpdatedAt, u.ID)
-		if err := s.constraintError(err, "code", fmt.Sprintf("该园区已有编码为 %s 的单元", u.Code),
-			fmt.Sprintf("the park already has a unit coded %s", u.Code)); err != nil {
-			return err
-		}
-		if err := s.setNeighbours(ctx, c, u); err != nil {
-			return err
-		}
-		if out, err = s.getUnit(ctx, c, sc, u.ID); err != nil {
-			return err
-		}
-		return s.record(ctx, c, sc, "update", "unit", u.ID, old, out)
-	})
-	return out, err
-}
-
-// DeleteUnit removes a unit entered by mistake. A unit with history (residency, split or
-// merge) is refused: retire it by split or merge instead.
-func (s *Store) DeleteUnit(ctx context.Context, sc identity.Scope, id string) error {
-	return s.write(ctx, func(c conn) error {
-		old, err := s.getUnit(ctx, c, sc, id)
-		if err != nil {
-			return err
-		}
-		if err := requireRole(sc.CanEditUnits()); err != nil {
-			return err
-		}
-		if err := refuseIfUsed(ctx, c, `SELECT count(*) FROM residency_units WHERE unit_id = ?`, id,
-			"单元有 %d 条入驻记录，不能删除", "the unit has %d residency records and cannot be deleted"); err != nil {
-			return err
-		}
-		if err := refuseIfUsed(ctx, c, `SELECT count(*) FROM unit_change_links WHERE unit_id = ?`, id,
-			"单元有 %d 条拆分/合并记录，不能删除", "the unit has %d split/merge records and cannot be deleted"); err != nil {
-			return err
-		}
-		if _, err := c.exec(ctx, `DELETE FROM units WHERE id = ?`, id); err != nil {
-			return err
-		}
-		return s.record(ctx, c, sc, "delete", "unit", id, old, nil)
-	})
 }
 
 // LockUnits locks units' rows, in the transaction of ctx: a lease being signed on them waits,

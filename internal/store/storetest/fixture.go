@@ -50,12 +50,12 @@ func NewWorld(t testing.TB, s *sqlstore.Store) *World {
 	}
 	var err error
 	for i := range 2 {
-		w.Parks[i], err = s.CreatePark(ctx, sys, space.Park{Code: fmt.Sprintf("P%d", i), NameZh: fmt.Sprintf("测试园区%d", i),
+		w.Parks[i], err = SpaceOf(s).CreatePark(ctx, sys, space.Park{Code: fmt.Sprintf("P%d", i), NameZh: fmt.Sprintf("测试园区%d", i),
 			GrossFloorArea: measure.AreaM2(10000), AboveGroundArea: measure.AreaM2(8000)})
 		must(err)
-		w.Buildings[i], err = s.CreateBuilding(ctx, sys, space.Building{ParkID: w.Parks[i].ID, Code: "A", Name: "A座", FloorsAbove: 5})
+		w.Buildings[i], err = SpaceOf(s).CreateBuilding(ctx, sys, space.Building{ParkID: w.Parks[i].ID, Code: "A", Name: "A座", FloorsAbove: 5})
 		must(err)
-		w.Floors[i], err = s.CreateFloor(ctx, sys, space.Floor{BuildingID: w.Buildings[i].ID, Level: 3})
+		w.Floors[i], err = SpaceOf(s).CreateFloor(ctx, sys, space.Floor{BuildingID: w.Buildings[i].ID, Level: 3})
 		must(err)
 		for j := range 3 {
 			u := space.Unit{FloorID: w.Floors[i].ID, Code: fmt.Sprintf("A-3-30%d", j+1), Kind: space.KindOffice,
@@ -64,7 +64,7 @@ func NewWorld(t testing.TB, s *sqlstore.Store) *World {
 			if j > 0 {
 				u.NeighbourIDs = []string{w.Units[i][j-1].ID}
 			}
-			w.Units[i][j], err = s.CreateUnit(ctx, sys, u)
+			w.Units[i][j], err = SpaceOf(s).CreateUnit(ctx, sys, u)
 			must(err)
 		}
 		w.Enterprises[i], err = EnterpriseOf(s).CreateEnterprise(ctx, sys, enterprise.Enterprise{ParkID: w.Parks[i].ID,

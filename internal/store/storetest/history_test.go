@@ -93,10 +93,10 @@ func TestUnitChangesTakeEffectOnADay(t *testing.T) {
 		}
 		u := w.Units[0][2] // 300 m²
 		u.Leasable, u.EffectiveOn = false, today.AddDays(-1)
-		_, err = s.UpdateUnit(ctx, op, u)
+		_, err = SpaceOf(s).UpdateUnit(ctx, op, u)
 		wantField(t, err, "effective_on")
 		u.EffectiveOn = civil.Date{}
-		if _, err := s.UpdateUnit(ctx, op, u); err != nil {
+		if _, err := SpaceOf(s).UpdateUnit(ctx, op, u); err != nil {
 			t.Fatal(err)
 		}
 		after, err := ks.Occupancy(ctx, op, f, last)
@@ -137,7 +137,7 @@ func TestUnitChangesTakeEffectOnADay(t *testing.T) {
 		// An area change from next month leaves this month's figures alone.
 		v := w.Units[0][0]
 		v.GrossArea, v.EffectiveOn = measure.AreaM2(150), today.AddMonths(1)
-		if _, err := s.UpdateUnit(ctx, op, v); err != nil {
+		if _, err := SpaceOf(s).UpdateUnit(ctx, op, v); err != nil {
 			t.Fatal(err)
 		}
 		for day, want := range map[civil.Date]measure.Area{today: measure.AreaM2(300), today.AddMonths(1): measure.AreaM2(350)} {
@@ -173,7 +173,7 @@ func TestKindsAndLettingFollowTheDay(t *testing.T) {
 		// The 300 m² office becomes a lab next month.
 		u := w.Units[0][2]
 		u.Kind, u.EffectiveOn = space.KindLab, today.AddMonths(1)
-		if _, err := s.UpdateUnit(ctx, op, u); err != nil {
+		if _, err := SpaceOf(s).UpdateUnit(ctx, op, u); err != nil {
 			t.Fatal(err)
 		}
 		for _, c := range []struct {
@@ -205,7 +205,7 @@ func TestKindsAndLettingFollowTheDay(t *testing.T) {
 		// The 100 m² unit is withdrawn from next month: a year's lease from today is refused.
 		v := w.Units[0][0]
 		v.Leasable, v.EffectiveOn = false, today.AddMonths(1)
-		if _, err := s.UpdateUnit(ctx, op, v); err != nil {
+		if _, err := SpaceOf(s).UpdateUnit(ctx, op, v); err != nil {
 			t.Fatal(err)
 		}
 		from := today.String()

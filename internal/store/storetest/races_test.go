@@ -90,7 +90,7 @@ func TestRaceAmendmentsAreAllKept(t *testing.T) {
 		op := w.Scope(identity.Leasing)
 		extra := make([]string, 20)
 		for i := range extra {
-			u, err := s.CreateUnit(ctx, identity.System(), space.Unit{FloorID: w.Floors[0].ID, Code: fmt.Sprintf("A-3-4%02d", i),
+			u, err := SpaceOf(s).CreateUnit(ctx, identity.System(), space.Unit{FloorID: w.Floors[0].ID, Code: fmt.Sprintf("A-3-4%02d", i),
 				Kind: space.KindOffice, GrossArea: measure.AreaM2(50), Leasable: true, ValidFrom: civil.Of(2024, 1, 1)})
 			if err != nil {
 				t.Fatal(err)
@@ -127,7 +127,7 @@ func TestRaceSplitAgainstLease(t *testing.T) {
 		w := NewWorld(t, s)
 		op := w.Scope(identity.ParkManager)
 		for round := range 30 {
-			u, err := s.CreateUnit(ctx, identity.System(), space.Unit{FloorID: w.Floors[0].ID, Code: fmt.Sprintf("S-%02d", round),
+			u, err := SpaceOf(s).CreateUnit(ctx, identity.System(), space.Unit{FloorID: w.Floors[0].ID, Code: fmt.Sprintf("S-%02d", round),
 				Kind: space.KindOffice, GrossArea: measure.AreaM2(200), Leasable: true, ValidFrom: civil.Of(2024, 1, 1)})
 			if err != nil {
 				t.Fatal(err)
@@ -397,7 +397,7 @@ func TestRaceConcurrentChangesAreNeverLost(t *testing.T) {
 		wins, conflicts, other = race(20, func(i int) error {
 			u := read
 			u.Note = fmt.Sprintf("edit %d", i)
-			_, err := s.UpdateUnit(ctx, pm, u)
+			_, err := SpaceOf(s).UpdateUnit(ctx, pm, u)
 			if err == nil {
 				mu.Lock()
 				kept = u.Note

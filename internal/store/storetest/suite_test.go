@@ -127,15 +127,15 @@ func TestParkCRUDAndDeleteRules(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, s *sqlstore.Store) {
 		w := NewWorld(t, s)
 		sys := identity.System()
-		_, err := s.CreatePark(ctx, sys, space.Park{Code: "P0", NameZh: "重复"})
+		_, err := SpaceOf(s).CreatePark(ctx, sys, space.Park{Code: "P0", NameZh: "重复"})
 		wantCode(t, err, apperr.Conflict)
-		_, err = s.CreatePark(ctx, sys, space.Park{Code: "bad code!", NameZh: ""})
+		_, err = SpaceOf(s).CreatePark(ctx, sys, space.Park{Code: "bad code!", NameZh: ""})
 		wantField(t, err, "code")
 		wantField(t, err, "name_zh")
 
 		p := w.Parks[1]
 		p.NameEn, p.LeadingNodeIDs = "Test Park 1", []string{"meddev.mid.ivd", "biomed.mid.biologics"}
-		got, err := s.UpdatePark(ctx, sys, p)
+		got, err := SpaceOf(s).UpdatePark(ctx, sys, p)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -144,14 +144,14 @@ func TestParkCRUDAndDeleteRules(t *testing.T) {
 		}
 		p = got
 		p.LeadingNodeIDs = []string{"no.such.node"}
-		_, err = s.UpdatePark(ctx, sys, p)
+		_, err = SpaceOf(s).UpdatePark(ctx, sys, p)
 		wantField(t, err, "leading_node_ids[0]")
 		again, _ := s.GetPark(ctx, sys, p.ID)
 		if len(again.LeadingNodeIDs) != 2 {
 			t.Fatalf("a refused update changed the park: %+v", again.LeadingNodeIDs)
 		}
 
-		err = s.DeletePark(ctx, sys, w.Parks[0].ID)
+		err = SpaceOf(s).DeletePark(ctx, sys, w.Parks[0].ID)
 		e := wantCode(t, err, apperr.Conflict)
 		if e.MessageEn == "" || e.MessageZh == "" {
 			t.Fatalf("conflict without a reason: %+v", e)
@@ -159,11 +159,11 @@ func TestParkCRUDAndDeleteRules(t *testing.T) {
 		if _, err := s.GetPark(ctx, sys, w.Parks[0].ID); err != nil {
 			t.Fatalf("park gone after a refused delete: %v", err)
 		}
-		empty, err := s.CreatePark(ctx, sys, space.Park{Code: "EMPTY", NameZh: "空园区"})
+		empty, err := SpaceOf(s).CreatePark(ctx, sys, space.Park{Code: "EMPTY", NameZh: "空园区"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := s.DeletePark(ctx, sys, empty.ID); err != nil {
+		if err := SpaceOf(s).DeletePark(ctx, sys, empty.ID); err != nil {
 			t.Fatal(err)
 		}
 		_, err = s.GetPark(ctx, sys, empty.ID)
@@ -195,9 +195,9 @@ func TestScopes(t *testing.T) {
 		wantCode(t, err, apperr.NotFound)
 		other := w.Units[1][0]
 		other.Note = "hijack"
-		_, err = s.UpdateUnit(ctx, op, other)
+		_, err = SpaceOf(s).UpdateUnit(ctx, op, other)
 		wantCode(t, err, apperr.NotFound)
-		_, err = s.CreateBuilding(ctx, op, space.Building{ParkID: w.Parks[1].ID, Code: "X", Name: "X"})
+		_, err = SpaceOf(s).CreateBuilding(ctx, op, space.Building{ParkID: w.Parks[1].ID, Code: "X", Name: "X"})
 		wantField(t, err, "park_id")
 
 		_, err = s.GetEnterprise(ctx, tenant, w.Enterprises[1].ID)
@@ -231,7 +231,7 @@ func TestScopes(t *testing.T) {
 		}
 		p := w.Parks[0]
 		p.Phase = "二期"
-		_, err = s.UpdatePark(ctx, auth, p)
+		_, err = SpaceOf(s).UpdatePark(ctx, auth, p)
 		wantCode(t, err, apperr.Forbidden)
 
 		// Users: tenant admins see their colleagues only; others only themselves.
@@ -254,7 +254,7 @@ func TestPagination(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, s *sqlstore.Store) {
 		sys := identity.System()
 		for i := range 7 {
-			if _, err := s.CreatePark(ctx, sys, space.Park{Code: fmt.Sprintf("Z%02d", i), NameZh: "园区",
+			if _, err := SpaceOf(s).CreatePark(ctx, sys, space.Park{Code: fmt.Sprintf("Z%02d", i), NameZh: "园区",
 				GrossFloorArea: measure.AreaM2(int64(1000 * (i % 3)))}); err != nil {
 				t.Fatal(err)
 			}
@@ -364,7 +364,7 @@ func TestSplitAndMergeKeepHistory(t *testing.T) {
 		if err != nil || len(hist) != 1 || hist[0].Kind != "merge" || hist[0].ToIDs[0] != merged.ID {
 			t.Fatalf("history: %+v %v", hist, err)
 		}
-		wantCode(t, s.DeleteUnit(ctx, op, w.Units[0][1].ID), apperr.Conflict)
+		wantCode(t, SpaceOf(s).DeleteUnit(ctx, op, w.Units[0][1].ID), apperr.Conflict)
 	})
 }
 
@@ -372,20 +372,20 @@ func TestFailedWritesChangeNothing(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, s *sqlstore.Store) {
 		w := NewWorld(t, s)
 		op := w.Scope(identity.ParkManager)
-		_, err := s.CreateUnit(ctx, op, space.Unit{FloorID: w.Floors[0].ID, Code: "NEW", Kind: space.KindLab,
+		_, err := SpaceOf(s).CreateUnit(ctx, op, space.Unit{FloorID: w.Floors[0].ID, Code: "NEW", Kind: space.KindLab,
 			GrossArea: measure.AreaM2(50), NeighbourIDs: []string{w.Units[1][0].ID}})
 		wantField(t, err, "neighbour_ids[0]")
 		units, _ := s.ListUnits(ctx, op, space.UnitFilter{Q: "NEW"}, page.Request{})
 		if len(units.Items) != 0 {
 			t.Fatal("a refused unit was written")
 		}
-		_, err = s.CreateUnit(ctx, op, space.Unit{FloorID: w.Floors[0].ID, Code: "A-3-301", Kind: space.KindLab, GrossArea: 100})
+		_, err = SpaceOf(s).CreateUnit(ctx, op, space.Unit{FloorID: w.Floors[0].ID, Code: "A-3-301", Kind: space.KindLab, GrossArea: 100})
 		wantCode(t, err, apperr.Conflict)
-		_, err = s.CreateUnit(ctx, op, space.Unit{FloorID: w.Floors[0].ID, Code: "NEG", Kind: "castle", GrossArea: -5, UsableArea: 10})
+		_, err = SpaceOf(s).CreateUnit(ctx, op, space.Unit{FloorID: w.Floors[0].ID, Code: "NEG", Kind: "castle", GrossArea: -5, UsableArea: 10})
 		wantField(t, err, "kind")
 		wantField(t, err, "gross_area")
 		wantField(t, err, "usable_area")
-		wantCode(t, s.DeleteBuilding(ctx, op, w.Buildings[0].ID), apperr.Conflict)
+		wantCode(t, SpaceOf(s).DeleteBuilding(ctx, op, w.Buildings[0].ID), apperr.Conflict)
 	})
 }
 
@@ -510,12 +510,12 @@ func auditTrail(t *testing.T, eng Engine) {
 	op := w.Scope(identity.ParkManager).Via("ui")
 	u := w.Units[0][0]
 	u.ListRent = 61234
-	if _, err := s.UpdateUnit(ctx, op, u); err != nil {
+	if _, err := SpaceOf(s).UpdateUnit(ctx, op, u); err != nil {
 		t.Fatal(err)
 	}
 	// A refused write leaves no trace either.
 	u.Kind = "castle"
-	_, _ = s.UpdateUnit(ctx, op, u)
+	_, _ = SpaceOf(s).UpdateUnit(ctx, op, u)
 	trail, err := s.ListAudit(ctx, op, audit.Filter{Entity: "unit", EntityID: u.ID}, page.Request{})
 	if err != nil {
 		t.Fatal(err)
