@@ -134,7 +134,7 @@ func TestReportWorkbookCommands(t *testing.T) {
 		t.Fatal(err)
 	}
 	w := storetest.NewWorld(t, st)
-	period, err := st.OpenPeriod(ctx, identity.System(), stats.Period{ParkID: w.Parks[0].ID, Kind: stats.Annual, Year: 2024, Deadline: civil.Of(2025, 3, 31)})
+	period, err := storetest.StatsOf(st).OpenPeriod(ctx, identity.System(), stats.Period{ParkID: w.Parks[0].ID, Kind: stats.Annual, Year: 2024, Deadline: civil.Of(2025, 3, 31)})
 	st.Close()
 	if err != nil {
 		t.Fatal(err)

@@ -167,7 +167,7 @@ func newWriteCases(t *testing.T, e *env) map[string]func() writeCall {
 	period := func() stats.Period {
 		n++
 		year := 2025 + n%70
-		p, err := e.store.OpenPeriod(ctx, sys, stats.Period{ParkID: p0, Kind: stats.Annual, Year: year, Deadline: civil.Of(year+1, 4, 20)})
+		p, err := storetest.StatsOf(e.store).OpenPeriod(ctx, sys, stats.Period{ParkID: p0, Kind: stats.Annual, Year: year, Deadline: civil.Of(year+1, 4, 20)})
 		must(err)
 		return p
 	}
@@ -381,7 +381,7 @@ func newWriteCases(t *testing.T, e *env) map[string]func() writeCall {
 				"by_date": "2030-01-01"}}
 		},
 		"DELETE /api/v1/targets/{id}": func() writeCall {
-			tg, err := e.store.CreateTarget(ctx, sys, leasing.Target{ParkID: p0, Metric: "occupancy", BasisPoints: 6000, ByDate: civil.Of(2030, 6, 30)})
+			tg, err := storetest.ContractsOf(e.store).CreateTarget(ctx, sys, leasing.Target{ParkID: p0, Metric: "occupancy", BasisPoints: 6000, ByDate: civil.Of(2030, 6, 30)})
 			must(err)
 			return writeCall{role: pm, path: "/api/v1/targets/" + tg.ID}
 		},

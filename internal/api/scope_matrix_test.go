@@ -65,12 +65,12 @@ func newForeign(t *testing.T, e *env) foreign {
 	if err != nil {
 		t.Fatal(err)
 	}
-	target, err := e.store.CreateTarget(ctx, sys, leasing.Target{ParkID: w.Parks[1].ID, Metric: "occupancy", BasisPoints: 6000,
+	target, err := storetest.ContractsOf(e.store).CreateTarget(ctx, sys, leasing.Target{ParkID: w.Parks[1].ID, Metric: "occupancy", BasisPoints: 6000,
 		ByDate: civil.Of(2026, 6, 30)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	period, err := e.store.OpenPeriod(ctx, sys, stats.Period{ParkID: w.Parks[1].ID, Kind: stats.Quarterly, Year: 2025, Seq: 1,
+	period, err := storetest.StatsOf(e.store).OpenPeriod(ctx, sys, stats.Period{ParkID: w.Parks[1].ID, Kind: stats.Quarterly, Year: 2025, Seq: 1,
 		Deadline: civil.Of(2025, 4, 20)})
 	if err != nil {
 		t.Fatal(err)

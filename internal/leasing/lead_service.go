@@ -198,3 +198,39 @@ func asUnitField(err error) error {
 	}
 	return err
 }
+
+// CreateTarget sets a goal for a park of the caller's; who may edit the park's space may set it.
+func (s *Service) CreateTarget(ctx context.Context, sc identity.Scope, t Target) (Target, error) {
+	if !sc.CanEditSpace() {
+		return t, apperr.ErrForbidden()
+	}
+	if err := t.Validate(); err != nil {
+		return t, err
+	}
+	var out Target
+	err := s.contracts.InTx(ctx, func(ctx context.Context) error {
+		var err error
+		if out, err = s.contracts.InsertTarget(ctx, sc, t); err != nil {
+			return err
+		}
+		return s.contracts.Record(ctx, sc, "create", "target", out.ID, nil, out)
+	})
+	return out, err
+}
+
+// DeleteTarget removes a target.
+func (s *Service) DeleteTarget(ctx context.Context, sc identity.Scope, id string) error {
+	return s.contracts.InTx(ctx, func(ctx context.Context) error {
+		t, err := s.contracts.TargetIn(ctx, sc, id)
+		if err != nil {
+			return err
+		}
+		if !sc.CanEditSpace() {
+			return apperr.ErrForbidden()
+		}
+		if err := s.contracts.DeleteTargetRow(ctx, id); err != nil {
+			return err
+		}
+		return s.contracts.Record(ctx, sc, "delete", "target", id, t, nil)
+	})
+}

@@ -8,8 +8,7 @@ import (
 	"github.com/parkos/parkos/internal/page"
 )
 
-// Store is what the leasing context reads, and the writes of targets, each in the caller's
-// scope.
+// Store is what the leasing context reads, each in the caller's scope.
 type Store interface {
 	ListContracts(ctx context.Context, sc identity.Scope, f Filter, req page.Request) (page.Page[Contract], error)
 	GetContract(ctx context.Context, sc identity.Scope, id string) (Contract, error)
@@ -25,11 +24,10 @@ type Store interface {
 	RentRoll(ctx context.Context, sc identity.Scope, parkID string, on civil.Date) ([]RentRollLine, error)
 	OccupancyRows(ctx context.Context, sc identity.Scope, f OccupancyFilter) ([]UnitRow, []LeaseRow, error)
 	StackPlan(ctx context.Context, sc identity.Scope, parkID string, on civil.Date, f StackFilter) (StackPlan, error)
-	CreateTarget(ctx context.Context, sc identity.Scope, t Target) (Target, error)
-	DeleteTarget(ctx context.Context, sc identity.Scope, id string) error
 }
 
-// ContractStore holds the primitives the lifecycles of contracts, leads and holds are composed of. Every one but InTx
+// ContractStore holds the primitives the leasing context's writes are composed of: contracts,
+// leads, holds and targets. Every one but InTx
 // runs in the transaction InTx opened; the service decides the order and the rules.
 type ContractStore interface {
 	InTx(ctx context.Context, fn func(ctx context.Context) error) error
@@ -61,6 +59,11 @@ type ContractStore interface {
 	LockHold(ctx context.Context, sc identity.Scope, id string) (Hold, error)
 	// SaveHoldStatus moves a hold to h.Status if it still has status was (else 409).
 	SaveHoldStatus(ctx context.Context, h Hold, was string) error
+	// InsertTarget writes a target for a park the caller operates.
+	InsertTarget(ctx context.Context, sc identity.Scope, t Target) (Target, error)
+	// TargetIn reads a target of a park the caller operates.
+	TargetIn(ctx context.Context, sc identity.Scope, id string) (Target, error)
+	DeleteTargetRow(ctx context.Context, id string) error
 	// MarkLeadWon marks a converted lead won by its new contract.
 	MarkLeadWon(ctx context.Context, sc identity.Scope, id string, k Contract) (ConversionResult, error)
 }

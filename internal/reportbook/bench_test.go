@@ -39,7 +39,7 @@ func BenchmarkImport100kRows(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		period, err := st.OpenPeriod(ctx, sys, stats.Period{ParkID: w.Parks[0].ID, Kind: stats.Quarterly, Year: 2025, Seq: 4, Deadline: civil.Of(2026, 1, 20)})
+		period, err := storetest.StatsOf(st).OpenPeriod(ctx, sys, stats.Period{ParkID: w.Parks[0].ID, Kind: stats.Quarterly, Year: 2025, Seq: 4, Deadline: civil.Of(2026, 1, 20)})
 		if err != nil {
 			b.Fatal(err)
 		}

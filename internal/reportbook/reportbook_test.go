@@ -168,7 +168,7 @@ func importWritesNothing(t *testing.T, ms []Member, upload []byte, want map[stri
 	if err != nil {
 		t.Fatal(err)
 	}
-	period, err := st.OpenPeriod(ctx, sys, stats.Period{ParkID: w.Parks[0].ID, Kind: stats.Quarterly, Year: 2026, Seq: 3, Deadline: civil.Of(2026, 10, 20)})
+	period, err := storetest.StatsOf(st).OpenPeriod(ctx, sys, stats.Period{ParkID: w.Parks[0].ID, Kind: stats.Quarterly, Year: 2026, Seq: 3, Deadline: civil.Of(2026, 10, 20)})
 	if err != nil {
 		t.Fatal(err)
 	}

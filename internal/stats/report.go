@@ -225,3 +225,13 @@ func (r *Report) SaveDraft(figures Figures) error {
 	r.Figures = figures
 	return nil
 }
+
+// Close ends collection: no report in the period can be saved, submitted or imported
+// afterwards; reviews of submitted reports may still finish.
+func (p *Period) Close() error {
+	if p.Closed {
+		return apperr.New(apperr.Conflict, "报告期已关闭", "the reporting period is already closed")
+	}
+	p.Closed = true
+	return nil
+}

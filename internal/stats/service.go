@@ -17,8 +17,6 @@ type Store interface {
 	ListPeriods(ctx context.Context, sc identity.Scope, f PeriodFilter, req page.Request) (page.Page[Period], error)
 	GetPeriod(ctx context.Context, sc identity.Scope, id string) (Period, error)
 	GetPeriodWithMembers(ctx context.Context, sc identity.Scope, id string) (Period, error)
-	OpenPeriod(ctx context.Context, sc identity.Scope, p Period) (Period, error)
-	ClosePeriod(ctx context.Context, sc identity.Scope, id string) (Period, error)
 	PeriodFilers(ctx context.Context, sc identity.Scope, periodID string) ([]Filer, error)
 	PeriodProgress(ctx context.Context, sc identity.Scope, periodID string, today civil.Date) ([]Progress, error)
 	ListReports(ctx context.Context, sc identity.Scope, f ReportFilter, req page.Request) (page.Page[Report], error)
@@ -37,11 +35,16 @@ type ReportStore interface {
 	PreviousFiguresIn(ctx context.Context, r Report) (Figures, error)
 	SaveReport(ctx context.Context, sc identity.Scope, r Report) (Report, error)
 	Record(ctx context.Context, sc identity.Scope, action, entity, id string, before, after any) error
+	// InsertPeriod opens a period with a draft report for every enterprise asked to file.
+	InsertPeriod(ctx context.Context, sc identity.Scope, p Period) (Period, error)
+	// LockPeriod locks a period and reads its head in the caller's scope.
+	LockPeriod(ctx context.Context, sc identity.Scope, id string) (Period, error)
+	SavePeriodClosed(ctx context.Context, sc identity.Scope, id string) (Period, error)
 }
 
-// Service is the statistics context (§6 filing): it owns the report workflow — draft, submit,
-// approve, return — on locked rows; periods and imports still keep their rules with their
-// queries.
+// Service is the statistics context (§6 filing): it owns reporting periods and the report
+// workflow — draft, submit, approve, return — on locked rows; a workbook import applies the
+// same transitions in one batch in the store.
 type Service struct {
 	Store
 	reports ReportStore
@@ -129,4 +132,53 @@ func (s *Service) ReviewReport(ctx context.Context, sc identity.Scope, id string
 		}
 		return r.Return(strings.TrimSpace(reason), s.clock.Now())
 	})
+}
+
+// OpenPeriod opens a reporting period: a park's, or without one every park's (the authority).
+func (s *Service) OpenPeriod(ctx context.Context, sc identity.Scope, p Period) (Period, error) {
+	if !sc.May(identity.OpenPeriods) {
+		return p, apperr.ErrForbidden()
+	}
+	if p.ParkID == "" && !sc.AllParks() {
+		var f apperr.Fields
+		f.Add("park_id", "required", "请选择园区", "choose a park")
+		return p, f.Err()
+	}
+	if err := p.Validate(); err != nil {
+		return p, err
+	}
+	p.Span()
+	var out Period
+	err := s.reports.InTx(ctx, func(ctx context.Context) error {
+		var err error
+		if out, err = s.reports.InsertPeriod(ctx, sc, p); err != nil {
+			return err
+		}
+		return s.reports.Record(ctx, sc, "create", "report_period", out.ID, nil, out)
+	})
+	return out, err
+}
+
+// ClosePeriod ends collection for a period. The authority closes its own periods and any
+// park's; a park manager only its park's.
+func (s *Service) ClosePeriod(ctx context.Context, sc identity.Scope, id string) (Period, error) {
+	var out Period
+	err := s.reports.InTx(ctx, func(ctx context.Context) error {
+		old, err := s.reports.LockPeriod(ctx, sc, id)
+		if err != nil {
+			return err
+		}
+		if !sc.May(identity.OpenPeriods) || !(sc.AllParks() || old.ParkID != "" && sc.HasPark(old.ParkID)) {
+			return apperr.ErrForbidden()
+		}
+		p := old
+		if err := p.Close(); err != nil {
+			return err
+		}
+		if out, err = s.reports.SavePeriodClosed(ctx, sc, id); err != nil {
+			return err
+		}
+		return s.reports.Record(ctx, sc, "close", "report_period", id, old, out)
+	})
+	return out, err
 }

@@ -33,9 +33,6 @@ const reportTail = `, r.confirmed_json, r.return_reason, r.submissions, r.submit
 func periodNotFound() error { return notFound("报告期", "reporting period") }
 func reportNotFound() error { return notFound("统计报表", "report") }
 
-// canOpenPeriods: the authority opens periods across parks, a park manager for its own park.
-func canOpenPeriods(sc identity.Scope) bool { return sc.May(identity.OpenPeriods) }
-
 // canReview: staff who check figures — the authority, park managers and service staff.
 func canReview(sc identity.Scope) bool { return sc.May(identity.ReviewReports) }
 
@@ -172,55 +169,42 @@ func (s *Store) getPeriod(ctx context.Context, c conn, sc identity.Scope, id str
 	return p, rows.Err()
 }
 
-// OpenPeriod opens a reporting period and creates an empty draft report for every enterprise
-// asked to file. Without a list, every enterprise kept by the park (or, for the authority's
-// periods, by any park) is asked.
-func (s *Store) OpenPeriod(ctx context.Context, sc identity.Scope, p stats.Period) (stats.Period, error) {
-	if err := requireRole(canOpenPeriods(sc)); err != nil {
+// InsertPeriod opens a validated period in the transaction of ctx, with an empty draft report
+// for every enterprise asked to file: those listed, else every enterprise kept by the park (or,
+// for the authority's periods, by any park).
+func (s *Store) InsertPeriod(ctx context.Context, sc identity.Scope, p stats.Period) (stats.Period, error) {
+	c, err := s.txConn(ctx)
+	if err != nil {
 		return p, err
 	}
-	if p.ParkID == "" && !sc.AllParks() {
-		return p, fieldErr("park_id", "required", "请选择园区", "choose a park")
+	if p.ParkID != "" {
+		if err := s.checkParentPark(ctx, c, sc, p.ParkID, true); err != nil {
+			return p, err
+		}
 	}
-	if err := p.Validate(); err != nil {
-		return p, err
-	}
-	p.Span()
 	p.ID, p.CreatedAt, p.Closed = newID(), s.now(), false
-	var out stats.Period
-	err := s.write(ctx, func(c conn) error {
-		if p.ParkID != "" {
-			if err := s.checkParentPark(ctx, c, sc, p.ParkID, true); err != nil {
-				return err
-			}
-		}
-		members, err := s.periodMembers(ctx, c, p)
-		if err != nil {
-			return err
-		}
-		_, err = c.exec(ctx, `INSERT INTO report_periods (id, park_id, kind, year, seq, start_on, end_on, deadline, closed, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, p.ID, nullable(p.ParkID), p.Kind, p.Year, p.Seq, p.StartOn, p.EndOn, p.Deadline, false, p.CreatedAt)
-		if err = s.constraintError(err, "seq", "该园区的这一报告期已开启", "this reporting period is already open for the park"); err != nil {
-			return err
-		}
-		links, reports := make([][]any, 0, len(members)), make([][]any, 0, len(members))
-		for entID, parkID := range members {
-			links = append(links, []any{p.ID, entID})
-			reports = append(reports, []any{newID(), p.ID, entID, parkID, stats.Draft, "[]", p.CreatedAt})
-		}
-		b := &Bulk{ctx: ctx, c: c}
-		if err := b.Insert("period_enterprises", []string{"period_id", "enterprise_id"}, links); err != nil {
-			return err
-		}
-		if err := b.Insert("reports", []string{"id", "period_id", "enterprise_id", "park_id", "status", "confirmed_json", "updated_at"}, reports); err != nil {
-			return err
-		}
-		if out, err = s.getPeriod(ctx, c, sc, p.ID); err != nil {
-			return err
-		}
-		return s.record(ctx, c, sc, "create", "report_period", p.ID, nil, out)
-	})
-	return out, err
+	members, err := s.periodMembers(ctx, c, p)
+	if err != nil {
+		return p, err
+	}
+	_, err = c.exec(ctx, `INSERT INTO report_periods (id, park_id, kind, year, seq, start_on, end_on, deadline, closed, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, p.ID, nullable(p.ParkID), p.Kind, p.Year, p.Seq, p.StartOn, p.EndOn, p.Deadline, false, p.CreatedAt)
+	if err = s.constraintError(err, "seq", "该园区的这一报告期已开启", "this reporting period is already open for the park"); err != nil {
+		return p, err
+	}
+	links, reports := make([][]any, 0, len(members)), make([][]any, 0, len(members))
+	for entID, parkID := range members {
+		links = append(links, []any{p.ID, entID})
+		reports = append(reports, []any{newID(), p.ID, entID, parkID, stats.Draft, "[]", p.CreatedAt})
+	}
+	b := &Bulk{ctx: ctx, c: c}
+	if err := b.Insert("period_enterprises", []string{"period_id", "enterprise_id"}, links); err != nil {
+		return p, err
+	}
+	if err := b.Insert("reports", []string{"id", "period_id", "enterprise_id", "park_id", "status", "confirmed_json", "updated_at"}, reports); err != nil {
+		return p, err
+	}
+	return s.getPeriod(ctx, c, sc, p.ID)
 }
 
 // periodMembers maps each enterprise asked to file to the park that keeps it.
@@ -594,29 +578,19 @@ func fieldList(e *apperr.Error) string {
 	return " (" + strings.Join(names, ", ") + ")"
 }
 
-// ClosePeriod ends collection for a period: no report in it can be saved, submitted or imported
-// afterwards. Reviews of submitted reports may still finish.
-func (s *Store) ClosePeriod(ctx context.Context, sc identity.Scope, id string) (stats.Period, error) {
-	var out stats.Period
-	err := s.write(ctx, func(c conn) error {
-		old, err := s.periodHead(ctx, c, sc, id)
-		if err != nil {
-			return err
-		}
-		// The authority closes its own periods and any park's; a park manager only its park's.
-		if err := requireRole(canOpenPeriods(sc) && (sc.AllParks() || old.ParkID != "" && sc.HasPark(old.ParkID))); err != nil {
-			return err
-		}
-		if old.Closed {
-			return conflict("报告期已关闭", "the reporting period is already closed")
-		}
-		if _, err := c.exec(ctx, "UPDATE report_periods SET closed = ? WHERE id = ?", true, id); err != nil {
-			return err
-		}
-		if out, err = s.periodHead(ctx, c, sc, id); err != nil {
-			return err
-		}
-		return s.record(ctx, c, sc, "close", "report_period", id, old, out)
-	})
-	return out, err
+// LockPeriod locks a period's row and reads its head in the caller's scope.
+func (s *Store) LockPeriod(ctx context.Context, sc identity.Scope, id string) (stats.Period, error) {
+	return lockedRead(ctx, s, sc, "report_periods", id, s.periodHead)
+}
+
+// SavePeriodClosed records that a period is closed, in the transaction of ctx.
+func (s *Store) SavePeriodClosed(ctx context.Context, sc identity.Scope, id string) (stats.Period, error) {
+	c, err := s.txConn(ctx)
+	if err != nil {
+		return stats.Period{}, err
+	}
+	if _, err := c.exec(ctx, "UPDATE report_periods SET closed = ? WHERE id = ?", true, id); err != nil {
+		return stats.Period{}, err
+	}
+	return s.periodHead(ctx, c, sc, id)
 }

@@ -57,43 +57,37 @@ func (s *Store) Targets(ctx context.Context, sc identity.Scope, parkID string) (
 	return out, rows.Err()
 }
 
-// CreateTarget sets a target for a park the caller manages.
-func (s *Store) CreateTarget(ctx context.Context, sc identity.Scope, t leasing.Target) (leasing.Target, error) {
-	if err := t.Validate(); err != nil {
+// InsertTarget writes a target for a park the caller operates, in the transaction of ctx.
+func (s *Store) InsertTarget(ctx context.Context, sc identity.Scope, t leasing.Target) (leasing.Target, error) {
+	c, err := s.txConn(ctx)
+	if err != nil {
+		return t, err
+	}
+	if err := s.checkParentPark(ctx, c, sc, t.ParkID, true); err != nil {
 		return t, err
 	}
 	t.ID = newID()
-	err := s.write(ctx, func(c conn) error {
-		if err := s.checkParentPark(ctx, c, sc, t.ParkID, sc.CanEditSpace()); err != nil {
-			return err
-		}
-		if _, err := c.exec(ctx, `INSERT INTO occupancy_targets (id, park_id, metric, basis_points, by_date, note, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, t.ID, t.ParkID, t.Metric, t.BasisPoints, t.ByDate, t.Note, s.now()); err != nil {
-			return err
-		}
-		return s.record(ctx, c, sc, "create", "target", t.ID, nil, t)
-	})
+	_, err = c.exec(ctx, `INSERT INTO occupancy_targets (id, park_id, metric, basis_points, by_date, note, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, t.ID, t.ParkID, t.Metric, t.BasisPoints, t.ByDate, t.Note, s.now())
 	return t, err
 }
 
-// DeleteTarget removes a target.
-func (s *Store) DeleteTarget(ctx context.Context, sc identity.Scope, id string) error {
-	return s.write(ctx, func(c conn) error {
-		var t leasing.Target
-		err := c.queryRow(ctx, `SELECT id, park_id, metric, basis_points, by_date FROM occupancy_targets WHERE id = ?`, id).
-			Scan(&t.ID, &t.ParkID, &t.Metric, &t.BasisPoints, &t.ByDate)
-		if errors.Is(err, sql.ErrNoRows) || (err == nil && !sc.HasPark(t.ParkID)) {
-			return notFound("目标", "target")
-		}
-		if err != nil {
-			return err
-		}
-		if err := requireRole(sc.CanEditSpace()); err != nil {
-			return err
-		}
-		if _, err := c.exec(ctx, `DELETE FROM occupancy_targets WHERE id = ?`, id); err != nil {
-			return err
-		}
-		return s.record(ctx, c, sc, "delete", "target", id, t, nil)
-	})
+// TargetIn reads a target of a park the caller operates, in the transaction of ctx.
+func (s *Store) TargetIn(ctx context.Context, sc identity.Scope, id string) (leasing.Target, error) {
+	c, err := s.txConn(ctx)
+	if err != nil {
+		return leasing.Target{}, err
+	}
+	var t leasing.Target
+	err = c.queryRow(ctx, `SELECT id, park_id, metric, basis_points, by_date, note FROM occupancy_targets WHERE id = ?`, id).
+		Scan(&t.ID, &t.ParkID, &t.Metric, &t.BasisPoints, &t.ByDate, &t.Note)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && !sc.HasPark(t.ParkID)) {
+		return t, notFound("目标", "target")
+	}
+	return t, err
+}
+
+// DeleteTargetRow removes a target in the transaction of ctx.
+func (s *Store) DeleteTargetRow(ctx context.Context, id string) error {
+	return s.deleteRow(ctx, "occupancy_targets", id)
 }

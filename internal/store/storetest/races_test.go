@@ -421,7 +421,7 @@ func TestRaceOneReviewOfAReport(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, s *sqlstore.Store) {
 		w := NewWorld(t, s)
 		manager, tenant := w.Scope(identity.ParkManager), w.Scope(identity.EntAdmin)
-		p, err := s.OpenPeriod(ctx, manager, stats.Period{ParkID: w.Parks[0].ID, Kind: stats.Quarterly, Year: 2025, Seq: 1,
+		p, err := StatsOf(s).OpenPeriod(ctx, manager, stats.Period{ParkID: w.Parks[0].ID, Kind: stats.Quarterly, Year: 2025, Seq: 1,
 			Deadline: civil.Of(2025, 4, 20)})
 		if err != nil {
 			t.Fatal(err)

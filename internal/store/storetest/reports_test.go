@@ -23,20 +23,20 @@ func TestReportingPeriodsAndWorkflow(t *testing.T) {
 		manager, tenant, authority := w.Scope(identity.ParkManager), w.Scope(identity.EntAdmin), w.Scope(identity.Authority)
 		park0, park1 := w.Parks[0].ID, w.Parks[1].ID
 
-		_, err := s.OpenPeriod(ctx, manager, stats.Period{ParkID: park1, Kind: stats.Quarterly, Year: 2024, Seq: 1, Deadline: civil.Of(2024, 4, 20)})
+		_, err := StatsOf(s).OpenPeriod(ctx, manager, stats.Period{ParkID: park1, Kind: stats.Quarterly, Year: 2024, Seq: 1, Deadline: civil.Of(2024, 4, 20)})
 		wantField(t, err, "park_id")
-		_, err = s.OpenPeriod(ctx, manager, stats.Period{ParkID: park0, Kind: stats.Quarterly, Year: 2024, Seq: 5})
+		_, err = StatsOf(s).OpenPeriod(ctx, manager, stats.Period{ParkID: park0, Kind: stats.Quarterly, Year: 2024, Seq: 5})
 		wantField(t, err, "seq")
 		wantField(t, err, "deadline")
-		_, err = s.OpenPeriod(ctx, tenant, stats.Period{ParkID: park0, Kind: stats.Quarterly, Year: 2024, Seq: 1, Deadline: civil.Of(2024, 4, 20)})
+		_, err = StatsOf(s).OpenPeriod(ctx, tenant, stats.Period{ParkID: park0, Kind: stats.Quarterly, Year: 2024, Seq: 1, Deadline: civil.Of(2024, 4, 20)})
 		wantCode(t, err, apperr.Forbidden)
 
 		// Q4 2023 approved, so Q1 2024 has a previous period to compare with.
-		q4, err := s.OpenPeriod(ctx, manager, stats.Period{ParkID: park0, Kind: stats.Quarterly, Year: 2023, Seq: 4, Deadline: civil.Of(2024, 1, 20)})
+		q4, err := StatsOf(s).OpenPeriod(ctx, manager, stats.Period{ParkID: park0, Kind: stats.Quarterly, Year: 2023, Seq: 4, Deadline: civil.Of(2024, 1, 20)})
 		if err != nil || len(q4.EnterpriseIDs) != 1 || q4.EnterpriseIDs[0] != w.Enterprises[0].ID || q4.EndOn != civil.Of(2023, 12, 31) {
 			t.Fatalf("Q4 2023: %+v %v", q4, err)
 		}
-		_, err = s.OpenPeriod(ctx, manager, stats.Period{ParkID: park0, Kind: stats.Quarterly, Year: 2023, Seq: 4, Deadline: civil.Of(2024, 1, 31)})
+		_, err = StatsOf(s).OpenPeriod(ctx, manager, stats.Period{ParkID: park0, Kind: stats.Quarterly, Year: 2023, Seq: 4, Deadline: civil.Of(2024, 1, 31)})
 		wantCode(t, err, apperr.Conflict)
 		mine, _ := s.ListReports(ctx, tenant, stats.ReportFilter{PeriodID: q4.ID}, page.Request{})
 		if len(mine.Items) != 1 || mine.Items[0].Status != stats.Draft {
@@ -51,7 +51,7 @@ func TestReportingPeriodsAndWorkflow(t *testing.T) {
 			t.Fatal(err)
 		}
 
-		q1, err := s.OpenPeriod(ctx, authority, stats.Period{Kind: stats.Quarterly, Year: 2024, Seq: 1, Deadline: civil.Of(2024, 4, 20)})
+		q1, err := StatsOf(s).OpenPeriod(ctx, authority, stats.Period{Kind: stats.Quarterly, Year: 2024, Seq: 1, Deadline: civil.Of(2024, 4, 20)})
 		if err != nil || q1.ParkID != "" || len(q1.EnterpriseIDs) != 2 {
 			t.Fatalf("authority's Q1 2024: %+v %v", q1, err)
 		}
@@ -135,7 +135,7 @@ func TestReportImportIsAllOrNothingAndIdempotent(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, s *sqlstore.Store) {
 		w := NewWorld(t, s)
 		authority := w.Scope(identity.Authority)
-		period, err := s.OpenPeriod(ctx, authority, stats.Period{Kind: stats.Quarterly, Year: 2024, Seq: 1, Deadline: civil.Of(2024, 4, 20)})
+		period, err := StatsOf(s).OpenPeriod(ctx, authority, stats.Period{Kind: stats.Quarterly, Year: 2024, Seq: 1, Deadline: civil.Of(2024, 4, 20)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -187,18 +187,18 @@ func TestClosingAPeriodStopsFiling(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, s *sqlstore.Store) {
 		w := NewWorld(t, s)
 		manager, tenant := w.Scope(identity.ParkManager), w.Scope(identity.EntAdmin)
-		p, err := s.OpenPeriod(ctx, manager, stats.Period{ParkID: w.Parks[0].ID, Kind: stats.Annual, Year: 2024, Deadline: civil.Of(2025, 3, 31)})
+		p, err := StatsOf(s).OpenPeriod(ctx, manager, stats.Period{ParkID: w.Parks[0].ID, Kind: stats.Annual, Year: 2024, Deadline: civil.Of(2025, 3, 31)})
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, err = s.ClosePeriod(ctx, tenant, p.ID)
+		_, err = StatsOf(s).ClosePeriod(ctx, tenant, p.ID)
 		wantCode(t, err, apperr.Forbidden)
-		_, err = s.ClosePeriod(ctx, w.Scope(identity.Leasing), p.ID)
+		_, err = StatsOf(s).ClosePeriod(ctx, w.Scope(identity.Leasing), p.ID)
 		wantCode(t, err, apperr.Forbidden)
-		if p, err = s.ClosePeriod(ctx, manager, p.ID); err != nil || !p.Closed {
+		if p, err = StatsOf(s).ClosePeriod(ctx, manager, p.ID); err != nil || !p.Closed {
 			t.Fatalf("close: %+v %v", p, err)
 		}
-		_, err = s.ClosePeriod(ctx, manager, p.ID)
+		_, err = StatsOf(s).ClosePeriod(ctx, manager, p.ID)
 		wantCode(t, err, apperr.Conflict)
 		mine, _ := s.ListReports(ctx, tenant, stats.ReportFilter{PeriodID: p.ID}, page.Request{})
 		_, err = StatsOf(s).SaveReportDraft(ctx, tenant, mine.Items[0].ID, figures())
