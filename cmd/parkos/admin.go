@@ -12,6 +12,7 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/parkos/parkos/internal/app"
 	"github.com/parkos/parkos/internal/apperr"
 	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/enterprise"
@@ -113,7 +114,7 @@ func cmdUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		if in.Password, err = readPassword(stdin, stderr); err != nil {
 			return err
 		}
-		u, err := st.CreateUser(ctx, sys, in)
+		u, err := app.New(st, clock).Accounts.CreateUser(ctx, sys, in)
 		if err != nil {
 			return describe(err)
 		}
@@ -131,7 +132,7 @@ func cmdUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		if err != nil {
 			return err
 		}
-		if err := st.SetPassword(ctx, sys, pg.Items[0].ID, password); err != nil {
+		if err := app.New(st, clock).Accounts.SetPassword(ctx, sys, pg.Items[0].ID, password); err != nil {
 			return describe(err)
 		}
 		fmt.Fprintf(stdout, "password of %s changed; their sessions have ended\n", pg.Items[0].Username)

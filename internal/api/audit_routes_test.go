@@ -184,7 +184,7 @@ func newWriteCases(t *testing.T, e *env) map[string]func() writeCall {
 		return pg.Items[0].ID
 	}
 	user := func() identity.User {
-		u, err := e.store.CreateUser(ctx, sys, identity.UserInput{Username: uniq("audited_"), Role: identity.EntMember,
+		u, err := storetest.AccountsOf(e.store).CreateUser(ctx, sys, identity.UserInput{Username: uniq("audited_"), Role: identity.EntMember,
 			EnterpriseID: w.Enterprises[0].ID, Password: "long-enough-1"})
 		must(err)
 		return u

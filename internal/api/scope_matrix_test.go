@@ -41,12 +41,12 @@ func newForeign(t *testing.T, e *env) foreign {
 	if err != nil {
 		t.Fatal(err)
 	}
-	otherOp, err := e.store.CreateUser(ctx, sys, identity.UserInput{Username: "other_park_staff", Role: identity.Leasing,
+	otherOp, err := storetest.AccountsOf(e.store).CreateUser(ctx, sys, identity.UserInput{Username: "other_park_staff", Role: identity.Leasing,
 		ParkIDs: []string{w.Parks[1].ID}, Password: "long-enough-1"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	otherEnt, err := e.store.CreateUser(ctx, sys, identity.UserInput{Username: "other_ent_staff", Role: identity.EntMember,
+	otherEnt, err := storetest.AccountsOf(e.store).CreateUser(ctx, sys, identity.UserInput{Username: "other_ent_staff", Role: identity.EntMember,
 		EnterpriseID: w.Enterprises[1].ID, Password: "long-enough-1"})
 	if err != nil {
 		t.Fatal(err)

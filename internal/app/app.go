@@ -33,6 +33,7 @@ type Store interface {
 	stats.ReportStore
 	enterprise.WriteStore
 	identity.Store
+	identity.AccountStore
 	onboard.Store
 	Health
 }

@@ -48,3 +48,12 @@ func Allows(r Role, a Action) bool {
 
 // May reports whether the scope's role may take action a.
 func (s Scope) May(a Action) bool { return Allows(s.Role, a) }
+
+// MayManage reports whether the caller may create or change the account in: the administrator
+// any account, an enterprise's administrator the accounts of its own enterprise.
+func (s Scope) MayManage(in UserInput) bool {
+	if s.Role == Admin {
+		return true
+	}
+	return s.Role == EntAdmin && in.Role.IsEnterprise() && in.EnterpriseID == s.EnterpriseID
+}

@@ -79,3 +79,15 @@ type APIToken struct {
 	ExpiresAt  string `json:"expires_at"`
 	LastUsedAt string `json:"last_used_at"`
 }
+
+// SameAccess reports whether next leaves what an account may reach as it is: username, role,
+// enterprise, parks and the disabled flag.
+func (in UserInput) SameAccess(next UserInput) bool {
+	norm := func(ids []string) []string {
+		out := slices.Clone(ids)
+		slices.Sort(out)
+		return slices.Compact(out)
+	}
+	return next.Role == in.Role && next.EnterpriseID == in.EnterpriseID && next.Disabled == in.Disabled &&
+		next.Username == in.Username && slices.Equal(norm(next.ParkIDs), norm(in.ParkIDs))
+}

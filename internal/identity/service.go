@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/parkos/parkos/internal/apperr"
 	"github.com/parkos/parkos/internal/audit"
 	"github.com/parkos/parkos/internal/page"
 )
@@ -18,20 +19,159 @@ type Store interface {
 	CheckOwnPassword(ctx context.Context, sc Scope, password string) error
 	ListUsers(ctx context.Context, sc Scope, f UserFilter, req page.Request) (page.Page[User], error)
 	GetUser(ctx context.Context, sc Scope, id string) (User, error)
-	CreateUser(ctx context.Context, sc Scope, in UserInput) (User, error)
-	UpdateUser(ctx context.Context, sc Scope, id string, in UserInput) (User, error)
-	DeleteUser(ctx context.Context, sc Scope, id string) error
-	CreateUserWithHash(ctx context.Context, sc Scope, in UserInput, hash string) (User, error)
-	SetPassword(ctx context.Context, sc Scope, id, password string) error
 	ListTokens(ctx context.Context, sc Scope) ([]APIToken, error)
 	CreateToken(ctx context.Context, sc Scope, name string, expires time.Time) (APIToken, error)
 	DeleteToken(ctx context.Context, sc Scope, id string) error
 	ListAudit(ctx context.Context, sc Scope, f audit.Filter, req page.Request) (page.Page[audit.Entry], error)
 }
 
-// Accounts is the identity context's service (§1): users, sign-in and the audit trail. It is
-// not called Service, which is the name of a role.
-type Accounts struct{ Store }
+// AccountStore holds the primitives account changes are composed of; every one but InTx runs
+// in the transaction InTx opened.
+type AccountStore interface {
+	InTx(ctx context.Context, fn func(ctx context.Context) error) error
+	Record(ctx context.Context, sc Scope, action, entity, id string, before, after any) error
+	// InsertUser writes an account with a hashed password; its parks and enterprise must exist.
+	InsertUser(ctx context.Context, in UserInput, hash string) (User, error)
+	LockUser(ctx context.Context, sc Scope, id string) (User, error)
+	// SaveUser writes a changed account; with endSessions every session of it ends.
+	SaveUser(ctx context.Context, id string, in UserInput, endSessions bool) (User, error)
+	DeleteUserRow(ctx context.Context, id string) error
+	// SavePasswordHash sets a password and ends every session of the account.
+	SavePasswordHash(ctx context.Context, id, hash string) error
+}
+
+// Accounts is the identity context's service (§1): who may create and change which accounts,
+// sign-in and the audit trail. It is not called Service, which is the name of a role.
+type Accounts struct {
+	Store
+	w AccountStore
+}
 
 // NewAccounts builds the identity service.
-func NewAccounts(st Store) *Accounts { return &Accounts{Store: st} }
+func NewAccounts(st interface {
+	Store
+	AccountStore
+}) *Accounts {
+	return &Accounts{Store: st, w: st}
+}
+
+// CreateUser adds an account with an initial password. An enterprise's administrator creates
+// accounts of its own enterprise.
+func (a *Accounts) CreateUser(ctx context.Context, sc Scope, in UserInput) (User, error) {
+	if sc.Role == EntAdmin && in.EnterpriseID == "" {
+		in.EnterpriseID = sc.EnterpriseID
+	}
+	if !sc.MayManage(in) {
+		return User{}, apperr.ErrForbidden()
+	}
+	if err := in.Validate(true); err != nil {
+		return User{}, err
+	}
+	hash, err := HashPassword(in.Password)
+	if err != nil {
+		return User{}, err
+	}
+	return a.insert(ctx, sc, in, hash)
+}
+
+// CreateUserWithHash adds an account whose password is already hashed (the demo loader reuses
+// one hash); only the system does.
+func (a *Accounts) CreateUserWithHash(ctx context.Context, sc Scope, in UserInput, hash string) (User, error) {
+	if sc.Role != Admin || sc.UserID != "" {
+		return User{}, apperr.ErrForbidden()
+	}
+	if err := in.Validate(false); err != nil {
+		return User{}, err
+	}
+	return a.insert(ctx, sc, in, hash)
+}
+
+func (a *Accounts) insert(ctx context.Context, sc Scope, in UserInput, hash string) (User, error) {
+	var out User
+	err := a.w.InTx(ctx, func(ctx context.Context) error {
+		var err error
+		if out, err = a.w.InsertUser(ctx, in, hash); err != nil {
+			return err
+		}
+		return a.w.Record(ctx, sc, "create", "user", out.ID, nil, out)
+	})
+	return out, err
+}
+
+// UpdateUser saves an account. People may change their own name, e-mail and language; role,
+// assignments and the disabled flag are for those who manage the account, and nobody disables
+// themselves or changes their own role.
+func (a *Accounts) UpdateUser(ctx context.Context, sc Scope, id string, in UserInput) (User, error) {
+	var out User
+	err := a.w.InTx(ctx, func(ctx context.Context) error {
+		old, err := a.w.LockUser(ctx, sc, id)
+		if err != nil {
+			return err
+		}
+		if err := in.Validate(false); err != nil {
+			return err
+		}
+		self := old.ID == sc.UserID
+		managed := sc.MayManage(old.Input()) && sc.MayManage(in)
+		if !managed && !(self && old.Input().SameAccess(in)) {
+			return apperr.ErrForbidden()
+		}
+		if self && (in.Disabled || in.Role != old.Role) {
+			var f apperr.Fields
+			f.Add("role", "self", "不能停用自己或修改自己的角色", "you cannot disable yourself or change your own role")
+			return f.Err()
+		}
+		if out, err = a.w.SaveUser(ctx, id, in, in.Disabled || in.Role != old.Role); err != nil {
+			return err
+		}
+		return a.w.Record(ctx, sc, "update", "user", id, old, out)
+	})
+	return out, err
+}
+
+// DeleteUser removes an account with its sessions and tokens. Nobody deletes themselves.
+func (a *Accounts) DeleteUser(ctx context.Context, sc Scope, id string) error {
+	return a.w.InTx(ctx, func(ctx context.Context) error {
+		u, err := a.w.LockUser(ctx, sc, id)
+		if err != nil {
+			return err
+		}
+		if u.ID == sc.UserID {
+			return apperr.New(apperr.Conflict, "不能删除自己的账号", "you cannot delete your own account")
+		}
+		if !sc.MayManage(u.Input()) {
+			return apperr.ErrForbidden()
+		}
+		if err := a.w.DeleteUserRow(ctx, id); err != nil {
+			return err
+		}
+		return a.w.Record(ctx, sc, "delete", "user", id, u, nil)
+	})
+}
+
+// SetPassword changes a password: one's own (the current password checked by the caller) or,
+// for those who manage the account, anyone's. Every session of the account ends.
+func (a *Accounts) SetPassword(ctx context.Context, sc Scope, id, password string) error {
+	if err := ValidatePassword(password); err != nil {
+		var f apperr.Fields
+		f.Add("password", "too_short", "密码至少 8 个字符", "password must have at least 8 characters")
+		return f.Err()
+	}
+	hash, err := HashPassword(password)
+	if err != nil {
+		return err
+	}
+	return a.w.InTx(ctx, func(ctx context.Context) error {
+		u, err := a.w.LockUser(ctx, sc, id)
+		if err != nil {
+			return err
+		}
+		if u.ID != sc.UserID && !sc.MayManage(u.Input()) {
+			return apperr.ErrForbidden()
+		}
+		if err := a.w.SavePasswordHash(ctx, id, hash); err != nil {
+			return err
+		}
+		return a.w.Record(ctx, sc, "set_password", "user", id, nil, u)
+	})
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"slices"
 	"time"
 
 	"github.com/parkos/parkos/internal/apperr"
@@ -109,15 +108,6 @@ func (s *Store) userWhere(ctx context.Context, c conn, where string, args ...any
 	return us[0], err
 }
 
-// mayManage decides whether the caller may create or change a user with these fields.
-// Admins manage everyone; tenant administrators manage their own enterprise's staff.
-func mayManage(sc identity.Scope, in identity.UserInput) bool {
-	if sc.Role == identity.Admin {
-		return true
-	}
-	return sc.Role == identity.EntAdmin && in.Role.IsEnterprise() && in.EnterpriseID == sc.EnterpriseID
-}
-
 func (s *Store) checkUserRefs(ctx context.Context, c conn, in identity.UserInput) error {
 	if err := checkKnown(ctx, c, "parks", "id", "park_ids", in.ParkIDs); err != nil {
 		return err
@@ -146,156 +136,86 @@ func duplicateUsername(s *Store, err error) error {
 	return s.constraintError(err, "username", "用户名已被使用", "this username is taken")
 }
 
-// CreateUser adds a user with an initial password.
-func (s *Store) CreateUser(ctx context.Context, sc identity.Scope, in identity.UserInput) (identity.User, error) {
-	if sc.Role == identity.EntAdmin && in.EnterpriseID == "" {
-		in.EnterpriseID = sc.EnterpriseID
-	}
-	if err := requireRole(mayManage(sc, in)); err != nil {
-		return identity.User{}, err
-	}
-	if err := in.Validate(true); err != nil {
-		return identity.User{}, err
-	}
-	hash, err := identity.HashPassword(in.Password)
+// InsertUser writes a new account with a hashed password in the transaction of ctx; its parks
+// and enterprise must exist.
+func (s *Store) InsertUser(ctx context.Context, in identity.UserInput, hash string) (identity.User, error) {
+	c, err := s.txConn(ctx)
 	if err != nil {
 		return identity.User{}, err
 	}
-	return s.insertUser(ctx, sc, in, hash)
-}
-
-// CreateUserWithHash adds a user whose password is already hashed (the demo loader reuses
-// one hash). It is for the system scope only.
-func (s *Store) CreateUserWithHash(ctx context.Context, sc identity.Scope, in identity.UserInput, hash string) (identity.User, error) {
-	if err := requireRole(sc.Role == identity.Admin && sc.UserID == ""); err != nil {
+	if err := s.checkUserRefs(ctx, c, in); err != nil {
 		return identity.User{}, err
 	}
-	if err := in.Validate(false); err != nil {
-		return identity.User{}, err
-	}
-	return s.insertUser(ctx, sc, in, hash)
-}
-
-func (s *Store) insertUser(ctx context.Context, sc identity.Scope, in identity.UserInput, hash string) (identity.User, error) {
 	id, now := newID(), s.now()
-	var out identity.User
-	err := s.write(ctx, func(c conn) error {
-		if err := s.checkUserRefs(ctx, c, in); err != nil {
-			return err
-		}
-		_, err := c.exec(ctx, `INSERT INTO users (id, username, display_name, email, password_hash, role, enterprise_id, locale,
-			disabled, created_at, updated_at) VALUES (`+bindParams(11)+`)`, id, in.Username, in.DisplayName, in.Email, hash,
-			in.Role, nullable(in.EnterpriseID), in.Locale, in.Disabled, now, now)
-		if err := duplicateUsername(s, err); err != nil {
-			return err
-		}
-		if err := s.saveUserParks(ctx, c, id, in.ParkIDs); err != nil {
-			return err
-		}
-		if out, err = s.userWhere(ctx, c, "u.id = ?", id); err != nil {
-			return err
-		}
-		return s.record(ctx, c, sc, "create", "user", id, nil, out)
-	})
-	return out, err
-}
-
-// UpdateUser saves a user. People may change their own name, e-mail and language; role,
-// assignments and the disabled flag are for those who manage the account.
-func (s *Store) UpdateUser(ctx context.Context, sc identity.Scope, id string, in identity.UserInput) (identity.User, error) {
-	var out identity.User
-	err := s.write(ctx, func(c conn) error {
-		old, err := s.getUser(ctx, c, sc, id)
-		if err != nil {
-			return err
-		}
-		if err := in.Validate(false); err != nil {
-			return err
-		}
-		self := old.ID == sc.UserID
-		managed := mayManage(sc, old.Input()) && mayManage(sc, in)
-		changesAccess := in.Role != old.Role || in.EnterpriseID != old.EnterpriseID || in.Disabled != old.Disabled ||
-			in.Username != old.Username || !slices.Equal(dedupe(in.ParkIDs), old.ParkIDs)
-		if err := requireRole(managed || (self && !changesAccess)); err != nil {
-			return err
-		}
-		if self && (in.Disabled || in.Role != old.Role) {
-			return fieldErr("role", "self", "不能停用自己或修改自己的角色", "you cannot disable yourself or change your own role")
-		}
-		if err := s.checkUserRefs(ctx, c, in); err != nil {
-			return err
-		}
-		_, err = c.exec(ctx, `UPDATE users SET username = ?, display_name = ?, email = ?, role = ?, enterprise_id = ?, locale = ?,
-			disabled = ?, updated_at = ? WHERE id = ?`, in.Username, in.DisplayName, in.Email, in.Role, nullable(in.EnterpriseID),
-			in.Locale, in.Disabled, s.now(), id)
-		if err := duplicateUsername(s, err); err != nil {
-			return err
-		}
-		if err := s.saveUserParks(ctx, c, id, in.ParkIDs); err != nil {
-			return err
-		}
-		if in.Disabled || in.Role != old.Role {
-			if _, err := c.exec(ctx, `DELETE FROM sessions WHERE user_id = ?`, id); err != nil {
-				return err
-			}
-		}
-		s.auth.forgetUser(id)
-		if out, err = s.userWhere(ctx, c, "u.id = ?", id); err != nil {
-			return err
-		}
-		return s.record(ctx, c, sc, "update", "user", id, old, out)
-	})
-	return out, err
-}
-
-// DeleteUser removes an account and its sessions and tokens. Nobody deletes themselves.
-func (s *Store) DeleteUser(ctx context.Context, sc identity.Scope, id string) error {
-	return s.write(ctx, func(c conn) error {
-		u, err := s.getUser(ctx, c, sc, id)
-		if err != nil {
-			return err
-		}
-		if u.ID == sc.UserID {
-			return conflict("不能删除自己的账号", "you cannot delete your own account")
-		}
-		if err := requireRole(mayManage(sc, u.Input())); err != nil {
-			return err
-		}
-		if _, err = c.exec(ctx, `DELETE FROM users WHERE id = ?`, id); err != nil {
-			return err
-		}
-		s.auth.forgetUser(id)
-		return s.record(ctx, c, sc, "delete", "user", id, u, nil)
-	})
-}
-
-// SetPassword changes a password: one's own (with the current password checked by the
-// caller) or, for administrators, anyone's. Every session of the user ends.
-func (s *Store) SetPassword(ctx context.Context, sc identity.Scope, id, password string) error {
-	if err := identity.ValidatePassword(password); err != nil {
-		return fieldErr("password", "too_short", "密码至少 8 个字符", "password must have at least 8 characters")
+	_, err = c.exec(ctx, `INSERT INTO users (id, username, display_name, email, password_hash, role, enterprise_id, locale,
+		disabled, created_at, updated_at) VALUES (`+bindParams(11)+`)`, id, in.Username, in.DisplayName, in.Email, hash,
+		in.Role, nullable(in.EnterpriseID), in.Locale, in.Disabled, now, now)
+	if err := duplicateUsername(s, err); err != nil {
+		return identity.User{}, err
 	}
-	hash, err := identity.HashPassword(password)
+	if err := s.saveUserParks(ctx, c, id, in.ParkIDs); err != nil {
+		return identity.User{}, err
+	}
+	return s.userWhere(ctx, c, "u.id = ?", id)
+}
+
+// LockUser locks an account's row and reads it in the caller's scope.
+func (s *Store) LockUser(ctx context.Context, sc identity.Scope, id string) (identity.User, error) {
+	return lockedRead(ctx, s, sc, "users", id, s.getUser)
+}
+
+// SaveUser writes a changed account in the transaction of ctx; with endSessions (disabled, or
+// another role) every session of it ends.
+func (s *Store) SaveUser(ctx context.Context, id string, in identity.UserInput, endSessions bool) (identity.User, error) {
+	c, err := s.txConn(ctx)
+	if err != nil {
+		return identity.User{}, err
+	}
+	if err := s.checkUserRefs(ctx, c, in); err != nil {
+		return identity.User{}, err
+	}
+	_, err = c.exec(ctx, `UPDATE users SET username = ?, display_name = ?, email = ?, role = ?, enterprise_id = ?, locale = ?,
+		disabled = ?, updated_at = ? WHERE id = ?`, in.Username, in.DisplayName, in.Email, in.Role, nullable(in.EnterpriseID),
+		in.Locale, in.Disabled, s.now(), id)
+	if err := duplicateUsername(s, err); err != nil {
+		return identity.User{}, err
+	}
+	if err := s.saveUserParks(ctx, c, id, in.ParkIDs); err != nil {
+		return identity.User{}, err
+	}
+	if endSessions {
+		if _, err := c.exec(ctx, `DELETE FROM sessions WHERE user_id = ?`, id); err != nil {
+			return identity.User{}, err
+		}
+	}
+	s.auth.forgetUser(id)
+	return s.userWhere(ctx, c, "u.id = ?", id)
+}
+
+// DeleteUserRow removes an account with its sessions and tokens in the transaction of ctx.
+func (s *Store) DeleteUserRow(ctx context.Context, id string) error {
+	if err := s.deleteRow(ctx, "users", id); err != nil {
+		return err
+	}
+	s.auth.forgetUser(id)
+	return nil
+}
+
+// SavePasswordHash sets an account's password hash in the transaction of ctx and ends every
+// session of it.
+func (s *Store) SavePasswordHash(ctx context.Context, id, hash string) error {
+	c, err := s.txConn(ctx)
 	if err != nil {
 		return err
 	}
-	return s.write(ctx, func(c conn) error {
-		u, err := s.getUser(ctx, c, sc, id)
-		if err != nil {
-			return err
-		}
-		if err := requireRole(u.ID == sc.UserID || mayManage(sc, u.Input())); err != nil {
-			return err
-		}
-		if _, err := c.exec(ctx, `UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?`, hash, s.now(), id); err != nil {
-			return err
-		}
-		if _, err = c.exec(ctx, `DELETE FROM sessions WHERE user_id = ?`, id); err != nil {
-			return err
-		}
-		s.auth.forgetUser(id)
-		return s.record(ctx, c, sc, "set_password", "user", id, nil, u)
-	})
+	if _, err := c.exec(ctx, `UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?`, hash, s.now(), id); err != nil {
+		return err
+	}
+	if _, err = c.exec(ctx, `DELETE FROM sessions WHERE user_id = ?`, id); err != nil {
+		return err
+	}
+	s.auth.forgetUser(id)
+	return nil
 }
 
 var errBadLogin = apperr.New(apperr.Unauthenticated, "用户名或密码错误", "wrong username or password")

@@ -86,7 +86,7 @@ func NewWorld(t testing.TB, s *sqlstore.Store) *World {
 		if r.IsEnterprise() {
 			in.EnterpriseID = w.Enterprises[0].ID
 		}
-		w.Users[r], err = s.CreateUser(ctx, sys, in)
+		w.Users[r], err = AccountsOf(s).CreateUser(ctx, sys, in)
 		must(err)
 	}
 	return w
@@ -121,3 +121,6 @@ func SpaceOf(s *sqlstore.Store) *space.Service { return space.NewService(s, civi
 func EnterpriseOf(s *sqlstore.Store) *enterprise.Service {
 	return enterprise.NewService(s, civil.SystemClock{})
 }
+
+// AccountsOf is the identity service over a test store.
+func AccountsOf(s *sqlstore.Store) *identity.Accounts { return identity.NewAccounts(s) }

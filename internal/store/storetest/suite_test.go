@@ -241,9 +241,9 @@ func TestScopes(t *testing.T) {
 		}
 		_, err = s.GetUser(ctx, w.Scope(identity.Leasing), w.Users[identity.Admin].ID)
 		wantCode(t, err, apperr.NotFound)
-		_, err = s.CreateUser(ctx, tenant, identity.UserInput{Username: "sneaky", Role: identity.Admin, Password: "longenough"})
+		_, err = AccountsOf(s).CreateUser(ctx, tenant, identity.UserInput{Username: "sneaky", Role: identity.Admin, Password: "longenough"})
 		wantCode(t, err, apperr.Forbidden)
-		member, err := s.CreateUser(ctx, tenant, identity.UserInput{Username: "colleague", Role: identity.EntMember, Password: "longenough"})
+		member, err := AccountsOf(s).CreateUser(ctx, tenant, identity.UserInput{Username: "colleague", Role: identity.EntMember, Password: "longenough"})
 		if err != nil || member.EnterpriseID != w.Enterprises[0].ID {
 			t.Fatalf("tenant admin adds member: %+v %v", member, err)
 		}
@@ -487,7 +487,7 @@ func TestSessionsAndTokens(t *testing.T) {
 
 		in := u.Input()
 		in.Disabled = true
-		if _, err := s.UpdateUser(ctx, identity.System(), u.ID, in); err != nil {
+		if _, err := AccountsOf(s).UpdateUser(ctx, identity.System(), u.ID, in); err != nil {
 			t.Fatal(err)
 		}
 		_, err = s.UserByToken(ctx, api.Token, 0)
