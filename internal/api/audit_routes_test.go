@@ -190,7 +190,7 @@ func newWriteCases(t *testing.T, e *env) map[string]func() writeCall {
 		return u
 	}
 	signIn := func(u identity.User) string {
-		tok, err := e.store.CreateSession(ctx, u, "api", SessionTTL)
+		tok, err := storetest.AccountsOf(e.store).CreateSession(ctx, u, "api", SessionTTL)
 		must(err)
 		return tok
 	}
@@ -209,7 +209,7 @@ func newWriteCases(t *testing.T, e *env) map[string]func() writeCall {
 		},
 		"DELETE /api/v1/tokens/{id}": func() writeCall {
 			u := user()
-			tok, err := e.store.CreateToken(ctx, identity.ScopeOf(u), "x", w.Parks[0].CreatedAt.AddDate(1, 0, 0))
+			tok, err := storetest.AccountsOf(e.store).CreateToken(ctx, identity.ScopeOf(u), "x", w.Parks[0].CreatedAt.AddDate(1, 0, 0))
 			must(err)
 			return writeCall{token: signIn(u), path: "/api/v1/tokens/" + tok.ID}
 		},

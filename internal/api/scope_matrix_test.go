@@ -79,7 +79,7 @@ func newForeign(t *testing.T, e *env) foreign {
 	if err != nil || len(reports.Items) != 1 {
 		t.Fatalf("the foreign period's reports: %v", err)
 	}
-	tok, err := e.store.CreateToken(ctx, identity.ScopeOf(otherOp), "theirs", w.Parks[0].CreatedAt.AddDate(1, 0, 0))
+	tok, err := storetest.AccountsOf(e.store).CreateToken(ctx, identity.ScopeOf(otherOp), "theirs", w.Parks[0].CreatedAt.AddDate(1, 0, 0))
 	if err != nil {
 		t.Fatal(err)
 	}

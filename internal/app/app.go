@@ -59,7 +59,7 @@ func New(st Store, clock civil.Clock) *Services {
 		Enterprise: ent,
 		Leasing:    lease,
 		Stats:      stats.NewService(st, clock),
-		Accounts:   identity.NewAccounts(st),
+		Accounts:   identity.NewAccounts(st, clock.Now),
 		Onboard:    onboard.NewService(st, importWriter{lease, ent, sp}),
 		Health:     st,
 	}

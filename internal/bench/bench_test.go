@@ -238,7 +238,7 @@ func BenchmarkStoreUserByToken(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	token, err := st.CreateSession(ctx, u, "api", 3600e9)
+	token, err := identity.NewAccounts(st, civil.SystemClock{}.Now).CreateSession(ctx, u, "api", 3600e9)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package identity
 import (
 	"context"
 	"time"
+	"unicode/utf8"
 
 	"github.com/parkos/parkos/internal/apperr"
 	"github.com/parkos/parkos/internal/audit"
@@ -14,14 +15,10 @@ import (
 type Store interface {
 	Authenticate(ctx context.Context, username, password string) (User, error)
 	UserByToken(ctx context.Context, token string, idle time.Duration) (User, error)
-	CreateSession(ctx context.Context, u User, source string, ttl time.Duration) (string, error)
-	EndSession(ctx context.Context, token, source string) error
 	CheckOwnPassword(ctx context.Context, sc Scope, password string) error
 	ListUsers(ctx context.Context, sc Scope, f UserFilter, req page.Request) (page.Page[User], error)
 	GetUser(ctx context.Context, sc Scope, id string) (User, error)
 	ListTokens(ctx context.Context, sc Scope) ([]APIToken, error)
-	CreateToken(ctx context.Context, sc Scope, name string, expires time.Time) (APIToken, error)
-	DeleteToken(ctx context.Context, sc Scope, id string) error
 	ListAudit(ctx context.Context, sc Scope, f audit.Filter, req page.Request) (page.Page[audit.Entry], error)
 }
 
@@ -38,21 +35,28 @@ type AccountStore interface {
 	DeleteUserRow(ctx context.Context, id string) error
 	// SavePasswordHash sets a password and ends every session of the account.
 	SavePasswordHash(ctx context.Context, id, hash string) error
+	InsertSession(ctx context.Context, u User, ttl time.Duration) (string, error)
+	// DeleteSession ends a session and says whose it was (ok false: no such session).
+	DeleteSession(ctx context.Context, token string) (User, bool, error)
+	InsertToken(ctx context.Context, sc Scope, name string, expires time.Time) (APIToken, error)
+	// DeleteOwnToken removes one of the caller's tokens; another's is not found.
+	DeleteOwnToken(ctx context.Context, sc Scope, id string) error
 }
 
 // Accounts is the identity context's service (§1): who may create and change which accounts,
 // sign-in and the audit trail. It is not called Service, which is the name of a role.
 type Accounts struct {
 	Store
-	w AccountStore
+	w   AccountStore
+	now func() time.Time
 }
 
-// NewAccounts builds the identity service.
+// NewAccounts builds the identity service; now is the clock's.
 func NewAccounts(st interface {
 	Store
 	AccountStore
-}) *Accounts {
-	return &Accounts{Store: st, w: st}
+}, now func() time.Time) *Accounts {
+	return &Accounts{Store: st, w: st, now: now}
 }
 
 // CreateUser adds an account with an initial password. An enterprise's administrator creates
@@ -173,5 +177,63 @@ func (a *Accounts) SetPassword(ctx context.Context, sc Scope, id, password strin
 			return err
 		}
 		return a.w.Record(ctx, sc, "set_password", "user", id, nil, u)
+	})
+}
+
+// CreateSession signs u in through source (api or ui) for ttl and returns the session's token.
+func (a *Accounts) CreateSession(ctx context.Context, u User, source string, ttl time.Duration) (string, error) {
+	var token string
+	err := a.w.InTx(ctx, func(ctx context.Context) error {
+		var err error
+		if token, err = a.w.InsertSession(ctx, u, ttl); err != nil {
+			return err
+		}
+		return a.w.Record(ctx, ScopeOf(u).Via(source), "login", "session", u.ID, nil, nil)
+	})
+	return token, err
+}
+
+// EndSession signs the session of token out; an unknown token changes nothing.
+func (a *Accounts) EndSession(ctx context.Context, token, source string) error {
+	return a.w.InTx(ctx, func(ctx context.Context) error {
+		u, ok, err := a.w.DeleteSession(ctx, token)
+		if err != nil || !ok {
+			return err
+		}
+		return a.w.Record(ctx, ScopeOf(u).Via(source), "logout", "session", u.ID, nil, nil)
+	})
+}
+
+// CreateToken issues the caller an API token named name, valid until expires (or until
+// deleted when zero); its secret is shown once.
+func (a *Accounts) CreateToken(ctx context.Context, sc Scope, name string, expires time.Time) (APIToken, error) {
+	var f apperr.Fields
+	if name == "" || utf8.RuneCountInString(name) > 100 {
+		f.Add("name", "required", "请填写 1 到 100 个字符的令牌名称", "name must have 1 to 100 characters")
+	}
+	if !expires.IsZero() && !expires.After(a.now()) {
+		f.Add("expires_at", "in_past", "过期时间须晚于现在", "expires_at must be in the future")
+	}
+	if err := f.Err(); err != nil {
+		return APIToken{}, err
+	}
+	var out APIToken
+	err := a.w.InTx(ctx, func(ctx context.Context) error {
+		var err error
+		if out, err = a.w.InsertToken(ctx, sc, name, expires); err != nil {
+			return err
+		}
+		return a.w.Record(ctx, sc, "create", "api_token", out.ID, nil, map[string]string{"name": name, "expires_at": out.ExpiresAt})
+	})
+	return out, err
+}
+
+// DeleteToken revokes one of the caller's tokens.
+func (a *Accounts) DeleteToken(ctx context.Context, sc Scope, id string) error {
+	return a.w.InTx(ctx, func(ctx context.Context) error {
+		if err := a.w.DeleteOwnToken(ctx, sc, id); err != nil {
+			return err
+		}
+		return a.w.Record(ctx, sc, "delete", "api_token", id, nil, nil)
 	})
 }

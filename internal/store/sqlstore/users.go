@@ -254,47 +254,44 @@ func (s *Store) CheckOwnPassword(ctx context.Context, sc identity.Scope, passwor
 	return nil
 }
 
-// CreateSession starts a server-side session for a signed-in user and returns its bearer
-// token. The sign-in is recorded in the audit trail, marked with the channel (ui or api).
-func (s *Store) CreateSession(ctx context.Context, u identity.User, source string, ttl time.Duration) (string, error) {
+// InsertSession starts a session of u for ttl in the transaction of ctx and returns its token.
+func (s *Store) InsertSession(ctx context.Context, u identity.User, ttl time.Duration) (string, error) {
+	c, err := s.txConn(ctx)
+	if err != nil {
+		return "", err
+	}
 	token, hash, err := identity.NewToken("ps_")
 	if err != nil {
 		return "", err
 	}
 	now := s.now()
-	err = s.write(ctx, func(c conn) error {
-		if _, err := c.exec(ctx, `INSERT INTO sessions (token_hash, user_id, created_at, expires_at, last_seen_at)
-			VALUES (?, ?, ?, ?, ?)`, hash, u.ID, now, now.Add(ttl), now); err != nil {
-			return err
-		}
-		return s.record(ctx, c, identity.ScopeOf(u).Via(source), "login", "session", u.ID, nil, nil)
-	})
+	_, err = c.exec(ctx, `INSERT INTO sessions (token_hash, user_id, created_at, expires_at, last_seen_at)
+		VALUES (?, ?, ?, ?, ?)`, hash, u.ID, now, now.Add(ttl), now)
 	return token, err
 }
 
-// EndSession deletes the session of a token and records the sign-out; an unknown token is
-// not an error.
-func (s *Store) EndSession(ctx context.Context, token, source string) error {
+// DeleteSession ends the session of token in the transaction of ctx and returns whose it was;
+// ok is false when there is no such session.
+func (s *Store) DeleteSession(ctx context.Context, token string) (u identity.User, ok bool, err error) {
+	c, err := s.txConn(ctx)
+	if err != nil {
+		return u, false, err
+	}
 	hash := identity.HashToken(token)
 	s.auth.forgetToken(hash)
-	return s.write(ctx, func(c conn) error {
-		var userID string
-		err := c.queryRow(ctx, `SELECT user_id FROM sessions WHERE token_hash = ?`, hash).Scan(&userID)
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		if _, err := c.exec(ctx, `DELETE FROM sessions WHERE token_hash = ?`, hash); err != nil {
-			return err
-		}
-		u, err := s.userWhere(ctx, c, "u.id = ?", userID)
-		if err != nil {
-			return err
-		}
-		return s.record(ctx, c, identity.ScopeOf(u).Via(source), "logout", "session", userID, nil, nil)
-	})
+	var userID string
+	err = c.queryRow(ctx, `SELECT user_id FROM sessions WHERE token_hash = ?`, hash).Scan(&userID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return u, false, nil
+	}
+	if err != nil {
+		return u, false, err
+	}
+	if _, err := c.exec(ctx, `DELETE FROM sessions WHERE token_hash = ?`, hash); err != nil {
+		return u, false, err
+	}
+	u, err = s.userWhere(ctx, c, "u.id = ?", userID)
+	return u, err == nil, err
 }
 
 // UserByToken resolves a session or API token to an enabled user. idle bounds sessions
@@ -351,13 +348,12 @@ func formatTime(t sql.NullTime) string {
 	return t.Time.UTC().Format(time.RFC3339)
 }
 
-// CreateToken makes an API token for the caller, carrying the caller's scope.
-func (s *Store) CreateToken(ctx context.Context, sc identity.Scope, name string, expires time.Time) (identity.APIToken, error) {
-	if name == "" || len([]rune(name)) > 100 {
-		return identity.APIToken{}, fieldErr("name", "required", "请填写 1 到 100 个字符的令牌名称", "name must have 1 to 100 characters")
-	}
-	if !expires.IsZero() && !expires.After(s.now()) {
-		return identity.APIToken{}, fieldErr("expires_at", "in_past", "过期时间须晚于现在", "expires_at must be in the future")
+// InsertToken writes a new API token of the caller's in the transaction of ctx and returns it
+// with its secret, shown once.
+func (s *Store) InsertToken(ctx context.Context, sc identity.Scope, name string, expires time.Time) (identity.APIToken, error) {
+	c, err := s.txConn(ctx)
+	if err != nil {
+		return identity.APIToken{}, err
 	}
 	token, hash, err := identity.NewToken("pt_")
 	if err != nil {
@@ -371,13 +367,8 @@ func (s *Store) CreateToken(ctx context.Context, sc identity.Scope, name string,
 		t.ExpiresAt = expires.UTC().Format(time.RFC3339)
 	}
 	t.CreatedAt = now.Format(time.RFC3339)
-	err = s.write(ctx, func(c conn) error {
-		if _, err := c.exec(ctx, `INSERT INTO api_tokens (id, user_id, name, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)`,
-			t.ID, sc.UserID, name, hash, now, exp); err != nil {
-			return err
-		}
-		return s.record(ctx, c, sc, "create", "api_token", t.ID, nil, map[string]string{"name": name, "expires_at": t.ExpiresAt})
-	})
+	_, err = c.exec(ctx, `INSERT INTO api_tokens (id, user_id, name, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		t.ID, sc.UserID, name, hash, now, exp)
 	return t, err
 }
 
@@ -403,17 +394,20 @@ func (s *Store) ListTokens(ctx context.Context, sc identity.Scope) ([]identity.A
 	return out, rows.Err()
 }
 
-// DeleteToken revokes one of the caller's tokens.
-func (s *Store) DeleteToken(ctx context.Context, sc identity.Scope, id string) error {
-	return s.write(ctx, func(c conn) error {
-		res, err := c.exec(ctx, `DELETE FROM api_tokens WHERE id = ? AND user_id = ?`, id, sc.UserID)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return notFound("令牌", "token")
-		}
-		s.auth.forgetUser(sc.UserID)
-		return s.record(ctx, c, sc, "delete", "api_token", id, nil, nil)
-	})
+// DeleteOwnToken removes one of the caller's tokens in the transaction of ctx; another's is
+// not found.
+func (s *Store) DeleteOwnToken(ctx context.Context, sc identity.Scope, id string) error {
+	c, err := s.txConn(ctx)
+	if err != nil {
+		return err
+	}
+	res, err := c.exec(ctx, `DELETE FROM api_tokens WHERE id = ? AND user_id = ?`, id, sc.UserID)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return notFound("令牌", "token")
+	}
+	s.auth.forgetUser(sc.UserID)
+	return nil
 }

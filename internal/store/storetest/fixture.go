@@ -123,4 +123,6 @@ func EnterpriseOf(s *sqlstore.Store) *enterprise.Service {
 }
 
 // AccountsOf is the identity service over a test store.
-func AccountsOf(s *sqlstore.Store) *identity.Accounts { return identity.NewAccounts(s) }
+func AccountsOf(s *sqlstore.Store) *identity.Accounts {
+	return identity.NewAccounts(s, civil.SystemClock{}.Now)
+}

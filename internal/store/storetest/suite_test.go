@@ -461,14 +461,14 @@ func TestSessionsAndTokens(t *testing.T) {
 		_, err = s.Authenticate(ctx, "nobody", "wrong")
 		wantCode(t, err, apperr.Unauthenticated)
 
-		token, err := s.CreateSession(ctx, u, "api", 3600e9)
+		token, err := AccountsOf(s).CreateSession(ctx, u, "api", 3600e9)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if got, err := s.UserByToken(ctx, token, 0); err != nil || got.ID != u.ID {
 			t.Fatalf("session: %+v %v", got, err)
 		}
-		api, err := s.CreateToken(ctx, identity.ScopeOf(u), "ci", civil.SystemClock{}.Today().AddDays(1).Time())
+		api, err := AccountsOf(s).CreateToken(ctx, identity.ScopeOf(u), "ci", civil.SystemClock{}.Today().AddDays(1).Time())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -479,7 +479,7 @@ func TestSessionsAndTokens(t *testing.T) {
 		if len(list) != 1 || list[0].Token != "" {
 			t.Fatalf("token list leaks or misses: %+v", list)
 		}
-		if err := s.EndSession(ctx, token, "api"); err != nil {
+		if err := AccountsOf(s).EndSession(ctx, token, "api"); err != nil {
 			t.Fatal(err)
 		}
 		_, err = s.UserByToken(ctx, token, 0)
@@ -494,7 +494,7 @@ func TestSessionsAndTokens(t *testing.T) {
 		wantCode(t, err, apperr.Unauthenticated)
 		_, err = s.Authenticate(ctx, "u_park_manager", w.Password)
 		wantCode(t, err, apperr.Unauthenticated)
-		wantCode(t, s.DeleteToken(ctx, w.Scope(identity.Admin), api.ID), apperr.NotFound)
+		wantCode(t, AccountsOf(s).DeleteToken(ctx, w.Scope(identity.Admin), api.ID), apperr.NotFound)
 	})
 }
 
