@@ -341,3 +341,56 @@ func (h *Hold) Release() error {
 	h.Status = "released"
 	return nil
 }
+
+// CheckConvertible refuses to convert a lead already converted or lost.
+func (l Lead) CheckConvertible() error {
+	if l.ContractID != "" || l.Stage == "lost" {
+		return apperr.New(apperr.Conflict, "该线索已转化或已丢单", "the lead is already converted or lost")
+	}
+	return nil
+}
+
+// CreditCodeFor is the credit code a conversion names, else the lead's, normalised.
+func (l Lead) CreditCodeFor(in Conversion) string {
+	code := in.CreditCode
+	if code == "" {
+		code = l.CreditCode
+	}
+	return strings.ToUpper(strings.TrimSpace(code))
+}
+
+// NewEnterprise is the enterprise record a won lead becomes when none exists yet.
+func (l Lead) NewEnterprise(in Conversion) enterprise.Enterprise {
+	name := in.EnterpriseName
+	if name == "" {
+		name = l.Company
+	}
+	e := enterprise.Enterprise{ParkID: l.ParkID, Name: name, CreditCode: l.CreditCodeFor(in), ContactName: l.ContactName,
+		ContactPhone: l.ContactPhone, Employees: l.Headcount}
+	if l.ChainNodeID != "" {
+		e.ChainNodeIDs = []string{l.ChainNodeID}
+	}
+	return e
+}
+
+// Draft is the draft contract a conversion makes: the enterprise, the units, the dates and the
+// price (the lead's budget unless given), quarterly with three months' deposit.
+func (l Lead) Draft(in Conversion, enterpriseID string, unitIDs []string) Contract {
+	k := Contract{Number: in.Number, EnterpriseID: enterpriseID, LeadID: l.ID, StartOn: in.StartOn, EndOn: in.EndOn,
+		Price: in.Price, PaymentCycle: 3, DepositMonths: 3}
+	if k.Price == 0 {
+		k.Price = l.Budget
+	}
+	for _, u := range unitIDs {
+		k.Units = append(k.Units, ContractUnit{UnitID: u})
+	}
+	return k
+}
+
+// Win marks the lead won by the contract k and returns the timeline entry.
+func (l *Lead) Win(k Contract, now time.Time) Activity {
+	from := l.Stage
+	l.Stage, l.Probability, l.EnterpriseID, l.ContractID, l.LastActivityAt = "won", 100, k.EnterpriseID, k.ID, now
+	return Activity{LeadID: l.ID, Kind: "stage", Text: "转化为合同 " + k.Number + " / converted to contract " + k.Number,
+		FromStage: from, ToStage: "won"}
+}

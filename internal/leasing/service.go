@@ -292,15 +292,49 @@ func (s *Service) DeleteContract(ctx context.Context, sc identity.Scope, id stri
 	})
 }
 
-// ConvertLead turns a lead into an enterprise (or finds it by credit code) and a draft contract
-// for the units it holds, and marks it won — all in one transaction.
+// ConvertLead turns a lead into an enterprise (found by credit code, or created from the lead)
+// and a draft contract for the units given or else the units it holds, and marks it won — all
+// in one transaction.
 func (s *Service) ConvertLead(ctx context.Context, sc identity.Scope, id string, in Conversion) (ConversionResult, error) {
 	var res ConversionResult
 	err := s.contracts.InTx(ctx, func(ctx context.Context) error {
-		k, err := s.contracts.LeadConversion(ctx, sc, id, in)
+		old, err := s.contracts.LockLead(ctx, sc, id)
 		if err != nil {
 			return err
 		}
+		if err := mayWorkLeads(sc); err != nil {
+			return err
+		}
+		if err := old.CheckConvertible(); err != nil {
+			return err
+		}
+		entID := old.EnterpriseID
+		if code := old.CreditCodeFor(in); entID == "" && code != "" {
+			if entID, err = s.contracts.EnterpriseIDByCreditCode(ctx, code); err != nil {
+				return err
+			}
+		}
+		if entID == "" {
+			e := old.NewEnterprise(in)
+			if err := e.Validate(s.clock.Today()); err != nil {
+				return err
+			}
+			created, err := s.contracts.InsertEnterprise(ctx, sc, e)
+			if err != nil {
+				return err
+			}
+			if err := s.contracts.Record(ctx, sc, "create", "enterprise", created.ID, nil, created); err != nil {
+				return err
+			}
+			entID = created.ID
+		}
+		units := in.UnitIDs
+		if len(units) == 0 {
+			if units, err = s.contracts.HeldUnitIDs(ctx, id, s.clock.Today()); err != nil {
+				return err
+			}
+		}
+		k := old.Draft(in, entID, units)
 		if err := k.Validate(); err != nil {
 			return err
 		}
@@ -311,8 +345,16 @@ func (s *Service) ConvertLead(ctx context.Context, sc identity.Scope, id string,
 		if err != nil {
 			return err
 		}
-		res, err = s.contracts.MarkLeadWon(ctx, sc, id, contract)
-		return err
+		l := old
+		entry := l.Win(contract, s.clock.Now())
+		if res.Lead, err = s.contracts.SaveLead(ctx, sc, l); err != nil {
+			return err
+		}
+		if err := s.contracts.AddLeadActivity(ctx, sc, entry); err != nil {
+			return err
+		}
+		res.EnterpriseID, res.ContractID = entID, contract.ID
+		return s.contracts.Record(ctx, sc, "convert", "lead", id, nil, res.Lead)
 	})
 	return res, err
 }

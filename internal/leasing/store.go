@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/parkos/parkos/internal/civil"
+	"github.com/parkos/parkos/internal/enterprise"
 	"github.com/parkos/parkos/internal/identity"
 	"github.com/parkos/parkos/internal/page"
 )
@@ -42,9 +43,6 @@ type ContractStore interface {
 	Record(ctx context.Context, sc identity.Scope, action, entity, id string, before, after any) error
 	// LinkRenewal points an imported renewed contract at its imported successor.
 	LinkRenewal(ctx context.Context, prevID, nextID string) error
-	// LeadConversion locks an open lead and readies what converting it needs: the enterprise
-	// (found by credit code or created) and the draft contract for its units.
-	LeadConversion(ctx context.Context, sc identity.Scope, id string, in Conversion) (Contract, error)
 	// LockLead locks a lead and reads it in the caller's scope.
 	LockLead(ctx context.Context, sc identity.Scope, id string) (Lead, error)
 	// CheckLeadRefs resolves a lead's park, chain node and owner through the caller's scope.
@@ -64,8 +62,12 @@ type ContractStore interface {
 	// TargetIn reads a target of a park the caller operates.
 	TargetIn(ctx context.Context, sc identity.Scope, id string) (Target, error)
 	DeleteTargetRow(ctx context.Context, id string) error
-	// MarkLeadWon marks a converted lead won by its new contract.
-	MarkLeadWon(ctx context.Context, sc identity.Scope, id string, k Contract) (ConversionResult, error)
+	// EnterpriseIDByCreditCode finds the enterprise with a credit code ("" when none).
+	EnterpriseIDByCreditCode(ctx context.Context, code string) (string, error)
+	// InsertEnterprise writes the enterprise a won lead becomes.
+	InsertEnterprise(ctx context.Context, sc identity.Scope, e enterprise.Enterprise) (enterprise.Enterprise, error)
+	// HeldUnitIDs are the units a lead holds on or after today.
+	HeldUnitIDs(ctx context.Context, leadID string, today civil.Date) ([]string, error)
 }
 
 // ContractWriter is the contract lifecycle as other flows (an onboarding import) use it: the

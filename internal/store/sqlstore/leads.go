@@ -6,10 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"slices"
-	"strings"
 
 	"github.com/parkos/parkos/internal/apperr"
-	"github.com/parkos/parkos/internal/enterprise"
+	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/identity"
 	"github.com/parkos/parkos/internal/leasing"
 	"github.com/parkos/parkos/internal/page"
@@ -253,110 +252,40 @@ func (s *Store) LeadActivities(ctx context.Context, sc identity.Scope, id string
 	return out, rows.Err()
 }
 
-// LeadConversion locks an open lead and readies its conversion: the enterprise, found by
-// credit code or created from the lead, and the draft contract for the given units or else the
-// units the lead holds.
-func (s *Store) LeadConversion(ctx context.Context, sc identity.Scope, id string, in leasing.Conversion) (leasing.Contract, error) {
+// EnterpriseIDByCreditCode finds the enterprise with a credit code, in the transaction of ctx;
+// "" when there is none.
+func (s *Store) EnterpriseIDByCreditCode(ctx context.Context, code string) (string, error) {
 	c, err := s.txConn(ctx)
 	if err != nil {
-		return leasing.Contract{}, err
+		return "", err
 	}
-	if err := s.lockRows(ctx, c, "leads", []string{id}); err != nil {
-		return leasing.Contract{}, err
+	var id string
+	err = c.queryRow(ctx, `SELECT id FROM enterprises WHERE credit_code = ?`, code).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
 	}
-	l, err := s.getLead(ctx, c, sc, id)
-	if err != nil {
-		return leasing.Contract{}, err
-	}
-	if err := requireRole(canWorkLeads(sc)); err != nil {
-		return leasing.Contract{}, err
-	}
-	if l.ContractID != "" || l.Stage == "lost" {
-		return leasing.Contract{}, conflict("该线索已转化或已丢单", "the lead is already converted or lost")
-	}
-	entID := l.EnterpriseID
-	code := strings.ToUpper(strings.TrimSpace(firstNonEmpty(in.CreditCode, l.CreditCode)))
-	if entID == "" && code != "" {
-		_ = c.queryRow(ctx, `SELECT id FROM enterprises WHERE credit_code = ?`, code).Scan(&entID)
-	}
-	if entID == "" {
-		e := enterprise.Enterprise{ParkID: l.ParkID, Name: firstNonEmpty(in.EnterpriseName, l.Company), CreditCode: code,
-			ContactName: l.ContactName, ContactPhone: l.ContactPhone, Employees: l.Headcount}
-		if l.ChainNodeID != "" {
-			e.ChainNodeIDs = []string{l.ChainNodeID}
-		}
-		if err := e.Validate(s.clock.Today()); err != nil {
-			return leasing.Contract{}, err
-		}
-		created, err := s.createEnterprise(ctx, c, sc, e)
-		if err != nil {
-			return leasing.Contract{}, err
-		}
-		if err := s.record(ctx, c, sc, "create", "enterprise", created.ID, nil, created); err != nil {
-			return leasing.Contract{}, err
-		}
-		entID = created.ID
-	}
-	units := in.UnitIDs
-	if len(units) == 0 {
-		rows, err := c.query(ctx, `SELECT unit_id FROM holds WHERE lead_id = ? AND status = 'active' AND until_on >= ? ORDER BY unit_id`,
-			id, s.clock.Today())
-		if err != nil {
-			return leasing.Contract{}, err
-		}
-		for rows.Next() {
-			var u string
-			if err := rows.Scan(&u); err != nil {
-				rows.Close()
-				return leasing.Contract{}, err
-			}
-			units = append(units, u)
-		}
-		rows.Close()
-	}
-	k := leasing.Contract{Number: in.Number, EnterpriseID: entID, LeadID: id, StartOn: in.StartOn, EndOn: in.EndOn,
-		Price: in.Price, PaymentCycle: 3, DepositMonths: 3}
-	if k.Price == 0 {
-		k.Price = l.Budget
-	}
-	for _, u := range units {
-		k.Units = append(k.Units, leasing.ContractUnit{UnitID: u})
-	}
-	return k, nil
+	return id, err
 }
 
-// MarkLeadWon marks a converted lead won by its contract, on its timeline and in the audit.
-func (s *Store) MarkLeadWon(ctx context.Context, sc identity.Scope, id string, k leasing.Contract) (leasing.ConversionResult, error) {
-	var res leasing.ConversionResult
+// HeldUnitIDs are the units a lead holds on or after today, in the transaction of ctx.
+func (s *Store) HeldUnitIDs(ctx context.Context, leadID string, today civil.Date) ([]string, error) {
 	c, err := s.txConn(ctx)
 	if err != nil {
-		return res, err
+		return nil, err
 	}
-	l, err := s.getLead(ctx, c, sc, id)
+	rows, err := c.query(ctx, `SELECT unit_id FROM holds WHERE lead_id = ? AND status = 'active' AND until_on >= ? ORDER BY unit_id`,
+		leadID, today)
 	if err != nil {
-		return res, err
+		return nil, err
 	}
-	from := l.Stage
-	l.Stage, l.Probability, l.EnterpriseID, l.ContractID, l.LastActivityAt, l.UpdatedAt = "won", 100, k.EnterpriseID, k.ID, s.now(), s.now()
-	if err := s.saveLead(ctx, c, l, false); err != nil {
-		return res, err
-	}
-	if err := s.addActivity(ctx, c, sc, leasing.Activity{LeadID: id, Kind: "stage", Text: "转化为合同 " + k.Number +
-		" / converted to contract " + k.Number, FromStage: from, ToStage: "won"}); err != nil {
-		return res, err
-	}
-	if res.Lead, err = s.getLead(ctx, c, sc, id); err != nil {
-		return res, err
-	}
-	res.EnterpriseID, res.ContractID = k.EnterpriseID, k.ID
-	return res, s.record(ctx, c, sc, "convert", "lead", id, nil, res.Lead)
-}
-
-func firstNonEmpty(xs ...string) string {
-	for _, x := range xs {
-		if x != "" {
-			return x
+	defer rows.Close()
+	var units []string
+	for rows.Next() {
+		var u string
+		if err := rows.Scan(&u); err != nil {
+			return nil, err
 		}
+		units = append(units, u)
 	}
-	return ""
+	return units, rows.Err()
 }
