@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/parkos/parkos/internal/app"
 	"github.com/parkos/parkos/internal/identity"
 	"github.com/parkos/parkos/internal/reportbook"
 	"github.com/parkos/parkos/internal/sheet"
@@ -61,7 +62,7 @@ func exportReports(ctx context.Context, args []string, stdout, stderr io.Writer)
 		return err
 	}
 	defer st.Close()
-	data, _, err := reportbook.TemplateFor(ctx, st, identity.System().Via("cli"), *period)
+	data, _, err := reportbook.TemplateFor(ctx, app.New(st, clock).Stats, identity.System().Via("cli"), *period)
 	if err != nil {
 		return describe(err)
 	}
@@ -83,7 +84,7 @@ func importReports(ctx context.Context, args []string, stdout, stderr io.Writer)
 		return err
 	}
 	defer st.Close()
-	res, _, err := reportbook.Import(ctx, st, identity.System().Via("cli"), *period, data, sheet.DefaultLimits, *job.dryRun)
+	res, _, err := reportbook.Import(ctx, app.New(st, clock).Stats, identity.System().Via("cli"), *period, data, sheet.DefaultLimits, *job.dryRun)
 	if err != nil {
 		return describe(err)
 	}

@@ -62,7 +62,7 @@ func BenchmarkImport100kRows(b *testing.B) {
 		debug.FreeOSMemory() // return the setup's freed heap, so the peak below is the import's
 		resetPeakRSS(b)
 		b.StartTimer()
-		res, _, err := Import(ctx, st, sys, period.ID, submitted, sheet.DefaultLimits, false)
+		res, _, err := Import(ctx, storetest.StatsOf(st), sys, period.ID, submitted, sheet.DefaultLimits, false)
 		b.StopTimer()
 		b.ReportMetric(peakRSSMB(b), "peak-RSS-MB")
 		if err != nil || !res.Committed || res.Submitted != len(filers) {

@@ -180,7 +180,7 @@ func importWritesNothing(t *testing.T, ms []Member, upload []byte, want map[stri
 		return len(entries)
 	}
 	before := auditCount()
-	res, _, err := Import(ctx, st, sys, period.ID, upload, sheet.DefaultLimits, false)
+	res, _, err := Import(ctx, storetest.StatsOf(st), sys, period.ID, upload, sheet.DefaultLimits, false)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,7 +2,9 @@ package stats
 
 import (
 	"fmt"
+	"maps"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/parkos/parkos/internal/apperr"
@@ -234,4 +236,51 @@ func (p *Period) Close() error {
 	}
 	p.Closed = true
 	return nil
+}
+
+// Import is what one row of a filing workbook does to the report old: nothing when the figures
+// are the same and nothing is to be submitted; else the figures replace the draft's, and with
+// Submit the report is submitted, its warnings taken as confirmed by the park. It returns the
+// report, the outcome (unchanged, changed, submitted) and the audit action; a refusal is a
+// problem on the row, an error that is not ours stops the import.
+func (old Report) Import(in ImportRow, previous Figures, now time.Time) (Report, RowOutcome, string, *RowProblem, error) {
+	out := RowOutcome{Row: in.Row, CreditCode: in.CreditCode, ReportID: old.ID, Outcome: "unchanged"}
+	refuse := func(code, zh, en string) *RowProblem {
+		return &RowProblem{Row: in.Row, CreditCode: in.CreditCode, Code: code, MessageZh: zh, MessageEn: en}
+	}
+	same := maps.Equal(old.Figures, in.Figures)
+	switch {
+	case same && (!in.Submit || !old.Editable()):
+		return old, out, "", nil, nil
+	case !old.Editable():
+		return old, out, "", refuse("locked", "报表已提交或已审核，不能通过导入修改",
+			"the report is submitted or approved and cannot be changed by an import"), nil
+	}
+	r := old
+	r.Figures = in.Figures
+	if !in.Submit {
+		out.Outcome = "changed"
+		return r, out, "import", nil, nil
+	}
+	if err := r.Submit(previous, AllWarnings, now); err != nil {
+		e, ok := apperr.As(err)
+		if !ok {
+			return old, out, "", nil, err
+		}
+		return old, out, "", refuse("refused", e.MessageZh+fieldList(e), e.MessageEn+fieldList(e)), nil
+	}
+	out.Outcome = "submitted"
+	return r, out, "submit", nil, nil
+}
+
+// fieldList names an error's fields in brackets, for a row's message.
+func fieldList(e *apperr.Error) string {
+	var names []string
+	for _, f := range e.Fields {
+		names = append(names, f.Field)
+	}
+	if len(names) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(names, ", ") + ")"
 }

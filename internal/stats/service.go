@@ -2,6 +2,7 @@ package stats
 
 import (
 	"context"
+	"errors"
 	"maps"
 	"strings"
 
@@ -22,7 +23,6 @@ type Store interface {
 	ListReports(ctx context.Context, sc identity.Scope, f ReportFilter, req page.Request) (page.Page[Report], error)
 	GetReport(ctx context.Context, sc identity.Scope, id string) (Report, error)
 	PreviousFigures(ctx context.Context, sc identity.Scope, r Report) (Figures, error)
-	ImportReports(ctx context.Context, sc identity.Scope, periodID string, rows []ImportRow, dryRun bool) ([]RowOutcome, []RowProblem, error)
 }
 
 // ReportStore holds the primitives the report workflow is composed of; every one but InTx runs in
@@ -40,11 +40,16 @@ type ReportStore interface {
 	// LockPeriod locks a period and reads its head in the caller's scope.
 	LockPeriod(ctx context.Context, sc identity.Scope, id string) (Period, error)
 	SavePeriodClosed(ctx context.Context, sc identity.Scope, id string) (Period, error)
+	// PeriodFilersIn are the period's reports with their enterprises' credit codes and names.
+	PeriodFilersIn(ctx context.Context, sc identity.Scope, periodID string) ([]Filer, error)
+	// PreviousFiguresOfPeriod are, by enterprise, the figures of the period before p.
+	PreviousFiguresOfPeriod(ctx context.Context, p Period) (map[string]Figures, error)
+	// SaveReportRow writes a changed report without reading it back.
+	SaveReportRow(ctx context.Context, r Report) (Report, error)
 }
 
-// Service is the statistics context (§6 filing): it owns reporting periods and the report
-// workflow — draft, submit, approve, return — on locked rows; a workbook import applies the
-// same transitions in one batch in the store.
+// Service is the statistics context (§6 filing): it owns reporting periods, the report
+// workflow — draft, submit, approve, return — on locked rows, and workbook imports.
 type Service struct {
 	Store
 	reports ReportStore
@@ -181,4 +186,75 @@ func (s *Service) ClosePeriod(ctx context.Context, sc identity.Scope, id string)
 		return s.reports.Record(ctx, sc, "close", "report_period", id, old, out)
 	})
 	return out, err
+}
+
+// errDryRun rolls an import back after it has checked every row.
+var errDryRun = errors.New("stats: dry run")
+
+// ImportReports applies a workbook's rows to the period's reports in one transaction, all or
+// nothing: with any refused row, or with dryRun, nothing is written and the outcomes say what
+// would have happened. Park staff who review reports import for their park, an enterprise for
+// itself.
+func (s *Service) ImportReports(ctx context.Context, sc identity.Scope, periodID string, rows []ImportRow, dryRun bool) ([]RowOutcome, []RowProblem, error) {
+	if !sc.May(identity.ReviewReports) && !sc.Role.IsEnterprise() {
+		return nil, nil, apperr.ErrForbidden()
+	}
+	var outcomes []RowOutcome
+	var problems []RowProblem
+	err := s.reports.InTx(ctx, func(ctx context.Context) error {
+		p, err := s.reports.LockPeriod(ctx, sc, periodID)
+		if err != nil {
+			return err
+		}
+		if err := p.CheckOpen(); err != nil {
+			return err
+		}
+		filers, err := s.reports.PeriodFilersIn(ctx, sc, periodID)
+		if err != nil {
+			return err
+		}
+		previous, err := s.reports.PreviousFiguresOfPeriod(ctx, p)
+		if err != nil {
+			return err
+		}
+		byCode := map[string]Report{}
+		for _, f := range filers {
+			if f.CreditCode != "" {
+				byCode[f.CreditCode] = f.Report
+			}
+		}
+		now := s.clock.Now()
+		for _, in := range rows {
+			old, ok := byCode[in.CreditCode]
+			if !ok {
+				problems = append(problems, RowProblem{Row: in.Row, CreditCode: in.CreditCode, Code: "unknown",
+					MessageZh: "该企业不在本报告期的填报名单中", MessageEn: "this enterprise is not asked to file in this period"})
+				continue
+			}
+			r, out, action, problem, err := old.Import(in, previous[old.EnterpriseID], now)
+			switch {
+			case err != nil:
+				return err
+			case problem != nil:
+				problems = append(problems, *problem)
+				continue
+			case action != "":
+				if r, err = s.reports.SaveReportRow(ctx, r); err != nil {
+					return err
+				}
+				if err := s.reports.Record(ctx, sc, action, "report", r.ID, old, r); err != nil {
+					return err
+				}
+			}
+			outcomes = append(outcomes, out)
+		}
+		if dryRun || len(problems) > 0 {
+			return errDryRun
+		}
+		return nil
+	})
+	if errors.Is(err, errDryRun) {
+		err = nil
+	}
+	return outcomes, problems, err
 }

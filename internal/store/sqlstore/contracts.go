@@ -55,9 +55,6 @@ func contractScope(sc identity.Scope) (string, []any) {
 
 func contractNotFound() error { return notFound("合同", "contract") }
 
-// canLease: the roles that sign and change leases.
-func canLease(sc identity.Scope) bool { return sc.May(identity.Lease) }
-
 // ListContracts lists contracts in the caller's scope.
 func (s *Store) ListContracts(ctx context.Context, sc identity.Scope, f leasing.Filter, req page.Request) (page.Page[leasing.Contract], error) {
 	l := listQuery[leasing.Contract]{

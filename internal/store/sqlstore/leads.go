@@ -49,9 +49,6 @@ func nonNil(xs []string) []string {
 	return xs
 }
 
-// canWorkLeads: the roles that run the 招商 pipeline.
-func canWorkLeads(sc identity.Scope) bool { return sc.May(identity.WorkLeads) }
-
 func leadNotFound() error { return notFound("招商线索", "lead") }
 
 // ListLeads lists leads of the caller's parks.
@@ -137,7 +134,7 @@ func (s *Store) saveLead(ctx context.Context, c conn, l leasing.Lead, insert boo
 }
 
 func (s *Store) checkLeadRefs(ctx context.Context, c conn, sc identity.Scope, l leasing.Lead) error {
-	if err := s.checkParentPark(ctx, c, sc, l.ParkID, canWorkLeads(sc)); err != nil {
+	if err := s.checkParentPark(ctx, c, sc, l.ParkID); err != nil {
 		return err
 	}
 	if l.ChainNodeID != "" {

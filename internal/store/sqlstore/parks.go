@@ -197,15 +197,16 @@ func (s *Store) getZone(ctx context.Context, c conn, sc identity.Scope, id strin
 	return z, err
 }
 
-// checkParentPark makes sure a new child's park exists in scope and the caller may edit it.
-func (s *Store) checkParentPark(ctx context.Context, c conn, sc identity.Scope, parkID string, allowed bool) error {
+// checkParentPark makes sure a new record's park exists and is one the caller operates: one
+// out of scope is not found, a public park the caller only reads is forbidden.
+func (s *Store) checkParentPark(ctx context.Context, c conn, sc identity.Scope, parkID string) error {
 	if _, err := s.getPark(ctx, c, sc, parkID); err != nil {
 		if apperr.Is(err, apperr.NotFound) {
 			return fieldErr("park_id", "not_found", "园区不存在", "no such park")
 		}
 		return err
 	}
-	return requireRole(allowed && sc.HasPark(parkID))
+	return requireRole(sc.HasPark(parkID))
 }
 
 // refuseIfUsed answers 409 with the count when a dependency query finds rows.

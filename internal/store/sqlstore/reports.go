@@ -5,11 +5,9 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
-	"maps"
 	"strings"
 	"time"
 
-	"github.com/parkos/parkos/internal/apperr"
 	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/identity"
 	"github.com/parkos/parkos/internal/page"
@@ -32,9 +30,6 @@ const reportTail = `, r.confirmed_json, r.return_reason, r.submissions, r.submit
 
 func periodNotFound() error { return notFound("报告期", "reporting period") }
 func reportNotFound() error { return notFound("统计报表", "report") }
-
-// canReview: staff who check figures — the authority, park managers and service staff.
-func canReview(sc identity.Scope) bool { return sc.May(identity.ReviewReports) }
 
 // periodScope: operators see their parks' periods and the authority's; an enterprise sees the
 // periods it is asked to file for.
@@ -178,7 +173,7 @@ func (s *Store) InsertPeriod(ctx context.Context, sc identity.Scope, p stats.Per
 		return p, err
 	}
 	if p.ParkID != "" {
-		if err := s.checkParentPark(ctx, c, sc, p.ParkID, true); err != nil {
+		if err := s.checkParentPark(ctx, c, sc, p.ParkID); err != nil {
 			return p, err
 		}
 	}
@@ -477,105 +472,34 @@ type prefixed struct {
 
 func (p prefixed) Scan(dest ...any) error { return p.r.Scan(append(p.first, dest...)...) }
 
-// ImportReports applies figures read from a workbook to the period's reports in one
-// transaction: every row applies or none does. Rows whose figures and status already match
-// are left alone, so importing the same file twice changes nothing. With dryRun nothing is
-// written; the outcome says what would happen.
-func (s *Store) ImportReports(ctx context.Context, sc identity.Scope, periodID string, rows []stats.ImportRow, dryRun bool) ([]stats.RowOutcome, []stats.RowProblem, error) {
-	if !canReview(sc) && !sc.Role.IsEnterprise() {
-		return nil, nil, forbidden()
+// PeriodFilersIn is PeriodFilers in the transaction of ctx.
+func (s *Store) PeriodFilersIn(ctx context.Context, sc identity.Scope, periodID string) ([]stats.Filer, error) {
+	c, err := s.txConn(ctx)
+	if err != nil {
+		return nil, err
 	}
-	var outcomes []stats.RowOutcome
-	var problems []stats.RowProblem
-	errRollback := errors.New("roll back")
-	err := s.write(ctx, func(c conn) error {
-		p, err := s.periodHead(ctx, c, sc, periodID)
-		if err != nil {
-			return err
-		}
-		if err := p.CheckOpen(); err != nil {
-			return err
-		}
-		filers, err := s.periodFilers(ctx, c, sc, periodID)
-		if err != nil {
-			return err
-		}
-		previous, err := s.previousFiguresOf(ctx, c, p, "1=1")
-		if err != nil {
-			return err
-		}
-		byCode := map[string]stats.Report{}
-		for _, f := range filers {
-			if f.CreditCode != "" {
-				byCode[f.CreditCode] = f.Report
-			}
-		}
-		for _, in := range rows {
-			old, ok := byCode[in.CreditCode]
-			refuse := func(code, zh, en string) {
-				problems = append(problems, stats.RowProblem{Row: in.Row, CreditCode: in.CreditCode, Code: code, MessageZh: zh, MessageEn: en})
-			}
-			if !ok {
-				refuse("unknown", "该企业不在本报告期的填报名单中", "this enterprise is not asked to file in this period")
-				continue
-			}
-			out := stats.RowOutcome{Row: in.Row, CreditCode: in.CreditCode, ReportID: old.ID, Outcome: "unchanged"}
-			same := maps.Equal(old.Figures, in.Figures)
-			switch {
-			case same && (!in.Submit || !old.Editable()):
-				outcomes = append(outcomes, out)
-				continue
-			case !old.Editable():
-				refuse("locked", "报表已提交或已审核，不能通过导入修改", "the report is submitted or approved and cannot be changed by an import")
-				continue
-			}
-			r := old
-			r.Figures = in.Figures
-			action := "import"
-			if in.Submit {
-				if err := r.Submit(previous[r.EnterpriseID], stats.AllWarnings, s.now()); err != nil {
-					e, ok := apperr.As(err)
-					if !ok {
-						return err
-					}
-					refuse("refused", e.MessageZh+fieldList(e), e.MessageEn+fieldList(e))
-					continue
-				}
-				action = "submit"
-				out.Outcome = "submitted"
-			} else {
-				out.Outcome = "changed"
-			}
-			r.UpdatedAt = s.now()
-			if err := s.saveReport(ctx, c, r); err != nil {
-				return err
-			}
-			if err := s.record(ctx, c, sc, action, "report", r.ID, old, r); err != nil {
-				return err
-			}
-			outcomes = append(outcomes, out)
-		}
-		if dryRun || len(problems) > 0 {
-			return errRollback
-		}
-		return nil
-	})
-	if errors.Is(err, errRollback) {
-		err = nil
-	}
-	return outcomes, problems, err
+	return s.periodFilers(ctx, c, sc, periodID)
 }
 
-// fieldList names an error's fields, for a one-line message.
-func fieldList(e *apperr.Error) string {
-	var names []string
-	for _, f := range e.Fields {
-		names = append(names, f.Field)
+// PreviousFiguresOfPeriod are, by enterprise, the figures filed for the period before p, in the
+// transaction of ctx.
+func (s *Store) PreviousFiguresOfPeriod(ctx context.Context, p stats.Period) (map[string]stats.Figures, error) {
+	c, err := s.txConn(ctx)
+	if err != nil {
+		return nil, err
 	}
-	if len(names) == 0 {
-		return ""
+	return s.previousFiguresOf(ctx, c, p, "1=1")
+}
+
+// SaveReportRow writes a changed report in the transaction of ctx without reading it back,
+// for imports of many rows.
+func (s *Store) SaveReportRow(ctx context.Context, r stats.Report) (stats.Report, error) {
+	c, err := s.txConn(ctx)
+	if err != nil {
+		return r, err
 	}
-	return " (" + strings.Join(names, ", ") + ")"
+	r.UpdatedAt = s.now()
+	return r, s.saveReport(ctx, c, r)
 }
 
 // LockPeriod locks a period's row and reads its head in the caller's scope.

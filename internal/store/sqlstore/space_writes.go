@@ -102,7 +102,7 @@ func (s *Store) InsertZone(ctx context.Context, sc identity.Scope, z space.Zone)
 	if err != nil {
 		return z, err
 	}
-	if err := s.checkParentPark(ctx, c, sc, z.ParkID, true); err != nil {
+	if err := s.checkParentPark(ctx, c, sc, z.ParkID); err != nil {
 		return z, err
 	}
 	z.ID, z.CreatedAt, z.UpdatedAt = newID(), s.now(), s.now()
@@ -153,7 +153,7 @@ func (s *Store) InsertBuilding(ctx context.Context, sc identity.Scope, b space.B
 	if err != nil {
 		return b, err
 	}
-	if err := s.checkParentPark(ctx, c, sc, b.ParkID, true); err != nil {
+	if err := s.checkParentPark(ctx, c, sc, b.ParkID); err != nil {
 		return b, err
 	}
 	if err := s.checkZone(ctx, c, b); err != nil {

@@ -63,7 +63,7 @@ func (s *Store) InsertTarget(ctx context.Context, sc identity.Scope, t leasing.T
 	if err != nil {
 		return t, err
 	}
-	if err := s.checkParentPark(ctx, c, sc, t.ParkID, true); err != nil {
+	if err := s.checkParentPark(ctx, c, sc, t.ParkID); err != nil {
 		return t, err
 	}
 	t.ID = newID()

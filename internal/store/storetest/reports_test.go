@@ -148,7 +148,7 @@ func TestReportImportIsAllOrNothingAndIdempotent(t *testing.T) {
 			{Row: 4, CreditCode: w.Enterprises[1].CreditCode, Figures: stats.Figures{"revenue": 5}},
 		}
 		manager := w.Scope(identity.ParkManager)
-		_, problems, err := s.ImportReports(ctx, manager, period.ID, rows, false)
+		_, problems, err := StatsOf(s).ImportReports(ctx, manager, period.ID, rows, false)
 		if err != nil || len(problems) != 1 || problems[0].Row != 4 || problems[0].Code != "unknown" {
 			t.Fatalf("a row outside the manager's park: %+v %v", problems, err)
 		}
@@ -158,22 +158,22 @@ func TestReportImportIsAllOrNothingAndIdempotent(t *testing.T) {
 				t.Fatalf("a refused import wrote %v", f.Report.Figures)
 			}
 		}
-		outcomes, problems, err := s.ImportReports(ctx, authority, period.ID, rows, true)
+		outcomes, problems, err := StatsOf(s).ImportReports(ctx, authority, period.ID, rows, true)
 		if err != nil || len(problems) != 0 || outcomes[0].Outcome != "submitted" || outcomes[1].Outcome != "changed" {
 			t.Fatalf("dry run: %+v %+v %v", outcomes, problems, err)
 		}
 		if again, _ := s.PeriodFilers(ctx, authority, period.ID); len(again[0].Report.Figures)+len(again[1].Report.Figures) != 0 {
 			t.Fatal("a dry run wrote")
 		}
-		if _, problems, err = s.ImportReports(ctx, authority, period.ID, rows, false); err != nil || len(problems) != 0 {
+		if _, problems, err = StatsOf(s).ImportReports(ctx, authority, period.ID, rows, false); err != nil || len(problems) != 0 {
 			t.Fatalf("import: %+v %v", problems, err)
 		}
-		outcomes, problems, err = s.ImportReports(ctx, authority, period.ID, rows, false)
+		outcomes, problems, err = StatsOf(s).ImportReports(ctx, authority, period.ID, rows, false)
 		if err != nil || len(problems) != 0 || outcomes[0].Outcome != "unchanged" || outcomes[1].Outcome != "unchanged" {
 			t.Fatalf("the same rows again: %+v %+v %v", outcomes, problems, err)
 		}
 		changed := []stats.ImportRow{{Row: 3, CreditCode: w.Enterprises[0].CreditCode, Figures: stats.Figures{"revenue": 1}}}
-		if _, problems, _ = s.ImportReports(ctx, authority, period.ID, changed, false); len(problems) != 1 || problems[0].Code != "locked" {
+		if _, problems, _ = StatsOf(s).ImportReports(ctx, authority, period.ID, changed, false); len(problems) != 1 || problems[0].Code != "locked" {
 			t.Fatalf("changing a submitted report: %+v", problems)
 		}
 		trail, _ := s.ListAudit(ctx, authority, audit.Filter{Entity: "report"}, page.Request{})
@@ -203,7 +203,7 @@ func TestClosingAPeriodStopsFiling(t *testing.T) {
 		mine, _ := s.ListReports(ctx, tenant, stats.ReportFilter{PeriodID: p.ID}, page.Request{})
 		_, err = StatsOf(s).SaveReportDraft(ctx, tenant, mine.Items[0].ID, figures())
 		wantField(t, err, "period_id")
-		_, _, err = s.ImportReports(ctx, manager, p.ID, []stats.ImportRow{{Row: 3, CreditCode: w.Enterprises[0].CreditCode, Figures: figures()}}, false)
+		_, _, err = StatsOf(s).ImportReports(ctx, manager, p.ID, []stats.ImportRow{{Row: 3, CreditCode: w.Enterprises[0].CreditCode, Figures: figures()}}, false)
 		wantField(t, err, "period_id")
 	})
 }
