@@ -234,11 +234,11 @@ func (s *Service) CreateUnit(ctx context.Context, sc identity.Scope, u Unit) (Un
 	if err := u.Validate(s.clock.Today()); err != nil {
 		return u, err
 	}
+	if !sc.CanEditUnits() {
+		return u, apperr.ErrForbidden()
+	}
 	return write(ctx, s, sc, "create", "unit", func(ctx context.Context) (Unit, Unit, string, error) {
 		out, err := s.units.InsertUnit(ctx, sc, u)
-		if err == nil && !mayEditUnitsOf(sc, out.ParkID) {
-			err = apperr.ErrForbidden()
-		}
 		return Unit{}, out, out.ID, err
 	})
 }

@@ -267,8 +267,8 @@ func (s *Store) DeleteFloorRow(ctx context.Context, id string) error {
 	return s.deleteRow(ctx, "floors", id)
 }
 
-// InsertUnit writes a new unit on a floor the caller sees, with its first version and its
-// neighbours, in the transaction of ctx; its park and building follow from the floor.
+// InsertUnit writes a new unit on a floor of a park the caller operates, with its first version
+// and its neighbours, in the transaction of ctx; its park and building follow from the floor.
 func (s *Store) InsertUnit(ctx context.Context, sc identity.Scope, u space.Unit) (space.Unit, error) {
 	c, err := s.txConn(ctx)
 	if err != nil {
@@ -279,6 +279,9 @@ func (s *Store) InsertUnit(ctx context.Context, sc identity.Scope, u space.Unit)
 		return u, fieldErr("floor_id", "not_found", "楼层不存在", "no such floor")
 	}
 	if err != nil {
+		return u, err
+	}
+	if err := requireRole(sc.HasPark(fl.ParkID)); err != nil {
 		return u, err
 	}
 	u.ID, u.ParkID, u.BuildingID, u.ValidTo, u.CreatedAt, u.UpdatedAt = newID(), fl.ParkID, fl.BuildingID, civil.Date{}, s.now(), s.now()
