@@ -24,9 +24,9 @@ import (
 )
 
 func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("migrate", stderr)
+	fs := newFlags("migrate", stdout, stderr)
 	var c common
-	c.register(fs, store.DefaultDB)
+	c.register(fs.FlagSet, store.DefaultDB)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -64,13 +64,16 @@ func (m *multi) Set(v string) error { *m = append(*m, v); return nil }
 
 func cmdUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
-		return errUsage
+		return usageErr(stderr, userUsage, "user: which command? add, set-password or list")
+	}
+	if isHelp(args[0]) {
+		fmt.Fprint(stdout, userUsage)
+		return nil
 	}
 	sub := args[0]
-	fs := newFlags("user "+sub, stderr)
+	fs := newFlags("user "+sub, stdout, stderr)
 	var c common
-	c.register(fs, store.DefaultDB)
+	c.register(fs.FlagSet, store.DefaultDB)
 	username := fs.String("username", "", "login name")
 	role := fs.String("role", "", "admin | authority | park_manager | leasing | service | finance | ent_admin | ent_member")
 	name := fs.String("name", "", "display name")
@@ -138,9 +141,15 @@ func cmdUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		fmt.Fprintf(stdout, "password of %s changed; their sessions have ended\n", pg.Items[0].Username)
 		return nil
 	}
-	fmt.Fprint(stderr, usage)
-	return fmt.Errorf("unknown user command %q", sub)
+	return usageErr(stderr, userUsage, fmt.Sprintf("unknown user command %q", sub))
 }
+
+const userUsage = `Usage:
+  parkos user add --username NAME --role ROLE [--park CODE]… [--enterprise CREDIT_CODE] [--name NAME]
+  parkos user set-password --username NAME
+  parkos user list
+  parkos user SUB --help       the flags of one
+`
 
 func listUsers(ctx context.Context, st *sqlstore.Store, stdout io.Writer) error {
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)

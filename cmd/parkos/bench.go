@@ -11,11 +11,14 @@ import (
 )
 
 func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] != "load" {
-		fmt.Fprint(stderr, usage)
-		return errUsage
+	if len(args) > 0 && isHelp(args[0]) {
+		fmt.Fprint(stdout, benchUsage)
+		return nil
 	}
-	fs := newFlags("bench load", stderr)
+	if len(args) == 0 || args[0] != "load" {
+		return usageErr(stderr, benchUsage, "bench: which benchmark? load")
+	}
+	fs := newFlags("bench load", stdout, stderr)
 	cfg := loadtest.Config{}
 	fs.StringVar(&cfg.URL, "url", "http://127.0.0.1:8080", "server to load")
 	fs.StringVar(&cfg.Username, "user", "admin", "user to sign in as")
@@ -38,3 +41,8 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	return nil
 }
+
+const benchUsage = `Usage:
+  parkos bench load --url URL [--conns 64] [--duration 30s] [--mix mixed|lists]   mixed read load against a server
+  parkos bench load --help
+`

@@ -11,9 +11,9 @@ import (
 )
 
 func cmdGen(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("gen", stderr)
+	fs := newFlags("gen", stdout, stderr)
 	var c common
-	c.register(fs, store.DefaultDB)
+	c.register(fs.FlagSet, store.DefaultDB)
 	scale := fs.String("scale", "demo", "demo | city | beijing")
 	seed := fs.Int64("seed", 1, "random seed; the same seed gives the same data set")
 	password := fs.String("password", env("GEN_PASSWORD", "parkos-bench"), "password of every generated user (PARKOS_GEN_PASSWORD)")

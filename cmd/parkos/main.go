@@ -34,23 +34,55 @@ Usage:
   parkos import onboarding [--entity ENTITY] [--dry-run] [--annotated OUT.xlsx] FILE   the same, all or nothing
   parkos version
 
+  parkos help | parkos COMMAND --help | parkos COMMAND SUB --help          this text, or one command's flags
+
 Every flag also reads PARKOS_<FLAG> from the environment (PARKOS_ADDR, PARKOS_DB, PARKOS_LOG_LEVEL…).
 Passwords are read from standard input (or a prompt on a terminal), never from flags.
+
+Exit status: 0 done (or help printed), 1 the command failed, 2 a usage error (unknown command or
+flag, missing argument).
 `
 
 func main() {
-	if err := run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "parkos:", err)
-		os.Exit(1)
-	}
+	os.Exit(exitCode(run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr), os.Stderr))
 }
 
-var errUsage = errors.New("see usage above")
+// exitCode reports err and maps it to the documented exit status.
+func exitCode(err error, stderr io.Writer) int {
+	var bad usageError
+	switch {
+	case err == nil, errors.Is(err, errHelp):
+		return 0
+	case errors.As(err, &bad):
+		fmt.Fprintln(stderr, "parkos:", err)
+		return 2
+	}
+	fmt.Fprintln(stderr, "parkos:", err)
+	return 1
+}
+
+// errHelp says help was asked for and printed: the command succeeds.
+var errHelp = errors.New("help printed")
+
+// usageError is a command line that does not say what to do: exit status 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+// usageErr prints the usage to stderr and returns the usage error msg.
+func usageErr(stderr io.Writer, text, msg string) error {
+	fmt.Fprint(stderr, text)
+	return usageError{msg}
+}
+
+// isHelp reports whether an argument asks for help.
+func isHelp(arg string) bool {
+	return arg == "help" || arg == "-h" || arg == "-help" || arg == "--help"
+}
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
-		return errUsage
+		return usageErr(stderr, usage, "no command given")
 	}
 	switch args[0] {
 	case "serve":
@@ -72,12 +104,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "parkos", version)
 		return nil
-	case "help", "--help", "-h":
+	case "help", "--help", "-h", "-help":
 		fmt.Fprint(stdout, usage)
 		return nil
 	}
-	fmt.Fprint(stderr, usage)
-	return fmt.Errorf("unknown command %q", args[0])
+	return usageErr(stderr, usage, fmt.Sprintf("unknown command %q", args[0]))
 }
 
 // common are the flags every command takes.
@@ -112,8 +143,37 @@ func (c *common) logger(w io.Writer) (*slog.Logger, error) {
 	return slog.New(slog.NewTextHandler(w, opts)), nil
 }
 
-func newFlags(name string, stderr io.Writer) *flag.FlagSet {
+// flags is a command's flag set. Parse errors go to stderr with the usage (exit 2); asked for
+// help (-h, --help), it prints the usage to stdout and the command succeeds.
+type flags struct {
+	*flag.FlagSet
+	stdout io.Writer
+}
+
+func newFlags(name string, stdout, stderr io.Writer) *flags {
 	fs := flag.NewFlagSet("parkos "+name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	return fs
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: parkos %s [flags]\n\nFlags:\n", name)
+		fs.PrintDefaults()
+	}
+	return &flags{FlagSet: fs, stdout: stdout}
+}
+
+// Parse reads args; see flags.
+func (f *flags) Parse(args []string) error {
+	for _, a := range args {
+		if a == "--" {
+			break
+		}
+		if isHelp(a) && a != "help" {
+			f.SetOutput(f.stdout)
+			f.Usage()
+			return errHelp
+		}
+	}
+	if err := f.FlagSet.Parse(args); err != nil {
+		return usageError{err.Error()}
+	}
+	return nil
 }

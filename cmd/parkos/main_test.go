@@ -298,3 +298,29 @@ func adminSession(t *testing.T, base string) (session struct{ Token string }) {
 	_ = json.NewDecoder(res.Body).Decode(&session)
 	return session
 }
+
+// Every command and subcommand prints its usage to stdout and exits 0 when asked for help;
+// an unknown command or flag exits 2 with the usage on stderr.
+func TestHelpAndExitCodes(t *testing.T) {
+	for _, args := range [][]string{{"help"}, {"--help"}, {"serve", "--help"}, {"demo", "-h"}, {"migrate", "--help"},
+		{"gen", "--help"}, {"bench", "--help"}, {"bench", "load", "--help"}, {"user", "--help"}, {"user", "add", "--help"},
+		{"user", "set-password", "-h"}, {"user", "list", "--help"}, {"export", "--help"}, {"export", "reports", "--help"},
+		{"export", "onboarding", "--help"}, {"import", "--help"}, {"import", "reports", "--help"}, {"import", "onboarding", "-h"}} {
+		var out, errOut strings.Builder
+		err := run(context.Background(), args, strings.NewReader(""), &out, &errOut)
+		if code := exitCode(err, &errOut); code != 0 || !strings.Contains(out.String(), "Usage") || errOut.Len() > 0 {
+			t.Errorf("parkos %s: exit %d, stdout %q, stderr %q", strings.Join(args, " "), code, out.String(), errOut.String())
+		}
+		if len(args) > 1 && !isHelp(args[0]) && !strings.Contains(out.String(), "parkos "+args[0]) {
+			t.Errorf("parkos %s: the usage is not of %s: %q", strings.Join(args, " "), args[0], out.String())
+		}
+	}
+	for _, args := range [][]string{{}, {"frobnicate"}, {"serve", "--no-such-flag"}, {"user"}, {"user", "delete"},
+		{"export"}, {"import", "everything"}, {"bench"}} {
+		var out, errOut strings.Builder
+		err := run(context.Background(), args, strings.NewReader(""), &out, &errOut)
+		if code := exitCode(err, &errOut); code != 2 || !strings.Contains(errOut.String(), "parkos") {
+			t.Errorf("parkos %s: exit %d, stderr %q", strings.Join(args, " "), code, errOut.String())
+		}
+	}
+}

@@ -19,9 +19,9 @@ import (
 // exportOnboarding writes every park's records, or one park's, as the onboarding workbook or as
 // one kind of record in CSV (parkos export onboarding).
 func exportOnboarding(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("export onboarding", stderr)
+	fs := newFlags("export onboarding", stdout, stderr)
 	var c common
-	c.register(fs, store.DefaultDB)
+	c.register(fs.FlagSet, store.DefaultDB)
 	parkCode := fs.String("park", "", "only this park (its code)")
 	entity := fs.String("csv", "", "write this kind of record as CSV instead of a workbook: parks, buildings, floors, units, enterprises, qualifications, residencies, contracts or contract_units")
 	out := fs.String("out", "", "the file to write")
@@ -62,7 +62,7 @@ func exportOnboarding(ctx context.Context, args []string, stdout, stderr io.Writ
 
 // importOnboarding reads an onboarding workbook or CSV, all or nothing (parkos import onboarding).
 func importOnboarding(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	job := newImportJob("import onboarding", stderr)
+	job := newImportJob("import onboarding", stdout, stderr)
 	entity := job.fs.String("entity", "", "what a CSV holds, when its headers do not tell")
 	data, st, err := job.open(ctx, args, func() error { return nil })
 	if err != nil {

@@ -29,9 +29,13 @@ import (
 )
 
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, demoMode bool) error {
-	fs := newFlags("serve", stderr)
+	name := "serve"
+	if demoMode {
+		name = "demo"
+	}
+	fs := newFlags(name, stdout, stderr)
 	var c common
-	c.register(fs, store.DefaultDB)
+	c.register(fs.FlagSet, store.DefaultDB)
 	addr := fs.String("addr", env("ADDR", ":8080"), "listen address HOST:PORT (PARKOS_ADDR)")
 	withDemo := fs.Bool("demo", demoMode, "start on a fresh demo data set")
 	proxies := fs.String("trusted-proxies", env("TRUSTED_PROXIES", ""),
@@ -49,7 +53,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, demo
 		return err
 	}
 	dbAddr := c.db
-	if *withDemo && !flagSet(fs, "db") && os.Getenv("PARKOS_DB") == "" {
+	if *withDemo && !flagSet(fs.FlagSet, "db") && os.Getenv("PARKOS_DB") == "" {
 		dir, err := os.MkdirTemp("", "parkos-demo-")
 		if err != nil {
 			return err

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -17,8 +16,16 @@ import (
 )
 
 const (
-	exportUsage = "export what? parkos export reports --period ID --out FILE.xlsx | parkos export onboarding [--park CODE] [--csv ENTITY] --out FILE"
-	importUsage = "import what? parkos import reports --period ID [--dry-run] [--annotated OUT.xlsx] FILE | parkos import onboarding [--entity ENTITY] [--dry-run] [--annotated OUT.xlsx] FILE"
+	exportUsage = `Usage:
+  parkos export reports --period ID --out FILE.xlsx
+  parkos export onboarding [--park CODE] [--csv ENTITY] --out FILE
+  parkos export SUB --help
+`
+	importUsage = `Usage:
+  parkos import reports --period ID [--dry-run] [--annotated OUT.xlsx] FILE
+  parkos import onboarding [--entity ENTITY] [--dry-run] [--annotated OUT.xlsx] FILE
+  parkos import SUB --help
+`
 )
 
 // cmdExport writes a workbook: a period's filing workbook or the onboarding workbook.
@@ -28,8 +35,11 @@ func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return exportReports(ctx, args[1:], stdout, stderr)
 	case len(args) > 0 && args[0] == "onboarding":
 		return exportOnboarding(ctx, args[1:], stdout, stderr)
+	case len(args) > 0 && isHelp(args[0]):
+		fmt.Fprint(stdout, exportUsage)
+		return nil
 	}
-	return errors.New(exportUsage)
+	return usageErr(stderr, exportUsage, "export what? reports or onboarding")
 }
 
 // cmdImport reads a workbook or CSV, all or nothing: a period's filled filing workbook, or an
@@ -40,15 +50,18 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return importReports(ctx, args[1:], stdout, stderr)
 	case len(args) > 0 && args[0] == "onboarding":
 		return importOnboarding(ctx, args[1:], stdout, stderr)
+	case len(args) > 0 && isHelp(args[0]):
+		fmt.Fprint(stdout, importUsage)
+		return nil
 	}
-	return errors.New(importUsage)
+	return usageErr(stderr, importUsage, "import what? reports or onboarding")
 }
 
 // exportReports writes a reporting period's filing workbook (parkos export reports).
 func exportReports(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("export reports", stderr)
+	fs := newFlags("export reports", stdout, stderr)
 	var c common
-	c.register(fs, store.DefaultDB)
+	c.register(fs.FlagSet, store.DefaultDB)
 	period := fs.String("period", "", "reporting period id")
 	out := fs.String("out", "", "the workbook to write (.xlsx)")
 	if err := fs.Parse(args); err != nil {
@@ -72,7 +85,7 @@ func exportReports(ctx context.Context, args []string, stdout, stderr io.Writer)
 // importReports reads a filled filing workbook or CSV into a period, all or nothing
 // (parkos import reports).
 func importReports(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	job := newImportJob("import reports", stderr)
+	job := newImportJob("import reports", stdout, stderr)
 	period := job.fs.String("period", "", "reporting period id")
 	data, st, err := job.open(ctx, args, func() error {
 		if *period == "" {
@@ -96,15 +109,15 @@ func importReports(ctx context.Context, args []string, stdout, stderr io.Writer)
 // importJob is what every import command takes: the database, one FILE, a dry run, and where
 // to write a marked copy when the file has problems.
 type importJob struct {
-	fs        *flag.FlagSet
+	fs        *flags
 	c         common
 	dryRun    *bool
 	annotated *string
 }
 
-func newImportJob(name string, stderr io.Writer) *importJob {
-	j := &importJob{fs: newFlags(name, stderr)}
-	j.c.register(j.fs, store.DefaultDB)
+func newImportJob(name string, stdout, stderr io.Writer) *importJob {
+	j := &importJob{fs: newFlags(name, stdout, stderr)}
+	j.c.register(j.fs.FlagSet, store.DefaultDB)
 	j.dryRun = j.fs.Bool("dry-run", false, "check and preview only; write nothing")
 	j.annotated = j.fs.String("annotated", "", "on problems, write a copy with the bad cells marked here")
 	return j
@@ -119,7 +132,7 @@ func (j *importJob) open(ctx context.Context, args []string, check func() error)
 		return nil, nil, err
 	}
 	if j.fs.NArg() != 1 {
-		return nil, nil, errors.New("one FILE is required")
+		return nil, nil, usageError{"one FILE is required"}
 	}
 	data, err := os.ReadFile(j.fs.Arg(0))
 	if err != nil {

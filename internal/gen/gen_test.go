@@ -109,6 +109,9 @@ func TestSameSeedSameDataOnBothEngines(t *testing.T) {
 // run clears the partial set and writes the whole one, on both engines. Before, the next run
 // was refused and the database stayed half-written, /readyz 503 for good.
 func TestInterruptedRunIsReportedThenResumed(t *testing.T) {
+	if testing.Short() {
+		t.Skip("writes a whole demo-scale data set twice; runs without -short")
+	}
 	for _, eng := range storetest.Engines(t) {
 		t.Run(eng.Name, func(t *testing.T) { interruptedRun(t, eng.Open(t)) })
 	}
