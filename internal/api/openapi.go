@@ -10,6 +10,7 @@ import (
 
 	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/httpx"
+	"github.com/parkos/parkos/internal/idempotency"
 	"github.com/parkos/parkos/internal/measure"
 )
 
@@ -35,6 +36,13 @@ func (s *Server) OpenAPI() map[string]any {
 		for _, q := range rt.Query {
 			params = append(params, map[string]any{"name": q.Name, "in": "query", "description": q.Desc,
 				"schema": map[string]any{"type": q.Type}})
+		}
+		if creates(rt) {
+			params = append(params, map[string]any{"name": idempotency.Header, "in": "header", "schema": map[string]any{
+				"type": "string", "minLength": 1, "maxLength": 255},
+				"description": "同一用户 24 小时内以同一键重发同一请求，返回首次的结果且不再创建；键用于其他请求时 422 / " +
+					"the same request sent again with the same key within 24 h gets the first answer (header Idempotent-Replayed) " +
+					"and creates nothing; the key with another request is 422"})
 		}
 		if params != nil {
 			op["parameters"] = params

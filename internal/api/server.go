@@ -3,7 +3,10 @@
 package api
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -15,6 +18,7 @@ import (
 	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/httpin"
 	"github.com/parkos/parkos/internal/httpx"
+	"github.com/parkos/parkos/internal/idempotency"
 	"github.com/parkos/parkos/internal/identity"
 	"github.com/parkos/parkos/internal/loginguard"
 )
@@ -114,6 +118,10 @@ func (s *Server) wrap(rt route) http.Handler {
 			}
 			c.user, c.scope = u, identity.ScopeOf(u).Via("api")
 		}
+		if key := r.Header.Get(idempotency.Header); key != "" && creates(rt) {
+			s.idempotent(c, rt, key)
+			return
+		}
 		body, err := rt.handle(c)
 		if err != nil {
 			httpx.WriteError(w, r, s.log, err)
@@ -135,4 +143,65 @@ func (s *Server) wrap(rt route) http.Handler {
 		}
 		httpx.WriteJSON(w, status, body)
 	})
+}
+
+// creates reports whether a route creates a record: a signed-in POST answering 201. Such
+// requests take an Idempotency-Key.
+func creates(rt route) bool {
+	return rt.Method == http.MethodPost && !rt.Public && rt.Status == http.StatusCreated
+}
+
+// idempotent runs a creating request that carries an idempotency key: the first request with
+// the key runs and its answer is kept; the same request again gets that answer, marked
+// Idempotent-Replayed, and creates nothing; another request with the key is refused.
+func (s *Server) idempotent(c *call, rt route, key string) {
+	w, r := c.w, c.r
+	fail := func(err error) { httpx.WriteError(w, r, s.log, err) }
+	if err := idempotency.CheckKey(key); err != nil {
+		fail(err)
+		return
+	}
+	raw, err := httpin.ReadBody(w, r)
+	if err != nil {
+		fail(err)
+		return
+	}
+	r.Body = io.NopCloser(bytes.NewReader(raw))
+	request, hash, keys := rt.Method+" "+r.URL.Path, idempotency.HashBody(raw), s.svc.Idempotency
+	claim, err := keys.ClaimIdempotencyKey(c.ctx, c.user.ID, key, request, hash)
+	if err != nil {
+		fail(err)
+		return
+	}
+	if !claim.Mine {
+		if err := claim.Replay(request, hash); err != nil {
+			fail(err)
+			return
+		}
+		w.Header().Set("Idempotent-Replayed", "true")
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		w.WriteHeader(claim.Status)
+		_, _ = io.WriteString(w, claim.Response)
+		return
+	}
+	body, err := rt.handle(c)
+	if err != nil {
+		if relErr := keys.ReleaseIdempotencyKey(context.WithoutCancel(c.ctx), c.user.ID, key); relErr != nil {
+			s.log.Error("idempotency: releasing a failed request's key", "err", relErr)
+		}
+		fail(err)
+		return
+	}
+	answer, err := json.Marshal(body)
+	if err != nil {
+		fail(err)
+		return
+	}
+	answer = append(answer, '\n')
+	if err := keys.SaveIdempotentResponse(context.WithoutCancel(c.ctx), c.user.ID, key, rt.Status, answer); err != nil {
+		s.log.Error("idempotency: keeping an answer", "err", err)
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(rt.Status)
+	_, _ = w.Write(answer)
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/enterprise"
+	"github.com/parkos/parkos/internal/idempotency"
 	"github.com/parkos/parkos/internal/identity"
 	"github.com/parkos/parkos/internal/leasing"
 	"github.com/parkos/parkos/internal/onboard"
@@ -35,6 +36,7 @@ type Store interface {
 	identity.Store
 	identity.AccountStore
 	onboard.Store
+	idempotency.Store
 	Health
 }
 
@@ -48,20 +50,23 @@ type Services struct {
 	Accounts   *identity.Accounts
 	Onboard    *onboard.Service
 	Health     Health
+	// Idempotency keeps the keys of creating requests and their answers.
+	Idempotency idempotency.Store
 }
 
 // New builds every service on st and clock.
 func New(st Store, clock civil.Clock) *Services {
 	lease, ent, sp := leasing.NewService(st, clock), enterprise.NewService(st, clock), space.NewService(st, clock)
 	return &Services{
-		Clock:      clock,
-		Space:      sp,
-		Enterprise: ent,
-		Leasing:    lease,
-		Stats:      stats.NewService(st, clock),
-		Accounts:   identity.NewAccounts(st, clock.Now),
-		Onboard:    onboard.NewService(st, importWriter{lease, ent, sp}),
-		Health:     st,
+		Clock:       clock,
+		Space:       sp,
+		Enterprise:  ent,
+		Leasing:     lease,
+		Stats:       stats.NewService(st, clock),
+		Accounts:    identity.NewAccounts(st, clock.Now),
+		Onboard:     onboard.NewService(st, importWriter{lease, ent, sp}),
+		Health:      st,
+		Idempotency: st,
 	}
 }
 

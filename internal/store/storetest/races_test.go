@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/parkos/parkos/internal/apperr"
 	"github.com/parkos/parkos/internal/audit"
@@ -445,4 +446,29 @@ func TestRaceOneReviewOfAReport(t *testing.T) {
 			t.Errorf("%d review entries in the audit trail, want 1", n)
 		}
 	})
+}
+
+// An idempotency key is kept for 24 hours: after that the same key starts a new request.
+func TestIdempotencyKeyExpires(t *testing.T) {
+	for _, eng := range Engines(t) {
+		t.Run(eng.Name, func(t *testing.T) {
+			s, raw := Raw(t, eng)
+			c, err := s.ClaimIdempotencyKey(ctx, "u1", "k", "POST /api/v1/leads", "h")
+			if err != nil || !c.Mine {
+				t.Fatalf("first claim: %+v %v", c, err)
+			}
+			if err := s.SaveIdempotentResponse(ctx, "u1", "k", 201, []byte(`{"id":"x"}`)); err != nil {
+				t.Fatal(err)
+			}
+			if c, err = s.ClaimIdempotencyKey(ctx, "u1", "k", "POST /api/v1/leads", "h"); err != nil || c.Mine || c.Status != 201 || c.Response != `{"id":"x"}` {
+				t.Fatalf("within 24 h: %+v %v", c, err)
+			}
+			if _, err := raw.Exec(`UPDATE idempotency_keys SET created_at = $1`, time.Now().UTC().Add(-25*time.Hour)); err != nil {
+				t.Fatal(err)
+			}
+			if c, err = s.ClaimIdempotencyKey(ctx, "u1", "k", "POST /api/v1/leads", "h"); err != nil || !c.Mine {
+				t.Fatalf("after 24 h: %+v %v", c, err)
+			}
+		})
+	}
 }
