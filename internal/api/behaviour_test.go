@@ -369,3 +369,35 @@ func TestClientAddressBehindTrustedProxies(t *testing.T) {
 		t.Fatal("a bad prefix was accepted")
 	}
 }
+
+// A path the API has, asked with a method it does not take, is 405 with Allow; an unknown path
+// stays 404; a workbook download has one content type.
+func TestMethodNotAllowedAndDownloadTypes(t *testing.T) {
+	e := newEnv(t, storetest.OpenSQLite(t))
+	for _, c := range []struct {
+		method, path, allow string
+		status              int
+	}{{"PUT", "/api/v1/parks", "GET, POST", 405}, {"POST", "/api/v1/parks/" + e.world.Parks[0].ID, "GET, PATCH, DELETE", 405},
+		{"GET", "/api/v1/no-such-thing", "", 404}} {
+		req, _ := http.NewRequest(c.method, e.srv.URL+c.path, nil)
+		req.Header.Set("Authorization", "Bearer "+e.tokens[identity.Admin])
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != c.status || res.Header.Get("Allow") != c.allow || res.Header.Get("Content-Type") != "application/problem+json" {
+			t.Errorf("%s %s: %d, Allow %q", c.method, c.path, res.StatusCode, res.Header.Get("Allow"))
+		}
+	}
+	req, _ := http.NewRequest("GET", e.srv.URL+"/api/v1/onboarding/export", nil)
+	req.Header.Set("Authorization", "Bearer "+e.tokens[identity.Admin])
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if got := res.Header.Get("Content-Type"); res.StatusCode != 200 || got != xlsxType {
+		t.Errorf("onboarding workbook: %d %q", res.StatusCode, got)
+	}
+}

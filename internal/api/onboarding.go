@@ -35,7 +35,7 @@ func (s *Server) onboardingRoutes() []route {
 					return file{name: "parkos-" + entity + ".csv", data: data, kind: csvType}, err
 				}
 				data, err := onboardbook.Export(c.ctx, sv.Onboard, c.scope, parkID)
-				return file{name: "parkos-onboarding.xlsx", data: data}, err
+				return file{name: "parkos-onboarding.xlsx", data: data, kind: xlsxType}, err
 			}},
 		{Method: "GET", Pattern: "/api/v1/onboarding/template", Tag: "onboarding",
 			Summary:  "下载空白导入模板（各表表头、下拉与填写说明） / Download the blank onboarding workbook",

@@ -20,8 +20,8 @@ var Version = "dev"
 // OpenAPI builds the OpenAPI 3.1 document from the route table, with schemas reflected from
 // the Go types the handlers read and write, so the document cannot drift from the code.
 func (s *Server) OpenAPI() map[string]any {
-	g := &schemaGen{schemas: map[string]any{}}
-	g.schemas["Problem"] = g.schemaOf(reflect.TypeOf(httpx.Problem{}))
+	g := &schemaGen{schemas: map[string]any{}, names: map[string]reflect.Type{}}
+	problem := g.schemaOf(reflect.TypeOf(httpx.Problem{}))
 	paths := map[string]map[string]any{}
 	for _, rt := range s.routes {
 		op := map[string]any{
@@ -73,8 +73,9 @@ func (s *Server) OpenAPI() map[string]any {
 		op["responses"] = map[string]any{
 			strconv.Itoa(status): ok,
 			"default": map[string]any{"description": "错误 / Error (RFC 9457)", "content": map[string]any{
-				"application/problem+json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/Problem"}}}},
+				"application/problem+json": map[string]any{"schema": problem}}},
 		}
+		op["security"] = []any{} // public: no credentials
 		if !rt.Public {
 			op["security"] = []any{map[string]any{"bearer": []string{}}}
 		}
@@ -92,7 +93,8 @@ func (s *Server) OpenAPI() map[string]any {
 				"ParkOS API. Money in yuan exact to the fen; areas in m² to 0.01; dates are calendar days in Asia/Shanghai. " +
 				"Errors are application/problem+json with a stable `code` and a list of field errors.",
 		},
-		"paths": paths,
+		"servers": []any{map[string]any{"url": "/", "description": "this server / 本服务器"}},
+		"paths":   paths,
 		"components": map[string]any{
 			"schemas":         g.schemas,
 			"securitySchemes": map[string]any{"bearer": map[string]any{"type": "http", "scheme": "bearer"}},
@@ -122,7 +124,10 @@ func operationID(rt route) string {
 	return id
 }
 
-type schemaGen struct{ schemas map[string]any }
+type schemaGen struct {
+	schemas map[string]any
+	names   map[string]reflect.Type // schema name → the one type it stands for
+}
 
 var (
 	timeType  = reflect.TypeOf(time.Time{})
@@ -133,15 +138,29 @@ var (
 	dec2Type  = reflect.TypeOf(measure.Decimal2(0))
 )
 
-// schemaName turns page.Page[…space.Park] into ParkPage.
+// schemaName names a type's schema after its package and name, so that two types of one name
+// (leasing.Period and stats.Period) never share a schema: space.Park is SpacePark,
+// page.Page[…space.Park] is SpaceParkPage; the API's own types and the problem document keep
+// their plain names.
 func schemaName(t reflect.Type) string {
-	name := t.Name()
+	name, pkg := t.Name(), t.PkgPath()[strings.LastIndex(t.PkgPath(), "/")+1:]
 	if i := strings.Index(name, "["); i >= 0 {
 		inner := name[i+1 : len(name)-1]
-		inner = inner[strings.LastIndex(inner, ".")+1:]
-		return inner + name[:i]
+		dot := strings.LastIndex(inner, ".")
+		innerPkg := inner[strings.LastIndex(inner[:dot], "/")+1 : dot]
+		return title(innerPkg) + inner[dot+1:] + name[:i]
 	}
-	return name
+	if pkg == "api" || pkg == "httpx" {
+		return name
+	}
+	return title(pkg) + name
+}
+
+func title(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 func (g *schemaGen) schemaOf(t reflect.Type) map[string]any {
@@ -178,6 +197,10 @@ func (g *schemaGen) schemaOf(t reflect.Type) map[string]any {
 		return map[string]any{}
 	case reflect.Struct:
 		name := schemaName(t)
+		if other, taken := g.names[name]; taken && other != t {
+			panic("openapi: schema name " + name + " stands for both " + other.String() + " and " + t.String())
+		}
+		g.names[name] = t
 		if _, done := g.schemas[name]; !done {
 			g.schemas[name] = map[string]any{} // registered before its fields, so a self-referencing type ends here
 			props := map[string]any{}

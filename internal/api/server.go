@@ -44,7 +44,21 @@ func New(svc *app.Services, log *slog.Logger, guard *loginguard.Guard) *Server {
 	for _, rt := range s.routes {
 		s.mux.Handle(rt.Method+" "+rt.Pattern, s.wrap(rt))
 	}
+	// A path the API has, asked with another method, is 405 naming the methods it takes.
+	paths, methods := http.NewServeMux(), map[string][]string{}
+	for _, rt := range s.routes {
+		if methods[rt.Pattern] == nil {
+			paths.Handle(rt.Pattern, http.NotFoundHandler())
+		}
+		methods[rt.Pattern] = append(methods[rt.Pattern], rt.Method)
+	}
 	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		if _, pattern := paths.Handler(r); pattern != "" {
+			w.Header().Set("Allow", strings.Join(methods[pattern], ", "))
+			httpx.WriteError(w, r, s.log, apperr.New(apperr.NotAllowed, "该接口不支持 "+r.Method+" 请求",
+				"this route does not take "+r.Method))
+			return
+		}
 		httpx.WriteError(w, r, s.log, apperr.New(apperr.NotFound, "没有这个接口", "no such API route"))
 	})
 	return s
@@ -130,7 +144,7 @@ func (s *Server) wrap(rt route) http.Handler {
 		if f, ok := body.(file); ok {
 			kind := f.kind
 			if kind == "" {
-				kind = rt.Download
+				kind, _, _ = strings.Cut(rt.Download, ",")
 			}
 			w.Header().Set("Content-Type", kind)
 			w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(f.name))

@@ -20,7 +20,8 @@ const (
 	Forbidden       Code = "forbidden"       // in scope, but the role may not do this
 	TooLarge        Code = "payload_too_large"
 	RateLimited     Code = "rate_limited"
-	Unavailable     Code = "unavailable" // the service cannot answer yet (database incomplete)
+	NotAllowed      Code = "method_not_allowed" // the path exists, not with this method
+	Unavailable     Code = "unavailable"        // the service cannot answer yet (database incomplete)
 	Internal        Code = "internal"
 )
 

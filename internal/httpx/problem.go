@@ -22,6 +22,7 @@ var statusOf = map[apperr.Code]int{
 	apperr.Forbidden:       http.StatusForbidden,
 	apperr.TooLarge:        http.StatusRequestEntityTooLarge,
 	apperr.RateLimited:     http.StatusTooManyRequests,
+	apperr.NotAllowed:      http.StatusMethodNotAllowed,
 	apperr.Unavailable:     http.StatusServiceUnavailable,
 	apperr.Internal:        http.StatusInternalServerError,
 }
@@ -57,6 +58,7 @@ var titles = map[apperr.Code][2]string{
 	apperr.Forbidden:       {"无权操作", "Forbidden"},
 	apperr.TooLarge:        {"请求体过大", "Payload too large"},
 	apperr.RateLimited:     {"请求过于频繁", "Too many requests"},
+	apperr.NotAllowed:      {"不支持该请求方法", "Method not allowed"},
 	apperr.Unavailable:     {"暂不可用", "Unavailable"},
 	apperr.Internal:        {"服务器内部错误", "Internal error"},
 }
