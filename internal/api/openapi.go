@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"net/http"
 	"reflect"
 	"regexp"
@@ -136,6 +137,7 @@ var (
 	moneyType = reflect.TypeOf(measure.Money(0))
 	priceType = reflect.TypeOf(measure.Price(0))
 	dec2Type  = reflect.TypeOf(measure.Decimal2(0))
+	rawType   = reflect.TypeOf(json.RawMessage(nil))
 )
 
 // schemaName names a type's schema after its package and name, so that two types of one name
@@ -175,6 +177,8 @@ func (g *schemaGen) schemaOf(t reflect.Type) map[string]any {
 		return map[string]any{"type": "number", "description": "元, at most 2 decimals (exact fen)"}
 	case priceType:
 		return map[string]any{"type": "number", "description": "元 per unit, at most 4 decimals"}
+	case rawType:
+		return map[string]any{"type": []string{"object", "null"}, "description": "the record as a JSON object, null when absent"}
 	case dec2Type:
 		return map[string]any{"type": "number", "description": "at most 2 decimals"}
 	}

@@ -38,6 +38,12 @@ func scanContract(r scanner, today civil.Date) (leasing.Contract, error) {
 		return k, fmt.Errorf("contract %s terms: %w", k.ID, err)
 	}
 	k.RentFree, k.Escalation, k.Units = t.RentFree, t.Escalation, []leasing.ContractUnit{}
+	if k.Escalation.Steps == nil {
+		k.Escalation.Steps = []leasing.Step{}
+	}
+	if k.RentFree == nil {
+		k.RentFree = []leasing.Period{}
+	}
 	k.Status = k.EffectiveStatus(today)
 	return k, nil
 }

@@ -11,7 +11,7 @@ import (
 )
 
 func unitFacilities(bsl, animal, clean string, fume, water bool) []string {
-	var out []string
+	out := []string{}
 	switch bsl {
 	case "BSL-1":
 		out = append(out, "bsl1")
