@@ -104,7 +104,7 @@ func (c column) text(s string) string {
 	if c.code {
 		return sheet.Clean(s)
 	}
-	return strings.TrimSpace(strings.ReplaceAll(s, "\u00a0", " "))
+	return sheet.Unquote(strings.TrimSpace(strings.ReplaceAll(s, "\u00a0", " ")))
 }
 
 func splitList(s string, code bool) []string {

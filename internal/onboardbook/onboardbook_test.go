@@ -168,6 +168,7 @@ func TestGBKUnitsCSV(t *testing.T) {
 			}
 			b.Units = b.Units[:3]
 			b.Units[1].Note = "朝南（已装修）"
+			b.Units[2].Note = "=HYPERLINK(\"http://evil\",\"点我\")" // a formula, neutralised on export and read back as typed
 			utf, err := WriteCSV(b, onboard.Units)
 			if err != nil {
 				t.Fatal(err)
@@ -180,8 +181,20 @@ func TestGBKUnitsCSV(t *testing.T) {
 			if !res.Committed || len(res.Problems) > 0 {
 				t.Fatalf("committed %v, problems %+v", res.Committed, res.Problems)
 			}
-			if c := res.Counts[onboard.Units]; c.Changed != 1 || c.Unchanged != 2 || c.Created != 0 {
-				t.Fatalf("counts %+v, want 1 changed and 2 unchanged", c)
+			if c := res.Counts[onboard.Units]; c.Changed != 2 || c.Unchanged != 1 || c.Created != 0 {
+				t.Fatalf("counts %+v, want 2 changed and 1 unchanged", c)
+			}
+			if !strings.Contains(string(utf), `"'=HYPERLINK(`) {
+				t.Errorf("the formula was exported as it is: %s", utf)
+			}
+			again, err := onboard.Export(ctx, app.New(s, civil.SystemClock{}).Onboard, sys, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, u := range again.Units {
+				if u.Code == b.Units[2].Code && u.ParkCode == b.Units[2].ParkCode && u.Note != b.Units[2].Note {
+					t.Errorf("the note came back as %q", u.Note)
+				}
 			}
 
 			lines := strings.Split(string(utf), "\n")

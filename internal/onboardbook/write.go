@@ -96,8 +96,11 @@ func writeSheet(f *excelize.File, t table, b onboard.Batch, headStyle, dateStyle
 	for r := range rows.Len() {
 		vals := t.values(rows.Index(r))
 		for i, v := range vals {
-			if day, isDate := v.(time.Time); isDate {
-				vals[i] = excelize.Cell{StyleID: dateStyle, Value: day}
+			switch v := v.(type) {
+			case time.Time:
+				vals[i] = excelize.Cell{StyleID: dateStyle, Value: v}
+			case string:
+				vals[i] = sheet.SafeText(v)
 			}
 		}
 		if err := sw.SetRow(sheet.CellName(1, r+2), vals); err != nil {
@@ -168,7 +171,7 @@ func WriteCSV(b onboard.Batch, entity string) ([]byte, error) {
 		vals := t.values(rows.Index(r))
 		rec := make([]string, len(vals))
 		for i, v := range vals {
-			rec[i] = csvText(v)
+			rec[i] = sheet.SafeText(csvText(v))
 		}
 		if err := w.Write(rec); err != nil {
 			return nil, err

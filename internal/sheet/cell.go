@@ -45,7 +45,16 @@ func Clean(s string) string {
 		}
 		return r
 	}, s)
-	return strings.TrimSpace(s)
+	return Unquote(strings.TrimSpace(s))
+}
+
+// Unquote takes off the apostrophe SafeText put before text a spreadsheet would run as a
+// formula; other text is as it is.
+func Unquote(s string) string {
+	if len(s) > 1 && s[0] == '\'' && SafeText(s[1:]) == s {
+		return s[1:]
+	}
+	return s
 }
 
 // Number reads a cell as a plain decimal string ("-1234.5"), accepting thousands separators
@@ -218,4 +227,22 @@ func measureError(err error) *CellError {
 		return errRange
 	}
 	return errNotNumber
+}
+
+// SafeText neutralises a text cell that a spreadsheet would run as a formula: one starting with
+// = + @, a tab or a carriage return, or with - when it is not a number, gets a leading
+// apostrophe, which spreadsheets show as text and Clean takes off again on import.
+func SafeText(s string) string {
+	if s == "" {
+		return s
+	}
+	switch s[0] {
+	case '=', '+', '@', '\t', '\r':
+		return "'" + s
+	case '-':
+		if _, err := strconv.ParseFloat(s, 64); err != nil {
+			return "'" + s
+		}
+	}
+	return s
 }

@@ -154,3 +154,20 @@ func FuzzRead(f *testing.F) {
 		}
 	})
 }
+
+// Text a spreadsheet would run as a formula is exported with a leading apostrophe, and read
+// back as it was; numbers, negative ones too, stay numbers.
+func TestSafeTextRoundTrip(t *testing.T) {
+	for in, want := range map[string]string{"=1+1": "'=1+1", "+86 10": "'+86 10", "@SUM(A1)": "'@SUM(A1)",
+		"-cmd|' /C calc'!A0": "'-cmd|' /C calc'!A0", "\tx": "'\tx", "-12.50": "-12.50", "研发楼": "研发楼", "": ""} {
+		if got := SafeText(in); got != want {
+			t.Errorf("SafeText(%q) = %q, want %q", in, got, want)
+		}
+		if back := Clean(SafeText(in)); back != in {
+			t.Errorf("Clean(SafeText(%q)) = %q", in, back)
+		}
+	}
+	if got := Clean("'plain"); got != "'plain" {
+		t.Errorf("an apostrophe before ordinary text is kept: %q", got)
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"github.com/parkos/parkos/internal/httpin"
 	"github.com/parkos/parkos/internal/identity"
 	"github.com/parkos/parkos/internal/page"
+	"github.com/parkos/parkos/internal/sheet"
 )
 
 // maxExportRows bounds one export; beyond it the export says so in its last row.
@@ -194,7 +195,7 @@ func writeExport(rq *request, base, title, format string, header []string, rows 
 		for _, r := range rows {
 			rec := make([]string, len(r))
 			for i, v := range r {
-				rec[i] = fmt.Sprint(v)
+				rec[i] = sheet.SafeText(fmt.Sprint(v))
 			}
 			_ = cw.Write(rec)
 		}
@@ -204,16 +205,16 @@ func writeExport(rq *request, base, title, format string, header []string, rows 
 	return writeXLSX(rq.w, title, header, rows)
 }
 
-func writeXLSX(w http.ResponseWriter, sheet string, header []string, rows [][]any) error {
+func writeXLSX(w http.ResponseWriter, title string, header []string, rows [][]any) error {
 	x := excelize.NewFile()
 	defer x.Close()
-	if len([]rune(sheet)) > 31 {
-		sheet = string([]rune(sheet)[:31])
+	if len([]rune(title)) > 31 {
+		title = string([]rune(title)[:31])
 	}
-	if err := x.SetSheetName("Sheet1", sheet); err != nil {
+	if err := x.SetSheetName("Sheet1", title); err != nil {
 		return err
 	}
-	sw, err := x.NewStreamWriter(sheet)
+	sw, err := x.NewStreamWriter(title)
 	if err != nil {
 		return err
 	}
@@ -223,6 +224,13 @@ func writeXLSX(w http.ResponseWriter, sheet string, header []string, rows [][]an
 	}
 	if err := sw.SetRow("A1", head); err != nil {
 		return err
+	}
+	for _, r := range rows {
+		for i, v := range r {
+			if text, ok := v.(string); ok {
+				r[i] = sheet.SafeText(text)
+			}
+		}
 	}
 	for i, r := range rows {
 		addr, _ := excelize.CoordinatesToCellName(1, i+2)
