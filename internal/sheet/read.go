@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -173,7 +174,32 @@ func DecodeText(data []byte) (string, error) {
 		return "", apperr.New(apperr.Invalid, "CSV 文件的编码无法识别：请保存为 UTF-8 或 GBK",
 			"the CSV file's encoding is not recognised: save it as UTF-8 or GBK")
 	}
-	return string(out), nil
+	text := string(out)
+	if strings.ContainsRune(text, utf8.RuneError) {
+		return "", badBytes(text)
+	}
+	return text, nil
+}
+
+// badBytes names the first cell of a CSV read as GBK that holds bytes no encoding maps to a
+// character (decoded as U+FFFD): storing them would store "\ufffd" for the text.
+func badBytes(text string) error {
+	r := csv.NewReader(strings.NewReader(text))
+	r.FieldsPerRecord, r.LazyQuotes = -1, true
+	cell := "CSV"
+	for row := 1; ; row++ {
+		rec, err := r.Read()
+		if err != nil {
+			break
+		}
+		if col := slices.IndexFunc(rec, func(c string) bool { return strings.ContainsRune(c, utf8.RuneError) }); col >= 0 {
+			cell = CSVSheet + "!" + CellName(col+1, row)
+			break
+		}
+	}
+	return apperr.New(apperr.Invalid, "单元格 "+cell+" 含有无法识别的字节：请将文件另存为 UTF-8 或 GBK 编码后再上传",
+		"cell "+cell+" holds bytes that are not valid UTF-8 or GBK: save the file as UTF-8 or GBK and upload it again").
+		WithField(cell, "bad_encoding")
 }
 
 func readCSV(data []byte, lim Limits) (Table, error) {

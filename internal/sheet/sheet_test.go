@@ -12,6 +12,7 @@ import (
 	"github.com/parkos/parkos/internal/apperr"
 	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/measure"
+	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
 var reportColumns = []Column{
@@ -198,5 +199,26 @@ func TestCellsThatCannotBeStoredAreRefused(t *testing.T) {
 	}
 	if _, err := Read([]byte("名称,说明\n企业,"+strings.Repeat("长", 4000)+"\n"), DefaultLimits); err != nil {
 		t.Errorf("4,000 characters: %v", err)
+	}
+}
+
+// A GBK CSV with bytes GBK does not map is refused naming the cell, not stored as "\ufffd".
+func TestGBKWithInvalidBytesIsRefusedAtItsCell(t *testing.T) {
+	good, err := simplifiedchinese.GBK.NewEncoder().String("名称,说明\n研发楼,朝南\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lab, err := simplifiedchinese.GBK.NewEncoder().String("实验楼,")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := good + lab + "\xff\xfe\n" // bytes that are neither UTF-8 nor GBK in B3
+	_, err = Read([]byte(bad), DefaultLimits)
+	e, ok := apperr.As(err)
+	if !ok || len(e.Fields) != 1 || e.Fields[0].Field != "CSV!B3" || e.Fields[0].Code != "bad_encoding" {
+		t.Fatalf("got %v", err)
+	}
+	if _, err := Read([]byte(good), DefaultLimits); err != nil {
+		t.Errorf("a clean GBK file: %v", err)
 	}
 }
