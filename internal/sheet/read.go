@@ -24,10 +24,12 @@ type Limits struct {
 	MaxUncompressed int64 // the sum of an xlsx's parts once unzipped (zip bombs)
 	MaxRows         int   // rows in all visible sheets together
 	MaxCells        int   // non-empty and empty cells within rows, all sheets together
+	MaxStrings      int   // distinct texts of an xlsx (its shared strings), counted before parsing
 }
 
 // DefaultLimits fit a 100,000-row report workbook with room to spare.
-var DefaultLimits = Limits{MaxBytes: 64 << 20, MaxUncompressed: 512 << 20, MaxRows: 200_000, MaxCells: 10_000_000}
+var DefaultLimits = Limits{MaxBytes: 64 << 20, MaxUncompressed: 512 << 20, MaxRows: 200_000, MaxCells: 10_000_000,
+	MaxStrings: 1_000_000}
 
 // Table is one sheet's rows as text. Row i of Rows is row i+1 in the spreadsheet, so errors can
 // name the row a person sees.
@@ -112,6 +114,9 @@ func readXLSX(data []byte, lim Limits) ([]Table, error) {
 		return nil, apperr.New(apperr.TooLarge, fmt.Sprintf("工作簿解压后超过 %d MB 上限", lim.MaxUncompressed>>20),
 			fmt.Sprintf("the workbook unzips to more than the %d MB limit", lim.MaxUncompressed>>20))
 	}
+	if err := countStrings(zr, lim.MaxStrings); err != nil {
+		return nil, err
+	}
 	book, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: lim.MaxUncompressed})
 	if err != nil {
 		return nil, notAWorkbook(err)
@@ -154,6 +159,38 @@ func readXLSX(data []byte, lim Limits) ([]Table, error) {
 		return nil, apperr.New(apperr.Invalid, "工作簿没有可见的工作表", "the workbook has no visible sheet")
 	}
 	return out, nil
+}
+
+// countStrings refuses a workbook whose shared-strings part holds more than limit texts, counted
+// as it streams out of the archive: a small file can carry millions of tiny strings that cost
+// a parser minutes and gigabytes.
+func countStrings(zr *zip.Reader, limit int) error {
+	for _, f := range zr.File {
+		if f.Name != "xl/sharedStrings.xml" {
+			continue
+		}
+		rc, err := f.Open()
+		if err != nil {
+			return notAWorkbook(err)
+		}
+		defer rc.Close()
+		n, tail := 0, []byte{}
+		buf := make([]byte, 64<<10)
+		for {
+			k, err := rc.Read(buf)
+			chunk := append(tail, buf[:k]...)
+			n += bytes.Count(chunk, []byte("<si>")) + bytes.Count(chunk, []byte("<si "))
+			if n > limit {
+				return apperr.New(apperr.TooLarge, fmt.Sprintf("工作簿的文本超过 %d 条上限", limit),
+					fmt.Sprintf("the workbook holds more than %d distinct texts", limit))
+			}
+			tail = append(tail[:0], chunk[max(len(chunk)-3, 0):]...) // a tag split between reads is counted once
+			if err != nil {
+				break
+			}
+		}
+	}
+	return nil
 }
 
 // looksLikeText accepts what a CSV can be: no NUL bytes in its first kilobytes.

@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/parkos/parkos/internal/apperr"
 	"github.com/parkos/parkos/internal/civil"
@@ -220,5 +221,37 @@ func TestGBKWithInvalidBytesIsRefusedAtItsCell(t *testing.T) {
 	}
 	if _, err := Read([]byte(good), DefaultLimits); err != nil {
 		t.Errorf("a clean GBK file: %v", err)
+	}
+}
+
+// A small workbook whose shared-strings part holds more texts than the limit is refused before
+// it is parsed, quickly and with a clear message.
+func TestSharedStringsBombIsRefused(t *testing.T) {
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, name := range []string{"[Content_Types].xml", "xl/workbook.xml"} {
+		w, _ := zw.Create(name)
+		_, _ = w.Write([]byte(`<?xml version="1.0"?><x/>`))
+	}
+	w, _ := zw.Create("xl/sharedStrings.xml")
+	_, _ = w.Write([]byte(`<?xml version="1.0"?><sst count="1500000">`))
+	si := bytes.Repeat([]byte("<si><t>a</t></si>"), 1000)
+	for range 1500 {
+		_, _ = w.Write(si)
+	}
+	_, _ = w.Write([]byte(`</sst>`))
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if buf.Len() > 1<<20 {
+		t.Fatalf("the bomb is %d bytes", buf.Len())
+	}
+	start := time.Now()
+	_, err := Read(buf.Bytes(), DefaultLimits)
+	if e, ok := apperr.As(err); !ok || e.Code != apperr.TooLarge || !strings.Contains(e.MessageEn, "distinct texts") {
+		t.Fatalf("got %v", err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("refusing took %s", d)
 	}
 }
