@@ -380,3 +380,27 @@ func TestOperatorsOwnExportIsUnchanged(t *testing.T) {
 		})
 	}
 }
+
+// FuzzRead: no file, however malformed, panics the onboarding reader; every problem it reports
+// names a sheet, a row and a column.
+func FuzzRead(f *testing.F) {
+	blank, err := Write(onboard.Batch{})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(blank)
+	f.Add([]byte("园区编码,楼宇编码,楼宇名称\nP0,A,A座\nP0,,\n"))
+	f.Add([]byte("公司名称,信用代码,注册资本（元）,成立日期\n甲,91110108MA0000001X,\"1,000\",2019年3月8日\n"))
+	lim := sheet.Limits{MaxBytes: 1 << 20, MaxUncompressed: 8 << 20, MaxRows: 1000, MaxCells: 20000, MaxStrings: 10000}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p, err := Read(data, lim, "")
+		if err != nil {
+			return
+		}
+		for _, pr := range p.Problems {
+			if pr.Sheet == "" || pr.Row < 1 {
+				t.Fatalf("a problem without its cell: %+v", pr)
+			}
+		}
+	})
+}

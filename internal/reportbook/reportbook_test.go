@@ -263,3 +263,27 @@ func setActions(tb testing.TB, data []byte, action string) []byte {
 	}
 	return buf.Bytes()
 }
+
+// FuzzRead: no file, however malformed, panics the filing workbook's reader; every problem
+// it reports names a row and a column.
+func FuzzRead(f *testing.F) {
+	ms, _ := members(3)
+	tmpl, err := Template("2026年第3季度", ms)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(tmpl)
+	f.Add([]byte("统一社会信用代码,企业名称,营业收入（万元）,操作\n91110108MA0000001X,甲,1200.5,提交\n,乙,-1,\n"))
+	lim := sheet.Limits{MaxBytes: 1 << 20, MaxUncompressed: 8 << 20, MaxRows: 1000, MaxCells: 20000, MaxStrings: 10000}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p, err := Read(data, lim, func(string) bool { return true })
+		if err != nil {
+			return
+		}
+		for _, pr := range p.Problems {
+			if pr.Row < 1 || pr.Column == "" {
+				t.Fatalf("a problem without its cell: %+v", pr)
+			}
+		}
+	})
+}

@@ -1,6 +1,7 @@
 package sheet
 
 import (
+	"os"
 	"strings"
 	"testing"
 
@@ -140,7 +141,15 @@ func FuzzRead(f *testing.F) {
 	f.Add([]byte("\xd3\xaa\xd2\xb5,\"a\"\"b\"\n"))
 	f.Add([]byte("PK\x03\x04"))
 	f.Add([]byte{0xef, 0xbb, 0xbf, 'a', '\n'})
-	lim := Limits{MaxBytes: 1 << 20, MaxUncompressed: 8 << 20, MaxRows: 1000, MaxCells: 10000}
+	// Real files, so that mutations reach the xlsx parser and the GBK decoder.
+	for _, name := range []string{"testdata/quirks.xlsx", "testdata/gbk.csv"} {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	lim := Limits{MaxBytes: 1 << 20, MaxUncompressed: 8 << 20, MaxRows: 1000, MaxCells: 10000, MaxStrings: 10000}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		tables, err := Read(data, lim)
 		if err != nil {
