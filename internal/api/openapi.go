@@ -10,9 +10,14 @@ import (
 	"time"
 
 	"github.com/parkos/parkos/internal/civil"
+	"github.com/parkos/parkos/internal/enterprise"
 	"github.com/parkos/parkos/internal/httpx"
 	"github.com/parkos/parkos/internal/idempotency"
+	"github.com/parkos/parkos/internal/identity"
+	"github.com/parkos/parkos/internal/leasing"
 	"github.com/parkos/parkos/internal/measure"
+	"github.com/parkos/parkos/internal/space"
+	"github.com/parkos/parkos/internal/stats"
 )
 
 // Version is the API version printed in the document; cmd/parkos sets it at build time.
@@ -125,6 +130,29 @@ func operationID(rt route) string {
 	return id
 }
 
+// enums are the domain's enumerated types with their values, documented as enum: a generated
+// client gets a closed set instead of a free string.
+var enums = map[reflect.Type][]string{
+	reflect.TypeOf(leasing.Status("")):               names(leasing.Statuses),
+	reflect.TypeOf(leasing.Stage("")):                names(leasing.Stages),
+	reflect.TypeOf(leasing.DayCount("")):             names([]leasing.DayCount{leasing.DayCount365, leasing.DayCountActual}),
+	reflect.TypeOf(space.ParkStatus("")):             names(space.ParkStatuses),
+	reflect.TypeOf(space.UnitKind("")):               names(space.UnitKinds),
+	reflect.TypeOf(enterprise.Stage("")):             names(enterprise.Stages),
+	reflect.TypeOf(enterprise.QualificationKind("")): names(enterprise.QualificationKinds),
+	reflect.TypeOf(stats.Status("")):                 names(stats.Statuses),
+	reflect.TypeOf(stats.Kind("")):                   names(stats.Kinds),
+	reflect.TypeOf(identity.Role("")):                names(identity.Roles),
+}
+
+func names[T ~string](values []T) []string {
+	out := make([]string, len(values))
+	for i, v := range values {
+		out[i] = string(v)
+	}
+	return out
+}
+
 type schemaGen struct {
 	schemas map[string]any
 	names   map[string]reflect.Type // schema name → the one type it stands for
@@ -181,6 +209,9 @@ func (g *schemaGen) schemaOf(t reflect.Type) map[string]any {
 		return map[string]any{"type": []string{"object", "null"}, "description": "the record as a JSON object, null when absent"}
 	case dec2Type:
 		return map[string]any{"type": "number", "description": "at most 2 decimals"}
+	}
+	if values, ok := enums[t]; ok {
+		return map[string]any{"type": "string", "enum": values}
 	}
 	switch t.Kind() {
 	case reflect.Pointer:
