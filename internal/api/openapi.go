@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"reflect"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -26,7 +27,12 @@ var Version = "dev"
 // OpenAPI builds the OpenAPI 3.1 document from the route table, with schemas reflected from
 // the Go types the handlers read and write, so the document cannot drift from the code.
 func (s *Server) OpenAPI() map[string]any {
-	g := &schemaGen{schemas: map[string]any{}, names: map[string]reflect.Type{}}
+	g := &schemaGen{schemas: map[string]any{}, names: map[string]reflect.Type{}, inputs: map[reflect.Type]bool{}}
+	for _, rt := range s.routes {
+		if rt.Body != nil {
+			g.markInput(reflect.TypeOf(rt.Body))
+		}
+	}
 	problem := g.schemaOf(reflect.TypeOf(httpx.Problem{}))
 	paths := map[string]map[string]any{}
 	for _, rt := range s.routes {
@@ -156,6 +162,23 @@ func names[T ~string](values []T) []string {
 type schemaGen struct {
 	schemas map[string]any
 	names   map[string]reflect.Type // schema name → the one type it stands for
+	inputs  map[reflect.Type]bool   // struct types a request body holds: every field optional
+}
+
+// markInput records the struct types a request body is made of. Their fields are optional (the
+// server fills defaults, and a merge patch names only what changes); every other type's fields
+// are required, because an answer always carries them.
+func (g *schemaGen) markInput(t reflect.Type) {
+	for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Map {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct || g.inputs[t] {
+		return
+	}
+	g.inputs[t] = true
+	for _, f := range reflect.VisibleFields(t) {
+		g.markInput(f.Type)
+	}
 }
 
 var (
@@ -238,9 +261,9 @@ func (g *schemaGen) schemaOf(t reflect.Type) map[string]any {
 		g.names[name] = t
 		if _, done := g.schemas[name]; !done {
 			g.schemas[name] = map[string]any{} // registered before its fields, so a self-referencing type ends here
-			props := map[string]any{}
+			props, required := map[string]any{}, []string{}
 			for _, f := range reflect.VisibleFields(t) {
-				tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+				tag, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
 				if !f.IsExported() || tag == "-" || f.Anonymous && tag == "" {
 					continue
 				}
@@ -248,8 +271,16 @@ func (g *schemaGen) schemaOf(t reflect.Type) map[string]any {
 					tag = f.Name
 				}
 				props[tag] = g.schemaOf(f.Type)
+				if !g.inputs[t] && !strings.Contains(opts, "omitempty") && !strings.Contains(opts, "omitzero") {
+					required = append(required, tag)
+				}
 			}
-			g.schemas[name] = map[string]any{"type": "object", "properties": props}
+			schema := map[string]any{"type": "object", "properties": props}
+			if len(required) > 0 {
+				slices.Sort(required)
+				schema["required"] = required
+			}
+			g.schemas[name] = schema
 		}
 		return map[string]any{"$ref": "#/components/schemas/" + name}
 	}
