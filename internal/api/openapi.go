@@ -2,6 +2,7 @@ package api
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"reflect"
 	"regexp"
@@ -82,11 +83,11 @@ func (s *Server) OpenAPI() map[string]any {
 		if rt.Response != nil {
 			ok["content"] = map[string]any{"application/json": map[string]any{"schema": g.schemaOf(reflect.TypeOf(rt.Response))}}
 		}
-		op["responses"] = map[string]any{
-			strconv.Itoa(status): ok,
-			"default": map[string]any{"description": "错误 / Error (RFC 9457)", "content": map[string]any{
-				"application/problem+json": map[string]any{"schema": problem}}},
+		responses := map[string]any{strconv.Itoa(status): ok, "default": map[string]any{"$ref": "#/components/responses/Error"}}
+		for _, code := range errorStatuses(rt) {
+			responses[strconv.Itoa(code)] = map[string]any{"$ref": "#/components/responses/" + errorResponseName(code)}
 		}
+		op["responses"] = responses
 		op["security"] = []any{} // public: no credentials
 		if !rt.Public {
 			op["security"] = []any{map[string]any{"bearer": []string{}}}
@@ -109,9 +110,66 @@ func (s *Server) OpenAPI() map[string]any {
 		"paths":   paths,
 		"components": map[string]any{
 			"schemas":         g.schemas,
+			"responses":       errorResponses(problem),
 			"securitySchemes": map[string]any{"bearer": map[string]any{"type": "http", "scheme": "bearer"}},
 		},
 	}
+}
+
+// errorStatuses are the error statuses an operation can answer, from what it reads: a body or
+// file can be malformed (400), too large (413) or invalid (422); a signed-in route can refuse
+// the caller (401, 403); a record named in the path can be missing or out of scope (404) and,
+// when changed, in another state or changed meanwhile (409); sign-in is rate limited (429).
+func errorStatuses(rt route) []int {
+	var out []int
+	hasBody, named := rt.Body != nil || rt.Upload, len(pathParams(rt.Pattern)) > 0
+	if hasBody {
+		out = append(out, http.StatusBadRequest)
+	}
+	if !rt.Public {
+		out = append(out, http.StatusUnauthorized, http.StatusForbidden)
+	}
+	if named {
+		out = append(out, http.StatusNotFound)
+	}
+	if named && rt.Method != http.MethodGet || creates(rt) {
+		out = append(out, http.StatusConflict)
+	}
+	if hasBody {
+		out = append(out, http.StatusRequestEntityTooLarge)
+	}
+	if hasBody || len(rt.Query) > 0 || creates(rt) {
+		out = append(out, http.StatusUnprocessableEntity)
+	}
+	if rt.Public && rt.Method == http.MethodPost {
+		out = append(out, http.StatusTooManyRequests)
+	}
+	return out
+}
+
+// errorResponseName names the shared response of an error status: 404 is NotFound.
+func errorResponseName(code int) string {
+	return strings.ReplaceAll(strings.ReplaceAll(http.StatusText(code), " ", ""), "-", "")
+}
+
+// errorResponses are the shared problem+json responses the operations refer to, one per status.
+func errorResponses(problem map[string]any) map[string]any {
+	meaning := map[int]string{
+		http.StatusBadRequest:            "请求格式错误 / the request is malformed (not JSON, not a workbook)",
+		http.StatusUnauthorized:          "未登录或令牌无效 / not signed in, or the token is not valid",
+		http.StatusForbidden:             "角色或范围不允许 / the caller's role or scope does not allow it",
+		http.StatusNotFound:              "不存在或不在调用者范围内 / no such record within the caller's scope",
+		http.StatusConflict:              "状态不允许或已被他人修改 / the record's state does not allow it, or it changed meanwhile",
+		http.StatusRequestEntityTooLarge: "请求体或文件过大 / the body or file is too large",
+		http.StatusUnprocessableEntity:   "字段无效，errors 逐项说明 / invalid fields, each named in errors",
+		http.StatusTooManyRequests:       "尝试过多，请稍后再试 / too many attempts, try again later",
+	}
+	content := map[string]any{"application/problem+json": map[string]any{"schema": problem}}
+	out := map[string]any{"Error": map[string]any{"description": "错误 / Error (RFC 9457)", "content": content}}
+	for code, text := range meaning {
+		out[errorResponseName(code)] = map[string]any{"description": text, "content": content}
+	}
+	return out
 }
 
 var pathParam = regexp.MustCompile(`\{([a-z_]+)\}`)
@@ -181,14 +239,39 @@ func (g *schemaGen) markInput(t reflect.Type) {
 	}
 }
 
+// requiredInputs are the fields a request must carry because the service refuses their zero
+// value; every other input field has a default. TestRequiredInputsAreRefusedWhenMissing keeps
+// this list and the services' rules in step.
+var requiredInputs = map[reflect.Type][]string{
+	reflect.TypeFor[LoginRequest]():                {"username", "password"},
+	reflect.TypeFor[PasswordChange]():              {"password"},
+	reflect.TypeFor[TokenRequest]():                {"name"},
+	reflect.TypeFor[identity.UserInput]():          {"username", "role", "password"},
+	reflect.TypeFor[space.NewPark]():               {"code", "name_zh"},
+	reflect.TypeFor[space.NewZone]():               {"park_id", "code", "name_zh"},
+	reflect.TypeFor[space.NewBuilding]():           {"park_id", "code", "name"},
+	reflect.TypeFor[space.NewFloor]():              {"building_id", "level"},
+	reflect.TypeFor[space.NewUnit]():               {"floor_id", "code", "kind", "gross_area"},
+	reflect.TypeFor[space.MergeRequest]():          {"code", "unit_ids"},
+	reflect.TypeFor[enterprise.NewEnterprise]():    {"name"},
+	reflect.TypeFor[enterprise.NewResidency]():     {"park_id", "move_in"},
+	reflect.TypeFor[enterprise.NewQualification](): {"kind"},
+	reflect.TypeFor[leasing.NewContract]():         {"number", "enterprise_id", "start_on", "end_on", "units"},
+	reflect.TypeFor[leasing.NewTarget]():           {"park_id", "metric", "basis_points", "by_date"},
+	reflect.TypeFor[leasing.NewLead]():             {"company", "park_id"},
+	reflect.TypeFor[leasing.NewHold]():             {"lead_id", "unit_id", "until"},
+	reflect.TypeFor[stats.NewPeriod]():             {"kind", "year", "deadline"},
+}
+
 var (
-	timeType  = reflect.TypeOf(time.Time{})
-	dateType  = reflect.TypeOf(civil.Date{})
-	areaType  = reflect.TypeOf(measure.Area(0))
-	moneyType = reflect.TypeOf(measure.Money(0))
-	priceType = reflect.TypeOf(measure.Price(0))
-	dec2Type  = reflect.TypeOf(measure.Decimal2(0))
-	rawType   = reflect.TypeOf(json.RawMessage(nil))
+	timeType    = reflect.TypeOf(time.Time{})
+	dateType    = reflect.TypeOf(civil.Date{})
+	areaType    = reflect.TypeOf(measure.Area(0))
+	moneyType   = reflect.TypeOf(measure.Money(0))
+	priceType   = reflect.TypeOf(measure.Price(0))
+	dec2Type    = reflect.TypeOf(measure.Decimal2(0))
+	rawType     = reflect.TypeOf(json.RawMessage(nil))
+	figuresType = reflect.TypeOf(stats.Figures(nil))
 )
 
 // schemaName names a type's schema after its package and name, so that two types of one name
@@ -216,6 +299,36 @@ func title(s string) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
+// decimalSchema documents an exact decimal: a string, so that no client reads it into a binary
+// float, with at most places decimals. Requests may also send a JSON number; it is read from its
+// text, never through a float.
+func decimalSchema(places int, unit string) map[string]any {
+	desc := fmt.Sprintf("十进制数字符串，最多 %d 位小数 / decimal string, at most %d decimals", places, places)
+	if unit != "" {
+		desc = unit + "; " + desc
+	}
+	return map[string]any{"type": "string", "format": "decimal", "description": desc,
+		"pattern": fmt.Sprintf(`^-?[0-9]+(\.[0-9]{1,%d})?$`, places), "examples": []string{"1234." + strings.Repeat("5", places)}}
+}
+
+// figuresSchema documents a report's figures: amounts are decimals in 元, counts integers; a
+// figure left blank is absent or null.
+func figuresSchema() map[string]any {
+	props := map[string]any{}
+	for _, m := range stats.Measures {
+		var p map[string]any
+		if m.Money {
+			p = decimalSchema(2, "元 / yuan")
+			p["type"] = []string{"string", "null"}
+		} else {
+			p = map[string]any{"type": []string{"integer", "null"}, "minimum": 0}
+		}
+		p["title"] = m.Zh + " / " + m.En
+		props[m.Key] = p
+	}
+	return map[string]any{"type": "object", "properties": props, "additionalProperties": false}
+}
+
 func (g *schemaGen) schemaOf(t reflect.Type) map[string]any {
 	switch t {
 	case timeType:
@@ -223,15 +336,17 @@ func (g *schemaGen) schemaOf(t reflect.Type) map[string]any {
 	case dateType:
 		return map[string]any{"type": []string{"string", "null"}, "format": "date", "description": "YYYY-MM-DD, null when absent"}
 	case areaType:
-		return map[string]any{"type": "number", "description": "m², at most 2 decimals"}
+		return decimalSchema(2, "平方米 / m²")
 	case moneyType:
-		return map[string]any{"type": "number", "description": "元, at most 2 decimals (exact fen)"}
+		return decimalSchema(2, "元，精确到分 / yuan, exact to the fen")
 	case priceType:
-		return map[string]any{"type": "number", "description": "元 per unit, at most 4 decimals"}
+		return decimalSchema(4, "元每单位 / yuan per unit")
 	case rawType:
 		return map[string]any{"type": []string{"object", "null"}, "description": "the record as a JSON object, null when absent"}
 	case dec2Type:
-		return map[string]any{"type": "number", "description": "at most 2 decimals"}
+		return decimalSchema(2, "")
+	case figuresType:
+		return figuresSchema()
 	}
 	if values, ok := enums[t]; ok {
 		return map[string]any{"type": "string", "enum": values}
@@ -271,11 +386,15 @@ func (g *schemaGen) schemaOf(t reflect.Type) map[string]any {
 					tag = f.Name
 				}
 				props[tag] = g.schemaOf(f.Type)
-				if !g.inputs[t] && !strings.Contains(opts, "omitempty") && !strings.Contains(opts, "omitzero") {
+				if g.inputs[t] && slices.Contains(requiredInputs[t], tag) ||
+					!g.inputs[t] && !strings.Contains(opts, "omitempty") && !strings.Contains(opts, "omitzero") {
 					required = append(required, tag)
 				}
 			}
 			schema := map[string]any{"type": "object", "properties": props}
+			if g.inputs[t] {
+				schema["additionalProperties"] = false // the server refuses fields it does not know
+			}
 			if len(required) > 0 {
 				slices.Sort(required)
 				schema["required"] = required

@@ -292,7 +292,7 @@ func (s *Server) userRoutes() []route {
 		{Method: "GET", Pattern: "/api/v1/users/{id}", Tag: "identity", Summary: "查看用户 / Get a user", Response: identity.User{},
 			handle: func(c *call) (any, error) { return sv.Accounts.GetUser(c.ctx, c.scope, c.id()) }},
 		{Method: "PATCH", Pattern: "/api/v1/users/{id}", Tag: "identity", Summary: "修改用户 / Update a user",
-			Body: identity.UserInput{}, Response: identity.User{}, handle: func(c *call) (any, error) {
+			Body: identity.UserChange{}, Response: identity.User{}, handle: func(c *call) (any, error) {
 				cur, err := sv.Accounts.GetUser(c.ctx, c.scope, c.id())
 				if err != nil {
 					return nil, err

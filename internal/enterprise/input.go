@@ -97,8 +97,9 @@ type NewEnterprise struct {
 	Tags                []string      `json:"tags"`
 }
 
-// EnterpriseChange is what a change of an enterprise may set: the same fields.
-type EnterpriseChange = NewEnterprise
+// EnterpriseChange is what a change of an enterprise may set: the same fields, none required
+// in a patch.
+type EnterpriseChange NewEnterprise
 
 // EnterpriseChangeOf is an enterprise's settable fields.
 func EnterpriseChangeOf(e Enterprise) EnterpriseChange {
@@ -112,7 +113,7 @@ func EnterpriseChangeOf(e Enterprise) EnterpriseChange {
 // Apply sets the changed fields on e.
 func (c EnterpriseChange) Apply(e Enterprise) Enterprise {
 	id, created, updated := e.ID, e.CreatedAt, e.UpdatedAt
-	e = c.Enterprise()
+	e = NewEnterprise(c).Enterprise()
 	e.ID, e.CreatedAt, e.UpdatedAt = id, created, updated
 	return e
 }

@@ -63,6 +63,10 @@ type UserInput struct {
 	Password     string   `json:"password,omitempty"`
 }
 
+// UserChange is a user's settable fields as a merge patch names them: the same fields as
+// UserInput, none of them required (the password is changed through its own route).
+type UserChange UserInput
+
 // Input returns the editable fields of u.
 func (u User) Input() UserInput {
 	return UserInput{ID: u.ID, Username: u.Username, DisplayName: u.DisplayName, Email: u.Email, Role: u.Role,

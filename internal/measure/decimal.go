@@ -1,10 +1,11 @@
 // Package measure holds exact quantities: areas to 0.01 m², money in fen and unit prices to
-// 0.0001 元. Each is an integer count of its smallest step, so sums never drift, and each reads
-// and writes JSON as an ordinary decimal number.
+// 0.0001 元. Each is an integer count of its smallest step, so sums never drift, and each writes
+// JSON as a decimal string ("1234.56") and reads a string or a number.
 package measure
 
 import (
 	"database/sql/driver"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -90,14 +91,23 @@ func formatScaled(v int64, places int) string {
 	return out
 }
 
+// unmarshalScaled reads a decimal written as a JSON string ("1234.56", as ParkOS writes it) or,
+// from older stored records and lenient clients, as a JSON number, always from its text.
 func unmarshalScaled(b []byte, places int) (int64, error) {
 	s := string(b)
-	if s == "null" {
+	switch {
+	case s == "null":
 		return 0, nil
+	case strings.HasPrefix(s, `"`):
+		if err := json.Unmarshal(b, &s); err != nil {
+			return 0, ErrSyntax
+		}
 	}
-	s = strings.Trim(s, `"`)
 	return parseScaled(s, places)
 }
+
+// quoted writes a decimal as a JSON string, so that no client reads it into a binary float.
+func quoted(s string) []byte { return []byte(`"` + s + `"`) }
 
 func scanInt(src any) (int64, error) {
 	switch v := src.(type) {
@@ -125,7 +135,7 @@ func ParseArea(s string) (Area, error) { v, err := parseScaled(s, 2); return Are
 func AreaM2(m2 int64) Area { return Area(m2 * 100) }
 
 func (a Area) String() string               { return formatScaled(int64(a), 2) }
-func (a Area) MarshalJSON() ([]byte, error) { return []byte(a.String()), nil }
+func (a Area) MarshalJSON() ([]byte, error) { return quoted(a.String()), nil }
 func (a *Area) UnmarshalJSON(b []byte) error {
 	v, err := unmarshalScaled(b, 2)
 	*a = Area(v)
@@ -147,7 +157,7 @@ func (m Money) String() string { return formatScaled(int64(m), 2) }
 
 // Wan writes the amount in 万元 (10,000 yuan, 10^6 fen), exactly, without trailing zeros.
 func (m Money) Wan() string                  { return formatScaled(int64(m), 6) }
-func (m Money) MarshalJSON() ([]byte, error) { return []byte(m.String()), nil }
+func (m Money) MarshalJSON() ([]byte, error) { return quoted(m.String()), nil }
 func (m *Money) UnmarshalJSON(b []byte) error {
 	v, err := unmarshalScaled(b, 2)
 	*m = Money(v)
@@ -163,7 +173,7 @@ type Price int64
 func ParsePrice(s string) (Price, error) { v, err := parseScaled(s, 4); return Price(v), err }
 
 func (p Price) String() string               { return formatScaled(int64(p), 4) }
-func (p Price) MarshalJSON() ([]byte, error) { return []byte(p.String()), nil }
+func (p Price) MarshalJSON() ([]byte, error) { return quoted(p.String()), nil }
 func (p *Price) UnmarshalJSON(b []byte) error {
 	v, err := unmarshalScaled(b, 4)
 	*p = Price(v)
@@ -178,7 +188,7 @@ type Decimal2 int64
 func ParseDecimal2(s string) (Decimal2, error) { v, err := parseScaled(s, 2); return Decimal2(v), err }
 
 func (d Decimal2) String() string               { return formatScaled(int64(d), 2) }
-func (d Decimal2) MarshalJSON() ([]byte, error) { return []byte(d.String()), nil }
+func (d Decimal2) MarshalJSON() ([]byte, error) { return quoted(d.String()), nil }
 func (d *Decimal2) UnmarshalJSON(b []byte) error {
 	v, err := unmarshalScaled(b, 2)
 	*d = Decimal2(v)

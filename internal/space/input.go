@@ -165,8 +165,8 @@ type NewPark struct {
 	Description     string       `json:"description"`
 }
 
-// ParkChange is what a change of a park may set: the same fields.
-type ParkChange = NewPark
+// ParkChange is what a change of a park may set: the same fields, none required in a patch.
+type ParkChange NewPark
 
 // ParkChangeOf is a park's settable fields.
 func ParkChangeOf(p Park) ParkChange {
@@ -179,7 +179,7 @@ func ParkChangeOf(p Park) ParkChange {
 // Apply sets the changed fields on p.
 func (c ParkChange) Apply(p Park) Park {
 	id, created, updated := p.ID, p.CreatedAt, p.UpdatedAt
-	p = c.Park()
+	p = NewPark(c).Park()
 	p.ID, p.CreatedAt, p.UpdatedAt = id, created, updated
 	return p
 }

@@ -133,11 +133,14 @@ func TestFiguresJSON(t *testing.T) {
 	if err := json.Unmarshal([]byte(`{"revenue": 1234.56, "employees": 40, "exports": null}`), &f); err != nil {
 		t.Fatal(err)
 	}
+	if err := json.Unmarshal([]byte(`{"revenue": "1234.56", "employees": 40}`), &f); err != nil {
+		t.Fatal(err)
+	}
 	if f["revenue"] != 123456 || f["employees"] != 40 || len(f) != 2 {
 		t.Fatalf("read %v", f)
 	}
 	b, _ := json.Marshal(f)
-	if string(b) != `{"employees":40,"revenue":1234.56}` {
+	if string(b) != `{"employees":40,"revenue":"1234.56"}` {
 		t.Fatalf("wrote %s", b)
 	}
 	for _, bad := range []string{`{"employees": 12.5}`, `{"revenue": 1.001}`, `{"mood": 1}`, `{"revenue": "lots"}`} {

@@ -525,7 +525,7 @@ func auditTrail(t *testing.T, eng Engine) {
 	}
 	e := trail.Items[0]
 	if e.Username != "u_park_manager" || e.Source != "ui" || e.ParkID != w.Parks[0].ID ||
-		!strings.Contains(string(e.Before), `"list_rent":4.5`) || !strings.Contains(string(e.After), `"list_rent":6.1234`) {
+		!strings.Contains(string(e.Before), `"list_rent":"4.5"`) || !strings.Contains(string(e.After), `"list_rent":"6.1234"`) {
 		t.Fatalf("entry: %+v before %s after %s", e, e.Before, e.After)
 	}
 	// Park managers see their parks' trail only; leasing staff none; the authority all.

@@ -1,0 +1,237 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/parkos/parkos/internal/audit"
+	"github.com/parkos/parkos/internal/identity"
+	"github.com/parkos/parkos/internal/page"
+	"github.com/parkos/parkos/internal/store/storetest"
+)
+
+// servedSpec loads the document the server serves.
+func servedSpec(t *testing.T, e *env) *openapi3.T {
+	t.Helper()
+	var doc map[string]any
+	e.do("", "GET", "/api/v1/openapi.json", nil, 200, &doc)
+	raw, _ := json.Marshal(doc)
+	spec, err := openapi3.NewLoader().LoadFromData(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return spec
+}
+
+// bodySchema is the JSON request schema of an operation.
+func bodySchema(spec *openapi3.T, method, pattern string) *openapi3.Schema {
+	op := spec.Paths.Find(pattern).GetOperation(method)
+	if op == nil || op.RequestBody == nil {
+		return nil
+	}
+	return op.RequestBody.Value.Content.Get("application/json").Schema.Value
+}
+
+// TestRequiredInputsAreRefusedWhenMissing: an empty body to a creating route is refused naming
+// exactly the fields the document lists as required, so the list cannot drift from the rules.
+func TestRequiredInputsAreRefusedWhenMissing(t *testing.T) {
+	e := newEnv(t, storetest.OpenSQLite(t))
+	spec := servedSpec(t, e)
+	for _, rt := range e.api.routes {
+		// Routes on one record answer 404 for a made-up id; the password change checks the
+		// current password before anything else.
+		if rt.Method != "POST" || rt.Body == nil || strings.Contains(rt.Pattern, "{") || rt.Pattern == "/api/v1/me/password" {
+			continue
+		}
+		code, body := e.raw(identity.Admin, "POST", rt.Pattern, "{}")
+		var p struct{ Errors []struct{ Field string } }
+		_ = json.Unmarshal([]byte(body), &p)
+		named := map[string]bool{}
+		for _, fe := range p.Errors {
+			top, _, _ := strings.Cut(fe.Field, ".")
+			named[top] = true
+		}
+		documented := bodySchema(spec, "POST", rt.Pattern).Required
+		got := slices.Sorted(maps.Keys(named))
+		slices.Sort(documented)
+		if code != 422 || !slices.Equal(got, documented) {
+			t.Errorf("POST %s {}: %d naming %v; the document requires %v", rt.Pattern, code, got, documented)
+		}
+	}
+}
+
+// TestRequestsTheDocumentRefusesAreRefused: for every JSON body of the route table, a valid
+// body with one field made invalid by the document (wrong type, value outside its enum, a
+// decimal or date that does not match its format, a field the schema does not have, a
+// required field left out) is one the document rejects, and the server refuses it with 400
+// or 422 naming the field, writing nothing.
+func TestRequestsTheDocumentRefusesAreRefused(t *testing.T) {
+	e := newEnv(t, storetest.OpenSQLite(t))
+	mine := newOwn(t, e)
+	spec := servedSpec(t, e)
+	before := e.latestAudit(t)
+	tried := 0
+	for _, rt := range e.api.routes {
+		if rt.Body == nil {
+			continue
+		}
+		key := rt.Method + " " + rt.Pattern
+		valid, ok := mine.bodies[key]
+		if !ok {
+			continue
+		}
+		schema := bodySchema(spec, rt.Method, rt.Pattern)
+		path := strings.Replace(rt.Pattern, "{id}", mine.ids[segment(key)], 1)
+		valid = documentedForm(schema, valid)
+		if err := schema.VisitJSON(roundTrip(valid)); err != nil {
+			t.Errorf("%s: the document refuses the valid body %s: %v", key, jsonString(valid), err)
+			continue
+		}
+		for name, bad := range invalidVariants(schema, valid) {
+			if schema.VisitJSON(roundTrip(bad)) == nil {
+				t.Errorf("%s %s: the document accepts %s", key, name, jsonString(bad))
+				continue
+			}
+			tried++
+			code, answer := e.raw(identity.Admin, rt.Method, path, bad)
+			if code != 400 && code != 422 {
+				t.Errorf("%s %s: %d %s", key, name, code, answer)
+				continue
+			}
+			field, _, _ := strings.Cut(name, " ")
+			if code == 422 && field != "" && !strings.Contains(answer, `"field":"`+field) {
+				t.Errorf("%s %s: the refusal does not name %s: %s", key, name, field, answer)
+			}
+		}
+	}
+	t.Logf("%d invalid bodies, each refused", tried)
+	if tried < 100 {
+		t.Errorf("only %d invalid bodies tried", tried)
+	}
+	if after := e.latestAudit(t); after != before {
+		t.Errorf("a refused request wrote audit entry %s", after)
+	}
+}
+
+// roundTrip is a body as the server reads it: JSON numbers as float64.
+func roundTrip(body map[string]any) any {
+	var v any
+	_ = json.Unmarshal([]byte(jsonString(body)), &v)
+	return v
+}
+
+// documentedForm writes a body's decimals as the document gives them, strings: the fixture
+// bodies use JSON numbers, which the server also reads.
+func documentedForm(schema *openapi3.Schema, body map[string]any) map[string]any {
+	out := maps.Clone(body)
+	for field, v := range body {
+		if p := schema.Properties[field]; p != nil && p.Value.Format == "decimal" {
+			if n, isNumber := v.(int); isNumber {
+				out[field] = fmt.Sprint(n)
+			}
+		}
+	}
+	return out
+}
+
+// invalidVariants makes bodies the schema forbids from a valid one, each named by the field
+// it breaks and how.
+func invalidVariants(schema *openapi3.Schema, valid map[string]any) map[string]map[string]any {
+	out := map[string]map[string]any{}
+	with := func(field string, value any) map[string]any {
+		b := maps.Clone(valid)
+		b[field] = value
+		return b
+	}
+	out["zz_unknown unknown field"] = with("zz_unknown", 1)
+	for _, req := range schema.Required {
+		if _, given := valid[req]; given {
+			b := maps.Clone(valid)
+			delete(b, req)
+			out[req+" left out"] = b
+		}
+	}
+	for field, ref := range schema.Properties {
+		p := ref.Value
+		switch {
+		case p.Type.Includes("array"):
+			out[field+" not an array"] = with(field, "x")
+		case p.Type.Includes("object"):
+			out[field+" not an object"] = with(field, "x")
+		case p.Type.Includes("boolean"):
+			out[field+" not a boolean"] = with(field, "yes")
+		case p.Type.Includes("integer"):
+			out[field+" not an integer"] = with(field, "x")
+			out[field+" a fraction"] = with(field, 1.5)
+		case p.Type.Includes("string"):
+			out[field+" not a string"] = with(field, []int{1})
+			switch {
+			case len(p.Enum) > 0:
+				out[field+" outside its enum"] = with(field, "no_such_value")
+			case p.Format == "decimal":
+				out[field+" too many decimals"] = with(field, "1.23456")
+				out[field+" not a decimal"] = with(field, "1e5")
+			case p.Format == "date":
+				out[field+" not a date"] = with(field, "2024-02-30x")
+			}
+		}
+	}
+	return out
+}
+
+// latestAudit is the newest audit entry's id: every write leaves one.
+func (e *env) latestAudit(t *testing.T) string {
+	trail, err := e.store.ListAudit(context.Background(), identity.System(), audit.Filter{}, page.Request{Limit: 1})
+	if err != nil || len(trail.Items) == 0 {
+		t.Fatalf("reading the audit trail: %v", err)
+	}
+	return trail.Items[0].ID
+}
+
+// TestErrorStatusesAreDocumented: each error status the server answers is listed on the
+// operation that answered it, with the problem schema.
+func TestErrorStatusesAreDocumented(t *testing.T) {
+	e := newEnv(t, storetest.OpenSQLite(t))
+	spec := servedSpec(t, e)
+	// The draft is activated once here, so activating it again is a conflict.
+	active := newOwn(t, e).ids["contracts"]
+	if code, body := e.raw(identity.Admin, "POST", "/api/v1/contracts/"+active+"/activate", nil); code != 200 {
+		t.Fatalf("activating the draft: %d %s", code, body)
+	}
+	huge := `{"company":"` + strings.Repeat("x", 2<<20) + `"}`
+	cases := []struct {
+		role            identity.Role
+		method, pattern string
+		path            string
+		body            any
+		want            int
+	}{
+		{"", "GET", "/api/v1/units", "/api/v1/units", nil, 401},
+		{identity.EntMember, "POST", "/api/v1/parks", "/api/v1/parks", map[string]any{"code": "P9", "name_zh": "园"}, 403},
+		{identity.Admin, "GET", "/api/v1/units/{id}", "/api/v1/units/no-such-unit", nil, 404},
+		{identity.Admin, "POST", "/api/v1/leads", "/api/v1/leads", "{not json", 400},
+		{identity.Admin, "POST", "/api/v1/leads", "/api/v1/leads", huge, 413},
+		{identity.Admin, "POST", "/api/v1/leads", "/api/v1/leads", "{}", 422},
+		{identity.Admin, "GET", "/api/v1/units", "/api/v1/units?limit=x", nil, 422},
+		{identity.Admin, "POST", "/api/v1/contracts/{id}/activate", "/api/v1/contracts/" + active + "/activate", nil, 409},
+	}
+	for _, c := range cases {
+		code, body := e.raw(c.role, c.method, c.path, c.body)
+		if code != c.want {
+			t.Errorf("%s %s: %d, want %d: %s", c.method, c.path, code, c.want, body)
+			continue
+		}
+		op := spec.Paths.Find(c.pattern).GetOperation(c.method)
+		res := op.Responses.Status(code)
+		if res == nil || res.Value.Content.Get("application/problem+json") == nil {
+			t.Errorf("%s %s answers %d, which the document does not list", c.method, c.pattern, code)
+		}
+	}
+}
