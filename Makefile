@@ -3,7 +3,7 @@
 GO ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 
-.PHONY: build assets test go-test e2e vet fmt-check demo
+.PHONY: build assets test go-test e2e api-check vet fmt-check demo
 
 # Front-end assets come from npm (package-lock.json) and are copied into the embedded static
 # folder; nothing is loaded from a CDN at run time.
@@ -25,9 +25,10 @@ fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$out" ]; then for f in $$out; do echo "gofmt would change: $$f"; done; exit 1; fi
 
-# Every test: Go (store, API, console, i18n) and the browser tests. PostgreSQL suites run when
-# PARKOS_TEST_PG is set (.ci/run starts a server).
-test: vet fmt-check go-test e2e
+# Every test: Go (store, API, console, i18n), the browser tests and the served OpenAPI document
+# (linted, and a generated Go client compiled). PostgreSQL suites run when PARKOS_TEST_PG is set
+# (.ci/run starts a server).
+test: vet fmt-check go-test e2e api-check
 
 go-test: assets
 	$(GO) test -count=1 ./...
@@ -36,6 +37,10 @@ go-test: assets
 e2e: build
 	scripts/ensure-browser
 	node --test --test-concurrency=1 e2e/
+
+# The served OpenAPI document through Redocly's linter and oapi-codegen (scripts/check-openapi).
+api-check: build
+	scripts/check-openapi
 
 demo: assets
 	$(GO) run ./cmd/parkos demo

@@ -102,6 +102,7 @@ func (s *Server) OpenAPI() map[string]any {
 		"info": map[string]any{
 			"title":   "ParkOS API",
 			"version": Version,
+			"license": map[string]any{"name": "Apache-2.0", "identifier": "Apache-2.0"},
 			"description": "科技园区运营与产业服务平台 API。金额以元为单位、精确到分；面积以平方米为单位、精确到 0.01；日期为 Asia/Shanghai 日历日。\n" +
 				"ParkOS API. Money in yuan exact to the fen; areas in m² to 0.01; dates are calendar days in Asia/Shanghai. " +
 				"Errors are application/problem+json with a stable `code` and a list of field errors.",
@@ -358,10 +359,14 @@ func (g *schemaGen) schemaOf(t reflect.Type) map[string]any {
 		return map[string]any{"type": "string"}
 	case reflect.Bool:
 		return map[string]any{"type": "boolean"}
-	case reflect.Int, reflect.Int32, reflect.Int64:
-		return map[string]any{"type": "integer"}
-	case reflect.Float32, reflect.Float64:
-		return map[string]any{"type": "number"}
+	case reflect.Int, reflect.Int64:
+		return map[string]any{"type": "integer", "format": "int64"}
+	case reflect.Int32:
+		return map[string]any{"type": "integer", "format": "int32"}
+	case reflect.Float32:
+		return map[string]any{"type": "number", "format": "float"}
+	case reflect.Float64:
+		return map[string]any{"type": "number", "format": "double"}
 	case reflect.Slice:
 		return map[string]any{"type": "array", "items": g.schemaOf(t.Elem())}
 	case reflect.Map:
