@@ -2,18 +2,15 @@ package web
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
 
-	"github.com/xuri/excelize/v2"
-
+	"github.com/parkos/parkos/internal/export"
 	"github.com/parkos/parkos/internal/httpin"
 	"github.com/parkos/parkos/internal/identity"
 	"github.com/parkos/parkos/internal/page"
-	"github.com/parkos/parkos/internal/sheet"
 )
 
 // maxExportRows bounds one export; beyond it the export says so in its last row.
@@ -138,18 +135,15 @@ func cloneValues(v url.Values, drop ...string) url.Values {
 }
 
 // export writes every row the filters select (not just one page) as CSV or xlsx, with the
-// column headers in the user's language.
+// column headers in the user's language and their units. A column whose cells carry badges
+// (a contract's status) is followed by a column of them.
 func (l lister[T, F]) export(rq *request, format string) error {
 	f, req, err := l.query(rq)
 	if err != nil {
 		return err
 	}
 	req.Cursor, req.Limit = "", page.MaxLimit
-	header := make([]string, len(l.cols))
-	for i, c := range l.cols {
-		header[i] = rq.t(string(c.label))
-	}
-	var rows [][]any
+	var cells [][]cell
 	truncated := false
 	for {
 		pg, err := l.list(rq.ctx, rq.scope, f, req)
@@ -157,90 +151,89 @@ func (l lister[T, F]) export(rq *request, format string) error {
 			return err
 		}
 		for _, item := range pg.Items {
-			row := make([]any, len(l.cols))
+			row := make([]cell, len(l.cols))
 			for i, c := range l.cols {
-				cl := c.cell(rq, item)
-				row[i] = cl.Text
-				if cl.Raw != nil {
-					row[i] = cl.Raw
-				}
+				row[i] = c.cell(rq, item)
 			}
-			rows = append(rows, row)
+			cells = append(cells, row)
 		}
 		if pg.NextCursor == "" {
 			break
 		}
-		if len(rows) >= maxExportRows {
+		if len(cells) >= maxExportRows {
 			truncated = true
 			break
 		}
 		req.Cursor = pg.NextCursor
 	}
-	if truncated {
-		rows = append(rows, []any{rq.t("list.export_truncated", maxExportRows)})
+	t := export.Table{Title: rq.t(string(l.title))}
+	flagged := make([]bool, len(l.cols))
+	for i, c := range l.cols {
+		label, kind := rq.t(string(c.label)), export.Text
+		for _, row := range cells {
+			if row[i].Raw != nil && kind == export.Text {
+				kind = export.KindOf(row[i].Raw)
+			}
+			flagged[i] = flagged[i] || len(row[i].Badges) > 0
+		}
+		t.Columns = append(t.Columns, export.Column{Header: rq.withUnit(label, kind), Kind: kind})
+		if flagged[i] {
+			t.Columns = append(t.Columns, export.Column{Header: rq.t("export.flags", label), Kind: export.Text})
+		}
 	}
-	return writeExport(rq, strings.Trim(strings.ReplaceAll(l.path, "/", "-"), "-"), rq.t(string(l.title)), format, header, rows)
+	for _, row := range cells {
+		values := make([]any, 0, len(t.Columns))
+		for i, cl := range row {
+			if cl.Raw != nil {
+				values = append(values, cl.Raw)
+			} else {
+				values = append(values, cl.Text)
+			}
+			if flagged[i] {
+				var texts []string
+				for _, b := range cl.Badges {
+					texts = append(texts, b.Text)
+				}
+				values = append(values, strings.Join(texts, "、"))
+			}
+		}
+		t.Rows = append(t.Rows, values)
+	}
+	if truncated {
+		t.Notes = append(t.Notes, rq.t("list.export_truncated", maxExportRows))
+	}
+	return writeTable(rq, strings.Trim(strings.ReplaceAll(l.path, "/", "-"), "-"), format, t)
 }
 
-// writeExport sends a table as a CSV (UTF-8 with a BOM, which Excel on Chinese Windows needs)
-// or xlsx download named base-YYYYMMDD.format.
-func writeExport(rq *request, base, title, format string, header []string, rows [][]any) error {
+// withUnit adds a column's unit to its header: 建筑面积（㎡）, Gross area (m²).
+func (rq *request) withUnit(label string, kind export.Kind) string {
+	var unit string
+	switch kind {
+	case export.Yuan:
+		unit = rq.t("export.unit_yuan")
+	case export.Wan:
+		unit = rq.t("export.unit_wan")
+	case export.Area:
+		unit = rq.t("export.unit_m2")
+	case export.Price:
+		unit = rq.t("unit.per_m2_day")
+	default:
+		return label
+	}
+	if rq.lang == "en" {
+		return label + " (" + unit + ")"
+	}
+	return label + "（" + unit + "）"
+}
+
+// writeTable sends a table as a CSV or xlsx download named base-YYYYMMDD.format.
+func writeTable(rq *request, base, format string, t export.Table) error {
 	name := fmt.Sprintf("%s-%s.%s", base, strings.ReplaceAll(rq.srv.clock.Today().String(), "-", ""), format)
 	rq.w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
 	if format == "csv" {
 		rq.w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-		_, _ = rq.w.Write([]byte("\xEF\xBB\xBF"))
-		cw := csv.NewWriter(rq.w)
-		_ = cw.Write(header)
-		for _, r := range rows {
-			rec := make([]string, len(r))
-			for i, v := range r {
-				rec[i] = sheet.SafeText(fmt.Sprint(v))
-			}
-			_ = cw.Write(rec)
-		}
-		cw.Flush()
-		return cw.Error()
+		return t.WriteCSV(rq.w)
 	}
-	return writeXLSX(rq.w, title, header, rows)
-}
-
-func writeXLSX(w http.ResponseWriter, title string, header []string, rows [][]any) error {
-	x := excelize.NewFile()
-	defer x.Close()
-	if len([]rune(title)) > 31 {
-		title = string([]rune(title)[:31])
-	}
-	if err := x.SetSheetName("Sheet1", title); err != nil {
-		return err
-	}
-	sw, err := x.NewStreamWriter(title)
-	if err != nil {
-		return err
-	}
-	head := make([]any, len(header))
-	for i, h := range header {
-		head[i] = h
-	}
-	if err := sw.SetRow("A1", head); err != nil {
-		return err
-	}
-	for _, r := range rows {
-		for i, v := range r {
-			if text, ok := v.(string); ok {
-				r[i] = sheet.SafeText(text)
-			}
-		}
-	}
-	for i, r := range rows {
-		addr, _ := excelize.CoordinatesToCellName(1, i+2)
-		if err := sw.SetRow(addr, r); err != nil {
-			return err
-		}
-	}
-	if err := sw.Flush(); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	return x.Write(w)
+	rq.w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	return t.WriteXLSX(rq.w)
 }

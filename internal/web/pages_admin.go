@@ -114,7 +114,7 @@ func (s *Server) adminRoutes(mux *http.ServeMux) {
 		path: "/audit", title: k("audit.title"),
 		cols: []colSpec[audit.Entry]{
 			{k("audit.at"), "at", false, func(rq *request, e audit.Entry) cell {
-				return cell{Text: e.At.In(shanghai).Format("2006-01-02 15:04:05"), Raw: e.At.In(shanghai).Format("2006-01-02 15:04:05")}
+				return cell{Text: e.At.In(shanghai).Format("2006-01-02 15:04:05")}
 			}},
 			{k("audit.user"), "", false, func(rq *request, e audit.Entry) cell { return cell{Text: orDash(e.Username)} }},
 			{k("audit.source"), "", false, func(rq *request, e audit.Entry) cell { return cell{Text: enumLabel(rq.lang, "audit_source", e.Source)} }},

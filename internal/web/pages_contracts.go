@@ -3,11 +3,13 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/parkos/parkos/internal/apperr"
 	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/enterprise"
+	"github.com/parkos/parkos/internal/export"
 	"github.com/parkos/parkos/internal/httpin"
 	"github.com/parkos/parkos/internal/httpx"
 	"github.com/parkos/parkos/internal/i18n"
@@ -43,12 +45,12 @@ func (s *Server) contractRoutes(mux *http.ServeMux) {
 				}
 				return cell{Text: strings.Join(codes, ", "), Wrap: true}
 			}},
-			{k("contract.start_on"), "start_on", false, func(rq *request, c leasing.Contract) cell { return cell{Text: c.StartOn.String()} }},
+			{k("contract.start_on"), "start_on", false, func(rq *request, c leasing.Contract) cell { return cell{Text: c.StartOn.String(), Raw: c.StartOn} }},
 			{k("contract.end_on"), "end_on", false, func(rq *request, c leasing.Contract) cell {
-				return cell{Text: c.LastDay().String(), Badges: expiryBadge(rq, activeEnd(c))}
+				return cell{Text: c.LastDay().String(), Raw: c.LastDay(), Badges: expiryBadge(rq, activeEnd(c))}
 			}},
 			{k("contract.price"), "", true, func(rq *request, c leasing.Contract) cell {
-				return cell{Text: i18n.Price(rq.lang, c.Price, "unit.per_m2_day"), Raw: c.Price.String()}
+				return cell{Text: i18n.Price(rq.lang, c.Price, "unit.per_m2_day"), Raw: c.Price}
 			}},
 		},
 		filters: func(rq *request) []fieldSpec {
@@ -439,14 +441,31 @@ func (s *Server) scheduleExport(rq *request) error {
 		return err
 	}
 	sched := c.Schedule()
-	header := []string{rq.t("schedule.period"), rq.t("schedule.from"), rq.t("schedule.to"), rq.t("schedule.due_on"),
-		rq.t("schedule.unit"), rq.t("schedule.type"), rq.t("schedule.days"), rq.t("schedule.amount"), rq.t("schedule.basis")}
-	var rows [][]any
+	t := export.Table{Title: c.Number, Columns: []export.Column{
+		{Header: rq.t("schedule.period"), Kind: export.Integer}, {Header: rq.t("schedule.from"), Kind: export.Date},
+		{Header: rq.t("schedule.to"), Kind: export.Date}, {Header: rq.t("schedule.due_on"), Kind: export.Date},
+		{Header: rq.t("schedule.unit"), Kind: export.Text}, {Header: rq.t("schedule.type"), Kind: export.Text},
+		{Header: rq.t("schedule.days"), Kind: export.Integer},
+		{Header: rq.t("schedule.amount"), Kind: export.Yuan},
+		{Header: rq.t("schedule.basis"), Kind: export.Text}}}
+	const typeCol, amountCol = 5, 7
+	var types []string
 	for _, l := range sched.Lines {
-		rows = append(rows, []any{l.Period, l.From.String(), l.To.String(), l.DueOn.String(), rq.unitCode(l.UnitID),
-			rq.t("charge_type." + string(l.Type)), l.Days, l.Amount.Fixed(), l.Basis})
+		label := rq.t("charge_type." + string(l.Type))
+		if !slices.Contains(types, label) {
+			types = append(types, label)
+		}
+		t.Rows = append(t.Rows, []any{l.Period, l.From, l.To, l.DueOn, rq.unitCode(l.UnitID), label, l.Days, l.Amount, l.Basis})
 	}
-	rows = append(rows, []any{rq.t("schedule.total"), "", "", "", "", "", "", sched.Total.Fixed(), ""},
-		[]any{rq.t("schedule.convention"), string(sched.DayCount), "", "", "", "", "", "", sched.Convention})
-	return writeExport(rq, "schedule-"+c.Number, c.Number, format, header, rows)
+	// One subtotal per charge type, then what is billed without the deposit (held, not earned)
+	// and with it; waived rent is shown but never billed.
+	for _, label := range types {
+		t.Sums = append(t.Sums, export.Sum{Label: rq.t("schedule.subtotal", label), Match: typeCol, Only: label, Of: []int{amountCol}})
+	}
+	waived, deposit := rq.t("charge_type."+string(leasing.ChargeRentFree)), rq.t("charge_type."+string(leasing.ChargeDeposit))
+	t.Sums = append(t.Sums,
+		export.Sum{Label: rq.t("schedule.total_excl_deposit"), Match: typeCol, Except: []string{waived, deposit}, Of: []int{amountCol}},
+		export.Sum{Label: rq.t("schedule.total"), Match: typeCol, Except: []string{waived}, Of: []int{amountCol}})
+	t.Notes = []string{rq.t("schedule.convention") + ": " + string(sched.DayCount) + " — " + sched.Convention}
+	return writeTable(rq, "schedule-"+c.Number, format, t)
 }

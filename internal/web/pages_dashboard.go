@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/parkos/parkos/internal/export"
 	"html/template"
 	"net/http"
 
@@ -169,40 +170,42 @@ func (s *Server) dashboardExport(rq *request) error {
 			return err
 		}
 		keys, areas := vacancyBuckets(figures)
-		var rows [][]any
+		t := export.Table{Title: rq.t("dashboard.vacancy"), Columns: []export.Column{{Header: rq.t("dashboard.vacancy")},
+			{Header: rq.t("dashboard.area_m2"), Kind: export.Area}}, Sums: []export.Sum{{Label: rq.t("rentroll.total"), Of: []int{1}}}}
 		for i, key := range keys {
-			rows = append(rows, []any{rq.t(string(key)), areas[i].String()})
+			t.Rows = append(t.Rows, []any{rq.t(string(key)), areas[i]})
 		}
-		return writeExport(rq, "vacancy-"+today.String(), rq.t("dashboard.vacancy"), format,
-			[]string{rq.t("dashboard.vacancy"), rq.t("dashboard.area_m2")}, rows)
+		return writeTable(rq, "vacancy", format, t)
 	case "expiries":
 		expiries, err := s.svc.Leasing.ExpiryProfile(rq.ctx, rq.scope, filter)
 		if err != nil {
 			return err
 		}
-		var rows [][]any
+		t := export.Table{Title: rq.t("dashboard.expiries"), Columns: []export.Column{{Header: rq.t("dashboard.month")},
+			{Header: rq.t("dashboard.area_m2"), Kind: export.Area}}, Sums: []export.Sum{{Label: rq.t("rentroll.total"), Of: []int{1}}}}
 		for _, m := range expiries {
-			rows = append(rows, []any{m.Month, m.Area.String()})
+			t.Rows = append(t.Rows, []any{m.Month, m.Area})
 		}
-		return writeExport(rq, "expiries-"+today.String(), rq.t("dashboard.expiries"), format,
-			[]string{rq.t("dashboard.month"), rq.t("dashboard.area_m2")}, rows)
+		return writeTable(rq, "expiries", format, t)
 	case "series":
 	default:
 		return errNotFound
 	}
-	header := []string{rq.t("dashboard.month"), rq.t("dashboard.occupancy"), rq.t("dashboard.committed"), rq.t("dashboard.absorption"),
-		rq.t("dashboard.leasable_area"), rq.t("dashboard.leased_area"), rq.t("dashboard.net_absorption"), rq.t("dashboard.wale")}
 	series, err := s.svc.Leasing.OccupancySeries(rq.ctx, rq.scope, filter, today.AddMonths(-119), today)
 	if err != nil {
 		return err
 	}
-	var rows [][]any
+	t := export.Table{Title: rq.t("dashboard.series"), Columns: []export.Column{{Header: rq.t("dashboard.month")},
+		{Header: rq.t("dashboard.occupancy"), Kind: export.Percent}, {Header: rq.t("dashboard.committed"), Kind: export.Percent},
+		{Header: rq.t("dashboard.absorption"), Kind: export.Percent}, {Header: rq.t("dashboard.leasable_area"), Kind: export.Area},
+		{Header: rq.t("dashboard.leased_area"), Kind: export.Area}, {Header: rq.t("dashboard.net_absorption"), Kind: export.Area},
+		{Header: rq.t("dashboard.wale"), Kind: export.Decimal}}}
 	for _, p := range series {
 		f := p.Figures
-		rows = append(rows, []any{p.Month, rate(f.OccupancyRate), rate(f.CommittedRate), rate(f.AbsorptionRate), f.LeasableArea.String(),
-			f.LeasedArea.String(), p.NetAbsorption.String(), fmt.Sprintf("%.2f", f.WALEYears)})
+		t.Rows = append(t.Rows, []any{p.Month, f.OccupancyRate, f.CommittedRate, f.AbsorptionRate, f.LeasableArea,
+			f.LeasedArea, p.NetAbsorption, f.WALEYears})
 	}
-	return writeExport(rq, "occupancy-"+today.String(), rq.t("dashboard.series"), format, header, rows)
+	return writeTable(rq, "occupancy", format, t)
 }
 
 // targetAction adds or deletes a target from the dashboard.

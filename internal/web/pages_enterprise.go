@@ -1,6 +1,7 @@
 package web
 
 import (
+	"github.com/parkos/parkos/internal/export"
 	"net/http"
 
 	"github.com/parkos/parkos/internal/civil"
@@ -47,7 +48,7 @@ func (s *Server) enterpriseRoutes(mux *http.ServeMux) {
 				return cell{Text: i18n.Int(int64(e.Employees)), Raw: e.Employees}
 			}},
 			{k("enterprise.registered_capital"), "registered_capital", true, func(rq *request, e enterprise.Enterprise) cell {
-				return cell{Text: i18n.Money(rq.lang, e.RegisteredCapital), Raw: e.RegisteredCapital.String()}
+				return cell{Text: i18n.Money(rq.lang, e.RegisteredCapital), Raw: export.InWan(e.RegisteredCapital)}
 			}},
 		},
 		filters: func(rq *request) []fieldSpec {
@@ -146,10 +147,10 @@ func (s *Server) enterpriseRoutes(mux *http.ServeMux) {
 			}},
 			{k("qualification.certificate_no"), "", false, func(rq *request, q enterprise.Qualification) cell { return cell{Text: q.CertificateNo} }},
 			{k("qualification.issued_on"), "", false, func(rq *request, q enterprise.Qualification) cell {
-				return cell{Text: i18n.Date(rq.lang, q.IssuedOn), Raw: q.IssuedOn.String()}
+				return cell{Text: i18n.Date(rq.lang, q.IssuedOn), Raw: q.IssuedOn}
 			}},
 			{k("qualification.expires_on"), "expires_on", false, func(rq *request, q enterprise.Qualification) cell {
-				return cell{Text: i18n.Date(rq.lang, q.ExpiresOn), Raw: q.ExpiresOn.String(), Badges: expiryBadge(rq, q.ExpiresOn)}
+				return cell{Text: i18n.Date(rq.lang, q.ExpiresOn), Raw: q.ExpiresOn, Badges: expiryBadge(rq, q.ExpiresOn)}
 			}},
 		},
 		filters: func(rq *request) []fieldSpec {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"github.com/parkos/parkos/internal/export"
 	"net/http"
 	"strings"
 
@@ -210,19 +211,25 @@ func (s *Server) rentRoll(rq *request) error {
 	if err != nil {
 		return err
 	}
-	header := []string{rq.t("unit.building"), rq.t("floor.label"), rq.t("unit.code"), rq.t("unit.kind"), rq.t("unit.gross_area"),
-		rq.t("contract.status"), rq.t("contract.enterprise"), rq.t("contract.number"), rq.t("contract.start_on"), rq.t("contract.end_on"),
-		rq.t("contract.price"), rq.t("rentroll.monthly_rent"), rq.t("rentroll.monthly_fee")}
-	var rows [][]any
+	text := func(key string) export.Column { return export.Column{Header: rq.t(key), Kind: export.Text} }
+	t := export.Table{Title: rq.t("rentroll.title"), Columns: []export.Column{
+		text("unit.building"), text("floor.label"), text("unit.code"), text("unit.kind"),
+		{Header: rq.withUnit(rq.t("unit.gross_area"), export.Area), Kind: export.Area},
+		text("contract.status"), text("contract.enterprise"), text("contract.number"),
+		{Header: rq.t("contract.start_on"), Kind: export.Date}, {Header: rq.t("contract.end_on"), Kind: export.Date},
+		{Header: rq.withUnit(rq.t("contract.price"), export.Price), Kind: export.Price},
+		{Header: rq.t("rentroll.monthly_rent"), Kind: export.Yuan},
+		{Header: rq.t("rentroll.monthly_fee"), Kind: export.Yuan}},
+		Sums: []export.Sum{{Label: rq.t("rentroll.total"), Of: []int{4, 11, 12}}}}
 	for _, l := range lines {
-		row := []any{l.BuildingName, l.FloorLabel, l.UnitCode, enumLabel(rq.lang, "unit_kind", l.Kind), l.GrossArea.String(),
+		row := []any{l.BuildingName, l.FloorLabel, l.UnitCode, enumLabel(rq.lang, "unit_kind", l.Kind), l.GrossArea,
 			rq.t("unit_status." + l.Status), l.Tenant}
 		if l.ContractID != "" {
-			row = append(row, l.ContractNumber, l.StartOn.String(), l.EndOn.String(), l.Price.String(), l.MonthlyRent.Fixed(), l.MonthlyFee.Fixed())
+			row = append(row, l.ContractNumber, l.StartOn, l.EndOn, l.Price, l.MonthlyRent, l.MonthlyFee)
 		} else {
-			row = append(row, "", "", "", "", "", "")
+			row = append(row, nil, nil, nil, nil, nil, nil)
 		}
-		rows = append(rows, row)
+		t.Rows = append(t.Rows, row)
 	}
-	return writeExport(rq, "rent-roll-"+today.String(), rq.t("rentroll.title"), format, header, rows)
+	return writeTable(rq, "rent-roll", format, t)
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"github.com/parkos/parkos/internal/export"
 	"net/http"
 	"strings"
 
@@ -32,10 +33,10 @@ func (s *Server) leadRoutes(mux *http.ServeMux) {
 			{k("lead.source"), "", false, func(rq *request, l leasing.Lead) cell { return cell{Text: enumLabel(rq.lang, "lead_source", l.Source)} }},
 			{k("lead.area_range"), "", false, func(rq *request, l leasing.Lead) cell { return cell{Text: areaRange(rq, l)} }},
 			{k("lead.probability"), "probability", true, func(rq *request, l leasing.Lead) cell {
-				return cell{Text: i18n.Int(int64(l.Probability)) + "%", Raw: l.Probability}
+				return cell{Text: i18n.Int(int64(l.Probability)) + "%", Raw: export.Ratio(float64(l.Probability) / 100)}
 			}},
 			{k("lead.next_follow_up"), "next_follow_up", false, func(rq *request, l leasing.Lead) cell {
-				return cell{Text: i18n.Date(rq.lang, l.NextFollowUp), Raw: l.NextFollowUp.String(), Badges: followUpBadge(rq, l)}
+				return cell{Text: i18n.Date(rq.lang, l.NextFollowUp), Raw: l.NextFollowUp, Badges: followUpBadge(rq, l)}
 			}},
 		},
 		filters: func(rq *request) []fieldSpec {

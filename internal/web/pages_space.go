@@ -218,7 +218,7 @@ func (s *Server) spaceRoutes(mux *http.ServeMux) {
 			}},
 			{k("unit.gross_area"), "gross_area", true, areaCell(func(u space.Unit) measure.Area { return u.GrossArea })},
 			{k("unit.list_rent"), "list_rent", true, func(rq *request, u space.Unit) cell {
-				return cell{Text: i18n.Price(rq.lang, u.ListRent, "unit.per_m2_day"), Raw: u.ListRent.String()}
+				return cell{Text: i18n.Price(rq.lang, u.ListRent, "unit.per_m2_day"), Raw: u.ListRent}
 			}},
 			{k("unit.facilities"), "", false, func(rq *request, u space.Unit) cell { return cell{Text: facilitySummary(rq, u.Facilities), Wrap: true} }},
 			{k("unit.leasable"), "", false, func(rq *request, u space.Unit) cell { return yesNo(rq, u.Leasable) }},
@@ -312,7 +312,7 @@ func (s *Server) spaceRoutes(mux *http.ServeMux) {
 func areaCell[T any](get func(T) measure.Area) func(*request, T) cell {
 	return func(rq *request, v T) cell {
 		a := get(v)
-		return cell{Text: i18n.Area(rq.lang, a), Raw: a.String()}
+		return cell{Text: i18n.Area(rq.lang, a), Raw: a}
 	}
 }
 
