@@ -71,6 +71,10 @@ func cmdUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return nil
 	}
 	sub := args[0]
+	if sub != "add" && sub != "set-password" && sub != "list" {
+		// Refused before the database is opened, so a typo creates no database file.
+		return usageErr(stderr, userUsage, fmt.Sprintf("unknown user command %q", sub))
+	}
 	fs := newFlags("user "+sub, stdout, stderr)
 	var c common
 	c.register(fs.FlagSet, store.DefaultDB)
@@ -139,9 +143,8 @@ func cmdUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 			return describe(err)
 		}
 		fmt.Fprintf(stdout, "password of %s changed; their sessions have ended\n", pg.Items[0].Username)
-		return nil
 	}
-	return usageErr(stderr, userUsage, fmt.Sprintf("unknown user command %q", sub))
+	return nil
 }
 
 const userUsage = `Usage:

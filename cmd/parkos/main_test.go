@@ -302,6 +302,7 @@ func adminSession(t *testing.T, base string) (session struct{ Token string }) {
 // Every command and subcommand prints its usage to stdout and exits 0 when asked for help;
 // an unknown command or flag exits 2 with the usage on stderr.
 func TestHelpAndExitCodes(t *testing.T) {
+	t.Chdir(t.TempDir()) // so a command that opened its default database would leave ./data here
 	for _, args := range [][]string{{"help"}, {"--help"}, {"serve", "--help"}, {"demo", "-h"}, {"migrate", "--help"},
 		{"gen", "--help"}, {"bench", "--help"}, {"bench", "load", "--help"}, {"user", "--help"}, {"user", "add", "--help"},
 		{"user", "set-password", "-h"}, {"user", "list", "--help"}, {"export", "--help"}, {"export", "reports", "--help"},
@@ -322,5 +323,8 @@ func TestHelpAndExitCodes(t *testing.T) {
 		if code := exitCode(err, &errOut); code != 2 || !strings.Contains(errOut.String(), "parkos") {
 			t.Errorf("parkos %s: exit %d, stderr %q", strings.Join(args, " "), code, errOut.String())
 		}
+	}
+	if _, err := os.Stat("data"); err == nil {
+		t.Error("help or a usage error opened the default database")
 	}
 }
