@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 
 	"modernc.org/sqlite"
@@ -26,13 +27,15 @@ import (
 //go:embed migrations/*.sql
 var migrations embed.FS
 
+// basePragmas are set on every connection of both pools, as it is opened.
+var basePragmas = []string{"journal_mode(WAL)", "synchronous(NORMAL)", "busy_timeout(10000)", "foreign_keys(ON)"}
+
+// dsn is the connection string of one pool: the base pragmas plus the pool's own settings,
+// added to them (a pool's own _pragma list extends the base list, never replaces it).
 func dsn(path string, extra url.Values) string {
-	q := url.Values{}
-	for _, p := range []string{"journal_mode(WAL)", "synchronous(NORMAL)", "busy_timeout(10000)", "foreign_keys(ON)"} {
-		q.Add("_pragma", p)
-	}
+	q := url.Values{"_pragma": slices.Clone(basePragmas)}
 	for k, vs := range extra {
-		q[k] = vs
+		q[k] = append(q[k], vs...)
 	}
 	return "file:" + path + "?" + q.Encode()
 }
@@ -44,26 +47,10 @@ func Open(path string, clock civil.Clock) (*sqlstore.Store, error) {
 			return nil, fmt.Errorf("sqlite: create %s: %w", dir, err)
 		}
 	}
-	writer, err := sql.Open("sqlite", dsn(path, url.Values{"_txlock": {"immediate"}}))
+	writer, reader, err := openPools(path)
 	if err != nil {
 		return nil, err
 	}
-	writer.SetMaxOpenConns(1)
-	writer.SetMaxIdleConns(1)
-	writer.SetConnMaxLifetime(0)
-	if err := writer.Ping(); err != nil {
-		writer.Close()
-		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
-	}
-	reader, err := sql.Open("sqlite", dsn(path, url.Values{"_pragma": {"query_only(1)"}}))
-	if err != nil {
-		writer.Close()
-		return nil, err
-	}
-	readers := max(4, 2*runtime.NumCPU())
-	reader.SetMaxOpenConns(readers)
-	reader.SetMaxIdleConns(readers)
-	reader.SetConnMaxLifetime(0)
 	sub, _ := fs.Sub(migrations, "migrations")
 	return sqlstore.New(sqlstore.Engine{
 		Name:       "sqlite",
@@ -78,6 +65,32 @@ func Open(path string, clock civil.Clock) (*sqlstore.Store, error) {
 			return hasCode(err, sqlite3.SQLITE_CONSTRAINT_TRIGGER) && strings.Contains(err.Error(), "contract_units_one_letting_per_day")
 		},
 	}, clock), nil
+}
+
+// openPools opens the writer (one connection, transactions taking the write lock at BEGIN)
+// and the readers (query_only), each connection with the base pragmas.
+func openPools(path string) (writer, reader *sql.DB, err error) {
+	writer, err = sql.Open("sqlite", dsn(path, url.Values{"_txlock": {"immediate"}}))
+	if err != nil {
+		return nil, nil, err
+	}
+	writer.SetMaxOpenConns(1)
+	writer.SetMaxIdleConns(1)
+	writer.SetConnMaxLifetime(0)
+	if err := writer.Ping(); err != nil {
+		writer.Close()
+		return nil, nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	reader, err = sql.Open("sqlite", dsn(path, url.Values{"_pragma": {"query_only(1)"}}))
+	if err != nil {
+		writer.Close()
+		return nil, nil, err
+	}
+	readers := max(4, 2*runtime.NumCPU())
+	reader.SetMaxOpenConns(readers)
+	reader.SetMaxIdleConns(readers)
+	reader.SetConnMaxLifetime(0)
+	return writer, reader, nil
 }
 
 func hasCode(err error, codes ...int) bool {
