@@ -349,3 +349,75 @@ func BenchmarkOnboardingImportBigParkFresh(b *testing.B) {
 		fresh.Close()
 	}
 }
+
+// BenchmarkDayFiguresWithDrafts measures the stack plan and the occupancy figure of the
+// 3,600-unit park on a day, then again after 20,000 draft contracts on its units are added
+// (abandoned drafts pile up in a real park): neither may grow with them (§12: stack plan
+// < 20 ms, occupancy on a date < 10 ms). The drafts stay in the database: use a copy.
+func BenchmarkDayFiguresWithDrafts(b *testing.B) {
+	st, ctx, sc := dataset(b), context.Background(), identity.System()
+	p := parkByCode(b, st, "G0000")
+	on := civil.Of(2026, 6, 30)
+	svc := leasing.NewService(st, civil.SystemClock{})
+	run := func(name string) {
+		b.Run(name+"/stack_plan", func(b *testing.B) {
+			for b.Loop() {
+				if _, err := st.StackPlan(ctx, sc, p.ID, on, leasing.StackFilter{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(name+"/occupancy_on_day", func(b *testing.B) {
+			for b.Loop() {
+				if f, err := svc.Occupancy(ctx, sc, leasing.OccupancyFilter{ParkID: p.ID}, on); err != nil || f.LeasableArea == 0 {
+					b.Fatalf("%+v %v", f, err)
+				}
+			}
+		})
+	}
+	run("plain")
+	addDrafts(b, st, p.ID, 20_000)
+	run("with_20000_drafts")
+}
+
+// addDrafts writes n draft contracts over the park's units (once: a database that has them
+// keeps them), each on one unit for a year from the day.
+func addDrafts(b *testing.B, st *sqlstore.Store, parkID string, n int) {
+	ctx, sc := context.Background(), identity.System()
+	if pg, err := st.ListContracts(ctx, sc, leasing.Filter{ParkID: parkID, Q: "DRAFT-BENCH-"}, page.Request{Limit: 1}); err != nil || len(pg.Items) > 0 {
+		return
+	}
+	plan, err := st.StackPlan(ctx, sc, parkID, civil.Of(2026, 6, 30), leasing.StackFilter{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var units []leasing.StackUnit
+	for _, bd := range plan.Buildings {
+		for _, f := range bd.Floors {
+			units = append(units, f.Units...)
+		}
+	}
+	ents, err := st.ListEnterprises(ctx, sc, enterprise.Filter{ParkID: parkID}, page.Request{Limit: 1})
+	if err != nil || len(ents.Items) == 0 {
+		b.Fatalf("no enterprise in the park: %v", err)
+	}
+	from, to, now := civil.Of(2026, 7, 1), civil.Of(2027, 6, 30), civil.SystemClock{}.Now()
+	var ks, cus [][]any
+	for i := range n {
+		id, u := fmt.Sprintf("draft-bench-%06d", i), units[i%len(units)]
+		ks = append(ks, []any{id, fmt.Sprintf("DRAFT-BENCH-%06d", i), parkID, ents.Items[0].ID, string(leasing.Draft), from, to,
+			nil, 50000, 0, 3, 3, string(leasing.DayCount365), `{"rent_free":[],"escalation":{"kind":""}}`, nil, 0, nil, nil, "", now, now})
+		cus = append(cus, []any{id, u.ID, u.Gross, from, to})
+	}
+	err = st.BulkLoad(ctx, sc, func(bl *sqlstore.Bulk) error {
+		if err := bl.Insert("contracts", []string{"id", "number", "park_id", "enterprise_id", "status", "start_on", "end_on",
+			"signed_on", "price", "property_fee", "payment_cycle", "deposit_months", "day_count", "terms_json", "terminated_on",
+			"penalty", "renewal_of", "renewed_by", "note", "created_at", "updated_at"}, ks); err != nil {
+			return err
+		}
+		return bl.Insert("contract_units", []string{"contract_id", "unit_id", "area", "from_on", "to_on"}, cus)
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+}

@@ -388,7 +388,7 @@ func (g *generator) contracts(b *sqlstore.Bulk, parkID, code string, units []gen
 			ks = append(ks, []any{kid, fmt.Sprintf("%s-%06d", code, n), parkID, ents[g.rnd.IntN(len(ents))], string(leasing.Active),
 				at, end, at.AddDays(-10), measure.Price(30000 + g.rnd.IntN(50000)), measure.Price(150000 + g.rnd.IntN(150000)),
 				3, 3, string(leasing.DayCount365), terms, nil, measure.Money(0), nil, nil, "", now, now})
-			cus = append(cus, []any{kid, u.id, u.gross, at, end})
+			cus = append(cus, []any{kid, u.id, u.gross, at, end, at, end})
 			let = let || (!at.After(civil.Of(2026, 6, 30)) && !end.Before(civil.Of(2026, 6, 30))) || at.After(civil.Of(2026, 6, 30))
 			at = end.AddMonths(1 + g.rnd.IntN(12))
 		}
@@ -400,7 +400,9 @@ func (g *generator) contracts(b *sqlstore.Bulk, parkID, code string, units []gen
 	if err := b.Insert("contracts", contractCols, ks); err != nil {
 		return nil, fmt.Errorf("contracts: %w", err)
 	}
-	return vacant, b.Insert("contract_units", []string{"contract_id", "unit_id", "area", "from_on", "to_on"}, cus)
+	// let_from/let_to are the days each signed lease lets its unit, which the database checks
+	// against double letting (migration 0009).
+	return vacant, b.Insert("contract_units", []string{"contract_id", "unit_id", "area", "from_on", "to_on", "let_from", "let_to"}, cus)
 }
 
 var (

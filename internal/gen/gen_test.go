@@ -82,6 +82,18 @@ func TestSameSeedSameDataOnBothEngines(t *testing.T) {
 					t.Fatalf("generated credit code %s is invalid", e)
 				}
 			}
+			// A generated lease lets its unit: a second lease of it on those days is refused.
+			let, err := st.ListContracts(ctx, identity.System(), leasing.Filter{Status: leasing.Active}, page.Request{Limit: 1})
+			if err != nil || len(let.Items) == 0 {
+				t.Fatalf("no generated lease: %v", err)
+			}
+			k := let.Items[0]
+			_, err = storetest.ContractsOf(st).Create(ctx, identity.System(), leasing.Contract{Number: "OVERLAP", EnterpriseID: k.EnterpriseID,
+				Status: leasing.Active, StartOn: k.StartOn, EndOn: k.StartOn.AddMonths(12).AddDays(-1), SignedOn: k.StartOn, Price: 40000,
+				Units: []leasing.ContractUnit{{UnitID: k.Units[0].UnitID}}})
+			if !apperr.Is(err, apperr.Conflict) {
+				t.Fatalf("a second lease of a generated lease's unit: %v", err)
+			}
 			// The park manager of a generated park sees exactly that park.
 			u, err := st.Authenticate(ctx, "pm-G0003", "long-enough-1")
 			if err != nil {

@@ -59,8 +59,18 @@ func (s *Store) OccupancyRows(ctx context.Context, sc identity.Scope, f leasing.
 	if err := s.attachVersions(ctx, units, reshaped); err != nil {
 		return nil, nil, err
 	}
-	rows, err := s.read().query(ctx, `SELECT `+leaseRowCols+` FROM contract_units cu JOIN contracts k ON k.id = cu.contract_id
-		JOIN units u ON u.id = cu.unit_id WHERE k.status <> ? AND `+cond, append([]any{leasing.Draft}, args...)...)
+	// Of one park, the leases are found from its signed contracts (contracts_signed_park_end),
+	// so drafts are never read; 'draft' is written out so that the planner can use that partial
+	// index.
+	leaseFrom := `FROM contract_units cu JOIN contracts k ON k.id = cu.contract_id JOIN units u ON u.id = cu.unit_id
+		WHERE k.status <> 'draft' AND `
+	leaseArgs := args
+	if f.ParkID != "" {
+		leaseFrom = `FROM contracts k JOIN contract_units cu ON cu.contract_id = k.id JOIN units u ON u.id = cu.unit_id
+		WHERE k.park_id = ? AND k.status <> 'draft' AND `
+		leaseArgs = append([]any{f.ParkID}, args...)
+	}
+	rows, err := s.read().query(ctx, `SELECT `+leaseRowCols+` `+leaseFrom+cond, leaseArgs...)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -70,7 +80,7 @@ func (s *Store) OccupancyRows(ctx context.Context, sc identity.Scope, f leasing.
 	}
 	if len(outside) > 0 {
 		rows, err := s.read().query(ctx, `SELECT `+leaseRowCols+` FROM contract_units cu JOIN contracts k ON k.id = cu.contract_id
-			WHERE k.status <> ? AND cu.unit_id IN (`+bindParams(len(outside))+`)`, append([]any{leasing.Draft}, anySlice(outside)...)...)
+			WHERE k.status <> 'draft' AND cu.unit_id IN (`+bindParams(len(outside))+`)`, anySlice(outside)...)
 		if err != nil {
 			return nil, nil, err
 		}

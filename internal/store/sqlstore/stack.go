@@ -72,9 +72,9 @@ func (s *Store) StackPlan(ctx context.Context, sc identity.Scope, parkID string,
 	leases := map[string][]leasing.StackLease{}
 	lrows, err := c.query(ctx, `SELECT cu.unit_id, k.id, e.name, cu.from_on, cu.to_on, k.end_on, k.terminated_on
 		FROM contract_units cu JOIN contracts k ON k.id = cu.contract_id JOIN enterprises e ON e.id = k.enterprise_id
-		WHERE k.park_id = ? AND k.end_on >= ? AND k.status <> ? AND cu.to_on >= ? AND (k.terminated_on IS NULL OR k.terminated_on >= ?)
+		WHERE k.park_id = ? AND k.end_on >= ? AND k.status <> 'draft' AND cu.to_on >= ? AND (k.terminated_on IS NULL OR k.terminated_on >= ?)
 		AND (cu.from_on <= ? OR k.signed_on <= ?)`,
-		parkID, on, leasing.Draft, on, on, on, on)
+		parkID, on, on, on, on, on)
 	if err != nil {
 		return plan, err
 	}
