@@ -54,6 +54,20 @@ func TestIdempotencyKeys(t *testing.T) {
 		if status, _, _ := e.keyed(identity.ParkManager, "/api/v1/leads", strings.Repeat("k", 256), body); status != 422 {
 			t.Errorf("a 256-character key: %d", status)
 		}
+		if status, _, _ := e.keyed(identity.ParkManager, "/api/v1/leads", "", body); status != 422 {
+			t.Errorf("an empty key: %d", status)
+		}
+		// The same object with other spacing and key order is the same request.
+		reordered := "{ \"company\": \"幂等线索甲\",\n  \"park_id\": \"" + park + "\" }"
+		if status, answer, h := e.keyed(identity.ParkManager, "/api/v1/leads", "key-1", reordered); status != 201 || answer != b1 ||
+			h.Get("Idempotent-Replayed") != "true" {
+			t.Errorf("the same body reformatted: %d %s", status, answer)
+		}
+		// A new API token is a secret shown once: never kept, so the route takes no key.
+		if status, answer, _ := e.keyed(identity.ParkManager, "/api/v1/tokens", "key-t", `{"name":"script"}`); status != 422 ||
+			!strings.Contains(answer, `"not_accepted"`) {
+			t.Errorf("a token with an idempotency key: %d %s", status, answer)
+		}
 		// A refused request frees its key for the corrected one.
 		if status, _, _ := e.keyed(identity.ParkManager, "/api/v1/leads", "key-2", `{"park_id":"`+park+`"}`); status != 422 {
 			t.Fatalf("a lead without a company: %d", status)

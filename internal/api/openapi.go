@@ -50,7 +50,7 @@ func (s *Server) OpenAPI() map[string]any {
 			params = append(params, map[string]any{"name": q.Name, "in": "query", "description": q.Desc,
 				"schema": map[string]any{"type": q.Type}})
 		}
-		if creates(rt) {
+		if takesIdempotencyKey(rt) {
 			params = append(params, map[string]any{"name": idempotency.Header, "in": "header", "schema": map[string]any{
 				"type": "string", "minLength": 1, "maxLength": 255},
 				"description": "同一用户 24 小时内以同一键重发同一请求，返回首次的结果且不再创建；键用于其他请求时 422 / " +

@@ -33,6 +33,7 @@ type route struct {
 	Status          int    // success status, 200 when 0
 	Upload          bool   // the request body is a workbook or CSV file, not JSON
 	Download        string // the response is a file of these media types (comma-separated), not JSON
+	Secret          bool   // the answer holds a secret shown once, so it is never kept for an idempotent replay
 	handle          func(c *call) (any, error)
 }
 
@@ -253,8 +254,8 @@ func (s *Server) sessionRoutes() []route {
 		{Method: "GET", Pattern: "/api/v1/tokens", Tag: "identity", Summary: "我的 API 令牌 / Your API tokens",
 			Response: []identity.APIToken{}, handle: func(c *call) (any, error) { return sv.Accounts.ListTokens(c.ctx, c.scope) }},
 		{Method: "POST", Pattern: "/api/v1/tokens", Tag: "identity",
-			Summary: "新建 API 令牌（令牌只显示一次） / Create an API token (shown once)", Body: TokenRequest{},
-			Response: identity.APIToken{}, Status: http.StatusCreated, handle: func(c *call) (any, error) {
+			Summary: "新建 API 令牌（令牌只显示一次，不接受幂等键） / Create an API token (shown once; takes no idempotency key)",
+			Body:    TokenRequest{}, Response: identity.APIToken{}, Status: http.StatusCreated, Secret: true, handle: func(c *call) (any, error) {
 				var in TokenRequest
 				if err := c.decode(&in); err != nil {
 					return nil, err

@@ -132,8 +132,8 @@ func (s *Server) wrap(rt route) http.Handler {
 			}
 			c.user, c.scope = u, identity.ScopeOf(u).Via("api")
 		}
-		if key := r.Header.Get(idempotency.Header); key != "" && creates(rt) {
-			s.idempotent(c, rt, key)
+		if _, sent := r.Header[idempotency.Header]; sent && creates(rt) {
+			s.idempotent(c, rt, r.Header.Get(idempotency.Header))
 			return
 		}
 		body, err := rt.handle(c)
@@ -165,12 +165,23 @@ func creates(rt route) bool {
 	return rt.Method == http.MethodPost && !rt.Public && rt.Status == http.StatusCreated
 }
 
+// takesIdempotencyKey reports whether a creating route keeps its answer for a replay: not when
+// the answer holds a secret (a new API token), which is never stored.
+func takesIdempotencyKey(rt route) bool { return creates(rt) && !rt.Secret }
+
 // idempotent runs a creating request that carries an idempotency key: the first request with
 // the key runs and its answer is kept; the same request again gets that answer, marked
 // Idempotent-Replayed, and creates nothing; another request with the key is refused.
 func (s *Server) idempotent(c *call, rt route, key string) {
 	w, r := c.w, c.r
 	fail := func(err error) { httpx.WriteError(w, r, s.log, err) }
+	if !takesIdempotencyKey(rt) {
+		var f apperr.Fields
+		f.Add(idempotency.Header, "not_accepted", "该接口的结果含有只显示一次的密钥，不保存，因此不接受幂等键",
+			"this route's answer holds a secret shown once, which is never stored, so it takes no idempotency key")
+		fail(f.Err())
+		return
+	}
 	if err := idempotency.CheckKey(key); err != nil {
 		fail(err)
 		return

@@ -4,10 +4,11 @@
 package idempotency
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-
+	"encoding/json"
 	"time"
 
 	"github.com/parkos/parkos/internal/apperr"
@@ -15,6 +16,10 @@ import (
 
 // TTL is how long a key and its answer are kept.
 const TTL = 24 * time.Hour
+
+// Abandoned is how long a claim may stay without an answer before another request with the key
+// takes it over: the process that made it died, or could not keep the answer.
+const Abandoned = 2 * time.Minute
 
 // Header is the request header that carries the key.
 const Header = "Idempotency-Key"
@@ -49,8 +54,18 @@ func CheckKey(key string) error {
 	return f.Err()
 }
 
-// HashBody is the fingerprint a key's body is compared by.
+// HashBody is the fingerprint a key's body is compared by: of the JSON it holds, so that the
+// same object sent again with other spacing or key order is the same request. A body that is
+// not JSON is compared byte for byte.
 func HashBody(body []byte) string {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber() // numbers keep their text: 1.10 and 1.1 stay different requests
+	var v any
+	if err := dec.Decode(&v); err == nil && dec.InputOffset() == int64(len(bytes.TrimRight(body, " \t\r\n"))) {
+		if canonical, err := json.Marshal(v); err == nil {
+			body = canonical
+		}
+	}
 	sum := sha256.Sum256(body)
 	return hex.EncodeToString(sum[:])
 }

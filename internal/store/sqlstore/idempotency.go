@@ -14,8 +14,13 @@ func (s *Store) ClaimIdempotencyKey(ctx context.Context, userID, key, request, b
 	var out idempotency.Claim
 	err := s.write(ctx, func(c conn) error {
 		now := s.now()
-		if _, err := c.exec(ctx, `DELETE FROM idempotency_keys WHERE user_id = ? AND key = ? AND created_at < ?`,
-			userID, key, now.Add(-idempotency.TTL)); err != nil {
+		// Expired keys go, whoever's they are (kept answers hold records, and the table must not
+		// grow for ever); so does this key's claim if it was abandoned without an answer.
+		if _, err := c.exec(ctx, `DELETE FROM idempotency_keys WHERE created_at < ?`, now.Add(-idempotency.TTL)); err != nil {
+			return err
+		}
+		if _, err := c.exec(ctx, `DELETE FROM idempotency_keys WHERE user_id = ? AND key = ? AND status IS NULL AND created_at < ?`,
+			userID, key, now.Add(-idempotency.Abandoned)); err != nil {
 			return err
 		}
 		res, err := c.exec(ctx, `INSERT INTO idempotency_keys (user_id, key, request, body_hash, created_at) VALUES (?, ?, ?, ?, ?)

@@ -469,6 +469,30 @@ func TestIdempotencyKeyExpires(t *testing.T) {
 			if c, err = s.ClaimIdempotencyKey(ctx, "u1", "k", "POST /api/v1/leads", "h"); err != nil || !c.Mine {
 				t.Fatalf("after 24 h: %+v %v", c, err)
 			}
+			// Another user's expired key is swept by any claim: answers are not kept for ever.
+			if _, err := s.ClaimIdempotencyKey(ctx, "u2", "old", "POST /api/v1/leads", "h"); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := raw.Exec(`UPDATE idempotency_keys SET created_at = $1 WHERE user_id = 'u2'`, time.Now().UTC().Add(-25*time.Hour)); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.ClaimIdempotencyKey(ctx, "u3", "k", "POST /api/v1/leads", "h"); err != nil {
+				t.Fatal(err)
+			}
+			var left int
+			if err := raw.QueryRow(`SELECT COUNT(*) FROM idempotency_keys WHERE user_id = 'u2'`).Scan(&left); err != nil || left != 0 {
+				t.Errorf("an expired key of another user is kept: %d %v", left, err)
+			}
+			// A claim left without an answer (its process died) is taken over after a while.
+			if c, err = s.ClaimIdempotencyKey(ctx, "u3", "k", "POST /api/v1/leads", "h"); err != nil || c.Mine || c.Status != 0 {
+				t.Fatalf("a claim in progress: %+v %v", c, err)
+			}
+			if _, err := raw.Exec(`UPDATE idempotency_keys SET created_at = $1 WHERE user_id = 'u3'`, time.Now().UTC().Add(-3*time.Minute)); err != nil {
+				t.Fatal(err)
+			}
+			if c, err = s.ClaimIdempotencyKey(ctx, "u3", "k", "POST /api/v1/leads", "h"); err != nil || !c.Mine {
+				t.Fatalf("an abandoned claim: %+v %v", c, err)
+			}
 		})
 	}
 }
