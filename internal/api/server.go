@@ -9,7 +9,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
@@ -147,7 +146,7 @@ func (s *Server) wrap(rt route) http.Handler {
 				kind, _, _ = strings.Cut(rt.Download, ",")
 			}
 			w.Header().Set("Content-Type", kind)
-			w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(f.name))
+			httpx.Attachment(w, f.name)
 			_, _ = w.Write(f.data)
 			return
 		}

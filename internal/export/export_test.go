@@ -88,8 +88,8 @@ func TestWorkbookIsExcelNative(t *testing.T) {
 	if got := raw("B2"); got != `'=HYPERLINK("http://x")` {
 		t.Errorf("a formula in text was written as %q", got)
 	}
-	if got := raw("B3"); got != "'-A1" {
-		t.Errorf("a leading minus in text was written as %q", got)
+	if got := raw("B3"); got != "-A1" {
+		t.Errorf("a leading minus in a workbook's text cell was written as %q", got)
 	}
 	if got := raw("I3"); got != "" {
 		t.Errorf("the zero date was written as %q", got)
@@ -200,5 +200,37 @@ func TestLibreOfficeReadsTheTypes(t *testing.T) {
 		if !bytes.Contains(ods, []byte(want)) {
 			t.Errorf("LibreOffice did not read %s", want)
 		}
+	}
+}
+
+func TestSheetNames(t *testing.T) {
+	for title, want := range map[string]string{"'Q1'": "Q1", "History": "History_", "": "Sheet1", "a/b:c": "a-b-c",
+		"合同" + strings.Repeat("长", 40): "合同" + strings.Repeat("长", 29)} {
+		if got := sheetName(title); got != want {
+			t.Errorf("%q: %q, want %q", title, got, want)
+		}
+		var buf bytes.Buffer
+		if err := (Table{Title: title, Columns: []Column{{"A", Text}}}).WriteXLSX(&buf); err != nil {
+			t.Errorf("%q: %v", title, err)
+		}
+	}
+}
+
+// An empty table's sums are plain zeros: a formula over no rows would name its own cell.
+func TestEmptyTableSumsHaveNoFormula(t *testing.T) {
+	var buf bytes.Buffer
+	tb := Table{Title: "空", Columns: []Column{{"单元", Text}, {"面积", Area}}, Sums: []Sum{{Label: "合计", Of: []int{1}}}}
+	if err := tb.WriteXLSX(&buf); err != nil {
+		t.Fatal(err)
+	}
+	x, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f, _ := x.GetCellFormula("空", "B2"); f != "" {
+		t.Errorf("the sum of no rows is the formula %q", f)
+	}
+	if v, _ := x.GetCellValue("空", "B2", excelize.Options{RawCellValue: true}); v != "0" {
+		t.Errorf("the sum of no rows is %q", v)
 	}
 }

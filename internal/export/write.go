@@ -103,7 +103,7 @@ func cellValue(kind Kind, v any) any {
 	case nil:
 		return nil
 	case string:
-		return sheet.SafeText(x)
+		return sheet.SafeCell(x)
 	case measure.Money:
 		if kind == Wan {
 			return float64(x) / 1e6
@@ -157,7 +157,7 @@ func (t Table) WriteXLSX(w io.Writer) error {
 	}
 	head := make([]any, len(t.Columns))
 	for i, c := range t.Columns {
-		head[i] = excelize.Cell{StyleID: st.header, Value: sheet.SafeText(c.Header)}
+		head[i] = excelize.Cell{StyleID: st.header, Value: sheet.SafeCell(c.Header)}
 	}
 	if err := sw.SetRow("A1", head, excelize.RowOpts{Height: 30}); err != nil {
 		return err
@@ -182,7 +182,7 @@ func (t Table) WriteXLSX(w io.Writer) error {
 		cells := make([]any, len(t.Columns))
 		for i, c := range t.Columns {
 			cell := excelize.Cell{StyleID: st.sums[c.Kind], Value: cellValue(c.Kind, values[i])}
-			if i > 0 && values[i] != nil {
+			if i > 0 && values[i] != nil && len(t.Rows) > 0 { // over no rows a range would name the sum itself
 				cell.Formula = t.formula(s, i)
 			}
 			cells[i] = cell
@@ -193,7 +193,7 @@ func (t Table) WriteXLSX(w io.Writer) error {
 		r++
 	}
 	for _, n := range t.Notes {
-		if err := setRow(sw, r, []any{sheet.SafeText(n)}); err != nil {
+		if err := setRow(sw, r, []any{sheet.SafeCell(n)}); err != nil {
 			return err
 		}
 		r++
@@ -265,7 +265,8 @@ func displayWidth(s string) float64 {
 	return w
 }
 
-// sheetName makes a title a valid sheet name: at most 31 characters, none of : \ / ? * [ ].
+// sheetName makes a title a valid sheet name: at most 31 characters, none of : \ / ? * [ ],
+// not starting or ending with an apostrophe, and not History, which Excel keeps for itself.
 func sheetName(title string) string {
 	title = strings.Map(func(r rune) rune {
 		if strings.ContainsRune(`:\/?*[]`, r) {
@@ -273,11 +274,15 @@ func sheetName(title string) string {
 		}
 		return r
 	}, title)
-	if title == "" {
-		title = "Sheet1"
-	}
 	if r := []rune(title); len(r) > 31 {
 		title = string(r[:31])
+	}
+	title = strings.Trim(title, "'")
+	switch {
+	case title == "":
+		return "Sheet1"
+	case strings.EqualFold(title, "History"):
+		return title + "_"
 	}
 	return title
 }

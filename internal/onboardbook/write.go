@@ -100,7 +100,7 @@ func writeSheet(f *excelize.File, t table, b onboard.Batch, headStyle, dateStyle
 			case time.Time:
 				vals[i] = excelize.Cell{StyleID: dateStyle, Value: v}
 			case string:
-				vals[i] = sheet.SafeText(v)
+				vals[i] = sheet.SafeCell(v)
 			}
 		}
 		if err := sw.SetRow(sheet.CellName(1, r+2), vals); err != nil {

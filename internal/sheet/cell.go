@@ -5,6 +5,7 @@
 package sheet
 
 import (
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -229,20 +230,33 @@ func measureError(err error) *CellError {
 	return errNotNumber
 }
 
-// SafeText neutralises a text cell that a spreadsheet would run as a formula: one starting with
-// = + @, a tab or a carriage return, or with - when it is not a number, gets a leading
-// apostrophe, which spreadsheets show as text and Clean takes off again on import.
+// SafeText neutralises a CSV text cell that a spreadsheet would run as a formula: one starting
+// with = + @, a tab, a carriage return or a line feed, or with - when it is not a plain decimal
+// number ("-1e5" and "-2-2" are formulas to Excel), gets a leading apostrophe, which
+// spreadsheets show as text and Unquote takes off again on import.
 func SafeText(s string) string {
 	if s == "" {
 		return s
 	}
 	switch s[0] {
-	case '=', '+', '@', '\t', '\r':
+	case '=', '+', '@', '\t', '\r', '\n':
 		return "'" + s
 	case '-':
-		if _, err := strconv.ParseFloat(s, 64); err != nil {
+		if !negativeDecimal.MatchString(s) {
 			return "'" + s
 		}
+	}
+	return s
+}
+
+var negativeDecimal = regexp.MustCompile(`^-[0-9]+(\.[0-9]+)?$`)
+
+// SafeCell neutralises a workbook text cell. A text cell of a workbook is never calculated, but
+// Excel turns one starting with = + @ (or a tab, CR or LF) into a formula when it is edited, so
+// those get the apostrophe; a leading minus is left as it is (a unit code such as -2-01).
+func SafeCell(s string) string {
+	if s != "" && strings.IndexByte("=+@\t\r\n", s[0]) >= 0 {
+		return "'" + s
 	}
 	return s
 }

@@ -168,12 +168,18 @@ func FuzzRead(f *testing.F) {
 // back as it was; numbers, negative ones too, stay numbers.
 func TestSafeTextRoundTrip(t *testing.T) {
 	for in, want := range map[string]string{"=1+1": "'=1+1", "+86 10": "'+86 10", "@SUM(A1)": "'@SUM(A1)",
-		"-cmd|' /C calc'!A0": "'-cmd|' /C calc'!A0", "\tx": "'\tx", "-12.50": "-12.50", "研发楼": "研发楼", "": ""} {
+		"-cmd|' /C calc'!A0": "'-cmd|' /C calc'!A0", "\tx": "'\tx", "-12.50": "-12.50", "研发楼": "研发楼", "": "",
+		"-1e5": "'-1e5", "-Inf": "'-Inf", "-2-2": "'-2-2", "\n=1+1": "'\n=1+1"} {
 		if got := SafeText(in); got != want {
 			t.Errorf("SafeText(%q) = %q, want %q", in, got, want)
 		}
 		if back := Clean(SafeText(in)); back != in {
 			t.Errorf("Clean(SafeText(%q)) = %q", in, back)
+		}
+	}
+	for in, want := range map[string]string{"=1+1": "'=1+1", "@x": "'@x", "-2-01": "-2-01", "\rx": "'\rx", "研发楼": "研发楼"} {
+		if got := SafeCell(in); got != want {
+			t.Errorf("SafeCell(%q) = %q, want %q", in, got, want)
 		}
 	}
 	if got := Clean("'plain"); got != "'plain" {

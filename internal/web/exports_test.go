@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"mime"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -88,7 +89,7 @@ func TestExportsAreExcelNative(t *testing.T) {
 	numberIn(t, x, sh, headerColumn(t, x, sh, "从业人员")+"2", "#,##0")
 
 	x, sh = s.workbook(c, "/contracts.xlsx")
-	status := headerColumn(t, x, sh, "合同编号 · 标记")
+	status := headerColumn(t, x, sh, "合同编号 · 状态")
 	rows, _ := x.GetRows(sh)
 	if len(rows) < 2 || !strings.Contains(strings.Join(rows[1], "|"), "HT-XLSX") {
 		t.Fatalf("contracts: %v", rows)
@@ -129,6 +130,22 @@ func TestExportsAreExcelNative(t *testing.T) {
 		t.Errorf("rent roll: the total is %q", f)
 	}
 
+	// A contract number cannot end the download's header early or name the sheet badly.
+	res, body = s.send(c, "POST", "/contracts/new", url.Values{"park_id": {w.Parks[0].ID}, "number": {`'x.html";a="`},
+		"enterprise_id": {w.Enterprises[0].ID}, "unit_ids": {w.Units[0][1].ID}, "start_on": {"2025-01-01"}, "end_on": {"2025-06-30"},
+		"price": {"5"}, "payment_cycle": {"1"}, "day_count": {"365/12"}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("contract with quotes in its number: %d %s", res.StatusCode, body)
+	}
+	odd := res.Header.Get("Location")
+	for _, format := range []string{"xlsx", "csv"} {
+		res, _ = s.send(c, "GET", odd+"/schedule/"+format, nil)
+		_, params, err := mime.ParseMediaType(res.Header.Get("Content-Disposition"))
+		if res.StatusCode != 200 || err != nil || !strings.HasPrefix(params["filename"], `schedule-'x.html";a="-`) ||
+			!strings.HasSuffix(params["filename"], "."+format) || len(params) != 1 {
+			t.Errorf("%s: %d, Content-Disposition %q (%v)", format, res.StatusCode, res.Header.Get("Content-Disposition"), params)
+		}
+	}
 	res, body = s.send(c, "GET", contract+"/schedule/csv", nil)
 	if res.StatusCode != 200 || !strings.Contains(body, "小计：押金") || !strings.Contains(body, "应收合计（不含押金）") {
 		t.Errorf("schedule csv: %d %s", res.StatusCode, body)

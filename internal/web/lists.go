@@ -9,6 +9,7 @@ import (
 
 	"github.com/parkos/parkos/internal/export"
 	"github.com/parkos/parkos/internal/httpin"
+	"github.com/parkos/parkos/internal/httpx"
 	"github.com/parkos/parkos/internal/identity"
 	"github.com/parkos/parkos/internal/page"
 )
@@ -229,7 +230,7 @@ func (rq *request) withUnit(label string, kind export.Kind) string {
 // writeTable sends a table as a CSV or xlsx download named base-YYYYMMDD.format.
 func writeTable(rq *request, base, format string, t export.Table) error {
 	name := fmt.Sprintf("%s-%s.%s", base, strings.ReplaceAll(rq.srv.clock.Today().String(), "-", ""), format)
-	rq.w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	httpx.Attachment(rq.w, name)
 	if format == "csv" {
 		rq.w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 		return t.WriteCSV(rq.w)

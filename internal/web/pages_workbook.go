@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/parkos/parkos/internal/apperr"
+	"github.com/parkos/parkos/internal/httpx"
 	"github.com/parkos/parkos/internal/reportbook"
 	"github.com/parkos/parkos/internal/sheet"
 	"github.com/parkos/parkos/internal/stats"
@@ -128,7 +129,7 @@ func receiveFile(rq *request) (string, []byte, error) {
 // sendFile answers a download.
 func sendFile(rq *request, kind, name string, data []byte) error {
 	rq.w.Header().Set("Content-Type", kind)
-	rq.w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(name))
+	httpx.Attachment(rq.w, name)
 	_, err := rq.w.Write(data)
 	return err
 }
