@@ -83,8 +83,8 @@ type Activity struct {
 	UserID    string    `json:"user_id"`
 	Username  string    `json:"username"`
 	Text      string    `json:"text"`
-	FromStage Stage     `json:"from_stage"`
-	ToStage   Stage     `json:"to_stage"`
+	FromStage Stage     `json:"from_stage,omitempty"` // a stage move's stages; absent otherwise
+	ToStage   Stage     `json:"to_stage,omitempty"`
 }
 
 // ActivityKinds users record; "stage" entries are written by stage moves.

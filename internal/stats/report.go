@@ -117,7 +117,7 @@ func (r *Report) Submit(previous Figures, confirmed []string, now time.Time) err
 		return &apperr.Error{Code: apperr.Invalid, MessageZh: "有需要确认的提示：请确认后再提交",
 			MessageEn: "some figures need your confirmation before submitting", Fields: unconfirmed}
 	}
-	r.Confirmed = nil
+	r.Confirmed = []string{}
 	for _, w := range warns {
 		r.Confirmed = append(r.Confirmed, w.Code)
 	}

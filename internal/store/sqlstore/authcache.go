@@ -35,7 +35,7 @@ func (a *authCache) get(hash string, now time.Time, idle time.Duration) (identit
 		return identity.User{}, false
 	}
 	u := e.user
-	u.ParkIDs = append([]string(nil), e.user.ParkIDs...)
+	u.ParkIDs = append([]string{}, e.user.ParkIDs...) // [] in answers, never null
 	return u, true
 }
 

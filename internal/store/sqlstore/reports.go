@@ -55,7 +55,7 @@ func reportScope(sc identity.Scope) (string, []any) {
 }
 
 func scanPeriod(r scanner) (stats.Period, error) {
-	var p stats.Period
+	p := stats.Period{EnterpriseIDs: []string{}}
 	err := r.Scan(&p.ID, nullString{&p.ParkID}, &p.Kind, &p.Year, &p.Seq, &p.StartOn, &p.EndOn, &p.Deadline, &p.Closed, &p.CreatedAt)
 	return p, err
 }
@@ -80,7 +80,13 @@ func scanReport(r scanner) (stats.Report, error) {
 		}
 	}
 	rp.SubmittedAt, rp.ReviewedAt = submitted.Time, reviewed.Time
-	return rp, json.Unmarshal([]byte(confirmed), &rp.Confirmed)
+	if err := json.Unmarshal([]byte(confirmed), &rp.Confirmed); err != nil {
+		return rp, err
+	}
+	if rp.Confirmed == nil {
+		rp.Confirmed = []string{}
+	}
+	return rp, nil
 }
 
 // ListPeriods lists the reporting periods in the caller's scope, newest first.
