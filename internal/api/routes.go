@@ -240,7 +240,7 @@ func (s *Server) sessionRoutes() []route {
 			handle: func(c *call) (any, error) { return nil, sv.Accounts.EndSession(c.ctx, c.token, "api") }},
 		{Method: "GET", Pattern: "/api/v1/me", Tag: "identity", Summary: "当前用户 / The signed-in user", Response: identity.User{},
 			handle: func(c *call) (any, error) { return c.user, nil }},
-		{Method: "POST", Pattern: "/api/v1/me/password", Tag: "identity", Summary: "修改自己的密码 / Change your password",
+		{Method: "POST", Pattern: "/api/v1/me/password", Tag: "identity", Summary: "修改自己的密码（须给出当前密码 current_password） / Change your password (current_password required)",
 			Body: PasswordChange{}, Status: http.StatusNoContent, handle: func(c *call) (any, error) {
 				var in PasswordChange
 				if err := c.decode(&in); err != nil {

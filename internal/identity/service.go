@@ -158,7 +158,7 @@ func (a *Accounts) DeleteUser(ctx context.Context, sc Scope, id string) error {
 func (a *Accounts) SetPassword(ctx context.Context, sc Scope, id, password string) error {
 	if err := ValidatePassword(password); err != nil {
 		var f apperr.Fields
-		f.Add("password", "too_short", "密码至少 8 个字符", "password must have at least 8 characters")
+		f.Add("new_password", "too_short", "密码至少 8 个字符", "password must have at least 8 characters")
 		return f.Err()
 	}
 	hash, err := HashPassword(password)

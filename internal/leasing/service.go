@@ -336,7 +336,7 @@ func (s *Service) ConvertLead(ctx context.Context, sc identity.Scope, id string,
 		}
 		k := old.Draft(in, entID, units)
 		if err := k.Validate(); err != nil {
-			return err
+			return unitFieldsAs(err, "unit_ids") // the request names its units unit_ids
 		}
 		contract, err := s.create(ctx, sc, k)
 		if err != nil && len(in.UnitIDs) > 0 {
@@ -359,7 +359,7 @@ func (s *Service) ConvertLead(ctx context.Context, sc identity.Scope, id string,
 	return res, err
 }
 
-// unitFieldsAs points "units[i]…" errors at "field[i]": an amendment's added units ("add"),
+// unitFieldsAs points "units" and "units[i]" errors at "field" and "field[i]": an amendment's added units ("add"),
 // the units a lead conversion names ("unit_ids").
 func unitFieldsAs(err error, field string) error {
 	e, ok := apperr.As(err)
@@ -368,7 +368,9 @@ func unitFieldsAs(err error, field string) error {
 	}
 	for i := range e.Fields {
 		var n int
-		if _, scanErr := fmt.Sscanf(e.Fields[i].Field, "units[%d]", &n); scanErr == nil {
+		if e.Fields[i].Field == "units" {
+			e.Fields[i].Field = field
+		} else if _, scanErr := fmt.Sscanf(e.Fields[i].Field, "units[%d]", &n); scanErr == nil {
 			e.Fields[i].Field = fmt.Sprintf("%s[%d]", field, n)
 		}
 	}
