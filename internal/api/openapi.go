@@ -28,12 +28,13 @@ var Version = "dev"
 // OpenAPI builds the OpenAPI 3.1 document from the route table, with schemas reflected from
 // the Go types the handlers read and write, so the document cannot drift from the code.
 func (s *Server) OpenAPI() map[string]any {
-	g := &schemaGen{schemas: map[string]any{}, names: map[string]reflect.Type{}, inputs: map[reflect.Type]bool{}}
+	g := &schemaGen{schemas: map[string]any{}, names: map[string]reflect.Type{}, answers: map[reflect.Type]bool{}}
 	for _, rt := range s.routes {
-		if rt.Body != nil {
-			g.markInput(reflect.TypeOf(rt.Body))
+		if rt.Response != nil {
+			g.markAnswer(reflect.TypeOf(rt.Response))
 		}
 	}
+	g.markAnswer(reflect.TypeOf(httpx.Problem{}))
 	problem := g.schemaOf(reflect.TypeOf(httpx.Problem{}))
 	paths := map[string]map[string]any{}
 	for _, rt := range s.routes {
@@ -47,8 +48,11 @@ func (s *Server) OpenAPI() map[string]any {
 			params = append(params, map[string]any{"name": name, "in": "path", "required": true, "schema": map[string]any{"type": "string"}})
 		}
 		for _, q := range rt.Query {
-			params = append(params, map[string]any{"name": q.Name, "in": "query", "description": q.Desc,
-				"schema": map[string]any{"type": q.Type}})
+			schema := map[string]any{"type": q.Type}
+			if q.Type == "decimal" {
+				schema = decimalSchema(2, "")
+			}
+			params = append(params, map[string]any{"name": q.Name, "in": "query", "description": q.Desc, "schema": schema})
 		}
 		if takesIdempotencyKey(rt) {
 			params = append(params, map[string]any{"name": idempotency.Header, "in": "header", "schema": map[string]any{
@@ -66,7 +70,7 @@ func (s *Server) OpenAPI() map[string]any {
 		}
 		if rt.Body != nil {
 			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{
-				"application/json": map[string]any{"schema": g.schemaOf(reflect.TypeOf(rt.Body))}}}
+				"application/json": map[string]any{"schema": g.inputSchemaOf(reflect.TypeOf(rt.Body))}}}
 		}
 		status := rt.Status
 		if status == 0 {
@@ -119,18 +123,23 @@ func (s *Server) OpenAPI() map[string]any {
 
 // errorStatuses are the error statuses an operation can answer, from what it reads: a body or
 // file can be malformed (400), too large (413) or invalid (422); a signed-in route can refuse
-// the caller (401, 403); a record named in the path can be missing or out of scope (404) and,
-// when changed, in another state or changed meanwhile (409); sign-in is rate limited (429).
+// the caller (401, 403) and sign-in the credentials (401); a record named in the path or the
+// query can be missing or out of scope (404) and, when changed, in another state or changed
+// meanwhile (409); sign-in is rate limited (429).
 func errorStatuses(rt route) []int {
 	var out []int
 	hasBody, named := rt.Body != nil || rt.Upload, len(pathParams(rt.Pattern)) > 0
+	signIn := rt.Public && rt.Method == http.MethodPost
 	if hasBody {
 		out = append(out, http.StatusBadRequest)
 	}
-	if !rt.Public {
+	switch {
+	case !rt.Public:
 		out = append(out, http.StatusUnauthorized, http.StatusForbidden)
+	case signIn:
+		out = append(out, http.StatusUnauthorized) // wrong credentials
 	}
-	if named {
+	if named || namesRecordInQuery(rt) {
 		out = append(out, http.StatusNotFound)
 	}
 	if named && rt.Method != http.MethodGet || creates(rt) {
@@ -142,10 +151,16 @@ func errorStatuses(rt route) []int {
 	if hasBody || len(rt.Query) > 0 || creates(rt) {
 		out = append(out, http.StatusUnprocessableEntity)
 	}
-	if rt.Public && rt.Method == http.MethodPost {
+	if signIn {
 		out = append(out, http.StatusTooManyRequests)
 	}
 	return out
+}
+
+// namesRecordInQuery reports whether the query names a record by id (park_id=…), which is 404
+// when it does not exist in the caller's scope.
+func namesRecordInQuery(rt route) bool {
+	return slices.ContainsFunc(rt.Query, func(q param) bool { return strings.HasSuffix(q.Name, "_id") })
 }
 
 // errorResponseName names the shared response of an error status: 404 is NotFound.
@@ -208,6 +223,13 @@ var enums = map[reflect.Type][]string{
 	reflect.TypeOf(stats.Status("")):                 names(stats.Statuses),
 	reflect.TypeOf(stats.Kind("")):                   names(stats.Kinds),
 	reflect.TypeOf(identity.Role("")):                names(identity.Roles),
+	reflect.TypeOf(leasing.ChargeType("")):           names(leasing.ChargeTypes),
+}
+
+// fieldEnums are the string fields whose values are a fixed list but whose type is plain string.
+var fieldEnums = map[reflect.Type]map[string][]string{
+	reflect.TypeFor[leasing.Target]():    {"metric": leasing.TargetMetrics, "status": leasing.TargetStatuses},
+	reflect.TypeFor[leasing.NewTarget](): {"metric": leasing.TargetMetrics},
 }
 
 func names[T ~string](values []T) []string {
@@ -218,26 +240,37 @@ func names[T ~string](values []T) []string {
 	return out
 }
 
+// schemaGen writes schemas in one of two modes. For an answer, every field is required (an
+// answer always carries it). For a request body (input), only the fields of requiredInputs are
+// required (the server fills defaults, and a merge patch names only what changes) and unknown
+// fields are refused. A struct used both ways (a contract's units) gets two schemas, the
+// request's named with "Input".
 type schemaGen struct {
 	schemas map[string]any
 	names   map[string]reflect.Type // schema name → the one type it stands for
-	inputs  map[reflect.Type]bool   // struct types a request body holds: every field optional
+	answers map[reflect.Type]bool   // struct types some answer holds
+	input   bool                    // writing a request body's schema
 }
 
-// markInput records the struct types a request body is made of. Their fields are optional (the
-// server fills defaults, and a merge patch names only what changes); every other type's fields
-// are required, because an answer always carries them.
-func (g *schemaGen) markInput(t reflect.Type) {
+// markAnswer records the struct types an answer is made of.
+func (g *schemaGen) markAnswer(t reflect.Type) {
 	for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Map {
 		t = t.Elem()
 	}
-	if t.Kind() != reflect.Struct || g.inputs[t] {
+	if t.Kind() != reflect.Struct || g.answers[t] {
 		return
 	}
-	g.inputs[t] = true
+	g.answers[t] = true
 	for _, f := range reflect.VisibleFields(t) {
-		g.markInput(f.Type)
+		g.markAnswer(f.Type)
 	}
+}
+
+// inputSchemaOf is the schema of a request body.
+func (g *schemaGen) inputSchemaOf(t reflect.Type) map[string]any {
+	g.input = true
+	defer func() { g.input = false }()
+	return g.schemaOf(t)
 }
 
 // requiredInputs are the fields a request must carry because the service refuses their zero
@@ -384,6 +417,9 @@ func (g *schemaGen) schemaOf(t reflect.Type) map[string]any {
 		return map[string]any{}
 	case reflect.Struct:
 		name := schemaName(t)
+		if g.input && g.answers[t] {
+			name += "Input"
+		}
 		if other, taken := g.names[name]; taken && other != t {
 			panic("openapi: schema name " + name + " stands for both " + other.String() + " and " + t.String())
 		}
@@ -400,13 +436,21 @@ func (g *schemaGen) schemaOf(t reflect.Type) map[string]any {
 					tag = f.Name
 				}
 				props[tag] = g.schemaOf(f.Type)
-				if g.inputs[t] && slices.Contains(requiredInputs[t], tag) ||
-					!g.inputs[t] && !strings.Contains(opts, "omitempty") && !strings.Contains(opts, "omitzero") {
+				switch {
+				case g.input && slices.Contains(requiredInputs[t], tag):
 					required = append(required, tag)
+					if f.Type == dateType { // a required day is never null
+						props[tag] = map[string]any{"type": "string", "format": "date", "description": "YYYY-MM-DD"}
+					}
+				case !g.input && !strings.Contains(opts, "omitempty") && !strings.Contains(opts, "omitzero"):
+					required = append(required, tag)
+				}
+				if values, ok := fieldEnums[t][tag]; ok {
+					props[tag] = map[string]any{"type": "string", "enum": values}
 				}
 			}
 			schema := map[string]any{"type": "object", "properties": props}
-			if g.inputs[t] {
+			if g.input {
 				schema["additionalProperties"] = false // the server refuses fields it does not know
 			}
 			if len(required) > 0 {

@@ -254,6 +254,8 @@ func TestErrorStatusesAreDocumented(t *testing.T) {
 		{identity.Admin, "POST", "/api/v1/leads", "/api/v1/leads", "{}", 422},
 		{identity.Admin, "GET", "/api/v1/units", "/api/v1/units?limit=x", nil, 422},
 		{identity.Admin, "POST", "/api/v1/contracts/{id}/activate", "/api/v1/contracts/" + active + "/activate", nil, 409},
+		{"", "POST", "/api/v1/session", "/api/v1/session", map[string]any{"username": "u_admin", "password": "wrong-password"}, 401},
+		{identity.ParkManager, "GET", "/api/v1/occupancy", "/api/v1/occupancy?park_id=" + e.world.Parks[1].ID, nil, 404},
 	}
 	for _, c := range cases {
 		code, body := e.raw(c.role, c.method, c.path, c.body)

@@ -76,8 +76,8 @@ type APIToken struct {
 	Name       string `json:"name"`
 	Token      string `json:"token,omitempty"` // only in the answer that created it
 	CreatedAt  string `json:"created_at"`
-	ExpiresAt  string `json:"expires_at"`
-	LastUsedAt string `json:"last_used_at"`
+	ExpiresAt  string `json:"expires_at,omitempty"`   // absent: the token does not expire
+	LastUsedAt string `json:"last_used_at,omitempty"` // absent: never used
 }
 
 // SameAccess reports whether next leaves what an account may reach as it is: username, role,

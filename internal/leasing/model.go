@@ -116,6 +116,9 @@ const (
 	ChargePenalty     ChargeType = "penalty"
 )
 
+// ChargeTypes are every kind of schedule line.
+var ChargeTypes = []ChargeType{ChargeRent, ChargePropertyFee, ChargeRentFree, ChargeDeposit, ChargePenalty}
+
 // Line is one charge of a billing period for one unit.
 type Line struct {
 	Period int           `json:"period"` // 1-based billing period

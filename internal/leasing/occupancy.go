@@ -348,6 +348,10 @@ func Series(units []UnitRow, leases []LeaseRow, from, to civil.Date) []Point {
 // Target metrics.
 var TargetMetrics = []string{"occupancy", "absorption", "committed"}
 
+// TargetStatuses are what a target's evaluation says: met or missed by a past day, on track or
+// behind for a future one.
+var TargetStatuses = []string{"met", "missed", "on_track", "behind"}
+
 // Target is a goal for a park: a metric at a rate by a day.
 type Target struct {
 	ID          string     `json:"id"`
