@@ -228,8 +228,11 @@ var enums = map[reflect.Type][]string{
 
 // fieldEnums are the string fields whose values are a fixed list but whose type is plain string.
 var fieldEnums = map[reflect.Type]map[string][]string{
-	reflect.TypeFor[leasing.Target]():    {"metric": leasing.TargetMetrics, "status": leasing.TargetStatuses},
-	reflect.TypeFor[leasing.NewTarget](): {"metric": leasing.TargetMetrics},
+	reflect.TypeFor[leasing.Target]():     {"metric": leasing.TargetMetrics, "status": leasing.TargetStatuses},
+	reflect.TypeFor[leasing.NewTarget]():  {"metric": leasing.TargetMetrics},
+	reflect.TypeFor[leasing.Lead]():       {"unit_kinds": names(space.UnitKinds), "facilities": leasing.FacilityNeeds},
+	reflect.TypeFor[leasing.NewLead]():    {"unit_kinds": names(space.UnitKinds), "facilities": leasing.FacilityNeeds},
+	reflect.TypeFor[leasing.LeadChange](): {"unit_kinds": names(space.UnitKinds), "facilities": leasing.FacilityNeeds},
 }
 
 func names[T ~string](values []T) []string {
@@ -351,7 +354,7 @@ func decimalSchema(places int, unit string) map[string]any {
 		desc = unit + "; " + desc
 	}
 	return map[string]any{"type": "string", "format": "decimal", "description": desc,
-		"pattern": fmt.Sprintf(`^-?[0-9]+(\.[0-9]{1,%d})?$`, places), "examples": []string{"1234." + strings.Repeat("5", places)}}
+		"pattern": fmt.Sprintf(`^-?[0-9]+(\.[0-9]{1,%d}0*)?$`, places), "examples": []string{"1234." + strings.Repeat("5", places)}}
 }
 
 // figuresSchema documents a report's figures: amounts are decimals in 元, counts integers; a
@@ -444,9 +447,17 @@ func (g *schemaGen) schemaOf(t reflect.Type) map[string]any {
 					}
 				case !g.input && !strings.Contains(opts, "omitempty") && !strings.Contains(opts, "omitzero"):
 					required = append(required, tag)
+				case g.input:
+					if values, isEnum := enums[f.Type]; isEnum { // an optional choice left empty takes its default
+						props[tag] = map[string]any{"type": "string", "enum": append([]string{""}, values...),
+							"description": "空为默认值 / empty: the default"}
+					}
 				}
 				if values, ok := fieldEnums[t][tag]; ok {
 					props[tag] = map[string]any{"type": "string", "enum": values}
+					if f.Type.Kind() == reflect.Slice {
+						props[tag] = map[string]any{"type": "array", "items": props[tag]}
+					}
 				}
 			}
 			schema := map[string]any{"type": "object", "properties": props}

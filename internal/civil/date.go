@@ -91,7 +91,7 @@ func (d Date) MarshalJSON() ([]byte, error) {
 
 func (d *Date) UnmarshalJSON(b []byte) error {
 	s := string(b)
-	if s == "null" || s == `""` {
+	if s == "null" { // no day; "" is not a day
 		*d = Date{}
 		return nil
 	}

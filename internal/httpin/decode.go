@@ -61,6 +61,9 @@ func DecodeStrict(body []byte, dst any) error {
 	if invalidUTF8(&f, obj); len(f) > 0 {
 		return f.Err()
 	}
+	if checkKeys(&f, body, reflect.TypeOf(dst)); len(f) > 0 {
+		return f.Err()
+	}
 	if err := strictUnmarshal(body, dst); err == nil {
 		return CheckText(dst)
 	}

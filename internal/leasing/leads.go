@@ -12,6 +12,7 @@ import (
 	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/enterprise"
 	"github.com/parkos/parkos/internal/measure"
+	"github.com/parkos/parkos/internal/space"
 )
 
 // Stage is where a lead is in the 招商 pipeline.
@@ -151,6 +152,11 @@ func (l *Lead) Validate() error {
 	for i, n := range l.Facilities {
 		if !slices.Contains(FacilityNeeds, n) {
 			f.Add(fmt.Sprintf("facilities[%d]", i), "unknown_value", "设施需求无效", "unknown facility need")
+		}
+	}
+	for i, k := range l.UnitKinds {
+		if !slices.Contains(space.UnitKinds, space.UnitKind(k)) {
+			f.Add(fmt.Sprintf("unit_kinds[%d]", i), "unknown_value", "单元类型无效", "unknown unit kind")
 		}
 	}
 	if l.Stage == "" {

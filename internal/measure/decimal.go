@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 )
@@ -92,19 +93,24 @@ func formatScaled(v int64, places int) string {
 }
 
 // unmarshalScaled reads a decimal written as a JSON string ("1234.56", as ParkOS writes it) or,
-// from older stored records and lenient clients, as a JSON number, always from its text.
+// from older stored records and lenient clients, as a JSON number, always from its text. A
+// string must be a plain decimal as the API documents it: no sign but a leading minus, no
+// spaces, digits before the point.
 func unmarshalScaled(b []byte, places int) (int64, error) {
 	s := string(b)
 	switch {
 	case s == "null":
 		return 0, nil
 	case strings.HasPrefix(s, `"`):
-		if err := json.Unmarshal(b, &s); err != nil {
+		if err := json.Unmarshal(b, &s); err != nil || !plainDecimal.MatchString(s) {
 			return 0, ErrSyntax
 		}
 	}
 	return parseScaled(s, places)
 }
+
+// plainDecimal is a decimal string as the API documents and writes it ("-1234.50").
+var plainDecimal = regexp.MustCompile(`^-?[0-9]+(\.[0-9]+)?$`)
 
 // quoted writes a decimal as a JSON string, so that no client reads it into a binary float.
 func quoted(s string) []byte { return []byte(`"` + s + `"`) }
