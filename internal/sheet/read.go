@@ -27,8 +27,9 @@ type Limits struct {
 	MaxStrings      int   // distinct texts of an xlsx (its shared strings), counted before parsing
 }
 
-// DefaultLimits fit a 100,000-row report workbook with room to spare.
-var DefaultLimits = Limits{MaxBytes: 64 << 20, MaxUncompressed: 512 << 20, MaxRows: 200_000, MaxCells: 10_000_000,
+// DefaultLimits fit a 100,000-row report workbook with room to spare: twice the rows, and 25
+// cells a row (the widest template, onboarding's contracts, has 22 columns).
+var DefaultLimits = Limits{MaxBytes: 64 << 20, MaxUncompressed: 512 << 20, MaxRows: 200_000, MaxCells: 200_000 * 25,
 	MaxStrings: 1_000_000}
 
 // Table is one sheet's rows as text. Row i of Rows is row i+1 in the spreadsheet, so errors can
@@ -99,6 +100,10 @@ func tooMany(what string, limit int) error {
 		fmt.Sprintf("the file has more than %d %s", limit, what))
 }
 
+// parsing lets one workbook be parsed at a time in the process: each accepted workbook stays
+// within the §12 import memory bound, and concurrent uploads must not add theirs together.
+var parsing = make(chan struct{}, 1)
+
 // readXLSX checks the archive's unzipped size before handing it to excelize, so a zip bomb is
 // refused without inflating it.
 func readXLSX(data []byte, lim Limits) ([]Table, error) {
@@ -117,6 +122,11 @@ func readXLSX(data []byte, lim Limits) ([]Table, error) {
 	if err := countStrings(zr, lim.MaxStrings); err != nil {
 		return nil, err
 	}
+	if err := countCells(zr, lim.MaxCells); err != nil {
+		return nil, err
+	}
+	parsing <- struct{}{}
+	defer func() { <-parsing }()
 	book, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: lim.MaxUncompressed})
 	if err != nil {
 		return nil, notAWorkbook(err)
@@ -161,34 +171,52 @@ func readXLSX(data []byte, lim Limits) ([]Table, error) {
 	return out, nil
 }
 
-// countStrings refuses a workbook whose shared-strings part holds more than limit texts, counted
-// as it streams out of the archive: a small file can carry millions of tiny strings that cost
-// a parser minutes and gigabytes.
+// countStrings refuses a workbook whose shared-strings part holds more than limit texts, and
+// countCells one whose worksheets hold more than limit cells, counted as the parts stream out
+// of the archive, before any is parsed: a small file can carry millions of tiny strings or
+// cells that cost a parser minutes and gigabytes.
 func countStrings(zr *zip.Reader, limit int) error {
+	return countTags(zr, func(name string) bool { return name == "xl/sharedStrings.xml" }, "<si", limit,
+		apperr.New(apperr.TooLarge, fmt.Sprintf("工作簿的文本超过 %d 条上限", limit),
+			fmt.Sprintf("the workbook holds more than %d distinct texts", limit)))
+}
+
+func countCells(zr *zip.Reader, limit int) error {
+	isSheet := func(name string) bool {
+		return strings.HasPrefix(name, "xl/worksheets/") && strings.HasSuffix(name, ".xml")
+	}
+	return countTags(zr, isSheet, "<c", limit, tooMany("cells", limit))
+}
+
+// countTags counts the elements named by tag ("<si" counts <si> and <si …>, not <sid>) in the
+// parts whose names match, refusing with tooMany once there are more than limit in all.
+func countTags(zr *zip.Reader, match func(string) bool, tag string, limit int, tooMany error) error {
+	open, spaced := []byte(tag+">"), []byte(tag+" ")
+	n := 0
 	for _, f := range zr.File {
-		if f.Name != "xl/sharedStrings.xml" {
+		if !match(f.Name) {
 			continue
 		}
 		rc, err := f.Open()
 		if err != nil {
 			return notAWorkbook(err)
 		}
-		defer rc.Close()
-		n, tail := 0, []byte{}
-		buf := make([]byte, 64<<10)
+		tail, buf := []byte{}, make([]byte, 64<<10)
 		for {
 			k, err := rc.Read(buf)
 			chunk := append(tail, buf[:k]...)
-			n += bytes.Count(chunk, []byte("<si>")) + bytes.Count(chunk, []byte("<si "))
+			n += bytes.Count(chunk, open) + bytes.Count(chunk, spaced)
 			if n > limit {
-				return apperr.New(apperr.TooLarge, fmt.Sprintf("工作簿的文本超过 %d 条上限", limit),
-					fmt.Sprintf("the workbook holds more than %d distinct texts", limit))
+				rc.Close()
+				return tooMany
 			}
-			tail = append(tail[:0], chunk[max(len(chunk)-3, 0):]...) // a tag split between reads is counted once
+			// A tag split between reads is counted once: keep fewer bytes than a whole tag.
+			tail = append(tail[:0], chunk[max(len(chunk)-len(tag), 0):]...)
 			if err != nil {
 				break
 			}
 		}
+		rc.Close()
 	}
 	return nil
 }

@@ -241,3 +241,26 @@ func TestSharedStringsBombIsRefused(t *testing.T) {
 		t.Errorf("refusing took %s", d)
 	}
 }
+
+// A workbook whose worksheets hold more cells than the limit is refused from the count alone,
+// before anything is parsed: here the sheet is not even valid XML, and the answer is still the
+// cell limit, not "not a workbook".
+func TestCellBombIsRefusedBeforeParsing(t *testing.T) {
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	w, _ := zw.Create("xl/worksheets/sheet1.xml")
+	_, _ = w.Write(bytes.Repeat([]byte(`<c r="A1" t="n"><v>1</v></c>`), 3000))
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	lim := DefaultLimits
+	lim.MaxCells = 2500
+	_, err := Read(buf.Bytes(), lim)
+	if e, ok := apperr.As(err); !ok || e.Code != apperr.TooLarge || !strings.Contains(e.MessageEn, "cells") {
+		t.Fatalf("got %v", err)
+	}
+	lim.MaxCells = 3000
+	if _, err := Read(buf.Bytes(), lim); apperr.Is(err, apperr.TooLarge) {
+		t.Fatalf("3,000 cells under a limit of 3,000: %v", err)
+	}
+}
