@@ -3,6 +3,7 @@ package api
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"reflect"
 	"regexp"
@@ -452,6 +453,11 @@ func (g *schemaGen) schemaOf(t reflect.Type) map[string]any {
 						props[tag] = map[string]any{"type": "string", "enum": append([]string{""}, values...),
 							"description": "空为默认值 / empty: the default"}
 					}
+				}
+				if doc := f.Tag.Get("doc"); doc != "" {
+					described := maps.Clone(props[tag].(map[string]any))
+					described["description"] = doc
+					props[tag] = described
 				}
 				if values, ok := fieldEnums[t][tag]; ok {
 					props[tag] = map[string]any{"type": "string", "enum": values}

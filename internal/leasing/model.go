@@ -138,5 +138,5 @@ type Schedule struct {
 	DayCount   DayCount      `json:"day_count"`
 	Convention string        `json:"convention"`
 	Lines      []Line        `json:"lines"`
-	Total      measure.Money `json:"total"` // everything billed: rent, property fee, deposit, penalty
+	Total      measure.Money `json:"total" doc:"元；应收合计，含押金与违约金，不含免租 / yuan: everything billed, the refundable deposit and any penalty included, waived rent not"`
 }

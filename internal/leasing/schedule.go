@@ -87,7 +87,21 @@ func (c Contract) rentFreeOn(d civil.Date) bool {
 	return false
 }
 
-func ratString(r *big.Rat) string { return r.FloatString(4) }
+// ratString writes a price exactly, as the amount was computed from it: an escalated price has
+// more decimals than the 0.0001 元 a quote is given in (4.5 raised 3 % twice is 4.77405).
+// A price with no short decimal form (never produced by percent raises) shows 8 decimals.
+func ratString(r *big.Rat) string {
+	scaled := new(big.Rat)
+	ten := big.NewRat(10, 1)
+	scaled.Set(r)
+	for places := 0; places <= 20; places++ {
+		if scaled.IsInt() {
+			return r.FloatString(max(places, 4))
+		}
+		scaled.Mul(scaled, ten)
+	}
+	return r.FloatString(8)
+}
 
 // Schedule computes the contract's charge schedule. Contracts are checked by CheckAmounts
 // before they are stored, so a stored contract's amounts are always in range.

@@ -119,10 +119,17 @@ func (s *Server) leadRoutes(mux *http.ServeMux) {
 }
 
 func areaRange(rq *request, l leasing.Lead) string {
-	if l.MinArea == 0 && l.MaxArea == 0 {
+	lo, hi := i18n.Area(rq.lang, l.MinArea), i18n.Area(rq.lang, l.MaxArea)
+	switch {
+	case l.MinArea == 0 && l.MaxArea == 0:
 		return "—"
+	case l.MaxArea == 0: // no upper bound
+		return "≥ " + lo
+	case l.MinArea == 0:
+		return "≤ " + hi
 	}
-	return strings.TrimSuffix(i18n.Area(rq.lang, l.MinArea), " ㎡") + "–" + i18n.Area(rq.lang, l.MaxArea)
+	number, _, _ := strings.Cut(lo, " ")
+	return number + "–" + hi
 }
 
 func followUpBadge(rq *request, l leasing.Lead) []badge {

@@ -171,7 +171,8 @@ func (s *Store) ContractSchedule(ctx context.Context, sc identity.Scope, id stri
 }
 
 // PrepareContractUnits checks that every unit is a leasable unit of one park in the caller's scope,
-// existing over its dates, and fills the charged area from the unit's gross area.
+// existing over its dates, and fills the charged area from the unit's gross area (a charged
+// area is at most that).
 //
 // The units' rows are locked first, so a split, a merge or another letting of the same units
 // waits for this transaction, and this one reads the units as they are after it.
@@ -219,6 +220,11 @@ func (s *Store) PrepareContractUnits(ctx context.Context, sc identity.Scope, k *
 		}
 		if u.Area == 0 {
 			u.Area = unit.GrossArea
+		}
+		if u.Area > unit.GrossArea { // the charged area is the unit's gross area or part of it
+			return fieldErr(fmt.Sprintf("units[%d].area", i), "exceeds_unit",
+				fmt.Sprintf("计租面积不能大于单元 %s 的建筑面积 %s ㎡", unit.Code, unit.GrossArea),
+				fmt.Sprintf("the charged area cannot exceed unit %s's gross area of %s m²", unit.Code, unit.GrossArea))
 		}
 	}
 	return nil

@@ -319,6 +319,11 @@ func TestContractRangesAndOverflow(t *testing.T) {
 		ks := ContractsOf(s)
 		w := NewWorld(t, s)
 		op := w.Scope(identity.Leasing)
+		huge, err := SpaceOf(s).CreateUnit(ctx, identity.System(), space.Unit{FloorID: w.Floors[0].ID, Code: "HUGE", Kind: space.KindOffice,
+			GrossArea: measure.AreaM2(1_000_000), Leasable: true, ValidFrom: civil.Of(2020, 1, 1)})
+		if err != nil {
+			t.Fatal(err)
+		}
 		for name, c := range map[string]struct {
 			field string
 			set   func(k *leasing.Contract)
@@ -329,8 +334,10 @@ func TestContractRangesAndOverflow(t *testing.T) {
 			"negative fee":  {"property_fee", func(k *leasing.Contract) { k.PropertyFee = -1 }},
 			// Both in range, but 1,000,000 m² at 10,000 元 a day for 99 years is beyond any amount.
 			"overflowing total": {"price", func(k *leasing.Contract) {
-				k.Units[0].Area, k.Price, k.EndOn = measure.AreaM2(1_000_000), measure.Price(10_000*10_000), civil.Of(2124, 12, 31)
+				k.Units[0].UnitID, k.Units[0].Area = huge.ID, measure.AreaM2(1_000_000)
+				k.Price, k.EndOn = measure.Price(10_000*10_000), civil.Of(2124, 12, 31)
 			}},
+			"more than the unit": {"units[0].area", func(k *leasing.Contract) { k.Units[0].Area = measure.AreaM2(301) }},
 		} {
 			t.Run(name, func(t *testing.T) {
 				k := lease(w, "HT-RANGE", w.Units[0][2].ID, "2026-01-01", "2026-12-31")
