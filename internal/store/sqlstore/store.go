@@ -7,6 +7,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"io/fs"
 	"strconv"
 	"strings"
@@ -50,6 +51,54 @@ type Store struct {
 	stmts   sync.Map // query text → *sql.Stmt prepared on the reader pool
 	nStmts  atomic.Int64
 	auth    authCache
+	observe atomic.Pointer[func(query string, args []any)]
+}
+
+// ObserveReads calls fn with the text and arguments of every read query from now on (nil
+// stops): the query-plan test collects the queries each route runs and explains them.
+func (s *Store) ObserveReads(fn func(query string, args []any)) {
+	if fn == nil {
+		s.observe.Store(nil)
+		return
+	}
+	s.observe.Store(&fn)
+}
+
+// Explain is the engine's plan of a read query, one line per step: SQLite's EXPLAIN QUERY
+// PLAN, or PostgreSQL's EXPLAIN with sequential scans priced out, so that a scan left in the
+// plan is one no index can replace.
+func (s *Store) Explain(ctx context.Context, query string, args ...any) ([]string, error) {
+	tx, err := s.eng.Reader.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { _ = tx.Rollback() }()
+	prefix := "EXPLAIN QUERY PLAN "
+	if s.eng.Name == "postgres" {
+		if _, err := tx.ExecContext(ctx, "SET LOCAL enable_seqscan = off"); err != nil {
+			return nil, err
+		}
+		prefix = "EXPLAIN "
+	}
+	rows, err := tx.QueryContext(ctx, prefix+s.sqlText(query), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	var out []string
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, err
+		}
+		out = append(out, fmt.Sprint(vals[len(vals)-1])) // the detail column (SQLite) or the line (PostgreSQL)
+	}
+	return out, rows.Err()
 }
 
 // maxCachedStatements bounds the prepared-statement cache; list queries differ by filters and
@@ -167,6 +216,9 @@ func (c conn) stmt(ctx context.Context, q string) *sql.Stmt {
 }
 
 func (c conn) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if fn := c.s.observe.Load(); fn != nil {
+		(*fn)(q, args)
+	}
 	if c.prepare {
 		if st := c.stmt(ctx, q); st != nil {
 			return st.QueryContext(ctx, args...)
@@ -176,6 +228,9 @@ func (c conn) query(ctx context.Context, q string, args ...any) (*sql.Rows, erro
 }
 
 func (c conn) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	if fn := c.s.observe.Load(); fn != nil {
+		(*fn)(q, args)
+	}
 	if c.prepare {
 		if st := c.stmt(ctx, q); st != nil {
 			return st.QueryRowContext(ctx, args...)
