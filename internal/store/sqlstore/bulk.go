@@ -153,15 +153,22 @@ func (s *Store) dropUnfinishedSet(ctx context.Context, c conn) error {
 	return nil
 }
 
-// FinishGeneratedSet marks the set complete.
+// FinishGeneratedSet marks the set complete. On PostgreSQL it then gathers the planner's
+// statistics, which a bulk load leaves empty until autovacuum comes round: without them the
+// planner guesses a park has a dozen leases and joins them by a full scan.
 func (s *Store) FinishGeneratedSet(ctx context.Context, sc identity.Scope, id string) error {
 	if sc.Role != identity.Admin || sc.UserID != "" {
 		return forbidden()
 	}
-	return s.write(ctx, func(c conn) error {
+	err := s.write(ctx, func(c conn) error {
 		_, err := c.exec(ctx, `UPDATE generated_sets SET finished_at = ? WHERE id = ?`, s.now(), id)
 		return err
 	})
+	if err != nil || s.eng.Name != "postgres" {
+		return err
+	}
+	_, err = s.eng.Writer.ExecContext(ctx, "ANALYZE")
+	return err
 }
 
 // IncompleteGeneratedSet returns a generated set that was started and never finished, if any:

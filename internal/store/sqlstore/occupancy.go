@@ -70,7 +70,13 @@ func (s *Store) OccupancyRows(ctx context.Context, sc identity.Scope, f leasing.
 	leaseFrom := `FROM contract_units cu JOIN contracts k ON k.id = cu.contract_id JOIN units u ON u.id = cu.unit_id
 		WHERE k.status <> 'draft' AND `
 	leaseArgs := args
-	if f.ParkID != "" {
+	switch {
+	case f.ParkID != "" && f.BuildingID == "" && f.Kind == "":
+		// The whole park: its contracts are its units' leases, no unit need be read.
+		leaseFrom, cond = `FROM contracts k JOIN contract_units cu ON cu.contract_id = k.id
+		WHERE k.park_id = ? AND k.status <> 'draft'`, ""
+		leaseArgs = []any{f.ParkID}
+	case f.ParkID != "":
 		leaseFrom = `FROM contracts k JOIN contract_units cu ON cu.contract_id = k.id JOIN units u ON u.id = cu.unit_id
 		WHERE k.park_id = ? AND k.status <> 'draft' AND `
 		leaseArgs = append([]any{f.ParkID}, args...)
