@@ -398,6 +398,49 @@ func BenchmarkDayFiguresWithDrafts(b *testing.B) {
 	run("with_20000_drafts")
 }
 
+// BenchmarkDayFiguresAfterAWrite is the same figures when every request follows a write to the
+// park (a building renamed), so the park's cached figures never serve: what the first reader
+// after a change waits for.
+func BenchmarkDayFiguresAfterAWrite(b *testing.B) {
+	st, ctx, sc := dataset(b), context.Background(), identity.System()
+	p := parkByCode(b, st, "G0000")
+	on := civil.Of(2026, 6, 30)
+	svc, spaces := leasing.NewService(st, civil.SystemClock{}), space.NewService(st, civil.SystemClock{})
+	buildings, err := st.ListBuildings(ctx, sc, space.BuildingFilter{ParkID: p.ID}, page.Request{Limit: 1})
+	if err != nil || len(buildings.Items) == 0 {
+		b.Fatalf("no building: %v", err)
+	}
+	bd := buildings.Items[0]
+	touch := func(i int) {
+		b.StopTimer()
+		bd.Name = fmt.Sprintf("楼 %d", i)
+		if bd, err = spaces.UpdateBuilding(ctx, sc, bd); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+	}
+	b.Run("stack_plan", func(b *testing.B) {
+		i := 0
+		for b.Loop() {
+			touch(i)
+			i++
+			if _, err := st.StackPlan(ctx, sc, p.ID, on, leasing.StackFilter{}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("occupancy_on_day", func(b *testing.B) {
+		i := 0
+		for b.Loop() {
+			touch(i)
+			i++
+			if _, err := svc.Occupancy(ctx, sc, leasing.OccupancyFilter{ParkID: p.ID}, on); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
 // addDrafts writes n draft contracts over the park's units (once: a database that has them
 // keeps them), each on one unit for a year from the day.
 func addDrafts(b *testing.B, st *sqlstore.Store, parkID string, n int) {

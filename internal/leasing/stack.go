@@ -3,6 +3,8 @@ package leasing
 import (
 	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/measure"
+	"maps"
+	"slices"
 )
 
 // Unit statuses on a day (§2), derived, never stored.
@@ -57,6 +59,25 @@ type StackPlan struct {
 	Buildings []StackBuilding         `json:"buildings"`
 	Areas     map[string]measure.Area `json:"areas"` // by status
 	Counts    map[string]int          `json:"counts"`
+}
+
+// Clone is a copy that shares nothing with p, for a caller that may change it.
+func (p StackPlan) Clone() StackPlan {
+	out := p
+	out.Areas, out.Counts = maps.Clone(p.Areas), maps.Clone(p.Counts)
+	out.Buildings = slices.Clone(p.Buildings)
+	for i := range out.Buildings {
+		b := &out.Buildings[i]
+		b.Floors = slices.Clone(b.Floors)
+		for j := range b.Floors {
+			f := &b.Floors[j]
+			f.Units = slices.Clone(f.Units)
+			for k := range f.Units {
+				f.Units[k].Facilities = slices.Clone(f.Units[k].Facilities)
+			}
+		}
+	}
+	return out
 }
 
 // StackLease is a signed lease of a unit, as the stack plan needs it.

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"slices"
 	"strings"
 
 	"github.com/parkos/parkos/internal/identity"
@@ -19,6 +20,27 @@ func (s *Store) OccupancyRows(ctx context.Context, sc identity.Scope, f leasing.
 	} else if !sc.AllParks() {
 		return nil, nil, fieldErr("park_id", "required", "请选择园区", "choose a park")
 	}
+	if f.ParkID == "" {
+		return s.occupancyRows(ctx, f)
+	}
+	rows, err := cachedFigure(ctx, s, "occupancy", f.ParkID, f.BuildingID+"|"+f.Kind, func() (occupancyInput, error) {
+		units, leases, err := s.occupancyRows(ctx, f)
+		return occupancyInput{units, leases}, err
+	}, func(in occupancyInput) occupancyInput {
+		// Callers read the rows and copy what they change; the slices are their own.
+		return occupancyInput{slices.Clone(in.units), slices.Clone(in.leases)}
+	})
+	return rows.units, rows.leases, err
+}
+
+// occupancyInput is what occupancy is computed from, as OccupancyRows keeps it per park.
+type occupancyInput struct {
+	units  []leasing.UnitRow
+	leases []leasing.LeaseRow
+}
+
+// occupancyRows reads the units and signed leases of f (OccupancyRows caches a park's).
+func (s *Store) occupancyRows(ctx context.Context, f leasing.OccupancyFilter) ([]leasing.UnitRow, []leasing.LeaseRow, error) {
 	where, args := []string{"1=1"}, []any{}
 	for _, eq := range []struct{ col, v string }{{"u.park_id", f.ParkID}, {"u.building_id", f.BuildingID}} {
 		if eq.v != "" {

@@ -38,10 +38,17 @@ func unitFacilities(bsl, animal, clean string, fume, water bool) []string {
 // StackPlan builds the 租控图 of a park on a day in four queries: buildings and floors, the units
 // existing that day, the signed leases and the active holds that touch it.
 func (s *Store) StackPlan(ctx context.Context, sc identity.Scope, parkID string, on civil.Date, f leasing.StackFilter) (leasing.StackPlan, error) {
-	plan := leasing.StackPlan{ParkID: parkID, On: on, Areas: map[string]measure.Area{}, Counts: map[string]int{}}
 	if _, err := s.GetPark(ctx, sc, parkID); err != nil || !sc.HasPark(parkID) {
-		return plan, parkNotFound()
+		return leasing.StackPlan{}, parkNotFound()
 	}
+	detail := on.String() + "|" + f.BuildingID + "|" + f.Kind + "|" + f.Facility
+	return cachedFigure(ctx, s, "stack", parkID, detail, func() (leasing.StackPlan, error) { return s.stackPlan(ctx, parkID, on, f) },
+		leasing.StackPlan.Clone)
+}
+
+// stackPlan reads and builds the stack plan (StackPlan caches it).
+func (s *Store) stackPlan(ctx context.Context, parkID string, on civil.Date, f leasing.StackFilter) (leasing.StackPlan, error) {
+	plan := leasing.StackPlan{ParkID: parkID, On: on, Areas: map[string]measure.Area{}, Counts: map[string]int{}}
 	c := s.read()
 	rows, err := c.query(ctx, `SELECT b.id, b.code, b.name, f.id, f.level, f.label FROM buildings b JOIN floors f ON f.building_id = b.id
 		WHERE b.park_id = ? ORDER BY b.code, f.level DESC`, parkID)

@@ -51,6 +51,7 @@ type Store struct {
 	stmts   sync.Map // query text → *sql.Stmt prepared on the reader pool
 	nStmts  atomic.Int64
 	auth    authCache
+	figures figureCache
 	observe atomic.Pointer[func(query string, args []any)]
 }
 

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	_ "github.com/jackc/pgx/v5/stdlib"
@@ -74,6 +75,34 @@ func Raw(t testing.TB, eng Engine) (*sqlstore.Store, *sql.DB) {
 	}
 	t.Cleanup(func() { db.Close() })
 	return s, db
+}
+
+// Twin opens a fresh database on eng and returns its store and a function that opens another
+// store on the same database, as a second server process would: for tests of what one process
+// sees of another's writes.
+func Twin(t testing.TB, eng Engine) (*sqlstore.Store, func() *sqlstore.Store) {
+	t.Helper()
+	var s *sqlstore.Store
+	var dsn string
+	if eng.Name == "sqlite" {
+		s, dsn = openSQLite(t)
+	} else {
+		s, dsn = openPostgres(t)
+	}
+	return s, func() *sqlstore.Store {
+		var other *sqlstore.Store
+		var err error
+		if eng.Name == "sqlite" {
+			other, err = sqlite.Open(strings.TrimPrefix(dsn, "file:"), civil.SystemClock{})
+		} else {
+			other, err = postgres.Open(dsn, civil.SystemClock{})
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { other.Close() })
+		return other
+	}
 }
 
 // OpenPostgres makes a migrated database in a fresh schema of the PARKOS_TEST_PG server, and
