@@ -44,15 +44,18 @@ type Engine struct {
 
 // Store is the data layer. Every exported method takes the caller's identity.Scope.
 type Store struct {
-	eng     Engine
-	now     func() time.Time
-	clock   civil.Clock
-	rebound sync.Map // query text → engine-specific text
-	stmts   sync.Map // query text → *sql.Stmt prepared on the reader pool
-	nStmts  atomic.Int64
-	auth    authCache
-	figures figureCache
-	observe atomic.Pointer[func(query string, args []any)]
+	eng      Engine
+	now      func() time.Time
+	clock    civil.Clock
+	rebound  sync.Map // query text → engine-specific text
+	stmts    sync.Map // query text → *sql.Stmt prepared on the reader pool
+	nStmts   atomic.Int64
+	wstmts   sync.Map // engine text → *sql.Stmt prepared on the writer pool
+	nWStmts  atomic.Int64
+	wpending sync.Map // engine texts transactions met for the first time
+	auth     authCache
+	figures  figureCache
+	observe  atomic.Pointer[func(query string, args []any)]
 }
 
 // ObserveReads calls fn with the text and arguments of every read query from now on (nil
@@ -179,20 +182,62 @@ type conn struct {
 // txCache prepares each statement text once per write transaction: an import runs the same
 // UPDATE and audit INSERT for every row, and parsing them each time was a third of its cost.
 type txCache struct {
+	s     *Store
 	tx    *sql.Tx
 	stmts map[string]*sql.Stmt
 }
 
-func (t *txCache) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	st, ok := t.stmts[q]
-	if !ok {
+// stmt is q (engine text) ready in the transaction. A statement seen before is prepared once
+// on the writer pool and bound to the transaction's connection, so it (and the triggers compiled
+// into it) is parsed once per connection, not once per transaction: loading the demo spent a
+// quarter of its time parsing. A new one is prepared in the transaction and noted, and the
+// writer pool prepares it when the transaction is over (SQLite's writer pool has one
+// connection, which the transaction holds until then).
+func (t *txCache) stmt(ctx context.Context, q string) (*sql.Stmt, error) {
+	if st, ok := t.stmts[q]; ok {
+		return st, nil
+	}
+	var st *sql.Stmt
+	if shared, ok := t.s.wstmts.Load(q); ok {
+		st = t.tx.StmtContext(ctx, shared.(*sql.Stmt))
+	} else {
 		var err error
 		if st, err = t.tx.PrepareContext(ctx, q); err != nil {
 			return nil, err
 		}
-		t.stmts[q] = st
+		if t.s.nWStmts.Load() < maxCachedStatements {
+			t.s.wpending.Store(q, true)
+		}
+	}
+	t.stmts[q] = st
+	return st, nil
+}
+
+func (t *txCache) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	st, err := t.stmt(ctx, q)
+	if err != nil {
+		return nil, err
 	}
 	return st.ExecContext(ctx, args...)
+}
+
+// prepareNoted prepares on the writer pool the statements transactions noted as new.
+func (s *Store) prepareNoted(ctx context.Context) {
+	s.wpending.Range(func(k, _ any) bool {
+		q := k.(string)
+		s.wpending.Delete(q)
+		if _, ok := s.wstmts.Load(q); ok || s.nWStmts.Load() >= maxCachedStatements {
+			return true
+		}
+		if st, err := s.eng.Writer.PrepareContext(ctx, q); err == nil {
+			if _, loaded := s.wstmts.LoadOrStore(q, st); loaded {
+				st.Close()
+			} else {
+				s.nWStmts.Add(1)
+			}
+		}
+		return true
+	})
 }
 
 // stmt returns a prepared statement for a read query, preparing it once. Parsing was a sixth
@@ -225,6 +270,13 @@ func (c conn) query(ctx context.Context, q string, args ...any) (*sql.Rows, erro
 			return st.QueryContext(ctx, args...)
 		}
 	}
+	if c.tx != nil {
+		st, err := c.tx.stmt(ctx, c.s.sqlText(q))
+		if err != nil {
+			return nil, err
+		}
+		return st.QueryContext(ctx, args...)
+	}
 	return c.db.QueryContext(ctx, c.s.sqlText(q), args...)
 }
 
@@ -234,6 +286,11 @@ func (c conn) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
 	}
 	if c.prepare {
 		if st := c.stmt(ctx, q); st != nil {
+			return st.QueryRowContext(ctx, args...)
+		}
+	}
+	if c.tx != nil {
+		if st, err := c.tx.stmt(ctx, c.s.sqlText(q)); err == nil {
 			return st.QueryRowContext(ctx, args...)
 		}
 	}
@@ -260,7 +317,8 @@ func (s *Store) write(ctx context.Context, fn func(c conn) error) error {
 	if err != nil {
 		return err
 	}
-	if err := fn(conn{s: s, db: tx, tx: &txCache{tx: tx, stmts: map[string]*sql.Stmt{}}}); err != nil {
+	defer s.prepareNoted(context.WithoutCancel(ctx))
+	if err := fn(conn{s: s, db: tx, tx: &txCache{s: s, tx: tx, stmts: map[string]*sql.Stmt{}}}); err != nil {
 		_ = tx.Rollback()
 		return err
 	}

@@ -128,4 +128,3 @@ func spaceSplit(today civil.Date) space.SplitRequest {
 	return space.SplitRequest{EffectiveOn: today, Parts: []space.UnitPart{{Code: "S-1", GrossArea: measure.AreaM2(60)},
 		{Code: "S-2", GrossArea: measure.AreaM2(60)}}}
 }
-
