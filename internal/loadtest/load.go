@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -25,7 +26,7 @@ type Config struct {
 	Conns              int
 	Duration, Warmup   time.Duration
 	Mix                string // "mixed" (lists and single objects) or "lists" (parks, units, enterprises lists)
-	ServerPID          int    // when set, the server's RSS is read from /proc
+	ServerPID          int    // when set, the server's RSS and CPU time are read from /proc
 }
 
 // RouteResult is the latency profile of one kind of request.
@@ -45,6 +46,9 @@ type Result struct {
 	Overall  RouteResult
 	Routes   []RouteResult
 	RSS, HWM string // server memory from /proc, if known
+	// CPUPerRequest is the server's CPU time (user + system) over the measured span divided by
+	// the requests answered in it, when its process id is known.
+	CPUPerRequest time.Duration
 }
 
 type target struct {
@@ -107,6 +111,9 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	var samples []sample
 	start := time.Now()
 	measureFrom, stop := start.Add(cfg.Warmup), start.Add(cfg.Warmup+cfg.Duration)
+	var cpuFrom atomic.Int64 // the server's CPU time when measuring starts
+	cpuAtStart := time.AfterFunc(cfg.Warmup, func() { cpuFrom.Store(int64(procCPU(cfg.ServerPID))) })
+	defer cpuAtStart.Stop()
 	var wg sync.WaitGroup
 	for w := range cfg.Conns {
 		wg.Add(1)
@@ -153,8 +160,38 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	}
 	if cfg.ServerPID > 0 {
 		res.RSS, res.HWM = procMemory(cfg.ServerPID)
+		if from := time.Duration(cpuFrom.Load()); res.Requests > 0 && from > 0 {
+			used := procCPU(cfg.ServerPID) - from
+			res.CPUPerRequest = used / time.Duration(res.Requests)
+		}
 	}
 	return res, nil
+}
+
+// clockTicks is Linux's USER_HZ, the unit of /proc/PID/stat's CPU times, on every architecture
+// Go supports.
+const clockTicks = 100
+
+// procCPU is the user and system CPU time a process has used so far (0 when unknown).
+func procCPU(pid int) time.Duration {
+	if pid <= 0 {
+		return 0
+	}
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// The command name (field 2) may hold spaces; the fields after its closing parenthesis are
+	// state (3), …, utime (14), stime (15).
+	rest := string(b[strings.LastIndexByte(string(b), ')')+1:])
+	f := strings.Fields(rest)
+	if len(f) < 13 {
+		return 0
+	}
+	var user, sys int64
+	fmt.Sscan(f[11], &user)
+	fmt.Sscan(f[12], &sys)
+	return time.Duration(user+sys) * time.Second / clockTicks
 }
 
 func profile(name string, d []time.Duration, errs int) RouteResult {
@@ -242,6 +279,9 @@ func (r Result) Markdown(w io.Writer) {
 		r.Config.Conns, r.Config.Duration, r.Config.Warmup, r.Config.Mix, r.RPS, r.Requests, r.Errors)
 	if r.RSS != "" {
 		fmt.Fprintf(w, "; server RSS %s (peak %s)", r.RSS, r.HWM)
+	}
+	if r.CPUPerRequest > 0 {
+		fmt.Fprintf(w, "; server CPU %s per request", ms(r.CPUPerRequest))
 	}
 	fmt.Fprintln(w, "\n\n| request | count | p50 | p95 | p99 | max | errors |\n|---|---:|---:|---:|---:|---:|---:|")
 	for _, rr := range append(r.Routes, r.Overall) {
