@@ -16,14 +16,13 @@ type scanner interface{ Scan(dest ...any) error }
 
 const parkCols = `p.id, p.code, p.name_zh, p.name_en, p.district, p.address, p.latitude, p.longitude, p.land_area,
 	p.gross_floor_area, p.above_ground_area, p.operator, p.status, p.phase, p.contact_name, p.contact_phone,
-	p.description, p.created_at, p.updated_at`
+	p.description, p.created_at, p.updated_at, p.leading_node_list`
 
 func scanPark(r scanner) (space.Park, error) {
 	var p space.Park
 	err := r.Scan(&p.ID, &p.Code, &p.NameZh, &p.NameEn, &p.District, &p.Address, &p.Latitude, &p.Longitude,
 		&p.LandArea, &p.GrossFloorArea, &p.AboveGroundArea, &p.Operator, &p.Status, &p.Phase, &p.ContactName,
-		&p.ContactPhone, &p.Description, &p.CreatedAt, &p.UpdatedAt)
-	p.LeadingNodeIDs = []string{}
+		&p.ContactPhone, &p.Description, &p.CreatedAt, &p.UpdatedAt, attachedList{&p.LeadingNodeIDs})
 	return p, err
 }
 
@@ -58,44 +57,7 @@ func (s *Store) ListParks(ctx context.Context, sc identity.Scope, f space.ParkFi
 	if f.Status != "" {
 		l.filter("p.status = ?", f.Status)
 	}
-	pg, err := l.run(ctx, s.read(), req)
-	if err != nil {
-		return pg, err
-	}
-	return pg, s.attachParkNodes(ctx, s.read(), pg.Items)
-}
-
-func (s *Store) attachParkNodes(ctx context.Context, c conn, parks []space.Park) error {
-	if len(parks) == 0 {
-		return nil
-	}
-	idx := map[string]int{}
-	ids := make([]string, len(parks))
-	for i, p := range parks {
-		idx[p.ID], ids[i] = i, p.ID
-	}
-	return eachPair(ctx, c, `SELECT park_id, node_id FROM park_chain_nodes WHERE park_id IN (`+bindParams(len(ids))+`) ORDER BY node_id`,
-		ids, func(parkID, nodeID string) {
-			p := &parks[idx[parkID]]
-			p.LeadingNodeIDs = append(p.LeadingNodeIDs, nodeID)
-		})
-}
-
-// eachPair runs a query returning two text columns for a list of ids.
-func eachPair(ctx context.Context, c conn, q string, ids []string, fn func(a, b string)) error {
-	rows, err := c.query(ctx, q, anySlice(ids)...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var a, b string
-		if err := rows.Scan(&a, &b); err != nil {
-			return err
-		}
-		fn(a, b)
-	}
-	return rows.Err()
+	return l.run(ctx, s.read(), req)
 }
 
 // GetPark returns one park, or not found when it is outside the caller's scope.
@@ -109,12 +71,7 @@ func (s *Store) getPark(ctx context.Context, c conn, sc identity.Scope, id strin
 	if errors.Is(err, sql.ErrNoRows) {
 		return p, parkNotFound()
 	}
-	if err != nil {
-		return p, err
-	}
-	ps := []space.Park{p}
-	err = s.attachParkNodes(ctx, c, ps)
-	return ps[0], err
+	return p, err
 }
 
 func (s *Store) setParkNodes(ctx context.Context, c conn, parkID string, nodeIDs []string) error {

@@ -426,6 +426,22 @@ func (n nullString) Scan(src any) error {
 	return nil
 }
 
+// attachedList reads a list the database keeps on its row as comma-separated text (migration
+// 0017); NULL is the empty list.
+type attachedList struct{ xs *[]string }
+
+func (a attachedList) Scan(src any) error {
+	var ns sql.NullString
+	if err := ns.Scan(src); err != nil {
+		return err
+	}
+	*a.xs = []string{}
+	if ns.String != "" {
+		*a.xs = strings.Split(ns.String, ",")
+	}
+	return nil
+}
+
 // bindParams returns "?, ?, ?": the bind parameters of n values.
 func bindParams(n int) string {
 	if n == 0 {

@@ -16,7 +16,7 @@ import (
 const unitCols = `u.id, u.park_id, u.building_id, u.floor_id, u.code, u.kind, u.gross_area, u.usable_area,
 	u.biosafety_level, u.animal_room, u.cleanroom_grade, u.floor_load, u.ceiling_height, u.fume_exhaust, u.pure_water,
 	u.power_kva, u.wastewater_pretreatment, u.list_rent, u.property_fee, u.leasable, u.valid_from, u.valid_to, u.note,
-	u.created_at, u.updated_at`
+	u.created_at, u.updated_at, u.neighbour_list`
 
 func scanUnit(r scanner) (space.Unit, error) {
 	var u space.Unit
@@ -24,8 +24,7 @@ func scanUnit(r scanner) (space.Unit, error) {
 	err := r.Scan(&u.ID, &u.ParkID, &u.BuildingID, &u.FloorID, &u.Code, &u.Kind, &u.GrossArea, &u.UsableArea,
 		&f.BiosafetyLevel, &f.AnimalRoom, &f.CleanroomGrade, &f.FloorLoad, &f.CeilingHeight, &f.FumeExhaust, &f.PureWater,
 		&f.PowerKVA, &f.WastewaterPretreatment, &u.ListRent, &u.PropertyFee, &u.Leasable, &u.ValidFrom, &u.ValidTo, &u.Note,
-		&u.CreatedAt, &u.UpdatedAt)
-	u.NeighbourIDs = []string{}
+		&u.CreatedAt, &u.UpdatedAt, attachedList{&u.NeighbourIDs})
 	return u, err
 }
 
@@ -85,27 +84,7 @@ func (s *Store) ListUnits(ctx context.Context, sc identity.Scope, f space.UnitFi
 	if f.Q != "" {
 		l.filter(`lower(u.code) LIKE ? ESCAPE '\'`, likeContains(f.Q))
 	}
-	pg, err := l.run(ctx, s.read(), req)
-	if err != nil {
-		return pg, err
-	}
-	return pg, s.attachNeighbours(ctx, s.read(), pg.Items)
-}
-
-func (s *Store) attachNeighbours(ctx context.Context, c conn, units []space.Unit) error {
-	if len(units) == 0 {
-		return nil
-	}
-	idx := map[string]int{}
-	ids := make([]string, len(units))
-	for i, u := range units {
-		idx[u.ID], ids[i] = i, u.ID
-	}
-	return eachPair(ctx, c, `SELECT unit_id, neighbour_id FROM unit_neighbours WHERE unit_id IN (`+bindParams(len(ids))+`)
-		ORDER BY neighbour_id`, ids, func(id, n string) {
-		u := &units[idx[id]]
-		u.NeighbourIDs = append(u.NeighbourIDs, n)
-	})
+	return l.run(ctx, s.read(), req)
 }
 
 // GetUnit returns one unit.
@@ -119,12 +98,7 @@ func (s *Store) getUnit(ctx context.Context, c conn, sc identity.Scope, id strin
 	if errors.Is(err, sql.ErrNoRows) {
 		return u, unitNotFound()
 	}
-	if err != nil {
-		return u, err
-	}
-	us := []space.Unit{u}
-	err = s.attachNeighbours(ctx, c, us)
-	return us[0], err
+	return u, err
 }
 
 func (s *Store) insertUnit(ctx context.Context, c conn, u space.Unit) error {
