@@ -82,11 +82,15 @@ func (d Date) String() string {
 	return d.t.Format(time.DateOnly)
 }
 
-func (d Date) MarshalJSON() ([]byte, error) {
+func (d Date) MarshalJSON() ([]byte, error) { return d.AppendJSON(nil), nil }
+
+// AppendJSON appends the day as a JSON string, or null when there is none.
+func (d Date) AppendJSON(b []byte) []byte {
 	if d.IsZero() {
-		return []byte("null"), nil
+		return append(b, "null"...)
 	}
-	return []byte(`"` + d.String() + `"`), nil
+	b = append(b, '"')
+	return append(d.t.AppendFormat(b, time.DateOnly), '"')
 }
 
 func (d *Date) UnmarshalJSON(b []byte) error {

@@ -4,6 +4,7 @@
 package measure
 
 import (
+	"bytes"
 	"database/sql/driver"
 	"encoding/json"
 	"errors"
@@ -71,25 +72,33 @@ func parseScaled(s string, places int) (int64, error) {
 }
 
 // formatScaled writes v (in 10^-places steps) as a decimal without trailing zeros.
-func formatScaled(v int64, places int) string {
-	neg := v < 0
+func formatScaled(v int64, places int) string { return string(appendScaled(nil, v, places)) }
+
+// appendScaled writes v / 10^places in plain decimal notation without trailing zeros.
+func appendScaled(b []byte, v int64, places int) []byte {
 	u := uint64(v)
-	if neg {
+	if v < 0 {
+		b = append(b, '-')
 		u = uint64(-v)
 	}
-	s := strconv.FormatUint(u, 10)
-	if len(s) <= places {
-		s = strings.Repeat("0", places-len(s)+1) + s
+	var buf [24]byte
+	digits := strconv.AppendUint(buf[:0], u, 10)
+	for len(digits) <= places {
+		digits = append([]byte{'0'}, digits...)
 	}
-	intPart, frac := s[:len(s)-places], strings.TrimRight(s[len(s)-places:], "0")
-	out := intPart
-	if frac != "" {
-		out += "." + frac
+	intPart, frac := digits[:len(digits)-places], bytes.TrimRight(digits[len(digits)-places:], "0")
+	b = append(b, intPart...)
+	if len(frac) > 0 {
+		b = append(b, '.')
+		b = append(b, frac...)
 	}
-	if neg {
-		out = "-" + out
-	}
-	return out
+	return b
+}
+
+// appendQuotedScaled writes v / 10^places as a JSON string, as the decimal types are sent.
+func appendQuotedScaled(b []byte, v int64, places int) []byte {
+	b = append(b, '"')
+	return append(appendScaled(b, v, places), '"')
 }
 
 // unmarshalScaled reads a decimal written as a JSON string ("1234.56", as ParkOS writes it) or,
@@ -113,7 +122,6 @@ func unmarshalScaled(b []byte, places int) (int64, error) {
 var plainDecimal = regexp.MustCompile(`^-?[0-9]+(\.[0-9]+)?$`)
 
 // quoted writes a decimal as a JSON string, so that no client reads it into a binary float.
-func quoted(s string) []byte { return []byte(`"` + s + `"`) }
 
 func scanInt(src any) (int64, error) {
 	switch v := src.(type) {
@@ -141,7 +149,10 @@ func ParseArea(s string) (Area, error) { v, err := parseScaled(s, 2); return Are
 func AreaM2(m2 int64) Area { return Area(m2 * 100) }
 
 func (a Area) String() string               { return formatScaled(int64(a), 2) }
-func (a Area) MarshalJSON() ([]byte, error) { return quoted(a.String()), nil }
+func (a Area) MarshalJSON() ([]byte, error) { return a.AppendJSON(nil), nil }
+
+// AppendJSON appends the value as a JSON string.
+func (a Area) AppendJSON(b []byte) []byte { return appendQuotedScaled(b, int64(a), 2) }
 func (a *Area) UnmarshalJSON(b []byte) error {
 	v, err := unmarshalScaled(b, 2)
 	*a = Area(v)
@@ -163,7 +174,10 @@ func (m Money) String() string { return formatScaled(int64(m), 2) }
 
 // Wan writes the amount in 万元 (10,000 yuan, 10^6 fen), exactly, without trailing zeros.
 func (m Money) Wan() string                  { return formatScaled(int64(m), 6) }
-func (m Money) MarshalJSON() ([]byte, error) { return quoted(m.String()), nil }
+func (m Money) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
+
+// AppendJSON appends the value as a JSON string.
+func (m Money) AppendJSON(b []byte) []byte { return appendQuotedScaled(b, int64(m), 2) }
 func (m *Money) UnmarshalJSON(b []byte) error {
 	v, err := unmarshalScaled(b, 2)
 	*m = Money(v)
@@ -179,7 +193,10 @@ type Price int64
 func ParsePrice(s string) (Price, error) { v, err := parseScaled(s, 4); return Price(v), err }
 
 func (p Price) String() string               { return formatScaled(int64(p), 4) }
-func (p Price) MarshalJSON() ([]byte, error) { return quoted(p.String()), nil }
+func (p Price) MarshalJSON() ([]byte, error) { return p.AppendJSON(nil), nil }
+
+// AppendJSON appends the value as a JSON string.
+func (p Price) AppendJSON(b []byte) []byte { return appendQuotedScaled(b, int64(p), 4) }
 func (p *Price) UnmarshalJSON(b []byte) error {
 	v, err := unmarshalScaled(b, 4)
 	*p = Price(v)
@@ -194,7 +211,10 @@ type Decimal2 int64
 func ParseDecimal2(s string) (Decimal2, error) { v, err := parseScaled(s, 2); return Decimal2(v), err }
 
 func (d Decimal2) String() string               { return formatScaled(int64(d), 2) }
-func (d Decimal2) MarshalJSON() ([]byte, error) { return quoted(d.String()), nil }
+func (d Decimal2) MarshalJSON() ([]byte, error) { return d.AppendJSON(nil), nil }
+
+// AppendJSON appends the value as a JSON string.
+func (d Decimal2) AppendJSON(b []byte) []byte { return appendQuotedScaled(b, int64(d), 2) }
 func (d *Decimal2) UnmarshalJSON(b []byte) error {
 	v, err := unmarshalScaled(b, 2)
 	*d = Decimal2(v)

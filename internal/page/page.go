@@ -2,7 +2,12 @@
 // cursor from the previous page and a limit.
 package page
 
-import "github.com/parkos/parkos/internal/apperr"
+import (
+	"encoding/json"
+
+	"github.com/parkos/parkos/internal/apperr"
+	"github.com/parkos/parkos/internal/jsonw"
+)
 
 const (
 	DefaultLimit = 50
@@ -62,4 +67,33 @@ func All[T any](list func(Request) (Page[T], error), limit int) ([]T, error) {
 		}
 		req.Cursor = pg.NextCursor
 	}
+}
+
+// AppendJSON writes the page as encoding/json would: items that append their own JSON do so,
+// others go through encoding/json (a value it cannot encode ends the output there, as an
+// encoder's error would).
+func (p Page[T]) AppendJSON(b []byte) []byte {
+	if p.Items == nil {
+		b = append(b, `{"items":null`...)
+	} else {
+		b = append(b, `{"items":[`...)
+		for i, item := range p.Items {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			if a, ok := any(item).(jsonw.Appender); ok {
+				b = a.AppendJSON(b)
+				continue
+			}
+			data, err := json.Marshal(item)
+			if err != nil {
+				return b
+			}
+			b = append(b, data...)
+		}
+		b = append(b, ']')
+	}
+	b = append(b, `,"next_cursor":`...)
+	b = jsonw.String(b, p.NextCursor)
+	return append(b, '}')
 }
