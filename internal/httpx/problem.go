@@ -7,9 +7,12 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/parkos/parkos/internal/apperr"
+	"github.com/parkos/parkos/internal/jsonw"
 )
 
 // statusOf is the one place error codes become HTTP statuses.
@@ -119,6 +122,24 @@ func WriteJSON(w http.ResponseWriter, status int, body any) {
 		return
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	if a, ok := body.(jsonw.Appender); ok {
+		buf := jsonBuffers.Get().(*[]byte)
+		b := append(a.AppendJSON((*buf)[:0]), '\n') // as json.Encoder ends a value
+		w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+		w.WriteHeader(status)
+		_, _ = w.Write(b)
+		if cap(b) <= maxPooledJSON {
+			*buf = b
+			jsonBuffers.Put(buf)
+		}
+		return
+	}
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(body)
 }
+
+// jsonBuffers hold the bytes of self-encoding bodies between requests; a buffer grown past
+// maxPooledJSON (a 500-row page) is left to the collector rather than kept.
+var jsonBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 64<<10); return &b }}
+
+const maxPooledJSON = 1 << 20
