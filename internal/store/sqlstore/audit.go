@@ -123,8 +123,7 @@ func (s *Store) ListAudit(ctx context.Context, sc identity.Scope, f audit.Filter
 			a.enterprise_id, a.before_json, a.after_json FROM audit_log a`,
 		idExpr: "a.id",
 		sorts:  []sortKey[audit.Entry]{{"at", "a.at", func(e audit.Entry) any { return e.At }}},
-		scan: func(r *sql.Rows) (audit.Entry, error) {
-			var e audit.Entry
+		scan: func(r *sql.Rows, e *audit.Entry) error {
 			var before, after sql.NullString
 			err := r.Scan(&e.ID, &e.At, &e.UserID, &e.Username, &e.Role, &e.Source, &e.Action, &e.Entity, &e.EntityID,
 				nullString{&e.ParkID}, nullString{&e.EnterpriseID}, &before, &after)
@@ -134,7 +133,7 @@ func (s *Store) ListAudit(ctx context.Context, sc identity.Scope, f audit.Filter
 			if after.Valid {
 				e.After = json.RawMessage(after.String)
 			}
-			return e, err
+			return err
 		},
 		id: func(e audit.Entry) string { return e.ID },
 	}

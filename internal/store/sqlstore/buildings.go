@@ -30,7 +30,7 @@ func (s *Store) ListBuildings(ctx context.Context, sc identity.Scope, f space.Bu
 			{"name", "b.name", func(b space.Building) any { return b.Name }},
 			{"gross_area", "b.gross_area", func(b space.Building) any { return int64(b.GrossArea) }},
 		},
-		scan: func(r *sql.Rows) (space.Building, error) { return scanBuilding(r) },
+		scan: byValue(func(r *sql.Rows) (space.Building, error) { return scanBuilding(r) }),
 		id:   func(b space.Building) string { return b.ID },
 	}
 	cond, args := parkScope(sc, "b.park_id", true)
@@ -90,7 +90,7 @@ func (s *Store) ListFloors(ctx context.Context, sc identity.Scope, f space.Floor
 			{"level", "f.level", func(f space.Floor) any { return int64(f.Level) }},
 			{"gross_area", "f.gross_area", func(f space.Floor) any { return int64(f.GrossArea) }},
 		},
-		scan: func(r *sql.Rows) (space.Floor, error) { return scanFloor(r) },
+		scan: byValue(func(r *sql.Rows) (space.Floor, error) { return scanFloor(r) }),
 		id:   func(f space.Floor) string { return f.ID },
 	}
 	cond, args := parkScope(sc, "f.park_id", false)

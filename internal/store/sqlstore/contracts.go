@@ -71,7 +71,7 @@ func (s *Store) ListContracts(ctx context.Context, sc identity.Scope, f leasing.
 			{"start_on", "k.start_on", func(k leasing.Contract) any { return k.StartOn.String() }},
 			{"end_on", "k.end_on", func(k leasing.Contract) any { return k.EndOn.String() }},
 		},
-		scan: func(r *sql.Rows) (leasing.Contract, error) { return scanContract(r, s.clock.Today()) },
+		scan: byValue(func(r *sql.Rows) (leasing.Contract, error) { return scanContract(r, s.clock.Today()) }),
 		id:   func(k leasing.Contract) string { return k.ID },
 	}
 	cond, args := contractScope(sc)

@@ -16,11 +16,15 @@ const enterpriseCols = `e.id, e.park_id, e.name, e.name_en, e.credit_code, e.leg
 
 func scanEnterprise(r scanner) (enterprise.Enterprise, error) {
 	var e enterprise.Enterprise
-	err := r.Scan(&e.ID, nullString{&e.ParkID}, &e.Name, &e.NameEn, nullString{&e.CreditCode}, &e.LegalRepresentative,
+	err := scanEnterpriseInto(r, &e)
+	return e, err
+}
+
+func scanEnterpriseInto(r scanner, e *enterprise.Enterprise) error {
+	return r.Scan(&e.ID, nullString{&e.ParkID}, &e.Name, &e.NameEn, nullString{&e.CreditCode}, &e.LegalRepresentative,
 		&e.FoundedOn, &e.RegisteredCapital, &e.OwnershipType, nullString{&e.IndustryCode}, &e.Stage, &e.ScientistFounded,
 		&e.ReturneeFounded, &e.Employees, &e.Website, &e.ContactName, &e.ContactPhone, &e.Description, &e.CreatedAt, &e.UpdatedAt,
 		attachedList{&e.Tags}, attachedList{&e.ChainNodeIDs})
-	return e, err
 }
 
 func enterpriseNotFound() error { return notFound("企业", "enterprise") }
@@ -36,7 +40,7 @@ func (s *Store) ListEnterprises(ctx context.Context, sc identity.Scope, f enterp
 			{"registered_capital", "e.registered_capital", func(e enterprise.Enterprise) any { return int64(e.RegisteredCapital) }},
 			{"created_at", "e.created_at", func(e enterprise.Enterprise) any { return e.CreatedAt }},
 		},
-		scan: func(r *sql.Rows) (enterprise.Enterprise, error) { return scanEnterprise(r) },
+		scan: func(r *sql.Rows, e *enterprise.Enterprise) error { return scanEnterpriseInto(r, e) },
 		id:   func(e enterprise.Enterprise) string { return e.ID },
 	}
 	// A park's list walks park_enterprises in name order, at the same cost whatever the park's

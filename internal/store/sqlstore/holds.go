@@ -28,7 +28,7 @@ func (s *Store) ListHolds(ctx context.Context, sc identity.Scope, f leasing.Hold
 		selectFrom: "SELECT " + holdCols + " FROM holds h",
 		idExpr:     "h.id",
 		sorts:      []sortKey[leasing.Hold]{{"until", "h.until_on", func(h leasing.Hold) any { return h.Until.String() }}},
-		scan:       func(r *sql.Rows) (leasing.Hold, error) { return scanHold(r, s.clock.Today()) },
+		scan:       byValue(func(r *sql.Rows) (leasing.Hold, error) { return scanHold(r, s.clock.Today()) }),
 		id:         func(h leasing.Hold) string { return h.ID },
 	}
 	cond, args := parkScope(sc, "h.park_id", false)

@@ -67,7 +67,7 @@ func (s *Store) ListLeads(ctx context.Context, sc identity.Scope, f leasing.Lead
 			}},
 			{"probability", "l.probability", func(x leasing.Lead) any { return int64(x.Probability) }},
 		},
-		scan: func(r *sql.Rows) (leasing.Lead, error) { return s.scanLead(r) },
+		scan: byValue(func(r *sql.Rows) (leasing.Lead, error) { return s.scanLead(r) }),
 		id:   func(x leasing.Lead) string { return x.ID },
 	}
 	if req.Sort == "" {

@@ -20,10 +20,14 @@ const parkCols = `p.id, p.code, p.name_zh, p.name_en, p.district, p.address, p.l
 
 func scanPark(r scanner) (space.Park, error) {
 	var p space.Park
-	err := r.Scan(&p.ID, &p.Code, &p.NameZh, &p.NameEn, &p.District, &p.Address, &p.Latitude, &p.Longitude,
+	err := scanParkInto(r, &p)
+	return p, err
+}
+
+func scanParkInto(r scanner, p *space.Park) error {
+	return r.Scan(&p.ID, &p.Code, &p.NameZh, &p.NameEn, &p.District, &p.Address, &p.Latitude, &p.Longitude,
 		&p.LandArea, &p.GrossFloorArea, &p.AboveGroundArea, &p.Operator, &p.Status, &p.Phase, &p.ContactName,
 		&p.ContactPhone, &p.Description, &p.CreatedAt, &p.UpdatedAt, attachedList{&p.LeadingNodeIDs})
-	return p, err
 }
 
 var parkNotFound = func() error { return notFound("园区", "park") }
@@ -39,7 +43,7 @@ func (s *Store) ListParks(ctx context.Context, sc identity.Scope, f space.ParkFi
 			{"gross_floor_area", "p.gross_floor_area", func(p space.Park) any { return int64(p.GrossFloorArea) }},
 			{"created_at", "p.created_at", func(p space.Park) any { return p.CreatedAt }},
 		},
-		scan: func(r *sql.Rows) (space.Park, error) { return scanPark(r) },
+		scan: func(r *sql.Rows, p *space.Park) error { return scanParkInto(r, p) },
 		id:   func(p space.Park) string { return p.ID },
 	}
 	cond, args := parkScope(sc, "p.id", true)
@@ -129,7 +133,7 @@ func (s *Store) ListZones(ctx context.Context, sc identity.Scope, f space.ZoneFi
 			{"code", "z.code", func(z space.Zone) any { return z.Code }},
 			{"name", "z.name_zh", func(z space.Zone) any { return z.NameZh }},
 		},
-		scan: func(r *sql.Rows) (space.Zone, error) { return scanZone(r) },
+		scan: byValue(func(r *sql.Rows) (space.Zone, error) { return scanZone(r) }),
 		id:   func(z space.Zone) string { return z.ID },
 	}
 	cond, args := parkScope(sc, "z.park_id", true)

@@ -98,7 +98,7 @@ func (s *Store) ListPeriods(ctx context.Context, sc identity.Scope, f stats.Peri
 			{"end_on", "p.end_on", func(p stats.Period) any { return p.EndOn.String() }},
 			{"deadline", "p.deadline", func(p stats.Period) any { return p.Deadline.String() }},
 		},
-		scan: func(r *sql.Rows) (stats.Period, error) { return scanPeriod(r) },
+		scan: byValue(func(r *sql.Rows) (stats.Period, error) { return scanPeriod(r) }),
 		id:   func(p stats.Period) string { return p.ID },
 	}
 	if req.Sort == "" {
@@ -253,7 +253,7 @@ func (s *Store) ListReports(ctx context.Context, sc identity.Scope, f stats.Repo
 			{"updated_at", "r.updated_at", func(r stats.Report) any { return r.UpdatedAt }},
 			{"status", "r.status", func(r stats.Report) any { return string(r.Status) }},
 		},
-		scan: func(r *sql.Rows) (stats.Report, error) { return scanReport(r) },
+		scan: byValue(func(r *sql.Rows) (stats.Report, error) { return scanReport(r) }),
 		id:   func(r stats.Report) string { return r.ID },
 	}
 	cond, args := reportScope(sc)

@@ -35,7 +35,7 @@ func (s *Store) ListResidencies(ctx context.Context, sc identity.Scope, f enterp
 		sorts: []sortKey[enterprise.Residency]{
 			{"move_in", "r.move_in", func(r enterprise.Residency) any { return r.MoveIn.String() }},
 		},
-		scan: func(rows *sql.Rows) (enterprise.Residency, error) { return scanResidency(rows) },
+		scan: byValue(func(rows *sql.Rows) (enterprise.Residency, error) { return scanResidency(rows) }),
 		id:   func(r enterprise.Residency) string { return r.ID },
 	}
 	cond, args := ownedByVisibleEnterprise(sc, "r")
@@ -207,7 +207,7 @@ func (s *Store) ListQualifications(ctx context.Context, sc identity.Scope, f ent
 				return q.ExpiresOn.String()
 			}},
 		},
-		scan: func(r *sql.Rows) (enterprise.Qualification, error) { return scanQualification(r) },
+		scan: byValue(func(r *sql.Rows) (enterprise.Qualification, error) { return scanQualification(r) }),
 		id:   func(q enterprise.Qualification) string { return q.ID },
 	}
 	cond, args := ownedByVisibleEnterprise(sc, "q")

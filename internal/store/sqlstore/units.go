@@ -20,12 +20,16 @@ const unitCols = `u.id, u.park_id, u.building_id, u.floor_id, u.code, u.kind, u.
 
 func scanUnit(r scanner) (space.Unit, error) {
 	var u space.Unit
+	err := scanUnitInto(r, &u)
+	return u, err
+}
+
+func scanUnitInto(r scanner, u *space.Unit) error {
 	f := &u.Facilities
-	err := r.Scan(&u.ID, &u.ParkID, &u.BuildingID, &u.FloorID, &u.Code, &u.Kind, &u.GrossArea, &u.UsableArea,
+	return r.Scan(&u.ID, &u.ParkID, &u.BuildingID, &u.FloorID, &u.Code, &u.Kind, &u.GrossArea, &u.UsableArea,
 		&f.BiosafetyLevel, &f.AnimalRoom, &f.CleanroomGrade, &f.FloorLoad, &f.CeilingHeight, &f.FumeExhaust, &f.PureWater,
 		&f.PowerKVA, &f.WastewaterPretreatment, &u.ListRent, &u.PropertyFee, &u.Leasable, &u.ValidFrom, &u.ValidTo, &u.Note,
 		&u.CreatedAt, &u.UpdatedAt, attachedList{&u.NeighbourIDs})
-	return u, err
 }
 
 // unitScope: operators see their parks' units; tenant staff see the units their enterprise has
@@ -51,7 +55,7 @@ func (s *Store) ListUnits(ctx context.Context, sc identity.Scope, f space.UnitFi
 			{"list_rent", "u.list_rent", func(u space.Unit) any { return int64(u.ListRent) }},
 			{"kind", "u.kind", func(u space.Unit) any { return string(u.Kind) }},
 		},
-		scan: func(r *sql.Rows) (space.Unit, error) { return scanUnit(r) },
+		scan: func(r *sql.Rows, u *space.Unit) error { return scanUnitInto(r, u) },
 		id:   func(u space.Unit) string { return u.ID },
 	}
 	cond, args := unitScope(sc)

@@ -48,7 +48,7 @@ func (s *Store) ListUsers(ctx context.Context, sc identity.Scope, f identity.Use
 			{"role", "u.role", func(u identity.User) any { return string(u.Role) }},
 			{"created_at", "u.created_at", func(u identity.User) any { return u.CreatedAt }},
 		},
-		scan: func(r *sql.Rows) (identity.User, error) { return scanUser(r) },
+		scan: byValue(func(r *sql.Rows) (identity.User, error) { return scanUser(r) }),
 		id:   func(u identity.User) string { return u.ID },
 	}
 	cond, args := userScope(sc)
