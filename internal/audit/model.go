@@ -26,6 +26,13 @@ type Entry struct {
 	After        json.RawMessage `json:"after"`
 }
 
+// Change is one change for the trail: what was done to which entity, its state before and after
+// (nil where there is none).
+type Change struct {
+	Action, Entity, ID string
+	Before, After      any
+}
+
 // Filter narrows the audit list.
 type Filter struct {
 	Entity   string

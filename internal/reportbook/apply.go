@@ -12,6 +12,7 @@ import (
 type Store interface {
 	GetPeriod(ctx context.Context, sc identity.Scope, id string) (stats.Period, error)
 	PeriodFilers(ctx context.Context, sc identity.Scope, periodID string) ([]stats.Filer, error)
+	PeriodCreditCodes(ctx context.Context, sc identity.Scope, periodID string) ([]string, error)
 	ImportReports(ctx context.Context, sc identity.Scope, periodID string, rows []stats.ImportRow, dryRun bool) ([]stats.RowOutcome, []stats.RowProblem, error)
 }
 
@@ -30,13 +31,13 @@ type Result struct {
 // nothing. Bad cells, and rows the store refuses, come back as problems by row and column; with
 // any problem, or with dryRun, nothing is written. The parsed upload is returned for Annotate.
 func Import(ctx context.Context, st Store, sc identity.Scope, periodID string, data []byte, lim sheet.Limits, dryRun bool) (Result, Parsed, error) {
-	filers, err := st.PeriodFilers(ctx, sc, periodID)
+	codes, err := st.PeriodCreditCodes(ctx, sc, periodID)
 	if err != nil {
 		return Result{}, Parsed{}, err
 	}
-	known := map[string]bool{}
-	for _, f := range filers {
-		known[f.CreditCode] = true
+	known := make(map[string]bool, len(codes))
+	for _, c := range codes {
+		known[c] = true
 	}
 	p, err := Read(data, lim, func(code string) bool { return known[code] })
 	if err != nil {

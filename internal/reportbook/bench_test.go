@@ -3,6 +3,7 @@ package reportbook
 import (
 	"context"
 	"fmt"
+	"math"
 	"os"
 	"runtime/debug"
 	"strconv"
@@ -10,8 +11,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/parkos/parkos/internal/audit"
 	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/identity"
+	"github.com/parkos/parkos/internal/page"
 	"github.com/parkos/parkos/internal/sheet"
 	"github.com/parkos/parkos/internal/stats"
 	"github.com/parkos/parkos/internal/store/sqlstore"
@@ -27,50 +30,58 @@ func BenchmarkImport100kRows(b *testing.B) {
 	for b.Loop() {
 		b.StopTimer()
 		st := storetest.OpenSQLite(b)
-		w := storetest.NewWorld(b, st)
-		now := time.Now()
-		err := st.BulkLoad(ctx, sys, func(bk *sqlstore.Bulk) error {
-			rows := make([][]any, n)
-			for i := range rows {
-				rows[i] = []any{fmt.Sprintf("bench-%06d", i), w.Parks[0].ID, fmt.Sprintf("基准企业%06d", i), fmt.Sprintf("91110108BE%08d", i), "incubating", now, now}
-			}
-			return bk.Insert("enterprises", []string{"id", "park_id", "name", "credit_code", "stage", "created_at", "updated_at"}, rows)
-		})
-		if err != nil {
-			b.Fatal(err)
-		}
-		period, err := storetest.StatsOf(st).OpenPeriod(ctx, sys, stats.Period{ParkID: w.Parks[0].ID, Kind: stats.Quarterly, Year: 2025, Seq: 4, Deadline: civil.Of(2026, 1, 20)})
-		if err != nil {
-			b.Fatal(err)
-		}
-		filers, err := st.PeriodFilers(ctx, sys, period.ID)
-		if err != nil {
-			b.Fatal(err)
-		}
-		members := make([]Member, len(filers))
-		for i, f := range filers {
-			members[i] = Member{CreditCode: f.CreditCode, Name: f.Name, Figures: stats.Figures{"revenue": int64(i+1) * 10_000_00,
-				"rd_expense": int64(i+1) * 1_000_00, "tax": 60_000_00, "employees": 40, "rd_staff": 12,
-				"invention_patents_granted": 1, "invention_patents_held": 5}}
-		}
-		book, err := Template("基准", members)
-		if err != nil {
-			b.Fatal(err)
-		}
-		submitted := setActions(b, book, actionSend)
-		members, book = nil, nil
+		period, submitted := filledPeriod(b, st, n)
 		debug.FreeOSMemory() // return the setup's freed heap, so the peak below is the import's
 		resetPeakRSS(b)
 		b.StartTimer()
 		res, _, err := Import(ctx, storetest.StatsOf(st), sys, period.ID, submitted, sheet.DefaultLimits, false)
 		b.StopTimer()
 		b.ReportMetric(peakRSSMB(b), "peak-RSS-MB")
-		if err != nil || !res.Committed || res.Submitted != len(filers) {
+		if err != nil || !res.Committed || res.Submitted != n {
 			b.Fatalf("import: %v committed=%v submitted=%d problems=%d", err, res.Committed, res.Submitted, len(res.Problems))
 		}
 		st.Close()
 		b.StartTimer()
 	}
+}
+
+// filledPeriod makes a park of n enterprises, opens a quarter for them and fills in its
+// workbook with every row marked to submit.
+func filledPeriod(tb testing.TB, st *sqlstore.Store, n int) (stats.Period, []byte) {
+	ctx, sys := context.Background(), identity.System()
+	w := storetest.NewWorld(tb, st)
+	now := time.Now()
+	err := st.BulkLoad(ctx, sys, func(bk *sqlstore.Bulk) error {
+		rows := make([][]any, n)
+		for i := range rows {
+			rows[i] = []any{fmt.Sprintf("bench-%06d", i), w.Parks[0].ID, fmt.Sprintf("基准企业%06d", i), fmt.Sprintf("91110108BE%08d", i), "incubating", now, now}
+		}
+		return bk.Insert("enterprises", []string{"id", "park_id", "name", "credit_code", "stage", "created_at", "updated_at"}, rows)
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	period, err := storetest.StatsOf(st).OpenPeriod(ctx, sys, stats.Period{ParkID: w.Parks[0].ID, Kind: stats.Quarterly, Year: 2025, Seq: 4, Deadline: civil.Of(2026, 1, 20)})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	filers, err := st.PeriodFilers(ctx, sys, period.ID)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	members := make([]Member, 0, n)
+	for i, f := range filers {
+		if strings.HasPrefix(f.Report.EnterpriseID, "bench-") {
+			members = append(members, Member{CreditCode: f.CreditCode, Name: f.Name, Figures: stats.Figures{"revenue": int64(i+1) * 10_000_00,
+				"rd_expense": int64(i+1) * 1_000_00, "tax": 60_000_00, "employees": 40, "rd_staff": 12,
+				"invention_patents_granted": 1, "invention_patents_held": 5}})
+		}
+	}
+	book, err := Template("基准", members)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return period, setActions(tb, book, actionSend)
 }
 
 // resetPeakRSS restarts the kernel's peak-RSS count for this process (Linux), so the peak read
@@ -115,4 +126,32 @@ func BenchmarkTemplate100kRows(b *testing.B) {
 		}
 	}
 	b.ReportMetric(peakRSSMB(b), "peak-RSS-MB")
+}
+
+// TestImportRecordsEveryChange: an import larger than one batch of audit entries leaves exactly
+// one entry per submitted report.
+func TestImportRecordsEveryChange(t *testing.T) {
+	const n = 450
+	ctx, sys := context.Background(), identity.System()
+	st := storetest.OpenSQLite(t)
+	period, submitted := filledPeriod(t, st, n)
+	res, _, err := Import(ctx, storetest.StatsOf(st), sys, period.ID, submitted, sheet.DefaultLimits, false)
+	if err != nil || !res.Committed || res.Submitted != n {
+		t.Fatalf("import: %v committed=%v submitted=%d", err, res.Committed, res.Submitted)
+	}
+	entries, err := page.All(func(r page.Request) (page.Page[audit.Entry], error) {
+		return st.ListAudit(ctx, sys, audit.Filter{Entity: "report"}, r)
+	}, math.MaxInt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reports := map[string]bool{}
+	for _, e := range entries {
+		if e.Action == "submit" {
+			reports[e.EntityID] = true
+		}
+	}
+	if len(reports) != n || len(entries) != n {
+		t.Fatalf("%d audit entries for %d reports, want %d", len(entries), len(reports), n)
+	}
 }

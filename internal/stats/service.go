@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/parkos/parkos/internal/apperr"
+	"github.com/parkos/parkos/internal/audit"
 	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/identity"
 	"github.com/parkos/parkos/internal/page"
@@ -19,6 +20,9 @@ type Store interface {
 	GetPeriod(ctx context.Context, sc identity.Scope, id string) (Period, error)
 	GetPeriodWithMembers(ctx context.Context, sc identity.Scope, id string) (Period, error)
 	PeriodFilers(ctx context.Context, sc identity.Scope, periodID string) ([]Filer, error)
+	// PeriodCreditCodes are the credit codes of the period's filers, all a workbook's rows are
+	// checked against before the import reads the reports themselves.
+	PeriodCreditCodes(ctx context.Context, sc identity.Scope, periodID string) ([]string, error)
 	PeriodProgress(ctx context.Context, sc identity.Scope, periodID string, today civil.Date) ([]Progress, error)
 	ListReports(ctx context.Context, sc identity.Scope, f ReportFilter, req page.Request) (page.Page[Report], error)
 	GetReport(ctx context.Context, sc identity.Scope, id string) (Report, error)
@@ -35,6 +39,7 @@ type ReportStore interface {
 	PreviousFiguresIn(ctx context.Context, r Report) (Figures, error)
 	SaveReport(ctx context.Context, sc identity.Scope, r Report) (Report, error)
 	Record(ctx context.Context, sc identity.Scope, action, entity, id string, before, after any) error
+	RecordAll(ctx context.Context, sc identity.Scope, changes []audit.Change) error
 	// InsertPeriod opens a period with a draft report for every enterprise asked to file.
 	InsertPeriod(ctx context.Context, sc identity.Scope, p Period) (Period, error)
 	// LockPeriod locks a period and reads its head in the caller's scope.
@@ -191,6 +196,9 @@ func (s *Service) ClosePeriod(ctx context.Context, sc identity.Scope, id string)
 // errDryRun rolls an import back after it has checked every row.
 var errDryRun = errors.New("stats: dry run")
 
+// recordBatch is how many of an import's changes are recorded at once.
+const recordBatch = 400
+
 // ImportReports applies a workbook's rows to the period's reports in one transaction, all or
 // nothing: with any refused row, or with dryRun, nothing is written and the outcomes say what
 // would have happened. Park staff who review reports import for their park, an enterprise for
@@ -224,6 +232,7 @@ func (s *Service) ImportReports(ctx context.Context, sc identity.Scope, periodID
 			}
 		}
 		now := s.clock.Now()
+		var changes []audit.Change
 		for _, in := range rows {
 			old, ok := byCode[in.CreditCode]
 			if !ok {
@@ -242,8 +251,12 @@ func (s *Service) ImportReports(ctx context.Context, sc identity.Scope, periodID
 				if r, err = s.reports.SaveReportRow(ctx, r); err != nil {
 					return err
 				}
-				if err := s.reports.Record(ctx, sc, action, "report", r.ID, old, r); err != nil {
-					return err
+				changes = append(changes, audit.Change{Action: action, Entity: "report", ID: r.ID, Before: old, After: r})
+				if len(changes) == recordBatch {
+					if err := s.reports.RecordAll(ctx, sc, changes); err != nil {
+						return err
+					}
+					changes = changes[:0]
 				}
 			}
 			outcomes = append(outcomes, out)
@@ -251,7 +264,7 @@ func (s *Service) ImportReports(ctx context.Context, sc identity.Scope, periodID
 		if dryRun || len(problems) > 0 {
 			return errDryRun
 		}
-		return nil
+		return s.reports.RecordAll(ctx, sc, changes)
 	})
 	if errors.Is(err, errDryRun) {
 		err = nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"strings"
 
 	"github.com/parkos/parkos/internal/audit"
 	"github.com/parkos/parkos/internal/enterprise"
@@ -70,26 +71,48 @@ func jsonOrNil(v any) (any, error) {
 // record appends one entry to the audit trail inside the caller's transaction, so a change
 // and its record land together or not at all.
 func (s *Store) record(ctx context.Context, c conn, sc identity.Scope, action, entity, id string, before, after any) error {
-	parkID, entID := owners(after)
-	if parkID == "" && entID == "" {
-		parkID, entID = owners(before)
-	}
-	b, err := jsonOrNil(before)
-	if err != nil {
-		return err
-	}
-	a, err := jsonOrNil(after)
-	if err != nil {
-		return err
-	}
+	return s.recordAll(ctx, c, sc, []audit.Change{{Action: action, Entity: entity, ID: id, Before: before, After: after}})
+}
+
+// auditRowsPerInsert bounds one multi-row INSERT: 13 values a row stay far below both engines'
+// limits on bind parameters.
+const auditRowsPerInsert = 400
+
+// recordAll writes the entries of many changes, several rows to a statement: an import of
+// 100,000 rows records 100,000 changes.
+func (s *Store) recordAll(ctx context.Context, c conn, sc identity.Scope, changes []audit.Change) error {
 	source := sc.Source
 	if source == "" {
 		source = "system"
 	}
-	_, err = c.exec(ctx, `INSERT INTO audit_log (id, at, user_id, username, role, source, action, entity, entity_id, park_id,
-		enterprise_id, before_json, after_json) VALUES (`+bindParams(13)+`)`, newID(), s.now(), sc.UserID, sc.Username,
-		string(sc.Role), source, action, entity, id, nullable(parkID), nullable(entID), b, a)
-	return err
+	at := s.now()
+	for len(changes) > 0 {
+		batch := changes[:min(len(changes), auditRowsPerInsert)]
+		changes = changes[len(batch):]
+		args := make([]any, 0, 13*len(batch))
+		for _, ch := range batch {
+			parkID, entID := owners(ch.After)
+			if parkID == "" && entID == "" {
+				parkID, entID = owners(ch.Before)
+			}
+			b, err := jsonOrNil(ch.Before)
+			if err != nil {
+				return err
+			}
+			a, err := jsonOrNil(ch.After)
+			if err != nil {
+				return err
+			}
+			args = append(args, newID(), at, sc.UserID, sc.Username, string(sc.Role), source, ch.Action, ch.Entity, ch.ID,
+				nullable(parkID), nullable(entID), b, a)
+		}
+		row := "(" + bindParams(13) + ")"
+		if _, err := c.exec(ctx, `INSERT INTO audit_log (id, at, user_id, username, role, source, action, entity, entity_id, park_id,
+			enterprise_id, before_json, after_json) VALUES `+strings.Repeat(row+", ", len(batch)-1)+row, args...); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // auditScope: administrators and the authority read the whole trail, park managers the
@@ -160,4 +183,13 @@ func (s *Store) Record(ctx context.Context, sc identity.Scope, action, entity, i
 		return err
 	}
 	return s.record(ctx, c, sc, action, entity, id, before, after)
+}
+
+// RecordAll writes the entries of many changes in the transaction of ctx.
+func (s *Store) RecordAll(ctx context.Context, sc identity.Scope, changes []audit.Change) error {
+	c, err := s.txConn(ctx)
+	if err != nil {
+		return err
+	}
+	return s.recordAll(ctx, c, sc, changes)
 }

@@ -331,12 +331,20 @@ func (s *Store) previousFigures(ctx context.Context, c conn, sc identity.Scope, 
 	return byEnterprise[r.EnterpriseID], err
 }
 
+// updateReport writes every measure and the review state of one report.
+var updateReport = func() string {
+	sets := make([]string, len(stats.Measures))
+	for i, m := range stats.Measures {
+		sets[i] = m.Key + " = ?"
+	}
+	return "UPDATE reports SET " + strings.Join(sets, ", ") + `, status = ?, confirmed_json = ?, return_reason = ?,
+		submissions = ?, submitted_at = ?, reviewed_at = ?, updated_at = ? WHERE id = ?`
+}()
+
 func (s *Store) saveReport(ctx context.Context, c conn, r stats.Report) error {
 	confirmed, _ := json.Marshal(r.Confirmed)
-	sets := make([]string, 0, len(stats.Measures))
 	args := make([]any, 0, len(stats.Measures)+8)
 	for _, m := range stats.Measures {
-		sets = append(sets, m.Key+" = ?")
 		if v, ok := r.Figures[m.Key]; ok {
 			args = append(args, v)
 		} else {
@@ -344,8 +352,7 @@ func (s *Store) saveReport(ctx context.Context, c conn, r stats.Report) error {
 		}
 	}
 	args = append(args, r.Status, string(confirmed), r.ReturnReason, r.Submissions, nullTime(r.SubmittedAt), nullTime(r.ReviewedAt), r.UpdatedAt, r.ID)
-	_, err := c.exec(ctx, "UPDATE reports SET "+strings.Join(sets, ", ")+`, status = ?, confirmed_json = ?, return_reason = ?,
-		submissions = ?, submitted_at = ?, reviewed_at = ?, updated_at = ? WHERE id = ?`, args...)
+	_, err := c.exec(ctx, updateReport, args...)
 	return err
 }
 
@@ -466,6 +473,31 @@ func (s *Store) periodFilers(ctx context.Context, c conn, sc identity.Scope, per
 			return nil, err
 		}
 		out = append(out, f)
+	}
+	return out, rows.Err()
+}
+
+// PeriodCreditCodes are the credit codes of the enterprises asked to file in the period, in the
+// caller's scope.
+func (s *Store) PeriodCreditCodes(ctx context.Context, sc identity.Scope, periodID string) ([]string, error) {
+	c := s.read()
+	if _, err := s.periodHead(ctx, c, sc, periodID); err != nil {
+		return nil, err
+	}
+	cond, args := reportScope(sc)
+	rows, err := c.query(ctx, `SELECT e.credit_code FROM reports r JOIN enterprises e ON e.id = r.enterprise_id
+		WHERE r.period_id = ? AND e.credit_code IS NOT NULL AND `+cond, append([]any{periodID}, args...)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var code string
+		if err := rows.Scan(&code); err != nil {
+			return nil, err
+		}
+		out = append(out, code)
 	}
 	return out, rows.Err()
 }
