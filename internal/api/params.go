@@ -12,6 +12,7 @@ var pageParams = []param{
 	{"sort", "string", "排序字段，前加 - 为降序 / sort key, prefix - for descending"},
 }
 
+// describeSorts documents a list's sort keys (TestListQueriesUseIndexes reads them back).
 func describeSorts(keys ...string) param {
 	return param{"sort", "string", fmt.Sprintf("排序 / sort: %s（前加 - 为降序 / prefix - for descending）", strings.Join(keys, ", "))}
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/parkos/parkos/internal/identity"
+	"github.com/parkos/parkos/internal/store/storetest"
 )
 
 // bigTables grow with the parks, enterprises and years a deployment holds: a read that scans
@@ -51,7 +52,11 @@ func TestListQueriesUseIndexes(t *testing.T) {
 			if strings.Contains(path, "{id}") {
 				continue
 			}
-			for _, query := range []string{"?park_id=" + park, "?park_id=" + park + "&q=A", "?sort=-created_at"} {
+			queries := []string{"?park_id=" + park, "?park_id=" + park + "&q=A", "?q=A", "?q=" + storetest.CreditCode(1), "?sort=-created_at"}
+			for _, key := range sortKeys(rt) {
+				queries = append(queries, "?sort="+key, "?sort=-"+key, "?park_id="+park+"&sort="+key)
+			}
+			for _, query := range queries {
 				for _, role := range []identity.Role{identity.Admin, identity.Authority, identity.ParkManager, identity.EntAdmin} {
 					e.raw(role, "GET", path+query, nil)
 				}
@@ -94,6 +99,17 @@ func TestListQueriesUseIndexes(t *testing.T) {
 			t.Errorf("only %d distinct queries seen", len(queries))
 		}
 	})
+}
+
+// sortKeys are the keys a list route documents for its sort parameter.
+func sortKeys(rt route) []string {
+	for _, p := range rt.Query {
+		if _, list, ok := strings.Cut(p.Desc, "sort: "); ok && p.Name == "sort" {
+			list, _, _ = strings.Cut(list, "（")
+			return strings.Split(list, ", ")
+		}
+	}
+	return nil
 }
 
 var fromJoin = regexp.MustCompile(`(?i)\b(?:FROM|JOIN)\s+(\w+)(?:\s+(?:AS\s+)?(\w+))?`)

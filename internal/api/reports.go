@@ -43,7 +43,7 @@ func (s *Server) reportRoutes() []route {
 	return []route{
 		{Method: "GET", Pattern: "/api/v1/periods", Tag: "reports", Summary: "报告期 / Reporting periods",
 			Query: []param{{"park_id", "string", "园区 / park"}, {"kind", "string", "monthly | quarterly | annual"},
-				{"year", "integer", "年份 / year"}, {"sort", "string", "end_on | deadline"}, pageParams[0], pageParams[1]},
+				{"year", "integer", "年份 / year"}, describeSorts("end_on", "deadline"), pageParams[0], pageParams[1]},
 			Response: page.Page[stats.Period]{}, handle: func(c *call) (any, error) {
 				f := stats.PeriodFilter{ParkID: c.q.Str("park_id"), Kind: stats.Kind(c.q.Str("kind")), Year: c.q.Int("year")}
 				req := c.q.Page()
@@ -74,7 +74,7 @@ func (s *Server) reportRoutes() []route {
 		{Method: "GET", Pattern: "/api/v1/reports", Tag: "reports", Summary: "统计报表 / Statistical reports",
 			Query: []param{{"period_id", "string", "报告期 / period"}, {"park_id", "string", "园区 / park"},
 				{"enterprise_id", "string", "企业 / enterprise"}, {"status", "string", "draft | submitted | returned | approved"},
-				{"sort", "string", "updated_at | status"}, pageParams[0], pageParams[1]},
+				describeSorts("updated_at", "status"), pageParams[0], pageParams[1]},
 			Response: page.Page[stats.Report]{}, handle: func(c *call) (any, error) {
 				f := stats.ReportFilter{PeriodID: c.q.Str("period_id"), ParkID: c.q.Str("park_id"),
 					EnterpriseID: c.q.Str("enterprise_id"), Status: stats.Status(c.q.Str("status"))}

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/parkos/parkos/internal/civil"
@@ -180,6 +181,37 @@ func TestAttachedListsFollowEveryWrite(t *testing.T) {
 		parks, err := s.ListParks(ctx, sys, space.ParkFilter{Code: p.Code}, page.Request{})
 		if err != nil || len(parks.Items) != 1 || !slices.Equal(parks.Items[0].LeadingNodeIDs, []string{"cgt.mid.aav"}) {
 			t.Fatalf("park's leading nodes: %+v %v", parks.Items, err)
+		}
+	})
+}
+
+// TestEnterpriseSearch: a whole credit code (in any case, with spaces around) finds its one
+// enterprise; anything else searches the names.
+func TestEnterpriseSearch(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, s *sqlstore.Store) {
+		w := NewWorld(t, s)
+		sys := identity.System()
+		search := func(q string) []string {
+			t.Helper()
+			pg, err := s.ListEnterprises(ctx, sys, enterprise.Filter{Q: q}, page.Request{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var names []string
+			for _, e := range pg.Items {
+				names = append(names, e.Name)
+			}
+			return names
+		}
+		e1 := w.Enterprises[1]
+		if got := search(" " + strings.ToLower(e1.CreditCode) + " "); !slices.Equal(got, []string{e1.Name}) {
+			t.Fatalf("by credit code %s: %q", e1.CreditCode, got)
+		}
+		if got := search("企业1"); !slices.Equal(got, []string{e1.Name}) {
+			t.Fatalf("by a name fragment: %q", got)
+		}
+		if got := search(e1.CreditCode[:10]); len(got) != 0 {
+			t.Fatalf("part of a credit code is not a name: %q", got)
 		}
 	})
 }
