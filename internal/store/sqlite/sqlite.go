@@ -70,7 +70,7 @@ func Open(path string, clock civil.Clock) (*sqlstore.Store, error) {
 // openPools opens the writer (one connection, transactions taking the write lock at BEGIN)
 // and the readers (query_only), each connection with the base pragmas.
 func openPools(path string) (writer, reader *sql.DB, err error) {
-	writer, err = sql.Open("sqlite", dsn(path, url.Values{"_txlock": {"immediate"}, "_pragma": {"cache_size(-16384)"}}))
+	writer, err = sql.Open("sqlite", dsn(path, url.Values{"_txlock": {"immediate"}, "_pragma": {"cache_size(-32768)"}}))
 	if err != nil {
 		return nil, nil, err
 	}

@@ -451,17 +451,22 @@ func nullTime(t time.Time) any {
 // PeriodFilers lists the enterprises in the caller's scope that file in the period, with their
 // credit codes, names and reports, by name.
 func (s *Store) PeriodFilers(ctx context.Context, sc identity.Scope, periodID string) ([]stats.Filer, error) {
-	return s.periodFilers(ctx, s.read(), sc, periodID)
+	return s.periodFilers(ctx, s.read(), sc, periodID, true)
 }
 
-func (s *Store) periodFilers(ctx context.Context, c conn, sc identity.Scope, periodID string) ([]stats.Filer, error) {
+// periodFilers reads the period's reports with their enterprises, by name when ordered (an
+// import looks them up by credit code and needs no order).
+func (s *Store) periodFilers(ctx context.Context, c conn, sc identity.Scope, periodID string, ordered bool) ([]stats.Filer, error) {
 	if _, err := s.periodHead(ctx, c, sc, periodID); err != nil {
 		return nil, err
 	}
 	cond, args := reportScope(sc)
-	rows, err := c.query(ctx, "SELECT COALESCE(e.credit_code, ''), e.name, "+reportHead+measureCols+reportTail+` FROM reports r
-		JOIN enterprises e ON e.id = r.enterprise_id WHERE r.period_id = ? AND `+cond+" ORDER BY e.name, e.id",
-		append([]any{periodID}, args...)...)
+	q := "SELECT COALESCE(e.credit_code, ''), e.name, " + reportHead + measureCols + reportTail + ` FROM reports r
+		JOIN enterprises e ON e.id = r.enterprise_id WHERE r.period_id = ? AND ` + cond
+	if ordered {
+		q += " ORDER BY e.name, e.id"
+	}
+	rows, err := c.query(ctx, q, append([]any{periodID}, args...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -516,7 +521,7 @@ func (s *Store) PeriodFilersIn(ctx context.Context, sc identity.Scope, periodID 
 	if err != nil {
 		return nil, err
 	}
-	return s.periodFilers(ctx, c, sc, periodID)
+	return s.periodFilers(ctx, c, sc, periodID, false)
 }
 
 // PreviousFiguresOfPeriod are, by enterprise, the figures filed for the period before p, in the
