@@ -17,7 +17,7 @@ func TestFairReadsAdmitsInArrivalOrder(t *testing.T) {
 	var running, most atomic.Int32
 	var mu sync.Mutex
 	var order []string
-	h := FairReads(1, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	h := FairReads(1, time.Minute, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		n := running.Add(1)
 		defer running.Add(-1)
 		for m := most.Load(); n > m && !most.CompareAndSwap(m, n); m = most.Load() {
@@ -74,7 +74,7 @@ func waitFor(t *testing.T, cond func() bool) {
 // TestFairReadsDropsAWaiterThatLeft: a read whose client went away while it waited never runs.
 func TestFairReadsDropsAWaiterThatLeft(t *testing.T) {
 	release, ran := make(chan struct{}), atomic.Int32{}
-	h := FairReads(1, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	h := FairReads(1, time.Minute, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ran.Add(1)
 		if r.URL.Path == "/hold" {
 			<-release
@@ -84,14 +84,45 @@ func TestFairReadsDropsAWaiterThatLeft(t *testing.T) {
 	waitFor(t, func() bool { return ran.Load() == 1 })
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
+	gone := httptest.NewRecorder()
 	go func() {
-		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/gone", nil).WithContext(ctx))
+		h.ServeHTTP(gone, httptest.NewRequest("GET", "/gone", nil).WithContext(ctx))
 		close(done)
 	}()
 	cancel()
 	<-done
 	close(release)
-	if ran.Load() != 1 {
-		t.Fatalf("%d handlers ran", ran.Load())
+	if ran.Load() != 1 || gone.Code != http.StatusServiceUnavailable {
+		t.Fatalf("%d handlers ran; the one that left is logged %d", ran.Load(), gone.Code)
+	}
+}
+
+// TestFairReadsNeverHoldsHealthOrAStuckQueue: health checks and static files pass a full queue,
+// and a read that waited past the limit runs beside the stuck ones.
+func TestFairReadsNeverHoldsHealthOrAStuckQueue(t *testing.T) {
+	release, ran := make(chan struct{}), atomic.Int32{}
+	h := FairReads(1, 50*time.Millisecond, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ran.Add(1)
+		if r.URL.Path == "/stuck" {
+			<-release
+		}
+	}))
+	defer close(release)
+	go h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/stuck", nil))
+	waitFor(t, func() bool { return ran.Load() == 1 })
+	for _, path := range []string{"/healthz", "/readyz", "/static/app.css"} {
+		start := time.Now()
+		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", path, nil))
+		if time.Since(start) > 40*time.Millisecond {
+			t.Fatalf("%s waited %v", path, time.Since(start))
+		}
+	}
+	start := time.Now()
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/list", nil))
+	if waited := time.Since(start); waited < 50*time.Millisecond || waited > 2*time.Second {
+		t.Fatalf("a read behind a stuck one ran after %v, want the 50 ms limit", waited)
+	}
+	if ran.Load() != 5 {
+		t.Fatalf("%d handlers ran, want 5", ran.Load())
 	}
 }

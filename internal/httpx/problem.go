@@ -122,7 +122,7 @@ func WriteJSON(w http.ResponseWriter, status int, body any) {
 		return
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	if a, ok := body.(jsonw.Appender); ok {
+	if a, ok := body.(jsonw.Appender); ok && jsonw.Appends(body) {
 		buf := jsonBuffers.Get().(*[]byte)
 		b := append(a.AppendJSON((*buf)[:0]), '\n') // as json.Encoder ends a value
 		w.Header().Set("Content-Length", strconv.Itoa(len(b)))

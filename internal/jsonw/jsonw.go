@@ -123,3 +123,15 @@ func Quoted(b []byte, text []byte) []byte {
 	b = append(b, text...)
 	return append(b, '"')
 }
+
+// Appends reports whether v writes all of its JSON itself: an Appender that holds values of
+// other types (a page of items) says whether they append theirs through AppendsJSON.
+func Appends(v any) bool {
+	if _, ok := v.(Appender); !ok {
+		return false
+	}
+	if c, ok := v.(interface{ AppendsJSON() bool }); ok {
+		return c.AppendsJSON()
+	}
+	return true
+}

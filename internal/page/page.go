@@ -69,9 +69,16 @@ func All[T any](list func(Request) (Page[T], error), limit int) ([]T, error) {
 	}
 }
 
+// AppendsJSON reports whether the page's items append their own JSON, so that the page may be
+// sent through AppendJSON (httpx.WriteJSON asks before it does).
+func (p Page[T]) AppendsJSON() bool {
+	var item T
+	_, ok := any(item).(jsonw.Appender)
+	return ok
+}
+
 // AppendJSON writes the page as encoding/json would: items that append their own JSON do so,
-// others go through encoding/json (a value it cannot encode ends the output there, as an
-// encoder's error would).
+// others go through encoding/json, and one it cannot encode ends the output there.
 func (p Page[T]) AppendJSON(b []byte) []byte {
 	if p.Items == nil {
 		b = append(b, `{"items":null`...)

@@ -20,18 +20,24 @@ type plain struct {
 }
 
 func TestPageJSONIsWhatEncodingJSONWrites(t *testing.T) {
-	for _, p := range []any{
-		Page[selfEncoded]{Items: []selfEncoded{{"a"}, {"<b>"}}, NextCursor: "eyJ"},
-		Page[selfEncoded]{},
-		Page[plain]{Items: []plain{{1, "x"}, {2, "\u2028"}}},
-		Page[plain]{Items: []plain{}},
+	for _, c := range []struct {
+		page    any
+		appends bool // whether WriteJSON may send it through AppendJSON
+	}{
+		{Page[selfEncoded]{Items: []selfEncoded{{"a"}, {"<b>"}}, NextCursor: "eyJ"}, true},
+		{Page[selfEncoded]{}, true},
+		{Page[plain]{Items: []plain{{1, "x"}, {2, "\u2028"}}}, false},
+		{Page[plain]{Items: []plain{}}, false},
 	} {
-		want, err := json.Marshal(p)
+		want, err := json.Marshal(c.page)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := p.(jsonw.Appender).AppendJSON(nil); string(got) != string(want) {
-			t.Errorf("%T: AppendJSON %s, encoding/json %s", p, got, want)
+		if got := c.page.(jsonw.Appender).AppendJSON(nil); string(got) != string(want) {
+			t.Errorf("%T: AppendJSON %s, encoding/json %s", c.page, got, want)
+		}
+		if jsonw.Appends(c.page) != c.appends {
+			t.Errorf("%T: Appends says %v", c.page, !c.appends)
 		}
 	}
 }

@@ -86,7 +86,7 @@ func openPools(path string) (writer, reader *sql.DB, err error) {
 		writer.Close()
 		return nil, nil, err
 	}
-	readers := max(4, 2*runtime.NumCPU())
+	readers := max(4, 2*runtime.GOMAXPROCS(0)) // as many as the web server lets read at once
 	reader.SetMaxOpenConns(readers)
 	reader.SetMaxIdleConns(readers)
 	reader.SetConnMaxLifetime(0)

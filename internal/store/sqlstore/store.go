@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -426,8 +427,8 @@ func (n nullString) Scan(src any) error {
 	return nil
 }
 
-// attachedList reads a list the database keeps on its row as comma-separated text (migration
-// 0017); NULL is the empty list.
+// attachedList reads a list the database keeps on its row as comma-separated text (migrations
+// 0017, 0019), in byte order whatever the engine and its collation; NULL is the empty list.
 type attachedList struct{ xs *[]string }
 
 func (a attachedList) Scan(src any) error {
@@ -438,6 +439,7 @@ func (a attachedList) Scan(src any) error {
 	*a.xs = []string{}
 	if ns.String != "" {
 		*a.xs = strings.Split(ns.String, ",")
+		slices.Sort(*a.xs)
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package storetest
 import (
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/parkos/parkos/internal/civil"
@@ -212,6 +213,58 @@ func TestEnterpriseSearch(t *testing.T) {
 		}
 		if got := search(e1.CreditCode[:10]); len(got) != 0 {
 			t.Fatalf("part of a credit code is not a name: %q", got)
+		}
+	})
+}
+
+// TestRaceParkEnterprisesUnderConcurrentResidencies: residencies of one enterprise in one park
+// created four at a time all succeed, and two deleted at once take the enterprise off the park's
+// list (on PostgreSQL each refresh of the pair once undid the other's).
+func TestRaceParkEnterprisesUnderConcurrentResidencies(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, s *sqlstore.Store) {
+		w := NewWorld(t, s)
+		sys, svc := identity.System(), EnterpriseOf(s)
+		e, p1 := w.Enterprises[0], w.Parks[1].ID // kept by park 0
+		listedInPark1 := func() bool {
+			t.Helper()
+			pg, err := s.ListEnterprises(ctx, sys, enterprise.Filter{ParkID: p1}, page.Request{Limit: 100})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return slices.ContainsFunc(pg.Items, func(x enterprise.Enterprise) bool { return x.ID == e.ID })
+		}
+		for round := range 10 {
+			ids := make([]string, 4)
+			errs := make([]error, 4)
+			var wg sync.WaitGroup
+			for i := range ids {
+				wg.Go(func() {
+					var r enterprise.Residency
+					r, errs[i] = svc.CreateResidency(ctx, sys, enterprise.Residency{EnterpriseID: e.ID, ParkID: p1, MoveIn: civil.Of(2024, 1, 1+i)})
+					ids[i] = r.ID
+				})
+			}
+			wg.Wait()
+			for _, err := range errs {
+				if err != nil {
+					t.Fatalf("round %d: concurrent residency: %v", round, err)
+				}
+			}
+			if !listedInPark1() {
+				t.Fatalf("round %d: resident in park 1 but not listed there", round)
+			}
+			for i := range ids {
+				wg.Go(func() { errs[i] = svc.DeleteResidency(ctx, sys, ids[i]) })
+			}
+			wg.Wait()
+			for _, err := range errs {
+				if err != nil {
+					t.Fatalf("round %d: concurrent delete: %v", round, err)
+				}
+			}
+			if listedInPark1() {
+				t.Fatalf("round %d: no residency left in park 1, yet still listed there", round)
+			}
 		}
 	})
 }
