@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"sort"
 	"time"
 )
 
@@ -58,21 +57,13 @@ func Compare(ctx context.Context, cfg Config, reads []HotRead, n int) ([]Compari
 				direct = append(direct, time.Since(t0))
 			}
 		}
-		c := Comparison{Name: r.Name, HTTP: median(viaHTTP), Direct: median(direct)}
+		c := Comparison{Name: r.Name, HTTP: profile(r.Name, viaHTTP, 0).P50, Direct: profile(r.Name, direct, 0).P50}
 		if c.Direct > 0 {
 			c.HTTPPerDirect = float64(c.HTTP) / float64(c.Direct)
 		}
 		out = append(out, c)
 	}
 	return out, nil
-}
-
-func median(d []time.Duration) time.Duration {
-	if len(d) == 0 {
-		return 0
-	}
-	sort.Slice(d, func(i, j int) bool { return d[i] < d[j] })
-	return d[len(d)/2]
 }
 
 // ComparisonMarkdown writes comparisons as a table for BENCHMARKS.md.
