@@ -13,7 +13,7 @@ type Store interface {
 	GetPeriod(ctx context.Context, sc identity.Scope, id string) (stats.Period, error)
 	PeriodFilers(ctx context.Context, sc identity.Scope, periodID string) ([]stats.Filer, error)
 	PeriodCreditCodes(ctx context.Context, sc identity.Scope, periodID string) ([]string, error)
-	ImportReports(ctx context.Context, sc identity.Scope, periodID string, rows []stats.ImportRow, dryRun bool) ([]stats.RowOutcome, []stats.RowProblem, error)
+	ImportReportsFrom(ctx context.Context, sc identity.Scope, periodID string, rows stats.RowSource, dryRun bool) ([]stats.RowOutcome, []stats.RowProblem, error)
 }
 
 // Result is what an upload did or, in a dry run, would do.
@@ -39,11 +39,22 @@ func Import(ctx context.Context, st Store, sc identity.Scope, periodID string, d
 	for _, c := range codes {
 		known[c] = true
 	}
-	p, err := Read(data, lim, func(code string) bool { return known[code] })
-	if err != nil {
-		return Result{}, Parsed{}, err
+	// The upload is parsed while the import reads the period's reports.
+	type parsed struct {
+		p   Parsed
+		err error
 	}
-	outcomes, refused, err := st.ImportReports(ctx, sc, periodID, p.Rows, dryRun || len(p.Problems) > 0)
+	done := make(chan parsed, 1)
+	go func() {
+		p, err := Read(data, lim, func(code string) bool { return known[code] })
+		done <- parsed{p, err}
+	}()
+	var p Parsed
+	outcomes, refused, err := st.ImportReportsFrom(ctx, sc, periodID, func() ([]stats.ImportRow, bool, error) {
+		r := <-done
+		p = r.p
+		return p.Rows, len(p.Problems) > 0, r.err
+	}, dryRun)
 	if err != nil {
 		return Result{}, Parsed{}, err
 	}

@@ -212,6 +212,14 @@ func importWritesNothing(t *testing.T, ms []Member, upload []byte, want map[stri
 	if after := auditCount(); after != before {
 		t.Errorf("a refused import wrote %d audit entries", after-before)
 	}
+	// A file that is not a workbook at all is parsed while the import reads the period: its
+	// error still comes back, and nothing is written.
+	if _, _, err := Import(ctx, storetest.StatsOf(st), sys, period.ID, []byte("PK\x03\x04 not a workbook"), sheet.DefaultLimits, false); err == nil {
+		t.Fatal("an unreadable upload was accepted")
+	}
+	if after := auditCount(); after != before {
+		t.Errorf("an unreadable upload wrote %d audit entries", after-before)
+	}
 }
 
 // opensInLibreOffice converts the workbook to CSV with LibreOffice and checks it read the rows.

@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/parkos/parkos/internal/apperr"
@@ -167,18 +169,32 @@ func MeasureOf(key string) (Measure, bool) {
 
 // MarshalJSON writes money as decimal yuan (like every amount in the API) and counts as integers.
 func (f Figures) MarshalJSON() ([]byte, error) {
-	out := make(map[string]any, len(f))
-	for _, m := range Measures {
-		if v, ok := f[m.Key]; ok {
-			if m.Money {
-				out[m.Key] = measure.Money(v)
-			} else {
-				out[m.Key] = v
-			}
+	b := append(make([]byte, 0, 32*len(f)), '{')
+	for _, m := range measuresByKey {
+		v, ok := f[m.Key]
+		if !ok {
+			continue
+		}
+		if len(b) > 1 {
+			b = append(b, ',')
+		}
+		b = append(append(append(b, '"'), m.Key...), '"', ':')
+		if m.Money {
+			b = measure.Money(v).AppendJSON(b)
+		} else {
+			b = strconv.AppendInt(b, v, 10)
 		}
 	}
-	return json.Marshal(out)
+	return append(b, '}'), nil
 }
+
+// measuresByKey are the measures in the order of their keys, the order JSON objects list
+// their members in (keys are plain ASCII, so they need no escaping).
+var measuresByKey = func() []Measure {
+	out := slices.Clone(Measures)
+	slices.SortFunc(out, func(a, b Measure) int { return strings.Compare(a.Key, b.Key) })
+	return out
+}()
 
 // UnmarshalJSON reads figures written as MarshalJSON writes them; null leaves a figure blank.
 // A count with a fraction or an unknown key is an error.

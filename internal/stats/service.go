@@ -2,8 +2,8 @@ package stats
 
 import (
 	"context"
-	"errors"
 	"maps"
+	"slices"
 	"strings"
 
 	"github.com/parkos/parkos/internal/apperr"
@@ -49,8 +49,9 @@ type ReportStore interface {
 	PeriodFilersIn(ctx context.Context, sc identity.Scope, periodID string) ([]Filer, error)
 	// PreviousFiguresOfPeriod are, by enterprise, the figures of the period before p.
 	PreviousFiguresOfPeriod(ctx context.Context, p Period) (map[string]Figures, error)
-	// SaveReportRow writes a changed report without reading it back.
-	SaveReportRow(ctx context.Context, r Report) (Report, error)
+	// SaveReportRows writes changed reports without reading them back, stamped with the time
+	// of the write.
+	SaveReportRows(ctx context.Context, rs []Report) ([]Report, error)
 }
 
 // Service is the statistics context (§6 filing): it owns reporting periods, the report
@@ -193,17 +194,24 @@ func (s *Service) ClosePeriod(ctx context.Context, sc identity.Scope, id string)
 	return out, err
 }
 
-// errDryRun rolls an import back after it has checked every row.
-var errDryRun = errors.New("stats: dry run")
-
 // recordBatch is how many of an import's changes are recorded at once.
 const recordBatch = 400
 
 // ImportReports applies a workbook's rows to the period's reports in one transaction, all or
-// nothing: with any refused row, or with dryRun, nothing is written and the outcomes say what
-// would have happened. Park staff who review reports import for their park, an enterprise for
-// itself.
+// nothing: every row is checked first, and with any refused row, or with dryRun, nothing is
+// written and the outcomes say what would have happened. Park staff who review reports import
+// for their park, an enterprise for itself.
 func (s *Service) ImportReports(ctx context.Context, sc identity.Scope, periodID string, rows []ImportRow, dryRun bool) ([]RowOutcome, []RowProblem, error) {
+	return s.ImportReportsFrom(ctx, sc, periodID, func() ([]ImportRow, bool, error) { return rows, false, nil }, dryRun)
+}
+
+// RowSource hands over an upload's rows when the import is ready for them; invalid says the
+// upload had problems of its own, so its rows are checked but nothing is written.
+type RowSource func() (rows []ImportRow, invalid bool, err error)
+
+// ImportReportsFrom is ImportReports with rows that may still be being read: it asks for them
+// only once it has read the period's reports, so parsing a large upload overlaps that read.
+func (s *Service) ImportReportsFrom(ctx context.Context, sc identity.Scope, periodID string, source RowSource, dryRun bool) ([]RowOutcome, []RowProblem, error) {
 	if !sc.May(identity.ReviewReports) && !sc.Role.IsEnterprise() {
 		return nil, nil, apperr.ErrForbidden()
 	}
@@ -231,6 +239,10 @@ func (s *Service) ImportReports(ctx context.Context, sc identity.Scope, periodID
 				byCode[f.CreditCode] = f.Report
 			}
 		}
+		rows, invalid, err := source()
+		if err != nil {
+			return err
+		}
 		now := s.clock.Now()
 		var changes []audit.Change
 		for _, in := range rows {
@@ -248,26 +260,40 @@ func (s *Service) ImportReports(ctx context.Context, sc identity.Scope, periodID
 				problems = append(problems, *problem)
 				continue
 			case action != "":
-				if r, err = s.reports.SaveReportRow(ctx, r); err != nil {
-					return err
-				}
 				changes = append(changes, audit.Change{Action: action, Entity: "report", ID: r.ID, Before: old, After: r})
-				if len(changes) == recordBatch {
-					if err := s.reports.RecordAll(ctx, sc, changes); err != nil {
-						return err
-					}
-					changes = changes[:0]
-				}
 			}
 			outcomes = append(outcomes, out)
 		}
-		if dryRun || len(problems) > 0 {
-			return errDryRun
+		if dryRun || invalid || len(problems) > 0 {
+			return nil
 		}
-		return s.reports.RecordAll(ctx, sc, changes)
+		return s.saveImported(ctx, sc, changes)
 	})
-	if errors.Is(err, errDryRun) {
-		err = nil
-	}
 	return outcomes, problems, err
+}
+
+// saveImported writes an import's changed reports and their audit entries, recordBatch at a
+// time. Reports are written in id order, the order the period created them in, so a large
+// import walks the table and its indexes forward instead of jumping about them.
+func (s *Service) saveImported(ctx context.Context, sc identity.Scope, changes []audit.Change) error {
+	slices.SortFunc(changes, func(a, b audit.Change) int { return strings.Compare(a.ID, b.ID) })
+	reports := make([]Report, 0, recordBatch)
+	for start := 0; start < len(changes); start += recordBatch {
+		batch := changes[start:min(start+recordBatch, len(changes))]
+		reports = reports[:0]
+		for _, c := range batch {
+			reports = append(reports, c.After.(Report))
+		}
+		saved, err := s.reports.SaveReportRows(ctx, reports)
+		if err != nil {
+			return err
+		}
+		for i := range batch {
+			batch[i].After = saved[i]
+		}
+		if err := s.reports.RecordAll(ctx, sc, batch); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -3,12 +3,14 @@ package stats
 import (
 	"encoding/json"
 	"errors"
+	"maps"
 	"slices"
 	"testing"
 	"time"
 
 	"github.com/parkos/parkos/internal/apperr"
 	"github.com/parkos/parkos/internal/civil"
+	"github.com/parkos/parkos/internal/measure"
 )
 
 func fieldCodes(err error) map[string]string {
@@ -146,6 +148,34 @@ func TestFiguresJSON(t *testing.T) {
 	for _, bad := range []string{`{"employees": 12.5}`, `{"revenue": 1.001}`, `{"mood": 1}`, `{"revenue": "lots"}`} {
 		if err := json.Unmarshal([]byte(bad), &f); err == nil {
 			t.Errorf("%s was accepted", bad)
+		}
+	}
+}
+
+// TestFiguresJSONIsAMapsJSON: figures write what encoding/json writes for the same object as a
+// map (members by key, money as decimal-yuan strings), and read back to themselves.
+func TestFiguresJSONIsAMapsJSON(t *testing.T) {
+	for _, f := range []Figures{{}, {"revenue": 123456789}, {"employees": 40, "rd_expense": -5, "tax": 0, "exports": 1},
+		{"revenue": 1, "industrial_output": 2, "rd_expense": 3, "tax": 4, "employees": 5, "rd_staff": 6, "invention_patents_granted": 7,
+			"invention_patents_held": 8, "other_patents_granted": 9, "financing": 10, "exports": 11}} {
+		want := map[string]any{}
+		for _, m := range Measures {
+			if v, ok := f[m.Key]; ok {
+				if m.Money {
+					want[m.Key] = measure.Money(v)
+				} else {
+					want[m.Key] = v
+				}
+			}
+		}
+		wantJSON, _ := json.Marshal(want)
+		got, err := json.Marshal(f)
+		if err != nil || string(got) != string(wantJSON) {
+			t.Fatalf("figures %v: %s, %v; want %s", f, got, err, wantJSON)
+		}
+		var back Figures
+		if err := json.Unmarshal(got, &back); err != nil || !maps.Equal(back, f) {
+			t.Fatalf("%s read back as %v, %v", got, back, err)
 		}
 	}
 }

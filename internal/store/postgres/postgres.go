@@ -42,6 +42,7 @@ func Open(url string, clock civil.Clock) (*sqlstore.Store, error) {
 		Writer:         db,
 		Migrations:     sub,
 		NumberedParams: true,
+		TypedValues:    true,
 		RowLocks:       true,
 		IsUnique:       func(err error) bool { return hasCode(err, "23505") },
 		IsForeignKey:   func(err error) bool { return hasCode(err, "23503") },

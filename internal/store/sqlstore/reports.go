@@ -331,19 +331,30 @@ func (s *Store) previousFigures(ctx context.Context, c conn, sc identity.Scope, 
 	return byEnterprise[r.EnterpriseID], err
 }
 
-// updateReport writes every measure and the review state of one report.
-var updateReport = func() string {
-	sets := make([]string, len(stats.Measures))
-	for i, m := range stats.Measures {
-		sets[i] = m.Key + " = ?"
+// reportColumns are the columns a save writes, in the order reportArgs gives their values,
+// with their PostgreSQL types for a VALUES list (whose bind parameters have no type of their own
+// there).
+var reportColumns = func() [][2]string {
+	cols := make([][2]string, 0, len(stats.Measures)+7)
+	for _, m := range stats.Measures {
+		cols = append(cols, [2]string{m.Key, "BIGINT"})
 	}
-	return "UPDATE reports SET " + strings.Join(sets, ", ") + `, status = ?, confirmed_json = ?, return_reason = ?,
-		submissions = ?, submitted_at = ?, reviewed_at = ?, updated_at = ? WHERE id = ?`
+	return append(cols, [2]string{"status", "TEXT"}, [2]string{"confirmed_json", "TEXT"}, [2]string{"return_reason", "TEXT"},
+		[2]string{"submissions", "INTEGER"}, [2]string{"submitted_at", "TIMESTAMPTZ"}, [2]string{"reviewed_at", "TIMESTAMPTZ"},
+		[2]string{"updated_at", "TIMESTAMPTZ"})
 }()
 
-func (s *Store) saveReport(ctx context.Context, c conn, r stats.Report) error {
-	confirmed, _ := json.Marshal(r.Confirmed)
-	args := make([]any, 0, len(stats.Measures)+8)
+// updateReport writes every measure and the review state of one report.
+var updateReport = func() string {
+	sets := make([]string, len(reportColumns))
+	for i, c := range reportColumns {
+		sets[i] = c[0] + " = ?"
+	}
+	return "UPDATE reports SET " + strings.Join(sets, ", ") + " WHERE id = ?"
+}()
+
+// reportArgs are a report's values for reportColumns, then its id.
+func reportArgs(args []any, r stats.Report) []any {
 	for _, m := range stats.Measures {
 		if v, ok := r.Figures[m.Key]; ok {
 			args = append(args, v)
@@ -351,9 +362,50 @@ func (s *Store) saveReport(ctx context.Context, c conn, r stats.Report) error {
 			args = append(args, nil)
 		}
 	}
-	args = append(args, r.Status, string(confirmed), r.ReturnReason, r.Submissions, nullTime(r.SubmittedAt), nullTime(r.ReviewedAt), r.UpdatedAt, r.ID)
-	_, err := c.exec(ctx, updateReport, args...)
+	confirmed, _ := json.Marshal(r.Confirmed)
+	return append(args, r.Status, string(confirmed), r.ReturnReason, r.Submissions, nullTime(r.SubmittedAt), nullTime(r.ReviewedAt), r.UpdatedAt, r.ID)
+}
+
+func (s *Store) saveReport(ctx context.Context, c conn, r stats.Report) error {
+	_, err := c.exec(ctx, updateReport, reportArgs(make([]any, 0, len(reportColumns)+1), r)...)
 	return err
+}
+
+// updateReports writes n reports in one statement: their values as a VALUES list joined to
+// the table by id. Only the first row's parameters carry types; the rest take them from it.
+func (s *Store) updateReports(n int) string {
+	var q strings.Builder
+	q.WriteString("WITH v (")
+	for _, c := range reportColumns {
+		q.WriteString(c[0] + ", ")
+	}
+	q.WriteString("id) AS (VALUES ")
+	for i := range n {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		q.WriteByte('(')
+		for j, c := range reportColumns {
+			if j > 0 {
+				q.WriteString(", ")
+			}
+			if i == 0 && s.eng.TypedValues {
+				q.WriteString("CAST(? AS " + c[1] + ")")
+			} else {
+				q.WriteByte('?')
+			}
+		}
+		q.WriteString(", ?)")
+	}
+	q.WriteString(") UPDATE reports SET ")
+	for j, c := range reportColumns {
+		if j > 0 {
+			q.WriteString(", ")
+		}
+		q.WriteString(c[0] + " = v." + c[0])
+	}
+	q.WriteString(" FROM v WHERE reports.id = v.id")
+	return q.String()
 }
 
 // LockReport locks a report's row and reads it in the caller's scope, with the head of its
@@ -534,15 +586,29 @@ func (s *Store) PreviousFiguresOfPeriod(ctx context.Context, p stats.Period) (ma
 	return s.previousFiguresOf(ctx, c, p, "1=1")
 }
 
-// SaveReportRow writes a changed report in the transaction of ctx without reading it back,
-// for imports of many rows.
-func (s *Store) SaveReportRow(ctx context.Context, r stats.Report) (stats.Report, error) {
+// reportRowsPerStatement is how many reports SaveReportRows writes in one statement.
+const reportRowsPerStatement = 400
+
+// SaveReportRows writes changed reports in the transaction of ctx without reading them back,
+// many to a statement, for imports of many rows. It stamps and returns them.
+func (s *Store) SaveReportRows(ctx context.Context, rs []stats.Report) ([]stats.Report, error) {
 	c, err := s.txConn(ctx)
 	if err != nil {
-		return r, err
+		return nil, err
 	}
-	r.UpdatedAt = s.now()
-	return r, s.saveReport(ctx, c, r)
+	now := s.now()
+	for start := 0; start < len(rs); start += reportRowsPerStatement {
+		batch := rs[start:min(start+reportRowsPerStatement, len(rs))]
+		args := make([]any, 0, len(batch)*(len(reportColumns)+1))
+		for i := range batch {
+			batch[i].UpdatedAt = now
+			args = reportArgs(args, batch[i])
+		}
+		if _, err := c.exec(ctx, s.updateReports(len(batch)), args...); err != nil {
+			return nil, err
+		}
+	}
+	return rs, nil
 }
 
 // LockPeriod locks a period's row and reads its head in the caller's scope.

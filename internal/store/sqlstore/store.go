@@ -31,6 +31,8 @@ type Engine struct {
 	Migrations fs.FS   // NNNN_name.sql files
 	// NumberedParams: the engine wants $1, $2… instead of ?.
 	NumberedParams bool
+	// TypedValues: bind parameters in a VALUES list need their types spelled out (PostgreSQL).
+	TypedValues bool
 	// IsUnique / IsForeignKey / IsDoubleLetting classify constraint violations; the last is the
 	// database's own refusal to let one unit twice on a day (contract_units_one_letting_per_day).
 	IsUnique        func(error) bool
