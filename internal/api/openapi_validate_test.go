@@ -115,6 +115,8 @@ func TestEveryGETAnswersAsDocumented(t *testing.T) {
 			path = strings.Replace(rt.Pattern, "{id}", report, 1)
 		case "holds":
 			path = strings.Replace(rt.Pattern, "{id}", firstID(t, e, "/api/v1/holds"), 1)
+		case "indicators":
+			path = strings.Replace(rt.Pattern, "{id}", "land_output", 1)
 		}
 		if strings.Contains(path, "{id}") {
 			t.Errorf("%s: no record to ask for", rt.Pattern)

@@ -129,6 +129,8 @@ var unscopedRoutes = map[string]string{
 	"POST /api/v1/tokens":          "creates a token for the caller",
 	"GET /api/v1/industry-classes": "shared reference data",
 	"GET /api/v1/chains":           "shared reference data (park chains are filtered by park)",
+	"GET /api/v1/indicators":       "the indicator catalog: definitions, no figures",
+	"GET /api/v1/indicators/{id}":  "one indicator's definition, no figures",
 }
 
 // parkQueried are routes that compute over a park named in the query: asked about another

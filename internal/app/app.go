@@ -9,6 +9,7 @@ import (
 	"github.com/parkos/parkos/internal/enterprise"
 	"github.com/parkos/parkos/internal/idempotency"
 	"github.com/parkos/parkos/internal/identity"
+	"github.com/parkos/parkos/internal/indicator"
 	"github.com/parkos/parkos/internal/leasing"
 	"github.com/parkos/parkos/internal/onboard"
 	"github.com/parkos/parkos/internal/space"
@@ -37,6 +38,7 @@ type Store interface {
 	identity.AccountStore
 	onboard.Store
 	idempotency.Store
+	indicator.Store
 	Health
 }
 
@@ -49,6 +51,7 @@ type Services struct {
 	Stats      *stats.Service
 	Accounts   *identity.Accounts
 	Onboard    *onboard.Service
+	Indicators *indicator.Service
 	Health     Health
 	// Idempotency keeps the keys of creating requests and their answers.
 	Idempotency idempotency.Store
@@ -65,6 +68,7 @@ func New(st Store, clock civil.Clock) *Services {
 		Stats:       stats.NewService(st, clock),
 		Accounts:    identity.NewAccounts(st, clock.Now),
 		Onboard:     onboard.NewService(st, importWriter{lease, ent, sp}),
+		Indicators:  indicator.NewService(st, clock),
 		Health:      st,
 		Idempotency: st,
 	}

@@ -41,7 +41,7 @@ type Value struct {
 	Known    bool               `json:"known"`
 	Value    float64            `json:"value"`
 	Coverage Coverage           `json:"coverage"`
-	Inputs   map[string]float64 `json:"inputs"`
+	Inputs   map[string]float64 `json:"inputs,omitempty"`
 	// Attrs are the park attributes used and their dates (rule 3: the area and its date).
 	Attrs   map[string]Attr `json:"attrs,omitempty"`
 	Missing []string        `json:"missing,omitempty"`

@@ -1,0 +1,44 @@
+package api
+
+import "github.com/parkos/parkos/internal/indicator"
+
+func (s *Server) indicatorRoutes() []route {
+	sv := s.svc
+	year := func(c *call) (int, error) {
+		y := c.q.Int("year")
+		if err := c.q.Err(); err != nil {
+			return 0, err
+		}
+		if y == 0 {
+			y = sv.Indicators.DefaultYear()
+		}
+		return y, nil
+	}
+	yearParam := param{"year", "integer", "年份，默认上一年 / year, last year by default"}
+	return []route{
+		{Method: "GET", Pattern: "/api/v1/indicators", Tag: "indicators", Summary: "指标目录 / Indicator catalog",
+			Response: []indicator.Indicator{}, handle: func(c *call) (any, error) { return sv.Indicators.Catalog(), nil }},
+		{Method: "GET", Pattern: "/api/v1/indicators/{id}", Tag: "indicators", Summary: "指标定义（按代码） / An indicator by code",
+			Response: indicator.Indicator{}, handle: func(c *call) (any, error) { return sv.Indicators.Get(c.id()) }},
+		{Method: "GET", Pattern: "/api/v1/indicator-values", Tag: "indicators",
+			Summary:  "某指标在可见各园区及其合计的值，含覆盖率、算法和两种增长口径 / One indicator for every park in scope and for them together, with coverage, rule and both growth forms",
+			Query:    []param{{"indicator", "string", "指标代码，默认营业收入 / indicator code, revenue by default"}, yearParam},
+			Response: indicator.Table{}, handle: func(c *call) (any, error) {
+				code := c.q.Str("indicator")
+				y, err := year(c)
+				if err != nil {
+					return nil, err
+				}
+				return sv.Indicators.Table(c.ctx, c.scope, code, y)
+			}},
+		{Method: "GET", Pattern: "/api/v1/parks/{id}/indicators", Tag: "indicators",
+			Summary: "园区全部指标（含覆盖率、算法、同比与同口径增长） / Every indicator of a park, with coverage, rule, YoY and like-for-like",
+			Query:   []param{yearParam}, Response: indicator.ParkFigures{}, handle: func(c *call) (any, error) {
+				y, err := year(c)
+				if err != nil {
+					return nil, err
+				}
+				return sv.Indicators.ParkFigures(c.ctx, c.scope, c.id(), y)
+			}},
+	}
+}

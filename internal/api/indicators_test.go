@@ -1,0 +1,152 @@
+package api
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"testing"
+
+	"github.com/parkos/parkos/internal/civil"
+	"github.com/parkos/parkos/internal/enterprise"
+	"github.com/parkos/parkos/internal/identity"
+	"github.com/parkos/parkos/internal/indicator"
+	"github.com/parkos/parkos/internal/page"
+	"github.com/parkos/parkos/internal/space"
+	"github.com/parkos/parkos/internal/stats"
+	"github.com/parkos/parkos/internal/store/storetest"
+)
+
+// fileYear opens a park's periods of a kind for a year, imports each enterprise's figures for
+// each period submitted, and approves all but the reports skip names (enterprise index, seq).
+func fileYear(t *testing.T, e *env, park space.Park, kind stats.Kind, year int, ents []enterprise.Enterprise,
+	figures func(ent, seq int) stats.Figures, skip map[[2]int]bool) {
+	t.Helper()
+	ctx, sys := context.Background(), identity.System()
+	seqs := []int{0}
+	if kind == stats.Quarterly {
+		seqs = []int{1, 2, 3, 4}
+	}
+	for _, seq := range seqs {
+		p, err := storetest.StatsOf(e.store).OpenPeriod(ctx, sys, stats.Period{ParkID: park.ID, Kind: kind, Year: year, Seq: seq, Deadline: civil.Of(year+1, 3, 1)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rows []stats.ImportRow
+		for i, ent := range ents {
+			rows = append(rows, stats.ImportRow{Row: i + 3, CreditCode: ent.CreditCode, Figures: figures(i, seq), Submit: true})
+		}
+		if _, problems, err := storetest.StatsOf(e.store).ImportReports(ctx, sys, p.ID, rows, false); err != nil || len(problems) > 0 {
+			t.Fatalf("import %s: %v %+v", p.Label(), err, problems)
+		}
+		reports, err := e.store.ListReports(ctx, sys, stats.ReportFilter{PeriodID: p.ID}, page.Request{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range reports.Items {
+			i := 0
+			for j, ent := range ents {
+				if ent.ID == r.EnterpriseID {
+					i = j
+				}
+			}
+			if skip[[2]int{i, seq}] {
+				continue
+			}
+			if _, err := storetest.StatsOf(e.store).ReviewReport(ctx, sys, r.ID, true, ""); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}
+
+func yi(x float64) int64 { return int64(math.Round(x * 1e10)) } // 亿元 in fen
+
+// TestParkIndicatorsFromApprovedReports: a park's indicators computed through the database by
+// §6.1, checked by hand. 2024 was filed annually (A 8 亿, B 3 亿); 2025 quarterly, A 2.5 亿 a
+// quarter, B's Q4 never approved. So 2025 revenue is A's 10 亿 with coverage 1/2; land output
+// 10 亿 ÷ 0.5 km² = 20; YoY on totals 10 ÷ 11 − 1; like-for-like (A alone) 10 ÷ 8 − 1 = 25 %.
+func TestParkIndicatorsFromApprovedReports(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		ctx, sys := context.Background(), identity.System()
+		park, err := storetest.SpaceOf(e.store).CreatePark(ctx, sys, space.Park{Code: "IND", NameZh: "指标园区", Status: space.ParkOperating,
+			LandArea: 500_000_00})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ents []enterprise.Enterprise
+		for i := range 2 {
+			ent, err := storetest.EnterpriseOf(e.store).CreateEnterprise(ctx, sys, enterprise.Enterprise{ParkID: park.ID,
+				Name: fmt.Sprintf("指标企业%d", i), CreditCode: storetest.CreditCode(900 + i)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ents = append(ents, ent)
+		}
+		base := func(revenue int64) stats.Figures {
+			return stats.Figures{"revenue": revenue, "rd_expense": revenue / 10, "tax": revenue / 20, "employees": 100, "rd_staff": 30,
+				"invention_patents_granted": 2, "invention_patents_held": 10}
+		}
+		fileYear(t, e, park, stats.Annual, 2024, ents, func(i, _ int) stats.Figures { return base([]int64{yi(8), yi(3)}[i]) }, nil)
+		fileYear(t, e, park, stats.Quarterly, 2025, ents, func(i, _ int) stats.Figures { return base([]int64{yi(2.5), yi(1)}[i]) },
+			map[[2]int]bool{{1, 4}: true})
+
+		var got indicator.ParkFigures
+		e.do(identity.Authority, "GET", "/api/v1/parks/"+park.ID+"/indicators?year=2025", nil, 200, &got)
+		by := map[string]indicator.Figure{}
+		for _, f := range got.Figures {
+			by[f.Indicator.Code] = f
+		}
+		near := func(what string, got, want float64) {
+			t.Helper()
+			if math.Abs(got-want) > 1e-9*math.Max(1, math.Abs(want)) {
+				t.Errorf("%s = %.12g, want %.12g", what, got, want)
+			}
+		}
+		rev := by["revenue"]
+		near("revenue (亿元)", rev.Value.Value, 10)
+		if rev.Value.Coverage.Covered != 1 || rev.Value.Coverage.Expected != 2 {
+			t.Errorf("coverage %+v, want 1 of 2 (B's Q4 is not approved)", rev.Value.Coverage)
+		}
+		near("land output (亿元/km²)", by["land_output"].Value.Value, 20)
+		if by["land_output"].Value.Attrs["land_area"].Value != 500_000 {
+			t.Errorf("the area used is not shown: %+v", by["land_output"].Value.Attrs)
+		}
+		near("R&D intensity (%)", by["rd_intensity"].Value.Value, 10)
+		near("YoY on totals", rev.YoY.Rate, 10.0/11-1)
+		near("like-for-like", rev.LikeForLike.Rate, 0.25)
+		near("revenue_growth", by["revenue_growth"].Growth.Rate, 10.0/11-1)
+		if by["floor_output"].Value.Known || len(by["floor_output"].Value.Missing) == 0 {
+			t.Errorf("no floor area: output per built area must be missing, not 0: %+v", by["floor_output"].Value)
+		}
+
+		var table indicator.Table
+		e.do(identity.Authority, "GET", "/api/v1/indicator-values?indicator=land_output&year=2025", nil, 200, &table)
+		near("the group's land output", table.Group.Value, 20)
+		if table.Group.Coverage.Covered != 1 || table.Group.Coverage.Of != "parks" || table.Group.Coverage.Expected < 3 {
+			t.Errorf("the group covers the one park with an area and reports: %+v", table.Group.Coverage)
+		}
+		if table.GrowthTotal == nil || table.GrowthMean == nil || table.GrowthTotal.Form == table.GrowthMean.Form {
+			t.Errorf("both named group growth forms are given: %+v / %+v", table.GrowthTotal, table.GrowthMean)
+		}
+
+		// Scope: an operator of another park neither gets this park nor sees it in a table.
+		e.do(identity.ParkManager, "GET", "/api/v1/parks/"+park.ID+"/indicators?year=2025", nil, 404, nil)
+		var theirs indicator.Table
+		e.do(identity.ParkManager, "GET", "/api/v1/indicator-values?indicator=revenue&year=2025", nil, 200, &theirs)
+		for _, row := range theirs.Parks {
+			if row.Park.ParkID == park.ID {
+				t.Error("an operator of another park sees this park's revenue")
+			}
+		}
+		// Bad input names the field and changes nothing.
+		for _, q := range []string{"year=abc", "year=1999", "year=99999999999999999999"} {
+			e.do(identity.Authority, "GET", "/api/v1/parks/"+park.ID+"/indicators?"+q, nil, 422, nil)
+		}
+		e.do(identity.Authority, "GET", "/api/v1/indicator-values?indicator=nope", nil, 404, nil)
+		var ind indicator.Indicator
+		e.do(identity.Authority, "GET", "/api/v1/indicators/rd_intensity", nil, 200, &ind)
+		if ind.Formula != "rd_expense / revenue * 100" || ind.DefinitionZh == "" {
+			t.Errorf("indicator definition: %+v", ind)
+		}
+	})
+}

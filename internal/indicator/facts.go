@@ -1,0 +1,96 @@
+package indicator
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/parkos/parkos/internal/civil"
+	"github.com/parkos/parkos/internal/measure"
+)
+
+// FilingRow is one report of a year as the store reads it: the filing, whose it is, and the
+// enterprise's industry class and chain nodes (for rule 5).
+type FilingRow struct {
+	EnterpriseID string
+	ParkID       string
+	IndustryCode string
+	ChainNodes   []string
+	Filing
+}
+
+// ParkFacts are what the indicators need of a park besides its enterprises' reports.
+type ParkFacts struct {
+	ParkID     string       `json:"park_id"`
+	Code       string       `json:"code"`
+	Name       string       `json:"name"`
+	District   string       `json:"district"`
+	LandArea   measure.Area `json:"land_area"`
+	FloorArea  measure.Area `json:"gross_floor_area"`
+	AreasSince civil.Date   `json:"areas_since"`
+	// LeadingNodes are the park's leading industries as chain nodes; LeadingClasses the GB/T
+	// 4754 classes those nodes stand for.
+	LeadingNodes   []string `json:"leading_node_ids"`
+	LeadingClasses []string `json:"-"`
+}
+
+// leads reports whether an enterprise falls under the park's leading industries: one of its
+// chain nodes is a leading node, or its class lies under a leading node's class (GB/T 4754
+// codes nest by prefix: 27 ⊃ 272 ⊃ 2720).
+func (p ParkFacts) leads(class string, nodes []string) bool {
+	for _, n := range nodes {
+		if slices.Contains(p.LeadingNodes, n) {
+			return true
+		}
+	}
+	for _, c := range p.LeadingClasses {
+		if class != "" && strings.HasPrefix(class, c) {
+			return true
+		}
+	}
+	return false
+}
+
+// attrs are the park's attributes in formula units; an area of 0 is one nobody entered.
+func (p ParkFacts) attrs() map[string]Attr {
+	out := map[string]Attr{}
+	if p.LandArea > 0 {
+		out["land_area"] = Attr{Value: float64(p.LandArea) / 100, Since: p.AreasSince}
+	}
+	if p.FloorArea > 0 {
+		out["floor_area"] = Attr{Value: float64(p.FloorArea) / 100, Since: p.AreasSince}
+	}
+	return out
+}
+
+// ParkYears assembles each park's year from the year's filings (rule 1 per enterprise and park).
+func ParkYears(year int, parks []ParkFacts, rows []FilingRow) []ParkYear {
+	type key struct{ enterprise, park string }
+	filings := map[key][]Filing{}
+	facts := map[key]FilingRow{}
+	var order []key
+	for _, r := range rows {
+		k := key{r.EnterpriseID, r.ParkID}
+		if _, seen := filings[k]; !seen {
+			order = append(order, k)
+			facts[k] = r
+		}
+		filings[k] = append(filings[k], r.Filing)
+	}
+	at := map[string]int{}
+	out := make([]ParkYear, len(parks))
+	for i, p := range parks {
+		out[i] = ParkYear{ParkID: p.ParkID, Year: year, Attrs: p.attrs()}
+		at[p.ParkID] = i
+	}
+	for _, k := range order {
+		i, ok := at[k.park]
+		if !ok {
+			continue
+		}
+		y := YearOf(k.enterprise, k.park, year, filings[k])
+		f := facts[k]
+		y.Leading = parks[i].leads(f.IndustryCode, f.ChainNodes)
+		out[i].Years = append(out[i].Years, y)
+	}
+	return out
+}

@@ -1,0 +1,188 @@
+package indicator
+
+import (
+	"context"
+	"slices"
+
+	"github.com/parkos/parkos/internal/apperr"
+	"github.com/parkos/parkos/internal/civil"
+	"github.com/parkos/parkos/internal/identity"
+)
+
+// Store is what the indicator engine reads, each call in the caller's scope.
+type Store interface {
+	YearFilings(ctx context.Context, sc identity.Scope, year int, parkID string) ([]FilingRow, error)
+	IndicatorParks(ctx context.Context, sc identity.Scope, parkID string) ([]ParkFacts, error)
+}
+
+// Service computes the catalog's indicators for the parks a caller may see.
+type Service struct {
+	st    Store
+	clock civil.Clock
+}
+
+// NewService builds the indicator service on st.
+func NewService(st Store, clock civil.Clock) *Service { return &Service{st: st, clock: clock} }
+
+// DefaultYear is the year figures are shown for when none is asked: the last whole year.
+func (s *Service) DefaultYear() int { return s.clock.Today().Year() - 1 }
+
+// Catalog is every indicator, built-ins first.
+func (s *Service) Catalog() []Indicator { return slices.Clone(BuiltIns) }
+
+// Get is one indicator of the catalog.
+func (s *Service) Get(code string) (Indicator, error) {
+	i := slices.IndexFunc(BuiltIns, func(ind Indicator) bool { return ind.Code == code })
+	if i < 0 {
+		return Indicator{}, apperr.ErrNotFound("指标", "indicator")
+	}
+	return BuiltIns[i], nil
+}
+
+// Figure is one indicator's value for a park or a group, with its growth where it has one:
+// YoY and like-for-like for a plain indicator, the indicator itself for a growth one.
+type Figure struct {
+	Indicator   Indicator `json:"indicator"`
+	Value       Value     `json:"value"`
+	Growth      *Growth   `json:"growth,omitempty"`
+	YoY         *Growth   `json:"yoy,omitempty"`
+	LikeForLike *Growth   `json:"like_for_like,omitempty"`
+}
+
+// ParkFigures are every indicator of one park in one year.
+type ParkFigures struct {
+	Park    ParkFacts `json:"park"`
+	Year    int       `json:"year"`
+	Figures []Figure  `json:"figures"`
+}
+
+// years loads the parks in scope (one when parkID is set) for each of the years asked.
+func (s *Service) years(ctx context.Context, sc identity.Scope, parkID string, years ...int) ([]ParkFacts, map[int][]ParkYear, error) {
+	parks, err := s.st.IndicatorParks(ctx, sc, parkID)
+	if err != nil {
+		return nil, nil, err
+	}
+	out := map[int][]ParkYear{}
+	for _, y := range years {
+		if _, done := out[y]; done {
+			continue
+		}
+		rows, err := s.st.YearFilings(ctx, sc, y, parkID)
+		if err != nil {
+			return nil, nil, err
+		}
+		out[y] = ParkYears(y, parks, rows)
+	}
+	return parks, out, nil
+}
+
+func checkYear(year int) error {
+	if year < 2000 || year > 2100 {
+		var f apperr.Fields
+		f.Add("year", "out_of_range", "年份应在 2000–2100 之间", "year must be between 2000 and 2100")
+		return f.Err()
+	}
+	return nil
+}
+
+// yearsFor are the years the catalog's figures for year need: it, the one before, and the bases
+// of the growth indicators.
+func yearsFor(year int) []int {
+	ys := []int{year, year - 1}
+	for _, ind := range BuiltIns {
+		if ind.GrowthYears > 1 {
+			ys = append(ys, year-ind.GrowthYears)
+		}
+	}
+	return ys
+}
+
+// ParkFigures computes every indicator of the catalog for one park the caller may see.
+func (s *Service) ParkFigures(ctx context.Context, sc identity.Scope, parkID string, year int) (ParkFigures, error) {
+	if err := checkYear(year); err != nil {
+		return ParkFigures{}, err
+	}
+	parks, byYear, err := s.years(ctx, sc, parkID, yearsFor(year)...)
+	if err != nil {
+		return ParkFigures{}, err
+	}
+	if len(parks) == 0 {
+		return ParkFigures{}, apperr.ErrNotFound("园区", "park")
+	}
+	out := ParkFigures{Park: parks[0], Year: year}
+	for _, ind := range BuiltIns {
+		f, _ := Compile(ind.Formula)
+		cur, prev := byYear[year][0], byYear[year-1][0]
+		fig := Figure{Indicator: ind, Value: ParkValue(f, cur)}
+		switch {
+		case ind.GrowthYears == 1:
+			g := YoY(f, cur, prev)
+			fig.Growth = &g
+		case ind.GrowthYears > 1:
+			g := CAGR(f, cur, byYear[year-ind.GrowthYears][0], ind.GrowthYears)
+			fig.Growth = &g
+		default:
+			yoy, lfl := YoY(f, cur, prev), LikeForLike(f, cur, prev)
+			fig.YoY, fig.LikeForLike = &yoy, &lfl
+		}
+		out.Figures = append(out.Figures, fig)
+	}
+	return out, nil
+}
+
+// ParkRow is one park's value of an indicator.
+type ParkRow struct {
+	Park   ParkFacts `json:"park"`
+	Value  Value     `json:"value"`
+	Growth *Growth   `json:"growth,omitempty"`
+}
+
+// Table is one indicator across the parks a caller may see, and for them as a group (rule 7),
+// with the group's growth in both named forms (rule 6).
+type Table struct {
+	Indicator   Indicator `json:"indicator"`
+	Year        int       `json:"year"`
+	Parks       []ParkRow `json:"parks"`
+	Group       Value     `json:"group"`
+	GrowthTotal *Growth   `json:"growth_of_total,omitempty"`
+	GrowthMean  *Growth   `json:"mean_of_growth,omitempty"`
+}
+
+// Table computes one indicator (revenue when code is empty) for every park in scope and for
+// them together.
+func (s *Service) Table(ctx context.Context, sc identity.Scope, code string, year int) (Table, error) {
+	if code == "" {
+		code = "revenue"
+	}
+	ind, err := s.Get(code)
+	if err != nil {
+		return Table{}, err
+	}
+	if err := checkYear(year); err != nil {
+		return Table{}, err
+	}
+	base := year - max(1, ind.GrowthYears)
+	parks, byYear, err := s.years(ctx, sc, "", year, base)
+	if err != nil {
+		return Table{}, err
+	}
+	f, _ := Compile(ind.Formula)
+	t := Table{Indicator: ind, Year: year, Parks: make([]ParkRow, 0, len(parks)), Group: GroupValue(f, byYear[year])}
+	for i, p := range parks {
+		row := ParkRow{Park: p, Value: ParkValue(f, byYear[year][i])}
+		switch {
+		case ind.GrowthYears == 1:
+			g := YoY(f, byYear[year][i], byYear[base][i])
+			row.Growth = &g
+		case ind.GrowthYears > 1:
+			g := CAGR(f, byYear[year][i], byYear[base][i], ind.GrowthYears)
+			row.Growth = &g
+		}
+		t.Parks = append(t.Parks, row)
+	}
+	if ind.GrowthYears <= 1 {
+		total, mean := GroupGrowthOfTotal(f, byYear[year], byYear[year-1]), GroupGrowthMean(f, byYear[year], byYear[year-1])
+		t.GrowthTotal, t.GrowthMean = &total, &mean
+	}
+	return t, nil
+}

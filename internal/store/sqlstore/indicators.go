@@ -1,0 +1,105 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"github.com/parkos/parkos/internal/civil"
+	"github.com/parkos/parkos/internal/identity"
+	"github.com/parkos/parkos/internal/indicator"
+	"github.com/parkos/parkos/internal/stats"
+)
+
+// YearFilings are the reports of the periods of a year in the caller's scope (one park when
+// parkID is set), each with its period's kind and the enterprise's industry class and chain
+// nodes: what §6.1 rule 1 needs.
+func (s *Store) YearFilings(ctx context.Context, sc identity.Scope, year int, parkID string) ([]indicator.FilingRow, error) {
+	cond, args := reportScope(sc)
+	q := `SELECT r.enterprise_id, r.park_id, p.kind, p.seq, r.status, COALESCE(e.industry_code, ''), e.chain_node_list, ` + measureCols + `
+		FROM reports r JOIN report_periods p ON p.id = r.period_id JOIN enterprises e ON e.id = r.enterprise_id
+		WHERE p.year = ? AND ` + cond
+	args = append([]any{year}, args...)
+	if parkID != "" {
+		q += " AND r.park_id = ?"
+		args = append(args, parkID)
+	}
+	rows, err := s.read().query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []indicator.FilingRow
+	vals := make([]sql.NullInt64, len(stats.Measures))
+	for rows.Next() {
+		var f indicator.FilingRow
+		var status stats.Status
+		dest := []any{&f.EnterpriseID, &f.ParkID, &f.Kind, &f.Seq, &status, &f.IndustryCode, attachedList{&f.ChainNodes}}
+		for i := range vals {
+			dest = append(dest, &vals[i])
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return nil, err
+		}
+		f.Approved = status == stats.Approved
+		f.Figures = stats.Figures{}
+		for i, m := range stats.Measures {
+			if vals[i].Valid {
+				f.Figures[m.Key] = vals[i].Int64
+			}
+		}
+		out = append(out, f)
+	}
+	return out, rows.Err()
+}
+
+// IndicatorParks are the parks in the caller's scope (one when parkID is set) with what the
+// indicators need of them: areas and the date they were last changed, and the leading
+// industries as chain nodes and the industry classes those nodes stand for. Tenant staff see no
+// park here.
+func (s *Store) IndicatorParks(ctx context.Context, sc identity.Scope, parkID string) ([]indicator.ParkFacts, error) {
+	cond, args := parkScope(sc, "p.id", false)
+	if parkID != "" {
+		cond += " AND p.id = ?"
+		args = append(args, parkID)
+	}
+	c := s.read()
+	rows, err := c.query(ctx, `SELECT p.id, p.code, p.name_zh, p.district, p.land_area, p.gross_floor_area, p.updated_at,
+		p.leading_node_list FROM parks p WHERE `+cond+` ORDER BY p.code`, args...)
+	if err != nil {
+		return nil, err
+	}
+	var out []indicator.ParkFacts
+	at := map[string]int{}
+	for rows.Next() {
+		var p indicator.ParkFacts
+		var updated time.Time
+		if err := rows.Scan(&p.ParkID, &p.Code, &p.Name, &p.District, &p.LandArea, &p.FloorArea, &updated, attachedList{&p.LeadingNodes}); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		p.AreasSince = civil.FromTime(updated)
+		at[p.ParkID] = len(out)
+		out = append(out, p)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	classes, err := c.query(ctx, `SELECT p.id, n.industry_code FROM parks p JOIN park_chain_nodes pn ON pn.park_id = p.id
+		JOIN chain_nodes n ON n.id = pn.node_id WHERE n.industry_code IS NOT NULL AND `+cond, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer classes.Close()
+	for classes.Next() {
+		var park, class string
+		if err := classes.Scan(&park, &class); err != nil {
+			return nil, err
+		}
+		if i, ok := at[park]; ok {
+			out[i].LeadingClasses = append(out[i].LeadingClasses, class)
+		}
+	}
+	return out, classes.Err()
+}
