@@ -168,6 +168,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.contractRoutes(mux)
 	s.leadRoutes(mux)
 	s.reportRoutes(mux)
+	s.indicatorRoutes(mux)
 	s.workbookRoutes(mux)
 	s.onboardingRoutes(mux)
 	mux.Handle("GET /parks/{id}/stack", s.page(s.stackPage))

@@ -167,6 +167,7 @@ func navFor(rq *request) []navItem {
 		}
 		add("qualifications", "nav.qualifications", "/qualifications")
 		add("periods", "nav.periods", "/periods")
+		add("indicators", "nav.indicators", "/indicators")
 		add("onboarding", "nav.onboarding", "/onboarding")
 		if r == identity.Admin || r == identity.ParkManager {
 			add("users", "nav.users", "/users")

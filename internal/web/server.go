@@ -205,15 +205,22 @@ func (s *Server) fail(rq *request, err error) {
 		status, key = http.StatusInternalServerError, "error.internal"
 		s.log.Error("page failed", "path", rq.r.URL.Path, "err", err)
 	}
-	detail := ""
+	page := errorPage{Status: status, Message: rq.t(key)}
 	if e, ok := apperr.As(err); ok && status != http.StatusInternalServerError {
-		detail = e.MessageZh
+		page.Detail = e.MessageZh
 		if rq.lang == "en" {
-			detail = e.MessageEn
+			page.Detail = e.MessageEn
+		}
+		for _, f := range e.Fields {
+			msg := f.MessageZh
+			if rq.lang == "en" {
+				msg = f.MessageEn
+			}
+			page.Fields = append(page.Fields, f.Field+": "+msg)
 		}
 	}
 	rq.w.WriteHeader(status)
-	s.render(rq, "error", rq.t(key), errorPage{Status: status, Message: rq.t(key), Detail: detail})
+	s.render(rq, "error", rq.t(key), page)
 }
 
 // errorKeys names the message of each error code a page can fail with; any other error is
@@ -231,6 +238,7 @@ type errorPage struct {
 	Status  int
 	Message string
 	Detail  string
+	Fields  []string // "field: message", for input that was refused
 }
 
 // redirect after a successful POST (303 so the browser GETs the target).

@@ -1,0 +1,105 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/parkos/parkos/internal/httpin"
+	"github.com/parkos/parkos/internal/indicator"
+)
+
+func (s *Server) indicatorRoutes(mux *http.ServeMux) {
+	mux.Handle("GET /indicators", s.page(s.indicatorsPage))
+}
+
+// indicatorRow is one park's value of the indicator shown, formatted.
+type indicatorRow struct {
+	ParkID, Park, Value, Coverage, Rule, Growth string
+	Known                                       bool
+}
+
+type indicatorsView struct {
+	Catalog  []indicator.Indicator
+	Selected indicator.Indicator
+	Year     int
+	Group    indicatorRow
+	// GrowthTotal and GrowthMean are the group's growth in its two named forms.
+	GrowthTotal, GrowthMean string
+	Rows                    []indicatorRow
+}
+
+// indicatorsPage shows the catalog and one indicator (revenue unless asked) for a year across
+// the parks the user may see, and for them as a group, each value with its coverage and rule.
+func (s *Server) indicatorsPage(rq *request) error {
+	q := httpin.NewQuery(rq.r.URL.Query())
+	year := q.Int("year")
+	if err := q.Err(); err != nil {
+		return err
+	}
+	if year == 0 {
+		year = s.svc.Indicators.DefaultYear()
+	}
+	t, err := s.svc.Indicators.Table(rq.ctx, rq.scope, q.Str("indicator"), year)
+	if err != nil {
+		return err
+	}
+	v := indicatorsView{Catalog: s.svc.Indicators.Catalog(), Selected: t.Indicator, Year: year,
+		Group: rq.indicatorRow(t.Indicator, t.Group, nil)}
+	v.Group.Park = rq.t("indicators.group")
+	if t.GrowthTotal != nil {
+		v.GrowthTotal, v.GrowthMean = rq.growthText(t.GrowthTotal), rq.growthText(t.GrowthMean)
+	}
+	for _, p := range t.Parks {
+		row := rq.indicatorRow(t.Indicator, p.Value, p.Growth)
+		row.ParkID, row.Park = p.Park.ParkID, p.Park.Name
+		v.Rows = append(v.Rows, row)
+	}
+	s.render(rq, "indicators", rq.t("indicators.title"), v)
+	return nil
+}
+
+func (rq *request) indicatorRow(ind indicator.Indicator, v indicator.Value, g *indicator.Growth) indicatorRow {
+	row := indicatorRow{Known: v.Known, Value: "—"}
+	value := v
+	if ind.GrowthOf != "" && g != nil {
+		value = g.To
+		row.Known = g.Known
+	}
+	switch {
+	case ind.GrowthOf != "" && g != nil && g.Known:
+		row.Value = percent(g.Rate)
+	case ind.GrowthOf == "" && v.Known:
+		row.Value = strconv.FormatFloat(v.Value, 'f', 2, 64) + " " + ind.Unit
+	}
+	if !row.Known {
+		row.Value = rq.t("indicators.missing")
+	}
+	switch c := value.Coverage; {
+	case c.ParkLevel:
+		row.Coverage = rq.t("indicators.park_level")
+	default:
+		row.Coverage = rq.t("indicators.covers_"+c.Of, c.Covered, c.Expected)
+	}
+	row.Rule = value.RuleZh
+	if rq.lang == "en" {
+		row.Rule = value.RuleEn
+	}
+	if g != nil && ind.GrowthOf == "" {
+		row.Growth = rq.growthText(g)
+	}
+	return row
+}
+
+func (rq *request) growthText(g *indicator.Growth) string {
+	name := g.NameZh
+	if rq.lang == "en" {
+		name = g.NameEn
+	}
+	if !g.Known {
+		return name + "：" + rq.t("indicators.missing")
+	}
+	return name + "：" + percent(g.Rate)
+}
+
+// percent writes a rate (0.28) as 28.00 %.
+func percent(r float64) string { return strconv.FormatFloat(r*100, 'f', 2, 64) + " %" }
