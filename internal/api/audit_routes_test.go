@@ -18,6 +18,7 @@ import (
 	"github.com/parkos/parkos/internal/leasing"
 	"github.com/parkos/parkos/internal/measure"
 	"github.com/parkos/parkos/internal/page"
+	"github.com/parkos/parkos/internal/pool"
 	"github.com/parkos/parkos/internal/space"
 	"github.com/parkos/parkos/internal/stats"
 	"github.com/parkos/parkos/internal/store/storetest"
@@ -376,6 +377,19 @@ func newWriteCases(t *testing.T, e *env) map[string]func() writeCall {
 			must(err)
 			return writeCall{role: pm, path: "/api/v1/holds/" + h.ID + "/release"}
 		},
+		"POST /api/v1/pool": func() writeCall {
+			return writeCall{role: identity.Authority, path: "/api/v1/pool", body: map[string]any{"park_id": p0, "entered_on": "2024-01-01",
+				"tier": "reserve", "reason": "首批入库"}}
+		},
+		"POST /api/v1/pool/{id}/tier": func() writeCall {
+			pooled := pooledPark(t, e, w.Parks[1].ID)
+			return writeCall{role: identity.Authority, path: "/api/v1/pool/" + pooled + "/tier", body: map[string]any{"tier": "key",
+				"effective_on": "2026-01-01", "reason": uniq("年度评价优秀")}}
+		},
+		"POST /api/v1/pool/{id}/recognitions": func() writeCall {
+			pooled := pooledPark(t, e, w.Parks[1].ID)
+			return writeCall{role: identity.Authority, path: "/api/v1/pool/" + pooled + "/recognitions", body: map[string]any{"year": 2024 + n}}
+		},
 		"POST /api/v1/targets": func() writeCall {
 			return writeCall{role: pm, path: "/api/v1/targets", body: map[string]any{"park_id": p0, "metric": "occupancy", "basis_points": 5000,
 				"by_date": "2030-01-01"}}
@@ -451,4 +465,19 @@ func (e *env) filledTemplate(t *testing.T, periodID string) []byte {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
+}
+
+// pooledPark puts a park into the pool (at the planning tier, from 2024) unless it is in it, and
+// returns its id.
+func pooledPark(t *testing.T, e *env, parkID string) string {
+	t.Helper()
+	ctx, sys := context.Background(), identity.System()
+	svc := pool.NewService(e.store)
+	if _, err := svc.Get(ctx, sys, parkID); err == nil {
+		return parkID
+	}
+	if _, err := svc.Enter(ctx, sys, pool.NewEntry{ParkID: parkID, EnteredOn: civil.Of(2024, 1, 1), Tier: pool.Planning, Reason: "入库"}); err != nil {
+		t.Fatal(err)
+	}
+	return parkID
 }

@@ -181,8 +181,8 @@ type own struct {
 // role is who sends a route's body: park 0's manager, who may do all of these in park 0, and
 // for accounts the administrator, the only role that manages them.
 func (o own) role(pattern string) identity.Role {
-	if strings.Contains(pattern, "/users") {
-		return identity.Admin
+	if strings.Contains(pattern, "/users") || strings.Contains(pattern, "/pool") {
+		return identity.Admin // the only ones who may, with the authority, which also sees every park
 	}
 	return identity.ParkManager
 }
@@ -246,6 +246,7 @@ func newOwn(t *testing.T, e *env) own {
 			"PATCH /api/v1/contracts/{id}":           {},
 			"POST /api/v1/contracts/{id}/amendments": {"effective_on": "2031-06-01"},
 			"POST /api/v1/targets":                   {"park_id": w.Parks[0].ID, "metric": "occupancy", "basis_points": 5000, "by_date": "2030-01-01"},
+			"POST /api/v1/pool":                      {"park_id": w.Parks[0].ID, "entered_on": "2024-01-01", "tier": "reserve", "reason": "入库"},
 			"POST /api/v1/leads":                     {"park_id": w.Parks[0].ID, "company": "新线索"},
 			"PATCH /api/v1/leads/{id}":               {},
 			"POST /api/v1/leads/{id}/convert":        {"number": "C-1", "start_on": "2033-01-01", "end_on": "2033-12-31"},
@@ -253,6 +254,7 @@ func newOwn(t *testing.T, e *env) own {
 			"POST /api/v1/periods":                   {"park_id": w.Parks[0].ID, "kind": "quarterly", "year": 2030, "seq": 1, "deadline": "2030-04-20"},
 		}}
 	o.ids["contracts"] = draft.ID
+	o.ids["pool"] = pooledPark(t, e, w.Parks[0].ID)
 	return o
 }
 

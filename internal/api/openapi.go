@@ -19,6 +19,7 @@ import (
 	"github.com/parkos/parkos/internal/identity"
 	"github.com/parkos/parkos/internal/leasing"
 	"github.com/parkos/parkos/internal/measure"
+	"github.com/parkos/parkos/internal/pool"
 	"github.com/parkos/parkos/internal/space"
 	"github.com/parkos/parkos/internal/stats"
 )
@@ -298,6 +299,9 @@ var requiredInputs = map[reflect.Type][]string{
 	reflect.TypeFor[leasing.Move]():                {"stage"},
 	reflect.TypeFor[leasing.ActivityInput]():       {"kind", "text"},
 	reflect.TypeFor[leasing.Conversion]():          {"number", "start_on", "end_on"},
+	reflect.TypeFor[pool.NewEntry]():               {"park_id", "entered_on", "tier", "reason"},
+	reflect.TypeFor[pool.TierDecision]():           {"tier", "effective_on", "reason"},
+	reflect.TypeFor[pool.Recognition]():            {"year"},
 	reflect.TypeFor[Submission]():                  {"figures"},
 	reflect.TypeFor[Review]():                      {"reason"},
 	reflect.TypeFor[enterprise.NewEnterprise]():    {"name"},

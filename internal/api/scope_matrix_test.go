@@ -89,6 +89,7 @@ func newForeign(t *testing.T, e *env) foreign {
 		"qualifications": quals.Items[0].ID, "users": otherOp.ID, "tokens": tok.ID, "contracts": contract.ID,
 		"leads": lead.ID, "holds": hold.ID, "targets": target.ID, "periods": period.ID, "reports": reports.Items[0].ID,
 	}}
+	f.ids["pool"] = pooledPark(t, e, w.Parks[1].ID)
 	f.all = []string{otherEnt.ID, w.Units[1][0].ID, w.Units[1][2].ID}
 	for _, id := range f.ids {
 		f.all = append(f.all, id)
@@ -105,6 +106,7 @@ func newForeign(t *testing.T, e *env) foreign {
 		"POST /api/v1/qualifications": map[string]any{"enterprise_id": w.Enterprises[1].ID, "kind": "gazelle"},
 		"POST /api/v1/contracts": map[string]any{"number": "HIJACK", "enterprise_id": w.Enterprises[1].ID, "start_on": "2030-01-01",
 			"end_on": "2030-12-31", "price": 5, "units": []map[string]any{{"unit_id": w.Units[1][0].ID}}},
+		"POST /api/v1/pool":               map[string]any{"park_id": w.Parks[1].ID, "entered_on": "2024-01-01", "tier": "key", "reason": "越权"},
 		"POST /api/v1/targets":            map[string]any{"park_id": w.Parks[1].ID, "metric": "occupancy", "basis_points": 5000, "by_date": "2030-01-01"},
 		"POST /api/v1/leads":              map[string]any{"park_id": w.Parks[1].ID, "company": "越权线索"},
 		"POST /api/v1/periods":            map[string]any{"park_id": w.Parks[1].ID, "kind": "quarterly", "year": 2030, "seq": 1, "deadline": "2030-04-20"},
@@ -250,6 +252,10 @@ func matrixBody(pattern string) any {
 		return map[string]any{"number": "R-1", "end_on": "2028-12-31"}
 	case strings.HasSuffix(pattern, "/move"):
 		return map[string]any{"stage": "contacted"}
+	case strings.HasSuffix(pattern, "/pool/{id}/tier"):
+		return map[string]any{"tier": "key", "effective_on": "2030-01-01", "reason": "越权"}
+	case strings.HasSuffix(pattern, "/recognitions"):
+		return map[string]any{"year": 2030}
 	case strings.HasSuffix(pattern, "/activities"):
 		return map[string]any{"kind": "note", "text": "x"}
 	case strings.HasSuffix(pattern, "/convert"):

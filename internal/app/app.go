@@ -12,6 +12,7 @@ import (
 	"github.com/parkos/parkos/internal/indicator"
 	"github.com/parkos/parkos/internal/leasing"
 	"github.com/parkos/parkos/internal/onboard"
+	"github.com/parkos/parkos/internal/pool"
 	"github.com/parkos/parkos/internal/space"
 	"github.com/parkos/parkos/internal/stats"
 )
@@ -39,6 +40,7 @@ type Store interface {
 	onboard.Store
 	idempotency.Store
 	indicator.Store
+	pool.Store
 	Health
 }
 
@@ -52,6 +54,7 @@ type Services struct {
 	Accounts   *identity.Accounts
 	Onboard    *onboard.Service
 	Indicators *indicator.Service
+	Pool       *pool.Service
 	Health     Health
 	// Idempotency keeps the keys of creating requests and their answers.
 	Idempotency idempotency.Store
@@ -69,6 +72,7 @@ func New(st Store, clock civil.Clock) *Services {
 		Accounts:    identity.NewAccounts(st, clock.Now),
 		Onboard:     onboard.NewService(st, importWriter{lease, ent, sp}),
 		Indicators:  indicator.NewService(st, clock),
+		Pool:        pool.NewService(st),
 		Health:      st,
 		Idempotency: st,
 	}

@@ -15,11 +15,12 @@ const (
 	Onboard         Action = "onboard"          // import and export the onboarding workbook
 	ManageUsers     Action = "manage_users"     // user accounts (admins: all; tenant admins: their staff)
 	DeleteParks     Action = "delete_parks"
+	SteerParks      Action = "steer_parks" // the park pool and tiers, goals, evaluation schemes, park-level figures
 )
 
 // Actions in the order the policy table prints them.
 var Actions = []Action{EditSpace, EditUnits, EditEnterprises, Lease, WorkLeads, OpenPeriods, ReviewReports, Onboard,
-	ManageUsers, DeleteParks}
+	ManageUsers, DeleteParks, SteerParks}
 
 // policy is SPEC §1 as data: for each action, the roles that may take it. Services enforce it
 // and the console asks it which actions to offer, so the two never disagree.
@@ -34,6 +35,7 @@ var policy = map[Action][]Role{
 	Onboard:         {Admin, ParkManager},
 	ManageUsers:     {Admin, EntAdmin},
 	DeleteParks:     {Admin},
+	SteerParks:      {Admin, Authority},
 }
 
 // Allows reports whether role r may take action a.

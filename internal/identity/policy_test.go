@@ -19,6 +19,7 @@ review_reports    x     x         x            .       x       .       .        
 onboard           x     .         x            .       .       .       .         .
 manage_users      x     .         .            .       .       .       x         .
 delete_parks      x     .         .            .       .       .       .         .
+steer_parks       x     x         .            .       .       .       .         .
 `
 	var b strings.Builder
 	b.WriteString(pad("action", 18))

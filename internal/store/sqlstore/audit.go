@@ -11,6 +11,7 @@ import (
 	"github.com/parkos/parkos/internal/identity"
 	"github.com/parkos/parkos/internal/leasing"
 	"github.com/parkos/parkos/internal/page"
+	"github.com/parkos/parkos/internal/pool"
 	"github.com/parkos/parkos/internal/space"
 	"github.com/parkos/parkos/internal/stats"
 )
@@ -39,6 +40,8 @@ func owners(v any) (parkID, enterpriseID string) {
 		return o.ParkID, o.EnterpriseID
 	case enterprise.Qualification:
 		return "", o.EnterpriseID
+	case pool.Entry:
+		return o.ParkID, ""
 	case identity.User:
 		if len(o.ParkIDs) > 0 {
 			return o.ParkIDs[0], o.EnterpriseID // filed under the first park it works in
