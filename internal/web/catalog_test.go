@@ -13,6 +13,7 @@ import (
 	"github.com/parkos/parkos/internal/i18n"
 	"github.com/parkos/parkos/internal/identity"
 	"github.com/parkos/parkos/internal/leasing"
+	"github.com/parkos/parkos/internal/pool"
 	"github.com/parkos/parkos/internal/space"
 	"github.com/parkos/parkos/internal/stats"
 )
@@ -36,6 +37,7 @@ var enumValues = map[string][]string{
 	"cleanroom":          strs(space.CleanroomGrades),
 	"stage":              append(strs(enterprise.Stages), "upstream", "midstream", "downstream"),
 	"qualification_kind": strs(enterprise.QualificationKinds),
+	"pool_tier":          strs(pool.Tiers),
 	"board":              strs(enterprise.ListingBoards),
 	"ownership":          strs(enterprise.OwnershipTypes),
 	"role":               strs(identity.Roles),

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -32,5 +34,53 @@ func TestIndicatorsPage(t *testing.T) {
 	res, body = s.send(s.login(identity.Authority), "GET", "/indicators?year=abc", nil)
 	if res.StatusCode != 422 || !strings.Contains(body, "应为整数") {
 		t.Errorf("a bad year: %d %s", res.StatusCode, body)
+	}
+}
+
+// TestPoolPages: the authority enters a park into the pool with the form, changes its tier (a
+// back-dated decision is refused on the page naming the field, and changes nothing), and
+// recognises it; the park's indicators open from its pool page; park staff cannot decide.
+func TestPoolPages(t *testing.T) {
+	s := newSite(t)
+	w := s.world
+	auth := s.login(identity.Authority)
+	p0 := w.Parks[0].ID
+	res, _ := s.send(auth, "POST", "/pool/new", url.Values{"park_id": {p0}, "entered_on": {"2024-01-01"}, "tier": {"planning"}, "reason": {"首批入库"}})
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/pool/"+p0 {
+		t.Fatalf("enter: %d %s", res.StatusCode, res.Header.Get("Location"))
+	}
+	res, body := s.send(auth, "POST", "/pool/"+p0+"/tier", url.Values{"tier": {"key"}, "effective_on": {"2023-06-01"}, "reason": {"倒签"}})
+	if res.StatusCode != 422 || !strings.Contains(body, "effective_on") || !strings.Contains(body, "生效日期不能早于") {
+		t.Fatalf("a back-dated decision: %d", res.StatusCode)
+	}
+	s.send(auth, "POST", "/pool/"+p0+"/tier", url.Values{"tier": {"key"}, "effective_on": {"2025-01-01"}, "reason": {"评价第一"}})
+	s.send(auth, "POST", "/pool/"+p0+"/recognitions", url.Values{"year": {"2025"}})
+	_, body = s.send(auth, "GET", "/pool/"+p0, nil)
+	for _, want := range []string{"重点打造", "评价第一", "首批入库", `<span id="featured-years">2025</span>`, "/indicators?park_id=" + p0} {
+		if !strings.Contains(body, want) {
+			t.Errorf("pool page lacks %q", want)
+		}
+	}
+	if strings.Count(body, "倒签") != 0 {
+		t.Error("the refused decision was recorded")
+	}
+	_, body = s.send(auth, "GET", "/pool?tier=key", nil)
+	if !strings.Contains(body, w.Parks[0].NameZh) {
+		t.Error("the key tier lists the park")
+	}
+	res, body = s.send(auth, "GET", "/indicators?park_id="+p0+"&year=2025", nil)
+	if res.StatusCode != 200 || !strings.Contains(body, `id="park-indicators"`) || !strings.Contains(body, "研发投入强度") {
+		t.Errorf("the park's indicators: %d", res.StatusCode)
+	}
+	pm := s.login(identity.ParkManager)
+	res, body = s.send(pm, "GET", "/pool/"+p0, nil)
+	if res.StatusCode != 200 || strings.Contains(body, `id="change-tier"`) {
+		t.Errorf("park staff read their park's entry without deciding: %d", res.StatusCode)
+	}
+	if res, _ = s.send(pm, "POST", "/pool/"+p0+"/tier", url.Values{"tier": {"reserve"}, "effective_on": {"2026-01-01"}, "reason": {"自调"}}); res.StatusCode != 403 {
+		t.Errorf("park staff changed a tier: %d", res.StatusCode)
+	}
+	if res, _ = s.send(pm, "GET", "/indicators?park_id="+w.Parks[1].ID, nil); res.StatusCode != 404 {
+		t.Errorf("another park's indicators: %d", res.StatusCode)
 	}
 }

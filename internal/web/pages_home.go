@@ -169,6 +169,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.leadRoutes(mux)
 	s.reportRoutes(mux)
 	s.indicatorRoutes(mux)
+	s.poolRoutes(mux)
 	s.workbookRoutes(mux)
 	s.onboardingRoutes(mux)
 	mux.Handle("GET /parks/{id}/stack", s.page(s.stackPage))

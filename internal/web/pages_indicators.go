@@ -19,6 +19,9 @@ type indicatorRow struct {
 }
 
 type indicatorsView struct {
+	// Park, when one is asked for, shows every indicator of that park instead of one across parks.
+	Park     *indicator.ParkFacts
+	ParkRows []parkIndicatorRow
 	Catalog  []indicator.Indicator
 	Selected indicator.Indicator
 	Year     int
@@ -38,6 +41,9 @@ func (s *Server) indicatorsPage(rq *request) error {
 	}
 	if year == 0 {
 		year = s.svc.Indicators.DefaultYear()
+	}
+	if parkID := q.Str("park_id"); parkID != "" {
+		return s.parkIndicators(rq, parkID, year)
 	}
 	t, err := s.svc.Indicators.Table(rq.ctx, rq.scope, q.Str("indicator"), year)
 	if err != nil {
@@ -103,3 +109,33 @@ func (rq *request) growthText(g *indicator.Growth) string {
 
 // percent writes a rate (0.28) as 28.00 %.
 func percent(r float64) string { return strconv.FormatFloat(r*100, 'f', 2, 64) + " %" }
+
+// parkIndicatorRow is one indicator of a park, formatted.
+type parkIndicatorRow struct {
+	indicatorRow
+	Code, Name, LikeForLike string
+}
+
+// parkIndicators shows every indicator of one park for a year: value, coverage, YoY on totals
+// and like-for-like, and how each was computed.
+func (s *Server) parkIndicators(rq *request, parkID string, year int) error {
+	pf, err := s.svc.Indicators.ParkFigures(rq.ctx, rq.scope, parkID, year)
+	if err != nil {
+		return err
+	}
+	v := indicatorsView{Park: &pf.Park, Year: year, Catalog: s.svc.Indicators.Catalog()}
+	for _, f := range pf.Figures {
+		g := f.Growth
+		if g == nil {
+			g = f.YoY
+		}
+		row := parkIndicatorRow{indicatorRow: rq.indicatorRow(f.Indicator, f.Value, g), Code: f.Indicator.Code,
+			Name: rq.pick(f.Indicator.NameZh, f.Indicator.NameEn)}
+		if f.LikeForLike != nil {
+			row.LikeForLike = rq.growthText(f.LikeForLike)
+		}
+		v.ParkRows = append(v.ParkRows, row)
+	}
+	s.render(rq, "indicators", pf.Park.Name+" · "+rq.t("indicators.title"), v)
+	return nil
+}

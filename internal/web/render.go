@@ -168,6 +168,9 @@ func navFor(rq *request) []navItem {
 		add("qualifications", "nav.qualifications", "/qualifications")
 		add("periods", "nav.periods", "/periods")
 		add("indicators", "nav.indicators", "/indicators")
+		if r == identity.Admin || r == identity.Authority || r == identity.ParkManager {
+			add("pool", "nav.pool", "/pool")
+		}
 		add("onboarding", "nav.onboarding", "/onboarding")
 		if r == identity.Admin || r == identity.ParkManager {
 			add("users", "nav.users", "/users")
