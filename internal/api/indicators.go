@@ -15,6 +15,7 @@ func (s *Server) indicatorRoutes() []route {
 		return y, nil
 	}
 	yearParam := param{"year", "integer", "年份，默认上一年 / year, last year by default"}
+	groupParam := param{"group", "string", "园区分组：all | pool | district:区 | tier:planning/reserve/key | featured:年度 | parks:id,id / a group of parks"}
 	return []route{
 		{Method: "GET", Pattern: "/api/v1/indicators", Tag: "indicators", Summary: "指标目录 / Indicator catalog",
 			Response: []indicator.Indicator{}, handle: func(c *call) (any, error) { return sv.Indicators.Catalog(), nil }},
@@ -22,14 +23,39 @@ func (s *Server) indicatorRoutes() []route {
 			Response: indicator.Indicator{}, handle: func(c *call) (any, error) { return sv.Indicators.Get(c.id()) }},
 		{Method: "GET", Pattern: "/api/v1/indicator-values", Tag: "indicators",
 			Summary:  "某指标在可见各园区及其合计的值，含覆盖率、算法和两种增长口径 / One indicator for every park in scope and for them together, with coverage, rule and both growth forms",
-			Query:    []param{{"indicator", "string", "指标代码，默认营业收入 / indicator code, revenue by default"}, yearParam},
+			Query:    []param{{"indicator", "string", "指标代码，默认营业收入 / indicator code, revenue by default"}, yearParam, groupParam},
 			Response: indicator.Table{}, handle: func(c *call) (any, error) {
 				code := c.q.Str("indicator")
 				y, err := year(c)
 				if err != nil {
 					return nil, err
 				}
-				return sv.Indicators.Table(c.ctx, c.scope, code, y)
+				g, err := indicator.ParseGroup("group", c.q.Str("group"))
+				if err != nil {
+					return nil, err
+				}
+				return sv.Indicators.Table(c.ctx, c.scope, code, y, g)
+			}},
+		{Method: "GET", Pattern: "/api/v1/indicator-comparison", Tag: "indicators",
+			Summary: "两组园区某指标之比（标杆倍数） / One group's indicator as a multiple of a reference group's (benchmark multiple)",
+			Query: []param{{"indicator", "string", "指标代码，默认营业收入 / indicator code, revenue by default"}, yearParam,
+				{"subject", "string", "对象组，写法同 group / the subject group, written as group is"},
+				{"reference", "string", "参照组，默认 all / the reference group, all by default"}},
+			Response: indicator.Comparison{}, handle: func(c *call) (any, error) {
+				code := c.q.Str("indicator")
+				y, err := year(c)
+				if err != nil {
+					return nil, err
+				}
+				subject, err := indicator.ParseGroup("subject", c.q.Str("subject"))
+				if err != nil {
+					return nil, err
+				}
+				reference, err := indicator.ParseGroup("reference", c.q.Str("reference"))
+				if err != nil {
+					return nil, err
+				}
+				return sv.Indicators.Compare(c.ctx, c.scope, code, y, subject, reference)
 			}},
 		{Method: "GET", Pattern: "/api/v1/parks/{id}/indicators", Tag: "indicators",
 			Summary: "园区全部指标（含覆盖率、算法、同比与同口径增长） / Every indicator of a park, with coverage, rule, YoY and like-for-like",

@@ -121,13 +121,34 @@ func TestParkIndicatorsFromApprovedReports(t *testing.T) {
 
 		var table indicator.Table
 		e.do(identity.Authority, "GET", "/api/v1/indicator-values?indicator=land_output&year=2025", nil, 200, &table)
-		near("the group's land output", table.Group.Value, 20)
-		if table.Group.Coverage.Covered != 1 || table.Group.Coverage.Of != "parks" || table.Group.Coverage.Expected < 3 {
-			t.Errorf("the group covers the one park with an area and reports: %+v", table.Group.Coverage)
+		near("the group's land output", table.Total.Value, 20)
+		if table.Total.Coverage.Covered != 1 || table.Total.Coverage.Of != "parks" || table.Total.Coverage.Expected < 3 {
+			t.Errorf("the group covers the one park with an area and reports: %+v", table.Total.Coverage)
 		}
 		if table.GrowthTotal == nil || table.GrowthMean == nil || table.GrowthTotal.Form == table.GrowthMean.Form {
 			t.Errorf("both named group growth forms are given: %+v / %+v", table.GrowthTotal, table.GrowthMean)
 		}
+
+		// Groups: the park is pooled at the key tier and featured in 2025.
+		pooledPark(t, e, park.ID)
+		e.do(identity.Authority, "POST", "/api/v1/pool/"+park.ID+"/tier", map[string]any{"tier": "key", "effective_on": "2025-01-01", "reason": "示范"}, 200, nil)
+		e.do(identity.Authority, "POST", "/api/v1/pool/"+park.ID+"/recognitions", map[string]any{"year": 2025}, 200, nil)
+		var keyTier indicator.Table
+		e.do(identity.Authority, "GET", "/api/v1/indicator-values?indicator=revenue&year=2025&group=tier:key", nil, 200, &keyTier)
+		if len(keyTier.Parks) != 1 || keyTier.Parks[0].Park.ParkID != park.ID || keyTier.Total.Coverage.Expected != 1 {
+			t.Errorf("the key tier is this park alone: %+v", keyTier.Parks)
+		}
+		var cmp indicator.Comparison
+		e.do(identity.Authority, "GET", "/api/v1/indicator-comparison?indicator=rd_intensity&year=2025&subject=featured:2025&reference=all", nil, 200, &cmp)
+		near("featured parks' R&D intensity", cmp.Of.Value, 10)
+		near("multiple over all parks (the only reporting park is the featured one)", cmp.Multiple.Value, 1)
+		var growth indicator.Comparison
+		e.do(identity.Authority, "GET", "/api/v1/indicator-comparison?indicator=revenue_growth&year=2025&subject=featured:2025", nil, 200, &growth)
+		near("featured parks' growth of the total (%)", growth.Of.Value, (10.0/11-1)*100)
+		for _, q := range []string{"subject=tier:gold", "subject=featured:abc", "reference=nonsense"} {
+			e.do(identity.Authority, "GET", "/api/v1/indicator-comparison?"+q, nil, 422, nil)
+		}
+		e.do(identity.Authority, "GET", "/api/v1/indicator-values?group=district:", nil, 422, nil)
 
 		// Scope: an operator of another park neither gets this park nor sees it in a table.
 		e.do(identity.ParkManager, "GET", "/api/v1/parks/"+park.ID+"/indicators?year=2025", nil, 404, nil)

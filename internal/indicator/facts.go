@@ -31,6 +31,11 @@ type ParkFacts struct {
 	// 4754 classes those nodes stand for.
 	LeadingNodes   []string `json:"leading_node_ids"`
 	LeadingClasses []string `json:"-"`
+	// InPool, Tier and FeaturedYears place the park in the authority's pool (§6): its tier as
+	// last decided and the years it was recognised as featured.
+	InPool        bool   `json:"in_pool"`
+	Tier          string `json:"tier,omitempty"`
+	FeaturedYears []int  `json:"featured_years"`
 }
 
 // leads reports whether an enterprise falls under the park's leading industries: one of its

@@ -405,3 +405,28 @@ func TestFormulas(t *testing.T) {
 		}
 	}
 }
+
+// Groups are read from one parameter, refused naming it, and select parks by pool, tier,
+// district, featured year or id.
+func TestGroups(t *testing.T) {
+	p := ParkFacts{ParkID: "a", District: "昌平区", InPool: true, Tier: "key", FeaturedYears: []int{2024}}
+	for text, want := range map[string]bool{"": true, "all": true, "pool": true, "district:昌平区": true, "district:海淀区": false,
+		"tier:key": true, "tier:reserve": false, "featured:2024": true, "featured:2025": false, "parks:b, a": true, "parks:b": false} {
+		g, err := ParseGroup("group", text)
+		if err != nil {
+			t.Fatalf("%q: %v", text, err)
+		}
+		if g.Has(p) != want {
+			t.Errorf("%q has the park: %v, want %v", text, g.Has(p), want)
+		}
+		if back, _ := ParseGroup("group", g.String()); back.String() != g.String() {
+			t.Errorf("%q writes back as %q", text, g.String())
+		}
+	}
+	for _, bad := range []string{"tier:gold", "featured:1999", "featured:x", "district:", "parks:", "zone:1"} {
+		var ae *apperr.Error
+		if _, err := ParseGroup("subject", bad); !errors.As(err, &ae) || ae.Fields[0].Field != "subject" {
+			t.Errorf("%q: %v, want a field error on subject", bad, err)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package indicator
 
 import (
 	"context"
+	"math"
 	"slices"
 
 	"github.com/parkos/parkos/internal/apperr"
@@ -137,28 +138,45 @@ type ParkRow struct {
 	Growth *Growth   `json:"growth,omitempty"`
 }
 
-// Table is one indicator across the parks a caller may see, and for them as a group (rule 7),
-// with the group's growth in both named forms (rule 6).
+// Table is one indicator across the parks of a group a caller may see, and for them as a
+// group (rule 7), with the group's growth in both named forms (rule 6).
 type Table struct {
 	Indicator   Indicator `json:"indicator"`
 	Year        int       `json:"year"`
+	Group       Group     `json:"group"`
 	Parks       []ParkRow `json:"parks"`
-	Group       Value     `json:"group"`
+	Total       Value     `json:"total"`
 	GrowthTotal *Growth   `json:"growth_of_total,omitempty"`
 	GrowthMean  *Growth   `json:"mean_of_growth,omitempty"`
 }
 
-// Table computes one indicator (revenue when code is empty) for every park in scope and for
-// them together.
-func (s *Service) Table(ctx context.Context, sc identity.Scope, code string, year int) (Table, error) {
-	if code == "" {
-		code = "revenue"
+// inGroup keeps the parks of a group, and their years, in step.
+func inGroup(g Group, parks []ParkFacts, byYear map[int][]ParkYear) ([]ParkFacts, map[int][]ParkYear) {
+	var keep []int
+	for i, p := range parks {
+		if g.Has(p) {
+			keep = append(keep, i)
+		}
 	}
-	ind, err := s.Get(code)
+	outParks := make([]ParkFacts, len(keep))
+	outYears := map[int][]ParkYear{}
+	for y, pys := range byYear {
+		outYears[y] = make([]ParkYear, len(keep))
+		for j, i := range keep {
+			outYears[y][j] = pys[i]
+		}
+	}
+	for j, i := range keep {
+		outParks[j] = parks[i]
+	}
+	return outParks, outYears
+}
+
+// Table computes one indicator (revenue when code is empty) for every park of the group in
+// scope and for them together.
+func (s *Service) Table(ctx context.Context, sc identity.Scope, code string, year int, g Group) (Table, error) {
+	ind, f, err := s.formulaOf(code, year)
 	if err != nil {
-		return Table{}, err
-	}
-	if err := checkYear(year); err != nil {
 		return Table{}, err
 	}
 	base := year - max(1, ind.GrowthYears)
@@ -166,8 +184,8 @@ func (s *Service) Table(ctx context.Context, sc identity.Scope, code string, yea
 	if err != nil {
 		return Table{}, err
 	}
-	f, _ := Compile(ind.Formula)
-	t := Table{Indicator: ind, Year: year, Parks: make([]ParkRow, 0, len(parks)), Group: GroupValue(f, byYear[year])}
+	parks, byYear = inGroup(g, parks, byYear)
+	t := Table{Indicator: ind, Year: year, Group: g, Parks: make([]ParkRow, 0, len(parks)), Total: GroupValue(f, byYear[year])}
 	for i, p := range parks {
 		row := ParkRow{Park: p, Value: ParkValue(f, byYear[year][i])}
 		switch {
@@ -185,4 +203,63 @@ func (s *Service) Table(ctx context.Context, sc identity.Scope, code string, yea
 		t.GrowthTotal, t.GrowthMean = &total, &mean
 	}
 	return t, nil
+}
+
+// formulaOf checks the year and finds an indicator (revenue when code is empty) and its formula.
+func (s *Service) formulaOf(code string, year int) (Indicator, Formula, error) {
+	if code == "" {
+		code = "revenue"
+	}
+	ind, err := s.Get(code)
+	if err != nil {
+		return ind, Formula{}, err
+	}
+	if err := checkYear(year); err != nil {
+		return ind, Formula{}, err
+	}
+	f, err := Compile(ind.Formula)
+	return ind, f, err
+}
+
+// Comparison is a group's indicator as a multiple of a reference group's (rule 7: the seed's
+// featured parks' R&D intensity, 2.4 times the zone's).
+type Comparison struct {
+	Indicator Indicator `json:"indicator"`
+	Year      int       `json:"year"`
+	Subject   Group     `json:"subject"`
+	Reference Group     `json:"reference"`
+	Of        Value     `json:"subject_value"`
+	Against   Value     `json:"reference_value"`
+	Multiple  Value     `json:"multiple"`
+}
+
+// Compare computes an indicator for two groups of the parks in scope and the multiple of one
+// over the other. Growth indicators compare the groups' growth of the total.
+func (s *Service) Compare(ctx context.Context, sc identity.Scope, code string, year int, subject, reference Group) (Comparison, error) {
+	ind, f, err := s.formulaOf(code, year)
+	if err != nil {
+		return Comparison{}, err
+	}
+	base := year - max(1, ind.GrowthYears)
+	parks, byYear, err := s.years(ctx, sc, "", year, base)
+	if err != nil {
+		return Comparison{}, err
+	}
+	value := func(g Group) Value {
+		_, ys := inGroup(g, parks, byYear)
+		if ind.GrowthOf == "" {
+			return GroupValue(f, ys[year])
+		}
+		gr := GroupGrowthOfTotal(f, ys[year], ys[base])
+		if ind.GrowthYears > 1 && gr.From.Known && gr.To.Known && gr.From.Value > 0 {
+			gr.Rate, gr.Known = math.Pow(gr.To.Value/gr.From.Value, 1/float64(ind.GrowthYears))-1, true
+		}
+		v := gr.To
+		v.Value, v.Known = gr.Rate*100, gr.Known
+		v.RuleZh, v.RuleEn = gr.NameZh+"（同一批园区两年合计之比）", gr.NameEn+" (the same parks' totals in both years)"
+		return v
+	}
+	c := Comparison{Indicator: ind, Year: year, Subject: subject, Reference: reference, Of: value(subject), Against: value(reference)}
+	c.Multiple = Multiple(c.Of, c.Against)
+	return c, nil
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/parkos/parkos/internal/httpin"
 	"github.com/parkos/parkos/internal/indicator"
+	"github.com/parkos/parkos/internal/pool"
 )
 
 func (s *Server) indicatorRoutes(mux *http.ServeMux) {
@@ -25,7 +26,10 @@ type indicatorsView struct {
 	Catalog  []indicator.Indicator
 	Selected indicator.Indicator
 	Year     int
-	Group    indicatorRow
+	// GroupName is the group shown (as ParseGroup reads it); Groups are the ones offered.
+	GroupName string
+	Groups    []option
+	Group     indicatorRow
 	// GrowthTotal and GrowthMean are the group's growth in its two named forms.
 	GrowthTotal, GrowthMean string
 	Rows                    []indicatorRow
@@ -45,12 +49,16 @@ func (s *Server) indicatorsPage(rq *request) error {
 	if parkID := q.Str("park_id"); parkID != "" {
 		return s.parkIndicators(rq, parkID, year)
 	}
-	t, err := s.svc.Indicators.Table(rq.ctx, rq.scope, q.Str("indicator"), year)
+	g, err := indicator.ParseGroup("group", q.Str("group"))
+	if err != nil {
+		return err
+	}
+	t, err := s.svc.Indicators.Table(rq.ctx, rq.scope, q.Str("indicator"), year, g)
 	if err != nil {
 		return err
 	}
 	v := indicatorsView{Catalog: s.svc.Indicators.Catalog(), Selected: t.Indicator, Year: year,
-		Group: rq.indicatorRow(t.Indicator, t.Group, nil)}
+		Group: rq.indicatorRow(t.Indicator, t.Total, nil), GroupName: g.String(), Groups: rq.groupOptions(year)}
 	v.Group.Park = rq.t("indicators.group")
 	if t.GrowthTotal != nil {
 		v.GrowthTotal, v.GrowthMean = rq.growthText(t.GrowthTotal), rq.growthText(t.GrowthMean)
@@ -138,4 +146,13 @@ func (s *Server) parkIndicators(rq *request, parkID string, year int) error {
 	}
 	s.render(rq, "indicators", pf.Park.Name+" · "+rq.t("indicators.title"), v)
 	return nil
+}
+
+// groupOptions are the groups of parks the indicator page offers.
+func (rq *request) groupOptions(year int) []option {
+	out := []option{{Value: "all", Label: rq.t("indicators.group_all")}, {Value: "pool", Label: rq.t("indicators.group_pool")}}
+	for _, t := range pool.Tiers {
+		out = append(out, option{Value: "tier:" + string(t), Label: rq.t("pool_tier." + string(t))})
+	}
+	return append(out, option{Value: "featured:" + strconv.Itoa(year), Label: rq.t("indicators.group_featured", year)})
 }

@@ -65,7 +65,7 @@ func (s *Store) IndicatorParks(ctx context.Context, sc identity.Scope, parkID st
 	}
 	c := s.read()
 	rows, err := c.query(ctx, `SELECT p.id, p.code, p.name_zh, p.district, p.land_area, p.gross_floor_area, p.updated_at,
-		p.leading_node_list FROM parks p WHERE `+cond+` ORDER BY p.code`, args...)
+		p.leading_node_list, COALESCE(e.tier, '') FROM parks p LEFT JOIN pool_entries e ON e.park_id = p.id WHERE `+cond+` ORDER BY p.code`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -74,16 +74,36 @@ func (s *Store) IndicatorParks(ctx context.Context, sc identity.Scope, parkID st
 	for rows.Next() {
 		var p indicator.ParkFacts
 		var updated time.Time
-		if err := rows.Scan(&p.ParkID, &p.Code, &p.Name, &p.District, &p.LandArea, &p.FloorArea, &updated, attachedList{&p.LeadingNodes}); err != nil {
+		if err := rows.Scan(&p.ParkID, &p.Code, &p.Name, &p.District, &p.LandArea, &p.FloorArea, &updated, attachedList{&p.LeadingNodes}, &p.Tier); err != nil {
 			rows.Close()
 			return nil, err
 		}
 		p.AreasSince = civil.FromTime(updated)
+		p.InPool, p.FeaturedYears = p.Tier != "", []int{}
 		at[p.ParkID] = len(out)
 		out = append(out, p)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	featured, err := c.query(ctx, `SELECT p.id, r.year FROM parks p JOIN pool_recognitions r ON r.park_id = p.id WHERE `+cond+` ORDER BY r.year`, args...)
+	if err != nil {
+		return nil, err
+	}
+	for featured.Next() {
+		var park string
+		var year int
+		if err := featured.Scan(&park, &year); err != nil {
+			featured.Close()
+			return nil, err
+		}
+		if i, ok := at[park]; ok {
+			out[i].FeaturedYears = append(out[i].FeaturedYears, year)
+		}
+	}
+	featured.Close()
+	if err := featured.Err(); err != nil {
 		return nil, err
 	}
 	classes, err := c.query(ctx, `SELECT p.id, n.industry_code FROM parks p JOIN park_chain_nodes pn ON pn.park_id = p.id
