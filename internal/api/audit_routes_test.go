@@ -14,7 +14,9 @@ import (
 	"github.com/parkos/parkos/internal/audit"
 	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/enterprise"
+	"github.com/parkos/parkos/internal/goals"
 	"github.com/parkos/parkos/internal/identity"
+	"github.com/parkos/parkos/internal/indicator"
 	"github.com/parkos/parkos/internal/leasing"
 	"github.com/parkos/parkos/internal/measure"
 	"github.com/parkos/parkos/internal/page"
@@ -390,6 +392,16 @@ func newWriteCases(t *testing.T, e *env) map[string]func() writeCall {
 			pooled := pooledPark(t, e, w.Parks[1].ID)
 			return writeCall{role: identity.Authority, path: "/api/v1/pool/" + pooled + "/recognitions", body: map[string]any{"year": 2024 + n}}
 		},
+		"POST /api/v1/goals": func() writeCall {
+			return writeCall{role: identity.Authority, path: "/api/v1/goals", body: map[string]any{"name": uniq("目标"), "indicator": "revenue",
+				"group": "parks:" + p0, "baseline_year": 2021, "baseline_value": 10, "target_year": 2025, "target_value": 20}}
+		},
+		"POST /api/v1/goals/{id}/actuals": func() writeCall {
+			return writeCall{role: identity.Authority, path: "/api/v1/goals/" + parkGoal(t, e, p0) + "/actuals", body: map[string]any{"year": 2022, "value": 12}}
+		},
+		"DELETE /api/v1/goals/{id}": func() writeCall {
+			return writeCall{role: identity.Authority, path: "/api/v1/goals/" + parkGoal(t, e, p0)}
+		},
 		"POST /api/v1/targets": func() writeCall {
 			return writeCall{role: pm, path: "/api/v1/targets", body: map[string]any{"park_id": p0, "metric": "occupancy", "basis_points": 5000,
 				"by_date": "2030-01-01"}}
@@ -480,4 +492,15 @@ func pooledPark(t *testing.T, e *env, parkID string) string {
 		t.Fatal(err)
 	}
 	return parkID
+}
+
+// parkGoal sets a revenue goal for one park (2021: 10 亿 → 2025: 20 亿) and returns its id.
+func parkGoal(t *testing.T, e *env, parkID string) string {
+	t.Helper()
+	g, err := goals.NewService(e.store, indicator.NewService(e.store, civil.SystemClock{})).Create(context.Background(), identity.System(),
+		goals.NewGoal{Name: "产值翻番", Indicator: "revenue", Group: "parks:" + parkID, BaselineYear: 2021, BaselineValue: 10, TargetYear: 2025, TargetValue: 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return g.ID
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/enterprise"
+	"github.com/parkos/parkos/internal/goals"
 	"github.com/parkos/parkos/internal/identity"
 	"github.com/parkos/parkos/internal/indicator"
 	"github.com/parkos/parkos/internal/page"
@@ -149,6 +150,18 @@ func TestParkIndicatorsFromApprovedReports(t *testing.T) {
 			e.do(identity.Authority, "GET", "/api/v1/indicator-comparison?"+q, nil, 422, nil)
 		}
 		e.do(identity.Authority, "GET", "/api/v1/indicator-values?group=district:", nil, 422, nil)
+
+		// A goal for the park measures the computed 2025 revenue (10 亿, 1 of 2 enterprises).
+		var goal goals.Goal
+		e.do(identity.Authority, "POST", "/api/v1/goals", map[string]any{"name": "两年增长 44%", "indicator": "revenue", "group": "parks:" + park.ID,
+			"baseline_year": 2024, "baseline_value": 11, "target_year": 2026, "target_value": 15.84}, 201, &goal)
+		var progress goals.Progress
+		e.do(identity.Authority, "GET", "/api/v1/goals/"+goal.ID, nil, 200, &progress)
+		near("required CAGR", progress.RequiredCAGR, 0.2)
+		if len(progress.Actuals) != 1 || progress.Actuals[0].Source != "computed" || progress.Actuals[0].Coverage.Covered != 1 || progress.OnTrack {
+			t.Errorf("computed actuals: %+v on track %v", progress.Actuals, progress.OnTrack)
+		}
+		near("remaining CAGR from 10 亿", progress.RemainingCAGR, 0.584)
 
 		// Scope: an operator of another park neither gets this park nor sees it in a table.
 		e.do(identity.ParkManager, "GET", "/api/v1/parks/"+park.ID+"/indicators?year=2025", nil, 404, nil)

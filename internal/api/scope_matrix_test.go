@@ -90,6 +90,7 @@ func newForeign(t *testing.T, e *env) foreign {
 		"leads": lead.ID, "holds": hold.ID, "targets": target.ID, "periods": period.ID, "reports": reports.Items[0].ID,
 	}}
 	f.ids["pool"] = pooledPark(t, e, w.Parks[1].ID)
+	f.ids["goals"] = parkGoal(t, e, w.Parks[1].ID)
 	f.all = []string{otherEnt.ID, w.Units[1][0].ID, w.Units[1][2].ID}
 	for _, id := range f.ids {
 		f.all = append(f.all, id)
@@ -106,6 +107,7 @@ func newForeign(t *testing.T, e *env) foreign {
 		"POST /api/v1/qualifications": map[string]any{"enterprise_id": w.Enterprises[1].ID, "kind": "gazelle"},
 		"POST /api/v1/contracts": map[string]any{"number": "HIJACK", "enterprise_id": w.Enterprises[1].ID, "start_on": "2030-01-01",
 			"end_on": "2030-12-31", "price": 5, "units": []map[string]any{{"unit_id": w.Units[1][0].ID}}},
+		"POST /api/v1/goals":              map[string]any{"name": "越权目标", "indicator": "revenue", "group": "parks:" + w.Parks[1].ID, "baseline_year": 2021, "baseline_value": 1, "target_year": 2025, "target_value": 2},
 		"POST /api/v1/pool":               map[string]any{"park_id": w.Parks[1].ID, "entered_on": "2024-01-01", "tier": "key", "reason": "越权"},
 		"POST /api/v1/targets":            map[string]any{"park_id": w.Parks[1].ID, "metric": "occupancy", "basis_points": 5000, "by_date": "2030-01-01"},
 		"POST /api/v1/leads":              map[string]any{"park_id": w.Parks[1].ID, "company": "越权线索"},
@@ -254,6 +256,8 @@ func matrixBody(pattern string) any {
 		return map[string]any{"stage": "contacted"}
 	case strings.HasSuffix(pattern, "/pool/{id}/tier"):
 		return map[string]any{"tier": "key", "effective_on": "2030-01-01", "reason": "越权"}
+	case strings.HasSuffix(pattern, "/goals/{id}/actuals"):
+		return map[string]any{"year": 2023, "value": 5}
 	case strings.HasSuffix(pattern, "/recognitions"):
 		return map[string]any{"year": 2030}
 	case strings.HasSuffix(pattern, "/activities"):

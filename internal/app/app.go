@@ -7,6 +7,7 @@ import (
 
 	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/enterprise"
+	"github.com/parkos/parkos/internal/goals"
 	"github.com/parkos/parkos/internal/idempotency"
 	"github.com/parkos/parkos/internal/identity"
 	"github.com/parkos/parkos/internal/indicator"
@@ -41,6 +42,7 @@ type Store interface {
 	idempotency.Store
 	indicator.Store
 	pool.Store
+	goals.Store
 	Health
 }
 
@@ -55,6 +57,7 @@ type Services struct {
 	Onboard    *onboard.Service
 	Indicators *indicator.Service
 	Pool       *pool.Service
+	Goals      *goals.Service
 	Health     Health
 	// Idempotency keeps the keys of creating requests and their answers.
 	Idempotency idempotency.Store
@@ -63,6 +66,7 @@ type Services struct {
 // New builds every service on st and clock.
 func New(st Store, clock civil.Clock) *Services {
 	lease, ent, sp := leasing.NewService(st, clock), enterprise.NewService(st, clock), space.NewService(st, clock)
+	ind := indicator.NewService(st, clock)
 	return &Services{
 		Clock:       clock,
 		Space:       sp,
@@ -71,8 +75,9 @@ func New(st Store, clock civil.Clock) *Services {
 		Stats:       stats.NewService(st, clock),
 		Accounts:    identity.NewAccounts(st, clock.Now),
 		Onboard:     onboard.NewService(st, importWriter{lease, ent, sp}),
-		Indicators:  indicator.NewService(st, clock),
+		Indicators:  ind,
 		Pool:        pool.NewService(st),
+		Goals:       goals.NewService(st, ind),
 		Health:      st,
 		Idempotency: st,
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/parkos/parkos/internal/audit"
 	"github.com/parkos/parkos/internal/enterprise"
+	"github.com/parkos/parkos/internal/goals"
 	"github.com/parkos/parkos/internal/identity"
 	"github.com/parkos/parkos/internal/leasing"
 	"github.com/parkos/parkos/internal/page"
@@ -41,6 +42,8 @@ func owners(v any) (parkID, enterpriseID string) {
 	case enterprise.Qualification:
 		return "", o.EnterpriseID
 	case pool.Entry:
+		return o.ParkID, ""
+	case goals.Goal:
 		return o.ParkID, ""
 	case identity.User:
 		if len(o.ParkIDs) > 0 {
