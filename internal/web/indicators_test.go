@@ -84,3 +84,35 @@ func TestPoolPages(t *testing.T) {
 		t.Errorf("another park's indicators: %d", res.StatusCode)
 	}
 }
+
+// TestGoalPages: the authority sets the seed's goal with the form, records 2022's 800 亿, and the
+// page shows 19.36 %, behind, and 23.31 % from then on; a bad form names its field.
+func TestGoalPages(t *testing.T) {
+	s := newSite(t)
+	auth := s.login(identity.Authority)
+	res, body := s.send(auth, "POST", "/goals/new", url.Values{"name": {"昌平 营业收入翻一番"}, "indicator": {"revenue"}, "group": {"district:昌平区"},
+		"baseline_year": {"2021"}, "baseline_value": {"739"}, "target_year": {"2020"}, "target_value": {"1500"}})
+	if res.StatusCode != 422 || !strings.Contains(body, "目标年份应晚于基期年份") {
+		t.Fatalf("a target before its baseline: %d", res.StatusCode)
+	}
+	res, _ = s.send(auth, "POST", "/goals/new", url.Values{"name": {"昌平 营业收入翻一番"}, "indicator": {"revenue"}, "group": {"district:昌平区"},
+		"baseline_year": {"2021"}, "baseline_value": {"739"}, "target_year": {"2025"}, "target_value": {"1500"}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("set a goal: %d", res.StatusCode)
+	}
+	goal := res.Header.Get("Location")
+	s.send(auth, "POST", goal+"/actuals", url.Values{"year": {"2022"}, "value": {"800"}})
+	_, body = s.send(auth, "GET", goal, nil)
+	for _, want := range []string{`id="kpi-required">19.36 %`, "落后于进度", `id="kpi-remaining">23.31 %`, "录入（官方统计）", `id="goal-data"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("goal page lacks %q", want)
+		}
+	}
+	_, body = s.send(auth, "GET", "/goals", nil)
+	if !strings.Contains(body, "昌平 营业收入翻一番") || !strings.Contains(body, "19.36 %") {
+		t.Error("the goal list")
+	}
+	if res, _ = s.send(s.login(identity.ParkManager), "GET", goal, nil); res.StatusCode != 404 {
+		t.Errorf("park staff opened a district goal: %d", res.StatusCode)
+	}
+}

@@ -170,6 +170,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.reportRoutes(mux)
 	s.indicatorRoutes(mux)
 	s.poolRoutes(mux)
+	s.goalRoutes(mux)
 	s.workbookRoutes(mux)
 	s.onboardingRoutes(mux)
 	mux.Handle("GET /parks/{id}/stack", s.page(s.stackPage))

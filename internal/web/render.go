@@ -170,6 +170,7 @@ func navFor(rq *request) []navItem {
 		add("indicators", "nav.indicators", "/indicators")
 		if r == identity.Admin || r == identity.Authority || r == identity.ParkManager {
 			add("pool", "nav.pool", "/pool")
+			add("goals", "nav.goals", "/goals")
 		}
 		add("onboarding", "nav.onboarding", "/onboarding")
 		if r == identity.Admin || r == identity.ParkManager {

@@ -53,9 +53,27 @@
     var charts = [line, bar("chart-vacancy", d.vacancyLabels, d.vacancy, L.vacancy), bar("chart-expiries", d.expiryMonths, d.expiries, L.expiries)];
     window.addEventListener("resize", function () { charts.forEach(function (c) { if (c) { c.resize(); } }); });
   }
+  // A goal's required path against its actuals (the table below the chart holds the same).
+  function drawGoal() {
+    var island = document.getElementById("goal-data");
+    if (!island || !window.echarts) { return; }
+    var d = JSON.parse(island.textContent);
+    var c = window.echarts.init(document.getElementById("chart-goal"));
+    c.setOption({
+      animation: false, tooltip: { trigger: "axis" }, legend: { top: 4 },
+      grid: { left: 64, right: 24, top: 40, bottom: 32 },
+      xAxis: { type: "category", data: d.years }, yAxis: { type: "value" },
+      series: [
+        { name: d.pathLabel, type: "line", data: d.path, lineStyle: { type: "dashed" } },
+        { name: d.actualLabel, type: "line", data: d.actual, connectNulls: false, symbolSize: 8 }
+      ]
+    });
+    window.addEventListener("resize", function () { c.resize(); });
+  }
+  function draw() { drawCharts(); drawGoal(); }
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", drawCharts);
+    document.addEventListener("DOMContentLoaded", draw);
   } else {
-    drawCharts();
+    draw();
   }
 })();
