@@ -256,6 +256,7 @@ func newOwn(t *testing.T, e *env) own {
 	o.ids["contracts"] = draft.ID
 	o.ids["pool"] = pooledPark(t, e, w.Parks[0].ID)
 	o.ids["goals"] = parkGoal(t, e, w.Parks[0].ID)
+	o.ids["evaluation-schemes"], o.ids["evaluation-runs"] = evaluated(t, e)
 	return o
 }
 

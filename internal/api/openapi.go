@@ -14,6 +14,7 @@ import (
 
 	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/enterprise"
+	"github.com/parkos/parkos/internal/evaluation"
 	"github.com/parkos/parkos/internal/goals"
 	"github.com/parkos/parkos/internal/httpx"
 	"github.com/parkos/parkos/internal/idempotency"
@@ -305,6 +306,8 @@ var requiredInputs = map[reflect.Type][]string{
 	reflect.TypeFor[pool.Recognition]():            {"year"},
 	reflect.TypeFor[goals.NewGoal]():               {"name", "indicator", "baseline_year", "baseline_value", "target_year", "target_value"},
 	reflect.TypeFor[goals.RecordedActual]():        {"year", "value"},
+	reflect.TypeFor[evaluation.SchemeInput]():      {"name", "definition"},
+	reflect.TypeFor[evaluation.RunRequest]():       {"year"},
 	reflect.TypeFor[Submission]():                  {"figures"},
 	reflect.TypeFor[Review]():                      {"reason"},
 	reflect.TypeFor[enterprise.NewEnterprise]():    {"name"},

@@ -91,6 +91,7 @@ func newForeign(t *testing.T, e *env) foreign {
 	}}
 	f.ids["pool"] = pooledPark(t, e, w.Parks[1].ID)
 	f.ids["goals"] = parkGoal(t, e, w.Parks[1].ID)
+	f.ids["evaluation-schemes"], f.ids["evaluation-runs"] = evaluated(t, e)
 	f.all = []string{otherEnt.ID, w.Units[1][0].ID, w.Units[1][2].ID}
 	for _, id := range f.ids {
 		f.all = append(f.all, id)
@@ -107,6 +108,7 @@ func newForeign(t *testing.T, e *env) foreign {
 		"POST /api/v1/qualifications": map[string]any{"enterprise_id": w.Enterprises[1].ID, "kind": "gazelle"},
 		"POST /api/v1/contracts": map[string]any{"number": "HIJACK", "enterprise_id": w.Enterprises[1].ID, "start_on": "2030-01-01",
 			"end_on": "2030-12-31", "price": 5, "units": []map[string]any{{"unit_id": w.Units[1][0].ID}}},
+		"POST /api/v1/evaluation-schemes": map[string]any{"name": "越权方案", "definition": map[string]any{}},
 		"POST /api/v1/goals":              map[string]any{"name": "越权目标", "indicator": "revenue", "group": "parks:" + w.Parks[1].ID, "baseline_year": 2021, "baseline_value": 1, "target_year": 2025, "target_value": 2},
 		"POST /api/v1/pool":               map[string]any{"park_id": w.Parks[1].ID, "entered_on": "2024-01-01", "tier": "key", "reason": "越权"},
 		"POST /api/v1/targets":            map[string]any{"park_id": w.Parks[1].ID, "metric": "occupancy", "basis_points": 5000, "by_date": "2030-01-01"},
@@ -122,19 +124,20 @@ func newForeign(t *testing.T, e *env) foreign {
 
 // Routes that carry no park- or enterprise-owned data of others, with the reason.
 var unscopedRoutes = map[string]string{
-	"GET /healthz":                 "process liveness",
-	"GET /readyz":                  "database liveness",
-	"GET /api/v1/openapi.json":     "the API description",
-	"POST /api/v1/session":         "sign-in obtains a scope",
-	"DELETE /api/v1/session":       "ends the caller's own session",
-	"GET /api/v1/me":               "the caller",
-	"POST /api/v1/me/password":     "the caller's own password",
-	"GET /api/v1/tokens":           "the caller's own tokens",
-	"POST /api/v1/tokens":          "creates a token for the caller",
-	"GET /api/v1/industry-classes": "shared reference data",
-	"GET /api/v1/chains":           "shared reference data (park chains are filtered by park)",
-	"GET /api/v1/indicators":       "the indicator catalog: definitions, no figures",
-	"GET /api/v1/indicators/{id}":  "one indicator's definition, no figures",
+	"GET /healthz":                     "process liveness",
+	"GET /readyz":                      "database liveness",
+	"GET /api/v1/openapi.json":         "the API description",
+	"POST /api/v1/session":             "sign-in obtains a scope",
+	"DELETE /api/v1/session":           "ends the caller's own session",
+	"GET /api/v1/me":                   "the caller",
+	"POST /api/v1/me/password":         "the caller's own password",
+	"GET /api/v1/tokens":               "the caller's own tokens",
+	"POST /api/v1/tokens":              "creates a token for the caller",
+	"GET /api/v1/industry-classes":     "shared reference data",
+	"GET /api/v1/chains":               "shared reference data (park chains are filtered by park)",
+	"GET /api/v1/indicators":           "the indicator catalog: definitions, no figures",
+	"GET /api/v1/evaluation-templates": "scheme templates shipped with ParkOS: definitions, no figures",
+	"GET /api/v1/indicators/{id}":      "one indicator's definition, no figures",
 }
 
 // parkQueried are routes that compute over a park named in the query: asked about another
@@ -256,6 +259,10 @@ func matrixBody(pattern string) any {
 		return map[string]any{"stage": "contacted"}
 	case strings.HasSuffix(pattern, "/pool/{id}/tier"):
 		return map[string]any{"tier": "key", "effective_on": "2030-01-01", "reason": "越权"}
+	case strings.HasSuffix(pattern, "/revisions"):
+		return map[string]any{"definition": map[string]any{}}
+	case strings.HasSuffix(pattern, "/evaluation-schemes/{id}/runs"):
+		return map[string]any{"year": 2025}
 	case strings.HasSuffix(pattern, "/goals/{id}/actuals"):
 		return map[string]any{"year": 2023, "value": 5}
 	case strings.HasSuffix(pattern, "/recognitions"):

@@ -7,6 +7,7 @@ import (
 
 	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/enterprise"
+	"github.com/parkos/parkos/internal/evaluation"
 	"github.com/parkos/parkos/internal/goals"
 	"github.com/parkos/parkos/internal/idempotency"
 	"github.com/parkos/parkos/internal/identity"
@@ -43,6 +44,7 @@ type Store interface {
 	indicator.Store
 	pool.Store
 	goals.Store
+	evaluation.Store
 	Health
 }
 
@@ -58,6 +60,7 @@ type Services struct {
 	Indicators *indicator.Service
 	Pool       *pool.Service
 	Goals      *goals.Service
+	Evaluation *evaluation.Service
 	Health     Health
 	// Idempotency keeps the keys of creating requests and their answers.
 	Idempotency idempotency.Store
@@ -78,6 +81,7 @@ func New(st Store, clock civil.Clock) *Services {
 		Indicators:  ind,
 		Pool:        pool.NewService(st),
 		Goals:       goals.NewService(st, ind),
+		Evaluation:  evaluation.NewService(st, ind),
 		Health:      st,
 		Idempotency: st,
 	}

@@ -57,6 +57,8 @@ var BuiltIns = []Indicator{
 		DefinitionZh: "主导产业企业数 ÷ 园区填报企业数。", DefinitionEn: "Enterprises in the leading industries ÷ the park's reporting enterprises."},
 	{Code: "tax", NameZh: "纳税总额", NameEn: "Tax paid", Unit: "亿元", Formula: "tax / 1e8", Basis: "revenue", HigherIsBetter: true, Source: "reports",
 		DefinitionZh: "完整填报企业当年纳税之和。", DefinitionEn: "Tax paid in the year, summed over enterprises with a complete year."},
+	{Code: "exports", NameZh: "出口额", NameEn: "Exports", Unit: "亿元", Formula: "exports / 1e8", Basis: "revenue", HigherIsBetter: true, Source: "reports",
+		DefinitionZh: "完整填报企业当年出口额之和。", DefinitionEn: "Exports in the year, summed over enterprises with a complete year."},
 	{Code: "employees", NameZh: "从业人员", NameEn: "Employees", Unit: "人", Formula: "employees", Basis: "staff", Stock: true, HigherIsBetter: true, Source: "reports",
 		DefinitionZh: "年末从业人员之和。", DefinitionEn: "Year-end employees, summed."},
 	{Code: "tech_platforms", NameZh: "专业技术服务平台", NameEn: "Technical service platforms", Unit: "个", Formula: "tech_platforms", Basis: "count", Stock: true, HigherIsBetter: true, Source: "park attributes",

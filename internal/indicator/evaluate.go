@@ -14,8 +14,8 @@ import (
 // and the score bands that recommend a tier.
 type Scheme struct {
 	Dimensions []Dimension `json:"dimensions"`
-	Gates      []Gate      `json:"gates"`
-	Tiers      []TierBand  `json:"tiers"`
+	Gates      []Gate      `json:"gates,omitempty"`
+	Tiers      []TierBand  `json:"tiers,omitempty"`
 }
 
 // Dimension is a first-level indicator.
