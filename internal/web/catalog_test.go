@@ -38,6 +38,7 @@ var enumValues = map[string][]string{
 	"stage":              append(strs(enterprise.Stages), "upstream", "midstream", "downstream"),
 	"qualification_kind": strs(enterprise.QualificationKinds),
 	"pool_tier":          strs(pool.Tiers),
+	"norm":               {"min_max", "benchmark", "bands"},
 	"board":              strs(enterprise.ListingBoards),
 	"ownership":          strs(enterprise.OwnershipTypes),
 	"role":               strs(identity.Roles),

@@ -116,3 +116,42 @@ func TestGoalPages(t *testing.T) {
 		t.Errorf("park staff opened a district goal: %d", res.StatusCode)
 	}
 }
+
+// TestEvaluationPages: the authority starts a scheme from a template, runs it, reads the
+// ranking with its explanations, and exports it; the scheme is then frozen. Park staff have no
+// evaluation.
+func TestEvaluationPages(t *testing.T) {
+	s := newSite(t)
+	auth := s.login(identity.Authority)
+	res, _ := s.send(auth, "POST", "/evaluation/templates/featured", url.Values{})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("scheme from template: %d", res.StatusCode)
+	}
+	scheme := res.Header.Get("Location")
+	res, body := s.send(auth, "POST", scheme+"/runs", url.Values{"year": {"1999"}, "group": {"all"}})
+	if res.StatusCode != 422 || !strings.Contains(body, "year") {
+		t.Fatalf("a run for 1999: %d", res.StatusCode)
+	}
+	res, _ = s.send(auth, "POST", scheme+"/runs", url.Values{"year": {"2025"}, "group": {"all"}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("run: %d", res.StatusCode)
+	}
+	run := res.Header.Get("Location")
+	_, body = s.send(auth, "GET", run, nil)
+	for _, want := range []string{s.world.Parks[0].NameZh, "未达门槛，不予推荐", "缺失，记 0 分", `id="export-run"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the run page lacks %q", want)
+		}
+	}
+	res, _ = s.send(auth, "GET", run+"/xlsx", nil)
+	if res.StatusCode != 200 || !strings.Contains(res.Header.Get("Content-Disposition"), "evaluation-2025") {
+		t.Errorf("export: %d %s", res.StatusCode, res.Header.Get("Content-Disposition"))
+	}
+	_, body = s.send(auth, "GET", scheme, nil)
+	if !strings.Contains(body, `id="scheme-frozen"`) {
+		t.Error("the scheme is frozen once run")
+	}
+	if res, _ = s.send(s.login(identity.ParkManager), "GET", run, nil); res.StatusCode != 404 {
+		t.Errorf("park staff opened a run: %d", res.StatusCode)
+	}
+}

@@ -171,6 +171,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.indicatorRoutes(mux)
 	s.poolRoutes(mux)
 	s.goalRoutes(mux)
+	s.evaluationRoutes(mux)
 	s.workbookRoutes(mux)
 	s.onboardingRoutes(mux)
 	mux.Handle("GET /parks/{id}/stack", s.page(s.stackPage))

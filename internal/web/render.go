@@ -172,6 +172,9 @@ func navFor(rq *request) []navItem {
 			add("pool", "nav.pool", "/pool")
 			add("goals", "nav.goals", "/goals")
 		}
+		if r == identity.Admin || r == identity.Authority {
+			add("evaluation", "nav.evaluation", "/evaluation")
+		}
 		add("onboarding", "nav.onboarding", "/onboarding")
 		if r == identity.Admin || r == identity.ParkManager {
 			add("users", "nav.users", "/users")
