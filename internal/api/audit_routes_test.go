@@ -448,6 +448,11 @@ func newWriteCases(t *testing.T, e *env) map[string]func() writeCall {
 		"POST /api/v1/reports/{id}/submit": func() writeCall {
 			return writeCall{role: identity.EntAdmin, path: "/api/v1/reports/" + report(false) + "/submit", body: map[string]any{"figures": figures()}}
 		},
+		"POST /api/v1/periods/{id}/approve-submitted": func() writeCall {
+			r, err := e.store.GetReport(ctx, sys, report(true))
+			must(err)
+			return writeCall{role: pm, path: "/api/v1/periods/" + r.PeriodID + "/approve-submitted"}
+		},
 		"POST /api/v1/reports/{id}/approve": func() writeCall {
 			return writeCall{role: pm, path: "/api/v1/reports/" + report(true) + "/approve"}
 		},

@@ -25,6 +25,11 @@ type Draft struct {
 	Figures stats.Figures `json:"figures"`
 }
 
+// ApprovedCount says how many reports a bulk approval approved.
+type ApprovedCount struct {
+	Approved int `json:"approved"`
+}
+
 // Review is the body of returning a report.
 type Review struct {
 	Reason string `json:"reason"`
@@ -66,6 +71,12 @@ func (s *Server) reportRoutes() []route {
 		{Method: "POST", Pattern: "/api/v1/periods/{id}/close", Tag: "reports",
 			Summary:  "关闭报告期：此后不能再保存、提交或导入 / Close: no more saving, submitting or importing",
 			Response: stats.Period{}, handle: func(c *call) (any, error) { return sv.Stats.ClosePeriod(c.ctx, c.scope, c.id()) }},
+		{Method: "POST", Pattern: "/api/v1/periods/{id}/approve-submitted", Tag: "reports",
+			Summary:  "批量审核：通过该期全部已提交的报表 / Approve every submitted report of the period at once",
+			Response: ApprovedCount{}, handle: func(c *call) (any, error) {
+				n, err := sv.Stats.ApproveSubmitted(c.ctx, c.scope, c.id())
+				return ApprovedCount{Approved: n}, err
+			}},
 		{Method: "GET", Pattern: "/api/v1/periods/{id}/progress", Tag: "reports",
 			Summary:  "各园区填报进度（草稿、已提交、退回、已审核、逾期） / Progress per park",
 			Response: []stats.Progress{}, handle: func(c *call) (any, error) {

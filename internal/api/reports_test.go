@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"net/http"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"github.com/parkos/parkos/internal/page"
 	"github.com/parkos/parkos/internal/reportbook"
 	"github.com/parkos/parkos/internal/stats"
+	"github.com/parkos/parkos/internal/store/storetest"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -145,6 +147,49 @@ func TestReportWorkbookOverHTTP(t *testing.T) {
 		p = e.problem(identity.ParkManager, "POST", "/api/v1/periods/"+period.ID+"/imports", []byte("\x89PNG\r\n\x1a\n\x00\x00"), 422)
 		if !strings.Contains(p.Detail, "xlsx") {
 			t.Fatalf("not a workbook: %+v", p)
+		}
+	})
+}
+
+// TestBulkApproval: approving a period's submitted reports at once approves those and only
+// those in the caller's scope, audits each, and a second call finds none; the tenant may not.
+func TestBulkApproval(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		w := e.world
+		var period stats.Period
+		e.do(identity.Authority, "POST", "/api/v1/periods", map[string]any{"kind": "annual", "year": 2030, "deadline": "2031-04-20"}, 201, &period)
+		figures := map[string]any{"revenue": "100", "rd_expense": "1", "tax": "1", "employees": 1, "rd_staff": 1,
+			"invention_patents_granted": 0, "invention_patents_held": 0}
+		for _, role := range []identity.Role{identity.EntAdmin} {
+			var mine page.Page[stats.Report]
+			e.do(role, "GET", "/api/v1/reports?period_id="+period.ID, nil, 200, &mine)
+			e.do(role, "POST", "/api/v1/reports/"+mine.Items[0].ID+"/submit", map[string]any{"figures": figures}, 200, nil)
+		}
+		other, err := e.store.ListReports(context.Background(), identity.System(), stats.ReportFilter{PeriodID: period.ID, EnterpriseID: w.Enterprises[1].ID}, page.Request{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := storetest.StatsOf(e.store).SubmitReport(context.Background(), identity.Scope{Role: identity.EntAdmin, EnterpriseID: w.Enterprises[1].ID},
+			other.Items[0].ID, stats.Figures{"revenue": 10000, "rd_expense": 100, "tax": 100, "employees": 1, "rd_staff": 1, "invention_patents_granted": 0, "invention_patents_held": 0}, nil); err != nil {
+			t.Fatal(err)
+		}
+		e.do(identity.EntAdmin, "POST", "/api/v1/periods/"+period.ID+"/approve-submitted", nil, 403, nil)
+		var n ApprovedCount
+		e.do(identity.ParkManager, "POST", "/api/v1/periods/"+period.ID+"/approve-submitted", nil, 200, &n)
+		if n.Approved != 1 {
+			t.Fatalf("park 0's manager approved %d, want its one submitted report", n.Approved)
+		}
+		theirs, _ := e.store.GetReport(context.Background(), identity.System(), other.Items[0].ID)
+		if theirs.Status != stats.Submitted {
+			t.Errorf("another park's report was approved: %s", theirs.Status)
+		}
+		e.do(identity.Authority, "POST", "/api/v1/periods/"+period.ID+"/approve-submitted", nil, 200, &n)
+		if n.Approved != 1 {
+			t.Errorf("the authority approved %d, want the remaining one", n.Approved)
+		}
+		e.do(identity.Authority, "POST", "/api/v1/periods/"+period.ID+"/approve-submitted", nil, 200, &n)
+		if n.Approved != 0 {
+			t.Errorf("a second call approved %d", n.Approved)
 		}
 	})
 }

@@ -111,6 +111,7 @@ func (s *Server) reportRoutes(mux *http.ServeMux) {
 	mux.Handle("POST /periods/new", s.page(s.periodForm))
 	mux.Handle("GET /periods/{id}", s.page(s.periodPage))
 	mux.Handle("POST /periods/{id}/close", s.page(s.closePeriod))
+	mux.Handle("POST /periods/{id}/approve-submitted", s.page(s.approveSubmitted))
 	mux.Handle("GET /reports/{id}", s.page(s.reportPage))
 	mux.Handle("POST /reports/{id}/{action}", s.page(s.reportAction))
 }
@@ -178,8 +179,18 @@ type periodView struct {
 	Total    stats.Progress
 	Reports  []reportRow
 	// CanImport offers the filing workbook; Imported reports a finished upload, Error a refused one.
-	CanImport, CanClose bool
-	Imported, Error     string
+	CanImport, CanClose, CanApprove bool
+	Imported, Error                 string
+}
+
+// approveSubmitted approves every submitted report of the period the user may review.
+func (s *Server) approveSubmitted(rq *request) error {
+	id := rq.r.PathValue("id")
+	n, err := s.svc.Stats.ApproveSubmitted(rq.ctx, rq.scope, id)
+	if err != nil {
+		return err
+	}
+	return rq.redirect("/periods/" + id + "?approved=" + strconv.Itoa(n))
 }
 
 // closePeriod closes a period; a refusal is shown on the period page.
@@ -223,7 +234,10 @@ func (s *Server) showPeriod(rq *request, p stats.Period, problem error) error {
 		CanClose: !p.Closed && rq.canOpenPeriods()}
 	if q := rq.r.URL.Query(); q.Get("imported") == "1" {
 		v.Imported = rq.t("upload.done", q.Get("changed"), q.Get("submitted"), q.Get("unchanged"))
+	} else if n, err := strconv.Atoi(q.Get("approved")); err == nil {
+		v.Imported = rq.t("period.approved_n", n)
 	}
+	v.CanApprove = !p.Closed && rq.canReview()
 	if e, ok := apperr.As(problem); ok {
 		v.Error = rq.pick(e.MessageZh, e.MessageEn)
 		rq.w.WriteHeader(http.StatusUnprocessableEntity)

@@ -586,6 +586,34 @@ func (s *Store) PreviousFiguresOfPeriod(ctx context.Context, p stats.Period) (ma
 	return s.previousFiguresOf(ctx, c, p, "1=1")
 }
 
+// LockSubmitted locks the submitted reports of a period in the caller's scope, in the
+// transaction of ctx, and returns their ids.
+func (s *Store) LockSubmitted(ctx context.Context, sc identity.Scope, periodID string) ([]string, error) {
+	c, err := s.txConn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cond, args := reportScope(sc)
+	q := "SELECT r.id FROM reports r WHERE r.period_id = ? AND r.status = ? AND " + cond + " ORDER BY r.id"
+	if s.eng.RowLocks {
+		q += " FOR UPDATE"
+	}
+	rows, err := c.query(ctx, q, append([]any{periodID, stats.Submitted}, args...)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
 // reportRowsPerStatement is how many reports SaveReportRows writes in one statement.
 const reportRowsPerStatement = 400
 
