@@ -42,6 +42,7 @@ func Load(ctx context.Context, sv *app.Services) error {
 	l := &loader{sv: sv, ctx: ctx, today: sv.Clock.Today(), sys: identity.System(), rnd: rand.New(rand.NewPCG(2025, 630))}
 	var firstTenant string
 	var sjq string
+	parks := map[string]string{}
 	for i, plan := range plans() {
 		parkID, tenant, err := l.park(plan)
 		if err != nil {
@@ -50,8 +51,12 @@ func Load(ctx context.Context, sv *app.Services) error {
 		if i == 0 {
 			sjq, firstTenant = parkID, tenant
 		}
+		parks[plan.park.Code] = parkID
 	}
 	if err := l.reports(sjq, firstTenant); err != nil {
+		return err
+	}
+	if err := l.authority(parks); err != nil {
 		return err
 	}
 	return l.users(sjq, firstTenant)

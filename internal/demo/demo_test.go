@@ -9,8 +9,10 @@ import (
 	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/enterprise"
 	"github.com/parkos/parkos/internal/identity"
+	"github.com/parkos/parkos/internal/indicator"
 	"github.com/parkos/parkos/internal/measure"
 	"github.com/parkos/parkos/internal/page"
+	"github.com/parkos/parkos/internal/pool"
 	"github.com/parkos/parkos/internal/space"
 	"github.com/parkos/parkos/internal/stats"
 	"github.com/parkos/parkos/internal/store/sqlstore"
@@ -43,9 +45,11 @@ func TestDemoDataSet(t *testing.T) {
 
 func checkDemo(t *testing.T, s *sqlstore.Store) {
 	ctx := context.Background()
-	if err := Load(ctx, app.New(s, civil.SystemClock{})); err != nil {
+	svc := app.New(s, civil.SystemClock{})
+	if err := Load(ctx, svc); err != nil {
 		t.Fatal(err)
 	}
+	checkAuthority(t, svc)
 	sys := identity.System()
 	parks := all(t, func(r page.Request) (page.Page[space.Park], error) {
 		return s.ListParks(ctx, sys, space.ParkFilter{}, r)
@@ -128,10 +132,17 @@ func checkDemo(t *testing.T, s *sqlstore.Store) {
 		t.Fatalf("tenant sees %d enterprises", len(own.Items))
 	}
 	mine, _ := s.ListReports(ctx, identity.ScopeOf(tenant), stats.ReportFilter{}, page.Request{Sort: "status"})
-	if len(mine.Items) != 2 || mine.Items[0].Status != stats.Approved || mine.Items[1].Status != stats.Draft {
+	// Q2 2026 and the annual 2024 and 2025 reports approved, Q3 2026 left to fill in.
+	if len(mine.Items) != 4 || mine.Items[2].Status != stats.Approved || mine.Items[3].Status != stats.Draft {
 		t.Fatalf("tenant's reports: %+v", mine.Items)
 	}
-	periods, _ := s.ListPeriods(ctx, identity.ScopeOf(op), stats.PeriodFilter{}, page.Request{})
+	profile, _ := s.GetEnterprise(ctx, sys, own.Items[0].ID)
+	for _, r := range mine.Items[:3] {
+		if r.Figures["employees"] != int64(profile.Employees) {
+			t.Errorf("a report's headcount %d disagrees with the profile's %d", r.Figures["employees"], profile.Employees)
+		}
+	}
+	periods, _ := s.ListPeriods(ctx, identity.ScopeOf(op), stats.PeriodFilter{Kind: stats.Quarterly}, page.Request{})
 	progress, err := s.PeriodProgress(ctx, identity.ScopeOf(op), periods.Items[0].ID, civil.Of(2026, 11, 22))
 	if err != nil || len(progress) != 1 {
 		t.Fatalf("Q3 progress: %+v %v", progress, err)
@@ -139,5 +150,40 @@ func checkDemo(t *testing.T, s *sqlstore.Store) {
 	kept, _ := s.ListEnterprises(ctx, sys, enterprise.Filter{ParkID: sjq.ID}, page.Request{Limit: page.MaxLimit})
 	if g := progress[0]; g.Total != len(kept.Items) || g.Approved == 0 || g.Submitted == 0 || g.Returned == 0 || g.Draft == 0 {
 		t.Fatalf("Q3 2026 should be in progress with every status: %+v", g)
+	}
+}
+
+// checkAuthority: every demo park is pooled with an area and two years of approved figures, the
+// featured parks stand out as the seeds describe, and 昌平's goals are set.
+func checkAuthority(t *testing.T, svc *app.Services) {
+	ctx, sys := context.Background(), identity.System()
+	pooled, err := svc.Pool.List(ctx, sys, pool.Filter{}, page.Request{Limit: 50})
+	if err != nil || len(pooled.Items) != 9 {
+		t.Fatalf("pool: %d entries, %v", len(pooled.Items), err)
+	}
+	featured, _ := svc.Pool.List(ctx, sys, pool.Filter{FeaturedYear: 2025}, page.Request{Limit: 50})
+	if len(featured.Items) != 6 {
+		t.Errorf("%d featured parks in 2025, want 6", len(featured.Items))
+	}
+	land, err := svc.Indicators.Table(ctx, sys, "land_output", 2025, indicator.Group{Kind: "all"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range land.Parks {
+		if !r.Value.Known || r.Value.Coverage.Covered != r.Value.Coverage.Expected {
+			t.Errorf("%s: land output %+v", r.Park.Name, r.Value)
+		}
+	}
+	// Nine parks, six of them featured, make a small zone: the multiples are lower than the
+	// seeds' (2.4× R&D intensity, 4× growth and patents) but the featured parks stand out.
+	for code, least := range map[string]float64{"rd_intensity": 1.4, "invention_patents_per_10k": 1.4, "revenue_growth": 1.4} {
+		c, err := svc.Indicators.Compare(ctx, sys, code, 2025, indicator.Group{Kind: "featured", Value: "2025"}, indicator.Group{Kind: "all"})
+		if err != nil || !c.Multiple.Known || c.Multiple.Value < least {
+			t.Errorf("featured parks' %s is %.2f× the zone's, want at least %.1f× (%v)", code, c.Multiple.Value, least, err)
+		}
+	}
+	gs, _ := svc.Goals.List(ctx, sys)
+	if len(gs) != 3 {
+		t.Errorf("%d goals, want 昌平's three", len(gs))
 	}
 }

@@ -81,6 +81,21 @@ func repeat(n int, f floorPlan) []floorPlan {
 // plans are the demo parks. Park-level facts come from the seed articles in ../shared/seeds;
 // buildings and units inside them are illustrative layouts, not surveys.
 func plans() []parkPlan {
+	ps := layouts()
+	for i := range ps {
+		if ps[i].park.LandArea == 0 {
+			ps[i].park.LandArea = m2(landAreas[ps[i].park.Code])
+		}
+	}
+	return ps
+}
+
+// landAreas are the demo parks' land areas in m² where their layout gives none (the seeds give
+// only the Life Science Park's).
+var landAreas = map[string]int64{"SJQ": 85000, "BIOPARK": 230000, "DX-CGT": 180000, "JXZG": 260000, "ZGC-DS": 120000, "JY-ZZ": 150000,
+	"ZGC-LA": 400000, "FS-H2": 520000}
+
+func layouts() []parkPlan {
 	return []parkPlan{
 		{
 			park: space.Park{Code: "SJQ", NameZh: "北京四季青生命科技园", NameEn: "Beijing Sijiqing Life Science Park",
