@@ -36,6 +36,15 @@ func (s *Server) indicatorRoutes() []route {
 				}
 				return sv.Indicators.Table(c.ctx, c.scope, code, y, g)
 			}},
+		{Method: "GET", Pattern: "/api/v1/cockpit", Tag: "indicators",
+			Summary: "驾驶舱：特色园区与其余园区的核心指标及倍数、梯队数、五年趋势、分区、各园区核心指标 / The cockpit: headline indicators of featured parks against the rest with multiples, tiers, five-year trend, districts, every park's headline values",
+			Query:   []param{yearParam}, Response: indicator.Overview{}, handle: func(c *call) (any, error) {
+				y, err := year(c)
+				if err != nil {
+					return nil, err
+				}
+				return sv.Indicators.Overview(c.ctx, c.scope, y)
+			}},
 		{Method: "GET", Pattern: "/api/v1/indicator-comparison", Tag: "indicators",
 			Summary: "两组园区某指标之比（标杆倍数） / One group's indicator as a multiple of a reference group's (benchmark multiple)",
 			Query: []param{{"indicator", "string", "指标代码，默认营业收入 / indicator code, revenue by default"}, yearParam,

@@ -12,6 +12,7 @@ import (
 // enterprise's industry class and chain nodes (for rule 5).
 type FilingRow struct {
 	EnterpriseID string
+	Name         string
 	ParkID       string
 	IndustryCode string
 	ChainNodes   []string
@@ -94,6 +95,7 @@ func ParkYears(year int, parks []ParkFacts, rows []FilingRow) []ParkYear {
 		}
 		y := YearOf(k.enterprise, k.park, year, filings[k])
 		f := facts[k]
+		y.Name = f.Name
 		y.Leading = parks[i].leads(f.IndustryCode, f.ChainNodes)
 		out[i].Years = append(out[i].Years, y)
 	}

@@ -10,9 +10,9 @@ import (
 )
 
 // Group names a set of parks (§6): all parks in view, the pool, a district, a tier, the parks
-// featured in a year, or parks picked by id.
+// featured in a year, the rest of the pool that year, or parks picked by id.
 type Group struct {
-	Kind  string   `json:"kind"` // all, pool, district, tier, featured, parks
+	Kind  string   `json:"kind"` // all, pool, district, tier, featured, rest, parks
 	Value string   `json:"value,omitempty"`
 	Parks []string `json:"parks,omitempty"`
 }
@@ -41,7 +41,7 @@ func ParseGroup(field, s string) (Group, error) {
 		if !slices.Contains([]string{"planning", "reserve", "key"}, value) {
 			return bad("梯队应为 planning、reserve 或 key", "the tier must be planning, reserve or key")
 		}
-	case "featured":
+	case "featured", "rest":
 		if y, err := strconv.Atoi(value); err != nil || y < 2000 || y > 2100 {
 			return bad("认定年度应为 2000–2100 的年份，如 featured:2024", "the year must be 2000–2100, as in featured:2024")
 		}
@@ -55,7 +55,7 @@ func ParseGroup(field, s string) (Group, error) {
 			return bad("请列出 1–50 个园区 id，以逗号分隔", "list 1–50 park ids, separated by commas")
 		}
 	default:
-		return bad("分组应为 all、pool、district:…、tier:…、featured:年度 或 parks:id,…", "a group is all, pool, district:…, tier:…, featured:year or parks:id,…")
+		return bad("分组应为 all、pool、district:…、tier:…、featured:年度、rest:年度 或 parks:id,…", "a group is all, pool, district:…, tier:…, featured:year, rest:year or parks:id,…")
 	}
 	return g, nil
 }
@@ -72,6 +72,9 @@ func (g Group) Has(p ParkFacts) bool {
 	case "featured":
 		y, _ := strconv.Atoi(g.Value)
 		return slices.Contains(p.FeaturedYears, y)
+	case "rest":
+		y, _ := strconv.Atoi(g.Value)
+		return p.InPool && !slices.Contains(p.FeaturedYears, y)
 	case "parks":
 		return slices.Contains(g.Parks, p.ParkID)
 	}

@@ -1,6 +1,7 @@
 package indicator
 
 import (
+	"cmp"
 	"context"
 	"math"
 	"slices"
@@ -50,11 +51,13 @@ type Figure struct {
 	LikeForLike *Growth   `json:"like_for_like,omitempty"`
 }
 
-// ParkFigures are every indicator of one park in one year.
+// ParkFigures are every indicator of one park in one year, and the enterprise-years they stand
+// on (largest revenue first), so a reader can go down to each enterprise.
 type ParkFigures struct {
-	Park    ParkFacts `json:"park"`
-	Year    int       `json:"year"`
-	Figures []Figure  `json:"figures"`
+	Park        ParkFacts `json:"park"`
+	Year        int       `json:"year"`
+	Figures     []Figure  `json:"figures"`
+	Enterprises []Year    `json:"enterprises"`
 }
 
 // years loads the parks in scope (one when parkID is set) for each of the years asked.
@@ -110,7 +113,11 @@ func (s *Service) ParkFigures(ctx context.Context, sc identity.Scope, parkID str
 	if len(parks) == 0 {
 		return ParkFigures{}, apperr.ErrNotFound("园区", "park")
 	}
-	out := ParkFigures{Park: parks[0], Year: year}
+	out := ParkFigures{Park: parks[0], Year: year, Enterprises: slices.Clone(byYear[year][0].Years)}
+	if out.Enterprises == nil {
+		out.Enterprises = []Year{}
+	}
+	slices.SortStableFunc(out.Enterprises, func(a, b Year) int { return cmp.Compare(b.Figures["revenue"], a.Figures["revenue"]) })
 	for _, ind := range BuiltIns {
 		f, _ := Compile(ind.Formula)
 		cur, prev := byYear[year][0], byYear[year-1][0]

@@ -22,6 +22,7 @@ type Filing struct {
 // Year is an enterprise's year in one park (rule 1).
 type Year struct {
 	EnterpriseID string `json:"enterprise_id"`
+	Name         string `json:"name"`
 	ParkID       string `json:"park_id"`
 	Year         int    `json:"year"`
 	// Kind is the finest kind of period the enterprise was asked for in the year; Expected of

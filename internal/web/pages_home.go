@@ -172,6 +172,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.poolRoutes(mux)
 	s.goalRoutes(mux)
 	s.evaluationRoutes(mux)
+	s.cockpitRoutes(mux)
 	s.workbookRoutes(mux)
 	s.onboardingRoutes(mux)
 	mux.Handle("GET /parks/{id}/stack", s.page(s.stackPage))

@@ -6,11 +6,71 @@ import (
 
 	"github.com/parkos/parkos/internal/httpin"
 	"github.com/parkos/parkos/internal/indicator"
+	"github.com/parkos/parkos/internal/measure"
 	"github.com/parkos/parkos/internal/pool"
 )
 
 func (s *Server) indicatorRoutes(mux *http.ServeMux) {
 	mux.Handle("GET /indicators", s.page(s.indicatorsPage))
+	mux.Handle("GET /indicators/compare", s.page(s.comparePage))
+}
+
+// compareView sets parks side by side: one row per indicator, one column per park.
+type compareView struct {
+	Year    int
+	Options []option
+	Chosen  map[string]bool
+	Parks   []string
+	Rows    []compareRow
+}
+
+type compareRow struct {
+	Code, Name, Unit string
+	Values           []string
+}
+
+// comparePage compares the parks picked (2–6) on every indicator of a year.
+func (s *Server) comparePage(rq *request) error {
+	q := httpin.NewQuery(rq.r.URL.Query())
+	year := q.Int("year")
+	if err := q.Err(); err != nil {
+		return err
+	}
+	if year == 0 {
+		year = s.svc.Indicators.DefaultYear()
+	}
+	opts, err := rq.parkOptions("", false)
+	if err != nil {
+		return err
+	}
+	v := compareView{Year: year, Options: opts, Chosen: map[string]bool{}}
+	picked := rq.r.URL.Query()["park_id"]
+	if len(picked) > 6 {
+		picked = picked[:6]
+	}
+	for i, id := range picked {
+		pf, err := s.svc.Indicators.ParkFigures(rq.ctx, rq.scope, id, year)
+		if err != nil {
+			return err
+		}
+		v.Chosen[id] = true
+		v.Parks = append(v.Parks, pf.Park.Name)
+		for j, f := range pf.Figures {
+			if i == 0 {
+				v.Rows = append(v.Rows, compareRow{Code: f.Indicator.Code, Name: rq.pick(f.Indicator.NameZh, f.Indicator.NameEn), Unit: f.Indicator.Unit})
+			}
+			text := "—"
+			switch {
+			case f.Indicator.GrowthOf != "" && f.Growth != nil && f.Growth.Known:
+				text = percent(f.Growth.Rate)
+			case f.Indicator.GrowthOf == "" && f.Value.Known:
+				text = num(f.Value.Value)
+			}
+			v.Rows[j].Values = append(v.Rows[j].Values, text)
+		}
+	}
+	s.render(rq, "compare", rq.t("indicators.compare"), v)
+	return nil
 }
 
 // indicatorRow is one park's value of the indicator shown, formatted.
@@ -23,6 +83,7 @@ type indicatorsView struct {
 	// Park, when one is asked for, shows every indicator of that park instead of one across parks.
 	Park     *indicator.ParkFacts
 	ParkRows []parkIndicatorRow
+	Firms    []firmRow
 	Catalog  []indicator.Indicator
 	Selected indicator.Indicator
 	Year     int
@@ -144,6 +205,19 @@ func (s *Server) parkIndicators(rq *request, parkID string, year int) error {
 		}
 		v.ParkRows = append(v.ParkRows, row)
 	}
+	for _, y := range pf.Enterprises {
+		row := firmRow{ID: y.EnterpriseID, Name: y.Name, Complete: y.Complete, Revenue: "—", RD: "—", Employees: "—"}
+		if r, ok := y.Figures["revenue"]; ok {
+			row.Revenue = measure.Money(r).Wan()
+		}
+		if r, ok := y.Figures["rd_expense"]; ok {
+			row.RD = measure.Money(r).Wan()
+		}
+		if n, ok := y.Figures["employees"]; ok {
+			row.Employees = strconv.FormatInt(n, 10)
+		}
+		v.Firms = append(v.Firms, row)
+	}
 	s.render(rq, "indicators", pf.Park.Name+" · "+rq.t("indicators.title"), v)
 	return nil
 }
@@ -155,4 +229,10 @@ func (rq *request) groupOptions(year int) []option {
 		out = append(out, option{Value: "tier:" + string(t), Label: rq.t("pool_tier." + string(t))})
 	}
 	return append(out, option{Value: "featured:" + strconv.Itoa(year), Label: rq.t("indicators.group_featured", year)})
+}
+
+// firmRow is one enterprise's year under a park's indicators, in 万元.
+type firmRow struct {
+	ID, Name, Revenue, RD, Employees string
+	Complete                         bool
 }

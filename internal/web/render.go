@@ -173,6 +173,7 @@ func navFor(rq *request) []navItem {
 			add("goals", "nav.goals", "/goals")
 		}
 		if r == identity.Admin || r == identity.Authority {
+			add("cockpit", "nav.cockpit", "/cockpit")
 			add("evaluation", "nav.evaluation", "/evaluation")
 		}
 		add("onboarding", "nav.onboarding", "/onboarding")

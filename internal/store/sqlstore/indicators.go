@@ -16,7 +16,7 @@ import (
 // nodes: what §6.1 rule 1 needs.
 func (s *Store) YearFilings(ctx context.Context, sc identity.Scope, year int, parkID string) ([]indicator.FilingRow, error) {
 	cond, args := reportScope(sc)
-	q := `SELECT r.enterprise_id, r.park_id, p.kind, p.seq, r.status, COALESCE(e.industry_code, ''), e.chain_node_list, ` + measureCols + `
+	q := `SELECT r.enterprise_id, e.name, r.park_id, p.kind, p.seq, r.status, COALESCE(e.industry_code, ''), e.chain_node_list, ` + measureCols + `
 		FROM reports r JOIN report_periods p ON p.id = r.period_id JOIN enterprises e ON e.id = r.enterprise_id
 		WHERE p.year = ? AND ` + cond
 	args = append([]any{year}, args...)
@@ -34,7 +34,7 @@ func (s *Store) YearFilings(ctx context.Context, sc identity.Scope, year int, pa
 	for rows.Next() {
 		var f indicator.FilingRow
 		var status stats.Status
-		dest := []any{&f.EnterpriseID, &f.ParkID, &f.Kind, &f.Seq, &status, &f.IndustryCode, attachedList{&f.ChainNodes}}
+		dest := []any{&f.EnterpriseID, &f.Name, &f.ParkID, &f.Kind, &f.Seq, &status, &f.IndustryCode, attachedList{&f.ChainNodes}}
 		for i := range vals {
 			dest = append(dest, &vals[i])
 		}

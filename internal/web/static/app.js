@@ -70,7 +70,22 @@
     });
     window.addEventListener("resize", function () { c.resize(); });
   }
-  function draw() { drawCharts(); drawGoal(); }
+  // The cockpit: five years of revenue and each park's land output.
+  function drawCockpit() {
+    var island = document.getElementById("cockpit-data");
+    if (!island || !window.echarts) { return; }
+    var d = JSON.parse(island.textContent);
+    var trend = window.echarts.init(document.getElementById("chart-trend"));
+    trend.setOption({ animation: false, tooltip: { trigger: "axis" }, grid: { left: 64, right: 16, top: 16, bottom: 28 },
+      xAxis: { type: "category", data: d.years }, yAxis: { type: "value" },
+      series: [{ name: d.labels[0], type: "line", data: d.revenue, connectNulls: false }] });
+    var dist = window.echarts.init(document.getElementById("chart-distribution"));
+    dist.setOption({ animation: false, tooltip: {}, grid: { left: 64, right: 16, top: 16, bottom: 80 },
+      xAxis: { type: "category", data: d.parks, axisLabel: { rotate: 30 } }, yAxis: { type: "value" },
+      series: [{ name: d.labels[1], type: "bar", data: d.land }] });
+    window.addEventListener("resize", function () { trend.resize(); dist.resize(); });
+  }
+  function draw() { drawCharts(); drawGoal(); drawCockpit(); }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", draw);
   } else {
