@@ -2,6 +2,7 @@ package demo
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/enterprise"
@@ -35,7 +36,7 @@ var annualPlans = map[string]annualPlan{
 }
 
 // authority gives the authority something to steer: every demo park in the pool with its tier
-// history, the featured parks recognised for 2024 and 2025, two years of approved annual
+// history, the featured parks recognised for 2024 and 2025, five years of approved annual
 // figures that follow each park's plan, and the seed's 昌平 goals.
 func (l *loader) authority(parks map[string]string) error {
 	for code, parkID := range parks {
@@ -70,7 +71,7 @@ func (l *loader) pooled(parkID string, plan annualPlan) error {
 	return nil
 }
 
-// annualFigures opens the authority's annual periods of 2024 and 2025 over every park, files
+// annualFigures opens the authority's annual periods of 2021–2025 over every park, files
 // each enterprise's figures — its share, by headcount, of its park's planned revenue, with its
 // own headcount — in one import per year, and approves them all.
 func (l *loader) annualFigures(parks map[string]string) error {
@@ -94,17 +95,14 @@ func (l *loader) annualFigures(parks map[string]string) error {
 			members = append(members, member{e, annualPlans[code], float64(e.Employees) / float64(staff)})
 		}
 	}
-	for _, year := range []int{2024, 2025} {
+	for year := 2021; year <= 2025; year++ {
 		p, err := l.sv.Stats.OpenPeriod(l.ctx, l.sys, stats.Period{Kind: stats.Annual, Year: year, Deadline: civil.Of(year+1, 4, 30)})
 		if err != nil {
 			return err
 		}
 		rows := make([]stats.ImportRow, len(members))
 		for i, m := range members {
-			total := m.plan.revenue2025 * 1e10 // 亿元 → fen
-			if year == 2024 {
-				total /= 1 + m.plan.growth
-			}
+			total := m.plan.revenue2025 * 1e10 / math.Pow(1+m.plan.growth, float64(2025-year)) // 亿元 → fen
 			revenue, employees := int64(total*m.share), int64(m.e.Employees)
 			rows[i] = stats.ImportRow{Row: i + 3, CreditCode: m.e.CreditCode, Submit: true, Figures: stats.Figures{
 				"revenue": revenue, "industrial_output": revenue * 2 / 5, "rd_expense": int64(float64(revenue) * m.plan.rd), "tax": revenue * 6 / 100,

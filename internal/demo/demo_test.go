@@ -132,12 +132,12 @@ func checkDemo(t *testing.T, s *sqlstore.Store) {
 		t.Fatalf("tenant sees %d enterprises", len(own.Items))
 	}
 	mine, _ := s.ListReports(ctx, identity.ScopeOf(tenant), stats.ReportFilter{}, page.Request{Sort: "status"})
-	// Q2 2026 and the annual 2024 and 2025 reports approved, Q3 2026 left to fill in.
-	if len(mine.Items) != 4 || mine.Items[2].Status != stats.Approved || mine.Items[3].Status != stats.Draft {
+	// Q2 2026 and the annual 2021–2025 reports approved, Q3 2026 left to fill in.
+	if len(mine.Items) != 7 || mine.Items[5].Status != stats.Approved || mine.Items[6].Status != stats.Draft {
 		t.Fatalf("tenant's reports: %+v", mine.Items)
 	}
 	profile, _ := s.GetEnterprise(ctx, sys, own.Items[0].ID)
-	for _, r := range mine.Items[:3] {
+	for _, r := range mine.Items[:6] {
 		if r.Figures["employees"] != int64(profile.Employees) {
 			t.Errorf("a report's headcount %d disagrees with the profile's %d", r.Figures["employees"], profile.Employees)
 		}
