@@ -21,8 +21,10 @@ import (
 	"github.com/parkos/parkos/internal/app"
 	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/enterprise"
+	"github.com/parkos/parkos/internal/evaluation"
 	"github.com/parkos/parkos/internal/gen"
 	"github.com/parkos/parkos/internal/identity"
+	"github.com/parkos/parkos/internal/indicator"
 	"github.com/parkos/parkos/internal/leasing"
 	"github.com/parkos/parkos/internal/loginguard"
 	"github.com/parkos/parkos/internal/onboard"
@@ -480,5 +482,46 @@ func addDrafts(b *testing.B, st *sqlstore.Store, parkID string, n int) {
 	})
 	if err != nil {
 		b.Fatal(err)
+	}
+}
+
+// BenchmarkIndicatorCockpit is §12's "authority dashboard, all parks, one year, all
+// indicators": the cockpit's headline indicators, tiers, five-year trend and every park's values
+// from the approved reports, nothing cached.
+func BenchmarkIndicatorCockpit(b *testing.B) {
+	st := dataset(b)
+	svc := app.New(st, civil.SystemClock{})
+	for b.Loop() {
+		if _, err := svc.Indicators.Overview(context.Background(), identity.System(), 2025); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkIndicatorOneYear computes one indicator for every park and the group for one year.
+func BenchmarkIndicatorOneYear(b *testing.B) {
+	st := dataset(b)
+	svc := app.New(st, civil.SystemClock{})
+	for b.Loop() {
+		if _, err := svc.Indicators.Table(context.Background(), identity.System(), "rd_intensity", 2025, indicator.Group{Kind: "all"}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkEvaluationRun is §12's "evaluation scoring of 400 parks": the featured-park scheme
+// run over every park for a year, from reading the figures to keeping the result.
+func BenchmarkEvaluationRun(b *testing.B) {
+	st := dataset(b)
+	svc := app.New(st, civil.SystemClock{})
+	ctx, sys := context.Background(), identity.System()
+	scheme, err := svc.Evaluation.CreateScheme(ctx, sys, evaluation.SchemeInput{Name: "bench " + fmt.Sprint(os.Getpid()), Definition: evaluation.Templates[0].Definition})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := svc.Evaluation.Run(ctx, sys, scheme.ID, evaluation.RunRequest{Year: 2025}); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -94,7 +94,7 @@ type Store interface {
 // Indicators is what a run asks of the indicator engine.
 type Indicators interface {
 	Get(code string) (indicator.Indicator, error)
-	Table(ctx context.Context, sc identity.Scope, code string, year int, g indicator.Group) (indicator.Table, error)
+	Values(ctx context.Context, sc identity.Scope, year int, g indicator.Group, codes []string) (indicator.ParkValues, error)
 }
 
 // Service keeps schemes and runs evaluations; the authority and administrators use it.
@@ -234,53 +234,29 @@ func (s *Service) Run(ctx context.Context, sc identity.Scope, schemeID string, r
 	return run, err
 }
 
-// score gathers every indicator the scheme uses for the group's parks and evaluates them.
+// score gathers every indicator the scheme uses for the group's parks, from one read of the
+// year's figures, and evaluates them.
 func (s *Service) score(ctx context.Context, sc identity.Scope, def indicator.Scheme, year int, g indicator.Group) ([]ParkScore, error) {
-	codes := map[string]bool{"revenue": true}
+	codes := []string{"revenue"}
 	for _, d := range def.Dimensions {
 		for _, it := range d.Indicators {
-			codes[it.Indicator] = true
+			codes = append(codes, it.Indicator)
 		}
 	}
 	for _, gate := range def.Gates {
-		codes[gate.Indicator] = true
+		codes = append(codes, gate.Indicator)
 	}
-	values := map[string]map[string]indicator.Value{}
-	lower := map[string]bool{}
-	var parks []indicator.ParkFacts
-	for code := range codes {
-		t, err := s.ind.Table(ctx, sc, code, year, g)
-		if err != nil {
-			return nil, err
-		}
-		lower[code] = !t.Indicator.HigherIsBetter
-		if parks == nil {
-			for _, r := range t.Parks {
-				parks = append(parks, r.Park)
-			}
-		}
-		for _, r := range t.Parks {
-			v := r.Value
-			if t.Indicator.GrowthOf != "" {
-				v = indicator.Value{Coverage: r.Value.Coverage}
-				if r.Growth != nil && r.Growth.Known {
-					v.Known, v.Value = true, r.Growth.Rate*100
-				}
-			}
-			if values[r.Park.ParkID] == nil {
-				values[r.Park.ParkID] = map[string]indicator.Value{}
-			}
-			values[r.Park.ParkID][code] = v
-		}
+	pv, err := s.ind.Values(ctx, sc, year, g, codes)
+	if err != nil {
+		return nil, err
 	}
-	subjects := make([]indicator.Subject, len(parks))
+	subjects := make([]indicator.Subject, len(pv.Parks))
 	names := map[string]indicator.ParkFacts{}
-	for i, p := range parks {
-		rev := values[p.ParkID]["revenue"]
-		subjects[i] = indicator.Subject{ParkID: p.ParkID, Values: values[p.ParkID], Revenue: rev.Value}
+	for i, p := range pv.Parks {
+		subjects[i] = indicator.Subject{ParkID: p.ParkID, Values: pv.Values[p.ParkID], Revenue: pv.Values[p.ParkID]["revenue"].Value}
 		names[p.ParkID] = p
 	}
-	scores := indicator.Evaluate(def, subjects, func(code string) bool { return lower[code] })
+	scores := indicator.Evaluate(def, subjects, func(code string) bool { return !pv.Indicators[code].HigherIsBetter })
 	out := make([]ParkScore, len(scores))
 	for i, sc := range scores {
 		out[i] = ParkScore{Score: sc, ParkCode: names[sc.ParkID].Code, ParkName: names[sc.ParkID].Name}

@@ -270,3 +270,57 @@ func (s *Service) Compare(ctx context.Context, sc identity.Scope, code string, y
 	c.Multiple = Multiple(c.Of, c.Against)
 	return c, nil
 }
+
+// ParkValues are several indicators for every park of a group in one year, from one read of
+// the figures: each park's value, or for a growth indicator its growth (in %).
+type ParkValues struct {
+	Parks      []ParkFacts
+	Values     map[string]map[string]Value // park id → indicator code → value
+	Indicators map[string]Indicator
+}
+
+// Values computes the indicators codes for the group's parks in scope for year.
+func (s *Service) Values(ctx context.Context, sc identity.Scope, year int, g Group, codes []string) (ParkValues, error) {
+	if err := checkYear(year); err != nil {
+		return ParkValues{}, err
+	}
+	out := ParkValues{Values: map[string]map[string]Value{}, Indicators: map[string]Indicator{}}
+	need := []int{year, year - 1}
+	formulas := map[string]Formula{}
+	for _, code := range codes {
+		ind, f, err := s.formulaOf(code, year)
+		if err != nil {
+			return ParkValues{}, err
+		}
+		out.Indicators[code], formulas[code] = ind, f
+		if ind.GrowthYears > 1 {
+			need = append(need, year-ind.GrowthYears)
+		}
+	}
+	parks, byYear, err := s.years(ctx, sc, "", need...)
+	if err != nil {
+		return ParkValues{}, err
+	}
+	parks, byYear = inGroup(g, parks, byYear)
+	out.Parks = parks
+	for i, p := range parks {
+		vals := map[string]Value{}
+		for code, ind := range out.Indicators {
+			f := formulas[code]
+			switch {
+			case ind.GrowthOf == "":
+				vals[code] = ParkValue(f, byYear[year][i])
+			default:
+				var gr Growth
+				if ind.GrowthYears > 1 {
+					gr = CAGR(f, byYear[year][i], byYear[year-ind.GrowthYears][i], ind.GrowthYears)
+				} else {
+					gr = YoY(f, byYear[year][i], byYear[year-1][i])
+				}
+				vals[code] = Value{Known: gr.Known, Value: gr.Rate * 100, Coverage: gr.To.Coverage, RuleZh: gr.NameZh, RuleEn: gr.NameEn}
+			}
+		}
+		out.Values[p.ParkID] = vals
+	}
+	return out, nil
+}
