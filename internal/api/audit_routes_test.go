@@ -42,7 +42,7 @@ var accountRoutes = map[string]bool{"POST /api/v1/session": true, "DELETE /api/v
 
 // authorityRoutes change the authority's own instruments over every park (evaluation schemes
 // and runs), which belong to no one park or enterprise.
-var authorityRoutes = map[string]bool{"POST /api/v1/evaluation-schemes": true, "POST /api/v1/evaluation-schemes/{id}/revisions": true,
+var authorityRoutes = map[string]bool{"POST /api/v1/indicators": true, "POST /api/v1/evaluation-schemes": true, "POST /api/v1/evaluation-schemes/{id}/revisions": true,
 	"POST /api/v1/evaluation-schemes/{id}/runs": true}
 
 // TestEveryWriteIsAudited walks every write route of the route table, makes one successful
@@ -396,7 +396,7 @@ func newWriteCases(t *testing.T, e *env) map[string]func() writeCall {
 		},
 		"POST /api/v1/pool/{id}/recognitions": func() writeCall {
 			pooled := pooledPark(t, e, w.Parks[1].ID)
-			return writeCall{role: identity.Authority, path: "/api/v1/pool/" + pooled + "/recognitions", body: map[string]any{"year": 2024 + n}}
+			return writeCall{role: identity.Authority, path: "/api/v1/pool/" + pooled + "/recognitions", body: map[string]any{"year": 2000 + n%100}}
 		},
 		"POST /api/v1/goals": func() writeCall {
 			return writeCall{role: identity.Authority, path: "/api/v1/goals", body: map[string]any{"name": uniq("目标"), "indicator": "revenue",
@@ -407,6 +407,10 @@ func newWriteCases(t *testing.T, e *env) map[string]func() writeCall {
 		},
 		"DELETE /api/v1/goals/{id}": func() writeCall {
 			return writeCall{role: identity.Authority, path: "/api/v1/goals/" + parkGoal(t, e, p0)}
+		},
+		"POST /api/v1/indicators": func() writeCall {
+			return writeCall{role: identity.Authority, path: "/api/v1/indicators", body: map[string]any{"code": uniq("tax_per_staff_"), "name_zh": "人均纳税",
+				"name_en": "Tax per employee", "unit": "元/人", "formula": "tax / employees", "basis": "staff", "higher_is_better": true}}
 		},
 		"POST /api/v1/evaluation-schemes": func() writeCall {
 			return writeCall{role: identity.Authority, path: "/api/v1/evaluation-schemes", body: map[string]any{"name": uniq("评价方案"),

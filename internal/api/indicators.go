@@ -1,6 +1,10 @@
 package api
 
-import "github.com/parkos/parkos/internal/indicator"
+import (
+	"net/http"
+
+	"github.com/parkos/parkos/internal/indicator"
+)
 
 func (s *Server) indicatorRoutes() []route {
 	sv := s.svc
@@ -18,9 +22,18 @@ func (s *Server) indicatorRoutes() []route {
 	groupParam := param{"group", "string", "园区分组：all | pool | district:区 | tier:planning/reserve/key | featured:年度 | parks:id,id / a group of parks"}
 	return []route{
 		{Method: "GET", Pattern: "/api/v1/indicators", Tag: "indicators", Summary: "指标目录 / Indicator catalog",
-			Response: []indicator.Indicator{}, handle: func(c *call) (any, error) { return sv.Indicators.Catalog(), nil }},
+			Response: []indicator.Indicator{}, handle: func(c *call) (any, error) { return sv.Indicators.Catalog(c.ctx) }},
+		{Method: "POST", Pattern: "/api/v1/indicators", Tag: "indicators",
+			Summary: "新增指标（公式为数据，无需发版） / Add an indicator (its formula is data: no release needed)",
+			Body:    indicator.Indicator{}, Response: indicator.Indicator{}, Status: http.StatusCreated, handle: func(c *call) (any, error) {
+				var in indicator.Indicator
+				if err := c.decode(&in); err != nil {
+					return nil, err
+				}
+				return sv.Indicators.Add(c.ctx, c.scope, in)
+			}},
 		{Method: "GET", Pattern: "/api/v1/indicators/{id}", Tag: "indicators", Summary: "指标定义（按代码） / An indicator by code",
-			Response: indicator.Indicator{}, handle: func(c *call) (any, error) { return sv.Indicators.Get(c.id()) }},
+			Response: indicator.Indicator{}, handle: func(c *call) (any, error) { return sv.Indicators.Get(c.ctx, c.id()) }},
 		{Method: "GET", Pattern: "/api/v1/indicator-values", Tag: "indicators",
 			Summary:  "某指标在可见各园区及其合计的值，含覆盖率、算法和两种增长口径 / One indicator for every park in scope and for them together, with coverage, rule and both growth forms",
 			Query:    []param{{"indicator", "string", "指标代码，默认营业收入 / indicator code, revenue by default"}, yearParam, groupParam},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/parkos/parkos/internal/civil"
@@ -177,6 +178,23 @@ func TestParkIndicatorsFromApprovedReports(t *testing.T) {
 			e.do(identity.Authority, "GET", "/api/v1/parks/"+park.ID+"/indicators?"+q, nil, 422, nil)
 		}
 		e.do(identity.Authority, "GET", "/api/v1/indicator-values?indicator=nope", nil, 404, nil)
+		// The authority adds an indicator without a release; a bad formula is refused at its position.
+		bad := e.problem(identity.Authority, "POST", "/api/v1/indicators", map[string]any{"code": "tax_per_staff", "name_zh": "人均纳税", "name_en": "Tax per employee",
+			"unit": "元/人", "formula": "tax / employes", "basis": "staff"}, 422)
+		if !hasField(bad, "formula") || !strings.Contains(bad.Errors[0].MessageZh, "第 1 行第 7 列") {
+			t.Errorf("a misspelt measure: %+v", bad.Errors)
+		}
+		e.do(identity.Authority, "POST", "/api/v1/indicators", map[string]any{"code": "tax_per_staff", "name_zh": "人均纳税", "name_en": "Tax per employee",
+			"unit": "元/人", "formula": "tax / employees", "basis": "staff", "higher_is_better": true}, 201, nil)
+		e.do(identity.Authority, "POST", "/api/v1/indicators", map[string]any{"code": "tax_per_staff", "name_zh": "重复", "name_en": "dup",
+			"unit": "元/人", "formula": "tax", "basis": "staff"}, 422, nil)
+		e.do(identity.ParkManager, "POST", "/api/v1/indicators", map[string]any{"code": "mine", "name_zh": "x", "name_en": "x",
+			"unit": "个", "formula": "tax", "basis": "staff"}, 403, nil)
+		var custom indicator.Table
+		e.do(identity.Authority, "GET", "/api/v1/indicator-values?indicator=tax_per_staff&year=2025&group=parks:"+park.ID, nil, 200, &custom)
+		// A's 2025 tax (5 % of 10 亿 = 5,000 万元) over its 100 staff.
+		near("tax per employee (元)", custom.Parks[0].Value.Value, 5e7/100)
+
 		var ind indicator.Indicator
 		e.do(identity.Authority, "GET", "/api/v1/indicators/rd_intensity", nil, 200, &ind)
 		if ind.Formula != "rd_expense / revenue * 100" || ind.DefinitionZh == "" {

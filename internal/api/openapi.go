@@ -19,6 +19,7 @@ import (
 	"github.com/parkos/parkos/internal/httpx"
 	"github.com/parkos/parkos/internal/idempotency"
 	"github.com/parkos/parkos/internal/identity"
+	"github.com/parkos/parkos/internal/indicator"
 	"github.com/parkos/parkos/internal/leasing"
 	"github.com/parkos/parkos/internal/measure"
 	"github.com/parkos/parkos/internal/pool"
@@ -308,6 +309,7 @@ var requiredInputs = map[reflect.Type][]string{
 	reflect.TypeFor[goals.RecordedActual]():        {"year", "value"},
 	reflect.TypeFor[evaluation.SchemeInput]():      {"name", "definition"},
 	reflect.TypeFor[evaluation.RunRequest]():       {"year"},
+	reflect.TypeFor[indicator.Indicator]():         {"code", "name_zh", "name_en", "unit", "formula", "basis"},
 	reflect.TypeFor[Submission]():                  {"figures"},
 	reflect.TypeFor[Review]():                      {"reason"},
 	reflect.TypeFor[enterprise.NewEnterprise]():    {"name"},

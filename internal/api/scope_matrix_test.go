@@ -108,6 +108,7 @@ func newForeign(t *testing.T, e *env) foreign {
 		"POST /api/v1/qualifications": map[string]any{"enterprise_id": w.Enterprises[1].ID, "kind": "gazelle"},
 		"POST /api/v1/contracts": map[string]any{"number": "HIJACK", "enterprise_id": w.Enterprises[1].ID, "start_on": "2030-01-01",
 			"end_on": "2030-12-31", "price": 5, "units": []map[string]any{{"unit_id": w.Units[1][0].ID}}},
+		"POST /api/v1/indicators":         map[string]any{"code": "hijack", "name_zh": "越权", "name_en": "x", "unit": "个", "formula": "revenue", "basis": "count"},
 		"POST /api/v1/evaluation-schemes": map[string]any{"name": "越权方案", "definition": map[string]any{}},
 		"POST /api/v1/goals":              map[string]any{"name": "越权目标", "indicator": "revenue", "group": "parks:" + w.Parks[1].ID, "baseline_year": 2021, "baseline_value": 1, "target_year": 2025, "target_value": 2},
 		"POST /api/v1/pool":               map[string]any{"park_id": w.Parks[1].ID, "entered_on": "2024-01-01", "tier": "key", "reason": "越权"},

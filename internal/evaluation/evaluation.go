@@ -93,7 +93,7 @@ type Store interface {
 
 // Indicators is what a run asks of the indicator engine.
 type Indicators interface {
-	Get(code string) (indicator.Indicator, error)
+	Get(ctx context.Context, code string) (indicator.Indicator, error)
 	Values(ctx context.Context, sc identity.Scope, year int, g indicator.Group, codes []string) (indicator.ParkValues, error)
 }
 
@@ -122,7 +122,10 @@ func (s *Service) sees(sc identity.Scope, zh, en string) error {
 	return nil
 }
 
-func (s *Service) known(code string) bool { _, err := s.ind.Get(code); return err == nil }
+// known says which indicator codes the catalog has.
+func (s *Service) known(ctx context.Context) func(code string) bool {
+	return func(code string) bool { _, err := s.ind.Get(ctx, code); return err == nil }
+}
 
 // Schemes lists every scheme version.
 func (s *Service) Schemes(ctx context.Context, sc identity.Scope) ([]Scheme, error) {
@@ -145,7 +148,7 @@ func (s *Service) CreateScheme(ctx context.Context, sc identity.Scope, in Scheme
 	if err := s.may(sc); err != nil {
 		return Scheme{}, err
 	}
-	if err := in.Validate(s.known); err != nil {
+	if err := in.Validate(s.known(ctx)); err != nil {
 		return Scheme{}, err
 	}
 	var out Scheme
@@ -171,7 +174,7 @@ func (s *Service) ReviseScheme(ctx context.Context, sc identity.Scope, id string
 			return err
 		}
 		in.Name = cur.Name
-		if err := in.Validate(s.known); err != nil {
+		if err := in.Validate(s.known(ctx)); err != nil {
 			return err
 		}
 		if cur.Frozen {

@@ -31,7 +31,7 @@ func (s *Service) Report(ctx context.Context, sc identity.Scope, runID string) (
 	for _, d := range def.Dimensions {
 		for _, it := range d.Indicators {
 			name := it.Indicator
-			if ind, err := s.ind.Get(it.Indicator); err == nil {
+			if ind, err := s.ind.Get(ctx, it.Indicator); err == nil {
 				name = ind.NameZh + "（" + ind.Unit + "）"
 			}
 			t.Columns = append(t.Columns, export.Column{Header: name + " 值", Kind: export.Text},

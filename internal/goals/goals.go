@@ -134,7 +134,7 @@ type Store interface {
 
 // Indicators is what goals ask of the indicator engine.
 type Indicators interface {
-	Get(code string) (indicator.Indicator, error)
+	Get(ctx context.Context, code string) (indicator.Indicator, error)
 	Table(ctx context.Context, sc identity.Scope, code string, year int, g indicator.Group) (indicator.Table, error)
 	DefaultYear() int
 }
@@ -158,7 +158,7 @@ func (s *Service) Create(ctx context.Context, sc identity.Scope, n NewGoal) (Goa
 	if !sc.May(identity.SteerParks) {
 		return Goal{}, apperr.ErrForbidden()
 	}
-	g, err := n.Validate(s.ind.Get)
+	g, err := n.Validate(func(code string) (indicator.Indicator, error) { return s.ind.Get(ctx, code) })
 	if err != nil {
 		return Goal{}, err
 	}

@@ -89,7 +89,7 @@ func (s *Service) Overview(ctx context.Context, sc identity.Scope, year int) (Ov
 		o.Parks[i] = ParkSummary{Park: p, Values: map[string]Value{}}
 	}
 	for _, code := range Headlines {
-		ind, f, err := s.formulaOf(code, year)
+		ind, f, err := s.formulaOf(ctx, code, year)
 		if err != nil {
 			return Overview{}, err
 		}

@@ -11,10 +11,17 @@ import (
 	"github.com/parkos/parkos/internal/identity"
 )
 
-// Store is what the indicator engine reads, each call in the caller's scope.
+// Store is what the indicator engine reads, each call in the caller's scope, and where the
+// authority's own indicators are kept.
 type Store interface {
 	YearFilings(ctx context.Context, sc identity.Scope, year int, parkID string) ([]FilingRow, error)
 	IndicatorParks(ctx context.Context, sc identity.Scope, parkID string) ([]ParkFacts, error)
+	InTx(ctx context.Context, fn func(ctx context.Context) error) error
+	Record(ctx context.Context, sc identity.Scope, action, entity, id string, before, after any) error
+	// CustomIndicators are the indicators the authority added, oldest first.
+	CustomIndicators(ctx context.Context) ([]Indicator, error)
+	// InsertIndicator keeps a new indicator; a code taken meanwhile is a conflict.
+	InsertIndicator(ctx context.Context, ind Indicator) error
 }
 
 // Service computes the catalog's indicators for the parks a caller may see.
@@ -29,16 +36,57 @@ func NewService(st Store, clock civil.Clock) *Service { return &Service{st: st, 
 // DefaultYear is the year figures are shown for when none is asked: the last whole year.
 func (s *Service) DefaultYear() int { return s.clock.Today().Year() - 1 }
 
-// Catalog is every indicator, built-ins first.
-func (s *Service) Catalog() []Indicator { return slices.Clone(BuiltIns) }
+// Catalog is every indicator: the built-ins, then those the authority added.
+func (s *Service) Catalog(ctx context.Context) ([]Indicator, error) {
+	custom, err := s.st.CustomIndicators(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return append(slices.Clone(BuiltIns), custom...), nil
+}
 
 // Get is one indicator of the catalog.
-func (s *Service) Get(code string) (Indicator, error) {
-	i := slices.IndexFunc(BuiltIns, func(ind Indicator) bool { return ind.Code == code })
+func (s *Service) Get(ctx context.Context, code string) (Indicator, error) {
+	all, err := s.Catalog(ctx)
+	if err != nil {
+		return Indicator{}, err
+	}
+	i := slices.IndexFunc(all, func(ind Indicator) bool { return ind.Code == code })
 	if i < 0 {
 		return Indicator{}, apperr.ErrNotFound("指标", "indicator")
 	}
-	return BuiltIns[i], nil
+	return all[i], nil
+}
+
+// Add keeps an indicator the authority defines, without a release: its formula is checked
+// (errors name the line and column), its code must be new, and a growth indicator must grow an
+// indicator that exists.
+func (s *Service) Add(ctx context.Context, sc identity.Scope, ind Indicator) (Indicator, error) {
+	if !sc.May(identity.SteerParks) {
+		return Indicator{}, apperr.ErrForbidden()
+	}
+	all, err := s.Catalog(ctx)
+	if err != nil {
+		return Indicator{}, err
+	}
+	exists := func(code string) bool {
+		return slices.ContainsFunc(all, func(i Indicator) bool { return i.Code == code })
+	}
+	if err := ind.Validate(exists, true); err != nil {
+		return Indicator{}, err
+	}
+	ind.BuiltIn = false
+	if ind.GrowthOf != "" {
+		base, _ := s.Get(ctx, ind.GrowthOf)
+		ind.Formula = base.Formula
+	}
+	err = s.st.InTx(ctx, func(ctx context.Context) error {
+		if err := s.st.InsertIndicator(ctx, ind); err != nil {
+			return err
+		}
+		return s.st.Record(ctx, sc, "create", "indicator", ind.Code, nil, ind)
+	})
+	return ind, err
 }
 
 // Figure is one indicator's value for a park or a group, with its growth where it has one:
@@ -91,9 +139,9 @@ func checkYear(year int) error {
 
 // yearsFor are the years the catalog's figures for year need: it, the one before, and the bases
 // of the growth indicators.
-func yearsFor(year int) []int {
+func yearsFor(catalog []Indicator, year int) []int {
 	ys := []int{year, year - 1}
-	for _, ind := range BuiltIns {
+	for _, ind := range catalog {
 		if ind.GrowthYears > 1 {
 			ys = append(ys, year-ind.GrowthYears)
 		}
@@ -106,7 +154,11 @@ func (s *Service) ParkFigures(ctx context.Context, sc identity.Scope, parkID str
 	if err := checkYear(year); err != nil {
 		return ParkFigures{}, err
 	}
-	parks, byYear, err := s.years(ctx, sc, parkID, yearsFor(year)...)
+	catalog, err := s.Catalog(ctx)
+	if err != nil {
+		return ParkFigures{}, err
+	}
+	parks, byYear, err := s.years(ctx, sc, parkID, yearsFor(catalog, year)...)
 	if err != nil {
 		return ParkFigures{}, err
 	}
@@ -118,7 +170,7 @@ func (s *Service) ParkFigures(ctx context.Context, sc identity.Scope, parkID str
 		out.Enterprises = []Year{}
 	}
 	slices.SortStableFunc(out.Enterprises, func(a, b Year) int { return cmp.Compare(b.Figures["revenue"], a.Figures["revenue"]) })
-	for _, ind := range BuiltIns {
+	for _, ind := range catalog {
 		f, _ := Compile(ind.Formula)
 		cur, prev := byYear[year][0], byYear[year-1][0]
 		fig := Figure{Indicator: ind, Value: ParkValue(f, cur)}
@@ -182,7 +234,7 @@ func inGroup(g Group, parks []ParkFacts, byYear map[int][]ParkYear) ([]ParkFacts
 // Table computes one indicator (revenue when code is empty) for every park of the group in
 // scope and for them together.
 func (s *Service) Table(ctx context.Context, sc identity.Scope, code string, year int, g Group) (Table, error) {
-	ind, f, err := s.formulaOf(code, year)
+	ind, f, err := s.formulaOf(ctx, code, year)
 	if err != nil {
 		return Table{}, err
 	}
@@ -213,11 +265,11 @@ func (s *Service) Table(ctx context.Context, sc identity.Scope, code string, yea
 }
 
 // formulaOf checks the year and finds an indicator (revenue when code is empty) and its formula.
-func (s *Service) formulaOf(code string, year int) (Indicator, Formula, error) {
+func (s *Service) formulaOf(ctx context.Context, code string, year int) (Indicator, Formula, error) {
 	if code == "" {
 		code = "revenue"
 	}
-	ind, err := s.Get(code)
+	ind, err := s.Get(ctx, code)
 	if err != nil {
 		return ind, Formula{}, err
 	}
@@ -243,7 +295,7 @@ type Comparison struct {
 // Compare computes an indicator for two groups of the parks in scope and the multiple of one
 // over the other. Growth indicators compare the groups' growth of the total.
 func (s *Service) Compare(ctx context.Context, sc identity.Scope, code string, year int, subject, reference Group) (Comparison, error) {
-	ind, f, err := s.formulaOf(code, year)
+	ind, f, err := s.formulaOf(ctx, code, year)
 	if err != nil {
 		return Comparison{}, err
 	}
@@ -288,7 +340,7 @@ func (s *Service) Values(ctx context.Context, sc identity.Scope, year int, g Gro
 	need := []int{year, year - 1}
 	formulas := map[string]Formula{}
 	for _, code := range codes {
-		ind, f, err := s.formulaOf(code, year)
+		ind, f, err := s.formulaOf(ctx, code, year)
 		if err != nil {
 			return ParkValues{}, err
 		}

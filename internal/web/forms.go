@@ -23,6 +23,7 @@ type fieldSpec struct {
 	Required bool
 	Wide     bool
 	Help     msgKey
+	HelpArgs []any // filled into Help's message
 	Options  []option
 }
 
@@ -101,7 +102,7 @@ func (rq *request) fields(specs []fieldSpec, vals values) []field {
 		f := field{ID: strings.NewReplacer(".", "-", "[", "-", "]", "").Replace(sp.Name), Name: sp.Name,
 			Label: rq.t(string(sp.Label)), Kind: sp.Kind, Required: sp.Required, Wide: sp.Wide || sp.Kind == "textarea"}
 		if sp.Help != "" {
-			f.Help = rq.t(string(sp.Help))
+			f.Help = rq.t(string(sp.Help), sp.HelpArgs...)
 		}
 		vs := vals[sp.Name]
 		if len(vs) > 0 {

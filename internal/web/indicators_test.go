@@ -155,3 +155,27 @@ func TestEvaluationPages(t *testing.T) {
 		t.Errorf("park staff opened a run: %d", res.StatusCode)
 	}
 }
+
+// TestIndicatorForm: the authority adds an indicator in the browser; a misspelt measure is
+// refused naming the formula's column, and park staff are not offered the form.
+func TestIndicatorForm(t *testing.T) {
+	s := newSite(t)
+	auth := s.login(identity.Authority)
+	form := url.Values{"code": {"tax_per_staff"}, "name_zh": {"人均纳税"}, "name_en": {"Tax per employee"}, "unit": {"元/人"},
+		"formula": {"tax / employes"}, "basis": {"staff"}, "higher_is_better": {"true"}}
+	res, body := s.send(auth, "POST", "/indicators/new", form)
+	if res.StatusCode != 422 || !strings.Contains(body, "第 1 行第 7 列") {
+		t.Fatalf("a misspelt measure: %d", res.StatusCode)
+	}
+	form.Set("formula", "tax / employees")
+	if res, _ = s.send(auth, "POST", "/indicators/new", form); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("add: %d", res.StatusCode)
+	}
+	_, body = s.send(auth, "GET", "/indicators?indicator=tax_per_staff", nil)
+	if !strings.Contains(body, "人均纳税") || !strings.Contains(body, "tax / employees") {
+		t.Error("the new indicator's page")
+	}
+	if _, body = s.send(s.login(identity.ParkManager), "GET", "/indicators", nil); strings.Contains(body, `id="new-indicator"`) {
+		t.Error("park staff are offered the indicator form")
+	}
+}

@@ -65,7 +65,11 @@ func (s *Server) showScheme(rq *request, failure error) error {
 		return err
 	}
 	v := schemeView{S: sc, Runs: runs, Names: map[string]string{}, Year: s.svc.Indicators.DefaultYear()}
-	for _, ind := range s.svc.Indicators.Catalog() {
+	catalog, err := s.svc.Indicators.Catalog(rq.ctx)
+	if err != nil {
+		return err
+	}
+	for _, ind := range catalog {
 		v.Names[ind.Code] = rq.pick(ind.NameZh, ind.NameEn) + "（" + ind.Unit + "）"
 	}
 	if failure != nil {

@@ -43,7 +43,7 @@ func (s *Server) goalsPage(rq *request) error {
 }
 
 func (rq *request) indicatorName(code string) string {
-	ind, err := rq.srv.svc.Indicators.Get(code)
+	ind, err := rq.srv.svc.Indicators.Get(rq.ctx, code)
 	if err != nil {
 		return code
 	}
@@ -51,8 +51,12 @@ func (rq *request) indicatorName(code string) string {
 }
 
 func (s *Server) goalForm(rq *request) error {
+	catalog, err := s.svc.Indicators.Catalog(rq.ctx)
+	if err != nil {
+		return err
+	}
 	var inds []option
-	for _, ind := range s.svc.Indicators.Catalog() {
+	for _, ind := range catalog {
 		if ind.GrowthOf == "" {
 			inds = append(inds, option{Value: ind.Code, Label: rq.pick(ind.NameZh, ind.NameEn) + "（" + ind.Unit + "）"})
 		}

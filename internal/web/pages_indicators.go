@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/parkos/parkos/internal/httpin"
 	"github.com/parkos/parkos/internal/indicator"
@@ -13,6 +14,52 @@ import (
 func (s *Server) indicatorRoutes(mux *http.ServeMux) {
 	mux.Handle("GET /indicators", s.page(s.indicatorsPage))
 	mux.Handle("GET /indicators/compare", s.page(s.comparePage))
+	mux.Handle("GET /indicators/new", s.page(s.indicatorForm))
+	mux.Handle("POST /indicators/new", s.page(s.indicatorForm))
+}
+
+// indicatorForm adds an indicator of the authority's own: its formula over the measures listed
+// beside the form, checked with its error's position.
+func (s *Server) indicatorForm(rq *request) error {
+	var measures []string
+	for _, n := range indicator.Names {
+		measures = append(measures, n.Key+"（"+rq.pick(n.Zh, n.En)+"，"+n.Unit+"）")
+	}
+	specs := []fieldSpec{
+		{Name: "code", Label: k("indicators.code"), Kind: "text", Required: true},
+		{Name: "name_zh", Label: k("indicators.name_zh"), Kind: "text", Required: true},
+		{Name: "name_en", Label: k("indicators.name_en"), Kind: "text", Required: true},
+		{Name: "unit", Label: k("indicators.unit"), Kind: "text", Required: true},
+		{Name: "formula", Label: k("indicators.formula"), Kind: "text", Required: true, Help: k("indicators.formula_help"), HelpArgs: []any{strings.Join(measures, "、")}},
+		{Name: "basis", Label: k("indicators.basis"), Kind: "select", Required: true, Options: []option{{Value: "revenue", Label: "revenue"},
+			{Value: "area", Label: "area"}, {Value: "staff", Label: "staff"}, {Value: "count", Label: "count"}}},
+		{Name: "higher_is_better", Label: k("indicators.higher_is_better"), Kind: "checkbox"},
+		{Name: "stock", Label: k("indicators.stock"), Kind: "checkbox"},
+		{Name: "definition_zh", Label: k("indicators.definition_zh"), Kind: "textarea"},
+		{Name: "definition_en", Label: k("indicators.definition_en"), Kind: "textarea"},
+	}
+	crumbs := []crumb{{rq.t("indicators.title"), "/indicators"}}
+	title := rq.t("indicators.new")
+	if rq.r.Method == http.MethodGet {
+		return s.showCustomForm(rq, title, specs, values{"basis": {"revenue"}, "higher_is_better": {"true"}}, nil, crumbs)
+	}
+	vals, err := rq.formValues()
+	if err != nil {
+		return err
+	}
+	var in indicator.Indicator
+	var out indicator.Indicator
+	err = httpin.DecodeStrict(toJSON(specs, vals), &in)
+	if err == nil {
+		out, err = s.svc.Indicators.Add(rq.ctx, rq.scope, in)
+	}
+	if formError(err) {
+		return s.showCustomForm(rq, title, specs, vals, err, crumbs)
+	}
+	if err != nil {
+		return err
+	}
+	return rq.redirect("/indicators?indicator=" + out.Code)
 }
 
 // compareView sets parks side by side: one row per indicator, one column per park.
@@ -90,6 +137,7 @@ type indicatorsView struct {
 	// GroupName is the group shown (as ParseGroup reads it); Groups are the ones offered.
 	GroupName string
 	Groups    []option
+	CanAdd    bool
 	Group     indicatorRow
 	// GrowthTotal and GrowthMean are the group's growth in its two named forms.
 	GrowthTotal, GrowthMean string
@@ -118,8 +166,12 @@ func (s *Server) indicatorsPage(rq *request) error {
 	if err != nil {
 		return err
 	}
-	v := indicatorsView{Catalog: s.svc.Indicators.Catalog(), Selected: t.Indicator, Year: year,
-		Group: rq.indicatorRow(t.Indicator, t.Total, nil), GroupName: g.String(), Groups: rq.groupOptions(year)}
+	catalog, err := s.svc.Indicators.Catalog(rq.ctx)
+	if err != nil {
+		return err
+	}
+	v := indicatorsView{Catalog: catalog, Selected: t.Indicator, Year: year,
+		Group: rq.indicatorRow(t.Indicator, t.Total, nil), GroupName: g.String(), Groups: rq.groupOptions(year), CanAdd: rq.canSteer()}
 	v.Group.Park = rq.t("indicators.group")
 	if t.GrowthTotal != nil {
 		v.GrowthTotal, v.GrowthMean = rq.growthText(t.GrowthTotal), rq.growthText(t.GrowthMean)
@@ -192,7 +244,11 @@ func (s *Server) parkIndicators(rq *request, parkID string, year int) error {
 	if err != nil {
 		return err
 	}
-	v := indicatorsView{Park: &pf.Park, Year: year, Catalog: s.svc.Indicators.Catalog()}
+	catalog, err := s.svc.Indicators.Catalog(rq.ctx)
+	if err != nil {
+		return err
+	}
+	v := indicatorsView{Park: &pf.Park, Year: year, Catalog: catalog}
 	for _, f := range pf.Figures {
 		g := f.Growth
 		if g == nil {

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"time"
 
 	"github.com/parkos/parkos/internal/civil"
@@ -122,4 +123,41 @@ func (s *Store) IndicatorParks(ctx context.Context, sc identity.Scope, parkID st
 		}
 	}
 	return out, classes.Err()
+}
+
+// CustomIndicators are the indicators the authority added, oldest first. The catalog is
+// shared reference data: every role reads it.
+func (s *Store) CustomIndicators(ctx context.Context) ([]indicator.Indicator, error) {
+	rows, err := s.read().query(ctx, "SELECT definition_json FROM custom_indicators ORDER BY created_at, code")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []indicator.Indicator
+	for rows.Next() {
+		var def string
+		if err := rows.Scan(&def); err != nil {
+			return nil, err
+		}
+		var ind indicator.Indicator
+		if err := json.Unmarshal([]byte(def), &ind); err != nil {
+			return nil, err
+		}
+		out = append(out, ind)
+	}
+	return out, rows.Err()
+}
+
+// InsertIndicator keeps an authority's indicator, in the transaction of ctx.
+func (s *Store) InsertIndicator(ctx context.Context, ind indicator.Indicator) error {
+	c, err := s.txConn(ctx)
+	if err != nil {
+		return err
+	}
+	def, err := json.Marshal(ind)
+	if err != nil {
+		return err
+	}
+	_, err = c.exec(ctx, "INSERT INTO custom_indicators (code, definition_json, created_at) VALUES (?, ?, ?)", ind.Code, string(def), s.now())
+	return s.constraintError(err, "code", "该代码已被使用", "this code is taken")
 }
