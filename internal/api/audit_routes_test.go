@@ -408,6 +408,13 @@ func newWriteCases(t *testing.T, e *env) map[string]func() writeCall {
 		"DELETE /api/v1/goals/{id}": func() writeCall {
 			return writeCall{role: identity.Authority, path: "/api/v1/goals/" + parkGoal(t, e, p0)}
 		},
+		"POST /api/v1/parks/{id}/submissions": func() writeCall {
+			return writeCall{role: identity.Authority, path: "/api/v1/parks/" + p0 + "/submissions", body: map[string]any{"year": 2000 + n%100,
+				"figures": map[string]any{"revenue": "1000000.00", "employees": 50}}}
+		},
+		"POST /api/v1/parks/{id}/attributes": func() writeCall {
+			return writeCall{role: pm, path: "/api/v1/parks/" + p0 + "/attributes", body: map[string]any{"key": "incubators", "value": 2, "effective_on": "2024-01-01"}}
+		},
 		"POST /api/v1/indicators": func() writeCall {
 			return writeCall{role: identity.Authority, path: "/api/v1/indicators", body: map[string]any{"code": uniq("tax_per_staff_"), "name_zh": "人均纳税",
 				"name_en": "Tax per employee", "unit": "元/人", "formula": "tax / employees", "basis": "staff", "higher_is_better": true}}

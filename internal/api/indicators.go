@@ -79,6 +79,27 @@ func (s *Server) indicatorRoutes() []route {
 				}
 				return sv.Indicators.Compare(c.ctx, c.scope, code, y, subject, reference)
 			}},
+		{Method: "GET", Pattern: "/api/v1/parks/{id}/park-data", Tag: "indicators",
+			Summary:  "园区整体填报数与属性历史 / A park's own submissions and attribute history",
+			Response: indicator.ParkData{}, handle: func(c *call) (any, error) { return sv.Indicators.ParkData(c.ctx, c.scope, c.id()) }},
+		{Method: "POST", Pattern: "/api/v1/parks/{id}/submissions", Tag: "indicators",
+			Summary: "园区整体填报某年数据（平台外园区），替代企业合计 / A park's own figures for a year (parks not on the platform), used instead of its enterprises' sums",
+			Body:    indicator.SubmissionInput{}, Response: indicator.Submission{}, handle: func(c *call) (any, error) {
+				var in indicator.SubmissionInput
+				if err := c.decode(&in); err != nil {
+					return nil, err
+				}
+				return sv.Indicators.Submit(c.ctx, c.scope, c.id(), in)
+			}},
+		{Method: "POST", Pattern: "/api/v1/parks/{id}/attributes", Tag: "indicators",
+			Summary: "设置园区属性（面积、平台、孵化器、基金）及生效日期 / Set a park attribute (areas, platforms, incubators, funds) from a date",
+			Body:    indicator.AttributeInput{}, Response: indicator.Attribute{}, Status: http.StatusCreated, handle: func(c *call) (any, error) {
+				var in indicator.AttributeInput
+				if err := c.decode(&in); err != nil {
+					return nil, err
+				}
+				return sv.Indicators.SetAttribute(c.ctx, c.scope, c.id(), in)
+			}},
 		{Method: "GET", Pattern: "/api/v1/parks/{id}/indicators", Tag: "indicators",
 			Summary: "园区全部指标（含覆盖率、算法、同比与同口径增长） / Every indicator of a park, with coverage, rule, YoY and like-for-like",
 			Query:   []param{yearParam}, Response: indicator.ParkFigures{}, handle: func(c *call) (any, error) {

@@ -195,6 +195,41 @@ func TestParkIndicatorsFromApprovedReports(t *testing.T) {
 		// A's 2025 tax (5 % of 10 亿 = 5,000 万元) over its 100 staff.
 		near("tax per employee (元)", custom.Parks[0].Value.Value, 5e7/100)
 
+		// Attributes with dates: the land area halves from mid-2025, so 2025 uses 0.25 km² (40 亿元/km²).
+		e.do(identity.Authority, "POST", "/api/v1/parks/"+park.ID+"/attributes", map[string]any{"key": "land_area", "value": 250000, "effective_on": "2025-06-01"}, 201, nil)
+		e.do(identity.Authority, "POST", "/api/v1/parks/"+park.ID+"/attributes", map[string]any{"key": "incubators", "value": 1.5, "effective_on": "2025-06-01"}, 422, nil)
+		e.do(identity.Authority, "GET", "/api/v1/parks/"+park.ID+"/indicators?year=2025", nil, 200, &got)
+		for _, f := range got.Figures {
+			if f.Indicator.Code == "land_output" {
+				near("land output on the mid-2025 area", f.Value.Value, 40)
+				if f.Value.Attrs["land_area"].Since.String() != "2025-06-01" {
+					t.Errorf("the area's date: %+v", f.Value.Attrs)
+				}
+			}
+		}
+		// A park-level submission replaces the enterprises' sums for its year, and says so.
+		e.do(identity.Authority, "POST", "/api/v1/parks/"+park.ID+"/submissions", map[string]any{"year": 2025,
+			"figures": map[string]any{"revenue": "2000000000.00", "rd_expense": "100000000.00", "employees": 300}}, 200, nil)
+		e.do(identity.Authority, "POST", "/api/v1/parks/"+park.ID+"/submissions", map[string]any{"year": 2025, "figures": map[string]any{"revenue": "-1"}}, 422, nil)
+		e.do(identity.ParkManager, "POST", "/api/v1/parks/"+park.ID+"/submissions", map[string]any{"year": 2025, "figures": map[string]any{"revenue": "1"}}, 404, nil)
+		e.do(identity.Authority, "GET", "/api/v1/parks/"+park.ID+"/indicators?year=2025", nil, 200, &got)
+		for _, f := range got.Figures {
+			switch f.Indicator.Code {
+			case "revenue":
+				near("park-level revenue", f.Value.Value, 20)
+				if !f.Value.Coverage.ParkLevel || f.LikeForLike.Known {
+					t.Errorf("park-level: coverage %+v, like-for-like %+v", f.Value.Coverage, f.LikeForLike)
+				}
+			case "rd_intensity":
+				near("park-level R&D intensity", f.Value.Value, 5)
+			}
+		}
+		var data indicator.ParkData
+		e.do(identity.Authority, "GET", "/api/v1/parks/"+park.ID+"/park-data", nil, 200, &data)
+		if len(data.Submissions) != 1 || len(data.Attributes) != 1 {
+			t.Errorf("park data: %+v", data)
+		}
+
 		var ind indicator.Indicator
 		e.do(identity.Authority, "GET", "/api/v1/indicators/rd_intensity", nil, 200, &ind)
 		if ind.Formula != "rd_expense / revenue * 100" || ind.DefinitionZh == "" {

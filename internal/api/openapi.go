@@ -310,6 +310,8 @@ var requiredInputs = map[reflect.Type][]string{
 	reflect.TypeFor[evaluation.SchemeInput]():      {"name", "definition"},
 	reflect.TypeFor[evaluation.RunRequest]():       {"year"},
 	reflect.TypeFor[indicator.Indicator]():         {"code", "name_zh", "name_en", "unit", "formula", "basis"},
+	reflect.TypeFor[indicator.SubmissionInput]():   {"year", "figures"},
+	reflect.TypeFor[indicator.AttributeInput]():    {"key", "effective_on"},
 	reflect.TypeFor[Submission]():                  {"figures"},
 	reflect.TypeFor[Review]():                      {"reason"},
 	reflect.TypeFor[enterprise.NewEnterprise]():    {"name"},

@@ -260,6 +260,10 @@ func matrixBody(pattern string) any {
 		return map[string]any{"stage": "contacted"}
 	case strings.HasSuffix(pattern, "/pool/{id}/tier"):
 		return map[string]any{"tier": "key", "effective_on": "2030-01-01", "reason": "越权"}
+	case strings.HasSuffix(pattern, "/submissions"):
+		return map[string]any{"year": 2025, "figures": map[string]any{"revenue": "1.00"}}
+	case strings.HasSuffix(pattern, "/attributes"):
+		return map[string]any{"key": "land_area", "value": 1, "effective_on": "2025-01-01"}
 	case strings.HasSuffix(pattern, "/revisions"):
 		return map[string]any{"definition": map[string]any{}}
 	case strings.HasSuffix(pattern, "/evaluation-schemes/{id}/runs"):

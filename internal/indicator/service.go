@@ -22,6 +22,7 @@ type Store interface {
 	CustomIndicators(ctx context.Context) ([]Indicator, error)
 	// InsertIndicator keeps a new indicator; a code taken meanwhile is a conflict.
 	InsertIndicator(ctx context.Context, ind Indicator) error
+	ParkDataStore
 }
 
 // Service computes the catalog's indicators for the parks a caller may see.
@@ -114,6 +115,14 @@ func (s *Service) years(ctx context.Context, sc identity.Scope, parkID string, y
 	if err != nil {
 		return nil, nil, err
 	}
+	subs, err := s.st.Submissions(ctx, sc, parkID, years)
+	if err != nil {
+		return nil, nil, err
+	}
+	attrs, err := s.st.Attributes(ctx, sc, parkID)
+	if err != nil {
+		return nil, nil, err
+	}
 	out := map[int][]ParkYear{}
 	for _, y := range years {
 		if _, done := out[y]; done {
@@ -124,6 +133,7 @@ func (s *Service) years(ctx context.Context, sc identity.Scope, parkID string, y
 			return nil, nil, err
 		}
 		out[y] = ParkYears(y, parks, rows)
+		withParkData(out[y], subs, attrs)
 	}
 	return parks, out, nil
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/parkos/parkos/internal/enterprise"
 	"github.com/parkos/parkos/internal/goals"
 	"github.com/parkos/parkos/internal/identity"
+	"github.com/parkos/parkos/internal/indicator"
 	"github.com/parkos/parkos/internal/leasing"
 	"github.com/parkos/parkos/internal/page"
 	"github.com/parkos/parkos/internal/pool"
@@ -44,6 +45,10 @@ func owners(v any) (parkID, enterpriseID string) {
 	case pool.Entry:
 		return o.ParkID, ""
 	case goals.Goal:
+		return o.ParkID, ""
+	case indicator.Submission:
+		return o.ParkID, ""
+	case indicator.Attribute:
 		return o.ParkID, ""
 	case identity.User:
 		if len(o.ParkIDs) > 0 {
