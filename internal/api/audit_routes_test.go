@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
@@ -77,6 +78,10 @@ func TestEveryWriteIsAudited(t *testing.T) {
 			owned := false
 			for _, en := range entries {
 				owned = owned || en.ParkID != "" || en.EnterpriseID != ""
+				// The audit page names and filters by these lists (and translates each).
+				if !slices.Contains(audit.Actions, en.Action) || !slices.Contains(audit.Entities, en.Entity) {
+					t.Errorf("%s: audit entry %s %s is not in audit.Actions / audit.Entities", pattern, en.Action, en.Entity)
+				}
 			}
 			if !owned && !accountRoutes[pattern] && !authorityRoutes[pattern] {
 				t.Errorf("%s: its audit entries %s %s carry no park or enterprise", pattern, entries[0].Action, entries[0].Entity)
