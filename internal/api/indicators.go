@@ -79,6 +79,26 @@ func (s *Server) indicatorRoutes() []route {
 				}
 				return sv.Indicators.Compare(c.ctx, c.scope, code, y, subject, reference)
 			}},
+		{Method: "GET", Pattern: "/api/v1/enterprises/{id}/annual", Tag: "indicators",
+			Summary:  "企业年度数据（§6.1 第 1 条）及其自身指标，最近若干年 / An enterprise's years (§6.1 rule 1) with its own indicators, the last few",
+			Query:    []param{yearParam, {"years", "integer", "年数，默认 5 / how many years, 5 by default"}},
+			Response: []indicator.EnterpriseYear{}, handle: func(c *call) (any, error) {
+				y, err := year(c)
+				if err != nil {
+					return nil, err
+				}
+				n := c.q.Int("years")
+				if err := c.q.Err(); err != nil {
+					return nil, err
+				}
+				if n == 0 {
+					n = 5
+				}
+				if _, err := sv.Enterprise.GetEnterprise(c.ctx, c.scope, c.id()); err != nil {
+					return nil, err
+				}
+				return sv.Indicators.EnterpriseYears(c.ctx, c.scope, c.id(), y, n)
+			}},
 		{Method: "GET", Pattern: "/api/v1/parks/{id}/park-data", Tag: "indicators",
 			Summary:  "园区整体填报数与属性历史 / A park's own submissions and attribute history",
 			Response: indicator.ParkData{}, handle: func(c *call) (any, error) { return sv.Indicators.ParkData(c.ctx, c.scope, c.id()) }},

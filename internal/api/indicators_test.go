@@ -152,6 +152,22 @@ func TestParkIndicatorsFromApprovedReports(t *testing.T) {
 		}
 		e.do(identity.Authority, "GET", "/api/v1/indicator-values?group=district:", nil, 422, nil)
 
+		// Each enterprise's own years: A complete in 2025 (10 亿, R&D 10 %) and 2024 (8 亿); B's 2025 incomplete.
+		var annual []indicator.EnterpriseYear
+		e.do(identity.Authority, "GET", "/api/v1/enterprises/"+ents[0].ID+"/annual?year=2025&years=3", nil, 200, &annual)
+		if len(annual) != 2 || annual[0].Year.Year != 2025 || !annual[0].Complete {
+			t.Fatalf("A's years: %+v", annual)
+		}
+		near("A's 2025 revenue", annual[0].Values["revenue"].Value, 10)
+		near("A's 2025 R&D intensity", annual[0].Values["rd_intensity"].Value, 10)
+		near("A's 2024 revenue", annual[1].Values["revenue"].Value, 8)
+		e.do(identity.Authority, "GET", "/api/v1/enterprises/"+ents[1].ID+"/annual?year=2025&years=1", nil, 200, &annual)
+		if len(annual) != 1 || annual[0].Complete || annual[0].Values["revenue"].Known {
+			t.Errorf("B's incomplete 2025 has no values: %+v", annual)
+		}
+		e.do(identity.EntAdmin, "GET", "/api/v1/enterprises/"+ents[0].ID+"/annual", nil, 404, nil)
+		e.do(identity.Authority, "GET", "/api/v1/enterprises/"+ents[0].ID+"/annual?years=abc", nil, 422, nil)
+
 		// A goal for the park measures the computed 2025 revenue (10 亿, 1 of 2 enterprises).
 		var goal goals.Goal
 		e.do(identity.Authority, "POST", "/api/v1/goals", map[string]any{"name": "两年增长 44%", "indicator": "revenue", "group": "parks:" + park.ID,

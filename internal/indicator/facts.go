@@ -13,6 +13,7 @@ import (
 type FilingRow struct {
 	EnterpriseID string
 	Name         string
+	Year         int // set by reads over several years
 	ParkID       string
 	IndustryCode string
 	ChainNodes   []string

@@ -23,6 +23,8 @@ type Store interface {
 	// InsertIndicator keeps a new indicator; a code taken meanwhile is a conflict.
 	InsertIndicator(ctx context.Context, ind Indicator) error
 	ParkDataStore
+	// EnterpriseFilings are one enterprise's reports of the years asked, in the caller's scope.
+	EnterpriseFilings(ctx context.Context, sc identity.Scope, enterpriseID string, years []int) ([]FilingRow, error)
 }
 
 // Service computes the catalog's indicators for the parks a caller may see.

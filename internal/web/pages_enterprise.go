@@ -256,7 +256,17 @@ type qualificationRow struct {
 	Badges []badge
 }
 
+// annualRow is one of an enterprise's years on its page: completeness and its own indicators.
+type annualRow struct {
+	Year               int
+	Park               string
+	Complete           bool
+	Approved, Expected int
+	Values             []string
+}
+
 type enterpriseView struct {
+	Annual         []annualRow
 	E              enterprise.Enterprise
 	ParkName       string
 	Industry       string
@@ -300,6 +310,17 @@ func (s *Server) enterprisePage(rq *request) error {
 	}
 	for _, n := range e.ChainNodeIDs {
 		v.Nodes = append(v.Nodes, rq.chainNodeName(n))
+	}
+	years, err := s.svc.Indicators.EnterpriseYears(rq.ctx, rq.scope, e.ID, s.svc.Indicators.DefaultYear(), 5)
+	if err != nil {
+		return err
+	}
+	for _, y := range years {
+		row := annualRow{Year: y.Year.Year, Park: rq.parkName(y.ParkID), Complete: y.Complete, Approved: y.Approved, Expected: y.Expected}
+		for _, code := range []string{"revenue", "rd_intensity", "invention_patents_per_10k", "tax"} {
+			row.Values = append(row.Values, valueText(y.Values[code]))
+		}
+		v.Annual = append(v.Annual, row)
 	}
 	qs, err := s.svc.Enterprise.ListQualifications(rq.ctx, rq.scope, enterprise.QualificationFilter{EnterpriseID: e.ID}, page.Request{Limit: page.MaxLimit})
 	if err != nil {

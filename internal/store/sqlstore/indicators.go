@@ -161,3 +161,46 @@ func (s *Store) InsertIndicator(ctx context.Context, ind indicator.Indicator) er
 	_, err = c.exec(ctx, "INSERT INTO custom_indicators (code, definition_json, created_at) VALUES (?, ?, ?)", ind.Code, string(def), s.now())
 	return s.constraintError(err, "code", "该代码已被使用", "this code is taken")
 }
+
+// EnterpriseFilings are one enterprise's reports of the periods of the years asked, in the
+// caller's scope (tenant staff: their own enterprise; park staff: under their parks).
+func (s *Store) EnterpriseFilings(ctx context.Context, sc identity.Scope, enterpriseID string, years []int) ([]indicator.FilingRow, error) {
+	if len(years) == 0 {
+		return nil, nil
+	}
+	cond, args := reportScope(sc)
+	q := `SELECT r.enterprise_id, e.name, r.park_id, p.kind, p.seq, r.status, COALESCE(e.industry_code, ''), e.chain_node_list, p.year, ` + measureCols + `
+		FROM reports r JOIN report_periods p ON p.id = r.period_id JOIN enterprises e ON e.id = r.enterprise_id
+		WHERE r.enterprise_id = ? AND p.year IN (` + bindParams(len(years)) + `) AND ` + cond + ` ORDER BY p.year, r.park_id`
+	qargs := []any{enterpriseID}
+	for _, y := range years {
+		qargs = append(qargs, y)
+	}
+	rows, err := s.read().query(ctx, q, append(qargs, args...)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []indicator.FilingRow
+	vals := make([]sql.NullInt64, len(stats.Measures))
+	for rows.Next() {
+		var f indicator.FilingRow
+		var status stats.Status
+		dest := []any{&f.EnterpriseID, &f.Name, &f.ParkID, &f.Kind, &f.Seq, &status, &f.IndustryCode, attachedList{&f.ChainNodes}, &f.Year}
+		for i := range vals {
+			dest = append(dest, &vals[i])
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return nil, err
+		}
+		f.Approved = status == stats.Approved
+		f.Figures = stats.Figures{}
+		for i, m := range stats.Measures {
+			if vals[i].Valid {
+				f.Figures[m.Key] = vals[i].Int64
+			}
+		}
+		out = append(out, f)
+	}
+	return out, rows.Err()
+}
