@@ -50,6 +50,9 @@ type AttributeInput struct {
 // Validate checks a submission: a year, revenue at least, no negative or unknown figure.
 func (in SubmissionInput) Validate() error {
 	errs, _ := stats.Check(in.Figures, nil)
+	for i := range errs {
+		errs[i].Field = "figures." + errs[i].Field // where the figure sits in the request
+	}
 	if in.Year < 2000 || in.Year > 2100 {
 		errs.Add("year", "out_of_range", "年份应在 2000–2100 之间", "year must be between 2000 and 2100")
 	}

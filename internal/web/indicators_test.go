@@ -179,3 +179,27 @@ func TestIndicatorForm(t *testing.T) {
 		t.Error("park staff are offered the indicator form")
 	}
 }
+
+// TestParkDataForms: the authority records a park's own figures for a year and an attribute
+// from the park's indicator page; a negative revenue is refused naming the field.
+func TestParkDataForms(t *testing.T) {
+	s := newSite(t)
+	auth := s.login(identity.Authority)
+	p0 := s.world.Parks[0].ID
+	res, body := s.send(auth, "POST", "/indicators/parks/"+p0+"/submissions", url.Values{"year": {"2025"}, "revenue": {"-5"}})
+	if res.StatusCode != 422 || !strings.Contains(body, "figures.revenue") {
+		t.Fatalf("a negative revenue: %d", res.StatusCode)
+	}
+	if res, _ = s.send(auth, "POST", "/indicators/parks/"+p0+"/submissions", url.Values{"year": {"2025"}, "revenue": {"2000000000"}, "employees": {"100"}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("submit: %d", res.StatusCode)
+	}
+	if res, _ = s.send(auth, "POST", "/indicators/parks/"+p0+"/attributes", url.Values{"key": {"land_area"}, "value": {"1000000"}, "effective_on": {"2025-01-01"}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("attribute: %d", res.StatusCode)
+	}
+	_, body = s.send(auth, "GET", "/indicators?park_id="+p0+"&year=2025", nil)
+	for _, want := range []string{"20.00 亿元", "20.00 亿元/km²", "园区整体填报", "land_area"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the park's page lacks %q", want)
+		}
+	}
+}

@@ -9,11 +9,14 @@ import (
 	"github.com/parkos/parkos/internal/indicator"
 	"github.com/parkos/parkos/internal/measure"
 	"github.com/parkos/parkos/internal/pool"
+	"github.com/parkos/parkos/internal/stats"
 )
 
 func (s *Server) indicatorRoutes(mux *http.ServeMux) {
 	mux.Handle("GET /indicators", s.page(s.indicatorsPage))
 	mux.Handle("GET /indicators/compare", s.page(s.comparePage))
+	mux.Handle("POST /indicators/parks/{id}/submissions", s.page(s.parkSubmission))
+	mux.Handle("POST /indicators/parks/{id}/attributes", s.page(s.parkAttribute))
 	mux.Handle("GET /indicators/new", s.page(s.indicatorForm))
 	mux.Handle("POST /indicators/new", s.page(s.indicatorForm))
 }
@@ -129,6 +132,10 @@ type indicatorRow struct {
 type indicatorsView struct {
 	// Park, when one is asked for, shows every indicator of that park instead of one across parks.
 	Park     *indicator.ParkFacts
+	ParkData indicator.ParkData
+	CanSteer bool
+	CanAttr  bool
+	Error    string
 	ParkRows []parkIndicatorRow
 	Firms    []firmRow
 	Catalog  []indicator.Indicator
@@ -240,6 +247,10 @@ type parkIndicatorRow struct {
 // parkIndicators shows every indicator of one park for a year: value, coverage, YoY on totals
 // and like-for-like, and how each was computed.
 func (s *Server) parkIndicators(rq *request, parkID string, year int) error {
+	return s.showParkIndicators(rq, parkID, year, nil)
+}
+
+func (s *Server) showParkIndicators(rq *request, parkID string, year int, failure error) error {
 	pf, err := s.svc.Indicators.ParkFigures(rq.ctx, rq.scope, parkID, year)
 	if err != nil {
 		return err
@@ -248,7 +259,11 @@ func (s *Server) parkIndicators(rq *request, parkID string, year int) error {
 	if err != nil {
 		return err
 	}
-	v := indicatorsView{Park: &pf.Park, Year: year, Catalog: catalog}
+	v := indicatorsView{Park: &pf.Park, Year: year, Catalog: catalog, CanSteer: rq.canSteer(),
+		CanAttr: rq.canSteer() || rq.scope.CanEditSpace()}
+	if v.ParkData, err = s.svc.Indicators.ParkData(rq.ctx, rq.scope, parkID); err != nil {
+		return err
+	}
 	for _, f := range pf.Figures {
 		g := f.Growth
 		if g == nil {
@@ -274,6 +289,10 @@ func (s *Server) parkIndicators(rq *request, parkID string, year int) error {
 		}
 		v.Firms = append(v.Firms, row)
 	}
+	if failure != nil {
+		v.Error = rq.problemText(failure)
+		rq.w.WriteHeader(http.StatusUnprocessableEntity)
+	}
 	s.render(rq, "indicators", pf.Park.Name+" · "+rq.t("indicators.title"), v)
 	return nil
 }
@@ -291,4 +310,57 @@ func (rq *request) groupOptions(year int) []option {
 type firmRow struct {
 	ID, Name, Revenue, RD, Employees string
 	Complete                         bool
+}
+
+// parkSubmission records a park's own figures for a year from the form (amounts in 元).
+func (s *Server) parkSubmission(rq *request) error {
+	vals, err := rq.formValues()
+	if err != nil {
+		return err
+	}
+	parkID := rq.r.PathValue("id")
+	specs := []fieldSpec{{Name: "year", Kind: "number"}}
+	for _, key := range []string{"revenue", "rd_expense", "tax", "employees", "invention_patents_granted", "invention_patents_held"} {
+		if strings.TrimSpace(first(vals, key)) != "" {
+			kind := "number"
+			if m, _ := stats.MeasureOf(key); m.Money {
+				kind = "text" // 元 as a decimal string, as reports take it
+			}
+			specs = append(specs, fieldSpec{Name: "figures." + key, Kind: kind})
+			vals["figures."+key] = vals[key]
+		}
+	}
+	var in indicator.SubmissionInput
+	if err = httpin.DecodeStrict(toJSON(specs, vals), &in); err == nil {
+		_, err = s.svc.Indicators.Submit(rq.ctx, rq.scope, parkID, in)
+	}
+	return s.afterParkData(rq, parkID, in.Year, err)
+}
+
+// parkAttribute records a park attribute from a date.
+func (s *Server) parkAttribute(rq *request) error {
+	vals, err := rq.formValues()
+	if err != nil {
+		return err
+	}
+	parkID := rq.r.PathValue("id")
+	var in indicator.AttributeInput
+	err = httpin.DecodeStrict(toJSON([]fieldSpec{{Name: "key"}, {Name: "value", Kind: "number"}, {Name: "effective_on", Kind: "date"}}, vals), &in)
+	if err == nil {
+		_, err = s.svc.Indicators.SetAttribute(rq.ctx, rq.scope, parkID, in)
+	}
+	return s.afterParkData(rq, parkID, in.EffectiveOn.Year(), err)
+}
+
+func (s *Server) afterParkData(rq *request, parkID string, year int, err error) error {
+	if year < 2000 || year > 2100 {
+		year = s.svc.Indicators.DefaultYear()
+	}
+	if formError(err) {
+		return s.showParkIndicators(rq, parkID, year, err)
+	}
+	if err != nil {
+		return err
+	}
+	return rq.redirect("/indicators?park_id=" + parkID + "&year=" + strconv.Itoa(year))
 }
