@@ -7,6 +7,7 @@ package gen
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"time"
@@ -315,7 +316,66 @@ func (g *generator) park(b *sqlstore.Bulk, i int, p parkPlan) error {
 	if err := g.leads(b, parkID, vacant, 20); err != nil {
 		return err
 	}
+	if err := g.pooled(b, i, parkID); err != nil {
+		return err
+	}
 	return g.parkUsers(b, parkID, code)
+}
+
+// pooled puts every generated park into the authority's pool (§6): one in ten at the key tier
+// and featured in 2024 and 2025, one in three in reserve, the rest planning, each with its
+// decisions; attributes from 2023; and one park in seven off the platform, submitting its own
+// figures for 2021–2025. Values follow the park's index, so the other data keep their draws.
+func (g *generator) pooled(b *sqlstore.Bulk, i int, parkID string) error {
+	now := g.stamp()
+	entered := civil.Of(2021, 3, 1)
+	tier := "planning"
+	switch {
+	case i%10 == 0:
+		tier = "key"
+	case i%3 == 0:
+		tier = "reserve"
+	}
+	since := entered
+	changes := [][]any{{g.id(), parkID, "planning", entered, "首批入库（生成数据）", now}}
+	if tier != "planning" {
+		since = civil.Of(2024, 1, 1)
+		changes = append(changes, []any{g.id(), parkID, tier, since, "2023 年度评价（生成数据）", now})
+	}
+	if err := b.Insert("pool_entries", []string{"park_id", "entered_on", "tier", "tier_since", "created_at", "updated_at"},
+		[][]any{{parkID, entered, tier, since, now, now}}); err != nil {
+		return err
+	}
+	if err := b.Insert("pool_tier_changes", []string{"id", "park_id", "tier", "effective_on", "reason", "created_at"}, changes); err != nil {
+		return err
+	}
+	if tier == "key" {
+		if err := b.Insert("pool_recognitions", []string{"park_id", "year"}, [][]any{{parkID, 2024}, {parkID, 2025}}); err != nil {
+			return err
+		}
+	}
+	var attrs [][]any
+	for j, key := range []string{"tech_platforms", "incubators", "funds"} {
+		attrs = append(attrs, []any{g.id(), parkID, key, float64(1 + (i+j)%5), civil.Of(2023, 1, 1), now})
+	}
+	attrs = append(attrs, []any{g.id(), parkID, "fund_size", float64(1+i%20) * 1e8, civil.Of(2023, 1, 1), now})
+	if err := b.Insert("park_attributes", []string{"id", "park_id", "attribute", "value", "effective_on", "created_at"}, attrs); err != nil {
+		return err
+	}
+	if i%7 != 3 {
+		return nil
+	}
+	var subs [][]any
+	for y := 2021; y <= 2025; y++ {
+		revenue := int64(20+i%80) * 1_0000_0000_00 * int64(100+8*(y-2021)) / 100 // 亿元 in fen, growing 8 % a year
+		f, err := json.Marshal(stats.Figures{"revenue": revenue, "rd_expense": revenue / 20, "tax": revenue / 16, "employees": int64(2000 + 10*i),
+			"invention_patents_granted": int64(40 + i%60), "invention_patents_held": int64(300 + i%200)})
+		if err != nil {
+			return err
+		}
+		subs = append(subs, []any{parkID, y, string(f), now})
+	}
+	return b.Insert("park_submissions", []string{"park_id", "year", "figures_json", "updated_at"}, subs)
 }
 
 // leads writes n leads per park spread over the stages, each with two timeline entries; those in

@@ -14,9 +14,11 @@ import (
 	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/enterprise"
 	"github.com/parkos/parkos/internal/identity"
+	"github.com/parkos/parkos/internal/indicator"
 	"github.com/parkos/parkos/internal/leasing"
 	"github.com/parkos/parkos/internal/loginguard"
 	"github.com/parkos/parkos/internal/page"
+	"github.com/parkos/parkos/internal/pool"
 	"github.com/parkos/parkos/internal/space"
 	"github.com/parkos/parkos/internal/store/sqlstore"
 	"github.com/parkos/parkos/internal/store/storetest"
@@ -174,5 +176,32 @@ func interruptedRun(t *testing.T, st *sqlstore.Store) {
 	}
 	if _, err := Run(ctx, storetest.OpenSQLite(t), "galaxy", Options{Seed: 1, Password: "x"}); err == nil {
 		t.Fatal("unknown scale accepted")
+	}
+}
+
+// TestGeneratedPool: every generated park is pooled with its decisions, one in ten is key and
+// featured, and off-platform parks' own figures stand in for their enterprises'.
+func TestGeneratedPool(t *testing.T) {
+	st := storetest.OpenSQLite(t)
+	if _, err := Run(ctx, st, "demo", Options{Seed: 3, Password: "long-enough-1"}); err != nil {
+		t.Fatal(err)
+	}
+	svc := app.New(st, civil.SystemClock{})
+	sys := identity.System()
+	pooled, err := svc.Pool.List(ctx, sys, pool.Filter{}, page.Request{Limit: page.MaxLimit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	parks, _ := st.ListParks(ctx, sys, space.ParkFilter{}, page.Request{Limit: page.MaxLimit})
+	if len(pooled.Items) != len(parks.Items) || len(pooled.Items) == 0 {
+		t.Fatalf("%d pooled of %d parks", len(pooled.Items), len(parks.Items))
+	}
+	key, err := svc.Pool.Get(ctx, sys, parks.Items[0].ID)
+	if err != nil || (key.Tier == "key" && (len(key.History) != 2 || len(key.FeaturedYears) != 2)) {
+		t.Errorf("a key park's entry: %+v %v", key, err)
+	}
+	c, err := svc.Indicators.Compare(ctx, sys, "tech_platforms", 2025, indicator.Group{Kind: "all"}, indicator.Group{Kind: "all"})
+	if err != nil || !c.Of.Known || c.Of.Value <= 0 {
+		t.Errorf("park attributes: %+v %v", c.Of, err)
 	}
 }

@@ -122,7 +122,8 @@ func (s *Store) StartGeneratedSet(ctx context.Context, sc identity.Scope, scale 
 }
 
 // generatedTables are the tables a generated set writes, children first.
-var generatedTables = []string{"reports", "period_enterprises", "report_periods", "occupancy_targets", "holds",
+var generatedTables = []string{"pool_recognitions", "pool_tier_changes", "pool_entries", "park_attributes", "park_submissions",
+	"reports", "period_enterprises", "report_periods", "occupancy_targets", "holds",
 	"lead_activities", "leads", "contract_units", "contracts", "api_tokens", "sessions", "user_parks", "users",
 	"qualifications", "residency_units", "residencies", "enterprise_chain_nodes", "enterprise_tags", "enterprises",
 	"unit_change_links", "unit_changes", "unit_neighbours", "unit_versions", "units", "floors", "buildings", "zones", "park_chain_nodes"}
