@@ -524,7 +524,7 @@ func (e *env) filledTemplate(t *testing.T, periodID string) []byte {
 func pooledPark(t *testing.T, e *env, parkID string) string {
 	t.Helper()
 	ctx, sys := context.Background(), identity.System()
-	svc := pool.NewService(e.store)
+	svc := pool.NewService(e.store, civil.SystemClock{})
 	if _, err := svc.Get(ctx, sys, parkID); err == nil {
 		return parkID
 	}

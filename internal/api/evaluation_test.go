@@ -120,6 +120,14 @@ func TestEvaluationRunsThroughTheReports(t *testing.T) {
 				t.Errorf("%v: %+v, want %s named", bad.body, p.Errors, bad.field)
 			}
 		}
+		wide := []map[string]any{}
+		for range 300 {
+			wide = append(wide, map[string]any{"indicator": "revenue", "weight": 1, "norm": map[string]any{"kind": "min_max"}})
+		}
+		if p := e.problem(identity.Authority, "POST", "/api/v1/evaluation-schemes", map[string]any{"name": "宽", "definition": map[string]any{
+			"dimensions": []map[string]any{{"code": "A", "weight": 100, "indicators": wide}}}}, 422); !hasField(p, "definition.dimensions") {
+			t.Errorf("a scheme of 300 indicators (its export would pass Excel's column limit): %+v", p.Errors)
+		}
 		if p := e.problem(identity.Authority, "POST", "/api/v1/evaluation-schemes/"+v2.ID+"/runs", map[string]any{"year": 1999}, 422); !hasField(p, "year") {
 			t.Errorf("a run for 1999: %+v", p.Errors)
 		}

@@ -42,6 +42,8 @@ func TestGoalsReproduceTheSeed(t *testing.T) {
 			{map[string]any{"name": "x", "indicator": "revenue", "group": "tier:gold", "baseline_year": 2021, "baseline_value": 1, "target_year": 2025, "target_value": 2}, "group"},
 			{map[string]any{"name": "x", "indicator": "revenue", "group": "parks:01a00000-0000-7000-8000-000000000000", "baseline_year": 2021, "baseline_value": 1, "target_year": 2025, "target_value": 2}, "group"},
 			{map[string]any{"name": "", "indicator": "revenue", "baseline_year": 2021, "baseline_value": 1, "target_year": 2025, "target_value": 2}, "name"},
+			// A denormal baseline made the required growth infinite and the answer an empty 200.
+			{map[string]any{"name": "x", "indicator": "revenue", "baseline_year": 2021, "baseline_value": 5e-324, "target_year": 2025, "target_value": 2}, "baseline_value"},
 		} {
 			if pr := e.problem(identity.Authority, "POST", "/api/v1/goals", bad.body, 422); !hasField(pr, bad.field) {
 				t.Errorf("%v: %+v, want %s named", bad.body, pr.Errors, bad.field)

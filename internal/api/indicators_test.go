@@ -151,6 +151,11 @@ func TestParkIndicatorsFromApprovedReports(t *testing.T) {
 			e.do(identity.Authority, "GET", "/api/v1/indicator-comparison?"+q, nil, 422, nil)
 		}
 		e.do(identity.Authority, "GET", "/api/v1/indicator-values?group=district:", nil, 422, nil)
+		var early indicator.Overview
+		e.do(identity.Authority, "GET", "/api/v1/cockpit?year=2000", nil, 200, &early)
+		if len(early.Trend) != 1 || early.Trend[0].Year != 2000 {
+			t.Errorf("the trend of 2000 starts in 2000: %+v", early.Trend)
+		}
 
 		// Each enterprise's own years: A complete in 2025 (10 亿, R&D 10 %) and 2024 (8 亿); B's 2025 incomplete.
 		var annual []indicator.EnterpriseYear

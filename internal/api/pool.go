@@ -13,7 +13,7 @@ func (s *Server) poolRoutes() []route {
 		{Method: "GET", Pattern: "/api/v1/pool", Tag: "pool", Summary: "入库园区 / The park pool",
 			Query: []param{{"tier", "string", "planning（规划布局）| reserve（储备培育）| key（重点打造）"}, {"district", "string", "区 / district"},
 				{"featured_year", "integer", "该年度认定的特色产业园 / recognised as featured in this year"},
-				{"q", "string", "名称或编码包含 / name or code contains"}, describeSorts("tier", "entered_on"), pageParams[0], pageParams[1]},
+				{"q", "string", "名称或编码包含 / name or code contains"}, describeSorts("entered_on"), pageParams[0], pageParams[1]},
 			Response: page.Page[pool.Entry]{}, handle: func(c *call) (any, error) {
 				f := pool.Filter{Tier: pool.Tier(c.q.Str("tier")), District: c.q.Str("district"), FeaturedYear: c.q.Int("featured_year"), Q: c.q.Str("q")}
 				req := c.q.Page()

@@ -67,6 +67,13 @@ func TestPoolTiersHistoryAndFilters(t *testing.T) {
 		}
 		e.do(identity.ParkManager, "GET", "/api/v1/pool/"+p1, nil, 404, nil)
 		e.do(identity.Authority, "GET", "/api/v1/pool?tier=gold&featured_year=x", nil, 422, nil)
+		for _, q := range []string{"tier=bogus", "featured_year=1999"} {
+			e.do(identity.Authority, "GET", "/api/v1/pool?"+q, nil, 422, nil)
+		}
+		// A decision dated after today would take effect at once and lock out corrections.
+		if p := e.problem(identity.Authority, "POST", "/api/v1/pool/"+p0+"/tier", map[string]any{"tier": "reserve", "effective_on": "9999-12-31", "reason": "未来"}, 422); !hasField(p, "effective_on") {
+			t.Errorf("a future decision: %+v", p.Errors)
+		}
 	})
 }
 
@@ -75,7 +82,7 @@ func TestPoolTiersHistoryAndFilters(t *testing.T) {
 func TestRacePoolDecisions(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, e *env) {
 		ctx, sys := context.Background(), identity.System()
-		svc := pool.NewService(e.store)
+		svc := pool.NewService(e.store, civil.SystemClock{})
 		p0 := e.world.Parks[0].ID
 		var wg sync.WaitGroup
 		var mu sync.Mutex

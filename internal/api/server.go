@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -154,7 +155,9 @@ func (s *Server) wrap(rt route) http.Handler {
 		if status == 0 {
 			status = http.StatusOK
 		}
-		httpx.WriteJSON(w, status, body)
+		if err := httpx.WriteJSON(w, status, body); err != nil {
+			httpx.WriteError(w, r, s.log, fmt.Errorf("encoding the answer to %s %s: %w", r.Method, rt.Pattern, err))
+		}
 	})
 }
 

@@ -79,7 +79,7 @@ func New(st Store, clock civil.Clock) *Services {
 		Accounts:    identity.NewAccounts(st, clock.Now),
 		Onboard:     onboard.NewService(st, importWriter{lease, ent, sp}),
 		Indicators:  ind,
-		Pool:        pool.NewService(st),
+		Pool:        pool.NewService(st, clock),
 		Goals:       goals.NewService(st, ind),
 		Evaluation:  evaluation.NewService(st, ind),
 		Health:      st,

@@ -64,11 +64,13 @@ type Progress struct {
 	indicator.Progress
 }
 
-const maxValue = 1e15
+// minValue and maxValue bound a goal's values so that every growth rate computed from them is
+// a finite number (a 5e-324 baseline made the required growth infinite).
+const minValue, maxValue = 1e-4, 1e15
 
 func checkValue(f *apperr.Fields, field string, v float64) {
-	if math.IsNaN(v) || math.IsInf(v, 0) || v <= 0 || v > maxValue {
-		f.Add(field, "out_of_range", "数值应大于 0 且不超过 10^15", "the value must be above 0 and at most 10^15")
+	if math.IsNaN(v) || math.IsInf(v, 0) || v < minValue || v > maxValue {
+		f.Add(field, "out_of_range", "数值应在 0.0001 到 10^15 之间", "the value must be between 0.0001 and 10^15")
 	}
 }
 

@@ -3,6 +3,7 @@
 package httpx
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"log/slog"
@@ -115,27 +116,35 @@ func WriteError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 	_ = json.NewEncoder(w).Encode(p)
 }
 
-// WriteJSON answers body as JSON with status; a nil body sends the status alone.
-func WriteJSON(w http.ResponseWriter, status int, body any) {
+// WriteJSON answers body as JSON with status; a nil body sends the status alone. The body is
+// encoded before anything is written, so a body that cannot be encoded (a NaN, say) comes back
+// as an error for the caller to answer, never as a truncated 200.
+func WriteJSON(w http.ResponseWriter, status int, body any) error {
 	if body == nil {
 		w.WriteHeader(status)
-		return
+		return nil
+	}
+	buf := jsonBuffers.Get().(*[]byte)
+	var b []byte
+	if a, ok := body.(jsonw.Appender); ok && jsonw.Appends(body) {
+		b = append(a.AppendJSON((*buf)[:0]), '\n') // as json.Encoder ends a value
+	} else {
+		out := bytes.NewBuffer((*buf)[:0])
+		if err := json.NewEncoder(out).Encode(body); err != nil {
+			jsonBuffers.Put(buf)
+			return err
+		}
+		b = out.Bytes()
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	if a, ok := body.(jsonw.Appender); ok && jsonw.Appends(body) {
-		buf := jsonBuffers.Get().(*[]byte)
-		b := append(a.AppendJSON((*buf)[:0]), '\n') // as json.Encoder ends a value
-		w.Header().Set("Content-Length", strconv.Itoa(len(b)))
-		w.WriteHeader(status)
-		_, _ = w.Write(b)
-		if cap(b) <= maxPooledJSON {
-			*buf = b
-			jsonBuffers.Put(buf)
-		}
-		return
-	}
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(body)
+	_, _ = w.Write(b)
+	if cap(b) <= maxPooledJSON {
+		*buf = b
+		jsonBuffers.Put(buf)
+	}
+	return nil
 }
 
 // jsonBuffers hold the bytes of self-encoding bodies between requests; a buffer grown past

@@ -60,6 +60,9 @@ type TierBand struct {
 	Tier  string  `json:"tier"`
 }
 
+// A scheme's bounds.
+const maxDimensions, maxItems, maxBands, maxGates, maxTiers = 20, 200, 20, 20, 10
+
 // tolerance absorbs the binary rounding of sums of weighted scores, so that a total meant to
 // sit on a band's bound (60 = 0.3 × 50 + 0.7 × 64.2857…) reaches it.
 const tolerance = 1e-9
@@ -73,12 +76,32 @@ func (s Scheme) Validate(known func(code string) bool) error {
 	if len(s.Dimensions) == 0 {
 		f.Add("dimensions", "required", "至少需要一个一级指标", "at least one dimension is required")
 	}
+	// Bounds keep a scheme, its runs and their exports (one column per indicator) a size a
+	// person reads and a workbook holds.
+	items := 0
+	for _, d := range s.Dimensions {
+		items += len(d.Indicators)
+	}
+	for _, b := range []struct {
+		field  string
+		n, max int
+	}{{"dimensions", len(s.Dimensions), maxDimensions}, {"dimensions", items, maxItems}, {"gates", len(s.Gates), maxGates}, {"tiers", len(s.Tiers), maxTiers}} {
+		if b.n > b.max {
+			f.Add(b.field, "too_many", fmt.Sprintf("最多 %d 项", b.max), fmt.Sprintf("at most %d", b.max))
+			return f.Err()
+		}
+	}
+	codes := map[string]bool{}
 	var total float64
 	for i, d := range s.Dimensions {
 		at := fmt.Sprintf("dimensions[%d]", i)
-		if d.Code == "" {
+		switch {
+		case d.Code == "":
 			f.Add(at+".code", "required", "请填写一级指标代码", "a dimension needs a code")
+		case codes[d.Code]:
+			f.Add(at+".code", "duplicate", "一级指标代码重复："+d.Code, "a dimension code used twice: "+d.Code)
 		}
+		codes[d.Code] = true
 		if d.Weight <= 0 || d.Weight > 100 {
 			f.Add(at+".weight", "out_of_range", "权重应在 0–100% 之间", "the weight must be between 0 and 100 %")
 		}
@@ -101,8 +124,8 @@ func (s Scheme) Validate(known func(code string) bool) error {
 					f.Add(at+".norm.benchmark", "out_of_range", "标杆值应大于 0", "the benchmark must be above 0")
 				}
 			case "bands":
-				if len(it.Norm.Bands) == 0 {
-					f.Add(at+".norm.bands", "required", "请至少设置一个分档", "at least one band is required")
+				if len(it.Norm.Bands) == 0 || len(it.Norm.Bands) > maxBands {
+					f.Add(at+".norm.bands", "count", fmt.Sprintf("分档应为 1–%d 个", maxBands), fmt.Sprintf("1–%d bands", maxBands))
 				}
 				for k, b := range it.Norm.Bands {
 					if b.Score < 0 || b.Score > 100 {
@@ -127,8 +150,8 @@ func (s Scheme) Validate(known func(code string) bool) error {
 		}
 	}
 	for i, t := range s.Tiers {
-		if t.Tier == "" {
-			f.Add(fmt.Sprintf("tiers[%d].tier", i), "required", "请填写推荐梯队", "a band needs a tier")
+		if t.Tier != "planning" && t.Tier != "reserve" && t.Tier != "key" {
+			f.Add(fmt.Sprintf("tiers[%d].tier", i), "invalid", "推荐梯队应为 planning、reserve 或 key", "a band's tier must be planning, reserve or key")
 		}
 	}
 	return f.Err()

@@ -44,7 +44,8 @@ func (g Goal) RequiredCAGR() float64 {
 }
 
 // Measure compares the latest actual (year y, value a) with the required path; y = 0 means no
-// actual yet. On track when a ≥ baseline × (1 + required)^(y − baseline year); the remaining
+// actual yet. On track when a ≥ baseline × (1 + required)^(y − baseline year) (≤ for a goal that
+// aims down); the remaining
 // required CAGR = (target ÷ a)^(1/(target year − y)) − 1.
 func (g Goal) Measure(y int, a float64) Progress {
 	r := g.RequiredCAGR()
@@ -57,7 +58,12 @@ func (g Goal) Measure(y int, a float64) Progress {
 	}
 	p.HasActual, p.ActualYear, p.Actual = true, y, a
 	p.PathValue = g.BaselineValue * math.Pow(1+r, float64(y-g.BaselineYear))
-	p.OnTrack = a >= p.PathValue*(1-1e-12)
+	// A goal may aim down (lower costs, say): then on track means at or below the path.
+	if g.TargetValue < g.BaselineValue {
+		p.OnTrack = a <= p.PathValue*(1+1e-12)
+	} else {
+		p.OnTrack = a >= p.PathValue*(1-1e-12)
+	}
 	if y < g.TargetYear && a > 0 {
 		p.RemainingCAGR = math.Pow(g.TargetValue/a, 1/float64(g.TargetYear-y)) - 1
 	}

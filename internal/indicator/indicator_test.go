@@ -245,6 +245,10 @@ func TestRule8GoalsReproduceTheSeed(t *testing.T) {
 	if ok := g.Measure(2022, 900); !ok.OnTrack {
 		t.Error("900 亿 in 2022 is ahead of the path")
 	}
+	down := Goal{BaselineYear: 2021, BaselineValue: 100, TargetYear: 2025, TargetValue: 50}
+	if down.Measure(2022, 80).OnTrack != true || down.Measure(2022, 95).OnTrack != false {
+		t.Error("a goal that aims down is on track at or below its path")
+	}
 	if _, ok := (Goal{BaselineYear: 2021, BaselineValue: 0, TargetYear: 2025, TargetValue: 1}).Validate(); ok {
 		t.Error("a zero baseline has no CAGR")
 	}
@@ -262,7 +266,7 @@ func scheme() Scheme {
 			}},
 		},
 		Gates: []Gate{{Indicator: "conc", Op: ">=", Threshold: 70}},
-		Tiers: []TierBand{{80, "重点打造"}, {60, "储备培育"}, {0, "规划布局"}},
+		Tiers: []TierBand{{80, "key"}, {60, "reserve"}, {0, "planning"}},
 	}
 }
 
@@ -298,7 +302,7 @@ func TestRule9Evaluation(t *testing.T) {
 	if by["P3"].Qualified || by["P3"].Tier != "" || by["P3"].TierNoteZh != "未达门槛，不予推荐" {
 		t.Errorf("P3 fails the gate (60 < 70) and gets no recommendation whatever its %.2f: %+v", by["P3"].Total, by["P3"])
 	}
-	if by["P1"].Tier != "储备培育" || by["P2"].Tier != "规划布局" {
+	if by["P1"].Tier != "reserve" || by["P2"].Tier != "planning" {
 		t.Errorf("tiers: P1 %q, P2 %q", by["P1"].Tier, by["P2"].Tier)
 	}
 	if scores[0].ParkID != "P1" || scores[1].ParkID != "P2" || scores[2].ParkID != "P3" || scores[2].Rank != 3 {
@@ -318,7 +322,7 @@ func TestRule9Evaluation(t *testing.T) {
 		{Code: "B", Weight: 70, Indicators: []Item{{Indicator: "y", Weight: 1, Norm: Norm{Kind: "benchmark", Benchmark: 70}}}},
 	}, Tiers: scheme().Tiers}
 	on := Evaluate(edge, []Subject{{ParkID: "E", Values: known(map[string]float64{"x": 50, "y": 45})}}, func(string) bool { return false })[0]
-	if on.Tier != "储备培育" {
+	if on.Tier != "reserve" {
 		t.Errorf("a total of %.15f on the 60 bound must reach it: %q", on.Total, on.Tier)
 	}
 	// 1 % + 82 % + 17 % of 80 adds up to 79.99999999999998 in binary floating point: still 80.
@@ -327,11 +331,11 @@ func TestRule9Evaluation(t *testing.T) {
 		three = append(three, Dimension{Code: string(rune('A' + i)), Weight: w, Indicators: []Item{{Indicator: "x", Weight: 1, Norm: Norm{Kind: "benchmark", Benchmark: 100}}}})
 	}
 	eighty := Evaluate(Scheme{Dimensions: three, Tiers: scheme().Tiers}, []Subject{{ParkID: "E", Values: known(map[string]float64{"x": 80})}}, func(string) bool { return false })[0]
-	if eighty.Tier != "重点打造" {
+	if eighty.Tier != "key" {
 		t.Errorf("a total of %.17f (80 on paper) must reach the 80 bound: %q", eighty.Total, eighty.Tier)
 	}
 	below := Evaluate(edge, []Subject{{ParkID: "E", Values: known(map[string]float64{"x": 49.99, "y": 45})}}, func(string) bool { return false })[0]
-	if below.Tier != "规划布局" {
+	if below.Tier != "planning" {
 		t.Errorf("a total of %.4f is below 60: %q", below.Total, below.Tier)
 	}
 
@@ -356,6 +360,8 @@ func TestSchemeValidation(t *testing.T) {
 	s.Dimensions[1].Weight = 30
 	s.Gates[0].Indicator = "nope"
 	s.Dimensions[0].Indicators[1].Norm.Kind = "zscore"
+	s.Dimensions[1].Code = "D1"
+	s.Tiers[0].Tier = "重点打造"
 	err := s.Validate(func(code string) bool { return code != "nope" })
 	var ae *apperr.Error
 	if !errors.As(err, &ae) {
@@ -368,13 +374,21 @@ func TestSchemeValidation(t *testing.T) {
 			t.Errorf("%s: both languages are needed", f.Field)
 		}
 	}
-	for field, code := range map[string]string{"dimensions": "weights_sum", "gates[0].indicator": "unknown", "dimensions[0].indicators[1].norm.kind": "invalid"} {
+	for field, code := range map[string]string{"dimensions": "weights_sum", "gates[0].indicator": "unknown", "dimensions[0].indicators[1].norm.kind": "invalid",
+		"dimensions[1].code": "duplicate", "tiers[0].tier": "invalid"} {
 		if fields[field] != code {
 			t.Errorf("%s: %q, want %q (all: %v)", field, fields[field], code, fields)
 		}
 	}
 	if err := scheme().Validate(func(string) bool { return true }); err != nil {
 		t.Fatalf("a good scheme: %v", err)
+	}
+	wide := scheme()
+	for range 300 {
+		wide.Dimensions[0].Indicators = append(wide.Dimensions[0].Indicators, wide.Dimensions[0].Indicators[0])
+	}
+	if err := wide.Validate(func(string) bool { return true }); !errors.As(err, &ae) || ae.Fields[0].Code != "too_many" {
+		t.Errorf("a scheme of 303 indicators: %v", err)
 	}
 }
 

@@ -62,8 +62,11 @@ func (s *Service) Overview(ctx context.Context, sc identity.Scope, year int) (Ov
 	if err := checkYear(year); err != nil {
 		return Overview{}, err
 	}
-	years := []int{year - 4, year - 3, year - 2, year - 1, year}
-	parks, byYear, err := s.years(ctx, sc, "", years...)
+	var years []int // five years of trend, none before 2000
+	for y := max(year-4, 2000); y <= year; y++ {
+		years = append(years, y)
+	}
+	parks, byYear, err := s.years(ctx, sc, "", append(years, year-1)...) // last year for growth
 	if err != nil {
 		return Overview{}, err
 	}

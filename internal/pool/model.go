@@ -92,14 +92,24 @@ func checkReason(f *apperr.Fields, reason string) {
 	}
 }
 
+// checkNotAfter refuses a decision dated after today: it would take the park's tier (and the
+// cockpit's counts) at once, and lock out every correction dated before it.
+func checkNotAfter(f *apperr.Fields, field string, d, today civil.Date) {
+	if d.After(today) {
+		f.Add(field, "future", "日期不能晚于今天（"+today.String()+"）", "the date cannot be after today ("+today.String()+")")
+	}
+}
+
 // Validate checks an entry before it is made.
-func (n NewEntry) Validate() error {
+func (n NewEntry) Validate(today civil.Date) error {
 	var f apperr.Fields
 	if n.ParkID == "" {
 		f.Required("park_id")
 	}
 	if n.EnteredOn.IsZero() {
 		f.Required("entered_on")
+	} else {
+		checkNotAfter(&f, "entered_on", n.EnteredOn, today)
 	}
 	checkTier(&f, n.Tier)
 	checkReason(&f, n.Reason)
@@ -108,13 +118,15 @@ func (n NewEntry) Validate() error {
 
 // Validate checks a tier decision against the entry it changes: it cannot take effect before
 // the park entered the pool or before the tier in force.
-func (d TierDecision) Validate(e Entry) error {
+func (d TierDecision) Validate(e Entry, today civil.Date) error {
 	var f apperr.Fields
 	checkTier(&f, d.Tier)
 	checkReason(&f, d.Reason)
 	switch {
 	case d.EffectiveOn.IsZero():
 		f.Required("effective_on")
+	case d.EffectiveOn.After(today):
+		checkNotAfter(&f, "effective_on", d.EffectiveOn, today)
 	case d.EffectiveOn.Before(e.TierSince):
 		f.Add("effective_on", "before_current", "生效日期不能早于现行梯队的生效日期 "+e.TierSince.String(),
 			"cannot take effect before the tier in force since "+e.TierSince.String())
@@ -123,6 +135,18 @@ func (d TierDecision) Validate(e Entry) error {
 		f.Add("tier", "unchanged", "该园区已处于此梯队", "the park is already in this tier")
 	}
 	return f.Err()
+}
+
+// Validate checks a list's filters.
+func (f Filter) Validate() error {
+	var fs apperr.Fields
+	if f.Tier != "" {
+		checkTier(&fs, f.Tier)
+	}
+	if f.FeaturedYear != 0 && (f.FeaturedYear < 2000 || f.FeaturedYear > 2100) {
+		fs.Add("featured_year", "out_of_range", "年份应在 2000–2100 之间", "year must be between 2000 and 2100")
+	}
+	return fs.Err()
 }
 
 // Validate checks a recognition's year.

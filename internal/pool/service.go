@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/parkos/parkos/internal/apperr"
+	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/identity"
 	"github.com/parkos/parkos/internal/page"
 )
@@ -24,14 +25,18 @@ type Store interface {
 // Service keeps the pool. Only the authority and administrators change it; park staff read the
 // entries of their own parks.
 type Service struct {
-	st Store
+	st    Store
+	clock civil.Clock
 }
 
 // NewService builds the pool service on st.
-func NewService(st Store) *Service { return &Service{st: st} }
+func NewService(st Store, clock civil.Clock) *Service { return &Service{st: st, clock: clock} }
 
 // List is the pool in the caller's scope.
 func (s *Service) List(ctx context.Context, sc identity.Scope, f Filter, req page.Request) (page.Page[Entry], error) {
+	if err := f.Validate(); err != nil {
+		return page.Page[Entry]{}, err
+	}
 	return s.st.ListPool(ctx, sc, f, req)
 }
 
@@ -45,7 +50,7 @@ func (s *Service) Enter(ctx context.Context, sc identity.Scope, n NewEntry) (Ent
 	if !sc.May(identity.SteerParks) {
 		return Entry{}, apperr.ErrForbidden()
 	}
-	if err := n.Validate(); err != nil {
+	if err := n.Validate(s.clock.Today()); err != nil {
 		return Entry{}, err
 	}
 	var out Entry
@@ -65,7 +70,7 @@ func (s *Service) Enter(ctx context.Context, sc identity.Scope, n NewEntry) (Ent
 // ChangeTier moves a pooled park to another tier from a date, with a reason.
 func (s *Service) ChangeTier(ctx context.Context, sc identity.Scope, parkID string, d TierDecision) (Entry, error) {
 	return s.change(ctx, sc, parkID, "change_tier", func(ctx context.Context, e Entry) error {
-		if err := d.Validate(e); err != nil {
+		if err := d.Validate(e, s.clock.Today()); err != nil {
 			return err
 		}
 		return s.st.InsertTierChange(ctx, parkID, d)

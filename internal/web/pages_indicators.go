@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/parkos/parkos/internal/apperr"
 	"github.com/parkos/parkos/internal/httpin"
 	"github.com/parkos/parkos/internal/indicator"
 	"github.com/parkos/parkos/internal/measure"
@@ -88,6 +89,11 @@ func (s *Server) comparePage(rq *request) error {
 	}
 	if year == 0 {
 		year = s.svc.Indicators.DefaultYear()
+	}
+	if year < 2000 || year > 2100 {
+		var f apperr.Fields
+		f.Add("year", "out_of_range", "年份应在 2000–2100 之间", "year must be between 2000 and 2100")
+		return f.Err()
 	}
 	opts, err := rq.parkOptions("", false)
 	if err != nil {

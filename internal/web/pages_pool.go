@@ -26,7 +26,7 @@ func (s *Server) poolRoutes(mux *http.ServeMux) {
 			}},
 			{k("pool.code"), "", false, func(rq *request, e pool.Entry) cell { return cell{Text: e.ParkCode} }},
 			{k("pool.district"), "", false, func(rq *request, e pool.Entry) cell { return cell{Text: e.District} }},
-			{k("pool.tier_since"), "tier", false, func(rq *request, e pool.Entry) cell { return cell{Text: e.TierSince.String()} }},
+			{k("pool.tier_since"), "", false, func(rq *request, e pool.Entry) cell { return cell{Text: e.TierSince.String()} }},
 			{k("pool.entered_on"), "entered_on", false, func(rq *request, e pool.Entry) cell { return cell{Text: e.EnteredOn.String()} }},
 			{k("pool.featured"), "", false, func(rq *request, e pool.Entry) cell { return cell{Text: years(e.FeaturedYears)} }},
 		},

@@ -27,7 +27,6 @@ func (s *Store) ListPool(ctx context.Context, sc identity.Scope, f pool.Filter, 
 		selectFrom: "SELECT " + poolCols + " FROM pool_entries e JOIN parks p ON p.id = e.park_id",
 		idExpr:     "e.park_id",
 		sorts: []sortKey[pool.Entry]{
-			{"tier", "e.tier", func(e pool.Entry) any { return string(e.Tier) }},
 			{"entered_on", "e.entered_on", func(e pool.Entry) any { return e.EnteredOn.String() }},
 		},
 		scan: byValue(func(r *sql.Rows) (pool.Entry, error) { e, _, err := scanPoolEntry(r); return e, err }),
