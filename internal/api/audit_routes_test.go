@@ -475,6 +475,11 @@ func newWriteCases(t *testing.T, e *env) map[string]func() writeCall {
 		"POST /api/v1/reports/{id}/return": func() writeCall {
 			return writeCall{role: pm, path: "/api/v1/reports/" + report(true) + "/return", body: map[string]any{"reason": "请补充"}}
 		},
+		"POST /api/v1/pool/imports": func() writeCall {
+			p, err := storetest.SpaceOf(e.store).CreatePark(ctx, sys, space.Park{Code: uniq("POOLIMP"), NameZh: "导入园区", Status: space.ParkOperating})
+			must(err)
+			return writeCall{role: identity.Authority, path: "/api/v1/pool/imports", body: []byte("园区编码,入库日期,梯队,理由,特色产业园认定年度\n" + p.Code + ",2024-03-01,重点打造,首批,2024\n")}
+		},
 		"POST /api/v1/onboarding/imports": func() writeCall {
 			return writeCall{role: pm, path: "/api/v1/onboarding/imports", body: []byte("园区编码,楼宇编码,楼宇名称\n" + w.Parks[0].Code + "," + uniq("OB") + ",导入楼\n")}
 		},

@@ -5,6 +5,8 @@ import (
 
 	"github.com/parkos/parkos/internal/page"
 	"github.com/parkos/parkos/internal/pool"
+	"github.com/parkos/parkos/internal/poolbook"
+	"github.com/parkos/parkos/internal/sheet"
 )
 
 func (s *Server) poolRoutes() []route {
@@ -29,6 +31,25 @@ func (s *Server) poolRoutes() []route {
 					return nil, err
 				}
 				return sv.Pool.Enter(c.ctx, c.scope, in)
+			}},
+		{Method: "POST", Pattern: "/api/v1/pool/imports", Tag: "pool",
+			Summary: "导入首批入库园区（xlsx 或 CSV：园区编码、入库日期、梯队、理由、特色产业园认定年度）：逐行校验，全部无误才写入 / Import the initial pool (xlsx or CSV: park code, entry date, tier, reason, featured years): every row is checked, all apply or none",
+			Query:   []param{{"dry_run", "boolean", "只校验与预览，不写入 / validate and preview only"}},
+			Upload:  true, Response: poolbook.Result{}, handle: func(c *call) (any, error) {
+				dry := c.q.BoolPtr("dry_run")
+				if err := c.q.Err(); err != nil {
+					return nil, err
+				}
+				data, err := c.readUpload()
+				if err != nil {
+					return nil, err
+				}
+				dryRun := dry != nil && *dry
+				res, err := poolbook.Import(c.ctx, sv.Pool, c.scope, data, sheet.DefaultLimits, dryRun)
+				if err != nil || res.Committed || dryRun {
+					return res, err
+				}
+				return nil, cellErrors(res.Problems, true)
 			}},
 		{Method: "GET", Pattern: "/api/v1/pool/{id}", Tag: "pool", Summary: "入库园区及其梯队历史（按园区 id） / A pooled park with its tier history (by park id)",
 			Response: pool.Entry{}, handle: func(c *call) (any, error) { return sv.Pool.Get(c.ctx, c.scope, c.id()) }},

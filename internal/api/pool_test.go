@@ -9,6 +9,7 @@ import (
 	"github.com/parkos/parkos/internal/identity"
 	"github.com/parkos/parkos/internal/page"
 	"github.com/parkos/parkos/internal/pool"
+	"github.com/parkos/parkos/internal/poolbook"
 )
 
 // TestPoolTiersHistoryAndFilters: a park enters the pool, changes tier with dated reasons, is
@@ -124,5 +125,56 @@ func TestRacePoolDecisions(t *testing.T) {
 				t.Fatalf("two decisions in a row for %s: a change was made against a stale tier", got.History[i].Tier)
 			}
 		}
+	})
+}
+
+// TestPoolImport: the initial pool from a CSV, all or nothing — a bad tier, an unknown code, a
+// repeated park and a future date come back by row and column with nothing written; a dry run
+// writes nothing; the good file enters the parks with their recognitions.
+func TestPoolImport(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		w := e.world
+		bad := "园区编码,入库日期,梯队,理由,特色产业园认定年度\n" +
+			w.Parks[0].Code + ",2024-03-01,王牌,首批,2024\n" +
+			"NOPE,2024-03-01,重点打造,首批,\n" +
+			w.Parks[1].Code + ",2024-03-01,储备培育,首批,2024、2025\n" +
+			w.Parks[1].Code + ",2099-03-01,储备培育,未来,\n" +
+			w.Parks[0].Code + ",2024-03-01,储备培育,重复,\n"
+		p := e.problem(identity.Authority, "POST", "/api/v1/pool/imports", []byte(bad), 422)
+		got := map[string]bool{}
+		for _, f := range p.Errors {
+			got[f.Field] = true
+		}
+		for _, cell := range []string{"CSV!C2", "CSV!A3", "CSV!A5"} { // row 5 repeats row 4's park
+			if !got[cell] {
+				t.Errorf("%s not named: %+v", cell, p.Errors)
+			}
+		}
+		var list page.Page[pool.Entry]
+		e.do(identity.Authority, "GET", "/api/v1/pool", nil, 200, &list)
+		if len(list.Items) != 0 {
+			t.Fatalf("a refused import entered %d parks", len(list.Items))
+		}
+		good := "园区编码,入库日期,梯队,理由,特色产业园认定年度\n" + w.Parks[0].Code + ",2024-03-01,重点打造,首批,2024\n" +
+			w.Parks[1].Code + ",2024-03-01,reserve,首批,2024、2025\n"
+		var res poolbook.Result
+		e.do(identity.Authority, "POST", "/api/v1/pool/imports?dry_run=true", []byte(good), 200, &res)
+		if res.Committed || res.Entered != 2 {
+			t.Errorf("dry run: %+v", res)
+		}
+		e.do(identity.Authority, "GET", "/api/v1/pool", nil, 200, &list)
+		if len(list.Items) != 0 {
+			t.Fatal("a dry run entered parks")
+		}
+		e.do(identity.Authority, "POST", "/api/v1/pool/imports", []byte(good), 200, &res)
+		if !res.Committed || res.Entered != 2 {
+			t.Fatalf("import: %+v", res)
+		}
+		var entry pool.Entry
+		e.do(identity.Authority, "GET", "/api/v1/pool/"+w.Parks[1].ID, nil, 200, &entry)
+		if entry.Tier != pool.Reserve || len(entry.FeaturedYears) != 2 {
+			t.Errorf("imported entry: %+v", entry)
+		}
+		e.do(identity.ParkManager, "POST", "/api/v1/pool/imports", []byte(good), 403, nil)
 	})
 }

@@ -117,6 +117,7 @@ func newForeign(t *testing.T, e *env) foreign {
 		"POST /api/v1/periods":            map[string]any{"park_id": w.Parks[1].ID, "kind": "quarterly", "year": 2030, "seq": 1, "deadline": "2030-04-20"},
 		"POST /api/v1/holds":              map[string]any{"lead_id": lead.ID, "unit_id": w.Units[1][1].ID, "until": civil.SystemClock{}.Today().AddDays(10).String()},
 		"POST /api/v1/onboarding/imports": "园区编码,楼宇编码,楼宇名称\n" + w.Parks[1].Code + ",HB,越权\n",
+		"POST /api/v1/pool/imports":       "园区编码,入库日期,梯队,理由\n" + w.Parks[1].Code + ",2024-03-01,重点打造,越权\n",
 		"POST /api/v1/users": map[string]any{"username": "hijack", "role": "ent_member", "enterprise_id": w.Enterprises[1].ID,
 			"password": "long-enough-1"},
 	}

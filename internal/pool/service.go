@@ -20,6 +20,8 @@ type Store interface {
 	InsertPoolEntry(ctx context.Context, sc identity.Scope, n NewEntry) error
 	InsertTierChange(ctx context.Context, parkID string, d TierDecision) error
 	InsertRecognition(ctx context.Context, parkID string, year int) error
+	// ParkIDByCode finds a park the caller may see by its code (for an import).
+	ParkIDByCode(ctx context.Context, sc identity.Scope, code string) (string, bool, error)
 }
 
 // Service keeps the pool. Only the authority and administrators change it; park staff read the

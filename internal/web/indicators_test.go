@@ -203,3 +203,31 @@ func TestParkDataForms(t *testing.T) {
 		}
 	}
 }
+
+// TestPoolImportPage: the authority uploads the initial pool as CSV; a bad tier is shown by
+// cell and nothing enters; the good file enters both parks.
+func TestPoolImportPage(t *testing.T) {
+	s := newSite(t)
+	w := s.world
+	auth := s.login(identity.Authority)
+	_, body := s.send(auth, "GET", "/pool", nil)
+	if !strings.Contains(body, `id="import"`) {
+		t.Error("the pool list offers the import")
+	}
+	head := "园区编码,入库日期,梯队,理由,特色产业园认定年度\n"
+	res, body := s.upload(auth, "/pool/import", "pool.csv", []byte(head+w.Parks[0].Code+",2024-03-01,王牌,首批,\n"))
+	if res.StatusCode != 422 || !strings.Contains(body, "C2 梯队") {
+		t.Fatalf("a bad tier: %d", res.StatusCode)
+	}
+	res, body = s.upload(auth, "/pool/import", "pool.csv", []byte(head+w.Parks[0].Code+",2024-03-01,重点打造,首批,2024\n"+w.Parks[1].Code+",2024-03-01,规划布局,首批,\n"))
+	if res.StatusCode != 200 || !strings.Contains(body, `id="import-done"`) {
+		t.Fatalf("import: %d", res.StatusCode)
+	}
+	_, body = s.send(auth, "GET", "/pool", nil)
+	if !strings.Contains(body, w.Parks[0].NameZh) || !strings.Contains(body, w.Parks[1].NameZh) {
+		t.Error("both parks are in the pool")
+	}
+	if res, _ = s.send(s.login(identity.ParkManager), "GET", "/pool/import", nil); res.StatusCode != 403 {
+		t.Errorf("park staff opened the pool import: %d", res.StatusCode)
+	}
+}

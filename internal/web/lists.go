@@ -33,9 +33,11 @@ type cell struct {
 
 type listView struct {
 	Title, Subtitle, Path, NewURL, ExportURL, Query, FirstURL, NextURL string
-	Columns                                                            []column
-	Rows                                                               [][]cell
-	Filters                                                            []field
+	// ImportURL offers an upload of the list's records where the list has one.
+	ImportURL string
+	Columns   []column
+	Rows      [][]cell
+	Filters   []field
 }
 
 type colSpec[T any] struct {
@@ -55,6 +57,8 @@ type lister[T any, F any] struct {
 	parse   func(q *httpin.Query) F
 	list    func(context.Context, identity.Scope, F, page.Request) (page.Page[T], error)
 	newURL  func(rq *request) string
+	// importURL, when set, offers an import page to those it returns a path for.
+	importURL func(rq *request) string
 }
 
 func (l lister[T, F]) mount(s *Server, mux *http.ServeMux) {
@@ -87,6 +91,9 @@ func (l lister[T, F]) serve(rq *request) error {
 	}
 	if l.newURL != nil {
 		v.NewURL = l.newURL(rq)
+	}
+	if l.importURL != nil {
+		v.ImportURL = l.importURL(rq)
 	}
 	plain := cloneValues(query, "cursor", "sort")
 	v.Query = plain.Encode()

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
 
@@ -8,6 +9,8 @@ import (
 	"github.com/parkos/parkos/internal/httpin"
 	"github.com/parkos/parkos/internal/identity"
 	"github.com/parkos/parkos/internal/pool"
+	"github.com/parkos/parkos/internal/poolbook"
+	"github.com/parkos/parkos/internal/sheet"
 )
 
 func (rq *request) canSteer() bool { return rq.scope.May(identity.SteerParks) }
@@ -48,9 +51,17 @@ func (s *Server) poolRoutes(mux *http.ServeMux) {
 			}
 			return ""
 		},
+		importURL: func(rq *request) string {
+			if rq.canSteer() {
+				return "/pool/import"
+			}
+			return ""
+		},
 	}.mount(s, mux)
 	mux.Handle("GET /pool/new", s.page(s.poolEnterForm))
 	mux.Handle("POST /pool/new", s.page(s.poolEnterForm))
+	mux.Handle("GET /pool/import", s.page(s.poolImport))
+	mux.Handle("POST /pool/import", s.page(s.poolImport))
 	mux.Handle("GET /pool/{id}", s.page(s.poolPage))
 	mux.Handle("POST /pool/{id}/tier", s.page(s.poolDecision))
 	mux.Handle("POST /pool/{id}/recognitions", s.page(s.poolDecision))
@@ -170,4 +181,43 @@ func (rq *request) problemText(err error) string {
 		text += "；" + f.Field + ": " + rq.pick(f.MessageZh, f.MessageEn)
 	}
 	return text
+}
+
+type poolImportView struct {
+	Done     bool
+	Result   poolbook.Result
+	Messages []string
+	Error    string
+}
+
+// poolImport takes the initial pool from a workbook or CSV: "check" only reports, otherwise
+// every row is entered or, with any problem, none.
+func (s *Server) poolImport(rq *request) error {
+	if !rq.canSteer() {
+		return apperr.ErrForbidden()
+	}
+	v := poolImportView{}
+	if rq.r.Method == http.MethodPost {
+		_, data, err := receiveFile(rq)
+		if err == nil {
+			v.Result, err = poolbook.Import(rq.ctx, s.svc.Pool, rq.scope, data, sheet.DefaultLimits, rq.r.FormValue("check") == "true")
+		}
+		if err != nil {
+			if !formError(err) && apperr.CodeOf(err) != apperr.TooLarge {
+				return err
+			}
+			v.Error = rq.problemText(err)
+			rq.w.WriteHeader(http.StatusUnprocessableEntity)
+		} else {
+			v.Done = true
+			for _, p := range v.Result.Problems {
+				v.Messages = append(v.Messages, fmt.Sprintf("%s%d %s：%s", p.Column, p.Row, p.Header, rq.pick(p.MessageZh, p.MessageEn)))
+			}
+			if len(v.Messages) > 0 {
+				rq.w.WriteHeader(http.StatusUnprocessableEntity)
+			}
+		}
+	}
+	s.render(rq, "pool-import", rq.t("pool.import"), v)
+	return nil
 }

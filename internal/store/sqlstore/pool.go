@@ -176,3 +176,18 @@ func (s *Store) InsertRecognition(ctx context.Context, parkID string, year int) 
 	_, err = c.exec(ctx, `UPDATE pool_entries SET updated_at = ? WHERE park_id = ?`, s.now(), parkID)
 	return err
 }
+
+// ParkIDByCode finds a park the caller may see by its code.
+func (s *Store) ParkIDByCode(ctx context.Context, sc identity.Scope, code string) (string, bool, error) {
+	c, err := s.txConn(ctx)
+	if err != nil {
+		c = s.read()
+	}
+	cond, args := parkScope(sc, "p.id", false)
+	var id string
+	err = c.queryRow(ctx, "SELECT p.id FROM parks p WHERE p.code = ? AND "+cond, append([]any{code}, args...)...).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", false, nil
+	}
+	return id, err == nil, err
+}
