@@ -128,6 +128,9 @@ func TestEvaluationRunsThroughTheReports(t *testing.T) {
 			"dimensions": []map[string]any{{"code": "A", "weight": 100, "indicators": wide}}}}, 422); !hasField(p, "definition.dimensions") {
 			t.Errorf("a scheme of 300 indicators (its export would pass Excel's column limit): %+v", p.Errors)
 		}
+		if p := e.problem(identity.Authority, "POST", "/api/v1/evaluation-schemes/"+v2.ID+"/runs", map[string]any{"year": 2025, "group": "parks:nope"}, 422); !hasField(p, "group") {
+			t.Errorf("a run over an unknown park: %+v", p.Errors)
+		}
 		if p := e.problem(identity.Authority, "POST", "/api/v1/evaluation-schemes/"+v2.ID+"/runs", map[string]any{"year": 1999}, 422); !hasField(p, "year") {
 			t.Errorf("a run for 1999: %+v", p.Errors)
 		}

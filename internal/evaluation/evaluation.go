@@ -95,6 +95,7 @@ type Store interface {
 type Indicators interface {
 	Get(ctx context.Context, code string) (indicator.Indicator, error)
 	Values(ctx context.Context, sc identity.Scope, year int, g indicator.Group, codes []string) (indicator.ParkValues, error)
+	CheckParks(ctx context.Context, sc identity.Scope, field string, g indicator.Group) error
 }
 
 // Service keeps schemes and runs evaluations; the authority and administrators use it.
@@ -207,6 +208,9 @@ func (s *Service) Run(ctx context.Context, sc identity.Scope, schemeID string, r
 		var f apperr.Fields
 		f.Add("year", "out_of_range", "年份应在 2000–2100 之间", "year must be between 2000 and 2100")
 		return Run{}, f.Err()
+	}
+	if err := s.ind.CheckParks(ctx, sc, "group", group); err != nil {
+		return Run{}, err
 	}
 	// Freeze first: from here the definition can only change as a new version, so the scores
 	// below belong to exactly the version the run names.

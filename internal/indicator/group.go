@@ -2,11 +2,13 @@ package indicator
 
 import (
 	"cmp"
+	"context"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/parkos/parkos/internal/apperr"
+	"github.com/parkos/parkos/internal/identity"
 )
 
 // Group names a set of parks (§6): all parks in view, the pool, a district, a tier, the parks
@@ -90,4 +92,24 @@ func (g Group) String() string {
 		return "parks:" + strings.Join(g.Parks, ",")
 	}
 	return g.Kind + ":" + g.Value
+}
+
+// CheckParks refuses a group of chosen parks naming one the caller may not see (or that does not
+// exist), as field; other groups pass.
+func (s *Service) CheckParks(ctx context.Context, sc identity.Scope, field string, g Group) error {
+	if g.Kind != "parks" {
+		return nil
+	}
+	parks, err := s.st.IndicatorParks(ctx, sc, "")
+	if err != nil {
+		return err
+	}
+	for _, id := range g.Parks {
+		if !slices.ContainsFunc(parks, func(p ParkFacts) bool { return p.ParkID == id }) {
+			var f apperr.Fields
+			f.Add(field, "not_found", "园区不存在："+id, "no such park: "+id)
+			return f.Err()
+		}
+	}
+	return nil
 }
