@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"html/template"
+	"math"
 	"net/http"
 	"strconv"
 
@@ -165,7 +166,13 @@ func (s *Server) showGoal(rq *request, failure error) error {
 	return nil
 }
 
-func num(x float64) string { return strconv.FormatFloat(x, 'f', 2, 64) }
+// num writes a figure with two decimals; one that rounds to zero is 0.00, never -0.00.
+func num(x float64) string {
+	if math.Abs(x) < 0.005 {
+		x = 0
+	}
+	return strconv.FormatFloat(x, 'f', 2, 64)
+}
 
 func round2(x float64) float64 {
 	v, _ := strconv.ParseFloat(strconv.FormatFloat(x, 'f', 2, 64), 64)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -8,7 +9,6 @@ import (
 	"github.com/parkos/parkos/internal/apperr"
 	"github.com/parkos/parkos/internal/httpin"
 	"github.com/parkos/parkos/internal/indicator"
-	"github.com/parkos/parkos/internal/measure"
 	"github.com/parkos/parkos/internal/pool"
 	"github.com/parkos/parkos/internal/stats"
 )
@@ -241,8 +241,13 @@ func (rq *request) growthText(g *indicator.Growth) string {
 	return name + "：" + percent(g.Rate)
 }
 
-// percent writes a rate (0.28) as 28.00 %.
-func percent(r float64) string { return strconv.FormatFloat(r*100, 'f', 2, 64) + " %" }
+// percent writes a rate (0.28) as 28.00 %; a rate that rounds to zero is 0.00 %, never -0.00 %.
+func percent(r float64) string {
+	if math.Abs(r) < 0.00005 {
+		r = 0
+	}
+	return strconv.FormatFloat(r*100, 'f', 2, 64) + " %"
+}
 
 // parkIndicatorRow is one indicator of a park, formatted.
 type parkIndicatorRow struct {
@@ -285,10 +290,10 @@ func (s *Server) showParkIndicators(rq *request, parkID string, year int, failur
 	for _, y := range pf.Enterprises {
 		row := firmRow{ID: y.EnterpriseID, Name: y.Name, Complete: y.Complete, Revenue: "—", RD: "—", Employees: "—"}
 		if r, ok := y.Figures["revenue"]; ok {
-			row.Revenue = measure.Money(r).Wan()
+			row.Revenue = num(float64(r) / 1e6) // fen → 万元
 		}
 		if r, ok := y.Figures["rd_expense"]; ok {
-			row.RD = measure.Money(r).Wan()
+			row.RD = num(float64(r) / 1e6)
 		}
 		if n, ok := y.Figures["employees"]; ok {
 			row.Employees = strconv.FormatInt(n, 10)
