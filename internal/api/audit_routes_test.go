@@ -475,6 +475,10 @@ func newWriteCases(t *testing.T, e *env) map[string]func() writeCall {
 		"POST /api/v1/reports/{id}/return": func() writeCall {
 			return writeCall{role: pm, path: "/api/v1/reports/" + report(true) + "/return", body: map[string]any{"reason": "请补充"}}
 		},
+		"POST /api/v1/park-submissions/imports": func() writeCall {
+			return writeCall{role: identity.Authority, path: "/api/v1/park-submissions/imports",
+				body: []byte("园区编码,年度,营业收入,从业人员期末人数\n" + w.Parks[0].Code + "," + fmt.Sprint(2000+n%100) + ",1000000.00,30\n")}
+		},
 		"POST /api/v1/pool/imports": func() writeCall {
 			p, err := storetest.SpaceOf(e.store).CreatePark(ctx, sys, space.Park{Code: uniq("POOLIMP"), NameZh: "导入园区", Status: space.ParkOperating})
 			must(err)

@@ -245,9 +245,24 @@ func TestParkIndicatorsFromApprovedReports(t *testing.T) {
 				near("park-level R&D intensity", f.Value.Value, 5)
 			}
 		}
+		// The same from a workbook: a bad cell and an unknown code by row and column, nothing written;
+		// then 2024's figures in 万元.
+		badBook := "园区编码,年度,营业收入（万元）,从业人员期末人数\n" + park.Code + ",2024,abc,10\nNOPE,2024,5,1\n"
+		pr := e.problem(identity.Authority, "POST", "/api/v1/park-submissions/imports", []byte(badBook), 422)
+		if !hasField(pr, "CSV!C2") || !hasField(pr, "CSV!A3") {
+			t.Errorf("bad park-level workbook: %+v", pr.Errors)
+		}
+		good := "园区编码,年度,营业收入（万元）,从业人员期末人数\n" + park.Code + ",2024,150000,200\n"
+		e.do(identity.Authority, "POST", "/api/v1/park-submissions/imports", []byte(good), 200, nil)
+		e.do(identity.Authority, "GET", "/api/v1/parks/"+park.ID+"/indicators?year=2024", nil, 200, &got)
+		for _, f := range got.Figures {
+			if f.Indicator.Code == "revenue" {
+				near("2024 from the workbook (15 亿)", f.Value.Value, 15)
+			}
+		}
 		var data indicator.ParkData
 		e.do(identity.Authority, "GET", "/api/v1/parks/"+park.ID+"/park-data", nil, 200, &data)
-		if len(data.Submissions) != 1 || len(data.Attributes) != 1 {
+		if len(data.Submissions) != 2 || len(data.Attributes) != 1 {
 			t.Errorf("park data: %+v", data)
 		}
 

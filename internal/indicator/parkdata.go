@@ -199,3 +199,77 @@ func withParkData(pys []ParkYear, subs map[string]map[int]stats.Figures, attrs [
 		}
 	}
 }
+
+// SubmissionRow is one row of a park-level figures workbook.
+type SubmissionRow struct {
+	Row      int
+	ParkCode string
+	Year     int
+	Figures  stats.Figures
+}
+
+// RowProblem is a row SubmitAll refuses, with the field it is about.
+type RowProblem struct {
+	Row       int
+	Field     string
+	MessageZh string
+	MessageEn string
+}
+
+// SubmitAll records parks' own figures from a workbook's rows in one transaction, all or none:
+// with any refused row (an unknown park code, a park and year twice, a bad figure), or with
+// dryRun, nothing is written.
+func (s *Service) SubmitAll(ctx context.Context, sc identity.Scope, rows []SubmissionRow, dryRun bool) ([]RowProblem, error) {
+	if !sc.May(identity.SteerParks) {
+		return nil, apperr.ErrForbidden()
+	}
+	parks, err := s.st.IndicatorParks(ctx, sc, "")
+	if err != nil {
+		return nil, err
+	}
+	byCode := map[string]string{}
+	for _, p := range parks {
+		byCode[p.Code] = p.ParkID
+	}
+	var problems []RowProblem
+	type key struct {
+		park string
+		year int
+	}
+	seen := map[key]int{}
+	for _, r := range rows {
+		id, ok := byCode[r.ParkCode]
+		if !ok {
+			problems = append(problems, RowProblem{r.Row, "park_code", "园区编码不存在：" + r.ParkCode, "no such park code: " + r.ParkCode})
+			continue
+		}
+		if first := seen[key{id, r.Year}]; first != 0 {
+			problems = append(problems, RowProblem{r.Row, "park_code", fmt.Sprintf("与第 %d 行为同一园区同一年度", first), fmt.Sprintf("the same park and year as row %d", first)})
+			continue
+		}
+		seen[key{id, r.Year}] = r.Row
+		if err := (SubmissionInput{Year: r.Year, Figures: r.Figures}).Validate(); err != nil {
+			e, _ := apperr.As(err)
+			for _, f := range e.Fields {
+				problems = append(problems, RowProblem{r.Row, f.Field, f.MessageZh, f.MessageEn})
+			}
+		}
+	}
+	if len(problems) > 0 || dryRun {
+		return problems, nil
+	}
+	err = s.st.InTx(ctx, func(ctx context.Context) error {
+		for _, r := range rows {
+			id := byCode[r.ParkCode]
+			out, err := s.st.SaveSubmission(ctx, sc, id, SubmissionInput{Year: r.Year, Figures: r.Figures})
+			if err != nil {
+				return err
+			}
+			if err := s.st.Record(ctx, sc, "import", "park_figures", fmt.Sprintf("%s/%d", id, r.Year), nil, out); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return nil, err
+}

@@ -231,3 +231,24 @@ func TestPoolImportPage(t *testing.T) {
 		t.Errorf("park staff opened the pool import: %d", res.StatusCode)
 	}
 }
+
+// TestSubmissionsImportPage: parks' own figures from a CSV in 万元; a bad cell is shown by cell
+// and nothing is written.
+func TestSubmissionsImportPage(t *testing.T) {
+	s := newSite(t)
+	auth := s.login(identity.Authority)
+	code := s.world.Parks[0].Code
+	head := "园区编码,年度,营业收入（万元）,从业人员期末人数\n"
+	res, body := s.upload(auth, "/indicators/submissions", "figures.csv", []byte(head+code+",2025,abc,10\n"))
+	if res.StatusCode != 422 || !strings.Contains(body, "C2 营业收入") {
+		t.Fatalf("a bad amount: %d", res.StatusCode)
+	}
+	res, body = s.upload(auth, "/indicators/submissions", "figures.csv", []byte(head+code+",2025,200000,10\n"))
+	if res.StatusCode != 200 || !strings.Contains(body, `id="import-done"`) {
+		t.Fatalf("import: %d", res.StatusCode)
+	}
+	_, body = s.send(auth, "GET", "/indicators?park_id="+s.world.Parks[0].ID+"&year=2025", nil)
+	if !strings.Contains(body, "20.00 亿元") || !strings.Contains(body, "园区整体填报") {
+		t.Error("the park shows its own 2025 figures (20 亿)")
+	}
+}

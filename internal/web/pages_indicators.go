@@ -10,7 +10,9 @@ import (
 	"github.com/parkos/parkos/internal/httpin"
 	"github.com/parkos/parkos/internal/indicator"
 	"github.com/parkos/parkos/internal/pool"
+	"github.com/parkos/parkos/internal/sheet"
 	"github.com/parkos/parkos/internal/stats"
+	"github.com/parkos/parkos/internal/submissionbook"
 )
 
 func (s *Server) indicatorRoutes(mux *http.ServeMux) {
@@ -18,6 +20,8 @@ func (s *Server) indicatorRoutes(mux *http.ServeMux) {
 	mux.Handle("GET /indicators/compare", s.page(s.comparePage))
 	mux.Handle("POST /indicators/parks/{id}/submissions", s.page(s.parkSubmission))
 	mux.Handle("POST /indicators/parks/{id}/attributes", s.page(s.parkAttribute))
+	mux.Handle("GET /indicators/submissions", s.page(s.submissionsImport))
+	mux.Handle("POST /indicators/submissions", s.page(s.submissionsImport))
 	mux.Handle("GET /indicators/new", s.page(s.indicatorForm))
 	mux.Handle("POST /indicators/new", s.page(s.indicatorForm))
 }
@@ -374,4 +378,19 @@ func (s *Server) afterParkData(rq *request, parkID string, year int, err error) 
 		return err
 	}
 	return rq.redirect("/indicators?park_id=" + parkID + "&year=" + strconv.Itoa(year))
+}
+
+// submissionsImport takes parks' own yearly figures from a workbook or CSV, all rows or none.
+func (s *Server) submissionsImport(rq *request) error {
+	if !rq.canSteer() {
+		return apperr.ErrForbidden()
+	}
+	v := importView{Back: "/indicators", BackLabel: rq.t("indicators.title"), Help: rq.t("indicators.submissions_help"), Action: "/indicators/submissions"}
+	return s.upload(rq, v, rq.t("indicators.submissions_import"), func(data []byte, check bool) (string, string, []sheet.Problem, error) {
+		res, err := submissionbook.Import(rq.ctx, s.svc.Indicators, rq.scope, data, sheet.DefaultLimits, check)
+		if res.Committed {
+			return rq.t("indicators.submissions_done", res.Rows), "import-done", res.Problems, err
+		}
+		return rq.t("indicators.submissions_checked", res.Rows), "import-checked", res.Problems, err
+	})
 }

@@ -183,11 +183,46 @@ func (rq *request) problemText(err error) string {
 	return text
 }
 
-type poolImportView struct {
-	Done     bool
-	Result   poolbook.Result
-	Messages []string
-	Error    string
+// importView is an upload page: where it came from, what the file holds, and what the last
+// upload did.
+type importView struct {
+	Back, BackLabel, Help, Action string
+	Outcome, OutcomeID            string
+	Messages                      []string
+	Error                         string
+}
+
+// problemLines are an upload's problems as the page lists them: cell, header, message.
+func (rq *request) problemLines(problems []sheet.Problem) []string {
+	var out []string
+	for _, p := range problems {
+		out = append(out, fmt.Sprintf("%s%d %s：%s", p.Column, p.Row, p.Header, rq.pick(p.MessageZh, p.MessageEn)))
+	}
+	return out
+}
+
+// upload runs an import page: apply gets the file and whether only to check, and says what it
+// did; refusals and bad files are shown on the page with a 422.
+func (s *Server) upload(rq *request, v importView, title string, apply func(data []byte, check bool) (string, string, []sheet.Problem, error)) error {
+	if rq.r.Method == http.MethodPost {
+		_, data, err := receiveFile(rq)
+		var problems []sheet.Problem
+		if err == nil {
+			v.Outcome, v.OutcomeID, problems, err = apply(data, rq.r.FormValue("check") == "true")
+		}
+		switch {
+		case err != nil && !formError(err) && apperr.CodeOf(err) != apperr.TooLarge:
+			return err
+		case err != nil:
+			v.Error = rq.problemText(err)
+			rq.w.WriteHeader(http.StatusUnprocessableEntity)
+		case len(problems) > 0:
+			v.Messages = rq.problemLines(problems)
+			rq.w.WriteHeader(http.StatusUnprocessableEntity)
+		}
+	}
+	s.render(rq, "import", title, v)
+	return nil
 }
 
 // poolImport takes the initial pool from a workbook or CSV: "check" only reports, otherwise
@@ -196,28 +231,12 @@ func (s *Server) poolImport(rq *request) error {
 	if !rq.canSteer() {
 		return apperr.ErrForbidden()
 	}
-	v := poolImportView{}
-	if rq.r.Method == http.MethodPost {
-		_, data, err := receiveFile(rq)
-		if err == nil {
-			v.Result, err = poolbook.Import(rq.ctx, s.svc.Pool, rq.scope, data, sheet.DefaultLimits, rq.r.FormValue("check") == "true")
+	v := importView{Back: "/pool", BackLabel: rq.t("pool.list"), Help: rq.t("pool.import_help"), Action: "/pool/import"}
+	return s.upload(rq, v, rq.t("pool.import"), func(data []byte, check bool) (string, string, []sheet.Problem, error) {
+		res, err := poolbook.Import(rq.ctx, s.svc.Pool, rq.scope, data, sheet.DefaultLimits, check)
+		if res.Committed {
+			return rq.t("pool.imported", res.Entered), "import-done", res.Problems, err
 		}
-		if err != nil {
-			if !formError(err) && apperr.CodeOf(err) != apperr.TooLarge {
-				return err
-			}
-			v.Error = rq.problemText(err)
-			rq.w.WriteHeader(http.StatusUnprocessableEntity)
-		} else {
-			v.Done = true
-			for _, p := range v.Result.Problems {
-				v.Messages = append(v.Messages, fmt.Sprintf("%s%d %s：%s", p.Column, p.Row, p.Header, rq.pick(p.MessageZh, p.MessageEn)))
-			}
-			if len(v.Messages) > 0 {
-				rq.w.WriteHeader(http.StatusUnprocessableEntity)
-			}
-		}
-	}
-	s.render(rq, "pool-import", rq.t("pool.import"), v)
-	return nil
+		return rq.t("pool.checked", res.Entered), "import-checked", res.Problems, err
+	})
 }
