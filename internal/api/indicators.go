@@ -117,20 +117,10 @@ func (s *Server) indicatorRoutes() []route {
 			Summary: "导入园区整体填报数（xlsx 或 CSV：园区编码、年度及各项指标；金额为元，表头注明万元时为万元）：全部无误才写入 / Import parks' own yearly figures (xlsx or CSV: park code, year and the measures; amounts in 元, or 万元 when the header says so): all rows or none",
 			Query:   []param{{"dry_run", "boolean", "只校验，不写入 / validate only"}},
 			Upload:  true, Response: submissionbook.Result{}, handle: func(c *call) (any, error) {
-				dry := c.q.BoolPtr("dry_run")
-				if err := c.q.Err(); err != nil {
-					return nil, err
-				}
-				data, err := c.readUpload()
-				if err != nil {
-					return nil, err
-				}
-				dryRun := dry != nil && *dry
-				res, err := submissionbook.Import(c.ctx, sv.Indicators, c.scope, data, sheet.DefaultLimits, dryRun)
-				if err != nil || res.Committed || dryRun {
-					return res, err
-				}
-				return nil, cellErrors(res.Problems, true)
+				return c.importUpload(func(data []byte, dryRun bool) (any, bool, []sheet.Problem, error) {
+					res, err := submissionbook.Import(c.ctx, sv.Indicators, c.scope, data, sheet.DefaultLimits, dryRun)
+					return res, res.Committed, res.Problems, err
+				})
 			}},
 		{Method: "POST", Pattern: "/api/v1/parks/{id}/attributes", Tag: "indicators",
 			Summary: "设置园区属性（面积、平台、孵化器、基金）及生效日期 / Set a park attribute (areas, platforms, incubators, funds) from a date",

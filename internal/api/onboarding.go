@@ -48,21 +48,11 @@ func (s *Server) onboardingRoutes() []route {
 			Query: []param{{"dry_run", "boolean", "只校验与预览，不写入 / validate and preview only"},
 				{"entity", "string", "CSV 的记录类型（表头不足以判断时） / what a CSV holds, when its headers do not tell"}},
 			Upload: true, Response: onboardbook.Result{}, handle: func(c *call) (any, error) {
-				dry := c.q.BoolPtr("dry_run")
 				entity := c.q.OneOf("entity", onboard.Entities...)
-				if err := c.q.Err(); err != nil {
-					return nil, err
-				}
-				data, err := c.readUpload()
-				if err != nil {
-					return nil, err
-				}
-				dryRun := dry != nil && *dry
-				res, err := onboardbook.Import(c.ctx, sv.Onboard, c.scope, data, sheet.DefaultLimits, entity, dryRun)
-				if err != nil || res.Committed || dryRun {
-					return res, err
-				}
-				return nil, cellErrors(res.Problems, true)
+				return c.importUpload(func(data []byte, dryRun bool) (any, bool, []sheet.Problem, error) {
+					res, err := onboardbook.Import(c.ctx, sv.Onboard, c.scope, data, sheet.DefaultLimits, entity, dryRun)
+					return res, res.Committed, res.Problems, err
+				})
 			}},
 	}
 }

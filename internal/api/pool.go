@@ -36,20 +36,10 @@ func (s *Server) poolRoutes() []route {
 			Summary: "导入首批入库园区（xlsx 或 CSV：园区编码、入库日期、梯队、理由、特色产业园认定年度）：逐行校验，全部无误才写入 / Import the initial pool (xlsx or CSV: park code, entry date, tier, reason, featured years): every row is checked, all apply or none",
 			Query:   []param{{"dry_run", "boolean", "只校验与预览，不写入 / validate and preview only"}},
 			Upload:  true, Response: poolbook.Result{}, handle: func(c *call) (any, error) {
-				dry := c.q.BoolPtr("dry_run")
-				if err := c.q.Err(); err != nil {
-					return nil, err
-				}
-				data, err := c.readUpload()
-				if err != nil {
-					return nil, err
-				}
-				dryRun := dry != nil && *dry
-				res, err := poolbook.Import(c.ctx, sv.Pool, c.scope, data, sheet.DefaultLimits, dryRun)
-				if err != nil || res.Committed || dryRun {
-					return res, err
-				}
-				return nil, cellErrors(res.Problems, true)
+				return c.importUpload(func(data []byte, dryRun bool) (any, bool, []sheet.Problem, error) {
+					res, err := poolbook.Import(c.ctx, sv.Pool, c.scope, data, sheet.DefaultLimits, dryRun)
+					return res, res.Committed, res.Problems, err
+				})
 			}},
 		{Method: "GET", Pattern: "/api/v1/pool/{id}", Tag: "pool", Summary: "入库园区及其梯队历史（按园区 id） / A pooled park with its tier history (by park id)",
 			Response: pool.Entry{}, handle: func(c *call) (any, error) { return sv.Pool.Get(c.ctx, c.scope, c.id()) }},

@@ -211,3 +211,23 @@ func cellErrors(problems []sheet.Problem, withSheet bool) error {
 	e.MessageEn = fmt.Sprintf("the workbook has %d problems; nothing was written", len(problems))
 	return e
 }
+
+// importUpload runs a workbook import route: it reads dry_run and the upload, and apply's
+// result is the answer when it committed or was a dry run; otherwise its problems are a 422
+// naming each cell.
+func (c *call) importUpload(apply func(data []byte, dryRun bool) (result any, committed bool, problems []sheet.Problem, err error)) (any, error) {
+	dry := c.q.BoolPtr("dry_run")
+	if err := c.q.Err(); err != nil {
+		return nil, err
+	}
+	data, err := c.readUpload()
+	if err != nil {
+		return nil, err
+	}
+	dryRun := dry != nil && *dry
+	res, committed, problems, err := apply(data, dryRun)
+	if err != nil || committed || dryRun {
+		return res, err
+	}
+	return nil, cellErrors(problems, true)
+}
