@@ -16,16 +16,21 @@ import (
 // parkID is set), each with its period's kind and the enterprise's industry class and chain
 // nodes: what §6.1 rule 1 needs.
 func (s *Store) YearFilings(ctx context.Context, sc identity.Scope, year int, parkID string) ([]indicator.FilingRow, error) {
-	cond, args := reportScope(sc)
-	q := `SELECT r.enterprise_id, e.name, r.park_id, p.kind, p.seq, r.status, COALESCE(e.industry_code, ''), e.chain_node_list, ` + measureCols + `
-		FROM reports r JOIN report_periods p ON p.id = r.period_id JOIN enterprises e ON e.id = r.enterprise_id
-		WHERE p.year = ? AND ` + cond
-	args = append([]any{year}, args...)
+	where, args := "p.year = ?", []any{year}
 	if parkID != "" {
-		q += " AND r.park_id = ?"
-		args = append(args, parkID)
+		where, args = where+" AND r.park_id = ?", append(args, parkID)
 	}
-	rows, err := s.read().query(ctx, q, args...)
+	return s.filings(ctx, sc, where, "", args)
+}
+
+// filings reads the reports of periods matching where (in the caller's scope) with what rule 1
+// needs of their periods and enterprises.
+func (s *Store) filings(ctx context.Context, sc identity.Scope, where, order string, args []any) ([]indicator.FilingRow, error) {
+	cond, scopeArgs := reportScope(sc)
+	q := `SELECT r.enterprise_id, e.name, r.park_id, p.kind, p.seq, r.status, COALESCE(e.industry_code, ''), e.chain_node_list, p.year, ` + measureCols + `
+		FROM reports r JOIN report_periods p ON p.id = r.period_id JOIN enterprises e ON e.id = r.enterprise_id
+		WHERE ` + where + ` AND ` + cond + order
+	rows, err := s.read().query(ctx, q, append(args, scopeArgs...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -35,7 +40,7 @@ func (s *Store) YearFilings(ctx context.Context, sc identity.Scope, year int, pa
 	for rows.Next() {
 		var f indicator.FilingRow
 		var status stats.Status
-		dest := []any{&f.EnterpriseID, &f.Name, &f.ParkID, &f.Kind, &f.Seq, &status, &f.IndustryCode, attachedList{&f.ChainNodes}}
+		dest := []any{&f.EnterpriseID, &f.Name, &f.ParkID, &f.Kind, &f.Seq, &status, &f.IndustryCode, attachedList{&f.ChainNodes}, &f.Year}
 		for i := range vals {
 			dest = append(dest, &vals[i])
 		}
@@ -168,39 +173,9 @@ func (s *Store) EnterpriseFilings(ctx context.Context, sc identity.Scope, enterp
 	if len(years) == 0 {
 		return nil, nil
 	}
-	cond, args := reportScope(sc)
-	q := `SELECT r.enterprise_id, e.name, r.park_id, p.kind, p.seq, r.status, COALESCE(e.industry_code, ''), e.chain_node_list, p.year, ` + measureCols + `
-		FROM reports r JOIN report_periods p ON p.id = r.period_id JOIN enterprises e ON e.id = r.enterprise_id
-		WHERE r.enterprise_id = ? AND p.year IN (` + bindParams(len(years)) + `) AND ` + cond + ` ORDER BY p.year, r.park_id`
-	qargs := []any{enterpriseID}
+	args := []any{enterpriseID}
 	for _, y := range years {
-		qargs = append(qargs, y)
+		args = append(args, y)
 	}
-	rows, err := s.read().query(ctx, q, append(qargs, args...)...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []indicator.FilingRow
-	vals := make([]sql.NullInt64, len(stats.Measures))
-	for rows.Next() {
-		var f indicator.FilingRow
-		var status stats.Status
-		dest := []any{&f.EnterpriseID, &f.Name, &f.ParkID, &f.Kind, &f.Seq, &status, &f.IndustryCode, attachedList{&f.ChainNodes}, &f.Year}
-		for i := range vals {
-			dest = append(dest, &vals[i])
-		}
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		f.Approved = status == stats.Approved
-		f.Figures = stats.Figures{}
-		for i, m := range stats.Measures {
-			if vals[i].Valid {
-				f.Figures[m.Key] = vals[i].Int64
-			}
-		}
-		out = append(out, f)
-	}
-	return out, rows.Err()
+	return s.filings(ctx, sc, "r.enterprise_id = ? AND p.year IN ("+bindParams(len(years))+")", " ORDER BY p.year, r.park_id", args)
 }
