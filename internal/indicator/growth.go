@@ -130,3 +130,11 @@ func bothYears(f Formula, cur, prev []ParkYear) ([]ParkYear, []ParkYear) {
 	}
 	return c, p
 }
+
+// Percent is the growth as a value in % (0.28 → 28), standing on the later year's value (its
+// coverage and inputs) and named by its form; unknown when the growth is.
+func (g Growth) Percent() Value {
+	v := g.To
+	v.Value, v.Known, v.RuleZh, v.RuleEn = g.Rate*100, g.Known, g.NameZh, g.NameEn
+	return v
+}

@@ -101,10 +101,7 @@ func (s *Service) Overview(ctx context.Context, sc identity.Scope, year int) (Ov
 			if ind.GrowthOf == "" {
 				return GroupValue(f, ys[year])
 			}
-			gr := GroupGrowthOfTotal(f, ys[year], ys[year-1])
-			v := gr.To
-			v.Value, v.Known, v.RuleZh, v.RuleEn = gr.Rate*100, gr.Known, gr.NameZh, gr.NameEn
-			return v
+			return GroupGrowthOfTotal(f, ys[year], ys[year-1]).Percent()
 		}
 		h := Headline{Indicator: ind, Featured: value(featured), Rest: value(rest), All: value(all)}
 		h.OverRest, h.OverAll = Multiple(h.Featured, h.Rest), Multiple(h.Featured, h.All)
@@ -112,8 +109,7 @@ func (s *Service) Overview(ctx context.Context, sc identity.Scope, year int) (Ov
 		for i := range parks {
 			v := ParkValue(f, byYear[year][i])
 			if ind.GrowthOf != "" {
-				g := YoY(f, byYear[year][i], byYear[year-1][i])
-				v = Value{Known: g.Known, Value: g.Rate * 100, Coverage: g.To.Coverage, RuleZh: g.NameZh, RuleEn: g.NameEn}
+				v = YoY(f, byYear[year][i], byYear[year-1][i]).Percent()
 			}
 			o.Parks[i].Values[code] = v
 		}

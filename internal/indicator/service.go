@@ -325,9 +325,8 @@ func (s *Service) Compare(ctx context.Context, sc identity.Scope, code string, y
 		if ind.GrowthYears > 1 && gr.From.Known && gr.To.Known && gr.From.Value > 0 {
 			gr.Rate, gr.Known = math.Pow(gr.To.Value/gr.From.Value, 1/float64(ind.GrowthYears))-1, true
 		}
-		v := gr.To
-		v.Value, v.Known = gr.Rate*100, gr.Known
-		v.RuleZh, v.RuleEn = gr.NameZh+"（同一批园区两年合计之比）", gr.NameEn+" (the same parks' totals in both years)"
+		v := gr.Percent()
+		v.RuleZh, v.RuleEn = v.RuleZh+"（同一批园区两年合计之比）", v.RuleEn+" (the same parks' totals in both years)"
 		return v
 	}
 	c := Comparison{Indicator: ind, Year: year, Subject: subject, Reference: reference, Of: value(subject), Against: value(reference)}
@@ -381,7 +380,7 @@ func (s *Service) Values(ctx context.Context, sc identity.Scope, year int, g Gro
 				} else {
 					gr = YoY(f, byYear[year][i], byYear[year-1][i])
 				}
-				vals[code] = Value{Known: gr.Known, Value: gr.Rate * 100, Coverage: gr.To.Coverage, RuleZh: gr.NameZh, RuleEn: gr.NameEn}
+				vals[code] = gr.Percent()
 			}
 		}
 		out.Values[p.ParkID] = vals
