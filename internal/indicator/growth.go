@@ -56,8 +56,9 @@ func LikeForLike(f Formula, cur, prev ParkYear) Growth {
 	return g.compare()
 }
 
+// members are the enterprises a park's value of f stands on.
 func members(f Formula, p ParkYear) []string {
-	_, _, _, _, ids := parkInputs(f, p, nil)
+	_, _, _, _, ids := parkInputs(f, p, allOf(p.Years))
 	return ids
 }
 

@@ -183,10 +183,7 @@ func withParkData(pys []ParkYear, subs map[string]map[int]stats.Figures, attrs [
 	for i := range pys {
 		p := &pys[i]
 		if f, ok := subs[p.ParkID][p.Year]; ok {
-			p.ParkLevel = formulaValues(Year{Figures: f})
-			delete(p.ParkLevel, "enterprises")
-			delete(p.ParkLevel, "leading_enterprises")
-			delete(p.ParkLevel, "leading_revenue")
+			p.ParkLevel = formulaValues(f)
 		}
 		end := civil.Of(p.Year, 12, 31)
 		for _, a := range attrs {

@@ -14,7 +14,7 @@ import (
 // Store is what the indicator engine reads, each call in the caller's scope, and where the
 // authority's own indicators are kept.
 type Store interface {
-	YearFilings(ctx context.Context, sc identity.Scope, year int, parkID string) ([]FilingRow, error)
+	YearFilings(ctx context.Context, sc identity.Scope, year int, parkIDs []string) ([]FilingRow, error)
 	IndicatorParks(ctx context.Context, sc identity.Scope, parkID string) ([]ParkFacts, error)
 	InTx(ctx context.Context, fn func(ctx context.Context) error) error
 	Record(ctx context.Context, sc identity.Scope, action, entity, id string, before, after any) error
@@ -23,6 +23,7 @@ type Store interface {
 	// InsertIndicator keeps a new indicator; a code taken meanwhile is a conflict.
 	InsertIndicator(ctx context.Context, ind Indicator) error
 	ParkDataStore
+	BlockStore
 	// EnterpriseFilings are one enterprise's reports of the years asked, in the caller's scope.
 	EnterpriseFilings(ctx context.Context, sc identity.Scope, enterpriseID string, years []int) ([]FilingRow, error)
 }
@@ -111,7 +112,9 @@ type ParkFigures struct {
 	Enterprises []Year    `json:"enterprises"`
 }
 
-// years loads the parks in scope (one when parkID is set) for each of the years asked.
+// years loads the parks in scope (one when parkID is set) for each of the years asked: one
+// park's enterprise-years from its reports, every park's from the kept blocks (refreshed first
+// where their inputs changed).
 func (s *Service) years(ctx context.Context, sc identity.Scope, parkID string, years ...int) ([]ParkFacts, map[int][]ParkYear, error) {
 	parks, err := s.st.IndicatorParks(ctx, sc, parkID)
 	if err != nil {
@@ -125,19 +128,43 @@ func (s *Service) years(ctx context.Context, sc identity.Scope, parkID string, y
 	if err != nil {
 		return nil, nil, err
 	}
+	var blocks map[int]map[string][]Block
+	if parkID == "" {
+		if _, err := s.refresh(ctx, sc, parks, years); err != nil {
+			return nil, nil, err
+		}
+		if blocks, err = s.st.FigureBlocks(ctx, sc, years); err != nil {
+			return nil, nil, err
+		}
+	}
 	out := map[int][]ParkYear{}
 	for _, y := range years {
 		if _, done := out[y]; done {
 			continue
 		}
-		rows, err := s.st.YearFilings(ctx, sc, y, parkID)
-		if err != nil {
-			return nil, nil, err
+		if parkID != "" {
+			rows, err := s.st.YearFilings(ctx, sc, y, []string{parkID})
+			if err != nil {
+				return nil, nil, err
+			}
+			out[y] = ParkYears(y, parks, rows)
+		} else {
+			out[y] = make([]ParkYear, len(parks))
+			for i, p := range parks {
+				out[y][i] = ParkYear{ParkID: p.ParkID, Year: y, Attrs: p.attrs(), Blocks: nonNil(blocks[y][p.ParkID])}
+			}
 		}
-		out[y] = ParkYears(y, parks, rows)
 		withParkData(out[y], subs, attrs)
 	}
 	return parks, out, nil
+}
+
+// nonNil keeps a park-year with no blocks from being taken for one given only its enterprise-years.
+func nonNil(blocks []Block) []Block {
+	if blocks == nil {
+		return []Block{}
+	}
+	return blocks
 }
 
 func checkYear(year int) error {

@@ -11,8 +11,10 @@ import (
 type ParkYear struct {
 	ParkID string
 	Year   int
-	// Years are the enterprise-years reported under the park, complete or not.
-	Years []Year
+	// Blocks are the park's enterprise-years summed (see Block); Years are the enterprise-years
+	// themselves, complete or not, when the caller asked for them (one park's page).
+	Blocks []Block
+	Years  []Year
 	// ParkLevel is the park's own submission for the year in formula units (§6: parks whose
 	// operators are not on the platform), nil when it has none.
 	ParkLevel map[string]float64
@@ -57,25 +59,31 @@ func (c Coverage) Ratio() float64 {
 	return float64(c.Covered) / float64(c.Expected)
 }
 
-// formulaValues are an enterprise-year's figures in formula units, with the counts the engine
-// derives: the year itself (enterprises) and its leading-industry share (rule 5).
-func formulaValues(y Year) map[string]float64 {
-	out := make(map[string]float64, len(y.Figures)+3)
-	for k, v := range y.Figures {
+// formulaValues are figures in formula units: money in 元, counts as they are.
+func formulaValues(figures map[string]int64) map[string]float64 {
+	out := make(map[string]float64, len(figures)+3)
+	for k, v := range figures {
 		if n, ok := NameOf(k); ok && n.Unit == "元" {
 			out[k] = float64(v) / 100
 		} else {
 			out[k] = float64(v)
 		}
 	}
-	out["enterprises"] = 1
+	return out
+}
+
+// values are a block's sums in formula units, with the counts the engine derives: its
+// enterprises and their leading-industry share (rule 5).
+func (b Block) values() map[string]float64 {
+	out := formulaValues(b.Sums)
+	out["enterprises"] = float64(b.Enterprises)
 	out["leading_enterprises"] = 0
-	if y.Leading {
-		out["leading_enterprises"] = 1
+	if b.Leading {
+		out["leading_enterprises"] = float64(b.Enterprises)
 	}
 	if rev, ok := out["revenue"]; ok {
 		out["leading_revenue"] = 0
-		if y.Leading {
+		if b.Leading {
 			out["leading_revenue"] = rev
 		}
 	}
@@ -102,7 +110,7 @@ func parkInputs(f Formula, p ParkYear, only map[string]bool) (sums map[string]fl
 		}
 		sums[k], attrs[k] = a.Value, a
 	}
-	cov = Coverage{Of: "enterprises", Expected: len(p.Years)}
+	cov = Coverage{Of: "enterprises", Expected: p.expected()}
 	if p.ParkLevel != nil && only == nil {
 		cov.ParkLevel = true
 		for _, k := range fromEnterprises {
@@ -118,19 +126,25 @@ func parkInputs(f Formula, p ParkYear, only map[string]bool) (sums map[string]fl
 	for _, k := range fromEnterprises {
 		sums[k] = 0
 	}
-	for _, y := range p.Years {
-		if !y.Complete || (only != nil && !only[y.EnterpriseID]) {
+	blocks := p.blocks()
+	if only != nil {
+		blocks = BlocksOf(p.Years, only)
+	}
+	for _, b := range blocks {
+		if !b.Complete {
 			continue
 		}
-		vals := formulaValues(y)
+		vals := b.values()
 		if !hasAll(vals, fromEnterprises) {
 			continue
 		}
 		for _, k := range fromEnterprises {
 			sums[k] += vals[k]
 		}
-		cov.Covered++
-		members = append(members, y.EnterpriseID)
+		cov.Covered += b.Enterprises
+		if b.EnterpriseID != "" {
+			members = append(members, b.EnterpriseID)
+		}
 	}
 	if cov.Covered == 0 && len(fromEnterprises) > 0 {
 		missing = append(missing, fromEnterprises...)

@@ -12,15 +12,15 @@ import (
 	"github.com/parkos/parkos/internal/stats"
 )
 
-// YearFilings are the reports of the periods of a year in the caller's scope (one park when
-// parkID is set), each with its period's kind and the enterprise's industry class and chain
-// nodes: what §6.1 rule 1 needs.
-func (s *Store) YearFilings(ctx context.Context, sc identity.Scope, year int, parkID string) ([]indicator.FilingRow, error) {
-	where, args := "p.year = ?", []any{year}
-	if parkID != "" {
-		where, args = where+" AND r.park_id = ?", append(args, parkID)
+// YearFilings are the reports of the periods of a year of the parks asked, in the caller's
+// scope, each with its period's kind and the enterprise's industry class and chain nodes: what
+// §6.1 rule 1 needs.
+func (s *Store) YearFilings(ctx context.Context, sc identity.Scope, year int, parkIDs []string) ([]indicator.FilingRow, error) {
+	if len(parkIDs) == 0 {
+		return nil, nil
 	}
-	return s.filings(ctx, sc, where, "", args)
+	where := "p.year = ? AND r.park_id IN (" + bindParams(len(parkIDs)) + ")"
+	return s.filings(ctx, sc, where, "", append([]any{year}, anySlice(parkIDs)...))
 }
 
 // filings reads the reports of periods matching where (in the caller's scope) with what rule 1
