@@ -34,6 +34,7 @@ type Store interface {
 	enterprise.Store
 	leasing.Store
 	leasing.ContractStore
+	leasing.SnapshotStore
 	stats.Store
 	stats.ReportStore
 	enterprise.WriteStore
@@ -69,7 +70,7 @@ type Services struct {
 // New builds every service on st and clock.
 func New(st Store, clock civil.Clock) *Services {
 	lease, ent, sp := leasing.NewService(st, clock), enterprise.NewService(st, clock), space.NewService(st, clock)
-	ind := indicator.NewService(st, clock)
+	ind := indicator.NewService(st, lease, clock)
 	return &Services{
 		Clock:       clock,
 		Space:       sp,

@@ -65,6 +65,8 @@ var BuiltIns = []Indicator{
 		DefinitionZh: "完整填报企业当年出口额之和。", DefinitionEn: "Exports in the year, summed over enterprises with a complete year."},
 	{Code: "employees", NameZh: "从业人员", NameEn: "Employees", Unit: "人", Formula: "employees", Basis: "staff", Stock: true, HigherIsBetter: true, Source: "reports",
 		DefinitionZh: "年末从业人员之和。", DefinitionEn: "Year-end employees, summed."},
+	{Code: "occupancy_rate", NameZh: "出租率（年末）", NameEn: "Occupancy at year end", Unit: "%", Formula: "leased_area / leasable_area * 100", Basis: "area", Stock: true, HigherIsBetter: true, Source: "leases",
+		DefinitionZh: "年末在租面积 ÷ 年末可租面积（来自园区租赁台账的月末快照；当年按本月月末）。", DefinitionEn: "Leased ÷ leasable area at year end (from the park's month-end lease snapshots; this month's end for the current year)."},
 	{Code: "tech_platforms", NameZh: "专业技术服务平台", NameEn: "Technical service platforms", Unit: "个", Formula: "tech_platforms", Basis: "count", Stock: true, HigherIsBetter: true, Source: "park attributes",
 		DefinitionZh: "年末园区专业技术服务平台数量。", DefinitionEn: "The park's technical service platforms at year end."},
 	{Code: "incubators", NameZh: "专业孵化器", NameEn: "Specialised incubators", Unit: "个", Formula: "incubators", Basis: "count", Stock: true, HigherIsBetter: true, Source: "park attributes",

@@ -50,6 +50,8 @@ var Names = func() []Name {
 		Name{"incubators", "专业孵化器数", "Specialised incubators", "个", true},
 		Name{"funds", "产业基金数", "Industry funds", "支", true},
 		Name{"fund_size", "产业基金规模", "Industry fund size", "元", true},
+		Name{"leasable_area", "可租面积（年末）", "Leasable area at year end", "㎡", true},
+		Name{"leased_area", "在租面积（年末）", "Leased area at year end", "㎡", true},
 	)
 }()
 

@@ -9,6 +9,7 @@ import (
 	"github.com/parkos/parkos/internal/apperr"
 	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/identity"
+	"github.com/parkos/parkos/internal/measure"
 )
 
 // Store is what the indicator engine reads, each call in the caller's scope, and where the
@@ -28,14 +29,23 @@ type Store interface {
 	EnterpriseFilings(ctx context.Context, sc identity.Scope, enterpriseID string, years []int) ([]FilingRow, error)
 }
 
-// Service computes the catalog's indicators for the parks a caller may see.
-type Service struct {
-	st    Store
-	clock civil.Clock
+// Occupancy gives parks' leasable and leased area at the end of years (leasing's month-end
+// snapshots), every park in scope or the one asked for.
+type Occupancy interface {
+	YearEndAreas(ctx context.Context, sc identity.Scope, parkID string, years []int) (map[string]map[int][2]measure.Area, error)
 }
 
-// NewService builds the indicator service on st.
-func NewService(st Store, clock civil.Clock) *Service { return &Service{st: st, clock: clock} }
+// Service computes the catalog's indicators for the parks a caller may see.
+type Service struct {
+	st        Store
+	occupancy Occupancy
+	clock     civil.Clock
+}
+
+// NewService builds the indicator service on st, with occupancy from occ.
+func NewService(st Store, occ Occupancy, clock civil.Clock) *Service {
+	return &Service{st: st, occupancy: occ, clock: clock}
+}
 
 // DefaultYear is the year figures are shown for when none is asked: the last whole year.
 func (s *Service) DefaultYear() int { return s.clock.Today().Year() - 1 }
@@ -128,6 +138,10 @@ func (s *Service) years(ctx context.Context, sc identity.Scope, parkID string, y
 	if err != nil {
 		return nil, nil, err
 	}
+	areas, err := s.occupancy.YearEndAreas(ctx, sc, parkID, years)
+	if err != nil {
+		return nil, nil, err
+	}
 	var blocks map[int]map[string][]Block
 	if parkID == "" {
 		if _, err := s.refresh(ctx, sc, parks, years); err != nil {
@@ -155,8 +169,30 @@ func (s *Service) years(ctx context.Context, sc identity.Scope, parkID string, y
 			}
 		}
 		withParkData(out[y], subs, attrs)
+		s.withOccupancy(out[y], areas)
 	}
 	return parks, out, nil
+}
+
+// withOccupancy sets each park-year's leasable and leased area at the year's end (today's month
+// for the year not yet over), in m²; a park with nothing leasable has no occupancy.
+func (s *Service) withOccupancy(pys []ParkYear, areas map[string]map[int][2]measure.Area) {
+	for i := range pys {
+		p := &pys[i]
+		a, ok := areas[p.ParkID][p.Year]
+		if !ok || a[0] <= 0 {
+			continue
+		}
+		on := civil.Of(p.Year, 12, 31)
+		if today := s.clock.Today(); today.Before(on) {
+			on = today
+		}
+		if p.Attrs == nil {
+			p.Attrs = map[string]Attr{}
+		}
+		p.Attrs["leasable_area"] = Attr{Value: float64(a[0]) / 100, Since: on}
+		p.Attrs["leased_area"] = Attr{Value: float64(a[1]) / 100, Since: on}
+	}
 }
 
 // nonNil keeps a park-year with no blocks from being taken for one given only its enterprise-years.

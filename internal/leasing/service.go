@@ -16,6 +16,7 @@ import (
 type Service struct {
 	Store
 	contracts ContractStore
+	snapshots SnapshotStore
 	clock     civil.Clock
 }
 
@@ -23,8 +24,9 @@ type Service struct {
 func NewService(st interface {
 	Store
 	ContractStore
+	SnapshotStore
 }, clock civil.Clock) *Service {
-	return &Service{Store: st, contracts: st, clock: clock}
+	return &Service{Store: st, contracts: st, snapshots: st, clock: clock}
 }
 
 // Today is the service's day.
@@ -410,7 +412,8 @@ func (s *Service) Occupancy(ctx context.Context, sc identity.Scope, f OccupancyF
 }
 
 // OccupancySeries is the monthly series from the month of from to the month of to (by default
-// the twelve months up to today); at most 240 months.
+// the twelve months up to today); at most 240 months. Every park together is summed from the
+// parks' kept month-end figures, its tenants counted per park.
 func (s *Service) OccupancySeries(ctx context.Context, sc identity.Scope, f OccupancyFilter, from, to civil.Date) ([]Point, error) {
 	to = s.orToday(to)
 	if from.IsZero() {
@@ -418,6 +421,9 @@ func (s *Service) OccupancySeries(ctx context.Context, sc identity.Scope, f Occu
 	}
 	if to.Before(from) || from.AddMonths(240).Before(to) {
 		return nil, apperr.New(apperr.Invalid, "时间范围须为 1 到 240 个月", "the range must be 1 to 240 months")
+	}
+	if f == (OccupancyFilter{}) && sc.AllParks() {
+		return s.allParksSeries(ctx, sc, from, to)
 	}
 	units, leases, err := s.Store.OccupancyRows(ctx, sc, f)
 	if err != nil {

@@ -31,7 +31,7 @@ func TestFigureBlocksFollowEveryWrite(t *testing.T) {
 			}
 			check := func(step string) {
 				t.Helper()
-				svc := indicator.NewService(reader, civil.SystemClock{})
+				svc := indicator.NewService(reader, ContractsOf(reader).Service, civil.SystemClock{})
 				vals, err := svc.Values(ctx, sys, year, indicator.Group{Kind: "all"}, codes)
 				if err != nil {
 					t.Fatal(err)
