@@ -22,6 +22,7 @@ Usage:
   parkos serve   [--addr :8080] [--db sqlite:./data/parkos.db] [--demo]
   parkos demo    [--addr :8080] [--db …]      start on a fresh demo data set
   parkos migrate [--db …]                     apply database migrations
+  parkos figures [--rebuild] [--db …]         compute the kept indicator and occupancy figures ahead of readers
   parkos gen     --scale demo|city|beijing [--seed N] [--db …]   write a synthetic data set
   parkos bench load --url URL [--conns 64] [--duration 30s]       mixed read load against a server
   parkos user add --username NAME --role ROLE [--park CODE]… [--enterprise CREDIT_CODE] [--name NAME]
@@ -91,6 +92,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdServe(ctx, args[1:], stdout, stderr, true)
 	case "migrate":
 		return cmdMigrate(ctx, args[1:], stdout, stderr)
+	case "figures":
+		return cmdFigures(ctx, args[1:], stdout, stderr)
 	case "gen":
 		return cmdGen(ctx, args[1:], stdout, stderr)
 	case "bench":

@@ -170,6 +170,15 @@ func TestReportWorkbookCommands(t *testing.T) {
 	if err := sh("import", "reports", "--db", db, "--period", period.ID, book); err != nil || !strings.Contains(out.String(), "1 unchanged") {
 		t.Fatalf("the same file again: %v %s", err, out.String())
 	}
+	if err := sh("figures", "--db", db); err != nil || !strings.Contains(out.String(), "1 park-years of indicators, 2 parks' month-end occupancy") {
+		t.Fatalf("figures: %v %s", err, out.String())
+	}
+	if err := sh("figures", "--db", db); err != nil || !strings.Contains(out.String(), "0 park-years of indicators, 0 parks'") {
+		t.Fatalf("figures again, nothing changed: %v %s", err, out.String())
+	}
+	if err := sh("figures", "--rebuild", "--db", db); err != nil || !strings.Contains(out.String(), "1 park-years of indicators, 2 parks'") {
+		t.Fatalf("figures --rebuild: %v %s", err, out.String())
+	}
 }
 
 // parkos export onboarding → a fresh database with parkos import onboarding holds the same
@@ -304,7 +313,7 @@ func adminSession(t *testing.T, base string) (session struct{ Token string }) {
 func TestHelpAndExitCodes(t *testing.T) {
 	t.Chdir(t.TempDir()) // so a command that opened its default database would leave ./data here
 	for _, args := range [][]string{{"help"}, {"--help"}, {"serve", "--help"}, {"demo", "-h"}, {"migrate", "--help"},
-		{"gen", "--help"}, {"bench", "--help"}, {"bench", "load", "--help"}, {"user", "--help"}, {"user", "add", "--help"},
+		{"figures", "--help"}, {"gen", "--help"}, {"bench", "--help"}, {"bench", "load", "--help"}, {"user", "--help"}, {"user", "add", "--help"},
 		{"user", "set-password", "-h"}, {"user", "list", "--help"}, {"export", "--help"}, {"export", "reports", "--help"},
 		{"export", "onboarding", "--help"}, {"import", "--help"}, {"import", "reports", "--help"}, {"import", "onboarding", "-h"}} {
 		var out, errOut strings.Builder

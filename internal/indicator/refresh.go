@@ -3,6 +3,7 @@ package indicator
 import (
 	"context"
 
+	"github.com/parkos/parkos/internal/apperr"
 	"github.com/parkos/parkos/internal/identity"
 )
 
@@ -22,6 +23,8 @@ type BlockStore interface {
 	SaveFigureBlocks(ctx context.Context, fy FigureYear, blocks []Block) error
 	// FigureBlocks are the kept blocks of the years asked, by year and park, in the caller's scope.
 	FigureBlocks(ctx context.Context, sc identity.Scope, years []int) (map[int]map[string][]Block, error)
+	// ForgetFigureBlocks marks every park-year's blocks as never computed, in the transaction of ctx.
+	ForgetFigureBlocks(ctx context.Context) error
 }
 
 // maxParksPerRead bounds the parks whose reports one read of a year asks for.
@@ -37,6 +40,18 @@ func (s *Service) Refresh(ctx context.Context, sc identity.Scope, years ...int) 
 		return 0, err
 	}
 	return s.refresh(ctx, sc, parks, years)
+}
+
+// Rebuild forgets every park-year's blocks and computes them all again from the reports: for
+// an operator who changed the data by hand, or to time the computation.
+func (s *Service) Rebuild(ctx context.Context, sc identity.Scope) (int, error) {
+	if !sc.AllParks() {
+		return 0, apperr.ErrForbidden()
+	}
+	if err := s.st.InTx(ctx, s.st.ForgetFigureBlocks); err != nil {
+		return 0, err
+	}
+	return s.Refresh(ctx, sc)
 }
 
 func (s *Service) refresh(ctx context.Context, sc identity.Scope, parks []ParkFacts, years []int) (int, error) {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"math"
 
+	"github.com/parkos/parkos/internal/apperr"
 	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/identity"
 	"github.com/parkos/parkos/internal/measure"
@@ -30,6 +31,8 @@ type SnapshotStore interface {
 	// SaveOccupancySnapshot keeps a park's figures computed at s.Version, unless figures of a
 	// newer version are kept; in the transaction of ctx.
 	SaveOccupancySnapshot(ctx context.Context, s ParkSnapshot) error
+	// ForgetOccupancySnapshots drops every kept snapshot, in the transaction of ctx.
+	ForgetOccupancySnapshots(ctx context.Context) error
 }
 
 // snapshotMonths is how far back a park's kept figures reach: the longest series asked for.
@@ -169,6 +172,33 @@ func (s *Service) parkMonths(ctx context.Context, sc identity.Scope, parkID stri
 		out[snap.ParkID] = months[from : from+monthsBetween(first, last)+1]
 	}
 	return out, nil
+}
+
+// RefreshSnapshots computes the month-end figures of the parks in the caller's scope whose
+// snapshot is older than their last write (every park's when rebuild is set, after dropping
+// them all) and returns how many parks it computed.
+func (s *Service) RefreshSnapshots(ctx context.Context, sc identity.Scope, rebuild bool) (int, error) {
+	if !sc.AllParks() {
+		return 0, apperr.ErrForbidden()
+	}
+	if rebuild {
+		if err := s.contracts.InTx(ctx, s.snapshots.ForgetOccupancySnapshots); err != nil {
+			return 0, err
+		}
+	}
+	snaps, err := s.snapshots.OccupancySnapshots(ctx, sc)
+	if err != nil {
+		return 0, err
+	}
+	stale := 0
+	for _, snap := range snaps {
+		if snap.Data == nil || snap.Version != snap.ParkVersion {
+			stale++
+		}
+	}
+	this := monthStart(s.clock.Today())
+	_, err = s.parkMonths(ctx, sc, "", this.AddMonths(1-snapshotMonths), this)
+	return stale, err
 }
 
 // allParksSeries is the monthly series of every park together, from the parks' snapshots.

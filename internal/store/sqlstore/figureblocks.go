@@ -114,3 +114,19 @@ func (s *Store) FigureBlocks(ctx context.Context, sc identity.Scope, years []int
 	}
 	return out, rows.Err()
 }
+
+// ForgetFigureBlocks marks every park-year's blocks as never computed, in the transaction of
+// ctx, adding the park-years with reports the table lacks: the next read computes them all.
+func (s *Store) ForgetFigureBlocks(ctx context.Context) error {
+	c, err := s.txConn(ctx)
+	if err != nil {
+		return err
+	}
+	if _, err := c.exec(ctx, `INSERT INTO park_figure_years (park_id, year, version, computed_version)
+		SELECT DISTINCT r.park_id, p.year, 1, 0 FROM reports r JOIN report_periods p ON p.id = r.period_id
+		ON CONFLICT (park_id, year) DO NOTHING`); err != nil {
+		return err
+	}
+	_, err = c.exec(ctx, `UPDATE park_figure_years SET computed_version = 0`)
+	return err
+}

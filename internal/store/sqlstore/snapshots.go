@@ -50,3 +50,13 @@ func (s *Store) SaveOccupancySnapshot(ctx context.Context, p leasing.ParkSnapsho
 		WHERE occupancy_snapshots.version <= excluded.version`, p.ParkID, p.Version, p.First.String()[:7], p.Data)
 	return err
 }
+
+// ForgetOccupancySnapshots drops every park's kept month-end figures, in the transaction of ctx.
+func (s *Store) ForgetOccupancySnapshots(ctx context.Context) error {
+	c, err := s.txConn(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = c.exec(ctx, `DELETE FROM occupancy_snapshots`)
+	return err
+}
