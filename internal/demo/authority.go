@@ -47,6 +47,9 @@ func (l *loader) authority(parks map[string]string) error {
 	if err := l.annualFigures(parks); err != nil {
 		return fmt.Errorf("demo annual figures: %w", err)
 	}
+	if err := l.offPlatformPool(); err != nil {
+		return err
+	}
 	return l.seedGoals()
 }
 
