@@ -509,6 +509,19 @@ func BenchmarkIndicatorOneYear(b *testing.B) {
 	}
 }
 
+// BenchmarkIndicatorOccupancy computes year-end occupancy (an indicator read from the parks'
+// month-end snapshots) for every park and the group for one year.
+func BenchmarkIndicatorOccupancy(b *testing.B) {
+	st := dataset(b)
+	svc := app.New(st, civil.SystemClock{})
+	for b.Loop() {
+		t, err := svc.Indicators.Table(context.Background(), identity.System(), "occupancy_rate", 2025, indicator.Group{Kind: "all"})
+		if err != nil || !t.Total.Known {
+			b.Fatalf("%+v %v", t.Total, err)
+		}
+	}
+}
+
 // BenchmarkEvaluationRun is §12's "evaluation scoring of 400 parks": the featured-park scheme
 // run over every park for a year, from reading the figures to keeping the result.
 func BenchmarkEvaluationRun(b *testing.B) {

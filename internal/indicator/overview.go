@@ -66,7 +66,15 @@ func (s *Service) Overview(ctx context.Context, sc identity.Scope, year int) (Ov
 	for y := max(year-4, 2000); y <= year; y++ {
 		years = append(years, y)
 	}
-	parks, byYear, err := s.years(ctx, sc, "", append(years, year-1)...) // last year for growth
+	var uses []Formula
+	for _, code := range Headlines {
+		_, f, err := s.formulaOf(ctx, code, year)
+		if err != nil {
+			return Overview{}, err
+		}
+		uses = append(uses, f)
+	}
+	parks, byYear, err := s.years(ctx, sc, "", uses, append(years, year-1)...) // last year for growth
 	if err != nil {
 		return Overview{}, err
 	}

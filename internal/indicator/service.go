@@ -3,6 +3,7 @@ package indicator
 import (
 	"cmp"
 	"context"
+	"maps"
 	"math"
 	"slices"
 
@@ -124,8 +125,8 @@ type ParkFigures struct {
 
 // years loads the parks in scope (one when parkID is set) for each of the years asked: one
 // park's enterprise-years from its reports, every park's from the kept blocks (refreshed first
-// where their inputs changed).
-func (s *Service) years(ctx context.Context, sc identity.Scope, parkID string, years ...int) ([]ParkFacts, map[int][]ParkYear, error) {
+// where their inputs changed), and their year-end occupancy when one of uses needs it.
+func (s *Service) years(ctx context.Context, sc identity.Scope, parkID string, uses []Formula, years ...int) ([]ParkFacts, map[int][]ParkYear, error) {
 	parks, err := s.st.IndicatorParks(ctx, sc, parkID)
 	if err != nil {
 		return nil, nil, err
@@ -138,9 +139,11 @@ func (s *Service) years(ctx context.Context, sc identity.Scope, parkID string, y
 	if err != nil {
 		return nil, nil, err
 	}
-	areas, err := s.occupancy.YearEndAreas(ctx, sc, parkID, years)
-	if err != nil {
-		return nil, nil, err
+	var areas map[string]map[int][2]measure.Area
+	if needsOccupancy(uses) {
+		if areas, err = s.occupancy.YearEndAreas(ctx, sc, parkID, years); err != nil {
+			return nil, nil, err
+		}
 	}
 	var blocks map[int]map[string][]Block
 	if parkID == "" {
@@ -172,6 +175,16 @@ func (s *Service) years(ctx context.Context, sc identity.Scope, parkID string, y
 		s.withOccupancy(out[y], areas)
 	}
 	return parks, out, nil
+}
+
+// needsOccupancy reports whether a formula reads the year-end areas of leasing's snapshots.
+func needsOccupancy(fs []Formula) bool {
+	for _, f := range fs {
+		if slices.Contains(f.Uses, "leased_area") || slices.Contains(f.Uses, "leasable_area") {
+			return true
+		}
+	}
+	return false
 }
 
 // withOccupancy sets each park-year's leasable and leased area at the year's end (today's month
@@ -233,7 +246,12 @@ func (s *Service) ParkFigures(ctx context.Context, sc identity.Scope, parkID str
 	if err != nil {
 		return ParkFigures{}, err
 	}
-	parks, byYear, err := s.years(ctx, sc, parkID, yearsFor(catalog, year)...)
+	var uses []Formula
+	for _, ind := range catalog {
+		f, _ := Compile(ind.Formula)
+		uses = append(uses, f)
+	}
+	parks, byYear, err := s.years(ctx, sc, parkID, uses, yearsFor(catalog, year)...)
 	if err != nil {
 		return ParkFigures{}, err
 	}
@@ -314,7 +332,7 @@ func (s *Service) Table(ctx context.Context, sc identity.Scope, code string, yea
 		return Table{}, err
 	}
 	base := year - max(1, ind.GrowthYears)
-	parks, byYear, err := s.years(ctx, sc, "", year, base)
+	parks, byYear, err := s.years(ctx, sc, "", []Formula{f}, year, base)
 	if err != nil {
 		return Table{}, err
 	}
@@ -375,7 +393,7 @@ func (s *Service) Compare(ctx context.Context, sc identity.Scope, code string, y
 		return Comparison{}, err
 	}
 	base := year - max(1, ind.GrowthYears)
-	parks, byYear, err := s.years(ctx, sc, "", year, base)
+	parks, byYear, err := s.years(ctx, sc, "", []Formula{f}, year, base)
 	if err != nil {
 		return Comparison{}, err
 	}
@@ -423,7 +441,7 @@ func (s *Service) Values(ctx context.Context, sc identity.Scope, year int, g Gro
 			need = append(need, year-ind.GrowthYears)
 		}
 	}
-	parks, byYear, err := s.years(ctx, sc, "", need...)
+	parks, byYear, err := s.years(ctx, sc, "", slices.Collect(maps.Values(formulas)), need...)
 	if err != nil {
 		return ParkValues{}, err
 	}

@@ -64,32 +64,45 @@ func EncodeMonths(months []Figures) []byte {
 
 var errBadSnapshot = errors.New("leasing: a kept occupancy snapshot is damaged")
 
-// DecodeMonths unpacks what EncodeMonths packed, each month dated by its last day.
-func DecodeMonths(data []byte, first civil.Date) ([]Figures, error) {
-	var out []Figures
-	for m := first; len(data) > 0; m = m.AddMonths(1) {
-		f := Figures{On: m.AddMonths(1).AddDays(-1)}
-		for _, p := range []*int{&f.Units, &f.LeasedUnits, &f.Tenants} {
-			v, n := binary.Uvarint(data)
-			if n <= 0 {
-				return nil, errBadSnapshot
-			}
-			*p, data = int(v), data[n:]
+// DecodeMonths unpacks the months from..to (first days of months) of what EncodeMonths packed
+// from the month first, each dated by its last day; fewer when the data end before to.
+func DecodeMonths(data []byte, first, from, to civil.Date) ([]Figures, error) {
+	out := make([]Figures, 0, max(0, monthsBetween(from, to)+1))
+	for m := first; len(data) > 0 && !m.After(to); m = m.AddMonths(1) {
+		var f Figures
+		var err error
+		if data, err = decodeMonth(data, &f); err != nil {
+			return nil, err
 		}
-		for _, p := range monthFields(&f) {
-			v, n := binary.Varint(data)
-			if n <= 0 {
-				return nil, errBadSnapshot
-			}
-			*p, data = v, data[n:]
+		if !m.Before(from) {
+			f.On = m.AddMonths(1).AddDays(-1)
+			out = append(out, f.withRates())
 		}
-		if len(data) < 8 {
-			return nil, errBadSnapshot
-		}
-		f.WALEYears, data = math.Float64frombits(binary.LittleEndian.Uint64(data)), data[8:]
-		out = append(out, f.withRates())
 	}
 	return out, nil
+}
+
+// decodeMonth unpacks one month into f and returns the rest of data.
+func decodeMonth(data []byte, f *Figures) ([]byte, error) {
+	for _, p := range []*int{&f.Units, &f.LeasedUnits, &f.Tenants} {
+		v, n := binary.Uvarint(data)
+		if n <= 0 {
+			return nil, errBadSnapshot
+		}
+		*p, data = int(v), data[n:]
+	}
+	for _, p := range monthFields(f) {
+		v, n := binary.Varint(data)
+		if n <= 0 {
+			return nil, errBadSnapshot
+		}
+		*p, data = v, data[n:]
+	}
+	if len(data) < 8 {
+		return nil, errBadSnapshot
+	}
+	f.WALEYears = math.Float64frombits(binary.LittleEndian.Uint64(data))
+	return data[8:], nil
 }
 
 // withRates computes the rates from the sums, as occupancy does.
@@ -148,11 +161,12 @@ func (s *Service) parkMonths(ctx context.Context, sc identity.Scope, parkID stri
 			continue
 		}
 		var months []Figures
+		want := monthsBetween(first, last) + 1
 		if snap.Data != nil && snap.Version == snap.ParkVersion && !snap.First.After(first) {
-			if months, err = DecodeMonths(snap.Data, snap.First); err != nil {
+			if months, err = DecodeMonths(snap.Data, snap.First, first, last); err != nil {
 				return nil, err
 			}
-			if offset := monthsBetween(snap.First, last); offset >= len(months) {
+			if len(months) < want {
 				months = nil // kept before the months asked for existed
 			}
 		}
@@ -161,15 +175,15 @@ func (s *Service) parkMonths(ctx context.Context, sc identity.Scope, parkID stri
 			if err != nil {
 				return nil, err
 			}
-			months = monthsOf(units, leases, window[0], window[1])
-			kept := ParkSnapshot{ParkID: snap.ParkID, Version: snap.ParkVersion, First: window[0], Data: EncodeMonths(months)}
+			all := monthsOf(units, leases, window[0], window[1])
+			kept := ParkSnapshot{ParkID: snap.ParkID, Version: snap.ParkVersion, First: window[0], Data: EncodeMonths(all)}
 			if err := s.contracts.InTx(ctx, func(ctx context.Context) error { return s.snapshots.SaveOccupancySnapshot(ctx, kept) }); err != nil {
 				return nil, err
 			}
-			snap.First = window[0]
+			from := monthsBetween(window[0], first)
+			months = all[from : from+want]
 		}
-		from := monthsBetween(snap.First, first)
-		out[snap.ParkID] = months[from : from+monthsBetween(first, last)+1]
+		out[snap.ParkID] = months
 	}
 	return out, nil
 }

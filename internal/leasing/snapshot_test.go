@@ -36,11 +36,14 @@ func TestSnapshotRoundTrip(t *testing.T) {
 		months[i] = months[i].withRates()
 	}
 	data := EncodeMonths(months)
-	got, err := DecodeMonths(data, first)
+	got, err := DecodeMonths(data, first, first, first.AddMonths(1))
 	if err != nil || !reflect.DeepEqual(got, months) {
 		t.Fatalf("round trip = %+v, %v; want %+v", got, err, months)
 	}
-	if _, err := DecodeMonths(data[:len(data)-3], first); err == nil {
+	if got, err := DecodeMonths(data, first, first.AddMonths(1), first.AddMonths(5)); err != nil || !reflect.DeepEqual(got, months[1:]) {
+		t.Fatalf("from the second month = %+v, %v; want %+v", got, err, months[1:])
+	}
+	if _, err := DecodeMonths(data[:len(data)-3], first, first, first.AddMonths(1)); err == nil {
 		t.Error("a truncated snapshot decoded without error")
 	}
 }
