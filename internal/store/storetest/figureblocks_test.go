@@ -2,13 +2,17 @@ package storetest
 
 import (
 	"fmt"
+	"math"
 	"testing"
 
 	"github.com/parkos/parkos/internal/civil"
+	"github.com/parkos/parkos/internal/enterprise"
 	"github.com/parkos/parkos/internal/identity"
 	"github.com/parkos/parkos/internal/indicator"
+	"github.com/parkos/parkos/internal/leasing"
 	"github.com/parkos/parkos/internal/page"
 	"github.com/parkos/parkos/internal/stats"
+	"github.com/parkos/parkos/internal/store/sqlstore"
 )
 
 // TestFigureBlocksFollowEveryWrite: the all-parks figures come from kept blocks (migration 0026).
@@ -123,4 +127,90 @@ func TestFigureBlocksFollowEveryWrite(t *testing.T) {
 			check("a quarterly period makes a year incomplete")
 		})
 	}
+}
+
+// TestRaceKeptFiguresUnderWrites: readers that compute and keep blocks and occupancy snapshots
+// while reviewers approve reports and a lease is signed, all at once, must neither fail nor
+// leave a kept figure that differs from the figure computed afresh from the reports and leases.
+func TestRaceKeptFiguresUnderWrites(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, st *sqlstore.Store) {
+		w := NewWorld(t, st)
+		sys, year, today := identity.System(), 2025, civil.SystemClock{}.Today()
+		ents := []string{w.Enterprises[0].CreditCode, w.Enterprises[1].CreditCode}
+		for i := range 6 {
+			e, err := EnterpriseOf(st).CreateEnterprise(ctx, sys, enterprise.Enterprise{ParkID: w.Parks[i%2].ID,
+				Name: fmt.Sprintf("竞争测试企业%d有限公司", i), CreditCode: CreditCode(100 + i), IndustryCode: "2761"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ents = append(ents, e.CreditCode)
+		}
+		annual, err := StatsOf(st).OpenPeriod(ctx, sys, stats.Period{Kind: stats.Annual, Year: year, Deadline: civil.Of(year+1, 3, 1)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rows []stats.ImportRow
+		for i, code := range ents {
+			rows = append(rows, stats.ImportRow{Row: i + 3, CreditCode: code, Submit: true, Figures: stats.Figures{
+				"revenue": int64(i+1) * 10_000_000_00, "rd_expense": int64(i+1) * 700_000_00, "tax": 1, "employees": 20, "rd_staff": 5,
+				"invention_patents_granted": 1, "invention_patents_held": 3}})
+		}
+		if _, problems, err := StatsOf(st).ImportReports(ctx, sys, annual.ID, rows, false); err != nil || len(problems) > 0 {
+			t.Fatalf("import: %v %+v", err, problems)
+		}
+		reports, err := st.ListReports(ctx, sys, stats.ReportFilter{PeriodID: annual.ID}, page.Request{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ind := indicator.NewService(st, ContractsOf(st).Service, civil.SystemClock{})
+		codes := []string{"revenue", "rd_intensity", "occupancy_rate"}
+		_, _, other := race(2*len(reports.Items)+1, func(i int) error {
+			switch {
+			case i == 2*len(reports.Items):
+				k := lease(w, "HT-RACE-SNAP", w.Units[0][1].ID, today.AddMonths(-2).String(), today.AddMonths(20).String())
+				k.Status = leasing.Active
+				_, err := ContractsOf(st).Create(ctx, sys, k)
+				return err
+			case i%2 == 0:
+				_, err := StatsOf(st).ReviewReport(ctx, sys, reports.Items[i/2].ID, true, "")
+				return err
+			default:
+				if _, err := ind.Values(ctx, sys, year, indicator.Group{Kind: "all"}, codes); err != nil {
+					return err
+				}
+				_, err := ContractsOf(st).OccupancySeries(ctx, sys, leasing.OccupancyFilter{}, today.AddMonths(-11), today)
+				return err
+			}
+		})
+		if len(other) > 0 {
+			t.Fatalf("errors under concurrency: %v", other)
+		}
+		vals, err := ind.Values(ctx, sys, year, indicator.Group{Kind: "all"}, codes)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range w.Parks {
+			direct, err := ind.ParkFigures(ctx, sys, p.ID, year)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, fig := range direct.Figures {
+				if got, ok := vals.Values[p.ID][fig.Indicator.Code]; ok && (got.Known != fig.Value.Known || math.Abs(got.Value-fig.Value.Value) > 1e-9 || got.Coverage != fig.Value.Coverage) {
+					t.Errorf("park %s %s kept %+v, afresh %+v", p.Code, fig.Indicator.Code, got, fig.Value)
+				}
+			}
+		}
+		series, err := ContractsOf(st).OccupancySeries(ctx, sys, leasing.OccupancyFilter{}, today.AddMonths(-11), today)
+		if err != nil {
+			t.Fatal(err)
+		}
+		units, leases, err := st.OccupancyRows(ctx, sys, leasing.OccupancyFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := leasing.Series(units, leases, today.AddMonths(-11), today)
+		if len(series) != len(want) || series[len(series)-1].Figures.LeasedArea != want[len(want)-1].Figures.LeasedArea || want[len(want)-1].Figures.LeasedArea == 0 {
+			t.Errorf("kept series ends at %+v, afresh %+v", series[len(series)-1].Figures, want[len(want)-1].Figures)
+		}
+	})
 }
