@@ -73,6 +73,11 @@ func blockKeyOf(complete, leading bool, figures stats.Figures) string {
 			sb.WriteString("," + m.Key)
 		}
 	}
+	for _, c := range Counts {
+		if _, ok := figures[c.Key]; ok {
+			sb.WriteString("," + c.Key)
+		}
+	}
 	return sb.String()
 }
 

@@ -17,7 +17,37 @@ type FilingRow struct {
 	ParkID       string
 	IndustryCode string
 	ChainNodes   []string
+	// Qualifications are the kinds the enterprise holds valid on 31 December of the year;
+	// ScientistFounded is its founder flag: what the count indicators count.
+	Qualifications   []string
+	ScientistFounded bool
 	Filing
+}
+
+// Counts are the enterprise-year's count measures: 1 when it holds the qualification (or has
+// the flag) at the year's end, else 0, so a park's value is how many of its enterprises do.
+var Counts = []struct {
+	Key, Qualification, Zh, En string
+}{
+	{"high_tech_enterprises", "high_tech", "国家高新技术企业数", "National high-tech enterprises"},
+	{"listed_enterprises", "listed", "上市公司数", "Listed companies"},
+	{"unicorns", "unicorn", "独角兽企业数", "Unicorns"},
+	{"little_giants", "little_giant", "专精特新“小巨人”企业数", "\"Little giant\" enterprises"},
+	{"scientist_founded", "", "科学家创办企业数", "Scientist-founded companies"},
+}
+
+// countsOf sets an enterprise-year's count measures from its filing facts.
+func countsOf(y *Year, f FilingRow) {
+	for _, c := range Counts {
+		held := f.ScientistFounded
+		if c.Qualification != "" {
+			held = slices.Contains(f.Qualifications, c.Qualification)
+		}
+		y.Figures[c.Key] = 0
+		if held {
+			y.Figures[c.Key] = 1
+		}
+	}
 }
 
 // ParkFacts are what the indicators need of a park besides its enterprises' reports.
@@ -98,6 +128,7 @@ func ParkYears(year int, parks []ParkFacts, rows []FilingRow) []ParkYear {
 		f := facts[k]
 		y.Name = f.Name
 		y.Leading = parks[i].leads(f.IndustryCode, f.ChainNodes)
+		countsOf(&y, f)
 		out[i].Years = append(out[i].Years, y)
 	}
 	return out

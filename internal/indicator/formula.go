@@ -40,6 +40,9 @@ var Names = func() []Name {
 		}
 		out = append(out, Name{m.Key, m.Zh, m.En, unit, false})
 	}
+	for _, c := range Counts {
+		out = append(out, Name{c.Key, c.Zh, c.En, "家", false})
+	}
 	return append(out,
 		Name{"enterprises", "填报企业数", "Reporting enterprises", "家", false},
 		Name{"leading_enterprises", "主导产业企业数", "Enterprises in leading industries", "家", false},

@@ -10,8 +10,20 @@ import (
 	"github.com/parkos/parkos/internal/stats"
 )
 
-// blockCols are park_figure_blocks' sum columns, one per stats.Measures entry, in order.
-var blockCols = strings.ReplaceAll(measureCols, "r.", "")
+// blockKeys are park_figure_blocks' sum columns, in order: one per stats.Measures entry, then
+// one per count measure (migration 0028).
+var blockKeys = func() []string {
+	var keys []string
+	for _, m := range stats.Measures {
+		keys = append(keys, m.Key)
+	}
+	for _, c := range indicator.Counts {
+		keys = append(keys, c.Key)
+	}
+	return keys
+}()
+
+var blockCols = strings.Join(blockKeys, ", ")
 
 // StaleFigureYears are the park-years of the years asked (every year when none is), of parks in
 // the caller's scope, whose blocks were computed at an older version than the park-year's
@@ -58,11 +70,11 @@ func (s *Store) SaveFigureBlocks(ctx context.Context, fy indicator.FigureYear, b
 	if _, err := c.exec(ctx, `DELETE FROM park_figure_blocks WHERE park_id = ? AND year = ?`, fy.ParkID, fy.Year); err != nil {
 		return err
 	}
-	q := `INSERT INTO park_figure_blocks (park_id, year, complete, in_leading, enterprises, ` + blockCols + `) VALUES (?, ?, ?, ?, ?, ` + bindParams(len(stats.Measures)) + `)`
+	q := `INSERT INTO park_figure_blocks (park_id, year, complete, in_leading, enterprises, ` + blockCols + `) VALUES (?, ?, ?, ?, ?, ` + bindParams(len(blockKeys)) + `)`
 	for _, b := range blocks {
 		args := []any{fy.ParkID, fy.Year, b.Complete, b.Leading, b.Enterprises}
-		for _, m := range stats.Measures {
-			if v, ok := b.Sums[m.Key]; ok {
+		for _, k := range blockKeys {
+			if v, ok := b.Sums[k]; ok {
 				args = append(args, v)
 			} else {
 				args = append(args, nil)
@@ -89,7 +101,7 @@ func (s *Store) FigureBlocks(ctx context.Context, sc identity.Scope, years []int
 		return nil, err
 	}
 	defer rows.Close()
-	vals := make([]sql.NullInt64, len(stats.Measures))
+	vals := make([]sql.NullInt64, len(blockKeys))
 	for rows.Next() {
 		var park string
 		var year int
@@ -102,9 +114,9 @@ func (s *Store) FigureBlocks(ctx context.Context, sc identity.Scope, years []int
 			return nil, err
 		}
 		b.Sums = make(stats.Figures, len(vals))
-		for i, m := range stats.Measures {
+		for i, k := range blockKeys {
 			if vals[i].Valid {
-				b.Sums[m.Key] = vals[i].Int64
+				b.Sums[k] = vals[i].Int64
 			}
 		}
 		if out[year] == nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"slices"
 	"time"
 
 	"github.com/parkos/parkos/internal/civil"
@@ -27,10 +28,15 @@ func (s *Store) YearFilings(ctx context.Context, sc identity.Scope, year int, pa
 // needs of their periods and enterprises.
 func (s *Store) filings(ctx context.Context, sc identity.Scope, where, order string, args []any) ([]indicator.FilingRow, error) {
 	cond, scopeArgs := reportScope(sc)
-	q := `SELECT r.enterprise_id, e.name, r.park_id, p.kind, p.seq, r.status, COALESCE(e.industry_code, ''), e.chain_node_list, p.year, ` + measureCols + `
+	q := `SELECT r.enterprise_id, e.name, r.park_id, p.kind, p.seq, r.status, COALESCE(e.industry_code, ''), e.chain_node_list, p.year, e.scientist_founded, ` + measureCols + `
 		FROM reports r JOIN report_periods p ON p.id = r.period_id JOIN enterprises e ON e.id = r.enterprise_id
 		WHERE ` + where + ` AND ` + cond + order
-	rows, err := s.read().query(ctx, q, append(args, scopeArgs...)...)
+	args = append(args, scopeArgs...)
+	held, err := s.yearEndQualifications(ctx, where+" AND "+cond, args)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.read().query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -40,7 +46,7 @@ func (s *Store) filings(ctx context.Context, sc identity.Scope, where, order str
 	for rows.Next() {
 		var f indicator.FilingRow
 		var status stats.Status
-		dest := []any{&f.EnterpriseID, &f.Name, &f.ParkID, &f.Kind, &f.Seq, &status, &f.IndustryCode, attachedList{&f.ChainNodes}, &f.Year}
+		dest := []any{&f.EnterpriseID, &f.Name, &f.ParkID, &f.Kind, &f.Seq, &status, &f.IndustryCode, attachedList{&f.ChainNodes}, &f.Year, &f.ScientistFounded}
 		for i := range vals {
 			dest = append(dest, &vals[i])
 		}
@@ -48,6 +54,7 @@ func (s *Store) filings(ctx context.Context, sc identity.Scope, where, order str
 			return nil, err
 		}
 		f.Approved = status == stats.Approved
+		f.Qualifications = held[qualificationKey{f.EnterpriseID, f.Year}]
 		f.Figures = stats.Figures{}
 		for i, m := range stats.Measures {
 			if vals[i].Valid {
@@ -55,6 +62,37 @@ func (s *Store) filings(ctx context.Context, sc identity.Scope, where, order str
 			}
 		}
 		out = append(out, f)
+	}
+	return out, rows.Err()
+}
+
+type qualificationKey struct {
+	enterprise string
+	year       int
+}
+
+// yearEndQualifications are the kinds of qualification valid on 31 December of the period's
+// year held by the enterprises of the reports matching where: what the count indicators need.
+func (s *Store) yearEndQualifications(ctx context.Context, where string, args []any) (map[qualificationKey][]string, error) {
+	rows, err := s.read().query(ctx, `SELECT q.enterprise_id, y.year, q.kind, q.issued_on, q.expires_on FROM qualifications q JOIN (
+			SELECT DISTINCT r.enterprise_id, p.year FROM reports r JOIN report_periods p ON p.id = r.period_id WHERE `+where+`
+		) y ON y.enterprise_id = q.enterprise_id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[qualificationKey][]string{}
+	for rows.Next() {
+		var k qualificationKey
+		var kind string
+		var issued, expires civil.Date
+		if err := rows.Scan(&k.enterprise, &k.year, &kind, &issued, &expires); err != nil {
+			return nil, err
+		}
+		end := civil.Of(k.year, 12, 31)
+		if (issued.IsZero() || !issued.After(end)) && (expires.IsZero() || !expires.Before(end)) && !slices.Contains(out[k], kind) {
+			out[k] = append(out[k], kind)
+		}
 	}
 	return out, rows.Err()
 }

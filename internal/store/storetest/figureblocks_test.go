@@ -121,6 +121,29 @@ func TestFigureBlocksFollowEveryWrite(t *testing.T) {
 				t.Fatal(err)
 			}
 			check("a park's leading industries now hold that node")
+			if _, err := EnterpriseOf(writer).CreateQualification(ctx, sys, enterprise.Qualification{EnterpriseID: w.Enterprises[1].ID,
+				Kind: "listed", Board: "star", Ticker: "688001", IssuedOn: civil.Of(2025, 6, 1)}); err != nil {
+				t.Fatal(err)
+			}
+			check("a qualification added")
+			svc := indicator.NewService(reader, ContractsOf(reader).Service, civil.SystemClock{})
+			counts, err := svc.Values(ctx, sys, year, indicator.Group{Kind: "all"}, []string{"listed_enterprises", "high_tech_enterprises"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Park 1's one enterprise, complete in 2025, is listed since June and high-tech until 2027.
+			if l, h := counts.Values[w.Parks[1].ID]["listed_enterprises"], counts.Values[w.Parks[1].ID]["high_tech_enterprises"]; l.Value != 1 || h.Value != 1 {
+				t.Errorf("park 1 counts: listed %+v, high-tech %+v; want 1 and 1", l, h)
+			}
+			ent, err = EnterpriseOf(writer).GetEnterprise(ctx, sys, w.Enterprises[1].ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ent.ScientistFounded = true
+			if _, err := EnterpriseOf(writer).UpdateEnterprise(ctx, sys, ent); err != nil {
+				t.Fatal(err)
+			}
+			check("an enterprise marked scientist-founded")
 			if _, err := stat.OpenPeriod(ctx, sys, stats.Period{ParkID: w.Parks[0].ID, Kind: stats.Quarterly, Year: year, Seq: 1, Deadline: civil.Of(year, 4, 15)}); err != nil {
 				t.Fatal(err)
 			}
