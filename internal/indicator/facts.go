@@ -64,10 +64,34 @@ type ParkFacts struct {
 	LeadingNodes   []string `json:"leading_node_ids"`
 	LeadingClasses []string `json:"-"`
 	// InPool, Tier and FeaturedYears place the park in the authority's pool (§6): its tier as
-	// last decided and the years it was recognised as featured.
-	InPool        bool   `json:"in_pool"`
-	Tier          string `json:"tier,omitempty"`
-	FeaturedYears []int  `json:"featured_years"`
+	// last decided and the years it was recognised as featured; EnteredOn and TierHistory say
+	// since when, so a group of a past year holds the parks of that year.
+	InPool        bool         `json:"in_pool"`
+	Tier          string       `json:"tier,omitempty"`
+	FeaturedYears []int        `json:"featured_years"`
+	EnteredOn     civil.Date   `json:"entered_on,omitzero"`
+	TierHistory   []TierChange `json:"tier_history,omitempty"`
+}
+
+// TierChange is a tier decision in force from a day.
+type TierChange struct {
+	Tier        string     `json:"tier"`
+	EffectiveOn civil.Date `json:"effective_on"`
+}
+
+// InPoolOn reports whether the park had entered the pool by d.
+func (p ParkFacts) InPoolOn(d civil.Date) bool { return p.InPool && !p.EnteredOn.After(d) }
+
+// TierOn is the park's tier in force on d: the last decision effective by then, "" before its
+// first (TierHistory is in the order decisions take effect).
+func (p ParkFacts) TierOn(d civil.Date) string {
+	tier := ""
+	for _, c := range p.TierHistory {
+		if !c.EffectiveOn.After(d) {
+			tier = c.Tier
+		}
+	}
+	return tier
 }
 
 // leads reports whether an enterprise falls under the park's leading industries: one of its

@@ -3,6 +3,7 @@ package indicator
 import (
 	"cmp"
 	"context"
+	"github.com/parkos/parkos/internal/civil"
 	"slices"
 	"strconv"
 	"strings"
@@ -62,21 +63,23 @@ func ParseGroup(field, s string) (Group, error) {
 	return g, nil
 }
 
-// Has reports whether a park belongs to the group.
-func (g Group) Has(p ParkFacts) bool {
+// Has reports whether a park belonged to the group at the end of year: in the pool by then, of
+// the tier in force on 31 December.
+func (g Group) Has(p ParkFacts, year int) bool {
+	end := civil.Of(year, 12, 31)
 	switch g.Kind {
 	case "pool":
-		return p.InPool
+		return p.InPoolOn(end)
 	case "district":
 		return p.District == g.Value
 	case "tier":
-		return p.Tier == g.Value
+		return p.TierOn(end) == g.Value
 	case "featured":
 		y, _ := strconv.Atoi(g.Value)
 		return slices.Contains(p.FeaturedYears, y)
 	case "rest":
 		y, _ := strconv.Atoi(g.Value)
-		return p.InPool && !slices.Contains(p.FeaturedYears, y)
+		return p.InPoolOn(end) && !slices.Contains(p.FeaturedYears, y)
 	case "parks":
 		return slices.Contains(g.Parks, p.ParkID)
 	}

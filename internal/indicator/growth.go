@@ -66,11 +66,13 @@ func members(f Formula, p ParkYear) []string {
 func CAGR(f Formula, cur, base ParkYear, n int) Growth {
 	g := Growth{Form: "cagr", NameZh: fmt.Sprintf("%d 年复合增长率", n), NameEn: fmt.Sprintf("compound annual growth over %d years", n),
 		From: ParkValue(f, base), To: ParkValue(f, cur)}
-	if n <= 0 || !g.From.Known || !g.To.Known || g.From.Value <= 0 || g.To.Value < 0 {
+	if !g.From.Known || !g.To.Known {
 		g.Missing = []string{"values of both years"}
 		return g
 	}
-	g.Rate, g.Known = math.Pow(g.To.Value/g.From.Value, 1/float64(n))-1, true
+	if g.Rate, g.Known = compound(g.To.Value, g.From.Value, n); !g.Known {
+		g.Missing = []string{"a positive base year"}
+	}
 	return g
 }
 
@@ -86,23 +88,38 @@ func (g Growth) compare() Growth {
 	return g
 }
 
-// GroupGrowthOfTotal is a group's growth of the total: the group's value over the parks that
-// have both years, this year ÷ last year − 1 (ΣV(Y) ÷ ΣV(Y−1) − 1 for a sum).
-func GroupGrowthOfTotal(f Formula, cur, prev []ParkYear) Growth {
-	c, p := bothYears(f, cur, prev)
+// GroupGrowthOfTotal is a group's growth of the total over n years: the group's value over the
+// parks that have both years, (V(Y) ÷ V(Y−n))^(1/n) − 1 (ΣV(Y) ÷ ΣV(Y−1) − 1 for a sum and n = 1).
+func GroupGrowthOfTotal(f Formula, cur, base []ParkYear, n int) Growth {
+	c, b := bothYears(f, cur, base)
 	g := Growth{Form: "group_total", NameZh: "合计增长率（组内合计之比）", NameEn: "growth of the group's total",
-		From: GroupValue(f, p), To: GroupValue(f, c)}
-	g.From.Coverage.Expected, g.To.Coverage.Expected = len(prev), len(cur)
-	return g.compare()
+		From: GroupValue(f, b), To: GroupValue(f, c)}
+	if n > 1 {
+		g.NameZh, g.NameEn = fmt.Sprintf("合计的 %d 年复合增长率", n), fmt.Sprintf("compound annual growth of the group's total over %d years", n)
+	}
+	g.From.Coverage.Expected, g.To.Coverage.Expected = len(base), len(cur)
+	g = g.compare()
+	if g.Known && n > 1 {
+		g.Rate, g.Known = compound(g.To.Value, g.From.Value, n)
+	}
+	return g
 }
 
-// GroupGrowthMean is the arithmetic mean of the parks' own YoY over parks with both years.
-func GroupGrowthMean(f Formula, cur, prev []ParkYear) Growth {
-	c, p := bothYears(f, cur, prev)
+// GroupGrowthMean is the arithmetic mean of the parks' own growth over n years (YoY for 1,
+// CAGR for more) over parks with both years.
+func GroupGrowthMean(f Formula, cur, base []ParkYear, n int) Growth {
+	c, b := bothYears(f, cur, base)
 	g := Growth{Form: "group_mean", NameZh: "园区增长率均值（各园区同比的算术平均）", NameEn: "mean of the parks' growth rates", Parks: map[string]float64{}}
+	if n > 1 {
+		g.NameZh, g.NameEn = fmt.Sprintf("各园区 %d 年复合增长率的算术平均", n), fmt.Sprintf("mean of the parks' compound annual growth over %d years", n)
+	}
 	var sum float64
 	for i := range c {
-		if r := YoY(f, c[i], p[i]); r.Known {
+		r := YoY(f, c[i], b[i])
+		if n > 1 {
+			r = CAGR(f, c[i], b[i], n)
+		}
+		if r.Known {
 			g.Parks[c[i].ParkID] = r.Rate
 			sum += r.Rate
 		}
@@ -113,6 +130,14 @@ func GroupGrowthMean(f Formula, cur, prev []ParkYear) Growth {
 	}
 	g.Rate, g.Known = sum/float64(len(g.Parks)), true
 	return g
+}
+
+// compound is (to ÷ from)^(1/n) − 1, known for positive from and non-negative to.
+func compound(to, from float64, n int) (float64, bool) {
+	if n <= 0 || from <= 0 || to < 0 {
+		return 0, false
+	}
+	return math.Pow(to/from, 1/float64(n)) - 1, true
 }
 
 // bothYears pairs the parks that have a value in both years, in the order of cur.

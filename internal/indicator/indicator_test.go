@@ -193,9 +193,15 @@ func TestRule6Growth(t *testing.T) {
 	prevs := []ParkYear{revenuePark("P", 2024, map[string]int64{"a": 100}), revenuePark("Q", 2024, map[string]int64{"b": 300})}
 	curs := []ParkYear{revenuePark("P", 2025, map[string]int64{"a": 120}), revenuePark("Q", 2025, map[string]int64{"b": 330}),
 		revenuePark("R", 2025, map[string]int64{"c": 5000})}
-	total, mean := GroupGrowthOfTotal(rev, curs, prevs), GroupGrowthMean(rev, curs, prevs)
+	total, mean := GroupGrowthOfTotal(rev, curs, prevs, 1), GroupGrowthMean(rev, curs, prevs, 1)
 	near(t, "growth of the total (450 ÷ 400 − 1; R has no 2024)", total.Rate, 0.125)
 	near(t, "mean of the parks' growth ((20 % + 10 %) ÷ 2)", mean.Rate, 0.15)
+	// Over three years: P 1,000 → 1,331 (10 %/yr), Q 1,000 → 1,728 (20 %/yr); the total 2,000 →
+	// 3,059 grows (3,059 ÷ 2,000)^(1/3) − 1 = 15.21698 %/yr, the parks' CAGRs average 15 %.
+	bases := []ParkYear{revenuePark("P", 2022, map[string]int64{"a": 1000}), revenuePark("Q", 2022, map[string]int64{"b": 1000})}
+	ends := []ParkYear{revenuePark("P", 2025, map[string]int64{"a": 1331}), revenuePark("Q", 2025, map[string]int64{"b": 1728})}
+	near(t, "group CAGR of the total", GroupGrowthOfTotal(rev, ends, bases, 3).Rate, 0.1521698164656)
+	near(t, "mean of the parks' CAGR", GroupGrowthMean(rev, ends, bases, 3).Rate, 0.15)
 	if total.NameEn == mean.NameEn || total.Form != "group_total" || mean.Form != "group_mean" {
 		t.Errorf("the two group forms must be named apart: %q / %q", total.NameEn, mean.NameEn)
 	}
@@ -421,20 +427,34 @@ func TestFormulas(t *testing.T) {
 }
 
 // Groups are read from one parameter, refused naming it, and select parks by pool, tier,
-// district, featured year or id.
+// district, featured year or id — the pool and the tiers as they stood at the end of the year.
 func TestGroups(t *testing.T) {
-	p := ParkFacts{ParkID: "a", District: "昌平区", InPool: true, Tier: "key", FeaturedYears: []int{2024}}
+	p := ParkFacts{ParkID: "a", District: "昌平区", InPool: true, Tier: "key", FeaturedYears: []int{2024}, EnteredOn: civil.Of(2022, 5, 1),
+		TierHistory: []TierChange{{"planning", civil.Of(2022, 5, 1)}, {"reserve", civil.Of(2023, 12, 31)}, {"key", civil.Of(2024, 1, 1)}}}
 	for text, want := range map[string]bool{"": true, "all": true, "pool": true, "district:昌平区": true, "district:海淀区": false,
 		"tier:key": true, "tier:reserve": false, "featured:2024": true, "featured:2025": false, "parks:b, a": true, "parks:b": false} {
 		g, err := ParseGroup("group", text)
 		if err != nil {
 			t.Fatalf("%q: %v", text, err)
 		}
-		if g.Has(p) != want {
-			t.Errorf("%q has the park: %v, want %v", text, g.Has(p), want)
+		if g.Has(p, 2024) != want {
+			t.Errorf("%q has the park: %v, want %v", text, g.Has(p, 2024), want)
 		}
 		if back, _ := ParseGroup("group", g.String()); back.String() != g.String() {
 			t.Errorf("%q writes back as %q", text, g.String())
+		}
+	}
+	// At the end of 2023 the park was of the tier decided on 31 December 2023; in 2021 it was
+	// not in the pool at all, though a district still holds it.
+	for _, c := range []struct {
+		group string
+		year  int
+		want  bool
+	}{{"tier:reserve", 2023, true}, {"tier:key", 2023, false}, {"tier:planning", 2022, true}, {"pool", 2021, false},
+		{"tier:planning", 2021, false}, {"rest:2021", 2021, false}, {"district:昌平区", 2021, true}} {
+		g, _ := ParseGroup("group", c.group)
+		if g.Has(p, c.year) != c.want {
+			t.Errorf("%s at the end of %d has the park: %v, want %v", c.group, c.year, !c.want, c.want)
 		}
 	}
 	for _, bad := range []string{"tier:gold", "featured:1999", "featured:x", "district:", "parks:", "zone:1"} {

@@ -2,6 +2,7 @@ package indicator
 
 import (
 	"context"
+	"github.com/parkos/parkos/internal/civil"
 	"maps"
 	"slices"
 	"strconv"
@@ -81,8 +82,8 @@ func (s *Service) Overview(ctx context.Context, sc identity.Scope, year int) (Ov
 	o := Overview{Year: year, FeaturedYear: year, Tiers: map[string]int{}, Headlines: []Headline{}, Trend: []Trend{}, Districts: []DistrictRow{}}
 	latest := 0
 	for _, p := range parks {
-		if p.Tier != "" {
-			o.Tiers[p.Tier]++
+		if tier := p.TierOn(civil.Of(year, 12, 31)); tier != "" {
+			o.Tiers[tier]++
 		}
 		for _, y := range p.FeaturedYears {
 			if y <= year && y > latest {
@@ -105,11 +106,11 @@ func (s *Service) Overview(ctx context.Context, sc identity.Scope, year int) (Ov
 			return Overview{}, err
 		}
 		value := func(g Group) Value {
-			_, ys := inGroup(g, parks, byYear)
+			_, ys := inGroup(g, year, parks, byYear)
 			if ind.GrowthOf == "" {
 				return GroupValue(f, ys[year])
 			}
-			return GroupGrowthOfTotal(f, ys[year], ys[year-1]).Percent()
+			return GroupGrowthOfTotal(f, ys[year], ys[year-1], 1).Percent()
 		}
 		h := Headline{Indicator: ind, Featured: value(featured), Rest: value(rest), All: value(all)}
 		h.OverRest, h.OverAll = Multiple(h.Featured, h.Rest), Multiple(h.Featured, h.All)

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"maps"
-	"math"
 	"slices"
 
 	"github.com/parkos/parkos/internal/apperr"
@@ -302,11 +301,11 @@ type Table struct {
 	GrowthMean  *Growth   `json:"mean_of_growth,omitempty"`
 }
 
-// inGroup keeps the parks of a group, and their years, in step.
-func inGroup(g Group, parks []ParkFacts, byYear map[int][]ParkYear) ([]ParkFacts, map[int][]ParkYear) {
+// inGroup keeps the parks of a group at the end of year, and their years, in step.
+func inGroup(g Group, year int, parks []ParkFacts, byYear map[int][]ParkYear) ([]ParkFacts, map[int][]ParkYear) {
 	var keep []int
 	for i, p := range parks {
-		if g.Has(p) {
+		if g.Has(p, year) {
 			keep = append(keep, i)
 		}
 	}
@@ -336,7 +335,7 @@ func (s *Service) Table(ctx context.Context, sc identity.Scope, code string, yea
 	if err != nil {
 		return Table{}, err
 	}
-	parks, byYear = inGroup(g, parks, byYear)
+	parks, byYear = inGroup(g, year, parks, byYear)
 	t := Table{Indicator: ind, Year: year, Group: g, Parks: make([]ParkRow, 0, len(parks)), Total: GroupValue(f, byYear[year])}
 	for i, p := range parks {
 		row := ParkRow{Park: p, Value: ParkValue(f, byYear[year][i])}
@@ -350,10 +349,9 @@ func (s *Service) Table(ctx context.Context, sc identity.Scope, code string, yea
 		}
 		t.Parks = append(t.Parks, row)
 	}
-	if ind.GrowthYears <= 1 {
-		total, mean := GroupGrowthOfTotal(f, byYear[year], byYear[year-1]), GroupGrowthMean(f, byYear[year], byYear[year-1])
-		t.GrowthTotal, t.GrowthMean = &total, &mean
-	}
+	n := max(1, ind.GrowthYears)
+	total, mean := GroupGrowthOfTotal(f, byYear[year], byYear[base], n), GroupGrowthMean(f, byYear[year], byYear[base], n)
+	t.GrowthTotal, t.GrowthMean = &total, &mean
 	return t, nil
 }
 
@@ -398,15 +396,11 @@ func (s *Service) Compare(ctx context.Context, sc identity.Scope, code string, y
 		return Comparison{}, err
 	}
 	value := func(g Group) Value {
-		_, ys := inGroup(g, parks, byYear)
+		_, ys := inGroup(g, year, parks, byYear)
 		if ind.GrowthOf == "" {
 			return GroupValue(f, ys[year])
 		}
-		gr := GroupGrowthOfTotal(f, ys[year], ys[base])
-		if ind.GrowthYears > 1 && gr.From.Known && gr.To.Known && gr.From.Value > 0 {
-			gr.Rate, gr.Known = math.Pow(gr.To.Value/gr.From.Value, 1/float64(ind.GrowthYears))-1, true
-		}
-		v := gr.Percent()
+		v := GroupGrowthOfTotal(f, ys[year], ys[base], max(1, ind.GrowthYears)).Percent()
 		v.RuleZh, v.RuleEn = v.RuleZh+"（同一批园区两年合计之比）", v.RuleEn+" (the same parks' totals in both years)"
 		return v
 	}
@@ -445,7 +439,7 @@ func (s *Service) Values(ctx context.Context, sc identity.Scope, year int, g Gro
 	if err != nil {
 		return ParkValues{}, err
 	}
-	parks, byYear = inGroup(g, parks, byYear)
+	parks, byYear = inGroup(g, year, parks, byYear)
 	out.Parks = parks
 	for i, p := range parks {
 		vals := map[string]Value{}

@@ -111,7 +111,7 @@ func (s *Store) IndicatorParks(ctx context.Context, sc identity.Scope, parkID st
 	}
 	c := s.read()
 	rows, err := c.query(ctx, `SELECT p.id, p.code, p.name_zh, p.district, p.land_area, p.gross_floor_area, p.updated_at,
-		p.leading_node_list, COALESCE(e.tier, '') FROM parks p LEFT JOIN pool_entries e ON e.park_id = p.id WHERE `+cond+` ORDER BY p.code`, args...)
+		p.leading_node_list, COALESCE(e.tier, ''), e.entered_on FROM parks p LEFT JOIN pool_entries e ON e.park_id = p.id WHERE `+cond+` ORDER BY p.code`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -120,7 +120,7 @@ func (s *Store) IndicatorParks(ctx context.Context, sc identity.Scope, parkID st
 	for rows.Next() {
 		var p indicator.ParkFacts
 		var updated time.Time
-		if err := rows.Scan(&p.ParkID, &p.Code, &p.Name, &p.District, &p.LandArea, &p.FloorArea, &updated, attachedList{&p.LeadingNodes}, &p.Tier); err != nil {
+		if err := rows.Scan(&p.ParkID, &p.Code, &p.Name, &p.District, &p.LandArea, &p.FloorArea, &updated, attachedList{&p.LeadingNodes}, &p.Tier, &p.EnteredOn); err != nil {
 			rows.Close()
 			return nil, err
 		}
@@ -131,6 +131,26 @@ func (s *Store) IndicatorParks(ctx context.Context, sc identity.Scope, parkID st
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	tiers, err := c.query(ctx, `SELECT p.id, t.tier, t.effective_on FROM parks p JOIN pool_tier_changes t ON t.park_id = p.id
+		WHERE `+cond+` ORDER BY t.effective_on, t.created_at`, args...)
+	if err != nil {
+		return nil, err
+	}
+	for tiers.Next() {
+		var park string
+		var t indicator.TierChange
+		if err := tiers.Scan(&park, &t.Tier, &t.EffectiveOn); err != nil {
+			tiers.Close()
+			return nil, err
+		}
+		if i, ok := at[park]; ok {
+			out[i].TierHistory = append(out[i].TierHistory, t)
+		}
+	}
+	tiers.Close()
+	if err := tiers.Err(); err != nil {
 		return nil, err
 	}
 	featured, err := c.query(ctx, `SELECT p.id, r.year FROM parks p JOIN pool_recognitions r ON r.park_id = p.id WHERE `+cond+` ORDER BY r.year`, args...)
