@@ -37,10 +37,11 @@ func (s *Server) indicatorRoutes() []route {
 		{Method: "GET", Pattern: "/api/v1/indicators/{id}", Tag: "indicators", Summary: "指标定义（按代码） / An indicator by code",
 			Response: indicator.Indicator{}, handle: func(c *call) (any, error) { return sv.Indicators.Get(c.ctx, c.id()) }},
 		{Method: "GET", Pattern: "/api/v1/indicator-values", Tag: "indicators",
-			Summary:  "某指标在可见各园区及其合计的值，含覆盖率、算法和两种增长口径 / One indicator for every park in scope and for them together, with coverage, rule and both growth forms",
-			Query:    []param{{"indicator", "string", "指标代码，默认营业收入 / indicator code, revenue by default"}, yearParam, groupParam},
+			Summary: "某指标在可见各园区及其合计的值（全年或某季度），含覆盖率、算法和两种增长口径 / One indicator for every park in scope and for them together (a year or one of its quarters), with coverage, rule and both growth forms",
+			Query: []param{{"indicator", "string", "指标代码，默认营业收入 / indicator code, revenue by default"}, yearParam, groupParam,
+				{"quarter", "integer", "季度 1–4：该季度的值（季报、月报），增长为同季同比；不填为全年 / quarter 1–4: that quarter's values (quarterly and monthly reports), growth against the same quarter; the year when absent"}},
 			Response: indicator.Table{}, handle: func(c *call) (any, error) {
-				code := c.q.Str("indicator")
+				code, quarter := c.q.Str("indicator"), c.q.Int("quarter")
 				y, err := year(c)
 				if err != nil {
 					return nil, err
@@ -48,6 +49,9 @@ func (s *Server) indicatorRoutes() []route {
 				g, err := indicator.ParseGroup("group", c.q.Str("group"))
 				if err != nil {
 					return nil, err
+				}
+				if c.q.Str("quarter") != "" {
+					return sv.Indicators.QuarterTable(c.ctx, c.scope, code, y, quarter, g)
 				}
 				return sv.Indicators.Table(c.ctx, c.scope, code, y, g)
 			}},

@@ -10,6 +10,7 @@ import (
 	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/enterprise"
 	"github.com/parkos/parkos/internal/goals"
+	"github.com/parkos/parkos/internal/httpx"
 	"github.com/parkos/parkos/internal/identity"
 	"github.com/parkos/parkos/internal/indicator"
 	"github.com/parkos/parkos/internal/page"
@@ -129,6 +130,31 @@ func TestParkIndicatorsFromApprovedReports(t *testing.T) {
 		}
 		if table.GrowthTotal == nil || table.GrowthMean == nil || table.GrowthTotal.Form == table.GrowthMean.Form {
 			t.Errorf("both named group growth forms are given: %+v / %+v", table.GrowthTotal, table.GrowthMean)
+		}
+
+		// A quarter of 2025: each enterprise's quarterly report (A 2.5 亿, B 1 亿 a quarter). Q2 is
+		// complete for both; B's Q4 is not approved; 2024 was filed yearly, so Q2 2024 — and the
+		// growth — is missing, never zero.
+		var q2, q4 indicator.Table
+		e.do(identity.Authority, "GET", "/api/v1/indicator-values?indicator=revenue&year=2025&quarter=2&group=parks:"+park.ID, nil, 200, &q2)
+		if q2.Quarter != 2 || len(q2.Parks) != 1 {
+			t.Fatalf("Q2 table: %+v", q2)
+		}
+		near("Q2 revenue (亿元)", q2.Parks[0].Value.Value, 3.5)
+		if q2.GrowthTotal == nil || q2.GrowthTotal.Known || q2.GrowthTotal.From.Known {
+			t.Errorf("Q2 2024 has no quarterly reports: its growth must be missing: %+v", q2.GrowthTotal)
+		}
+		e.do(identity.Authority, "GET", "/api/v1/indicator-values?indicator=revenue&year=2025&quarter=4&group=parks:"+park.ID, nil, 200, &q4)
+		near("Q4 revenue (A only)", q4.Parks[0].Value.Value, 2.5)
+		if c := q4.Parks[0].Value.Coverage; c.Covered != 1 || c.Expected != 2 {
+			t.Errorf("Q4 coverage %+v, want 1 of 2", c)
+		}
+		for _, q := range []string{"quarter=5", "quarter=0", "quarter=x"} {
+			var p httpx.Problem
+			e.do(identity.Authority, "GET", "/api/v1/indicator-values?year=2025&"+q, nil, 422, &p)
+			if len(p.Errors) == 0 || p.Errors[0].Field != "quarter" {
+				t.Errorf("%s: %+v, want an error on quarter", q, p)
+			}
 		}
 
 		// Groups: the park is pooled at the key tier and featured in 2025.

@@ -16,6 +16,9 @@ import (
 // authority's own indicators are kept.
 type Store interface {
 	YearFilings(ctx context.Context, sc identity.Scope, year int, parkIDs []string) ([]FilingRow, error)
+	// QuarterFilings are the reports of the quarterly and monthly periods of one quarter of a
+	// year, of every park in the caller's scope.
+	QuarterFilings(ctx context.Context, sc identity.Scope, year, quarter int) ([]FilingRow, error)
 	IndicatorParks(ctx context.Context, sc identity.Scope, parkID string) ([]ParkFacts, error)
 	InTx(ctx context.Context, fn func(ctx context.Context) error) error
 	Record(ctx context.Context, sc identity.Scope, action, entity, id string, before, after any) error
@@ -294,6 +297,7 @@ type ParkRow struct {
 type Table struct {
 	Indicator   Indicator `json:"indicator"`
 	Year        int       `json:"year"`
+	Quarter     int       `json:"quarter,omitempty"` // 1–4 for a quarter's values, absent for the year's
 	Group       Group     `json:"group"`
 	Parks       []ParkRow `json:"parks"`
 	Total       Value     `json:"total"`
@@ -324,19 +328,39 @@ func inGroup(g Group, year int, parks []ParkFacts, byYear map[int][]ParkYear) ([
 }
 
 // Table computes one indicator (revenue when code is empty) for every park of the group in
-// scope and for them together.
+// scope and for them together, for a year.
 func (s *Service) Table(ctx context.Context, sc identity.Scope, code string, year int, g Group) (Table, error) {
+	return s.table(ctx, sc, code, year, 0, g)
+}
+
+// QuarterTable is Table for one quarter (1–4) of a year, its growth against the same quarter.
+func (s *Service) QuarterTable(ctx context.Context, sc identity.Scope, code string, year, quarter int, g Group) (Table, error) {
+	if quarter < 1 || quarter > 4 {
+		var f apperr.Fields
+		f.Add("quarter", "out_of_range", "季度应为 1–4", "quarter must be 1–4")
+		return Table{}, f.Err()
+	}
+	return s.table(ctx, sc, code, year, quarter, g)
+}
+
+func (s *Service) table(ctx context.Context, sc identity.Scope, code string, year, quarter int, g Group) (Table, error) {
 	ind, f, err := s.formulaOf(ctx, code, year)
 	if err != nil {
 		return Table{}, err
 	}
 	base := year - max(1, ind.GrowthYears)
-	parks, byYear, err := s.years(ctx, sc, "", []Formula{f}, year, base)
+	var parks []ParkFacts
+	var byYear map[int][]ParkYear
+	if quarter == 0 {
+		parks, byYear, err = s.years(ctx, sc, "", []Formula{f}, year, base)
+	} else {
+		parks, byYear, err = s.quarters(ctx, sc, quarter, year, base)
+	}
 	if err != nil {
 		return Table{}, err
 	}
 	parks, byYear = inGroup(g, year, parks, byYear)
-	t := Table{Indicator: ind, Year: year, Group: g, Parks: make([]ParkRow, 0, len(parks)), Total: GroupValue(f, byYear[year])}
+	t := Table{Indicator: ind, Year: year, Quarter: quarter, Group: g, Parks: make([]ParkRow, 0, len(parks)), Total: GroupValue(f, byYear[year])}
 	for i, p := range parks {
 		row := ParkRow{Park: p, Value: ParkValue(f, byYear[year][i])}
 		switch {
@@ -353,6 +377,31 @@ func (s *Service) Table(ctx context.Context, sc identity.Scope, code string, yea
 	total, mean := GroupGrowthOfTotal(f, byYear[year], byYear[base], n), GroupGrowthMean(f, byYear[year], byYear[base], n)
 	t.GrowthTotal, t.GrowthMean = &total, &mean
 	return t, nil
+}
+
+// quarters loads every park in scope for one quarter of each of the years asked: each
+// enterprise's quarter from its quarterly or monthly reports of it (rule 1 over the quarter; an
+// annual report has no quarters), the park attributes at the year's end. Park-level
+// submissions are yearly, so an off-platform park has no quarter: missing, never zero.
+func (s *Service) quarters(ctx context.Context, sc identity.Scope, quarter int, years ...int) ([]ParkFacts, map[int][]ParkYear, error) {
+	parks, err := s.st.IndicatorParks(ctx, sc, "")
+	if err != nil {
+		return nil, nil, err
+	}
+	attrs, err := s.st.Attributes(ctx, sc, "")
+	if err != nil {
+		return nil, nil, err
+	}
+	out := map[int][]ParkYear{}
+	for _, y := range years {
+		rows, err := s.st.QuarterFilings(ctx, sc, y, quarter)
+		if err != nil {
+			return nil, nil, err
+		}
+		out[y] = ParkYears(y, parks, rows)
+		withParkData(out[y], nil, attrs)
+	}
+	return parks, out, nil
 }
 
 // formulaOf checks the year and finds an indicator (revenue when code is empty) and its formula.

@@ -35,6 +35,14 @@ func TestIndicatorsPage(t *testing.T) {
 	if res.StatusCode != 422 || !strings.Contains(body, "应为整数") {
 		t.Errorf("a bad year: %d %s", res.StatusCode, body)
 	}
+	res, body = s.send(s.login(identity.Authority), "GET", "/indicators?indicator=revenue&year=2025&quarter=3", nil)
+	if res.StatusCode != 200 || !strings.Contains(body, "2025 年第 3 季度各园区数值") || !strings.Contains(body, `<option value="3" selected>第 3 季度</option>`) {
+		t.Errorf("a quarter's values: %d", res.StatusCode)
+	}
+	res, body = s.send(s.login(identity.Authority), "GET", "/indicators?quarter=7", nil)
+	if res.StatusCode != 422 || !strings.Contains(body, "季度应为 1–4") {
+		t.Errorf("a bad quarter: %d", res.StatusCode)
+	}
 }
 
 // TestPoolPages: the authority enters a park into the pool with the form, changes its tier (a

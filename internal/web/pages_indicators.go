@@ -151,6 +151,8 @@ type indicatorsView struct {
 	Catalog  []indicator.Indicator
 	Selected indicator.Indicator
 	Year     int
+	Quarter  int // 1–4 when one quarter's values are shown
+	Quarters []int
 	// GroupName is the group shown (as ParseGroup reads it); Groups are the ones offered.
 	GroupName string
 	Groups    []option
@@ -179,7 +181,16 @@ func (s *Server) indicatorsPage(rq *request) error {
 	if err != nil {
 		return err
 	}
-	t, err := s.svc.Indicators.Table(rq.ctx, rq.scope, q.Str("indicator"), year, g)
+	quarter := q.Int("quarter")
+	if err := q.Err(); err != nil {
+		return err
+	}
+	var t indicator.Table
+	if quarter != 0 {
+		t, err = s.svc.Indicators.QuarterTable(rq.ctx, rq.scope, q.Str("indicator"), year, quarter, g)
+	} else {
+		t, err = s.svc.Indicators.Table(rq.ctx, rq.scope, q.Str("indicator"), year, g)
+	}
 	if err != nil {
 		return err
 	}
@@ -187,7 +198,7 @@ func (s *Server) indicatorsPage(rq *request) error {
 	if err != nil {
 		return err
 	}
-	v := indicatorsView{Catalog: catalog, Selected: t.Indicator, Year: year,
+	v := indicatorsView{Catalog: catalog, Selected: t.Indicator, Year: year, Quarter: quarter, Quarters: []int{1, 2, 3, 4},
 		Group: rq.indicatorRow(t.Indicator, t.Total, nil), GroupName: g.String(), Groups: rq.groupOptions(year), CanAdd: rq.canSteer()}
 	v.Group.Park = rq.t("indicators.group")
 	if t.GrowthTotal != nil {

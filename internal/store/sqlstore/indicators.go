@@ -26,6 +26,14 @@ func (s *Store) YearFilings(ctx context.Context, sc identity.Scope, year int, pa
 	return s.filings(ctx, sc, where, "", append(append([]any{year}, anySlice(parkIDs)...), year))
 }
 
+// QuarterFilings are the reports of the quarterly and monthly periods of one quarter of a year,
+// of every park in the caller's scope.
+func (s *Store) QuarterFilings(ctx context.Context, sc identity.Scope, year, quarter int) ([]indicator.FilingRow, error) {
+	where := `p.year = ? AND r.period_id IN (SELECT id FROM report_periods WHERE year = ? AND
+		((kind = 'quarterly' AND seq = ?) OR (kind = 'monthly' AND seq BETWEEN ? AND ?)))`
+	return s.filings(ctx, sc, where, "", []any{year, year, quarter, 3*quarter - 2, 3 * quarter})
+}
+
 // filings reads the reports of periods matching where (in the caller's scope) with what rule 1
 // needs of their periods and enterprises.
 func (s *Store) filings(ctx context.Context, sc identity.Scope, where, order string, args []any) ([]indicator.FilingRow, error) {
