@@ -73,6 +73,13 @@ test('operator: its own park\'s indicators, and nothing of other parks', async (
   assert.equal(await rows.count(), 2, 'the group row and its one park');
   assert.match(await rows.nth(1).textContent(), /北京四季青生命科技园/);
   await shot(page, 'operator-indicators');
+  // One quarter: Q2 2026 was filed quarterly and approved in full.
+  await page.fill('input[name="year"]', '2026');
+  await page.selectOption('select[name="quarter"]', '2');
+  await Promise.all([page.waitForLoadState('load'), page.click('form.filters button[type="submit"]')]);
+  assert.match(await page.textContent('main h2:below(#definition)'), /2026 年第 2 季度/);
+  assert.match(await rows.nth(1).textContent(), /35\/35/, 'every enterprise\'s Q2 is approved');
+  await shot(page, 'operator-indicators-quarter');
   const res = await page.goto(parkos.base + '/cockpit');
   assert.ok(res.status() === 200 || res.status() === 403, 'the cockpit shows the operator only its own park');
   if (res.status() === 200) {

@@ -197,7 +197,8 @@ func layouts() []parkPlan {
 			[]string{"aimed.down.digitalhealth"}, office(8, 300, 6.5), "08"),
 		featured("JY-ZZ", "金隅智造工场", "BBMG Smart Manufacturing Workshop", "海淀区", "围绕创新、产业、技术、公共、市场五大服务构建“I-立方”平台体系。",
 			[]string{"meddev.mid.robotics"}, unitPlan{4, space.KindProduction, m2(900), yuan(4.5), yuan(16), true, heavySpec}, "08"),
-		featured("ZGC-LA", "中关村低空技术产业园", "Zhongguancun Low-Altitude Technology Park", "", "无人机应用场景：生态监测、长城保护、城市物流、支线物流、文旅体验等。",
+		// The seed names no district; 延庆 is where Zhongguancun's drone industry sits.
+		featured("ZGC-LA", "中关村低空技术产业园", "Zhongguancun Low-Altitude Technology Park", "延庆区", "无人机应用场景：生态监测、长城保护、城市物流、支线物流、文旅体验等。",
 			nil, unitPlan{4, space.KindProduction, m2(1200), yuan(2.8), yuan(12), true, heavySpec}, "00"),
 		featured("FS-H2", "房山氢能产业园", "Fangshan Hydrogen Energy Park", "房山区", "与大兴氢能示范区搭建资源共享平台，共同攻克产业堵点和技术难点。",
 			nil, unitPlan{4, space.KindProduction, m2(1500), yuan(1.8), yuan(10), true, heavySpec}, "11"),

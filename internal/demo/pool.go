@@ -36,14 +36,16 @@ func offPlatformPlans() []offPlatformPlan {
 	tiers := []pool.Tier{pool.Key, pool.Reserve, pool.Planning}
 	for i := range offPlatformParks {
 		district, theme := poolDistricts[i%len(poolDistricts)], poolThemes[(i*7)%len(poolThemes)]
-		spread := float64(i%5) / 4 // 0 … 1, so parks of a kind differ
+		// 0 … 1, well spread over the parks (fractions of multiples of the golden ratio and of
+		// √2), so parks of a kind differ in size and in figures independently.
+		spread, size := math.Mod(float64(i)*0.6180339887, 1), math.Mod(float64(i)*0.4142135624+0.3, 1)
 		p := offPlatformPlan{code: fmt.Sprintf("POOL-%02d", i+1), district: district, name: trimDistrict(district) + theme + "产业园"}
 		if i%7 == 3 {
-			p.landKm2 = 0.3 + 0.5*spread
+			p.landKm2 = math.Round((0.3+0.5*size)*100) / 100
 			p.annualPlan = annualPlan{revenue2025: math.Round(p.landKm2 * (800 + 170*spread)), growth: 0.25 + 0.06*spread, rd: 0.11 + 0.02*spread,
 				patentsPer10: 480 + 90*spread, tier: pool.Key, featured: true}
 		} else {
-			p.landKm2 = 0.8 + 2.2*spread
+			p.landKm2 = math.Round((0.8+2.2*size)*100) / 100
 			p.annualPlan = annualPlan{revenue2025: math.Round(p.landKm2 * (120 + 60*spread)), growth: 0.04 + 0.06*spread, rd: 0.04 + 0.02*spread,
 				patentsPer10: 100 + 60*spread, tier: tiers[i%3]}
 		}

@@ -29,10 +29,13 @@ func (l *loader) reports(parkID, tenant string) error {
 		return err
 	}
 	q2, q3 := periods.Items[0].ID, periods.Items[1].ID
+	staff := 0
+	for _, e := range ents.Items {
+		staff += e.Employees
+	}
 	for i, e := range ents.Items {
 		filer := identity.Scope{Role: identity.EntAdmin, EnterpriseID: e.ID, Username: "demo", Source: "system"}
-		base := quarterFigures(i)
-		base["employees"], base["rd_staff"] = int64(e.Employees), int64(e.Employees)*int64(30+(i*7)%30)/100 // as the profile says
+		base := quarterFigures(i, e, float64(e.Employees)/float64(staff), annualPlans["SJQ"])
 		if err := l.file(filer, manager, q2, e.ID, base, "approve"); err != nil {
 			return err
 		}
@@ -71,19 +74,20 @@ func (l *loader) file(filer, manager identity.Scope, periodID, entID string, f s
 	return err
 }
 
-// quarterFigures are plausible quarterly figures for the i-th enterprise of a life-science park:
-// a few hundred thousand to tens of millions of yuan of revenue, R&D at 8–30 % of it.
-func quarterFigures(i int) stats.Figures {
-	revenue := int64(30+(i*37)%900) * 1_0000_00 // 万元 → fen
-	employees := int64(12 + (i*13)%180)
+// quarterFigures are the i-th enterprise's figures for a quarter of 2026, consistent with its
+// profile (its headcount) and with its park's annual figures (annualFigures): its share of the
+// park's planned revenue, grown one more year, a quarter of it, R&D at the park's intensity.
+func quarterFigures(i int, e enterprise.Enterprise, share float64, plan annualPlan) stats.Figures {
+	revenue := int64(plan.revenue2025 * 1e10 * (1 + plan.growth) * share / 4) // 亿元 → fen
+	employees := int64(e.Employees)
 	return stats.Figures{
 		"revenue":                   revenue,
-		"rd_expense":                revenue * int64(8+(i*5)%23) / 100,
+		"rd_expense":                int64(float64(revenue) * plan.rd),
 		"tax":                       revenue * 6 / 100,
 		"employees":                 employees,
 		"rd_staff":                  employees * int64(30+(i*7)%30) / 100,
-		"invention_patents_granted": int64(i % 3),
-		"invention_patents_held":    int64(2 + (i*3)%25),
+		"invention_patents_granted": int64(float64(employees)*plan.patentsPer10/10000/4 + 0.5),
+		"invention_patents_held":    int64(float64(employees)*plan.patentsPer10*4/10000 + 0.5),
 	}
 }
 
