@@ -200,7 +200,7 @@ func (s *Service) withOccupancy(pys []ParkYear, areas map[string]map[int][2]meas
 		}
 		on := civil.Of(p.Year, 12, 31)
 		if today := s.clock.Today(); today.Before(on) {
-			on = today
+			on = civil.Of(today.Year(), today.Month(), 1).AddMonths(1).AddDays(-1) // this month's end
 		}
 		if p.Attrs == nil {
 			p.Attrs = map[string]Attr{}
@@ -348,6 +348,9 @@ func (s *Service) table(ctx context.Context, sc identity.Scope, code string, yea
 	if err != nil {
 		return Table{}, err
 	}
+	if err := s.CheckParks(ctx, sc, "group", g); err != nil {
+		return Table{}, err
+	}
 	base := year - max(1, ind.GrowthYears)
 	var parks []ParkFacts
 	var byYear map[int][]ParkYear
@@ -439,6 +442,12 @@ func (s *Service) Compare(ctx context.Context, sc identity.Scope, code string, y
 	if err != nil {
 		return Comparison{}, err
 	}
+	if err := s.CheckParks(ctx, sc, "subject", subject); err != nil {
+		return Comparison{}, err
+	}
+	if err := s.CheckParks(ctx, sc, "reference", reference); err != nil {
+		return Comparison{}, err
+	}
 	base := year - max(1, ind.GrowthYears)
 	parks, byYear, err := s.years(ctx, sc, "", []Formula{f}, year, base)
 	if err != nil {
@@ -469,6 +478,9 @@ type ParkValues struct {
 // Values computes the indicators codes for the group's parks in scope for year.
 func (s *Service) Values(ctx context.Context, sc identity.Scope, year int, g Group, codes []string) (ParkValues, error) {
 	if err := checkYear(year); err != nil {
+		return ParkValues{}, err
+	}
+	if err := s.CheckParks(ctx, sc, "group", g); err != nil {
 		return ParkValues{}, err
 	}
 	out := ParkValues{Values: map[string]map[string]Value{}, Indicators: map[string]Indicator{}}

@@ -161,6 +161,16 @@ func hasAll(vals map[string]float64, keys []string) bool {
 	return true
 }
 
+// readsEnterprises reports whether the formula uses a measure summed over enterprises.
+func (f Formula) readsEnterprises() bool {
+	for _, k := range f.Uses {
+		if n, _ := NameOf(k); !n.OfPark {
+			return true
+		}
+	}
+	return false
+}
+
 // ParkValue is a formula's value for a park in a year (rules 2–5).
 func ParkValue(f Formula, p ParkYear) Value {
 	return parkValue(f, p, nil)
@@ -172,9 +182,16 @@ func parkValue(f Formula, p ParkYear, only map[string]bool) Value {
 	if len(attrs) == 0 {
 		v.Attrs = nil
 	}
-	if cov.ParkLevel {
+	switch {
+	case !f.readsEnterprises():
+		v.Coverage = Coverage{Of: "park", Covered: 1, Expected: 1}
+		if len(missing) > 0 {
+			v.Coverage.Covered = 0
+		}
+		v.RuleZh, v.RuleEn = "按园区属性（注明日期）计算", "from the park's attributes (with their dates)"
+	case cov.ParkLevel:
 		v.RuleZh, v.RuleEn = "园区整体填报数", "the park's own submission"
-	} else {
+	default:
 		v.RuleZh = fmt.Sprintf("按 %d/%d 家完整填报企业的合计计算（比值为合计之比）", cov.Covered, cov.Expected)
 		v.RuleEn = fmt.Sprintf("from the sums over %d of %d enterprises with a complete year (ratios of sums)", cov.Covered, cov.Expected)
 	}

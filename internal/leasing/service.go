@@ -420,7 +420,10 @@ func (s *Service) OccupancySeries(ctx context.Context, sc identity.Scope, f Occu
 		from = to.AddMonths(-11)
 	}
 	if to.Before(from) || from.AddMonths(240).Before(to) {
-		return nil, apperr.New(apperr.Invalid, "时间范围须为 1 到 240 个月", "the range must be 1 to 240 months")
+		return nil, apperr.New(apperr.Invalid, "时间范围须为 1 到 240 个月", "the range must be 1 to 240 months").WithField("to", "out_of_range")
+	}
+	if from.Year() < 1990 || to.Year() > 2100 {
+		return nil, apperr.New(apperr.Invalid, "时间范围须在 1990–2100 年之间", "the range must lie within 1990–2100").WithField("from", "out_of_range")
 	}
 	if f == (OccupancyFilter{}) && sc.AllParks() {
 		return s.allParksSeries(ctx, sc, from, to)

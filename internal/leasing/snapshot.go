@@ -145,8 +145,10 @@ func monthsOf(units []UnitRow, leases []LeaseRow, first, last civil.Date) []Figu
 }
 
 // parkMonths are the month-end figures of every park the caller sees for the months from first
-// to last (first days of months), from each park's kept snapshot, computed again and kept for
-// the parks whose snapshot is older than their last write or does not reach those months.
+// to last (first days of months). Within the kept window (the 240 months up to this one) they
+// come from each park's snapshot, computed again and kept for the parks whose snapshot is older
+// than their last write or does not reach those months; months outside it are computed for
+// the request and not kept, so no request can stretch what every later one reads.
 // Only the park parkID is read when it is set.
 func (s *Service) parkMonths(ctx context.Context, sc identity.Scope, parkID string, first, last civil.Date) (map[string][]Figures, error) {
 	snaps, err := s.snapshots.OccupancySnapshots(ctx, sc)
@@ -154,15 +156,16 @@ func (s *Service) parkMonths(ctx context.Context, sc identity.Scope, parkID stri
 		return nil, err
 	}
 	this := monthStart(s.clock.Today())
-	window := [2]civil.Date{minDate(first, this.AddMonths(1-snapshotMonths)), maxDate(last, this)}
+	window := [2]civil.Date{this.AddMonths(1 - snapshotMonths), this}
+	kept := !first.Before(window[0]) && !last.After(window[1])
+	want := monthsBetween(first, last) + 1
 	out := make(map[string][]Figures, len(snaps))
 	for _, snap := range snaps {
 		if parkID != "" && snap.ParkID != parkID {
 			continue
 		}
 		var months []Figures
-		want := monthsBetween(first, last) + 1
-		if snap.Data != nil && snap.Version == snap.ParkVersion && !snap.First.After(first) {
+		if kept && snap.Data != nil && snap.Version == snap.ParkVersion && snap.First == window[0] {
 			if months, err = DecodeMonths(snap.Data, snap.First, first, last); err != nil {
 				return nil, err
 			}
@@ -175,9 +178,13 @@ func (s *Service) parkMonths(ctx context.Context, sc identity.Scope, parkID stri
 			if err != nil {
 				return nil, err
 			}
+			if !kept {
+				out[snap.ParkID] = monthsOf(units, leases, first, last)
+				continue
+			}
 			all := monthsOf(units, leases, window[0], window[1])
-			kept := ParkSnapshot{ParkID: snap.ParkID, Version: snap.ParkVersion, First: window[0], Data: EncodeMonths(all)}
-			if err := s.contracts.InTx(ctx, func(ctx context.Context) error { return s.snapshots.SaveOccupancySnapshot(ctx, kept) }); err != nil {
+			snapshot := ParkSnapshot{ParkID: snap.ParkID, Version: snap.ParkVersion, First: window[0], Data: EncodeMonths(all)}
+			if err := s.contracts.InTx(ctx, func(ctx context.Context) error { return s.snapshots.SaveOccupancySnapshot(ctx, snapshot) }); err != nil {
 				return nil, err
 			}
 			from := monthsBetween(window[0], first)
@@ -248,6 +255,16 @@ func (s *Service) YearEndAreas(ctx context.Context, sc identity.Scope, parkID st
 	}
 	this := monthStart(s.clock.Today())
 	monthOf := func(y int) civil.Date { return minDate(civil.Of(y, 12, 1), this) }
+	var past []int // a year not begun has no occupancy yet
+	for _, y := range years {
+		if y <= this.Year() {
+			past = append(past, y)
+		}
+	}
+	if len(past) == 0 {
+		return out, nil
+	}
+	years = past
 	first, last := monthOf(years[0]), monthOf(years[0])
 	for _, y := range years {
 		first, last = minDate(first, monthOf(y)), maxDate(last, monthOf(y))

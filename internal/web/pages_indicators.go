@@ -186,7 +186,7 @@ func (s *Server) indicatorsPage(rq *request) error {
 		return err
 	}
 	var t indicator.Table
-	if quarter != 0 {
+	if q.Str("quarter") != "" {
 		t, err = s.svc.Indicators.QuarterTable(rq.ctx, rq.scope, q.Str("indicator"), year, quarter, g)
 	} else {
 		t, err = s.svc.Indicators.Table(rq.ctx, rq.scope, q.Str("indicator"), year, g)
