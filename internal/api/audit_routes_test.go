@@ -399,6 +399,33 @@ func newWriteCases(t *testing.T, e *env) map[string]func() writeCall {
 			return writeCall{role: identity.Authority, path: "/api/v1/pool/" + pooled + "/tier", body: map[string]any{"tier": "key",
 				"effective_on": "2026-01-01", "reason": uniq("年度评价优秀")}}
 		},
+		"POST /api/v1/resources": func() writeCall {
+			return writeCall{role: identity.ParkManager, path: "/api/v1/resources", body: resourceBody(p0, uniq("MR-A"))}
+		},
+		"PUT /api/v1/resources/{id}/rules": func() writeCall {
+			r, _ := facility(t, e, 0, w.Users[identity.EntAdmin].Username, 8)
+			b := resourceBody("", "")
+			for _, k := range []string{"park_id", "code", "name", "kind"} {
+				delete(b, k)
+			}
+			b["lead_hours"] = 2
+			return writeCall{role: identity.ParkManager, path: "/api/v1/resources/" + r + "/rules", body: b}
+		},
+		"POST /api/v1/bookings": func() writeCall {
+			r, _ := facility(t, e, 0, w.Users[identity.EntAdmin].Username, 8)
+			return writeCall{role: identity.EntAdmin, path: "/api/v1/bookings", body: map[string]any{"resource_id": r, "start": tomorrowAt(12), "end": tomorrowAt(13)}}
+		},
+		"POST /api/v1/bookings/{id}/decision": func() writeCall {
+			_, b := facility(t, e, 0, w.Users[identity.EntAdmin].Username, 8)
+			return writeCall{role: identity.ParkManager, path: "/api/v1/bookings/" + b + "/decision", body: map[string]any{"action": "check_in"}}
+		},
+		"POST /api/v1/certificates": func() writeCall {
+			return writeCall{role: identity.Service, path: "/api/v1/certificates", body: map[string]any{"park_id": p0, "username": w.Users[identity.EntAdmin].Username,
+				"kind": uniq("p2-"), "issued_on": "2025-01-01", "expires_on": "2030-01-01"}}
+		},
+		"POST /api/v1/parks/{id}/holidays": func() writeCall {
+			return writeCall{role: identity.ParkManager, path: "/api/v1/parks/" + p0 + "/holidays", body: map[string]any{"day": civil.Of(2030, 1, 1).AddDays(n).String(), "name": uniq("休息日")}}
+		},
 		"POST /api/v1/pool/{id}/recognitions": func() writeCall {
 			pooled := pooledPark(t, e, w.Parks[1].ID)
 			return writeCall{role: identity.Authority, path: "/api/v1/pool/" + pooled + "/recognitions", body: map[string]any{"year": 2000 + n%100}}

@@ -257,6 +257,12 @@ func newOwn(t *testing.T, e *env) own {
 	o.ids["pool"] = pooledPark(t, e, w.Parks[0].ID)
 	o.ids["goals"] = parkGoal(t, e, w.Parks[0].ID)
 	o.ids["evaluation-schemes"], o.ids["evaluation-runs"] = evaluated(t, e)
+	o.ids["resources"], o.ids["bookings"] = facility(t, e, 0, w.Users[identity.EntAdmin].Username, 9)
+	o.bodies["POST /api/v1/resources"] = resourceBody(w.Parks[0].ID, "MR-NEW")
+	o.bodies["POST /api/v1/certificates"] = map[string]any{"park_id": w.Parks[0].ID, "username": w.Users[identity.EntAdmin].Username,
+		"kind": "p2", "issued_on": "2025-01-01", "expires_on": "2030-01-01"}
+	o.bodies["POST /api/v1/parks/{id}/holidays"] = map[string]any{"day": "2030-10-01", "name": "国庆节"}
+	o.bodies["POST /api/v1/bookings/{id}/decision"] = map[string]any{"action": "check_in"}
 	return o
 }
 

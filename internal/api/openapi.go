@@ -3,6 +3,7 @@ package api
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/parkos/parkos/internal/booking"
 	"maps"
 	"net/http"
 	"reflect"
@@ -285,6 +286,12 @@ func (g *schemaGen) inputSchemaOf(t reflect.Type) map[string]any {
 // value; every other input field has a default. TestRequiredInputsAreRefusedWhenMissing keeps
 // this list and the services' rules in step.
 var requiredInputs = map[reflect.Type][]string{
+	reflect.TypeFor[booking.NewResource]():         {"park_id", "code", "name", "kind", "slot_minutes", "min_minutes", "max_minutes", "hours"},
+	reflect.TypeFor[booking.ResourceRules]():       {"slot_minutes", "min_minutes", "max_minutes", "hours"},
+	reflect.TypeFor[booking.NewBooking]():          {"resource_id", "start", "end"},
+	reflect.TypeFor[booking.Decision]():            {"action"},
+	reflect.TypeFor[booking.NewCertificate]():      {"park_id", "username", "kind", "issued_on", "expires_on"},
+	reflect.TypeFor[booking.Holiday]():             {"day", "name"},
 	reflect.TypeFor[LoginRequest]():                {"username", "password"},
 	reflect.TypeFor[PasswordChange]():              {"new_password"},
 	reflect.TypeFor[TokenRequest]():                {"name"},

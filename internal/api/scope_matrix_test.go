@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/parkos/parkos/internal/booking"
 	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/enterprise"
 	"github.com/parkos/parkos/internal/identity"
@@ -92,7 +93,13 @@ func newForeign(t *testing.T, e *env) foreign {
 	f.ids["pool"] = pooledPark(t, e, w.Parks[1].ID)
 	f.ids["goals"] = parkGoal(t, e, w.Parks[1].ID)
 	f.ids["evaluation-schemes"], f.ids["evaluation-runs"] = evaluated(t, e)
-	f.all = []string{otherEnt.ID, w.Units[1][0].ID, w.Units[1][2].ID}
+	f.ids["resources"], f.ids["bookings"] = facility(t, e, 1, otherEnt.Username, 10)
+	cert, err := booking.NewService(e.store, civil.SystemClock{}).IssueCertificate(ctx, sys, booking.NewCertificate{ParkID: w.Parks[1].ID,
+		Username: otherEnt.Username, Kind: "p2", IssuedOn: civil.Of(2025, 1, 1), ExpiresOn: civil.Of(2030, 1, 1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.all = []string{otherEnt.ID, w.Units[1][0].ID, w.Units[1][2].ID, cert.ID}
 	for _, id := range f.ids {
 		f.all = append(f.all, id)
 	}
@@ -121,6 +128,10 @@ func newForeign(t *testing.T, e *env) foreign {
 		"POST /api/v1/park-submissions/imports": "园区编码,年度,营业收入\n" + w.Parks[1].Code + ",2025,1.00\n",
 		"POST /api/v1/users": map[string]any{"username": "hijack", "role": "ent_member", "enterprise_id": w.Enterprises[1].ID,
 			"password": "long-enough-1"},
+		"POST /api/v1/resources": resourceBody(w.Parks[1].ID, "HIJACK"),
+		"POST /api/v1/bookings":  map[string]any{"resource_id": f.ids["resources"], "start": tomorrowAt(14), "end": tomorrowAt(15)},
+		"POST /api/v1/certificates": map[string]any{"park_id": w.Parks[1].ID, "username": otherEnt.Username, "kind": "p2",
+			"issued_on": "2025-01-01", "expires_on": "2030-01-01"},
 	}
 	return f
 }
@@ -272,6 +283,16 @@ func matrixBody(pattern string) any {
 		return map[string]any{"year": 2025}
 	case strings.HasSuffix(pattern, "/goals/{id}/actuals"):
 		return map[string]any{"year": 2023, "value": 5}
+	case strings.HasSuffix(pattern, "/decision"):
+		return map[string]any{"action": "cancel", "reason": "越权"}
+	case strings.HasSuffix(pattern, "/rules"):
+		b := resourceBody("", "")
+		for _, k := range []string{"park_id", "code", "name", "kind"} {
+			delete(b, k)
+		}
+		return b
+	case strings.HasSuffix(pattern, "/holidays"):
+		return map[string]any{"day": "2030-01-01", "name": "越权"}
 	case strings.HasSuffix(pattern, "/recognitions"):
 		return map[string]any{"year": 2030}
 	case strings.HasSuffix(pattern, "/activities"):

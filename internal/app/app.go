@@ -4,6 +4,7 @@ package app
 
 import (
 	"context"
+	"github.com/parkos/parkos/internal/booking"
 
 	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/enterprise"
@@ -46,6 +47,7 @@ type Store interface {
 	pool.Store
 	goals.Store
 	evaluation.Store
+	booking.Store
 	Health
 }
 
@@ -62,6 +64,7 @@ type Services struct {
 	Pool       *pool.Service
 	Goals      *goals.Service
 	Evaluation *evaluation.Service
+	Bookings   *booking.Service
 	Health     Health
 	// Idempotency keeps the keys of creating requests and their answers.
 	Idempotency idempotency.Store
@@ -83,6 +86,7 @@ func New(st Store, clock civil.Clock) *Services {
 		Pool:        pool.NewService(st, clock),
 		Goals:       goals.NewService(st, ind),
 		Evaluation:  evaluation.NewService(st, ind),
+		Bookings:    booking.NewService(st, clock),
 		Health:      st,
 		Idempotency: st,
 	}

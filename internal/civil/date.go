@@ -155,6 +155,14 @@ func (d Date) Time() time.Time {
 func (d Date) Month() time.Month { return d.t.Month() }
 func (d Date) Day() int          { return d.t.Day() }
 
+// ISOWeekday is the day of the week, 1 (Monday) to 7 (Sunday).
+func (d Date) ISOWeekday() int {
+	if wd := int(d.t.Weekday()); wd != 0 {
+		return wd
+	}
+	return 7
+}
+
 // AddMonths adds n calendar months keeping the day of month, or taking the last day of a
 // shorter month (2025-01-31 + 1 month = 2025-02-28), as lease months are counted (§4).
 func (d Date) AddMonths(n int) Date {

@@ -16,26 +16,29 @@ const (
 	ManageUsers     Action = "manage_users"     // user accounts (admins: all; tenant admins: their staff)
 	DeleteParks     Action = "delete_parks"
 	SteerParks      Action = "steer_parks" // the park pool and tiers, goals, evaluation schemes, park-level figures
+	// ManageFacilities: shared resources and their rules, decisions on bookings, training certificates.
+	ManageFacilities Action = "manage_facilities"
 )
 
 // Actions in the order the policy table prints them.
 var Actions = []Action{EditSpace, EditUnits, EditEnterprises, Lease, WorkLeads, OpenPeriods, ReviewReports, Onboard,
-	ManageUsers, DeleteParks, SteerParks}
+	ManageUsers, DeleteParks, SteerParks, ManageFacilities}
 
 // policy is SPEC §1 as data: for each action, the roles that may take it. Services enforce it
 // and the console asks it which actions to offer, so the two never disagree.
 var policy = map[Action][]Role{
-	EditSpace:       {Admin, ParkManager},
-	EditUnits:       {Admin, ParkManager, Leasing},
-	EditEnterprises: {Admin, ParkManager, Leasing, Service},
-	Lease:           {Admin, ParkManager, Leasing},
-	WorkLeads:       {Admin, ParkManager, Leasing},
-	OpenPeriods:     {Admin, Authority, ParkManager},
-	ReviewReports:   {Admin, Authority, ParkManager, Service},
-	Onboard:         {Admin, ParkManager},
-	ManageUsers:     {Admin, EntAdmin},
-	DeleteParks:     {Admin},
-	SteerParks:      {Admin, Authority},
+	EditSpace:        {Admin, ParkManager},
+	EditUnits:        {Admin, ParkManager, Leasing},
+	EditEnterprises:  {Admin, ParkManager, Leasing, Service},
+	Lease:            {Admin, ParkManager, Leasing},
+	WorkLeads:        {Admin, ParkManager, Leasing},
+	OpenPeriods:      {Admin, Authority, ParkManager},
+	ReviewReports:    {Admin, Authority, ParkManager, Service},
+	Onboard:          {Admin, ParkManager},
+	ManageUsers:      {Admin, EntAdmin},
+	DeleteParks:      {Admin},
+	SteerParks:       {Admin, Authority},
+	ManageFacilities: {Admin, ParkManager, Service},
 }
 
 // Allows reports whether role r may take action a.

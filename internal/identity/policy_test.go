@@ -20,6 +20,7 @@ onboard           x     .         x            .       .       .       .        
 manage_users      x     .         .            .       .       .       x         .
 delete_parks      x     .         .            .       .       .       .         .
 steer_parks       x     x         .            .       .       .       .         .
+manage_facilities x     .         x            .       x       .       .         .
 `
 	var b strings.Builder
 	b.WriteString(pad("action", 18))

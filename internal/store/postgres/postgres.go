@@ -46,8 +46,11 @@ func Open(url string, clock civil.Clock) (*sqlstore.Store, error) {
 		RowLocks:       true,
 		IsUnique:       func(err error) bool { return hasCode(err, "23505") },
 		IsForeignKey:   func(err error) bool { return hasCode(err, "23503") },
-		// 23P01: exclusion_violation, raised only by contract_units_one_letting_per_day.
-		IsDoubleLetting: func(err error) bool { return hasCode(err, "23P01") },
+		// 23P01: exclusion_violation, by the constraint of that name.
+		Excluded: func(err error, constraint string) bool {
+			var e *pgconn.PgError
+			return errors.As(err, &e) && e.Code == "23P01" && e.ConstraintName == constraint
+		},
 		Lock: func(ctx context.Context, tx *sql.Tx) error {
 			_, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", migrationLock)
 			return err

@@ -61,8 +61,9 @@ func Open(path string, clock civil.Clock) (*sqlstore.Store, error) {
 			return hasCode(err, sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY)
 		},
 		IsForeignKey: func(err error) bool { return hasCode(err, sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY) },
-		IsDoubleLetting: func(err error) bool {
-			return hasCode(err, sqlite3.SQLITE_CONSTRAINT_TRIGGER) && strings.Contains(err.Error(), "contract_units_one_letting_per_day")
+		// The overlap rules are triggers that abort with the constraint's name.
+		Excluded: func(err error, constraint string) bool {
+			return hasCode(err, sqlite3.SQLITE_CONSTRAINT_TRIGGER) && strings.Contains(err.Error(), constraint)
 		},
 	}, clock), nil
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/parkos/parkos/internal/audit"
+	"github.com/parkos/parkos/internal/booking"
 	"github.com/parkos/parkos/internal/enterprise"
 	"github.com/parkos/parkos/internal/goals"
 	"github.com/parkos/parkos/internal/identity"
@@ -67,6 +68,14 @@ func owners(v any) (parkID, enterpriseID string) {
 		return o.ParkID, ""
 	case stats.Report:
 		return o.ParkID, o.EnterpriseID
+	case booking.Resource:
+		return o.ParkID, ""
+	case booking.Booking:
+		return o.ParkID, o.EnterpriseID
+	case booking.Certificate:
+		return o.ParkID, o.EnterpriseID
+	case booking.ParkHoliday:
+		return o.ParkID, ""
 	}
 	return "", ""
 }

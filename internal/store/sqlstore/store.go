@@ -33,11 +33,12 @@ type Engine struct {
 	NumberedParams bool
 	// TypedValues: bind parameters in a VALUES list need their types spelled out (PostgreSQL).
 	TypedValues bool
-	// IsUnique / IsForeignKey / IsDoubleLetting classify constraint violations; the last is the
-	// database's own refusal to let one unit twice on a day (contract_units_one_letting_per_day).
-	IsUnique        func(error) bool
-	IsForeignKey    func(error) bool
-	IsDoubleLetting func(error) bool
+	// IsUnique / IsForeignKey / Excluded classify constraint violations; the last is the
+	// database's own refusal by the overlap rule named constraint: one unit let twice on a day
+	// (contract_units_one_letting_per_day), one resource booked twice at once (bookings_no_overlap).
+	IsUnique     func(error) bool
+	IsForeignKey func(error) bool
+	Excluded     func(err error, constraint string) bool
 	// RowLocks: the engine supports SELECT … FOR UPDATE (PostgreSQL). SQLite needs none: its one
 	// writer connection takes the write lock at BEGIN, so write transactions never interleave.
 	RowLocks bool

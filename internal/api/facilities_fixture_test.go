@@ -1,0 +1,62 @@
+package api
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/parkos/parkos/internal/booking"
+	"github.com/parkos/parkos/internal/civil"
+	"github.com/parkos/parkos/internal/identity"
+	"github.com/parkos/parkos/internal/measure"
+)
+
+// allDay opens a resource every day, all day, in hour slots, so a fixture can book any hour.
+func allDay() booking.ResourceRules {
+	var hours []booking.Window
+	for wd := 1; wd <= 7; wd++ {
+		hours = append(hours, booking.Window{Weekday: wd, From: "00:00", To: "24:00"})
+	}
+	return booking.ResourceRules{Hours: hours, SlotMinutes: 60, MinMinutes: 60, MaxMinutes: 240, CancelHours: 0,
+		Prices: booking.Prices{Member: measure.Yuan(100), NonMember: measure.Yuan(150), OtherPark: measure.Yuan(120)}}
+}
+
+// resourceBody is a valid new resource of a park as the API takes it.
+func resourceBody(parkID, code string) map[string]any {
+	var hours []map[string]any
+	for wd := 1; wd <= 7; wd++ {
+		hours = append(hours, map[string]any{"weekday": wd, "from": "00:00", "to": "24:00"})
+	}
+	return map[string]any{"park_id": parkID, "code": code, "name": "会议室 " + code, "kind": "meeting_room",
+		"slot_minutes": 60, "min_minutes": 60, "max_minutes": 240, "hours": hours}
+}
+
+// tomorrowAt is hour h of the day after today in Shanghai, as the API writes instants.
+func tomorrowAt(h int) time.Time {
+	d := civil.SystemClock{}.Today().AddDays(1)
+	return time.Date(d.Year(), d.Month(), d.Day(), h, 0, 0, 0, civil.Shanghai)
+}
+
+// fixtureResources numbers the fixture's resources, so each has its own code.
+var fixtureResources int
+
+// facility makes a meeting room in park i and books one hour of it tomorrow for enterprise i as
+// username (an enterprise user of it), returning the resource and the booking.
+func facility(t *testing.T, e *env, i int, username string, hour int) (string, string) {
+	t.Helper()
+	ctx, sys := context.Background(), identity.System()
+	svc := booking.NewService(e.store, civil.SystemClock{})
+	fixtureResources++
+	r, err := svc.CreateResource(ctx, sys, booking.NewResource{ParkID: e.world.Parks[i].ID, Code: fmt.Sprintf("MR-%d-%d", i, fixtureResources), Name: "会议室",
+		Kind: "meeting_room", ResourceRules: allDay()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	booker := identity.Scope{Role: identity.EntMember, EnterpriseID: e.world.Enterprises[i].ID, Username: username, Source: "test"}
+	res, err := svc.Book(ctx, booker, booking.NewBooking{ResourceID: r.ID, Start: tomorrowAt(hour), End: tomorrowAt(hour + 1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r.ID, res.Booked[0].ID
+}
