@@ -1,6 +1,7 @@
 package web
 
 import (
+	"github.com/parkos/parkos/internal/booking"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -38,6 +39,10 @@ var enumValues = map[string][]string{
 	"stage":              append(strs(enterprise.Stages), "upstream", "midstream", "downstream"),
 	"qualification_kind": strs(enterprise.QualificationKinds),
 	"pool_tier":          strs(pool.Tiers),
+	"booking_action":     {"approve", "reject", "check_in", "complete", "no_show", "cancel"},
+	"booking_status":     strs(booking.Statuses),
+	"resource_kind":      strs(booking.Kinds),
+	"weekday":            {"1", "2", "3", "4", "5", "6", "7"},
 	"norm":               {"min_max", "benchmark", "bands"},
 	"board":              strs(enterprise.ListingBoards),
 	"ownership":          strs(enterprise.OwnershipTypes),

@@ -171,6 +171,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.indicatorRoutes(mux)
 	s.poolRoutes(mux)
 	s.goalRoutes(mux)
+	s.facilityRoutes(mux)
 	s.evaluationRoutes(mux)
 	s.cockpitRoutes(mux)
 	s.workbookRoutes(mux)

@@ -149,6 +149,8 @@ func navFor(rq *request) []navItem {
 		add("units", "nav.my_units", "/units")
 		add("contracts", "nav.my_contracts", "/contracts")
 		add("reports", "nav.reports", "/reports")
+		add("facilities", "nav.facilities", "/facilities")
+		add("bookings", "nav.bookings", "/bookings")
 		if r == identity.EntAdmin {
 			add("users", "nav.colleagues", "/users")
 			add("audit", "nav.audit", "/audit")
@@ -168,6 +170,10 @@ func navFor(rq *request) []navItem {
 		add("qualifications", "nav.qualifications", "/qualifications")
 		add("periods", "nav.periods", "/periods")
 		add("indicators", "nav.indicators", "/indicators")
+		if r != identity.Authority && r != identity.Finance {
+			add("facilities", "nav.facilities", "/facilities")
+			add("bookings", "nav.bookings", "/bookings")
+		}
 		if r == identity.Admin || r == identity.Authority || r == identity.ParkManager {
 			add("pool", "nav.pool", "/pool")
 			add("goals", "nav.goals", "/goals")
