@@ -59,7 +59,10 @@ func Load(ctx context.Context, sv *app.Services) error {
 	if err := l.authority(parks); err != nil {
 		return err
 	}
-	return l.users(sjq, firstTenant)
+	if err := l.users(sjq, firstTenant); err != nil {
+		return err
+	}
+	return l.facilities(parks, sjq, firstTenant)
 }
 
 type loader struct {
