@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/parkos/parkos/internal/booking"
 	"io"
 	"net/http"
 	"slices"
@@ -39,7 +40,8 @@ type writeCall struct {
 // accountRoutes change a user's own account: their entries are about the user, who belongs to
 // no one park, so they carry neither park nor enterprise.
 var accountRoutes = map[string]bool{"POST /api/v1/session": true, "DELETE /api/v1/session": true,
-	"POST /api/v1/me/password": true, "POST /api/v1/tokens": true, "DELETE /api/v1/tokens/{id}": true}
+	"POST /api/v1/me/password": true, "POST /api/v1/tokens": true, "DELETE /api/v1/tokens/{id}": true,
+	"POST /api/v1/calendar-feeds": true, "DELETE /api/v1/calendar-feeds/{id}": true}
 
 // authorityRoutes change the authority's own instruments over every park (evaluation schemes
 // and runs), which belong to no one park or enterprise.
@@ -398,6 +400,14 @@ func newWriteCases(t *testing.T, e *env) map[string]func() writeCall {
 			pooled := pooledPark(t, e, w.Parks[1].ID)
 			return writeCall{role: identity.Authority, path: "/api/v1/pool/" + pooled + "/tier", body: map[string]any{"tier": "key",
 				"effective_on": "2026-01-01", "reason": uniq("年度评价优秀")}}
+		},
+		"POST /api/v1/calendar-feeds": func() writeCall {
+			return writeCall{role: identity.EntAdmin, path: "/api/v1/calendar-feeds", body: map[string]any{}}
+		},
+		"DELETE /api/v1/calendar-feeds/{id}": func() writeCall {
+			feed, err := booking.NewService(e.store, civil.SystemClock{}).CreateFeed(ctx, w.Scope(identity.EntAdmin), booking.NewFeed{})
+			must(err)
+			return writeCall{role: identity.EntAdmin, path: "/api/v1/calendar-feeds/" + feed.ID}
 		},
 		"POST /api/v1/resources": func() writeCall {
 			return writeCall{role: identity.ParkManager, path: "/api/v1/resources", body: resourceBody(p0, uniq("MR-A"))}

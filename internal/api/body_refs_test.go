@@ -261,6 +261,7 @@ func newOwn(t *testing.T, e *env) own {
 	o.bodies["POST /api/v1/resources"] = resourceBody(w.Parks[0].ID, "MR-NEW")
 	o.bodies["POST /api/v1/certificates"] = map[string]any{"park_id": w.Parks[0].ID, "username": w.Users[identity.EntAdmin].Username,
 		"kind": "p2", "issued_on": "2025-01-01", "expires_on": "2030-01-01"}
+	o.bodies["POST /api/v1/calendar-feeds"] = map[string]any{"resource_id": o.ids["resources"]}
 	o.bodies["POST /api/v1/parks/{id}/holidays"] = map[string]any{"day": "2030-10-01", "name": "国庆节"}
 	o.bodies["POST /api/v1/bookings/{id}/decision"] = map[string]any{"action": "check_in"}
 	return o

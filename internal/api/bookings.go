@@ -2,7 +2,9 @@ package api
 
 import (
 	"net/http"
+	"strings"
 
+	"github.com/parkos/parkos/internal/apperr"
 	"github.com/parkos/parkos/internal/booking"
 	"github.com/parkos/parkos/internal/page"
 )
@@ -111,6 +113,29 @@ func (s *Server) bookingRoutes() []route {
 					return nil, err
 				}
 				return sv.Bookings.AddHoliday(c.ctx, c.scope, c.id(), in)
+			}},
+		{Method: "GET", Pattern: "/api/v1/calendar-feeds", Tag: "facilities", Summary: "我的日历订阅 / Your calendar feeds",
+			Response: []booking.Feed{}, handle: func(c *call) (any, error) { return sv.Bookings.Feeds(c.ctx, c.scope) }},
+		{Method: "POST", Pattern: "/api/v1/calendar-feeds", Tag: "facilities",
+			Summary: "新建 iCalendar 订阅：我的预约，或某资源的预约（地址只显示这一次，可随时吊销） / Make an iCalendar feed of your bookings or of a resource's (the address is shown once; revoke it at any time)",
+			Body:    booking.NewFeed{}, Response: booking.FeedCreated{}, Status: http.StatusCreated, Secret: true, handle: func(c *call) (any, error) {
+				var in booking.NewFeed
+				if err := c.decode(&in); err != nil {
+					return nil, err
+				}
+				return sv.Bookings.CreateFeed(c.ctx, c.scope, in)
+			}},
+		{Method: "DELETE", Pattern: "/api/v1/calendar-feeds/{id}", Tag: "facilities", Summary: "吊销日历订阅 / Revoke a calendar feed",
+			Status: http.StatusNoContent, handle: func(c *call) (any, error) { return nil, sv.Bookings.RevokeFeed(c.ctx, c.scope, c.id()) }},
+		{Method: "GET", Pattern: "/calendar/{id}", Tag: "facilities", Public: true,
+			Summary:  "iCalendar 订阅内容（RFC 5545，地址即凭证） / An iCalendar feed (RFC 5545; the address is the credential)",
+			Download: "text/calendar", handle: func(c *call) (any, error) {
+				token, ok := strings.CutSuffix(c.id(), ".ics")
+				if !ok {
+					return nil, apperr.ErrNotFound("日历订阅", "calendar feed")
+				}
+				data, err := sv.Bookings.FeedICS(c.ctx, token)
+				return file{name: "parkos.ics", data: data}, err
 			}},
 		{Method: "GET", Pattern: "/api/v1/enterprises/{id}/charges", Tag: "facilities", Summary: "企业的设施使用费用 / An enterprise's facility charges",
 			Response: []booking.Charge{}, handle: func(c *call) (any, error) { return sv.Bookings.Charges(c.ctx, c.scope, c.id()) }},

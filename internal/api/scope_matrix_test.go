@@ -99,6 +99,11 @@ func newForeign(t *testing.T, e *env) foreign {
 	if err != nil {
 		t.Fatal(err)
 	}
+	feed, err := booking.NewService(e.store, civil.SystemClock{}).CreateFeed(ctx, identity.ScopeOf(otherEnt), booking.NewFeed{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.ids["calendar-feeds"] = feed.ID
 	f.all = []string{otherEnt.ID, w.Units[1][0].ID, w.Units[1][2].ID, cert.ID}
 	for _, id := range f.ids {
 		f.all = append(f.all, id)
@@ -128,8 +133,9 @@ func newForeign(t *testing.T, e *env) foreign {
 		"POST /api/v1/park-submissions/imports": "园区编码,年度,营业收入\n" + w.Parks[1].Code + ",2025,1.00\n",
 		"POST /api/v1/users": map[string]any{"username": "hijack", "role": "ent_member", "enterprise_id": w.Enterprises[1].ID,
 			"password": "long-enough-1"},
-		"POST /api/v1/resources": resourceBody(w.Parks[1].ID, "HIJACK"),
-		"POST /api/v1/bookings":  map[string]any{"resource_id": f.ids["resources"], "start": tomorrowAt(14), "end": tomorrowAt(15)},
+		"POST /api/v1/resources":      resourceBody(w.Parks[1].ID, "HIJACK"),
+		"POST /api/v1/calendar-feeds": map[string]any{"resource_id": f.ids["resources"]},
+		"POST /api/v1/bookings":       map[string]any{"resource_id": f.ids["resources"], "start": tomorrowAt(14), "end": tomorrowAt(15)},
 		"POST /api/v1/certificates": map[string]any{"park_id": w.Parks[1].ID, "username": otherEnt.Username, "kind": "p2",
 			"issued_on": "2025-01-01", "expires_on": "2030-01-01"},
 	}
@@ -152,6 +158,7 @@ var unscopedRoutes = map[string]string{
 	"GET /api/v1/indicators":           "the indicator catalog: definitions, no figures",
 	"GET /api/v1/evaluation-templates": "scheme templates shipped with ParkOS: definitions, no figures",
 	"GET /api/v1/indicators/{id}":      "one indicator's definition, no figures",
+	"GET /calendar/{id}":               "a calendar feed: the secret address is the credential, read in its maker's scope",
 }
 
 // parkQueried are routes that compute over a park named in the query: asked about another

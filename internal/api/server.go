@@ -72,6 +72,7 @@ func (s *Server) Mount(mux *http.ServeMux) {
 	mux.Handle("/api/", s.mux)
 	mux.Handle("/healthz", s.mux)
 	mux.Handle("/readyz", s.mux)
+	mux.Handle("/calendar/", s.mux)
 }
 
 // Patterns lists "METHOD /path" for every route, for the OpenAPI completeness test.

@@ -50,6 +50,8 @@ type Resource struct {
 	Kind        Kind   `json:"kind"`
 	Description string `json:"description"`
 	ResourceRules
+	// Active: bookable; a resource out of service keeps its bookings and takes no new ones.
+	Active    bool      `json:"active"`
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
 }
@@ -72,7 +74,6 @@ type ResourceRules struct {
 	CancelHours int `json:"cancel_hours"`
 	// SharedWithParks opens the resource to enterprises of other parks, at the other-park price.
 	SharedWithParks bool `json:"shared_with_parks"`
-	Active          bool `json:"active"`
 }
 
 // NewResource creates a resource in a park.
@@ -197,6 +198,27 @@ type Charge struct {
 type Filter struct {
 	ResourceID   string
 	EnterpriseID string
+	Username     string
 	Status       Status
 	From, To     civil.Date // days of the start, inclusive; zero is unbounded
+}
+
+// Feed is a calendar feed a user made: its own bookings, or a resource's (ResourceID set).
+type Feed struct {
+	ID         string     `json:"id"`
+	ResourceID string     `json:"resource_id,omitempty"`
+	CreatedAt  time.Time  `json:"created_at"`
+	RevokedAt  *time.Time `json:"revoked_at,omitempty"`
+	UserID     string     `json:"-"`
+}
+
+// NewFeed asks for a feed of the caller's bookings, or of a resource's when ResourceID is set.
+type NewFeed struct {
+	ResourceID string `json:"resource_id"`
+}
+
+// FeedCreated is a new feed with its secret address, shown once.
+type FeedCreated struct {
+	Feed
+	Path string `json:"path"` // /calendar/{token}.ics on this server
 }

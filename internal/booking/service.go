@@ -63,6 +63,12 @@ type Store interface {
 	// InsertCharge keeps a charge once per source: a second charge of one booking is ignored.
 	InsertCharge(ctx context.Context, c Charge) error
 	ListCharges(ctx context.Context, sc identity.Scope, enterpriseID string) ([]Charge, error)
+	InsertFeed(ctx context.Context, f Feed, tokenHash string) error
+	Feeds(ctx context.Context, userID string) ([]Feed, error)
+	FeedByToken(ctx context.Context, tokenHash string) (Feed, error)
+	RevokeFeed(ctx context.Context, userID, id string) error
+	// GetUser reads a user in the caller's scope (a feed is read as its maker).
+	GetUser(ctx context.Context, sc identity.Scope, id string) (identity.User, error)
 	// GetEnterprise resolves an enterprise in the caller's scope.
 	GetEnterprise(ctx context.Context, sc identity.Scope, id string) (enterprise.Enterprise, error)
 }

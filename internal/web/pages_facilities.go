@@ -29,6 +29,8 @@ func (s *Server) facilityRoutes(mux *http.ServeMux) {
 	mux.Handle("POST /facilities/{id}/book", s.page(s.bookResource))
 	mux.Handle("GET /bookings", s.page(s.bookingsPage))
 	mux.Handle("POST /bookings/{id}/decision", s.page(s.decideBooking))
+	mux.Handle("POST /bookings/feeds", s.page(s.createFeed))
+	mux.Handle("POST /bookings/feeds/{id}/revoke", s.page(s.revokeFeed))
 }
 
 func (rq *request) canManageFacilities() bool { return rq.scope.May(identity.ManageFacilities) }
@@ -311,9 +313,37 @@ func (rq *request) bookingRows(list []booking.Booking) []bookingRow {
 	return rows
 }
 
-func (s *Server) bookingsPage(rq *request) error { return s.showBookings(rq, nil) }
+func (s *Server) bookingsPage(rq *request) error { return s.showBookings(rq, nil, "") }
 
-func (s *Server) showBookings(rq *request, failure error) error {
+// createFeed makes a calendar feed (the user's bookings, or a resource's) and shows its
+// address this once.
+func (s *Server) createFeed(rq *request) error {
+	vals, err := rq.formValues()
+	if err != nil {
+		return err
+	}
+	f, err := s.svc.Bookings.CreateFeed(rq.ctx, rq.scope, booking.NewFeed{ResourceID: first(vals, "resource_id")})
+	if formError(err) {
+		return s.showBookings(rq, err, "")
+	}
+	if err != nil {
+		return err
+	}
+	scheme := "http"
+	if rq.r.TLS != nil {
+		scheme = "https"
+	}
+	return s.showBookings(rq, nil, scheme+"://"+rq.r.Host+f.Path)
+}
+
+func (s *Server) revokeFeed(rq *request) error {
+	if err := s.svc.Bookings.RevokeFeed(rq.ctx, rq.scope, rq.r.PathValue("id")); err != nil {
+		return err
+	}
+	return rq.redirect("/bookings")
+}
+
+func (s *Server) showBookings(rq *request, failure error, feedURL string) error {
 	q := httpin.NewQuery(rq.r.URL.Query())
 	f := booking.Filter{Status: booking.Status(q.Str("status")), From: q.Date("from"), To: q.Date("to")}
 	req := q.Page()
@@ -324,13 +354,19 @@ func (s *Server) showBookings(rq *request, failure error) error {
 	if err != nil {
 		return err
 	}
+	feeds, err := s.svc.Bookings.Feeds(rq.ctx, rq.scope)
+	if err != nil {
+		return err
+	}
 	v := struct {
 		Bookings []bookingRow
 		Next     string
 		Error    string
 		Booked   string
 		Staff    bool
-	}{Bookings: rq.bookingRows(list.Items), Next: list.NextCursor, Booked: q.Str("booked"), Staff: rq.canManageFacilities()}
+		Feeds    []booking.Feed
+		FeedURL  string
+	}{Bookings: rq.bookingRows(list.Items), Next: list.NextCursor, Booked: q.Str("booked"), Staff: rq.canManageFacilities(), Feeds: feeds, FeedURL: feedURL}
 	if failure != nil {
 		v.Error = rq.problemText(failure)
 		rq.w.WriteHeader(httpx.StatusOf(failure))
@@ -346,7 +382,7 @@ func (s *Server) decideBooking(rq *request) error {
 	}
 	_, err = s.svc.Bookings.Decide(rq.ctx, rq.scope, rq.r.PathValue("id"), booking.Decision{Action: first(vals, "action"), Reason: first(vals, "reason")})
 	if formError(err) {
-		return s.showBookings(rq, err)
+		return s.showBookings(rq, err, "")
 	}
 	if err != nil {
 		return err

@@ -56,10 +56,7 @@ func scanResource(row scanner) (booking.Resource, error) {
 	if err := row.Scan(&r.ID, &r.ParkID, &r.ParkName, &r.Code, &r.Name, &r.Kind, &r.Description, &rules, &r.Active, &r.CreatedAt, &r.UpdatedAt); err != nil {
 		return r, err
 	}
-	active := r.Active
-	err := json.Unmarshal([]byte(rules), &r.ResourceRules)
-	r.Active = active
-	return r, err
+	return r, json.Unmarshal([]byte(rules), &r.ResourceRules)
 }
 
 // ListResources lists the resources the caller may see, one park's when parkID is set.
@@ -282,7 +279,8 @@ func (s *Store) SaveBookingStatus(ctx context.Context, b booking.Booking) error 
 func (s *Store) ListBookings(ctx context.Context, sc identity.Scope, f booking.Filter, req page.Request) (page.Page[booking.Booking], error) {
 	cond, args := bookingScope(sc)
 	where := []string{cond}
-	for _, eq := range []struct{ col, v string }{{"b.resource_id", f.ResourceID}, {"b.enterprise_id", f.EnterpriseID}, {"b.status", string(f.Status)}} {
+	for _, eq := range []struct{ col, v string }{{"b.resource_id", f.ResourceID}, {"b.enterprise_id", f.EnterpriseID}, {"b.status", string(f.Status)},
+		{"b.username", f.Username}} {
 		if eq.v != "" {
 			where, args = append(where, eq.col+" = ?"), append(args, eq.v)
 		}
@@ -404,4 +402,64 @@ func (s *Store) ListCharges(ctx context.Context, sc identity.Scope, enterpriseID
 		out = append(out, c)
 	}
 	return out, rows.Err()
+}
+
+// InsertFeed keeps a calendar feed under its token's hash, in the transaction of ctx.
+func (s *Store) InsertFeed(ctx context.Context, f booking.Feed, tokenHash string) error {
+	c, err := s.txConn(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = c.exec(ctx, `INSERT INTO calendar_feeds (id, user_id, resource_id, token_hash, created_at) VALUES (?, ?, ?, ?, ?)`,
+		f.ID, f.UserID, nullable(f.ResourceID), tokenHash, s.now())
+	return err
+}
+
+func scanFeed(row scanner) (booking.Feed, error) {
+	var f booking.Feed
+	var revoked sql.NullTime
+	err := row.Scan(&f.ID, &f.UserID, nullString{&f.ResourceID}, &f.CreatedAt, &revoked)
+	if revoked.Valid {
+		f.RevokedAt = &revoked.Time
+	}
+	return f, err
+}
+
+const feedCols = `id, user_id, resource_id, created_at, revoked_at`
+
+// Feeds lists a user's calendar feeds, newest first.
+func (s *Store) Feeds(ctx context.Context, userID string) ([]booking.Feed, error) {
+	rows, err := s.read().query(ctx, `SELECT `+feedCols+` FROM calendar_feeds WHERE user_id = ? ORDER BY created_at DESC, id`, userID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []booking.Feed{}
+	for rows.Next() {
+		f, err := scanFeed(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, f)
+	}
+	return out, rows.Err()
+}
+
+// FeedByToken finds a feed not revoked by its token's hash.
+func (s *Store) FeedByToken(ctx context.Context, tokenHash string) (booking.Feed, error) {
+	f, err := scanFeed(s.read().queryRow(ctx, `SELECT `+feedCols+` FROM calendar_feeds WHERE token_hash = ? AND revoked_at IS NULL`, tokenHash))
+	if errors.Is(err, sql.ErrNoRows) {
+		return f, notFound("日历订阅", "calendar feed")
+	}
+	return f, err
+}
+
+// RevokeFeed revokes one of a user's feeds, in the transaction of ctx.
+func (s *Store) RevokeFeed(ctx context.Context, userID, id string) error {
+	c, err := s.txConn(ctx)
+	if err != nil {
+		return err
+	}
+	res, err := c.exec(ctx, `UPDATE calendar_feeds SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL`, s.now(), id, userID)
+	return changedOne(res, err, notFound("日历订阅", "calendar feed"))
 }
