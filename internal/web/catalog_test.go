@@ -43,6 +43,7 @@ var enumValues = map[string][]string{
 	"booking_status":     strs(booking.Statuses),
 	"resource_kind":      strs(booking.Kinds),
 	"weekday":            {"1", "2", "3", "4", "5", "6", "7"},
+	"quota_per":          {"week", "month"},
 	"norm":               {"min_max", "benchmark", "bands"},
 	"board":              strs(enterprise.ListingBoards),
 	"ownership":          strs(enterprise.OwnershipTypes),
