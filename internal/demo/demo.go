@@ -74,6 +74,8 @@ type loader struct {
 	rnd     *rand.Rand
 	serial  int
 	nameIdx int
+	// passwordHash is the demo password's hash, shared by every demo account.
+	passwordHash string
 }
 
 // leasableUnit is a unit a demo tenant may move into.
@@ -452,6 +454,7 @@ func (l *loader) users(sjq, tenant string) error {
 	if err != nil {
 		return err
 	}
+	l.passwordHash = hash // hashing is slow on purpose: once for every demo account
 	accounts := []identity.UserInput{
 		{Username: "admin", DisplayName: "平台管理员", Role: identity.Admin},
 		{Username: "authority", DisplayName: "园区处（演示）", Role: identity.Authority},

@@ -68,17 +68,13 @@ func (l *loader) facilities(parks map[string]string, sjq, tenant string) error {
 		return err
 	}
 	var users []identity.Scope
-	hash, err := identity.HashPassword(Password)
-	if err != nil {
-		return err
-	}
 	for i, e := range ents.Items {
 		if e.ID == tenant || len(users) == 2 {
 			continue
 		}
 		name := fmt.Sprintf("lab_user%d", len(users)+1)
 		if _, err := l.sv.Accounts.CreateUserWithHash(l.ctx, l.sys, identity.UserInput{Username: name, DisplayName: e.Name + " 实验员（演示）",
-			Role: identity.EntMember, EnterpriseID: e.ID}, hash); err != nil {
+			Role: identity.EntMember, EnterpriseID: e.ID}, l.passwordHash); err != nil {
 			return err
 		}
 		expires := l.today.AddDays(365)
