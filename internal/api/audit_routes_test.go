@@ -19,7 +19,6 @@ import (
 	"github.com/parkos/parkos/internal/evaluation"
 	"github.com/parkos/parkos/internal/goals"
 	"github.com/parkos/parkos/internal/identity"
-	"github.com/parkos/parkos/internal/indicator"
 	"github.com/parkos/parkos/internal/leasing"
 	"github.com/parkos/parkos/internal/measure"
 	"github.com/parkos/parkos/internal/page"
@@ -583,7 +582,7 @@ func pooledPark(t *testing.T, e *env, parkID string) string {
 // parkGoal sets a revenue goal for one park (2021: 10 亿 → 2025: 20 亿) and returns its id.
 func parkGoal(t *testing.T, e *env, parkID string) string {
 	t.Helper()
-	g, err := goals.NewService(e.store, indicator.NewService(e.store, storetest.ContractsOf(e.store).Service, civil.SystemClock{})).Create(context.Background(), identity.System(),
+	g, err := goals.NewService(e.store, storetest.IndicatorsOf(e.store)).Create(context.Background(), identity.System(),
 		goals.NewGoal{Name: "产值翻番", Indicator: "revenue", Group: "parks:" + parkID, BaselineYear: 2021, BaselineValue: 10, TargetYear: 2025, TargetValue: 20})
 	if err != nil {
 		t.Fatal(err)
@@ -596,7 +595,7 @@ func parkGoal(t *testing.T, e *env, parkID string) string {
 func evaluated(t *testing.T, e *env) (string, string) {
 	t.Helper()
 	ctx, sys := context.Background(), identity.System()
-	svc := evaluation.NewService(e.store, indicator.NewService(e.store, storetest.ContractsOf(e.store).Service, civil.SystemClock{}))
+	svc := evaluation.NewService(e.store, storetest.IndicatorsOf(e.store))
 	scheme, err := svc.CreateScheme(ctx, sys, evaluation.SchemeInput{Name: evaluation.Templates[0].NameZh, Definition: evaluation.Templates[0].Definition})
 	if err != nil {
 		t.Fatal(err)

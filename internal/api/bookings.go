@@ -49,6 +49,22 @@ func (s *Server) bookingRoutes() []route {
 				}
 				return sv.Bookings.WeekOf(c.ctx, c.scope, c.id(), day)
 			}},
+		{Method: "GET", Pattern: "/api/v1/resources/{id}/utilisation", Tag: "facilities",
+			Summary:  "资源逐月利用率：已确认、已签到、已完成和爽约小时数 ÷ 开放小时数 / A resource's utilisation by month: booked hours ÷ open hours",
+			Query:    []param{{"year", "integer", "年份，默认今年 / year, this year by default"}},
+			Response: []booking.MonthUse{}, handle: func(c *call) (any, error) {
+				year := c.q.Int("year")
+				if err := c.q.Err(); err != nil {
+					return nil, err
+				}
+				if year == 0 {
+					year = sv.Clock.Today().Year()
+				}
+				if year < 2000 || year > 2100 {
+					return nil, apperr.New(apperr.Invalid, "年份应在 2000–2100 之间", "year must be between 2000 and 2100").WithField("year", "out_of_range")
+				}
+				return sv.Bookings.Utilisation(c.ctx, c.scope, c.id(), year)
+			}},
 		{Method: "GET", Pattern: "/api/v1/bookings", Tag: "facilities", Summary: "预约 / Bookings",
 			Query: []param{{"resource_id", "string", "资源 / resource"}, {"enterprise_id", "string", "企业 / enterprise"},
 				{"status", "string", "requested | approved | rejected | checked_in | completed | no_show | cancelled"},

@@ -73,7 +73,8 @@ type Services struct {
 // New builds every service on st and clock.
 func New(st Store, clock civil.Clock) *Services {
 	lease, ent, sp := leasing.NewService(st, clock), enterprise.NewService(st, clock), space.NewService(st, clock)
-	ind := indicator.NewService(st, lease, clock)
+	bookings := booking.NewService(st, clock)
+	ind := indicator.NewService(st, indicator.Sources{Occupancy: lease, Facilities: bookings}, clock)
 	return &Services{
 		Clock:       clock,
 		Space:       sp,
@@ -86,7 +87,7 @@ func New(st Store, clock civil.Clock) *Services {
 		Pool:        pool.NewService(st, clock),
 		Goals:       goals.NewService(st, ind),
 		Evaluation:  evaluation.NewService(st, ind),
-		Bookings:    booking.NewService(st, clock),
+		Bookings:    bookings,
 		Health:      st,
 		Idempotency: st,
 	}

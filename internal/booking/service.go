@@ -63,6 +63,9 @@ type Store interface {
 	// InsertCharge keeps a charge once per source: a second charge of one booking is ignored.
 	InsertCharge(ctx context.Context, c Charge) error
 	ListCharges(ctx context.Context, sc identity.Scope, enterpriseID string) ([]Charge, error)
+	// Uses are the used times (approved, checked in, completed, no-show) of a park's resources
+	// starting in [from, to), in the caller's scope of parks.
+	Uses(ctx context.Context, sc identity.Scope, parkID string, from, to time.Time) ([]Use, error)
 	InsertFeed(ctx context.Context, f Feed, tokenHash string) error
 	Feeds(ctx context.Context, userID string) ([]Feed, error)
 	FeedByToken(ctx context.Context, tokenHash string) (Feed, error)

@@ -67,6 +67,8 @@ var BuiltIns = []Indicator{
 		DefinitionZh: "年末从业人员之和。", DefinitionEn: "Year-end employees, summed."},
 	{Code: "occupancy_rate", NameZh: "出租率（年末）", NameEn: "Occupancy at year end", Unit: "%", Formula: "leased_area / leasable_area * 100", Basis: "area", Stock: true, HigherIsBetter: true, Source: "leases",
 		DefinitionZh: "年末在租面积 ÷ 年末可租面积（来自园区租赁台账的月末快照；当年按本月月末）。", DefinitionEn: "Leased ÷ leasable area at year end (from the park's month-end lease snapshots; this month's end for the current year)."},
+	{Code: "facility_utilisation", NameZh: "共享平台利用率", NameEn: "Shared-platform utilisation", Unit: "%", Formula: "facility_booked_hours / facility_open_hours * 100", Basis: "count", HigherIsBetter: true, Source: "bookings",
+		DefinitionZh: "园区共享设施当年已确认、已签到、已完成和爽约预约的小时数 ÷ 开放小时数（扣除休息日，自资源启用日起）。", DefinitionEn: "Hours of the park's shared facilities booked in the year (confirmed, checked in, completed or no-show) ÷ their open hours (holidays excluded, from each resource's start)."},
 	{Code: "high_tech_enterprises", NameZh: "国家高新技术企业数", NameEn: "National high-tech enterprises", Unit: "家", Formula: "high_tech_enterprises", Basis: "count", Stock: true, HigherIsBetter: true, Source: "reports, qualifications",
 		DefinitionZh: "完整填报企业中 12 月 31 日持有有效国家高新技术企业证书的家数。", DefinitionEn: "Enterprises with a complete year holding a valid national high-tech certificate on 31 December."},
 	{Code: "listed_enterprises", NameZh: "上市公司数", NameEn: "Listed companies", Unit: "家", Formula: "listed_enterprises", Basis: "count", Stock: true, HigherIsBetter: true, Source: "reports, qualifications",

@@ -55,6 +55,8 @@ var Names = func() []Name {
 		Name{"fund_size", "产业基金规模", "Industry fund size", "元", true},
 		Name{"leasable_area", "可租面积（年末）", "Leasable area at year end", "㎡", true},
 		Name{"leased_area", "在租面积（年末）", "Leased area at year end", "㎡", true},
+		Name{"facility_open_hours", "共享设施开放小时", "Shared facilities' open hours", "小时", true},
+		Name{"facility_booked_hours", "共享设施预约小时", "Shared facilities' booked hours", "小时", true},
 	)
 }()
 

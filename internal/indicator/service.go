@@ -38,16 +38,28 @@ type Occupancy interface {
 	YearEndAreas(ctx context.Context, sc identity.Scope, parkID string, years []int) (map[string]map[int][2]measure.Area, error)
 }
 
-// Service computes the catalog's indicators for the parks a caller may see.
-type Service struct {
-	st        Store
-	occupancy Occupancy
-	clock     civil.Clock
+// Facilities gives parks' open and booked hours of their shared resources in years (§7's
+// utilisation), every park in scope or the one asked for.
+type Facilities interface {
+	YearHours(ctx context.Context, sc identity.Scope, parkID string, years []int) (map[string]map[int][2]float64, error)
 }
 
-// NewService builds the indicator service on st, with occupancy from occ.
-func NewService(st Store, occ Occupancy, clock civil.Clock) *Service {
-	return &Service{st: st, occupancy: occ, clock: clock}
+// Sources are the other contexts whose figures become indicators.
+type Sources struct {
+	Occupancy  Occupancy
+	Facilities Facilities
+}
+
+// Service computes the catalog's indicators for the parks a caller may see.
+type Service struct {
+	st    Store
+	src   Sources
+	clock civil.Clock
+}
+
+// NewService builds the indicator service on st, with the figures of src.
+func NewService(st Store, src Sources, clock civil.Clock) *Service {
+	return &Service{st: st, src: src, clock: clock}
 }
 
 // DefaultYear is the year figures are shown for when none is asked: the last whole year.
@@ -142,8 +154,14 @@ func (s *Service) years(ctx context.Context, sc identity.Scope, parkID string, u
 		return nil, nil, err
 	}
 	var areas map[string]map[int][2]measure.Area
-	if needsOccupancy(uses) {
-		if areas, err = s.occupancy.YearEndAreas(ctx, sc, parkID, years); err != nil {
+	if reads(uses, "leased_area", "leasable_area") {
+		if areas, err = s.src.Occupancy.YearEndAreas(ctx, sc, parkID, years); err != nil {
+			return nil, nil, err
+		}
+	}
+	var hours map[string]map[int][2]float64
+	if reads(uses, "facility_open_hours", "facility_booked_hours") {
+		if hours, err = s.src.Facilities.YearHours(ctx, sc, parkID, years); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -175,18 +193,39 @@ func (s *Service) years(ctx context.Context, sc identity.Scope, parkID string, u
 		}
 		withParkData(out[y], subs, attrs)
 		s.withOccupancy(out[y], areas)
+		withHours(out[y], hours)
 	}
 	return parks, out, nil
 }
 
-// needsOccupancy reports whether a formula reads the year-end areas of leasing's snapshots.
-func needsOccupancy(fs []Formula) bool {
+// reads reports whether one of the formulas uses one of the names.
+func reads(fs []Formula, names ...string) bool {
 	for _, f := range fs {
-		if slices.Contains(f.Uses, "leased_area") || slices.Contains(f.Uses, "leasable_area") {
-			return true
+		for _, n := range names {
+			if slices.Contains(f.Uses, n) {
+				return true
+			}
 		}
 	}
 	return false
+}
+
+// withHours sets each park-year's open and booked hours of its shared resources; a park with
+// no resource open that year has no utilisation.
+func withHours(pys []ParkYear, hours map[string]map[int][2]float64) {
+	for i := range pys {
+		p := &pys[i]
+		h, ok := hours[p.ParkID][p.Year]
+		if !ok {
+			continue
+		}
+		if p.Attrs == nil {
+			p.Attrs = map[string]Attr{}
+		}
+		end := civil.Of(p.Year, 12, 31)
+		p.Attrs["facility_open_hours"] = Attr{Value: h[0], Since: end}
+		p.Attrs["facility_booked_hours"] = Attr{Value: h[1], Since: end}
+	}
 }
 
 // withOccupancy sets each park-year's leasable and leased area at the year's end (today's month

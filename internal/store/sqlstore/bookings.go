@@ -463,3 +463,28 @@ func (s *Store) RevokeFeed(ctx context.Context, userID, id string) error {
 	res, err := c.exec(ctx, `UPDATE calendar_feeds SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL`, s.now(), id, userID)
 	return changedOne(res, err, notFound("日历订阅", "calendar feed"))
 }
+
+// Uses are the used times of a park's resources starting in [from, to): approved, checked in,
+// completed or a no-show, for utilisation; staff of the park and the authority only.
+func (s *Store) Uses(ctx context.Context, sc identity.Scope, parkID string, from, to time.Time) ([]booking.Use, error) {
+	if !sc.HasPark(parkID) {
+		return nil, parkNotFound()
+	}
+	rows, err := s.read().query(ctx, `SELECT resource_id, start_min, end_min FROM bookings WHERE park_id = ?
+		AND status IN ('approved', 'checked_in', 'completed', 'no_show') AND start_min >= ? AND start_min < ?`, parkID, minuteOf(from), minuteOf(to))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []booking.Use
+	for rows.Next() {
+		var u booking.Use
+		var a, b int64
+		if err := rows.Scan(&u.ResourceID, &a, &b); err != nil {
+			return nil, err
+		}
+		u.Start, u.End = instantOf(a), instantOf(b)
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}

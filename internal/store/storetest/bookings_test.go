@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"fmt"
+	"math"
 	"testing"
 	"time"
 
@@ -10,6 +11,7 @@ import (
 	"github.com/parkos/parkos/internal/booking"
 	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/identity"
+	"github.com/parkos/parkos/internal/indicator"
 	"github.com/parkos/parkos/internal/measure"
 	"github.com/parkos/parkos/internal/page"
 	"github.com/parkos/parkos/internal/store/sqlstore"
@@ -342,6 +344,86 @@ func TestDatabaseRefusesDoubleBooking(t *testing.T) {
 		}
 		if err := insert(at(1, 10, 0), at(1, 11, 0), booking.Cancelled); err != nil {
 			t.Errorf("a cancelled booking holds no time: %v", err)
+		}
+	})
+}
+
+// TestUtilisation: a lab open Monday to Friday 09:00–18:00, closed on one holiday, with 2 and
+// 1.5 hours used in December (a cancelled and an unapproved booking do not count): its December
+// utilisation and the park's year indicator are those hours over the open hours, by hand.
+func TestUtilisation(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, st *sqlstore.Store) {
+		w := NewWorld(t, st)
+		svc := booking.NewService(st, civil.FixedClock(bookingDay))
+		r, err := svc.CreateResource(ctx, identity.System(), booking.NewResource{ParkID: w.Parks[0].ID, Code: "U-1", Name: "仪器", Kind: "instrument",
+			ResourceRules: booking.ResourceRules{Hours: func() []booking.Window {
+				var out []booking.Window
+				for wd := 1; wd <= 5; wd++ {
+					out = append(out, booking.Window{Weekday: wd, From: "09:00", To: "18:00"})
+				}
+				return out
+			}(), SlotMinutes: 30, MinMinutes: 30, MaxMinutes: 480}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.AddHoliday(ctx, identity.System(), w.Parks[0].ID, booking.Holiday{Day: bookingDay.AddDays(2), Name: "检修"}); err != nil {
+			t.Fatal(err)
+		}
+		tenant, staff := w.Scope(identity.EntAdmin), w.Scope(identity.ParkManager)
+		book := func(day, from, to int) string {
+			res, err := svc.Book(ctx, tenant, booking.NewBooking{ResourceID: r.ID, Start: at(day, from, 0), End: at(day, to, 0)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return res.Booked[0].ID
+		}
+		book(1, 9, 11) // approved: 2 hours
+		half, err := svc.Book(ctx, tenant, booking.NewBooking{ResourceID: r.ID, Start: at(3, 14, 0), End: at(3, 15, 30)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, step := range []string{"check_in", "complete"} { // completed: 1.5 hours
+			if _, err := svc.Decide(ctx, staff, half.Booked[0].ID, booking.Decision{Action: step}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := svc.Decide(ctx, tenant, book(4, 9, 12), booking.Decision{Action: "cancel"}); err != nil {
+			t.Fatal(err)
+		}
+		// Open hours of December 2026 from the lab's first day: 9 a weekday but the holiday.
+		open := 0.0
+		since := civil.FromTime(r.CreatedAt)
+		for d := civil.Of(2026, 12, 1); d.Month() == 12; d = d.AddDays(1) {
+			if d.ISOWeekday() <= 5 && d != bookingDay.AddDays(2) && !d.Before(since) {
+				open += 9
+			}
+		}
+		months, err := svc.Utilisation(ctx, staff, r.ID, 2026)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dec := months[11]
+		if dec.Month != "2026-12" || dec.OpenHours != open || dec.BookedHours != 3.5 || open > 0 && dec.Rate != 3.5/open {
+			t.Errorf("December: %+v, want %.0f open hours and 3.5 booked", dec, open)
+		}
+		if _, err := svc.Utilisation(ctx, w.Scope(identity.EntAdmin), r.ID, 2026); err == nil {
+			t.Error("a tenant read the lab's utilisation")
+		}
+		vals, err := IndicatorsOf(st).Values(ctx, identity.System(), 2026, indicator.Group{Kind: "all"}, []string{"facility_utilisation"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		novOpen := 0.0
+		for d := since; d.Year() == 2026 && d.Month() == 11; d = d.AddDays(1) {
+			if d.ISOWeekday() <= 5 {
+				novOpen += 9
+			}
+		}
+		if got := vals.Values[w.Parks[0].ID]["facility_utilisation"]; open > 0 && (!got.Known || math.Abs(got.Value-3.5/(open+novOpen)*100) > 1e-9) {
+			t.Errorf("the park's 2026 utilisation: %+v, want %.6f %%", got, 3.5/(open+novOpen)*100)
+		}
+		if got := vals.Values[w.Parks[1].ID]["facility_utilisation"]; got.Known {
+			t.Errorf("a park without resources has no utilisation: %+v", got)
 		}
 	})
 }

@@ -35,7 +35,7 @@ func TestFigureBlocksFollowEveryWrite(t *testing.T) {
 			}
 			check := func(step string) {
 				t.Helper()
-				svc := indicator.NewService(reader, ContractsOf(reader).Service, civil.SystemClock{})
+				svc := IndicatorsOf(reader)
 				vals, err := svc.Values(ctx, sys, year, indicator.Group{Kind: "all"}, codes)
 				if err != nil {
 					t.Fatal(err)
@@ -126,7 +126,7 @@ func TestFigureBlocksFollowEveryWrite(t *testing.T) {
 				t.Fatal(err)
 			}
 			check("a qualification added")
-			svc := indicator.NewService(reader, ContractsOf(reader).Service, civil.SystemClock{})
+			svc := IndicatorsOf(reader)
 			counts, err := svc.Values(ctx, sys, year, indicator.Group{Kind: "all"}, []string{"listed_enterprises", "high_tech_enterprises"})
 			if err != nil {
 				t.Fatal(err)
@@ -185,7 +185,7 @@ func TestRaceKeptFiguresUnderWrites(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ind := indicator.NewService(st, ContractsOf(st).Service, civil.SystemClock{})
+		ind := IndicatorsOf(st)
 		codes := []string{"revenue", "rd_intensity", "occupancy_rate"}
 		_, _, other := race(2*len(reports.Items)+1, func(i int) error {
 			switch {

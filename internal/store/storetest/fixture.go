@@ -3,6 +3,8 @@ package storetest
 import (
 	"context"
 	"fmt"
+	"github.com/parkos/parkos/internal/booking"
+	"github.com/parkos/parkos/internal/indicator"
 	"testing"
 
 	"github.com/parkos/parkos/internal/civil"
@@ -109,6 +111,12 @@ func (c Contracts) Create(ctx context.Context, sc identity.Scope, k leasing.Cont
 // Update replaces the terms of the draft k.ID with k's.
 func (c Contracts) Update(ctx context.Context, sc identity.Scope, k leasing.Contract) (leasing.Contract, error) {
 	return c.UpdateContract(ctx, sc, k.ID, leasing.TermsOf(k))
+}
+
+// IndicatorsOf is the indicator service over s, with occupancy and facility figures, on the real day.
+func IndicatorsOf(s *sqlstore.Store) *indicator.Service {
+	return indicator.NewService(s, indicator.Sources{Occupancy: ContractsOf(s).Service, Facilities: booking.NewService(s, civil.SystemClock{})},
+		civil.SystemClock{})
 }
 
 // StatsOf is the statistics service over a test store on the real day.

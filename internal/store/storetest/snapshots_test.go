@@ -74,7 +74,7 @@ func TestSnapshotSeriesFollowEveryWrite(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			ind := indicator.NewService(reader, ContractsOf(reader).Service, civil.SystemClock{})
+			ind := IndicatorsOf(reader)
 			vals, err := ind.Values(ctx, sys, today.Year(), indicator.Group{Kind: "all"}, []string{"occupancy_rate"})
 			if err != nil {
 				t.Fatal(err)
