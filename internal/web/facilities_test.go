@@ -75,6 +75,12 @@ func TestFacilityPages(t *testing.T) {
 	if res, _ = s.send(tenant, "POST", "/bookings/"+id+"/decision", url.Values{"action": {"cancel"}}); res.StatusCode != 303 {
 		t.Errorf("the tenant cancels: %d", res.StatusCode)
 	}
+	if _, body = s.send(staff, "GET", page, nil); !strings.Contains(body, `id="utilisation"`) {
+		t.Error("staff see the resource's utilisation by month")
+	}
+	if _, body = s.send(tenant, "GET", page, nil); strings.Contains(body, `id="utilisation"`) {
+		t.Error("a tenant sees no utilisation")
+	}
 	if res, _ = s.send(s.login(identity.ParkManager), "GET", "/facilities/new", nil); res.StatusCode != 200 {
 		t.Errorf("the form: %d", res.StatusCode)
 	}

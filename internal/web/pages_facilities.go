@@ -180,6 +180,9 @@ type weekView struct {
 	Error      string
 	Refused    []booking.Conflict
 	Booked     int
+	// Use is the resource's utilisation by month of the week's year, for staff.
+	Use     []booking.MonthUse
+	UseYear int
 }
 
 type dayView struct {
@@ -226,6 +229,12 @@ func (s *Server) showResource(rq *request, failure error, refused []booking.Conf
 		return err
 	}
 	v.Bookings = rq.bookingRows(list.Items)
+	if v.CanManage {
+		v.UseYear = week.Monday.Year()
+		if v.Use, err = s.svc.Bookings.Utilisation(rq.ctx, rq.scope, r.ID, v.UseYear); err != nil {
+			return err
+		}
+	}
 	if failure != nil {
 		v.Error = rq.problemText(failure)
 		vals, _ := rq.formValues()

@@ -65,6 +65,7 @@ func funcs(a *assets) template.FuncMap {
 		"asset": a.URL,
 		"join":  strings.Join,
 		"add":   func(a, b int) int { return a + b },
+		"pct":   func(r float64) float64 { return r * 100 },
 		"dict":  dict,
 		"statusBadges": func(lang string, st leasing.Status) []badge {
 			return statusBadge(&request{lang: lang}, st)
