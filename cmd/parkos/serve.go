@@ -22,6 +22,7 @@ import (
 	"github.com/parkos/parkos/internal/demo"
 	"github.com/parkos/parkos/internal/identity"
 	"github.com/parkos/parkos/internal/loginguard"
+	"github.com/parkos/parkos/internal/notify"
 	"github.com/parkos/parkos/internal/page"
 	"github.com/parkos/parkos/internal/space"
 	"github.com/parkos/parkos/internal/store"
@@ -41,6 +42,11 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, demo
 	proxies := fs.String("trusted-proxies", env("TRUSTED_PROXIES", ""),
 		"comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed (PARKOS_TRUSTED_PROXIES)")
 	grace := fs.Duration("shutdown-timeout", 15*time.Second, "how long in-flight requests may run on after SIGTERM")
+	smtpCfg := notify.SMTPConfig{Password: os.Getenv("PARKOS_SMTP_PASSWORD")}
+	fs.StringVar(&smtpCfg.Addr, "smtp-addr", env("SMTP_ADDR", ""), "SMTP server HOST:PORT for e-mail notifications; none when empty (PARKOS_SMTP_ADDR)")
+	fs.StringVar(&smtpCfg.From, "smtp-from", env("SMTP_FROM", "parkos@localhost"), "sender address of e-mail notifications (PARKOS_SMTP_FROM)")
+	fs.StringVar(&smtpCfg.Username, "smtp-user", env("SMTP_USER", ""), "SMTP user, when the server asks (PARKOS_SMTP_USER; the password only from PARKOS_SMTP_PASSWORD)")
+	outboxEvery := fs.Duration("outbox-interval", 10*time.Second, "how often the outbox sends what is due")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -104,6 +110,13 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, demo
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// The outbox worker stops with the server, before the database closes.
+	deliverer := &notify.Deliverer{Outbox: services.Outbox, SMTP: smtpCfg, HTTP: &http.Client{Timeout: 10 * time.Second}, Now: clock.Now, Log: log}
+	workerCtx, stopWorker := context.WithCancel(ctx)
+	var worker sync.WaitGroup
+	worker.Add(1)
+	go func() { defer worker.Done(); deliverer.Run(workerCtx, *outboxEvery) }()
+	defer func() { stopWorker(); worker.Wait() }()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

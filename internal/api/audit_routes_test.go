@@ -40,7 +40,8 @@ type writeCall struct {
 // no one park, so they carry neither park nor enterprise.
 var accountRoutes = map[string]bool{"POST /api/v1/session": true, "DELETE /api/v1/session": true,
 	"POST /api/v1/me/password": true, "POST /api/v1/tokens": true, "DELETE /api/v1/tokens/{id}": true,
-	"POST /api/v1/calendar-feeds": true, "DELETE /api/v1/calendar-feeds/{id}": true}
+	"POST /api/v1/calendar-feeds": true, "DELETE /api/v1/calendar-feeds/{id}": true,
+	"POST /api/v1/notifications/{id}/read": true, "PUT /api/v1/me/notification-preferences": true}
 
 // authorityRoutes change the authority's own instruments over every park (evaluation schemes
 // and runs), which belong to no one park or enterprise.
@@ -404,9 +405,19 @@ func newWriteCases(t *testing.T, e *env) map[string]func() writeCall {
 			return writeCall{role: identity.EntAdmin, path: "/api/v1/calendar-feeds", body: map[string]any{}}
 		},
 		"DELETE /api/v1/calendar-feeds/{id}": func() writeCall {
-			feed, err := booking.NewService(e.store, civil.SystemClock{}).CreateFeed(ctx, w.Scope(identity.EntAdmin), booking.NewFeed{})
+			feed, err := booking.NewService(e.store, civil.SystemClock{}, nil).CreateFeed(ctx, w.Scope(identity.EntAdmin), booking.NewFeed{})
 			must(err)
 			return writeCall{role: identity.EntAdmin, path: "/api/v1/calendar-feeds/" + feed.ID}
+		},
+		"POST /api/v1/notifications/{id}/read": func() writeCall {
+			return writeCall{role: identity.EntAdmin, path: "/api/v1/notifications/" + noticeFor(t, e, w.Scope(identity.EntAdmin)) + "/read"}
+		},
+		"PUT /api/v1/me/notification-preferences": func() writeCall {
+			return writeCall{role: identity.EntAdmin, path: "/api/v1/me/notification-preferences",
+				body: map[string]any{"preferences": []map[string]any{{"kind": "booking_decided", "channel": "email", "enabled": true}}}}
+		},
+		"POST /api/v1/parks/{id}/webhooks": func() writeCall {
+			return writeCall{role: identity.ParkManager, path: "/api/v1/parks/" + p0 + "/webhooks", body: map[string]any{"kind": "wecom", "url": "http://127.0.0.1:9/hook"}}
 		},
 		"POST /api/v1/resources": func() writeCall {
 			return writeCall{role: identity.ParkManager, path: "/api/v1/resources", body: resourceBody(p0, uniq("MR-A"))}

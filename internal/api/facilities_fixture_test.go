@@ -10,6 +10,8 @@ import (
 	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/identity"
 	"github.com/parkos/parkos/internal/measure"
+	"github.com/parkos/parkos/internal/notify"
+	"github.com/parkos/parkos/internal/page"
 )
 
 // allDay opens a resource every day, all day, in hour slots, so a fixture can book any hour.
@@ -46,7 +48,7 @@ var fixtureResources int
 func facility(t *testing.T, e *env, i int, username string, hour int) (string, string) {
 	t.Helper()
 	ctx, sys := context.Background(), identity.System()
-	svc := booking.NewService(e.store, civil.SystemClock{})
+	svc := booking.NewService(e.store, civil.SystemClock{}, nil)
 	fixtureResources++
 	r, err := svc.CreateResource(ctx, sys, booking.NewResource{ParkID: e.world.Parks[i].ID, Code: fmt.Sprintf("MR-%d-%d", i, fixtureResources), Name: "会议室",
 		Kind: "meeting_room", ResourceRules: allDay()})
@@ -59,4 +61,22 @@ func facility(t *testing.T, e *env, i int, username string, hour int) (string, s
 		t.Fatal(err)
 	}
 	return r.ID, res.Booked[0].ID
+}
+
+// noticeFor tells a user something, so a fixture has a notification of theirs to act on, and
+// returns its id.
+func noticeFor(t *testing.T, e *env, sc identity.Scope) string {
+	t.Helper()
+	ctx := context.Background()
+	err := e.store.InTx(ctx, func(ctx context.Context) error {
+		return e.api.svc.Notices.TellUser(ctx, sc.Username, notify.Message{Kind: "booking_decided", TitleZh: "测试", TitleEn: "test", Link: "/bookings"})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	inbox, err := e.api.svc.Notices.Inbox(ctx, sc, page.Request{Limit: 1})
+	if err != nil || len(inbox.Items) == 0 {
+		t.Fatalf("no notification for %s: %v", sc.Username, err)
+	}
+	return inbox.Items[0].ID
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"github.com/parkos/parkos/internal/booking"
+	"github.com/parkos/parkos/internal/notify"
 	"maps"
 	"net/http"
 	"reflect"
@@ -292,6 +293,8 @@ var requiredInputs = map[reflect.Type][]string{
 	reflect.TypeFor[booking.Decision]():            {"action"},
 	reflect.TypeFor[booking.NewCertificate]():      {"park_id", "username", "kind", "issued_on", "expires_on"},
 	reflect.TypeFor[booking.Holiday]():             {"day", "name"},
+	reflect.TypeFor[notify.NewWebhook]():           {"kind", "url"},
+	reflect.TypeFor[notify.Preference]():           {"kind", "channel", "enabled"},
 	reflect.TypeFor[LoginRequest]():                {"username", "password"},
 	reflect.TypeFor[PasswordChange]():              {"new_password"},
 	reflect.TypeFor[TokenRequest]():                {"name"},

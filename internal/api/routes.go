@@ -157,6 +157,7 @@ func (s *Server) routeTable() []route {
 	rs = append(rs, s.poolRoutes()...)
 	rs = append(rs, s.goalRoutes()...)
 	rs = append(rs, s.bookingRoutes()...)
+	rs = append(rs, s.noticeRoutes()...)
 	rs = append(rs, s.evaluationRoutes()...)
 	rs = append(rs, s.workbookRoutes()...)
 	rs = append(rs, s.onboardingRoutes()...)

@@ -94,16 +94,17 @@ func newForeign(t *testing.T, e *env) foreign {
 	f.ids["goals"] = parkGoal(t, e, w.Parks[1].ID)
 	f.ids["evaluation-schemes"], f.ids["evaluation-runs"] = evaluated(t, e)
 	f.ids["resources"], f.ids["bookings"] = facility(t, e, 1, otherEnt.Username, 10)
-	cert, err := booking.NewService(e.store, civil.SystemClock{}).IssueCertificate(ctx, sys, booking.NewCertificate{ParkID: w.Parks[1].ID,
+	cert, err := booking.NewService(e.store, civil.SystemClock{}, nil).IssueCertificate(ctx, sys, booking.NewCertificate{ParkID: w.Parks[1].ID,
 		Username: otherEnt.Username, Kind: "p2", IssuedOn: civil.Of(2025, 1, 1), ExpiresOn: civil.Of(2030, 1, 1)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	feed, err := booking.NewService(e.store, civil.SystemClock{}).CreateFeed(ctx, identity.ScopeOf(otherEnt), booking.NewFeed{})
+	feed, err := booking.NewService(e.store, civil.SystemClock{}, nil).CreateFeed(ctx, identity.ScopeOf(otherEnt), booking.NewFeed{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	f.ids["calendar-feeds"] = feed.ID
+	f.ids["notifications"] = noticeFor(t, e, identity.ScopeOf(otherEnt))
 	f.all = []string{otherEnt.ID, w.Units[1][0].ID, w.Units[1][2].ID, cert.ID}
 	for _, id := range f.ids {
 		f.all = append(f.all, id)
@@ -144,21 +145,24 @@ func newForeign(t *testing.T, e *env) foreign {
 
 // Routes that carry no park- or enterprise-owned data of others, with the reason.
 var unscopedRoutes = map[string]string{
-	"GET /healthz":                     "process liveness",
-	"GET /readyz":                      "database liveness",
-	"GET /api/v1/openapi.json":         "the API description",
-	"POST /api/v1/session":             "sign-in obtains a scope",
-	"DELETE /api/v1/session":           "ends the caller's own session",
-	"GET /api/v1/me":                   "the caller",
-	"POST /api/v1/me/password":         "the caller's own password",
-	"GET /api/v1/tokens":               "the caller's own tokens",
-	"POST /api/v1/tokens":              "creates a token for the caller",
-	"GET /api/v1/industry-classes":     "shared reference data",
-	"GET /api/v1/chains":               "shared reference data (park chains are filtered by park)",
-	"GET /api/v1/indicators":           "the indicator catalog: definitions, no figures",
-	"GET /api/v1/evaluation-templates": "scheme templates shipped with ParkOS: definitions, no figures",
-	"GET /api/v1/indicators/{id}":      "one indicator's definition, no figures",
-	"GET /calendar/{id}":               "a calendar feed: the secret address is the credential, read in its maker's scope",
+	"GET /healthz":                            "process liveness",
+	"GET /readyz":                             "database liveness",
+	"GET /api/v1/openapi.json":                "the API description",
+	"POST /api/v1/session":                    "sign-in obtains a scope",
+	"DELETE /api/v1/session":                  "ends the caller's own session",
+	"GET /api/v1/me":                          "the caller",
+	"POST /api/v1/me/password":                "the caller's own password",
+	"GET /api/v1/tokens":                      "the caller's own tokens",
+	"POST /api/v1/tokens":                     "creates a token for the caller",
+	"GET /api/v1/industry-classes":            "shared reference data",
+	"GET /api/v1/chains":                      "shared reference data (park chains are filtered by park)",
+	"GET /api/v1/indicators":                  "the indicator catalog: definitions, no figures",
+	"GET /api/v1/evaluation-templates":        "scheme templates shipped with ParkOS: definitions, no figures",
+	"GET /api/v1/indicators/{id}":             "one indicator's definition, no figures",
+	"PUT /api/v1/me/notification-preferences": "the caller's own channel choices",
+	"GET /api/v1/me/notification-preferences": "the caller's own channel choices",
+	"GET /api/v1/notifications":               "the caller's own notifications",
+	"GET /calendar/{id}":                      "a calendar feed: the secret address is the credential, read in its maker's scope",
 }
 
 // parkQueried are routes that compute over a park named in the query: asked about another
@@ -298,6 +302,8 @@ func matrixBody(pattern string) any {
 			delete(b, k)
 		}
 		return b
+	case strings.HasSuffix(pattern, "/webhooks"):
+		return map[string]any{"kind": "wecom", "url": "http://127.0.0.1:9/hook"}
 	case strings.HasSuffix(pattern, "/holidays"):
 		return map[string]any{"day": "2030-01-01", "name": "越权"}
 	case strings.HasSuffix(pattern, "/recognitions"):

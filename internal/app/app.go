@@ -4,8 +4,8 @@ package app
 
 import (
 	"context"
-	"github.com/parkos/parkos/internal/booking"
 
+	"github.com/parkos/parkos/internal/booking"
 	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/enterprise"
 	"github.com/parkos/parkos/internal/evaluation"
@@ -14,6 +14,7 @@ import (
 	"github.com/parkos/parkos/internal/identity"
 	"github.com/parkos/parkos/internal/indicator"
 	"github.com/parkos/parkos/internal/leasing"
+	"github.com/parkos/parkos/internal/notify"
 	"github.com/parkos/parkos/internal/onboard"
 	"github.com/parkos/parkos/internal/pool"
 	"github.com/parkos/parkos/internal/space"
@@ -48,6 +49,9 @@ type Store interface {
 	goals.Store
 	evaluation.Store
 	booking.Store
+	notify.Store
+	notify.Recipients
+	notify.Outbox
 	Health
 }
 
@@ -65,7 +69,10 @@ type Services struct {
 	Goals      *goals.Service
 	Evaluation *evaluation.Service
 	Bookings   *booking.Service
-	Health     Health
+	Notices    *notify.Service
+	// Outbox is what the delivery worker sends from.
+	Outbox notify.Outbox
+	Health Health
 	// Idempotency keeps the keys of creating requests and their answers.
 	Idempotency idempotency.Store
 }
@@ -73,7 +80,8 @@ type Services struct {
 // New builds every service on st and clock.
 func New(st Store, clock civil.Clock) *Services {
 	lease, ent, sp := leasing.NewService(st, clock), enterprise.NewService(st, clock), space.NewService(st, clock)
-	bookings := booking.NewService(st, clock)
+	notices := notify.NewService(st, clock.Now)
+	bookings := booking.NewService(st, clock, notices)
 	ind := indicator.NewService(st, indicator.Sources{Occupancy: lease, Facilities: bookings}, clock)
 	return &Services{
 		Clock:       clock,
@@ -88,6 +96,8 @@ func New(st Store, clock civil.Clock) *Services {
 		Goals:       goals.NewService(st, ind),
 		Evaluation:  evaluation.NewService(st, ind),
 		Bookings:    bookings,
+		Notices:     notices,
+		Outbox:      st,
 		Health:      st,
 		Idempotency: st,
 	}

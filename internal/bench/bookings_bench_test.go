@@ -23,7 +23,7 @@ import (
 func BenchmarkConflictingBookings(b *testing.B) {
 	st := dataset(b)
 	ctx, sys := context.Background(), identity.System()
-	svc := booking.NewService(st, civil.SystemClock{})
+	svc := booking.NewService(st, civil.SystemClock{}, nil)
 	ents, err := st.ListEnterprises(ctx, sys, enterprise.Filter{}, page.Request{Limit: 8})
 	if err != nil || len(ents.Items) == 0 {
 		b.Fatalf("enterprises: %v", err)

@@ -11,6 +11,7 @@ import (
 	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/enterprise"
 	"github.com/parkos/parkos/internal/identity"
+	"github.com/parkos/parkos/internal/notify"
 	"github.com/parkos/parkos/internal/page"
 )
 
@@ -76,14 +77,35 @@ type Store interface {
 	GetEnterprise(ctx context.Context, sc identity.Scope, id string) (enterprise.Enterprise, error)
 }
 
-// Service keeps resources, bookings and certificates.
-type Service struct {
-	st    Store
-	clock civil.Clock
+// Notifier tells people of bookings (the notification center), in the transaction of ctx.
+type Notifier interface {
+	TellUser(ctx context.Context, username string, m notify.Message) error
+	TellParkStaff(ctx context.Context, parkID string, m notify.Message) error
 }
 
-// NewService builds the booking service.
-func NewService(st Store, clock civil.Clock) *Service { return &Service{st: st, clock: clock} }
+// Service keeps resources, bookings and certificates.
+type Service struct {
+	st     Store
+	clock  civil.Clock
+	notify Notifier
+}
+
+// NewService builds the booking service; n may be nil (nobody is told).
+func NewService(st Store, clock civil.Clock, n Notifier) *Service {
+	return &Service{st: st, clock: clock, notify: n}
+}
+
+// tell runs fn on the notifier when there is one.
+func (s *Service) tell(fn func(n Notifier) error) error {
+	if s.notify == nil {
+		return nil
+	}
+	return fn(s.notify)
+}
+
+func when(b Booking) string {
+	return b.Start.In(civil.Shanghai).Format("2006-01-02 15:04") + "–" + b.End.In(civil.Shanghai).Format("15:04")
+}
 
 // Resources are the resources the caller may book or manage.
 func (s *Service) Resources(ctx context.Context, sc identity.Scope, parkID string) ([]Resource, error) {
@@ -260,7 +282,17 @@ func (s *Service) bookOne(ctx context.Context, sc identity.Scope, r Resource, st
 		}
 		return Booking{}, err
 	}
-	return b, s.st.Record(ctx, sc, "create", "booking", b.ID, nil, b)
+	if err := s.st.Record(ctx, sc, "create", "booking", b.ID, nil, b); err != nil {
+		return Booking{}, err
+	}
+	if b.Status == Requested {
+		err = s.tell(func(n Notifier) error {
+			return n.TellParkStaff(ctx, r.ParkID, notify.Message{Kind: "booking_requested", Link: "/bookings",
+				TitleZh: "待审批预约：" + r.Name, TitleEn: "Booking to approve: " + r.Name,
+				BodyZh: sc.Username + " 预约 " + when(b), BodyEn: sc.Username + " asks for " + when(b)})
+		})
+	}
+	return b, err
 }
 
 // overlap refuses a taken time, naming the next free stretch of the same length that day.
@@ -358,7 +390,18 @@ func (s *Service) Decide(ctx context.Context, sc identity.Scope, id string, d De
 				return err
 			}
 		}
-		return s.st.Record(ctx, sc, d.Action, "booking", id, before, out)
+		if err := s.st.Record(ctx, sc, d.Action, "booking", id, before, out); err != nil {
+			return err
+		}
+		if d.Action != "approve" && d.Action != "reject" {
+			return nil
+		}
+		verb := map[string][2]string{"approve": {"已批准", "approved"}, "reject": {"被驳回", "rejected"}}[d.Action]
+		return s.tell(func(n Notifier) error {
+			return n.TellUser(ctx, out.Username, notify.Message{Kind: "booking_decided", Link: "/bookings",
+				TitleZh: "预约" + verb[0] + "：" + out.ResourceName, TitleEn: "Booking " + verb[1] + ": " + out.ResourceName,
+				BodyZh: when(out) + " " + d.Reason, BodyEn: when(out) + " " + d.Reason})
+		})
 	})
 	return out, err
 }
@@ -466,7 +509,14 @@ func (s *Service) IssueCertificate(ctx context.Context, sc identity.Scope, n New
 		if err := s.st.InsertCertificate(ctx, c); err != nil {
 			return err
 		}
-		return s.st.Record(ctx, sc, "create", "certificate", c.ID, nil, c)
+		if err := s.st.Record(ctx, sc, "create", "certificate", c.ID, nil, c); err != nil {
+			return err
+		}
+		return s.tell(func(n Notifier) error {
+			return n.TellUser(ctx, c.Username, notify.Message{Kind: "certificate_issued", Link: "/facilities/certificates",
+				TitleZh: "培训合格证已签发：" + c.Kind, TitleEn: "Training certificate issued: " + c.Kind,
+				BodyZh: "有效期至 " + c.ExpiresOn.String(), BodyEn: "valid until " + c.ExpiresOn.String()})
+		})
 	})
 	return c, err
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/parkos/parkos/internal/identity"
 	"github.com/parkos/parkos/internal/indicator"
 	"github.com/parkos/parkos/internal/leasing"
+	"github.com/parkos/parkos/internal/notify"
 	"github.com/parkos/parkos/internal/page"
 	"github.com/parkos/parkos/internal/pool"
 	"github.com/parkos/parkos/internal/space"
@@ -75,6 +76,8 @@ func owners(v any) (parkID, enterpriseID string) {
 	case booking.Certificate:
 		return o.ParkID, o.EnterpriseID
 	case booking.ParkHoliday:
+		return o.ParkID, ""
+	case notify.Webhook:
 		return o.ParkID, ""
 	}
 	return "", ""

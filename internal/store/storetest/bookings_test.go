@@ -64,7 +64,7 @@ func refusedBy(t *testing.T, what string, err error, rule string) {
 func TestEveryBookingRule(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, st *sqlstore.Store) {
 		w := NewWorld(t, st)
-		svc := booking.NewService(st, civil.FixedClock(bookingDay))
+		svc := booking.NewService(st, civil.FixedClock(bookingDay), nil)
 		sys := identity.System()
 		lab := p2Lab(t, svc, w.Parks[0].ID)
 		tenant := w.Scope(identity.EntAdmin) // enterprise 0, of park 0: a member
@@ -233,7 +233,7 @@ func TestEveryBookingRule(t *testing.T) {
 func TestWeeklySeriesReportsEachConflict(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, st *sqlstore.Store) {
 		w := NewWorld(t, st)
-		svc := booking.NewService(st, civil.FixedClock(bookingDay))
+		svc := booking.NewService(st, civil.FixedClock(bookingDay), nil)
 		var hours []booking.Window
 		for wd := 1; wd <= 7; wd++ {
 			hours = append(hours, booking.Window{Weekday: wd, From: "08:00", To: "20:00"})
@@ -285,7 +285,7 @@ func TestWeeklySeriesReportsEachConflict(t *testing.T) {
 func TestRaceOverlappingBookings(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, st *sqlstore.Store) {
 		w := NewWorld(t, st)
-		svc := booking.NewService(st, civil.FixedClock(bookingDay))
+		svc := booking.NewService(st, civil.FixedClock(bookingDay), nil)
 		var hours []booking.Window
 		for wd := 1; wd <= 7; wd++ {
 			hours = append(hours, booking.Window{Weekday: wd, From: "00:00", To: "24:00"})
@@ -317,7 +317,7 @@ func TestRaceOverlappingBookings(t *testing.T) {
 func TestDatabaseRefusesDoubleBooking(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, st *sqlstore.Store) {
 		w := NewWorld(t, st)
-		svc := booking.NewService(st, civil.FixedClock(bookingDay))
+		svc := booking.NewService(st, civil.FixedClock(bookingDay), nil)
 		var hours []booking.Window
 		for wd := 1; wd <= 7; wd++ {
 			hours = append(hours, booking.Window{Weekday: wd, From: "00:00", To: "24:00"})
@@ -354,7 +354,7 @@ func TestDatabaseRefusesDoubleBooking(t *testing.T) {
 func TestUtilisation(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, st *sqlstore.Store) {
 		w := NewWorld(t, st)
-		svc := booking.NewService(st, civil.FixedClock(bookingDay))
+		svc := booking.NewService(st, civil.FixedClock(bookingDay), nil)
 		r, err := svc.CreateResource(ctx, identity.System(), booking.NewResource{ParkID: w.Parks[0].ID, Code: "U-1", Name: "仪器", Kind: "instrument",
 			ResourceRules: booking.ResourceRules{Hours: func() []booking.Window {
 				var out []booking.Window

@@ -115,7 +115,7 @@ func (c Contracts) Update(ctx context.Context, sc identity.Scope, k leasing.Cont
 
 // IndicatorsOf is the indicator service over s, with occupancy and facility figures, on the real day.
 func IndicatorsOf(s *sqlstore.Store) *indicator.Service {
-	return indicator.NewService(s, indicator.Sources{Occupancy: ContractsOf(s).Service, Facilities: booking.NewService(s, civil.SystemClock{})},
+	return indicator.NewService(s, indicator.Sources{Occupancy: ContractsOf(s).Service, Facilities: booking.NewService(s, civil.SystemClock{}, nil)},
 		civil.SystemClock{})
 }
 
