@@ -1,7 +1,8 @@
 // Browser test of shared facilities (§7) as the tenant and the operator: the tenant finds the
 // P2 lab, is refused without a training certificate, the operator issues one, the tenant books a
 // free slot, the operator approves it, and the tenant's calendar feed — parsed with ical.js, an
-// independent iCalendar parser — holds the booking at its Shanghai time.
+// independent iCalendar parser — holds the booking at its Shanghai time; the approval arrives in
+// the tenant's notifications.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import ICAL from 'ical.js';
@@ -65,6 +66,11 @@ test('tenant books the P2 lab after the operator certifies it, and sees the book
   assert.match(await operator.locator('#bookings tbody tr', { hasText: day + ' 14:00' }).textContent(), /已确认/);
   await check(operator, 'operator-bookings');
 
+  await tenant.goto(parkos.base + '/bookings');
+  assert.ok(Number(await tenant.textContent('#unread')) >= 2, 'the bell counts the certificate and the approval');
+  await Promise.all([tenant.waitForURL(/\/notifications/), tenant.click('#bell')]);
+  assert.match(await tenant.textContent('#notifications'), /预约已批准：P2 实验室 A 间/);
+  await check(tenant, 'tenant-notifications');
   await tenant.goto(parkos.base + '/bookings');
   await Promise.all([tenant.waitForLoadState('load'), tenant.click('#new-feed')]);
   const url = (await tenant.textContent('#feed-url')).trim();

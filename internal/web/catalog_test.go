@@ -2,6 +2,7 @@ package web
 
 import (
 	"github.com/parkos/parkos/internal/booking"
+	"github.com/parkos/parkos/internal/notify"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -44,6 +45,8 @@ var enumValues = map[string][]string{
 	"resource_kind":      strs(booking.Kinds),
 	"weekday":            {"1", "2", "3", "4", "5", "6", "7"},
 	"quota_per":          {"week", "month"},
+	"notice_kind":        notify.Kinds,
+	"notice_channel":     notify.Channels,
 	"norm":               {"min_max", "benchmark", "bands"},
 	"board":              strs(enterprise.ListingBoards),
 	"ownership":          strs(enterprise.OwnershipTypes),

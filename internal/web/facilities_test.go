@@ -68,6 +68,23 @@ func TestFacilityPages(t *testing.T) {
 	if res, _ = s.send(staff, "POST", "/bookings/"+id+"/decision", url.Values{"action": {"approve"}}); res.StatusCode != 303 {
 		t.Errorf("approve: %d", res.StatusCode)
 	}
+	_, body = s.send(tenant, "GET", "/notifications", nil)
+	if !strings.Contains(body, `id="unread">2<`) || !strings.Contains(body, "预约已批准：P2 实验室") {
+		t.Errorf("the tenant's bell and list show the approval and the certificate")
+	}
+	nid := between(body, `action="/notifications/`, `/read"`)
+	if res, _ = s.send(tenant, "POST", "/notifications/"+nid+"/read", url.Values{"link": {"//evil.example"}}); res.Header.Get("Location") != "/notifications" {
+		t.Errorf("a notification's link elsewhere is not followed: %q", res.Header.Get("Location"))
+	}
+	if res, _ = s.send(staff, "POST", "/notifications/"+nid+"/read", url.Values{}); res.StatusCode != 404 {
+		t.Errorf("staff reading the tenant's notification: %d", res.StatusCode)
+	}
+	if res, _ = s.send(tenant, "POST", "/notifications/preferences", url.Values{"booking_decided.email": {"true"}}); res.StatusCode != 303 {
+		t.Errorf("save preferences: %d", res.StatusCode)
+	}
+	if _, body = s.send(tenant, "GET", "/notifications", nil); !strings.Contains(body, `name="booking_decided.email" value="true" checked`) {
+		t.Error("the e-mail choice is kept")
+	}
 	_, body = s.send(tenant, "GET", "/bookings", nil)
 	if !strings.Contains(body, "已确认") || strings.Contains(body, `value="approve"`) {
 		t.Error("the tenant sees the confirmed booking and no approve button")

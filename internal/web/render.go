@@ -35,6 +35,7 @@ type view struct {
 	JS      string
 	Flash   string
 	Partial bool // an htmx request for the page's main content only
+	Unread  int  // the signed-in user's unread notifications (the bell)
 	Data    any
 }
 
@@ -122,6 +123,9 @@ func (s *Server) render(rq *request, name, title string, data any) {
 		v.Nav = navFor(rq)
 		v.Active = activeEntry(v.Nav, rq.r.URL.Path)
 		v.Search = rq.r.URL.Query().Get("q")
+		if n, err := s.svc.Notices.Unread(rq.ctx, rq.scope); err == nil {
+			v.Unread = n
+		}
 	}
 	block := "layout.html"
 	if v.Partial && rq.r.Header.Get("HX-Target") == "main" {
