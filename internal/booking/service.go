@@ -59,6 +59,9 @@ type Store interface {
 	InsertCertificate(ctx context.Context, c Certificate) error
 	// CheckFacilityPark resolves a park named in a body in the caller's scope.
 	CheckFacilityPark(ctx context.Context, sc identity.Scope, parkID string) error
+	// ExpiringCertificates claims, marking them reminded, the certificates expiring in [from, to]
+	// whose holders were not reminded yet.
+	ExpiringCertificates(ctx context.Context, from, to, today civil.Date) ([]Certificate, error)
 	ListCertificates(ctx context.Context, sc identity.Scope, parkID string) ([]Certificate, error)
 
 	// InsertCharge keeps a charge once per source: a second charge of one booking is ignored.
@@ -519,6 +522,34 @@ func (s *Service) IssueCertificate(ctx context.Context, sc identity.Scope, n New
 		})
 	})
 	return c, err
+}
+
+// reminderDays is how long before its expiry a certificate's holder is reminded.
+const reminderDays = 30
+
+// RemindExpiring tells the holders of certificates expiring within reminderDays, once each, and
+// says how many it told.
+func (s *Service) RemindExpiring(ctx context.Context) (int, error) {
+	today := s.clock.Today()
+	n := 0
+	err := s.st.InTx(ctx, func(ctx context.Context) error {
+		due, err := s.st.ExpiringCertificates(ctx, today, today.AddDays(reminderDays), today)
+		if err != nil {
+			return err
+		}
+		n = len(due)
+		for _, c := range due {
+			if err := s.tell(func(nt Notifier) error {
+				return nt.TellUser(ctx, c.Username, notify.Message{Kind: "certificate_expiring", Link: "/facilities/certificates",
+					TitleZh: "培训合格证即将到期：" + c.Kind, TitleEn: "Training certificate expiring: " + c.Kind,
+					BodyZh: "有效期至 " + c.ExpiresOn.String() + "，请向园区申请复训", BodyEn: "valid until " + c.ExpiresOn.String() + "; ask the park for a refresher"})
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return n, err
 }
 
 // Certificates are the certificates of a park's users (park staff) or one's own (enterprise users).

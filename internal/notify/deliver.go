@@ -31,8 +31,10 @@ type SMTPConfig struct {
 	Username, Password string
 }
 
-// Deliverer sends the outbox: e-mail over SMTP, robot posts over HTTP.
+// Deliverer sends the outbox: e-mail over SMTP, robot posts over HTTP. Before each round it
+// runs Jobs (reminders that write to the outbox), when set.
 type Deliverer struct {
+	Jobs   []func(ctx context.Context) (int, error)
 	Outbox Outbox
 	SMTP   SMTPConfig
 	HTTP   *http.Client
@@ -48,6 +50,11 @@ func (d *Deliverer) Run(ctx context.Context, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
+		for _, job := range d.Jobs {
+			if _, err := job(ctx); err != nil && ctx.Err() == nil {
+				d.Log.Warn("reminder job", "err", err)
+			}
+		}
 		if _, _, err := d.DeliverDue(ctx); err != nil && ctx.Err() == nil {
 			d.Log.Warn("outbox", "err", err)
 		}

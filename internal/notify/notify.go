@@ -19,7 +19,7 @@ import (
 )
 
 // Kinds of notification.
-var Kinds = []string{"booking_requested", "booking_decided", "certificate_issued"}
+var Kinds = []string{"booking_requested", "booking_decided", "certificate_issued", "certificate_expiring"}
 
 // Channels a user may choose per kind; in-app is always on.
 var Channels = []string{"email"}

@@ -488,3 +488,41 @@ func (s *Store) Uses(ctx context.Context, sc identity.Scope, parkID string, from
 	}
 	return out, rows.Err()
 }
+
+// ExpiringCertificates claims the certificates expiring from one day to another whose holders
+// were not reminded yet, marking them reminded on today, in the transaction of ctx.
+func (s *Store) ExpiringCertificates(ctx context.Context, from, to, today civil.Date) ([]booking.Certificate, error) {
+	c, err := s.txConn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := c.query(ctx, `SELECT id, park_id, enterprise_id, username, kind, issued_on, expires_on, created_at FROM training_certificates
+		WHERE reminded_on IS NULL AND expires_on >= ? AND expires_on <= ? ORDER BY expires_on, id`, from, to)
+	if err != nil {
+		return nil, err
+	}
+	var out []booking.Certificate
+	for rows.Next() {
+		var ct booking.Certificate
+		if err := rows.Scan(&ct.ID, &ct.ParkID, &ct.EnterpriseID, &ct.Username, &ct.Kind, &ct.IssuedOn, &ct.ExpiresOn, &ct.CreatedAt); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		out = append(out, ct)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	var claimed []booking.Certificate
+	for _, ct := range out {
+		res, err := c.exec(ctx, `UPDATE training_certificates SET reminded_on = ? WHERE id = ? AND reminded_on IS NULL`, today, ct.ID)
+		if err != nil {
+			return nil, err
+		}
+		if n, _ := res.RowsAffected(); n == 1 {
+			claimed = append(claimed, ct)
+		}
+	}
+	return claimed, nil
+}

@@ -203,3 +203,31 @@ func between(s, start, end string) string {
 	v, _, _ := strings.Cut(rest, end)
 	return v
 }
+
+// TestCertificateExpiryReminders: the holder of a certificate expiring within 30 days is told
+// once; one expiring later, or expired already, is not.
+func TestCertificateExpiryReminders(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, st *sqlstore.Store) {
+		w := NewWorld(t, st)
+		clock := civil.FixedClock(bookingDay)
+		notices := notify.NewService(st, clock.Now)
+		svc := booking.NewService(st, clock, notices)
+		tenant := w.Scope(identity.EntAdmin)
+		for kind, expires := range map[string]civil.Date{"p2": bookingDay.AddDays(10), "animal": bookingDay.AddDays(60), "cgt": bookingDay.AddDays(-1)} {
+			if _, err := svc.IssueCertificate(ctx, identity.System(), booking.NewCertificate{ParkID: w.Parks[0].ID, Username: tenant.Username,
+				Kind: kind, IssuedOn: civil.Of(2025, 1, 1), ExpiresOn: expires}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if n, err := svc.RemindExpiring(ctx); err != nil || n != 1 {
+			t.Fatalf("reminded %d (%v), want the p2 certificate only", n, err)
+		}
+		if n, err := svc.RemindExpiring(ctx); err != nil || n != 0 {
+			t.Errorf("a second run reminded %d (%v), want none", n, err)
+		}
+		inbox, err := notices.Inbox(ctx, tenant, page.Request{})
+		if err != nil || len(inbox.Items) == 0 || inbox.Items[0].Kind != "certificate_expiring" || !strings.Contains(inbox.Items[0].TitleZh, "p2") {
+			t.Errorf("the tenant's newest notification: %+v %v", inbox.Items, err)
+		}
+	})
+}
