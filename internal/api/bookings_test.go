@@ -57,5 +57,8 @@ func TestCalendarFeeds(t *testing.T) {
 		}
 		e.do(identity.ParkManager, "DELETE", "/api/v1/calendar-feeds/"+theirs.ID, nil, 404, nil)
 		e.do(identity.EntAdmin, "POST", "/api/v1/calendar-feeds", map[string]any{"resource_id": "nope"}, 422, nil)
+		for _, day := range []string{"9999-12-31", "1000-01-01"} { // once a 500: year 9999's week ends past what JSON dates hold
+			e.do(identity.EntAdmin, "GET", "/api/v1/resources/"+resource+"/week?day="+day, nil, 422, nil)
+		}
 	})
 }

@@ -21,6 +21,8 @@ const (
 	maxLeadHours   = 24 * 90
 	maxQuotaHours  = 24 * 31
 	maxHourlyPrice = measure.Money(1_000_000 * 100) // 1,000,000 元 an hour
+	// maxAdvanceDays: a booking starts within a year from now.
+	maxAdvanceDays = 366
 )
 
 var codePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$`)
@@ -222,6 +224,9 @@ func (r ResourceRules) CheckTime(start, end, now time.Time, holidays []civil.Dat
 	}
 	if minutes > r.MaxMinutes {
 		return ruleError("end", "too_long", fmt.Sprintf("最长预约 %d 分钟", r.MaxMinutes), fmt.Sprintf("the longest booking is %d minutes", r.MaxMinutes))
+	}
+	if latest := now.AddDate(0, 0, maxAdvanceDays); start.After(latest) {
+		return ruleError("start", "too_far", fmt.Sprintf("最多提前 %d 天预约", maxAdvanceDays), fmt.Sprintf("book at most %d days ahead", maxAdvanceDays))
 	}
 	if earliest := now.Add(time.Duration(r.LeadHours) * time.Hour); start.Before(earliest) {
 		at := earliest.In(civil.Shanghai).Format("2006-01-02 15:04")

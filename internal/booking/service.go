@@ -443,6 +443,9 @@ type Slot struct {
 
 // WeekOf is the week calendar of a resource for the week holding day.
 func (s *Service) WeekOf(ctx context.Context, sc identity.Scope, id string, day civil.Date) (Week, error) {
+	if day.Year() < 1990 || day.Year() > 2100 {
+		return Week{}, ruleError("day", "out_of_range", "日期应在 1990–2100 年之间", "the day must lie within 1990–2100")
+	}
 	r, err := s.st.GetResource(ctx, sc, id)
 	if err != nil {
 		return Week{}, err

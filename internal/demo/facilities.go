@@ -28,7 +28,8 @@ func weekdays(from, to string, everyDay bool) []booking.Window {
 // facilities gives 四季青 its shared platforms as the seeds describe them — a P2 lab room and
 // its benches, a small animal room, CGT process instruments, meeting rooms and a roadshow hall —
 // and 京西智谷 its public compute, shared with every park; two lab users of other enterprises
-// (one certificate valid, one expired) and bookings in every state. The demo tenant holds no
+// (one certificate valid, one expired) and bookings awaiting approval, approved, rejected and
+// cancelled (the demo starts today, so none is used yet: no charges). The demo tenant holds no
 // P2 certificate: it asks the operator for one.
 func (l *loader) facilities(parks map[string]string, sjq, tenant string) error {
 	sjqPark := sjq
@@ -90,7 +91,7 @@ func (l *loader) facilities(parks map[string]string, sjq, tenant string) error {
 	if _, err := l.sv.Bookings.AddHoliday(l.ctx, l.sys, sjqPark, booking.Holiday{Day: civil.Of(l.today.Year()+1, 1, 1), Name: "元旦"}); err != nil {
 		return err
 	}
-	// Bookings: by the certified lab user and the demo tenant, in every state.
+	// Bookings by the certified lab user and the demo tenant.
 	day := func(n int) civil.Date {
 		d := l.today.AddDays(n)
 		for d.ISOWeekday() > 5 {
@@ -109,13 +110,13 @@ func (l *loader) facilities(parks map[string]string, sjq, tenant string) error {
 		steps      []string
 	}{
 		{users[0], "P2-A", 2, 9, 3, nil},
+		{users[0], "P2-A-02", 4, 9, 2, []string{"reject"}},
 		{users[0], "P2-A-01", 3, 14, 2, []string{"approve"}},
 		{users[0], "CGT-FC", 4, 10, 2, nil},
 		{tenantScope, "MR-301", 1, 10, 2, nil},
 		{tenantScope, "RH-1", 5, 14, 3, nil},
 		{tenantScope, "GPU-A", 1, 14, 6, nil},
-		{users[0], "GPU-A", 1, 8, 4, []string{"check_in", "complete"}},
-		{users[0], "RH-1", 3, 9, 2, []string{"no_show"}},
+		{users[0], "RH-1", 3, 9, 2, []string{"cancel"}},
 		{users[0], "MR-301", 2, 15, 1, []string{"cancel"}},
 	}
 	for _, p := range plans {
@@ -135,7 +136,11 @@ func (l *loader) facilities(parks map[string]string, sjq, tenant string) error {
 			if step == "cancel" {
 				decider = p.by
 			}
-			if _, err := l.sv.Bookings.Decide(l.ctx, decider, res.Booked[0].ID, booking.Decision{Action: step}); err != nil {
+			reason := ""
+			if step == "reject" {
+				reason = "该时段安排设备维护（演示）"
+			}
+			if _, err := l.sv.Bookings.Decide(l.ctx, decider, res.Booked[0].ID, booking.Decision{Action: step, Reason: reason}); err != nil {
 				return fmt.Errorf("demo booking %s %s: %w", p.code, step, err)
 			}
 		}

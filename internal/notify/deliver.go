@@ -9,9 +9,11 @@ import (
 	"io"
 	"log/slog"
 	"mime"
+	"net"
 	"net/http"
 	"net/smtp"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -120,6 +122,24 @@ func (d *Deliverer) mail(item Delivery) error {
 		auth = smtp.PlainAuth("", d.SMTP.Username, d.SMTP.Password, host)
 	}
 	return smtp.SendMail(d.SMTP.Addr, auth, d.SMTP.From, []string{item.Target}, msg.Bytes())
+}
+
+// PublicHTTPClient posts only to public addresses: a robot's URL that names (or resolves to) a
+// loopback, private, link-local or unspecified address is refused when dialled, so a park's
+// webhook cannot reach the server's own network.
+func PublicHTTPClient(timeout time.Duration) *http.Client {
+	dialer := &net.Dialer{Timeout: timeout, Control: func(_, address string, _ syscall.RawConn) error {
+		host, _, err := net.SplitHostPort(address)
+		if err != nil {
+			return err
+		}
+		ip := net.ParseIP(host)
+		if ip == nil || ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() || ip.IsUnspecified() || ip.IsMulticast() {
+			return fmt.Errorf("refused to post to the non-public address %s", host)
+		}
+		return nil
+	}}
+	return &http.Client{Timeout: timeout, Transport: &http.Transport{DialContext: dialer.DialContext, Proxy: nil}}
 }
 
 // robotBody is a text message in each robot's documented format.

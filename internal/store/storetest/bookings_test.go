@@ -107,6 +107,8 @@ func TestEveryBookingRule(t *testing.T) {
 		refusedBy(t, "inside the 12-hour lead time", err, "lead_time")
 		_, err = book(tenant, at(1, 17, 0), at(2, 9, 0))
 		refusedBy(t, "across midnight", err, "one_day")
+		_, err = book(tenant, at(400, 10, 0), at(400, 11, 0))
+		refusedBy(t, "more than a year ahead", err, "too_far")
 		if _, err := svc.AddHoliday(ctx, staff, w.Parks[0].ID, booking.Holiday{Day: bookingDay.AddDays(2), Name: "园区检修"}); err != nil {
 			t.Fatal(err)
 		}
