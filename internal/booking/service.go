@@ -41,8 +41,6 @@ type Store interface {
 	Taken(ctx context.Context, resourceID string, from, to time.Time) ([][2]time.Time, error)
 	// BookedMinutes are the minutes an enterprise holds or used of a resource between two instants.
 	BookedMinutes(ctx context.Context, resourceID, enterpriseID string, from, to time.Time) (int, error)
-	// EnterprisePark is the park an enterprise belongs to ("" for none).
-	EnterprisePark(ctx context.Context, enterpriseID string) (string, error)
 	// InsertBooking writes a booking; one that overlaps a held booking of its resource is a
 	// conflict, refused by the database whatever the service checked.
 	InsertBooking(ctx context.Context, b Booking) error
@@ -182,12 +180,18 @@ func (s *Service) Book(ctx context.Context, sc identity.Scope, n NewBooking) (Se
 	if !sc.Role.IsEnterprise() || sc.EnterpriseID == "" {
 		return SeriesResult{}, apperr.New(apperr.Forbidden, "只有企业用户可以预约", "only an enterprise's users book facilities")
 	}
+	// Read before the transaction: a read inside it would wait for a pooled connection that
+	// the transactions queued on the resource's lock may all hold (PostgreSQL).
+	booker, err := s.st.GetEnterprise(ctx, sc, sc.EnterpriseID)
+	if err != nil {
+		return SeriesResult{}, err
+	}
 	out := SeriesResult{Booked: []Booking{}, Refused: []Conflict{}}
 	series := ""
 	if n.Weeks > 1 {
 		series = s.st.NewID()
 	}
-	err := s.st.InTx(ctx, func(ctx context.Context) error {
+	err = s.st.InTx(ctx, func(ctx context.Context) error {
 		r, err := s.st.LockResource(ctx, sc, n.ResourceID)
 		if err != nil {
 			return err
@@ -197,7 +201,7 @@ func (s *Service) Book(ctx context.Context, sc identity.Scope, n NewBooking) (Se
 		}
 		for week := range n.Weeks {
 			start, end := n.Start.AddDate(0, 0, 7*week), n.End.AddDate(0, 0, 7*week)
-			b, err := s.bookOne(ctx, sc, r, start, end, n.Note, series)
+			b, err := s.bookOne(ctx, sc, booker, r, start, end, n.Note, series)
 			if err != nil {
 				ae, ok := apperr.As(err)
 				if !ok || n.Weeks == 1 || len(ae.Fields) == 0 {
@@ -219,7 +223,7 @@ func (s *Service) Book(ctx context.Context, sc identity.Scope, n NewBooking) (Se
 
 // bookOne checks every rule for one booking of r and writes it, in the transaction that holds
 // r's lock.
-func (s *Service) bookOne(ctx context.Context, sc identity.Scope, r Resource, start, end time.Time, note, series string) (Booking, error) {
+func (s *Service) bookOne(ctx context.Context, sc identity.Scope, booker enterprise.Enterprise, r Resource, start, end time.Time, note, series string) (Booking, error) {
 	day := civil.FromTime(start)
 	holidays, err := s.st.Holidays(ctx, r.ParkID, day, day)
 	if err != nil {
@@ -239,10 +243,7 @@ func (s *Service) bookOne(ctx context.Context, sc identity.Scope, r Resource, st
 			return Booking{}, s.overlap(r, start, minutes, taken, holidays)
 		}
 	}
-	home, err := s.st.EnterprisePark(ctx, sc.EnterpriseID)
-	if err != nil {
-		return Booking{}, err
-	}
+	home := booker.ParkID
 	kind := "member"
 	switch {
 	case home == "":
@@ -277,7 +278,8 @@ func (s *Service) bookOne(ctx context.Context, sc identity.Scope, r Resource, st
 	if r.NeedsApproval {
 		status = Requested
 	}
-	b := Booking{ID: s.st.NewID(), ResourceID: r.ID, ResourceName: r.Name, ParkID: r.ParkID, EnterpriseID: sc.EnterpriseID, Username: sc.Username,
+	b := Booking{ID: s.st.NewID(), ResourceID: r.ID, ResourceName: r.Name, ParkID: r.ParkID, EnterpriseID: sc.EnterpriseID,
+		EnterpriseName: booker.Name, Username: sc.Username,
 		Start: start.In(civil.Shanghai), End: end.In(civil.Shanghai), Status: status, BookerKind: kind, Price: price, PriceRule: rule, SeriesID: series, Note: note}
 	if err := s.st.InsertBooking(ctx, b); err != nil {
 		if apperr.Is(err, apperr.Conflict) {

@@ -196,16 +196,6 @@ func (s *Store) BookedMinutes(ctx context.Context, resourceID, enterpriseID stri
 	return int(n.Int64), err
 }
 
-// EnterprisePark is the park an enterprise belongs to.
-func (s *Store) EnterprisePark(ctx context.Context, enterpriseID string) (string, error) {
-	var park sql.NullString
-	err := s.inTxOrRead(ctx).queryRow(ctx, `SELECT park_id FROM enterprises WHERE id = ?`, enterpriseID).Scan(&park)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", notFound("企业", "enterprise")
-	}
-	return park.String, err
-}
-
 // InsertBooking writes a booking in the transaction of ctx; the database refuses one that
 // overlaps a held booking of its resource (bookings_no_overlap), as a conflict.
 func (s *Store) InsertBooking(ctx context.Context, b booking.Booking) error {
