@@ -212,10 +212,7 @@ func TestEveryBookingRule(t *testing.T) {
 		}
 
 		// A resource not shared is invisible to other parks' enterprises.
-		var hours []booking.Window
-		for wd := 1; wd <= 7; wd++ {
-			hours = append(hours, booking.Window{Weekday: wd, From: "08:00", To: "20:00"})
-		}
+		hours := everyDay("08:00", "20:00")
 		room, err := svc.CreateResource(ctx, staff, booking.NewResource{ParkID: w.Parks[0].ID, Code: "MR-1", Name: "会议室", Kind: "meeting_room",
 			ResourceRules: booking.ResourceRules{Hours: hours, SlotMinutes: 60, MinMinutes: 60, MaxMinutes: 240}})
 		if err != nil {
@@ -236,10 +233,7 @@ func TestWeeklySeriesReportsEachConflict(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, st *sqlstore.Store) {
 		w := NewWorld(t, st)
 		svc := booking.NewService(st, civil.FixedClock(bookingDay), nil)
-		var hours []booking.Window
-		for wd := 1; wd <= 7; wd++ {
-			hours = append(hours, booking.Window{Weekday: wd, From: "08:00", To: "20:00"})
-		}
+		hours := everyDay("08:00", "20:00")
 		room, err := svc.CreateResource(ctx, identity.System(), booking.NewResource{ParkID: w.Parks[0].ID, Code: "RH-1", Name: "路演厅", Kind: "roadshow_hall",
 			ResourceRules: booking.ResourceRules{Hours: hours, SlotMinutes: 60, MinMinutes: 60, MaxMinutes: 240}})
 		if err != nil {
@@ -288,10 +282,7 @@ func TestRaceOverlappingBookings(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, st *sqlstore.Store) {
 		w := NewWorld(t, st)
 		svc := booking.NewService(st, civil.FixedClock(bookingDay), nil)
-		var hours []booking.Window
-		for wd := 1; wd <= 7; wd++ {
-			hours = append(hours, booking.Window{Weekday: wd, From: "00:00", To: "24:00"})
-		}
+		hours := everyDay("00:00", "24:00")
 		gpu, err := svc.CreateResource(ctx, identity.System(), booking.NewResource{ParkID: w.Parks[0].ID, Code: "GPU-1", Name: "算力节点", Kind: "compute",
 			ResourceRules: booking.ResourceRules{Hours: hours, SlotMinutes: 60, MinMinutes: 60, MaxMinutes: 480}})
 		if err != nil {
@@ -320,10 +311,7 @@ func TestDatabaseRefusesDoubleBooking(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, st *sqlstore.Store) {
 		w := NewWorld(t, st)
 		svc := booking.NewService(st, civil.FixedClock(bookingDay), nil)
-		var hours []booking.Window
-		for wd := 1; wd <= 7; wd++ {
-			hours = append(hours, booking.Window{Weekday: wd, From: "00:00", To: "24:00"})
-		}
+		hours := everyDay("00:00", "24:00")
 		r, err := svc.CreateResource(ctx, identity.System(), booking.NewResource{ParkID: w.Parks[0].ID, Code: "I-1", Name: "流式细胞仪", Kind: "instrument",
 			ResourceRules: booking.ResourceRules{Hours: hours, SlotMinutes: 60, MinMinutes: 60, MaxMinutes: 480}})
 		if err != nil {
@@ -428,4 +416,13 @@ func TestUtilisation(t *testing.T) {
 			t.Errorf("a park without resources has no utilisation: %+v", got)
 		}
 	})
+}
+
+// everyDay opens a resource every day of the week from one time to another.
+func everyDay(from, to string) []booking.Window {
+	var out []booking.Window
+	for wd := 1; wd <= 7; wd++ {
+		out = append(out, booking.Window{Weekday: wd, From: from, To: to})
+	}
+	return out
 }
