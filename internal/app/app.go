@@ -17,6 +17,7 @@ import (
 	"github.com/parkos/parkos/internal/notify"
 	"github.com/parkos/parkos/internal/onboard"
 	"github.com/parkos/parkos/internal/pool"
+	"github.com/parkos/parkos/internal/servicedesk"
 	"github.com/parkos/parkos/internal/space"
 	"github.com/parkos/parkos/internal/stats"
 )
@@ -49,6 +50,7 @@ type Store interface {
 	goals.Store
 	evaluation.Store
 	booking.Store
+	servicedesk.Store
 	notify.Store
 	notify.Recipients
 	notify.Outbox
@@ -69,6 +71,7 @@ type Services struct {
 	Goals      *goals.Service
 	Evaluation *evaluation.Service
 	Bookings   *booking.Service
+	Services   *servicedesk.Service
 	Notices    *notify.Service
 	// Outbox is what the delivery worker sends from.
 	Outbox notify.Outbox
@@ -82,7 +85,8 @@ func New(st Store, clock civil.Clock) *Services {
 	lease, ent, sp := leasing.NewService(st, clock), enterprise.NewService(st, clock), space.NewService(st, clock)
 	notices := notify.NewService(st, clock.Now)
 	bookings := booking.NewService(st, clock, notices)
-	ind := indicator.NewService(st, indicator.Sources{Occupancy: lease, Facilities: bookings}, clock)
+	services := servicedesk.NewService(st, clock, notices)
+	ind := indicator.NewService(st, indicator.Sources{Occupancy: lease, Facilities: bookings, Services: services}, clock)
 	return &Services{
 		Clock:       clock,
 		Space:       sp,
@@ -96,6 +100,7 @@ func New(st Store, clock civil.Clock) *Services {
 		Goals:       goals.NewService(st, ind),
 		Evaluation:  evaluation.NewService(st, ind),
 		Bookings:    bookings,
+		Services:    services,
 		Notices:     notices,
 		Outbox:      st,
 		Health:      st,

@@ -18,11 +18,14 @@ const (
 	SteerParks      Action = "steer_parks" // the park pool and tiers, goals, evaluation schemes, park-level figures
 	// ManageFacilities: shared resources and their rules, decisions on bookings, training certificates.
 	ManageFacilities Action = "manage_facilities"
+	// HandleServices: the park's service catalog, its requests (assign, work, resolve, escalate)
+	// and its demands to the authority.
+	HandleServices Action = "handle_services"
 )
 
 // Actions in the order the policy table prints them.
 var Actions = []Action{EditSpace, EditUnits, EditEnterprises, Lease, WorkLeads, OpenPeriods, ReviewReports, Onboard,
-	ManageUsers, DeleteParks, SteerParks, ManageFacilities}
+	ManageUsers, DeleteParks, SteerParks, ManageFacilities, HandleServices}
 
 // policy is SPEC §1 as data: for each action, the roles that may take it. Services enforce it
 // and the console asks it which actions to offer, so the two never disagree.
@@ -39,6 +42,7 @@ var policy = map[Action][]Role{
 	DeleteParks:      {Admin},
 	SteerParks:       {Admin, Authority},
 	ManageFacilities: {Admin, ParkManager, Service},
+	HandleServices:   {Admin, ParkManager, Service},
 }
 
 // Allows reports whether role r may take action a.

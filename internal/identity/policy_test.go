@@ -21,6 +21,7 @@ manage_users      x     .         .            .       .       .       x        
 delete_parks      x     .         .            .       .       .       .         .
 steer_parks       x     x         .            .       .       .       .         .
 manage_facilities x     .         x            .       x       .       .         .
+handle_services   x     .         x            .       x       .       .         .
 `
 	var b strings.Builder
 	b.WriteString(pad("action", 18))

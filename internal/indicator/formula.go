@@ -57,6 +57,11 @@ var Names = func() []Name {
 		Name{"leased_area", "在租面积（年末）", "Leased area at year end", "㎡", true},
 		Name{"facility_open_hours", "共享设施开放小时", "Shared facilities' open hours", "小时", true},
 		Name{"facility_booked_hours", "共享设施预约小时", "Shared facilities' booked hours", "小时", true},
+		Name{"service_requests", "企业服务请求数", "Service requests", "件", true},
+		Name{"service_sla_ended", "服务时限已届满的请求数", "Requests whose SLA clock ended", "件", true},
+		Name{"service_sla_met", "按时响应并解决的请求数", "Requests answered and resolved on time", "件", true},
+		Name{"service_ratings", "服务评价数", "Service ratings", "件", true},
+		Name{"service_rating_sum", "服务评分之和", "Sum of service ratings", "分", true},
 	)
 }()
 

@@ -44,10 +44,17 @@ type Facilities interface {
 	YearHours(ctx context.Context, sc identity.Scope, parkID string, years []int) (map[string]map[int][2]float64, error)
 }
 
+// Services gives parks' service-request figures in years (§7's reports): requests, SLA clocks
+// ended and met, ratings and their sum.
+type Services interface {
+	YearFigures(ctx context.Context, sc identity.Scope, parkID string, years []int) (map[string]map[int][5]float64, error)
+}
+
 // Sources are the other contexts whose figures become indicators.
 type Sources struct {
 	Occupancy  Occupancy
 	Facilities Facilities
+	Services   Services
 }
 
 // Service computes the catalog's indicators for the parks a caller may see.
@@ -165,6 +172,12 @@ func (s *Service) years(ctx context.Context, sc identity.Scope, parkID string, u
 			return nil, nil, err
 		}
 	}
+	var service map[string]map[int][5]float64
+	if reads(uses, serviceMeasures...) {
+		if service, err = s.src.Services.YearFigures(ctx, sc, parkID, years); err != nil {
+			return nil, nil, err
+		}
+	}
 	var blocks map[int]map[string][]Block
 	if parkID == "" {
 		if _, err := s.refresh(ctx, sc, parks, years); err != nil {
@@ -194,6 +207,7 @@ func (s *Service) years(ctx context.Context, sc identity.Scope, parkID string, u
 		withParkData(out[y], subs, attrs)
 		s.withOccupancy(out[y], areas)
 		withHours(out[y], hours)
+		withServices(out[y], service)
 	}
 	return parks, out, nil
 }
@@ -225,6 +239,26 @@ func withHours(pys []ParkYear, hours map[string]map[int][2]float64) {
 		end := civil.Of(p.Year, 12, 31)
 		p.Attrs["facility_open_hours"] = Attr{Value: h[0], Since: end}
 		p.Attrs["facility_booked_hours"] = Attr{Value: h[1], Since: end}
+	}
+}
+
+// serviceMeasures are the service figures in the order Services gives them.
+var serviceMeasures = []string{"service_requests", "service_sla_ended", "service_sla_met", "service_ratings", "service_rating_sum"}
+
+// withServices sets each park-year's service-request figures.
+func withServices(pys []ParkYear, figures map[string]map[int][5]float64) {
+	for i := range pys {
+		p := &pys[i]
+		v, ok := figures[p.ParkID][p.Year]
+		if !ok {
+			continue
+		}
+		if p.Attrs == nil {
+			p.Attrs = map[string]Attr{}
+		}
+		for j, m := range serviceMeasures {
+			p.Attrs[m] = Attr{Value: v[j], Since: civil.Of(p.Year, 12, 31)}
+		}
 	}
 }
 

@@ -19,7 +19,8 @@ import (
 )
 
 // Kinds of notification.
-var Kinds = []string{"booking_requested", "booking_decided", "certificate_issued", "certificate_expiring"}
+var Kinds = []string{"booking_requested", "booking_decided", "certificate_issued", "certificate_expiring",
+	"service_request", "service_assigned", "service_status", "service_comment", "service_sla"}
 
 // Channels a user may choose per kind; in-app is always on.
 var Channels = []string{"email"}
@@ -267,8 +268,10 @@ func (s *Service) Webhooks(ctx context.Context, sc identity.Scope, parkID string
 type Recipients interface {
 	// UserNamed is the active user with a username ("" UserID when there is none).
 	UserNamed(ctx context.Context, username string) (Recipient, error)
-	// FacilityStaff are the active users who look after a park's facilities.
+	// FacilityStaff are the active users who look after a park's facilities and services.
 	FacilityStaff(ctx context.Context, parkID string) ([]Recipient, error)
+	// AuthorityStaff are the active users of the park authority.
+	AuthorityStaff(ctx context.Context) ([]Recipient, error)
 }
 
 // TellUser tells one user, by username, in the transaction of ctx.
@@ -287,5 +290,14 @@ func (s *Service) TellParkStaff(ctx context.Context, parkID string, m Message) e
 		return err
 	}
 	m.ParkID = parkID
+	return s.Tell(ctx, m, rs)
+}
+
+// TellAuthority tells the park authority's users.
+func (s *Service) TellAuthority(ctx context.Context, m Message) error {
+	rs, err := s.rc.AuthorityStaff(ctx)
+	if err != nil {
+		return err
+	}
 	return s.Tell(ctx, m, rs)
 }

@@ -254,19 +254,22 @@ func (s *Store) UserNamed(ctx context.Context, username string) (notify.Recipien
 
 // FacilityStaff are the active park managers and service staff of a park.
 func (s *Store) FacilityStaff(ctx context.Context, parkID string) ([]notify.Recipient, error) {
-	rows, err := s.inTxOrRead(ctx).query(ctx, `SELECT u.id, u.email FROM users u JOIN user_parks up ON up.user_id = u.id
+	return s.recipients(ctx, `SELECT u.id, u.email FROM users u JOIN user_parks up ON up.user_id = u.id
 		WHERE up.park_id = ? AND u.role IN ('park_manager', 'service') AND NOT u.disabled ORDER BY u.username`, parkID)
+}
+
+// AuthorityStaff are the active users of the park authority.
+func (s *Store) AuthorityStaff(ctx context.Context) ([]notify.Recipient, error) {
+	return s.recipients(ctx, `SELECT u.id, u.email FROM users u WHERE u.role = 'authority' AND NOT u.disabled ORDER BY u.username`)
+}
+
+func (s *Store) recipients(ctx context.Context, q string, args ...any) ([]notify.Recipient, error) {
+	rows, err := s.inTxOrRead(ctx).query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []notify.Recipient
-	for rows.Next() {
-		var r notify.Recipient
-		if err := rows.Scan(&r.UserID, &r.Email); err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return collect(rows, func(r scanner) (notify.Recipient, error) {
+		var rc notify.Recipient
+		return rc, r.Scan(&rc.UserID, &rc.Email)
+	})
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/parkos/parkos/internal/identity"
 	"github.com/parkos/parkos/internal/leasing"
 	"github.com/parkos/parkos/internal/measure"
+	"github.com/parkos/parkos/internal/servicedesk"
 	"github.com/parkos/parkos/internal/space"
 	"github.com/parkos/parkos/internal/stats"
 	"github.com/parkos/parkos/internal/store/sqlstore"
@@ -113,10 +114,11 @@ func (c Contracts) Update(ctx context.Context, sc identity.Scope, k leasing.Cont
 	return c.UpdateContract(ctx, sc, k.ID, leasing.TermsOf(k))
 }
 
-// IndicatorsOf is the indicator service over s, with occupancy and facility figures, on the real day.
+// IndicatorsOf is the indicator service over s, with occupancy, facility and service figures,
+// on the real day.
 func IndicatorsOf(s *sqlstore.Store) *indicator.Service {
-	return indicator.NewService(s, indicator.Sources{Occupancy: ContractsOf(s).Service, Facilities: booking.NewService(s, civil.SystemClock{}, nil)},
-		civil.SystemClock{})
+	return indicator.NewService(s, indicator.Sources{Occupancy: ContractsOf(s).Service, Facilities: booking.NewService(s, civil.SystemClock{}, nil),
+		Services: servicedesk.NewService(s, civil.SystemClock{}, nil)}, civil.SystemClock{})
 }
 
 // StatsOf is the statistics service over a test store on the real day.

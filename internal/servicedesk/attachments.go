@@ -1,0 +1,80 @@
+package servicedesk
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/parkos/parkos/internal/apperr"
+	"github.com/parkos/parkos/internal/identity"
+)
+
+// attachmentKinds are the file names a ticket takes, each with the content its bytes must
+// show: a picture of the fault, a document, a spreadsheet.
+var attachmentKinds = map[string]string{
+	".pdf": "application/pdf", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+	".txt": "text/plain; charset=utf-8", ".docx": "application/zip", ".xlsx": "application/zip",
+}
+
+// Attach adds a file to a ticket (its submitter or handler): at most MaxAttachment bytes, a
+// picture, PDF, text or Office document whose content matches its name.
+func (s *Service) Attach(ctx context.Context, sc identity.Scope, id, filename string, data []byte) (Attachment, error) {
+	t, err := s.st.GetTicket(ctx, sc, id)
+	if err != nil {
+		return Attachment{}, err
+	}
+	if !s.isHandler(sc, t) && !isSubmitter(sc, t) {
+		return Attachment{}, apperr.ErrForbidden()
+	}
+	var f apperr.Fields
+	filename = filepath.Base(strings.ReplaceAll(filename, "\\", "/"))
+	text(&f, "filename", filename, true, 200)
+	if err := f.Err(); err != nil {
+		return Attachment{}, err
+	}
+	if len(data) == 0 {
+		return Attachment{}, invalid("file", "empty", "文件为空", "the file is empty")
+	}
+	if len(data) > MaxAttachment {
+		return Attachment{}, apperr.New(apperr.TooLarge, fmt.Sprintf("附件超过 %d MB 上限", MaxAttachment>>20),
+			fmt.Sprintf("the attachment is larger than the %d MB limit", MaxAttachment>>20)).WithField("file", "too_large")
+	}
+	want, ok := attachmentKinds[strings.ToLower(filepath.Ext(filename))]
+	if !ok {
+		return Attachment{}, invalid("file", "refused_type", "只接受 PDF、PNG、JPEG、TXT、DOCX、XLSX 文件", "only PDF, PNG, JPEG, TXT, DOCX and XLSX files are accepted")
+	}
+	got := http.DetectContentType(data)
+	if got != want && !(want == "text/plain; charset=utf-8" && strings.HasPrefix(got, "text/plain")) {
+		return Attachment{}, invalid("file", "content_mismatch", "文件内容与扩展名不符", "the file's content does not match its name")
+	}
+	a := Attachment{ID: s.st.NewID(), Filename: filename, ContentType: want, Size: len(data), UploadedBy: sc.Username, CreatedAt: s.clock.Now()}
+	if want == "application/zip" {
+		a.ContentType = map[string]string{".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+			".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}[strings.ToLower(filepath.Ext(filename))]
+	}
+	return a, s.st.InTx(ctx, func(ctx context.Context) error {
+		if err := s.st.InsertAttachment(ctx, id, a, data); err != nil {
+			return err
+		}
+		return s.st.Record(ctx, sc, "attach", "service_request", id, nil, a)
+	})
+}
+
+// AttachmentFile is an attachment's bytes, for whoever may read its ticket.
+func (s *Service) AttachmentFile(ctx context.Context, sc identity.Scope, id string) (Attachment, []byte, error) {
+	a, _, data, err := s.st.AttachmentData(ctx, sc, id)
+	return a, data, err
+}
+
+// AttachmentTypes lists the accepted file names, for forms.
+func AttachmentTypes() []string {
+	out := make([]string, 0, len(attachmentKinds))
+	for ext := range attachmentKinds {
+		out = append(out, ext)
+	}
+	slices.Sort(out)
+	return out
+}
