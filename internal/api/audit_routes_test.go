@@ -23,6 +23,7 @@ import (
 	"github.com/parkos/parkos/internal/measure"
 	"github.com/parkos/parkos/internal/page"
 	"github.com/parkos/parkos/internal/pool"
+	"github.com/parkos/parkos/internal/servicedesk"
 	"github.com/parkos/parkos/internal/space"
 	"github.com/parkos/parkos/internal/stats"
 	"github.com/parkos/parkos/internal/store/storetest"
@@ -438,6 +439,51 @@ func newWriteCases(t *testing.T, e *env) map[string]func() writeCall {
 		"POST /api/v1/bookings/{id}/decision": func() writeCall {
 			_, b := facility(t, e, 0, w.Users[identity.EntAdmin].Username, 8)
 			return writeCall{role: identity.ParkManager, path: "/api/v1/bookings/" + b + "/decision", body: map[string]any{"action": "check_in"}}
+		},
+		"PUT /api/v1/parks/{id}/service-platforms/{code}": func() writeCall {
+			return writeCall{role: identity.Service, path: "/api/v1/parks/" + p0 + "/service-platforms/" + uniq("lab"),
+				body: map[string]any{"system": "industry_tech", "name_zh": "实验平台", "name_en": "Labs", "active": true}}
+		},
+		"PUT /api/v1/parks/{id}/working-hours": func() writeCall {
+			return writeCall{role: identity.ParkManager, path: "/api/v1/parks/" + p0 + "/working-hours",
+				body: map[string]any{"hours": []map[string]any{{"weekday": 1, "from_min": 510 + n%30, "to_min": 1080}}}}
+		},
+		"POST /api/v1/service-providers": func() writeCall {
+			return writeCall{role: identity.ParkManager, path: "/api/v1/service-providers", body: map[string]any{"park_id": p0, "name": uniq("律所"), "kind": "third_party"}}
+		},
+		"POST /api/v1/service-offerings": func() writeCall {
+			_, _, provider := serviceTicket(t, e, 0, w.Users[identity.EntAdmin].Username)
+			return writeCall{role: identity.ParkManager, path: "/api/v1/service-offerings", body: map[string]any{"provider_id": provider, "platform": "legal",
+				"name": uniq("合同审查"), "price": 80000, "price_unit": "item", "lead_days": 3}}
+		},
+		"POST /api/v1/service-categories": func() writeCall {
+			return writeCall{role: identity.ParkManager, path: "/api/v1/service-categories", body: map[string]any{"park_id": p0, "code": uniq("cat"),
+				"name_zh": "实验室气体", "name_en": "Lab gases", "platform": "property", "response_hours": 2, "resolution_hours": 8}}
+		},
+		"POST /api/v1/service-requests": func() writeCall {
+			return writeCall{role: identity.EntAdmin, path: "/api/v1/service-requests", body: map[string]any{"category_id": "svc-legal", "title": uniq("咨询"), "body": "劳动合同"}}
+		},
+		"POST /api/v1/service-demands": func() writeCall {
+			return writeCall{role: identity.ParkManager, path: "/api/v1/service-demands", body: map[string]any{"park_id": p0, "category_id": "dem-permit",
+				"title": uniq("施工许可"), "body": "请协调"}}
+		},
+		"POST /api/v1/service-requests/{id}/actions": func() writeCall {
+			tk, _, _ := serviceTicket(t, e, 0, w.Users[identity.EntAdmin].Username)
+			return writeCall{role: identity.ParkManager, path: "/api/v1/service-requests/" + tk + "/actions", body: map[string]any{"action": "resolve", "note": "已修复"}}
+		},
+		"POST /api/v1/service-requests/{id}/comments": func() writeCall {
+			tk, _, _ := serviceTicket(t, e, 0, w.Users[identity.EntAdmin].Username)
+			return writeCall{role: identity.EntAdmin, path: "/api/v1/service-requests/" + tk + "/comments", body: map[string]any{"body": "请尽快"}}
+		},
+		"POST /api/v1/service-requests/{id}/rating": func() writeCall {
+			tk, _, _ := serviceTicket(t, e, 0, w.Users[identity.EntAdmin].Username)
+			_, err := e.api.svc.Services.Act(ctx, w.Scope(identity.ParkManager), tk, servicedesk.Action{Action: "resolve"})
+			must(err)
+			return writeCall{role: identity.EntAdmin, path: "/api/v1/service-requests/" + tk + "/rating", body: map[string]any{"rating": 5}}
+		},
+		"POST /api/v1/service-requests/{id}/attachments": func() writeCall {
+			tk, _, _ := serviceTicket(t, e, 0, w.Users[identity.EntAdmin].Username)
+			return writeCall{role: identity.EntAdmin, path: "/api/v1/service-requests/" + tk + "/attachments?filename=note.txt", body: "位置：二层"}
 		},
 		"POST /api/v1/certificates": func() writeCall {
 			return writeCall{role: identity.Service, path: "/api/v1/certificates", body: map[string]any{"park_id": p0, "username": w.Users[identity.EntAdmin].Username,

@@ -184,6 +184,9 @@ func (o own) role(pattern string) identity.Role {
 	if strings.Contains(pattern, "/users") || strings.Contains(pattern, "/pool") {
 		return identity.Admin // the only ones who may, with the authority, which also sees every park
 	}
+	if pattern == "POST /api/v1/service-requests" {
+		return identity.EntAdmin // an enterprise asks its park
+	}
 	return identity.ParkManager
 }
 
@@ -264,6 +267,13 @@ func newOwn(t *testing.T, e *env) own {
 	o.bodies["POST /api/v1/calendar-feeds"] = map[string]any{"resource_id": o.ids["resources"]}
 	o.bodies["POST /api/v1/parks/{id}/holidays"] = map[string]any{"day": "2030-10-01", "name": "国庆节"}
 	o.bodies["POST /api/v1/bookings/{id}/decision"] = map[string]any{"action": "check_in"}
+	o.ids["service-requests"], _, _ = serviceTicket(t, e, 0, w.Users[identity.EntAdmin].Username)
+	o.bodies["POST /api/v1/service-providers"] = map[string]any{"park_id": w.Parks[0].ID, "name": "物业工程部", "kind": "third_party"}
+	o.bodies["POST /api/v1/service-categories"] = map[string]any{"park_id": w.Parks[0].ID, "code": "lab_gas", "name_zh": "实验室气体",
+		"name_en": "Lab gases", "platform": "property", "response_hours": 2, "resolution_hours": 8}
+	o.bodies["POST /api/v1/service-requests"] = map[string]any{"park_id": w.Parks[0].ID, "category_id": "svc-repair", "unit_id": w.Units[0][1].ID,
+		"title": "门禁故障", "body": "门禁无法刷卡"}
+	o.bodies["POST /api/v1/service-demands"] = map[string]any{"park_id": w.Parks[0].ID, "category_id": "dem-permit", "title": "施工许可", "body": "请协调"}
 	return o
 }
 

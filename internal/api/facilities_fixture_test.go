@@ -12,6 +12,7 @@ import (
 	"github.com/parkos/parkos/internal/measure"
 	"github.com/parkos/parkos/internal/notify"
 	"github.com/parkos/parkos/internal/page"
+	"github.com/parkos/parkos/internal/servicedesk"
 )
 
 // allDay opens a resource every day, all day, in hour slots, so a fixture can book any hour.
@@ -79,4 +80,28 @@ func noticeFor(t *testing.T, e *env, sc identity.Scope) string {
 		t.Fatalf("no notification for %s: %v", sc.Username, err)
 	}
 	return inbox.Items[0].ID
+}
+
+// serviceTicket files a repair of enterprise i with its park, with a third-party provider of
+// the park and a photo attached, as username of that enterprise; it returns the ticket's,
+// the attachment's and the provider's ids.
+func serviceTicket(t *testing.T, e *env, i int, username string) (ticket, attachment, provider string) {
+	t.Helper()
+	ctx, sys := context.Background(), identity.System()
+	svc := e.api.svc.Services
+	p, err := svc.AddProvider(ctx, sys, servicedesk.NewProvider{ParkID: e.world.Parks[i].ID, Name: fmt.Sprintf("第三方%d", i), Kind: "third_party"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	submitter := identity.Scope{Role: identity.EntMember, EnterpriseID: e.world.Enterprises[i].ID, Username: username, Source: "test"}
+	tk, err := svc.Submit(ctx, submitter, servicedesk.Request, servicedesk.NewTicket{CategoryID: "svc-repair", UnitID: e.world.Units[i][0].ID,
+		Title: "漏水", Body: "卫生间漏水"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := svc.Attach(ctx, submitter, tk.ID, "note.txt", []byte("漏水位置：卫生间"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tk.ID, a.ID, p.ID
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"github.com/parkos/parkos/internal/booking"
 	"github.com/parkos/parkos/internal/notify"
+	"github.com/parkos/parkos/internal/servicedesk"
 	"maps"
 	"net/http"
 	"reflect"
@@ -73,7 +74,14 @@ func (s *Server) OpenAPI() map[string]any {
 		}
 		binary := map[string]any{"schema": map[string]any{"type": "string", "format": "binary"}}
 		if rt.Upload {
-			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{xlsxType: binary, "text/csv": binary}}
+			kinds := map[string]any{xlsxType: binary, "text/csv": binary}
+			if rt.UploadKinds != nil {
+				kinds = map[string]any{}
+				for _, k := range rt.UploadKinds {
+					kinds[k] = binary
+				}
+			}
+			op["requestBody"] = map[string]any{"required": true, "content": kinds}
 		}
 		if rt.Body != nil {
 			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{
@@ -287,6 +295,15 @@ func (g *schemaGen) inputSchemaOf(t reflect.Type) map[string]any {
 // value; every other input field has a default. TestRequiredInputsAreRefusedWhenMissing keeps
 // this list and the services' rules in step.
 var requiredInputs = map[reflect.Type][]string{
+	reflect.TypeFor[servicedesk.NewProvider]():     {"name", "kind"},
+	reflect.TypeFor[servicedesk.NewOffering]():     {"provider_id", "platform", "name", "price_unit"},
+	reflect.TypeFor[servicedesk.NewCategory]():     {"code", "name_zh", "name_en", "platform", "response_hours"},
+	reflect.TypeFor[servicedesk.NewTicket]():       {"category_id", "title", "body"},
+	reflect.TypeFor[servicedesk.Action]():          {"action"},
+	reflect.TypeFor[servicedesk.NewComment]():      {"body"},
+	reflect.TypeFor[servicedesk.Rating]():          {"rating"},
+	reflect.TypeFor[servicedesk.Platform]():        {"system", "name_zh", "name_en"},
+	reflect.TypeFor[WorkingHours]():                {"hours"},
 	reflect.TypeFor[booking.NewResource]():         {"park_id", "code", "name", "kind", "slot_minutes", "min_minutes", "max_minutes", "hours"},
 	reflect.TypeFor[booking.ResourceRules]():       {"slot_minutes", "min_minutes", "max_minutes", "hours"},
 	reflect.TypeFor[booking.NewBooking]():          {"resource_id", "start", "end"},

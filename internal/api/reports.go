@@ -145,8 +145,11 @@ func (s *Server) reportRoutes() []route {
 const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 // readUpload reads a file sent as the request body, within the workbook size limit.
-func (c *call) readUpload() ([]byte, error) {
-	data, err := io.ReadAll(http.MaxBytesReader(c.w, c.r.Body, sheet.DefaultLimits.MaxBytes))
+func (c *call) readUpload() ([]byte, error) { return c.readUploadUpTo(sheet.DefaultLimits.MaxBytes) }
+
+// readUploadUpTo reads a file sent as the request body, of at most limit bytes.
+func (c *call) readUploadUpTo(limit int64) ([]byte, error) {
+	data, err := io.ReadAll(http.MaxBytesReader(c.w, c.r.Body, limit))
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
 		return nil, apperr.New(apperr.TooLarge, fmt.Sprintf("文件超过 %d MB 上限", tooBig.Limit>>20),

@@ -28,12 +28,13 @@ type route struct {
 	Summary         string // "中文 / English"
 	Public          bool   // served without signing in
 	Query           []param
-	Body            any    // zero value of the request type
-	Response        any    // zero value of the response type
-	Status          int    // success status, 200 when 0
-	Upload          bool   // the request body is a workbook or CSV file, not JSON
-	Download        string // the response is a file of these media types (comma-separated), not JSON
-	Secret          bool   // the answer holds a secret shown once, so it is never kept for an idempotent replay
+	Body            any      // zero value of the request type
+	Response        any      // zero value of the response type
+	Status          int      // success status, 200 when 0
+	Upload          bool     // the request body is a workbook or CSV file, not JSON
+	UploadKinds     []string // the media types an upload takes, when not a workbook or CSV
+	Download        string   // the response is a file of these media types (comma-separated), not JSON
+	Secret          bool     // the answer holds a secret shown once, so it is never kept for an idempotent replay
 	handle          func(c *call) (any, error)
 }
 
@@ -158,6 +159,7 @@ func (s *Server) routeTable() []route {
 	rs = append(rs, s.goalRoutes()...)
 	rs = append(rs, s.bookingRoutes()...)
 	rs = append(rs, s.noticeRoutes()...)
+	rs = append(rs, s.serviceRoutes()...)
 	rs = append(rs, s.evaluationRoutes()...)
 	rs = append(rs, s.workbookRoutes()...)
 	rs = append(rs, s.onboardingRoutes()...)

@@ -105,6 +105,8 @@ func newForeign(t *testing.T, e *env) foreign {
 	}
 	f.ids["calendar-feeds"] = feed.ID
 	f.ids["notifications"] = noticeFor(t, e, identity.ScopeOf(otherEnt))
+	var provider string
+	f.ids["service-requests"], f.ids["service-attachments"], provider = serviceTicket(t, e, 1, otherEnt.Username)
 	f.all = []string{otherEnt.ID, w.Units[1][0].ID, w.Units[1][2].ID, cert.ID}
 	for _, id := range f.ids {
 		f.all = append(f.all, id)
@@ -134,9 +136,15 @@ func newForeign(t *testing.T, e *env) foreign {
 		"POST /api/v1/park-submissions/imports": "园区编码,年度,营业收入\n" + w.Parks[1].Code + ",2025,1.00\n",
 		"POST /api/v1/users": map[string]any{"username": "hijack", "role": "ent_member", "enterprise_id": w.Enterprises[1].ID,
 			"password": "long-enough-1"},
-		"POST /api/v1/resources":      resourceBody(w.Parks[1].ID, "HIJACK"),
-		"POST /api/v1/calendar-feeds": map[string]any{"resource_id": f.ids["resources"]},
-		"POST /api/v1/bookings":       map[string]any{"resource_id": f.ids["resources"], "start": tomorrowAt(14), "end": tomorrowAt(15)},
+		"POST /api/v1/resources":         resourceBody(w.Parks[1].ID, "HIJACK"),
+		"POST /api/v1/service-providers": map[string]any{"park_id": w.Parks[1].ID, "name": "越权", "kind": "third_party"},
+		"POST /api/v1/service-offerings": map[string]any{"provider_id": provider, "platform": "legal", "name": "越权", "price": 1, "price_unit": "item"},
+		"POST /api/v1/service-categories": map[string]any{"park_id": w.Parks[1].ID, "code": "hijack", "name_zh": "越权", "name_en": "x",
+			"platform": "legal", "response_hours": 1, "resolution_hours": 2},
+		"POST /api/v1/service-requests": map[string]any{"category_id": "svc-repair", "unit_id": w.Units[1][0].ID, "title": "越权", "body": "越权"},
+		"POST /api/v1/service-demands":  map[string]any{"park_id": w.Parks[1].ID, "category_id": "dem-policy", "title": "越权", "body": "越权"},
+		"POST /api/v1/calendar-feeds":   map[string]any{"resource_id": f.ids["resources"]},
+		"POST /api/v1/bookings":         map[string]any{"resource_id": f.ids["resources"], "start": tomorrowAt(14), "end": tomorrowAt(15)},
 		"POST /api/v1/certificates": map[string]any{"park_id": w.Parks[1].ID, "username": otherEnt.Username, "kind": "p2",
 			"issued_on": "2025-01-01", "expires_on": "2030-01-01"},
 	}
@@ -302,6 +310,18 @@ func matrixBody(pattern string) any {
 			delete(b, k)
 		}
 		return b
+	case strings.HasSuffix(pattern, "/service-platforms/{code}"):
+		return map[string]any{"system": "enterprise", "name_zh": "越权", "name_en": "x", "active": true}
+	case strings.HasSuffix(pattern, "/working-hours"):
+		return map[string]any{"hours": []map[string]any{{"weekday": 1, "from_min": 540, "to_min": 1080}}}
+	case strings.HasSuffix(pattern, "/actions"):
+		return map[string]any{"action": "resolve"}
+	case strings.HasSuffix(pattern, "/comments"):
+		return map[string]any{"body": "越权"}
+	case strings.HasSuffix(pattern, "/rating"):
+		return map[string]any{"rating": 5}
+	case strings.HasSuffix(pattern, "/attachments"):
+		return "越权"
 	case strings.HasSuffix(pattern, "/webhooks"):
 		return map[string]any{"kind": "wecom", "url": "http://127.0.0.1:9/hook"}
 	case strings.HasSuffix(pattern, "/holidays"):

@@ -59,7 +59,7 @@ func (s *Service) Attach(ctx context.Context, sc identity.Scope, id, filename st
 		if err := s.st.InsertAttachment(ctx, id, a, data); err != nil {
 			return err
 		}
-		return s.st.Record(ctx, sc, "attach", "service_request", id, nil, a)
+		return s.st.Record(ctx, sc, "attach", "service_request", id, nil, Note{TicketID: id, ParkID: t.ParkID, EnterpriseID: t.EnterpriseID, Attachment: &a})
 	})
 }
 

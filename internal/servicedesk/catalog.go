@@ -101,7 +101,7 @@ func (s *Service) SavePlatform(ctx context.Context, sc identity.Scope, parkID st
 		if err := s.st.SavePlatform(ctx, parkID, p); err != nil {
 			return err
 		}
-		return s.st.Record(ctx, sc, "update", "service_platform", parkID+"/"+p.Code, nil, p)
+		return s.st.Record(ctx, sc, "update", "service_platform", parkID+"/"+p.Code, nil, ParkSetting{ParkID: parkID, Platform: &p})
 	})
 }
 
@@ -116,7 +116,7 @@ func (s *Service) AddProvider(ctx context.Context, sc identity.Scope, n NewProvi
 			return Provider{}, apperr.ErrForbidden()
 		}
 	} else {
-		if err := s.st.CheckServicePark(ctx, sc, n.ParkID); err != nil {
+		if err := s.bodyPark(ctx, sc, n.ParkID); err != nil {
 			return Provider{}, err
 		}
 		if !mayHandle(sc, Request, n.ParkID) {
@@ -183,7 +183,7 @@ func (s *Service) AddCategory(ctx context.Context, sc identity.Scope, n NewCateg
 	if err := n.Validate(); err != nil {
 		return Category{}, err
 	}
-	if err := s.st.CheckServicePark(ctx, sc, n.ParkID); err != nil {
+	if err := s.bodyPark(ctx, sc, n.ParkID); err != nil {
 		return Category{}, err
 	}
 	if !mayHandle(sc, Request, n.ParkID) {

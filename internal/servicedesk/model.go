@@ -288,3 +288,19 @@ type Filter struct {
 	Now              time.Time
 	DayStart, DayEnd time.Time
 }
+
+// Note is a comment or an attachment as the audit trail records it, with its ticket's owners.
+type Note struct {
+	TicketID     string      `json:"ticket_id"`
+	ParkID       string      `json:"park_id"`
+	EnterpriseID string      `json:"enterprise_id,omitempty"`
+	Comment      *Comment    `json:"comment,omitempty"`
+	Attachment   *Attachment `json:"attachment,omitempty"`
+}
+
+// ParkSetting is a park's platform or working week as the audit trail records it.
+type ParkSetting struct {
+	ParkID   string          `json:"park_id"`
+	Platform *Platform       `json:"platform,omitempty"`
+	Hours    []WorkingWindow `json:"hours,omitempty"`
+}

@@ -40,17 +40,17 @@ type ReportRow struct {
 	Resolved     int      `json:"resolved"`
 	SLAEnded     int      `json:"sla_ended"`
 	SLAMet       int      `json:"sla_met"`
-	Compliance   *float64 `json:"sla_compliance"` // SLAMet ÷ SLAEnded; none when no clock ended
+	Compliance   *float64 `json:"sla_compliance,omitempty"` // SLAMet ÷ SLAEnded; none when no clock ended
 	Ratings      int      `json:"ratings"`
-	Satisfaction *float64 `json:"satisfaction"` // mean rating 1–5; none when unrated
+	Satisfaction *float64 `json:"satisfaction,omitempty"` // mean rating 1–5; none when unrated
 }
 
 // TrendPoint is one month of the whole range.
 type TrendPoint struct {
 	Month        string   `json:"month"` // YYYY-MM
 	Volume       int      `json:"volume"`
-	Compliance   *float64 `json:"sla_compliance"`
-	Satisfaction *float64 `json:"satisfaction"`
+	Compliance   *float64 `json:"sla_compliance,omitempty"`
+	Satisfaction *float64 `json:"satisfaction,omitempty"`
 }
 
 // Report is the service figures of a range of months by park or platform (§7).
@@ -72,6 +72,25 @@ type ReportQuery struct {
 	ParkID string
 	From   civil.Date
 	To     civil.Date
+}
+
+// NewReportQuery is a report asked in words, with the defaults filled: requests, by platform,
+// from January of this year to this month.
+func NewReportQuery(kind, by, parkID string, from, to, today civil.Date) ReportQuery {
+	q := ReportQuery{Kind: Kind(kind), By: by, ParkID: parkID, From: from, To: to}
+	if q.Kind == "" {
+		q.Kind = Request
+	}
+	if q.By == "" {
+		q.By = "platform"
+	}
+	if q.From.IsZero() {
+		q.From = civil.Of(today.Year(), 1, 1)
+	}
+	if q.To.IsZero() {
+		q.To = today
+	}
+	return q
 }
 
 // maxReportMonths bounds a report's range: ten years of months.

@@ -20,7 +20,7 @@ type Store interface {
 	Record(ctx context.Context, sc identity.Scope, action, entity, id string, before, after any) error
 	NewID() string
 
-	// CheckServicePark resolves a park the caller may read (not found naming park_id otherwise).
+	// CheckServicePark resolves a park whose services the caller may see.
 	CheckServicePark(ctx context.Context, sc identity.Scope, parkID string) error
 	// ParkPlatforms are a park's changes to the default platforms and its own.
 	ParkPlatforms(ctx context.Context, parkID string) ([]Platform, error)
@@ -101,6 +101,16 @@ func invalid(field, code, zh, en string) error {
 	return f.Err()
 }
 
+// bodyPark resolves a park named in a request body: one the caller may not see is a field
+// not found.
+func (s *Service) bodyPark(ctx context.Context, sc identity.Scope, parkID string) error {
+	err := s.st.CheckServicePark(ctx, sc, parkID)
+	if apperr.Is(err, apperr.NotFound) {
+		return invalid("park_id", "not_found", "园区不存在", "no such park")
+	}
+	return err
+}
+
 // mayHandle: the caller works requests of the park (its staff) or, parkID "", the authority's
 // demands.
 func mayHandle(sc identity.Scope, kind Kind, parkID string) bool {
@@ -156,6 +166,6 @@ func (s *Service) SetWorkingHours(ctx context.Context, sc identity.Scope, parkID
 		if err := s.st.SaveWorkingHours(ctx, parkID, hours); err != nil {
 			return err
 		}
-		return s.st.Record(ctx, sc, "update", "working_hours", parkID, before, hours)
+		return s.st.Record(ctx, sc, "update", "working_hours", parkID, ParkSetting{ParkID: parkID, Hours: before}, ParkSetting{ParkID: parkID, Hours: hours})
 	})
 }

@@ -41,7 +41,7 @@ func (s *Service) Submit(ctx context.Context, sc identity.Scope, kind Kind, n Ne
 		if n.ParkID == "" {
 			return Ticket{}, invalid("park_id", "required", "必填", "required")
 		}
-		if err := s.st.CheckServicePark(ctx, sc, n.ParkID); err != nil {
+		if err := s.bodyPark(ctx, sc, n.ParkID); err != nil {
 			return Ticket{}, err
 		}
 		if !sc.HasPark(n.ParkID) {
@@ -427,7 +427,7 @@ func (s *Service) Comment(ctx context.Context, sc identity.Scope, id string, n N
 				return err
 			}
 		}
-		if err := s.st.Record(ctx, sc, "comment", "service_request", id, nil, c); err != nil {
+		if err := s.st.Record(ctx, sc, "comment", "service_request", id, nil, Note{TicketID: id, ParkID: t.ParkID, EnterpriseID: t.EnterpriseID, Comment: &c}); err != nil {
 			return err
 		}
 		if n.Internal {

@@ -16,6 +16,7 @@ import (
 	"github.com/parkos/parkos/internal/notify"
 	"github.com/parkos/parkos/internal/page"
 	"github.com/parkos/parkos/internal/pool"
+	"github.com/parkos/parkos/internal/servicedesk"
 	"github.com/parkos/parkos/internal/space"
 	"github.com/parkos/parkos/internal/stats"
 )
@@ -76,6 +77,18 @@ func owners(v any) (parkID, enterpriseID string) {
 	case booking.Certificate:
 		return o.ParkID, o.EnterpriseID
 	case booking.ParkHoliday:
+		return o.ParkID, ""
+	case servicedesk.Ticket:
+		return o.ParkID, o.EnterpriseID
+	case servicedesk.Note:
+		return o.ParkID, o.EnterpriseID
+	case servicedesk.ParkSetting:
+		return o.ParkID, ""
+	case servicedesk.Provider:
+		return o.ParkID, ""
+	case servicedesk.Offering:
+		return o.ParkID, ""
+	case servicedesk.Category:
 		return o.ParkID, ""
 	case notify.Webhook:
 		return o.ParkID, ""

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/parkos/parkos/internal/apperr"
 	"github.com/parkos/parkos/internal/identity"
 	"github.com/parkos/parkos/internal/page"
 	"github.com/parkos/parkos/internal/servicedesk"
@@ -27,15 +26,22 @@ func collect[T any](rows *sql.Rows, scan func(scanner) (T, error)) ([]T, error) 
 	return out, rows.Err()
 }
 
-// CheckServicePark resolves a park the caller may read, naming park_id when there is none.
+// CheckServicePark resolves a park whose services the caller may see: staff their parks, an
+// enterprise's users their enterprise's park, the authority every park.
 func (s *Store) CheckServicePark(ctx context.Context, sc identity.Scope, parkID string) error {
-	if _, err := s.getPark(ctx, s.inTxOrRead(ctx), sc, parkID); err != nil {
-		if apperr.Is(err, apperr.NotFound) {
-			return fieldErr("park_id", "not_found", "园区不存在", "no such park")
+	c := s.inTxOrRead(ctx)
+	if sc.Role.IsEnterprise() {
+		var n int
+		if err := c.queryRow(ctx, `SELECT COUNT(*) FROM enterprises WHERE id = ? AND park_id = ?`, sc.EnterpriseID, parkID).Scan(&n); err != nil {
+			return err
 		}
-		return err
+		if n == 0 {
+			return parkNotFound()
+		}
+		return nil
 	}
-	return nil
+	_, err := s.getPark(ctx, c, sc, parkID)
+	return err
 }
 
 // ParkPlatforms are a park's own platform rows.

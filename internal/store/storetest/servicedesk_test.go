@@ -75,7 +75,7 @@ func TestServiceDesk(t *testing.T) {
 		}
 		mustOK[servicedesk.Platform](t, "rename")(svc.SavePlatform(ctx, staff, park, servicedesk.Platform{Code: "hr", System: "enterprise", NameZh: "人才服务", NameEn: "Talent", Active: true}))
 		_, err := svc.SavePlatform(ctx, otherStaff, park, servicedesk.Platform{Code: "hr", System: "enterprise", NameZh: "x", NameEn: "x", Active: true})
-		refusedBy(t, "another park's staff rename a platform", err, "not_found")
+		refusedWith(t, "another park's staff rename a platform", err, apperr.NotFound)
 		_, err = svc.SavePlatform(ctx, tenant, park, servicedesk.Platform{Code: "hr", System: "enterprise", NameZh: "x", NameEn: "x", Active: true})
 		refusedWith(t, "a tenant renames a platform", err, apperr.Forbidden)
 		if c := mustOK[servicedesk.Catalog](t, "other catalog")(svc.Catalog(ctx, otherTenant, w.Parks[1].ID)); c.Platforms[2].NameZh != "人力资源" {
