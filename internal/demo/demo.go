@@ -62,7 +62,10 @@ func Load(ctx context.Context, sv *app.Services) error {
 	if err := l.users(sjq, firstTenant); err != nil {
 		return err
 	}
-	return l.facilities(parks, sjq, firstTenant)
+	if err := l.facilities(parks, sjq, firstTenant); err != nil {
+		return err
+	}
+	return l.services(sjq, firstTenant)
 }
 
 type loader struct {
@@ -76,6 +79,8 @@ type loader struct {
 	nameIdx int
 	// passwordHash is the demo password's hash, shared by every demo account.
 	passwordHash string
+	// labUsers are the enterprise users the facilities made, who also ask for services.
+	labUsers []identity.Scope
 }
 
 // leasableUnit is a unit a demo tenant may move into.
@@ -459,6 +464,7 @@ func (l *loader) users(sjq, tenant string) error {
 		{Username: "admin", DisplayName: "平台管理员", Role: identity.Admin},
 		{Username: "authority", DisplayName: "园区处（演示）", Role: identity.Authority},
 		{Username: "operator", DisplayName: "四季青园区运营（演示）", Role: identity.ParkManager, ParkIDs: []string{sjq}},
+		{Username: "service_desk", DisplayName: "四季青物业服务中心（演示）", Role: identity.Service, ParkIDs: []string{sjq}},
 		{Username: "tenant", DisplayName: "企业管理员（演示）", Role: identity.EntAdmin, EnterpriseID: tenant},
 	}
 	for _, a := range accounts {

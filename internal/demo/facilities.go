@@ -88,6 +88,7 @@ func (l *loader) facilities(parks map[string]string, sjq, tenant string) error {
 		}
 		users = append(users, identity.Scope{Role: identity.EntMember, EnterpriseID: e.ID, Username: name, Source: "system"})
 	}
+	l.labUsers = users
 	if _, err := l.sv.Bookings.AddHoliday(l.ctx, l.sys, sjqPark, booking.Holiday{Day: civil.Of(l.today.Year()+1, 1, 1), Name: "元旦"}); err != nil {
 		return err
 	}

@@ -35,7 +35,10 @@ func (s *Service) Catalog(ctx context.Context, sc identity.Scope, parkID string)
 	if sc.Role.IsEnterprise() {
 		c.Platforms = slices.DeleteFunc(c.Platforms, func(p Platform) bool { return !p.Active })
 		c.Categories = slices.DeleteFunc(c.Categories, func(x Category) bool { return !x.Active })
-		c.Providers = slices.DeleteFunc(c.Providers, func(p Provider) bool { p.Members = nil; return !p.Active })
+		c.Providers = slices.DeleteFunc(c.Providers, func(p Provider) bool { return !p.Active })
+		for i := range c.Providers {
+			c.Providers[i].Members = []string{} // staff accounts are not the tenants' business
+		}
 		c.Offerings = slices.DeleteFunc(c.Offerings, func(o Offering) bool { return !o.Active })
 	}
 	return c, nil

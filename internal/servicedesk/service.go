@@ -47,6 +47,8 @@ type Store interface {
 	// IsStaff reports whether username is an active user who works a park's requests (its park
 	// managers and service staff), or, for parkID "", the authority's.
 	IsStaff(ctx context.Context, parkID, username string) (bool, error)
+	// StaffOf are the usernames IsStaff accepts for a park.
+	StaffOf(ctx context.Context, parkID string) ([]string, error)
 	GetEnterprise(ctx context.Context, sc identity.Scope, id string) (enterprise.Enterprise, error)
 
 	InsertTicket(ctx context.Context, t Ticket) error
@@ -86,6 +88,14 @@ type Service struct {
 // NewService builds the service desk; n may be nil (nobody is told).
 func NewService(st Store, clock civil.Clock, n Notifier) *Service {
 	return &Service{st: st, clock: clock, notify: n}
+}
+
+// WithClock is the service on another clock: what it files, it files at that clock's time (a
+// history loaded after the fact — the demo's and the generator's past requests).
+func (s *Service) WithClock(c civil.Clock) *Service {
+	cp := *s
+	cp.clock = c
+	return &cp
 }
 
 func (s *Service) tell(fn func(n Notifier) error) error {

@@ -177,6 +177,37 @@ func (s *Service) Ticket(ctx context.Context, sc identity.Scope, id string) (Det
 	return d, err
 }
 
+// Options are what the handler of a ticket may choose from: the people it can be assigned to,
+// the providers it can be routed to, and the themes it can be escalated under.
+type Options struct {
+	Assignees []string   `json:"assignees"`
+	Providers []Provider `json:"providers"`
+	Themes    []Category `json:"themes"`
+}
+
+// HandlerOptions are a ticket's choices for the caller who works it (none for anyone else).
+func (s *Service) HandlerOptions(ctx context.Context, sc identity.Scope, t Ticket) (Options, error) {
+	var o Options
+	if !s.isHandler(sc, t) {
+		return o, nil
+	}
+	park := t.ParkID
+	if t.Kind == Demand {
+		park = ""
+	}
+	var err error
+	if o.Assignees, err = s.st.StaffOf(ctx, park); err != nil {
+		return o, err
+	}
+	if o.Providers, err = s.st.Providers(ctx, park); err != nil {
+		return o, err
+	}
+	if t.Kind == Request && t.EscalatedTo == "" {
+		o.Themes, err = s.Themes(ctx)
+	}
+	return o, err
+}
+
 // isHandler: the caller works this ticket (staff of its park, or the authority for a demand).
 func (s *Service) isHandler(sc identity.Scope, t Ticket) bool { return mayHandle(sc, t.Kind, t.ParkID) }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/parkos/parkos/internal/identity"
 	"github.com/parkos/parkos/internal/leasing"
 	"github.com/parkos/parkos/internal/pool"
+	"github.com/parkos/parkos/internal/servicedesk"
 	"github.com/parkos/parkos/internal/space"
 	"github.com/parkos/parkos/internal/stats"
 )
@@ -46,6 +47,13 @@ var enumValues = map[string][]string{
 	"weekday":            {"1", "2", "3", "4", "5", "6", "7"},
 	"quota_per":          {"week", "month"},
 	"notice_kind":        notify.Kinds,
+	"ticket_status":      strs(servicedesk.Statuses),
+	"ticket_kind":        {"request", "demand"},
+	"ticket_queue":       servicedesk.Queues,
+	"ticket_action":      {"assign", "start", "resolve", "close", "reopen", "escalate"},
+	"price_unit":         servicedesk.PriceUnits,
+	"provider_kind":      servicedesk.ProviderKinds,
+	"service_system":     strs(servicedesk.Systems),
 	"notice_channel":     notify.Channels,
 	"norm":               {"min_max", "benchmark", "bands"},
 	"board":              strs(enterprise.ListingBoards),

@@ -172,6 +172,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.poolRoutes(mux)
 	s.goalRoutes(mux)
 	s.facilityRoutes(mux)
+	s.serviceRoutes(mux)
 	s.noticeRoutes(mux)
 	s.evaluationRoutes(mux)
 	s.cockpitRoutes(mux)

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/i18n"
@@ -59,6 +60,17 @@ func funcs(a *assets) template.FuncMap {
 			return i18n.Area(lang, a)
 		},
 		"money": i18n.Money,
+		"stamp": func(v any) string {
+			switch t := v.(type) {
+			case time.Time:
+				return stamp(t)
+			case *time.Time:
+				if t != nil {
+					return stamp(*t)
+				}
+			}
+			return "—"
+		},
 		"int":   func(n int) string { return i18n.Int(int64(n)) },
 		"price": func(lang string, p measure.Price, unit string) string { return i18n.Price(lang, p, unit) },
 		"date":  func(lang string, d civil.Date) string { return i18n.Date(lang, d) },
@@ -156,6 +168,8 @@ func navFor(rq *request) []navItem {
 		add("reports", "nav.reports", "/reports")
 		add("facilities", "nav.facilities", "/facilities")
 		add("bookings", "nav.bookings", "/bookings")
+		add("services", "nav.services", "/services")
+		add("requests", "nav.requests", "/services/requests")
 		if r == identity.EntAdmin {
 			add("users", "nav.colleagues", "/users")
 			add("audit", "nav.audit", "/audit")
@@ -178,6 +192,11 @@ func navFor(rq *request) []navItem {
 		if r != identity.Authority && r != identity.Finance {
 			add("facilities", "nav.facilities", "/facilities")
 			add("bookings", "nav.bookings", "/bookings")
+			add("services", "nav.services", "/services")
+		}
+		add("requests", "nav.requests", "/services/requests")
+		if r == identity.Admin || r == identity.Authority || r == identity.ParkManager || r == identity.Service {
+			add("service_reports", "nav.service_reports", "/services/reports")
 		}
 		if r == identity.Admin || r == identity.Authority || r == identity.ParkManager {
 			add("pool", "nav.pool", "/pool")

@@ -285,6 +285,24 @@ func (s *Store) IsStaff(ctx context.Context, parkID, username string) (bool, err
 	return n > 0, err
 }
 
+// StaffOf are the usernames of the active users who work a park's requests (parkID "": the
+// authority's).
+func (s *Store) StaffOf(ctx context.Context, parkID string) ([]string, error) {
+	q, args := `SELECT u.username FROM users u JOIN user_parks up ON up.user_id = u.id WHERE up.park_id = ?
+		AND u.role IN ('park_manager', 'service') AND NOT u.disabled ORDER BY u.username`, []any{parkID}
+	if parkID == "" {
+		q, args = `SELECT u.username FROM users u WHERE u.role = 'authority' AND NOT u.disabled ORDER BY u.username`, nil
+	}
+	rows, err := s.read().query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, func(r scanner) (string, error) {
+		var u string
+		return u, r.Scan(&u)
+	})
+}
+
 // ticketScope: an enterprise's users see its requests; park staff their parks' requests and
 // demands; the authority and administrators all.
 func ticketScope(sc identity.Scope) (string, []any) {
