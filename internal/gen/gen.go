@@ -45,6 +45,7 @@ const (
 // Stats counts what was written.
 type Stats struct {
 	Parks, Zones, Buildings, Floors, Units, Enterprises, Residencies, Qualifications, Users, Contracts, Leads, Holds, Reports int
+	Bookings, Requests                                                                                                        int
 }
 
 // Options configure a run.
@@ -317,6 +318,9 @@ func (g *generator) park(b *sqlstore.Bulk, i int, p parkPlan) error {
 		return err
 	}
 	if err := g.pooled(b, i, parkID); err != nil {
+		return err
+	}
+	if err := g.services(b, parkID, entIDs, unitIDs); err != nil {
 		return err
 	}
 	return g.parkUsers(b, parkID, code)
