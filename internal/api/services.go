@@ -156,7 +156,7 @@ func (s *Server) serviceRoutes() []route {
 			}},
 		{Method: "GET", Pattern: "/api/v1/service-reports", Tag: "services",
 			Summary: "服务报表：按平台或园区的请求量、时限达标率、满意度与逐月趋势 / Service figures by platform or park: volume, SLA compliance, satisfaction and the monthly trend",
-			Query: []param{{"kind", "string", "request（默认） | demand"}, {"by", "string", "platform（默认） | park"},
+			Query: []param{{"kind", "string", "request（默认） | demand"}, {"by", "string", "platform（默认） | park | category（类别；诉求即主题） / category (a demand's theme)"},
 				{"park_id", "string", "园区 / park"}, {"from", "string", "起始月份任一天，默认今年 1 月 / a day of the first month, January by default"},
 				{"to", "string", "截止月份任一天，默认本月 / a day of the last month, this month by default"}},
 			Response: servicedesk.Report{}, handle: func(c *call) (any, error) {

@@ -88,7 +88,7 @@ func (l *loader) services(sjq, tenant string) error {
 		{25, repair.ID, "", "实验室纯水机报警", 1, 6, 0},
 		{12, "svc-data", "", "申请公共算力平台账号", 2, 8, 0},
 		{3, repair.ID, "", "走廊照明损坏", 1, -1, 0},
-		{2, "svc-legal", "legal", "劳动合同模板审查", -1, -1, 0},
+		{2, "svc-legal", "legal", "劳动合同模板审查", 1, -1, 0},
 		{1, repair.ID, "", "电梯异响", -1, -1, 0},
 	}
 	for i, p := range plans {
@@ -120,6 +120,11 @@ func (l *loader) services(sjq, tenant string) error {
 		if p.title == "高新技术企业认定政策咨询" {
 			if _, err := at(p.assign+1).Act(l.ctx, staff, t.ID, servicedesk.Action{Action: "escalate", CategoryID: "dem-policy",
 				Note: "企业对研发费用归集口径有疑问，请管委会答复"}); err != nil {
+				return err
+			}
+		}
+		if p.title == "走廊照明损坏" {
+			if _, err := at(p.assign+0.5).Act(l.ctx, staff, t.ID, servicedesk.Action{Action: "start"}); err != nil {
 				return err
 			}
 		}

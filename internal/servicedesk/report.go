@@ -23,7 +23,8 @@ type Tally struct {
 }
 
 // TallyQuery is what a report counts: tickets of a kind submitted within bucket edges (n+1
-// edges make n buckets), grouped by "park" or "platform", as of Now.
+// edges make n buckets), grouped by "park", "platform" or "category" (a demand's theme), as of
+// Now.
 type TallyQuery struct {
 	Kind    Kind
 	GroupBy string
@@ -53,7 +54,8 @@ type TrendPoint struct {
 	Satisfaction *float64 `json:"satisfaction,omitempty"`
 }
 
-// Report is the service figures of a range of months by park or platform (§7).
+// Report is the service figures of a range of months by park, platform or category (§7; the
+// authority reads demands by theme).
 type Report struct {
 	Kind  Kind         `json:"kind"`
 	By    string       `json:"by"`
@@ -131,8 +133,8 @@ func addMean(mean *float64, n0, sum, n int) *float64 {
 // trend of the whole: volume, SLA compliance and satisfaction.
 func (s *Service) Report(ctx context.Context, sc identity.Scope, q ReportQuery) (Report, error) {
 	var f apperr.Fields
-	if q.By != "park" && q.By != "platform" {
-		f.Add("by", "unknown_value", "分组应为 park 或 platform", "by must be park or platform")
+	if q.By != "park" && q.By != "platform" && q.By != "category" {
+		f.Add("by", "unknown_value", "分组应为 park、platform 或 category", "by must be park, platform or category")
 	}
 	if q.Kind != Request && q.Kind != Demand {
 		f.Add("kind", "unknown_value", "类型应为 request 或 demand", "kind must be request or demand")

@@ -37,6 +37,8 @@ func (s *Server) serviceRoutes(mux *http.ServeMux) {
 	mux.Handle("GET /services/reports", s.page(func(rq *request) error { return s.serviceReport(rq, "") }))
 	mux.Handle("GET /services/reports.xlsx", s.page(func(rq *request) error { return s.serviceReport(rq, "xlsx") }))
 	mux.Handle("GET /services/reports.csv", s.page(func(rq *request) error { return s.serviceReport(rq, "csv") }))
+	mux.Handle("GET /services/platforms", s.page(s.platformForm))
+	mux.Handle("POST /services/platforms", s.page(s.platformForm))
 	for _, path := range []string{"/services/providers/new", "/services/offerings/new", "/services/categories/new", "/services/hours"} {
 		mux.Handle("GET "+path, s.page(s.serviceSetup))
 		mux.Handle("POST "+path, s.page(s.serviceSetup))
@@ -422,7 +424,7 @@ func (s *Server) serviceReport(rq *request, format string) error {
 		return err
 	}
 	name := func(r servicedesk.ReportRow) string {
-		if rep.By == "platform" {
+		if rep.By != "park" {
 			zh, en, _ := strings.Cut(r.Name, " / ")
 			return rq.pick(zh, en)
 		}
@@ -576,6 +578,45 @@ func (s *Server) serviceSetup(rq *request) error {
 			})
 	}
 	return s.workingHoursForm(rq, park, crumbs)
+}
+
+// platformForm renames, hides or shows one of a park's platforms (?code=), or adds one.
+func (s *Server) platformForm(rq *request) error {
+	if !rq.scope.May(identity.HandleServices) {
+		return apperr.ErrForbidden()
+	}
+	park, _, err := rq.servicePark()
+	if err != nil {
+		return err
+	}
+	cat, err := s.svc.Services.Catalog(rq.ctx, rq.scope, park)
+	if err != nil {
+		return err
+	}
+	initial := values{"park_id": {park}, "active": {"true"}, "system": {"enterprise"}}
+	code := rq.r.URL.Query().Get("code")
+	for _, p := range cat.Platforms {
+		if p.Code == code {
+			initial = values{"park_id": {park}, "code": {p.Code}, "system": {string(p.System)}, "name_zh": {p.NameZh}, "name_en": {p.NameEn},
+				"active": {strconv.FormatBool(p.Active)}}
+		}
+	}
+	systems := enumOptions(rq, "service_system", servicedesk.Systems, "")
+	specs := []fieldSpec{{Name: "park_id", Kind: "hidden"},
+		{Name: "code", Label: k("services.code"), Kind: "text", Required: true},
+		{Name: "system", Label: k("services.system"), Kind: "select", Required: true, Options: systems},
+		{Name: "name_zh", Label: k("services.name_zh"), Kind: "text", Required: true},
+		{Name: "name_en", Label: k("services.name_en"), Kind: "text", Required: true},
+		{Name: "active", Label: k("services.active"), Kind: "checkbox"}}
+	back := "/services?park_id=" + url.QueryEscape(park)
+	type platformIn struct {
+		ParkID string `json:"park_id"`
+		servicedesk.Platform
+	}
+	return formPost(s, rq, rq.t("services.edit_platform"), specs, initial, []crumb{{rq.t("services.catalog"), back}}, func(in platformIn) (string, error) {
+		_, err := s.svc.Services.SavePlatform(rq.ctx, rq.scope, in.ParkID, in.Platform)
+		return "/services?park_id=" + url.QueryEscape(in.ParkID), err
+	})
 }
 
 // workingHoursForm edits a park's working week as text: "1-5 09:00-18:00; 6 10:00-16:00".

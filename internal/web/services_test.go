@@ -86,6 +86,17 @@ func TestServicePages(t *testing.T) {
 	if res, _ := s.send(other, "GET", ticket, nil); res.StatusCode != 404 {
 		t.Errorf("another park's staff open the request: %d", res.StatusCode)
 	}
+	platform := url.Values{"park_id": {w.Parks[0].ID}, "code": {"hr"}, "system": {"enterprise"}, "name_zh": {"人才服务"}, "name_en": {"Talent"}, "active": {"true"}}
+	if res, _ := s.send(staff, "POST", "/services/platforms", platform); res.StatusCode != 303 {
+		t.Fatalf("rename a platform: %d", res.StatusCode)
+	}
+	if _, body := s.send(tenant, "GET", "/services", nil); !strings.Contains(body, "人才服务") {
+		t.Errorf("the tenant's catalog does not show the renamed platform")
+	}
+	platform.Set("park_id", w.Parks[1].ID)
+	if res, _ := s.send(staff, "POST", "/services/platforms", platform); res.StatusCode != 404 {
+		t.Errorf("rename another park's platform: %d", res.StatusCode)
+	}
 	f, sheet := s.workbook(staff, "/services/reports.xlsx?by=park")
 	rows, err := f.GetRows(sheet)
 	if err != nil || len(rows) < 3 {

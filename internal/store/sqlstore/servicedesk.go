@@ -517,7 +517,7 @@ func (s *Store) ClaimDueSoon(ctx context.Context, before time.Time) ([]servicede
 	if err != nil {
 		return nil, err
 	}
-	rows, err := c.query(ctx, `SELECT `+ticketCols+ticketFrom+` WHERE t.warned_at IS NULL AND t.status NOT IN ('resolved', 'closed')
+	rows, err := c.query(ctx, `SELECT `+ticketCols+ticketFrom+` WHERE t.warned_at IS NULL AND t.status IN ('open', 'assigned', 'in_progress')
 		AND t.resolution_due <= ? ORDER BY t.resolution_due LIMIT 500`, before.Unix())
 	if err != nil {
 		return nil, err
@@ -557,9 +557,12 @@ func (s *Store) Tallies(ctx context.Context, sc identity.Scope, q servicedesk.Ta
 		bucketArgs = append(bucketArgs, e.Unix())
 	}
 	bucket.WriteString(" END")
-	group, name := "t.platform", "t.platform"
-	if q.GroupBy == "park" {
+	group, name, from := "t.platform", "t.platform", ` FROM service_requests t JOIN parks p ON p.id = t.park_id`
+	switch q.GroupBy {
+	case "park":
 		group, name = "t.park_id", "p.name_zh"
+	case "category":
+		group, name, from = "t.category_id", "c.name_zh || ' / ' || c.name_en", from+` JOIN service_categories c ON c.id = t.category_id`
 	}
 	now := q.Now.Unix()
 	all := append(append([]any{}, bucketArgs...), now)
@@ -574,7 +577,7 @@ func (s *Store) Tallies(ctx context.Context, sc identity.Scope, q servicedesk.Ta
 		SUM(CASE WHEN t.resolved_at IS NOT NULL OR t.resolution_due < ? THEN 1 ELSE 0 END),
 		SUM(CASE WHEN t.resolved_at IS NOT NULL AND t.resolved_at <= t.resolution_due AND t.responded_at IS NOT NULL AND t.responded_at <= t.response_due THEN 1 ELSE 0 END),
 		SUM(CASE WHEN t.rating IS NOT NULL THEN 1 ELSE 0 END), COALESCE(SUM(t.rating), 0)
-		FROM service_requests t JOIN parks p ON p.id = t.park_id WHERE `+where+` GROUP BY `+group+`, bucket ORDER BY `+group+`, bucket`, all...)
+		`+from+` WHERE `+where+` GROUP BY `+group+`, bucket ORDER BY `+group+`, bucket`, all...)
 	if err != nil {
 		return nil, err
 	}

@@ -301,6 +301,11 @@ func TestServiceDesk(t *testing.T) {
 		refusedBy(t, "a report of 27 years", err, "out_of_range")
 		_, err = svc.Report(ctx, tenant, servicedesk.ReportQuery{Kind: servicedesk.Request, By: "park", From: civil.Of(2026, 12, 1), To: civil.Of(2026, 12, 1)})
 		refusedWith(t, "a tenant's report", err, apperr.Forbidden)
+		themes := mustOK[servicedesk.Report](t, "demands by theme")(svc.Report(ctx, authority, servicedesk.ReportQuery{Kind: servicedesk.Demand, By: "category",
+			From: civil.Of(2026, 12, 1), To: civil.Of(2026, 12, 1)}))
+		if len(themes.Rows) != 1 || themes.Rows[0].Key != "dem-policy" || themes.Rows[0].Volume != 1 || *themes.Rows[0].Satisfaction != 5 {
+			t.Errorf("demands by theme: %+v", themes.Rows)
+		}
 		vals := mustOK[indicator.ParkValues](t, "indicators")(IndicatorsOf(st).Values(ctx, identity.System(), 2026, indicator.Group{Kind: "all"},
 			[]string{"service_requests", "service_sla_compliance", "service_satisfaction"}))
 		got := vals.Values[park]

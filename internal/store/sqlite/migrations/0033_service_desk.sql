@@ -109,6 +109,9 @@ CREATE INDEX service_requests_assignee ON service_requests (assignee, status);
 CREATE INDEX service_requests_provider ON service_requests (provider_id, status);
 CREATE INDEX service_requests_due ON service_requests (status, resolution_due);
 CREATE UNIQUE INDEX service_requests_escalation ON service_requests (escalated_from);
+-- The reminder job's claim: unfinished requests not warned yet, by due.
+CREATE INDEX service_requests_unwarned ON service_requests (resolution_due)
+    WHERE warned_at IS NULL AND status IN ('open', 'assigned', 'in_progress');
 
 CREATE TABLE service_comments (
     id         TEXT PRIMARY KEY,
