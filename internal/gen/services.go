@@ -36,7 +36,7 @@ var (
 	bookingCols  = []string{"id", "resource_id", "park_id", "enterprise_id", "username", "start_min", "end_min", "status", "booker_kind",
 		"price", "price_rule", "series_id", "note", "reason", "created_at", "updated_at"}
 	requestCols = []string{"id", "kind", "park_id", "enterprise_id", "category_id", "platform", "offering_id", "unit_id", "title", "body",
-		"submitted_by", "status", "provider_id", "assignee", "escalated_from", "escalated_to", "submitted_at", "response_due", "resolution_due",
+		"submitted_by", "status", "provider_id", "assignee", "escalated_from", "escalated_to", "submitted_at", "submitted_month", "response_due", "resolution_due",
 		"responded_at", "resolved_at", "closed_at", "warned_at", "reopened", "rating", "rating_comment", "updated_at"}
 	// genCategories are the default request categories with their SLAs (migration 0033).
 	genCategories = []struct {
@@ -117,7 +117,7 @@ func (g *generator) services(b *sqlstore.Bulk, parkID string, ents, units []stri
 			unit = units[g.rnd.IntN(len(units))]
 		}
 		requests = append(requests, []any{g.id(), "request", parkID, ents[g.rnd.IntN(len(ents))], c.id, c.platform, nil, unit, c.title, c.title + "，请协助。",
-			"booker", "closed", nil, "", nil, nil, submitted.Unix(), respDue.Unix(), resDue.Unix(), responded.Unix(), resolved.Unix(),
+			"booker", "closed", nil, "", nil, nil, submitted.Unix(), servicedesk.MonthOf(submitted), respDue.Unix(), resDue.Unix(), responded.Unix(), resolved.Unix(),
 			resolved.Add(24 * time.Hour).Unix(), nil, 0, rating, "", now})
 	}
 	g.stats.Bookings += len(bookings)

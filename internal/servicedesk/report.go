@@ -10,27 +10,32 @@ import (
 	"github.com/parkos/parkos/internal/identity"
 )
 
-// Tally counts the tickets submitted in one bucket of time for one group (a park or a
-// platform). A clock has ended when its work was done or its due passed; it was met when the
+// Tally counts the tickets submitted in one month for one group (a park, a platform or a
+// category). A clock has ended when its work was done or its due passed; it was met when the
 // work was done by the due.
 type Tally struct {
-	Group  string
-	Name   string
-	Bucket int
+	Group string
+	Name  string
+	Month int // YYYYMM
 	// Submitted, Resolved; SLAEnded: resolution clock ended; SLAMet: responded and resolved
 	// on time; Rated and RatingSum: the ratings given.
 	Submitted, Resolved, SLAEnded, SLAMet, Rated, RatingSum int
 }
 
-// TallyQuery is what a report counts: tickets of a kind submitted within bucket edges (n+1
-// edges make n buckets), grouped by "park", "platform" or "category" (a demand's theme), as of
-// Now.
+// TallyQuery is what a report counts: tickets of a kind submitted in the months From..To
+// (YYYYMM), grouped by "park", "platform" or "category" (a demand's theme), as of Now.
 type TallyQuery struct {
-	Kind    Kind
-	GroupBy string
-	ParkID  string
-	Edges   []time.Time
-	Now     time.Time
+	Kind     Kind
+	GroupBy  string
+	ParkID   string
+	From, To int
+	Now      time.Time
+}
+
+// MonthOf is the month (YYYYMM) of an instant in Shanghai.
+func MonthOf(t time.Time) int {
+	t = t.In(civil.Shanghai)
+	return t.Year()*100 + int(t.Month())
 }
 
 // ReportRow is one group's figures over the whole range.
@@ -153,12 +158,8 @@ func (s *Service) Report(ctx context.Context, sc identity.Scope, q ReportQuery) 
 	if !sc.AllParks() && !sc.Role.IsOperator() {
 		return Report{}, apperr.ErrForbidden()
 	}
-	edges := make([]time.Time, months+1)
-	for i := range edges {
-		m := first.AddMonths(i)
-		edges[i] = time.Date(m.Year(), m.Month(), 1, 0, 0, 0, 0, civil.Shanghai)
-	}
-	tallies, err := s.st.Tallies(ctx, sc, TallyQuery{Kind: q.Kind, GroupBy: q.By, ParkID: q.ParkID, Edges: edges, Now: s.clock.Now()})
+	tallies, err := s.st.Tallies(ctx, sc, TallyQuery{Kind: q.Kind, GroupBy: q.By, ParkID: q.ParkID,
+		From: first.Year()*100 + int(first.Month()), To: last.Year()*100 + int(last.Month()), Now: s.clock.Now()})
 	if err != nil {
 		return Report{}, err
 	}
@@ -172,7 +173,7 @@ func (s *Service) Report(ctx context.Context, sc identity.Scope, q ReportQuery) 
 		}
 		rep.Rows[i].add(t)
 		rep.Total.add(t)
-		trend[t.Bucket].add(t)
+		trend[(t.Month/100-first.Year())*12+t.Month%100-int(first.Month())].add(t)
 	}
 	rep.Total.Key = "total"
 	for i := range trend {
@@ -200,22 +201,16 @@ func (s *Service) YearFigures(ctx context.Context, sc identity.Scope, parkID str
 	if len(years) == 0 {
 		return out, nil
 	}
-	sorted := slices.Clone(years)
-	slices.Sort(sorted)
-	sorted = slices.Compact(sorted)
-	edges := []time.Time{}
-	for _, y := range sorted {
-		edges = append(edges, time.Date(y, 1, 1, 0, 0, 0, 0, civil.Shanghai), time.Date(y+1, 1, 1, 0, 0, 0, 0, civil.Shanghai))
-	}
-	tallies, err := s.st.Tallies(ctx, sc, TallyQuery{Kind: Request, GroupBy: "park", ParkID: parkID, Edges: edges, Now: s.clock.Now()})
+	first, last := slices.Min(years), slices.Max(years)
+	tallies, err := s.st.Tallies(ctx, sc, TallyQuery{Kind: Request, GroupBy: "park", ParkID: parkID, From: first*100 + 1, To: last*100 + 12, Now: s.clock.Now()})
 	if err != nil {
 		return nil, err
 	}
 	for _, t := range tallies {
-		if t.Bucket%2 == 1 { // the gap between one year's end and the next asked year's start
+		y := t.Month / 100
+		if !slices.Contains(years, y) {
 			continue
 		}
-		y := sorted[t.Bucket/2]
 		if out[t.Group] == nil {
 			out[t.Group] = map[int][5]float64{}
 		}

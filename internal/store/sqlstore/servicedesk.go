@@ -358,10 +358,10 @@ func (s *Store) InsertTicket(ctx context.Context, t servicedesk.Ticket) error {
 		return err
 	}
 	_, err = c.exec(ctx, `INSERT INTO service_requests (id, kind, park_id, enterprise_id, category_id, platform, offering_id, unit_id, title, body,
-		submitted_by, status, provider_id, assignee, escalated_from, submitted_at, response_due, resolution_due, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		submitted_by, status, provider_id, assignee, escalated_from, submitted_at, submitted_month, response_due, resolution_due, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		t.ID, t.Kind, t.ParkID, nullable(t.EnterpriseID), t.CategoryID, t.Platform, nullable(t.OfferingID), nullable(t.UnitID), t.Title, t.Body,
-		t.SubmittedBy, t.Status, nullable(t.ProviderID), t.Assignee, nullable(t.EscalatedFrom), t.SubmittedAt.Unix(), t.ResponseDue.Unix(),
+		t.SubmittedBy, t.Status, nullable(t.ProviderID), t.Assignee, nullable(t.EscalatedFrom), t.SubmittedAt.Unix(), servicedesk.MonthOf(t.SubmittedAt), t.ResponseDue.Unix(),
 		t.ResolutionDue.Unix(), t.UpdatedAt)
 	return s.constraintError(err, "action", "该请求已上报", "this request was escalated already")
 }
@@ -549,40 +549,31 @@ func (s *Store) Tallies(ctx context.Context, sc identity.Scope, q servicedesk.Ta
 	if sc.Role.IsEnterprise() {
 		cond, args = "1=0", nil
 	}
-	var bucket strings.Builder
-	bucket.WriteString("CASE")
-	var bucketArgs []any
-	for i, e := range q.Edges[1:] {
-		bucket.WriteString(" WHEN t.submitted_at < ? THEN " + itoa(i))
-		bucketArgs = append(bucketArgs, e.Unix())
-	}
-	bucket.WriteString(" END")
-	group, name, from := "t.platform", "t.platform", ` FROM service_requests t JOIN parks p ON p.id = t.park_id`
+	// Names are read once per group, so the counts come from the report index alone.
+	group, name := "t.platform", "t.platform"
 	switch q.GroupBy {
 	case "park":
-		group, name = "t.park_id", "p.name_zh"
+		group, name = "t.park_id", "(SELECT p.name_zh FROM parks p WHERE p.id = t.park_id)"
 	case "category":
-		group, name, from = "t.category_id", "c.name_zh || ' / ' || c.name_en", from+` JOIN service_categories c ON c.id = t.category_id`
+		group, name = "t.category_id", "(SELECT c.name_zh || ' / ' || c.name_en FROM service_categories c WHERE c.id = t.category_id)"
 	}
-	now := q.Now.Unix()
-	all := append(append([]any{}, bucketArgs...), now)
-	all = append(all, args...)
-	all = append(all, q.Kind, q.Edges[0].Unix(), q.Edges[len(q.Edges)-1].Unix())
-	where := cond + " AND t.kind = ? AND t.submitted_at >= ? AND t.submitted_at < ?"
+	all := append([]any{q.Now.Unix()}, args...)
+	all = append(all, q.Kind, q.From, q.To)
+	where := cond + " AND t.kind = ? AND t.submitted_month >= ? AND t.submitted_month <= ?"
 	if q.ParkID != "" {
 		where, all = where+" AND t.park_id = ?", append(all, q.ParkID)
 	}
-	rows, err := s.read().query(ctx, `SELECT `+group+`, MIN(`+name+`), `+bucket.String()+` AS bucket, COUNT(*),
+	rows, err := s.read().query(ctx, `SELECT `+group+`, `+name+`, t.submitted_month, COUNT(*),
 		SUM(CASE WHEN t.resolved_at IS NOT NULL THEN 1 ELSE 0 END),
 		SUM(CASE WHEN t.resolved_at IS NOT NULL OR t.resolution_due < ? THEN 1 ELSE 0 END),
 		SUM(CASE WHEN t.resolved_at IS NOT NULL AND t.resolved_at <= t.resolution_due AND t.responded_at IS NOT NULL AND t.responded_at <= t.response_due THEN 1 ELSE 0 END),
 		SUM(CASE WHEN t.rating IS NOT NULL THEN 1 ELSE 0 END), COALESCE(SUM(t.rating), 0)
-		`+from+` WHERE `+where+` GROUP BY `+group+`, bucket ORDER BY `+group+`, bucket`, all...)
+		 FROM service_requests t WHERE `+where+` GROUP BY `+group+`, t.submitted_month ORDER BY `+group+`, t.submitted_month`, all...)
 	if err != nil {
 		return nil, err
 	}
 	return collect(rows, func(r scanner) (servicedesk.Tally, error) {
 		var t servicedesk.Tally
-		return t, r.Scan(&t.Group, &t.Name, &t.Bucket, &t.Submitted, &t.Resolved, &t.SLAEnded, &t.SLAMet, &t.Rated, &t.RatingSum)
+		return t, r.Scan(&t.Group, &t.Name, &t.Month, &t.Submitted, &t.Resolved, &t.SLAEnded, &t.SLAMet, &t.Rated, &t.RatingSum)
 	})
 }

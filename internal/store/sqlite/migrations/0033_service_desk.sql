@@ -3,7 +3,8 @@
 -- park's working hours (its SLA calendar, with park_holidays), and service requests — an
 -- enterprise's to its park, or a park's demand to the authority — with comments and attachments.
 -- Categories without a park are everyone's defaults (requests) and the authority's themes
--- (demands). SLA instants are seconds since 1970 UTC, compared exactly on both engines.
+-- (demands). SLA instants are seconds since 1970 UTC, compared exactly on both engines; a
+-- request's month of submission (YYYYMM in Shanghai) is kept for the reports.
 CREATE TABLE service_platforms (
     park_id TEXT NOT NULL REFERENCES parks (id),
     code    TEXT NOT NULL,
@@ -92,6 +93,7 @@ CREATE TABLE service_requests (
     escalated_from   TEXT REFERENCES service_requests (id),
     escalated_to     TEXT,
     submitted_at     INTEGER NOT NULL,
+    submitted_month  INTEGER NOT NULL,
     response_due     INTEGER NOT NULL,
     resolution_due   INTEGER NOT NULL,
     responded_at     INTEGER,
@@ -109,6 +111,9 @@ CREATE INDEX service_requests_assignee ON service_requests (assignee, status);
 CREATE INDEX service_requests_provider ON service_requests (provider_id, status);
 CREATE INDEX service_requests_due ON service_requests (status, resolution_due);
 CREATE UNIQUE INDEX service_requests_escalation ON service_requests (escalated_from);
+-- Reports read this index alone: a park's months in order, with every figure they count.
+CREATE INDEX service_requests_report ON service_requests (kind, park_id, submitted_month, platform, category_id,
+    responded_at, response_due, resolved_at, resolution_due, rating);
 -- The reminder job's claim: unfinished requests not warned yet, by due.
 CREATE INDEX service_requests_unwarned ON service_requests (resolution_due)
     WHERE warned_at IS NULL AND status IN ('open', 'assigned', 'in_progress');
