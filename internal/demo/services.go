@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/parkos/parkos/internal/booking"
 	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/identity"
 	"github.com/parkos/parkos/internal/measure"
@@ -57,11 +58,33 @@ func (l *loader) services(sjq, tenant string) error {
 	if err != nil {
 		return err
 	}
-	units, err := l.sv.Space.ListUnits(l.ctx, sys, space.UnitFilter{ParkID: sjq}, page.Request{Limit: 12})
-	if err != nil {
-		return err
+	// The park's closed days of 2026 (法定节假日), so that the SLA clocks skip them.
+	for _, h := range []struct {
+		name     string
+		from, to civil.Date
+	}{
+		{"春节", civil.Of(2026, 2, 16), civil.Of(2026, 2, 22)}, {"清明节", civil.Of(2026, 4, 4), civil.Of(2026, 4, 6)},
+		{"劳动节", civil.Of(2026, 5, 1), civil.Of(2026, 5, 5)}, {"端午节", civil.Of(2026, 6, 19), civil.Of(2026, 6, 21)},
+		{"中秋节", civil.Of(2026, 9, 25), civil.Of(2026, 9, 27)}, {"国庆节", civil.Of(2026, 10, 1), civil.Of(2026, 10, 7)},
+	} {
+		for d := h.from; !d.After(h.to); d = d.AddDays(1) {
+			if _, err := l.sv.Bookings.AddHoliday(l.ctx, sys, sjq, booking.Holiday{Day: d, Name: h.name}); err != nil {
+				return err
+			}
+		}
 	}
 	askers := append([]identity.Scope{{Role: identity.EntAdmin, EnterpriseID: tenant, Username: "tenant", Source: "system"}}, l.labUsers...)
+	// Each asker reports repairs of the units its enterprise occupies.
+	units := make([][]string, len(askers))
+	for i, a := range askers {
+		own, err := l.sv.Space.ListUnits(l.ctx, a, space.UnitFilter{}, page.Request{Limit: 5})
+		if err != nil {
+			return err
+		}
+		for _, u := range own.Items {
+			units[i] = append(units[i], u.ID)
+		}
+	}
 	staff := identity.Scope{Role: identity.ParkManager, ParkIDs: []string{sjq}, Username: "operator", Source: "system"}
 	type plan struct {
 		ago      int // days before today it was filed, at 10:00
@@ -100,14 +123,16 @@ func (l *loader) services(sjq, tenant string) error {
 		at := func(hours float64) *servicedesk.Service {
 			return sv.WithClock(instant(filed.Add(time.Duration(hours * float64(time.Hour)))))
 		}
+		asker := askers[i%len(askers)]
 		n := servicedesk.NewTicket{CategoryID: p.category, Title: p.title, Body: p.title + "，请协助处理。"}
-		if p.category == repair.ID {
-			n.UnitID = units.Items[i%len(units.Items)].ID
+		if mine := units[i%len(askers)]; p.category == repair.ID && len(mine) > 0 {
+			n.UnitID = mine[i%len(mine)]
+		} else if p.category == repair.ID {
+			n.CategoryID = "svc-cleaning" // an enterprise with no unit of its own asks the property service without one
 		}
 		if p.offering != "" {
 			n.OfferingID = offers[p.offering].ID
 		}
-		asker := askers[i%len(askers)]
 		t, err := at(0).Submit(l.ctx, asker, servicedesk.Request, n)
 		if err != nil {
 			return fmt.Errorf("demo request %q: %w", p.title, err)

@@ -1,6 +1,8 @@
 package servicedesk
 
 import (
+	"archive/zip"
+	"bytes"
 	"context"
 	"fmt"
 	"net/http"
@@ -30,10 +32,17 @@ func (s *Service) Attach(ctx context.Context, sc identity.Scope, id, filename st
 		return Attachment{}, apperr.ErrForbidden()
 	}
 	var f apperr.Fields
-	filename = filepath.Base(strings.ReplaceAll(filename, "\\", "/"))
+	if strings.TrimSpace(filename) != "" {
+		filename = filepath.Base(strings.ReplaceAll(filename, "\\", "/"))
+	}
 	text(&f, "filename", filename, true, 200)
 	if err := f.Err(); err != nil {
 		return Attachment{}, err
+	}
+	if n, err := s.st.AttachmentCount(ctx, id); err != nil {
+		return Attachment{}, err
+	} else if n >= maxAttachments {
+		return Attachment{}, invalid("file", "too_many", fmt.Sprintf("每个请求至多 %d 个附件", maxAttachments), fmt.Sprintf("a request takes at most %d attachments", maxAttachments))
 	}
 	if len(data) == 0 {
 		return Attachment{}, invalid("file", "empty", "文件为空", "the file is empty")
@@ -46,8 +55,7 @@ func (s *Service) Attach(ctx context.Context, sc identity.Scope, id, filename st
 	if !ok {
 		return Attachment{}, invalid("file", "refused_type", "只接受 PDF、PNG、JPEG、TXT、DOCX、XLSX 文件", "only PDF, PNG, JPEG, TXT, DOCX and XLSX files are accepted")
 	}
-	got := http.DetectContentType(data)
-	if got != want && !(want == "text/plain; charset=utf-8" && strings.HasPrefix(got, "text/plain")) {
+	if http.DetectContentType(data) != want || want == "application/zip" && !isOfficeDocument(data) {
 		return Attachment{}, invalid("file", "content_mismatch", "文件内容与扩展名不符", "the file's content does not match its name")
 	}
 	a := Attachment{ID: s.st.NewID(), Filename: filename, ContentType: want, Size: len(data), UploadedBy: sc.Username, CreatedAt: s.clock.Now()}
@@ -61,6 +69,18 @@ func (s *Service) Attach(ctx context.Context, sc identity.Scope, id, filename st
 		}
 		return s.st.Record(ctx, sc, "attach", "service_request", id, nil, Note{TicketID: id, ParkID: t.ParkID, EnterpriseID: t.EnterpriseID, Attachment: &a})
 	})
+}
+
+// maxAttachments bounds the files of one ticket.
+const maxAttachments = 20
+
+// isOfficeDocument: a ZIP holding the content-types part every Office Open XML file has.
+func isOfficeDocument(data []byte) bool {
+	z, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return false
+	}
+	return slices.ContainsFunc(z.File, func(f *zip.File) bool { return f.Name == "[Content_Types].xml" })
 }
 
 // AttachmentFile is an attachment's bytes, for whoever may read its ticket.

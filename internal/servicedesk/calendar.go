@@ -30,8 +30,12 @@ type Calendar struct {
 // ValidateHours checks a park's working week.
 func ValidateHours(hours []WorkingWindow) error {
 	var f apperr.Fields
-	if len(hours) == 0 {
+	switch {
+	case len(hours) == 0:
 		f.Add("hours", "required", "至少需要一个工作时段", "at least one working stretch is needed")
+	case len(hours) > maxWindows:
+		f.Add("hours", "too_many", fmt.Sprintf("工作时段不能超过 %d 个", maxWindows), fmt.Sprintf("at most %d working stretches", maxWindows))
+		return f.Err()
 	}
 	for i, w := range hours {
 		field := fmt.Sprintf("hours[%d]", i)
@@ -41,14 +45,17 @@ func ValidateHours(hours []WorkingWindow) error {
 		case w.FromMin < 0 || w.ToMin > 1440 || w.FromMin >= w.ToMin:
 			f.Add(field, "bad_window", "时段应在一天之内且开始早于结束", "a stretch must lie within the day and start before it ends")
 		}
-		for _, o := range hours[:i] {
-			if o.Weekday == w.Weekday && w.FromMin < o.ToMin && o.FromMin < w.ToMin {
-				f.Add(field, "overlap", "同一天的时段不能重叠", "stretches of one day cannot overlap")
-			}
+		if slices.ContainsFunc(hours[:i], func(o WorkingWindow) bool {
+			return o.Weekday == w.Weekday && w.FromMin < o.ToMin && o.FromMin < w.ToMin
+		}) {
+			f.Add(field, "overlap", "同一天的时段不能重叠", "stretches of one day cannot overlap")
 		}
 	}
 	return f.Err()
 }
+
+// maxWindows bounds a working week: four stretches a day.
+const maxWindows = 28
 
 // horizon bounds how far a clock is walked: a calendar with no working time in it (every day a
 // holiday) ends the walk there instead of looping.

@@ -74,6 +74,13 @@ func TestValidateHours(t *testing.T) {
 		"backwards": {{1, 1080, 540}},
 		"past 24h":  {{1, 540, 1500}},
 		"overlap":   {{1, 540, 800}, {1, 700, 1080}},
+		"29 stretches": func() []WorkingWindow {
+			var ws []WorkingWindow
+			for i := range 29 {
+				ws = append(ws, WorkingWindow{1 + i%7, i, i + 1})
+			}
+			return ws
+		}(),
 	} {
 		if ValidateHours(bad) == nil {
 			t.Errorf("%s: accepted", name)

@@ -2,11 +2,15 @@ package servicedesk
 
 import (
 	"context"
+	"regexp"
 	"slices"
 
 	"github.com/parkos/parkos/internal/apperr"
 	"github.com/parkos/parkos/internal/identity"
 )
+
+// platformCode is how a platform's code is written.
+var platformCode = regexp.MustCompile(`^[a-z][a-z0-9_]{1,39}$`)
 
 // Catalog is a park's service catalog as the caller may see it: the default platforms with the
 // park's changes, the default categories with the park's own replacing those of the same code,
@@ -91,7 +95,9 @@ func (s *Service) SavePlatform(ctx context.Context, sc identity.Scope, parkID st
 		return Platform{}, apperr.ErrForbidden()
 	}
 	var f apperr.Fields
-	text(&f, "code", p.Code, true, 40)
+	if !platformCode.MatchString(p.Code) {
+		f.Add("code", "bad_code", "编码应为小写字母开头的 2–40 位小写字母、数字或下划线", "a code is 2–40 lowercase letters, digits or underscores, starting with a letter")
+	}
 	text(&f, "name_zh", p.NameZh, true, 100)
 	text(&f, "name_en", p.NameEn, true, 100)
 	if !slices.Contains(Systems, p.System) {
@@ -126,20 +132,21 @@ func (s *Service) AddProvider(ctx context.Context, sc identity.Scope, n NewProvi
 			return Provider{}, apperr.ErrForbidden()
 		}
 	}
+	members := []string{}
 	for _, m := range n.Members {
-		ok, err := s.st.IsStaff(ctx, n.ParkID, m)
+		name, err := s.st.StaffName(ctx, n.ParkID, m)
 		if err != nil {
 			return Provider{}, err
 		}
-		if !ok {
+		if name == "" {
 			return Provider{}, invalid("members", "not_staff", "成员须为本园区的在职服务人员："+m, "members must be active staff of the park: "+m)
+		}
+		if !slices.Contains(members, name) {
+			members = append(members, name)
 		}
 	}
 	p := Provider{ID: s.st.NewID(), ParkID: n.ParkID, Name: n.Name, Kind: n.Kind, Contact: n.Contact, Description: n.Description,
-		Members: n.Members, Active: true, CreatedAt: s.clock.Now()}
-	if p.Members == nil {
-		p.Members = []string{}
-	}
+		Members: members, Active: true, CreatedAt: s.clock.Now()}
 	return p, s.st.InTx(ctx, func(ctx context.Context) error {
 		if err := s.st.InsertProvider(ctx, p); err != nil {
 			return err

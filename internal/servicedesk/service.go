@@ -42,12 +42,12 @@ type Store interface {
 	WorkingHours(ctx context.Context, parkID string) ([]WorkingWindow, error)
 	SaveWorkingHours(ctx context.Context, parkID string, hours []WorkingWindow) error
 	Holidays(ctx context.Context, parkID string, from, to civil.Date) ([]civil.Date, error)
-	// ParkUnit is the code of a unit of a park ("" and not found when it is not the park's).
-	ParkUnit(ctx context.Context, parkID, unitID string) (string, error)
-	// IsStaff reports whether username is an active user who works a park's requests (its park
-	// managers and service staff), or, for parkID "", the authority's.
-	IsStaff(ctx context.Context, parkID, username string) (bool, error)
-	// StaffOf are the usernames IsStaff accepts for a park.
+	// ParkUnit is the code of a unit of a park the caller sees (a tenant: its own units).
+	ParkUnit(ctx context.Context, sc identity.Scope, parkID, unitID string) (string, error)
+	// StaffName is the stored username of an active user who works a park's requests (its park
+	// managers and service staff), or, for parkID "", the authority's; "" for anyone else.
+	StaffName(ctx context.Context, parkID, username string) (string, error)
+	// StaffOf are the usernames StaffName accepts for a park.
 	StaffOf(ctx context.Context, parkID string) ([]string, error)
 	GetEnterprise(ctx context.Context, sc identity.Scope, id string) (enterprise.Enterprise, error)
 
@@ -60,6 +60,7 @@ type Store interface {
 	Comments(ctx context.Context, ticketID string, withInternal bool) ([]Comment, error)
 	InsertAttachment(ctx context.Context, ticketID string, a Attachment, data []byte) error
 	Attachments(ctx context.Context, ticketID string) ([]Attachment, error)
+	AttachmentCount(ctx context.Context, ticketID string) (int, error)
 	// AttachmentData is an attachment and its ticket's id, read in the caller's scope.
 	AttachmentData(ctx context.Context, sc identity.Scope, id string) (Attachment, string, []byte, error)
 	// ClaimDueSoon marks as warned, and returns, the unfinished tickets whose resolution is due

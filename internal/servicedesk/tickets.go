@@ -52,13 +52,19 @@ func (s *Service) Submit(ctx context.Context, sc identity.Scope, kind Kind, n Ne
 		return Ticket{}, apperr.New(apperr.Forbidden, "企业用户提交服务请求，园区服务人员向管委会提交诉求",
 			"an enterprise's users submit requests, a park's service staff raise demands")
 	}
-	return t, s.st.InTx(ctx, func(ctx context.Context) error {
-		var err error
-		if t, err = s.file(ctx, sc, t, n); err != nil {
+	err := s.st.InTx(ctx, func(ctx context.Context) error {
+		filed, err := s.file(ctx, sc, t, n)
+		if err != nil {
+			return err
+		}
+		// Read back, so the answer is what a later read gives (the park's name, whole seconds).
+		if t, err = s.st.GetTicket(ctx, sc, filed.ID); err != nil {
 			return err
 		}
 		return s.st.Record(ctx, sc, "create", "service_request", t.ID, nil, t)
 	})
+	t.Breaches(s.clock.Now())
+	return t, err
 }
 
 // file checks a new ticket's category, offering and unit, sets its clocks and routing, writes it
@@ -83,8 +89,10 @@ func (s *Service) file(ctx context.Context, sc identity.Scope, t Ticket, n NewTi
 		t.OfferingID, t.Platform, t.ProviderID = o.ID, o.Platform, o.ProviderID
 	}
 	if n.UnitID != "" {
-		if t.UnitCode, err = s.st.ParkUnit(ctx, t.ParkID, n.UnitID); err != nil {
+		if t.UnitCode, err = s.st.ParkUnit(ctx, sc, t.ParkID, n.UnitID); apperr.Is(err, apperr.NotFound) {
 			return t, invalid("unit_id", "not_found", "本园区没有该单元", "the park has no such unit")
+		} else if err != nil {
+			return t, err
 		}
 		t.UnitID = n.UnitID
 	} else if cat.NeedsUnit {
@@ -287,7 +295,8 @@ func (s *Service) Act(ctx context.Context, sc identity.Scope, id string, a Actio
 				t.Status = Assigned
 			}
 		case "reopen":
-			t.Status, t.ResolvedAt, t.ClosedAt = Open, nil, nil
+			// The work is judged again when it is resolved again.
+			t.Status, t.ResolvedAt, t.ClosedAt, t.Rating, t.RatingComment = Open, nil, nil, 0, ""
 			if t.Assignee != "" {
 				t.Status = Assigned
 			}
@@ -313,7 +322,9 @@ func (s *Service) Act(ctx context.Context, sc identity.Scope, id string, a Actio
 			return err
 		}
 		if a.Note != "" {
-			if err := s.st.InsertComment(ctx, t.ID, Comment{ID: s.st.NewID(), Author: sc.Username, Body: a.Note, CreatedAt: now}); err != nil {
+			// A note to the authority stays with the staff; the others are the submitter's to read.
+			c := Comment{ID: s.st.NewID(), Author: sc.Username, Body: a.Note, Internal: a.Action == "escalate", CreatedAt: now}
+			if err := s.st.InsertComment(ctx, t.ID, c); err != nil {
 				return err
 			}
 		}
@@ -350,14 +361,14 @@ func (s *Service) assign(ctx context.Context, sc identity.Scope, t *Ticket, a Ac
 		t.ProviderID, t.ProviderName = p.ID, p.Name
 	}
 	if a.Assignee != "" {
-		ok, err := s.st.IsStaff(ctx, park, a.Assignee)
+		name, err := s.st.StaffName(ctx, park, a.Assignee)
 		if err != nil {
 			return err
 		}
-		if !ok {
+		if name == "" {
 			return invalid("assignee", "not_staff", "处理人须为在职的服务人员", "the assignee must be an active member of the staff who work it")
 		}
-		t.Assignee = a.Assignee
+		t.Assignee = name
 	}
 	return nil
 }
@@ -458,7 +469,7 @@ func (s *Service) Comment(ctx context.Context, sc identity.Scope, id string, n N
 				return err
 			}
 		}
-		if err := s.st.Record(ctx, sc, "comment", "service_request", id, nil, Note{TicketID: id, ParkID: t.ParkID, EnterpriseID: t.EnterpriseID, Comment: &c}); err != nil {
+		if err := s.st.Record(ctx, sc, "comment", "service_request", id, nil, noteOf(t, c)); err != nil {
 			return err
 		}
 		if n.Internal {
@@ -476,6 +487,20 @@ func (s *Service) Comment(ctx context.Context, sc identity.Scope, id string, n N
 				TitleZh: "新留言：" + t.Title, TitleEn: "New comment: " + t.Title, BodyZh: c.Body, BodyEn: c.Body})
 		})
 	})
+}
+
+// noteOf is a comment as the audit trail files it: an internal note is filed away from the
+// submitter (a tenant reads its enterprise's entries, a park its park's), so it stays with those
+// who work the ticket.
+func noteOf(t Ticket, c Comment) Note {
+	n := Note{TicketID: t.ID, ParkID: t.ParkID, EnterpriseID: t.EnterpriseID, Comment: &c}
+	if c.Internal {
+		n.EnterpriseID = ""
+		if t.Kind == Demand {
+			n.ParkID = ""
+		}
+	}
+	return n
 }
 
 // Rate records the submitter's 1–5 rating of resolved work, which closes the ticket.

@@ -2,6 +2,8 @@ package servicedesk
 
 import (
 	"slices"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/parkos/parkos/internal/apperr"
 	"github.com/parkos/parkos/internal/check"
@@ -16,12 +18,17 @@ var (
 // maxSLAHours bounds an SLA clock: a quarter of a year of working hours.
 const maxSLAHours = 1000
 
+// text checks a text field: present (not blank) when required, valid UTF-8 without NUL, at
+// most max characters.
 func text(f *apperr.Fields, field, value string, required bool, max int) {
-	if required && value == "" {
+	switch {
+	case required && strings.TrimSpace(value) == "":
 		f.Required(field)
+	case !utf8.ValidString(value) || strings.ContainsRune(value, 0):
+		check.String(f, field, value)
+	default:
+		check.Text(f, field, value, max)
 	}
-	check.String(f, field, value)
-	check.Text(f, field, value, max)
 }
 
 func oneOf(f *apperr.Fields, field, value string, allowed []string) {
@@ -75,10 +82,10 @@ func (n NewCategory) Validate() error {
 	text(&f, "name_zh", n.NameZh, true, check.NameLen)
 	text(&f, "name_en", n.NameEn, true, check.NameLen)
 	text(&f, "platform", n.Platform, true, 40)
-	switch {
-	case n.ResponseHours < 1 || n.ResponseHours > maxSLAHours:
+	if n.ResponseHours < 1 || n.ResponseHours > maxSLAHours {
 		f.Add("response_hours", "out_of_range", "响应时限应在 1–1000 工作小时之间", "response time must be 1–1000 working hours")
-	case n.ResolutionHours < n.ResponseHours || n.ResolutionHours > maxSLAHours:
+	}
+	if n.ResolutionHours < max(1, n.ResponseHours) || n.ResolutionHours > maxSLAHours {
 		f.Add("resolution_hours", "out_of_range", "解决时限应不短于响应时限且不超过 1000 工作小时", "resolution time must be at least the response time and at most 1000 working hours")
 	}
 	return f.Err()

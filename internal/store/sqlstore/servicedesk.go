@@ -262,27 +262,39 @@ func (s *Store) SaveWorkingHours(ctx context.Context, parkID string, hours []ser
 	return nil
 }
 
-// ParkUnit is the code of a unit of a park.
-func (s *Store) ParkUnit(ctx context.Context, parkID, unitID string) (string, error) {
+// ParkUnit is the code of a unit of a park that the caller sees (a tenant: its own units).
+func (s *Store) ParkUnit(ctx context.Context, sc identity.Scope, parkID, unitID string) (string, error) {
 	var code string
-	err := s.inTxOrRead(ctx).queryRow(ctx, `SELECT code FROM units WHERE id = ? AND park_id = ?`, unitID, parkID).Scan(&code)
+	cond, args := unitScope(sc)
+	err := s.inTxOrRead(ctx).queryRow(ctx, `SELECT u.code FROM units u WHERE u.id = ? AND u.park_id = ? AND `+cond,
+		append([]any{unitID, parkID}, args...)...).Scan(&code)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", notFound("单元", "unit")
 	}
 	return code, err
 }
 
-// IsStaff reports whether username is an active park manager or service user of a park, or,
-// for parkID "", an active authority user.
-func (s *Store) IsStaff(ctx context.Context, parkID, username string) (bool, error) {
-	var n int
-	q, args := `SELECT COUNT(*) FROM users u JOIN user_parks up ON up.user_id = u.id WHERE lower(u.username) = lower(?) AND up.park_id = ?
+// StaffName is the username, as stored, of an active park manager or service user of a park
+// (for parkID "", of an active authority user) named in any case; "" when there is none.
+func (s *Store) StaffName(ctx context.Context, parkID, username string) (string, error) {
+	var name string
+	q, args := `SELECT u.username FROM users u JOIN user_parks up ON up.user_id = u.id WHERE lower(u.username) = lower(?) AND up.park_id = ?
 		AND u.role IN ('park_manager', 'service') AND NOT u.disabled`, []any{username, parkID}
 	if parkID == "" {
-		q, args = `SELECT COUNT(*) FROM users u WHERE lower(u.username) = lower(?) AND u.role = 'authority' AND NOT u.disabled`, []any{username}
+		q, args = `SELECT u.username FROM users u WHERE lower(u.username) = lower(?) AND u.role = 'authority' AND NOT u.disabled`, []any{username}
 	}
-	err := s.inTxOrRead(ctx).queryRow(ctx, q, args...).Scan(&n)
-	return n > 0, err
+	err := s.inTxOrRead(ctx).queryRow(ctx, q, args...).Scan(&name)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return name, err
+}
+
+// AttachmentCount is how many files a ticket has.
+func (s *Store) AttachmentCount(ctx context.Context, ticketID string) (int, error) {
+	var n int
+	err := s.inTxOrRead(ctx).queryRow(ctx, `SELECT COUNT(*) FROM service_attachments WHERE request_id = ?`, ticketID).Scan(&n)
+	return n, err
 }
 
 // StaffOf are the usernames of the active users who work a park's requests (parkID "": the

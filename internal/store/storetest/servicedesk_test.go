@@ -1,13 +1,16 @@
 package storetest
 
 import (
+	"archive/zip"
 	"bytes"
 	"image"
 	"image/png"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/parkos/parkos/internal/apperr"
+	"github.com/parkos/parkos/internal/audit"
 	"github.com/parkos/parkos/internal/booking"
 	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/identity"
@@ -41,6 +44,15 @@ func refusedWith(t *testing.T, what string, err error, code apperr.Code) {
 	if !apperr.Is(err, code) {
 		t.Errorf("%s: %v, want %s", what, err, code)
 	}
+}
+
+func plainZip() []byte {
+	var b bytes.Buffer
+	z := zip.NewWriter(&b)
+	f, _ := z.Create("evil.sh")
+	_, _ = f.Write([]byte("echo hi"))
+	_ = z.Close()
+	return b.Bytes()
 }
 
 func pngBytes() []byte {
@@ -113,9 +125,14 @@ func TestServiceDesk(t *testing.T) {
 		refusedBy(t, "another park's category", err, "not_found")
 		_, err = svc.Submit(ctx, staff, servicedesk.Request, servicedesk.NewTicket{CategoryID: repair.ID, Title: "x", Body: "x"})
 		refusedWith(t, "staff submit an enterprise's request", err, apperr.Forbidden)
+		_, err = svc.Submit(ctx, tenant, servicedesk.Request, servicedesk.NewTicket{CategoryID: repair.ID, UnitID: w.Units[0][1].ID, Title: "x", Body: "x"})
+		refusedBy(t, "a unit of the park the tenant does not occupy", err, "not_found")
+		_, err = svc.Submit(ctx, tenant, servicedesk.Request, servicedesk.NewTicket{CategoryID: repair.ID, UnitID: w.Units[0][0].ID, Title: "  \t", Body: "x"})
+		refusedBy(t, "a blank title", err, "required")
 		fix := mustOK[servicedesk.Ticket](t, "repair")(svc.Submit(ctx, tenant, servicedesk.Request, servicedesk.NewTicket{CategoryID: repair.ID,
 			UnitID: w.Units[0][0].ID, Title: "空调不制冷", Body: "A-3-301 空调不制冷"}))
-		if !fix.ResponseDue.Equal(at(0, 13, 0)) || !fix.ResolutionDue.Equal(at(0, 16, 0)) || fix.ProviderID != team.ID || fix.Status != servicedesk.Open {
+		if !fix.ResponseDue.Equal(at(0, 13, 0)) || !fix.ResolutionDue.Equal(at(0, 16, 0)) || fix.ProviderID != team.ID || fix.Status != servicedesk.Open ||
+			fix.ParkName != w.Parks[0].NameZh || fix.UnitCode != w.Units[0][0].Code {
 			t.Errorf("repair: due %s / %s, provider %s, %s", fix.ResponseDue, fix.ResolutionDue, fix.ProviderID, fix.Status)
 		}
 		if _, err := svc.Ticket(ctx, otherTenant, fix.ID); !apperr.Is(err, apperr.NotFound) {
@@ -151,7 +168,10 @@ func TestServiceDesk(t *testing.T) {
 		_, err = act(otherStaff, fix.ID, servicedesk.Action{Action: "assign", Assignee: servicer.Username})
 		refusedWith(t, "another park's staff assign", err, apperr.NotFound)
 		clock.set(0, 12, 40)
-		fix = mustOK[servicedesk.Ticket](t, "assign")(act(staff, fix.ID, servicedesk.Action{Action: "assign", Assignee: servicer.Username}))
+		fix = mustOK[servicedesk.Ticket](t, "assign")(act(staff, fix.ID, servicedesk.Action{Action: "assign", Assignee: strings.ToUpper(servicer.Username)}))
+		if fix.Assignee != servicer.Username {
+			t.Errorf("the assignee is kept as %q, want the stored %q", fix.Assignee, servicer.Username)
+		}
 		if fix.Status != servicedesk.Assigned || fix.RespondedAt == nil || !fix.RespondedAt.Equal(at(0, 12, 40)) || queue(servicer, "mine") != 1 {
 			t.Errorf("assigned: %s responded %v", fix.Status, fix.RespondedAt)
 		}
@@ -166,6 +186,12 @@ func TestServiceDesk(t *testing.T) {
 		refusedBy(t, "a NUL in a comment", err, "nul_byte")
 		mustOK[servicedesk.Comment](t, "internal")(svc.Comment(ctx, servicer, fix.ID, servicedesk.NewComment{Body: "压缩机老化，需更换", Internal: true}))
 		mustOK[servicedesk.Comment](t, "visible")(svc.Comment(ctx, servicer, fix.ID, servicedesk.NewComment{Body: "师傅 14:00 上门"}))
+		trail := mustOK[page.Page[audit.Entry]](t, "tenant's audit")(st.ListAudit(ctx, tenant, audit.Filter{EntityID: fix.ID}, page.Request{Limit: 100}))
+		for _, e := range trail.Items {
+			if strings.Contains(string(e.After), "压缩机老化") {
+				t.Errorf("the tenant reads the internal note in the audit trail: %s", e.After)
+			}
+		}
 		if d := mustOK[servicedesk.Detail](t, "tenant detail")(svc.Ticket(ctx, tenant, fix.ID)); len(d.Comments) != 1 {
 			t.Errorf("the tenant sees %d comments, want the visible 1", len(d.Comments))
 		}
@@ -181,7 +207,8 @@ func TestServiceDesk(t *testing.T) {
 			data []byte
 			rule string
 		}{"an executable": {"a.exe", []byte("MZ"), "refused_type"}, "a text called png": {"a.png", []byte("hello"), "content_mismatch"},
-			"an empty file": {"a.pdf", nil, "empty"}} {
+			"an empty file": {"a.pdf", nil, "empty"}, "a plain zip called docx": {"a.docx", plainZip(), "content_mismatch"},
+			"UTF-16 text": {"a.txt", []byte("\xff\xfeh\x00i\x00"), "content_mismatch"}} {
 			_, err := svc.Attach(ctx, tenant, fix.ID, c.file, c.data)
 			refusedBy(t, name, err, c.rule)
 		}
@@ -223,9 +250,10 @@ func TestServiceDesk(t *testing.T) {
 		}
 		clock.set(1, 10, 0) // Tuesday 10:00: two working hours past 16:00 Monday
 		fix = mustOK[servicedesk.Ticket](t, "resolve again")(act(servicer, fix.ID, servicedesk.Action{Action: "resolve"}))
-		if !fix.ResolutionBreached || fix.ResponseBreached {
-			t.Errorf("resolved again after the due: breaches %v / %v", fix.ResponseBreached, fix.ResolutionBreached)
+		if !fix.ResolutionBreached || fix.ResponseBreached || fix.Rating != 0 {
+			t.Errorf("resolved again after the due: breaches %v / %v, rating %d (cleared by the reopening)", fix.ResponseBreached, fix.ResolutionBreached, fix.Rating)
 		}
+		fix = mustOK[servicedesk.Ticket](t, "rate again")(svc.Rate(ctx, tenant, fix.ID, servicedesk.Rating{Rating: 4, Comment: "第二次修好了"}))
 
 		// A priced offering is charged once, on resolution.
 		review := mustOK[servicedesk.Ticket](t, "review")(svc.Submit(ctx, tenant, servicedesk.Request, servicedesk.NewTicket{CategoryID: "svc-legal",
@@ -261,6 +289,9 @@ func TestServiceDesk(t *testing.T) {
 		_, err = act(staff, late.ID, servicedesk.Action{Action: "escalate", CategoryID: "svc-policy", Note: "需管委会答复"})
 		refusedBy(t, "escalate under a request category", err, "not_found")
 		mustOK[servicedesk.Ticket](t, "escalate")(act(staff, late.ID, servicedesk.Action{Action: "escalate", CategoryID: "dem-policy", Note: "需管委会答复"}))
+		if d := mustOK[servicedesk.Detail](t, "escalated")(svc.Ticket(ctx, tenant, late.ID)); len(d.Comments) != 0 {
+			t.Errorf("the tenant reads the park's note to the authority: %+v", d.Comments)
+		}
 		_, err = act(staff, late.ID, servicedesk.Action{Action: "escalate", CategoryID: "dem-policy", Note: "again"})
 		refusedBy(t, "escalate twice", err, "not_escalable")
 		demands := mustOK[page.Page[servicedesk.Ticket]](t, "demands")(svc.Tickets(ctx, authority, servicedesk.Filter{Kind: servicedesk.Demand}, page.Request{}))
