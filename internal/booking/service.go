@@ -576,29 +576,41 @@ type ParkHoliday struct {
 
 // AddHoliday closes a park for a day (facility staff of the park).
 func (s *Service) AddHoliday(ctx context.Context, sc identity.Scope, parkID string, h Holiday) (Holiday, error) {
+	return h, s.AddHolidays(ctx, sc, parkID, []Holiday{h})
+}
+
+// AddHolidays closes a park for several days at once (a year's public holidays), all or none.
+func (s *Service) AddHolidays(ctx context.Context, sc identity.Scope, parkID string, hs []Holiday) error {
 	if !sc.HasPark(parkID) {
-		return Holiday{}, apperr.ErrNotFound("园区", "park")
+		return apperr.ErrNotFound("园区", "park")
 	}
 	if !sc.May(identity.ManageFacilities) {
-		return Holiday{}, apperr.ErrForbidden()
+		return apperr.ErrForbidden()
 	}
 	var f apperr.Fields
-	if h.Day.IsZero() {
-		f.Required("day")
-	}
-	if h.Name == "" {
-		f.Required("name")
-	}
-	check.String(&f, "name", h.Name)
-	check.Text(&f, "name", h.Name, check.NameLen)
-	if err := f.Err(); err != nil {
-		return Holiday{}, err
-	}
-	return h, s.st.InTx(ctx, func(ctx context.Context) error {
-		if err := s.st.InsertHoliday(ctx, parkID, h); err != nil {
-			return err
+	for _, h := range hs {
+		if h.Day.IsZero() {
+			f.Required("day")
 		}
-		return s.st.Record(ctx, sc, "create", "holiday", parkID+"/"+h.Day.String(), nil, ParkHoliday{ParkID: parkID, Holiday: h})
+		if h.Name == "" {
+			f.Required("name")
+		}
+		check.String(&f, "name", h.Name)
+		check.Text(&f, "name", h.Name, check.NameLen)
+	}
+	if err := f.Err(); err != nil {
+		return err
+	}
+	return s.st.InTx(ctx, func(ctx context.Context) error {
+		for _, h := range hs {
+			if err := s.st.InsertHoliday(ctx, parkID, h); err != nil {
+				return err
+			}
+			if err := s.st.Record(ctx, sc, "create", "holiday", parkID+"/"+h.Day.String(), nil, ParkHoliday{ParkID: parkID, Holiday: h}); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 }
 

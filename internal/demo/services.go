@@ -59,6 +59,7 @@ func (l *loader) services(sjq, tenant string) error {
 		return err
 	}
 	// The park's closed days of 2026 (法定节假日), so that the SLA clocks skip them.
+	var holidays []booking.Holiday
 	for _, h := range []struct {
 		name     string
 		from, to civil.Date
@@ -68,10 +69,11 @@ func (l *loader) services(sjq, tenant string) error {
 		{"中秋节", civil.Of(2026, 9, 25), civil.Of(2026, 9, 27)}, {"国庆节", civil.Of(2026, 10, 1), civil.Of(2026, 10, 7)},
 	} {
 		for d := h.from; !d.After(h.to); d = d.AddDays(1) {
-			if _, err := l.sv.Bookings.AddHoliday(l.ctx, sys, sjq, booking.Holiday{Day: d, Name: h.name}); err != nil {
-				return err
-			}
+			holidays = append(holidays, booking.Holiday{Day: d, Name: h.name})
 		}
+	}
+	if err := l.sv.Bookings.AddHolidays(l.ctx, sys, sjq, holidays); err != nil {
+		return err
 	}
 	askers := append([]identity.Scope{{Role: identity.EntAdmin, EnterpriseID: tenant, Username: "tenant", Source: "system"}}, l.labUsers...)
 	// Each asker reports repairs of the units its enterprise occupies.
