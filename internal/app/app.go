@@ -5,6 +5,7 @@ package app
 import (
 	"context"
 
+	"github.com/parkos/parkos/internal/billing"
 	"github.com/parkos/parkos/internal/booking"
 	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/enterprise"
@@ -51,6 +52,7 @@ type Store interface {
 	evaluation.Store
 	booking.Store
 	servicedesk.Store
+	billing.Store
 	notify.Store
 	notify.Recipients
 	notify.Outbox
@@ -72,6 +74,7 @@ type Services struct {
 	Evaluation *evaluation.Service
 	Bookings   *booking.Service
 	Services   *servicedesk.Service
+	Billing    *billing.Service
 	Notices    *notify.Service
 	// Outbox is what the delivery worker sends from.
 	Outbox notify.Outbox
@@ -101,6 +104,7 @@ func New(st Store, clock civil.Clock) *Services {
 		Evaluation:  evaluation.NewService(st, ind),
 		Bookings:    bookings,
 		Services:    services,
+		Billing:     billing.NewService(st, clock, notices),
 		Notices:     notices,
 		Outbox:      st,
 		Health:      st,

@@ -21,11 +21,13 @@ const (
 	// HandleServices: the park's service catalog, its requests (assign, work, resolve, escalate)
 	// and its demands to the authority.
 	HandleServices Action = "handle_services"
+	// Bill: billing runs, bills, payments, deposits, late-fee rules and dunning of the park.
+	Bill Action = "bill"
 )
 
 // Actions in the order the policy table prints them.
 var Actions = []Action{EditSpace, EditUnits, EditEnterprises, Lease, WorkLeads, OpenPeriods, ReviewReports, Onboard,
-	ManageUsers, DeleteParks, SteerParks, ManageFacilities, HandleServices}
+	ManageUsers, DeleteParks, SteerParks, ManageFacilities, HandleServices, Bill}
 
 // policy is SPEC §1 as data: for each action, the roles that may take it. Services enforce it
 // and the console asks it which actions to offer, so the two never disagree.
@@ -43,6 +45,7 @@ var policy = map[Action][]Role{
 	SteerParks:       {Admin, Authority},
 	ManageFacilities: {Admin, ParkManager, Service},
 	HandleServices:   {Admin, ParkManager, Service},
+	Bill:             {Admin, ParkManager, Finance},
 }
 
 // Allows reports whether role r may take action a.

@@ -22,6 +22,7 @@ delete_parks      x     .         .            .       .       .       .        
 steer_parks       x     x         .            .       .       .       .         .
 manage_facilities x     .         x            .       x       .       .         .
 handle_services   x     .         x            .       x       .       .         .
+bill              x     .         x            .       .       x       .         .
 `
 	var b strings.Builder
 	b.WriteString(pad("action", 18))

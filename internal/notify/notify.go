@@ -20,7 +20,7 @@ import (
 
 // Kinds of notification.
 var Kinds = []string{"booking_requested", "booking_decided", "certificate_issued", "certificate_expiring",
-	"service_request", "service_assigned", "service_status", "service_comment", "service_sla"}
+	"service_request", "service_assigned", "service_status", "service_comment", "service_sla", "bill_issued", "bill_reminder"}
 
 // Channels a user may choose per kind; in-app is always on.
 var Channels = []string{"email"}
@@ -272,6 +272,8 @@ type Recipients interface {
 	FacilityStaff(ctx context.Context, parkID string) ([]Recipient, error)
 	// AuthorityStaff are the active users of the park authority.
 	AuthorityStaff(ctx context.Context) ([]Recipient, error)
+	// EnterpriseUsers are the active users of an enterprise.
+	EnterpriseUsers(ctx context.Context, enterpriseID string) ([]Recipient, error)
 }
 
 // TellUser tells one user, by username, in the transaction of ctx.
@@ -296,6 +298,15 @@ func (s *Service) TellParkStaff(ctx context.Context, parkID string, m Message) e
 // TellAuthority tells the park authority's users.
 func (s *Service) TellAuthority(ctx context.Context, m Message) error {
 	rs, err := s.rc.AuthorityStaff(ctx)
+	if err != nil {
+		return err
+	}
+	return s.Tell(ctx, m, rs)
+}
+
+// TellEnterprise tells an enterprise's users, and the park's robots when the message names one.
+func (s *Service) TellEnterprise(ctx context.Context, enterpriseID string, m Message) error {
+	rs, err := s.rc.EnterpriseUsers(ctx, enterpriseID)
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/parkos/parkos/internal/audit"
+	"github.com/parkos/parkos/internal/billing"
 	"github.com/parkos/parkos/internal/booking"
 	"github.com/parkos/parkos/internal/enterprise"
 	"github.com/parkos/parkos/internal/goals"
@@ -78,6 +79,22 @@ func owners(v any) (parkID, enterpriseID string) {
 		return o.ParkID, o.EnterpriseID
 	case booking.ParkHoliday:
 		return o.ParkID, ""
+	case billing.RunRecord:
+		return o.ParkID, ""
+	case billing.Bill:
+		return o.ParkID, o.EnterpriseID
+	case billing.Payment:
+		return o.ParkID, o.EnterpriseID
+	case billing.SettlementRecord:
+		return o.ParkID, o.EnterpriseID
+	case billing.LateFeeRecord:
+		return o.ParkID, o.EnterpriseID
+	case billing.InvoiceRecord:
+		return o.ParkID, o.EnterpriseID
+	case billing.DunningRecord:
+		return o.ParkID, ""
+	case billing.InvoiceDetails:
+		return "", o.EnterpriseID
 	case servicedesk.Ticket:
 		return o.ParkID, o.EnterpriseID
 	case servicedesk.Note:

@@ -263,6 +263,12 @@ func (s *Store) AuthorityStaff(ctx context.Context) ([]notify.Recipient, error) 
 	return s.recipients(ctx, `SELECT u.id, u.email FROM users u WHERE u.role = 'authority' AND NOT u.disabled ORDER BY u.username`)
 }
 
+// EnterpriseUsers are the active users of an enterprise.
+func (s *Store) EnterpriseUsers(ctx context.Context, enterpriseID string) ([]notify.Recipient, error) {
+	return s.recipients(ctx, `SELECT u.id, u.email FROM users u WHERE u.enterprise_id = ? AND u.role IN ('ent_admin', 'ent_member')
+		AND NOT u.disabled ORDER BY u.username`, enterpriseID)
+}
+
 func (s *Store) recipients(ctx context.Context, q string, args ...any) ([]notify.Recipient, error) {
 	rows, err := s.inTxOrRead(ctx).query(ctx, q, args...)
 	if err != nil {
