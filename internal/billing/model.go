@@ -16,11 +16,11 @@ import (
 type Status string
 
 const (
-	Draft       Status = "draft"
-	Issued      Status = "issued"
-	PartlyPaid  Status = "partly_paid"
-	Paid        Status = "paid"
-	WrittenOff  Status = "written_off"
+	Draft      Status = "draft"
+	Issued     Status = "issued"
+	PartlyPaid Status = "partly_paid"
+	Paid       Status = "paid"
+	WrittenOff Status = "written_off"
 )
 
 // Statuses in lifecycle order.
