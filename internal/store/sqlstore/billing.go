@@ -706,7 +706,7 @@ func (s *Store) AgingBuckets(ctx context.Context, sc identity.Scope, q billing.A
 	}
 	rows, err := s.read().query(ctx, `SELECT g, `+name+`, bucket, SUM(owed) FROM (
 		SELECT `+group+` AS g,
-			CASE WHEN l.due_on >= ? THEN 0 WHEN l.due_on >= ? THEN 1 WHEN l.due_on >= ? THEN 2 WHEN l.due_on >= ? THEN 3 ELSE 4 END AS bucket,
+			CASE WHEN b.due_on >= ? THEN 0 WHEN b.due_on >= ? THEN 1 WHEN b.due_on >= ? THEN 2 WHEN b.due_on >= ? THEN 3 ELSE 4 END AS bucket,
 			l.gross - l.paid + COALESCE((SELECT SUM(a.amount) FROM payment_allocations a WHERE a.line_id = l.id AND a.paid_on > ?), 0) AS owed
 		FROM bill_lines l JOIN bills b ON b.id = l.bill_id WHERE `+where+`) l
 		WHERE owed > 0 GROUP BY g, bucket ORDER BY g, bucket`, all...)

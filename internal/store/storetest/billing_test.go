@@ -1,0 +1,251 @@
+package storetest
+
+import (
+	"testing"
+	"time"
+
+	"github.com/parkos/parkos/internal/apperr"
+	"github.com/parkos/parkos/internal/billing"
+	"github.com/parkos/parkos/internal/civil"
+	"github.com/parkos/parkos/internal/identity"
+	"github.com/parkos/parkos/internal/leasing"
+	"github.com/parkos/parkos/internal/measure"
+	"github.com/parkos/parkos/internal/page"
+	"github.com/parkos/parkos/internal/store/sqlstore"
+)
+
+// dayClock is a clock the billing tests move from day to day, at noon in Shanghai.
+func dayClock(c *movingClock, d civil.Date) {
+	c.now = time.Date(d.Year(), d.Month(), d.Day(), 12, 0, 0, 0, civil.Shanghai)
+}
+
+// billingLease is a year's lease of the 100 m² unit A-3-301 of park 0 from 1 January 2026: rent
+// 5 元/㎡/天 on the 365/12 convention (15,208.33 元 a month), property fee 20 元/㎡/月 (2,000 元),
+// monthly in advance, two months' deposit (30,416.67 元).
+func billingLease(t *testing.T, st *sqlstore.Store, w *World) leasing.Contract {
+	t.Helper()
+	k, err := ContractsOf(st).Create(ctx, identity.System(), leasing.Contract{Number: "HT-BILL-1", EnterpriseID: w.Enterprises[0].ID,
+		StartOn: civil.Of(2026, 1, 1), EndOn: civil.Of(2026, 12, 31), Price: 50000, PropertyFee: 200000, PaymentCycle: 1, DepositMonths: 2,
+		Status: leasing.Active, Units: []leasing.ContractUnit{{UnitID: w.Units[0][0].ID}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
+func yuan(s string) measure.Money {
+	m, err := measure.ParseYuan(s)
+	if err != nil {
+		panic(err)
+	}
+	return m
+}
+
+func lineOf(b billing.Bill, key string) billing.Line {
+	for _, l := range b.Lines {
+		if l.Key == key {
+			return l
+		}
+	}
+	return billing.Line{}
+}
+
+// TestBillingRunsPaymentsAndAging bills a lease month by month on both engines and checks every
+// figure by hand: the lines a run writes and their tax, a run repeated, payments set against the
+// oldest lines, aging on two days, late fees, the adjustments an early termination gives, an
+// overpayment refused and then kept as credit, a reversal, and the deposit's settlement.
+func TestBillingRunsPaymentsAndAging(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, st *sqlstore.Store) {
+		w := NewWorld(t, st)
+		clock := &movingClock{}
+		svc := billing.NewService(st, clock, nil)
+		park := w.Parks[0].ID
+		finance, tenant := w.Scope(identity.Finance), w.Scope(identity.EntAdmin)
+		k := billingLease(t, st, w)
+		key := func(typ string, from civil.Date) string { return billing.ContractKey(k.ID, typ, from) }
+		mustOK[*billing.LateFee](t, "late fee")(svc.SetLateFee(ctx, finance, k.ID, &billing.LateFee{RateBP: 5, GraceDays: 5, CapBP: 1000}))
+
+		// 10 February: everything due by 12 March — the deposit, January to March.
+		dayClock(clock, civil.Of(2026, 2, 10))
+		_, err := svc.RunBilling(ctx, tenant, billing.Run{ParkID: park, BillingDate: civil.Of(2026, 2, 10)})
+		refusedWith(t, "a tenant runs billing", err, apperr.Forbidden)
+		run := mustOK[billing.RunResult](t, "run")(svc.RunBilling(ctx, finance, billing.Run{ParkID: park, BillingDate: civil.Of(2026, 2, 10)}))
+		if run.Lines != 7 || len(run.Bills) != 2 {
+			t.Fatalf("first run: %d lines in %d bills, want 7 in 2", run.Lines, len(run.Bills))
+		}
+		first, second := run.Bills[0], run.Bills[1]
+		if !first.DueOn.Equal(civil.Of(2026, 2, 10)) || first.Gross != yuan("64833.33") || !second.DueOn.Equal(civil.Of(2026, 3, 1)) || second.Gross != yuan("17208.33") {
+			t.Errorf("bills: due %s %s, gross %s %s", first.DueOn, second.DueOn, first.Gross, second.Gross)
+		}
+		rent := lineOf(first, key("rent", civil.Of(2026, 1, 1)))
+		fee := lineOf(first, key("property_fee", civil.Of(2026, 1, 1)))
+		deposit := lineOf(first, key("deposit", civil.Of(2026, 1, 1)))
+		if rent.Gross != yuan("15208.33") || rent.Net != yuan("13952.60") || rent.Tax != yuan("1255.73") || rent.RateBP != 900 {
+			t.Errorf("January's rent: %+v", rent)
+		}
+		if fee.Gross != yuan("2000") || fee.Net != yuan("1886.79") || fee.Tax != yuan("113.21") || deposit.Gross != yuan("30416.67") || deposit.Tax != 0 {
+			t.Errorf("January's fee %+v, the deposit %+v", fee, deposit)
+		}
+		if again := mustOK[billing.RunResult](t, "run again")(svc.RunBilling(ctx, finance, billing.Run{ParkID: park, BillingDate: civil.Of(2026, 2, 10)})); again.Lines != 0 {
+			t.Errorf("the same run again billed %d lines", again.Lines)
+		}
+		if p, _ := svc.Bills(ctx, tenant, billing.Filter{}, page.Request{}); len(p.Items) != 0 {
+			t.Errorf("the tenant sees %d draft bills", len(p.Items))
+		}
+		for _, b := range run.Bills {
+			mustOK[billing.Bill](t, "issue")(svc.Issue(ctx, finance, b.ID))
+		}
+		_, err = svc.Issue(ctx, finance, first.ID)
+		refusedWith(t, "issue twice", err, apperr.Conflict)
+
+		// 15 February: 20,000 元 paid, set against the oldest line, the deposit.
+		dayClock(clock, civil.Of(2026, 2, 15))
+		pay := mustOK[billing.Payment](t, "pay")(svc.RecordPayment(ctx, finance, billing.NewPayment{EnterpriseID: w.Enterprises[0].ID, ParkID: park,
+			PaidOn: civil.Of(2026, 2, 15), Amount: yuan("20000"), Method: "bank", Reference: "网银"}))
+		if len(pay.Allocations) != 1 || pay.Allocations[0].LineID != deposit.ID || pay.Unallocated != 0 {
+			t.Errorf("the payment went to %+v", pay.Allocations)
+		}
+		if b := mustOK[billing.Bill](t, "bill")(svc.Bill(ctx, tenant, first.ID)); b.Status != billing.PartlyPaid || b.Outstanding != yuan("44833.33") {
+			t.Errorf("the first bill after 20,000: %s, %s open", b.Status, b.Outstanding)
+		}
+		if d := mustOK[billing.Deposit](t, "deposit")(svc.Deposit(ctx, tenant, k.ID)); d.Billed != yuan("30416.67") || d.Held != yuan("20000") {
+			t.Errorf("deposit: %+v", d)
+		}
+
+		// Aging on 12 February (the payment came later) and on 15 April.
+		early := mustOK[billing.Aging](t, "aging")(svc.AgingOn(ctx, finance, billing.AgingQuery{On: civil.Of(2026, 2, 12), ParkID: park}))
+		if early.Total.Days30 != yuan("64833.33") || early.Total.NotDue != yuan("17208.33") || early.Total.Total != yuan("82041.66") {
+			t.Errorf("aging on 12 February: %+v", early.Total)
+		}
+		late := mustOK[billing.Aging](t, "aging")(svc.AgingOn(ctx, finance, billing.AgingQuery{On: civil.Of(2026, 4, 15), ParkID: park}))
+		if late.Total.Days90 != yuan("44833.33") || late.Total.Days60 != yuan("17208.33") || late.Total.Overdue != yuan("62041.66") || len(late.Rows) != 1 {
+			t.Errorf("aging on 15 April: %+v", late.Total)
+		}
+		_, err = svc.AgingOn(ctx, tenant, billing.AgingQuery{On: civil.Of(2026, 4, 15)})
+		refusedWith(t, "a tenant's aging", err, apperr.Forbidden)
+
+		// 20 March: April is billed, and the late fees to date: 0.05 % a day from the sixth day
+		// after each line's due date. March's rent, due 1 March, unpaid: 14 days × 15,208.33 ×
+		// 0.05 % = 106.46; January's rent, due 1 January: 73 days = 555.10.
+		dayClock(clock, civil.Of(2026, 3, 20))
+		march := mustOK[billing.RunResult](t, "run")(svc.RunBilling(ctx, finance, billing.Run{ParkID: park, BillingDate: civil.Of(2026, 3, 20), Issue: true}))
+		fees := map[string]measure.Money{}
+		for _, b := range march.Bills {
+			for _, l := range b.Lines {
+				if l.ChargeType == "late_fee" {
+					fees[l.SourceID] = l.Gross
+				}
+			}
+		}
+		marchRent := lineOf(second, key("rent", civil.Of(2026, 3, 1)))
+		if march.Lines != 8 || fees[marchRent.ID] != yuan("106.46") || fees[rent.ID] != yuan("555.10") {
+			t.Errorf("the March run: %d lines, late fees %v", march.Lines, fees)
+		}
+		if again := mustOK[billing.RunResult](t, "again")(svc.RunBilling(ctx, finance, billing.Run{ParkID: park, BillingDate: civil.Of(2026, 3, 20)})); again.Lines != 0 {
+			t.Errorf("the March run again billed %d lines", again.Lines)
+		}
+
+		// Terminated on 15 March with a 10,000 元 penalty: the 25 March run credits March's rent
+		// beyond the 15 days used (15 × 500 = 7,500.00, so −7,708.33) and April's in full, and
+		// bills the penalty and five more days of late fees.
+		mustOK[leasing.Contract](t, "terminate")(ContractsOf(st).TerminateContract(ctx, identity.System(), k.ID,
+			leasing.Termination{TerminatedOn: civil.Of(2026, 3, 15), Penalty: yuan("10000")}))
+		dayClock(clock, civil.Of(2026, 3, 25))
+		after := mustOK[billing.RunResult](t, "run")(svc.RunBilling(ctx, finance, billing.Run{ParkID: park, BillingDate: civil.Of(2026, 3, 25)}))
+		adjusted := map[string]measure.Money{}
+		var penalty measure.Money
+		for _, b := range after.Bills {
+			for _, l := range b.Lines {
+				switch {
+				case l.Adjusts != "":
+					adjusted[l.Adjusts] = l.Gross
+				case l.ChargeType == "penalty":
+					penalty = l.Gross
+				}
+			}
+		}
+		if adjusted[key("rent", civil.Of(2026, 3, 1))] != yuan("-7708.33") || adjusted[key("rent", civil.Of(2026, 4, 1))] != yuan("-15208.33") ||
+			adjusted[key("property_fee", civil.Of(2026, 4, 1))] != yuan("-2000") || penalty != yuan("10000") || after.Adjustments != 4 {
+			t.Errorf("after the termination: adjustments %v (%d), penalty %s", adjusted, after.Adjustments, penalty)
+		}
+		if again := mustOK[billing.RunResult](t, "again")(svc.RunBilling(ctx, finance, billing.Run{ParkID: park, BillingDate: civil.Of(2026, 3, 25)})); again.Lines != 0 {
+			t.Errorf("the run after the termination, again, billed %d lines", again.Lines)
+		}
+		for _, b := range after.Bills {
+			mustOK[billing.Bill](t, "issue")(svc.Issue(ctx, finance, b.ID))
+		}
+
+		// An overpayment is refused until it is confirmed as credit; then reversed.
+		dayClock(clock, civil.Of(2026, 4, 20))
+		open := func() measure.Money {
+			var sum measure.Money
+			lines, err := st.OpenLines(ctx, park, w.Enterprises[0].ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, l := range lines {
+				sum += l.Gross - l.Paid
+			}
+			return sum
+		}
+		owed := open()
+		big := billing.NewPayment{EnterpriseID: w.Enterprises[0].ID, ParkID: park, PaidOn: civil.Of(2026, 4, 20), Amount: owed + yuan("1000"), Method: "bank"}
+		_, err = svc.RecordPayment(ctx, finance, big)
+		refusedBy(t, "an overpayment not confirmed as credit", err, "exceeds_open")
+		big.AsCredit = true
+		credit := mustOK[billing.Payment](t, "credit")(svc.RecordPayment(ctx, finance, big))
+		if credit.Unallocated != yuan("1000") || open() != 0 {
+			t.Errorf("paid in full with credit: %s left, %s open", credit.Unallocated, open())
+		}
+		reversed := mustOK[billing.Payment](t, "reverse")(svc.ReversePayment(ctx, finance, credit.ID, billing.Reversal{Reason: "重复入账"}))
+		if reversed.ReversedOn.IsZero() || open() != owed {
+			t.Errorf("after the reversal %s open, want %s", open(), owed)
+		}
+		_, err = svc.ReversePayment(ctx, finance, credit.ID, billing.Reversal{Reason: "again"})
+		refusedWith(t, "reverse twice", err, apperr.Conflict)
+
+		// The deposit, paid in full by now (the termination's credit went to the oldest line, its
+		// rest): a deduction beyond it is refused; 5,000 kept for repairs and the rest set
+		// against the open lines.
+		_, err = svc.SettleDeposit(ctx, finance, k.ID, billing.Settlement{SettledOn: civil.Of(2026, 4, 20), Deductions: []billing.Deduction{{Reason: "墙面修复", Amount: yuan("30416.68")}}})
+		refusedBy(t, "a deduction above the deposit", err, "exceeds_deposit")
+		settled := mustOK[billing.Settlement](t, "settle")(svc.SettleDeposit(ctx, finance, k.ID, billing.Settlement{SettledOn: civil.Of(2026, 4, 20),
+			Deductions: []billing.Deduction{{Reason: "墙面修复", Amount: yuan("5000")}}, ApplyToOpen: true}))
+		if settled.Held != yuan("30416.67") || settled.Applied != min(yuan("25416.67"), owed) || settled.Applied+settled.Refunded+settled.Deducted != settled.Held ||
+			open() != owed-settled.Applied {
+			t.Errorf("settlement %+v, open %s", settled, open())
+		}
+		_, err = svc.SettleDeposit(ctx, finance, k.ID, billing.Settlement{SettledOn: civil.Of(2026, 4, 21)})
+		refusedWith(t, "settle twice", err, apperr.Conflict)
+	})
+}
+
+// TestConcurrentBillingRunsBillOnce: eight runs of one park and day at once, on both engines,
+// bill every line once.
+func TestConcurrentBillingRunsBillOnce(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, st *sqlstore.Store) {
+		w := NewWorld(t, st)
+		clock := &movingClock{}
+		dayClock(clock, civil.Of(2026, 2, 10))
+		svc := billing.NewService(st, clock, nil)
+		billingLease(t, st, w)
+		lines := make(chan int, 8)
+		wins, conflicts, other := race(8, func(int) error {
+			r, err := svc.RunBilling(ctx, w.Scope(identity.Finance), billing.Run{ParkID: w.Parks[0].ID, BillingDate: civil.Of(2026, 2, 10), Issue: true})
+			lines <- r.Lines
+			return err
+		})
+		close(lines)
+		total := 0
+		for n := range lines {
+			total += n
+		}
+		if len(other) > 0 || wins+conflicts != 8 || total != 7 {
+			t.Fatalf("%d runs succeeded, %d conflicts, errors %v: %d lines billed, want 7", wins, conflicts, other, total)
+		}
+		bills, err := svc.Bills(ctx, identity.System(), billing.Filter{ParkID: w.Parks[0].ID}, page.Request{})
+		if err != nil || len(bills.Items) != 2 {
+			t.Fatalf("bills: %d %v", len(bills.Items), err)
+		}
+	})
+}
