@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -10,8 +11,10 @@ import (
 	"github.com/parkos/parkos/internal/identity"
 	"github.com/parkos/parkos/internal/leasing"
 	"github.com/parkos/parkos/internal/measure"
+	"github.com/parkos/parkos/internal/notify"
 	"github.com/parkos/parkos/internal/page"
 	"github.com/parkos/parkos/internal/store/sqlstore"
+	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
 // dayClock is a clock the billing tests move from day to day, at noon in Shanghai.
@@ -246,6 +249,108 @@ func TestConcurrentBillingRunsBillOnce(t *testing.T) {
 		bills, err := svc.Bills(ctx, identity.System(), billing.Filter{ParkID: w.Parks[0].ID}, page.Request{})
 		if err != nil || len(bills.Items) != 2 {
 			t.Fatalf("bills: %d %v", len(bills.Items), err)
+		}
+	})
+}
+
+// TestBankStatementDunningAndInvoices: a GBK bank statement is matched by account and by name,
+// refused whole on an unknown payer or a bad cell, committed once (the same file again changes
+// nothing); reminders go out once per step of the schedule; invoicing details check the
+// taxpayer number; an invoice is asked for and recorded.
+func TestBankStatementDunningAndInvoices(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, st *sqlstore.Store) {
+		w := NewWorld(t, st)
+		clock := &movingClock{}
+		dayClock(clock, civil.Of(2026, 2, 10))
+		svc := billing.NewService(st, clock, notify.NewService(st, clock.Now))
+		park, ent := w.Parks[0].ID, w.Enterprises[0]
+		finance, tenant := w.Scope(identity.Finance), w.Scope(identity.EntAdmin)
+		billingLease(t, st, w)
+		run := mustOK[billing.RunResult](t, "run")(svc.RunBilling(ctx, finance, billing.Run{ParkID: park, BillingDate: civil.Of(2026, 2, 10), Issue: true}))
+		first, second := run.Bills[0], run.Bills[1]
+
+		_, err := svc.SetInvoiceDetails(ctx, tenant, ent.ID, billing.InvoiceDetails{Name: ent.Name, TaxID: "91110108MA0000000X", BankAccount: "0200 1234 5678"})
+		refusedBy(t, "a taxpayer number with a wrong check character", err, "check_char")
+		mustOK[billing.InvoiceDetails](t, "details")(svc.SetInvoiceDetails(ctx, tenant, ent.ID, billing.InvoiceDetails{Name: ent.Name, TaxID: ent.CreditCode,
+			AddressPhone: "北京市海淀区 010-1234", BankAccount: "0200123456789"}))
+		_, err = svc.SetInvoiceDetails(ctx, w.Scope(identity.EntMember), ent.ID, billing.InvoiceDetails{Name: ent.Name, TaxID: ent.CreditCode})
+		refusedWith(t, "a tenant's member changes the invoicing details", err, apperr.Forbidden)
+
+		statement := func(rows ...string) []byte {
+			text := "交易日期,借方金额,贷方金额,对方户名,对方账号,摘要\n" + strings.Join(rows, "\n") + "\n"
+			gbk, err := simplifiedchinese.GBK.NewEncoder().String(text)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return []byte(gbk)
+		}
+		bad := statement("2026-02-12,,10000.00,无名公司,999,货款", "2026-02-13,,12x,"+ent.Name+",,", "2026-02-13,500.00,,某供应商,1,付款")
+		res := mustOK[billing.BankImport](t, "bad statement")(svc.ImportStatement(ctx, finance, park, bad, false))
+		if res.Committed || len(res.Problems) != 2 || res.Problems[0].Row != 2 || res.Problems[0].Column != "D" || res.Problems[1].Column != "C" {
+			t.Errorf("a bad statement: committed %v, problems %+v", res.Committed, res.Problems)
+		}
+		good := statement("2026-02-12,,"+second.Gross.String()+",某某,0200123456789,转账",
+			"2026-02-14,,1000.00,"+ent.Name+",,缴费 "+first.Number)
+		preview := mustOK[billing.BankImport](t, "preview")(svc.ImportStatement(ctx, finance, park, good, true))
+		if preview.Committed || len(preview.Rows) != 2 || preview.Rows[0].MatchedBy != "account" || preview.Rows[0].BillID != second.ID ||
+			preview.Rows[1].MatchedBy != "name" || preview.Rows[1].BillID != first.ID {
+			t.Errorf("preview: %+v", preview.Rows)
+		}
+		if p, _ := svc.Payments(ctx, finance, billing.Filter{ParkID: park}, page.Request{}); len(p.Items) != 0 {
+			t.Errorf("a preview wrote %d payments", len(p.Items))
+		}
+		done := mustOK[billing.BankImport](t, "commit")(svc.ImportStatement(ctx, finance, park, good, false))
+		if !done.Committed || done.Total != second.Gross+yuan("1000") {
+			t.Errorf("commit: %+v", done)
+		}
+		if b := mustOK[billing.Bill](t, "second")(svc.Bill(ctx, tenant, second.ID)); b.Status != billing.Paid {
+			t.Errorf("the bill named by amount is %s", b.Status)
+		}
+		again := mustOK[billing.BankImport](t, "again")(svc.ImportStatement(ctx, finance, park, good, false))
+		if p, _ := svc.Payments(ctx, finance, billing.Filter{ParkID: park}, page.Request{}); len(p.Items) != 2 || !again.Rows[0].Duplicate || again.Total != 0 {
+			t.Errorf("the same statement again: %d payments, rows %+v", len(p.Items), again.Rows)
+		}
+
+		// Reminders: the first bill (due 10 February) is reminded three days before, on the day,
+		// a week and a month after; each once.
+		remind := func(d civil.Date) int {
+			t.Helper()
+			dayClock(clock, d)
+			n, err := svc.Remind(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		if n := remind(civil.Of(2026, 2, 7)); n != 1 {
+			t.Errorf("reminders three days before: %d", n)
+		}
+		if n := remind(civil.Of(2026, 2, 7)); n != 0 {
+			t.Errorf("reminders sent twice: %d", n)
+		}
+		if n := remind(civil.Of(2026, 2, 20)); n != 1 {
+			t.Errorf("reminders a week after: %d", n)
+		}
+		inbox := mustOK[page.Page[notify.Notification]](t, "inbox")(notify.NewService(st, clock.Now).Inbox(ctx, tenant, page.Request{}))
+		reminders := 0
+		for _, n := range inbox.Items {
+			if n.Kind == "bill_reminder" {
+				reminders++
+			}
+		}
+		if reminders != 2 {
+			t.Errorf("the tenant got %d reminders, want 2", reminders)
+		}
+
+		// An invoice asked for and recorded.
+		mustOK[billing.InvoiceRequest](t, "request")(svc.RequestInvoice(ctx, tenant, second.ID))
+		_, err = svc.RequestInvoice(ctx, tenant, second.ID)
+		refusedWith(t, "ask twice", err, apperr.Conflict)
+		_, err = svc.RecordInvoice(ctx, tenant, second.ID, billing.InvoiceIssued{InvoiceNo: "12345678", InvoiceDate: civil.Of(2026, 2, 20)})
+		refusedWith(t, "a tenant records an invoice", err, apperr.Forbidden)
+		if r := mustOK[billing.InvoiceRequest](t, "record")(svc.RecordInvoice(ctx, finance, second.ID, billing.InvoiceIssued{InvoiceNo: "12345678",
+			InvoiceDate: civil.Of(2026, 2, 20)})); r.InvoiceNo != "12345678" {
+			t.Errorf("recorded invoice: %+v", r)
 		}
 	})
 }
