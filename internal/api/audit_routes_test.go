@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/parkos/parkos/internal/billing"
 	"github.com/parkos/parkos/internal/booking"
 	"io"
 	"net/http"
@@ -484,6 +485,61 @@ func newWriteCases(t *testing.T, e *env) map[string]func() writeCall {
 		"POST /api/v1/service-requests/{id}/attachments": func() writeCall {
 			tk, _, _ := serviceTicket(t, e, 0, w.Users[identity.EntAdmin].Username)
 			return writeCall{role: identity.EntAdmin, path: "/api/v1/service-requests/" + tk + "/attachments?filename=note.txt", body: "位置：二层"}
+		},
+		"POST /api/v1/billing-runs": func() writeCall {
+			billed(t, e, 0)
+			return writeCall{role: identity.Finance, path: "/api/v1/billing-runs", body: map[string]any{"park_id": p0, "billing_date": civil.Of(2020, 3, 1).AddDays(n % 200).String()}}
+		},
+		"POST /api/v1/bills/{id}/issue": func() writeCall {
+			billed(t, e, 0)
+			run, err := e.api.svc.Billing.RunBilling(ctx, sys, billing.Run{ParkID: p0, BillingDate: civil.Of(2025, 6, 1).AddDays(n % 150)})
+			must(err)
+			if len(run.Bills) == 0 {
+				t.Fatal("no draft bill to issue")
+			}
+			return writeCall{role: identity.Finance, path: "/api/v1/bills/" + run.Bills[0].ID + "/issue"}
+		},
+		"POST /api/v1/bills/{id}/write-off": func() writeCall {
+			bill, _, _ := billed(t, e, 0)
+			return writeCall{role: identity.Finance, path: "/api/v1/bills/" + bill + "/write-off", body: map[string]any{"reason": "企业注销"}}
+		},
+		"POST /api/v1/bills/{id}/invoice-request": func() writeCall {
+			bill, _, _ := billed(t, e, 0)
+			return writeCall{role: identity.EntAdmin, path: "/api/v1/bills/" + bill + "/invoice-request"}
+		},
+		"PUT /api/v1/bills/{id}/invoice": func() writeCall {
+			bill, _, _ := billed(t, e, 0)
+			_, err := e.api.svc.Billing.RequestInvoice(ctx, w.Scope(identity.EntAdmin), bill)
+			must(err)
+			return writeCall{role: identity.Finance, path: "/api/v1/bills/" + bill + "/invoice", body: map[string]any{"invoice_no": uniq("INV"), "invoice_date": "2025-03-01"}}
+		},
+		"POST /api/v1/payments": func() writeCall {
+			return writeCall{role: identity.Finance, path: "/api/v1/payments", body: map[string]any{"park_id": p0, "enterprise_id": w.Enterprises[0].ID,
+				"paid_on": "2025-03-01", "amount": "1.00", "method": "cash", "as_credit": true}}
+		},
+		"POST /api/v1/payments/{id}/reverse": func() writeCall {
+			_, payment, _ := billed(t, e, 0)
+			return writeCall{role: identity.Finance, path: "/api/v1/payments/" + payment + "/reverse", body: map[string]any{"reason": "重复入账"}}
+		},
+		"POST /api/v1/parks/{id}/bank-statements": func() writeCall {
+			return writeCall{role: identity.Finance, path: "/api/v1/parks/" + p0 + "/bank-statements",
+				body: "交易日期,贷方金额,对方户名,摘要\n2025-03-01,1.00," + w.Enterprises[0].Name + "," + uniq("流水") + "\n"}
+		},
+		"POST /api/v1/contracts/{id}/deposit/settlement": func() writeCall {
+			_, _, k := billed(t, e, 0)
+			return writeCall{role: identity.Finance, path: "/api/v1/contracts/" + k + "/deposit/settlement", body: map[string]any{"settled_on": "2026-01-05",
+				"deductions": []map[string]any{{"reason": "清洁", "amount": "10.00"}}}}
+		},
+		"PUT /api/v1/contracts/{id}/late-fee": func() writeCall {
+			_, _, k := billed(t, e, 0)
+			return writeCall{role: identity.Finance, path: "/api/v1/contracts/" + k + "/late-fee", body: map[string]any{"rule": map[string]any{"rate_bp": 5, "grace_days": 5, "cap_bp": 1000}}}
+		},
+		"PUT /api/v1/enterprises/{id}/invoice-details": func() writeCall {
+			return writeCall{role: identity.EntAdmin, path: "/api/v1/enterprises/" + w.Enterprises[0].ID + "/invoice-details",
+				body: map[string]any{"name": uniq("开票名称"), "tax_id": w.Enterprises[0].CreditCode}}
+		},
+		"PUT /api/v1/parks/{id}/dunning": func() writeCall {
+			return writeCall{role: identity.Finance, path: "/api/v1/parks/" + p0 + "/dunning", body: map[string]any{"offsets": []int{-3, 0, n%300 + 1}}}
 		},
 		"POST /api/v1/certificates": func() writeCall {
 			return writeCall{role: identity.Service, path: "/api/v1/certificates", body: map[string]any{"park_id": p0, "username": w.Users[identity.EntAdmin].Username,

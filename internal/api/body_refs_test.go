@@ -268,6 +268,10 @@ func newOwn(t *testing.T, e *env) own {
 	o.bodies["POST /api/v1/parks/{id}/holidays"] = map[string]any{"day": "2030-10-01", "name": "国庆节"}
 	o.bodies["POST /api/v1/bookings/{id}/decision"] = map[string]any{"action": "check_in"}
 	o.ids["service-requests"], _, _ = serviceTicket(t, e, 0, w.Users[identity.EntAdmin].Username)
+	o.ids["bills"], o.ids["payments"], _ = billed(t, e, 0)
+	o.bodies["POST /api/v1/billing-runs"] = map[string]any{"park_id": w.Parks[0].ID, "billing_date": "2025-03-10"}
+	o.bodies["POST /api/v1/payments"] = map[string]any{"park_id": w.Parks[0].ID, "enterprise_id": w.Enterprises[0].ID, "paid_on": "2025-03-01",
+		"amount": "1.00", "method": "bank", "as_credit": true}
 	o.bodies["POST /api/v1/service-providers"] = map[string]any{"park_id": w.Parks[0].ID, "name": "物业工程部", "kind": "third_party"}
 	o.bodies["POST /api/v1/service-categories"] = map[string]any{"park_id": w.Parks[0].ID, "code": "lab_gas", "name_zh": "实验室气体",
 		"name_en": "Lab gases", "platform": "property", "response_hours": 2, "resolution_hours": 8}

@@ -3,6 +3,10 @@ package api
 import (
 	"context"
 	"fmt"
+	"github.com/parkos/parkos/internal/billing"
+	"github.com/parkos/parkos/internal/leasing"
+	"github.com/parkos/parkos/internal/space"
+	"github.com/parkos/parkos/internal/store/storetest"
 	"testing"
 	"time"
 
@@ -104,4 +108,41 @@ func serviceTicket(t *testing.T, e *env, i int, username string) (ticket, attach
 		t.Fatal(err)
 	}
 	return tk.ID, a.ID, p.ID
+}
+
+// billed leases a new 50 m² unit of park i to enterprise i for 2025 (a month's deposit), bills it on 10
+// February 2025 and records 100 元 paid; it returns an issued bill's, the payment's and the
+// contract's ids.
+func billed(t *testing.T, e *env, i int) (bill, payment, contract string) {
+	t.Helper()
+	ctx, sys := context.Background(), identity.System()
+	n := time.Now().UnixNano()
+	unit, err := storetest.SpaceOf(e.store).CreateUnit(ctx, sys, space.Unit{FloorID: e.world.Floors[i].ID, Code: fmt.Sprintf("B-%d", n), Kind: space.KindOffice,
+		GrossArea: measure.AreaM2(50), Leasable: true, ValidFrom: civil.Of(2024, 1, 1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, err := storetest.ContractsOf(e.store).Create(ctx, sys, leasing.Contract{Number: fmt.Sprintf("HT-BILL-%d-%d", i, n),
+		EnterpriseID: e.world.Enterprises[i].ID, StartOn: civil.Of(2025, 1, 1), EndOn: civil.Of(2025, 12, 31), Price: 30000, PaymentCycle: 1,
+		DepositMonths: 1, Status: leasing.Active, Units: []leasing.ContractUnit{{UnitID: unit.ID}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := e.api.svc.Billing
+	run, err := svc.RunBilling(ctx, sys, billing.Run{ParkID: e.world.Parks[i].ID, BillingDate: civil.Of(2025, 2, 10), Issue: true})
+	if err != nil || len(run.Bills) == 0 {
+		t.Fatalf("billing run: %v", err)
+	}
+	var deposit string
+	for _, l := range run.Bills[0].Lines {
+		if l.SourceID == k.ID && l.ChargeType == "deposit" {
+			deposit = l.ID
+		}
+	}
+	p, err := svc.RecordPayment(ctx, sys, billing.NewPayment{EnterpriseID: e.world.Enterprises[i].ID, ParkID: e.world.Parks[i].ID,
+		PaidOn: civil.Of(2025, 2, 11), Amount: 10000, Method: "bank", Allocations: []billing.AllocationFor{{LineID: deposit, Amount: 10000}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return run.Bills[0].ID, p.ID, k.ID
 }

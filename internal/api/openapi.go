@@ -3,6 +3,7 @@ package api
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/parkos/parkos/internal/billing"
 	"github.com/parkos/parkos/internal/booking"
 	"github.com/parkos/parkos/internal/notify"
 	"github.com/parkos/parkos/internal/servicedesk"
@@ -295,9 +296,17 @@ func (g *schemaGen) inputSchemaOf(t reflect.Type) map[string]any {
 // value; every other input field has a default. TestRequiredInputsAreRefusedWhenMissing keeps
 // this list and the services' rules in step.
 var requiredInputs = map[reflect.Type][]string{
+	reflect.TypeFor[billing.Run]():                 {"park_id", "billing_date"},
+	reflect.TypeFor[billing.WriteOff]():            {"reason"},
+	reflect.TypeFor[billing.InvoiceIssued]():       {"invoice_no", "invoice_date"},
+	reflect.TypeFor[billing.NewPayment]():          {"enterprise_id", "park_id", "paid_on", "amount", "method"},
+	reflect.TypeFor[billing.Reversal]():            {"reason"},
+	reflect.TypeFor[billing.Settlement]():          {"settled_on"},
+	reflect.TypeFor[InvoiceDetailsInput]():         {"name", "tax_id"},
+	reflect.TypeFor[Dunning]():                     {"offsets"},
 	reflect.TypeFor[servicedesk.NewProvider]():     {"name", "kind"},
 	reflect.TypeFor[servicedesk.NewOffering]():     {"provider_id", "platform", "name", "price_unit"},
-	reflect.TypeFor[servicedesk.NewCategory]():     {"code", "name_zh", "name_en", "platform", "response_hours"},
+	reflect.TypeFor[servicedesk.NewCategory]():     {"code", "name_zh", "name_en", "platform", "response_hours", "resolution_hours"},
 	reflect.TypeFor[servicedesk.NewTicket]():       {"category_id", "title", "body"},
 	reflect.TypeFor[servicedesk.Action]():          {"action"},
 	reflect.TypeFor[servicedesk.NewComment]():      {"body"},

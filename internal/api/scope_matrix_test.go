@@ -107,6 +107,9 @@ func newForeign(t *testing.T, e *env) foreign {
 	f.ids["notifications"] = noticeFor(t, e, identity.ScopeOf(otherEnt))
 	var provider string
 	f.ids["service-requests"], f.ids["service-attachments"], provider = serviceTicket(t, e, 1, otherEnt.Username)
+	var billedContract string
+	f.ids["bills"], f.ids["payments"], billedContract = billed(t, e, 1)
+	f.all = append(f.all, billedContract)
 	f.all = []string{otherEnt.ID, w.Units[1][0].ID, w.Units[1][2].ID, cert.ID}
 	for _, id := range f.ids {
 		f.all = append(f.all, id)
@@ -138,6 +141,9 @@ func newForeign(t *testing.T, e *env) foreign {
 			"password": "long-enough-1"},
 		"POST /api/v1/resources":         resourceBody(w.Parks[1].ID, "HIJACK"),
 		"POST /api/v1/service-providers": map[string]any{"park_id": w.Parks[1].ID, "name": "越权", "kind": "third_party"},
+		"POST /api/v1/billing-runs":      map[string]any{"park_id": w.Parks[1].ID, "billing_date": "2025-03-10"},
+		"POST /api/v1/payments": map[string]any{"park_id": w.Parks[1].ID, "enterprise_id": w.Enterprises[1].ID, "paid_on": "2025-03-01",
+			"amount": "1.00", "method": "bank"},
 		"POST /api/v1/service-offerings": map[string]any{"provider_id": provider, "platform": "legal", "name": "越权", "price": 1, "price_unit": "item"},
 		"POST /api/v1/service-categories": map[string]any{"park_id": w.Parks[1].ID, "code": "hijack", "name_zh": "越权", "name_en": "x",
 			"platform": "legal", "response_hours": 1, "resolution_hours": 2},
@@ -314,6 +320,20 @@ func matrixBody(pattern string) any {
 		return map[string]any{"system": "enterprise", "name_zh": "越权", "name_en": "x", "active": true}
 	case strings.HasSuffix(pattern, "/working-hours"):
 		return map[string]any{"hours": []map[string]any{{"weekday": 1, "from_min": 540, "to_min": 1080}}}
+	case strings.HasSuffix(pattern, "/write-off"), strings.HasSuffix(pattern, "/reverse"):
+		return map[string]any{"reason": "越权"}
+	case strings.HasSuffix(pattern, "/invoice"):
+		return map[string]any{"invoice_no": "1", "invoice_date": "2025-03-01"}
+	case strings.HasSuffix(pattern, "/bank-statements"):
+		return "交易日期,贷方金额,对方户名\n2025-03-01,1.00,越权\n"
+	case strings.HasSuffix(pattern, "/deposit/settlement"):
+		return map[string]any{"settled_on": "2026-01-05"}
+	case strings.HasSuffix(pattern, "/late-fee"):
+		return map[string]any{"rule": map[string]any{"rate_bp": 5, "grace_days": 5, "cap_bp": 0}}
+	case strings.HasSuffix(pattern, "/invoice-details"):
+		return map[string]any{"name": "越权", "tax_id": "91110108MA00000016"}
+	case strings.HasSuffix(pattern, "/dunning"):
+		return map[string]any{"offsets": []int{0}}
 	case strings.HasSuffix(pattern, "/actions"):
 		return map[string]any{"action": "resolve"}
 	case strings.HasSuffix(pattern, "/comments"):

@@ -185,10 +185,13 @@ func ParseOffsets(text string) ([]int, error) {
 	return out, nil
 }
 
-// Dunning is a park's reminder schedule.
+// Dunning is a park's reminder schedule (its billing staff and the authority).
 func (s *Service) Dunning(ctx context.Context, sc identity.Scope, parkID string) ([]int, error) {
 	if err := s.st.CheckBillingPark(ctx, sc, parkID); err != nil {
 		return nil, err
+	}
+	if !mayBill(sc, parkID) && sc.Role != identity.Authority {
+		return nil, apperr.ErrForbidden()
 	}
 	offsets, err := s.st.DunningOffsets(ctx, parkID)
 	if len(offsets) == 0 {

@@ -210,15 +210,15 @@ func (d InvoiceDetails) Validate() error {
 // SetInvoiceDetails keeps an enterprise's invoicing details: its own administrator, or the
 // park's staff.
 func (s *Service) SetInvoiceDetails(ctx context.Context, sc identity.Scope, enterpriseID string, d InvoiceDetails) (InvoiceDetails, error) {
-	if err := d.Validate(); err != nil {
-		return InvoiceDetails{}, err
-	}
 	ent, err := s.st.GetEnterprise(ctx, sc, enterpriseID)
 	if err != nil {
 		return InvoiceDetails{}, err
 	}
 	if !sc.CanEditOwnEnterprise(ent.ID) && !(sc.May(identity.Bill) && sc.HasPark(ent.ParkID)) {
 		return InvoiceDetails{}, apperr.ErrForbidden()
+	}
+	if err := d.Validate(); err != nil {
+		return InvoiceDetails{}, err
 	}
 	d.EnterpriseID, d.UpdatedAt = ent.ID, s.clock.Now()
 	return d, s.st.InTx(ctx, func(ctx context.Context) error {

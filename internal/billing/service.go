@@ -41,8 +41,9 @@ type Store interface {
 	// rule, due before a day, with their allocations and the fees billed on them.
 	OverdueLines(ctx context.Context, parkID string, before civil.Date) ([]Overdue, error)
 	TaxRates(ctx context.Context, parkID string) (map[string]int, error)
-	// NextBillNumbers reserves n consecutive bill numbers of a park and returns the first.
-	NextBillNumbers(ctx context.Context, parkID string, n int) (int, error)
+	// NextBillNumbers reserves n consecutive bill numbers of a park and returns the park's code
+	// and the first.
+	NextBillNumbers(ctx context.Context, parkID string, n int) (string, int, error)
 	InsertBillingRun(ctx context.Context, sc identity.Scope, r RunResult) error
 	// InsertBill writes a bill and its lines; a line key billed already is a conflict.
 	InsertBill(ctx context.Context, b Bill) error
@@ -106,11 +107,17 @@ func mayBill(sc identity.Scope, parkID string) bool {
 // one bill per enterprise and due date. Runs of one park queue behind each other and every
 // line's key is unique, so a run repeated, or two at once, bills nothing twice.
 func (s *Service) RunBilling(ctx context.Context, sc identity.Scope, r Run) (RunResult, error) {
-	if r.BillingDate.IsZero() {
-		return RunResult{}, invalid("billing_date", "required", "必填", "required")
+	var f apperr.Fields
+	if r.ParkID == "" {
+		f.Required("park_id")
 	}
-	if r.BillingDate.Year() < 2000 || r.BillingDate.Year() > 2100 {
-		return RunResult{}, invalid("billing_date", "out_of_range", "账单日期应在 2000–2100 年之间", "the billing date must lie within 2000–2100")
+	if r.BillingDate.IsZero() {
+		f.Required("billing_date")
+	} else if r.BillingDate.Year() < 2000 || r.BillingDate.Year() > 2100 {
+		f.Add("billing_date", "out_of_range", "账单日期应在 2000–2100 年之间", "the billing date must lie within 2000–2100")
+	}
+	if err := f.Err(); err != nil {
+		return RunResult{}, err
 	}
 	if err := s.bodyPark(ctx, sc, r.ParkID); err != nil {
 		return RunResult{}, err
@@ -231,18 +238,30 @@ func (s *Service) group(ctx context.Context, parkID, runID string, day civil.Dat
 	if len(order) == 0 {
 		return nil, nil
 	}
-	first, err := s.st.NextBillNumbers(ctx, parkID, len(order))
+	code, first, err := s.st.NextBillNumbers(ctx, parkID, len(order))
 	if err != nil {
 		return nil, err
 	}
 	out := make([]Bill, len(order))
 	for i, k := range order {
 		b := byKey[k]
-		b.Number = fmt.Sprintf("ZD%s-%06d", day.String()[:7], first+i)
+		b.Number = fmt.Sprintf("ZD-%s-%s-%06d", code, strings.ReplaceAll(day.String()[:7], "-", ""), first+i)
 		b.Outstanding = b.Gross
 		out[i] = *b
 	}
 	return out, nil
+}
+
+// CheckPark resolves a park the caller bills (its staff who bill: 404 outside scope, 403 for a
+// role that does not bill).
+func (s *Service) CheckPark(ctx context.Context, sc identity.Scope, parkID string) error {
+	if err := s.st.CheckBillingPark(ctx, sc, parkID); err != nil {
+		return err
+	}
+	if !mayBill(sc, parkID) {
+		return apperr.ErrForbidden()
+	}
+	return nil
 }
 
 // bodyPark resolves a park named in a body: one the caller may not see is a field not found.

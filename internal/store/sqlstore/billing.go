@@ -199,20 +199,23 @@ func (s *Store) TaxRates(ctx context.Context, parkID string) (map[string]int, er
 	return out, rows.Err()
 }
 
-// NextBillNumbers reserves n bill numbers of a park, in the transaction of ctx.
-func (s *Store) NextBillNumbers(ctx context.Context, parkID string, n int) (int, error) {
+// NextBillNumbers reserves n bill numbers of a park, in the transaction of ctx, and returns the
+// park's code with the first.
+func (s *Store) NextBillNumbers(ctx context.Context, parkID string, n int) (string, int, error) {
 	c, err := s.txConn(ctx)
 	if err != nil {
-		return 0, err
+		return "", 0, err
 	}
 	if _, err := c.exec(ctx, `INSERT INTO bill_counters (park_id, next) VALUES (?, 1) ON CONFLICT (park_id) DO NOTHING`, parkID); err != nil {
-		return 0, err
+		return "", 0, err
 	}
 	var first int
 	if err := c.queryRow(ctx, `UPDATE bill_counters SET next = next + ? WHERE park_id = ? RETURNING next - ?`, n, parkID, n).Scan(&first); err != nil {
-		return 0, err
+		return "", 0, err
 	}
-	return first, nil
+	var code string
+	err = c.queryRow(ctx, `SELECT code FROM parks WHERE id = ?`, parkID).Scan(&code)
+	return code, first, err
 }
 
 // InsertRun writes a run, in the transaction of ctx.
