@@ -31,6 +31,7 @@ fmt-check:
 test: vet fmt-check go-test e2e api-check
 
 go-test: assets
+	scripts/ensure-pdf-font
 	$(GO) test -count=1 ./...
 
 # Browser tests in headless Debian Chromium against `parkos demo`; screenshots go to e2e/output/.
@@ -43,4 +44,5 @@ api-check: build
 	scripts/check-openapi
 
 demo: assets
+	scripts/ensure-pdf-font
 	$(GO) run ./cmd/parkos demo

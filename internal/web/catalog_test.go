@@ -1,6 +1,7 @@
 package web
 
 import (
+	"github.com/parkos/parkos/internal/billing"
 	"github.com/parkos/parkos/internal/booking"
 	"github.com/parkos/parkos/internal/notify"
 	"io/fs"
@@ -65,7 +66,9 @@ var enumValues = map[string][]string{
 	"unit_change":        {"split", "merge"},
 	"class_level":        {"section", "division", "group", "class"},
 	"contract_status":    strs(leasing.Statuses),
-	"charge_type":        {"rent", "property_fee", "rent_free", "deposit", "penalty"},
+	"charge_type":        {"rent", "property_fee", "rent_free", "deposit", "penalty", "booking", "service", "late_fee"},
+	"bill_status":        strs(billing.Statuses),
+	"pay_method":         append(billing.Methods, "credit_note"),
 	"lead_stage":         strs(leasing.Stages),
 	"lead_source":        leasing.Sources,
 	"facility_need":      leasing.FacilityNeeds,

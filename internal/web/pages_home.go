@@ -173,6 +173,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.goalRoutes(mux)
 	s.facilityRoutes(mux)
 	s.serviceRoutes(mux)
+	s.billingRoutes(mux)
 	s.noticeRoutes(mux)
 	s.evaluationRoutes(mux)
 	s.cockpitRoutes(mux)

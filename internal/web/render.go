@@ -79,6 +79,7 @@ func funcs(a *assets) template.FuncMap {
 		"join":  strings.Join,
 		"add":   func(a, b int) int { return a + b },
 		"pct":   func(r float64) float64 { return r * 100 },
+		"deref": func(p *float64) float64 { return *p },
 		"dict":  dict,
 		"statusBadges": func(lang string, st leasing.Status) []badge {
 			return statusBadge(&request{lang: lang}, st)
@@ -170,6 +171,7 @@ func navFor(rq *request) []navItem {
 		add("bookings", "nav.bookings", "/bookings")
 		add("services", "nav.services", "/services")
 		add("requests", "nav.requests", "/services/requests")
+		add("my_billing", "nav.my_billing", "/billing/mine")
 		if r == identity.EntAdmin {
 			add("users", "nav.colleagues", "/users")
 			add("audit", "nav.audit", "/audit")
@@ -195,6 +197,14 @@ func navFor(rq *request) []navItem {
 			add("services", "nav.services", "/services")
 		}
 		add("requests", "nav.requests", "/services/requests")
+		if identity.Allows(r, identity.Bill) {
+			add("billing", "nav.billing", "/billing")
+			add("bills", "nav.bills", "/billing/bills")
+			add("payments", "nav.payments", "/billing/payments")
+		}
+		if identity.Allows(r, identity.Bill) || r == identity.Authority {
+			add("aging", "nav.aging", "/billing/aging")
+		}
 		if r == identity.Admin || r == identity.Authority || r == identity.ParkManager || r == identity.Service {
 			add("service_reports", "nav.service_reports", "/services/reports")
 		}

@@ -92,3 +92,8 @@
     draw();
   }
 })();
+
+// A print button prints the document it stands over (CSP allows no inline handlers).
+document.addEventListener('click', (e) => {
+  if (e.target.closest('[data-print]')) window.print();
+});
