@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/parkos/parkos/internal/booking"
 	"github.com/parkos/parkos/internal/civil"
@@ -39,6 +40,26 @@ type Billed struct {
 	SourceID    string
 }
 
+// Mark is how far a contract was billed: the start of its latest period billed and when the
+// contract was last billed. A contract not changed since, whose next period falls due after a
+// run's horizon, has nothing for the run, so its schedule is not computed.
+type Mark struct {
+	LastFrom civil.Date
+	BilledAt time.Time
+}
+
+// idle reports whether a run on day has nothing to bill for c: it was billed after its last
+// change, and its next period (a few days early, for month ends) falls beyond day + Horizon or
+// after its last day.
+func idle(c leasing.Contract, m Mark, day civil.Date) bool {
+	if m.BilledAt.IsZero() || c.UpdatedAt.After(m.BilledAt) {
+		return false
+	}
+	cycle := max(c.PaymentCycle, 1)
+	next := m.LastFrom.AddMonths(cycle).AddDays(-3)
+	return next.After(day.AddDays(Horizon)) || next.After(c.LastDay())
+}
+
 // baseKey is a line's key without its adjustment sequence.
 func baseKey(key string) string {
 	base, _, _ := strings.Cut(key, "#")
@@ -59,12 +80,15 @@ func ChargeName(t string) string { return chargeNames[t] }
 // planContracts is every contract line a run on day bills: each charge of a period due by day +
 // Horizon and not billed yet, summed over the contract's units, and for each key billed before
 // whose amount the schedule no longer gives, an adjustment by the difference.
-func planContracts(contracts []leasing.Contract, billed map[string]Billed, day civil.Date) (lines []Line, adjustments int) {
+func planContracts(contracts []leasing.Contract, billed map[string]Billed, marks map[string]Mark, day civil.Date) (lines []Line, adjustments int) {
 	limit := day.AddDays(Horizon)
 	expected := map[string]Line{}
 	var order []string
 	seen := map[string]bool{}
 	for _, c := range contracts {
+		if idle(c, marks[c.ID], day) {
+			continue
+		}
 		seen[c.ID] = true
 		for _, l := range c.Schedule().Lines {
 			if l.Type == leasing.ChargeRentFree || l.Amount == 0 {

@@ -33,8 +33,9 @@ type Store interface {
 	LockBillingPark(ctx context.Context, parkID string) error
 	// BillingContracts are a park's signed contracts (every status but draft), with their units.
 	BillingContracts(ctx context.Context, parkID string) ([]leasing.Contract, error)
-	// BilledKeys are a park's billed lines summed by base key.
-	BilledKeys(ctx context.Context, parkID string) (map[string]Billed, error)
+	// BilledKeys are a park's billed lines summed by base key, and how far each contract was
+	// billed.
+	BilledKeys(ctx context.Context, parkID string) (map[string]Billed, map[string]Mark, error)
 	// UnbilledCharges are a park's facility and service charges no line bills yet.
 	UnbilledCharges(ctx context.Context, parkID string) ([]booking.Charge, error)
 	// OverdueLines are the open rent and fee lines of issued bills of contracts with a late-fee
@@ -88,6 +89,14 @@ type Service struct {
 // NewService builds the receivables service; n may be nil (nobody is told).
 func NewService(st Store, clock civil.Clock, n Notifier) *Service {
 	return &Service{st: st, clock: clock, notify: n}
+}
+
+// WithClock is the service on another clock: what it bills and records, it does on that
+// clock's day (a history loaded after the fact — the demo's and the generator's).
+func (s *Service) WithClock(c civil.Clock) *Service {
+	cp := *s
+	cp.clock = c
+	return &cp
 }
 
 func invalid(field, code, zh, en string) error {
@@ -174,7 +183,7 @@ func (s *Service) plan(ctx context.Context, parkID string, day civil.Date) ([]Li
 	if err != nil {
 		return nil, 0, err
 	}
-	billed, err := s.st.BilledKeys(ctx, parkID)
+	billed, marks, err := s.st.BilledKeys(ctx, parkID)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -186,7 +195,7 @@ func (s *Service) plan(ctx context.Context, parkID string, day civil.Date) ([]Li
 	if err != nil {
 		return nil, 0, err
 	}
-	lines, adjustments := planContracts(contracts, billed, day)
+	lines, adjustments := planContracts(contracts, billed, marks, day)
 	lines = append(lines, planCharges(charges, billed, day)...)
 	lines = append(lines, planLateFees(overdue, day)...)
 	rates, err := s.st.TaxRates(ctx, parkID)

@@ -34,6 +34,7 @@ var Logins = []Login{
 	{"authority", "authority", "园区主管部门 / park authority (all parks, read)"},
 	{"operator", "park_manager", "北京四季青生命科技园运营 / operator of 北京四季青生命科技园"},
 	{"tenant", "ent_admin", "园区企业管理员 / administrator of a demo enterprise in 北京四季青生命科技园"},
+	{"finance", "finance", "北京四季青生命科技园财务 / finance staff of 北京四季青生命科技园"},
 }
 
 // Load writes the demo data set through the services into an empty, migrated database, with
@@ -65,7 +66,10 @@ func Load(ctx context.Context, sv *app.Services) error {
 	if err := l.facilities(parks, sjq, firstTenant); err != nil {
 		return err
 	}
-	return l.services(sjq, firstTenant)
+	if err := l.services(sjq, firstTenant); err != nil {
+		return err
+	}
+	return l.billing(sjq, firstTenant)
 }
 
 type loader struct {
@@ -465,6 +469,7 @@ func (l *loader) users(sjq, tenant string) error {
 		{Username: "authority", DisplayName: "园区处（演示）", Role: identity.Authority},
 		{Username: "operator", DisplayName: "四季青园区运营（演示）", Role: identity.ParkManager, ParkIDs: []string{sjq}},
 		{Username: "service_desk", DisplayName: "四季青物业服务中心（演示）", Role: identity.Service, ParkIDs: []string{sjq}},
+		{Username: "finance", DisplayName: "四季青财务（演示）", Role: identity.Finance, ParkIDs: []string{sjq}},
 		{Username: "tenant", DisplayName: "企业管理员（演示）", Role: identity.EntAdmin, EnterpriseID: tenant},
 	}
 	for _, a := range accounts {

@@ -2,6 +2,8 @@ package demo
 
 import (
 	"context"
+	"github.com/parkos/parkos/internal/billing"
+	"github.com/parkos/parkos/internal/leasing"
 	"slices"
 	"strings"
 	"testing"
@@ -122,6 +124,7 @@ func checkDemo(t *testing.T, s *sqlstore.Store) {
 			t.Fatalf("demo login %s: %+v %v", l.Username, u, err)
 		}
 	}
+	checkReceivables(t, svc, sjq.ID)
 	op, _ := s.Authenticate(ctx, "operator", Password)
 	seen, _ := s.ListParks(ctx, identity.ScopeOf(op), space.ParkFilter{}, page.Request{})
 	if len(seen.Items) != 1 || seen.Items[0].ID != sjq.ID {
@@ -194,5 +197,32 @@ func checkAuthority(t *testing.T, svc *app.Services) {
 	gs, _ := svc.Goals.List(ctx, sys)
 	if len(gs) != 3 {
 		t.Errorf("%d goals, want 昌平's three", len(gs))
+	}
+}
+
+// checkReceivables: the demo park's finance staff find issued and paid bills, an overdue
+// balance, the demo tenant's open bill, and a settled deposit.
+func checkReceivables(t *testing.T, svc *app.Services, parkID string) {
+	t.Helper()
+	ctx := context.Background()
+	sys := identity.System()
+	for _, st := range []billing.Status{billing.Paid, billing.Issued} {
+		if p, err := svc.Billing.Bills(ctx, sys, billing.Filter{ParkID: parkID, Status: st}, page.Request{Limit: 1}); err != nil || len(p.Items) == 0 {
+			t.Errorf("no %s bill in the demo park: %v", st, err)
+		}
+	}
+	aging, err := svc.Billing.AgingOn(ctx, sys, billing.AgingQuery{ParkID: parkID})
+	if err != nil || aging.Total.Overdue <= 0 || aging.Total.Days60+aging.Total.Days90+aging.Total.Over90 <= 0 {
+		t.Errorf("the demo park's aging: %+v %v", aging.Total, err)
+	}
+	settled := false
+	ks, _ := svc.Leasing.ListContracts(ctx, sys, leasing.Filter{ParkID: parkID, Status: leasing.Terminated}, page.Request{Limit: page.MaxLimit})
+	for _, k := range ks.Items {
+		if d, err := svc.Billing.Deposit(ctx, sys, k.ID); err == nil && d.Settlement != nil {
+			settled = true
+		}
+	}
+	if !settled {
+		t.Error("no deposit settled in the demo park")
 	}
 }

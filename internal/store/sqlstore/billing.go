@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/parkos/parkos/internal/apperr"
 	"github.com/parkos/parkos/internal/billing"
@@ -70,21 +71,33 @@ func (s *Store) BillingContracts(ctx context.Context, parkID string) ([]leasing.
 	return ks, urows.Err()
 }
 
-// BilledKeys are a park's billed lines summed by base key (a line and its adjustments).
-func (s *Store) BilledKeys(ctx context.Context, parkID string) (map[string]billing.Billed, error) {
-	rows, err := s.inTxOrRead(ctx).query(ctx, `SELECT line_key, adjusts, source, source_id, enterprise_id, charge_type, period_from, period_to, due_on, gross
-		FROM bill_lines WHERE park_id = ?`, parkID)
+// BilledKeys are a park's billed lines summed by base key (a line and its adjustments), and
+// for each contract the start of its latest period billed and when it was last billed.
+func (s *Store) BilledKeys(ctx context.Context, parkID string) (map[string]billing.Billed, map[string]billing.Mark, error) {
+	rows, err := s.inTxOrRead(ctx).query(ctx, `SELECT l.line_key, l.adjusts, l.source, l.source_id, l.enterprise_id, l.charge_type, l.period_from,
+		l.period_to, l.due_on, l.gross, b.created_at FROM bill_lines l JOIN bills b ON b.id = l.bill_id WHERE l.park_id = ?`, parkID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer rows.Close()
-	out := map[string]billing.Billed{}
+	out, marks := map[string]billing.Billed{}, map[string]billing.Mark{}
 	for rows.Next() {
 		var key string
 		var adjusts sql.NullString
 		var b billing.Billed
-		if err := rows.Scan(&key, &adjusts, &b.Source, &b.SourceID, &b.Enterprise, &b.ChargeType, &b.From, &b.To, &b.DueOn, &b.Gross); err != nil {
-			return nil, err
+		var at time.Time
+		if err := rows.Scan(&key, &adjusts, &b.Source, &b.SourceID, &b.Enterprise, &b.ChargeType, &b.From, &b.To, &b.DueOn, &b.Gross, &at); err != nil {
+			return nil, nil, err
+		}
+		if b.Source == "contract" {
+			m := marks[b.SourceID]
+			if at.After(m.BilledAt) {
+				m.BilledAt = at
+			}
+			if (b.ChargeType == "rent" || b.ChargeType == "property_fee") && b.From.After(m.LastFrom) {
+				m.LastFrom = b.From
+			}
+			marks[b.SourceID] = m
 		}
 		base := key
 		if adjusts.Valid {
@@ -107,7 +120,7 @@ func (s *Store) BilledKeys(ctx context.Context, parkID string) (map[string]billi
 		}
 		out[base] = b
 	}
-	return out, rows.Err()
+	return out, marks, rows.Err()
 }
 
 // UnbilledCharges are a park's facility and service charges no bill line bills yet.
