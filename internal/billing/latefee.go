@@ -24,8 +24,8 @@ func (r LateFee) Validate() error {
 	return f.Err()
 }
 
-// Overdue is a billed line a late fee may run on: the line, its contract's rule, what was paid
-// against it and when, and the late fees billed on it already.
+// Overdue is a billed line a late fee may run on: the line (its DueOn its bill's due date), its
+// contract's rule, what was paid against it and when, and the late fees billed on it already.
 type Overdue struct {
 	Line        Line
 	Rule        LateFee

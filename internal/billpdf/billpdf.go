@@ -13,6 +13,7 @@ import (
 
 	"github.com/parkos/parkos/internal/apperr"
 	"github.com/parkos/parkos/internal/billing"
+	"github.com/parkos/parkos/internal/measure"
 )
 
 // fontPaths are where a CJK TrueType font is looked for, in order.
@@ -65,6 +66,15 @@ func finish(pdf *fpdf.Fpdf) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
+// yuan writes an amount with its two decimals, as a bill prints it.
+func yuan(m measure.Money) string {
+	sign, v := "", int64(m)
+	if v < 0 {
+		sign, v = "-", -v
+	}
+	return fmt.Sprintf("%s%d.%02d", sign, v/100, v%100)
+}
+
 func row(pdf *fpdf.Fpdf, widths []float64, cells []string, aligns string) {
 	for i, c := range cells {
 		pdf.CellFormat(widths[i], 7, c, "1", 0, string(aligns[i]), false, 0, "")
@@ -91,11 +101,11 @@ func Notice(b billing.Bill, d *billing.InvoiceDetails) ([]byte, error) {
 	widths := []float64{70, 40, 25, 25, 30}
 	row(pdf, widths, []string{"费用", "期间", "不含税（元）", "税额（元）", "含税金额（元）"}, "LCRRR")
 	for _, l := range b.Lines {
-		row(pdf, widths, []string{billing.ChargeName(l.ChargeType), l.From.String() + "–" + l.To.String(), l.Net.String(), l.Tax.String(), l.Gross.String()}, "LCRRR")
+		row(pdf, widths, []string{billing.ChargeName(l.ChargeType), l.From.String() + "–" + l.To.String(), yuan(l.Net), yuan(l.Tax), yuan(l.Gross)}, "LCRRR")
 	}
-	row(pdf, widths, []string{"合计", "", b.Net.String(), b.Tax.String(), b.Gross.String()}, "LCRRR")
+	row(pdf, widths, []string{"合计", "", yuan(b.Net), yuan(b.Tax), yuan(b.Gross)}, "LCRRR")
 	pdf.Ln(4)
-	pdf.CellFormat(0, 7, fmt.Sprintf("已付：%s 元    应付余额：%s 元，请于 %s 前缴纳。", b.Paid, b.Outstanding, b.DueOn), "", 1, "L", false, 0, "")
+	pdf.CellFormat(0, 7, fmt.Sprintf("已付：%s 元    应付余额：%s 元，请于 %s 前缴纳。", yuan(b.Paid), yuan(b.Outstanding), b.DueOn), "", 1, "L", false, 0, "")
 	pdf.CellFormat(0, 7, "汇款时请在附言中注明账单号，以便核对入账。", "", 1, "L", false, 0, "")
 	return finish(pdf)
 }
@@ -115,9 +125,9 @@ func StatementPDF(s billing.Statement, parkName string) ([]byte, error) {
 	row(pdf, widths, []string{"日期", "类别", "单号 / 说明", "应收（元）", "已收（元）", "余额（元）"}, "LCLRRR")
 	kinds := map[string]string{"bill": "账单", "payment": "收款", "write_off": "核销"}
 	for _, e := range s.Entries {
-		row(pdf, widths, []string{e.Date.String(), kinds[e.Kind], e.Reference, e.Debit.String(), e.Credit.String(), e.Balance.String()}, "LCLRRR")
+		row(pdf, widths, []string{e.Date.String(), kinds[e.Kind], e.Reference, yuan(e.Debit), yuan(e.Credit), yuan(e.Balance)}, "LCLRRR")
 	}
 	pdf.Ln(4)
-	pdf.CellFormat(0, 7, fmt.Sprintf("期末应付余额：%s 元（负数为预存款）", s.Balance), "", 1, "L", false, 0, "")
+	pdf.CellFormat(0, 7, fmt.Sprintf("期末应付余额：%s 元（负数为预存款）", yuan(s.Balance)), "", 1, "L", false, 0, "")
 	return finish(pdf)
 }

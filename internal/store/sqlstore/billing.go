@@ -150,11 +150,12 @@ func scanLine(r scanner) (billing.Line, error) {
 // contracts with a late-fee rule, with their allocations and the fees billed on them.
 func (s *Store) OverdueLines(ctx context.Context, parkID string, before civil.Date) ([]billing.Overdue, error) {
 	c := s.inTxOrRead(ctx)
-	rows, err := c.query(ctx, `SELECT `+lineCols+`, f.rate_bp, f.grace_days, f.cap_bp,
+	// A late fee runs from the bill's due date: a charge billed late was not asked for sooner.
+	rows, err := c.query(ctx, `SELECT `+strings.Replace(lineCols, "l.due_on", "b.due_on", 1)+`, f.rate_bp, f.grace_days, f.cap_bp,
 		COALESCE((SELECT SUM(x.gross) FROM bill_lines x WHERE x.source = 'late_fee' AND x.source_id = l.id), 0)
 		FROM bill_lines l JOIN bills b ON b.id = l.bill_id JOIN contract_late_fees f ON f.contract_id = l.source_id
 		WHERE l.park_id = ? AND l.source = 'contract' AND l.charge_type IN ('rent', 'property_fee') AND l.gross > 0
-		AND b.status IN ('issued', 'partly_paid', 'paid') AND l.due_on < ? ORDER BY l.id`, parkID, before)
+		AND b.status IN ('issued', 'partly_paid', 'paid') AND b.due_on < ? ORDER BY l.id`, parkID, before)
 	if err != nil {
 		return nil, err
 	}
@@ -172,7 +173,7 @@ func (s *Store) OverdueLines(ctx context.Context, parkID string, before civil.Da
 		at[o.Line.ID] = i
 	}
 	arows, err := c.query(ctx, `SELECT a.line_id, a.amount, a.paid_on FROM payment_allocations a JOIN bill_lines l ON l.id = a.line_id
-		WHERE l.park_id = ? AND l.source = 'contract' AND l.due_on < ? ORDER BY a.paid_on`, parkID, before)
+		JOIN bills b ON b.id = l.bill_id WHERE l.park_id = ? AND l.source = 'contract' AND b.due_on < ? ORDER BY a.paid_on`, parkID, before)
 	if err != nil {
 		return nil, err
 	}

@@ -128,8 +128,9 @@ func TestBillingRunsPaymentsAndAging(t *testing.T) {
 		refusedWith(t, "a tenant's aging", err, apperr.Forbidden)
 
 		// 20 March: April is billed, and the late fees to date: 0.05 % a day from the sixth day
-		// after each line's due date. March's rent, due 1 March, unpaid: 14 days × 15,208.33 ×
-		// 0.05 % = 106.46; January's rent, due 1 January: 73 days = 555.10.
+		// after its bill's due date. March's rent, due 1 March, unpaid: 14 days × 15,208.33 ×
+		// 0.05 % = 106.46; January's rent, billed late on a bill due 10 February: 16 February to
+		// 20 March, 33 days = 250.94.
 		dayClock(clock, civil.Of(2026, 3, 20))
 		march := mustOK[billing.RunResult](t, "run")(svc.RunBilling(ctx, finance, billing.Run{ParkID: park, BillingDate: civil.Of(2026, 3, 20), Issue: true}))
 		fees := map[string]measure.Money{}
@@ -141,7 +142,7 @@ func TestBillingRunsPaymentsAndAging(t *testing.T) {
 			}
 		}
 		marchRent := lineOf(second, key("rent", civil.Of(2026, 3, 1)))
-		if march.Lines != 8 || fees[marchRent.ID] != yuan("106.46") || fees[rent.ID] != yuan("555.10") {
+		if march.Lines != 8 || fees[marchRent.ID] != yuan("106.46") || fees[rent.ID] != yuan("250.94") {
 			t.Errorf("the March run: %d lines, late fees %v", march.Lines, fees)
 		}
 		if again := mustOK[billing.RunResult](t, "again")(svc.RunBilling(ctx, finance, billing.Run{ParkID: park, BillingDate: civil.Of(2026, 3, 20)})); again.Lines != 0 {
