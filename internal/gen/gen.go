@@ -45,7 +45,7 @@ const (
 // Stats counts what was written.
 type Stats struct {
 	Parks, Zones, Buildings, Floors, Units, Enterprises, Residencies, Qualifications, Users, Contracts, Leads, Holds, Reports int
-	Bookings, Requests                                                                                                        int
+	Bookings, Requests, Bills, Payments                                                                                       int
 }
 
 // Options configure a run.
@@ -310,8 +310,11 @@ func (g *generator) park(b *sqlstore.Bulk, i int, p parkPlan) error {
 	if err := g.reports(b, parkID, entIDs); err != nil {
 		return err
 	}
-	vacant, err := g.contracts(b, parkID, code, lettable, entIDs, opened)
+	vacant, leases, err := g.contracts(b, parkID, code, lettable, entIDs, opened)
 	if err != nil {
+		return err
+	}
+	if err := g.billingHistory(b, parkID, code, leases); err != nil {
 		return err
 	}
 	if err := g.leads(b, parkID, vacant, 20); err != nil {
@@ -433,10 +436,11 @@ type genUnit struct {
 // contracts gives each leasable unit a history of single-unit leases from 2020 (or opening):
 // 3 to 6 years each, separated by vacancies of 1 to 12 months, never overlapping. A lease
 // whose term has passed reads as expired.
-func (g *generator) contracts(b *sqlstore.Bulk, parkID, code string, units []genUnit, ents []string, opened civil.Date) ([]string, error) {
+func (g *generator) contracts(b *sqlstore.Bulk, parkID, code string, units []genUnit, ents []string, opened civil.Date) ([]string, []leasing.Contract, error) {
 	var vacant []string // units without a lease on 2026-06-30, the generator's "today"
+	var billed []leasing.Contract
 	if len(ents) == 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
 	var ks, cus [][]any
 	horizon := civil.Of(2026, 12, 31)
@@ -449,9 +453,17 @@ func (g *generator) contracts(b *sqlstore.Bulk, parkID, code string, units []gen
 			n++
 			kid, now := g.id(), g.stamp()
 			terms := `{"rent_free":[],"escalation":{"kind":"percent","basis_points":300,"every_months":12,"from_month":13,"steps":null}}`
-			ks = append(ks, []any{kid, fmt.Sprintf("%s-%06d", code, n), parkID, ents[g.rnd.IntN(len(ents))], string(leasing.Active),
-				at, end, at.AddDays(-10), measure.Price(30000 + g.rnd.IntN(50000)), measure.Price(150000 + g.rnd.IntN(150000)),
+			k := leasing.Contract{ID: kid, Number: fmt.Sprintf("%s-%06d", code, n), ParkID: parkID, EnterpriseID: ents[g.rnd.IntN(len(ents))],
+				StartOn: at, EndOn: end, Price: measure.Price(30000 + g.rnd.IntN(50000)), PropertyFee: measure.Price(150000 + g.rnd.IntN(150000)),
+				PaymentCycle: 3, DepositMonths: 3, DayCount: leasing.DayCount365,
+				Escalation: leasing.Escalation{Kind: "percent", BasisPoints: 300, EveryMonths: 12, FromMonth: 13},
+				Units:      []leasing.ContractUnit{{UnitID: u.id, Area: u.gross, From: at, To: end}}}
+			ks = append(ks, []any{kid, k.Number, parkID, k.EnterpriseID, string(leasing.Active),
+				at, end, at.AddDays(-10), k.Price, k.PropertyFee,
 				3, 3, string(leasing.DayCount365), terms, nil, measure.Money(0), nil, nil, "", now, now})
+			if !end.Before(billingFrom) && !at.After(billingTo) {
+				billed = append(billed, k)
+			}
 			cus = append(cus, []any{kid, u.id, u.gross, at, end, at, end})
 			let = let || (!at.After(civil.Of(2026, 6, 30)) && !end.Before(civil.Of(2026, 6, 30))) || at.After(civil.Of(2026, 6, 30))
 			at = end.AddMonths(1 + g.rnd.IntN(12))
@@ -462,11 +474,11 @@ func (g *generator) contracts(b *sqlstore.Bulk, parkID, code string, units []gen
 	}
 	g.stats.Contracts += len(ks)
 	if err := b.Insert("contracts", contractCols, ks); err != nil {
-		return nil, fmt.Errorf("contracts: %w", err)
+		return nil, nil, fmt.Errorf("contracts: %w", err)
 	}
 	// let_from/let_to are the days each signed lease lets its unit, which the database checks
 	// against double letting (migration 0009).
-	return vacant, b.Insert("contract_units", []string{"contract_id", "unit_id", "area", "from_on", "to_on", "let_from", "let_to"}, cus)
+	return vacant, billed, b.Insert("contract_units", []string{"contract_id", "unit_id", "area", "from_on", "to_on", "let_from", "let_to"}, cus)
 }
 
 var (
