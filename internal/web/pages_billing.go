@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -44,6 +45,8 @@ func (s *Server) billingRoutes(mux *http.ServeMux) {
 	mux.Handle("GET /billing/statements/{id}/pdf", s.page(s.statementPDF))
 	mux.Handle("GET /billing/contracts/{id}", s.page(func(rq *request) error { return s.contractMoney(rq, nil) }))
 	mux.Handle("POST /billing/contracts/{id}/{action}", s.page(s.contractMoneyAction))
+	mux.Handle("GET /billing/dunning", s.page(s.dunningForm))
+	mux.Handle("POST /billing/dunning", s.page(s.dunningForm))
 	mux.Handle("GET /billing/mine", s.page(s.myBilling))
 	mux.Handle("POST /billing/mine/invoice-details", s.page(s.saveInvoiceDetails))
 	lister[billing.Bill, billing.Filter]{
@@ -524,6 +527,47 @@ func (s *Server) contractMoneyAction(rq *request) error {
 		return err
 	}
 	return rq.redirect("/billing/contracts/" + id)
+}
+
+// dunningForm sets a park's reminder days, written "-3, 0, 7, 30".
+func (s *Server) dunningForm(rq *request) error {
+	if !rq.bills() {
+		return apperr.ErrForbidden()
+	}
+	parks, err := rq.parkOptions("", true)
+	if err != nil {
+		return err
+	}
+	park := rq.r.URL.Query().Get("park_id")
+	if park == "" && len(parks) > 0 {
+		park = parks[0].Value
+	}
+	specs := []fieldSpec{{Name: "park_id", Label: k("billing.park"), Kind: "select", Required: true, Options: parks},
+		{Name: "offsets", Label: k("billing.dunning_offsets"), Kind: "text", Required: true, Help: k("billing.dunning_help")}}
+	title, crumbs := rq.t("billing.dunning"), []crumb{{rq.t("billing.desk"), "/billing"}}
+	if rq.r.Method == http.MethodGet {
+		offsets, err := s.svc.Billing.Dunning(rq.ctx, rq.scope, park)
+		if err != nil {
+			return err
+		}
+		text := strings.Trim(strings.Join(strings.Fields(fmt.Sprint(offsets)), ", "), "[]")
+		return s.showCustomForm(rq, title, specs, values{"park_id": {park}, "offsets": {text}}, nil, crumbs)
+	}
+	vals, err := rq.formValues()
+	if err != nil {
+		return err
+	}
+	offsets, err := billing.ParseOffsets(first(vals, "offsets"))
+	if err == nil {
+		_, err = s.svc.Billing.SetDunning(rq.ctx, rq.scope, first(vals, "park_id"), offsets)
+	}
+	if formError(err) {
+		return s.showCustomForm(rq, title, specs, vals, err, crumbs)
+	}
+	if err != nil {
+		return err
+	}
+	return rq.redirect("/billing")
 }
 
 // myBilling is a tenant's money: its bills, payments, credit, deposits and invoicing details.

@@ -1,7 +1,9 @@
 package web
 
 import (
+	"github.com/parkos/parkos/internal/billing"
 	"github.com/parkos/parkos/internal/export"
+	"github.com/parkos/parkos/internal/measure"
 	"net/http"
 
 	"github.com/parkos/parkos/internal/civil"
@@ -279,6 +281,10 @@ type enterpriseView struct {
 	CanAddUser     bool
 	// Due are the enterprise's own reports to file, shown to its staff.
 	Due []dueReport
+	// Deposits, Owed and Credit are its money with the park (§5), for those who may read it.
+	Deposits     []billing.Deposit
+	Owed, Credit measure.Money
+	ShowMoney    bool
 }
 
 type dueReport struct {
@@ -351,6 +357,11 @@ func (s *Server) enterprisePage(rq *request) error {
 			}
 		}
 	}
+	if v.ShowMoney = rq.bills() || rq.scope.Role.IsEnterprise() || rq.scope.Role == identity.Authority; v.ShowMoney {
+		if err := s.enterpriseMoney(rq, &v); err != nil {
+			return err
+		}
+	}
 	s.render(rq, "enterprise", e.Name, v)
 	return nil
 }
@@ -372,4 +383,30 @@ func (s *Server) dueReports(rq *request) ([]dueReport, error) {
 		}
 	}
 	return out, nil
+}
+
+// enterpriseMoney fills an enterprise page's receivables: deposits, what is open and its credit.
+func (s *Server) enterpriseMoney(rq *request, v *enterpriseView) error {
+	var err error
+	if v.Deposits, err = s.svc.Billing.EnterpriseDeposits(rq.ctx, rq.scope, v.E.ID); err != nil {
+		return err
+	}
+	bills, err := page.All(func(r page.Request) (page.Page[billing.Bill], error) {
+		return s.svc.Billing.Bills(rq.ctx, rq.scope, billing.Filter{EnterpriseID: v.E.ID}, r)
+	}, 10_000)
+	if err != nil {
+		return err
+	}
+	for _, b := range bills {
+		v.Owed += b.Outstanding
+	}
+	payments, err := page.All(func(r page.Request) (page.Page[billing.Payment], error) {
+		return s.svc.Billing.Payments(rq.ctx, rq.scope, billing.Filter{EnterpriseID: v.E.ID}, r)
+	}, 10_000)
+	for _, p := range payments {
+		if p.ReversedOn.IsZero() {
+			v.Credit += p.Unallocated
+		}
+	}
+	return err
 }

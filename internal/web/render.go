@@ -201,6 +201,8 @@ func navFor(rq *request) []navItem {
 			add("billing", "nav.billing", "/billing")
 			add("bills", "nav.bills", "/billing/bills")
 			add("payments", "nav.payments", "/billing/payments")
+			add("bank", "nav.bank", "/billing/bank")
+			add("dunning", "nav.dunning", "/billing/dunning")
 		}
 		if identity.Allows(r, identity.Bill) || r == identity.Authority {
 			add("aging", "nav.aging", "/billing/aging")
