@@ -705,35 +705,70 @@ func (s *Store) SaveInvoiceRequest(ctx context.Context, r billing.InvoiceRequest
 	return err
 }
 
-// AgingBuckets sums what was owed on a day, by group and bucket, in the caller's scope: every
-// positive line of a bill issued by then, less what was paid on it by then.
+// AgingBuckets sums what was owed on a day, by group and bucket, in the caller's scope: what the
+// bills issued by then still owe now (a covering index of the open bills), plus what was paid on
+// them after the day (the allocations made since).
 func (s *Store) AgingBuckets(ctx context.Context, sc identity.Scope, q billing.AgingQuery) ([]billing.AgingCell, error) {
 	cond, args := billScope(sc)
-	group, name := "l.enterprise_id", "(SELECT e.name FROM enterprises e WHERE e.id = g)"
+	group, name := "b.enterprise_id", "(SELECT e.name FROM enterprises e WHERE e.id = g)"
 	if q.By == "park" {
-		group, name = "l.park_id", "(SELECT p.name_zh FROM parks p WHERE p.id = g)"
+		group, name = "b.park_id", "(SELECT p.name_zh FROM parks p WHERE p.id = g)"
 	}
-	where := cond + ` AND b.status IN ('issued', 'partly_paid', 'paid') AND b.issued_on <= ? AND l.gross > 0
-		AND (l.paid <> l.gross OR EXISTS (SELECT 1 FROM payment_allocations a WHERE a.line_id = l.id AND a.paid_on > ?))`
-	all := []any{q.On, q.On.AddDays(-30), q.On.AddDays(-60), q.On.AddDays(-90), q.On}
-	all = append(all, args...)
-	all = append(all, q.On, q.On)
+	bucket := `CASE WHEN b.due_on >= ? THEN 0 WHEN b.due_on >= ? THEN 1 WHEN b.due_on >= ? THEN 2 WHEN b.due_on >= ? THEN 3 ELSE 4 END`
+	edges := []any{q.On, q.On.AddDays(-30), q.On.AddDays(-60), q.On.AddDays(-90)}
+	park := ""
 	if q.ParkID != "" {
-		where, all = where+" AND l.park_id = ?", append(all, q.ParkID)
+		park = " AND b.park_id = ?"
 	}
-	rows, err := s.read().query(ctx, `SELECT g, `+name+`, bucket, SUM(owed) FROM (
-		SELECT `+group+` AS g,
-			CASE WHEN b.due_on >= ? THEN 0 WHEN b.due_on >= ? THEN 1 WHEN b.due_on >= ? THEN 2 WHEN b.due_on >= ? THEN 3 ELSE 4 END AS bucket,
-			l.gross - l.paid + COALESCE((SELECT SUM(a.amount) FROM payment_allocations a WHERE a.line_id = l.id AND a.paid_on > ?), 0) AS owed
-		FROM bill_lines l JOIN bills b ON b.id = l.bill_id WHERE `+where+`) l
-		WHERE owed > 0 GROUP BY g, bucket ORDER BY g, bucket`, all...)
-	if err != nil {
+	withPark := func(a []any) []any {
+		if q.ParkID != "" {
+			return append(a, q.ParkID)
+		}
+		return a
+	}
+	cells := map[[2]string]*billing.AgingCell{}
+	var order [][2]string
+	read := func(query string, qargs []any) error {
+		rows, err := s.read().query(ctx, query, qargs...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var c billing.AgingCell
+			if err := rows.Scan(&c.Group, &c.Name, &c.Bucket, &c.Owed); err != nil {
+				return err
+			}
+			k := [2]string{c.Group, strconv.Itoa(c.Bucket)}
+			if prior, ok := cells[k]; ok {
+				prior.Owed += c.Owed
+				continue
+			}
+			cells[k], order = &c, append(order, k)
+		}
+		return rows.Err()
+	}
+	open := append(append([]any{}, edges...), args...)
+	open = withPark(append(open, q.On))
+	if err := read(`SELECT g, `+name+`, bucket, SUM(owed) FROM (SELECT `+group+` AS g, `+bucket+` AS bucket, b.gross - b.paid AS owed
+		FROM bills b WHERE `+cond+` AND b.status IN ('issued', 'partly_paid') AND b.issued_on <= ?`+park+`) x GROUP BY g, bucket`, open); err != nil {
 		return nil, err
 	}
-	return collect(rows, func(r scanner) (billing.AgingCell, error) {
-		var c billing.AgingCell
-		return c, r.Scan(&c.Group, &c.Name, &c.Bucket, &c.Owed)
-	})
+	late := append(append([]any{}, edges...), args...)
+	late = withPark(append(late, q.On, q.On))
+	if err := read(`SELECT g, `+name+`, bucket, SUM(owed) FROM (SELECT `+group+` AS g, `+bucket+` AS bucket, a.amount AS owed
+		FROM payment_allocations a JOIN bill_lines l ON l.id = a.line_id JOIN bills b ON b.id = l.bill_id
+		WHERE `+cond+` AND a.paid_on > ? AND b.status IN ('issued', 'partly_paid', 'paid') AND b.issued_on <= ? AND l.gross > 0`+park+`) x
+		GROUP BY g, bucket`, late); err != nil {
+		return nil, err
+	}
+	out := make([]billing.AgingCell, 0, len(order))
+	for _, k := range order {
+		if c := cells[k]; c.Owed > 0 {
+			out = append(out, *c)
+		}
+	}
+	return out, nil
 }
 
 // Collected sums what bills due in [from, to) billed and what was paid on them by a day.

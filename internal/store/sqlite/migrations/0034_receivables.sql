@@ -53,6 +53,8 @@ CREATE TABLE bills (
 );
 CREATE INDEX bills_park ON bills (park_id, due_on);
 CREATE INDEX bills_enterprise ON bills (enterprise_id, due_on);
+-- Aging reads the open bills from this index alone.
+CREATE INDEX bills_open ON bills (park_id, enterprise_id, due_on, issued_on, gross, paid) WHERE status IN ('issued', 'partly_paid');
 
 CREATE TABLE bill_lines (
     id            TEXT PRIMARY KEY,
@@ -108,6 +110,8 @@ CREATE TABLE payment_allocations (
 );
 CREATE INDEX payment_allocations_payment ON payment_allocations (payment_id);
 CREATE INDEX payment_allocations_line ON payment_allocations (line_id, paid_on);
+-- Aging on a past day reads the allocations made after it.
+CREATE INDEX payment_allocations_paid_on ON payment_allocations (paid_on, line_id);
 
 CREATE TABLE deposit_settlements (
     contract_id   TEXT PRIMARY KEY REFERENCES contracts (id),
