@@ -538,8 +538,8 @@ func newWriteCases(t *testing.T, e *env) map[string]func() writeCall {
 			return writeCall{role: identity.EntAdmin, path: "/api/v1/enterprises/" + w.Enterprises[0].ID + "/invoice-details",
 				body: map[string]any{"name": uniq("开票名称"), "tax_id": w.Enterprises[0].CreditCode}}
 		},
-		"PUT /api/v1/parks/{id}/dunning": func() writeCall {
-			return writeCall{role: identity.Finance, path: "/api/v1/parks/" + p0 + "/dunning", body: map[string]any{"offsets": []int{-3, 0, n%300 + 1}}}
+		"PUT /api/v1/parks/{id}/billing-settings": func() writeCall {
+			return writeCall{role: identity.Finance, path: "/api/v1/parks/" + p0 + "/billing-settings", body: map[string]any{"reminder_days": []int{-3, 0, n%300 + 1}}}
 		},
 		"POST /api/v1/certificates": func() writeCall {
 			return writeCall{role: identity.Service, path: "/api/v1/certificates", body: map[string]any{"park_id": p0, "username": w.Users[identity.EntAdmin].Username,

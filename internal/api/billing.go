@@ -8,11 +8,6 @@ import (
 	"github.com/parkos/parkos/internal/sheet"
 )
 
-// Dunning is a park's reminder schedule: days from a bill's due date (negative: before it).
-type Dunning struct {
-	Offsets []int `json:"offsets"`
-}
-
 // LateFeeRule is a contract's late-fee rule; without one (absent or null) the contract has none.
 type LateFeeRule struct {
 	Rule *billing.LateFee `json:"rule,omitempty"`
@@ -192,19 +187,17 @@ func (s *Server) billingRoutes() []route {
 				}
 				return sv.Billing.Collection(c.ctx, c.scope, park, on)
 			}},
-		{Method: "GET", Pattern: "/api/v1/parks/{id}/dunning", Tag: "receivables", Summary: "园区催缴计划（相对应付日的天数） / A park's reminder schedule",
-			Response: Dunning{}, handle: func(c *call) (any, error) {
-				o, err := sv.Billing.Dunning(c.ctx, c.scope, c.id())
-				return Dunning{Offsets: o}, err
-			}},
-		{Method: "PUT", Pattern: "/api/v1/parks/{id}/dunning", Tag: "receivables", Summary: "设置催缴计划 / Set a park's reminder schedule",
-			Body: Dunning{}, Response: Dunning{}, handle: func(c *call) (any, error) {
-				in, err := decodeInto[Dunning](c)
+		{Method: "GET", Pattern: "/api/v1/parks/{id}/billing-settings", Tag: "receivables",
+			Summary:  "园区收费设置：催缴提醒日（相对应付日的天数）、开始在 ParkOS 出账之日 / A park's billing settings: reminder days and the day its billing begins",
+			Response: billing.Settings{}, handle: func(c *call) (any, error) { return sv.Billing.SettingsOf(c.ctx, c.scope, c.id()) }},
+		{Method: "PUT", Pattern: "/api/v1/parks/{id}/billing-settings", Tag: "receivables",
+			Summary: "设置园区收费（此前到期的费用不在 ParkOS 出账） / Set a park's billing settings (charges due before billing_from are never billed here)",
+			Body:    billing.Settings{}, Response: billing.Settings{}, handle: func(c *call) (any, error) {
+				in, err := decodeInto[billing.Settings](c)
 				if err != nil {
 					return nil, err
 				}
-				o, err := sv.Billing.SetDunning(c.ctx, c.scope, c.id(), in.Offsets)
-				return Dunning{Offsets: o}, err
+				return sv.Billing.SetSettings(c.ctx, c.scope, c.id(), in)
 			}},
 	}
 }

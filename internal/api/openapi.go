@@ -303,7 +303,7 @@ var requiredInputs = map[reflect.Type][]string{
 	reflect.TypeFor[billing.Reversal]():            {"reason"},
 	reflect.TypeFor[billing.Settlement]():          {"settled_on"},
 	reflect.TypeFor[InvoiceDetailsInput]():         {"name", "tax_id"},
-	reflect.TypeFor[Dunning]():                     {"offsets"},
+	reflect.TypeFor[billing.Settings]():            {"reminder_days"},
 	reflect.TypeFor[servicedesk.NewProvider]():     {"name", "kind"},
 	reflect.TypeFor[servicedesk.NewOffering]():     {"provider_id", "platform", "name", "price_unit"},
 	reflect.TypeFor[servicedesk.NewCategory]():     {"code", "name_zh", "name_en", "platform", "response_hours", "resolution_hours"},

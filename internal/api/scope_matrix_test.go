@@ -332,8 +332,8 @@ func matrixBody(pattern string) any {
 		return map[string]any{"rule": map[string]any{"rate_bp": 5, "grace_days": 5, "cap_bp": 0}}
 	case strings.HasSuffix(pattern, "/invoice-details"):
 		return map[string]any{"name": "越权", "tax_id": "91110108MA00000016"}
-	case strings.HasSuffix(pattern, "/dunning"):
-		return map[string]any{"offsets": []int{0}}
+	case strings.HasSuffix(pattern, "/billing-settings"):
+		return map[string]any{"reminder_days": []int{0}}
 	case strings.HasSuffix(pattern, "/actions"):
 		return map[string]any{"action": "resolve"}
 	case strings.HasSuffix(pattern, "/comments"):

@@ -49,7 +49,7 @@ var (
 		"pool_entry", "goal", "evaluation_scheme", "evaluation", "indicator", "park_figures", "park_attribute",
 		"resource", "booking", "certificate", "holiday", "calendar_feed", "notification_preferences", "webhook", "notification",
 		"service_platform", "service_provider", "service_offering", "service_category", "working_hours", "service_request",
-		"billing_run", "bill", "payment", "deposit", "late_fee", "invoice_details", "dunning"}
+		"billing_run", "bill", "payment", "deposit", "late_fee", "invoice_details", "billing_settings"}
 	Actions = []string{"create", "update", "delete", "split", "merge", "login", "logout", "set_password", "activate", "terminate", "amend", "move", "activity", "convert", "release", "submit", "approve", "return", "import", "close",
 		"enter", "change_tier", "recognise", "record_actual", "run", "set_attribute",
 		"reject", "check_in", "complete", "no_show", "cancel", "revoke", "read",

@@ -23,8 +23,10 @@ type AgingStore interface {
 	// Collected sums, for bills due in [from, to), what they billed and what was paid on them
 	// by a day, in the caller's scope.
 	Collected(ctx context.Context, sc identity.Scope, parkID string, from, to, by civil.Date) (billed, paid measure.Money, err error)
-	DunningOffsets(ctx context.Context, parkID string) ([]int, error)
-	SaveDunningOffsets(ctx context.Context, parkID string, offsets []int) error
+	// BillingSettings are a park's reminder days (nil: none set) and the day its billing
+	// begins (zero: every charge).
+	BillingSettings(ctx context.Context, parkID string) ([]int, civil.Date, error)
+	SaveBillingSettings(ctx context.Context, parkID string, offsets []int, from civil.Date) error
 	// ClaimDunning marks as sent, and returns, the reminders due on a day that were not sent:
 	// each open issued bill whose due date plus one of its park's offsets has come.
 	ClaimDunning(ctx context.Context, today civil.Date) ([]Reminder, error)
@@ -185,45 +187,58 @@ func ParseOffsets(text string) ([]int, error) {
 	return out, nil
 }
 
-// Dunning is a park's reminder schedule (its billing staff and the authority).
-func (s *Service) Dunning(ctx context.Context, sc identity.Scope, parkID string) ([]int, error) {
+// Settings are a park's billing settings: its reminder days (days from a bill's due date,
+// negative before it) and the day its billing in ParkOS begins — charges due before it were
+// billed elsewhere, so no run bills them (zero: every charge since the leases began).
+type Settings struct {
+	ReminderDays []int      `json:"reminder_days"`
+	BillingFrom  civil.Date `json:"billing_from"`
+}
+
+// SettingsOf are a park's billing settings (its billing staff and the authority).
+func (s *Service) SettingsOf(ctx context.Context, sc identity.Scope, parkID string) (Settings, error) {
 	if err := s.st.CheckBillingPark(ctx, sc, parkID); err != nil {
-		return nil, err
+		return Settings{}, err
 	}
 	if !mayBill(sc, parkID) && sc.Role != identity.Authority {
-		return nil, apperr.ErrForbidden()
+		return Settings{}, apperr.ErrForbidden()
 	}
-	offsets, err := s.st.DunningOffsets(ctx, parkID)
+	offsets, from, err := s.st.BillingSettings(ctx, parkID)
 	if len(offsets) == 0 {
 		offsets = DefaultDunning
 	}
-	return offsets, err
+	return Settings{ReminderDays: offsets, BillingFrom: from}, err
 }
 
-// SetDunning sets a park's reminder schedule.
-func (s *Service) SetDunning(ctx context.Context, sc identity.Scope, parkID string, offsets []int) ([]int, error) {
+// SetSettings sets a park's billing settings.
+func (s *Service) SetSettings(ctx context.Context, sc identity.Scope, parkID string, in Settings) (Settings, error) {
 	if err := s.st.CheckBillingPark(ctx, sc, parkID); err != nil {
-		return nil, err
+		return Settings{}, err
 	}
 	if !mayBill(sc, parkID) {
-		return nil, apperr.ErrForbidden()
+		return Settings{}, apperr.ErrForbidden()
 	}
-	text := strings.Trim(strings.ReplaceAll(fmt.Sprint(offsets), " ", ","), "[]")
+	text := strings.Trim(strings.ReplaceAll(fmt.Sprint(in.ReminderDays), " ", ","), "[]")
 	clean, err := ParseOffsets(text)
 	if err != nil {
-		return nil, err
+		return Settings{}, invalid("reminder_days", "bad_offset", "提醒日应为 1–10 个 -60 到 365 之间的天数", "give 1–10 reminder days, each from -60 to 365")
 	}
-	return clean, s.st.InTx(ctx, func(ctx context.Context) error {
-		if err := s.st.SaveDunningOffsets(ctx, parkID, clean); err != nil {
+	if !in.BillingFrom.IsZero() && (in.BillingFrom.Year() < 2000 || in.BillingFrom.Year() > 2100) {
+		return Settings{}, invalid("billing_from", "out_of_range", "日期应在 2000–2100 年之间", "the day must lie within 2000–2100")
+	}
+	out := Settings{ReminderDays: clean, BillingFrom: in.BillingFrom}
+	return out, s.st.InTx(ctx, func(ctx context.Context) error {
+		if err := s.st.SaveBillingSettings(ctx, parkID, clean, in.BillingFrom); err != nil {
 			return err
 		}
-		return s.st.Record(ctx, sc, "update", "dunning", parkID, nil, DunningRecord{ParkID: parkID, Offsets: clean})
+		return s.st.Record(ctx, sc, "update", "billing_settings", parkID, nil, SettingsRecord{ParkID: parkID, Settings: out})
 	})
 }
 
-type DunningRecord struct {
-	ParkID  string `json:"park_id"`
-	Offsets []int  `json:"offsets"`
+// SettingsRecord is a park's settings as the audit trail keeps them.
+type SettingsRecord struct {
+	ParkID string `json:"park_id"`
+	Settings
 }
 
 // Reminder is a bill an enterprise is reminded of, days from its due date.

@@ -78,9 +78,9 @@ var chargeNames = map[string]string{"rent": "租金", "property_fee": "物业费
 func ChargeName(t string) string { return chargeNames[t] }
 
 // planContracts is every contract line a run on day bills: each charge of a period due by day +
-// Horizon and not billed yet, summed over the contract's units, and for each key billed before
+// Horizon (and not before the park's billing start) and not billed yet, summed over the contract's units, and for each key billed before
 // whose amount the schedule no longer gives, an adjustment by the difference.
-func planContracts(contracts []leasing.Contract, billed map[string]Billed, marks map[string]Mark, day civil.Date) (lines []Line, adjustments int) {
+func planContracts(contracts []leasing.Contract, billed map[string]Billed, marks map[string]Mark, day, from civil.Date) (lines []Line, adjustments int) {
 	limit := day.AddDays(Horizon)
 	expected := map[string]Line{}
 	var order []string
@@ -113,7 +113,7 @@ func planContracts(contracts []leasing.Contract, billed map[string]Billed, marks
 		e := expected[key]
 		b, done := billed[key]
 		switch {
-		case !done && !e.DueOn.After(limit):
+		case !done && !e.DueOn.After(limit) && !e.DueOn.Before(from):
 			lines = append(lines, e)
 		case done && b.Gross != e.Gross:
 			lines = append(lines, adjustment(key, b, e.Gross-b.Gross, e.Description))

@@ -195,7 +195,11 @@ func (s *Service) plan(ctx context.Context, parkID string, day civil.Date) ([]Li
 	if err != nil {
 		return nil, 0, err
 	}
-	lines, adjustments := planContracts(contracts, billed, marks, day)
+	_, from, err := s.st.BillingSettings(ctx, parkID)
+	if err != nil {
+		return nil, 0, err
+	}
+	lines, adjustments := planContracts(contracts, billed, marks, day, from)
 	lines = append(lines, planCharges(charges, billed, day)...)
 	lines = append(lines, planLateFees(overdue, day)...)
 	rates, err := s.st.TaxRates(ctx, parkID)

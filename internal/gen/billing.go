@@ -117,6 +117,9 @@ func (g *generator) billingHistory(b *sqlstore.Bulk, parkID, code string, leases
 		{"bills", billCols, billRows}, {"bill_lines", billLineCols, lineRows}, {"payments", paymentCols, payRows},
 		{"payment_allocations", []string{"id", "payment_id", "line_id", "amount", "paid_on"}, allocRows},
 		{"bill_counters", []string{"park_id", "next"}, [][]any{{parkID, len(keys) + 1}}},
+		// The park bills in ParkOS from the history's first day: what fell due before was
+		// billed elsewhere, so a run never catches it up.
+		{"park_billing_settings", []string{"park_id", "reminder_days", "billing_from"}, [][]any{{parkID, "-3,0,7,30", billingFrom}}},
 	} {
 		if err := b.Insert(step.table, step.cols, step.rows); err != nil {
 			return fmt.Errorf("%s: %w", step.table, err)

@@ -102,14 +102,15 @@ func TestBillingPages(t *testing.T) {
 	if res, _ := s.send(tenant, "GET", "/billing/aging", nil); res.StatusCode != 403 {
 		t.Errorf("a tenant's aging: %d", res.StatusCode)
 	}
-	if res, _ := s.send(finance, "POST", "/billing/dunning", url.Values{"park_id": {w.Parks[0].ID}, "offsets": {"-3, x"}}); res.StatusCode != 422 {
+	if res, _ := s.send(finance, "POST", "/billing/settings", url.Values{"park_id": {w.Parks[0].ID}, "reminder_days": {"-3, x"}}); res.StatusCode != 422 {
 		t.Errorf("a reminder schedule with a bad day: %d", res.StatusCode)
 	}
-	if res, _ := s.send(finance, "POST", "/billing/dunning", url.Values{"park_id": {w.Parks[0].ID}, "offsets": {"-5, 0, 15"}}); res.StatusCode != 303 {
-		t.Errorf("a reminder schedule: %d", res.StatusCode)
+	if res, _ := s.send(finance, "POST", "/billing/settings", url.Values{"park_id": {w.Parks[0].ID}, "reminder_days": {"-5, 0, 15"},
+		"billing_from": {"2025-01-01"}}); res.StatusCode != 303 {
+		t.Errorf("billing settings: %d", res.StatusCode)
 	}
-	if _, body := s.send(finance, "GET", "/billing/dunning?park_id="+w.Parks[0].ID, nil); !strings.Contains(body, "-5, 0, 15") {
-		t.Errorf("the reminder schedule is not shown as saved")
+	if _, body := s.send(finance, "GET", "/billing/settings?park_id="+w.Parks[0].ID, nil); !strings.Contains(body, "-5, 0, 15") || !strings.Contains(body, "2025-01-01") {
+		t.Errorf("the billing settings are not shown as saved")
 	}
 	other := s.loginAs(identity.UserInput{Username: "other_finance", Role: identity.Finance, ParkIDs: []string{w.Parks[1].ID}})
 	if res, _ := s.send(other, "GET", "/billing/bills/"+bills.Items[0].ID, nil); res.StatusCode != 404 {

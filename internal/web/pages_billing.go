@@ -45,8 +45,8 @@ func (s *Server) billingRoutes(mux *http.ServeMux) {
 	mux.Handle("GET /billing/statements/{id}/pdf", s.page(s.statementPDF))
 	mux.Handle("GET /billing/contracts/{id}", s.page(func(rq *request) error { return s.contractMoney(rq, nil) }))
 	mux.Handle("POST /billing/contracts/{id}/{action}", s.page(s.contractMoneyAction))
-	mux.Handle("GET /billing/dunning", s.page(s.dunningForm))
-	mux.Handle("POST /billing/dunning", s.page(s.dunningForm))
+	mux.Handle("GET /billing/settings", s.page(s.settingsForm))
+	mux.Handle("POST /billing/settings", s.page(s.settingsForm))
 	mux.Handle("GET /billing/mine", s.page(s.myBilling))
 	mux.Handle("POST /billing/mine/invoice-details", s.page(s.saveInvoiceDetails))
 	lister[billing.Bill, billing.Filter]{
@@ -529,8 +529,9 @@ func (s *Server) contractMoneyAction(rq *request) error {
 	return rq.redirect("/billing/contracts/" + id)
 }
 
-// dunningForm sets a park's reminder days, written "-3, 0, 7, 30".
-func (s *Server) dunningForm(rq *request) error {
+// settingsForm sets a park's billing settings: its reminder days, written "-3, 0, 7, 30", and
+// the day its billing in ParkOS begins.
+func (s *Server) settingsForm(rq *request) error {
 	if !rq.bills() {
 		return apperr.ErrForbidden()
 	}
@@ -543,23 +544,42 @@ func (s *Server) dunningForm(rq *request) error {
 		park = parks[0].Value
 	}
 	specs := []fieldSpec{{Name: "park_id", Label: k("billing.park"), Kind: "select", Required: true, Options: parks},
-		{Name: "offsets", Label: k("billing.dunning_offsets"), Kind: "text", Required: true, Help: k("billing.dunning_help")}}
-	title, crumbs := rq.t("billing.dunning"), []crumb{{rq.t("billing.desk"), "/billing"}}
+		{Name: "reminder_days", Label: k("billing.dunning_offsets"), Kind: "text", Required: true, Help: k("billing.dunning_help")},
+		{Name: "billing_from", Label: k("billing.billing_from"), Kind: "date", Help: k("billing.billing_from_help")}}
+	title, crumbs := rq.t("billing.settings"), []crumb{{rq.t("billing.desk"), "/billing"}}
 	if rq.r.Method == http.MethodGet {
-		offsets, err := s.svc.Billing.Dunning(rq.ctx, rq.scope, park)
+		st, err := s.svc.Billing.SettingsOf(rq.ctx, rq.scope, park)
 		if err != nil {
 			return err
 		}
-		text := strings.Trim(strings.Join(strings.Fields(fmt.Sprint(offsets)), ", "), "[]")
-		return s.showCustomForm(rq, title, specs, values{"park_id": {park}, "offsets": {text}}, nil, crumbs)
+		text := strings.Trim(strings.Join(strings.Fields(fmt.Sprint(st.ReminderDays)), ", "), "[]")
+		from := ""
+		if !st.BillingFrom.IsZero() {
+			from = st.BillingFrom.String()
+		}
+		return s.showCustomForm(rq, title, specs, values{"park_id": {park}, "reminder_days": {text}, "billing_from": {from}}, nil, crumbs)
 	}
 	vals, err := rq.formValues()
 	if err != nil {
 		return err
 	}
-	offsets, err := billing.ParseOffsets(first(vals, "offsets"))
+	days, err := billing.ParseOffsets(first(vals, "reminder_days"))
+	if err != nil {
+		var f apperr.Fields
+		f.Add("reminder_days", "bad_offset", "提醒日写法：相对应付日的天数，-60 到 365，用逗号分隔，如 -3, 0, 7, 30",
+			"write days from the due date, -60 to 365, separated by commas, e.g. -3, 0, 7, 30")
+		err = f.Err()
+	}
+	var from civil.Date
+	if err == nil && first(vals, "billing_from") != "" {
+		if from, err = civil.Parse(first(vals, "billing_from")); err != nil {
+			var f apperr.Fields
+			f.Add("billing_from", "bad_date", "日期格式应为 YYYY-MM-DD", "write the day as YYYY-MM-DD")
+			err = f.Err()
+		}
+	}
 	if err == nil {
-		_, err = s.svc.Billing.SetDunning(rq.ctx, rq.scope, first(vals, "park_id"), offsets)
+		_, err = s.svc.Billing.SetSettings(rq.ctx, rq.scope, first(vals, "park_id"), billing.Settings{ReminderDays: days, BillingFrom: from})
 	}
 	if formError(err) {
 		return s.showCustomForm(rq, title, specs, vals, err, crumbs)

@@ -202,7 +202,7 @@ func navFor(rq *request) []navItem {
 			add("bills", "nav.bills", "/billing/bills")
 			add("payments", "nav.payments", "/billing/payments")
 			add("bank", "nav.bank", "/billing/bank")
-			add("dunning", "nav.dunning", "/billing/dunning")
+			add("billing_settings", "nav.billing_settings", "/billing/settings")
 		}
 		if identity.Allows(r, identity.Bill) || r == identity.Authority {
 			add("aging", "nav.aging", "/billing/aging")

@@ -91,7 +91,7 @@ func owners(v any) (parkID, enterpriseID string) {
 		return o.ParkID, o.EnterpriseID
 	case billing.InvoiceRecord:
 		return o.ParkID, o.EnterpriseID
-	case billing.DunningRecord:
+	case billing.SettingsRecord:
 		return o.ParkID, ""
 	case billing.InvoiceDetails:
 		return "", o.EnterpriseID

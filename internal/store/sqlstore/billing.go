@@ -786,21 +786,24 @@ func (s *Store) Collected(ctx context.Context, sc identity.Scope, parkID string,
 	return billed, paid, err
 }
 
-// DunningOffsets are a park's reminder days (nil when it set none).
-func (s *Store) DunningOffsets(ctx context.Context, parkID string) ([]int, error) {
+// BillingSettings are a park's reminder days (nil when it set none) and the day its billing
+// begins (zero: every charge).
+func (s *Store) BillingSettings(ctx context.Context, parkID string) ([]int, civil.Date, error) {
 	var text string
-	err := s.inTxOrRead(ctx).queryRow(ctx, `SELECT offsets FROM dunning_schedules WHERE park_id = ?`, parkID).Scan(&text)
+	var from civil.Date
+	err := s.inTxOrRead(ctx).queryRow(ctx, `SELECT reminder_days, billing_from FROM park_billing_settings WHERE park_id = ?`, parkID).Scan(&text, &from)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
+		return nil, civil.Date{}, nil
 	}
 	if err != nil {
-		return nil, err
+		return nil, from, err
 	}
-	return billing.ParseOffsets(text)
+	days, err := billing.ParseOffsets(text)
+	return days, from, err
 }
 
-// SaveDunningOffsets writes a park's reminder days, in the transaction of ctx.
-func (s *Store) SaveDunningOffsets(ctx context.Context, parkID string, offsets []int) error {
+// SaveBillingSettings writes a park's reminder days and billing start, in the transaction of ctx.
+func (s *Store) SaveBillingSettings(ctx context.Context, parkID string, offsets []int, from civil.Date) error {
 	c, err := s.txConn(ctx)
 	if err != nil {
 		return err
@@ -809,8 +812,9 @@ func (s *Store) SaveDunningOffsets(ctx context.Context, parkID string, offsets [
 	for i, o := range offsets {
 		parts[i] = strconv.Itoa(o)
 	}
-	_, err = c.exec(ctx, `INSERT INTO dunning_schedules (park_id, offsets) VALUES (?, ?) ON CONFLICT (park_id) DO UPDATE SET offsets = excluded.offsets`,
-		parkID, strings.Join(parts, ","))
+	_, err = c.exec(ctx, `INSERT INTO park_billing_settings (park_id, reminder_days, billing_from) VALUES (?, ?, ?)
+		ON CONFLICT (park_id) DO UPDATE SET reminder_days = excluded.reminder_days, billing_from = excluded.billing_from`,
+		parkID, strings.Join(parts, ","), from)
 	return err
 }
 
@@ -822,8 +826,8 @@ func (s *Store) ClaimDunning(ctx context.Context, today civil.Date) ([]billing.R
 	if err != nil {
 		return nil, err
 	}
-	rows, err := c.query(ctx, `SELECT `+billCols+`, COALESCE(d.offsets, '') FROM bills b JOIN parks p ON p.id = b.park_id
-		JOIN enterprises e ON e.id = b.enterprise_id LEFT JOIN dunning_schedules d ON d.park_id = b.park_id
+	rows, err := c.query(ctx, `SELECT `+billCols+`, COALESCE(d.reminder_days, '') FROM bills b JOIN parks p ON p.id = b.park_id
+		JOIN enterprises e ON e.id = b.enterprise_id LEFT JOIN park_billing_settings d ON d.park_id = b.park_id
 		WHERE b.status IN ('issued', 'partly_paid') AND b.due_on <= ? ORDER BY b.due_on, b.id LIMIT 2000`, today.AddDays(60))
 	if err != nil {
 		return nil, err

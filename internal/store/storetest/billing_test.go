@@ -355,3 +355,27 @@ func TestBankStatementDunningAndInvoices(t *testing.T) {
 		}
 	})
 }
+
+// TestBillingStartsOnItsDay: a park that moves its billing to ParkOS on 1 March 2026 never has
+// the charges due before billed here.
+func TestBillingStartsOnItsDay(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, st *sqlstore.Store) {
+		w := NewWorld(t, st)
+		clock := &movingClock{}
+		dayClock(clock, civil.Of(2026, 3, 10))
+		svc := billing.NewService(st, clock, nil)
+		finance := w.Scope(identity.Finance)
+		billingLease(t, st, w)
+		_, err := svc.SetSettings(ctx, finance, w.Parks[0].ID, billing.Settings{ReminderDays: []int{0, 400}})
+		refusedBy(t, "a reminder a year after", err, "bad_offset")
+		mustOK[billing.Settings](t, "settings")(svc.SetSettings(ctx, finance, w.Parks[0].ID, billing.Settings{ReminderDays: []int{-3, 0, 7},
+			BillingFrom: civil.Of(2026, 3, 1)}))
+		run := mustOK[billing.RunResult](t, "run")(svc.RunBilling(ctx, finance, billing.Run{ParkID: w.Parks[0].ID, BillingDate: civil.Of(2026, 3, 10)}))
+		if run.Lines != 4 { // March's and April's rent and fee; not the deposit, January or February
+			t.Errorf("a run from 1 March billed %d lines, want 4", run.Lines)
+		}
+		if s := mustOK[billing.Settings](t, "read")(svc.SettingsOf(ctx, finance, w.Parks[0].ID)); !s.BillingFrom.Equal(civil.Of(2026, 3, 1)) || len(s.ReminderDays) != 3 {
+			t.Errorf("settings read back: %+v", s)
+		}
+	})
+}

@@ -153,9 +153,12 @@ CREATE TABLE invoice_requests (
     invoice_date DATE
 );
 
-CREATE TABLE dunning_schedules (
-    park_id TEXT PRIMARY KEY REFERENCES parks (id),
-    offsets TEXT NOT NULL
+-- A park's billing settings: its reminder days, and the day its billing in ParkOS begins
+-- (charges due before it were billed elsewhere and are never billed here).
+CREATE TABLE park_billing_settings (
+    park_id       TEXT PRIMARY KEY REFERENCES parks (id),
+    reminder_days TEXT NOT NULL,
+    billing_from  DATE
 );
 
 CREATE TABLE dunning_sent (
