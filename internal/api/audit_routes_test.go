@@ -499,6 +499,15 @@ func newWriteCases(t *testing.T, e *env) map[string]func() writeCall {
 			}
 			return writeCall{role: identity.Finance, path: "/api/v1/bills/" + run.Bills[0].ID + "/issue"}
 		},
+		"POST /api/v1/bills/{id}/discard": func() writeCall {
+			billed(t, e, 0)
+			run, err := e.api.svc.Billing.RunBilling(ctx, sys, billing.Run{ParkID: p0, BillingDate: civil.Of(2025, 11, 1).AddDays(n % 50)})
+			must(err)
+			if len(run.Bills) == 0 {
+				t.Fatal("no draft bill to discard")
+			}
+			return writeCall{role: identity.Finance, path: "/api/v1/bills/" + run.Bills[0].ID + "/discard"}
+		},
 		"POST /api/v1/bills/{id}/write-off": func() writeCall {
 			bill, _, _ := billed(t, e, 0)
 			return writeCall{role: identity.Finance, path: "/api/v1/bills/" + bill + "/write-off", body: map[string]any{"reason": "企业注销"}}

@@ -60,6 +60,9 @@ func (s *Server) billingRoutes() []route {
 		{Method: "POST", Pattern: "/api/v1/bills/{id}/issue", Tag: "receivables",
 			Summary:  "开出草稿账单（此后不再变更；冲减额转为预存款并抵扣） / Issue a draft bill (it never changes again; its credits become credit)",
 			Response: billing.Bill{}, handle: func(c *call) (any, error) { return sv.Billing.Issue(c.ctx, c.scope, c.id()) }},
+		{Method: "POST", Pattern: "/api/v1/bills/{id}/discard", Tag: "receivables",
+			Summary: "作废草稿账单（删除；其费用由下次出账重新计入） / Discard a draft bill (its charges go to the next run)",
+			Status:  http.StatusNoContent, handle: func(c *call) (any, error) { return nil, sv.Billing.DiscardDraft(c.ctx, c.scope, c.id()) }},
 		{Method: "POST", Pattern: "/api/v1/bills/{id}/write-off", Tag: "receivables", Summary: "核销账单未付部分 / Write off what is open on a bill",
 			Body: billing.WriteOff{}, Response: billing.Bill{}, handle: func(c *call) (any, error) {
 				in, err := decodeInto[billing.WriteOff](c)

@@ -138,6 +138,9 @@ func (s *Service) Collection(ctx context.Context, sc identity.Scope, parkID stri
 	if on.IsZero() {
 		on = s.clock.Today()
 	}
+	if on.Year() < 2000 || on.Year() > 2100 {
+		return nil, invalid("on", "out_of_range", "日期应在 2000–2100 年之间", "the day must lie within 2000–2100")
+	}
 	if parkID != "" {
 		if err := s.st.CheckBillingPark(ctx, sc, parkID); err != nil {
 			return nil, err

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/parkos/parkos/internal/apperr"
+	"github.com/parkos/parkos/internal/check"
 	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/identity"
 	"github.com/parkos/parkos/internal/measure"
@@ -17,9 +18,8 @@ import (
 
 // BankStore is what a bank statement's matching needs of the data layer.
 type BankStore interface {
-	// MatchPayer finds the enterprise of a park a payment came from: by the bank account its
-	// invoicing details name, else by its name; how says which ("" when none matched).
-	MatchPayer(ctx context.Context, parkID, name, account string) (enterpriseID, enterpriseName, how string, err error)
+	// Payers are a park's enterprises with the bank account their invoicing details name.
+	Payers(ctx context.Context, parkID string) ([]Payer, error)
 	// OpenBills are an enterprise's issued bills of a park with money open, oldest first.
 	OpenBills(ctx context.Context, parkID, enterpriseID string) ([]Bill, error)
 	// BankRowSeen reports whether a statement row was imported before.
@@ -33,6 +33,49 @@ var bankColumns = []sheet.Column{
 	{Key: "payer", Header: "对方户名", English: "Payer", Synonyms: []string{"付款人名称", "对方名称", "付款方", "对方账户名称", "对方单位"}, Required: true},
 	{Key: "account", Header: "对方账号", English: "Account", Synonyms: []string{"付款人账号", "付款账号", "对方账户"}},
 	{Key: "memo", Header: "摘要", English: "Memo", Synonyms: []string{"附言", "用途", "备注", "交易附言"}},
+}
+
+// Payer is an enterprise a statement's rows may name: its name and its bank account.
+type Payer struct {
+	ID, Name, Account string
+}
+
+// accountKey is an account number as banks print it in any spacing: its letters and digits.
+func accountKey(s string) string {
+	var b strings.Builder
+	for _, r := range sheet.Clean(s) {
+		if r >= '0' && r <= '9' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// matchPayer finds the one enterprise a row came from: by its account, else its name (both
+// compared as written on any bank's export). An account two enterprises give, or an account
+// and a name naming different enterprises, is ambiguous, never guessed.
+func matchPayer(payers []Payer, name, account string) (p Payer, how, problem string) {
+	var byAccount, byName []Payer
+	acc, nm := accountKey(account), sheet.Clean(name)
+	for _, c := range payers {
+		if acc != "" && accountKey(c.Account) == acc {
+			byAccount = append(byAccount, c)
+		}
+		if nm != "" && sheet.Clean(c.Name) == nm {
+			byName = append(byName, c)
+		}
+	}
+	switch {
+	case len(byAccount) > 1, len(byName) > 1 && len(byAccount) == 0:
+		return p, "", "ambiguous"
+	case len(byAccount) == 1 && len(byName) == 1 && byName[0].ID != byAccount[0].ID:
+		return p, "", "ambiguous"
+	case len(byAccount) == 1:
+		return byAccount[0], "account", ""
+	case len(byName) == 1:
+		return byName[0], "name", ""
+	}
+	return p, "", "unknown_payer"
 }
 
 // BankRow is one credit of a statement, matched to an enterprise and maybe a bill.
@@ -105,6 +148,10 @@ func (s *Service) ImportStatement(ctx context.Context, sc identity.Scope, parkID
 		}
 		return ""
 	}
+	payers, err := s.st.Payers(ctx, parkID)
+	if err != nil {
+		return out, err
+	}
 	seen := map[string]int{}
 	for i := h.Row + 1; i < len(t.Rows); i++ {
 		row := t.Rows[i]
@@ -122,6 +169,9 @@ func (s *Service) ImportStatement(ctx context.Context, sc identity.Scope, parkID
 			return out, err
 		case amount <= 0:
 			continue
+		case amount > check.MaxMoney || out.Total+amount > check.MaxMoney:
+			problem(i, "amount", "out_of_range", "金额超出上限", "the amount is too large")
+			amount = 0
 		}
 		r.Amount = amount
 		day, _, err := sheet.Date(cell(row, "date"))
@@ -132,6 +182,8 @@ func (s *Service) ImportStatement(ctx context.Context, sc identity.Scope, parkID
 			return out, err
 		case day.IsZero():
 			problem(i, "date", "required", "缺少交易日期", "the date is missing")
+		case day.Year() < 2000 || day.After(s.clock.Today()):
+			problem(i, "date", "out_of_range", "交易日期应在 2000 年之后且不晚于今天", "the date must lie after 2000 and not after today")
 		}
 		r.PaidOn = day
 		if r.Payer == "" && r.Account == "" {
@@ -139,12 +191,15 @@ func (s *Service) ImportStatement(ctx context.Context, sc identity.Scope, parkID
 			out.Rows = append(out.Rows, r)
 			continue
 		}
-		if r.EnterpriseID, r.EnterpriseName, r.MatchedBy, err = s.st.MatchPayer(ctx, parkID, r.Payer, r.Account); err != nil {
-			return out, err
-		}
-		if r.EnterpriseID == "" {
-			problem(i, "payer", "unknown_payer", "本园区没有该付款企业（按开票信息中的账号或企业名称匹配）",
+		payer, how, trouble := matchPayer(payers, r.Payer, r.Account)
+		r.EnterpriseID, r.EnterpriseName, r.MatchedBy = payer.ID, payer.Name, how
+		switch trouble {
+		case "unknown_payer":
+			problem(i, "payer", trouble, "本园区没有该付款企业（按开票信息中的账号或企业名称匹配）",
 				"no enterprise of the park matches the payer (by the account in its invoicing details, or by name)")
+		case "ambiguous":
+			problem(i, "payer", trouble, "付款方无法唯一确定：账号或户名对应多家企业，请核对开票信息",
+				"the payer is ambiguous: the account or name belongs to more than one enterprise; check their invoicing details")
 		}
 		content := fmt.Sprintf("%s|%s|%s|%s|%s|%s", parkID, r.PaidOn, r.Amount, r.Payer, r.Account, r.Memo)
 		seen[content]++

@@ -64,8 +64,11 @@ func (s *Service) EnterpriseDeposits(ctx context.Context, sc identity.Scope, ent
 // left refunded. A deposit is settled once.
 func (s *Service) SettleDeposit(ctx context.Context, sc identity.Scope, contractID string, in Settlement) (Settlement, error) {
 	var f apperr.Fields
-	if in.SettledOn.IsZero() {
+	switch {
+	case in.SettledOn.IsZero():
 		f.Required("settled_on")
+	case in.SettledOn.Year() < 2000 || in.SettledOn.After(s.clock.Today()):
+		f.Add("settled_on", "out_of_range", "结算日应在 2000 年之后且不晚于今天", "the settlement day must lie after 2000 and not after today")
 	}
 	var deducted measure.Money
 	for i, d := range in.Deductions {
@@ -91,7 +94,7 @@ func (s *Service) SettleDeposit(ctx context.Context, sc identity.Scope, contract
 	if err != nil {
 		return Settlement{}, err
 	}
-	if c.Status == leasing.Draft || c.Status == leasing.Active && in.SettledOn.Before(c.LastDay()) {
+	if c.Status == leasing.Draft || in.SettledOn.Before(c.LastDay()) && c.Status == leasing.Active {
 		return Settlement{}, invalid("settled_on", "not_moved_out", fmt.Sprintf("合同至 %s 仍在履行，退租后才能结算押金", c.LastDay()),
 			fmt.Sprintf("the lease runs until %s; a deposit is settled at move-out", c.LastDay()))
 	}
@@ -251,8 +254,8 @@ func (s *Service) RequestInvoice(ctx context.Context, sc identity.Scope, billID 
 	if !(sc.Role.IsEnterprise() && sc.EnterpriseID == b.EnterpriseID) && !mayBill(sc, b.ParkID) {
 		return InvoiceRequest{}, apperr.ErrForbidden()
 	}
-	if b.Status == Draft {
-		return InvoiceRequest{}, apperr.New(apperr.Conflict, "草稿账单不能申请开票", "a draft bill has no invoice").WithField("status", "draft")
+	if b.Status == Draft || b.Status == WrittenOff && b.Paid <= 0 {
+		return InvoiceRequest{}, apperr.New(apperr.Conflict, "草稿账单和未收款的核销账单不能开票", "a draft bill, or one written off with nothing paid, has no invoice").WithField("status", string(b.Status))
 	}
 	r := InvoiceRequest{BillID: b.ID, RequestedBy: sc.Username, RequestedOn: s.clock.Today()}
 	return r, s.st.InTx(ctx, func(ctx context.Context) error {
@@ -286,6 +289,8 @@ func (s *Service) RecordInvoice(ctx context.Context, sc identity.Scope, billID s
 	check.Text(&f, "invoice_no", in.InvoiceNo, 40)
 	if in.InvoiceDate.IsZero() {
 		f.Required("invoice_date")
+	} else if in.InvoiceDate.Year() < 2000 || in.InvoiceDate.After(s.clock.Today()) {
+		f.Add("invoice_date", "out_of_range", "开票日期应在 2000 年之后且不晚于今天", "the invoice date must lie after 2000 and not after today")
 	}
 	if err := f.Err(); err != nil {
 		return InvoiceRequest{}, err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/parkos/parkos/internal/apperr"
 	"github.com/parkos/parkos/internal/check"
@@ -61,8 +62,8 @@ func (s *Service) RecordPayment(ctx context.Context, sc identity.Scope, n NewPay
 		return Payment{}, apperr.ErrForbidden()
 	}
 	ent, err := s.st.GetEnterprise(ctx, sc, n.EnterpriseID)
-	if apperr.Is(err, apperr.NotFound) {
-		return Payment{}, invalid("enterprise_id", "not_found", "没有该企业", "no such enterprise")
+	if apperr.Is(err, apperr.NotFound) || err == nil && ent.ParkID != n.ParkID {
+		return Payment{}, invalid("enterprise_id", "not_found", "该园区没有这家企业", "no such enterprise in the park")
 	}
 	if err != nil {
 		return Payment{}, err
@@ -73,8 +74,11 @@ func (s *Service) RecordPayment(ctx context.Context, sc identity.Scope, n NewPay
 		if err := s.st.LockBillingPark(ctx, n.ParkID); err != nil {
 			return err
 		}
-		var err error
-		if p, err = s.pay(ctx, p, n.Allocations, n.AsCredit); err != nil {
+		paid, err := s.pay(ctx, p, n.Allocations, n.AsCredit)
+		if err != nil {
+			return err
+		}
+		if p, err = s.st.GetPayment(ctx, sc, paid.ID); err != nil {
 			return err
 		}
 		return s.st.Record(ctx, sc, "create", "payment", p.ID, nil, p)
@@ -106,6 +110,10 @@ func (s *Service) pay(ctx context.Context, p Payment, byHand []AllocationFor, as
 		}
 		if sum > p.Amount {
 			return p, invalid("allocations", "exceeds_payment", fmt.Sprintf("分配合计 %s 元超过付款金额", sum), fmt.Sprintf("the allocations, %s yuan, exceed the payment", sum))
+		}
+		if rest := p.Amount - sum; rest > 0 && !asCredit {
+			return p, invalid("amount", "exceeds_allocations", fmt.Sprintf("付款比分配多 %s 元；须确认作为预存款（as_credit）", rest),
+				fmt.Sprintf("the payment is %s yuan more than allocated; confirm it as credit (as_credit)", rest))
 		}
 	} else {
 		left := p.Amount
@@ -156,7 +164,7 @@ func (s *Service) pay(ctx context.Context, p Payment, byHand []AllocationFor, as
 // paid are open again, and the reversal is audited.
 func (s *Service) ReversePayment(ctx context.Context, sc identity.Scope, id string, r Reversal) (Payment, error) {
 	var f apperr.Fields
-	if r.Reason == "" {
+	if strings.TrimSpace(r.Reason) == "" {
 		f.Required("reason")
 	}
 	check.String(&f, "reason", r.Reason)
@@ -207,7 +215,7 @@ func (s *Service) ReversePayment(ctx context.Context, sc identity.Scope, id stri
 // WriteOff gives up what is open on an issued bill, with a reason.
 func (s *Service) WriteOff(ctx context.Context, sc identity.Scope, id string, w WriteOff) (Bill, error) {
 	var f apperr.Fields
-	if w.Reason == "" {
+	if strings.TrimSpace(w.Reason) == "" {
 		f.Required("reason")
 	}
 	check.String(&f, "reason", w.Reason)

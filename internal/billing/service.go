@@ -53,6 +53,8 @@ type Store interface {
 	GetBill(ctx context.Context, sc identity.Scope, id string) (Bill, error)
 	LockBill(ctx context.Context, sc identity.Scope, id string) (Bill, error)
 	SaveBill(ctx context.Context, b Bill) error
+	// DeleteDraftBill deletes a draft bill and its lines.
+	DeleteDraftBill(ctx context.Context, id string) error
 	// SettleCredits marks a bill's negative lines paid in full (they become credit).
 	SettleCredits(ctx context.Context, billID string) error
 	// OpenLines are an enterprise's open positive lines of issued bills of a park, oldest first.
@@ -156,7 +158,10 @@ func (s *Service) RunBilling(ctx context.Context, sc identity.Scope, r Run) (Run
 				return err
 			}
 			if r.Issue {
-				if b, err = s.issue(ctx, sc, b); err != nil {
+				if _, err = s.issue(ctx, sc, b); err != nil {
+					return err
+				}
+				if b, err = s.st.GetBill(ctx, sc, b.ID); err != nil {
 					return err
 				}
 			}
@@ -201,7 +206,8 @@ func (s *Service) plan(ctx context.Context, parkID string, day civil.Date) ([]Li
 	}
 	lines, adjustments := planContracts(contracts, billed, marks, day, from)
 	lines = append(lines, planCharges(charges, billed, day)...)
-	lines = append(lines, planLateFees(overdue, day)...)
+	// Late fees accrue to the billing date, never beyond today: a day that has not come is not late.
+	lines = append(lines, planLateFees(overdue, civil.Min(day, s.clock.Today()))...)
 	rates, err := s.st.TaxRates(ctx, parkID)
 	if err != nil {
 		return nil, 0, err
@@ -311,12 +317,44 @@ func (s *Service) Issue(ctx context.Context, sc identity.Scope, id string) (Bill
 		if before.Status != Draft {
 			return apperr.New(apperr.Conflict, "只有草稿账单可以开出", "only a draft bill can be issued").WithField("status", "not_draft")
 		}
-		if out, err = s.issue(ctx, sc, before); err != nil {
+		if _, err = s.issue(ctx, sc, before); err != nil {
+			return err
+		}
+		// Read back: the credit set against it may have paid it already.
+		if out, err = s.st.GetBill(ctx, sc, id); err != nil {
 			return err
 		}
 		return s.st.Record(ctx, sc, "issue", "bill", id, before, out)
 	})
 	return out, err
+}
+
+// DiscardDraft deletes a draft bill and its lines, so that a run on a mistaken day can be undone:
+// its charges are billed by the next run.
+func (s *Service) DiscardDraft(ctx context.Context, sc identity.Scope, id string) error {
+	b, err := s.st.GetBill(ctx, sc, id)
+	if err != nil {
+		return err
+	}
+	if !mayBill(sc, b.ParkID) {
+		return apperr.ErrForbidden()
+	}
+	return s.st.InTx(ctx, func(ctx context.Context) error {
+		if err := s.st.LockBillingPark(ctx, b.ParkID); err != nil {
+			return err
+		}
+		before, err := s.st.LockBill(ctx, sc, id)
+		if err != nil {
+			return err
+		}
+		if before.Status != Draft {
+			return apperr.New(apperr.Conflict, "只有草稿账单可以作废删除", "only a draft bill can be discarded").WithField("status", "not_draft")
+		}
+		if err := s.st.DeleteDraftBill(ctx, id); err != nil {
+			return err
+		}
+		return s.st.Record(ctx, sc, "delete", "bill", id, before, nil)
+	})
 }
 
 // issue issues b in the transaction of ctx.

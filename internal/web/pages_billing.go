@@ -195,6 +195,10 @@ func (s *Server) actOnBill(rq *request) error {
 	switch rq.r.PathValue("action") {
 	case "issue":
 		_, err = s.svc.Billing.Issue(rq.ctx, rq.scope, id)
+	case "discard":
+		if err = s.svc.Billing.DiscardDraft(rq.ctx, rq.scope, id); err == nil {
+			return rq.redirect("/billing/bills")
+		}
 	case "write-off":
 		_, err = s.svc.Billing.WriteOff(rq.ctx, rq.scope, id, billing.WriteOff{Reason: first(vals, "reason")})
 	case "invoice-request":

@@ -60,6 +60,14 @@ func funcs(a *assets) template.FuncMap {
 			return i18n.Area(lang, a)
 		},
 		"money": i18n.Money,
+		// yuan is an amount to the fen, as bills and notices print it (never rounded to 万元).
+		"yuan": func(m measure.Money) string {
+			sign, v := "", int64(m)
+			if v < 0 {
+				sign, v = "-", -v
+			}
+			return fmt.Sprintf("%s%s.%02d元", sign, i18n.Int(v/100), v%100)
+		},
 		"stamp": func(v any) string {
 			switch t := v.(type) {
 			case time.Time:

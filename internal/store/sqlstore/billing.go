@@ -375,6 +375,19 @@ func (s *Store) SaveBill(ctx context.Context, b billing.Bill) error {
 	return err
 }
 
+// DeleteDraftBill deletes a draft bill and its lines, in the transaction of ctx.
+func (s *Store) DeleteDraftBill(ctx context.Context, id string) error {
+	c, err := s.txConn(ctx)
+	if err != nil {
+		return err
+	}
+	if _, err := c.exec(ctx, `DELETE FROM bill_lines WHERE bill_id = ? AND EXISTS (SELECT 1 FROM bills WHERE id = ? AND status = 'draft')`, id, id); err != nil {
+		return err
+	}
+	res, err := c.exec(ctx, `DELETE FROM bills WHERE id = ? AND status = 'draft'`, id)
+	return changedOne(res, err, conflict("只有草稿账单可以作废删除", "only a draft bill can be discarded"))
+}
+
 // SettleCredits marks a bill's negative lines paid in full, in the transaction of ctx.
 func (s *Store) SettleCredits(ctx context.Context, billID string) error {
 	c, err := s.txConn(ctx)
@@ -400,14 +413,14 @@ func (s *Store) OpenLines(ctx context.Context, parkID, enterpriseID string) ([]b
 }
 
 const paymentCols = `y.id, y.park_id, y.enterprise_id, e.name, y.paid_on, y.amount, y.method, y.reference, y.unallocated, y.reversed_on,
-	y.reversal_reason, y.created_at`
+	y.reversal_reason, y.created_by, y.created_at`
 
 const paymentFrom = ` FROM payments y JOIN enterprises e ON e.id = y.enterprise_id`
 
 func scanPayment(r scanner) (billing.Payment, error) {
 	var p billing.Payment
 	err := r.Scan(&p.ID, &p.ParkID, &p.EnterpriseID, &p.EnterpriseName, &p.PaidOn, &p.Amount, &p.Method, &p.Reference, &p.Unallocated,
-		&p.ReversedOn, &p.ReversalReason, &p.CreatedAt)
+		&p.ReversedOn, &p.ReversalReason, &p.CreatedBy, &p.CreatedAt)
 	return p, err
 }
 
@@ -819,8 +832,9 @@ func (s *Store) SaveBillingSettings(ctx context.Context, parkID string, offsets 
 }
 
 // ClaimDunning marks as sent, and returns, the reminders due today, in the transaction of ctx:
-// for each open issued bill, the latest of its park's reminder days that has come and was not
-// sent (earlier missed ones are not sent late).
+// for each open issued bill due within the last year or the next 60 days (no reminder day is
+// further), the latest of its park's reminder days that has come and was not sent (earlier
+// missed ones are not sent late).
 func (s *Store) ClaimDunning(ctx context.Context, today civil.Date) ([]billing.Reminder, error) {
 	c, err := s.txConn(ctx)
 	if err != nil {
@@ -828,7 +842,7 @@ func (s *Store) ClaimDunning(ctx context.Context, today civil.Date) ([]billing.R
 	}
 	rows, err := c.query(ctx, `SELECT `+billCols+`, COALESCE(d.reminder_days, '') FROM bills b JOIN parks p ON p.id = b.park_id
 		JOIN enterprises e ON e.id = b.enterprise_id LEFT JOIN park_billing_settings d ON d.park_id = b.park_id
-		WHERE b.status IN ('issued', 'partly_paid') AND b.due_on <= ? ORDER BY b.due_on, b.id LIMIT 2000`, today.AddDays(60))
+		WHERE b.status IN ('issued', 'partly_paid') AND b.due_on <= ? AND b.due_on >= ? ORDER BY b.due_on DESC, b.id`, today.AddDays(60), today.AddDays(-366))
 	if err != nil {
 		return nil, err
 	}
@@ -878,30 +892,17 @@ func (s *Store) ClaimDunning(ctx context.Context, today civil.Date) ([]billing.R
 	return out, nil
 }
 
-// MatchPayer finds the enterprise of a park a payment came from: by the bank account of its
-// invoicing details, else by its name.
-func (s *Store) MatchPayer(ctx context.Context, parkID, name, account string) (string, string, string, error) {
-	c := s.inTxOrRead(ctx)
-	var id, ename string
-	if account != "" {
-		err := c.queryRow(ctx, `SELECT e.id, e.name FROM invoice_details d JOIN enterprises e ON e.id = d.enterprise_id
-			WHERE e.park_id = ? AND d.bank_account <> '' AND (d.bank_account = ? OR d.bank_account LIKE ?) ORDER BY e.id LIMIT 1`,
-			parkID, account, "%"+account).Scan(&id, &ename)
-		if err == nil {
-			return id, ename, "account", nil
-		}
-		if !errors.Is(err, sql.ErrNoRows) {
-			return "", "", "", err
-		}
+// Payers are a park's enterprises with the bank account their invoicing details name.
+func (s *Store) Payers(ctx context.Context, parkID string) ([]billing.Payer, error) {
+	rows, err := s.inTxOrRead(ctx).query(ctx, `SELECT e.id, e.name, COALESCE(d.bank_account, '') FROM enterprises e
+		LEFT JOIN invoice_details d ON d.enterprise_id = e.id WHERE e.park_id = ? ORDER BY e.id`, parkID)
+	if err != nil {
+		return nil, err
 	}
-	if name == "" {
-		return "", "", "", nil
-	}
-	err := c.queryRow(ctx, `SELECT e.id, e.name FROM enterprises e WHERE e.park_id = ? AND e.name = ? ORDER BY e.id LIMIT 1`, parkID, name).Scan(&id, &ename)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", "", "", nil
-	}
-	return id, ename, "name", err
+	return collect(rows, func(r scanner) (billing.Payer, error) {
+		var p billing.Payer
+		return p, r.Scan(&p.ID, &p.Name, &p.Account)
+	})
 }
 
 // OpenBills are an enterprise's issued bills of a park with money open, oldest first.

@@ -8,6 +8,7 @@ import (
 	"github.com/parkos/parkos/internal/apperr"
 	"github.com/parkos/parkos/internal/billing"
 	"github.com/parkos/parkos/internal/civil"
+	"github.com/parkos/parkos/internal/enterprise"
 	"github.com/parkos/parkos/internal/identity"
 	"github.com/parkos/parkos/internal/leasing"
 	"github.com/parkos/parkos/internal/measure"
@@ -92,6 +93,14 @@ func TestBillingRunsPaymentsAndAging(t *testing.T) {
 		if again := mustOK[billing.RunResult](t, "run again")(svc.RunBilling(ctx, finance, billing.Run{ParkID: park, BillingDate: civil.Of(2026, 2, 10)})); again.Lines != 0 {
 			t.Errorf("the same run again billed %d lines", again.Lines)
 		}
+		// A draft is discarded and billed again by the next run.
+		mustOK[struct{}](t, "discard")(struct{}{}, svc.DiscardDraft(ctx, finance, second.ID))
+		redo := mustOK[billing.RunResult](t, "redo")(svc.RunBilling(ctx, finance, billing.Run{ParkID: park, BillingDate: civil.Of(2026, 2, 10)}))
+		if redo.Lines != 2 || redo.Bills[0].Gross != yuan("17208.33") {
+			t.Fatalf("the run after a discarded draft: %d lines", redo.Lines)
+		}
+		second = redo.Bills[0]
+		run.Bills[1] = second
 		if p, _ := svc.Bills(ctx, tenant, billing.Filter{}, page.Request{}); len(p.Items) != 0 {
 			t.Errorf("the tenant sees %d draft bills", len(p.Items))
 		}
@@ -147,6 +156,9 @@ func TestBillingRunsPaymentsAndAging(t *testing.T) {
 		}
 		if again := mustOK[billing.RunResult](t, "again")(svc.RunBilling(ctx, finance, billing.Run{ParkID: park, BillingDate: civil.Of(2026, 3, 20)})); again.Lines != 0 {
 			t.Errorf("the March run again billed %d lines", again.Lines)
+		}
+		if ahead := mustOK[billing.RunResult](t, "ahead")(svc.RunBilling(ctx, finance, billing.Run{ParkID: park, BillingDate: civil.Of(2026, 3, 24)})); ahead.Lines != 0 {
+			t.Errorf("a run dated four days ahead billed %d lines (late fees for days to come?)", ahead.Lines)
 		}
 
 		// Terminated on 15 March with a 10,000 元 penalty: the 25 March run credits March's rent
@@ -211,6 +223,15 @@ func TestBillingRunsPaymentsAndAging(t *testing.T) {
 		// The deposit, paid in full by now (the termination's credit went to the oldest line, its
 		// rest): a deduction beyond it is refused; 5,000 kept for repairs and the rest set
 		// against the open lines.
+		_, err = svc.SettleDeposit(ctx, finance, k.ID, billing.Settlement{SettledOn: civil.Of(2099, 12, 31)})
+		refusedBy(t, "a settlement in the future", err, "out_of_range")
+		_, err = svc.RecordPayment(ctx, identity.System(), billing.NewPayment{EnterpriseID: w.Enterprises[1].ID, ParkID: park, PaidOn: civil.Of(2026, 4, 20),
+			Amount: 100, Method: "cash", AsCredit: true})
+		refusedBy(t, "a payment of another park's enterprise", err, "not_found")
+		lines, _ := st.OpenLines(ctx, park, w.Enterprises[0].ID)
+		_, err = svc.RecordPayment(ctx, finance, billing.NewPayment{EnterpriseID: w.Enterprises[0].ID, ParkID: park, PaidOn: civil.Of(2026, 4, 20),
+			Amount: yuan("5000"), Method: "cash", Allocations: []billing.AllocationFor{{LineID: lines[0].ID, Amount: 100}}})
+		refusedBy(t, "money beyond the allocations not confirmed as credit", err, "exceeds_allocations")
 		_, err = svc.SettleDeposit(ctx, finance, k.ID, billing.Settlement{SettledOn: civil.Of(2026, 4, 20), Deductions: []billing.Deduction{{Reason: "墙面修复", Amount: yuan("30416.68")}}})
 		refusedBy(t, "a deduction above the deposit", err, "exceeds_deposit")
 		settled := mustOK[billing.Settlement](t, "settle")(svc.SettleDeposit(ctx, finance, k.ID, billing.Settlement{SettledOn: civil.Of(2026, 4, 20),
@@ -219,7 +240,7 @@ func TestBillingRunsPaymentsAndAging(t *testing.T) {
 			open() != owed-settled.Applied {
 			t.Errorf("settlement %+v, open %s", settled, open())
 		}
-		_, err = svc.SettleDeposit(ctx, finance, k.ID, billing.Settlement{SettledOn: civil.Of(2026, 4, 21)})
+		_, err = svc.SettleDeposit(ctx, finance, k.ID, billing.Settlement{SettledOn: civil.Of(2026, 4, 20)})
 		refusedWith(t, "settle twice", err, apperr.Conflict)
 	})
 }
@@ -269,14 +290,7 @@ func TestBankStatementDunningAndInvoices(t *testing.T) {
 		billingLease(t, st, w)
 		run := mustOK[billing.RunResult](t, "run")(svc.RunBilling(ctx, finance, billing.Run{ParkID: park, BillingDate: civil.Of(2026, 2, 10), Issue: true}))
 		first, second := run.Bills[0], run.Bills[1]
-
-		_, err := svc.SetInvoiceDetails(ctx, tenant, ent.ID, billing.InvoiceDetails{Name: ent.Name, TaxID: "91110108MA0000000X", BankAccount: "0200 1234 5678"})
-		refusedBy(t, "a taxpayer number with a wrong check character", err, "check_char")
-		mustOK[billing.InvoiceDetails](t, "details")(svc.SetInvoiceDetails(ctx, tenant, ent.ID, billing.InvoiceDetails{Name: ent.Name, TaxID: ent.CreditCode,
-			AddressPhone: "北京市海淀区 010-1234", BankAccount: "0200123456789"}))
-		_, err = svc.SetInvoiceDetails(ctx, w.Scope(identity.EntMember), ent.ID, billing.InvoiceDetails{Name: ent.Name, TaxID: ent.CreditCode})
-		refusedWith(t, "a tenant's member changes the invoicing details", err, apperr.Forbidden)
-
+		dayClock(clock, civil.Of(2026, 2, 15))
 		statement := func(rows ...string) []byte {
 			text := "交易日期,借方金额,贷方金额,对方户名,对方账号,摘要\n" + strings.Join(rows, "\n") + "\n"
 			gbk, err := simplifiedchinese.GBK.NewEncoder().String(text)
@@ -285,12 +299,43 @@ func TestBankStatementDunningAndInvoices(t *testing.T) {
 			}
 			return []byte(gbk)
 		}
+
+		_, err := svc.SetInvoiceDetails(ctx, tenant, ent.ID, billing.InvoiceDetails{Name: ent.Name, TaxID: "91110108MA0000000X", BankAccount: "0200 1234 5678"})
+		refusedBy(t, "a taxpayer number with a wrong check character", err, "check_char")
+		mustOK[billing.InvoiceDetails](t, "details")(svc.SetInvoiceDetails(ctx, tenant, ent.ID, billing.InvoiceDetails{Name: ent.Name, TaxID: ent.CreditCode,
+			AddressPhone: "北京市海淀区 010-1234", BankAccount: "0200123456789"}))
+		// Another enterprise of the park claiming the same account makes it ambiguous.
+		twin := mustOK[enterprise.Enterprise](t, "twin")(EnterpriseOf(st).CreateEnterprise(ctx, identity.System(), enterprise.Enterprise{ParkID: park,
+			Name: "测试企业（北京）有限公司", CreditCode: CreditCode(77), IndustryCode: "2761"}))
+		mustOK[billing.InvoiceDetails](t, "twin details")(svc.SetInvoiceDetails(ctx, identity.System(), twin.ID, billing.InvoiceDetails{Name: twin.Name,
+			TaxID: twin.CreditCode, BankAccount: "9999 0000"}))
+		names := statement("2026-02-12,,1.00,测试企业(北京)有限公司,,", "2026-02-12,,1.00,某某,99990000,")
+		if res := mustOK[billing.BankImport](t, "names")(svc.ImportStatement(ctx, finance, park, names, true)); len(res.Problems) != 0 ||
+			res.Rows[0].EnterpriseID != twin.ID || res.Rows[1].EnterpriseID != twin.ID || res.Rows[1].MatchedBy != "account" {
+			t.Errorf("a half-width name and a spaced account: %+v %+v", res.Rows, res.Problems)
+		}
+		mustOK[billing.InvoiceDetails](t, "twin claims")(svc.SetInvoiceDetails(ctx, identity.System(), twin.ID, billing.InvoiceDetails{Name: twin.Name,
+			TaxID: twin.CreditCode, BankAccount: "0200-1234-5678-9"}))
+		clash := statement("2026-02-12,,1.00,某某,0200123456789,")
+		if res := mustOK[billing.BankImport](t, "clash")(svc.ImportStatement(ctx, finance, park, clash, true)); len(res.Problems) != 1 || res.Problems[0].Code != "ambiguous" {
+			t.Errorf("an account two enterprises give: %+v", res.Problems)
+		}
+		mustOK[billing.InvoiceDetails](t, "twin again")(svc.SetInvoiceDetails(ctx, identity.System(), twin.ID, billing.InvoiceDetails{Name: twin.Name,
+			TaxID: twin.CreditCode, BankAccount: "9999 0000"}))
+		_, err = svc.SetInvoiceDetails(ctx, w.Scope(identity.EntMember), ent.ID, billing.InvoiceDetails{Name: ent.Name, TaxID: ent.CreditCode})
+		refusedWith(t, "a tenant's member changes the invoicing details", err, apperr.Forbidden)
+
 		bad := statement("2026-02-12,,10000.00,无名公司,999,货款", "2026-02-13,,12x,"+ent.Name+",,", "2026-02-13,500.00,,某供应商,1,付款")
 		res := mustOK[billing.BankImport](t, "bad statement")(svc.ImportStatement(ctx, finance, park, bad, false))
 		if res.Committed || len(res.Problems) != 2 || res.Problems[0].Row != 2 || res.Problems[0].Column != "D" || res.Problems[1].Column != "C" {
 			t.Errorf("a bad statement: committed %v, problems %+v", res.Committed, res.Problems)
 		}
-		good := statement("2026-02-12,,"+second.Gross.String()+",某某,0200123456789,转账",
+		// Hostile rows: a future day, an amount past every bound, an account of LIKE wildcards.
+		hostile := statement("2026-03-01,,1.00,"+ent.Name+",,", "2026-02-12,,999999999999999.99,"+ent.Name+",,", "2026-02-12,,1.00,某某,%,")
+		if res := mustOK[billing.BankImport](t, "hostile")(svc.ImportStatement(ctx, finance, park, hostile, false)); res.Committed || len(res.Problems) != 3 {
+			t.Errorf("hostile rows: committed %v, problems %+v", res.Committed, res.Problems)
+		}
+		good := statement("2026-02-12,,"+second.Gross.String()+",某某,0200 1234 5678 9,转账",
 			"2026-02-14,,1000.00,"+ent.Name+",,缴费 "+first.Number)
 		preview := mustOK[billing.BankImport](t, "preview")(svc.ImportStatement(ctx, finance, park, good, true))
 		if preview.Committed || len(preview.Rows) != 2 || preview.Rows[0].MatchedBy != "account" || preview.Rows[0].BillID != second.ID ||
