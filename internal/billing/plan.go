@@ -48,10 +48,17 @@ type Mark struct {
 	BilledAt time.Time
 }
 
-// idle reports whether a run on day has nothing to bill for c: it was billed after its last
+// idle reports whether a run on day has nothing to bill for c: it ended before the park's
+// billing began, or starts beyond the horizon, never billed; or it was billed after its last
 // change, and its next period (a few days early, for month ends) falls beyond day + Horizon or
 // after its last day.
-func idle(c leasing.Contract, m Mark, day civil.Date) bool {
+func idle(c leasing.Contract, m Mark, day, from civil.Date) bool {
+	if !from.IsZero() && c.LastDay().Before(from) && m.BilledAt.IsZero() {
+		return true // it ended before the park billed here, and was never billed here
+	}
+	if c.StartOn.After(day.AddDays(Horizon)) && m.BilledAt.IsZero() {
+		return true // nothing of it falls due yet, its deposit included
+	}
 	if m.BilledAt.IsZero() || c.UpdatedAt.After(m.BilledAt) {
 		return false
 	}
@@ -86,7 +93,7 @@ func planContracts(contracts []leasing.Contract, billed map[string]Billed, marks
 	var order []string
 	seen := map[string]bool{}
 	for _, c := range contracts {
-		if idle(c, marks[c.ID], day) {
+		if idle(c, marks[c.ID], day, from) {
 			continue
 		}
 		seen[c.ID] = true

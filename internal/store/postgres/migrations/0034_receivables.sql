@@ -100,6 +100,8 @@ CREATE TABLE payments (
 );
 CREATE INDEX payments_enterprise ON payments (enterprise_id, paid_on);
 CREATE INDEX payments_park ON payments (park_id, paid_on);
+-- An enterprise's credit: its payments with money left.
+CREATE INDEX payments_credit ON payments (enterprise_id, park_id, paid_on) WHERE unallocated > 0 AND reversed_on IS NULL;
 
 CREATE TABLE payment_allocations (
     id         TEXT PRIMARY KEY,
