@@ -160,6 +160,31 @@ func (s *Service) pay(ctx context.Context, p Payment, byHand []AllocationFor, as
 	return p, s.st.RefreshBills(ctx, ids)
 }
 
+// PayBill records a payment set by hand against one bill's open lines, oldest first; what is
+// left over stays as credit only when AsCredit confirms it.
+func (s *Service) PayBill(ctx context.Context, sc identity.Scope, billID string, n NewPayment) (Payment, error) {
+	b, err := s.st.GetBill(ctx, sc, billID)
+	if err != nil {
+		return Payment{}, err
+	}
+	if !b.Status.Open() {
+		return Payment{}, apperr.New(apperr.Conflict, "该账单没有未付金额", "nothing is open on this bill").WithField("status", string(b.Status))
+	}
+	n.ParkID, n.EnterpriseID = b.ParkID, b.EnterpriseID
+	for _, l := range b.Lines {
+		if open := l.Gross - l.Paid; open > 0 && n.Amount > 0 {
+			var sum measure.Money
+			for _, a := range n.Allocations {
+				sum += a.Amount
+			}
+			if amount := min(open, n.Amount-sum); amount > 0 {
+				n.Allocations = append(n.Allocations, AllocationFor{LineID: l.ID, Amount: amount})
+			}
+		}
+	}
+	return s.RecordPayment(ctx, sc, n)
+}
+
 // ReversePayment undoes a wrong payment with a reason: its allocations are removed, the bills it
 // paid are open again, and the reversal is audited.
 func (s *Service) ReversePayment(ctx context.Context, sc identity.Scope, id string, r Reversal) (Payment, error) {

@@ -82,6 +82,18 @@ func TestBillingPages(t *testing.T) {
 	if res, body := s.send(finance, "POST", preview, nil); res.StatusCode != 200 || !strings.Contains(body, `id="bank-done"`) {
 		t.Fatalf("booking a statement: %d", res.StatusCode)
 	}
+	open, _ := s.store.ListBills(context.Background(), identity.System(), billing.Filter{ParkID: w.Parks[0].ID, Status: billing.Issued}, page.Request{Limit: 1})
+	if len(open.Items) == 0 {
+		t.Fatal("no open bill")
+	}
+	target := open.Items[0]
+	res, _ = s.send(finance, "POST", "/billing/bills/"+target.ID+"/pay", url.Values{"paid_on": {"2025-02-20"}, "amount": {"1.00"}, "method": {"cash"}})
+	if res.StatusCode != 303 {
+		t.Fatalf("a payment set by hand against a bill: %d", res.StatusCode)
+	}
+	if b, _ := s.store.GetBill(context.Background(), identity.System(), target.ID); b.Paid != target.Paid+100 || b.Status != billing.PartlyPaid {
+		t.Errorf("the bill after 1.00 paid by hand: paid %s, %s", b.Paid, b.Status)
+	}
 	f, sheet := s.workbook(finance, "/billing/aging.xlsx?park_id="+w.Parks[0].ID)
 	if v, _ := f.GetCellValue(sheet, "A2"); v != w.Enterprises[0].Name {
 		t.Errorf("the aging workbook's first row: %q", v)

@@ -195,6 +195,12 @@ func (s *Server) actOnBill(rq *request) error {
 	switch rq.r.PathValue("action") {
 	case "issue":
 		_, err = s.svc.Billing.Issue(rq.ctx, rq.scope, id)
+	case "pay":
+		var in billing.NewPayment
+		specs := []fieldSpec{{Name: "paid_on", Kind: "date"}, {Name: "amount", Kind: "number"}, {Name: "method"}, {Name: "reference"}, {Name: "as_credit", Kind: "checkbox"}}
+		if err = httpin.DecodeStrict(toJSON(specs, vals), &in); err == nil {
+			_, err = s.svc.Billing.PayBill(rq.ctx, rq.scope, id, in)
+		}
 	case "discard":
 		if err = s.svc.Billing.DiscardDraft(rq.ctx, rq.scope, id); err == nil {
 			return rq.redirect("/billing/bills")

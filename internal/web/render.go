@@ -89,6 +89,7 @@ func funcs(a *assets) template.FuncMap {
 		"pct":   func(r float64) float64 { return r * 100 },
 		"deref": func(p *float64) float64 { return *p },
 		"dict":  dict,
+		"list":  func(xs ...string) []string { return xs },
 		"statusBadges": func(lang string, st leasing.Status) []badge {
 			return statusBadge(&request{lang: lang}, st)
 		},
