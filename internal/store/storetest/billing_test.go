@@ -1,12 +1,14 @@
 package storetest
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/parkos/parkos/internal/apperr"
 	"github.com/parkos/parkos/internal/billing"
+	"github.com/parkos/parkos/internal/booking"
 	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/enterprise"
 	"github.com/parkos/parkos/internal/identity"
@@ -421,6 +423,37 @@ func TestBillingStartsOnItsDay(t *testing.T) {
 		}
 		if s := mustOK[billing.Settings](t, "read")(svc.SettingsOf(ctx, finance, w.Parks[0].ID)); !s.BillingFrom.Equal(civil.Of(2026, 3, 1)) || len(s.ReminderDays) != 3 {
 			t.Errorf("settings read back: %+v", s)
+		}
+	})
+}
+
+// TestChargesAreBilledOnce: a completed booking's and a resolved priced service's charges are
+// billed by the next run, under their own keys, once.
+func TestChargesAreBilledOnce(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, st *sqlstore.Store) {
+		w := NewWorld(t, st)
+		clock := &movingClock{}
+		dayClock(clock, civil.Of(2026, 2, 10))
+		svc := billing.NewService(st, clock, nil)
+		for i, c := range []booking.Charge{
+			{ID: st.NewID(), ParkID: w.Parks[0].ID, EnterpriseID: w.Enterprises[0].ID, Source: "booking", SourceID: "bk-1", Amount: yuan("240"), Rule: "会员价 2 小时", On: civil.Of(2026, 2, 3)},
+			{ID: st.NewID(), ParkID: w.Parks[0].ID, EnterpriseID: w.Enterprises[0].ID, Source: "service_request", SourceID: "sr-1", Amount: yuan("800"), Rule: "合同审查", On: civil.Of(2026, 2, 5)},
+			{ID: st.NewID(), ParkID: w.Parks[0].ID, EnterpriseID: w.Enterprises[0].ID, Source: "booking", SourceID: "bk-2", Amount: yuan("100"), Rule: "会员价 1 小时", On: civil.Of(2026, 2, 20)},
+		} {
+			if err := st.InTx(ctx, func(ctx context.Context) error { return st.InsertCharge(ctx, c) }); err != nil {
+				t.Fatalf("charge %d: %v", i, err)
+			}
+		}
+		run := mustOK[billing.RunResult](t, "run")(svc.RunBilling(ctx, w.Scope(identity.Finance), billing.Run{ParkID: w.Parks[0].ID, BillingDate: civil.Of(2026, 2, 10)}))
+		if run.Lines != 2 || len(run.Bills) != 1 || run.Bills[0].Gross != yuan("1040") {
+			t.Fatalf("charges billed: %d lines, %+v", run.Lines, run.Bills)
+		}
+		svcLine := lineOf(run.Bills[0], "service_request:sr-1")
+		if svcLine.ChargeType != "service" || svcLine.RateBP != 600 || svcLine.Net != yuan("754.72") || svcLine.Tax != yuan("45.28") {
+			t.Errorf("the service's line: %+v", svcLine)
+		}
+		if again := mustOK[billing.RunResult](t, "again")(svc.RunBilling(ctx, w.Scope(identity.Finance), billing.Run{ParkID: w.Parks[0].ID, BillingDate: civil.Of(2026, 2, 28)})); again.Lines != 1 {
+			t.Errorf("the later run billed %d lines, want only the booking of 20 February", again.Lines)
 		}
 	})
 }
