@@ -30,6 +30,8 @@ type AgingStore interface {
 	// ClaimDunning marks as sent, and returns, the reminders due on a day that were not sent:
 	// each open issued bill whose due date plus one of its park's offsets has come.
 	ClaimDunning(ctx context.Context, today civil.Date) ([]Reminder, error)
+	// ClaimReminderDay records that reminders are sent on a day: false when they were already.
+	ClaimReminderDay(ctx context.Context, day civil.Date) (bool, error)
 }
 
 // AgingQuery asks for the receivables of a day by enterprise or park, of one park or all in
@@ -251,10 +253,15 @@ type Reminder struct {
 }
 
 // Remind sends the payment reminders due today, each once, to the enterprise's users and the
-// park's group robots, and says how many it sent.
+// park's group robots, and says how many it sent. It runs once a day (the outbox worker calls
+// it every few seconds, on every instance).
 func (s *Service) Remind(ctx context.Context) (int, error) {
 	n := 0
 	err := s.st.InTx(ctx, func(ctx context.Context) error {
+		first, err := s.st.ClaimReminderDay(ctx, s.clock.Today())
+		if err != nil || !first {
+			return err
+		}
 		due, err := s.st.ClaimDunning(ctx, s.clock.Today())
 		if err != nil {
 			return err

@@ -831,6 +831,21 @@ func (s *Store) SaveBillingSettings(ctx context.Context, parkID string, offsets 
 	return err
 }
 
+// ClaimReminderDay records that the reminder job runs on a day, in the transaction of ctx; false
+// when it ran that day already.
+func (s *Store) ClaimReminderDay(ctx context.Context, day civil.Date) (bool, error) {
+	c, err := s.txConn(ctx)
+	if err != nil {
+		return false, err
+	}
+	res, err := c.exec(ctx, `INSERT INTO billing_reminder_runs (day) VALUES (?) ON CONFLICT (day) DO NOTHING`, day)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
 // ClaimDunning marks as sent, and returns, the reminders due today, in the transaction of ctx:
 // for each open issued bill due within the last year or the next 60 days (no reminder day is
 // further), the latest of its park's reminder days that has come and was not sent (earlier

@@ -163,6 +163,11 @@ CREATE TABLE park_billing_settings (
     billing_from  TEXT
 );
 
+-- The days the reminder job ran: once a day, whichever process runs it.
+CREATE TABLE billing_reminder_runs (
+    day TEXT PRIMARY KEY
+);
+
 CREATE TABLE dunning_sent (
     bill_id     TEXT NOT NULL REFERENCES bills (id),
     offset_days INTEGER NOT NULL,
