@@ -274,3 +274,16 @@ func withQuery(path string, kv ...string) string {
 	}
 	return path + "?" + q.Encode()
 }
+
+// outcome ends a form posted on a record's page: a refusal the user can mend (a field, a
+// conflict, a file too large) is shown on the page with its reason, any other error is the
+// page's, and a success goes to next.
+func (rq *request) outcome(err error, show func(error) error, next string) error {
+	if formError(err) || apperr.Is(err, apperr.Conflict) || apperr.Is(err, apperr.TooLarge) {
+		return show(err)
+	}
+	if err != nil {
+		return err
+	}
+	return rq.redirect(next)
+}

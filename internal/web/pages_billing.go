@@ -217,13 +217,7 @@ func (s *Server) actOnBill(rq *request) error {
 	default:
 		return apperr.ErrNotFound("页面", "page")
 	}
-	if formError(err) || apperr.Is(err, apperr.Conflict) {
-		return s.showBill(rq, err)
-	}
-	if err != nil {
-		return err
-	}
-	return rq.redirect("/billing/bills/" + id)
+	return rq.outcome(err, func(err error) error { return s.showBill(rq, err) }, "/billing/bills/"+id)
 }
 
 // billNotice is a bill's 缴费通知单 as a print-ready page.
@@ -337,13 +331,7 @@ func (s *Server) reversePayment(rq *request) error {
 		return err
 	}
 	_, err = s.svc.Billing.ReversePayment(rq.ctx, rq.scope, rq.r.PathValue("id"), billing.Reversal{Reason: first(vals, "reason")})
-	if formError(err) || apperr.Is(err, apperr.Conflict) {
-		return s.showPayment(rq, err)
-	}
-	if err != nil {
-		return err
-	}
-	return rq.redirect("/billing/payments/" + rq.r.PathValue("id"))
+	return rq.outcome(err, func(err error) error { return s.showPayment(rq, err) }, "/billing/payments/"+rq.r.PathValue("id"))
 }
 
 // bankUpload takes a statement file and keeps it for its preview.
@@ -530,13 +518,7 @@ func (s *Server) contractMoneyAction(rq *request) error {
 	default:
 		return apperr.ErrNotFound("页面", "page")
 	}
-	if formError(err) || apperr.Is(err, apperr.Conflict) {
-		return s.contractMoney(rq, err)
-	}
-	if err != nil {
-		return err
-	}
-	return rq.redirect("/billing/contracts/" + id)
+	return rq.outcome(err, func(err error) error { return s.contractMoney(rq, err) }, "/billing/contracts/"+id)
 }
 
 // settingsForm sets a park's billing settings: its reminder days, written "-3, 0, 7, 30", and

@@ -334,13 +334,7 @@ func (s *Server) ticketForm(rq *request, run func(vals values) error) error {
 	if err != nil {
 		return err
 	}
-	if err := run(vals); err != nil {
-		if formError(err) || apperr.Is(err, apperr.Conflict) || apperr.Is(err, apperr.TooLarge) {
-			return s.showTicket(rq, err)
-		}
-		return err
-	}
-	return rq.redirect("/services/requests/" + rq.r.PathValue("id"))
+	return rq.outcome(run(vals), func(err error) error { return s.showTicket(rq, err) }, "/services/requests/"+rq.r.PathValue("id"))
 }
 
 func (s *Server) actOnTicket(rq *request) error {
