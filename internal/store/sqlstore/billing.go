@@ -655,10 +655,14 @@ func (s *Store) LateFeeOf(ctx context.Context, contractID string) (*billing.Late
 	return &r, err
 }
 
-// SaveLateFee sets or (nil) removes a contract's late-fee rule, in the transaction of ctx.
+// SaveLateFee sets or (nil) removes a contract's late-fee rule, in the transaction of ctx,
+// holding the contract's row: two changes at once queue instead of colliding.
 func (s *Store) SaveLateFee(ctx context.Context, contractID string, r *billing.LateFee) error {
 	c, err := s.txConn(ctx)
 	if err != nil {
+		return err
+	}
+	if err := s.lockRows(ctx, c, "contracts", []string{contractID}); err != nil {
 		return err
 	}
 	if _, err := c.exec(ctx, `DELETE FROM contract_late_fees WHERE contract_id = ?`, contractID); err != nil || r == nil {

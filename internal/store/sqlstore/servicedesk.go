@@ -245,10 +245,14 @@ func (s *Store) WorkingHours(ctx context.Context, parkID string) ([]servicedesk.
 	})
 }
 
-// SaveWorkingHours replaces a park's working week, in the transaction of ctx.
+// SaveWorkingHours replaces a park's working week, in the transaction of ctx, holding the park's
+// row: two replacements at once queue instead of colliding on the rows they both insert.
 func (s *Store) SaveWorkingHours(ctx context.Context, parkID string, hours []servicedesk.WorkingWindow) error {
 	c, err := s.txConn(ctx)
 	if err != nil {
+		return err
+	}
+	if err := s.lockRows(ctx, c, "parks", []string{parkID}); err != nil {
 		return err
 	}
 	if _, err := c.exec(ctx, `DELETE FROM park_working_hours WHERE park_id = ?`, parkID); err != nil {

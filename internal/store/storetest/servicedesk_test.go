@@ -11,6 +11,7 @@ import (
 
 	"github.com/parkos/parkos/internal/apperr"
 	"github.com/parkos/parkos/internal/audit"
+	"github.com/parkos/parkos/internal/billing"
 	"github.com/parkos/parkos/internal/booking"
 	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/identity"
@@ -342,6 +343,35 @@ func TestServiceDesk(t *testing.T) {
 		got := vals.Values[park]
 		if got["service_requests"].Value != 3 || !got["service_sla_compliance"].Known || got["service_satisfaction"].Value != 4 {
 			t.Errorf("indicators of the park: %+v", got)
+		}
+	})
+}
+
+// TestRaceWorkingHoursAndLateFees: replacements of a park's working week, and of a contract's
+// late-fee rule, made at once queue on both engines: each succeeds, none collides.
+func TestRaceWorkingHoursAndLateFees(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, st *sqlstore.Store) {
+		w := NewWorld(t, st)
+		clock := &movingClock{}
+		dayClock(clock, civil.Of(2026, 2, 10))
+		desk, bills := servicedesk.NewService(st, clock, nil), billing.NewService(st, clock, nil)
+		k := billingLease(t, st, w)
+		staff, finance := w.Scope(identity.ParkManager), w.Scope(identity.Finance)
+		wins, conflicts, other := race(10, func(i int) error {
+			if i%2 == 0 {
+				_, err := desk.SetWorkingHours(ctx, staff, w.Parks[0].ID, []servicedesk.WorkingWindow{{Weekday: 1 + i%5, FromMin: 480, ToMin: 1020}})
+				return err
+			}
+			_, err := bills.SetLateFee(ctx, finance, k.ID, &billing.LateFee{RateBP: i, GraceDays: 3})
+			return err
+		})
+		if wins != 10 || conflicts != 0 || len(other) > 0 {
+			t.Fatalf("%d succeeded, %d conflicts, errors %v", wins, conflicts, other)
+		}
+		hours := mustOK[[]servicedesk.WorkingWindow](t, "hours")(desk.WorkingHours(ctx, staff, w.Parks[0].ID))
+		rule := mustOK[*billing.LateFee](t, "rule")(bills.LateFeeOf(ctx, finance, k.ID))
+		if len(hours) != 1 || rule == nil {
+			t.Errorf("after the race: %d windows, rule %v", len(hours), rule)
 		}
 	})
 }
