@@ -27,8 +27,8 @@ const (
 
 var codePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$`)
 
-// clockMinutes reads "HH:MM" as minutes after midnight (24:00 is the end of the day).
-func clockMinutes(s string) (int, bool) {
+// ClockMinutes reads "HH:MM" as minutes after midnight (24:00 is the end of the day).
+func ClockMinutes(s string) (int, bool) {
 	h, m, ok := strings.Cut(s, ":")
 	if !ok || len(h) != 2 || len(m) != 2 {
 		return 0, false
@@ -72,8 +72,8 @@ func (r *ResourceRules) Validate(f *apperr.Fields) {
 	}
 	for i, w := range r.Hours {
 		field := fmt.Sprintf("hours[%d]", i)
-		from, ok1 := clockMinutes(w.From)
-		to, ok2 := clockMinutes(w.To)
+		from, ok1 := ClockMinutes(w.From)
+		to, ok2 := ClockMinutes(w.To)
 		switch {
 		case w.Weekday < 1 || w.Weekday > 7:
 			f.Add(field+".weekday", "out_of_range", "星期应为 1（周一）到 7（周日）", "weekday must be 1 (Monday) to 7 (Sunday)")
@@ -84,8 +84,8 @@ func (r *ResourceRules) Validate(f *apperr.Fields) {
 		}
 		for j := range i {
 			if o := r.Hours[j]; o.Weekday == w.Weekday {
-				of, _ := clockMinutes(o.From)
-				ot, _ := clockMinutes(o.To)
+				of, _ := ClockMinutes(o.From)
+				ot, _ := ClockMinutes(o.To)
 				if from < ot && of < to {
 					f.Add(field, "overlap", "同一天的开放时间不能重叠", "opening hours of one day cannot overlap")
 				}
@@ -139,8 +139,8 @@ func (n *NewResource) Validate() error {
 func (r ResourceRules) open(day civil.Date, from, to int) (Window, bool) {
 	wd := day.ISOWeekday()
 	for _, w := range r.Hours {
-		wf, _ := clockMinutes(w.From)
-		wt, _ := clockMinutes(w.To)
+		wf, _ := ClockMinutes(w.From)
+		wt, _ := ClockMinutes(w.To)
 		if w.Weekday == wd && wf <= from && to <= wt {
 			return w, true
 		}
@@ -214,7 +214,7 @@ func (r ResourceRules) CheckTime(start, end, now time.Time, holidays []civil.Dat
 		return ruleError("start", "outside_hours", fmt.Sprintf("超出开放时间，当天开放：%s", r.hoursOn(day)),
 			fmt.Sprintf("outside the opening hours; open that day: %s", r.hoursOn(day)))
 	}
-	wf, _ := clockMinutes(w.From)
+	wf, _ := ClockMinutes(w.From)
 	if (from-wf)%r.SlotMinutes != 0 || minutes%r.SlotMinutes != 0 {
 		return ruleError("start", "off_grid", fmt.Sprintf("须按 %d 分钟时段预约（自 %s 起）", r.SlotMinutes, w.From),
 			fmt.Sprintf("book whole %d-minute slots (from %s)", r.SlotMinutes, w.From))
@@ -264,8 +264,8 @@ func (r ResourceRules) NextFree(from time.Time, minutes int, taken [][2]time.Tim
 		if w.Weekday != wd {
 			continue
 		}
-		wf, _ := clockMinutes(w.From)
-		wt, _ := clockMinutes(w.To)
+		wf, _ := ClockMinutes(w.From)
+		wt, _ := ClockMinutes(w.To)
 		for m := wf; m+minutes <= wt; m += r.SlotMinutes {
 			s := midnight.Add(time.Duration(m) * time.Minute)
 			e := s.Add(time.Duration(minutes) * time.Minute)

@@ -472,8 +472,8 @@ func (s *Service) WeekOf(ctx context.Context, sc identity.Scope, id string, day 
 			if win.Weekday != d.ISOWeekday() || day.Holiday {
 				continue
 			}
-			wf, _ := clockMinutes(win.From)
-			wt, _ := clockMinutes(win.To)
+			wf, _ := ClockMinutes(win.From)
+			wt, _ := ClockMinutes(win.To)
 			for m := wf; m+r.SlotMinutes <= wt; m += r.SlotMinutes {
 				st := midnight.Add(time.Duration(m) * time.Minute)
 				sl := Slot{Start: st, End: st.Add(time.Duration(r.SlotMinutes) * time.Minute), State: "free"}

@@ -39,8 +39,8 @@ func (r Resource) openMinutes(first, last civil.Date, holidays []civil.Date) int
 		}
 		for _, w := range r.Hours {
 			if w.Weekday == d.ISOWeekday() {
-				from, _ := clockMinutes(w.From)
-				to, _ := clockMinutes(w.To)
+				from, _ := ClockMinutes(w.From)
+				to, _ := ClockMinutes(w.To)
 				total += to - from
 			}
 		}

@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"fmt"
+	"github.com/parkos/parkos/internal/booking"
 	"io"
 	"net/http"
 	"net/url"
@@ -638,8 +639,8 @@ func (s *Server) workingHoursForm(rq *request, park string, crumbs []crumb) erro
 		var ws []servicedesk.WorkingWindow
 		var f apperr.Fields
 		for _, w := range windows {
-			from, okFrom := clockMinutes(w.From)
-			to, okTo := clockMinutes(w.To)
+			from, okFrom := booking.ClockMinutes(w.From)
+			to, okTo := booking.ClockMinutes(w.To)
 			if !okFrom || !okTo {
 				f.Add("hours", "bad_hours", "时间应为 00:00–24:00", "times must lie within 00:00–24:00")
 			}
@@ -656,15 +657,4 @@ func (s *Server) workingHoursForm(rq *request, park string, crumbs []crumb) erro
 		return err
 	}
 	return rq.redirect(crumbs[0].Href)
-}
-
-// clockMinutes reads "HH:MM" as minutes after midnight (24:00 is the day's end).
-func clockMinutes(s string) (int, bool) {
-	h, m, ok := strings.Cut(s, ":")
-	hh, err1 := strconv.Atoi(h)
-	mm, err2 := strconv.Atoi(m)
-	if !ok || err1 != nil || err2 != nil || hh < 0 || hh > 24 || mm < 0 || mm > 59 || hh == 24 && mm != 0 {
-		return 0, false
-	}
-	return hh*60 + mm, true
 }
