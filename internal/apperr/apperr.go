@@ -107,6 +107,13 @@ func (f Fields) Err() error {
 	return &Error{Code: Invalid, MessageZh: "输入有误，请检查标出的字段", MessageEn: "some fields are invalid", Fields: f}
 }
 
+// FieldProblem is an Invalid error about one field.
+func FieldProblem(field, code, zh, en string) error {
+	var f Fields
+	f.Add(field, code, zh, en)
+	return f.Err()
+}
+
 // WithField names the field the error is about, with the error's own messages.
 func (e *Error) WithField(field, code string) *Error {
 	e.Fields = append(e.Fields, FieldError{Field: field, Code: code, MessageZh: e.MessageZh, MessageEn: e.MessageEn})

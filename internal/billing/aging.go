@@ -87,10 +87,10 @@ func (s *Service) AgingOn(ctx context.Context, sc identity.Scope, q AgingQuery) 
 		q.By = "enterprise"
 	}
 	if q.By != "enterprise" && q.By != "park" {
-		return Aging{}, invalid("by", "unknown_value", "分组应为 enterprise 或 park", "by must be enterprise or park")
+		return Aging{}, apperr.FieldProblem("by", "unknown_value", "分组应为 enterprise 或 park", "by must be enterprise or park")
 	}
 	if q.On.Year() < 2000 || q.On.Year() > 2100 {
-		return Aging{}, invalid("on", "out_of_range", "日期应在 2000–2100 年之间", "the day must lie within 2000–2100")
+		return Aging{}, apperr.FieldProblem("on", "out_of_range", "日期应在 2000–2100 年之间", "the day must lie within 2000–2100")
 	}
 	if q.ParkID != "" {
 		if err := s.st.CheckBillingPark(ctx, sc, q.ParkID); err != nil {
@@ -141,7 +141,7 @@ func (s *Service) Collection(ctx context.Context, sc identity.Scope, parkID stri
 		on = s.clock.Today()
 	}
 	if on.Year() < 2000 || on.Year() > 2100 {
-		return nil, invalid("on", "out_of_range", "日期应在 2000–2100 年之间", "the day must lie within 2000–2100")
+		return nil, apperr.FieldProblem("on", "out_of_range", "日期应在 2000–2100 年之间", "the day must lie within 2000–2100")
 	}
 	if parkID != "" {
 		if err := s.st.CheckBillingPark(ctx, sc, parkID); err != nil {
@@ -178,7 +178,7 @@ func ParseOffsets(text string) ([]int, error) {
 	for _, part := range strings.FieldsFunc(text, func(r rune) bool { return r == ',' || r == '，' || r == ' ' }) {
 		n, err := strconv.Atoi(part)
 		if err != nil || n < -60 || n > 365 {
-			return nil, invalid("offsets", "bad_offset", "提醒日写法：相对应付日的天数，-60 到 365，用逗号分隔，如 -3, 0, 7, 30",
+			return nil, apperr.FieldProblem("offsets", "bad_offset", "提醒日写法：相对应付日的天数，-60 到 365，用逗号分隔，如 -3, 0, 7, 30",
 				"write days from the due date, -60 to 365, separated by commas, e.g. -3, 0, 7, 30")
 		}
 		if !slices.Contains(out, n) {
@@ -186,7 +186,7 @@ func ParseOffsets(text string) ([]int, error) {
 		}
 	}
 	if len(out) == 0 || len(out) > 10 {
-		return nil, invalid("offsets", "bad_offset", "提醒日应有 1–10 个", "give 1–10 reminder days")
+		return nil, apperr.FieldProblem("offsets", "bad_offset", "提醒日应有 1–10 个", "give 1–10 reminder days")
 	}
 	slices.Sort(out)
 	return out, nil
@@ -226,10 +226,10 @@ func (s *Service) SetSettings(ctx context.Context, sc identity.Scope, parkID str
 	text := strings.Trim(strings.ReplaceAll(fmt.Sprint(in.ReminderDays), " ", ","), "[]")
 	clean, err := ParseOffsets(text)
 	if err != nil {
-		return Settings{}, invalid("reminder_days", "bad_offset", "提醒日应为 1–10 个 -60 到 365 之间的天数", "give 1–10 reminder days, each from -60 to 365")
+		return Settings{}, apperr.FieldProblem("reminder_days", "bad_offset", "提醒日应为 1–10 个 -60 到 365 之间的天数", "give 1–10 reminder days, each from -60 to 365")
 	}
 	if !in.BillingFrom.IsZero() && (in.BillingFrom.Year() < 2000 || in.BillingFrom.Year() > 2100) {
-		return Settings{}, invalid("billing_from", "out_of_range", "日期应在 2000–2100 年之间", "the day must lie within 2000–2100")
+		return Settings{}, apperr.FieldProblem("billing_from", "out_of_range", "日期应在 2000–2100 年之间", "the day must lie within 2000–2100")
 	}
 	out := Settings{ReminderDays: clean, BillingFrom: in.BillingFrom}
 	return out, s.st.InTx(ctx, func(ctx context.Context) error {

@@ -126,7 +126,7 @@ func (s *Service) ImportStatement(ctx context.Context, sc identity.Scope, parkID
 	}
 	out := BankImport{Rows: []BankRow{}, Problems: []sheet.Problem{}}
 	if len(tables) == 0 {
-		return out, invalid("file", "empty", "文件中没有数据", "the file holds no rows")
+		return out, apperr.FieldProblem("file", "empty", "文件中没有数据", "the file holds no rows")
 	}
 	t := tables[0]
 	h, missing := sheet.FindHeader(t.Rows, bankColumns)
@@ -135,7 +135,7 @@ func (s *Service) ImportStatement(ctx context.Context, sc identity.Scope, parkID
 		for _, c := range missing {
 			names = append(names, c.Header)
 		}
-		return out, invalid("file", "missing_columns", "缺少列："+strings.Join(names, "、"), "missing columns: "+strings.Join(names, ", "))
+		return out, apperr.FieldProblem("file", "missing_columns", "缺少列："+strings.Join(names, "、"), "missing columns: "+strings.Join(names, ", "))
 	}
 	problem := func(row int, key, code, zh, en string) {
 		col := h.Column[key]

@@ -95,7 +95,7 @@ func (s *Service) SettleDeposit(ctx context.Context, sc identity.Scope, contract
 		return Settlement{}, err
 	}
 	if c.Status == leasing.Draft || in.SettledOn.Before(c.LastDay()) && c.Status == leasing.Active {
-		return Settlement{}, invalid("settled_on", "not_moved_out", fmt.Sprintf("合同至 %s 仍在履行，退租后才能结算押金", c.LastDay()),
+		return Settlement{}, apperr.FieldProblem("settled_on", "not_moved_out", fmt.Sprintf("合同至 %s 仍在履行，退租后才能结算押金", c.LastDay()),
 			fmt.Sprintf("the lease runs until %s; a deposit is settled at move-out", c.LastDay()))
 	}
 	out := in
@@ -112,7 +112,7 @@ func (s *Service) SettleDeposit(ctx context.Context, sc identity.Scope, contract
 			return apperr.New(apperr.Conflict, "该合同押金已结算", "this deposit was settled already").WithField("contract_id", "settled")
 		}
 		if deducted > d.Held {
-			return invalid("deductions", "exceeds_deposit", fmt.Sprintf("扣款合计 %s 元超过所收押金 %s 元", deducted, d.Held),
+			return apperr.FieldProblem("deductions", "exceeds_deposit", fmt.Sprintf("扣款合计 %s 元超过所收押金 %s 元", deducted, d.Held),
 				fmt.Sprintf("the deductions, %s yuan, exceed the %s yuan deposit held", deducted, d.Held))
 		}
 		out.Held = d.Held

@@ -63,7 +63,7 @@ func (s *Service) RecordPayment(ctx context.Context, sc identity.Scope, n NewPay
 	}
 	ent, err := s.st.GetEnterprise(ctx, sc, n.EnterpriseID)
 	if apperr.Is(err, apperr.NotFound) || err == nil && ent.ParkID != n.ParkID {
-		return Payment{}, invalid("enterprise_id", "not_found", "该园区没有这家企业", "no such enterprise in the park")
+		return Payment{}, apperr.FieldProblem("enterprise_id", "not_found", "该园区没有这家企业", "no such enterprise in the park")
 	}
 	if err != nil {
 		return Payment{}, err
@@ -99,20 +99,20 @@ func (s *Service) pay(ctx context.Context, p Payment, byHand []AllocationFor, as
 			j := slices.IndexFunc(open, func(l Line) bool { return l.ID == a.LineID })
 			field := fmt.Sprintf("allocations[%d]", i)
 			if j < 0 {
-				return p, invalid(field+".line_id", "not_found", "该企业在本园区没有这条未结清的账单明细", "no such open line of the enterprise in this park")
+				return p, apperr.FieldProblem(field+".line_id", "not_found", "该企业在本园区没有这条未结清的账单明细", "no such open line of the enterprise in this park")
 			}
 			if left := open[j].Gross - open[j].Paid; a.Amount > left {
-				return p, invalid(field+".amount", "exceeds_open", fmt.Sprintf("超过该明细未付金额 %s 元", left), fmt.Sprintf("more than the %s yuan open on the line", left))
+				return p, apperr.FieldProblem(field+".amount", "exceeds_open", fmt.Sprintf("超过该明细未付金额 %s 元", left), fmt.Sprintf("more than the %s yuan open on the line", left))
 			}
 			open[j].Paid += a.Amount
 			sum += a.Amount
 			plan = append(plan, Allocation{LineID: a.LineID, Amount: a.Amount})
 		}
 		if sum > p.Amount {
-			return p, invalid("allocations", "exceeds_payment", fmt.Sprintf("分配合计 %s 元超过付款金额", sum), fmt.Sprintf("the allocations, %s yuan, exceed the payment", sum))
+			return p, apperr.FieldProblem("allocations", "exceeds_payment", fmt.Sprintf("分配合计 %s 元超过付款金额", sum), fmt.Sprintf("the allocations, %s yuan, exceed the payment", sum))
 		}
 		if rest := p.Amount - sum; rest > 0 && !asCredit {
-			return p, invalid("amount", "exceeds_allocations", fmt.Sprintf("付款比分配多 %s 元；须确认作为预存款（as_credit）", rest),
+			return p, apperr.FieldProblem("amount", "exceeds_allocations", fmt.Sprintf("付款比分配多 %s 元；须确认作为预存款（as_credit）", rest),
 				fmt.Sprintf("the payment is %s yuan more than allocated; confirm it as credit (as_credit)", rest))
 		}
 	} else {
@@ -135,7 +135,7 @@ func (s *Service) pay(ctx context.Context, p Payment, byHand []AllocationFor, as
 		for _, l := range open {
 			total += l.Gross - l.Paid
 		}
-		return p, invalid("amount", "exceeds_open", fmt.Sprintf("付款超过全部未付金额 %s 元；多出的 %s 元须确认作为预存款（as_credit）", total, rest),
+		return p, apperr.FieldProblem("amount", "exceeds_open", fmt.Sprintf("付款超过全部未付金额 %s 元；多出的 %s 元须确认作为预存款（as_credit）", total, rest),
 			fmt.Sprintf("the payment exceeds everything open, %s yuan; confirm the %s yuan left as credit (as_credit)", total, rest))
 	}
 	if err := s.st.InsertPayment(ctx, p); err != nil {
@@ -220,7 +220,7 @@ func (s *Service) ReversePayment(ctx context.Context, sc identity.Scope, id stri
 			return apperr.New(apperr.Conflict, "该付款已冲回", "this payment was reversed already").WithField("status", "reversed")
 		}
 		if p.Method == "credit_note" || p.Method == "deposit" {
-			return invalid("method", "not_reversible", "贷项与押金抵扣不能冲回", "a credit note or a deposit set-off cannot be reversed")
+			return apperr.FieldProblem("method", "not_reversible", "贷项与押金抵扣不能冲回", "a credit note or a deposit set-off cannot be reversed")
 		}
 		p.ReversedOn, p.ReversalReason = r.On, r.Reason
 		bills, err := s.st.ReversePayment(ctx, p)
@@ -278,7 +278,7 @@ func (s *Service) WriteOff(ctx context.Context, sc identity.Scope, id string, w 
 // their parks'.
 func (s *Service) Bills(ctx context.Context, sc identity.Scope, f Filter, req page.Request) (page.Page[Bill], error) {
 	if f.Status != "" && !slices.Contains(Statuses, f.Status) {
-		return page.Page[Bill]{}, invalid("status", "unknown_value", "状态应为 draft、issued、partly_paid、paid 或 written_off",
+		return page.Page[Bill]{}, apperr.FieldProblem("status", "unknown_value", "状态应为 draft、issued、partly_paid、paid 或 written_off",
 			"status must be draft, issued, partly_paid, paid or written_off")
 	}
 	return s.st.ListBills(ctx, sc, f, req)

@@ -101,12 +101,6 @@ func (s *Service) WithClock(c civil.Clock) *Service {
 	return &cp
 }
 
-func invalid(field, code, zh, en string) error {
-	var f apperr.Fields
-	f.Add(field, code, zh, en)
-	return f.Err()
-}
-
 // mayBill: administrators, park managers and finance staff of the park.
 func mayBill(sc identity.Scope, parkID string) bool {
 	return sc.May(identity.Bill) && sc.HasPark(parkID)
@@ -286,11 +280,11 @@ func (s *Service) CheckPark(ctx context.Context, sc identity.Scope, parkID strin
 // bodyPark resolves a park named in a body: one the caller may not see is a field not found.
 func (s *Service) bodyPark(ctx context.Context, sc identity.Scope, parkID string) error {
 	if parkID == "" {
-		return invalid("park_id", "required", "必填", "required")
+		return apperr.FieldProblem("park_id", "required", "必填", "required")
 	}
 	err := s.st.CheckBillingPark(ctx, sc, parkID)
 	if apperr.Is(err, apperr.NotFound) {
-		return invalid("park_id", "not_found", "园区不存在", "no such park")
+		return apperr.FieldProblem("park_id", "not_found", "园区不存在", "no such park")
 	}
 	return err
 }

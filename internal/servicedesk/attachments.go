@@ -42,10 +42,10 @@ func (s *Service) Attach(ctx context.Context, sc identity.Scope, id, filename st
 	if n, err := s.st.AttachmentCount(ctx, id); err != nil {
 		return Attachment{}, err
 	} else if n >= maxAttachments {
-		return Attachment{}, invalid("file", "too_many", fmt.Sprintf("每个请求至多 %d 个附件", maxAttachments), fmt.Sprintf("a request takes at most %d attachments", maxAttachments))
+		return Attachment{}, apperr.FieldProblem("file", "too_many", fmt.Sprintf("每个请求至多 %d 个附件", maxAttachments), fmt.Sprintf("a request takes at most %d attachments", maxAttachments))
 	}
 	if len(data) == 0 {
-		return Attachment{}, invalid("file", "empty", "文件为空", "the file is empty")
+		return Attachment{}, apperr.FieldProblem("file", "empty", "文件为空", "the file is empty")
 	}
 	if len(data) > MaxAttachment {
 		return Attachment{}, apperr.New(apperr.TooLarge, fmt.Sprintf("附件超过 %d MB 上限", MaxAttachment>>20),
@@ -53,10 +53,10 @@ func (s *Service) Attach(ctx context.Context, sc identity.Scope, id, filename st
 	}
 	want, ok := attachmentKinds[strings.ToLower(filepath.Ext(filename))]
 	if !ok {
-		return Attachment{}, invalid("file", "refused_type", "只接受 PDF、PNG、JPEG、TXT、DOCX、XLSX 文件", "only PDF, PNG, JPEG, TXT, DOCX and XLSX files are accepted")
+		return Attachment{}, apperr.FieldProblem("file", "refused_type", "只接受 PDF、PNG、JPEG、TXT、DOCX、XLSX 文件", "only PDF, PNG, JPEG, TXT, DOCX and XLSX files are accepted")
 	}
 	if http.DetectContentType(data) != want || want == "application/zip" && !isOfficeDocument(data) {
-		return Attachment{}, invalid("file", "content_mismatch", "文件内容与扩展名不符", "the file's content does not match its name")
+		return Attachment{}, apperr.FieldProblem("file", "content_mismatch", "文件内容与扩展名不符", "the file's content does not match its name")
 	}
 	a := Attachment{ID: s.st.NewID(), Filename: filename, ContentType: want, Size: len(data), UploadedBy: sc.Username, CreatedAt: s.clock.Now()}
 	if want == "application/zip" {

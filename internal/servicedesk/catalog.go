@@ -139,7 +139,7 @@ func (s *Service) AddProvider(ctx context.Context, sc identity.Scope, n NewProvi
 			return Provider{}, err
 		}
 		if name == "" {
-			return Provider{}, invalid("members", "not_staff", "成员须为本园区的在职服务人员："+m, "members must be active staff of the park: "+m)
+			return Provider{}, apperr.FieldProblem("members", "not_staff", "成员须为本园区的在职服务人员："+m, "members must be active staff of the park: "+m)
 		}
 		if !slices.Contains(members, name) {
 			members = append(members, name)
@@ -162,7 +162,7 @@ func (s *Service) AddOffering(ctx context.Context, sc identity.Scope, n NewOffer
 	}
 	p, err := s.st.GetProvider(ctx, sc, n.ProviderID)
 	if apperr.Is(err, apperr.NotFound) || err == nil && p.ParkID == "" {
-		return Offering{}, invalid("provider_id", "not_found", "没有该服务商", "no such provider")
+		return Offering{}, apperr.FieldProblem("provider_id", "not_found", "没有该服务商", "no such provider")
 	}
 	if err != nil {
 		return Offering{}, err
@@ -175,7 +175,7 @@ func (s *Service) AddOffering(ctx context.Context, sc identity.Scope, n NewOffer
 		return Offering{}, err
 	}
 	if !slices.ContainsFunc(platforms, func(x Platform) bool { return x.Code == n.Platform }) {
-		return Offering{}, invalid("platform", "not_found", "没有该服务平台", "no such platform")
+		return Offering{}, apperr.FieldProblem("platform", "not_found", "没有该服务平台", "no such platform")
 	}
 	o := Offering{ID: s.st.NewID(), ParkID: p.ParkID, ProviderID: p.ID, ProviderName: p.Name, Platform: n.Platform, Name: n.Name,
 		Description: n.Description, Price: n.Price, PriceUnit: n.PriceUnit, LeadDays: n.LeadDays, Active: true, CreatedAt: s.clock.Now()}
@@ -204,12 +204,12 @@ func (s *Service) AddCategory(ctx context.Context, sc identity.Scope, n NewCateg
 		return Category{}, err
 	}
 	if !slices.ContainsFunc(platforms, func(x Platform) bool { return x.Code == n.Platform }) {
-		return Category{}, invalid("platform", "not_found", "没有该服务平台", "no such platform")
+		return Category{}, apperr.FieldProblem("platform", "not_found", "没有该服务平台", "no such platform")
 	}
 	if n.ProviderID != "" {
 		p, err := s.st.GetProvider(ctx, sc, n.ProviderID)
 		if apperr.Is(err, apperr.NotFound) || err == nil && p.ParkID != n.ParkID {
-			return Category{}, invalid("provider_id", "not_found", "本园区没有该服务商", "the park has no such provider")
+			return Category{}, apperr.FieldProblem("provider_id", "not_found", "本园区没有该服务商", "the park has no such provider")
 		}
 		if err != nil {
 			return Category{}, err

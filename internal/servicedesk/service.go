@@ -106,18 +106,12 @@ func (s *Service) tell(fn func(n Notifier) error) error {
 	return fn(s.notify)
 }
 
-func invalid(field, code, zh, en string) error {
-	var f apperr.Fields
-	f.Add(field, code, zh, en)
-	return f.Err()
-}
-
 // bodyPark resolves a park named in a request body: one the caller may not see is a field
 // not found.
 func (s *Service) bodyPark(ctx context.Context, sc identity.Scope, parkID string) error {
 	err := s.st.CheckServicePark(ctx, sc, parkID)
 	if apperr.Is(err, apperr.NotFound) {
-		return invalid("park_id", "not_found", "园区不存在", "no such park")
+		return apperr.FieldProblem("park_id", "not_found", "园区不存在", "no such park")
 	}
 	return err
 }

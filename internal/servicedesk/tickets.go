@@ -31,15 +31,15 @@ func (s *Service) Submit(ctx context.Context, sc identity.Scope, kind Kind, n Ne
 			return Ticket{}, err
 		}
 		if ent.ParkID == "" {
-			return Ticket{}, invalid("park_id", "no_park", "贵企业不在任何园区，无法提交园区服务请求", "your enterprise is in no park, so it has no park to ask")
+			return Ticket{}, apperr.FieldProblem("park_id", "no_park", "贵企业不在任何园区，无法提交园区服务请求", "your enterprise is in no park, so it has no park to ask")
 		}
 		if n.ParkID != "" && n.ParkID != ent.ParkID {
-			return Ticket{}, invalid("park_id", "not_found", "只能向本企业所在园区提交", "requests go to your enterprise's own park")
+			return Ticket{}, apperr.FieldProblem("park_id", "not_found", "只能向本企业所在园区提交", "requests go to your enterprise's own park")
 		}
 		t.ParkID, t.EnterpriseID, t.EnterpriseName = ent.ParkID, ent.ID, ent.Name
 	case kind == Demand && sc.May(identity.HandleServices) && sc.Role != identity.Admin:
 		if n.ParkID == "" {
-			return Ticket{}, invalid("park_id", "required", "必填", "required")
+			return Ticket{}, apperr.FieldProblem("park_id", "required", "必填", "required")
 		}
 		if err := s.bodyPark(ctx, sc, n.ParkID); err != nil {
 			return Ticket{}, err
@@ -72,7 +72,7 @@ func (s *Service) Submit(ctx context.Context, sc identity.Scope, kind Kind, n Ne
 func (s *Service) file(ctx context.Context, sc identity.Scope, t Ticket, n NewTicket) (Ticket, error) {
 	cat, err := s.st.GetCategory(ctx, sc, n.CategoryID)
 	if apperr.Is(err, apperr.NotFound) || err == nil && (cat.Kind != t.Kind || !cat.Active || cat.ParkID != "" && cat.ParkID != t.ParkID) {
-		return t, invalid("category_id", "not_found", "没有该服务类别", "no such category")
+		return t, apperr.FieldProblem("category_id", "not_found", "没有该服务类别", "no such category")
 	}
 	if err != nil {
 		return t, err
@@ -81,7 +81,7 @@ func (s *Service) file(ctx context.Context, sc identity.Scope, t Ticket, n NewTi
 	if n.OfferingID != "" {
 		o, err := s.st.GetOffering(ctx, sc, n.OfferingID)
 		if apperr.Is(err, apperr.NotFound) || err == nil && (o.ParkID != t.ParkID || !o.Active || t.Kind == Demand) {
-			return t, invalid("offering_id", "not_found", "本园区没有该服务项目", "the park has no such offering")
+			return t, apperr.FieldProblem("offering_id", "not_found", "本园区没有该服务项目", "the park has no such offering")
 		}
 		if err != nil {
 			return t, err
@@ -90,13 +90,13 @@ func (s *Service) file(ctx context.Context, sc identity.Scope, t Ticket, n NewTi
 	}
 	if n.UnitID != "" {
 		if t.UnitCode, err = s.st.ParkUnit(ctx, sc, t.ParkID, n.UnitID); apperr.Is(err, apperr.NotFound) {
-			return t, invalid("unit_id", "not_found", "本园区没有该单元", "the park has no such unit")
+			return t, apperr.FieldProblem("unit_id", "not_found", "本园区没有该单元", "the park has no such unit")
 		} else if err != nil {
 			return t, err
 		}
 		t.UnitID = n.UnitID
 	} else if cat.NeedsUnit {
-		return t, invalid("unit_id", "required", "物业报修须注明单元", "a repair names its unit")
+		return t, apperr.FieldProblem("unit_id", "required", "物业报修须注明单元", "a repair names its unit")
 	}
 	if t.ProviderID == "" {
 		t.ProviderID = cat.ProviderID
@@ -146,16 +146,16 @@ func (s *Service) Tickets(ctx context.Context, sc identity.Scope, f Filter, req 
 		f.Queue = "all"
 	}
 	if !slices.Contains(Queues, f.Queue) {
-		return page.Page[Ticket]{}, invalid("queue", "unknown_value", "队列应为 all、mine、team、breached、due_today 或 open", "queue must be all, mine, team, breached, due_today or open")
+		return page.Page[Ticket]{}, apperr.FieldProblem("queue", "unknown_value", "队列应为 all、mine、team、breached、due_today 或 open", "queue must be all, mine, team, breached, due_today or open")
 	}
 	if f.Status != "" && !slices.Contains(Statuses, f.Status) {
-		return page.Page[Ticket]{}, invalid("status", "unknown_value", "状态应为 open、assigned、in_progress、resolved 或 closed", "status must be open, assigned, in_progress, resolved or closed")
+		return page.Page[Ticket]{}, apperr.FieldProblem("status", "unknown_value", "状态应为 open、assigned、in_progress、resolved 或 closed", "status must be open, assigned, in_progress, resolved or closed")
 	}
 	if f.Kind == "" {
 		f.Kind = Request
 	}
 	if f.Kind != Request && f.Kind != Demand {
-		return page.Page[Ticket]{}, invalid("kind", "unknown_value", "类型应为 request 或 demand", "kind must be request or demand")
+		return page.Page[Ticket]{}, apperr.FieldProblem("kind", "unknown_value", "类型应为 request 或 demand", "kind must be request or demand")
 	}
 	now := s.clock.Now()
 	today := s.clock.Today()
@@ -249,7 +249,7 @@ var moves = map[string]struct {
 func (s *Service) Act(ctx context.Context, sc identity.Scope, id string, a Action) (Ticket, error) {
 	mv, ok := moves[a.Action]
 	if !ok {
-		return Ticket{}, invalid("action", "unknown_value", "操作应为 assign、start、resolve、close、reopen 或 escalate",
+		return Ticket{}, apperr.FieldProblem("action", "unknown_value", "操作应为 assign、start、resolve、close、reopen 或 escalate",
 			"action must be assign, start, resolve, close, reopen or escalate")
 	}
 	var f apperr.Fields
@@ -271,7 +271,7 @@ func (s *Service) Act(ctx context.Context, sc identity.Scope, id string, a Actio
 		return Ticket{}, apperr.ErrForbidden()
 	}
 	if a.Action == "escalate" && (before.Kind != Request || before.EscalatedTo != "") {
-		return Ticket{}, invalid("action", "not_escalable", "只有尚未上报的企业服务请求可以上报管委会", "only an enterprise's request not yet escalated can be escalated")
+		return Ticket{}, apperr.FieldProblem("action", "not_escalable", "只有尚未上报的企业服务请求可以上报管委会", "only an enterprise's request not yet escalated can be escalated")
 	}
 	var out Ticket
 	err = s.st.InTx(ctx, func(ctx context.Context) error {
@@ -353,7 +353,7 @@ func (s *Service) assign(ctx context.Context, sc identity.Scope, t *Ticket, a Ac
 	if a.ProviderID != "" {
 		p, err := s.st.GetProvider(ctx, sc, a.ProviderID)
 		if apperr.Is(err, apperr.NotFound) || err == nil && p.ParkID != park {
-			return invalid("provider_id", "not_found", "没有该服务商", "no such provider")
+			return apperr.FieldProblem("provider_id", "not_found", "没有该服务商", "no such provider")
 		}
 		if err != nil {
 			return err
@@ -366,7 +366,7 @@ func (s *Service) assign(ctx context.Context, sc identity.Scope, t *Ticket, a Ac
 			return err
 		}
 		if name == "" {
-			return invalid("assignee", "not_staff", "处理人须为在职的服务人员", "the assignee must be an active member of the staff who work it")
+			return apperr.FieldProblem("assignee", "not_staff", "处理人须为在职的服务人员", "the assignee must be an active member of the staff who work it")
 		}
 		t.Assignee = name
 	}
@@ -451,7 +451,7 @@ func (s *Service) Comment(ctx context.Context, sc identity.Scope, id string, n N
 		return Comment{}, apperr.ErrForbidden()
 	}
 	if n.Internal && !handler {
-		return Comment{}, invalid("internal", "staff_only", "只有处理方可以写内部备注", "only those who work the request write internal notes")
+		return Comment{}, apperr.FieldProblem("internal", "staff_only", "只有处理方可以写内部备注", "only those who work the request write internal notes")
 	}
 	now := s.clock.Now()
 	c := Comment{ID: s.st.NewID(), Author: sc.Username, Internal: n.Internal, Body: n.Body, CreatedAt: now}
