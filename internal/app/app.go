@@ -17,6 +17,7 @@ import (
 	"github.com/parkos/parkos/internal/leasing"
 	"github.com/parkos/parkos/internal/notify"
 	"github.com/parkos/parkos/internal/onboard"
+	"github.com/parkos/parkos/internal/policy"
 	"github.com/parkos/parkos/internal/pool"
 	"github.com/parkos/parkos/internal/servicedesk"
 	"github.com/parkos/parkos/internal/space"
@@ -53,6 +54,7 @@ type Store interface {
 	booking.Store
 	servicedesk.Store
 	billing.Store
+	policy.Store
 	notify.Store
 	notify.Recipients
 	notify.Outbox
@@ -75,6 +77,7 @@ type Services struct {
 	Bookings   *booking.Service
 	Services   *servicedesk.Service
 	Billing    *billing.Service
+	Policies   *policy.Service
 	Notices    *notify.Service
 	// Outbox is what the delivery worker sends from.
 	Outbox notify.Outbox
@@ -105,6 +108,7 @@ func New(st Store, clock civil.Clock) *Services {
 		Bookings:    bookings,
 		Services:    services,
 		Billing:     billing.NewService(st, clock, notices),
+		Policies:    policy.NewService(st, clock, notices),
 		Notices:     notices,
 		Outbox:      st,
 		Health:      st,

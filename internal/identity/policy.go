@@ -23,11 +23,14 @@ const (
 	HandleServices Action = "handle_services"
 	// Bill: billing runs, bills, payments, deposits, late-fee rules and dunning of the park.
 	Bill Action = "bill"
+	// ManagePolicies: write support policies and review their applications (the authority any
+	// park's, a park manager its park's own).
+	ManagePolicies Action = "manage_policies"
 )
 
 // Actions in the order the policy table prints them.
 var Actions = []Action{EditSpace, EditUnits, EditEnterprises, Lease, WorkLeads, OpenPeriods, ReviewReports, Onboard,
-	ManageUsers, DeleteParks, SteerParks, ManageFacilities, HandleServices, Bill}
+	ManageUsers, DeleteParks, SteerParks, ManageFacilities, HandleServices, Bill, ManagePolicies}
 
 // policy is SPEC §1 as data: for each action, the roles that may take it. Services enforce it
 // and the console asks it which actions to offer, so the two never disagree.
@@ -46,6 +49,7 @@ var policy = map[Action][]Role{
 	ManageFacilities: {Admin, ParkManager, Service},
 	HandleServices:   {Admin, ParkManager, Service},
 	Bill:             {Admin, ParkManager, Finance},
+	ManagePolicies:   {Admin, Authority, ParkManager},
 }
 
 // Allows reports whether role r may take action a.

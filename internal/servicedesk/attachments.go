@@ -31,44 +31,56 @@ func (s *Service) Attach(ctx context.Context, sc identity.Scope, id, filename st
 	if !s.isHandler(sc, t) && !isSubmitter(sc, t) {
 		return Attachment{}, apperr.ErrForbidden()
 	}
-	var f apperr.Fields
-	if strings.TrimSpace(filename) != "" {
-		filename = filepath.Base(strings.ReplaceAll(filename, "\\", "/"))
-	}
-	text(&f, "filename", filename, true, 200)
-	if err := f.Err(); err != nil {
-		return Attachment{}, err
-	}
 	if n, err := s.st.AttachmentCount(ctx, id); err != nil {
 		return Attachment{}, err
 	} else if n >= maxAttachments {
 		return Attachment{}, apperr.FieldProblem("file", "too_many", fmt.Sprintf("每个请求至多 %d 个附件", maxAttachments), fmt.Sprintf("a request takes at most %d attachments", maxAttachments))
 	}
-	if len(data) == 0 {
-		return Attachment{}, apperr.FieldProblem("file", "empty", "文件为空", "the file is empty")
+	filename, contentType, err := CheckFile(filename, data)
+	if err != nil {
+		return Attachment{}, err
 	}
-	if len(data) > MaxAttachment {
-		return Attachment{}, apperr.New(apperr.TooLarge, fmt.Sprintf("附件超过 %d MB 上限", MaxAttachment>>20),
-			fmt.Sprintf("the attachment is larger than the %d MB limit", MaxAttachment>>20)).WithField("file", "too_large")
-	}
-	want, ok := attachmentKinds[strings.ToLower(filepath.Ext(filename))]
-	if !ok {
-		return Attachment{}, apperr.FieldProblem("file", "refused_type", "只接受 PDF、PNG、JPEG、TXT、DOCX、XLSX 文件", "only PDF, PNG, JPEG, TXT, DOCX and XLSX files are accepted")
-	}
-	if http.DetectContentType(data) != want || want == "application/zip" && !isOfficeDocument(data) {
-		return Attachment{}, apperr.FieldProblem("file", "content_mismatch", "文件内容与扩展名不符", "the file's content does not match its name")
-	}
-	a := Attachment{ID: s.st.NewID(), Filename: filename, ContentType: want, Size: len(data), UploadedBy: sc.Username, CreatedAt: s.clock.Now()}
-	if want == "application/zip" {
-		a.ContentType = map[string]string{".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-			".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}[strings.ToLower(filepath.Ext(filename))]
-	}
+	a := Attachment{ID: s.st.NewID(), Filename: filename, ContentType: contentType, Size: len(data), UploadedBy: sc.Username, CreatedAt: s.clock.Now()}
 	return a, s.st.InTx(ctx, func(ctx context.Context) error {
 		if err := s.st.InsertAttachment(ctx, id, a, data); err != nil {
 			return err
 		}
 		return s.st.Record(ctx, sc, "attach", "service_request", id, nil, Note{TicketID: id, ParkID: t.ParkID, EnterpriseID: t.EnterpriseID, Attachment: &a})
 	})
+}
+
+// CheckFile checks an uploaded file: a name, at most MaxAttachment bytes, a picture, PDF, text
+// or Office document whose content matches its name. It answers the name to keep (without any
+// directory) and the content type to serve it as.
+func CheckFile(filename string, data []byte) (string, string, error) {
+	var f apperr.Fields
+	if strings.TrimSpace(filename) != "" {
+		filename = filepath.Base(strings.ReplaceAll(filename, "\\", "/"))
+	}
+	text(&f, "filename", filename, true, 200)
+	if err := f.Err(); err != nil {
+		return "", "", err
+	}
+	if len(data) == 0 {
+		return "", "", apperr.FieldProblem("file", "empty", "文件为空", "the file is empty")
+	}
+	if len(data) > MaxAttachment {
+		return "", "", apperr.New(apperr.TooLarge, fmt.Sprintf("附件超过 %d MB 上限", MaxAttachment>>20),
+			fmt.Sprintf("the attachment is larger than the %d MB limit", MaxAttachment>>20)).WithField("file", "too_large")
+	}
+	ext := strings.ToLower(filepath.Ext(filename))
+	want, ok := attachmentKinds[ext]
+	if !ok {
+		return "", "", apperr.FieldProblem("file", "refused_type", "只接受 PDF、PNG、JPEG、TXT、DOCX、XLSX 文件", "only PDF, PNG, JPEG, TXT, DOCX and XLSX files are accepted")
+	}
+	if http.DetectContentType(data) != want || want == "application/zip" && !isOfficeDocument(data) {
+		return "", "", apperr.FieldProblem("file", "content_mismatch", "文件内容与扩展名不符", "the file's content does not match its name")
+	}
+	if want == "application/zip" {
+		want = map[string]string{".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+			".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}[ext]
+	}
+	return filename, want, nil
 }
 
 // maxAttachments bounds the files of one ticket.

@@ -1,0 +1,156 @@
+package policy
+
+import (
+	"context"
+
+	"github.com/parkos/parkos/internal/identity"
+	"github.com/parkos/parkos/internal/indicator"
+)
+
+// staleBatch is how many changed enterprises one pass of the worker judges again.
+const staleBatch = 200
+
+// factYears is how many years of figures are kept per enterprise, back from this year.
+const factYears = 5
+
+// Refresh judges again the enterprises whose facts changed (a report approved or returned, a
+// qualification or residency written, the profile edited): their years of figures are worked
+// out again by §6.1 rule 1, every policy in force is judged for them, a new match is told and a
+// lost one dropped. It is a job of the delivery worker; it says how many enterprises it judged.
+func (s *Service) Refresh(ctx context.Context) (int, error) {
+	n := 0
+	err := s.st.InTx(ctx, func(ctx context.Context) error {
+		ids, err := s.st.ClaimStale(ctx, staleBatch)
+		if err != nil || len(ids) == 0 {
+			return err
+		}
+		n = len(ids)
+		policies, err := s.st.PublishedPolicies(ctx)
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			if err := s.refreshYears(ctx, id); err != nil {
+				return err
+			}
+			if err := s.rejudge(ctx, id, policies); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return n, err
+}
+
+// RematchDaily judges every policy in force again once a day, for what the calendar changes:
+// qualifications that expire or begin, birthdays of companies, policies that come into force.
+func (s *Service) RematchDaily(ctx context.Context) (int, error) {
+	n := 0
+	err := s.st.InTx(ctx, func(ctx context.Context) error {
+		first, err := s.st.ClaimRematchDay(ctx, s.clock.Today())
+		if err != nil || !first {
+			return err
+		}
+		policies, err := s.st.PublishedPolicies(ctx)
+		if err != nil {
+			return err
+		}
+		for _, p := range policies {
+			if err := s.rematch(ctx, p); err != nil {
+				return err
+			}
+		}
+		n = len(policies)
+		return nil
+	})
+	return n, err
+}
+
+// refreshYears works out an enterprise's years again from its reports: a year is complete when
+// it is complete in every park the enterprise reported in; its figures add up over the parks.
+func (s *Service) refreshYears(ctx context.Context, enterpriseID string) error {
+	this := s.clock.Today().Year()
+	years := make([]int, factYears)
+	for i := range years {
+		years[i] = this - i
+	}
+	rows, err := s.st.EnterpriseFilings(ctx, identity.System(), enterpriseID, years)
+	if err != nil {
+		return err
+	}
+	type key struct {
+		year int
+		park string
+	}
+	filings := map[key][]indicator.Filing{}
+	for _, r := range rows {
+		k := key{r.Year, r.ParkID}
+		filings[k] = append(filings[k], r.Filing)
+	}
+	out := map[int]YearFigures{}
+	for k, fs := range filings {
+		y := indicator.YearOf(enterpriseID, k.park, k.year, fs)
+		yf, seen := out[k.year]
+		if !seen {
+			yf = YearFigures{Complete: true, Figures: map[string]int64{}}
+		}
+		yf.Complete = yf.Complete && y.Complete
+		for _, m := range []string{"revenue", "rd_expense", "tax", "employees"} {
+			if v, ok := y.Figures[m]; ok {
+				yf.Figures[m] += v
+			}
+		}
+		out[k.year] = yf
+	}
+	return s.st.SaveYearFacts(ctx, enterpriseID, out)
+}
+
+// rejudge judges one enterprise against every published policy and brings its matches up to
+// date.
+func (s *Service) rejudge(ctx context.Context, enterpriseID string, policies []Policy) error {
+	day := s.clock.Today()
+	had, err := s.st.MatchedPolicies(ctx, enterpriseID)
+	if err != nil {
+		return err
+	}
+	for _, p := range policies {
+		met := false
+		var f Facts
+		var e Estimate
+		if p.InForce(day) {
+			year := p.YearOn(day)
+			facts, err := s.st.PolicyFacts(ctx, identity.System(), p.Scope, enterpriseID, []int{year, year - 1})
+			if err != nil {
+				return err
+			}
+			if len(facts) == 1 {
+				r, err := compile(p.Eligibility, "eligibility")
+				if err != nil {
+					return err
+				}
+				f = facts[0]
+				j := judge{facts: &f, day: day, year: year, leaves: make([]Outcome, maxLeaves+1)}
+				if met = j.outcome(r) == Met; met {
+					e = p.Amount.Estimate(f, year)
+				}
+			}
+		}
+		_, was := had[p.ID]
+		switch {
+		case met:
+			if err := s.st.SaveMatch(ctx, p.ID, enterpriseID, e.Amount, day); err != nil {
+				return err
+			}
+			if !was {
+				if err := s.matched(ctx, p, f, e); err != nil {
+					return err
+				}
+			}
+		case was:
+			if err := s.st.DeleteMatch(ctx, p.ID, enterpriseID); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
