@@ -35,6 +35,12 @@ var refKinds = map[string]string{
 
 // bodyRefs walks an input type and lists every id it names, nested ones included.
 func bodyRefs(t reflect.Type, prefix string) []bodyRef {
+	return bodyRefsIn(t, prefix, map[reflect.Type]bool{})
+}
+
+// bodyRefsIn walks t once on each path: a type that holds itself (a condition's sub-conditions)
+// stops where it recurs.
+func bodyRefsIn(t reflect.Type, prefix string, seen map[reflect.Type]bool) []bodyRef {
 	var out []bodyRef
 	for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice {
 		if t.Kind() == reflect.Slice {
@@ -42,9 +48,11 @@ func bodyRefs(t reflect.Type, prefix string) []bodyRef {
 		}
 		t = t.Elem()
 	}
-	if t.Kind() != reflect.Struct || t.PkgPath() == "github.com/parkos/parkos/internal/civil" {
+	if t.Kind() != reflect.Struct || t.PkgPath() == "github.com/parkos/parkos/internal/civil" || seen[t] {
 		return nil
 	}
+	seen[t] = true
+	defer delete(seen, t)
 	for _, f := range reflect.VisibleFields(t) {
 		tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
 		if !f.IsExported() || tag == "-" || f.Anonymous && tag == "" || len(f.Index) > 1 && !embeddedVisible(t, f) {
@@ -54,7 +62,7 @@ func bodyRefs(t reflect.Type, prefix string) []bodyRef {
 			out = append(out, bodyRef{path: prefix + tag, kind: kind})
 			continue
 		}
-		out = append(out, bodyRefs(f.Type, prefix+tag+".")...)
+		out = append(out, bodyRefsIn(f.Type, prefix+tag+".", seen)...)
 	}
 	return out
 }
@@ -184,7 +192,7 @@ func (o own) role(pattern string) identity.Role {
 	if strings.Contains(pattern, "/users") || strings.Contains(pattern, "/pool") {
 		return identity.Admin // the only ones who may, with the authority, which also sees every park
 	}
-	if pattern == "POST /api/v1/service-requests" {
+	if pattern == "POST /api/v1/service-requests" || pattern == "POST /api/v1/policy-applications" {
 		return identity.EntAdmin // an enterprise asks its park
 	}
 	return identity.ParkManager
@@ -269,6 +277,11 @@ func newOwn(t *testing.T, e *env) own {
 	o.bodies["POST /api/v1/bookings/{id}/decision"] = map[string]any{"action": "check_in"}
 	o.ids["service-requests"], _, _ = serviceTicket(t, e, 0, w.Users[identity.EntAdmin].Username)
 	o.ids["bills"], o.ids["payments"], _ = billed(t, e, 0)
+	o.ids["policies"], o.ids["policy-applications"], o.ids["policy-documents"] = policyApplication(t, e, 0)
+	ownPolicy := policyBody("园区租金补贴")
+	ownPolicy["owner_park_id"], ownPolicy["scope"] = w.Parks[0].ID, map[string]any{"kind": "parks", "park_ids": []string{w.Parks[0].ID}}
+	o.bodies["POST /api/v1/policies"], o.bodies["PUT /api/v1/policies/{id}"] = ownPolicy, ownPolicy
+	o.bodies["POST /api/v1/policy-applications"] = map[string]any{"policy_id": o.ids["policies"]}
 	o.bodies["POST /api/v1/billing-runs"] = map[string]any{"park_id": w.Parks[0].ID, "billing_date": "2025-03-10"}
 	o.bodies["POST /api/v1/payments"] = map[string]any{"park_id": w.Parks[0].ID, "enterprise_id": w.Enterprises[0].ID, "paid_on": "2025-03-01",
 		"amount": "1.00", "method": "bank", "as_credit": true}
@@ -287,14 +300,17 @@ func TestInputsHoldOnlyCallerFields(t *testing.T) {
 	e := newEnv(t, storetest.OpenSQLite(t))
 	serverOwned := map[string]bool{"id": true, "created_at": true, "updated_at": true, "renewed_by": true,
 		"last_activity_at": true, "stale": true, "contract_id": true, "closed": true}
+	seen := map[reflect.Type]bool{} // the types on the path walked: a type that holds itself is walked once
 	var walk func(t reflect.Type, path string) []string
 	walk = func(t reflect.Type, path string) []string {
 		for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Map {
 			t = t.Elem()
 		}
-		if t.Kind() != reflect.Struct || t.PkgPath() == "github.com/parkos/parkos/internal/civil" {
+		if t.Kind() != reflect.Struct || t.PkgPath() == "github.com/parkos/parkos/internal/civil" || seen[t] {
 			return nil
 		}
+		seen[t] = true
+		defer delete(seen, t)
 		var bad []string
 		for _, f := range reflect.VisibleFields(t) {
 			tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")

@@ -26,6 +26,7 @@ import (
 	"github.com/parkos/parkos/internal/indicator"
 	"github.com/parkos/parkos/internal/leasing"
 	"github.com/parkos/parkos/internal/measure"
+	"github.com/parkos/parkos/internal/policy"
 	"github.com/parkos/parkos/internal/pool"
 	"github.com/parkos/parkos/internal/space"
 	"github.com/parkos/parkos/internal/stats"
@@ -297,6 +298,13 @@ func (g *schemaGen) inputSchemaOf(t reflect.Type) map[string]any {
 // this list and the services' rules in step.
 var requiredInputs = map[reflect.Type][]string{
 	reflect.TypeFor[billing.Run]():                 {"park_id", "billing_date"},
+	reflect.TypeFor[policy.NewPolicy]():            {"title", "issuer", "valid_from", "benefit", "amount", "scope", "eligibility"},
+	reflect.TypeFor[RuleToWord]():                  {"eligibility"},
+	reflect.TypeFor[PolicyAction]():                {"action"},
+	reflect.TypeFor[policy.AppAction]():            {"action"},
+	reflect.TypeFor[policy.NewDisbursement]():      {"paid_on", "amount"},
+	reflect.TypeFor[policy.NewNote]():              {"body"},
+	reflect.TypeFor[policy.NewApplication]():       {"policy_id"},
 	reflect.TypeFor[billing.WriteOff]():            {"reason"},
 	reflect.TypeFor[billing.InvoiceIssued]():       {"invoice_no", "invoice_date"},
 	reflect.TypeFor[billing.NewPayment]():          {"enterprise_id", "park_id", "paid_on", "amount", "method"},
@@ -369,6 +377,7 @@ var (
 	dec2Type    = reflect.TypeOf(measure.Decimal2(0))
 	rawType     = reflect.TypeOf(json.RawMessage(nil))
 	figuresType = reflect.TypeOf(stats.Figures(nil))
+	valueType   = reflect.TypeOf(policy.Value(nil))
 )
 
 // schemaName names a type's schema after its package and name, so that two types of one name
@@ -444,6 +453,9 @@ func (g *schemaGen) schemaOf(t reflect.Type) map[string]any {
 		return decimalSchema(2, "")
 	case figuresType:
 		return figuresSchema()
+	case valueType:
+		return map[string]any{"anyOf": []any{map[string]any{"type": "string"}, map[string]any{"type": "number"}, map[string]any{"type": "boolean"},
+			map[string]any{"type": "array", "items": map[string]any{"type": "string"}}}}
 	}
 	if values, ok := enums[t]; ok {
 		return map[string]any{"type": "string", "enum": values}

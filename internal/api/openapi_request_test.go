@@ -68,7 +68,8 @@ func TestRequiredInputsAreRefusedWhenMissing(t *testing.T) {
 				"invention_patents_held": 0}}, 200, nil)
 		}
 		role := identity.Admin
-		if strings.HasSuffix(rt.Pattern, "/submit") || rt.Pattern == "/api/v1/bookings" || rt.Pattern == "/api/v1/service-requests/{id}/rating" {
+		if strings.HasSuffix(rt.Pattern, "/submit") || rt.Pattern == "/api/v1/bookings" || rt.Pattern == "/api/v1/service-requests/{id}/rating" ||
+			rt.Pattern == "/api/v1/policy-applications" {
 			role = identity.EntAdmin
 		}
 		code, body := e.raw(role, "POST", path, "{}")

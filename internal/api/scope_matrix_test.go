@@ -109,6 +109,7 @@ func newForeign(t *testing.T, e *env) foreign {
 	f.ids["service-requests"], f.ids["service-attachments"], provider = serviceTicket(t, e, 1, otherEnt.Username)
 	var billedContract string
 	f.ids["bills"], f.ids["payments"], billedContract = billed(t, e, 1)
+	f.ids["policies"], f.ids["policy-applications"], f.ids["policy-documents"] = policyApplication(t, e, 1)
 	f.all = append(f.all, billedContract)
 	f.all = []string{otherEnt.ID, w.Units[1][0].ID, w.Units[1][2].ID, cert.ID}
 	for _, id := range f.ids {
@@ -147,10 +148,13 @@ func newForeign(t *testing.T, e *env) foreign {
 		"POST /api/v1/service-offerings": map[string]any{"provider_id": provider, "platform": "legal", "name": "越权", "price": 1, "price_unit": "item"},
 		"POST /api/v1/service-categories": map[string]any{"park_id": w.Parks[1].ID, "code": "hijack", "name_zh": "越权", "name_en": "x",
 			"platform": "legal", "response_hours": 1, "resolution_hours": 2},
-		"POST /api/v1/service-requests": map[string]any{"category_id": "svc-repair", "unit_id": w.Units[1][0].ID, "title": "越权", "body": "越权"},
-		"POST /api/v1/service-demands":  map[string]any{"park_id": w.Parks[1].ID, "category_id": "dem-policy", "title": "越权", "body": "越权"},
-		"POST /api/v1/calendar-feeds":   map[string]any{"resource_id": f.ids["resources"]},
-		"POST /api/v1/bookings":         map[string]any{"resource_id": f.ids["resources"], "start": tomorrowAt(14), "end": tomorrowAt(15)},
+		"POST /api/v1/service-requests":      map[string]any{"category_id": "svc-repair", "unit_id": w.Units[1][0].ID, "title": "越权", "body": "越权"},
+		"POST /api/v1/service-demands":       map[string]any{"park_id": w.Parks[1].ID, "category_id": "dem-policy", "title": "越权", "body": "越权"},
+		"POST /api/v1/calendar-feeds":        map[string]any{"resource_id": f.ids["resources"]},
+		"POST /api/v1/bookings":              map[string]any{"resource_id": f.ids["resources"], "start": tomorrowAt(14), "end": tomorrowAt(15)},
+		"POST /api/v1/policies":              map[string]any{"owner_park_id": w.Parks[1].ID, "title": "越权", "issuer": "越权"},
+		"POST /api/v1/policy-applications":   map[string]any{"policy_id": f.ids["policies"]},
+		"POST /api/v1/policy-rules/describe": map[string]any{"eligibility": map[string]any{"fact": "park", "op": "in", "value": []string{w.Parks[1].ID}}},
 		"POST /api/v1/certificates": map[string]any{"park_id": w.Parks[1].ID, "username": otherEnt.Username, "kind": "p2",
 			"issued_on": "2025-01-01", "expires_on": "2030-01-01"},
 	}
@@ -336,6 +340,14 @@ func matrixBody(pattern string) any {
 		return map[string]any{"reminder_days": []int{0}}
 	case strings.HasSuffix(pattern, "/actions"):
 		return map[string]any{"action": "resolve"}
+	case pattern == "PUT /api/v1/policies/{id}":
+		return policyBody("越权")
+	case strings.HasSuffix(pattern, "/disbursements"):
+		return map[string]any{"paid_on": "2025-03-01", "amount": "1.00"}
+	case strings.HasSuffix(pattern, "/notes"):
+		return map[string]any{"body": "越权"}
+	case strings.HasSuffix(pattern, "/documents"):
+		return "越权"
 	case strings.HasSuffix(pattern, "/comments"):
 		return map[string]any{"body": "越权"}
 	case strings.HasSuffix(pattern, "/rating"):

@@ -49,10 +49,12 @@ var (
 		"pool_entry", "goal", "evaluation_scheme", "evaluation", "indicator", "park_figures", "park_attribute",
 		"resource", "booking", "certificate", "holiday", "calendar_feed", "notification_preferences", "webhook", "notification",
 		"service_platform", "service_provider", "service_offering", "service_category", "working_hours", "service_request",
-		"billing_run", "bill", "payment", "deposit", "late_fee", "invoice_details", "billing_settings"}
+		"billing_run", "bill", "payment", "deposit", "late_fee", "invoice_details", "billing_settings",
+		"policy", "policy_application"}
 	Actions = []string{"create", "update", "delete", "split", "merge", "login", "logout", "set_password", "activate", "terminate", "amend", "move", "activity", "convert", "release", "submit", "approve", "return", "import", "close",
 		"enter", "change_tier", "recognise", "record_actual", "run", "set_attribute",
 		"reject", "check_in", "complete", "no_show", "cancel", "revoke", "read",
 		"assign", "start", "resolve", "reopen", "escalate", "comment", "rate", "attach",
-		"issue", "write_off", "reverse", "settle", "request_invoice", "record_invoice"}
+		"issue", "write_off", "reverse", "settle", "request_invoice", "record_invoice",
+		"publish", "withdraw", "grant", "confirm", "review", "disburse", "note"}
 )

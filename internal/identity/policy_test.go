@@ -23,6 +23,7 @@ steer_parks       x     x         .            .       .       .       .        
 manage_facilities x     .         x            .       x       .       .         .
 handle_services   x     .         x            .       x       .       .         .
 bill              x     .         x            .       .       x       .         .
+manage_policies   x     x         x            .       .       .       .         .        
 `
 	var b strings.Builder
 	b.WriteString(pad("action", 18))

@@ -57,15 +57,13 @@ func isApplicant(sc identity.Scope, a Application) bool {
 
 // Apply drafts (or submits) an application for a policy in force that covers the enterprise.
 func (s *Service) Apply(ctx context.Context, sc identity.Scope, in NewApplication) (Application, error) {
-	if sc.Role.IsEnterprise() {
-		in.EnterpriseID = cmp.Or(in.EnterpriseID, sc.EnterpriseID)
+	if !sc.Role.IsEnterprise() {
+		return Application{}, apperr.ErrForbidden()
 	}
+	in.EnterpriseID = cmp.Or(in.EnterpriseID, sc.EnterpriseID)
 	var f apperr.Fields
 	if in.PolicyID == "" {
 		f.Required("policy_id")
-	}
-	if in.EnterpriseID == "" {
-		f.Required("enterprise_id")
 	}
 	text(&f, "statement", in.Statement, false, 5000)
 	if in.Requested < 0 {
@@ -87,9 +85,6 @@ func (s *Service) Apply(ctx context.Context, sc identity.Scope, in NewApplicatio
 	}
 	if err != nil {
 		return Application{}, err
-	}
-	if !isApplicant(sc, Application{EnterpriseID: e.ID}) && sc.Role != identity.Admin {
-		return Application{}, apperr.ErrForbidden()
 	}
 	day := s.clock.Today()
 	if !p.InForce(day) {
@@ -332,7 +327,7 @@ func (s *Service) AddNote(ctx context.Context, sc identity.Scope, id string, in 
 		if err := s.st.InsertNote(ctx, id, n); err != nil {
 			return err
 		}
-		return s.st.Record(ctx, sc, "note", "policy_application", id, nil, n)
+		return s.st.Record(ctx, sc, "note", "policy_application", id, nil, Annex{ApplicationID: id, EnterpriseID: a.EnterpriseID, ParkID: a.ParkID, Note: &n})
 	})
 	return n, err
 }
@@ -371,7 +366,7 @@ func (s *Service) Attach(ctx context.Context, sc identity.Scope, id, filename st
 		if err := s.st.InsertDocument(ctx, id, d, data); err != nil {
 			return err
 		}
-		return s.st.Record(ctx, sc, "attach", "policy_application", id, nil, d)
+		return s.st.Record(ctx, sc, "attach", "policy_application", id, nil, Annex{ApplicationID: id, EnterpriseID: a.EnterpriseID, ParkID: a.ParkID, Document: &d})
 	})
 	return d, err
 }

@@ -96,8 +96,9 @@ type NewPolicy struct {
 	Eligibility Condition  `json:"eligibility"`
 	FactsYear   int        `json:"facts_year,omitempty"`
 	AutoGrant   bool       `json:"auto_grant,omitempty"`
-	// UpdatedAt is the copy an edit was made to; a change made meanwhile is refused.
-	UpdatedAt time.Time `json:"updated_at,omitzero"`
+	// BasedOn is the updated_at of the copy an edit was made to; a change made meanwhile is
+	// refused.
+	BasedOn time.Time `json:"based_on,omitzero" doc:"所改版本的 updated_at；其间他人已改则拒绝 / the updated_at of the copy edited; refused if changed meanwhile"`
 }
 
 // Match is a policy judged for an enterprise.
@@ -245,4 +246,14 @@ type Totals struct {
 	By    string  `json:"by"`
 	Rows  []Total `json:"rows"`
 	Total Total   `json:"total"`
+}
+
+// Annex is a note or document added to an application, as the audit trail records it: with the
+// application's enterprise and park.
+type Annex struct {
+	ApplicationID string    `json:"application_id"`
+	EnterpriseID  string    `json:"enterprise_id"`
+	ParkID        string    `json:"park_id"`
+	Note          *Note     `json:"note,omitempty"`
+	Document      *Document `json:"document,omitempty"`
 }

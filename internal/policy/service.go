@@ -186,10 +186,10 @@ func (s *Service) CreatePolicy(ctx context.Context, sc identity.Scope, n NewPoli
 	if n.OwnerParkID != "" && !mayAuthor(sc, n.OwnerParkID) {
 		return Policy{}, apperr.FieldProblem("owner_park_id", "not_found", "园区不存在", "no such park")
 	}
-	if _, err := n.validate(sc); err != nil {
+	if err := s.resolve(ctx, sc, n); err != nil {
 		return Policy{}, err
 	}
-	if err := s.resolve(ctx, sc, n); err != nil {
+	if _, err := n.validate(sc); err != nil {
 		return Policy{}, err
 	}
 	now := s.clock.Now()
@@ -212,14 +212,14 @@ func (s *Service) UpdatePolicy(ctx context.Context, sc identity.Scope, id string
 		if p.Status == Withdrawn {
 			return apperr.New(apperr.Conflict, "政策已废止，不能修改", "the policy is withdrawn and cannot be changed")
 		}
-		if err := apperr.UnchangedSince(p.UpdatedAt, n.UpdatedAt); err != nil {
+		if err := apperr.UnchangedSince(p.UpdatedAt, n.BasedOn); err != nil {
 			return err
 		}
 		n.OwnerParkID = p.OwnerParkID
-		if _, err := n.validate(sc); err != nil {
+		if err := s.resolve(ctx, sc, n); err != nil {
 			return err
 		}
-		if err := s.resolve(ctx, sc, n); err != nil {
+		if _, err := n.validate(sc); err != nil {
 			return err
 		}
 		return s.fill(ctx, p, n)

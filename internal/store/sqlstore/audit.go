@@ -16,6 +16,7 @@ import (
 	"github.com/parkos/parkos/internal/leasing"
 	"github.com/parkos/parkos/internal/notify"
 	"github.com/parkos/parkos/internal/page"
+	"github.com/parkos/parkos/internal/policy"
 	"github.com/parkos/parkos/internal/pool"
 	"github.com/parkos/parkos/internal/servicedesk"
 	"github.com/parkos/parkos/internal/space"
@@ -82,6 +83,12 @@ func owners(v any) (parkID, enterpriseID string) {
 	case billing.RunRecord:
 		return o.ParkID, ""
 	case billing.Bill:
+		return o.ParkID, o.EnterpriseID
+	case policy.Policy:
+		return o.OwnerParkID, ""
+	case policy.Application:
+		return o.ParkID, o.EnterpriseID
+	case policy.Annex:
 		return o.ParkID, o.EnterpriseID
 	case billing.Payment:
 		return o.ParkID, o.EnterpriseID

@@ -713,7 +713,7 @@ func (s *Store) PolicyTallies(ctx context.Context, sc identity.Scope, by string,
 		COUNT(DISTINCT CASE WHEN a.status IN ('approved', 'disbursed') THEN a.enterprise_id END),
 		COALESCE(SUM(CASE WHEN a.status IN ('approved', 'disbursed') THEN a.approved END), 0),
 		COALESCE(SUM(a.disbursed), 0)` + applicationFrom + ` LEFT JOIN parks k ON k.id = a.park_id
-		WHERE ` + strings.Join(where, " AND ") + ` GROUP BY ` + k.key + ` ORDER BY 1`
+		WHERE ` + strings.Join(where, " AND ") + groupBy(k.key) + ` ORDER BY 1`
 	rows, err := s.read().query(ctx, q, args...)
 	if err != nil {
 		return nil, err
@@ -728,6 +728,15 @@ func (s *Store) PolicyTallies(ctx context.Context, sc identity.Scope, by string,
 	return s.eligibleCounts(ctx, sc, k.matchKey, k.matchName, f, out)
 }
 
+// groupBy groups by key; the whole set (a constant key, which PostgreSQL refuses to group by)
+// is one group already.
+func groupBy(key string) string {
+	if strings.HasPrefix(key, "'") {
+		return ""
+	}
+	return " GROUP BY " + key
+}
+
 // eligibleCounts fills the eligible enterprises of each tally from the stored matches.
 func (s *Store) eligibleCounts(ctx context.Context, sc identity.Scope, key, name string, f policy.AppFilter, out []policy.Total) ([]policy.Total, error) {
 	cond, args := enterpriseScope(sc, "m.enterprise_id")
@@ -739,7 +748,7 @@ func (s *Store) eligibleCounts(ctx context.Context, sc identity.Scope, key, name
 	}
 	rows, err := s.read().query(ctx, `SELECT `+key+`, COALESCE(MIN(`+name+`), ''), COUNT(*) FROM policy_matches m JOIN enterprises e ON e.id = m.enterprise_id
 		JOIN policies p ON p.id = m.policy_id LEFT JOIN parks k ON k.id = e.park_id
-		WHERE `+strings.Join(where, " AND ")+` GROUP BY `+key, args...)
+		WHERE `+strings.Join(where, " AND ")+groupBy(key), args...)
 	if err != nil {
 		return nil, err
 	}

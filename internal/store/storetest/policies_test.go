@@ -1,0 +1,182 @@
+package storetest
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/parkos/parkos/internal/apperr"
+	"github.com/parkos/parkos/internal/civil"
+	"github.com/parkos/parkos/internal/enterprise"
+	"github.com/parkos/parkos/internal/identity"
+	"github.com/parkos/parkos/internal/measure"
+	"github.com/parkos/parkos/internal/notify"
+	"github.com/parkos/parkos/internal/page"
+	"github.com/parkos/parkos/internal/policy"
+	"github.com/parkos/parkos/internal/stats"
+	"github.com/parkos/parkos/internal/store/sqlstore"
+)
+
+// revenueRule: 2025 revenue of at least 1,500,000 yuan and a valid high-tech qualification.
+var revenueRule = policy.Condition{Op: "and", Of: []policy.Condition{
+	{Fact: "revenue", Op: "gte", Value: policy.Value(`"1500000"`)},
+	{Fact: "qualification", Op: "has", Value: policy.Value(`["high_tech"]`)}}}
+
+// TestPolicyMatchingFollowsTheFacts: a policy published before any figures matches no one; an
+// approved annual report makes an enterprise eligible (and tells it), a returned one takes it
+// out; 免申即享 grants are proposed and confirmed in bulk; an approved sum above the cap, a
+// disbursement above the approved sum and a second payment race are refused; totals add up.
+func TestPolicyMatchingFollowsTheFacts(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, st *sqlstore.Store) {
+		w := NewWorld(t, st)
+		clock := &movingClock{}
+		dayClock(clock, civil.Of(2026, 3, 10))
+		notices := notify.NewService(st, clock.Now)
+		svc := policy.NewService(st, clock, notices)
+		stat := stats.NewService(st, clock)
+		sys, authority, tenant := identity.System(), w.Scope(identity.Authority), w.Scope(identity.EntAdmin)
+		drain := func() {
+			t.Helper()
+			for {
+				n, err := svc.Refresh(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if n == 0 {
+					return
+				}
+			}
+		}
+		drain()
+
+		grant := policy.NewPolicy{Title: "高精尖产业支持", Issuer: "中关村管委会", DocNumber: "中科园发〔2026〕1号", ValidFrom: civil.Of(2026, 1, 1),
+			Benefit: "subsidy", Amount: policy.AmountRule{Kind: "percent", Percent: 10_00, Measure: "revenue", Floor: measure.Yuan(100000), Cap: measure.Yuan(500000)},
+			Scope: policy.Coverage{Kind: "all"}, Eligibility: revenueRule, FactsYear: 2025}
+		p := mustOK[policy.Policy](t, "create")(svc.CreatePolicy(ctx, authority, grant))
+		if p.RuleZh == "" || p.RuleEn == "" {
+			t.Errorf("no rule in words: %+v", p)
+		}
+		bad := grant
+		bad.Amount.Cap = measure.Yuan(1)
+		_, err := svc.CreatePolicy(ctx, authority, bad)
+		refusedBy(t, "cap below the floor", err, "below_floor")
+		_, err = svc.CreatePolicy(ctx, tenant, grant)
+		refusedWith(t, "a tenant writes a policy", err, apperr.Forbidden)
+		mustOK[policy.Policy](t, "publish")(svc.Publish(ctx, authority, p.ID))
+		if m := mustOK[policy.Matches](t, "matches")(svc.Matches(ctx, authority, p.ID, policy.MatchQuery{Outcome: "all"})); m.Eligible != 0 || m.Missing != len(w.Enterprises) {
+			t.Fatalf("before any figures: %d eligible, %d missing of %d", m.Eligible, m.Missing, m.Judged)
+		}
+
+		// 2025's annual reports: enterprise 0 reports 2,000,000 yuan, enterprise 1 1,000,000.
+		annual := mustOK[stats.Period](t, "period")(stat.OpenPeriod(ctx, sys, stats.Period{Kind: stats.Annual, Year: 2025, Deadline: civil.Of(2026, 3, 31)}))
+		var rows []stats.ImportRow
+		for i, e := range w.Enterprises {
+			rows = append(rows, stats.ImportRow{Row: i + 3, CreditCode: e.CreditCode, Submit: true, Figures: stats.Figures{
+				"revenue": int64(2-i) * 1_000_000_00, "rd_expense": 50_000_00, "tax": 1_000_00, "employees": 30, "rd_staff": 3,
+				"invention_patents_granted": 0, "invention_patents_held": 1}})
+		}
+		if _, problems, err := stat.ImportReports(ctx, sys, annual.ID, rows, false); err != nil || len(problems) > 0 {
+			t.Fatalf("import: %v %+v", err, problems)
+		}
+		reports := mustOK[page.Page[stats.Report]](t, "reports")(st.ListReports(ctx, sys, stats.ReportFilter{PeriodID: annual.ID}, page.Request{}))
+		for _, r := range reports.Items {
+			mustOK[stats.Report](t, "approve")(stat.ReviewReport(ctx, sys, r.ID, true, ""))
+		}
+		drain()
+		m := mustOK[policy.Matches](t, "matches")(svc.Matches(ctx, authority, p.ID, policy.MatchQuery{}))
+		if m.Eligible != 1 || len(m.Items) != 1 || m.Items[0].EnterpriseID != w.Enterprises[0].ID {
+			t.Fatalf("after approval: %+v", m)
+		}
+		// 10 % of 2,000,000 is 200,000, between the floor and the cap.
+		if got := m.Items[0].Estimate.Amount; got != measure.Yuan(200000) {
+			t.Errorf("estimate %s, want 200000.00", got)
+		}
+		rev := m.Items[0].Explanation.Of[0]
+		if rev.Outcome != policy.Met || rev.Value != "2000000" || rev.Period != "2025" {
+			t.Errorf("revenue explained: %+v", rev)
+		}
+		near := mustOK[policy.Matches](t, "near")(svc.Matches(ctx, authority, p.ID, policy.MatchQuery{Outcome: "near"}))
+		if near.Near != 1 || len(near.Items[0].ShortZh) != 1 {
+			t.Errorf("enterprise 1 misses by its revenue only: %+v", near)
+		}
+		bell := mustOK[page.Page[notify.Notification]](t, "bell")(notices.Inbox(ctx, tenant, page.Request{}))
+		if !slices.ContainsFunc(bell.Items, func(n notify.Notification) bool { return n.Kind == "policy_match" }) {
+			t.Errorf("the eligible enterprise was not told: %+v", bell.Items)
+		}
+		mine := mustOK[policy.ForYou](t, "for you")(svc.ForEnterprise(ctx, tenant, ""))
+		if len(mine.Matching) != 1 || mine.Matching[0].PolicyID != p.ID {
+			t.Errorf("for you: %+v", mine)
+		}
+
+		// Applying: the tenant applies (a 免申即享 policy needs none); the authority approves a sum
+		// above the cap (refused), then one within it with a reason, and pays it in two instalments.
+		app := mustOK[policy.Application](t, "apply")(svc.Apply(ctx, tenant, policy.NewApplication{PolicyID: p.ID, Statement: "2025 年营收 200 万元", Submit: true}))
+		_, err = svc.Apply(ctx, tenant, policy.NewApplication{PolicyID: p.ID})
+		refusedWith(t, "a second live application", err, apperr.Conflict)
+		_, err = svc.Act(ctx, tenant, app.ID, policy.AppAction{Action: "approve"})
+		refusedWith(t, "the applicant approves", err, apperr.Forbidden)
+		_, err = svc.Act(ctx, authority, app.ID, policy.AppAction{Action: "approve", Amount: measure.Yuan(600000), Reason: "追加"})
+		refusedBy(t, "above the cap", err, "above_cap")
+		_, err = svc.Act(ctx, authority, app.ID, policy.AppAction{Action: "approve", Amount: measure.Yuan(150000)})
+		refusedBy(t, "a different sum without a reason", err, "required")
+		app = mustOK[policy.Application](t, "approve")(svc.Act(ctx, authority, app.ID, policy.AppAction{Action: "approve", Amount: measure.Yuan(150000), Reason: "按实际核定"}))
+		_, err = svc.Disburse(ctx, authority, app.ID, policy.NewDisbursement{PaidOn: civil.Of(2026, 3, 9), Amount: measure.Yuan(150001)})
+		refusedBy(t, "more than approved", err, "above_approved")
+		// Two clerks pay the last 100,000 of it at once: one payment lands.
+		mustOK[policy.Application](t, "first instalment")(svc.Disburse(ctx, authority, app.ID, policy.NewDisbursement{PaidOn: civil.Of(2026, 3, 9), Amount: measure.Yuan(50000)}))
+		wins, conflicts, other := race(8, func(int) error {
+			_, err := svc.Disburse(ctx, authority, app.ID, policy.NewDisbursement{PaidOn: civil.Of(2026, 3, 10), Amount: measure.Yuan(100000)})
+			if apperr.Is(err, apperr.Invalid) {
+				return apperr.New(apperr.Conflict, "paid", "paid")
+			}
+			return err
+		})
+		if wins != 1 || conflicts != 7 || len(other) > 0 {
+			t.Errorf("racing payments: %d landed, %d refused, %v", wins, conflicts, other)
+		}
+		detail := mustOK[policy.ApplicationDetail](t, "detail")(svc.Application(ctx, tenant, app.ID))
+		if detail.Status != policy.Disbursed || detail.Disbursed != measure.Yuan(150000) || len(detail.Disbursements) != 2 || len(detail.Notes) != 0 {
+			t.Errorf("after paying: %+v", detail.Application)
+		}
+
+		// 免申即享: enterprise 0 is granted without applying; the reviewer confirms in bulk.
+		auto := grant
+		auto.Title, auto.AutoGrant, auto.Amount = "研发费用后补助", true, policy.AmountRule{Kind: "fixed", Fixed: measure.Yuan(80000)}
+		ap := mustOK[policy.Policy](t, "auto")(svc.CreatePolicy(ctx, authority, auto))
+		mustOK[policy.Policy](t, "publish auto")(svc.Publish(ctx, authority, ap.ID))
+		proposed := mustOK[page.Page[policy.Application]](t, "proposed")(svc.Applications(ctx, authority, policy.AppFilter{PolicyID: ap.ID, Status: policy.Proposed}, page.Request{}))
+		if len(proposed.Items) != 1 || proposed.Items[0].EnterpriseID != w.Enterprises[0].ID || proposed.Items[0].Approved != measure.Yuan(80000) {
+			t.Fatalf("免申即享 grants: %+v", proposed.Items)
+		}
+		_, err = svc.Apply(ctx, tenant, policy.NewApplication{PolicyID: ap.ID})
+		refusedBy(t, "applying to a 免申即享 policy", err, "auto_grant")
+		if n := mustOK[int](t, "confirm")(svc.ConfirmAll(ctx, authority, ap.ID)); n != 1 {
+			t.Errorf("confirmed %d", n)
+		}
+
+		totals := mustOK[policy.Totals](t, "totals")(svc.Totals(ctx, authority, "policy", policy.AppFilter{}))
+		if totals.Total.Approved != 2 || totals.Total.ApprovedSum != measure.Yuan(230000) || totals.Total.DisbursedSum != measure.Yuan(150000) ||
+			totals.Total.Enterprises != 1 || len(totals.Rows) != 2 {
+			t.Errorf("totals: %+v", totals)
+		}
+		for _, r := range totals.Rows {
+			if r.Eligible != 1 {
+				t.Errorf("eligible for %s: %d", r.Name, r.Eligible)
+			}
+		}
+
+		// A qualification withdrawn takes the enterprise out of both policies.
+		quals := mustOK[page.Page[enterprise.Qualification]](t, "quals")(st.ListQualifications(ctx, sys, enterprise.QualificationFilter{EnterpriseID: w.Enterprises[0].ID}, page.Request{}))
+		for _, q := range quals.Items {
+			if err := EnterpriseOf(st).DeleteQualification(ctx, sys, q.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+		drain()
+		if m := mustOK[policy.Matches](t, "matches")(svc.Matches(ctx, authority, p.ID, policy.MatchQuery{})); m.Eligible != 0 {
+			t.Errorf("without the qualification still eligible: %+v", m)
+		}
+		if got := mustOK[map[string]measure.Money](t, "stored")(st.MatchedPolicies(ctx, w.Enterprises[0].ID)); len(got) != 0 {
+			t.Errorf("stored matches left: %v", got)
+		}
+	})
+}
