@@ -69,7 +69,10 @@ func Load(ctx context.Context, sv *app.Services) error {
 	if err := l.services(sjq, firstTenant); err != nil {
 		return err
 	}
-	return l.billing(sjq, firstTenant)
+	if err := l.billing(sjq, firstTenant); err != nil {
+		return err
+	}
+	return l.policies(sjq, firstTenant)
 }
 
 type loader struct {

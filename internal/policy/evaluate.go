@@ -27,6 +27,7 @@ type Explanation struct {
 	RuleEn  string        `json:"rule_en"`
 	Outcome Outcome       `json:"outcome"`
 	Value   string        `json:"value,omitempty"`
+	ValueEn string        `json:"value_en,omitempty"`
 	Period  string        `json:"period,omitempty"`
 	Of      []Explanation `json:"of,omitempty"`
 }
@@ -176,8 +177,18 @@ func (j *judge) explain(r *rule, names Names) Explanation {
 	}
 	v := j.facts.read(r.fact.Key, j.day, j.year)
 	e.Fact, e.Outcome, e.Value, e.Period = r.fact.Key, compare(r, v), v.shown, v.period
-	if r.fact.Key == "chain_node" || r.fact.Key == "park" {
+	switch {
+	case r.fact.Key == "chain_node" || r.fact.Key == "park":
 		e.Value = nameList(v.set, names, "")
+	case r.fact.Key == "qualification" && len(v.set) > 0:
+		e.Value, e.ValueEn = strings.Join(translated(v.set, "qualification_kind.", "zh-CN"), "、"), strings.Join(translated(v.set, "qualification_kind.", "en"), ", ")
+	case r.fact.Key == "stage" && len(v.set) > 0:
+		e.Value, e.ValueEn = translated(v.set, "stage.", "zh-CN")[0], translated(v.set, "stage.", "en")[0]
+	case r.fact.Unit == "yuan" && v.num != nil:
+		e.Value = groupDigits(v.num.FloatString(2))
+	}
+	if e.ValueEn == "" {
+		e.ValueEn = e.Value
 	}
 	return e
 }

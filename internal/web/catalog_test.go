@@ -16,6 +16,7 @@ import (
 	"github.com/parkos/parkos/internal/i18n"
 	"github.com/parkos/parkos/internal/identity"
 	"github.com/parkos/parkos/internal/leasing"
+	"github.com/parkos/parkos/internal/policy"
 	"github.com/parkos/parkos/internal/pool"
 	"github.com/parkos/parkos/internal/servicedesk"
 	"github.com/parkos/parkos/internal/space"
@@ -53,6 +54,13 @@ var enumValues = map[string][]string{
 	"ticket_queue":       servicedesk.Queues,
 	"ticket_action":      {"assign", "start", "resolve", "close", "reopen", "escalate"},
 	"price_unit":         servicedesk.PriceUnits,
+	"policy_status":      strs(policy.Statuses),
+	"benefit":            policy.BenefitTypes,
+	"policy_scope":       policy.ScopeKinds,
+	"amount_kind":        policy.AmountKinds,
+	"measure":            policy.AmountMeasures,
+	"application_status": strs(policy.AppStatuses),
+	"application_action": {"submit", "withdraw", "review", "approve", "reject", "confirm"},
 	"provider_kind":      servicedesk.ProviderKinds,
 	"service_system":     strs(servicedesk.Systems),
 	"notice_channel":     notify.Channels,

@@ -3,6 +3,9 @@ package web
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -11,6 +14,7 @@ import (
 	"github.com/parkos/parkos/internal/apperr"
 	"github.com/parkos/parkos/internal/check"
 	"github.com/parkos/parkos/internal/httpin"
+	"github.com/parkos/parkos/internal/servicedesk"
 )
 
 // fieldSpec describes one form input. Name is the JSON path of the value in the object the
@@ -286,4 +290,25 @@ func (rq *request) outcome(err error, show func(error) error, next string) error
 		return err
 	}
 	return rq.redirect(next)
+}
+
+// uploadedFile reads the file of a multipart form's "file" field, within the attachment limit.
+func (rq *request) uploadedFile() (string, []byte, error) {
+	rq.r.Body = http.MaxBytesReader(rq.w, rq.r.Body, servicedesk.MaxAttachment+1<<20)
+	err := rq.r.ParseMultipartForm(1 << 20)
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return "", nil, apperr.New(apperr.TooLarge, fmt.Sprintf("附件超过 %d MB 上限", servicedesk.MaxAttachment>>20),
+			fmt.Sprintf("the attachment is larger than the %d MB limit", servicedesk.MaxAttachment>>20))
+	}
+	if err != nil {
+		return "", nil, apperr.Wrap(apperr.BadRequest, err, "无法读取上传的文件", "the upload could not be read")
+	}
+	f, hdr, err := rq.r.FormFile("file")
+	if err != nil {
+		return "", nil, apperr.FieldProblem("file", "required", "请选择文件", "choose a file")
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, servicedesk.MaxAttachment+1))
+	return hdr.Filename, data, err
 }

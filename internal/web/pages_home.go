@@ -174,6 +174,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.facilityRoutes(mux)
 	s.serviceRoutes(mux)
 	s.billingRoutes(mux)
+	s.policyRoutes(mux)
 	s.noticeRoutes(mux)
 	s.evaluationRoutes(mux)
 	s.cockpitRoutes(mux)

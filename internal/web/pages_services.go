@@ -1,15 +1,14 @@
 package web
 
 import (
-	"errors"
 	"fmt"
-	"github.com/parkos/parkos/internal/booking"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/parkos/parkos/internal/booking"
 
 	"github.com/parkos/parkos/internal/apperr"
 	"github.com/parkos/parkos/internal/civil"
@@ -368,32 +367,11 @@ func (s *Server) rateTicket(rq *request) error {
 
 // attachToTicket takes one file from a multipart form, within the attachment limit.
 func (s *Server) attachToTicket(rq *request) error {
-	rq.r.Body = http.MaxBytesReader(rq.w, rq.r.Body, servicedesk.MaxAttachment+1<<20)
-	err := rq.r.ParseMultipartForm(1 << 20)
-	var tooBig *http.MaxBytesError
-	if errors.As(err, &tooBig) {
-		return s.showTicket(rq, apperr.New(apperr.TooLarge, fmt.Sprintf("附件超过 %d MB 上限", servicedesk.MaxAttachment>>20),
-			fmt.Sprintf("the attachment is larger than the %d MB limit", servicedesk.MaxAttachment>>20)))
+	name, data, err := rq.uploadedFile()
+	if err == nil {
+		_, err = s.svc.Services.Attach(rq.ctx, rq.scope, rq.r.PathValue("id"), name, data)
 	}
-	if err != nil {
-		return apperr.Wrap(apperr.BadRequest, err, "无法读取上传的文件", "the upload could not be read")
-	}
-	f, hdr, err := rq.r.FormFile("file")
-	if err != nil {
-		var fe apperr.Fields
-		fe.Add("file", "required", "请选择文件", "choose a file")
-		return s.showTicket(rq, fe.Err())
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, servicedesk.MaxAttachment+1))
-	if err != nil {
-		return err
-	}
-	_, err = s.svc.Services.Attach(rq.ctx, rq.scope, rq.r.PathValue("id"), hdr.Filename, data)
-	if err != nil {
-		return s.showTicket(rq, err)
-	}
-	return rq.redirect("/services/requests/" + rq.r.PathValue("id"))
+	return rq.outcome(err, func(err error) error { return s.showTicket(rq, err) }, "/services/requests/"+rq.r.PathValue("id"))
 }
 
 func (s *Server) downloadAttachment(rq *request) error {

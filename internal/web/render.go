@@ -181,6 +181,7 @@ func navFor(rq *request) []navItem {
 		add("services", "nav.services", "/services")
 		add("requests", "nav.requests", "/services/requests")
 		add("my_billing", "nav.my_billing", "/billing/mine")
+		add("policies", "nav.policies", "/policies")
 		if r == identity.EntAdmin {
 			add("users", "nav.colleagues", "/users")
 			add("audit", "nav.audit", "/audit")
@@ -219,6 +220,7 @@ func navFor(rq *request) []navItem {
 		if r == identity.Admin || r == identity.Authority || r == identity.ParkManager || r == identity.Service {
 			add("service_reports", "nav.service_reports", "/services/reports")
 		}
+		add("policies", "nav.policies", "/policies")
 		if r == identity.Admin || r == identity.Authority || r == identity.ParkManager {
 			add("pool", "nav.pool", "/pool")
 			add("goals", "nav.goals", "/goals")

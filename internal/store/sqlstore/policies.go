@@ -65,7 +65,7 @@ func (s *Store) NamesOf(ctx context.Context, ids []string) (policy.Names, error)
 		return out, nil
 	}
 	ids = ids[:min(len(ids), 1000)]
-	rows, err := s.inTxOrRead(ctx).query(ctx, `SELECT id, name FROM parks WHERE id IN (`+bindParams(len(ids))+`)
+	rows, err := s.inTxOrRead(ctx).query(ctx, `SELECT id, name_zh FROM parks WHERE id IN (`+bindParams(len(ids))+`)
 		UNION ALL SELECT id, name_zh FROM chain_nodes WHERE id IN (`+bindParams(len(ids))+`)`, append(anySlice(ids), anySlice(ids)...)...)
 	if err != nil {
 		return nil, err
@@ -686,7 +686,7 @@ func (s *Store) DocumentData(ctx context.Context, sc identity.Scope, id string) 
 // tallyKeys are the columns and names each grouping of Tallies reads.
 var tallyKeys = map[string]struct{ key, name, matchKey, matchName string }{
 	"policy":     {"a.policy_id", "MIN(p.title)", "m.policy_id", "p.title"},
-	"park":       {"COALESCE(a.park_id, '')", "COALESCE(MIN(k.name), '')", "COALESCE(e.park_id, '')", "k.name"},
+	"park":       {"COALESCE(a.park_id, '')", "COALESCE(MIN(k.name_zh), '')", "COALESCE(e.park_id, '')", "k.name_zh"},
 	"enterprise": {"a.enterprise_id", "MIN(e.name)", "", ""},
 	"year":       {"", "''", "", ""},
 	"all":        {"'total'", "'合计 / Total'", "'total'", "'合计 / Total'"},

@@ -91,7 +91,7 @@ func TestPolicyMatchingFollowsTheFacts(t *testing.T) {
 			t.Errorf("estimate %s, want 200000.00", got)
 		}
 		rev := m.Items[0].Explanation.Of[0]
-		if rev.Outcome != policy.Met || rev.Value != "2000000" || rev.Period != "2025" {
+		if rev.Outcome != policy.Met || rev.Value != "2,000,000.00" || rev.Period != "2025" {
 			t.Errorf("revenue explained: %+v", rev)
 		}
 		near := mustOK[policy.Matches](t, "near")(svc.Matches(ctx, authority, p.ID, policy.MatchQuery{Outcome: "near"}))
