@@ -45,7 +45,7 @@ const (
 // Stats counts what was written.
 type Stats struct {
 	Parks, Zones, Buildings, Floors, Units, Enterprises, Residencies, Qualifications, Users, Contracts, Leads, Holds, Reports int
-	Bookings, Requests, Bills, Payments                                                                                       int
+	Bookings, Requests, Bills, Payments, Policies, Applications                                                               int
 }
 
 // Options configure a run.
@@ -104,6 +104,9 @@ func Run(ctx context.Context, st *sqlstore.Store, scaleName string, opt Options)
 	}
 	if err := st.BulkLoad(ctx, sys, g.platformUsers); err != nil {
 		return g.stats, err
+	}
+	if err := g.policies(); err != nil {
+		return g.stats, fmt.Errorf("policies: %w", err)
 	}
 	return g.stats, st.FinishGeneratedSet(ctx, sys, setID)
 }
@@ -630,8 +633,9 @@ var reportCols = []string{"id", "period_id", "enterprise_id", "park_id", "status
 // 0–6 % a quarter from a size drawn per company, R&D is a steady share of it, staff and patents
 // held accumulate.
 func (g *generator) reports(b *sqlstore.Bulk, parkID string, entIDs []string) error {
-	var links, rows [][]any
+	var links, rows, years [][]any
 	for _, e := range entIDs {
+		var year, yearRevenue, yearRD, yearTax int64
 		revenue := int64(20+g.rnd.IntN(3000)) * 1_0000_00 / 4 // a quarter of 20–3,000 万元 a year, in fen
 		rdShare := int64(3 + g.rnd.IntN(25))
 		employees := int64(5 + g.rnd.IntN(300))
@@ -646,7 +650,19 @@ func (g *generator) reports(b *sqlstore.Bulk, parkID string, entIDs []string) er
 			links = append(links, []any{p.ID, e})
 			rows = append(rows, []any{g.id(), p.ID, e, parkID, stats.Approved, revenue, nil, revenue * rdShare / 100, revenue * 6 / 100,
 				employees, employees * rdShare / 40, granted, held, int64(g.rnd.IntN(4)), nil, nil, "[]", "", 1, at, at, at})
+			if int64(p.Year) != year {
+				year, yearRevenue, yearRD, yearTax = int64(p.Year), 0, 0, 0
+			}
+			yearRevenue, yearRD, yearTax = yearRevenue+revenue, yearRD+revenue*rdShare/100, yearTax+revenue*6/100
+			if p.Seq == 4 && p.Year > 2016+reportYears-policyFactYears {
+				years = append(years, []any{e, year, true, yearRevenue, yearRD, yearTax, employees})
+			}
 		}
+	}
+	// Each enterprise's recent years by §6.1 rule 1 (every quarter approved: the flows' sums and
+	// the fourth quarter's headcount), as the policy matcher keeps them.
+	if err := b.Insert("enterprise_year_facts", []string{"enterprise_id", "year", "complete", "revenue", "rd_expense", "tax", "employees"}, years); err != nil {
+		return err
 	}
 	if err := b.Insert("period_enterprises", []string{"period_id", "enterprise_id"}, links); err != nil {
 		return err

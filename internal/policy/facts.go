@@ -72,6 +72,32 @@ func (f Facts) ParksOn(day civil.Date) []string {
 	return out
 }
 
+// parks are the parks that keep the enterprise's record or that it was ever resident in: the
+// parks whose policies cover it.
+func (f Facts) parks() []string {
+	out := []string{}
+	if f.ParkID != "" {
+		out = append(out, f.ParkID)
+	}
+	for _, s := range f.Stays {
+		if !slices.Contains(out, s.ParkID) {
+			out = append(out, s.ParkID)
+		}
+	}
+	return out
+}
+
+// covers: the policy is for the enterprise's parks (districts names each park's district).
+func (c Coverage) covers(f Facts, districts map[string]string) bool {
+	switch c.Kind {
+	case "all":
+		return true
+	case "parks":
+		return slices.ContainsFunc(f.parks(), func(p string) bool { return slices.Contains(c.ParkIDs, p) })
+	}
+	return slices.ContainsFunc(f.parks(), func(p string) bool { return districts[p] == c.District })
+}
+
 // fullYears between two days: how many anniversaries of from fall on or before to.
 func fullYears(from, to civil.Date) int {
 	n := to.Year() - from.Year()

@@ -113,26 +113,22 @@ func (s *Service) rejudge(ctx context.Context, enterpriseID string, policies []P
 	if err != nil {
 		return err
 	}
+	f, districts, err := s.factsOf(ctx, enterpriseID, policies, day)
+	if err != nil {
+		return err
+	}
 	for _, p := range policies {
 		met := false
-		var f Facts
 		var e Estimate
-		if p.InForce(day) {
-			year := p.YearOn(day)
-			facts, err := s.st.PolicyFacts(ctx, identity.System(), p.Scope, enterpriseID, []int{year, year - 1})
+		if f != nil && p.InForce(day) && p.Scope.covers(*f, districts) {
+			r, err := compile(p.Eligibility, "eligibility")
 			if err != nil {
 				return err
 			}
-			if len(facts) == 1 {
-				r, err := compile(p.Eligibility, "eligibility")
-				if err != nil {
-					return err
-				}
-				f = facts[0]
-				j := judge{facts: &f, day: day, year: year, leaves: make([]Outcome, maxLeaves+1)}
-				if met = j.outcome(r) == Met; met {
-					e = p.Amount.Estimate(f, year)
-				}
+			year := p.YearOn(day)
+			j := judge{facts: f, day: day, year: year, leaves: make([]Outcome, maxLeaves+1)}
+			if met = j.outcome(r) == Met; met {
+				e = p.Amount.Estimate(*f, year)
 			}
 		}
 		_, was := had[p.ID]
@@ -142,7 +138,7 @@ func (s *Service) rejudge(ctx context.Context, enterpriseID string, policies []P
 				return err
 			}
 			if !was {
-				if err := s.matched(ctx, p, f, e); err != nil {
+				if err := s.matched(ctx, p, *f, e); err != nil {
 					return err
 				}
 			}

@@ -12,6 +12,7 @@ import (
 	"github.com/parkos/parkos/internal/check"
 	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/identity"
+	"github.com/parkos/parkos/internal/measure"
 	"github.com/parkos/parkos/internal/notify"
 	"github.com/parkos/parkos/internal/page"
 )
@@ -478,16 +479,13 @@ func (s *Service) ForEnterprise(ctx context.Context, sc identity.Scope, enterpri
 	if err != nil {
 		return out, err
 	}
+	policies = slices.DeleteFunc(policies, func(p Policy) bool { return !p.InForce(day) })
+	f, districts, err := s.factsOf(ctx, e.ID, policies, day)
+	if err != nil || f == nil {
+		return out, err
+	}
 	for _, p := range policies {
-		if !p.InForce(day) {
-			continue
-		}
-		year := p.YearOn(day)
-		facts, err := s.st.PolicyFacts(ctx, identity.System(), p.Scope, e.ID, []int{year, year - 1})
-		if err != nil || len(facts) == 0 {
-			if err != nil {
-				return out, err
-			}
+		if !p.Scope.covers(*f, districts) {
 			continue
 		}
 		r, err := compile(p.Eligibility, "eligibility")
@@ -498,7 +496,7 @@ func (s *Service) ForEnterprise(ctx context.Context, sc identity.Scope, enterpri
 		if err != nil {
 			return out, err
 		}
-		m := s.explain(p, r, facts[0], day, names)
+		m := s.explain(p, r, *f, day, names)
 		live, err := s.st.LiveApplications(ctx, p.ID, []string{e.ID})
 		if err != nil {
 			return out, err
@@ -511,6 +509,23 @@ func (s *Service) ForEnterprise(ctx context.Context, sc identity.Scope, enterpri
 		}
 	}
 	return out, nil
+}
+
+// factsOf reads one enterprise's facts once for several policies — every year of figures they
+// read — and the districts of its parks, for their coverage.
+func (s *Service) factsOf(ctx context.Context, enterpriseID string, policies []Policy, day civil.Date) (*Facts, map[string]string, error) {
+	var years []int
+	for _, p := range policies {
+		y := p.YearOn(day)
+		years = append(years, y, y-1)
+	}
+	slices.Sort(years)
+	facts, err := s.st.PolicyFacts(ctx, identity.System(), Coverage{Kind: "all"}, enterpriseID, slices.Compact(years))
+	if err != nil || len(facts) == 0 {
+		return nil, nil, err
+	}
+	districts, err := s.st.ParkDistricts(ctx, facts[0].parks())
+	return &facts[0], districts, err
 }
 
 // ForYou are an enterprise's matching and nearly matching policies.
@@ -602,4 +617,20 @@ func (s *Service) matched(ctx context.Context, p Policy, f Facts, e Estimate) er
 		TitleZh: "符合政策：" + p.Title, TitleEn: "A policy you qualify for: " + cmp.Or(p.TitleEn, p.Title),
 		BodyZh: fmt.Sprintf("%s 符合《%s》的条件，预计 %s 元。", f.Name, p.Title, e.Amount),
 		BodyEn: fmt.Sprintf("%s meets the conditions of %s; estimated %s yuan.", f.Name, cmp.Or(p.TitleEn, p.Title), e.Amount)})
+}
+
+// Eligible are the enterprises among all that meet p on day, with their estimates: the
+// matcher's judgement, for a generator that writes matches in bulk.
+func Eligible(p Policy, all []Facts, day civil.Date) (map[string]measure.Money, error) {
+	r, err := compile(p.Eligibility, "eligibility")
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]measure.Money{}
+	for _, j := range judgeAll(p, r, all, day) {
+		if j.outcome == Met {
+			out[j.facts.EnterpriseID] = j.estimate.Amount
+		}
+	}
+	return out, nil
 }

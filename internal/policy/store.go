@@ -23,6 +23,8 @@ type Store interface {
 	// those that are no chain node.
 	UnseenParks(ctx context.Context, sc identity.Scope, ids []string) ([]string, error)
 	UnknownChainNodes(ctx context.Context, ids []string) ([]string, error)
+	// ParkDistricts are the districts of parks, by park.
+	ParkDistricts(ctx context.Context, ids []string) (map[string]string, error)
 	// NamesOf names parks and chain nodes by id.
 	NamesOf(ctx context.Context, ids []string) (Names, error)
 

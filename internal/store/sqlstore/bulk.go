@@ -196,3 +196,10 @@ func (s *Store) Ready(ctx context.Context) error {
 	return apperr.New(apperr.Unavailable, "合成数据集（"+set.Scale+"）未写完：请在空数据库上重新运行 parkos gen",
 		"the generated "+set.Scale+" data set is incomplete: run parkos gen again on an empty database")
 }
+
+// ForgetStaleFacts empties the matcher's list of changed enterprises: a generator that writes
+// the enterprises' years and matches itself leaves nothing for the matcher to judge again.
+func (b *Bulk) ForgetStaleFacts() error {
+	_, err := b.c.db.ExecContext(b.ctx, `DELETE FROM policy_stale`)
+	return err
+}

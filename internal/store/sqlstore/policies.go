@@ -5,7 +5,9 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
+	"sync"
 
 	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/identity"
@@ -56,6 +58,21 @@ func (s *Store) unmatched(ctx context.Context, ids []string, q func(c conn, chun
 		}
 	}
 	return out, nil
+}
+
+// ParkDistricts are the districts of parks.
+func (s *Store) ParkDistricts(ctx context.Context, ids []string) (map[string]string, error) {
+	out := map[string]string{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	err := eachRow(ctx, s.inTxOrRead(ctx), `SELECT id, district FROM parks WHERE id IN (`+bindParams(len(ids))+`)`, anySlice(ids), func(r scanner) error {
+		var id, d string
+		err := r.Scan(&id, &d)
+		out[id] = d
+		return err
+	})
+	return out, err
 }
 
 // NamesOf names parks and chain nodes.
@@ -272,9 +289,10 @@ func coverage(cover policy.Coverage) (string, []any) {
 	return "1=1", nil
 }
 
-// PolicyFacts reads the facts of the enterprises a policy covers in the caller's scope.
+// PolicyFacts reads the facts of the enterprises a policy covers in the caller's scope: the
+// enterprises, their stays, qualifications and years, four reads that run side by side on
+// reader connections (in a transaction, one after another on it).
 func (s *Store) PolicyFacts(ctx context.Context, sc identity.Scope, cover policy.Coverage, enterpriseID string, years []int) ([]policy.Facts, error) {
-	c := s.inTxOrRead(ctx)
 	scope, args := enterpriseScope(sc, "e.id")
 	covers, cargs := coverage(cover)
 	where := scope + " AND " + covers
@@ -282,87 +300,119 @@ func (s *Store) PolicyFacts(ctx context.Context, sc identity.Scope, cover policy
 	if enterpriseID != "" {
 		where, args = where+" AND e.id = ?", append(args, enterpriseID)
 	}
-	rows, err := c.query(ctx, `SELECT e.id, e.name, COALESCE(e.park_id, ''), COALESCE(e.industry_code, ''), e.chain_node_list, e.stage, e.founded_on,
-		e.scientist_founded, e.returnee_founded FROM enterprises e WHERE `+where, args...)
-	if err != nil {
-		return nil, err
-	}
-	var out []policy.Facts
-	at := map[string]int{}
-	for rows.Next() {
-		var f policy.Facts
-		if err := rows.Scan(&f.EnterpriseID, &f.Name, &f.ParkID, &f.IndustryCode, attachedList{&f.ChainNodes}, &f.Stage, &f.FoundedOn,
-			&f.ScientistFounded, &f.ReturneeFounded); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		at[f.EnterpriseID] = len(out)
-		f.Years = map[int]policy.YearFigures{}
-		out = append(out, f)
-	}
-	if err := rows.Close(); err != nil {
-		return nil, err
-	}
-	if len(out) == 0 {
-		return out, nil
-	}
+	// Every enterprise asked for (the authority, a policy for every park): the side tables are
+	// read whole, without a join per row back to the enterprise.
 	join := ` JOIN enterprises e ON e.id = x.enterprise_id WHERE ` + where
-	if rows, err = c.query(ctx, `SELECT x.enterprise_id, x.park_id, x.move_in, x.move_out FROM residencies x`+join, args...); err != nil {
+	if where == "1=1 AND 1=1" {
+		join = ` WHERE 1=1`
+	}
+	var (
+		out    []policy.Facts
+		stays  = map[string][]policy.Stay{}
+		quals  = map[string][]policy.Held{}
+		byYear = map[string]map[int]policy.YearFigures{}
+	)
+	reads := []func(c conn) error{
+		func(c conn) error {
+			return eachRow(ctx, c, `SELECT e.id, e.name, COALESCE(e.park_id, ''), COALESCE(e.industry_code, ''), e.chain_node_list, e.stage, e.founded_on,
+				e.scientist_founded, e.returnee_founded FROM enterprises e WHERE `+where, args, func(r scanner) error {
+				var f policy.Facts
+				err := r.Scan(&f.EnterpriseID, &f.Name, &f.ParkID, &f.IndustryCode, attachedList{&f.ChainNodes}, &f.Stage, &f.FoundedOn,
+					&f.ScientistFounded, &f.ReturneeFounded)
+				out = append(out, f)
+				return err
+			})
+		},
+		func(c conn) error {
+			return eachRow(ctx, c, `SELECT x.enterprise_id, x.park_id, x.move_in, x.move_out FROM residencies x`+join, args, func(r scanner) error {
+				var id string
+				var st policy.Stay
+				err := r.Scan(&id, &st.ParkID, &st.MoveIn, &st.MoveOut)
+				stays[id] = append(stays[id], st)
+				return err
+			})
+		},
+		func(c conn) error {
+			return eachRow(ctx, c, `SELECT x.enterprise_id, x.kind, x.issued_on, x.expires_on FROM qualifications x`+join, args, func(r scanner) error {
+				var id string
+				var h policy.Held
+				err := r.Scan(&id, &h.Kind, &h.IssuedOn, &h.ExpiresOn)
+				quals[id] = append(quals[id], h)
+				return err
+			})
+		},
+	}
+	if len(years) > 0 {
+		reads = append(reads, func(c conn) error {
+			return eachRow(ctx, c, `SELECT x.enterprise_id, x.year, x.complete, x.revenue, x.rd_expense, x.tax, x.employees
+				FROM enterprise_year_facts x`+join+` AND x.year IN (`+bindParams(len(years))+`)`, append(slices.Clone(args), anySlice(years)...), func(r scanner) error {
+				var id string
+				var year int
+				var complete bool
+				var vals [4]sql.NullInt64
+				if err := r.Scan(&id, &year, &complete, &vals[0], &vals[1], &vals[2], &vals[3]); err != nil {
+					return err
+				}
+				figs := map[string]int64{}
+				for i, m := range yearFactCols {
+					if vals[i].Valid {
+						figs[m] = vals[i].Int64
+					}
+				}
+				if byYear[id] == nil {
+					byYear[id] = map[int]policy.YearFigures{}
+				}
+				byYear[id][year] = policy.YearFigures{Complete: complete, Figures: figs}
+				return nil
+			})
+		})
+	}
+	if err := s.sideBySide(ctx, reads); err != nil {
 		return nil, err
 	}
-	for rows.Next() {
-		var id string
-		var st policy.Stay
-		if err := rows.Scan(&id, &st.ParkID, &st.MoveIn, &st.MoveOut); err != nil {
-			rows.Close()
-			return nil, err
+	for i := range out {
+		id := out[i].EnterpriseID
+		out[i].Stays, out[i].Qualifications, out[i].Years = stays[id], quals[id], byYear[id]
+		if out[i].Years == nil {
+			out[i].Years = map[int]policy.YearFigures{}
 		}
-		out[at[id]].Stays = append(out[at[id]].Stays, st)
 	}
-	if err := rows.Close(); err != nil {
-		return nil, err
-	}
-	if rows, err = c.query(ctx, `SELECT x.enterprise_id, x.kind, x.issued_on, x.expires_on FROM qualifications x`+join, args...); err != nil {
-		return nil, err
-	}
-	for rows.Next() {
-		var id string
-		var h policy.Held
-		if err := rows.Scan(&id, &h.Kind, &h.IssuedOn, &h.ExpiresOn); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		out[at[id]].Qualifications = append(out[at[id]].Qualifications, h)
-	}
-	if err := rows.Close(); err != nil {
-		return nil, err
-	}
-	if len(years) == 0 {
-		return out, nil
-	}
-	if rows, err = c.query(ctx, `SELECT x.enterprise_id, x.year, x.complete, x.revenue, x.rd_expense, x.tax, x.employees
-		FROM enterprise_year_facts x`+join+` AND x.year IN (`+bindParams(len(years))+`)`,
-		append(args, anySlice(years)...)...); err != nil {
-		return nil, err
+	return out, nil
+}
+
+// eachRow runs a query and hands each row to fn.
+func eachRow(ctx context.Context, c conn, q string, args []any, fn func(r scanner) error) error {
+	rows, err := c.query(ctx, q, args...)
+	if err != nil {
+		return err
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var id string
-		var year int
-		var complete bool
-		var vals [4]sql.NullInt64
-		if err := rows.Scan(&id, &year, &complete, &vals[0], &vals[1], &vals[2], &vals[3]); err != nil {
-			return nil, err
+		if err := fn(rows); err != nil {
+			return err
 		}
-		figs := map[string]int64{}
-		for i, m := range yearFactCols {
-			if vals[i].Valid {
-				figs[m] = vals[i].Int64
+	}
+	return rows.Err()
+}
+
+// sideBySide runs independent reads at once on reader connections, or one after another in the
+// transaction of ctx (which must see its own writes).
+func (s *Store) sideBySide(ctx context.Context, reads []func(c conn) error) error {
+	if c, inTx := ctx.Value(connKey{}).(conn); inTx {
+		for _, read := range reads {
+			if err := read(c); err != nil {
+				return err
 			}
 		}
-		out[at[id]].Years[year] = policy.YearFigures{Complete: complete, Figures: figs}
+		return nil
 	}
-	return out, rows.Err()
+	errs := make([]error, len(reads))
+	var wg sync.WaitGroup
+	for i, read := range reads {
+		wg.Go(func() { errs[i] = read(s.read()) })
+	}
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 // yearFactCols are the measures enterprise_year_facts keeps.

@@ -43,7 +43,7 @@ CREATE TABLE policy_matches (
     estimate      INTEGER NOT NULL,
     matched_on    TEXT NOT NULL,
     PRIMARY KEY (policy_id, enterprise_id)
-);
+) WITHOUT ROWID;
 CREATE INDEX policy_matches_enterprise ON policy_matches (enterprise_id);
 
 CREATE TABLE policy_applications (
@@ -114,7 +114,7 @@ CREATE TABLE enterprise_year_facts (
     tax           INTEGER,
     employees     INTEGER,
     PRIMARY KEY (year, enterprise_id)
-);
+) WITHOUT ROWID;
 CREATE INDEX enterprise_year_facts_enterprise ON enterprise_year_facts (enterprise_id);
 
 CREATE TABLE policy_stale (
