@@ -111,7 +111,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, demo
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	// The outbox worker stops with the server, before the database closes.
-	deliverer := &notify.Deliverer{Jobs: []func(context.Context) (int, error){services.Bookings.RemindExpiring, services.Services.WarnDueSoon, services.Billing.Remind, services.Policies.Refresh, services.Policies.RematchDaily}, Outbox: services.Outbox, SMTP: smtpCfg, HTTP: notify.PublicHTTPClient(10 * time.Second), Now: clock.Now, Log: log}
+	deliverer := &notify.Deliverer{Jobs: []func(context.Context) (int, error){services.Bookings.RemindExpiring, services.Services.WarnDueSoon, services.Billing.Remind, services.Policies.Refresh, services.Policies.RematchDaily, services.Events.Remind}, Outbox: services.Outbox, SMTP: smtpCfg, HTTP: notify.PublicHTTPClient(10 * time.Second), Now: clock.Now, Log: log}
 	workerCtx, stopWorker := context.WithCancel(ctx)
 	var worker sync.WaitGroup
 	worker.Add(1)

@@ -10,6 +10,7 @@ import (
 	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/enterprise"
 	"github.com/parkos/parkos/internal/evaluation"
+	"github.com/parkos/parkos/internal/event"
 	"github.com/parkos/parkos/internal/goals"
 	"github.com/parkos/parkos/internal/idempotency"
 	"github.com/parkos/parkos/internal/identity"
@@ -55,6 +56,7 @@ type Store interface {
 	servicedesk.Store
 	billing.Store
 	policy.Store
+	event.Store
 	notify.Store
 	notify.Recipients
 	notify.Outbox
@@ -78,6 +80,7 @@ type Services struct {
 	Services   *servicedesk.Service
 	Billing    *billing.Service
 	Policies   *policy.Service
+	Events     *event.Service
 	Notices    *notify.Service
 	// Outbox is what the delivery worker sends from.
 	Outbox notify.Outbox
@@ -109,6 +112,7 @@ func New(st Store, clock civil.Clock) *Services {
 		Services:    services,
 		Billing:     billing.NewService(st, clock, notices),
 		Policies:    policy.NewService(st, clock, notices),
+		Events:      event.NewService(st, bookings, clock, notices),
 		Notices:     notices,
 		Outbox:      st,
 		Health:      st,

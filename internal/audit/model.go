@@ -50,11 +50,11 @@ var (
 		"resource", "booking", "certificate", "holiday", "calendar_feed", "notification_preferences", "webhook", "notification",
 		"service_platform", "service_provider", "service_offering", "service_category", "working_hours", "service_request",
 		"billing_run", "bill", "payment", "deposit", "late_fee", "invoice_details", "billing_settings",
-		"policy", "policy_application"}
+		"policy", "policy_application", "event", "event_registration"}
 	Actions = []string{"create", "update", "delete", "split", "merge", "login", "logout", "set_password", "activate", "terminate", "amend", "move", "activity", "convert", "release", "submit", "approve", "return", "import", "close",
 		"enter", "change_tier", "recognise", "record_actual", "run", "set_attribute",
 		"reject", "check_in", "complete", "no_show", "cancel", "revoke", "read",
 		"assign", "start", "resolve", "reopen", "escalate", "comment", "rate", "attach",
 		"issue", "write_off", "reverse", "settle", "request_invoice", "record_invoice",
-		"publish", "withdraw", "grant", "confirm", "review", "disburse", "note"}
+		"publish", "withdraw", "grant", "confirm", "review", "disburse", "note", "register", "promote"}
 )

@@ -20,7 +20,7 @@ import (
 
 // Kinds of notification.
 var Kinds = []string{"booking_requested", "booking_decided", "certificate_issued", "certificate_expiring",
-	"service_request", "service_assigned", "service_status", "service_comment", "service_sla", "bill_issued", "bill_reminder", "policy_match", "policy_decision"}
+	"service_request", "service_assigned", "service_status", "service_comment", "service_sla", "bill_issued", "bill_reminder", "policy_match", "policy_decision", "event_update", "event_reminder"}
 
 // Channels a user may choose per kind; in-app is always on.
 var Channels = []string{"email"}

@@ -10,6 +10,7 @@ import (
 	"github.com/parkos/parkos/internal/billing"
 	"github.com/parkos/parkos/internal/booking"
 	"github.com/parkos/parkos/internal/enterprise"
+	"github.com/parkos/parkos/internal/event"
 	"github.com/parkos/parkos/internal/goals"
 	"github.com/parkos/parkos/internal/identity"
 	"github.com/parkos/parkos/internal/indicator"
@@ -89,6 +90,10 @@ func owners(v any) (parkID, enterpriseID string) {
 	case policy.Application:
 		return o.ParkID, o.EnterpriseID
 	case policy.Annex:
+		return o.ParkID, o.EnterpriseID
+	case event.Event:
+		return o.ParkID, ""
+	case event.Registration:
 		return o.ParkID, o.EnterpriseID
 	case billing.Payment:
 		return o.ParkID, o.EnterpriseID

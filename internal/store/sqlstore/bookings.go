@@ -206,7 +206,7 @@ func (s *Store) InsertBooking(ctx context.Context, b booking.Booking) error {
 	now := s.now()
 	_, err = c.exec(ctx, `INSERT INTO bookings (id, resource_id, park_id, enterprise_id, username, start_min, end_min, status, booker_kind,
 		price, price_rule, series_id, note, reason, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		b.ID, b.ResourceID, b.ParkID, b.EnterpriseID, b.Username, minuteOf(b.Start), minuteOf(b.End), b.Status, b.BookerKind,
+		b.ID, b.ResourceID, b.ParkID, nullable(b.EnterpriseID), b.Username, minuteOf(b.Start), minuteOf(b.End), b.Status, b.BookerKind,
 		b.Price, b.PriceRule, nullable(b.SeriesID), b.Note, b.Reason, now, now)
 	if err != nil && s.eng.Excluded(err, "bookings_no_overlap") {
 		return apperr.New(apperr.Conflict, "该时段已被预约", "this time is taken").WithField("start", "overlap")
@@ -222,10 +222,10 @@ func bookingScope(sc identity.Scope) (string, []any) {
 	return parkScope(sc, "b.park_id", false)
 }
 
-const bookingCols = `b.id, b.resource_id, r.name, b.park_id, b.enterprise_id, e.name, b.username, b.start_min, b.end_min, b.status,
+const bookingCols = `b.id, b.resource_id, r.name, b.park_id, COALESCE(b.enterprise_id, ''), COALESCE(e.name, ''), b.username, b.start_min, b.end_min, b.status,
 	b.booker_kind, b.price, b.price_rule, COALESCE(b.series_id, ''), b.note, b.reason, b.created_at, b.updated_at`
 
-const bookingFrom = ` FROM bookings b JOIN facility_resources r ON r.id = b.resource_id JOIN enterprises e ON e.id = b.enterprise_id`
+const bookingFrom = ` FROM bookings b JOIN facility_resources r ON r.id = b.resource_id LEFT JOIN enterprises e ON e.id = b.enterprise_id`
 
 func scanBooking(row scanner) (booking.Booking, error) {
 	var b booking.Booking
