@@ -530,6 +530,28 @@ func newWriteCases(t *testing.T, e *env) map[string]func() writeCall {
 			_, app, _ := policyApplication(t, e, 0)
 			return writeCall{role: identity.EntAdmin, path: "/api/v1/policy-applications/" + app + "/documents?filename=plan.txt", body: "研发计划"}
 		},
+		"POST /api/v1/events": func() writeCall {
+			_, _, hall := registered(t, e, 0)
+			return writeCall{role: identity.ParkManager, path: "/api/v1/events", body: eventBody(p0, hall)}
+		},
+		"POST /api/v1/events/{id}/cancel": func() writeCall {
+			ev, _, _ := registered(t, e, 0)
+			return writeCall{role: identity.ParkManager, path: "/api/v1/events/" + ev + "/cancel", body: map[string]any{"reason": "嘉宾行程变化"}}
+		},
+		"POST /api/v1/events/{id}/registrations": func() writeCall {
+			ev, _, _ := registered(t, e, 0)
+			return writeCall{role: identity.EntAdmin, path: "/api/v1/events/" + ev + "/registrations"}
+		},
+		"POST /api/v1/events/{id}/check-in": func() writeCall {
+			ev, reg, _ := registered(t, e, 0)
+			r, err := e.api.svc.Events.Registration(ctx, sys, reg)
+			must(err)
+			return writeCall{role: identity.ParkManager, path: "/api/v1/events/" + ev + "/check-in", body: map[string]any{"code": r.Code}}
+		},
+		"POST /api/v1/event-registrations/{id}/cancel": func() writeCall {
+			_, reg, _ := registered(t, e, 0)
+			return writeCall{role: identity.ParkManager, path: "/api/v1/event-registrations/" + reg + "/cancel"}
+		},
 		"POST /api/v1/billing-runs": func() writeCall {
 			billed(t, e, 0)
 			return writeCall{role: identity.Finance, path: "/api/v1/billing-runs", body: map[string]any{"park_id": p0, "billing_date": civil.Of(2020, 3, 1).AddDays(n % 200).String()}}

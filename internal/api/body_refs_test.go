@@ -30,7 +30,7 @@ var refKinds = map[string]string{
 	"park_id": "parks", "park_ids": "parks", "zone_id": "zones", "building_id": "buildings", "floor_id": "floors",
 	"unit_id": "units", "unit_ids": "units", "neighbour_ids": "units", "add": "units", "remove": "units",
 	"enterprise_id": "enterprises", "enterprise_ids": "enterprises", "lead_id": "leads", "renewal_of": "contracts",
-	"contract_id": "contracts", "owner_id": "users",
+	"contract_id": "contracts", "owner_id": "users", "invited_enterprise_ids": "enterprises", "resource_id": "resources",
 }
 
 // bodyRefs walks an input type and lists every id it names, nested ones included.
@@ -192,7 +192,7 @@ func (o own) role(pattern string) identity.Role {
 	if strings.Contains(pattern, "/users") || strings.Contains(pattern, "/pool") {
 		return identity.Admin // the only ones who may, with the authority, which also sees every park
 	}
-	if pattern == "POST /api/v1/service-requests" || pattern == "POST /api/v1/policy-applications" {
+	if pattern == "POST /api/v1/service-requests" || pattern == "POST /api/v1/policy-applications" || pattern == "POST /api/v1/bookings" {
 		return identity.EntAdmin // an enterprise asks its park
 	}
 	return identity.ParkManager
@@ -282,6 +282,10 @@ func newOwn(t *testing.T, e *env) own {
 	ownPolicy["owner_park_id"], ownPolicy["scope"] = w.Parks[0].ID, map[string]any{"kind": "parks", "park_ids": []string{w.Parks[0].ID}}
 	o.bodies["POST /api/v1/policies"], o.bodies["PUT /api/v1/policies/{id}"] = ownPolicy, ownPolicy
 	o.bodies["POST /api/v1/policy-applications"] = map[string]any{"policy_id": o.ids["policies"]}
+	var ownHall string
+	o.ids["events"], o.ids["event-registrations"], ownHall = registered(t, e, 0)
+	o.bodies["POST /api/v1/events"] = eventBody(w.Parks[0].ID, ownHall)
+	o.bodies["POST /api/v1/bookings"] = map[string]any{"resource_id": o.ids["resources"], "start": tomorrowAt(15), "end": tomorrowAt(16)}
 	o.bodies["POST /api/v1/billing-runs"] = map[string]any{"park_id": w.Parks[0].ID, "billing_date": "2025-03-10"}
 	o.bodies["POST /api/v1/payments"] = map[string]any{"park_id": w.Parks[0].ID, "enterprise_id": w.Enterprises[0].ID, "paid_on": "2025-03-01",
 		"amount": "1.00", "method": "bank", "as_credit": true}

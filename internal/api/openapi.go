@@ -19,6 +19,7 @@ import (
 	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/enterprise"
 	"github.com/parkos/parkos/internal/evaluation"
+	"github.com/parkos/parkos/internal/event"
 	"github.com/parkos/parkos/internal/goals"
 	"github.com/parkos/parkos/internal/httpx"
 	"github.com/parkos/parkos/internal/idempotency"
@@ -304,6 +305,9 @@ var requiredInputs = map[reflect.Type][]string{
 	reflect.TypeFor[policy.AppAction]():            {"action"},
 	reflect.TypeFor[policy.NewDisbursement]():      {"paid_on", "amount"},
 	reflect.TypeFor[policy.NewNote]():              {"body"},
+	reflect.TypeFor[event.NewEvent]():              {"park_id", "title", "kind", "starts_at", "ends_at", "capacity", "audience"},
+	reflect.TypeFor[event.CheckIn]():               {"code"},
+	reflect.TypeFor[EventCancel]():                 {"reason"},
 	reflect.TypeFor[policy.NewApplication]():       {"policy_id"},
 	reflect.TypeFor[billing.WriteOff]():            {"reason"},
 	reflect.TypeFor[billing.InvoiceIssued]():       {"invoice_no", "invoice_date"},

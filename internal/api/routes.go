@@ -161,6 +161,7 @@ func (s *Server) routeTable() []route {
 	rs = append(rs, s.noticeRoutes()...)
 	rs = append(rs, s.serviceRoutes()...)
 	rs = append(rs, s.policyRoutes()...)
+	rs = append(rs, s.eventRoutes()...)
 	rs = append(rs, s.billingRoutes()...)
 	rs = append(rs, s.evaluationRoutes()...)
 	rs = append(rs, s.workbookRoutes()...)

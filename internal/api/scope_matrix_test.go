@@ -110,6 +110,8 @@ func newForeign(t *testing.T, e *env) foreign {
 	var billedContract string
 	f.ids["bills"], f.ids["payments"], billedContract = billed(t, e, 1)
 	f.ids["policies"], f.ids["policy-applications"], f.ids["policy-documents"] = policyApplication(t, e, 1)
+	var theirHall string
+	f.ids["events"], f.ids["event-registrations"], theirHall = registered(t, e, 1)
 	f.all = append(f.all, billedContract)
 	f.all = []string{otherEnt.ID, w.Units[1][0].ID, w.Units[1][2].ID, cert.ID}
 	for _, id := range f.ids {
@@ -153,6 +155,7 @@ func newForeign(t *testing.T, e *env) foreign {
 		"POST /api/v1/calendar-feeds":        map[string]any{"resource_id": f.ids["resources"]},
 		"POST /api/v1/bookings":              map[string]any{"resource_id": f.ids["resources"], "start": tomorrowAt(14), "end": tomorrowAt(15)},
 		"POST /api/v1/policies":              map[string]any{"owner_park_id": w.Parks[1].ID, "title": "越权", "issuer": "越权"},
+		"POST /api/v1/events":                eventBody(w.Parks[1].ID, theirHall),
 		"POST /api/v1/policy-applications":   map[string]any{"policy_id": f.ids["policies"]},
 		"POST /api/v1/policy-rules/describe": map[string]any{"eligibility": map[string]any{"fact": "park", "op": "in", "value": []string{w.Parks[1].ID}}},
 		"POST /api/v1/certificates": map[string]any{"park_id": w.Parks[1].ID, "username": otherEnt.Username, "kind": "p2",
@@ -342,6 +345,10 @@ func matrixBody(pattern string) any {
 		return map[string]any{"action": "resolve"}
 	case pattern == "PUT /api/v1/policies/{id}":
 		return policyBody("越权")
+	case strings.HasSuffix(pattern, "/events/{id}/cancel"):
+		return map[string]any{"reason": "越权"}
+	case strings.HasSuffix(pattern, "/check-in"):
+		return map[string]any{"code": "ABCDEFGH"}
 	case strings.HasSuffix(pattern, "/disbursements"):
 		return map[string]any{"paid_on": "2025-03-01", "amount": "1.00"}
 	case strings.HasSuffix(pattern, "/notes"):

@@ -106,6 +106,15 @@ func (c *call) decode(dst any) error {
 	return httpin.DecodeStrict(b, dst)
 }
 
+// decodeOptional decodes a body a route may go without: none leaves dst as it is.
+func (c *call) decodeOptional(dst any) error {
+	b, err := httpin.ReadBody(c.w, c.r)
+	if err != nil || len(bytes.TrimSpace(b)) == 0 {
+		return err
+	}
+	return httpin.DecodeStrict(b, dst)
+}
+
 func bearer(r *http.Request) string {
 	h := r.Header.Get("Authorization")
 	if len(h) > 7 && strings.EqualFold(h[:7], "bearer ") {

@@ -193,6 +193,9 @@ func (s *Service) Book(ctx context.Context, sc identity.Scope, n NewBooking) (Se
 	}
 	err = s.st.InTx(ctx, func(ctx context.Context) error {
 		r, err := s.st.LockResource(ctx, sc, n.ResourceID)
+		if apperr.Is(err, apperr.NotFound) {
+			return ruleError("resource_id", "not_found", "资源不存在", "no such resource")
+		}
 		if err != nil {
 			return err
 		}

@@ -106,11 +106,14 @@ func (n NewEvent) validate(now time.Time) error {
 	if !slices.Contains(Audiences, n.Audience) {
 		f.Add("audience", "unknown_value", "对象应为 open、tenants 或 invited", "audience is open, tenants or invited")
 	}
-	switch {
-	case n.StartsAt.IsZero():
+	if n.StartsAt.IsZero() {
 		f.Required("starts_at")
-	case n.EndsAt.IsZero():
+	}
+	if n.EndsAt.IsZero() {
 		f.Required("ends_at")
+	}
+	switch {
+	case n.StartsAt.IsZero() || n.EndsAt.IsZero():
 	case !n.EndsAt.After(n.StartsAt):
 		f.Add("ends_at", "before_start", "结束时间应晚于开始时间", "ends_at is not after starts_at")
 	case n.EndsAt.Sub(n.StartsAt) > 7*24*time.Hour:
@@ -126,9 +129,6 @@ func (n NewEvent) validate(now time.Time) error {
 	}
 	if len(n.Invited) > 500 {
 		f.Add("invited_enterprise_ids", "too_many", "至多邀请 500 家企业", "at most 500 enterprises")
-	}
-	if n.ResourceID == "" && strings.TrimSpace(n.Location) == "" {
-		f.Add("resource_id", "required", "请选择场地，或填写地点", "choose a venue, or give a location")
 	}
 	return f.Err()
 }
@@ -290,9 +290,6 @@ func (s *Service) Register(ctx context.Context, sc identity.Scope, eventID strin
 	if err := f.Err(); err != nil {
 		return Registration{}, err
 	}
-	if !guest && !sc.Role.IsEnterprise() {
-		return Registration{}, apperr.FieldProblem("guest_name", "required", "园区人员登记来宾须填写姓名", "park staff register guests by name")
-	}
 	var out Registration
 	err := s.st.InTx(ctx, func(ctx context.Context) error {
 		e, err := s.st.LockEvent(ctx, sc, eventID)
@@ -301,6 +298,9 @@ func (s *Service) Register(ctx context.Context, sc identity.Scope, eventID strin
 		}
 		if !sc.Role.IsEnterprise() && !mayRun(sc, e.ParkID) {
 			return apperr.ErrForbidden()
+		}
+		if !guest && !sc.Role.IsEnterprise() {
+			return apperr.FieldProblem("guest_name", "required", "园区人员登记来宾须填写姓名", "park staff register guests by name")
 		}
 		if e.Status == Cancelled {
 			return apperr.New(apperr.Conflict, "活动已取消", "the event is cancelled")
