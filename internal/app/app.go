@@ -87,7 +87,12 @@ type Services struct {
 	Health Health
 	// Idempotency keeps the keys of creating requests and their answers.
 	Idempotency idempotency.Store
+	store       Store
 }
+
+// On is the same services on another clock: the demo loader writes last year's events as they
+// happened, each on its own day.
+func (s *Services) On(clock civil.Clock) *Services { return New(s.store, clock) }
 
 // New builds every service on st and clock.
 func New(st Store, clock civil.Clock) *Services {
@@ -117,6 +122,7 @@ func New(st Store, clock civil.Clock) *Services {
 		Outbox:      st,
 		Health:      st,
 		Idempotency: st,
+		store:       st,
 	}
 }
 

@@ -72,7 +72,10 @@ func Load(ctx context.Context, sv *app.Services) error {
 	if err := l.billing(sjq, firstTenant); err != nil {
 		return err
 	}
-	return l.policies(sjq, firstTenant)
+	if err := l.policies(sjq, firstTenant); err != nil {
+		return err
+	}
+	return l.events(sjq, firstTenant)
 }
 
 type loader struct {

@@ -10,9 +10,11 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/parkos/parkos/internal/apperr"
 	"github.com/parkos/parkos/internal/check"
+	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/httpin"
 	"github.com/parkos/parkos/internal/servicedesk"
 )
@@ -185,6 +187,15 @@ func toJSON(specs []fieldSpec, vals values) []byte {
 		case "date":
 			if first != "" {
 				v = first
+			}
+		case "datetime":
+			// A browser's local date and time, read in Asia/Shanghai; anything else is sent as
+			// written, for the decoder to name.
+			v = first
+			if t, err := time.ParseInLocation("2006-01-02T15:04", first, civil.Shanghai); err == nil {
+				v = t.Format(time.RFC3339)
+			} else if first == "" {
+				v = nil
 			}
 		case "textarea", "password":
 			if len(vs) > 0 {

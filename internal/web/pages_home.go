@@ -175,6 +175,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.serviceRoutes(mux)
 	s.billingRoutes(mux)
 	s.policyRoutes(mux)
+	s.eventRoutes(mux)
 	s.noticeRoutes(mux)
 	s.evaluationRoutes(mux)
 	s.cockpitRoutes(mux)

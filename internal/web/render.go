@@ -182,6 +182,7 @@ func navFor(rq *request) []navItem {
 		add("requests", "nav.requests", "/services/requests")
 		add("my_billing", "nav.my_billing", "/billing/mine")
 		add("policies", "nav.policies", "/policies")
+		add("events", "nav.events", "/events")
 		if r == identity.EntAdmin {
 			add("users", "nav.colleagues", "/users")
 			add("audit", "nav.audit", "/audit")
@@ -221,6 +222,7 @@ func navFor(rq *request) []navItem {
 			add("service_reports", "nav.service_reports", "/services/reports")
 		}
 		add("policies", "nav.policies", "/policies")
+		add("events", "nav.events", "/events")
 		if r == identity.Admin || r == identity.Authority || r == identity.ParkManager {
 			add("pool", "nav.pool", "/pool")
 			add("goals", "nav.goals", "/goals")
