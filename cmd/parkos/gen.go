@@ -38,10 +38,10 @@ func cmdGen(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	fmt.Fprintf(stdout, "generated %s scale (seed %d) on %s in %s:\n  %d parks, %d zones, %d buildings, %d floors, %d units\n"+
 		"  %d enterprises, %d residencies, %d qualifications, %d contracts, %d leads, %d holds, %d quarterly reports\n"+
-		"  %d bookings, %d service requests, %d bills, %d payments, %d policies, %d policy applications\n"+
+		"  %d bookings, %d service requests, %d bills, %d payments, %d policies, %d policy applications, %d events, %d event registrations\n"+
 		"  %d users (password %q; admin user: admin)\n",
 		*scale, *seed, st.Engine(), time.Since(start).Round(time.Millisecond), stats.Parks, stats.Zones, stats.Buildings,
 		stats.Floors, stats.Units, stats.Enterprises, stats.Residencies, stats.Qualifications, stats.Contracts, stats.Leads, stats.Holds, stats.Reports,
-		stats.Bookings, stats.Requests, stats.Bills, stats.Payments, stats.Policies, stats.Applications, stats.Users, *password)
+		stats.Bookings, stats.Requests, stats.Bills, stats.Payments, stats.Policies, stats.Applications, stats.Events, stats.Registrations, stats.Users, *password)
 	return nil
 }

@@ -259,14 +259,14 @@ func (s *Service) Events(ctx context.Context, sc identity.Scope, f Filter, req p
 	return s.st.ListEvents(ctx, sc, f, req)
 }
 
-// codeAlphabet leaves out letters and digits read alike at a door (0/O, 1/I/L).
-const codeAlphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+// CodeAlphabet leaves out letters and digits read alike at a door (0/O, 1/I/L).
+const CodeAlphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
 func newCode() string {
 	b := make([]byte, 8)
 	_, _ = rand.Read(b)
 	for i := range b {
-		b[i] = codeAlphabet[int(b[i])%len(codeAlphabet)]
+		b[i] = CodeAlphabet[int(b[i])%len(CodeAlphabet)]
 	}
 	return string(b)
 }

@@ -45,7 +45,7 @@ const (
 // Stats counts what was written.
 type Stats struct {
 	Parks, Zones, Buildings, Floors, Units, Enterprises, Residencies, Qualifications, Users, Contracts, Leads, Holds, Reports int
-	Bookings, Requests, Bills, Payments, Policies, Applications                                                               int
+	Bookings, Requests, Bills, Payments, Policies, Applications, Events, Registrations                                        int
 }
 
 // Options configure a run.
@@ -326,7 +326,7 @@ func (g *generator) park(b *sqlstore.Bulk, i int, p parkPlan) error {
 	if err := g.pooled(b, i, parkID); err != nil {
 		return err
 	}
-	if err := g.services(b, parkID, entIDs, unitIDs); err != nil {
+	if err := g.services(b, parkID, "pm-"+code, entIDs, unitIDs); err != nil {
 		return err
 	}
 	return g.parkUsers(b, parkID, code)

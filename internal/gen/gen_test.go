@@ -13,6 +13,7 @@ import (
 	"github.com/parkos/parkos/internal/apperr"
 	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/enterprise"
+	"github.com/parkos/parkos/internal/event"
 	"github.com/parkos/parkos/internal/identity"
 	"github.com/parkos/parkos/internal/indicator"
 	"github.com/parkos/parkos/internal/leasing"
@@ -66,6 +67,18 @@ func TestSameSeedSameDataOnBothEngines(t *testing.T) {
 			}
 			if stats.Parks != 10 || stats.Buildings != 60 || stats.Units != 6000 || stats.Enterprises != 1000 || stats.Contracts < 5000 || stats.Leads != 200 || stats.Holds == 0 || stats.Reports != 1000*40 {
 				t.Fatalf("demo scale: %+v", stats)
+			}
+			if stats.Events != 10*eventsPerPark || stats.Registrations < stats.Events*18 {
+				t.Fatalf("events: %d events, %d registrations", stats.Events, stats.Registrations)
+			}
+			evs, err := st.ListEvents(ctx, identity.System(), event.Filter{To: policyDay.Time()}, page.Request{Limit: 100})
+			if err != nil || len(evs.Items) == 0 {
+				t.Fatalf("past events: %v", err)
+			}
+			for _, e := range evs.Items {
+				if e.BookingID == "" || e.Registered == 0 || e.CheckedIn == 0 || e.CheckedIn > e.Registered || e.Registered > e.Capacity {
+					t.Fatalf("past event without its venue, registrations or check-ins: %+v", e)
+				}
 			}
 			d := digest(t, st)
 			if first == nil {

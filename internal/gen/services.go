@@ -54,9 +54,9 @@ var (
 func minutes(t time.Time) int64 { return t.Unix() / 60 }
 
 // services gives a park its shared facilities, 20 bookings and 6 service requests per
-// enterprise over 2024–2025. Each resource's bookings follow one another on its own timeline
+// enterprise over 2024–2025, and its events of 2026. Each resource's bookings follow one another on its own timeline
 // (never overlapping); requests are timed against the default working week.
-func (g *generator) services(b *sqlstore.Bulk, parkID string, ents, units []string) error {
+func (g *generator) services(b *sqlstore.Bulk, parkID, organizer string, ents, units []string) error {
 	if len(ents) == 0 {
 		return nil
 	}
@@ -131,7 +131,8 @@ func (g *generator) services(b *sqlstore.Bulk, parkID string, ents, units []stri
 			return fmt.Errorf("%s: %w", step.table, err)
 		}
 	}
-	return nil
+	// The second resource is the roadshow hall (RH-01), free in 2026 for the park's events.
+	return g.events(b, parkID, organizer, ids[1], ents)
 }
 
 // nextWorkday is 08:00 of the next weekday after t.

@@ -122,7 +122,8 @@ func (s *Store) StartGeneratedSet(ctx context.Context, sc identity.Scope, scale 
 }
 
 // generatedTables are the tables a generated set writes, children first.
-var generatedTables = []string{"payment_allocations", "payments", "bill_lines", "bills", "bill_counters", "park_billing_settings", "service_requests", "bookings", "facility_resources", "pool_recognitions", "pool_tier_changes", "pool_entries", "park_attributes", "park_submissions",
+var generatedTables = []string{"policy_disbursements", "policy_application_notes", "policy_documents", "policy_applications", "policy_matches",
+	"policy_parks", "policies", "policy_stale", "enterprise_year_facts", "event_registrations", "event_invitations", "events", "payment_allocations", "payments", "bill_lines", "bills", "bill_counters", "park_billing_settings", "service_requests", "bookings", "facility_resources", "pool_recognitions", "pool_tier_changes", "pool_entries", "park_attributes", "park_submissions",
 	"reports", "period_enterprises", "report_periods", "occupancy_targets", "holds",
 	"lead_activities", "leads", "contract_units", "contracts", "api_tokens", "sessions", "user_parks", "users",
 	"qualifications", "residency_units", "residencies", "enterprise_chain_nodes", "enterprise_tags", "enterprises",
