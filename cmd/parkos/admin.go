@@ -25,6 +25,9 @@ import (
 )
 
 func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "status" {
+		return cmdMigrateStatus(ctx, args[1:], stdout, stderr)
+	}
 	fs := newFlags("migrate", stdout, stderr)
 	var c common
 	c.register(fs.FlagSet, store.DefaultDB)
@@ -37,6 +40,47 @@ func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	defer st.Close()
 	fmt.Fprintln(stdout, "migrations applied:", st.Engine())
+	return nil
+}
+
+// cmdMigrateStatus lists the schema versions, applied and pending, without changing anything.
+func cmdMigrateStatus(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("migrate status", stdout, stderr)
+	var c common
+	c.register(fs.FlagSet, store.DefaultDB)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	st, err := store.Open(c.db, clock)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	states, err := st.MigrationStatus(ctx)
+	if err != nil {
+		return err
+	}
+	w := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "VERSION\tNAME\tAPPLIED")
+	var pending int
+	for _, m := range states {
+		applied := m.AppliedAt
+		switch {
+		case !m.Known:
+			applied += " (newer than this binary)"
+		case applied == "":
+			applied, pending = "pending", pending+1
+		}
+		fmt.Fprintf(w, "%04d\t%s\t%s\n", m.Version, m.Name, applied)
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	unknown := sqlstore.Unknown(states)
+	fmt.Fprintf(stdout, "%s: %d applied, %d pending, %d newer than this binary\n", st.Engine(), len(states)-pending-len(unknown), pending, len(unknown))
+	if len(unknown) > 0 {
+		return &sqlstore.NewerSchemaError{Database: unknown[len(unknown)-1].Version, Binary: states[len(states)-len(unknown)-1].Version}
+	}
 	return nil
 }
 

@@ -22,6 +22,7 @@ Usage:
   parkos serve   [--addr :8080] [--db sqlite:./data/parkos.db] [--demo]
   parkos demo    [--addr :8080] [--db …]      start on a fresh demo data set
   parkos migrate [--db …]                     apply database migrations
+  parkos migrate status [--db …]              list the schema versions, applied and pending
   parkos figures [--rebuild] [--db …]         compute the kept indicator and occupancy figures ahead of readers
   parkos gen     --scale demo|city|beijing [--seed N] [--db …]   write a synthetic data set
   parkos bench load --url URL [--conns 64] [--duration 30s]       mixed read load against a server

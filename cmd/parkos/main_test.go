@@ -95,8 +95,14 @@ func TestUserAndMigrateCommands(t *testing.T) {
 		errOut.Reset()
 		return run(ctx, args, strings.NewReader(stdin), &out, &errOut)
 	}
+	if err := sh("", "migrate", "status", "--db", db); err != nil || !strings.Contains(out.String(), "0036     events                   pending") {
+		t.Fatalf("migrate status before: %v %s", err, out.String())
+	}
 	if err := sh("", "migrate", "--db", db); err != nil || !strings.Contains(out.String(), "sqlite") {
 		t.Fatalf("migrate: %v %s", err, out.String())
+	}
+	if err := sh("", "migrate", "status", "--db", db); err != nil || !strings.Contains(out.String(), " 0 pending, 0 newer") || strings.Contains(out.String(), "pending\n") {
+		t.Fatalf("migrate status after: %v %s", err, out.String())
 	}
 	if err := sh("a-long-password\n", "user", "add", "--db", db, "--username", "root", "--role", "admin"); err != nil {
 		t.Fatalf("user add: %v", err)
@@ -312,7 +318,7 @@ func adminSession(t *testing.T, base string) (session struct{ Token string }) {
 // an unknown command or flag exits 2 with the usage on stderr.
 func TestHelpAndExitCodes(t *testing.T) {
 	t.Chdir(t.TempDir()) // so a command that opened its default database would leave ./data here
-	for _, args := range [][]string{{"help"}, {"--help"}, {"serve", "--help"}, {"demo", "-h"}, {"migrate", "--help"},
+	for _, args := range [][]string{{"help"}, {"--help"}, {"serve", "--help"}, {"demo", "-h"}, {"migrate", "--help"}, {"migrate", "status", "--help"},
 		{"figures", "--help"}, {"gen", "--help"}, {"bench", "--help"}, {"bench", "load", "--help"}, {"user", "--help"}, {"user", "add", "--help"},
 		{"user", "set-password", "-h"}, {"user", "list", "--help"}, {"export", "--help"}, {"export", "reports", "--help"},
 		{"export", "onboarding", "--help"}, {"import", "--help"}, {"import", "reports", "--help"}, {"import", "onboarding", "-h"}} {
