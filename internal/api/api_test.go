@@ -46,7 +46,7 @@ func newEnv(t *testing.T, st *sqlstore.Store) *env {
 	mux := http.NewServeMux()
 	e.api.Mount(mux)
 	mux.HandleFunc("GET /boom", func(http.ResponseWriter, *http.Request) { panic("deliberate test panic") })
-	e.srv = httptest.NewServer(httpx.Recover(log, httpx.AccessLog(log, mux)))
+	e.srv = httptest.NewServer(httpx.AccessLog(log, nil, httpx.Recover(log, httpx.Routed(mux))))
 	t.Cleanup(e.srv.Close)
 	for _, r := range identity.Roles {
 		var out SessionResponse

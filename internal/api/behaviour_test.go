@@ -11,6 +11,7 @@ import (
 
 	"github.com/parkos/parkos/internal/enterprise"
 	"github.com/parkos/parkos/internal/httpin"
+	"github.com/parkos/parkos/internal/httpx"
 	"github.com/parkos/parkos/internal/identity"
 	"github.com/parkos/parkos/internal/leasing"
 	"github.com/parkos/parkos/internal/loginguard"
@@ -399,5 +400,40 @@ func TestMethodNotAllowedAndDownloadTypes(t *testing.T) {
 	res.Body.Close()
 	if got := res.Header.Get("Content-Type"); res.StatusCode != 200 || got != xlsxType {
 		t.Errorf("onboarding workbook: %d %q", res.StatusCode, got)
+	}
+}
+
+// Every answer carries its request id, a problem document names it too, and the access log's
+// line for the request has it with the user, the route pattern and the status — so an error a
+// user reports leads to its log line. An id sent by a client that is not a trusted proxy is not
+// believed.
+func TestRequestIDInAnswerProblemAndLogLine(t *testing.T) {
+	e := newEnv(t, storetest.OpenSQLite(t))
+	var p httpx.Problem
+	res := e.do(identity.Admin, "GET", "/api/v1/parks/no-such-park/billing-settings", nil, 404, &p)
+	id := res.Header.Get(httpx.RequestIDHeader)
+	if len(id) != 16 || p.RequestID != id {
+		t.Fatalf("request id: header %q, problem %q", id, p.RequestID)
+	}
+	line := ""
+	for l := range strings.Lines(e.logs.String()) {
+		if strings.Contains(l, "request_id="+id) && strings.Contains(l, "msg=request") {
+			line = l
+		}
+	}
+	for _, want := range []string{"level=INFO", "user=u_admin", "method=GET", `route="GET /api/v1/parks/{id}/billing-settings"`, "status=404", "duration_ms="} {
+		if !strings.Contains(line, want) {
+			t.Fatalf("access log line %q lacks %s", line, want)
+		}
+	}
+	req, _ := http.NewRequest("GET", e.srv.URL+"/healthz", nil)
+	req.Header.Set(httpx.RequestIDHeader, "forged-by-client")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if got := res.Header.Get(httpx.RequestIDHeader); got == "" || got == "forged-by-client" {
+		t.Fatalf("an untrusted client's id was taken: %q", got)
 	}
 }

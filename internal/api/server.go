@@ -64,15 +64,17 @@ func New(svc *app.Services, log *slog.Logger, guard *loginguard.Guard) *Server {
 	return s
 }
 
-// Handler is the API with panic recovery and access logging around it.
-func (s *Server) Handler() http.Handler { return httpx.Recover(s.log, httpx.AccessLog(s.log, s.mux)) }
+// Handler is the API with access logging and panic recovery around it.
+func (s *Server) Handler() http.Handler {
+	return httpx.AccessLog(s.log, s.guard.FromTrustedProxy, httpx.Recover(s.log, httpx.Routed(s.mux)))
+}
 
 // Mount adds the API routes to another mux (the web server's).
 func (s *Server) Mount(mux *http.ServeMux) {
-	mux.Handle("/api/", s.mux)
-	mux.Handle("/healthz", s.mux)
-	mux.Handle("/readyz", s.mux)
-	mux.Handle("/calendar/", s.mux)
+	routed := httpx.Routed(s.mux)
+	for _, prefix := range []string{"/api/", "/healthz", "/readyz", "/calendar/"} {
+		mux.Handle(prefix, routed)
+	}
 }
 
 // Patterns lists "METHOD /path" for every route, for the OpenAPI completeness test.
@@ -141,6 +143,7 @@ func (s *Server) wrap(rt route) http.Handler {
 				return
 			}
 			c.user, c.scope = u, identity.ScopeOf(u).Via("api")
+			httpx.SetUser(r.Context(), u.Username)
 		}
 		if _, sent := r.Header[idempotency.Header]; sent && creates(rt) {
 			s.idempotent(c, rt, r.Header.Get(idempotency.Header))

@@ -40,6 +40,8 @@ type Problem struct {
 	Code     apperr.Code         `json:"code"`
 	Instance string              `json:"instance"`
 	Errors   []apperr.FieldError `json:"errors"`
+	// RequestID names the request in the server's log (also the X-Request-Id header).
+	RequestID string `json:"request_id,omitempty"`
 }
 
 // Status is the HTTP status of an error code; codes it does not know are 500.
@@ -87,7 +89,7 @@ func WriteError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 			w.Header().Set("Retry-After", "1")
 			e = apperr.New(apperr.Unavailable, "服务正在停止，请求已取消，请重试", "the server is stopping and cancelled the request; retry")
 		default:
-			log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+			log.Error("request failed", "request_id", RequestIDOf(r.Context()), "method", r.Method, "path", r.URL.Path, "err", err)
 			e = apperr.New(apperr.Internal, "服务器内部错误，已记录", "internal error; it has been logged")
 		}
 	}
@@ -96,13 +98,14 @@ func WriteError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 		lang = 1
 	}
 	p := Problem{
-		Type:     "urn:parkos:problem:" + string(e.Code),
-		Title:    titles[e.Code][lang],
-		Status:   Status(e.Code),
-		Detail:   e.MessageZh,
-		Code:     e.Code,
-		Instance: r.URL.Path,
-		Errors:   e.Fields,
+		Type:      "urn:parkos:problem:" + string(e.Code),
+		Title:     titles[e.Code][lang],
+		Status:    Status(e.Code),
+		Detail:    e.MessageZh,
+		Code:      e.Code,
+		Instance:  r.URL.Path,
+		Errors:    e.Fields,
+		RequestID: RequestIDOf(r.Context()),
 	}
 	if lang == 1 {
 		p.Detail = e.MessageEn

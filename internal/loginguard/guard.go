@@ -173,6 +173,13 @@ func ParseTrustedProxies(list string) ([]netip.Prefix, error) {
 // TrustProxies sets the proxies whose X-Forwarded-For header ClientAddr believes.
 func (g *Guard) TrustProxies(p []netip.Prefix) { g.trusted = p }
 
+// FromTrustedProxy reports whether the request's peer is a trusted proxy, whose headers
+// (X-Forwarded-For, X-Request-Id) are believed.
+func (g *Guard) FromTrustedProxy(r *http.Request) bool {
+	peer, err := netip.ParseAddrPort(r.RemoteAddr)
+	return err == nil && g.isTrusted(peer.Addr().Unmap())
+}
+
 func (g *Guard) isTrusted(a netip.Addr) bool {
 	for _, p := range g.trusted {
 		if p.Contains(a.Unmap()) {

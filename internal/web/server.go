@@ -78,7 +78,7 @@ func (s *Server) Handler() http.Handler {
 		}
 		http.Error(w, i18n.T(s.langOf(r, identity.User{}), "error.cross_origin"), http.StatusForbidden)
 	}))
-	return httpx.Recover(s.log, httpx.AccessLog(s.log, httpx.FairReads(concurrentReads, time.Second, securityHeaders(csrf.Handler(mux)))))
+	return httpx.AccessLog(s.log, s.guard.FromTrustedProxy, httpx.Recover(s.log, httpx.FairReads(concurrentReads, time.Second, securityHeaders(csrf.Handler(httpx.Routed(mux))))))
 }
 
 // securityHeaders: no inline script anywhere, no framing, no MIME sniffing.
@@ -164,6 +164,7 @@ func (s *Server) page(h handler) http.Handler {
 			u, err := s.svc.Accounts.UserByToken(r.Context(), c.Value, SessionIdle)
 			if err == nil {
 				rq.user, rq.scope, rq.token = u, identity.ScopeOf(u).Via("ui"), c.Value
+				httpx.SetUser(r.Context(), u.Username)
 			} else if !apperr.Is(err, apperr.Unauthenticated) {
 				s.fail(rq, err)
 				return
@@ -203,9 +204,9 @@ func (s *Server) fail(rq *request, err error) {
 	key, known := errorKeys[apperr.CodeOf(err)]
 	if !known {
 		status, key = http.StatusInternalServerError, "error.internal"
-		s.log.Error("page failed", "path", rq.r.URL.Path, "err", err)
+		s.log.Error("page failed", "request_id", httpx.RequestIDOf(rq.ctx), "path", rq.r.URL.Path, "err", err)
 	}
-	page := errorPage{Status: status, Message: rq.t(key)}
+	page := errorPage{Status: status, Message: rq.t(key), RequestID: httpx.RequestIDOf(rq.ctx)}
 	if e, ok := apperr.As(err); ok && status != http.StatusInternalServerError {
 		page.Detail = e.MessageZh
 		if rq.lang == "en" {
@@ -239,6 +240,8 @@ type errorPage struct {
 	Message string
 	Detail  string
 	Fields  []string // "field: message", for input that was refused
+	// RequestID names the request in the server's log, for the user to quote.
+	RequestID string
 }
 
 // redirect after a successful POST (303 so the browser GETs the target).
