@@ -22,6 +22,7 @@ import (
 	"github.com/parkos/parkos/internal/demo"
 	"github.com/parkos/parkos/internal/identity"
 	"github.com/parkos/parkos/internal/loginguard"
+	"github.com/parkos/parkos/internal/metrics"
 	"github.com/parkos/parkos/internal/notify"
 	"github.com/parkos/parkos/internal/page"
 	"github.com/parkos/parkos/internal/space"
@@ -46,6 +47,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, demo
 	fs.StringVar(&smtpCfg.Addr, "smtp-addr", env("SMTP_ADDR", ""), "SMTP server HOST:PORT for e-mail notifications; none when empty (PARKOS_SMTP_ADDR)")
 	fs.StringVar(&smtpCfg.From, "smtp-from", env("SMTP_FROM", "parkos@localhost"), "sender address of e-mail notifications (PARKOS_SMTP_FROM)")
 	fs.StringVar(&smtpCfg.Username, "smtp-user", env("SMTP_USER", ""), "SMTP user, when the server asks (PARKOS_SMTP_USER; the password only from PARKOS_SMTP_PASSWORD)")
+	metricsAddr := fs.String("metrics-addr", env("METRICS_ADDR", ""), "serve Prometheus /metrics on this HOST:PORT instead of on the main address (PARKOS_METRICS_ADDR)")
 	outboxEvery := fs.Duration("outbox-interval", 10*time.Second, "how often the outbox sends what is due")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -90,6 +92,20 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, demo
 	if err != nil {
 		return err
 	}
+	meters := metrics.New(st, log)
+	guard.ObserveRefusals(meters.LoginRefused)
+	console.WithMetrics(meters, *metricsAddr == "")
+	if *metricsAddr != "" {
+		mln, err := net.Listen("tcp", *metricsAddr)
+		if err != nil {
+			return err
+		}
+		mmux := http.NewServeMux()
+		mmux.Handle("GET /metrics", meters.Handler())
+		msrv := &http.Server{Handler: mmux, ReadHeaderTimeout: 10 * time.Second}
+		go func() { _ = msrv.Serve(mln) }()
+		defer msrv.Close()
+	}
 	// Requests run on their own context, cancelled only when the grace period after SIGTERM
 	// is over, and always before the database closes.
 	requests, cancelRequests := context.WithCancel(context.Background())
@@ -111,7 +127,11 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, demo
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	// The outbox worker stops with the server, before the database closes.
-	deliverer := &notify.Deliverer{Jobs: []func(context.Context) (int, error){services.Bookings.RemindExpiring, services.Services.WarnDueSoon, services.Billing.Remind, services.Policies.Refresh, services.Policies.RematchDaily, services.Events.Remind}, Outbox: services.Outbox, SMTP: smtpCfg, HTTP: notify.PublicHTTPClient(10 * time.Second), Now: clock.Now, Log: log}
+	deliverer := &notify.Deliverer{Jobs: []notify.Job{{Name: "booking_expiry_reminders", Run: services.Bookings.RemindExpiring},
+		{Name: "service_due_warnings", Run: services.Services.WarnDueSoon}, {Name: "billing_reminders", Run: services.Billing.Remind},
+		{Name: "policy_refresh", Run: services.Policies.Refresh}, {Name: "policy_rematch_daily", Run: services.Policies.RematchDaily},
+		{Name: "event_reminders", Run: services.Events.Remind}},
+		Outbox: services.Outbox, SMTP: smtpCfg, HTTP: notify.PublicHTTPClient(10 * time.Second), Now: clock.Now, Log: log, Observe: meters}
 	workerCtx, stopWorker := context.WithCancel(ctx)
 	var worker sync.WaitGroup
 	worker.Add(1)

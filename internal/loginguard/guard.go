@@ -34,6 +34,17 @@ type Guard struct {
 	window     time.Duration
 	failures   map[string][]time.Time
 	now        func() time.Time
+	refused    func(reason string)
+}
+
+// ObserveRefusals calls fn with the reason of every refused sign-in (bad_credentials,
+// rate_limited, busy); set it before serving.
+func (g *Guard) ObserveRefusals(fn func(reason string)) { g.refused = fn }
+
+func (g *Guard) refuse(reason string) {
+	if g.refused != nil {
+		g.refused(reason)
+	}
 }
 
 // New makes a guard with the default limits.

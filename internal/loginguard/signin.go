@@ -16,6 +16,7 @@ func (guard *Guard) SignIn(w http.ResponseWriter, r *http.Request, username stri
 	check func() (identity.User, error)) (identity.User, error) {
 	attempt, wait, ok := guard.Reserve(username, guard.ClientAddr(r))
 	if !ok {
+		guard.refuse("rate_limited")
 		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
 		return identity.User{}, apperr.New(apperr.RateLimited, "登录失败次数过多，请一分钟后再试",
 			"too many failed sign-ins; try again in a minute")
@@ -24,12 +25,16 @@ func (guard *Guard) SignIn(w http.ResponseWriter, r *http.Request, username stri
 	var err error
 	if !guard.Hash(func() { u, err = check() }) {
 		attempt.Abandoned()
+		guard.refuse("busy")
 		w.Header().Set("Retry-After", "1")
 		return identity.User{}, apperr.New(apperr.Unavailable, "登录请求过多，请稍后再试", "too many sign-ins at once; try again shortly")
 	}
-	if err == nil {
+	switch {
+	case err == nil:
 		attempt.Succeeded()
-	} else if !apperr.Is(err, apperr.Unauthenticated) {
+	case apperr.Is(err, apperr.Unauthenticated):
+		guard.refuse("bad_credentials")
+	default:
 		attempt.Abandoned()
 	}
 	return u, err

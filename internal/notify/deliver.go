@@ -36,12 +36,26 @@ type SMTPConfig struct {
 // Deliverer sends the outbox: e-mail over SMTP, robot posts over HTTP. Before each round it
 // runs Jobs (reminders that write to the outbox), when set.
 type Deliverer struct {
-	Jobs   []func(ctx context.Context) (int, error)
+	Jobs   []Job
 	Outbox Outbox
 	SMTP   SMTPConfig
 	HTTP   *http.Client
 	Now    func() time.Time
 	Log    *slog.Logger
+	// Observe, when set, hears each job's run and each delivery's outcome (the metrics).
+	Observe Observer
+}
+
+// Job is a named piece of work the deliverer runs before each round.
+type Job struct {
+	Name string
+	Run  func(ctx context.Context) (int, error)
+}
+
+// Observer hears what the deliverer does.
+type Observer interface {
+	JobRan(name string, took time.Duration, err error)
+	Delivered(channel string, ok bool)
 }
 
 // backoff is the wait after each failed attempt; after the last, the delivery is given up.
@@ -53,8 +67,13 @@ func (d *Deliverer) Run(ctx context.Context, interval time.Duration) {
 	defer t.Stop()
 	for {
 		for _, job := range d.Jobs {
-			if _, err := job(ctx); err != nil && ctx.Err() == nil {
-				d.Log.Warn("reminder job", "err", err)
+			began := time.Now()
+			_, err := job.Run(ctx)
+			if d.Observe != nil {
+				d.Observe.JobRan(job.Name, time.Since(began), err)
+			}
+			if err != nil && ctx.Err() == nil {
+				d.Log.Warn("reminder job", "job", job.Name, "err", err)
 			}
 		}
 		if _, _, err := d.DeliverDue(ctx); err != nil && ctx.Err() == nil {
@@ -75,7 +94,11 @@ func (d *Deliverer) DeliverDue(ctx context.Context) (sent, failed int, err error
 		return 0, 0, err
 	}
 	for _, item := range due {
-		if sendErr := d.send(ctx, item); sendErr != nil {
+		sendErr := d.send(ctx, item)
+		if d.Observe != nil {
+			d.Observe.Delivered(item.Channel, sendErr == nil)
+		}
+		if sendErr != nil {
 			failed++
 			next := time.Time{}
 			if item.Attempts <= len(backoff) {

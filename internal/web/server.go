@@ -20,6 +20,7 @@ import (
 	"github.com/parkos/parkos/internal/i18n"
 	"github.com/parkos/parkos/internal/identity"
 	"github.com/parkos/parkos/internal/loginguard"
+	"github.com/parkos/parkos/internal/metrics"
 )
 
 // Session lifetimes: a console session ends after 2 hours without use or 12 hours after
@@ -41,6 +42,9 @@ type Server struct {
 	pages   map[string]*template.Template
 	assets  *assets
 	uploads *uploads
+	// metrics, when set, hears every request; metricsHere serves it at /metrics.
+	metrics     *metrics.Metrics
+	metricsHere bool
 }
 
 // New builds the console on the services and the login guard it shares with the API, which
@@ -78,8 +82,20 @@ func (s *Server) Handler() http.Handler {
 		}
 		http.Error(w, i18n.T(s.langOf(r, identity.User{}), "error.cross_origin"), http.StatusForbidden)
 	}))
-	return httpx.AccessLog(s.log, s.guard.FromTrustedProxy, httpx.Recover(s.log, httpx.FairReads(concurrentReads, time.Second, securityHeaders(csrf.Handler(httpx.Routed(mux))))))
+	var served http.Handler = httpx.Recover(s.log, httpx.FairReads(concurrentReads, time.Second, securityHeaders(csrf.Handler(httpx.Routed(mux)))))
+	if s.metrics != nil {
+		if s.metricsHere {
+			mux.Handle("GET /metrics", s.metrics.Handler())
+		}
+		served = s.metrics.Instrument(served)
+	}
+	return httpx.AccessLog(s.log, s.guard.FromTrustedProxy, served)
 }
+
+// WithMetrics counts and times every request into m, and serves m at /metrics on this
+// handler (outside the login, for Prometheus) when here is true — else it is served on its own
+// address.
+func (s *Server) WithMetrics(m *metrics.Metrics, here bool) { s.metrics, s.metricsHere = m, here }
 
 // securityHeaders: no inline script anywhere, no framing, no MIME sniffing.
 func securityHeaders(next http.Handler) http.Handler {

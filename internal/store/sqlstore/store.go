@@ -60,6 +60,8 @@ type Store struct {
 	auth     authCache
 	figures  figureCache
 	observe  atomic.Pointer[func(query string, args []any)]
+	// txObserve hears how each write transaction ended (the metrics).
+	txObserve atomic.Pointer[func(TxOutcome, time.Duration)]
 }
 
 // ObserveReads calls fn with the text and arguments of every read query from now on (nil
@@ -317,16 +319,24 @@ func (s *Store) write(ctx context.Context, fn func(c conn) error) error {
 	if b, ok := ctx.Value(batchKey{}).(*batch); ok && b.c.s == s {
 		return b.savepoint(ctx, fn)
 	}
+	began := time.Now()
 	tx, err := s.eng.Writer.BeginTx(ctx, nil)
 	if err != nil {
+		s.observeTx(TxFailed, began)
 		return err
 	}
 	defer s.prepareNoted(context.WithoutCancel(ctx))
 	if err := fn(conn{s: s, db: tx, tx: &txCache{s: s, tx: tx, stmts: map[string]*sql.Stmt{}}}); err != nil {
 		_ = tx.Rollback()
+		s.observeTx(TxRolledBack, began)
 		return err
 	}
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		s.observeTx(TxFailed, began)
+		return err
+	}
+	s.observeTx(TxCommitted, began)
+	return nil
 }
 
 // batchKey marks a context whose store writes join one open transaction.
