@@ -1,5 +1,5 @@
 // Browser test of park events (§8): the tenant finds the coming roadshow among the events,
-// registers and gets a check-in code with its QR code; at the door the operator types the code
+// registers for the open week under way and gets a check-in code with its QR code; at the door the operator types the code
 // and the tenant is checked in; the same code a second time is refused. The full training shows
 // its waiting list.
 import { test, before, after } from 'node:test';
@@ -10,7 +10,7 @@ let parkos, browser;
 before(async () => { parkos = await startParkOS(); browser = await launchBrowser(); });
 after(async () => { await browser?.close(); parkos?.proc.kill(); });
 
-test('the tenant registers for a roadshow and is checked in at the door with its code, once', async () => {
+test('the tenant registers for the open week and is checked in at the door with its code, once', async () => {
   const problems = [];
   const check = async (page, name) => {
     await shot(page, name);
@@ -20,7 +20,7 @@ test('the tenant registers for a roadshow and is checked in at the door with its
   await Promise.all([tenant.waitForURL(/\/events$/), tenant.click('nav.side a[data-nav="events"]')]);
   assert.match(await tenant.textContent('#event-list'), /细胞与基因治疗项目路演/);
   await check(tenant, 'tenant-events');
-  await Promise.all([tenant.waitForURL(/\/events\/[0-9a-f-]+$/), tenant.locator('#event-list a', { hasText: '细胞与基因治疗项目路演' }).click()]);
+  await Promise.all([tenant.waitForURL(/\/events\/[0-9a-f-]+$/), tenant.locator('#event-list a', { hasText: '科技成果开放周' }).click()]);
   const eventURL = tenant.url();
   await Promise.all([tenant.waitForLoadState('load'), tenant.click('#register')]);
   assert.match(await tenant.textContent('#my-registration-status'), /已报名/);

@@ -3,10 +3,6 @@ package api
 import (
 	"encoding/json"
 	"fmt"
-	"github.com/parkos/parkos/internal/billing"
-	"github.com/parkos/parkos/internal/booking"
-	"github.com/parkos/parkos/internal/notify"
-	"github.com/parkos/parkos/internal/servicedesk"
 	"maps"
 	"net/http"
 	"reflect"
@@ -15,6 +11,11 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/parkos/parkos/internal/billing"
+	"github.com/parkos/parkos/internal/booking"
+	"github.com/parkos/parkos/internal/notify"
+	"github.com/parkos/parkos/internal/servicedesk"
 
 	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/enterprise"
@@ -519,6 +520,11 @@ func (g *schemaGen) schemaOf(t reflect.Type) map[string]any {
 						props[tag] = map[string]any{"type": "string", "enum": append([]string{""}, values...),
 							"description": "空为默认值 / empty: the default"}
 					}
+				}
+				if n, err := strconv.Atoi(f.Tag.Get("maxlen")); err == nil && g.input {
+					bounded := maps.Clone(props[tag].(map[string]any))
+					bounded["maxLength"] = n
+					props[tag] = bounded
 				}
 				if doc := f.Tag.Get("doc"); doc != "" {
 					described := maps.Clone(props[tag].(map[string]any))

@@ -303,6 +303,9 @@ func (s *Service) bookOne(ctx context.Context, sc identity.Scope, booker enterpr
 	return b, err
 }
 
+// VenueKinds are the resources an event may be held in.
+var VenueKinds = []Kind{"meeting_room", "roadshow_hall"}
+
 // EventBooking is the booker kind of a park event's venue: the park's own booking, with no
 // enterprise and no charge.
 const EventBooking = "event"
@@ -323,6 +326,9 @@ func (s *Service) BookVenue(ctx context.Context, sc identity.Scope, resourceID, 
 	}
 	if !r.Active {
 		return Booking{}, ruleError("resource_id", "inactive", "该资源已停用", "this resource is not in service")
+	}
+	if !slices.Contains(VenueKinds, r.Kind) {
+		return Booking{}, ruleError("resource_id", "not_a_venue", "活动场地须是会议室或路演厅", "an event's venue is a meeting room or a roadshow hall")
 	}
 	day := civil.FromTime(start)
 	holidays, err := s.st.Holidays(ctx, r.ParkID, day, day)

@@ -22,6 +22,9 @@ const (
 	// NameLen and NoteLen are the longest names and free texts, in characters.
 	NameLen = 200
 	NoteLen = 4000
+	// LongTextLen is the longest text any field takes (a policy's full text); a field longer
+	// than NoteLen says so with its own bound.
+	LongTextLen = 50_000
 )
 
 // UnitArea: 0 < a ≤ 1,000,000 m².
@@ -63,13 +66,25 @@ func Text(f *apperr.Fields, field, value string, max int) {
 
 // String refuses text no engine stores alike: invalid UTF-8, a NUL character, or more than
 // NoteLen characters, whatever the field.
-func String(f *apperr.Fields, field, s string) {
+func String(f *apperr.Fields, field, s string) { StringUpTo(f, field, s, NoteLen) }
+
+// StringUpTo is String for a field that takes up to max characters.
+func StringUpTo(f *apperr.Fields, field, s string, max int) {
 	switch {
 	case !utf8.ValidString(s):
 		f.Add(field, "bad_encoding", "文本不是有效的 UTF-8 编码", "text is not valid UTF-8")
 	case strings.ContainsRune(s, 0):
 		f.Add(field, "nul_byte", "文本不能包含 NUL 字符", "text cannot contain NUL characters")
-	case utf8.RuneCountInString(s) > NoteLen:
-		Text(f, field, s, NoteLen)
+	case utf8.RuneCountInString(s) > max:
+		Text(f, field, s, max)
 	}
+}
+
+// Field checks a text field: present when required, storable, and at most max characters.
+func Field(f *apperr.Fields, field, value string, required bool, max int) {
+	if required && strings.TrimSpace(value) == "" {
+		f.Required(field)
+		return
+	}
+	StringUpTo(f, field, value, max)
 }

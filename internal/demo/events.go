@@ -22,7 +22,7 @@ func (m moment) Now() time.Time    { return time.Time(m).UTC() }
 // and a park visit in turn, once a month — each registered for by the park's enterprises and
 // their guests and checked in at the door, with the no-shows that follow; and three to come:
 // a roadshow open to all that the demo tenant has not registered for yet, a full training with
-// a waiting list, and a forum for the park's tenants.
+// a waiting list, and a forum for the park's tenants; and an open week under way.
 func (l *loader) events(sjq, tenant string) error {
 	rs, err := l.sv.Bookings.Resources(l.ctx, l.sys, sjq)
 	if err != nil {
@@ -103,7 +103,7 @@ func (l *loader) events(sjq, tenant string) error {
 	return l.upcomingEvents(sjq, hall, ents.Items, staff)
 }
 
-// upcomingEvents are the three events to come.
+// upcomingEvents are the three events to come and the open week under way.
 func (l *loader) upcomingEvents(sjq, hall string, ents []enterprise.Enterprise, staff identity.Scope) error {
 	next := func(n int) time.Time {
 		d := l.today.AddDays(n)
@@ -119,6 +119,14 @@ func (l *loader) upcomingEvents(sjq, hall string, ents []enterprise.Enterprise, 
 			Capacity: 3, Audience: "tenants", Waitlist: true, Description: "小班培训，名额有限，满员后候补。（演示）"},
 		{ParkID: sjq, Title: "四季青园区企业家沙龙（演示）", Kind: "forum", StartsAt: next(22), EndsAt: next(22).Add(2 * time.Hour), Location: "A 座一层咖啡厅",
 			Capacity: 40, Audience: "tenants", Description: "园区企业交流。（演示）"},
+	}
+	// The open week runs from yesterday to tomorrow, so its door is open whenever the demo runs.
+	yesterday := l.today.AddDays(-1)
+	week := time.Date(yesterday.Year(), yesterday.Month(), yesterday.Day(), 9, 0, 0, 0, civil.Shanghai)
+	if _, err := l.sv.On(moment(week.AddDate(0, 0, -7))).Events.CreateEvent(l.ctx, staff, event.NewEvent{ParkID: sjq,
+		Title: "四季青科技成果开放周（演示）", Kind: "park_visit", StartsAt: week, EndsAt: week.Add(57 * time.Hour), Location: "A 座一层展厅",
+		Capacity: 200, Audience: "open", Description: "园区企业成果展示，每天 09:00–18:00 开放，凭签到码入场。（演示）"}); err != nil {
+		return fmt.Errorf("demo open week: %w", err)
 	}
 	for i, p := range plans {
 		e, err := l.sv.Events.CreateEvent(l.ctx, staff, p)

@@ -91,9 +91,16 @@ func (l *loader) takeUp(p policy.Policy, reviewer identity.Scope, tenant string,
 	if err != nil {
 		return err
 	}
+	// Applications were made and decided on 1 March and paid from then on; 免申即享 grants,
+	// proposed when the policy was published, are confirmed and paid today.
+	decided := time.Date(2026, 3, 1, 10, 0, 0, 0, civil.Shanghai)
+	if decided.After(l.sv.Clock.Now()) {
+		decided = l.sv.Clock.Now()
+	}
+	back := l.sv.On(moment(decided))
 	paid := func(id string, amount measure.Money, i int) error {
 		on := civil.Of(2026, time.Month(3+i%8), 10+i%15)
-		if on.After(l.today) {
+		if on.After(l.today) || p.AutoGrant || on.Before(civil.FromTime(decided)) {
 			on = l.today
 		}
 		if i%6 == 5 { // an instalment now, the rest later
@@ -123,7 +130,7 @@ func (l *loader) takeUp(p policy.Policy, reviewer identity.Scope, tenant string,
 		}
 		applicant := identity.Scope{Role: identity.EntAdmin, EnterpriseID: match.EnterpriseID, Username: "demo", Source: "system"}
 		step := []string{"draft", "submitted", "under_review", "rejected", "withdrawn", "paid", "paid", "paid", "paid", "paid", "approved", "paid"}[(i+n)%12]
-		a, err := l.sv.Policies.Apply(l.ctx, applicant, policy.NewApplication{PolicyID: p.ID, Statement: "按政策要求申报，材料齐全。（演示）", Submit: step != "draft"})
+		a, err := back.Policies.Apply(l.ctx, applicant, policy.NewApplication{PolicyID: p.ID, Statement: "按政策要求申报，材料齐全。（演示）", Submit: step != "draft"})
 		if err != nil {
 			return err
 		}
@@ -141,7 +148,7 @@ func (l *loader) takeUp(p policy.Policy, reviewer identity.Scope, tenant string,
 			by, act = applicant, []policy.AppAction{{Action: "withdraw"}}
 		}
 		for _, x := range act {
-			if a, err = l.sv.Policies.Act(l.ctx, by, a.ID, x); err != nil {
+			if a, err = back.Policies.Act(l.ctx, by, a.ID, x); err != nil {
 				return err
 			}
 		}

@@ -56,7 +56,7 @@ type NewEvent struct {
 	ParkID      string    `json:"park_id"`
 	Title       string    `json:"title"`
 	Kind        string    `json:"kind" doc:"forum | roadshow | training | park_visit"`
-	Description string    `json:"description,omitempty"`
+	Description string    `json:"description,omitempty" maxlen:"5000"`
 	StartsAt    time.Time `json:"starts_at"`
 	EndsAt      time.Time `json:"ends_at"`
 	ResourceID  string    `json:"resource_id,omitempty" doc:"场地（园区的可预约资源，按活动时间预约） / the venue, a bookable resource of the park, booked for the event's time"`

@@ -78,28 +78,24 @@ func NewService(st Store, venues Venues, clock civil.Clock, n Notifier) *Service
 	return &Service{st: st, venues: venues, clock: clock, notify: n}
 }
 
-func text(f *apperr.Fields, field, value string, required bool, max int) {
-	switch {
-	case required && strings.TrimSpace(value) == "":
-		f.Required(field)
-	case !utf8.ValidString(value) || strings.ContainsRune(value, 0):
-		check.String(f, field, value)
-	default:
-		check.Text(f, field, value, max)
-	}
-}
-
 // maxCapacity bounds an event: the largest hall of a park.
 const maxCapacity = 5000
+
+// maxYearsAhead bounds how far ahead an event is scheduled.
+const maxYearsAhead = 2
+
+// maxGuestsPerUser is how many outside guests one enterprise user may bring to an event, so
+// that no one enterprise takes the places of the others.
+const maxGuestsPerUser = 3
 
 func (n NewEvent) validate(now time.Time) error {
 	var f apperr.Fields
 	if n.ParkID == "" {
 		f.Required("park_id")
 	}
-	text(&f, "title", n.Title, true, 200)
-	text(&f, "description", n.Description, false, 5000)
-	text(&f, "location", n.Location, false, 200)
+	check.Field(&f, "title", n.Title, true, 200)
+	check.Field(&f, "description", n.Description, false, 5000)
+	check.Field(&f, "location", n.Location, false, 200)
 	if !slices.Contains(Kinds, n.Kind) {
 		f.Add("kind", "unknown_value", "活动类型应为 forum、roadshow、training 或 park_visit", "kind is forum, roadshow, training or park_visit")
 	}
@@ -120,6 +116,8 @@ func (n NewEvent) validate(now time.Time) error {
 		f.Add("ends_at", "too_long", "活动至多持续 7 天", "an event lasts at most 7 days")
 	case n.StartsAt.Before(now):
 		f.Add("starts_at", "in_past", "开始时间已过", "starts_at has passed")
+	case n.StartsAt.After(now.AddDate(maxYearsAhead, 0, 0)):
+		f.Add("starts_at", "out_of_range", fmt.Sprintf("活动至多提前 %d 年安排", maxYearsAhead), fmt.Sprintf("an event is scheduled at most %d years ahead", maxYearsAhead))
 	}
 	if n.Capacity < 1 || n.Capacity > maxCapacity {
 		f.Add("capacity", "out_of_range", fmt.Sprintf("名额应为 1–%d", maxCapacity), fmt.Sprintf("capacity is 1 to %d", maxCapacity))
@@ -193,7 +191,7 @@ func (s *Service) CreateEvent(ctx context.Context, sc identity.Scope, n NewEvent
 // CancelEvent cancels an event: its venue is released and everyone registered is told.
 func (s *Service) CancelEvent(ctx context.Context, sc identity.Scope, id, reason string) (Event, error) {
 	var f apperr.Fields
-	text(&f, "reason", reason, true, 500)
+	check.Field(&f, "reason", reason, true, 500)
 	if err := f.Err(); err != nil {
 		return Event{}, err
 	}
@@ -273,15 +271,26 @@ func newCode() string {
 
 var phonePattern = regexp.MustCompile(`^[0-9+\- ]{5,20}$`)
 
+// digits counts the digits of a phone number.
+func digits(s string) int {
+	n := 0
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			n++
+		}
+	}
+	return n
+}
+
 // Register takes a place at an event: an enterprise user's own place, or an outside guest's
 // (named, by park staff or by an enterprise user bringing one). When the places are taken the
 // registration joins the waiting list, or is refused if the event keeps none.
 func (s *Service) Register(ctx context.Context, sc identity.Scope, eventID string, n NewRegistration) (Registration, error) {
 	guest := strings.TrimSpace(n.GuestName) != ""
 	var f apperr.Fields
-	text(&f, "guest_name", n.GuestName, false, 100)
-	text(&f, "guest_org", n.GuestOrg, false, 200)
-	if n.GuestPhone != "" && !phonePattern.MatchString(n.GuestPhone) {
+	check.Field(&f, "guest_name", n.GuestName, false, 100)
+	check.Field(&f, "guest_org", n.GuestOrg, false, 200)
+	if n.GuestPhone != "" && (!phonePattern.MatchString(n.GuestPhone) || digits(n.GuestPhone) < 5) {
 		f.Add("guest_phone", "invalid", "电话号码格式不正确", "the phone number is not valid")
 	}
 	if !guest && (n.GuestOrg != "" || n.GuestPhone != "") {
@@ -319,6 +328,11 @@ func (s *Service) Register(ctx context.Context, sc identity.Scope, eventID strin
 		} else {
 			r.Username = sc.Username
 		}
+		if guest && sc.Role.IsEnterprise() {
+			if err := s.guestAllowance(ctx, e.ID, sc.Username); err != nil {
+				return err
+			}
+		}
 		if e.Registered >= e.Capacity {
 			if !e.Waitlist {
 				return apperr.FieldProblem("capacity", "full", fmt.Sprintf("活动已满员（%d 人），且不设候补", e.Capacity),
@@ -336,6 +350,25 @@ func (s *Service) Register(ctx context.Context, sc identity.Scope, eventID strin
 		return s.st.Record(ctx, sc, "register", "event_registration", r.ID, nil, out)
 	})
 	return out, err
+}
+
+// guestAllowance refuses an enterprise user's guest beyond maxGuestsPerUser live ones.
+func (s *Service) guestAllowance(ctx context.Context, eventID, username string) error {
+	regs, err := s.st.EventRegistrations(ctx, eventID)
+	if err != nil {
+		return err
+	}
+	brought := 0
+	for _, r := range regs {
+		if r.Kind == "guest" && r.RegisteredBy == username && r.Status != Withdrawn {
+			brought++
+		}
+	}
+	if brought >= maxGuestsPerUser {
+		return apperr.FieldProblem("guest_name", "too_many_guests", fmt.Sprintf("每位企业用户至多为本活动登记 %d 位来宾", maxGuestsPerUser),
+			fmt.Sprintf("an enterprise user registers at most %d guests for an event", maxGuestsPerUser))
+	}
+	return nil
 }
 
 // CancelRegistration gives up a place (its registrant, or the park's staff); the first on the
@@ -423,6 +456,13 @@ func (s *Service) CheckIn(ctx context.Context, sc identity.Scope, eventID string
 		if !mayRun(sc, e.ParkID) {
 			return apperr.ErrForbidden()
 		}
+		if e.Status == Cancelled {
+			return apperr.New(apperr.Conflict, "活动已取消，不能签到", "the event is cancelled; there is no check-in")
+		}
+		if opens, closes := checkInDays(e); s.clock.Now().Before(opens) || !s.clock.Now().Before(closes) {
+			first, last := civil.FromTime(e.StartsAt).String(), civil.FromTime(e.EndsAt).String()
+			return apperr.New(apperr.Conflict, "签到仅在活动当天开放（"+first+" 至 "+last+"）", "check-in is open on the event's days only ("+first+" to "+last+")")
+		}
 		r, err := s.st.RegistrationByCode(ctx, eventID, code)
 		if apperr.Is(err, apperr.NotFound) {
 			return apperr.FieldProblem("code", "not_found", "签到码不属于本活动", "no registration of this event has this code")
@@ -452,6 +492,15 @@ func (s *Service) CheckIn(ctx context.Context, sc identity.Scope, eventID string
 		return s.st.Record(ctx, sc, "check_in", "event_registration", r.ID, r, out)
 	})
 	return out, err
+}
+
+// checkInDays are when the door is open: from the start of the event's first day to the end of
+// its last, in Beijing time.
+func checkInDays(e Event) (opens, closes time.Time) {
+	first, last := e.StartsAt.In(civil.Shanghai), e.EndsAt.In(civil.Shanghai)
+	opens = time.Date(first.Year(), first.Month(), first.Day(), 0, 0, 0, 0, civil.Shanghai)
+	closes = time.Date(last.Year(), last.Month(), last.Day()+1, 0, 0, 0, 0, civil.Shanghai)
+	return opens, closes
 }
 
 // Registration reads one registration in the caller's scope.

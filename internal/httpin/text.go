@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -28,34 +29,35 @@ func invalidUTF8(f *apperr.Fields, obj map[string]json.RawMessage) {
 }
 
 // CheckText refuses, naming each field, any string in v that holds a NUL byte or invalid UTF-8
-// or is longer than check.NoteLen characters: both engines then store exactly the same text,
-// and nothing unbounded reaches the database. Tighter limits (names) are the domain's.
+// or is longer than check.NoteLen characters — or than a field's own `maxlen:"N"` tag, up to
+// check.LongTextLen: both engines then store exactly the same text, and nothing unbounded
+// reaches the database. Tighter limits (names) are the domain's.
 func CheckText(v any) error {
 	var f apperr.Fields
-	walkText(&f, reflect.ValueOf(v), "")
+	walkText(&f, reflect.ValueOf(v), "", check.NoteLen)
 	return f.Err()
 }
 
-func walkText(f *apperr.Fields, v reflect.Value, path string) {
+func walkText(f *apperr.Fields, v reflect.Value, path string, max int) {
 	switch v.Kind() {
 	case reflect.Pointer, reflect.Interface:
 		if !v.IsNil() {
-			walkText(f, v.Elem(), path)
+			walkText(f, v.Elem(), path, max)
 		}
 	case reflect.String:
-		check.String(f, path, v.String())
+		check.StringUpTo(f, path, v.String(), max)
 	case reflect.Slice, reflect.Array:
 		if v.Type().Elem().Kind() == reflect.Uint8 {
 			return
 		}
 		for i := range v.Len() {
-			walkText(f, v.Index(i), fmt.Sprintf("%s[%d]", path, i))
+			walkText(f, v.Index(i), fmt.Sprintf("%s[%d]", path, i), max)
 		}
 	case reflect.Map:
 		keys := v.MapKeys()
 		sort.Slice(keys, func(i, j int) bool { return fmt.Sprint(keys[i]) < fmt.Sprint(keys[j]) })
 		for _, k := range keys {
-			walkText(f, v.MapIndex(k), join(path, fmt.Sprint(k)))
+			walkText(f, v.MapIndex(k), join(path, fmt.Sprint(k)), check.NoteLen)
 		}
 	case reflect.Struct:
 		t := v.Type()
@@ -69,15 +71,23 @@ func walkText(f *apperr.Fields, v reflect.Value, path string) {
 				continue
 			}
 			if sf.Anonymous && name == "" {
-				walkText(f, v.Field(i), path)
+				walkText(f, v.Field(i), path, check.NoteLen)
 				continue
 			}
 			if name == "" {
 				name = sf.Name
 			}
-			walkText(f, v.Field(i), join(path, name))
+			walkText(f, v.Field(i), join(path, name), fieldMax(sf))
 		}
 	}
+}
+
+// fieldMax is a field's own bound (`maxlen:"N"`, at most check.LongTextLen), else NoteLen.
+func fieldMax(sf reflect.StructField) int {
+	if n, err := strconv.Atoi(sf.Tag.Get("maxlen")); err == nil && n > 0 {
+		return min(n, check.LongTextLen)
+	}
+	return check.NoteLen
 }
 
 func join(path, name string) string {

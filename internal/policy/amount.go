@@ -122,7 +122,7 @@ func (a AmountRule) Estimate(f Facts, year int) Estimate {
 		return Estimate{Amount: a.Fixed, Known: true, BasisZh: "定额", BasisEn: "fixed sum"}
 	}
 	y, ok := f.Years[year]
-	base, has := y.Figures[a.Measure]
+	base, has := y.Get(a.Measure)
 	fact, _ := FactOf(a.Measure)
 	if !ok || !y.Complete || !has {
 		return Estimate{BasisZh: fmt.Sprintf("缺少 %d 年度%s", year, fact.Zh), BasisEn: fmt.Sprintf("no %s for %d", fact.En, year)}

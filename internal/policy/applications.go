@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/parkos/parkos/internal/apperr"
+	"github.com/parkos/parkos/internal/check"
 	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/identity"
 	"github.com/parkos/parkos/internal/measure"
@@ -45,8 +46,8 @@ type NewNote struct {
 	Body string `json:"body"`
 }
 
-// mayReview: the authority reviews its own policies' applications, a park manager those of
-// its park's policies.
+// mayReview: those who may write a policy review its applications — the authority (and the
+// administrator) any policy's, a park manager its own park's policies'.
 func mayReview(sc identity.Scope, p Policy) bool {
 	return mayAuthor(sc, p.OwnerParkID) && (p.OwnerParkID != "" || sc.AllParks())
 }
@@ -65,7 +66,7 @@ func (s *Service) Apply(ctx context.Context, sc identity.Scope, in NewApplicatio
 	if in.PolicyID == "" {
 		f.Required("policy_id")
 	}
-	text(&f, "statement", in.Statement, false, 5000)
+	check.Field(&f, "statement", in.Statement, false, 5000)
 	if in.Requested < 0 {
 		f.Add("requested", "out_of_range", "申请金额不能为负", "the sum asked must not be negative")
 	}
@@ -94,7 +95,7 @@ func (s *Service) Apply(ctx context.Context, sc identity.Scope, in NewApplicatio
 		return Application{}, apperr.FieldProblem("policy_id", "auto_grant", "该政策免申即享，符合条件的企业无需申报", "this policy is granted without applying to every eligible enterprise")
 	}
 	year := p.YearOn(day)
-	facts, err := s.st.PolicyFacts(ctx, identity.System(), p.Scope, e.ID, []int{year, year - 1})
+	facts, err := s.st.PolicyFacts(ctx, identity.System(), p.Scope, e.ID, p.YearsRead(day))
 	if err != nil {
 		return Application{}, err
 	}
@@ -164,7 +165,7 @@ func (s *Service) apply(sc identity.Scope, p Policy, a *Application, in AppActio
 		return apperr.ErrForbidden()
 	}
 	from := map[string][]AppStatus{"submit": {AppDraft}, "withdraw": {AppDraft, Submitted}, "review": {Submitted},
-		"approve": {Submitted, UnderReview}, "reject": {Submitted, UnderReview, Proposed}, "confirm": {Proposed}}
+		"approve": {Submitted, UnderReview, Proposed}, "reject": {Submitted, UnderReview, Proposed}, "confirm": {Proposed}}
 	if !slices.Contains(from[in.Action], a.Status) {
 		return apperr.New(apperr.Conflict, fmt.Sprintf("申报当前状态为 %s，不能执行 %s", a.Status, in.Action),
 			fmt.Sprintf("the application is %s; it cannot be %s", a.Status, in.Action))
@@ -172,7 +173,7 @@ func (s *Service) apply(sc identity.Scope, p Policy, a *Application, in AppActio
 	now := s.clock.Now()
 	reason := strings.TrimSpace(in.Reason)
 	var f apperr.Fields
-	text(&f, "reason", in.Reason, false, 2000)
+	check.Field(&f, "reason", in.Reason, false, 2000)
 	if err := f.Err(); err != nil {
 		return err
 	}
@@ -193,7 +194,10 @@ func (s *Service) apply(sc identity.Scope, p Policy, a *Application, in AppActio
 		if in.Action == "confirm" {
 			amount = a.Approved
 		}
-		if amount <= 0 {
+		switch {
+		case in.Amount < 0:
+			return apperr.FieldProblem("amount", "out_of_range", "核定金额应大于 0", "the sum approved must be above 0")
+		case amount <= 0:
 			return apperr.FieldProblem("amount", "required", "请填写核定金额", "give the sum approved")
 		}
 		if most := p.Amount.Most(); most > 0 && amount > most {
@@ -234,17 +238,27 @@ func (s *Service) ConfirmAll(ctx context.Context, sc identity.Scope, policyID st
 		return 0, apperr.ErrForbidden()
 	}
 	n := 0
+	req := page.Request{Limit: 200}
 	for {
-		batch, err := s.st.ListApplications(ctx, sc, AppFilter{PolicyID: policyID, Status: Proposed}, page.Request{Limit: 200})
-		if err != nil || len(batch.Items) == 0 {
+		batch, err := s.st.ListApplications(ctx, sc, AppFilter{PolicyID: policyID, Status: Proposed}, req)
+		if err != nil {
 			return n, err
 		}
 		for _, a := range batch.Items {
-			if _, err := s.Act(ctx, sc, a.ID, AppAction{Action: "confirm"}); err != nil && !apperr.Is(err, apperr.Conflict) {
+			_, err := s.Act(ctx, sc, a.ID, AppAction{Action: "confirm"})
+			switch {
+			case err == nil:
+				n++
+			// Decided meanwhile, or without a sum to confirm: left for a reviewer's own decision.
+			case apperr.Is(err, apperr.Conflict), apperr.Is(err, apperr.Invalid):
+			default:
 				return n, err
 			}
-			n++
 		}
+		if batch.NextCursor == "" {
+			return n, nil
+		}
+		req.Cursor = batch.NextCursor
 	}
 }
 
@@ -258,7 +272,7 @@ func (s *Service) Disburse(ctx context.Context, sc identity.Scope, id string, in
 	if in.Amount <= 0 {
 		f.Add("amount", "out_of_range", "拨付金额应大于 0", "the amount must be above 0")
 	}
-	text(&f, "reference", in.Reference, false, 200)
+	check.Field(&f, "reference", in.Reference, false, 200)
 	if err := f.Err(); err != nil {
 		return Application{}, err
 	}
@@ -280,6 +294,9 @@ func (s *Service) Disburse(ctx context.Context, sc identity.Scope, id string, in
 		}
 		if old.Status != Approved {
 			return apperr.New(apperr.Conflict, "只有已核定未拨完的申报可以拨付", "only an approved application not yet paid in full can be paid")
+		}
+		if decided := civil.FromTime(old.DecidedAt); !old.DecidedAt.IsZero() && in.PaidOn.Before(decided) {
+			return apperr.FieldProblem("paid_on", "before_approval", "拨付日期不能早于核定日期 "+decided.String(), "paid_on is before the approval on "+decided.String())
 		}
 		if left := old.Approved - old.Disbursed; in.Amount > left {
 			return apperr.FieldProblem("amount", "above_approved", fmt.Sprintf("超过未拨付的 %s 元", left), fmt.Sprintf("more than the %s yuan left to pay", left))
@@ -307,7 +324,7 @@ func (s *Service) Disburse(ctx context.Context, sc identity.Scope, id string, in
 // AddNote adds a reviewer's note.
 func (s *Service) AddNote(ctx context.Context, sc identity.Scope, id string, in NewNote) (Note, error) {
 	var f apperr.Fields
-	text(&f, "body", in.Body, true, 5000)
+	check.Field(&f, "body", in.Body, true, 5000)
 	if err := f.Err(); err != nil {
 		return Note{}, err
 	}
@@ -411,8 +428,7 @@ func (s *Service) Application(ctx context.Context, sc identity.Scope, id string)
 		out.Actions = append(out.Actions, "disburse")
 	}
 	day := s.clock.Today()
-	year := p.YearOn(day)
-	facts, err := s.st.PolicyFacts(ctx, identity.System(), p.Scope, a.EnterpriseID, []int{year, year - 1})
+	facts, err := s.st.PolicyFacts(ctx, identity.System(), p.Scope, a.EnterpriseID, p.YearsRead(day))
 	if err != nil || len(facts) == 0 {
 		return out, err
 	}

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/parkos/parkos/internal/apperr"
 	"github.com/parkos/parkos/internal/enterprise"
@@ -223,6 +224,8 @@ func compileInto(f *apperr.Fields, c Condition, at string, depth int, leaves *in
 		}
 		for i, v := range r.set {
 			switch {
+			case !utf8.ValidString(v) || strings.ContainsRune(v, 0):
+				f.Add(fmt.Sprintf("%s[%d]", field, i), "invalid", "取值含无效字符", "the value holds characters that are not allowed")
 			case fact.Options != nil && !slices.Contains(fact.Options, v):
 				f.Add(fmt.Sprintf("%s[%d]", field, i), "unknown_value", "取值不在允许范围内："+v, "value is not one of those allowed: "+v)
 			case fact.Key == "industry" && !industryPrefix.MatchString(v):

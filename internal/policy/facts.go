@@ -8,7 +8,6 @@ import (
 
 	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/measure"
-	"github.com/parkos/parkos/internal/stats"
 )
 
 // Facts are what eligibility is judged on for one enterprise: its profile, its stays in parks,
@@ -45,10 +44,31 @@ type Held struct {
 
 // YearFigures are an enterprise's figures of one year: Complete when every expected report of
 // the year is approved in every park it reported in (§6.1 rule 1); a measure no report gives is
-// absent.
+// absent. The four measures the matcher reads are kept in place, not in a map:
+// matching reads them for every enterprise of the city.
 type YearFigures struct {
 	Complete bool
-	Figures  stats.Figures
+	values   [len(YearMeasures)]int64
+	has      [len(YearMeasures)]bool
+}
+
+// YearMeasures are the figures a year keeps.
+var YearMeasures = [...]string{"revenue", "rd_expense", "tax", "employees"}
+
+// Get is a measure's figure, if the year has it.
+func (y YearFigures) Get(m string) (int64, bool) {
+	if i := slices.Index(YearMeasures[:], m); i >= 0 && y.has[i] {
+		return y.values[i], true
+	}
+	return 0, false
+}
+
+// Add adds v to a measure's figure (summing an enterprise's parks).
+func (y *YearFigures) Add(m string, v int64) {
+	if i := slices.Index(YearMeasures[:], m); i >= 0 {
+		y.values[i] += v
+		y.has[i] = true
+	}
 }
 
 // validOn: the qualification holds on day.
@@ -179,7 +199,7 @@ func (f Facts) readFigure(key string, year int) reading {
 	if !ok || !y.Complete {
 		return reading{missing: true, period: period, shown: "—"}
 	}
-	get := func(m string) (int64, bool) { v, ok := y.Figures[m]; return v, ok }
+	get := y.Get
 	switch key {
 	case "revenue", "rd_expense", "tax":
 		v, ok := get(key)
@@ -205,7 +225,7 @@ func (f Facts) readFigure(key string, year int) reading {
 		period = fmt.Sprintf("%d/%d", year, year-1)
 		prev, ok := f.Years[year-1]
 		rev, ok1 := get("revenue")
-		before, ok2 := prev.Figures["revenue"]
+		before, ok2 := prev.Get("revenue")
 		if !ok || !prev.Complete || !ok1 || !ok2 || before <= 0 {
 			return reading{missing: true, period: period, shown: "—"}
 		}

@@ -72,6 +72,31 @@ func (p Policy) InForce(day civil.Date) bool {
 	return p.Status == Published && !p.ValidFrom.After(day) && (p.ValidTo.IsZero() || !p.ValidTo.Before(day))
 }
 
+// YearsRead are the years of figures judging p on day reads: its year when its rule or its
+// amount reads a figure, and the year before too when the rule reads growth.
+func (p Policy) YearsRead(day civil.Date) []int {
+	figure, growth := p.Amount.Kind == "percent" || p.Amount.Kind == "bands", false
+	var visit func(c Condition)
+	visit = func(c Condition) {
+		if f, ok := FactOf(c.Fact); ok && f.Figure {
+			figure = true
+			growth = growth || f.Key == "revenue_growth"
+		}
+		for _, sub := range c.Of {
+			visit(sub)
+		}
+	}
+	visit(p.Eligibility)
+	y := p.YearOn(day)
+	switch {
+	case growth:
+		return []int{y, y - 1}
+	case figure:
+		return []int{y}
+	}
+	return nil
+}
+
 // YearOn is the year of figures the policy reads when judged on day.
 func (p Policy) YearOn(day civil.Date) int {
 	if p.FactsYear != 0 {
@@ -89,7 +114,7 @@ type NewPolicy struct {
 	DocNumber   string     `json:"doc_number,omitempty"`
 	ValidFrom   civil.Date `json:"valid_from"`
 	ValidTo     civil.Date `json:"valid_to"`
-	Text        string     `json:"text,omitempty"`
+	Text        string     `json:"text,omitempty" maxlen:"50000"`
 	Benefit     string     `json:"benefit"`
 	Amount      AmountRule `json:"amount"`
 	Scope       Coverage   `json:"scope"`

@@ -30,10 +30,19 @@ func sample() Facts {
 		Stays:          []Stay{{ParkID: "P1", MoveIn: civil.Of(2021, 3, 1)}},
 		Qualifications: []Held{{Kind: "high_tech", IssuedOn: civil.Of(2023, 7, 1), ExpiresOn: civil.Of(2026, 6, 30)}},
 		Years: map[int]YearFigures{
-			2025: {Complete: true, Figures: stats.Figures{"revenue": 2000_0000_00, "rd_expense": 160_0000_00, "tax": 90_0000_00, "employees": 120}},
-			2024: {Complete: true, Figures: stats.Figures{"revenue": 1600_0000_00}},
-			2023: {Complete: false, Figures: stats.Figures{"revenue": 1}},
+			2025: yearOf(true, stats.Figures{"revenue": 2000_0000_00, "rd_expense": 160_0000_00, "tax": 90_0000_00, "employees": 120}),
+			2024: yearOf(true, stats.Figures{"revenue": 1600_0000_00}),
+			2023: yearOf(false, stats.Figures{"revenue": 1}),
 		}}
+}
+
+// yearOf is a year with these figures.
+func yearOf(complete bool, figs stats.Figures) YearFigures {
+	y := YearFigures{Complete: complete}
+	for m, v := range figs {
+		y.Add(m, v)
+	}
+	return y
 }
 
 func outcomeOf(t *testing.T, c Condition, f Facts, day civil.Date, year int) Outcome {
@@ -233,7 +242,7 @@ func TestAmountRules(t *testing.T) {
 		}
 	}
 	// Half a fen rounds up: 0.01 % of 123,456.78 元 is 12.345678 元 → 12.35.
-	f.Years[2025].Figures["tax"] = 12345678
+	f.Years[2025] = yearOf(true, stats.Figures{"tax": 12345678})
 	if e := (AmountRule{Kind: "percent", Percent: 1, Measure: "tax"}).Estimate(f, 2025); e.Amount != 1235 {
 		t.Errorf("rounding: %s", e.Amount)
 	}

@@ -92,12 +92,12 @@ func (s *Service) refreshYears(ctx context.Context, enterpriseID string) error {
 		y := indicator.YearOf(enterpriseID, k.park, k.year, fs)
 		yf, seen := out[k.year]
 		if !seen {
-			yf = YearFigures{Complete: true, Figures: map[string]int64{}}
+			yf = YearFigures{Complete: true}
 		}
 		yf.Complete = yf.Complete && y.Complete
-		for _, m := range []string{"revenue", "rd_expense", "tax", "employees"} {
+		for _, m := range YearMeasures {
 			if v, ok := y.Figures[m]; ok {
-				yf.Figures[m] += v
+				yf.Add(m, v)
 			}
 		}
 		out[k.year] = yf

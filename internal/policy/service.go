@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/parkos/parkos/internal/apperr"
 	"github.com/parkos/parkos/internal/check"
@@ -43,25 +42,14 @@ func mayAuthor(sc identity.Scope, ownerParkID string) bool {
 	return ownerParkID != "" && slices.Contains(sc.ParkIDs, ownerParkID)
 }
 
-func text(f *apperr.Fields, field, value string, required bool, max int) {
-	switch {
-	case required && strings.TrimSpace(value) == "":
-		f.Required(field)
-	case !utf8.ValidString(value) || strings.ContainsRune(value, 0):
-		check.String(f, field, value)
-	default:
-		check.Text(f, field, value, max)
-	}
-}
-
 // validate checks a policy's own fields and compiles its rule.
 func (n NewPolicy) validate(sc identity.Scope) (*rule, error) {
 	var f apperr.Fields
-	text(&f, "title", n.Title, true, 200)
-	text(&f, "title_en", n.TitleEn, false, 200)
-	text(&f, "issuer", n.Issuer, true, 200)
-	text(&f, "doc_number", n.DocNumber, false, 100)
-	text(&f, "text", n.Text, false, 50_000)
+	check.Field(&f, "title", n.Title, true, 200)
+	check.Field(&f, "title_en", n.TitleEn, false, 200)
+	check.Field(&f, "issuer", n.Issuer, true, 200)
+	check.Field(&f, "doc_number", n.DocNumber, false, 100)
+	check.Field(&f, "text", n.Text, false, 50_000)
 	if n.ValidFrom.IsZero() {
 		f.Required("valid_from")
 	}
@@ -82,7 +70,7 @@ func (n NewPolicy) validate(sc identity.Scope) (*rule, error) {
 			f.Add("scope.park_ids", "count", "请选择 1–500 个园区", "choose 1 to 500 parks")
 		}
 	case "district":
-		text(&f, "scope.district", n.Scope.District, true, 100)
+		check.Field(&f, "scope.district", n.Scope.District, true, 100)
 	default:
 		f.Add("scope.kind", "unknown_value", "适用范围应为 all、parks 或 district", "scope.kind is all, parks or district")
 	}
@@ -119,14 +107,14 @@ func (s *Service) resolve(ctx context.Context, sc identity.Scope, n NewPolicy) e
 		case slices.Contains(n.Scope.ParkIDs, id):
 			field = "scope.park_ids"
 		}
-		f.Add(field, "not_found", "园区不存在："+id, "no such park: "+id)
+		f.Add(field, "not_found", fmt.Sprintf("园区不存在：%q", id), fmt.Sprintf("no such park: %q", id))
 	}
 	unknown, err := s.st.UnknownChainNodes(ctx, nodes)
 	if err != nil {
 		return err
 	}
 	for _, id := range unknown {
-		f.Add("eligibility", "not_found", "产业链环节不存在："+id, "no such chain node: "+id)
+		f.Add("eligibility", "not_found", fmt.Sprintf("产业链环节不存在：%q", id), fmt.Sprintf("no such chain node: %q", id))
 	}
 	return f.Err()
 }
@@ -141,6 +129,9 @@ func (s *Service) names(ctx context.Context, c Condition) (Names, error) {
 func (s *Service) Describe(ctx context.Context, sc identity.Scope, c Condition, year int) (Description, error) {
 	if year == 0 {
 		year = s.clock.Today().Year() - 1
+	}
+	if this := s.clock.Today().Year(); year < 2000 || year > this {
+		return Description{}, apperr.FieldProblem("year", "out_of_range", fmt.Sprintf("年度应在 2000–%d 之间", this), fmt.Sprintf("year is 2000 to %d", this))
 	}
 	if _, err := compile(c, "eligibility"); err != nil {
 		return Description{}, err
@@ -392,7 +383,7 @@ func (s *Service) Matches(ctx context.Context, sc identity.Scope, id string, q M
 	}
 	day := s.clock.Today()
 	year := p.YearOn(day)
-	all, err := s.st.PolicyFacts(ctx, sc, p.Scope, "", []int{year, year - 1})
+	all, err := s.st.PolicyFacts(ctx, sc, p.Scope, "", p.YearsRead(day))
 	if err != nil {
 		return Matches{}, err
 	}
@@ -484,24 +475,29 @@ func (s *Service) ForEnterprise(ctx context.Context, sc identity.Scope, enterpri
 	if err != nil || f == nil {
 		return out, err
 	}
+	policies = slices.DeleteFunc(policies, func(p Policy) bool { return !p.Scope.covers(*f, districts) })
+	// One read each for the names every rule mentions and the enterprise's applications.
+	var refs []string
 	for _, p := range policies {
-		if !p.Scope.covers(*f, districts) {
-			continue
-		}
+		nodes, parks := p.Eligibility.Refs()
+		refs = append(append(refs, nodes...), parks...)
+	}
+	slices.Sort(refs)
+	names, err := s.st.NamesOf(ctx, slices.Compact(refs))
+	if err != nil {
+		return out, err
+	}
+	live, err := s.st.LiveApplicationsOf(ctx, e.ID)
+	if err != nil {
+		return out, err
+	}
+	for _, p := range policies {
 		r, err := compile(p.Eligibility, "eligibility")
 		if err != nil {
 			return out, err
 		}
-		names, err := s.names(ctx, p.Eligibility)
-		if err != nil {
-			return out, err
-		}
 		m := s.explain(p, r, *f, day, names)
-		live, err := s.st.LiveApplications(ctx, p.ID, []string{e.ID})
-		if err != nil {
-			return out, err
-		}
-		m.Application = live[e.ID]
+		m.Application = live[p.ID]
 		if m.Outcome == Met {
 			out.Matching = append(out.Matching, m)
 		} else if len(m.ShortZh) > 0 {
@@ -516,8 +512,7 @@ func (s *Service) ForEnterprise(ctx context.Context, sc identity.Scope, enterpri
 func (s *Service) factsOf(ctx context.Context, enterpriseID string, policies []Policy, day civil.Date) (*Facts, map[string]string, error) {
 	var years []int
 	for _, p := range policies {
-		y := p.YearOn(day)
-		years = append(years, y, y-1)
+		years = append(years, p.YearsRead(day)...)
 	}
 	slices.Sort(years)
 	facts, err := s.st.PolicyFacts(ctx, identity.System(), Coverage{Kind: "all"}, enterpriseID, slices.Compact(years))
@@ -552,8 +547,7 @@ func (s *Service) rematch(ctx context.Context, p Policy) error {
 		if err != nil {
 			return err
 		}
-		year := p.YearOn(day)
-		all, err := s.st.PolicyFacts(ctx, identity.System(), p.Scope, "", []int{year, year - 1})
+		all, err := s.st.PolicyFacts(ctx, identity.System(), p.Scope, "", p.YearsRead(day))
 		if err != nil {
 			return err
 		}
@@ -592,7 +586,9 @@ func (s *Service) rematch(ctx context.Context, p Policy) error {
 // matched tells an enterprise of a policy it newly meets and, for 免申即享, grants it.
 func (s *Service) matched(ctx context.Context, p Policy, f Facts, e Estimate) error {
 	link := "/policies/" + p.ID
-	if p.AutoGrant {
+	// A grant needs a sum: without one (figures missing, or below every band) the enterprise is
+	// told it qualifies and applies like anyone else.
+	if p.AutoGrant && e.Amount > 0 {
 		live, err := s.st.LiveApplications(ctx, p.ID, []string{f.EnterpriseID})
 		if err != nil {
 			return err
@@ -613,10 +609,14 @@ func (s *Service) matched(ctx context.Context, p Policy, f Facts, e Estimate) er
 	if s.notify == nil {
 		return nil
 	}
+	amountZh, amountEn := fmt.Sprintf("预计 %s 元", e.Amount), fmt.Sprintf("estimated %s yuan", e.Amount)
+	if e.Amount <= 0 {
+		amountZh, amountEn = "金额待核定", "the sum is yet to be set"
+	}
 	return s.notify.TellEnterprise(ctx, f.EnterpriseID, notify.Message{Kind: "policy_match", Link: link,
 		TitleZh: "符合政策：" + p.Title, TitleEn: "A policy you qualify for: " + cmp.Or(p.TitleEn, p.Title),
-		BodyZh: fmt.Sprintf("%s 符合《%s》的条件，预计 %s 元。", f.Name, p.Title, e.Amount),
-		BodyEn: fmt.Sprintf("%s meets the conditions of %s; estimated %s yuan.", f.Name, cmp.Or(p.TitleEn, p.Title), e.Amount)})
+		BodyZh: fmt.Sprintf("%s 符合《%s》的条件，%s。", f.Name, p.Title, amountZh),
+		BodyEn: fmt.Sprintf("%s meets the conditions of %s; %s.", f.Name, cmp.Or(p.TitleEn, p.Title), amountEn)})
 }
 
 // Eligible are the enterprises among all that meet p on day, with their estimates: the

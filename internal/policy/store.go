@@ -62,6 +62,8 @@ type Store interface {
 	ListApplications(ctx context.Context, sc identity.Scope, f AppFilter, req page.Request) (page.Page[Application], error)
 	// LiveApplications are the live applications of the enterprises to a policy, by enterprise.
 	LiveApplications(ctx context.Context, policyID string, enterpriseIDs []string) (map[string]string, error)
+	// LiveApplicationsOf are an enterprise's live applications, by policy.
+	LiveApplicationsOf(ctx context.Context, enterpriseID string) (map[string]string, error)
 	InsertDisbursement(ctx context.Context, d Disbursement) error
 	Disbursements(ctx context.Context, applicationID string) ([]Disbursement, error)
 	InsertNote(ctx context.Context, applicationID string, n Note) error

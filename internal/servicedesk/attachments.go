@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/parkos/parkos/internal/apperr"
+	"github.com/parkos/parkos/internal/check"
 	"github.com/parkos/parkos/internal/identity"
 )
 
@@ -57,7 +58,7 @@ func CheckFile(filename string, data []byte) (string, string, error) {
 	if strings.TrimSpace(filename) != "" {
 		filename = filepath.Base(strings.ReplaceAll(filename, "\\", "/"))
 	}
-	text(&f, "filename", filename, true, 200)
+	check.Field(&f, "filename", filename, true, 200)
 	if err := f.Err(); err != nil {
 		return "", "", err
 	}

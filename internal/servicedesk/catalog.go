@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/parkos/parkos/internal/apperr"
+	"github.com/parkos/parkos/internal/check"
 	"github.com/parkos/parkos/internal/identity"
 )
 
@@ -98,8 +99,8 @@ func (s *Service) SavePlatform(ctx context.Context, sc identity.Scope, parkID st
 	if !platformCode.MatchString(p.Code) {
 		f.Add("code", "bad_code", "编码应为小写字母开头的 2–40 位小写字母、数字或下划线", "a code is 2–40 lowercase letters, digits or underscores, starting with a letter")
 	}
-	text(&f, "name_zh", p.NameZh, true, 100)
-	text(&f, "name_en", p.NameEn, true, 100)
+	check.Field(&f, "name_zh", p.NameZh, true, 100)
+	check.Field(&f, "name_en", p.NameEn, true, 100)
 	if !slices.Contains(Systems, p.System) {
 		f.Add("system", "unknown_value", "服务体系应为 industry_tech、enterprise、gov_link 或 property", "system must be industry_tech, enterprise, gov_link or property")
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/parkos/parkos/internal/apperr"
 	"github.com/parkos/parkos/internal/booking"
+	"github.com/parkos/parkos/internal/check"
 	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/identity"
 	"github.com/parkos/parkos/internal/notify"
@@ -253,7 +254,7 @@ func (s *Service) Act(ctx context.Context, sc identity.Scope, id string, a Actio
 			"action must be assign, start, resolve, close, reopen or escalate")
 	}
 	var f apperr.Fields
-	text(&f, "note", a.Note, a.Action == "reopen" || a.Action == "escalate", 2000)
+	check.Field(&f, "note", a.Note, a.Action == "reopen" || a.Action == "escalate", 2000)
 	if a.Action == "assign" && a.Assignee == "" && a.ProviderID == "" {
 		f.Add("assignee", "required", "请指定处理人或服务商", "name an assignee or a provider")
 	}

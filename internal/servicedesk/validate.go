@@ -2,8 +2,6 @@ package servicedesk
 
 import (
 	"slices"
-	"strings"
-	"unicode/utf8"
 
 	"github.com/parkos/parkos/internal/apperr"
 	"github.com/parkos/parkos/internal/check"
@@ -18,19 +16,6 @@ var (
 // maxSLAHours bounds an SLA clock: a quarter of a year of working hours.
 const maxSLAHours = 1000
 
-// text checks a text field: present (not blank) when required, valid UTF-8 without NUL, at
-// most max characters.
-func text(f *apperr.Fields, field, value string, required bool, max int) {
-	switch {
-	case required && strings.TrimSpace(value) == "":
-		f.Required(field)
-	case !utf8.ValidString(value) || strings.ContainsRune(value, 0):
-		check.String(f, field, value)
-	default:
-		check.Text(f, field, value, max)
-	}
-}
-
 func oneOf(f *apperr.Fields, field, value string, allowed []string) {
 	if value == "" {
 		f.Required(field)
@@ -42,15 +27,15 @@ func oneOf(f *apperr.Fields, field, value string, allowed []string) {
 // Validate checks a new provider.
 func (n NewProvider) Validate() error {
 	var f apperr.Fields
-	text(&f, "name", n.Name, true, check.NameLen)
+	check.Field(&f, "name", n.Name, true, check.NameLen)
 	oneOf(&f, "kind", n.Kind, ProviderKinds)
-	text(&f, "contact", n.Contact, false, check.NameLen)
-	text(&f, "description", n.Description, false, check.NoteLen)
+	check.Field(&f, "contact", n.Contact, false, check.NameLen)
+	check.Field(&f, "description", n.Description, false, check.NoteLen)
 	if len(n.Members) > 100 {
 		f.Add("members", "too_many", "成员不能超过 100 人", "at most 100 members")
 	}
 	for _, m := range n.Members {
-		text(&f, "members", m, true, check.NameLen)
+		check.Field(&f, "members", m, true, check.NameLen)
 	}
 	if n.Kind == "third_party" && len(n.Members) > 0 {
 		f.Add("members", "not_team", "只有园区团队有成员账号", "only a park's own team has member accounts")
@@ -64,9 +49,9 @@ func (n NewOffering) Validate() error {
 	if n.ProviderID == "" {
 		f.Required("provider_id")
 	}
-	text(&f, "platform", n.Platform, true, 40)
-	text(&f, "name", n.Name, true, check.NameLen)
-	text(&f, "description", n.Description, false, check.NoteLen)
+	check.Field(&f, "platform", n.Platform, true, 40)
+	check.Field(&f, "name", n.Name, true, check.NameLen)
+	check.Field(&f, "description", n.Description, false, check.NoteLen)
 	check.Money(&f, "price", n.Price)
 	oneOf(&f, "price_unit", n.PriceUnit, PriceUnits)
 	if n.LeadDays < 0 || n.LeadDays > 365 {
@@ -78,10 +63,10 @@ func (n NewOffering) Validate() error {
 // Validate checks a new category.
 func (n NewCategory) Validate() error {
 	var f apperr.Fields
-	text(&f, "code", n.Code, true, 40)
-	text(&f, "name_zh", n.NameZh, true, check.NameLen)
-	text(&f, "name_en", n.NameEn, true, check.NameLen)
-	text(&f, "platform", n.Platform, true, 40)
+	check.Field(&f, "code", n.Code, true, 40)
+	check.Field(&f, "name_zh", n.NameZh, true, check.NameLen)
+	check.Field(&f, "name_en", n.NameEn, true, check.NameLen)
+	check.Field(&f, "platform", n.Platform, true, 40)
 	if n.ResponseHours < 1 || n.ResponseHours > maxSLAHours {
 		f.Add("response_hours", "out_of_range", "响应时限应在 1–1000 工作小时之间", "response time must be 1–1000 working hours")
 	}
@@ -97,15 +82,15 @@ func (n NewTicket) Validate() error {
 	if n.CategoryID == "" {
 		f.Required("category_id")
 	}
-	text(&f, "title", n.Title, true, check.NameLen)
-	text(&f, "body", n.Body, true, check.NoteLen)
+	check.Field(&f, "title", n.Title, true, check.NameLen)
+	check.Field(&f, "body", n.Body, true, check.NoteLen)
 	return f.Err()
 }
 
 // Validate checks a comment.
 func (n NewComment) Validate() error {
 	var f apperr.Fields
-	text(&f, "body", n.Body, true, check.NoteLen)
+	check.Field(&f, "body", n.Body, true, check.NoteLen)
 	return f.Err()
 }
 
@@ -115,7 +100,7 @@ func (r Rating) Validate() error {
 	if r.Rating < 1 || r.Rating > 5 {
 		f.Add("rating", "out_of_range", "评分应为 1 到 5 的整数", "rating must be a whole number from 1 to 5")
 	}
-	text(&f, "comment", r.Comment, false, check.NoteLen)
+	check.Field(&f, "comment", r.Comment, false, check.NoteLen)
 	return f.Err()
 }
 

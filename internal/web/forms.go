@@ -224,16 +224,19 @@ func setPath(m map[string]any, path []string, v any) {
 	m[path[len(path)-1]] = v
 }
 
-// formValues reads a posted form, bounded like every other body.
+// formValues reads a posted form, bounded like every other body. Refused text comes back as
+// an Invalid error with the values read, for the form to show again with its errors.
 func (rq *request) formValues() (values, error) {
 	rq.r.Body = http.MaxBytesReader(rq.w, rq.r.Body, httpin.MaxBody)
 	if err := rq.r.ParseForm(); err != nil {
 		return nil, apperr.Wrap(apperr.TooLarge, err, "表单内容过大或无法读取", "the form is too large or unreadable")
 	}
+	// Storable text, bounded by the longest any field takes; each field's own bound is the
+	// domain's (and its input type's maxlen tag).
 	var f apperr.Fields
 	for k, vs := range rq.r.PostForm {
 		for _, v := range vs {
-			check.String(&f, k, v)
+			check.StringUpTo(&f, k, v, check.LongTextLen)
 		}
 	}
 	return values(rq.r.PostForm), f.Err()

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/parkos/parkos/internal/apperr"
+	"github.com/parkos/parkos/internal/booking"
 	"github.com/parkos/parkos/internal/enterprise"
 	"github.com/parkos/parkos/internal/event"
 	"github.com/parkos/parkos/internal/export"
@@ -95,7 +96,7 @@ func (s *Server) newEvent(rq *request) error {
 			return err
 		}
 		for _, r := range rs {
-			if r.Active && r.ParkID == p.Value {
+			if r.Active && r.ParkID == p.Value && slices.Contains(booking.VenueKinds, r.Kind) {
 				venues = append(venues, option{Value: r.ID, Label: p.Label + " · " + r.Name})
 			}
 		}

@@ -118,10 +118,13 @@ func (s *Server) policyForm(rq *request, id string) error {
 	var failure error
 	if rq.r.Method == http.MethodPost {
 		vals, err := rq.formValues()
-		if err != nil {
+		if err != nil && !formError(err) {
 			return err
 		}
 		in, failure = policyFromForm(vals)
+		if err != nil {
+			failure = err
+		}
 		if id != "" {
 			in.OwnerParkID = p.OwnerParkID
 		}

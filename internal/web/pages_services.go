@@ -189,13 +189,15 @@ func formPost[T any](s *Server, rq *request, title string, specs []fieldSpec, in
 		return s.showCustomForm(rq, title, specs, initial, nil, crumbs)
 	}
 	vals, err := rq.formValues()
-	if err != nil {
+	if err != nil && !formError(err) {
 		return err
 	}
 	var in T
 	next := ""
-	if err = httpin.DecodeStrict(toJSON(specs, vals), &in); err == nil {
-		next, err = save(in)
+	if err == nil {
+		if err = httpin.DecodeStrict(toJSON(specs, vals), &in); err == nil {
+			next, err = save(in)
+		}
 	}
 	if formError(err) {
 		return s.showCustomForm(rq, title, specs, vals, err, crumbs)

@@ -306,63 +306,80 @@ func (s *Store) PolicyFacts(ctx context.Context, sc identity.Scope, cover policy
 	if where == "1=1 AND 1=1" {
 		join = ` WHERE 1=1`
 	}
+	// The side tables come in runs of one enterprise's rows (their keys lead with it): each run
+	// costs one map write and one id string, not one per row.
+	// Enterprises are read into chunks joined once at the end: a Facts is large, and a slice
+	// grown by doubling would copy the city's many times over.
 	var (
-		out    []policy.Facts
-		stays  = map[string][]policy.Stay{}
-		quals  = map[string][]policy.Held{}
+		chunks [][]policy.Facts
+		stays  = runs[policy.Stay]{by: map[string][]policy.Stay{}}
+		quals  = runs[policy.Held]{by: map[string][]policy.Held{}}
 		byYear = map[string]map[int]policy.YearFigures{}
 	)
 	reads := []func(c conn) error{
 		func(c conn) error {
 			return eachRow(ctx, c, `SELECT e.id, e.name, COALESCE(e.park_id, ''), COALESCE(e.industry_code, ''), e.chain_node_list, e.stage, e.founded_on,
 				e.scientist_founded, e.returnee_founded FROM enterprises e WHERE `+where, args, func(r scanner) error {
-				var f policy.Facts
-				err := r.Scan(&f.EnterpriseID, &f.Name, &f.ParkID, &f.IndustryCode, attachedList{&f.ChainNodes}, &f.Stage, &f.FoundedOn,
+				if len(chunks) == 0 || len(chunks[len(chunks)-1]) == cap(chunks[len(chunks)-1]) {
+					chunks = append(chunks, make([]policy.Facts, 0, 4096))
+				}
+				last := &chunks[len(chunks)-1]
+				*last = append(*last, policy.Facts{})
+				f := &(*last)[len(*last)-1]
+				return r.Scan(&f.EnterpriseID, &f.Name, &f.ParkID, &f.IndustryCode, attachedList{&f.ChainNodes}, &f.Stage, &f.FoundedOn,
 					&f.ScientistFounded, &f.ReturneeFounded)
-				out = append(out, f)
-				return err
 			})
 		},
 		func(c conn) error {
-			return eachRow(ctx, c, `SELECT x.enterprise_id, x.park_id, x.move_in, x.move_out FROM residencies x`+join, args, func(r scanner) error {
-				var id string
+			var id sql.RawBytes
+			err := eachRow(ctx, c, `SELECT x.enterprise_id, x.park_id, x.move_in, x.move_out FROM residencies x`+join, args, func(r scanner) error {
 				var st policy.Stay
 				err := r.Scan(&id, &st.ParkID, &st.MoveIn, &st.MoveOut)
-				stays[id] = append(stays[id], st)
+				stays.add(id, st)
 				return err
 			})
+			stays.flush()
+			return err
 		},
 		func(c conn) error {
-			return eachRow(ctx, c, `SELECT x.enterprise_id, x.kind, x.issued_on, x.expires_on FROM qualifications x`+join, args, func(r scanner) error {
-				var id string
+			var id sql.RawBytes
+			err := eachRow(ctx, c, `SELECT x.enterprise_id, x.kind, x.issued_on, x.expires_on FROM qualifications x`+join, args, func(r scanner) error {
 				var h policy.Held
 				err := r.Scan(&id, &h.Kind, &h.IssuedOn, &h.ExpiresOn)
-				quals[id] = append(quals[id], h)
+				quals.add(id, h)
 				return err
 			})
+			quals.flush()
+			return err
 		},
 	}
 	if len(years) > 0 {
 		reads = append(reads, func(c conn) error {
+			var id sql.RawBytes
+			var last string
+			var cur map[int]policy.YearFigures
 			return eachRow(ctx, c, `SELECT x.enterprise_id, x.year, x.complete, x.revenue, x.rd_expense, x.tax, x.employees
 				FROM enterprise_year_facts x`+join+` AND x.year IN (`+bindParams(len(years))+`)`, append(slices.Clone(args), anySlice(years)...), func(r scanner) error {
-				var id string
 				var year int
 				var complete bool
 				var vals [4]sql.NullInt64
 				if err := r.Scan(&id, &year, &complete, &vals[0], &vals[1], &vals[2], &vals[3]); err != nil {
 					return err
 				}
-				figs := map[string]int64{}
-				for i, m := range yearFactCols {
+				y := policy.YearFigures{Complete: complete}
+				for i, m := range policy.YearMeasures {
 					if vals[i].Valid {
-						figs[m] = vals[i].Int64
+						y.Add(m, vals[i].Int64)
 					}
 				}
-				if byYear[id] == nil {
-					byYear[id] = map[int]policy.YearFigures{}
+				if cur == nil || string(id) != last {
+					last = string(id)
+					if cur = byYear[last]; cur == nil {
+						cur = make(map[int]policy.YearFigures, len(years))
+						byYear[last] = cur
+					}
 				}
-				byYear[id][year] = policy.YearFigures{Complete: complete, Figures: figs}
+				cur[year] = y
 				return nil
 			})
 		})
@@ -370,14 +387,39 @@ func (s *Store) PolicyFacts(ctx context.Context, sc identity.Scope, cover policy
 	if err := s.sideBySide(ctx, reads); err != nil {
 		return nil, err
 	}
+	out := slices.Concat(chunks...)
 	for i := range out {
 		id := out[i].EnterpriseID
-		out[i].Stays, out[i].Qualifications, out[i].Years = stays[id], quals[id], byYear[id]
+		out[i].Stays, out[i].Qualifications, out[i].Years = stays.by[id], quals.by[id], byYear[id]
 		if out[i].Years == nil {
 			out[i].Years = map[int]policy.YearFigures{}
 		}
 	}
 	return out, nil
+}
+
+// runs gathers rows by enterprise into by, writing the map once per run of one id's rows.
+type runs[T any] struct {
+	by  map[string][]T
+	id  string
+	cur []T
+	any bool
+}
+
+func (g *runs[T]) add(id []byte, v T) {
+	if !g.any || string(id) != g.id {
+		g.flush()
+		g.id, g.any = string(id), true
+		g.cur = g.by[g.id]
+	}
+	g.cur = append(g.cur, v)
+}
+
+// flush writes the run being gathered.
+func (g *runs[T]) flush() {
+	if g.any {
+		g.by[g.id] = g.cur
+	}
 }
 
 // eachRow runs a query and hands each row to fn.
@@ -415,9 +457,6 @@ func (s *Store) sideBySide(ctx context.Context, reads []func(c conn) error) erro
 	return errors.Join(errs...)
 }
 
-// yearFactCols are the measures enterprise_year_facts keeps.
-var yearFactCols = []string{"revenue", "rd_expense", "tax", "employees"}
-
 // SaveYearFacts replaces an enterprise's kept years, in the transaction of ctx.
 func (s *Store) SaveYearFacts(ctx context.Context, enterpriseID string, years map[int]policy.YearFigures) error {
 	c, err := s.txConn(ctx)
@@ -428,9 +467,9 @@ func (s *Store) SaveYearFacts(ctx context.Context, enterpriseID string, years ma
 		return err
 	}
 	for year, y := range years {
-		vals := make([]any, len(yearFactCols))
-		for i, m := range yearFactCols {
-			if v, ok := y.Figures[m]; ok {
+		vals := make([]any, len(policy.YearMeasures))
+		for i, m := range policy.YearMeasures {
+			if v, ok := y.Get(m); ok {
 				vals[i] = v
 			}
 		}
@@ -641,6 +680,25 @@ func (s *Store) LiveApplications(ctx context.Context, policyID string, enterpris
 			return nil, err
 		}
 		out[e] = id
+	}
+	return out, rows.Err()
+}
+
+// LiveApplicationsOf are an enterprise's live applications, by policy.
+func (s *Store) LiveApplicationsOf(ctx context.Context, enterpriseID string) (map[string]string, error) {
+	out := map[string]string{}
+	rows, err := s.inTxOrRead(ctx).query(ctx, `SELECT policy_id, id FROM policy_applications WHERE enterprise_id = ?
+		AND status NOT IN ('rejected', 'withdrawn')`, enterpriseID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var p, id string
+		if err := rows.Scan(&p, &id); err != nil {
+			return nil, err
+		}
+		out[p] = id
 	}
 	return out, rows.Err()
 }

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -81,6 +82,9 @@ func TestEventsBookRegisterAndCheckIn(t *testing.T) {
 			t.Errorf("the promoted user was not told: %+v", bell.Items)
 		}
 
+		_, err = svc.CheckIn(ctx, staff, e.ID, event.CheckIn{Code: up.Code})
+		refusedWith(t, "a check-in days before the event", err, apperr.Conflict)
+		clock.set(2, 13, 40) // the door opens on the event's day
 		in := mustOK[event.Registration](t, "check in")(svc.CheckIn(ctx, staff, e.ID, event.CheckIn{Code: up.Code}))
 		if in.CheckedInAt == nil {
 			t.Error("no check-in time")
@@ -93,6 +97,15 @@ func TestEventsBookRegisterAndCheckIn(t *testing.T) {
 		refusedBy(t, "an unknown code", err, "not_found")
 		_, err = svc.CheckIn(ctx, tenant, e.ID, event.CheckIn{Code: up.Code})
 		refusedWith(t, "a tenant checking in", err, apperr.Forbidden)
+
+		// An enterprise user brings a few guests, not the whole room.
+		for i := range 3 {
+			mustOK[event.Registration](t, "a brought guest")(svc.Register(ctx, users[3], e.ID, event.NewRegistration{GuestName: fmt.Sprintf("同事 %d", i+1)}))
+		}
+		_, err = svc.Register(ctx, users[3], e.ID, event.NewRegistration{GuestName: "同事 4"})
+		refusedBy(t, "a fourth guest of one user", err, "too_many_guests")
+		_, err = svc.Register(ctx, staff, e.ID, event.NewRegistration{GuestName: "访客", GuestPhone: "-----"})
+		refusedBy(t, "a phone number without digits", err, "invalid")
 
 		// No waiting list: the next registration is refused, naming the capacity.
 		small := forum
@@ -118,6 +131,7 @@ func TestEventsBookRegisterAndCheckIn(t *testing.T) {
 			t.Errorf("racing registrations: %d registered, %d waiting", att.Registered, att.Waitlisted)
 		}
 		code := att.Registration[0].Code
+		clock.set(4, 8, 45)
 		wins, conflicts, other := race(6, func(int) error {
 			_, err := svc.CheckIn(ctx, staff, b.ID, event.CheckIn{Code: code})
 			if apperr.Is(err, apperr.Invalid) {
@@ -129,10 +143,10 @@ func TestEventsBookRegisterAndCheckIn(t *testing.T) {
 			t.Errorf("racing check-ins: %d landed, %d refused, %v", wins, conflicts, other)
 		}
 
-		// After the forum: one came, one did not (the cancelled and the waiting guest are neither).
+		// After the forum: one came, one did not (the cancelled and the four waiting guests are neither).
 		clock.set(3, 9, 0)
 		a := mustOK[event.Attendance](t, "forum attendance")(svc.Attendance(ctx, staff, e.ID))
-		if a.Registered != 2 || a.CheckedIn != 1 || a.NoShows != 1 || a.Cancelled != 1 || a.Waitlisted != 1 {
+		if a.Registered != 2 || a.CheckedIn != 1 || a.NoShows != 1 || a.Cancelled != 1 || a.Waitlisted != 4 {
 			t.Errorf("attendance: %+v", a)
 		}
 		// Reminders: the day before the visit, its registered users are told once.
@@ -150,5 +164,11 @@ func TestEventsBookRegisterAndCheckIn(t *testing.T) {
 		}
 		_, err = svc.QR(ctx, identity.Scope{Role: identity.EntMember, EnterpriseID: w.Enterprises[1].ID, Username: "member_b"}, up.ID)
 		refusedWith(t, "another enterprise's QR", err, apperr.NotFound)
+
+		// A cancelled event has no door.
+		v := mustOK[event.Event](t, "cancel the visit")(svc.CancelEvent(ctx, staff, b.ID, "场地维修"))
+		clock.set(4, 9, 30)
+		_, err = svc.CheckIn(ctx, staff, v.ID, event.CheckIn{Code: att.Registration[1].Code})
+		refusedWith(t, "a check-in at a cancelled event", err, apperr.Conflict)
 	})
 }

@@ -119,10 +119,12 @@ func TestPolicyMatchingFollowsTheFacts(t *testing.T) {
 		_, err = svc.Act(ctx, authority, app.ID, policy.AppAction{Action: "approve", Amount: measure.Yuan(150000)})
 		refusedBy(t, "a different sum without a reason", err, "required")
 		app = mustOK[policy.Application](t, "approve")(svc.Act(ctx, authority, app.ID, policy.AppAction{Action: "approve", Amount: measure.Yuan(150000), Reason: "按实际核定"}))
-		_, err = svc.Disburse(ctx, authority, app.ID, policy.NewDisbursement{PaidOn: civil.Of(2026, 3, 9), Amount: measure.Yuan(150001)})
+		_, err = svc.Disburse(ctx, authority, app.ID, policy.NewDisbursement{PaidOn: civil.Of(2026, 3, 10), Amount: measure.Yuan(150001)})
 		refusedBy(t, "more than approved", err, "above_approved")
+		_, err = svc.Disburse(ctx, authority, app.ID, policy.NewDisbursement{PaidOn: civil.Of(2026, 3, 9), Amount: measure.Yuan(50000)})
+		refusedBy(t, "paid before it was approved", err, "before_approval")
 		// Two clerks pay the last 100,000 of it at once: one payment lands.
-		mustOK[policy.Application](t, "first instalment")(svc.Disburse(ctx, authority, app.ID, policy.NewDisbursement{PaidOn: civil.Of(2026, 3, 9), Amount: measure.Yuan(50000)}))
+		mustOK[policy.Application](t, "first instalment")(svc.Disburse(ctx, authority, app.ID, policy.NewDisbursement{PaidOn: civil.Of(2026, 3, 10), Amount: measure.Yuan(50000)}))
 		wins, conflicts, other := race(8, func(int) error {
 			_, err := svc.Disburse(ctx, authority, app.ID, policy.NewDisbursement{PaidOn: civil.Of(2026, 3, 10), Amount: measure.Yuan(100000)})
 			if apperr.Is(err, apperr.Invalid) {
