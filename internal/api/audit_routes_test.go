@@ -4,13 +4,14 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"github.com/parkos/parkos/internal/billing"
-	"github.com/parkos/parkos/internal/booking"
 	"io"
 	"net/http"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/parkos/parkos/internal/billing"
+	"github.com/parkos/parkos/internal/booking"
 
 	"github.com/xuri/excelize/v2"
 
@@ -520,7 +521,7 @@ func newWriteCases(t *testing.T, e *env) map[string]func() writeCall {
 		},
 		"POST /api/v1/policy-applications/{id}/disbursements": func() writeCall {
 			app := approvedApplication(t, e, 0)
-			return writeCall{role: identity.ParkManager, path: "/api/v1/policy-applications/" + app + "/disbursements", body: map[string]any{"paid_on": "2025-03-01", "amount": "20000.00"}}
+			return writeCall{role: identity.ParkManager, path: "/api/v1/policy-applications/" + app + "/disbursements", body: map[string]any{"paid_on": civil.SystemClock{}.Today().String(), "amount": "20000.00"}}
 		},
 		"POST /api/v1/policy-applications/{id}/notes": func() writeCall {
 			_, app, _ := policyApplication(t, e, 0)
@@ -543,7 +544,7 @@ func newWriteCases(t *testing.T, e *env) map[string]func() writeCall {
 			return writeCall{role: identity.EntAdmin, path: "/api/v1/events/" + ev + "/registrations"}
 		},
 		"POST /api/v1/events/{id}/check-in": func() writeCall {
-			ev, reg, _ := registered(t, e, 0)
+			ev, reg := underWay(t, e, 0)
 			r, err := e.api.svc.Events.Registration(ctx, sys, reg)
 			must(err)
 			return writeCall{role: identity.ParkManager, path: "/api/v1/events/" + ev + "/check-in", body: map[string]any{"code": r.Code}}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/parkos/parkos/internal/booking"
 	"github.com/parkos/parkos/internal/civil"
@@ -45,4 +46,31 @@ func registered(t *testing.T, e *env, i int) (string, string, string) {
 		t.Fatal(err)
 	}
 	return ev.ID, r.ID, hall.ID
+}
+
+// stoppedAt is a clock stopped at an instant.
+type stoppedAt time.Time
+
+func (m stoppedAt) Today() civil.Date { return civil.FromTime(time.Time(m)) }
+func (m stoppedAt) Now() time.Time    { return time.Time(m).UTC() }
+
+// underWay is an event of park i that began half an hour ago — scheduled an hour before — with
+// enterprise i's user registered: its door is open.
+func underWay(t *testing.T, e *env, i int) (string, string) {
+	t.Helper()
+	ctx, sys := context.Background(), identity.System()
+	fixtureEvents++
+	now := time.Now()
+	earlier := e.api.svc.On(stoppedAt(now.Add(-time.Hour)))
+	ev, err := earlier.Events.CreateEvent(ctx, sys, event.NewEvent{ParkID: e.world.Parks[i].ID, Title: fmt.Sprintf("进行中的论坛 %d", fixtureEvents),
+		Kind: "forum", StartsAt: now.Add(-30 * time.Minute), EndsAt: now.Add(2 * time.Hour), Location: "多功能厅", Capacity: 100, Audience: "tenants"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tenant := identity.Scope{Role: identity.EntAdmin, Username: fmt.Sprintf("fixture_attendee_%d", fixtureEvents), EnterpriseID: e.world.Enterprises[i].ID}
+	r, err := e.api.svc.Events.Register(ctx, tenant, ev.ID, event.NewRegistration{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ev.ID, r.ID
 }

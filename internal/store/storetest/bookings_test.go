@@ -218,9 +218,8 @@ func TestEveryBookingRule(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := svc.Book(ctx, other, booking.NewBooking{ResourceID: room.ID, Start: at(1, 9, 0), End: at(1, 10, 0)}); !apperr.Is(err, apperr.NotFound) {
-			t.Errorf("another park's enterprise booking an unshared room: %v, want not found", err)
-		}
+		_, err = svc.Book(ctx, other, booking.NewBooking{ResourceID: room.ID, Start: at(1, 9, 0), End: at(1, 10, 0)})
+		refusedBy(t, "another park's enterprise booking an unshared room", err, "not_found")
 		if _, err := svc.Book(ctx, tenant, booking.NewBooking{ResourceID: room.ID, Start: at(1, 9, 0), End: at(1, 10, 0)}); err != nil {
 			t.Errorf("a member booking the room: %v", err)
 		}
