@@ -24,6 +24,8 @@ Usage:
   parkos migrate [--db …]                     apply database migrations
   parkos migrate status [--db …]              list the schema versions, applied and pending
   parkos figures [--rebuild] [--db …]         compute the kept indicator and occupancy figures ahead of readers
+  parkos backup  --out FILE [--db …]          back the database up while it serves
+  parkos restore [--db …] [--force] FILE      restore a backup into an empty database (or replace one)
   parkos gen     --scale demo|city|beijing [--seed N] [--db …]   write a synthetic data set
   parkos bench load --url URL [--conns 64] [--duration 30s]       mixed read load against a server
   parkos user add --username NAME --role ROLE [--park CODE]… [--enterprise CREDIT_CODE] [--name NAME]
@@ -95,6 +97,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdMigrate(ctx, args[1:], stdout, stderr)
 	case "figures":
 		return cmdFigures(ctx, args[1:], stdout, stderr)
+	case "backup":
+		return cmdBackup(ctx, args[1:], stdout, stderr)
+	case "restore":
+		return cmdRestore(ctx, args[1:], stdout, stderr)
 	case "gen":
 		return cmdGen(ctx, args[1:], stdout, stderr)
 	case "bench":

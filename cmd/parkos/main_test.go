@@ -318,7 +318,7 @@ func adminSession(t *testing.T, base string) (session struct{ Token string }) {
 // an unknown command or flag exits 2 with the usage on stderr.
 func TestHelpAndExitCodes(t *testing.T) {
 	t.Chdir(t.TempDir()) // so a command that opened its default database would leave ./data here
-	for _, args := range [][]string{{"help"}, {"--help"}, {"serve", "--help"}, {"demo", "-h"}, {"migrate", "--help"}, {"migrate", "status", "--help"},
+	for _, args := range [][]string{{"help"}, {"--help"}, {"serve", "--help"}, {"demo", "-h"}, {"migrate", "--help"}, {"migrate", "status", "--help"}, {"backup", "--help"}, {"restore", "--help"},
 		{"figures", "--help"}, {"gen", "--help"}, {"bench", "--help"}, {"bench", "load", "--help"}, {"user", "--help"}, {"user", "add", "--help"},
 		{"user", "set-password", "-h"}, {"user", "list", "--help"}, {"export", "--help"}, {"export", "reports", "--help"},
 		{"export", "onboarding", "--help"}, {"import", "--help"}, {"import", "reports", "--help"}, {"import", "onboarding", "-h"}} {

@@ -77,6 +77,46 @@ func Raw(t testing.TB, eng Engine) (*sqlstore.Store, *sql.DB) {
 	return s, db
 }
 
+// Addr opens a fresh, migrated database on eng and returns its store and its --db address.
+func Addr(t testing.TB, eng Engine) (*sqlstore.Store, string) {
+	t.Helper()
+	if eng.Name == "sqlite" {
+		s, dsn := openSQLite(t)
+		return s, "sqlite:" + strings.TrimPrefix(dsn, "file:")
+	}
+	return openPostgres(t)
+}
+
+// EmptyAddr is the --db address of an empty database on eng that a store opened on like's
+// address would find its tables in: a new SQLite file, or a new database of the PostgreSQL
+// server with like's schema name (not yet there).
+func EmptyAddr(t testing.TB, eng Engine, like string) string {
+	t.Helper()
+	if eng.Name == "sqlite" {
+		return "sqlite:" + filepath.Join(t.TempDir(), "empty.db")
+	}
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	name := "r_" + hex.EncodeToString(b)
+	admin, err := sql.Open("pgx", os.Getenv("PARKOS_TEST_PG"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := admin.Exec("CREATE DATABASE " + name); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_, _ = admin.Exec("DROP DATABASE " + name + " WITH (FORCE)")
+		admin.Close()
+	})
+	u, err := url.Parse(like)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Path = "/" + name
+	return u.String()
+}
+
 // Twin opens a fresh database on eng and returns its store and a function that opens another
 // store on the same database, as a second server process would: for tests of what one process
 // sees of another's writes.

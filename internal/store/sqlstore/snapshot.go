@@ -1,0 +1,117 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// SchemaVersion is the newest migration applied to the database (0 on an empty one).
+func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
+	states, err := s.MigrationStatus(ctx)
+	if err != nil {
+		return 0, err
+	}
+	v := 0
+	for _, m := range states {
+		if m.AppliedAt != "" {
+			v = max(v, m.Version)
+		}
+	}
+	return v, nil
+}
+
+// KnownSchemaVersion is the newest migration this binary has.
+func (s *Store) KnownSchemaVersion() (int, error) {
+	steps, err := s.migrations()
+	if err != nil || len(steps) == 0 {
+		return 0, err
+	}
+	return steps[len(steps)-1].version, nil
+}
+
+// CurrentSchema is the PostgreSQL schema the store's tables live in ("" on SQLite).
+func (s *Store) CurrentSchema(ctx context.Context) (string, error) {
+	if s.eng.Name == "sqlite" {
+		return "", nil
+	}
+	var name string
+	err := s.eng.Reader.QueryRowContext(ctx, `SELECT COALESCE(current_schema(), '')`).Scan(&name)
+	return name, err
+}
+
+// VacuumInto writes a consistent copy of a SQLite database to path while it keeps serving.
+func (s *Store) VacuumInto(ctx context.Context, path string) error {
+	if s.eng.Name != "sqlite" {
+		return fmt.Errorf("VACUUM INTO is SQLite's")
+	}
+	_, err := s.eng.Writer.ExecContext(ctx, `VACUUM INTO ?`, path)
+	return err
+}
+
+// DropSchema removes a PostgreSQL schema and everything in it, for a dump of it to be loaded.
+func (s *Store) DropSchema(ctx context.Context, schema string) error {
+	if s.eng.Name == "sqlite" {
+		return fmt.Errorf("schemas are PostgreSQL's")
+	}
+	_, err := s.eng.Writer.ExecContext(ctx, `DROP SCHEMA IF EXISTS "`+strings.ReplaceAll(schema, `"`, `""`)+`" CASCADE`)
+	return err
+}
+
+// EnsureExtensions installs the PostgreSQL extensions the migrations use (btree_gist, for the
+// overlap rules), as a restored schema's constraints expect.
+func (s *Store) EnsureExtensions(ctx context.Context) error {
+	_, err := s.eng.Writer.ExecContext(ctx, `CREATE EXTENSION IF NOT EXISTS btree_gist WITH SCHEMA public`)
+	return err
+}
+
+// Tables lists the store's tables, in name order.
+func (s *Store) Tables(ctx context.Context) ([]string, error) {
+	cols, err := s.Columns(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, 0, len(cols))
+	for t := range cols {
+		out = append(out, t)
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+// TableDigest is a table's row count and a hash of its content, rows in key order, for the
+// test that a restored database is the one backed up.
+func (s *Store) TableDigest(ctx context.Context, table string) (rows int, digest string, err error) {
+	cols, err := s.Columns(ctx)
+	if err != nil {
+		return 0, "", err
+	}
+	names, ok := cols[table]
+	if !ok {
+		return 0, "", fmt.Errorf("no table %s", table)
+	}
+	quoted := make([]string, len(names))
+	for i, c := range names {
+		quoted[i] = `"` + c + `"`
+	}
+	r, err := s.eng.Reader.QueryContext(ctx, `SELECT `+strings.Join(quoted, ", ")+` FROM "`+table+`" ORDER BY `+strings.Join(quoted, ", "))
+	if err != nil {
+		return 0, "", err
+	}
+	defer r.Close()
+	h := newDigest()
+	vals := make([]any, len(names))
+	ptrs := make([]any, len(names))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	for r.Next() {
+		if err := r.Scan(ptrs...); err != nil {
+			return 0, "", err
+		}
+		rows++
+		h.row(vals)
+	}
+	return rows, h.sum(), r.Err()
+}
