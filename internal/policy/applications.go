@@ -281,16 +281,9 @@ func (s *Service) Disburse(ctx context.Context, sc identity.Scope, id string, in
 	}
 	var out Application
 	err := s.st.InTx(ctx, func(ctx context.Context) error {
-		old, err := s.st.LockApplication(ctx, sc, id)
+		old, _, err := s.lockWithPolicy(ctx, sc, id, reviewer(sc))
 		if err != nil {
 			return err
-		}
-		p, err := s.st.GetPolicy(ctx, identity.System(), old.PolicyID)
-		if err != nil {
-			return err
-		}
-		if !mayReview(sc, p) {
-			return apperr.ErrForbidden()
 		}
 		if old.Status != Approved {
 			return apperr.New(apperr.Conflict, "只有已核定未拨完的申报可以拨付", "only an approved application not yet paid in full can be paid")
@@ -321,6 +314,28 @@ func (s *Service) Disburse(ctx context.Context, sc identity.Scope, id string, in
 	return out, err
 }
 
+// lockWithPolicy locks an application in the caller's scope and reads its policy, refusing
+// (with the application read) a caller whom may does not allow, in the transaction of ctx.
+func (s *Service) lockWithPolicy(ctx context.Context, sc identity.Scope, id string, may func(Application, Policy) bool) (Application, Policy, error) {
+	a, err := s.st.LockApplication(ctx, sc, id)
+	if err != nil {
+		return a, Policy{}, err
+	}
+	p, err := s.st.GetPolicy(ctx, identity.System(), a.PolicyID)
+	if err != nil {
+		return a, p, err
+	}
+	if !may(a, p) {
+		return a, p, apperr.ErrForbidden()
+	}
+	return a, p, nil
+}
+
+// reviewer allows those who review the policy's applications.
+func reviewer(sc identity.Scope) func(Application, Policy) bool {
+	return func(_ Application, p Policy) bool { return mayReview(sc, p) }
+}
+
 // AddNote adds a reviewer's note.
 func (s *Service) AddNote(ctx context.Context, sc identity.Scope, id string, in NewNote) (Note, error) {
 	var f apperr.Fields
@@ -330,16 +345,9 @@ func (s *Service) AddNote(ctx context.Context, sc identity.Scope, id string, in 
 	}
 	n := Note{ID: s.st.NewID(), Author: sc.Username, Body: strings.TrimSpace(in.Body), CreatedAt: s.clock.Now()}
 	err := s.st.InTx(ctx, func(ctx context.Context) error {
-		a, err := s.st.LockApplication(ctx, sc, id)
+		a, _, err := s.lockWithPolicy(ctx, sc, id, reviewer(sc))
 		if err != nil {
 			return err
-		}
-		p, err := s.st.GetPolicy(ctx, identity.System(), a.PolicyID)
-		if err != nil {
-			return err
-		}
-		if !mayReview(sc, p) {
-			return apperr.ErrForbidden()
 		}
 		if err := s.st.InsertNote(ctx, id, n); err != nil {
 			return err
@@ -357,16 +365,9 @@ const maxDocuments = 20
 func (s *Service) Attach(ctx context.Context, sc identity.Scope, id, filename string, data []byte) (Document, error) {
 	var d Document
 	err := s.st.InTx(ctx, func(ctx context.Context) error {
-		a, err := s.st.LockApplication(ctx, sc, id)
+		a, _, err := s.lockWithPolicy(ctx, sc, id, func(a Application, p Policy) bool { return isApplicant(sc, a) || mayReview(sc, p) })
 		if err != nil {
 			return err
-		}
-		p, err := s.st.GetPolicy(ctx, identity.System(), a.PolicyID)
-		if err != nil {
-			return err
-		}
-		if !isApplicant(sc, a) && !mayReview(sc, p) {
-			return apperr.ErrForbidden()
 		}
 		docs, err := s.st.Documents(ctx, id)
 		if err != nil {
