@@ -243,10 +243,7 @@ func (s *Server) eventCalendar(rq *request, eventID, registrationID string) erro
 	if err != nil {
 		return err
 	}
-	rq.w.Header().Set("Content-Type", "text/calendar; charset=utf-8")
-	httpx.Attachment(rq.w, "event.ics")
-	_, err = rq.w.Write(data)
-	return err
+	return sendFile(rq, "text/calendar; charset=utf-8", "event.ics", data)
 }
 
 // attendanceExport writes an event's registrations with who came.

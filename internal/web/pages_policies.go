@@ -564,10 +564,7 @@ func (s *Server) downloadDocument(rq *request) error {
 	if err != nil {
 		return err
 	}
-	rq.w.Header().Set("Content-Type", d.ContentType)
-	httpx.Attachment(rq.w, d.Filename)
-	_, err = rq.w.Write(data)
-	return err
+	return sendFile(rq, d.ContentType, d.Filename, data)
 }
 
 // applicationsPage lists applications with filters, and exports them.

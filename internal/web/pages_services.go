@@ -381,10 +381,7 @@ func (s *Server) downloadAttachment(rq *request) error {
 	if err != nil {
 		return err
 	}
-	rq.w.Header().Set("Content-Type", a.ContentType)
-	httpx.Attachment(rq.w, a.Filename)
-	_, err = rq.w.Write(data)
-	return err
+	return sendFile(rq, a.ContentType, a.Filename, data)
 }
 
 // serviceReport is the report page, or its table as a workbook or CSV.
