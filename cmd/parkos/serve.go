@@ -49,6 +49,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, demo
 	fs.StringVar(&smtpCfg.Username, "smtp-user", env("SMTP_USER", ""), "SMTP user, when the server asks (PARKOS_SMTP_USER; the password only from PARKOS_SMTP_PASSWORD)")
 	metricsAddr := fs.String("metrics-addr", env("METRICS_ADDR", ""), "serve Prometheus /metrics on this HOST:PORT instead of on the main address (PARKOS_METRICS_ADDR)")
 	outboxEvery := fs.Duration("outbox-interval", 10*time.Second, "how often the outbox sends what is due")
+	replica := fs.String("db-replica", env("DB_REPLICA", ""),
+		"postgres://… of a streaming standby of --db: lists, dashboards and exports read from it (PARKOS_DB_REPLICA)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -75,6 +77,11 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, demo
 		return err
 	}
 	defer st.Close()
+	if *replica != "" {
+		if err := store.AttachReplica(st, *replica); err != nil {
+			return err
+		}
+	}
 	services := app.New(st, clock)
 	if *withDemo {
 		if err := loadDemo(ctx, services); err != nil {
@@ -86,13 +93,19 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, demo
 		return err
 	}
 	api.Version = version
-	guard := loginguard.New()
+	guard := loginguard.New(st)
 	guard.TrustProxies(trusted)
 	console, err := web.New(services, log, guard, api.New(services, log, guard))
 	if err != nil {
 		return err
 	}
+	if *replica != "" {
+		console.ReadsFromReplica()
+	}
 	meters := metrics.New(st, log)
+	st.ObserveListenLoss(func(err error) {
+		log.Warn("lost the connection that hears other instances' sign-outs; tokens are checked in the database until it is back", "err", err)
+	})
 	guard.ObserveRefusals(meters.LoginRefused)
 	console.WithMetrics(meters, *metricsAddr == "")
 	if *metricsAddr != "" {

@@ -42,7 +42,7 @@ func newEnv(t *testing.T, st *sqlstore.Store) *env {
 	logs := &bytes.Buffer{}
 	log := slog.New(slog.NewTextHandler(logs, nil))
 	e := &env{t: t, store: st, world: storetest.NewWorld(t, st), tokens: map[identity.Role]string{}, logs: logs}
-	e.api = New(app.New(st, civil.SystemClock{}), log, loginguard.New())
+	e.api = New(app.New(st, civil.SystemClock{}), log, loginguard.New(st))
 	mux := http.NewServeMux()
 	e.api.Mount(mux)
 	mux.HandleFunc("GET /boom", func(http.ResponseWriter, *http.Request) { panic("deliberate test panic") })

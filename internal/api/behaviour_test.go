@@ -351,7 +351,7 @@ func TestParallelWrongPasswordsAreCountedBeforeHashing(t *testing.T) {
 
 // X-Forwarded-For is believed only from a trusted proxy.
 func TestClientAddressBehindTrustedProxies(t *testing.T) {
-	g := loginguard.New()
+	g := loginguard.New(nil)
 	req := httptest.NewRequest("POST", "/api/v1/session", nil)
 	req.RemoteAddr = "10.0.0.5:4242"
 	req.Header.Set("X-Forwarded-For", "203.0.113.9, 198.51.100.7")

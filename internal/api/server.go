@@ -16,6 +16,7 @@ import (
 	"github.com/parkos/parkos/internal/app"
 	"github.com/parkos/parkos/internal/apperr"
 	"github.com/parkos/parkos/internal/civil"
+	"github.com/parkos/parkos/internal/freshness"
 	"github.com/parkos/parkos/internal/httpin"
 	"github.com/parkos/parkos/internal/httpx"
 	"github.com/parkos/parkos/internal/idempotency"
@@ -144,6 +145,9 @@ func (s *Server) wrap(rt route) http.Handler {
 			}
 			c.user, c.scope = u, identity.ScopeOf(u).Via("api")
 			httpx.SetUser(r.Context(), u.Username)
+			if freshness.Tolerant(r, rt.Download != "") {
+				c.ctx = freshness.MayLag(c.ctx)
+			}
 		}
 		if _, sent := r.Header[idempotency.Header]; sent && creates(rt) {
 			s.idempotent(c, rt, r.Header.Get(idempotency.Header))

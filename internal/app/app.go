@@ -23,6 +23,7 @@ import (
 	"github.com/parkos/parkos/internal/servicedesk"
 	"github.com/parkos/parkos/internal/space"
 	"github.com/parkos/parkos/internal/stats"
+	"github.com/parkos/parkos/internal/uploadstash"
 )
 
 // Health is what the readiness check asks of the database.
@@ -60,6 +61,7 @@ type Store interface {
 	notify.Store
 	notify.Recipients
 	notify.Outbox
+	uploadstash.Store
 	Health
 }
 
@@ -82,6 +84,8 @@ type Services struct {
 	Policies   *policy.Service
 	Events     *event.Service
 	Notices    *notify.Service
+	// Uploads keeps console uploads between their preview and their confirmation.
+	Uploads *uploadstash.Service
 	// Outbox is what the delivery worker sends from.
 	Outbox notify.Outbox
 	Health Health
@@ -119,6 +123,7 @@ func New(st Store, clock civil.Clock) *Services {
 		Policies:    policy.NewService(st, clock, notices),
 		Events:      event.NewService(st, bookings, clock, notices),
 		Notices:     notices,
+		Uploads:     uploadstash.NewService(st, clock),
 		Outbox:      st,
 		Health:      st,
 		Idempotency: st,

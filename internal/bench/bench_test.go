@@ -263,7 +263,7 @@ func BenchmarkStoreUserByToken(b *testing.B) {
 // process, without the network.
 func httpBench(b *testing.B, path func(st *sqlstore.Store) string) {
 	st := dataset(b)
-	svc, log, guard := app.New(st, civil.SystemClock{}), slog.New(slog.NewTextHandler(io.Discard, nil)), loginguard.New()
+	svc, log, guard := app.New(st, civil.SystemClock{}), slog.New(slog.NewTextHandler(io.Discard, nil)), loginguard.New(st)
 	s, err := web.New(svc, log, guard, api.New(svc, log, guard))
 	if err != nil {
 		b.Fatal(err)

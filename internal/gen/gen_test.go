@@ -159,7 +159,7 @@ func interruptedRun(t *testing.T, st *sqlstore.Store) {
 	if err != nil || !incomplete || set.Scale != "demo" {
 		t.Fatalf("incomplete set not reported: %+v %v %v", set, incomplete, err)
 	}
-	srv := httptest.NewServer(api.New(app.New(st, civil.SystemClock{}), slog.New(slog.NewTextHandler(io.Discard, nil)), loginguard.New()).Handler())
+	srv := httptest.NewServer(api.New(app.New(st, civil.SystemClock{}), slog.New(slog.NewTextHandler(io.Discard, nil)), loginguard.New(st)).Handler())
 	defer srv.Close()
 	ready := func() int {
 		res, err := http.Get(srv.URL + "/readyz")

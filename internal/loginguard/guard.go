@@ -4,12 +4,15 @@
 package loginguard
 
 import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/netip"
 	"runtime"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -21,18 +24,35 @@ const (
 	DefaultWindow     = time.Minute
 )
 
-// Guard counts recent failures in memory. A restart forgets them, which costs an attacker
-// nothing they could not get by waiting a minute. It also bounds how many password hashes run
-// at once: each argon2id hash takes 19 MiB, so 150 parallel sign-ins would otherwise take
-// gigabytes.
+// Ledger keeps recent sign-in attempts where every ParkOS process sees them (the database), so
+// that the limits hold across instances (§10) and survive a restart.
+type Ledger interface {
+	// ReserveSignIn counts attempt id at `at` against every key, unless a key already holds its
+	// limit of attempts after at-window: then nothing is counted, and retryAt is when that
+	// key's oldest counting attempt leaves the window. Reservations of one key never interleave.
+	ReserveSignIn(ctx context.Context, id string, keys []Limit, at time.Time, window time.Duration) (retryAt time.Time, ok bool, err error)
+	// ForgetSignIn takes back attempt id from the keys named.
+	ForgetSignIn(ctx context.Context, id string, keys ...string) error
+	// ClearSignIns forgets every attempt counted against key.
+	ClearSignIns(ctx context.Context, key string) error
+}
+
+// Limit is a key attempts are counted against, and how many it may hold in a window.
+type Limit struct {
+	Key   string
+	Limit int
+}
+
+// Guard applies the limits through its ledger. It also bounds how many password hashes run at
+// once in this process: each argon2id hash takes 19 MiB, so 150 parallel sign-ins would
+// otherwise take gigabytes.
 type Guard struct {
+	ledger     Ledger
 	hashing    chan struct{}
 	trusted    []netip.Prefix
-	mu         sync.Mutex
 	perAccount int
 	perAddress int
 	window     time.Duration
-	failures   map[string][]time.Time
 	now        func() time.Time
 	refused    func(reason string)
 }
@@ -47,10 +67,10 @@ func (g *Guard) refuse(reason string) {
 	}
 }
 
-// New makes a guard with the default limits.
-func New() *Guard {
-	return &Guard{perAccount: DefaultPerAccount, perAddress: DefaultPerAddress, window: DefaultWindow,
-		failures: map[string][]time.Time{}, now: time.Now, hashing: make(chan struct{}, 2*runtime.NumCPU())}
+// New makes a guard with the default limits, counting attempts in ledger.
+func New(ledger Ledger) *Guard {
+	return &Guard{ledger: ledger, perAccount: DefaultPerAccount, perAddress: DefaultPerAddress, window: DefaultWindow,
+		now: time.Now, hashing: make(chan struct{}, 2*runtime.NumCPU())}
 }
 
 // hashWait is how long a sign-in waits for a hashing slot before it is turned away.
@@ -71,88 +91,46 @@ func (g *Guard) Hash(fn func()) bool {
 	return true
 }
 
-func accountKey(username string) string { return "u:" + strings.ToLower(strings.TrimSpace(username)) }
-func addressKey(addr string) string     { return "a:" + addr }
-
-// recent drops failures older than the window and returns those left. Caller holds mu.
-func (g *Guard) recent(key string, now time.Time) []time.Time {
-	times := g.failures[key]
-	i := 0
-	for i < len(times) && now.Sub(times[i]) >= g.window {
-		i++
-	}
-	times = times[i:]
-	if len(times) == 0 {
-		delete(g.failures, key)
-	} else {
-		g.failures[key] = times
-	}
-	return times
-}
+// AccountKey and AddressKey name what attempts are counted against.
+func AccountKey(username string) string { return "u:" + strings.ToLower(strings.TrimSpace(username)) }
+func AddressKey(addr string) string     { return "a:" + addr }
 
 // Attempt is a sign-in attempt counted before its password is checked, so that many attempts
-// at once cannot all slip under the limit while their hashes are still being computed.
+// at once, on any instance, cannot all slip under the limit while their hashes are computed.
 type Attempt struct {
-	g        *Guard
-	username string
-	addr     string
-	at       time.Time
+	g                *Guard
+	id               string
+	account, address string
 }
 
 // Reserve counts an attempt against the account and the address, or refuses it with how long
 // to wait when either is at its limit. The attempt stays counted as a failure unless Succeeded
 // or Abandoned is called.
-func (g *Guard) Reserve(username, addr string) (*Attempt, time.Duration, bool) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
+func (g *Guard) Reserve(ctx context.Context, username, addr string) (*Attempt, time.Duration, bool, error) {
+	a := &Attempt{g: g, id: newAttemptID(), account: AccountKey(username), address: AddressKey(addr)}
 	now := g.now()
-	for _, k := range []struct {
-		key   string
-		limit int
-	}{{accountKey(username), g.perAccount}, {addressKey(addr), g.perAddress}} {
-		if times := g.recent(k.key, now); len(times) >= k.limit {
-			return nil, g.window - now.Sub(times[len(times)-k.limit]), false
-		}
+	retryAt, ok, err := g.ledger.ReserveSignIn(ctx, a.id,
+		[]Limit{{a.account, g.perAccount}, {a.address, g.perAddress}}, now, g.window)
+	if err != nil || !ok {
+		return nil, retryAt.Sub(now), false, err
 	}
-	if len(g.failures) > 100_000 { // bound memory under a spray of random names
-		for k := range g.failures {
-			g.recent(k, now)
-		}
-	}
-	for _, k := range []string{accountKey(username), addressKey(addr)} {
-		g.failures[k] = append(g.recent(k, now), now)
-	}
-	return &Attempt{g: g, username: username, addr: addr, at: now}, 0, true
+	return a, 0, true, nil
+}
+
+func newAttemptID() string {
+	b := make([]byte, 12)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
 }
 
 // Succeeded clears the account's failures and gives the address its attempt back.
-func (a *Attempt) Succeeded() {
-	a.g.mu.Lock()
-	defer a.g.mu.Unlock()
-	delete(a.g.failures, accountKey(a.username))
-	a.g.forget(addressKey(a.addr), a.at)
+func (a *Attempt) Succeeded(ctx context.Context) error {
+	return errors.Join(a.g.ledger.ClearSignIns(ctx, a.account), a.g.ledger.ForgetSignIn(ctx, a.id, a.address))
 }
 
 // Abandoned takes back an attempt whose password was never checked (the server was busy).
-func (a *Attempt) Abandoned() {
-	a.g.mu.Lock()
-	defer a.g.mu.Unlock()
-	a.g.forget(accountKey(a.username), a.at)
-	a.g.forget(addressKey(a.addr), a.at)
-}
-
-// forget removes one reservation made at t. Caller holds mu.
-func (g *Guard) forget(key string, t time.Time) {
-	times := g.failures[key]
-	for i := len(times) - 1; i >= 0; i-- {
-		if times[i].Equal(t) {
-			g.failures[key] = append(times[:i:i], times[i+1:]...)
-			break
-		}
-	}
-	if len(g.failures[key]) == 0 {
-		delete(g.failures, key)
-	}
+func (a *Attempt) Abandoned(ctx context.Context) error {
+	return a.g.ledger.ForgetSignIn(ctx, a.id, a.account, a.address)
 }
 
 // ParseTrustedProxies reads a comma-separated list of addresses or CIDR prefixes

@@ -1,6 +1,7 @@
 package loginguard
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 
@@ -14,7 +15,11 @@ import (
 // 503 with Retry-After, so a burst of sign-ins cannot exhaust memory.
 func (guard *Guard) SignIn(w http.ResponseWriter, r *http.Request, username string,
 	check func() (identity.User, error)) (identity.User, error) {
-	attempt, wait, ok := guard.Reserve(username, guard.ClientAddr(r))
+	ctx := r.Context()
+	attempt, wait, ok, err := guard.Reserve(ctx, username, guard.ClientAddr(r))
+	if err != nil {
+		return identity.User{}, err
+	}
 	if !ok {
 		guard.refuse("rate_limited")
 		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
@@ -22,20 +27,21 @@ func (guard *Guard) SignIn(w http.ResponseWriter, r *http.Request, username stri
 			"too many failed sign-ins; try again in a minute")
 	}
 	var u identity.User
-	var err error
 	if !guard.Hash(func() { u, err = check() }) {
-		attempt.Abandoned()
 		guard.refuse("busy")
+		if err := attempt.Abandoned(ctx); err != nil {
+			return identity.User{}, err
+		}
 		w.Header().Set("Retry-After", "1")
 		return identity.User{}, apperr.New(apperr.Unavailable, "登录请求过多，请稍后再试", "too many sign-ins at once; try again shortly")
 	}
 	switch {
 	case err == nil:
-		attempt.Succeeded()
+		err = attempt.Succeeded(ctx)
 	case apperr.Is(err, apperr.Unauthenticated):
 		guard.refuse("bad_credentials")
 	default:
-		attempt.Abandoned()
+		err = errors.Join(err, attempt.Abandoned(ctx))
 	}
 	return u, err
 }

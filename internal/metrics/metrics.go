@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/parkos/parkos/internal/freshness"
 	"github.com/parkos/parkos/internal/httpx"
 	"github.com/parkos/parkos/internal/identity"
 	"github.com/parkos/parkos/internal/store/sqlstore"
@@ -26,6 +27,7 @@ type Source interface {
 	OperationalFigures(ctx context.Context, sc identity.Scope) (sqlstore.OperationalFigures, error)
 	Pools() map[string]*sql.DB
 	ObserveTransactions(fn func(sqlstore.TxOutcome, time.Duration))
+	HearsOtherInstances() bool
 }
 
 // Metrics holds the instruments and the registry /metrics serves.
@@ -69,7 +71,15 @@ func New(src Source, log *slog.Logger) *Metrics {
 	}
 	m.registry.MustRegister(m.requests, m.latency, m.inflight, m.tx, m.txLatency, m.refusals, m.jobs, m.jobErrors, m.deliveries,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		&figures{src: src, log: log})
+		&figures{src: src, log: log},
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "parkos_auth_cache_shared",
+			Help: "1 while sign-outs and account changes made by other instances reach this one, so that tokens may be cached; 0 while every request asks the database."},
+			func() float64 {
+				if src.HearsOtherInstances() {
+					return 1
+				}
+				return 0
+			}))
 	for role, db := range src.Pools() {
 		m.registry.MustRegister(collectors.NewDBStatsCollector(db, role))
 	}
@@ -171,7 +181,7 @@ func (f *figures) Collect(ch chan<- prometheus.Metric) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if !f.ok || time.Since(f.at) > figuresTTL {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		ctx, cancel := context.WithTimeout(freshness.MayLag(context.Background()), 5*time.Second)
 		got, err := f.src.OperationalFigures(ctx, identity.System())
 		cancel()
 		if err != nil {

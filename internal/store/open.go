@@ -28,3 +28,19 @@ func Open(addr string, clock civil.Clock) (*sqlstore.Store, error) {
 	}
 	return nil, fmt.Errorf("--db %q: expected sqlite:PATH or postgres://…", addr)
 }
+
+// AttachReplica sends st's lag-tolerant reads to the streaming standby at url (--db-replica).
+func AttachReplica(st *sqlstore.Store, url string) error {
+	if st.Engine() != "postgres" {
+		return fmt.Errorf("--db-replica needs a PostgreSQL --db")
+	}
+	if !strings.HasPrefix(url, "postgres://") && !strings.HasPrefix(url, "postgresql://") {
+		return fmt.Errorf("--db-replica %q: expected postgres://…", url)
+	}
+	db, err := postgres.OpenReplica(url)
+	if err != nil {
+		return err
+	}
+	st.SetReplica(db)
+	return nil
+}

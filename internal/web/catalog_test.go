@@ -1,15 +1,16 @@
 package web
 
 import (
-	"github.com/parkos/parkos/internal/billing"
-	"github.com/parkos/parkos/internal/booking"
-	"github.com/parkos/parkos/internal/notify"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"testing"
+
+	"github.com/parkos/parkos/internal/billing"
+	"github.com/parkos/parkos/internal/booking"
+	"github.com/parkos/parkos/internal/notify"
 
 	"github.com/parkos/parkos/internal/audit"
 	"github.com/parkos/parkos/internal/enterprise"

@@ -27,7 +27,7 @@ import (
 func TestMetricsScrape(t *testing.T) {
 	st := storetest.OpenSQLite(t)
 	w := storetest.NewWorld(t, st)
-	svc, log, guard := app.New(st, civil.SystemClock{}), slog.New(slog.NewTextHandler(io.Discard, nil)), loginguard.New()
+	svc, log, guard := app.New(st, civil.SystemClock{}), slog.New(slog.NewTextHandler(io.Discard, nil)), loginguard.New(st)
 	s, err := New(svc, log, guard, api.New(svc, log, guard))
 	if err != nil {
 		t.Fatal(err)
@@ -82,7 +82,8 @@ func TestMetricsScrape(t *testing.T) {
 		"parkos_job_duration_seconds": dto.MetricType_HISTOGRAM, "parkos_outbox_deliveries_total": dto.MetricType_COUNTER,
 		"parkos_parks": dto.MetricType_GAUGE, "parkos_units": dto.MetricType_GAUGE, "parkos_active_contracts": dto.MetricType_GAUGE,
 		"parkos_open_service_requests": dto.MetricType_GAUGE, "parkos_outbox_due": dto.MetricType_GAUGE, "parkos_outbox_given_up": dto.MetricType_GAUGE,
-		"go_sql_open_connections": dto.MetricType_GAUGE, "go_goroutines": dto.MetricType_GAUGE,
+		"parkos_auth_cache_shared": dto.MetricType_GAUGE,
+		"go_sql_open_connections":  dto.MetricType_GAUGE, "go_goroutines": dto.MetricType_GAUGE,
 	} {
 		f := families[name]
 		if f == nil || f.GetType() != kind {
@@ -116,6 +117,9 @@ func TestMetricsScrape(t *testing.T) {
 	}
 	if len(families["go_sql_open_connections"].GetMetric()) != 2 {
 		t.Errorf("the reader's and the writer's pools: %v", families["go_sql_open_connections"].GetMetric())
+	}
+	if n := count("parkos_auth_cache_shared", nil); n != 1 {
+		t.Errorf("one SQLite process caches tokens: %v", n)
 	}
 	if n := count("parkos_parks", nil); n != 2 {
 		t.Errorf("parks gauge %v, want the world's two", n)

@@ -18,6 +18,7 @@ import (
 	"github.com/parkos/parkos/internal/identity"
 	"github.com/parkos/parkos/internal/measure"
 	"github.com/parkos/parkos/internal/page"
+	"github.com/parkos/parkos/internal/uploadstash"
 )
 
 func (rq *request) bills() bool { return rq.scope.May(identity.Bill) }
@@ -354,8 +355,10 @@ func (s *Server) bankUpload(rq *request) error {
 			err = s.svc.Billing.CheckPark(rq.ctx, rq.scope, park)
 		}
 		if err == nil {
-			token := s.uploads.put(upload{userID: rq.user.ID, target: park, name: name, data: data})
-			return rq.redirect("/billing/bank/" + token + "?park_id=" + url.QueryEscape(park))
+			var token string
+			if token, err = s.svc.Uploads.Keep(rq.ctx, rq.scope, uploadstash.Upload{Target: park, Name: name, Data: data}); err == nil {
+				return rq.redirect("/billing/bank/" + token + "?park_id=" + url.QueryEscape(park))
+			}
 		}
 		if !apperr.Is(err, apperr.BadRequest) && !apperr.Is(err, apperr.TooLarge) {
 			return err
@@ -370,24 +373,26 @@ func (s *Server) bankUpload(rq *request) error {
 // bankPreview shows a kept statement's matches (GET) and books it (POST).
 func (s *Server) bankPreview(rq *request) error {
 	park := rq.r.URL.Query().Get("park_id")
-	up, ok := s.uploads.get(rq.r.PathValue("token"), rq.user.ID, park)
-	if !ok {
-		return apperr.New(apperr.NotFound, "上传已过期，请重新上传", "the upload has expired; upload it again")
+	up, err := s.stashed(rq, park)
+	if err != nil {
+		return err
 	}
 	commit := rq.r.Method == http.MethodPost
-	res, err := s.svc.Billing.ImportStatement(rq.ctx, rq.scope, park, up.data, !commit)
+	res, err := s.svc.Billing.ImportStatement(rq.ctx, rq.scope, park, up.Data, !commit)
 	msg, problems, err := rq.uploadOutcome(err, res.Problems)
 	if err != nil {
 		return err
 	}
 	if commit && res.Committed {
-		s.uploads.drop(rq.r.PathValue("token"))
+		if err := s.svc.Uploads.Drop(rq.ctx, rq.scope, rq.r.PathValue("token")); err != nil {
+			return err
+		}
 	}
 	s.render(rq, "bank-preview", rq.t("billing.bank"), struct {
 		Name, Token, ParkID, Error string
 		Result                     billing.BankImport
 		Problems                   []problemRow
-	}{up.name, rq.r.PathValue("token"), park, msg, res, problems})
+	}{up.Name, rq.r.PathValue("token"), park, msg, res, problems})
 	return nil
 }
 

@@ -3,9 +3,10 @@ package web
 import (
 	"encoding/json"
 	"fmt"
-	"github.com/parkos/parkos/internal/export"
 	"html/template"
 	"net/http"
+
+	"github.com/parkos/parkos/internal/export"
 
 	"github.com/parkos/parkos/internal/apperr"
 	"github.com/parkos/parkos/internal/civil"

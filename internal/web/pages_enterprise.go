@@ -1,10 +1,11 @@
 package web
 
 import (
+	"net/http"
+
 	"github.com/parkos/parkos/internal/billing"
 	"github.com/parkos/parkos/internal/export"
 	"github.com/parkos/parkos/internal/measure"
-	"net/http"
 
 	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/enterprise"

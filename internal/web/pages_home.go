@@ -1,9 +1,10 @@
 package web
 
 import (
-	"github.com/parkos/parkos/internal/export"
 	"net/http"
 	"strings"
+
+	"github.com/parkos/parkos/internal/export"
 
 	"github.com/parkos/parkos/internal/identity"
 	"github.com/parkos/parkos/internal/leasing"

@@ -12,6 +12,7 @@ import (
 	"github.com/parkos/parkos/internal/onboardbook"
 	"github.com/parkos/parkos/internal/sheet"
 	"github.com/parkos/parkos/internal/space"
+	"github.com/parkos/parkos/internal/uploadstash"
 )
 
 // onboardingTarget marks stashed onboarding uploads, as a period's id marks a period's.
@@ -116,7 +117,10 @@ func (s *Server) onboardingUpload(rq *request) error {
 		return err
 	}
 	entity := rq.r.FormValue("entity")
-	token := s.uploads.put(upload{userID: rq.user.ID, target: onboardingTarget, name: name, entity: entity, data: data})
+	token, err := s.svc.Uploads.Keep(rq.ctx, rq.scope, uploadstash.Upload{Target: onboardingTarget, Name: name, Entity: entity, Data: data})
+	if err != nil {
+		return err
+	}
 	return rq.redirect("/onboarding/upload/" + token)
 }
 
@@ -134,27 +138,19 @@ type entityCounts struct {
 	C     onboard.Counts
 }
 
-func (s *Server) onboardingStashed(rq *request) (upload, error) {
-	up, ok := s.uploads.get(rq.r.PathValue("token"), rq.user.ID, onboardingTarget)
-	if !ok {
-		return up, apperr.ErrNotFound("上传的文件（已过期，请重新上传）", "upload (it expired; upload it again)")
-	}
-	return up, nil
-}
-
 // onboardingPreview checks the stashed file without writing and shows what it would create,
 // change and leave alone, or every problem.
 func (s *Server) onboardingPreview(rq *request) error {
-	up, err := s.onboardingStashed(rq)
+	up, err := s.stashed(rq, onboardingTarget)
 	if err != nil {
 		return err
 	}
-	res, err := onboardbook.Import(rq.ctx, s.svc.Onboard, rq.scope, up.data, sheet.DefaultLimits, up.entity, true)
+	res, err := onboardbook.Import(rq.ctx, s.svc.Onboard, rq.scope, up.Data, sheet.DefaultLimits, up.Entity, true)
 	return s.showOnboardingUpload(rq, up, res, err)
 }
 
-func (s *Server) showOnboardingUpload(rq *request, up upload, res onboardbook.Result, problem error) error {
-	v := onboardingUploadView{Name: up.name, Token: rq.r.PathValue("token"), Result: res}
+func (s *Server) showOnboardingUpload(rq *request, up uploadstash.Upload, res onboardbook.Result, problem error) error {
+	v := onboardingUploadView{Name: up.Name, Token: rq.r.PathValue("token"), Result: res}
 	var err error
 	if v.Error, v.Problems, err = rq.uploadOutcome(problem, res.Problems); err != nil {
 		return err
@@ -164,16 +160,16 @@ func (s *Server) showOnboardingUpload(rq *request, up upload, res onboardbook.Re
 			v.Counts = append(v.Counts, entityCounts{Label: rq.t("onboarding.entity." + e), C: c})
 		}
 	}
-	s.render(rq, "onboarding-upload", rq.t("onboarding.preview", up.name), v)
+	s.render(rq, "onboarding-upload", rq.t("onboarding.preview", up.Name), v)
 	return nil
 }
 
 func (s *Server) onboardingAnnotated(rq *request) error {
-	up, err := s.onboardingStashed(rq)
+	up, err := s.stashed(rq, onboardingTarget)
 	if err != nil {
 		return err
 	}
-	res, err := onboardbook.Import(rq.ctx, s.svc.Onboard, rq.scope, up.data, sheet.DefaultLimits, up.entity, true)
+	res, err := onboardbook.Import(rq.ctx, s.svc.Onboard, rq.scope, up.Data, sheet.DefaultLimits, up.Entity, true)
 	if err != nil {
 		return err
 	}
@@ -185,15 +181,17 @@ func (s *Server) onboardingCommit(rq *request) error {
 	if !rq.canOnboard() {
 		return apperr.New(apperr.Forbidden, "您的角色无权导入园区数据", "your role may not import park records")
 	}
-	up, err := s.onboardingStashed(rq)
+	up, err := s.stashed(rq, onboardingTarget)
 	if err != nil {
 		return err
 	}
-	res, err := onboardbook.Import(rq.ctx, s.svc.Onboard, rq.scope, up.data, sheet.DefaultLimits, up.entity, false)
+	res, err := onboardbook.Import(rq.ctx, s.svc.Onboard, rq.scope, up.Data, sheet.DefaultLimits, up.Entity, false)
 	if err != nil || !res.Committed {
 		return s.showOnboardingUpload(rq, up, res, err)
 	}
-	s.uploads.drop(rq.r.PathValue("token"))
+	if err := s.svc.Uploads.Drop(rq.ctx, rq.scope, rq.r.PathValue("token")); err != nil {
+		return err
+	}
 	var total onboard.Counts
 	for _, c := range res.Counts {
 		total.Created += c.Created

@@ -1,74 +1,21 @@
 package web
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"io"
 	"net/http"
 	"net/url"
 	"strconv"
-	"sync"
-	"time"
 
 	"github.com/parkos/parkos/internal/apperr"
 	"github.com/parkos/parkos/internal/httpx"
 	"github.com/parkos/parkos/internal/reportbook"
 	"github.com/parkos/parkos/internal/sheet"
 	"github.com/parkos/parkos/internal/stats"
+	"github.com/parkos/parkos/internal/uploadstash"
 )
 
 const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-// uploads keeps a checked upload between its preview and the user's confirmation, for the user
-// who uploaded it, for half an hour. Nothing is written until the confirmation.
-type uploads struct {
-	mu    sync.Mutex
-	files map[string]upload
-}
-
-// upload is a stashed file: whose it is, what it is for (a period's id, or "onboarding"), and
-// for onboarding what a CSV holds.
-type upload struct {
-	userID, target, name, entity string
-	data                         []byte
-	expires                      time.Time
-}
-
-const uploadTTL = 30 * time.Minute
-
-func (u *uploads) put(up upload) string {
-	b := make([]byte, 16)
-	_, _ = rand.Read(b)
-	token := hex.EncodeToString(b)
-	u.mu.Lock()
-	defer u.mu.Unlock()
-	now := time.Now()
-	for k, v := range u.files {
-		if now.After(v.expires) {
-			delete(u.files, k)
-		}
-	}
-	up.expires = now.Add(uploadTTL)
-	u.files[token] = up
-	return token
-}
-
-func (u *uploads) get(token, userID, target string) (upload, bool) {
-	u.mu.Lock()
-	defer u.mu.Unlock()
-	up, ok := u.files[token]
-	if !ok || up.userID != userID || up.target != target || time.Now().After(up.expires) {
-		return upload{}, false
-	}
-	return up, true
-}
-
-func (u *uploads) drop(token string) {
-	u.mu.Lock()
-	defer u.mu.Unlock()
-	delete(u.files, token)
-}
 
 func (s *Server) workbookRoutes(mux *http.ServeMux) {
 	mux.Handle("GET /periods/{id}/template.xlsx", s.page(s.periodTemplate))
@@ -100,7 +47,10 @@ func (s *Server) periodUpload(rq *request) error {
 		}
 		return err
 	}
-	token := s.uploads.put(upload{userID: rq.user.ID, target: periodID, name: name, data: data})
+	token, err := s.svc.Uploads.Keep(rq.ctx, rq.scope, uploadstash.Upload{Target: periodID, Name: name, Data: data})
+	if err != nil {
+		return err
+	}
 	return rq.redirect("/periods/" + periodID + "/upload/" + token)
 }
 
@@ -170,30 +120,27 @@ type problemRow struct {
 	Message string
 }
 
-func (s *Server) stashed(rq *request) (upload, error) {
-	up, ok := s.uploads.get(rq.r.PathValue("token"), rq.user.ID, rq.r.PathValue("id"))
-	if !ok {
-		return up, apperr.ErrNotFound("上传的文件（已过期，请重新上传）", "upload (it expired; upload it again)")
-	}
-	return up, nil
+// stashed is the caller's kept upload named by the path's token, for target.
+func (s *Server) stashed(rq *request, target string) (uploadstash.Upload, error) {
+	return s.svc.Uploads.Get(rq.ctx, rq.scope, rq.r.PathValue("token"), target)
 }
 
 // uploadPreview checks the stashed upload without writing and shows the outcome.
 func (s *Server) uploadPreview(rq *request) error {
-	up, err := s.stashed(rq)
+	up, err := s.stashed(rq, rq.r.PathValue("id"))
 	if err != nil {
 		return err
 	}
-	res, _, err := reportbook.Import(rq.ctx, s.svc.Stats, rq.scope, up.target, up.data, sheet.DefaultLimits, true)
+	res, _, err := reportbook.Import(rq.ctx, s.svc.Stats, rq.scope, up.Target, up.Data, sheet.DefaultLimits, true)
 	return s.showUpload(rq, up, res, err)
 }
 
-func (s *Server) showUpload(rq *request, up upload, res reportbook.Result, problem error) error {
-	p, err := s.svc.Stats.GetPeriod(rq.ctx, rq.scope, up.target)
+func (s *Server) showUpload(rq *request, up uploadstash.Upload, res reportbook.Result, problem error) error {
+	p, err := s.svc.Stats.GetPeriod(rq.ctx, rq.scope, up.Target)
 	if err != nil {
 		return err
 	}
-	v := uploadView{Period: p, Label: rq.labelOf(p), Name: up.name, Token: rq.r.PathValue("token"), Result: res}
+	v := uploadView{Period: p, Label: rq.labelOf(p), Name: up.Name, Token: rq.r.PathValue("token"), Result: res}
 	if v.Error, v.Problems, err = rq.uploadOutcome(problem, res.Problems); err != nil {
 		return err
 	}
@@ -203,11 +150,11 @@ func (s *Server) showUpload(rq *request, up upload, res reportbook.Result, probl
 
 // uploadAnnotated downloads the upload with its bad cells marked.
 func (s *Server) uploadAnnotated(rq *request) error {
-	up, err := s.stashed(rq)
+	up, err := s.stashed(rq, rq.r.PathValue("id"))
 	if err != nil {
 		return err
 	}
-	_, parsed, err := reportbook.Import(rq.ctx, s.svc.Stats, rq.scope, up.target, up.data, sheet.DefaultLimits, true)
+	_, parsed, err := reportbook.Import(rq.ctx, s.svc.Stats, rq.scope, up.Target, up.Data, sheet.DefaultLimits, true)
 	if err != nil {
 		return err
 	}
@@ -215,26 +162,28 @@ func (s *Server) uploadAnnotated(rq *request) error {
 }
 
 // sendMarked downloads an upload with its bad cells marked.
-func sendMarked(rq *request, up upload, problems []sheet.Problem) error {
-	marked, err := sheet.Annotate(up.data, sheet.DefaultLimits, problems)
+func sendMarked(rq *request, up uploadstash.Upload, problems []sheet.Problem) error {
+	marked, err := sheet.Annotate(up.Data, sheet.DefaultLimits, problems)
 	if err != nil {
 		return err
 	}
-	return sendFile(rq, xlsxType, "标注错误_"+up.name+".xlsx", marked)
+	return sendFile(rq, xlsxType, "标注错误_"+up.Name+".xlsx", marked)
 }
 
 // uploadCommit applies the previewed upload, all or nothing.
 func (s *Server) uploadCommit(rq *request) error {
-	up, err := s.stashed(rq)
+	up, err := s.stashed(rq, rq.r.PathValue("id"))
 	if err != nil {
 		return err
 	}
-	res, _, err := reportbook.Import(rq.ctx, s.svc.Stats, rq.scope, up.target, up.data, sheet.DefaultLimits, false)
+	res, _, err := reportbook.Import(rq.ctx, s.svc.Stats, rq.scope, up.Target, up.Data, sheet.DefaultLimits, false)
 	if err != nil || !res.Committed {
 		return s.showUpload(rq, up, res, err)
 	}
-	s.uploads.drop(rq.r.PathValue("token"))
+	if err := s.svc.Uploads.Drop(rq.ctx, rq.scope, rq.r.PathValue("token")); err != nil {
+		return err
+	}
 	q := url.Values{"imported": {"1"}, "changed": {strconv.Itoa(res.Changed)}, "submitted": {strconv.Itoa(res.Submitted)},
 		"unchanged": {strconv.Itoa(res.Unchanged)}}
-	return rq.redirect("/periods/" + up.target + "?" + q.Encode())
+	return rq.redirect("/periods/" + up.Target + "?" + q.Encode())
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/parkos/parkos/internal/app"
 	"github.com/parkos/parkos/internal/apperr"
 	"github.com/parkos/parkos/internal/civil"
+	"github.com/parkos/parkos/internal/freshness"
 	"github.com/parkos/parkos/internal/httpx"
 	"github.com/parkos/parkos/internal/i18n"
 	"github.com/parkos/parkos/internal/identity"
@@ -34,23 +35,24 @@ const (
 
 // Server is the console plus the API it sits beside.
 type Server struct {
-	svc     *app.Services
-	clock   civil.Clock
-	log     *slog.Logger
-	guard   *loginguard.Guard
-	api     interface{ Mount(*http.ServeMux) }
-	pages   map[string]*template.Template
-	assets  *assets
-	uploads *uploads
+	svc    *app.Services
+	clock  civil.Clock
+	log    *slog.Logger
+	guard  *loginguard.Guard
+	api    interface{ Mount(*http.ServeMux) }
+	pages  map[string]*template.Template
+	assets *assets
 	// metrics, when set, hears every request; metricsHere serves it at /metrics.
 	metrics     *metrics.Metrics
 	metricsHere bool
+	// replicated: some reads go to a replica, so writing clients are marked to read the primary.
+	replicated bool
 }
 
 // New builds the console on the services and the login guard it shares with the API, which
 // it serves beside itself (api mounts the API's routes on the console's mux).
 func New(svc *app.Services, log *slog.Logger, guard *loginguard.Guard, api interface{ Mount(*http.ServeMux) }) (*Server, error) {
-	s := &Server{svc: svc, clock: svc.Clock, log: log, guard: guard, api: api, uploads: &uploads{files: map[string]upload{}}}
+	s := &Server{svc: svc, clock: svc.Clock, log: log, guard: guard, api: api}
 	var err error
 	if s.assets, err = loadAssets(); err != nil {
 		return nil, err
@@ -82,7 +84,11 @@ func (s *Server) Handler() http.Handler {
 		}
 		http.Error(w, i18n.T(s.langOf(r, identity.User{}), "error.cross_origin"), http.StatusForbidden)
 	}))
-	var served http.Handler = httpx.Recover(s.log, httpx.FairReads(concurrentReads, time.Second, securityHeaders(csrf.Handler(httpx.Routed(mux)))))
+	var routed http.Handler = httpx.Routed(mux)
+	if s.replicated {
+		routed = freshness.Track(routed)
+	}
+	var served http.Handler = httpx.Recover(s.log, httpx.FairReads(concurrentReads, time.Second, securityHeaders(csrf.Handler(routed))))
 	if s.metrics != nil {
 		if s.metricsHere {
 			mux.Handle("GET /metrics", s.metrics.Handler())
@@ -96,6 +102,10 @@ func (s *Server) Handler() http.Handler {
 // handler (outside the login, for Prometheus) when here is true — else it is served on its own
 // address.
 func (s *Server) WithMetrics(m *metrics.Metrics, here bool) { s.metrics, s.metricsHere = m, here }
+
+// ReadsFromReplica tells the server that lists, dashboards and exports are read from a replica
+// (--db-replica), so that a client that writes reads its own writes from the primary.
+func (s *Server) ReadsFromReplica() { s.replicated = true }
 
 // securityHeaders: no inline script anywhere, no framing, no MIME sniffing.
 func securityHeaders(next http.Handler) http.Handler {
@@ -198,6 +208,9 @@ func (s *Server) page(h handler) http.Handler {
 			return
 		}
 		rq.lang = s.langOf(r, rq.user)
+		if freshness.Tolerant(r, false) {
+			rq.ctx = freshness.MayLag(rq.ctx)
+		}
 		if err := h(rq); err != nil {
 			s.fail(rq, err)
 		}

@@ -35,7 +35,7 @@ type site struct {
 func newSite(t *testing.T) *site {
 	st := storetest.OpenSQLite(t)
 	w := storetest.NewWorld(t, st)
-	svc, log, guard := app.New(st, civil.SystemClock{}), slog.New(slog.NewTextHandler(io.Discard, nil)), loginguard.New()
+	svc, log, guard := app.New(st, civil.SystemClock{}), slog.New(slog.NewTextHandler(io.Discard, nil)), loginguard.New(st)
 	s, err := New(svc, log, guard, api.New(svc, log, guard))
 	if err != nil {
 		t.Fatal(err)

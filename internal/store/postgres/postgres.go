@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io/fs"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
 
@@ -55,7 +56,53 @@ func Open(url string, clock civil.Clock) (*sqlstore.Store, error) {
 			_, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", migrationLock)
 			return err
 		},
+		Listen: func(ctx context.Context, channel string, ready func(), heard func(string)) error {
+			return listen(ctx, url, channel, ready, heard)
+		},
 	}, clock), nil
+}
+
+// OpenReplica connects to a streaming standby at url, for the reads that tolerate its lag; a
+// server that is not in recovery is refused, so that a mistyped URL never sends reads to a
+// stale or unrelated copy unnoticed.
+func OpenReplica(url string) (*sql.DB, error) {
+	db, err := sql.Open("pgx", url)
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(32)
+	db.SetMaxIdleConns(32)
+	var standby bool
+	if err := db.QueryRow("SELECT pg_is_in_recovery()").Scan(&standby); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("--db-replica: connect: %w", err)
+	}
+	if !standby {
+		db.Close()
+		return nil, errors.New("--db-replica: the server is not a standby (pg_is_in_recovery() is false); give the URL of a streaming replica of --db")
+	}
+	return db, nil
+}
+
+// listen holds one connection of its own outside the pool, since a pooled one could be handed
+// to a query between notifications.
+func listen(ctx context.Context, url, channel string, ready func(), heard func(string)) error {
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		return err
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	if _, err := conn.Exec(ctx, "LISTEN "+pgx.Identifier{channel}.Sanitize()); err != nil {
+		return err
+	}
+	ready()
+	for {
+		n, err := conn.WaitForNotification(ctx)
+		if err != nil {
+			return err
+		}
+		heard(n.Payload)
+	}
 }
 
 func hasCode(err error, code string) bool {

@@ -179,44 +179,33 @@ func (s *Store) SavePreferences(ctx context.Context, userID string, ps []notify.
 	return nil
 }
 
-// Claim takes up to limit due deliveries for lease: each row by a compare-and-set on its due
-// time, so a row another process claimed meanwhile is skipped.
+// Claim takes up to limit due deliveries for lease, in one statement: on PostgreSQL rows another
+// process is claiming are skipped (SKIP LOCKED) rather than waited for, so any number of
+// workers share the outbox and each delivery is taken by one of them.
 func (s *Store) Claim(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]notify.Delivery, error) {
-	rows, err := s.read().query(ctx, `SELECT id FROM outbox WHERE sent_at IS NULL AND NOT given_up AND next_at <= ? ORDER BY next_at, id LIMIT ?`, now, limit)
-	if err != nil {
-		return nil, err
+	due := `SELECT id FROM outbox WHERE sent_at IS NULL AND NOT given_up AND next_at <= ? ORDER BY next_at, id LIMIT ?`
+	if s.eng.RowLocks {
+		due += ` FOR UPDATE SKIP LOCKED`
 	}
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
 	var out []notify.Delivery
-	for _, id := range ids {
-		err := s.write(ctx, func(c conn) error {
-			res, err := c.exec(ctx, `UPDATE outbox SET next_at = ?, attempts = attempts + 1 WHERE id = ? AND sent_at IS NULL AND NOT given_up AND next_at <= ?`,
-				now.Add(lease), id, now)
-			if n, _ := res.RowsAffected(); err != nil || n == 0 {
-				return err
-			}
+	err := s.write(ctx, func(c conn) error {
+		out = nil
+		rows, err := c.query(ctx, `UPDATE outbox SET next_at = ?, attempts = attempts + 1 WHERE id IN (`+due+`)
+			RETURNING id, channel, target, subject, body, attempts`, now.Add(lease), now, limit)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
 			var d notify.Delivery
-			if err := c.queryRow(ctx, `SELECT id, channel, target, subject, body, attempts FROM outbox WHERE id = ?`, id).
-				Scan(&d.ID, &d.Channel, &d.Target, &d.Subject, &d.Body, &d.Attempts); err != nil {
+			if err := rows.Scan(&d.ID, &d.Channel, &d.Target, &d.Subject, &d.Body, &d.Attempts); err != nil {
 				return err
 			}
 			out = append(out, d)
-			return nil
-		})
-		if err != nil {
-			return out, err
 		}
-	}
-	return out, nil
+		return rows.Err()
+	})
+	return out, err
 }
 
 // Sent marks a delivery sent.

@@ -36,9 +36,13 @@ func (s *Store) OperationalFigures(ctx context.Context, sc identity.Scope) (Oper
 	return f, err
 }
 
-// Pools are the database handles, by role ("reader", "writer"), for their connection figures.
+// Pools are the database handles, by role ("reader", "writer", "replica"), for their connection figures.
 func (s *Store) Pools() map[string]*sql.DB {
-	return map[string]*sql.DB{"reader": s.eng.Reader, "writer": s.eng.Writer}
+	pools := map[string]*sql.DB{"reader": s.eng.Reader, "writer": s.eng.Writer}
+	if s.replica != nil {
+		pools["replica"] = s.replica
+	}
+	return pools
 }
 
 // TxOutcome is how a write transaction ended.

@@ -20,6 +20,7 @@ import (
 
 	"github.com/parkos/parkos/internal/apperr"
 	"github.com/parkos/parkos/internal/civil"
+	"github.com/parkos/parkos/internal/freshness"
 	"github.com/parkos/parkos/internal/identity"
 )
 
@@ -44,6 +45,10 @@ type Engine struct {
 	RowLocks bool
 	// Lock serialises migrations across processes (PostgreSQL advisory lock); may be nil.
 	Lock func(ctx context.Context, tx *sql.Tx) error
+	// Listen, where the engine can tell processes of each other's changes (PostgreSQL's
+	// LISTEN/NOTIFY), listens on channel until ctx ends or the connection fails, calling ready
+	// once listening and heard with each payload; nil for an engine used by one process.
+	Listen func(ctx context.Context, channel string, ready func(), heard func(payload string)) error
 }
 
 // Store is the data layer. Every exported method takes the caller's identity.Scope.
@@ -62,7 +67,30 @@ type Store struct {
 	observe  atomic.Pointer[func(query string, args []any)]
 	// txObserve hears how each write transaction ended (the metrics).
 	txObserve atomic.Pointer[func(TxOutcome, time.Duration)]
+	// lost hears why the auth watcher lost its connection (the log).
+	lost      atomic.Pointer[func(error)]
+	stopWatch context.CancelFunc
+	watching  sync.WaitGroup
+	// replica, when set, answers the plain reads of contexts that tolerate lag.
+	replica *sql.DB
 }
+
+// SetReplica makes db, a streaming standby of the database, answer the reads that tolerate a
+// moment's lag (freshness.MayLag: dashboards, lists, exports). Writes, transactions and every
+// other read stay on the primary. Set it before serving; the store closes it.
+func (s *Store) SetReplica(db *sql.DB) { s.replica = db }
+
+// onReplica is the pool a plain read on ctx goes to when a replica may answer it, else nil.
+func (c conn) onReplica(ctx context.Context) *sql.DB {
+	if c.prepare && c.s.replica != nil && freshness.LagAllowed(ctx) {
+		return c.s.replica
+	}
+	return nil
+}
+
+// ObserveListenLoss calls fn when the connection that hears other processes' evictions fails;
+// tokens are then resolved from the database on every request until it is back.
+func (s *Store) ObserveListenLoss(fn func(error)) { s.lost.Store(&fn) }
 
 // ObserveReads calls fn with the text and arguments of every read query from now on (nil
 // stops): the query-plan test collects the queries each route runs and explains them.
@@ -117,7 +145,15 @@ const maxCachedStatements = 4000
 
 // New wraps an engine. The clock says which day "today" is in every rule and filter.
 func New(eng Engine, clock civil.Clock) *Store {
-	return &Store{eng: eng, clock: clock, now: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }}
+	s := &Store{eng: eng, clock: clock, now: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }}
+	if eng.Listen != nil {
+		ctx, cancel := context.WithCancel(context.Background())
+		s.stopWatch = cancel
+		s.auth.bypass = true
+		s.watching.Add(1)
+		go func() { defer s.watching.Done(); s.watchAuth(ctx) }()
+	}
+	return s
 }
 
 // Engine names the engine, for logs and tests.
@@ -125,10 +161,17 @@ func (s *Store) Engine() string { return s.eng.Name }
 
 // Close closes the prepared statements and the connections.
 func (s *Store) Close() error {
+	if s.stopWatch != nil {
+		s.stopWatch()
+		s.watching.Wait()
+	}
 	s.stmts.Range(func(_, v any) bool { v.(*sql.Stmt).Close(); return true })
 	err := s.eng.Reader.Close()
 	if s.eng.Writer != s.eng.Reader {
 		err = errors.Join(err, s.eng.Writer.Close())
+	}
+	if s.replica != nil {
+		err = errors.Join(err, s.replica.Close())
 	}
 	return err
 }
@@ -271,6 +314,9 @@ func (c conn) query(ctx context.Context, q string, args ...any) (*sql.Rows, erro
 	if fn := c.s.observe.Load(); fn != nil {
 		(*fn)(q, args)
 	}
+	if db := c.onReplica(ctx); db != nil {
+		return db.QueryContext(ctx, c.s.sqlText(q), args...)
+	}
 	if c.prepare {
 		if st := c.stmt(ctx, q); st != nil {
 			return st.QueryContext(ctx, args...)
@@ -289,6 +335,9 @@ func (c conn) query(ctx context.Context, q string, args ...any) (*sql.Rows, erro
 func (c conn) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
 	if fn := c.s.observe.Load(); fn != nil {
 		(*fn)(q, args)
+	}
+	if db := c.onReplica(ctx); db != nil {
+		return db.QueryRowContext(ctx, c.s.sqlText(q), args...)
 	}
 	if c.prepare {
 		if st := c.stmt(ctx, q); st != nil {

@@ -188,7 +188,9 @@ func (s *Store) SaveUser(ctx context.Context, id string, in identity.UserInput, 
 			return identity.User{}, err
 		}
 	}
-	s.auth.forgetUser(id)
+	if err := s.authChanged(ctx, c, "u:"+id); err != nil {
+		return identity.User{}, err
+	}
 	return s.userWhere(ctx, c, "u.id = ?", id)
 }
 
@@ -197,8 +199,11 @@ func (s *Store) DeleteUserRow(ctx context.Context, id string) error {
 	if err := s.deleteRow(ctx, "users", id); err != nil {
 		return err
 	}
-	s.auth.forgetUser(id)
-	return nil
+	c, err := s.txConn(ctx)
+	if err != nil {
+		return err
+	}
+	return s.authChanged(ctx, c, "u:"+id)
 }
 
 // SavePasswordHash sets an account's password hash in the transaction of ctx and ends every
@@ -214,8 +219,7 @@ func (s *Store) SavePasswordHash(ctx context.Context, id, hash string) error {
 	if _, err = c.exec(ctx, `DELETE FROM sessions WHERE user_id = ?`, id); err != nil {
 		return err
 	}
-	s.auth.forgetUser(id)
-	return nil
+	return s.authChanged(ctx, c, "u:"+id)
 }
 
 var errBadLogin = apperr.New(apperr.Unauthenticated, "用户名或密码错误", "wrong username or password")
@@ -278,7 +282,9 @@ func (s *Store) DeleteSession(ctx context.Context, token string) (u identity.Use
 		return u, false, err
 	}
 	hash := identity.HashToken(token)
-	s.auth.forgetToken(hash)
+	if err := s.authChanged(ctx, c, "t:"+hash); err != nil {
+		return u, false, err
+	}
 	var userID string
 	err = c.queryRow(ctx, `SELECT user_id FROM sessions WHERE token_hash = ?`, hash).Scan(&userID)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -298,7 +304,8 @@ func (s *Store) DeleteSession(ctx context.Context, token string) (u identity.Use
 // since last use (0: no idle limit).
 func (s *Store) UserByToken(ctx context.Context, token string, idle time.Duration) (identity.User, error) {
 	hash, now := identity.HashToken(token), s.now()
-	if u, ok := s.auth.get(hash, now, idle); ok {
+	u, gen, ok := s.auth.get(hash, now, idle)
+	if ok {
 		return u, nil
 	}
 	var userID string
@@ -331,12 +338,12 @@ func (s *Store) UserByToken(ctx context.Context, token string, idle time.Duratio
 	default:
 		return identity.User{}, err
 	}
-	u, err := s.userWhere(ctx, s.read(), "u.id = ? AND u.disabled = ?", userID, false)
+	u, err = s.userWhere(ctx, s.read(), "u.id = ? AND u.disabled = ?", userID, false)
 	if apperr.Is(err, apperr.NotFound) {
 		return u, apperr.New(apperr.Unauthenticated, "账号已停用", "the account is disabled")
 	}
 	if err == nil {
-		s.auth.put(hash, u, now, lastSeen)
+		s.auth.put(hash, u, now, lastSeen, gen)
 	}
 	return u, err
 }
@@ -408,6 +415,5 @@ func (s *Store) DeleteOwnToken(ctx context.Context, sc identity.Scope, id string
 	if n, _ := res.RowsAffected(); n == 0 {
 		return notFound("令牌", "token")
 	}
-	s.auth.forgetUser(sc.UserID)
-	return nil
+	return s.authChanged(ctx, c, "u:"+sc.UserID)
 }

@@ -1,12 +1,10 @@
 package storetest
 
 import (
-	"bufio"
 	"encoding/json"
 	"io"
 	"log/slog"
 	"mime"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -21,68 +19,6 @@ import (
 	"github.com/parkos/parkos/internal/page"
 	"github.com/parkos/parkos/internal/store/sqlstore"
 )
-
-// smtpSink is a local SMTP server that keeps every message it is given.
-type smtpSink struct {
-	addr string
-	mu   sync.Mutex
-	msgs []string
-}
-
-func newSMTPSink(t *testing.T) *smtpSink {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	s := &smtpSink{addr: ln.Addr().String()}
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go s.serve(c)
-		}
-	}()
-	return s
-}
-
-func (s *smtpSink) serve(c net.Conn) {
-	defer c.Close()
-	r := bufio.NewReader(c)
-	say := func(line string) { io.WriteString(c, line+"\r\n") }
-	say("220 sink ready")
-	for {
-		line, err := r.ReadString('\n')
-		if err != nil {
-			return
-		}
-		switch cmd := strings.ToUpper(strings.TrimSpace(line)); {
-		case strings.HasPrefix(cmd, "EHLO"), strings.HasPrefix(cmd, "HELO"):
-			say("250 sink")
-		case cmd == "DATA":
-			say("354 go on")
-			var msg strings.Builder
-			for {
-				l, err := r.ReadString('\n')
-				if err != nil || l == ".\r\n" {
-					break
-				}
-				msg.WriteString(l)
-			}
-			s.mu.Lock()
-			s.msgs = append(s.msgs, msg.String())
-			s.mu.Unlock()
-			say("250 kept")
-		case cmd == "QUIT":
-			say("221 bye")
-			return
-		default:
-			say("250 ok")
-		}
-	}
-}
 
 // TestNotificationsReachEveryChannel: a booking awaiting approval tells the park's facility
 // staff in the console and the park's robots; its approval tells the booker, by e-mail too since
@@ -167,18 +103,18 @@ func TestNotificationsReachEveryChannel(t *testing.T) {
 			t.Errorf("unread after reading one: %d, want 1", n)
 		}
 
-		sink := newSMTPSink(t)
-		d := &notify.Deliverer{Outbox: st, SMTP: notify.SMTPConfig{Addr: sink.addr, From: "parkos@example.com"}, HTTP: robots.Client(),
+		sink := NewSMTPSink(t)
+		d := &notify.Deliverer{Outbox: st, SMTP: notify.SMTPConfig{Addr: sink.Addr, From: "parkos@example.com"}, HTTP: robots.Client(),
 			Now: clock.Now, Log: slog.New(slog.DiscardHandler)}
 		sent, failed, err := d.DeliverDue(ctx)
 		// Three robots for the request (one refuses), one e-mail for the approval.
 		if err != nil || sent != 3 || failed != 1 {
 			t.Fatalf("delivered %d, failed %d, %v; want 3 and 1", sent, failed, err)
 		}
-		if len(sink.msgs) != 1 || !strings.Contains(sink.msgs[0], "To: tenant@example.com") {
-			t.Fatalf("mail: %q", sink.msgs)
+		if len(sink.Messages()) != 1 || !strings.Contains(sink.Messages()[0], "To: tenant@example.com") {
+			t.Fatalf("mail: %q", sink.Messages())
 		}
-		subject := between(sink.msgs[0], "Subject: ", "\r\n")
+		subject := between(sink.Messages()[0], "Subject: ", "\r\n")
 		if decoded, err := new(mime.WordDecoder).DecodeHeader(subject); err != nil || !strings.Contains(decoded, "预约已批准") {
 			t.Errorf("the subject %q decodes to %q (%v)", subject, decoded, err)
 		}
