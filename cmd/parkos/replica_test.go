@@ -1,0 +1,139 @@
+package main
+
+import (
+	"database/sql"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/parkos/parkos/internal/store"
+	"github.com/parkos/parkos/internal/store/storetest"
+)
+
+// TestReadReplica serves with --db-replica pointing at a streaming standby of the test
+// PostgreSQL (scripts/with-postgres starts one). With the standby's replay paused, a park
+// created through the API is written (so no write went to the read-only standby), is missing
+// from the park list (which reads the standby), and is found by its own page and by a list
+// asked for fresh data or read by a console that just wrote (which read the primary). Once
+// replay resumes, the list shows it.
+func TestReadReplica(t *testing.T) {
+	replicaBase := os.Getenv("PARKOS_TEST_PG_REPLICA")
+	var pg *storetest.Engine
+	for _, eng := range storetest.Engines(t) {
+		if eng.Name == "postgres" {
+			pg = &eng
+		}
+	}
+	if pg == nil || replicaBase == "" {
+		t.Skip("needs PARKOS_TEST_PG and PARKOS_TEST_PG_REPLICA (scripts/with-postgres)")
+	}
+	st, db := storetest.Addr(t, *pg)
+	w := storetest.NewWorld(t, st)
+	if err := store.AttachReplica(st, db); err == nil || !strings.Contains(err.Error(), "not a standby") {
+		t.Fatalf("the primary taken as its own replica: %v", err)
+	}
+	// The standby's URL with the test database's schema.
+	primary, _ := url.Parse(db)
+	replicaURL, _ := url.Parse(replicaBase)
+	replicaURL.RawQuery = primary.RawQuery
+	standby, err := sql.Open("pgx", replicaBase)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { standby.Close() })
+	t.Cleanup(func() { _, _ = standby.Exec("SELECT pg_wal_replay_resume()") }) // runs first
+	schema := primary.Query().Get("search_path")
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		var n int
+		if standby.QueryRow("SELECT count(*) FROM "+schema+".users").Scan(&n) == nil && n == len(w.Users) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the standby never caught up with the test's data")
+		}
+	}
+
+	server := startInstance(t, "--db", db, "--db-replica", replicaURL.String())
+	admin := apiSignIn(t, server, "u_admin", w.Password)
+	if _, err := standby.Exec("SELECT pg_wal_replay_pause()"); err != nil {
+		t.Fatal(err)
+	}
+	var created struct{ ID string }
+	status, body := apiJSON(t, server, admin, "POST", "/api/v1/parks",
+		map[string]any{"code": "REPL-1", "name_zh": "副本测试园", "district": "海淀区", "status": "operating"}, nil)
+	if status != http.StatusCreated || json.Unmarshal(body, &created) != nil {
+		t.Fatalf("creating a park with the standby paused: %d %s", status, body)
+	}
+	listed := func(headers map[string]string) bool {
+		t.Helper()
+		status, body := apiJSON(t, server, admin, "GET", "/api/v1/parks?q=REPL-1", nil, headers)
+		if status != 200 {
+			t.Fatalf("park list: %d %s", status, body)
+		}
+		return strings.Contains(string(body), created.ID)
+	}
+	if listed(nil) {
+		t.Fatal("the park list shows a park the paused standby has not replayed: it did not read the standby")
+	}
+	if status, _ := apiJSON(t, server, admin, "GET", "/api/v1/parks/"+created.ID, nil, nil); status != 200 {
+		t.Fatalf("the new park's own page (the primary's): %d", status)
+	}
+	if !listed(map[string]string{"Cache-Control": "no-cache"}) {
+		t.Fatal("a list asked for fresh data does not show the new park")
+	}
+
+	// The console: signing in is a write, so the browser reads the primary for a while.
+	jar, _ := cookiejar.New(nil)
+	browser := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	res, err := browser.PostForm(server.base+"/login", url.Values{"username": {"u_admin"}, "password": {w.Password}})
+	if err != nil || res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("console sign-in: %v %v", res, err)
+	}
+	res.Body.Close()
+	if page := get(t, browser, server.base+"/parks?q=REPL-1"); !strings.Contains(page, "副本测试园") {
+		t.Fatal("the console's park list, just after a write, lacks the new park")
+	}
+	u, _ := url.Parse(server.base)
+	jar.SetCookies(u, []*http.Cookie{{Name: "parkos_fresh", Value: "", MaxAge: -1}})
+	if page := get(t, browser, server.base+"/parks?q=REPL-1"); strings.Contains(page, "副本测试园") {
+		t.Fatal("the console's park list, with no recent write, did not read the standby")
+	}
+
+	if _, err := standby.Exec("SELECT pg_wal_replay_resume()"); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(10 * time.Second); !listed(nil); time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the list never showed the park after replay resumed")
+		}
+	}
+}
+
+// apiJSON sends a JSON request with a bearer token and extra headers and returns the answer.
+func apiJSON(t *testing.T, in instance, token, method, path string, body any, headers map[string]string) (int, []byte) {
+	t.Helper()
+	var r io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		r = strings.NewReader(string(b))
+	}
+	req, _ := http.NewRequest(method, in.base+path, r)
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/json")
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, b
+}
