@@ -101,7 +101,7 @@ func (g *generator) billingHistory(b *sqlstore.Bulk, parkID, code string, leases
 			lid, linePaid := g.id(), measure.Money(0)
 			if paid {
 				linePaid = l.Gross
-				allocRows = append(allocRows, []any{g.id(), pid, lid, l.Gross, on})
+				allocRows = append(allocRows, []any{g.id(), pid, parkID, lid, l.Gross, on})
 			}
 			lineRows = append(lineRows, []any{lid, id, parkID, l.EnterpriseID, l.Key, l.Source, l.SourceID, l.ChargeType, l.From, l.To, l.DueOn,
 				l.Description, l.RateBP, l.Net, l.Tax, l.Gross, linePaid})
@@ -115,7 +115,7 @@ func (g *generator) billingHistory(b *sqlstore.Bulk, parkID, code string, leases
 		rows  [][]any
 	}{
 		{"bills", billCols, billRows}, {"bill_lines", billLineCols, lineRows}, {"payments", paymentCols, payRows},
-		{"payment_allocations", []string{"id", "payment_id", "line_id", "amount", "paid_on"}, allocRows},
+		{"payment_allocations", []string{"id", "payment_id", "park_id", "line_id", "amount", "paid_on"}, allocRows},
 		{"bill_counters", []string{"park_id", "next"}, [][]any{{parkID, len(keys) + 1}}},
 		// The park bills in ParkOS from the history's first day: what fell due before was
 		// billed elsewhere, so a run never catches it up.

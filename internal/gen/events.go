@@ -17,7 +17,7 @@ const eventsPerPark = 6
 var (
 	eventCols = []string{"id", "park_id", "title", "kind", "description", "starts_at", "ends_at", "resource_id", "booking_id", "location",
 		"capacity", "audience", "waitlist", "status", "organizer", "created_at", "updated_at"}
-	registrationCols = []string{"id", "event_id", "kind", "username", "enterprise_id", "guest_name", "guest_org", "guest_phone", "status",
+	registrationCols = []string{"id", "event_id", "park_id", "kind", "username", "enterprise_id", "guest_name", "guest_org", "guest_phone", "status",
 		"code", "checked_in_at", "registered_by", "created_at", "updated_at"}
 	eventTitles = map[string]string{"forum": "产业发展论坛", "roadshow": "项目路演", "training": "政策申报培训", "park_visit": "园区行"}
 )
@@ -51,7 +51,7 @@ func (g *generator) events(b *sqlstore.Bulk, parkID, organizer, hallID string, e
 			if past && g.rnd.IntN(5) > 0 {
 				checkedIn = starts.Add(time.Duration(g.rnd.IntN(30)-15) * time.Minute)
 			}
-			regs = append(regs, []any{g.id(), id, "guest", "", ents[g.rnd.IntN(len(ents))], fmt.Sprintf("参会代表 %d", r+1), "", "",
+			regs = append(regs, []any{g.id(), id, parkID, "guest", "", ents[g.rnd.IntN(len(ents))], fmt.Sprintf("参会代表 %d", r+1), "", "",
 				string(event.Registered), g.checkInCode(), checkedIn, organizer, now, now})
 		}
 	}

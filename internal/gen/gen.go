@@ -261,7 +261,7 @@ func (g *generator) park(b *sqlstore.Bulk, i int, p parkPlan) error {
 					lettable = append(lettable, genUnit{uid, gross})
 				}
 				if prev != "" {
-					neighbours = append(neighbours, []any{uid, prev}, []any{prev, uid})
+					neighbours = append(neighbours, []any{uid, prev, parkID}, []any{prev, uid, parkID})
 				}
 				prev = uid
 			}
@@ -295,7 +295,7 @@ func (g *generator) park(b *sqlstore.Bulk, i int, p parkPlan) error {
 		{"floors", []string{"id", "park_id", "building_id", "level", "label", "gross_area", "created_at", "updated_at"}, floors},
 		{"units", unitCols, units},
 		{"unit_versions", unitVersionCols, unitVersions(units)},
-		{"unit_neighbours", []string{"unit_id", "neighbour_id"}, neighbours},
+		{"unit_neighbours", []string{"unit_id", "neighbour_id", "park_id"}, neighbours},
 	} {
 		if err := b.Insert(step.table, step.cols, step.rows); err != nil {
 			return fmt.Errorf("%s: %w", step.table, err)
@@ -405,7 +405,7 @@ func (g *generator) leads(b *sqlstore.Bulk, parkID string, vacant []string, n in
 			minArea, minArea * 2, `{"unit_kinds":[],"facilities":[]}`, measure.Price(40000 + g.rnd.IntN(40000)), nil, 5 + g.rnd.IntN(100),
 			nil, string(stage), leasing.DefaultProbability[stage], loss, today.AddDays(g.rnd.IntN(30) - 10), now, nil, nil, "", now, now})
 		for _, kind := range []string{"call", "visit"} {
-			acts = append(acts, []any{g.id(), id, kind, now, "", "", "合成跟进记录", "", ""})
+			acts = append(acts, []any{g.id(), id, parkID, kind, now, "", "", "合成跟进记录", "", ""})
 		}
 		if (stage == "proposal" || stage == "negotiation") && len(vacant) > 0 {
 			unit := vacant[len(vacant)-1]
@@ -421,7 +421,7 @@ func (g *generator) leads(b *sqlstore.Bulk, parkID string, vacant []string, n in
 		rows  [][]any
 	}{
 		{"leads", leadCols, leads},
-		{"lead_activities", []string{"id", "lead_id", "kind", "at", "user_id", "username", "text", "from_stage", "to_stage"}, acts},
+		{"lead_activities", []string{"id", "lead_id", "park_id", "kind", "at", "user_id", "username", "text", "from_stage", "to_stage"}, acts},
 		{"holds", []string{"id", "park_id", "lead_id", "unit_id", "from_on", "until_on", "status", "note", "created_at", "updated_at"}, holds},
 	} {
 		if err := b.Insert(step.table, step.cols, step.rows); err != nil {
@@ -467,7 +467,7 @@ func (g *generator) contracts(b *sqlstore.Bulk, parkID, code string, units []gen
 			if !end.Before(billingFrom) && !at.After(billingTo) {
 				billed = append(billed, k)
 			}
-			cus = append(cus, []any{kid, u.id, u.gross, at, end, at, end})
+			cus = append(cus, []any{kid, parkID, u.id, u.gross, at, end, at, end})
 			let = let || (!at.After(civil.Of(2026, 6, 30)) && !end.Before(civil.Of(2026, 6, 30))) || at.After(civil.Of(2026, 6, 30))
 			at = end.AddMonths(1 + g.rnd.IntN(12))
 		}
@@ -481,7 +481,7 @@ func (g *generator) contracts(b *sqlstore.Bulk, parkID, code string, units []gen
 	}
 	// let_from/let_to are the days each signed lease lets its unit, which the database checks
 	// against double letting (migration 0009).
-	return vacant, billed, b.Insert("contract_units", []string{"contract_id", "unit_id", "area", "from_on", "to_on", "let_from", "let_to"}, cus)
+	return vacant, billed, b.Insert("contract_units", []string{"contract_id", "park_id", "unit_id", "area", "from_on", "to_on", "let_from", "let_to"}, cus)
 }
 
 var (
@@ -490,7 +490,7 @@ var (
 		"created_at", "updated_at"}
 	buildingCols = []string{"id", "park_id", "zone_id", "code", "name", "floors_above", "floors_below", "gross_area",
 		"above_ground_area", "completed_year", "description", "created_at", "updated_at"}
-	unitVersionCols = []string{"unit_id", "valid_from", "kind", "gross_area", "usable_area", "leasable"}
+	unitVersionCols = []string{"unit_id", "park_id", "valid_from", "kind", "gross_area", "usable_area", "leasable"}
 	unitCols        = []string{"id", "park_id", "building_id", "floor_id", "code", "kind", "gross_area", "usable_area", "biosafety_level",
 		"animal_room", "cleanroom_grade", "floor_load", "ceiling_height", "fume_exhaust", "pure_water", "power_kva",
 		"wastewater_pretreatment", "list_rent", "property_fee", "leasable", "valid_from", "valid_to", "note", "created_at", "updated_at"}
@@ -532,7 +532,7 @@ func (g *generator) enterprises(b *sqlstore.Bulk, parkID string, park, n int, un
 			moveIn := opened.AddDays(g.rnd.IntN(max(1, span)))
 			res = append(res, []any{rid, eid, parkID, moveIn, nil, "", now, now})
 			for k := 0; k < 1+g.rnd.IntN(3) && next < len(units); k++ {
-				resUnits = append(resUnits, []any{rid, units[next]})
+				resUnits = append(resUnits, []any{rid, parkID, units[next]})
 				next++
 			}
 			if g.rnd.IntN(5) == 0 {
@@ -566,7 +566,7 @@ func (g *generator) enterprises(b *sqlstore.Bulk, parkID string, park, n int, un
 		{"enterprises", enterpriseCols, ents},
 		{"enterprise_chain_nodes", []string{"enterprise_id", "node_id"}, entNodes},
 		{"residencies", []string{"id", "enterprise_id", "park_id", "move_in", "move_out", "note", "created_at", "updated_at"}, res},
-		{"residency_units", []string{"residency_id", "unit_id"}, resUnits},
+		{"residency_units", []string{"residency_id", "park_id", "unit_id"}, resUnits},
 		{"qualifications", []string{"id", "enterprise_id", "kind", "certificate_no", "issued_on", "expires_on", "board", "ticker",
 			"note", "created_at", "updated_at"}, quals},
 		{"users", userCols, users},
@@ -680,7 +680,7 @@ func unitVersions(units [][]any) [][]any {
 	}
 	out := make([][]any, len(units))
 	for i, u := range units {
-		out[i] = []any{u[col["id"]], u[col["valid_from"]], u[col["kind"]], u[col["gross_area"]], u[col["usable_area"]], u[col["leasable"]]}
+		out[i] = []any{u[col["id"]], u[col["park_id"]], u[col["valid_from"]], u[col["kind"]], u[col["gross_area"]], u[col["usable_area"]], u[col["leasable"]]}
 	}
 	return out
 }

@@ -126,7 +126,7 @@ func (g *generator) policies() error {
 		apps = append(apps, []any{id, e.policy, ent, nullPark(parkOf[ent]), string(st), false, "", 0, estimate, approved, disbursed, "", "gen",
 			submitted, decidedBy, decided, now, now})
 		if disbursed > 0 {
-			payments = append(payments, []any{g.id(), id, policyDay.AddDays(-k % 150), disbursed, "", "gen", now})
+			payments = append(payments, []any{g.id(), id, ent, policyDay.AddDays(-k % 150), disbursed, "", "gen", now})
 		}
 	}
 	g.stats.Policies, g.stats.Applications = len(policies), len(apps)
@@ -140,7 +140,7 @@ func (g *generator) policies() error {
 		if err := b.Insert("policy_applications", applicationCols, apps); err != nil {
 			return err
 		}
-		if err := b.Insert("policy_disbursements", []string{"id", "application_id", "paid_on", "amount", "reference", "created_by", "created_at"}, payments); err != nil {
+		if err := b.Insert("policy_disbursements", []string{"id", "application_id", "enterprise_id", "paid_on", "amount", "reference", "created_by", "created_at"}, payments); err != nil {
 			return err
 		}
 		return b.ForgetStaleFacts()

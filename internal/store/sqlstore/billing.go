@@ -456,8 +456,12 @@ func (s *Store) Allocate(ctx context.Context, a billing.Allocation) error {
 	if err != nil {
 		return err
 	}
-	if _, err := c.exec(ctx, `INSERT INTO payment_allocations (id, payment_id, line_id, amount, paid_on) VALUES (?, ?, ?, ?, ?)`,
-		a.ID, a.PaymentID, a.LineID, a.Amount, a.PaidOn); err != nil {
+	park, err := ownerOf(ctx, c, "payments", "park_id", a.PaymentID)
+	if err != nil {
+		return err
+	}
+	if _, err := c.exec(ctx, `INSERT INTO payment_allocations (id, payment_id, park_id, line_id, amount, paid_on) VALUES (?, ?, ?, ?, ?, ?)`,
+		a.ID, a.PaymentID, park, a.LineID, a.Amount, a.PaidOn); err != nil {
 		return err
 	}
 	res, err := c.exec(ctx, `UPDATE payments SET unallocated = unallocated - ? WHERE id = ? AND unallocated >= ?`, a.Amount, a.PaymentID, a.Amount)
@@ -668,7 +672,12 @@ func (s *Store) SaveLateFee(ctx context.Context, contractID string, r *billing.L
 	if _, err := c.exec(ctx, `DELETE FROM contract_late_fees WHERE contract_id = ?`, contractID); err != nil || r == nil {
 		return err
 	}
-	_, err = c.exec(ctx, `INSERT INTO contract_late_fees (contract_id, rate_bp, grace_days, cap_bp) VALUES (?, ?, ?, ?)`, contractID, r.RateBP, r.GraceDays, r.CapBP)
+	park, err := ownerOf(ctx, c, "contracts", "park_id", contractID)
+	if err != nil {
+		return err
+	}
+	_, err = c.exec(ctx, `INSERT INTO contract_late_fees (contract_id, park_id, rate_bp, grace_days, cap_bp) VALUES (?, ?, ?, ?, ?)`,
+		contractID, park, r.RateBP, r.GraceDays, r.CapBP)
 	return err
 }
 
@@ -716,9 +725,13 @@ func (s *Store) SaveInvoiceRequest(ctx context.Context, r billing.InvoiceRequest
 	if !r.InvoiceDate.IsZero() {
 		date = r.InvoiceDate
 	}
-	_, err = c.exec(ctx, `INSERT INTO invoice_requests (bill_id, requested_by, requested_on, invoice_no, invoice_date) VALUES (?, ?, ?, ?, ?)
+	park, err := ownerOf(ctx, c, "bills", "park_id", r.BillID)
+	if err != nil {
+		return err
+	}
+	_, err = c.exec(ctx, `INSERT INTO invoice_requests (bill_id, park_id, requested_by, requested_on, invoice_no, invoice_date) VALUES (?, ?, ?, ?, ?, ?)
 		ON CONFLICT (bill_id) DO UPDATE SET invoice_no = excluded.invoice_no, invoice_date = excluded.invoice_date`,
-		r.BillID, r.RequestedBy, r.RequestedOn, r.InvoiceNo, date)
+		r.BillID, park, r.RequestedBy, r.RequestedOn, r.InvoiceNo, date)
 	return err
 }
 
@@ -897,8 +910,8 @@ func (s *Store) ClaimDunning(ctx context.Context, today civil.Date) ([]billing.R
 		if !ok || d.b.Outstanding <= 0 {
 			continue
 		}
-		res, err := c.exec(ctx, `INSERT INTO dunning_sent (bill_id, offset_days, sent_on) VALUES (?, ?, ?) ON CONFLICT (bill_id, offset_days) DO NOTHING`,
-			d.b.ID, latest, today)
+		res, err := c.exec(ctx, `INSERT INTO dunning_sent (bill_id, park_id, offset_days, sent_on) VALUES (?, ?, ?, ?) ON CONFLICT (bill_id, offset_days) DO NOTHING`,
+			d.b.ID, d.b.ParkID, latest, today)
 		if err != nil {
 			return nil, err
 		}

@@ -332,8 +332,8 @@ func (s *Store) saveContract(ctx context.Context, c conn, k leasing.Contract, in
 	}
 	for i, u := range k.Units {
 		from, to := lettingDays(k, u)
-		_, err := c.exec(ctx, `INSERT INTO contract_units (contract_id, unit_id, area, from_on, to_on, let_from, let_to) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			k.ID, u.UnitID, u.Area, u.From, u.To, from, to)
+		_, err := c.exec(ctx, `INSERT INTO contract_units (contract_id, park_id, unit_id, area, from_on, to_on, let_from, let_to) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			k.ID, k.ParkID, u.UnitID, u.Area, u.From, u.To, from, to)
 		if err != nil && s.eng.Excluded(err, "contract_units_one_letting_per_day") {
 			return apperr.New(apperr.Conflict, "单元在该期间已出租", "the unit is already let for part of this period").
 				WithField(fmt.Sprintf("units[%d].unit_id", i), "already_let")

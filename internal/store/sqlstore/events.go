@@ -72,7 +72,7 @@ func (s *Store) InsertEvent(ctx context.Context, e event.Event) error {
 		return err
 	}
 	for _, id := range e.Invited {
-		if _, err := c.exec(ctx, `INSERT INTO event_invitations (event_id, enterprise_id) VALUES (?, ?)`, e.ID, id); err != nil {
+		if _, err := c.exec(ctx, `INSERT INTO event_invitations (event_id, park_id, enterprise_id) VALUES (?, ?, ?)`, e.ID, e.ParkID, id); err != nil {
 			return err
 		}
 	}
@@ -181,9 +181,13 @@ func (s *Store) InsertRegistration(ctx context.Context, r event.Registration) er
 	if err != nil {
 		return err
 	}
-	_, err = c.exec(ctx, `INSERT INTO event_registrations (id, event_id, kind, username, enterprise_id, guest_name, guest_org, guest_phone, status,
-		code, registered_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		r.ID, r.EventID, r.Kind, r.Username, nullable(r.EnterpriseID), r.GuestName, r.GuestOrg, r.GuestPhone, r.Status, r.Code, r.RegisteredBy, r.CreatedAt, r.UpdatedAt)
+	park, err := ownerOf(ctx, c, "events", "park_id", r.EventID)
+	if err != nil {
+		return err
+	}
+	_, err = c.exec(ctx, `INSERT INTO event_registrations (id, event_id, park_id, kind, username, enterprise_id, guest_name, guest_org, guest_phone, status,
+		code, registered_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		r.ID, r.EventID, park, r.Kind, r.Username, nullable(r.EnterpriseID), r.GuestName, r.GuestOrg, r.GuestPhone, r.Status, r.Code, r.RegisteredBy, r.CreatedAt, r.UpdatedAt)
 	return s.constraintError(err, "event_id", "您已报名该活动", "you are registered for this event already")
 }
 

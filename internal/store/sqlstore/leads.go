@@ -222,8 +222,12 @@ func (s *Store) ReleaseLeadHolds(ctx context.Context, leadID string) error {
 }
 
 func (s *Store) addActivity(ctx context.Context, c conn, sc identity.Scope, a leasing.Activity) error {
-	_, err := c.exec(ctx, `INSERT INTO lead_activities (id, lead_id, kind, at, user_id, username, text, from_stage, to_stage)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, newID(), a.LeadID, a.Kind, s.now(), sc.UserID, sc.Username, a.Text, a.FromStage, a.ToStage)
+	park, err := ownerOf(ctx, c, "leads", "park_id", a.LeadID)
+	if err != nil {
+		return err
+	}
+	_, err = c.exec(ctx, `INSERT INTO lead_activities (id, lead_id, park_id, kind, at, user_id, username, text, from_stage, to_stage)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, newID(), a.LeadID, park, a.Kind, s.now(), sc.UserID, sc.Username, a.Text, a.FromStage, a.ToStage)
 	return err
 }
 

@@ -709,8 +709,12 @@ func (s *Store) InsertDisbursement(ctx context.Context, d policy.Disbursement) e
 	if err != nil {
 		return err
 	}
-	_, err = c.exec(ctx, `INSERT INTO policy_disbursements (id, application_id, paid_on, amount, reference, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		d.ID, d.ApplicationID, d.PaidOn, d.Amount, d.Reference, d.CreatedBy, d.CreatedAt)
+	ent, err := ownerOf(ctx, c, "policy_applications", "enterprise_id", d.ApplicationID)
+	if err != nil {
+		return err
+	}
+	_, err = c.exec(ctx, `INSERT INTO policy_disbursements (id, application_id, enterprise_id, paid_on, amount, reference, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		d.ID, d.ApplicationID, ent, d.PaidOn, d.Amount, d.Reference, d.CreatedBy, d.CreatedAt)
 	return err
 }
 
@@ -733,8 +737,12 @@ func (s *Store) InsertNote(ctx context.Context, applicationID string, n policy.N
 	if err != nil {
 		return err
 	}
-	_, err = c.exec(ctx, `INSERT INTO policy_application_notes (id, application_id, author, body, created_at) VALUES (?, ?, ?, ?, ?)`,
-		n.ID, applicationID, n.Author, n.Body, n.CreatedAt)
+	ent, err := ownerOf(ctx, c, "policy_applications", "enterprise_id", applicationID)
+	if err != nil {
+		return err
+	}
+	_, err = c.exec(ctx, `INSERT INTO policy_application_notes (id, application_id, enterprise_id, author, body, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		n.ID, applicationID, ent, n.Author, n.Body, n.CreatedAt)
 	return err
 }
 
@@ -756,8 +764,12 @@ func (s *Store) InsertDocument(ctx context.Context, applicationID string, d poli
 	if err != nil {
 		return err
 	}
-	_, err = c.exec(ctx, `INSERT INTO policy_documents (id, application_id, filename, content_type, size, data, uploaded_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		d.ID, applicationID, d.Filename, d.ContentType, d.Size, data, d.UploadedBy, d.CreatedAt)
+	ent, err := ownerOf(ctx, c, "policy_applications", "enterprise_id", applicationID)
+	if err != nil {
+		return err
+	}
+	_, err = c.exec(ctx, `INSERT INTO policy_documents (id, application_id, enterprise_id, filename, content_type, size, data, uploaded_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		d.ID, applicationID, ent, d.Filename, d.ContentType, d.Size, data, d.UploadedBy, d.CreatedAt)
 	return err
 }
 

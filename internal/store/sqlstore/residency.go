@@ -124,7 +124,7 @@ func (s *Store) saveResidencyUnits(ctx context.Context, c conn, r enterprise.Res
 		return err
 	}
 	for _, u := range dedupe(r.UnitIDs) {
-		if _, err := c.exec(ctx, `INSERT INTO residency_units (residency_id, unit_id) VALUES (?, ?)`, r.ID, u); err != nil {
+		if _, err := c.exec(ctx, `INSERT INTO residency_units (residency_id, park_id, unit_id) VALUES (?, ?, ?)`, r.ID, r.ParkID, u); err != nil {
 			return err
 		}
 	}

@@ -465,8 +465,12 @@ func (s *Store) InsertComment(ctx context.Context, ticketID string, cm servicede
 	if err != nil {
 		return err
 	}
-	_, err = c.exec(ctx, `INSERT INTO service_comments (id, request_id, author, internal, body, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
-		cm.ID, ticketID, cm.Author, cm.Internal, cm.Body, cm.CreatedAt)
+	park, err := ownerOf(ctx, c, "service_requests", "park_id", ticketID)
+	if err != nil {
+		return err
+	}
+	_, err = c.exec(ctx, `INSERT INTO service_comments (id, request_id, park_id, author, internal, body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		cm.ID, ticketID, park, cm.Author, cm.Internal, cm.Body, cm.CreatedAt)
 	return err
 }
 
@@ -492,8 +496,12 @@ func (s *Store) InsertAttachment(ctx context.Context, ticketID string, a service
 	if err != nil {
 		return err
 	}
-	_, err = c.exec(ctx, `INSERT INTO service_attachments (id, request_id, filename, content_type, size, data, uploaded_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		a.ID, ticketID, a.Filename, a.ContentType, a.Size, data, a.UploadedBy, a.CreatedAt)
+	park, err := ownerOf(ctx, c, "service_requests", "park_id", ticketID)
+	if err != nil {
+		return err
+	}
+	_, err = c.exec(ctx, `INSERT INTO service_attachments (id, request_id, park_id, filename, content_type, size, data, uploaded_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		a.ID, ticketID, park, a.Filename, a.ContentType, a.Size, data, a.UploadedBy, a.CreatedAt)
 	return err
 }
 

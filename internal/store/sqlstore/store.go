@@ -587,3 +587,14 @@ func (s *Store) deleteRow(ctx context.Context, table, id string) error {
 	_, err = c.exec(ctx, `DELETE FROM `+table+` WHERE id = ?`, id)
 	return err
 }
+
+// ownerOf reads the distribution key (park_id or enterprise_id) of the parent row a child row
+// is about to be written under, so that the child carries it too (§14).
+func ownerOf(ctx context.Context, c conn, table, column, id string) (string, error) {
+	var owner string
+	err := c.queryRow(ctx, `SELECT `+column+` FROM `+table+` WHERE id = ?`, id).Scan(&owner)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", notFound("记录", "record")
+	}
+	return owner, err
+}

@@ -121,9 +121,9 @@ func (s *Store) insertUnit(ctx context.Context, c conn, u space.Unit) error {
 // saveUnitVersion records the unit's kind, areas and leasable flag as they are from the day
 // from on, replacing a version already recorded for that day.
 func (s *Store) saveUnitVersion(ctx context.Context, c conn, u space.Unit, from civil.Date) error {
-	_, err := c.exec(ctx, `INSERT INTO unit_versions (unit_id, valid_from, kind, gross_area, usable_area, leasable) VALUES (?, ?, ?, ?, ?, ?)
+	_, err := c.exec(ctx, `INSERT INTO unit_versions (unit_id, park_id, valid_from, kind, gross_area, usable_area, leasable) VALUES (?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (unit_id, valid_from) DO UPDATE SET kind = excluded.kind, gross_area = excluded.gross_area,
-		usable_area = excluded.usable_area, leasable = excluded.leasable`, u.ID, from, u.Kind, u.GrossArea, u.UsableArea, u.Leasable)
+		usable_area = excluded.usable_area, leasable = excluded.leasable`, u.ID, u.ParkID, from, u.Kind, u.GrossArea, u.UsableArea, u.Leasable)
 	return err
 }
 
@@ -226,7 +226,7 @@ func (s *Store) setNeighbours(ctx context.Context, c conn, u space.Unit) error {
 		if err != nil {
 			return err
 		}
-		if _, err := c.exec(ctx, `INSERT INTO unit_neighbours (unit_id, neighbour_id) VALUES (?, ?), (?, ?)`, u.ID, n, n, u.ID); err != nil {
+		if _, err := c.exec(ctx, `INSERT INTO unit_neighbours (unit_id, neighbour_id, park_id) VALUES (?, ?, ?), (?, ?, ?)`, u.ID, n, u.ParkID, n, u.ID, u.ParkID); err != nil {
 			return err
 		}
 	}
@@ -293,7 +293,7 @@ func (s *Store) RecordUnitChange(ctx context.Context, sc identity.Scope, kind st
 		units []space.Unit
 	}{{"from", from}, {"to", to}} {
 		for _, u := range link.units {
-			if _, err := c.exec(ctx, `INSERT INTO unit_change_links (change_id, unit_id, role) VALUES (?, ?, ?)`, changeID, u.ID, link.role); err != nil {
+			if _, err := c.exec(ctx, `INSERT INTO unit_change_links (change_id, park_id, unit_id, role) VALUES (?, ?, ?, ?)`, changeID, u.ParkID, u.ID, link.role); err != nil {
 				return "", nil, err
 			}
 		}

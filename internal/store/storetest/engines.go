@@ -194,4 +194,17 @@ func migrate(t testing.TB, s *sqlstore.Store) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
+	// Runs before the close: whatever the test wrote, every child row carries its parent's
+	// distribution key (§14), so a write path that forgets it fails the test that took it.
+	t.Cleanup(func() {
+		keys, err := CheckInheritedKeys(context.Background(), s.Pools()["reader"])
+		if err != nil {
+			t.Errorf("checking the distribution keys: %v", err)
+		}
+		for table, n := range keys {
+			if n[1] != 0 {
+				t.Errorf("%s: %d of %d rows do not carry their parent's distribution key", table, n[1], n[0])
+			}
+		}
+	})
 }

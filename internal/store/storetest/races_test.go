@@ -220,8 +220,8 @@ func TestDatabaseRefusesDoubleLetting(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			insert := `INSERT INTO contract_units (contract_id, unit_id, area, from_on, to_on, let_from, let_to) VALUES ('` +
-				draft.ID + `', '` + w.Units[0][0].ID + `', 10000, '2025-06-01', '2026-05-31', '2025-06-01', '2026-05-31')`
+			insert := `INSERT INTO contract_units (contract_id, park_id, unit_id, area, from_on, to_on, let_from, let_to) VALUES ('` +
+				draft.ID + `', '` + draft.ParkID + `', '` + w.Units[0][0].ID + `', 10000, '2025-06-01', '2026-05-31', '2025-06-01', '2026-05-31')`
 			if _, err := raw.Exec(insert); err == nil {
 				t.Fatal("the database accepted a second letting of a let unit")
 			}
@@ -230,8 +230,8 @@ func TestDatabaseRefusesDoubleLetting(t *testing.T) {
 				t.Fatal("the database accepted an update into a double letting")
 			}
 			// Days that do not overlap are fine.
-			free := `INSERT INTO contract_units (contract_id, unit_id, area, from_on, to_on, let_from, let_to) VALUES ('` +
-				draft.ID + `', '` + w.Units[0][0].ID + `', 10000, '2026-01-01', '2026-05-31', '2026-01-01', '2026-05-31')`
+			free := `INSERT INTO contract_units (contract_id, park_id, unit_id, area, from_on, to_on, let_from, let_to) VALUES ('` +
+				draft.ID + `', '` + draft.ParkID + `', '` + w.Units[0][0].ID + `', 10000, '2026-01-01', '2026-05-31', '2026-01-01', '2026-05-31')`
 			if _, err := raw.Exec(free); err != nil {
 				t.Fatalf("a letting after the first one ends was refused: %v", err)
 			}
