@@ -26,7 +26,7 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	fs := newFlags("bench load", stdout, stderr)
 	cfg := loadtest.Config{}
-	fs.StringVar(&cfg.URL, "url", "http://127.0.0.1:8080", "server to load")
+	fs.StringVar(&cfg.URL, "url", "http://127.0.0.1:8080", "server to load, or several instances of one separated by commas")
 	fs.StringVar(&cfg.Username, "user", "admin", "user to sign in as")
 	fs.StringVar(&cfg.Password, "password", env("GEN_PASSWORD", "parkos-bench"), "password (PARKOS_GEN_PASSWORD)")
 	fs.IntVar(&cfg.Conns, "conns", 64, "concurrent connections")

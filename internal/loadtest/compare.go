@@ -31,7 +31,7 @@ type Comparison struct {
 // server is from its engine's limit.
 func Compare(ctx context.Context, cfg Config, reads []HotRead, n int) ([]Comparison, error) {
 	client := &http.Client{Timeout: 30 * time.Second}
-	token, err := signIn(ctx, client, cfg)
+	token, err := signIn(ctx, client, cfg.URL, cfg)
 	if err != nil {
 		return nil, err
 	}

@@ -21,6 +21,8 @@ import (
 
 // Config is one load run.
 type Config struct {
+	// URL is the server, or several instances of one separated by commas: the connections are
+	// dealt out over them in turn, as a load balancer would.
 	URL                string
 	Username, Password string
 	Conns              int
@@ -71,19 +73,20 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	transport := &http.Transport{MaxIdleConns: cfg.Conns * 2, MaxIdleConnsPerHost: cfg.Conns * 2, MaxConnsPerHost: cfg.Conns,
 		IdleConnTimeout: time.Minute}
 	client := &http.Client{Transport: transport, Timeout: 30 * time.Second}
-	token, err := signIn(ctx, client, cfg)
+	first, _, _ := strings.Cut(cfg.URL, ",")
+	token, err := signIn(ctx, client, first, cfg)
 	if err != nil {
 		return Result{}, err
 	}
-	parks, err := ids(ctx, client, cfg.URL, token, "/api/v1/parks?limit=500")
+	parks, err := ids(ctx, client, first, token, "/api/v1/parks?limit=500")
 	if err != nil {
 		return Result{}, err
 	}
-	units, err := ids(ctx, client, cfg.URL, token, "/api/v1/units?limit=500&park_id="+parks[0])
+	units, err := ids(ctx, client, first, token, "/api/v1/units?limit=500&park_id="+parks[0])
 	if err != nil {
 		return Result{}, err
 	}
-	ents, err := ids(ctx, client, cfg.URL, token, "/api/v1/enterprises?limit=500")
+	ents, err := ids(ctx, client, first, token, "/api/v1/enterprises?limit=500")
 	if err != nil {
 		return Result{}, err
 	}
@@ -115,7 +118,9 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	cpuAtStart := time.AfterFunc(cfg.Warmup, func() { cpuFrom.Store(int64(procCPU(cfg.ServerPID))) })
 	defer cpuAtStart.Stop()
 	var wg sync.WaitGroup
+	instances := strings.Split(cfg.URL, ",")
 	for w := range cfg.Conns {
+		base := instances[w%len(instances)]
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -128,7 +133,7 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 					i++
 				}
 				t0 := time.Now()
-				ok := get(ctx, client, cfg.URL+targets[i].path(r), token)
+				ok := get(ctx, client, base+targets[i].path(r), token)
 				if t0.After(measureFrom) {
 					local = append(local, sample{i, time.Since(t0), ok})
 				}
@@ -209,9 +214,9 @@ func profile(name string, d []time.Duration, errs int) RouteResult {
 	return r
 }
 
-func signIn(ctx context.Context, c *http.Client, cfg Config) (string, error) {
+func signIn(ctx context.Context, c *http.Client, base string, cfg Config) (string, error) {
 	body := fmt.Sprintf(`{"username":%q,"password":%q}`, cfg.Username, cfg.Password)
-	req, _ := http.NewRequestWithContext(ctx, "POST", cfg.URL+"/api/v1/session", strings.NewReader(body))
+	req, _ := http.NewRequestWithContext(ctx, "POST", base+"/api/v1/session", strings.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	res, err := c.Do(req)
 	if err != nil {
