@@ -571,10 +571,14 @@ func (s *Service) rematch(ctx context.Context, p Policy) error {
 	slices.Sort(ids)
 	for _, id := range ids {
 		j := now[id]
+		before, old := had[id]
+		if old && before == j.estimate.Amount {
+			continue // unchanged: the nightly rematch of a city writes only what moved
+		}
 		if err := s.st.SaveMatch(ctx, p.ID, id, j.estimate.Amount, day); err != nil {
 			return err
 		}
-		if _, old := had[id]; !old {
+		if !old {
 			if err := s.matched(ctx, p, *j.facts, j.estimate); err != nil {
 				return err
 			}
