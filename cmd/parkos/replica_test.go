@@ -4,11 +4,13 @@ import (
 	"database/sql"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -35,8 +37,13 @@ func TestReadReplica(t *testing.T) {
 	}
 	st, db := storetest.Addr(t, *pg)
 	w := storetest.NewWorld(t, st)
-	if err := store.AttachReplica(st, db); err == nil || !strings.Contains(err.Error(), "not a standby") {
+	if err := store.AttachReplica(t.Context(), st, db); err == nil || !strings.Contains(err.Error(), "not a standby") {
 		t.Fatalf("the primary taken as its own replica: %v", err)
+	}
+	otherDB, _ := url.Parse(replicaBase)
+	otherDB.Path = "/template1"
+	if err := store.AttachReplica(t.Context(), st, otherDB.String()); err == nil || !strings.Contains(err.Error(), "template1") {
+		t.Fatalf("a standby's other database taken as the replica: %v", err)
 	}
 	// The standby's URL with the test database's schema.
 	primary, _ := url.Parse(db)
@@ -113,6 +120,81 @@ func TestReadReplica(t *testing.T) {
 			t.Fatal("the list never showed the park after replay resumed")
 		}
 	}
+
+	// A replica that stops answering: within a couple of health checks the lists read the
+	// primary again, with no error to show for it.
+	proxy := newTCPProxy(t, replicaURL.Host)
+	proxied := *replicaURL
+	proxied.Host = proxy.addr
+	second := startInstance(t, "--db", db, "--db-replica", proxied.String())
+	token := apiSignIn(t, second, "u_admin", w.Password)
+	if _, err := standby.Exec("SELECT pg_wal_replay_pause()"); err != nil {
+		t.Fatal(err)
+	}
+	status, body = apiJSON(t, second, token, "POST", "/api/v1/parks",
+		map[string]any{"code": "REPL-2", "name_zh": "副本断开测试园", "district": "海淀区", "status": "operating"}, nil)
+	if status != http.StatusCreated {
+		t.Fatalf("creating a second park: %d %s", status, body)
+	}
+	if _, body := apiJSON(t, second, token, "GET", "/api/v1/parks?q=REPL-2", nil, nil); strings.Contains(string(body), "REPL-2") {
+		t.Fatal("the list through the proxied replica already shows the park: it did not read the replica")
+	}
+	proxy.close()
+	time.Sleep(2500 * time.Millisecond)
+	status, body = apiJSON(t, second, token, "GET", "/api/v1/parks?q=REPL-2", nil, nil)
+	if status != 200 || !strings.Contains(string(body), "REPL-2") {
+		t.Fatalf("with the replica gone the list answers %d %s; it should read the primary", status, body)
+	}
+	if metrics := get(t, http.DefaultClient, second.base+"/metrics"); !strings.Contains(metrics, "parkos_db_replica_in_use 0") {
+		t.Fatal("the metrics do not say the replica is out of use")
+	}
+}
+
+// tcpProxy forwards connections to a target until closed, then drops them all: a replica
+// that goes away.
+type tcpProxy struct {
+	addr  string
+	ln    net.Listener
+	mu    sync.Mutex
+	conns []net.Conn
+}
+
+func newTCPProxy(t *testing.T, target string) *tcpProxy {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &tcpProxy{addr: ln.Addr().String(), ln: ln}
+	t.Cleanup(p.close)
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			up, err := net.Dial("tcp", target)
+			if err != nil {
+				c.Close()
+				continue
+			}
+			p.mu.Lock()
+			p.conns = append(p.conns, c, up)
+			p.mu.Unlock()
+			go func() { _, _ = io.Copy(up, c); up.Close() }()
+			go func() { _, _ = io.Copy(c, up); c.Close() }()
+		}
+	}()
+	return p
+}
+
+func (p *tcpProxy) close() {
+	p.ln.Close()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, c := range p.conns {
+		c.Close()
+	}
+	p.conns = nil
 }
 
 // apiJSON sends a JSON request with a bearer token and extra headers and returns the answer.

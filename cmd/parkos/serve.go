@@ -78,7 +78,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, demo
 	}
 	defer st.Close()
 	if *replica != "" {
-		if err := store.AttachReplica(st, *replica); err != nil {
+		if err := store.AttachReplica(ctx, st, *replica); err != nil {
 			return err
 		}
 	}
@@ -103,6 +103,13 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, demo
 		console.ReadsFromReplica()
 	}
 	meters := metrics.New(st, log)
+	st.ObserveReplica(func(inUse bool, err error) {
+		if inUse {
+			log.Info("the replica takes the lists' reads again")
+			return
+		}
+		log.Warn("the replica does not answer or lags; lists read the primary until it is back", "err", err)
+	})
 	st.ObserveListenLoss(func(err error) {
 		log.Warn("lost the connection that hears other instances' sign-outs; tokens are checked in the database until it is back", "err", err)
 	})

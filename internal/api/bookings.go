@@ -130,7 +130,7 @@ func (s *Server) bookingRoutes() []route {
 				}
 				return sv.Bookings.AddHoliday(c.ctx, c.scope, c.id(), in)
 			}},
-		{Method: "GET", Pattern: "/api/v1/calendar-feeds", Tag: "facilities", Summary: "我的日历订阅 / Your calendar feeds",
+		{Method: "GET", Pattern: "/api/v1/calendar-feeds", Fresh: true, Tag: "facilities", Summary: "我的日历订阅 / Your calendar feeds",
 			Response: []booking.Feed{}, handle: func(c *call) (any, error) { return sv.Bookings.Feeds(c.ctx, c.scope) }},
 		{Method: "POST", Pattern: "/api/v1/calendar-feeds", Tag: "facilities",
 			Summary: "新建 iCalendar 订阅：我的预约，或某资源的预约（地址只显示这一次，可随时吊销） / Make an iCalendar feed of your bookings or of a resource's (the address is shown once; revoke it at any time)",

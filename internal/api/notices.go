@@ -20,7 +20,7 @@ func (s *Server) noticeRoutes() []route {
 			}},
 		{Method: "POST", Pattern: "/api/v1/notifications/{id}/read", Tag: "notifications", Summary: "标为已读 / Mark read",
 			Status: http.StatusNoContent, handle: func(c *call) (any, error) { return nil, sv.Notices.Read(c.ctx, c.scope, c.id()) }},
-		{Method: "GET", Pattern: "/api/v1/me/notification-preferences", Tag: "notifications",
+		{Method: "GET", Pattern: "/api/v1/me/notification-preferences", Fresh: true, Tag: "notifications",
 			Summary: "通知渠道偏好（站内通知总是开启） / Notification channels by kind (in-app is always on)", Response: []notify.Preference{},
 			handle: func(c *call) (any, error) { return sv.Notices.Preferences(c.ctx, c.scope) }},
 		{Method: "PUT", Pattern: "/api/v1/me/notification-preferences", Tag: "notifications", Summary: "设置通知渠道 / Set notification channels",

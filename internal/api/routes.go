@@ -35,6 +35,7 @@ type route struct {
 	UploadKinds     []string // the media types an upload takes, when not a workbook or CSV
 	Download        string   // the response is a file of these media types (comma-separated), not JSON
 	Secret          bool     // the answer holds a secret shown once, so it is never kept for an idempotent replay
+	Fresh           bool     // a GET without a record id that still reads what its caller may just have changed: never from a replica
 	handle          func(c *call) (any, error)
 }
 
@@ -249,7 +250,7 @@ func (s *Server) sessionRoutes() []route {
 			}},
 		{Method: "DELETE", Pattern: "/api/v1/session", Tag: "identity", Summary: "退出登录 / Sign out", Status: http.StatusNoContent,
 			handle: func(c *call) (any, error) { return nil, sv.Accounts.EndSession(c.ctx, c.token, "api") }},
-		{Method: "GET", Pattern: "/api/v1/me", Tag: "identity", Summary: "当前用户 / The signed-in user", Response: identity.User{},
+		{Method: "GET", Pattern: "/api/v1/me", Fresh: true, Tag: "identity", Summary: "当前用户 / The signed-in user", Response: identity.User{},
 			handle: func(c *call) (any, error) { return c.user, nil }},
 		{Method: "POST", Pattern: "/api/v1/me/password", Tag: "identity", Summary: "修改自己的密码（须给出当前密码 current_password） / Change your password (current_password required)",
 			Body: PasswordChange{}, Status: http.StatusNoContent, handle: func(c *call) (any, error) {
@@ -262,7 +263,7 @@ func (s *Server) sessionRoutes() []route {
 				}
 				return nil, sv.Accounts.SetPassword(c.ctx, c.scope, c.user.ID, in.NewPassword)
 			}},
-		{Method: "GET", Pattern: "/api/v1/tokens", Tag: "identity", Summary: "我的 API 令牌 / Your API tokens",
+		{Method: "GET", Pattern: "/api/v1/tokens", Fresh: true, Tag: "identity", Summary: "我的 API 令牌 / Your API tokens",
 			Response: []identity.APIToken{}, handle: func(c *call) (any, error) { return sv.Accounts.ListTokens(c.ctx, c.scope) }},
 		{Method: "POST", Pattern: "/api/v1/tokens", Tag: "identity",
 			Summary: "新建 API 令牌（令牌只显示一次，不接受幂等键） / Create an API token (shown once; takes no idempotency key)",

@@ -145,7 +145,7 @@ func (s *Server) wrap(rt route) http.Handler {
 			}
 			c.user, c.scope = u, identity.ScopeOf(u).Via("api")
 			httpx.SetUser(r.Context(), u.Username)
-			if freshness.Tolerant(r, rt.Download != "") {
+			if !rt.Fresh && freshness.Tolerant(r) {
 				c.ctx = freshness.MayLag(c.ctx)
 			}
 		}

@@ -29,18 +29,15 @@ func LagAllowed(ctx context.Context) bool {
 	return ok
 }
 
-// Tolerant reports whether a signed-in request may read from a replica: a GET of a route whose
-// pattern names no single record (a list, a dashboard, a form's choices) or that downloads a
-// file, from a client that has not just written and does not ask for fresh data
-// (Cache-Control: no-cache).
-func Tolerant(r *http.Request, download bool) bool {
-	if r.Method != http.MethodGet || strings.Contains(r.Header.Get("Cache-Control"), "no-cache") {
+// Tolerant reports whether a signed-in GET of a list, a dashboard or an export may read from a
+// replica: never when its route names a single record, nor for a client that has just
+// written or asks for fresh data (Cache-Control: no-cache). Callers mark which routes are lists.
+func Tolerant(r *http.Request) bool {
+	if r.Method != http.MethodGet || strings.Contains(r.Pattern, "{") || strings.Contains(r.Header.Get("Cache-Control"), "no-cache") {
 		return false
 	}
-	if c, err := r.Cookie(Cookie); err == nil && c.Value != "" {
-		return false
-	}
-	return download || !strings.Contains(r.Pattern, "{")
+	c, err := r.Cookie(Cookie)
+	return err != nil || c.Value == ""
 }
 
 // Track marks the client of every request that may write, so that its reads for Window see

@@ -6,6 +6,7 @@ package loginguard
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -27,10 +28,11 @@ const (
 // Ledger keeps recent sign-in attempts where every ParkOS process sees them (the database), so
 // that the limits hold across instances (§10) and survive a restart.
 type Ledger interface {
-	// ReserveSignIn counts attempt id at `at` against every key, unless a key already holds its
-	// limit of attempts after at-window: then nothing is counted, and retryAt is when that
-	// key's oldest counting attempt leaves the window. Reservations of one key never interleave.
-	ReserveSignIn(ctx context.Context, id string, keys []Limit, at time.Time, window time.Duration) (retryAt time.Time, ok bool, err error)
+	// ReserveSignIn counts attempt id at `at` (zero: the ledger's own clock, one for every
+	// instance) against every key, unless a key already holds its limit of attempts after
+	// at-window: then nothing is counted, and wait is how long until every key takes one again.
+	// Reservations of one key never interleave.
+	ReserveSignIn(ctx context.Context, id string, keys []Limit, at time.Time, window time.Duration) (wait time.Duration, ok bool, err error)
 	// ForgetSignIn takes back attempt id from the keys named.
 	ForgetSignIn(ctx context.Context, id string, keys ...string) error
 	// ClearSignIns forgets every attempt counted against key.
@@ -53,7 +55,6 @@ type Guard struct {
 	perAccount int
 	perAddress int
 	window     time.Duration
-	now        func() time.Time
 	refused    func(reason string)
 }
 
@@ -70,7 +71,7 @@ func (g *Guard) refuse(reason string) {
 // New makes a guard with the default limits, counting attempts in ledger.
 func New(ledger Ledger) *Guard {
 	return &Guard{ledger: ledger, perAccount: DefaultPerAccount, perAddress: DefaultPerAddress, window: DefaultWindow,
-		now: time.Now, hashing: make(chan struct{}, 2*runtime.NumCPU())}
+		hashing: make(chan struct{}, 2*runtime.NumCPU())}
 }
 
 // hashWait is how long a sign-in waits for a hashing slot before it is turned away.
@@ -91,9 +92,13 @@ func (g *Guard) Hash(fn func()) bool {
 	return true
 }
 
-// AccountKey and AddressKey name what attempts are counted against.
-func AccountKey(username string) string { return "u:" + strings.ToLower(strings.TrimSpace(username)) }
-func AddressKey(addr string) string     { return "a:" + addr }
+// AccountKey and AddressKey name what attempts are counted against. The account's name is
+// hashed: a name typed at the sign-in form may be of any length.
+func AccountKey(username string) string {
+	sum := sha256.Sum256([]byte(strings.ToLower(strings.TrimSpace(username))))
+	return "u:" + hex.EncodeToString(sum[:])
+}
+func AddressKey(addr string) string { return "a:" + addr }
 
 // Attempt is a sign-in attempt counted before its password is checked, so that many attempts
 // at once, on any instance, cannot all slip under the limit while their hashes are computed.
@@ -108,11 +113,9 @@ type Attempt struct {
 // or Abandoned is called.
 func (g *Guard) Reserve(ctx context.Context, username, addr string) (*Attempt, time.Duration, bool, error) {
 	a := &Attempt{g: g, id: newAttemptID(), account: AccountKey(username), address: AddressKey(addr)}
-	now := g.now()
-	retryAt, ok, err := g.ledger.ReserveSignIn(ctx, a.id,
-		[]Limit{{a.account, g.perAccount}, {a.address, g.perAddress}}, now, g.window)
+	wait, ok, err := g.ledger.ReserveSignIn(ctx, a.id, []Limit{{a.account, g.perAccount}, {a.address, g.perAddress}}, time.Time{}, g.window)
 	if err != nil || !ok {
-		return nil, retryAt.Sub(now), false, err
+		return nil, wait, false, err
 	}
 	return a, 0, true, nil
 }

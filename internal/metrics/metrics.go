@@ -28,6 +28,7 @@ type Source interface {
 	Pools() map[string]*sql.DB
 	ObserveTransactions(fn func(sqlstore.TxOutcome, time.Duration))
 	HearsOtherInstances() bool
+	ReplicaInUse() bool
 }
 
 // Metrics holds the instruments and the registry /metrics serves.
@@ -74,12 +75,10 @@ func New(src Source, log *slog.Logger) *Metrics {
 		&figures{src: src, log: log},
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "parkos_auth_cache_shared",
 			Help: "1 while sign-outs and account changes made by other instances reach this one, so that tokens may be cached; 0 while every request asks the database."},
-			func() float64 {
-				if src.HearsOtherInstances() {
-					return 1
-				}
-				return 0
-			}))
+			func() float64 { return one(src.HearsOtherInstances()) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "parkos_db_replica_in_use",
+			Help: "1 while lists, dashboards and exports read the replica (--db-replica); 0 without one, or while it does not answer or lags."},
+			func() float64 { return one(src.ReplicaInUse()) }))
 	for role, db := range src.Pools() {
 		m.registry.MustRegister(collectors.NewDBStatsCollector(db, role))
 	}
@@ -88,6 +87,13 @@ func New(src Source, log *slog.Logger) *Metrics {
 		m.txLatency.WithLabelValues(string(o)).Observe(d.Seconds())
 	})
 	return m
+}
+
+func one(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // Handler serves the registry in Prometheus's text format.

@@ -2,6 +2,7 @@
 package store
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -29,18 +30,20 @@ func Open(addr string, clock civil.Clock) (*sqlstore.Store, error) {
 	return nil, fmt.Errorf("--db %q: expected sqlite:PATH or postgres://…", addr)
 }
 
-// AttachReplica sends st's lag-tolerant reads to the streaming standby at url (--db-replica).
-func AttachReplica(st *sqlstore.Store, url string) error {
+// AttachReplica sends st's lag-tolerant reads to the streaming standby at url (--db-replica),
+// while it answers and keeps up.
+func AttachReplica(ctx context.Context, st *sqlstore.Store, url string) error {
 	if st.Engine() != "postgres" {
 		return fmt.Errorf("--db-replica needs a PostgreSQL --db")
 	}
 	if !strings.HasPrefix(url, "postgres://") && !strings.HasPrefix(url, "postgresql://") {
 		return fmt.Errorf("--db-replica %q: expected postgres://…", url)
 	}
-	db, err := postgres.OpenReplica(url)
+	primary := st.Pools()["reader"]
+	db, err := postgres.OpenReplica(ctx, url, primary)
 	if err != nil {
 		return err
 	}
-	st.SetReplica(db)
+	st.SetReplica(db, postgres.ReplicaLag(primary, db))
 	return nil
 }

@@ -62,9 +62,9 @@ type lister[T any, F any] struct {
 }
 
 func (l lister[T, F]) mount(s *Server, mux *http.ServeMux) {
-	mux.Handle("GET "+l.path, s.page(l.serve))
-	mux.Handle("GET "+l.path+".csv", s.page(func(rq *request) error { return l.export(rq, "csv") }))
-	mux.Handle("GET "+l.path+".xlsx", s.page(func(rq *request) error { return l.export(rq, "xlsx") }))
+	mux.Handle("GET "+l.path, s.listPage(l.serve))
+	mux.Handle("GET "+l.path+".csv", s.listPage(func(rq *request) error { return l.export(rq, "csv") }))
+	mux.Handle("GET "+l.path+".xlsx", s.listPage(func(rq *request) error { return l.export(rq, "xlsx") }))
 }
 
 func (l lister[T, F]) query(rq *request) (F, page.Request, error) {

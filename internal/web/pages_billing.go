@@ -25,7 +25,7 @@ func (rq *request) bills() bool { return rq.scope.May(identity.Bill) }
 
 func (s *Server) billingRoutes(mux *http.ServeMux) {
 	sv := s.svc
-	mux.Handle("GET /billing", s.page(s.billingHome))
+	mux.Handle("GET /billing", s.listPage(s.billingHome))
 	mux.Handle("POST /billing", s.page(s.billingHome))
 	mux.Handle("GET /billing/bills/{id}", s.page(func(rq *request) error { return s.showBill(rq, nil) }))
 	mux.Handle("POST /billing/bills/{id}/{action}", s.page(s.actOnBill))
@@ -39,9 +39,9 @@ func (s *Server) billingRoutes(mux *http.ServeMux) {
 	mux.Handle("POST /billing/bank", s.page(s.bankUpload))
 	mux.Handle("GET /billing/bank/{token}", s.page(s.bankPreview))
 	mux.Handle("POST /billing/bank/{token}", s.page(s.bankPreview))
-	mux.Handle("GET /billing/aging", s.page(func(rq *request) error { return s.agingPage(rq, "") }))
-	mux.Handle("GET /billing/aging.xlsx", s.page(func(rq *request) error { return s.agingPage(rq, "xlsx") }))
-	mux.Handle("GET /billing/aging.csv", s.page(func(rq *request) error { return s.agingPage(rq, "csv") }))
+	mux.Handle("GET /billing/aging", s.listPage(func(rq *request) error { return s.agingPage(rq, "") }))
+	mux.Handle("GET /billing/aging.xlsx", s.listPage(func(rq *request) error { return s.agingPage(rq, "xlsx") }))
+	mux.Handle("GET /billing/aging.csv", s.listPage(func(rq *request) error { return s.agingPage(rq, "csv") }))
 	mux.Handle("GET /billing/statements/{id}", s.page(s.statementPage))
 	mux.Handle("GET /billing/statements/{id}/pdf", s.page(s.statementPDF))
 	mux.Handle("GET /billing/contracts/{id}", s.page(func(rq *request) error { return s.contractMoney(rq, nil) }))

@@ -13,7 +13,7 @@ import (
 )
 
 func (s *Server) cockpitRoutes(mux *http.ServeMux) {
-	mux.Handle("GET /cockpit", s.page(s.cockpitPage))
+	mux.Handle("GET /cockpit", s.listPage(s.cockpitPage))
 	mux.Handle("GET /cockpit/export/{format}", s.page(s.cockpitExport))
 }
 

@@ -10,7 +10,7 @@ import (
 )
 
 func (s *Server) evaluationRoutes(mux *http.ServeMux) {
-	mux.Handle("GET /evaluation", s.page(s.evaluationPage))
+	mux.Handle("GET /evaluation", s.listPage(s.evaluationPage))
 	mux.Handle("POST /evaluation/templates/{key}", s.page(s.schemeFromTemplate))
 	mux.Handle("GET /evaluation/schemes/{id}", s.page(s.schemePage))
 	mux.Handle("POST /evaluation/schemes/{id}/runs", s.page(s.runScheme))

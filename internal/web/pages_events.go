@@ -18,7 +18,7 @@ import (
 )
 
 func (s *Server) eventRoutes(mux *http.ServeMux) {
-	mux.Handle("GET /events", s.page(s.eventsPage))
+	mux.Handle("GET /events", s.listPage(s.eventsPage))
 	mux.Handle("GET /events/new", s.page(s.newEvent))
 	mux.Handle("POST /events/new", s.page(s.newEvent))
 	mux.Handle("GET /events/{id}", s.page(func(rq *request) error { return s.showEvent(rq, nil) }))

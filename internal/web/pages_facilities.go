@@ -20,14 +20,14 @@ import (
 )
 
 func (s *Server) facilityRoutes(mux *http.ServeMux) {
-	mux.Handle("GET /facilities", s.page(s.facilitiesPage))
+	mux.Handle("GET /facilities", s.listPage(s.facilitiesPage))
 	mux.Handle("GET /facilities/new", s.page(s.resourceForm))
 	mux.Handle("POST /facilities/new", s.page(s.resourceForm))
 	mux.Handle("GET /facilities/certificates", s.page(s.certificatesPage))
 	mux.Handle("POST /facilities/certificates", s.page(s.issueCertificate))
 	mux.Handle("GET /facilities/{id}", s.page(s.resourcePage))
 	mux.Handle("POST /facilities/{id}/book", s.page(s.bookResource))
-	mux.Handle("GET /bookings", s.page(s.bookingsPage))
+	mux.Handle("GET /bookings", s.listPage(s.bookingsPage))
 	mux.Handle("POST /bookings/{id}/decision", s.page(s.decideBooking))
 	mux.Handle("POST /bookings/feeds", s.page(s.createFeed))
 	mux.Handle("POST /bookings/feeds/{id}/revoke", s.page(s.revokeFeed))

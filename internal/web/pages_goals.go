@@ -12,7 +12,7 @@ import (
 )
 
 func (s *Server) goalRoutes(mux *http.ServeMux) {
-	mux.Handle("GET /goals", s.page(s.goalsPage))
+	mux.Handle("GET /goals", s.listPage(s.goalsPage))
 	mux.Handle("GET /goals/new", s.page(s.goalForm))
 	mux.Handle("POST /goals/new", s.page(s.goalForm))
 	mux.Handle("GET /goals/{id}", s.page(s.goalPage))

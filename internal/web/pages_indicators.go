@@ -16,8 +16,8 @@ import (
 )
 
 func (s *Server) indicatorRoutes(mux *http.ServeMux) {
-	mux.Handle("GET /indicators", s.page(s.indicatorsPage))
-	mux.Handle("GET /indicators/compare", s.page(s.comparePage))
+	mux.Handle("GET /indicators", s.listPage(s.indicatorsPage))
+	mux.Handle("GET /indicators/compare", s.listPage(s.comparePage))
 	mux.Handle("POST /indicators/parks/{id}/submissions", s.page(s.parkSubmission))
 	mux.Handle("POST /indicators/parks/{id}/attributes", s.page(s.parkAttribute))
 	mux.Handle("GET /indicators/submissions", s.page(s.submissionsImport))

@@ -19,7 +19,7 @@ import (
 
 func (s *Server) leadRoutes(mux *http.ServeMux) {
 	sv := s.svc
-	mux.Handle("GET /leads", s.page(s.leadBoard))
+	mux.Handle("GET /leads", s.listPage(s.leadBoard))
 	lister[leasing.Lead, leasing.LeadFilter]{
 		path: "/leads/list", title: k("lead.list"),
 		cols: []colSpec[leasing.Lead]{

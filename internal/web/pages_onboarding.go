@@ -110,15 +110,15 @@ func (s *Server) onboardingUpload(rq *request) error {
 		return apperr.New(apperr.Forbidden, "您的角色无权导入园区数据", "your role may not import park records")
 	}
 	name, data, err := receiveFile(rq)
+	var token string
+	if err == nil {
+		token, err = s.svc.Uploads.Keep(rq.ctx, rq.scope, uploadstash.Upload{Target: onboardingTarget, Name: name,
+			Entity: rq.r.FormValue("entity"), Data: data})
+	}
 	if err != nil {
-		if apperr.Is(err, apperr.BadRequest) {
+		if formError(err) {
 			return s.showOnboarding(rq, err)
 		}
-		return err
-	}
-	entity := rq.r.FormValue("entity")
-	token, err := s.svc.Uploads.Keep(rq.ctx, rq.scope, uploadstash.Upload{Target: onboardingTarget, Name: name, Entity: entity, Data: data})
-	if err != nil {
 		return err
 	}
 	return rq.redirect("/onboarding/upload/" + token)

@@ -23,7 +23,7 @@ import (
 
 func (s *Server) serviceRoutes(mux *http.ServeMux) {
 	sv := s.svc
-	mux.Handle("GET /services", s.page(s.servicesPage))
+	mux.Handle("GET /services", s.listPage(s.servicesPage))
 	mux.Handle("GET /services/requests/new", s.page(s.newRequest))
 	mux.Handle("POST /services/requests/new", s.page(s.newRequest))
 	mux.Handle("GET /services/demands/new", s.page(s.newDemand))
@@ -34,9 +34,9 @@ func (s *Server) serviceRoutes(mux *http.ServeMux) {
 	mux.Handle("POST /services/requests/{id}/rate", s.page(s.rateTicket))
 	mux.Handle("POST /services/requests/{id}/attach", s.page(s.attachToTicket))
 	mux.Handle("GET /services/attachments/{id}", s.page(s.downloadAttachment))
-	mux.Handle("GET /services/reports", s.page(func(rq *request) error { return s.serviceReport(rq, "") }))
-	mux.Handle("GET /services/reports.xlsx", s.page(func(rq *request) error { return s.serviceReport(rq, "xlsx") }))
-	mux.Handle("GET /services/reports.csv", s.page(func(rq *request) error { return s.serviceReport(rq, "csv") }))
+	mux.Handle("GET /services/reports", s.listPage(func(rq *request) error { return s.serviceReport(rq, "") }))
+	mux.Handle("GET /services/reports.xlsx", s.listPage(func(rq *request) error { return s.serviceReport(rq, "xlsx") }))
+	mux.Handle("GET /services/reports.csv", s.listPage(func(rq *request) error { return s.serviceReport(rq, "csv") }))
 	mux.Handle("GET /services/platforms", s.page(s.platformForm))
 	mux.Handle("POST /services/platforms", s.page(s.platformForm))
 	for _, path := range []string{"/services/providers/new", "/services/offerings/new", "/services/categories/new", "/services/hours"} {

@@ -41,14 +41,14 @@ func (s *Server) periodUpload(rq *request) error {
 		return err
 	}
 	name, data, err := receiveFile(rq)
+	var token string
+	if err == nil {
+		token, err = s.svc.Uploads.Keep(rq.ctx, rq.scope, uploadstash.Upload{Target: periodID, Name: name, Data: data})
+	}
 	if err != nil {
-		if apperr.Is(err, apperr.BadRequest) {
+		if formError(err) {
 			return s.showPeriod(rq, p, err)
 		}
-		return err
-	}
-	token, err := s.svc.Uploads.Keep(rq.ctx, rq.scope, uploadstash.Upload{Target: periodID, Name: name, Data: data})
-	if err != nil {
 		return err
 	}
 	return rq.redirect("/periods/" + periodID + "/upload/" + token)

@@ -208,12 +208,20 @@ func (s *Server) page(h handler) http.Handler {
 			return
 		}
 		rq.lang = s.langOf(r, rq.user)
-		if freshness.Tolerant(r, false) {
-			rq.ctx = freshness.MayLag(rq.ctx)
-		}
 		if err := h(rq); err != nil {
 			s.fail(rq, err)
 		}
+	})
+}
+
+// listPage is a page of a list, a dashboard or an export: it may read from a replica
+// (--db-replica) unless its client has just written. Forms and records use page.
+func (s *Server) listPage(h handler) http.Handler {
+	return s.page(func(rq *request) error {
+		if freshness.Tolerant(rq.r) {
+			rq.ctx = freshness.MayLag(rq.ctx)
+		}
+		return h(rq)
 	})
 }
 

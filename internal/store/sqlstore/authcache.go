@@ -101,10 +101,14 @@ func (s *Store) HearsOtherInstances() bool {
 	return !s.auth.bypass
 }
 
-// authChanged evicts what payload names here at once and, on PostgreSQL, tells every other
-// process when the transaction of c commits.
+// authChanged evicts what payload names here at once and again when the transaction of c
+// commits (a request that read the old row in between must not keep it), and on PostgreSQL
+// tells every other process on commit.
 func (s *Store) authChanged(ctx context.Context, c conn, payload string) error {
 	s.auth.evict(payload)
+	if c.tx != nil {
+		c.tx.committed = append(c.tx.committed, func() { s.auth.evict(payload) })
+	}
 	if s.eng.Listen == nil {
 		return nil
 	}

@@ -12,13 +12,21 @@ import (
 )
 
 // ReserveSignIn counts a sign-in attempt against every key unless one is at its limit
-// (loginguard.Ledger); when refused, retryAt is when every key will take one again. On PostgreSQL an advisory lock per key, taken in key order, makes
-// concurrent reservations of one key, from any process, take turns; SQLite's one writer does
-// the same by itself.
-func (s *Store) ReserveSignIn(ctx context.Context, id string, keys []loginguard.Limit, at time.Time, window time.Duration) (time.Time, bool, error) {
+// (loginguard.Ledger); when refused, wait is how long until every key takes one again. The
+// attempt is dated by the database's clock unless at is given, so instances whose clocks
+// differ still share one window. On PostgreSQL an advisory lock per key, taken in key order,
+// makes concurrent reservations of one key, from any process, take turns; SQLite's one writer
+// does the same by itself.
+func (s *Store) ReserveSignIn(ctx context.Context, id string, keys []loginguard.Limit, at time.Time, window time.Duration) (time.Duration, bool, error) {
 	var retryAt time.Time
 	ok := false
 	err := s.write(ctx, func(c conn) error {
+		if at.IsZero() {
+			var err error
+			if at, err = s.databaseNow(ctx, c); err != nil {
+				return err
+			}
+		}
 		since := at.Add(-window)
 		// Attempts that left the window count for nothing; dropping them keeps the table small.
 		// Rows another transaction holds are left for the next sweep, so sweeps never wait.
@@ -58,7 +66,21 @@ func (s *Store) ReserveSignIn(ctx context.Context, id string, keys []loginguard.
 		ok = true
 		return nil
 	})
-	return retryAt, ok, err
+	if ok || err != nil {
+		return 0, ok, err
+	}
+	return retryAt.Sub(at), false, nil
+}
+
+// databaseNow is the database server's clock (PostgreSQL), shared by every instance; SQLite's
+// database is on this machine, whose clock is its own.
+func (s *Store) databaseNow(ctx context.Context, c conn) (time.Time, error) {
+	if !s.eng.RowLocks {
+		return s.now(), nil
+	}
+	var now time.Time
+	err := c.queryRow(ctx, `SELECT now()`).Scan(&now)
+	return now.UTC(), err
 }
 
 func later(a, b time.Time) time.Time {

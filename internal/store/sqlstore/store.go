@@ -71,18 +71,61 @@ type Store struct {
 	lost      atomic.Pointer[func(error)]
 	stopWatch context.CancelFunc
 	watching  sync.WaitGroup
-	// replica, when set, answers the plain reads of contexts that tolerate lag.
-	replica *sql.DB
+	// replica, when set, answers the plain reads of contexts that tolerate lag while replicaUp.
+	replica      *sql.DB
+	replicaUp    atomic.Bool
+	replicaHeard atomic.Pointer[func(bool, error)]
+	stopReplica  context.CancelFunc
 }
 
 // SetReplica makes db, a streaming standby of the database, answer the reads that tolerate a
-// moment's lag (freshness.MayLag: dashboards, lists, exports). Writes, transactions and every
-// other read stay on the primary. Set it before serving; the store closes it.
-func (s *Store) SetReplica(db *sql.DB) { s.replica = db }
+// moment's lag (freshness.MayLag: dashboards, lists, exports) while check, run every second,
+// finds it answering and keeping up; otherwise they go to the primary. Writes, transactions
+// and every other read stay on the primary. Set it before serving; the store closes it.
+func (s *Store) SetReplica(db *sql.DB, check func(ctx context.Context) error) {
+	s.replica = db
+	s.replicaUp.Store(true)
+	ctx, cancel := context.WithCancel(context.Background())
+	s.stopReplica = cancel
+	s.watching.Add(1)
+	go func() { defer s.watching.Done(); s.watchReplica(ctx, check) }()
+}
+
+// replicaCheckEvery is how often the replica's health and lag are checked.
+const replicaCheckEvery = time.Second
+
+func (s *Store) watchReplica(ctx context.Context, check func(ctx context.Context) error) {
+	t := time.NewTicker(replicaCheckEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		probe, cancel := context.WithTimeout(ctx, replicaCheckEvery)
+		err := check(probe)
+		cancel()
+		if ctx.Err() != nil {
+			return
+		}
+		if up := err == nil; s.replicaUp.Swap(up) != up {
+			if h := s.replicaHeard.Load(); h != nil {
+				(*h)(up, err)
+			}
+		}
+	}
+}
+
+// ObserveReplica calls fn when the replica stops or starts taking reads, with the reason.
+func (s *Store) ObserveReplica(fn func(inUse bool, err error)) { s.replicaHeard.Store(&fn) }
+
+// ReplicaInUse reports whether lag-tolerant reads go to a replica now.
+func (s *Store) ReplicaInUse() bool { return s.replica != nil && s.replicaUp.Load() }
 
 // onReplica is the pool a plain read on ctx goes to when a replica may answer it, else nil.
 func (c conn) onReplica(ctx context.Context) *sql.DB {
-	if c.prepare && c.s.replica != nil && freshness.LagAllowed(ctx) {
+	if c.prepare && c.s.ReplicaInUse() && freshness.LagAllowed(ctx) {
 		return c.s.replica
 	}
 	return nil
@@ -161,10 +204,12 @@ func (s *Store) Engine() string { return s.eng.Name }
 
 // Close closes the prepared statements and the connections.
 func (s *Store) Close() error {
-	if s.stopWatch != nil {
-		s.stopWatch()
-		s.watching.Wait()
+	for _, stop := range []context.CancelFunc{s.stopWatch, s.stopReplica} {
+		if stop != nil {
+			stop()
+		}
 	}
+	s.watching.Wait()
 	s.stmts.Range(func(_, v any) bool { v.(*sql.Stmt).Close(); return true })
 	err := s.eng.Reader.Close()
 	if s.eng.Writer != s.eng.Reader {
@@ -234,6 +279,8 @@ type txCache struct {
 	s     *Store
 	tx    *sql.Tx
 	stmts map[string]*sql.Stmt
+	// committed run once the transaction has committed.
+	committed []func()
 }
 
 // stmt is q (engine text) ready in the transaction. A statement seen before is prepared once
@@ -375,7 +422,8 @@ func (s *Store) write(ctx context.Context, fn func(c conn) error) error {
 		return err
 	}
 	defer s.prepareNoted(context.WithoutCancel(ctx))
-	if err := fn(conn{s: s, db: tx, tx: &txCache{s: s, tx: tx, stmts: map[string]*sql.Stmt{}}}); err != nil {
+	cache := &txCache{s: s, tx: tx, stmts: map[string]*sql.Stmt{}}
+	if err := fn(conn{s: s, db: tx, tx: cache}); err != nil {
 		_ = tx.Rollback()
 		s.observeTx(TxRolledBack, began)
 		return err
@@ -385,6 +433,9 @@ func (s *Store) write(ctx context.Context, fn func(c conn) error) error {
 		return err
 	}
 	s.observeTx(TxCommitted, began)
+	for _, f := range cache.committed {
+		f()
+	}
 	return nil
 }
 

@@ -10,14 +10,19 @@ import (
 	"github.com/parkos/parkos/internal/uploadstash"
 )
 
-// KeepUpload keeps an upload for the caller until expires, dropping those whose time is over.
-func (s *Store) KeepUpload(ctx context.Context, sc identity.Scope, token string, up uploadstash.Upload, expires, now time.Time) error {
+// KeepUpload keeps an upload for the caller until expires, dropping those whose time is over
+// and the caller's beyond the newest perUser.
+func (s *Store) KeepUpload(ctx context.Context, sc identity.Scope, token string, up uploadstash.Upload, expires, now time.Time, perUser int) error {
 	return s.write(ctx, func(c conn) error {
 		if _, err := c.exec(ctx, `DELETE FROM upload_stash WHERE expires_at <= ?`, now); err != nil {
 			return err
 		}
-		_, err := c.exec(ctx, `INSERT INTO upload_stash (token, user_id, target, name, entity, data, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			token, sc.UserID, up.Target, up.Name, up.Entity, up.Data, expires)
+		if _, err := c.exec(ctx, `INSERT INTO upload_stash (token, user_id, target, name, entity, data, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			token, sc.UserID, up.Target, up.Name, up.Entity, up.Data, expires); err != nil {
+			return err
+		}
+		_, err := c.exec(ctx, `DELETE FROM upload_stash WHERE user_id = ? AND token NOT IN
+			(SELECT token FROM upload_stash WHERE user_id = ? ORDER BY expires_at DESC, token LIMIT ?)`, sc.UserID, sc.UserID, perUser)
 		return err
 	})
 }

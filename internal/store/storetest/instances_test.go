@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -18,6 +19,7 @@ import (
 	"github.com/parkos/parkos/internal/identity"
 	"github.com/parkos/parkos/internal/loginguard"
 	"github.com/parkos/parkos/internal/notify"
+	"github.com/parkos/parkos/internal/store/sqlstore"
 	"github.com/parkos/parkos/internal/uploadstash"
 )
 
@@ -43,6 +45,9 @@ func TestSignInLimitsHoldAcrossInstances(t *testing.T) {
 			_, wait, ok, err := gb.Reserve(ctx, "OPERATOR ", "10.0.0.2")
 			if err != nil || ok || wait <= 0 || wait > time.Minute {
 				t.Fatalf("11th attempt for the account on the other instance: ok=%v wait=%v err=%v", ok, wait, err)
+			}
+			if _, _, ok, err := gb.Reserve(ctx, strings.Repeat("长", 4000), "10.0.0.3"); err != nil || !ok {
+				t.Fatalf("a 12,000-byte user name: %v %v", ok, err)
 			}
 			other, _, ok, err := ga.Reserve(ctx, "someone-else", "10.0.0.1")
 			if err != nil || !ok {
@@ -81,12 +86,12 @@ func TestSignInLimitsHoldAcrossInstances(t *testing.T) {
 			at := func(sec int) time.Time { return now.Add(time.Duration(sec) * time.Second) }
 			keys := []loginguard.Limit{{Key: loginguard.AccountKey("w"), Limit: 2}, {Key: loginguard.AddressKey("1.1.1.1"), Limit: 3}}
 			reserve := func(s interface {
-				ReserveSignIn(context.Context, string, []loginguard.Limit, time.Time, time.Duration) (time.Time, bool, error)
+				ReserveSignIn(context.Context, string, []loginguard.Limit, time.Time, time.Duration) (time.Duration, bool, error)
 			}, id string, sec int, wantOK bool, wantRetry int) {
 				t.Helper()
-				retryAt, ok, err := s.ReserveSignIn(ctx, id, keys, at(sec), time.Minute)
-				if err != nil || ok != wantOK || (!ok && !retryAt.Equal(at(wantRetry))) {
-					t.Fatalf("%s at %d s: ok=%v retry at %v (want %v, %d s) err=%v", id, sec, ok, retryAt, wantOK, wantRetry, err)
+				wait, ok, err := s.ReserveSignIn(ctx, id, keys, at(sec), time.Minute)
+				if err != nil || ok != wantOK || (!ok && wait != at(wantRetry).Sub(at(sec))) {
+					t.Fatalf("%s at %d s: ok=%v wait %v (want %v, retry at %d s) err=%v", id, sec, ok, wait, wantOK, wantRetry, err)
 				}
 			}
 			reserve(a, "w1", 0, true, 0)
@@ -223,6 +228,28 @@ func TestUploadsKeptForAnyInstance(t *testing.T) {
 			}
 			_, err = keep.Get(ctx, owner, kept, "onboarding")
 			wantCode(t, err, apperr.NotFound)
+
+			// Names that are not text are refused with a field error, on PostgreSQL too.
+			for _, bad := range []uploadstash.Upload{{Name: "a\x00b.csv"}, {Name: "\xff\xfe.xlsx"}, {Name: "x.csv", Entity: "units\x00"},
+				{Name: strings.Repeat("名", 100)}} {
+				_, err := keep.Keep(ctx, owner, uploadstash.Upload{Target: "onboarding", Name: bad.Name, Entity: bad.Entity, Data: data})
+				wantCode(t, err, apperr.Invalid)
+			}
+			// A user keeps at most PerUser uploads waiting: the oldest goes.
+			var tokens []string
+			for i := range uploadstash.PerUser + 1 {
+				clock.now = now.Add(time.Duration(i) * time.Second)
+				tok, err := keep.Keep(ctx, owner, uploadstash.Upload{Target: "onboarding", Name: "f.csv", Data: data})
+				if err != nil {
+					t.Fatal(err)
+				}
+				tokens = append(tokens, tok)
+			}
+			_, err = find.Get(ctx, owner, tokens[0], "onboarding")
+			wantCode(t, err, apperr.NotFound)
+			if _, err := find.Get(ctx, owner, tokens[uploadstash.PerUser], "onboarding"); err != nil {
+				t.Fatalf("the newest upload: %v", err)
+			}
 		})
 	}
 }
@@ -290,4 +317,30 @@ func TestOutboxSharedByWorkers(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestSignOutIsNotUndoneByARequestInFlight: a request that resolves a token while its sign-out
+// is being written (it reads the row as committed so far, and would cache it) does not keep
+// the token alive once the sign-out commits, on either engine.
+func TestSignOutIsNotUndoneByARequestInFlight(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, s *sqlstore.Store) {
+		w := NewWorld(t, s)
+		token, err := AccountsOf(s).CreateSession(ctx, w.Users[identity.ParkManager], "api", time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = s.InTx(ctx, func(txCtx context.Context) error {
+			if _, _, err := s.DeleteSession(txCtx, token); err != nil {
+				return err
+			}
+			// Another request, outside the transaction, before it commits.
+			_, err := s.UserByToken(ctx, token, 0)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = s.UserByToken(ctx, token, 0)
+		wantCode(t, err, apperr.Unauthenticated)
+	})
 }
