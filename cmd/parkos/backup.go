@@ -17,6 +17,7 @@ func cmdBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	var c common
 	c.register(fs.FlagSet, store.DefaultDB)
 	out := fs.String("out", "", "the backup file to write (required)")
+	format := fs.String("format", "", "PostgreSQL only: pg_dump, or copy (an export of ParkOS's own); pg_dump when it is installed")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -30,7 +31,7 @@ func cmdBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer os.Remove(partial.Name())
-	h, err := backup.Write(ctx, c.db, partial)
+	h, err := backup.Write(ctx, c.db, partial, *format)
 	if err == nil {
 		err = partial.Sync()
 	}

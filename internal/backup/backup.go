@@ -1,5 +1,6 @@
 // Package backup writes and restores a whole ParkOS database while the server keeps serving
-// (§13): SQLite through VACUUM INTO, PostgreSQL through pg_dump's consistent snapshot. A backup
+// (§13): SQLite through VACUUM INTO, PostgreSQL through pg_dump's consistent snapshot or, on a
+// machine without pg_dump, an export of its own from one snapshot (pgcopy.go). A backup
 // file is a header line — the engine, the schema version and the SHA-256 of what follows — and
 // the engine's own copy. Restore refuses a file whose checksum fails, a file of a newer schema
 // than the binary knows, and a target that holds data unless forced.
@@ -32,15 +33,24 @@ const magic = "PARKOS-BACKUP 1\n"
 
 // Header describes a backup.
 type Header struct {
-	Engine        string    `json:"engine"`
+	Engine string `json:"engine"`
+	// Format of a PostgreSQL backup: FormatDump (pg_dump's custom format) or FormatCopy.
+	Format        string    `json:"format,omitempty"`
 	SchemaVersion int       `json:"schema_version"`
 	CreatedAt     time.Time `json:"created_at"`
 	Size          int64     `json:"size"`
 	SHA256        string    `json:"sha256"`
 }
 
-// Write backs up the database at addr into out.
-func Write(ctx context.Context, addr string, out io.Writer) (Header, error) {
+// The formats of a PostgreSQL backup.
+const (
+	FormatDump = "pg_dump"
+	FormatCopy = "copy"
+)
+
+// Write backs up the database at addr into out. format chooses how PostgreSQL is read:
+// FormatDump, FormatCopy, or "" for pg_dump when the machine has it and the own export if not.
+func Write(ctx context.Context, addr string, out io.Writer, format string) (Header, error) {
 	st, err := store.Open(addr, civil.SystemClock{})
 	if err != nil {
 		return Header{}, err
@@ -59,10 +69,17 @@ func Write(ctx context.Context, addr string, out io.Writer) (Header, error) {
 	}
 	defer os.RemoveAll(tmp)
 	copyPath := filepath.Join(tmp, "payload")
-	if h.Engine == "sqlite" {
+	switch {
+	case h.Engine == "sqlite":
 		err = st.VacuumInto(ctx, copyPath)
-	} else {
+	case format == FormatCopy, format == "" && !hasPGTool("pg_dump"):
+		h.Format = FormatCopy
+		err = pgCopyOut(ctx, addr, copyPath)
+	case format == FormatDump, format == "":
+		h.Format = FormatDump
 		err = pgDump(ctx, st, addr, copyPath)
+	default:
+		err = fmt.Errorf("--format %q: want pg_dump or copy", format)
 	}
 	if err != nil {
 		return h, err
@@ -139,6 +156,9 @@ func Restore(ctx context.Context, in io.Reader, addr string, force bool) (Header
 		return h, replaceFile(payload, strings.TrimPrefix(addr, "sqlite:"))
 	}
 	defer st.Close()
+	if h.Format == FormatCopy {
+		return h, pgCopyIn(ctx, st, addr, payload, h.SchemaVersion)
+	}
 	return h, pgRestore(ctx, st, addr, payload)
 }
 
@@ -300,6 +320,11 @@ func pgTool(name string) (string, error) {
 		return found[0], nil
 	}
 	return "", fmt.Errorf("%s not found: install PostgreSQL's client programs (Debian: postgresql-client) of the server's version or newer", name)
+}
+
+func hasPGTool(name string) bool {
+	_, err := pgTool(name)
+	return err == nil
 }
 
 func versionOf(path string) int {

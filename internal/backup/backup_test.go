@@ -2,6 +2,7 @@ package backup
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -46,53 +47,64 @@ func TestBackupThenRestoreIsIdentical(t *testing.T) {
 			if err := demo.Load(ctx, app.New(st, civil.SystemClock{})); err != nil {
 				t.Fatal(err)
 			}
-			var file bytes.Buffer
-			h, err := Write(ctx, addr, &file)
-			if err != nil {
-				t.Fatal(err)
+			formats := []string{""}
+			if eng.Name == "postgres" {
+				formats = []string{FormatDump, FormatCopy}
 			}
-			if h.Engine != eng.Name || h.SchemaVersion < 36 || h.Size == 0 {
-				t.Fatalf("header: %+v", h)
-			}
-			target := storetest.EmptyAddr(t, eng, addr)
-			if _, err := Restore(ctx, bytes.NewReader(file.Bytes()), target, false); err != nil {
-				t.Fatal(err)
-			}
-			restored, err := store.Open(target, civil.SystemClock{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer restored.Close()
-			want, got := digests(t, st), digests(t, restored)
-			if len(want) < 50 {
-				t.Fatalf("only %d tables", len(want))
-			}
-			for k, v := range want {
-				if got[k] != v {
-					t.Errorf("%s: restored %q, backed up %q", k, got[k], v)
-				}
-			}
-			if len(got) != len(want) {
-				t.Errorf("%d tables restored, %d backed up", len(got), len(want))
-			}
-
-			damaged := bytes.Clone(file.Bytes())
-			damaged[len(damaged)-10] ^= 0xff
-			if _, err := Restore(ctx, bytes.NewReader(damaged), storetest.EmptyAddr(t, eng, addr), false); err == nil || !strings.Contains(err.Error(), "checksum") {
-				t.Errorf("a damaged file: %v", err)
-			}
-			newer := bytes.Replace(file.Bytes(), []byte(fmt.Sprintf(`"schema_version":%d`, h.SchemaVersion)), []byte(`"schema_version":999`), 1)
-			var schemaErr *sqlstore.NewerSchemaError
-			if _, err := Restore(ctx, bytes.NewReader(newer), storetest.EmptyAddr(t, eng, addr), false); !errors.As(err, &schemaErr) {
-				t.Errorf("a newer schema: %v", err)
-			}
-			if _, err := Restore(ctx, bytes.NewReader(file.Bytes()), target, false); err == nil || !strings.Contains(err.Error(), "not empty") {
-				t.Errorf("a target with data: %v", err)
-			}
-			restored.Close()
-			if _, err := Restore(ctx, bytes.NewReader(file.Bytes()), target, true); err != nil {
-				t.Errorf("forced: %v", err)
+			for _, format := range formats {
+				t.Run(cmp.Or(format, "file"), func(t *testing.T) { backUpAndRestore(t, eng, st, addr, format) })
 			}
 		})
+	}
+}
+
+func backUpAndRestore(t *testing.T, eng storetest.Engine, st *sqlstore.Store, addr, format string) {
+	ctx := context.Background()
+	var file bytes.Buffer
+	h, err := Write(ctx, addr, &file, format)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h.Engine != eng.Name || h.SchemaVersion < 36 || h.Size == 0 || h.Format != format {
+		t.Fatalf("header: %+v", h)
+	}
+	target := storetest.EmptyAddr(t, eng, addr)
+	if _, err := Restore(ctx, bytes.NewReader(file.Bytes()), target, false); err != nil {
+		t.Fatal(err)
+	}
+	restored, err := store.Open(target, civil.SystemClock{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer restored.Close()
+	want, got := digests(t, st), digests(t, restored)
+	if len(want) < 50 {
+		t.Fatalf("only %d tables", len(want))
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s: restored %q, backed up %q", k, got[k], v)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("%d tables restored, %d backed up", len(got), len(want))
+	}
+
+	damaged := bytes.Clone(file.Bytes())
+	damaged[len(damaged)-10] ^= 0xff
+	if _, err := Restore(ctx, bytes.NewReader(damaged), storetest.EmptyAddr(t, eng, addr), false); err == nil || !strings.Contains(err.Error(), "checksum") {
+		t.Errorf("a damaged file: %v", err)
+	}
+	newer := bytes.Replace(file.Bytes(), []byte(fmt.Sprintf(`"schema_version":%d`, h.SchemaVersion)), []byte(`"schema_version":999`), 1)
+	var schemaErr *sqlstore.NewerSchemaError
+	if _, err := Restore(ctx, bytes.NewReader(newer), storetest.EmptyAddr(t, eng, addr), false); !errors.As(err, &schemaErr) {
+		t.Errorf("a newer schema: %v", err)
+	}
+	if _, err := Restore(ctx, bytes.NewReader(file.Bytes()), target, false); err == nil || !strings.Contains(err.Error(), "not empty") {
+		t.Errorf("a target with data: %v", err)
+	}
+	restored.Close()
+	if _, err := Restore(ctx, bytes.NewReader(file.Bytes()), target, true); err != nil {
+		t.Errorf("forced: %v", err)
 	}
 }

@@ -37,8 +37,12 @@ func dsn(path string, extra url.Values) string {
 	for k, vs := range extra {
 		q[k] = append(q[k], vs...)
 	}
-	return "file:" + path + "?" + q.Encode()
+	return "file:" + uriPath.Replace(path) + "?" + q.Encode()
 }
+
+// uriPath escapes what a file: URI would otherwise read as its query, its fragment or an
+// escape, so that a path such as /data/park#2/parkos.db opens that file.
+var uriPath = strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23")
 
 // Open opens (creating if needed) the database file at path.
 func Open(path string, clock civil.Clock) (*sqlstore.Store, error) {

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"os"
 	"path/filepath"
 	"testing"
 )
@@ -46,4 +47,25 @@ func TestEveryConnectionHasItsPragmas(t *testing.T) {
 	}
 	check("writer", writer, 1, "0")
 	check("reader", reader, 4, "1")
+}
+
+// A path with the characters a file: URI gives a meaning to opens that very file.
+func TestPathsWithURICharacters(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "park#2 ?100%")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "parkos.db")
+	writer, reader, err := openPools(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reader.Close()
+	if _, err := writer.Exec("CREATE TABLE t (x INTEGER)"); err != nil {
+		t.Fatal(err)
+	}
+	writer.Close()
+	if _, err := os.Stat(path); err != nil {
+		t.Fatalf("the database is not at %s: %v", path, err)
+	}
 }

@@ -59,6 +59,15 @@ func (s *Store) DropSchema(ctx context.Context, schema string) error {
 	return err
 }
 
+// CreateSchema makes an empty PostgreSQL schema.
+func (s *Store) CreateSchema(ctx context.Context, schema string) error {
+	if s.eng.Name == "sqlite" {
+		return fmt.Errorf("schemas are PostgreSQL's")
+	}
+	_, err := s.eng.Writer.ExecContext(ctx, `CREATE SCHEMA IF NOT EXISTS "`+strings.ReplaceAll(schema, `"`, `""`)+`"`)
+	return err
+}
+
 // EnsureExtensions installs the PostgreSQL extensions the migrations use (btree_gist, for the
 // overlap rules), as a restored schema's constraints expect.
 func (s *Store) EnsureExtensions(ctx context.Context) error {
