@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -131,7 +132,7 @@ func pgCopyIn(ctx context.Context, st *sqlstore.Store, addr, path string, versio
 			break
 		}
 		name, ok := strings.CutPrefix(strings.TrimSuffix(line, "\n"), "table ")
-		if err != nil || !ok || !contains(tables, name) {
+		if err != nil || !ok || !slices.Contains(tables, name) {
 			return fmt.Errorf("the export names a table %q this schema does not have (导出文件与表结构不符)", name)
 		}
 		if _, err := conn.PgConn().CopyFrom(ctx, &dechunker{r: in}, "COPY "+pgx.Identifier{name}.Sanitize()+" FROM STDIN (FORMAT binary)"); err != nil {
@@ -208,15 +209,6 @@ func tablesInLoadOrder(ctx context.Context, tx pgx.Tx) ([]string, error) {
 		}
 	}
 	return order, nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // chunker frames a stream as length-prefixed chunks.
