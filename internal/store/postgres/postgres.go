@@ -174,13 +174,35 @@ func listen(ctx context.Context, url, channel string, ready func(), heard func(s
 	}
 	ready()
 	for {
-		n, err := conn.WaitForNotification(ctx)
+		wait, cancel := context.WithTimeout(ctx, listenQuiet)
+		n, err := conn.WaitForNotification(wait)
+		cancel()
+		switch {
+		case err == nil:
+			heard(n.Payload)
+			continue
+		case ctx.Err() != nil:
+			return ctx.Err()
+		case !pgconn.Timeout(err):
+			return err
+		}
+		// Nothing heard for a while: a connection whose other end is gone would stay silent
+		// forever, so it must still answer.
+		ping, cancel := context.WithTimeout(ctx, listenPing)
+		err = conn.Ping(ping)
+		cancel()
 		if err != nil {
 			return err
 		}
-		heard(n.Payload)
 	}
 }
+
+// listenQuiet is how long the listening connection may hear nothing before it is pinged, and
+// listenPing how long the ping may take before the connection is given up and made again.
+const (
+	listenQuiet = 30 * time.Second
+	listenPing  = 5 * time.Second
+)
 
 func hasCode(err error, code string) bool {
 	var e *pgconn.PgError
