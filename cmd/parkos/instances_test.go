@@ -91,19 +91,13 @@ func TestTwoInstancesOnOnePostgres(t *testing.T) {
 
 	// A token made by a sign-in on a works on b.
 	admin := apiSignIn(t, a, "u_admin", w.Password)
-	if status := apiCall(t, b, admin, "GET", "/api/v1/parks", nil); status != 200 {
-		t.Fatalf("a's sign-in on b: %d", status)
+	if code := statusOf(apiJSON(t, b, admin, "GET", "/api/v1/parks", nil, nil)); code != 200 {
+		t.Fatalf("a's sign-in on b: %d", code)
 	}
 
 	// An upload previewed through a is confirmed through b (the console, as a browser would;
 	// cookies are per host, not per port, so the one jar serves both instances).
-	jar, _ := cookiejar.New(nil)
-	browser := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	res, err := browser.PostForm(a.base+"/login", url.Values{"username": {"u_park_manager"}, "password": {w.Password}})
-	if err != nil || res.StatusCode != http.StatusSeeOther {
-		t.Fatalf("console sign-in on a: %v %v", res, err)
-	}
-	res.Body.Close()
+	browser, _ := consoleSignIn(t, a, "u_park_manager", w.Password)
 	csv := get(t, browser, a.base+"/onboarding/export?entity=units&park_id="+w.Parks[0].ID)
 	changed := strings.Replace(csv, "A-3-302,办公,", "A-3-302,实验室,", 1)
 	if changed == csv {
@@ -113,7 +107,7 @@ func TestTwoInstancesOnOnePostgres(t *testing.T) {
 	if page := get(t, browser, b.base+preview); !strings.Contains(page, `id="commit"`) {
 		t.Fatalf("b does not show a's preview:\n%s", page)
 	}
-	res, err = browser.PostForm(b.base+preview+"/commit", url.Values{})
+	res, err := browser.PostForm(b.base+preview+"/commit", url.Values{})
 	if err != nil || res.StatusCode != http.StatusSeeOther || !strings.Contains(res.Header.Get("Location"), "imported=1") {
 		t.Fatalf("commit through b: %v %v", res, err)
 	}
@@ -125,15 +119,15 @@ func TestTwoInstancesOnOnePostgres(t *testing.T) {
 	// Disabling the manager through a refuses their token on b within a second, though b has
 	// just resolved (and cached) it.
 	manager := apiSignIn(t, a, "u_park_manager", w.Password)
-	if status := apiCall(t, b, manager, "GET", "/api/v1/parks", nil); status != 200 {
-		t.Fatalf("the manager on b: %d", status)
+	if code := statusOf(apiJSON(t, b, manager, "GET", "/api/v1/parks", nil, nil)); code != 200 {
+		t.Fatalf("the manager on b: %d", code)
 	}
 	managerID := w.Users[identity.ParkManager].ID
-	if status := apiCall(t, a, admin, "PATCH", "/api/v1/users/"+managerID, map[string]any{"disabled": true}); status != 200 {
-		t.Fatalf("disabling through a: %d", status)
+	if code := statusOf(apiJSON(t, a, admin, "PATCH", "/api/v1/users/"+managerID, map[string]any{"disabled": true}, nil)); code != 200 {
+		t.Fatalf("disabling through a: %d", code)
 	}
 	began := time.Now()
-	for apiCall(t, b, manager, "GET", "/api/v1/parks", nil) != http.StatusUnauthorized {
+	for statusOf(apiJSON(t, b, manager, "GET", "/api/v1/parks", nil, nil)) != http.StatusUnauthorized {
 		if time.Since(began) > time.Second {
 			t.Fatalf("b still serves the disabled user after %v", time.Since(began))
 		}
@@ -177,23 +171,22 @@ func apiSignIn(t *testing.T, in instance, username, password string) string {
 	return session.Token
 }
 
-func apiCall(t *testing.T, in instance, token, method, path string, body any) int {
+// statusOf is the status of an answer, for checks that need no more of it.
+func statusOf(code int, _ []byte) int { return code }
+
+// consoleSignIn signs in at the console's form of in, as a browser would, and returns the
+// browser (which does not follow redirects) and its cookie jar. Cookies are per host, not per
+// port, so the browser is signed in at every instance on this host.
+func consoleSignIn(t *testing.T, in instance, username, password string) (*http.Client, http.CookieJar) {
 	t.Helper()
-	var r io.Reader
-	if body != nil {
-		b, _ := json.Marshal(body)
-		r = bytes.NewReader(b)
+	jar, _ := cookiejar.New(nil)
+	browser := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	res, err := browser.PostForm(in.base+"/login", url.Values{"username": {username}, "password": {password}})
+	if err != nil || res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("console sign-in of %s on %s: %v %v", username, in.base, res, err)
 	}
-	req, _ := http.NewRequest(method, in.base+path, r)
-	req.Header.Set("Authorization", "Bearer "+token)
-	req.Header.Set("Content-Type", "application/json")
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	io.Copy(io.Discard, res.Body)
 	res.Body.Close()
-	return res.StatusCode
+	return browser, jar
 }
 
 func get(t *testing.T, c *http.Client, url string) string {

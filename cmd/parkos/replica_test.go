@@ -6,7 +6,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"net/http/cookiejar"
 	"net/url"
 	"os"
 	"strings"
@@ -96,13 +95,7 @@ func TestReadReplica(t *testing.T) {
 	}
 
 	// The console: signing in is a write, so the browser reads the primary for a while.
-	jar, _ := cookiejar.New(nil)
-	browser := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	res, err := browser.PostForm(server.base+"/login", url.Values{"username": {"u_admin"}, "password": {w.Password}})
-	if err != nil || res.StatusCode != http.StatusSeeOther {
-		t.Fatalf("console sign-in: %v %v", res, err)
-	}
-	res.Body.Close()
+	browser, jar := consoleSignIn(t, server, "u_admin", w.Password)
 	if page := get(t, browser, server.base+"/parks?q=REPL-1"); !strings.Contains(page, "副本测试园") {
 		t.Fatal("the console's park list, just after a write, lacks the new park")
 	}
