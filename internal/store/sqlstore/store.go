@@ -20,7 +20,6 @@ import (
 
 	"github.com/parkos/parkos/internal/apperr"
 	"github.com/parkos/parkos/internal/civil"
-	"github.com/parkos/parkos/internal/freshness"
 	"github.com/parkos/parkos/internal/identity"
 )
 
@@ -68,67 +67,23 @@ type Store struct {
 	// txObserve hears how each write transaction ended (the metrics).
 	txObserve atomic.Pointer[func(TxOutcome, time.Duration)]
 	// lost hears why the auth watcher lost its connection (the log).
-	lost      atomic.Pointer[func(error)]
-	stopWatch context.CancelFunc
-	watching  sync.WaitGroup
+	lost atomic.Pointer[func(error)]
+	// stops end the background watchers (auth evictions, the replica's health); watching
+	// counts those running.
+	stops    []context.CancelFunc
+	watching sync.WaitGroup
 	// replica, when set, answers the plain reads of contexts that tolerate lag while replicaUp.
 	replica      *sql.DB
 	replicaUp    atomic.Bool
 	replicaHeard atomic.Pointer[func(bool, error)]
-	stopReplica  context.CancelFunc
 }
 
-// SetReplica makes db, a streaming standby of the database, answer the reads that tolerate a
-// moment's lag (freshness.MayLag: dashboards, lists, exports) while check, run every second,
-// finds it answering and keeping up; otherwise they go to the primary. Writes, transactions
-// and every other read stay on the primary. Set it before serving; the store closes it.
-func (s *Store) SetReplica(db *sql.DB, check func(ctx context.Context) error) {
-	s.replica = db
-	s.replicaUp.Store(true)
+// background runs fn until the store closes.
+func (s *Store) background(fn func(ctx context.Context)) {
 	ctx, cancel := context.WithCancel(context.Background())
-	s.stopReplica = cancel
+	s.stops = append(s.stops, cancel)
 	s.watching.Add(1)
-	go func() { defer s.watching.Done(); s.watchReplica(ctx, check) }()
-}
-
-// replicaCheckEvery is how often the replica's health and lag are checked.
-const replicaCheckEvery = time.Second
-
-func (s *Store) watchReplica(ctx context.Context, check func(ctx context.Context) error) {
-	t := time.NewTicker(replicaCheckEvery)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		probe, cancel := context.WithTimeout(ctx, replicaCheckEvery)
-		err := check(probe)
-		cancel()
-		if ctx.Err() != nil {
-			return
-		}
-		if up := err == nil; s.replicaUp.Swap(up) != up {
-			if h := s.replicaHeard.Load(); h != nil {
-				(*h)(up, err)
-			}
-		}
-	}
-}
-
-// ObserveReplica calls fn when the replica stops or starts taking reads, with the reason.
-func (s *Store) ObserveReplica(fn func(inUse bool, err error)) { s.replicaHeard.Store(&fn) }
-
-// ReplicaInUse reports whether lag-tolerant reads go to a replica now.
-func (s *Store) ReplicaInUse() bool { return s.replica != nil && s.replicaUp.Load() }
-
-// onReplica is the pool a plain read on ctx goes to when a replica may answer it, else nil.
-func (c conn) onReplica(ctx context.Context) *sql.DB {
-	if c.prepare && c.s.ReplicaInUse() && freshness.LagAllowed(ctx) {
-		return c.s.replica
-	}
-	return nil
+	go func() { defer s.watching.Done(); fn(ctx) }()
 }
 
 // ObserveListenLoss calls fn when the connection that hears other processes' evictions fails;
@@ -190,11 +145,8 @@ const maxCachedStatements = 4000
 func New(eng Engine, clock civil.Clock) *Store {
 	s := &Store{eng: eng, clock: clock, now: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }}
 	if eng.Listen != nil {
-		ctx, cancel := context.WithCancel(context.Background())
-		s.stopWatch = cancel
 		s.auth.bypass = true
-		s.watching.Add(1)
-		go func() { defer s.watching.Done(); s.watchAuth(ctx) }()
+		s.background(s.watchAuth)
 	}
 	return s
 }
@@ -204,10 +156,8 @@ func (s *Store) Engine() string { return s.eng.Name }
 
 // Close closes the prepared statements and the connections.
 func (s *Store) Close() error {
-	for _, stop := range []context.CancelFunc{s.stopWatch, s.stopReplica} {
-		if stop != nil {
-			stop()
-		}
+	for _, stop := range s.stops {
+		stop()
 	}
 	s.watching.Wait()
 	s.stmts.Range(func(_, v any) bool { v.(*sql.Stmt).Close(); return true })
