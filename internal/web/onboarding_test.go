@@ -35,6 +35,11 @@ func TestOnboardingPageExportUploadCommit(t *testing.T) {
 		t.Fatalf("the exported workbook does not read: %v", err)
 	}
 
+	res, body = s.upload(manager, "/onboarding/upload", strings.Repeat("名", 100)+".csv", []byte(csv))
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "文件名须为不超过 255 字节的文本") {
+		t.Fatalf("a file name of 304 bytes: %d", res.StatusCode)
+	}
+
 	bad := strings.Replace(csv, "A-3-302,办公,200", "A-3-302,办公,二百", 1)
 	res, _ = s.upload(manager, "/onboarding/upload", "units.csv", []byte(bad))
 	if res.StatusCode != http.StatusSeeOther {

@@ -62,8 +62,8 @@ func (s *Server) showOnboarding(rq *request, problem error) error {
 	if q := rq.r.URL.Query(); q.Get("imported") == "1" {
 		v.Imported = rq.t("onboarding.done", q.Get("created"), q.Get("changed"), q.Get("unchanged"))
 	}
-	if e, ok := apperr.As(problem); ok {
-		v.Error = rq.pick(e.MessageZh, e.MessageEn)
+	if _, ok := apperr.As(problem); ok {
+		v.Error = rq.problemText(problem)
 		rq.w.WriteHeader(http.StatusUnprocessableEntity)
 	}
 	s.render(rq, "onboarding", rq.t("onboarding.title"), v)

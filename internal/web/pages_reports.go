@@ -238,8 +238,8 @@ func (s *Server) showPeriod(rq *request, p stats.Period, problem error) error {
 		v.Imported = rq.t("period.approved_n", n)
 	}
 	v.CanApprove = !p.Closed && rq.canReview()
-	if e, ok := apperr.As(problem); ok {
-		v.Error = rq.pick(e.MessageZh, e.MessageEn)
+	if _, ok := apperr.As(problem); ok {
+		v.Error = rq.problemText(problem)
 		rq.w.WriteHeader(http.StatusUnprocessableEntity)
 	}
 	if p.ParkID != "" {
