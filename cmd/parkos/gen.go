@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/parkos/parkos/internal/gen"
@@ -14,7 +15,7 @@ func cmdGen(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs := newFlags("gen", stdout, stderr)
 	var c common
 	c.register(fs.FlagSet, store.DefaultDB)
-	scale := fs.String("scale", "demo", "demo | city | beijing")
+	scale := fs.String("scale", "demo", strings.Join(gen.ScaleNames, " | "))
 	seed := fs.Int64("seed", 1, "random seed; the same seed gives the same data set")
 	password := fs.String("password", env("GEN_PASSWORD", "parkos-bench"), "password of every generated user (PARKOS_GEN_PASSWORD)")
 	if err := fs.Parse(args); err != nil {

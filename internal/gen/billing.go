@@ -12,11 +12,10 @@ import (
 	"github.com/parkos/parkos/internal/store/sqlstore"
 )
 
-// The billing history runs over the generator's last year: every charge of the schedule due
-// from July 2025 to its "today", 30 June 2026.
+// The billing history runs up to the generator's "today", 30 June 2026: every charge of the
+// schedule due in the scale's months of bills before it (a year from July 2025; a quarter nationally).
 var (
-	billingFrom = civil.Of(2025, 7, 1)
-	billingTo   = civil.Of(2026, 6, 30)
+	billingTo = civil.Of(2026, 6, 30)
 	// genTax are the default tax rates of migration 0034.
 	genTax = map[string]int{"rent": 900, "property_fee": 600, "deposit": 0}
 )
@@ -44,7 +43,7 @@ func (g *generator) billingHistory(b *sqlstore.Bulk, parkID, code string, leases
 		sums := map[string]billing.Line{}
 		var order []string
 		for _, l := range k.Schedule().Lines {
-			if l.Type == leasing.ChargeRentFree || l.Amount == 0 || l.DueOn.Before(billingFrom) || l.DueOn.After(billingTo) {
+			if l.Type == leasing.ChargeRentFree || l.Amount == 0 || l.DueOn.Before(g.billingFrom) || l.DueOn.After(billingTo) {
 				continue
 			}
 			lk := billing.ContractKey(k.ID, string(l.Type), l.From)
@@ -119,7 +118,7 @@ func (g *generator) billingHistory(b *sqlstore.Bulk, parkID, code string, leases
 		{"bill_counters", []string{"park_id", "next"}, [][]any{{parkID, len(keys) + 1}}},
 		// The park bills in ParkOS from the history's first day: what fell due before was
 		// billed elsewhere, so a run never catches it up.
-		{"park_billing_settings", []string{"park_id", "reminder_days", "billing_from"}, [][]any{{parkID, "-3,0,7,30", billingFrom}}},
+		{"park_billing_settings", []string{"park_id", "reminder_days", "billing_from"}, [][]any{{parkID, "-3,0,7,30", g.billingFrom}}},
 	} {
 		if err := b.Insert(step.table, step.cols, step.rows); err != nil {
 			return fmt.Errorf("%s: %w", step.table, err)

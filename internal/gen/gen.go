@@ -10,6 +10,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/parkos/parkos/internal/civil"
@@ -26,14 +28,39 @@ import (
 type Scale struct {
 	Name                                 string
 	Parks, Buildings, Units, Enterprises int
+	History                              History
+	Policies                             PolicyPlan
 }
 
-// Scales are the named sizes; "beijing" is §12's city-wide authority.
-var Scales = map[string]Scale{
-	"demo":    {"demo", 10, 60, 6_000, 1_000},
-	"city":    {"city", 100, 750, 37_500, 12_500},
-	"beijing": {"beijing", 400, 3_000, 150_000, 50_000},
+// History is how far back each enterprise's and each lease's records go.
+type History struct {
+	ReportYears   int // quarterly reports of the years up to lastReportYear
+	BillingMonths int // bills due in the months up to billingTo
+	Bookings      int // facility bookings per enterprise
+	Requests      int // service requests per enterprise
 }
+
+// PolicyPlan is how many policies are published, how many parks each covers (0: every park),
+// and how many applications are filed.
+type PolicyPlan struct{ Count, ParksEach, Applications int }
+
+// fullHistory: §12's ten years of quarterly reports, a year of bills, twenty bookings and six
+// service requests per enterprise.
+var fullHistory = History{ReportYears: 10, BillingMonths: 12, Bookings: 20, Requests: 6}
+
+// Scales are the named sizes; "beijing" is §12's city-wide authority. "national" is §14's
+// deployment of ≈ 5,000 parks with a thinner past, so that it fits one machine's disk: two
+// years of reports (enough for growth), a quarter of bills, one booking and one request per
+// enterprise. Its policies are local, each covering 25 parks, as a district's or a park's are.
+var Scales = map[string]Scale{
+	"demo":     {"demo", 10, 60, 6_000, 1_000, fullHistory, PolicyPlan{5, 0, 1_000}},
+	"city":     {"city", 100, 750, 37_500, 12_500, fullHistory, PolicyPlan{50, 0, 12_500}},
+	"beijing":  {"beijing", 400, 3_000, 150_000, 50_000, fullHistory, PolicyPlan{200, 0, 50_000}},
+	"national": {"national", 5_000, 37_500, 1_500_000, 2_000_000, History{ReportYears: 2, BillingMonths: 3, Bookings: 1, Requests: 1}, PolicyPlan{1_000, 25, 200_000}},
+}
+
+// ScaleNames lists the scales from the smallest.
+var ScaleNames = []string{"demo", "city", "beijing", "national"}
 
 // BigPark is the shape of park 0 in every scale: the 6-building, 3,600-unit park the stack plan
 // target (§12) is measured on.
@@ -66,6 +93,9 @@ type generator struct {
 	stats Stats
 	// periods are the authority's quarterly reporting periods every enterprise files in.
 	periods []stats.Period
+	// billingFrom is the first day bills are generated for.
+	billingFrom civil.Date
+	parkIDs     []string
 }
 
 // Run writes a data set into an empty, migrated database. The set is registered first and
@@ -74,7 +104,7 @@ type generator struct {
 func Run(ctx context.Context, st *sqlstore.Store, scaleName string, opt Options) (Stats, error) {
 	scale, ok := Scales[scaleName]
 	if !ok {
-		return Stats{}, fmt.Errorf("--scale %q: want demo, city or beijing", scaleName)
+		return Stats{}, fmt.Errorf("--scale %q: want one of %s", scaleName, strings.Join(ScaleNames, ", "))
 	}
 	if opt.Password == "" {
 		return Stats{}, fmt.Errorf("a password for the generated users is required")
@@ -89,18 +119,28 @@ func Run(ctx context.Context, st *sqlstore.Store, scaleName string, opt Options)
 		return Stats{}, err
 	}
 	g := &generator{ctx: ctx, st: st, scale: scale, rnd: rand.New(rand.NewPCG(uint64(opt.Seed), 0x5eed)),
-		base: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), hash: hash}
+		base: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), hash: hash, billingFrom: billingTo.AddDays(1).AddMonths(-scale.History.BillingMonths)}
 	if err := st.BulkLoad(ctx, sys, g.reportingPeriods); err != nil {
+		return g.stats, err
+	}
+	// Each park is written in its own transaction while the next is generated, two at once
+	// where the engine can: the database's work per park is most of the time.
+	queue, err := st.NewBulkQueue(ctx, sys, 4, 2)
+	if err != nil {
 		return g.stats, err
 	}
 	plan := g.plan()
 	for i, p := range plan {
-		if err := st.BulkLoad(ctx, sys, func(b *sqlstore.Bulk) error { return g.park(b, i, p) }); err != nil {
-			return g.stats, fmt.Errorf("park %d: %w", i, err)
+		if err := queue.Load(fmt.Sprintf("park %d", i), func(b *sqlstore.Bulk) error { return g.park(b, i, p) }); err != nil {
+			_ = queue.Close()
+			return g.stats, err
 		}
 		if opt.Progress != nil {
 			opt.Progress(i+1, len(plan))
 		}
+	}
+	if err := queue.Close(); err != nil {
+		return g.stats, err
 	}
 	if err := st.BulkLoad(ctx, sys, g.platformUsers); err != nil {
 		return g.stats, err
@@ -221,6 +261,7 @@ func (g *generator) park(b *sqlstore.Bulk, i int, p parkPlan) error {
 	var buildings, floors, units, neighbours, zones [][]any
 	var unitIDs []string
 	var lettable []genUnit
+	besides := map[string][]string{} // each unit's neighbours
 	var parkGross, parkAbove measure.Area
 	zoneIDs := []any{nil}
 	if i%5 == 0 {
@@ -262,6 +303,7 @@ func (g *generator) park(b *sqlstore.Bulk, i int, p parkPlan) error {
 				}
 				if prev != "" {
 					neighbours = append(neighbours, []any{uid, prev, parkID}, []any{prev, uid, parkID})
+					besides[uid], besides[prev] = append(besides[uid], prev), append(besides[prev], uid)
 				}
 				prev = uid
 			}
@@ -274,9 +316,13 @@ func (g *generator) park(b *sqlstore.Bulk, i int, p parkPlan) error {
 		buildings = append(buildings, []any{bid, parkID, zoneIDs[g.rnd.IntN(len(zoneIDs))], fmt.Sprintf("B%d", bi+1),
 			fmt.Sprintf("%d号楼", bi+1), nFloors, 0, bGross, bGross, 2000 + g.rnd.IntN(25), "", now, now})
 	}
+	g.parkIDs = append(g.parkIDs, parkID)
+	for i, u := range units {
+		units[i] = append(u, attachedList(besides[u[0].(string)]...))
+	}
 	park := []any{parkID, code, fmt.Sprintf("合成园区%04d", i), fmt.Sprintf("Synthetic Park %04d", i), g.pick(districts), "",
 		39.7 + g.rnd.Float64()*0.5, 116.1 + g.rnd.Float64()*0.6, parkGross * 2 / 3, parkGross, parkAbove, "合成运营公司",
-		string(space.ParkOperating), "一期", "", "", "合成数据 / synthetic data", now, now}
+		string(space.ParkOperating), "一期", "", "", "合成数据 / synthetic data", now, now, attachedList(nodes...)}
 	if err := b.Insert("parks", parkCols, [][]any{park}); err != nil {
 		return err
 	}
@@ -464,7 +510,7 @@ func (g *generator) contracts(b *sqlstore.Bulk, parkID, code string, units []gen
 			ks = append(ks, []any{kid, k.Number, parkID, k.EnterpriseID, string(leasing.Active),
 				at, end, at.AddDays(-10), k.Price, k.PropertyFee,
 				3, 3, string(leasing.DayCount365), terms, nil, measure.Money(0), nil, nil, "", now, now})
-			if !end.Before(billingFrom) && !at.After(billingTo) {
+			if !end.Before(g.billingFrom) && !at.After(billingTo) {
 				billed = append(billed, k)
 			}
 			cus = append(cus, []any{kid, parkID, u.id, u.gross, at, end, at, end})
@@ -487,16 +533,17 @@ func (g *generator) contracts(b *sqlstore.Bulk, parkID, code string, units []gen
 var (
 	parkCols = []string{"id", "code", "name_zh", "name_en", "district", "address", "latitude", "longitude", "land_area",
 		"gross_floor_area", "above_ground_area", "operator", "status", "phase", "contact_name", "contact_phone", "description",
-		"created_at", "updated_at"}
+		"created_at", "updated_at", "leading_node_list"}
 	buildingCols = []string{"id", "park_id", "zone_id", "code", "name", "floors_above", "floors_below", "gross_area",
 		"above_ground_area", "completed_year", "description", "created_at", "updated_at"}
 	unitVersionCols = []string{"unit_id", "park_id", "valid_from", "kind", "gross_area", "usable_area", "leasable"}
 	unitCols        = []string{"id", "park_id", "building_id", "floor_id", "code", "kind", "gross_area", "usable_area", "biosafety_level",
 		"animal_room", "cleanroom_grade", "floor_load", "ceiling_height", "fume_exhaust", "pure_water", "power_kva",
-		"wastewater_pretreatment", "list_rent", "property_fee", "leasable", "valid_from", "valid_to", "note", "created_at", "updated_at"}
+		"wastewater_pretreatment", "list_rent", "property_fee", "leasable", "valid_from", "valid_to", "note", "created_at", "updated_at",
+		"neighbour_list"}
 	enterpriseCols = []string{"id", "park_id", "name", "name_en", "credit_code", "legal_representative", "founded_on",
 		"registered_capital", "ownership_type", "industry_code", "stage", "scientist_founded", "returnee_founded", "employees",
-		"website", "contact_name", "contact_phone", "description", "created_at", "updated_at"}
+		"website", "contact_name", "contact_phone", "description", "created_at", "updated_at", "chain_node_list"}
 	contractCols = []string{"id", "number", "park_id", "enterprise_id", "status", "start_on", "end_on", "signed_on", "price",
 		"property_fee", "payment_cycle", "deposit_months", "day_count", "terms_json", "terminated_on", "penalty", "renewal_of",
 		"renewed_by", "note", "created_at", "updated_at"}
@@ -523,7 +570,9 @@ func (g *generator) enterprises(b *sqlstore.Bulk, parkID string, park, n int, un
 			civil.Of(1995+g.rnd.IntN(30), time.Month(1+g.rnd.IntN(12)), 1+g.rnd.IntN(28)), measure.Yuan(int64(50+g.rnd.IntN(5000)) * 10_000),
 			"private", g.pick(industries), g.pick(stages), g.rnd.IntN(10) == 0, g.rnd.IntN(6) == 0, 3 + g.rnd.IntN(400),
 			"", "", "", "合成数据 / synthetic data", now, now})
-		entNodes = append(entNodes, []any{eid, g.pick(nodes)})
+		node := g.pick(nodes)
+		ents[len(ents)-1] = append(ents[len(ents)-1], node)
+		entNodes = append(entNodes, []any{eid, node})
 		ids = append(ids, eid)
 		g.stats.Enterprises++
 		// Most enterprises live in one to three units; some moved on from an earlier stay.
@@ -606,14 +655,13 @@ func (g *generator) platformUsers(b *sqlstore.Bulk) error {
 	return b.Insert("users", userCols, users)
 }
 
-// reportYears is how far back generated statistics go: §12's ten years of quarterly reports.
-const reportYears = 10
+// lastReportYear is the last year generated statistics cover, the year before the generator's day.
+const lastReportYear = 2025
 
-// reportingPeriods opens the authority's quarterly periods for the ten years before the
-// generator's day.
+// reportingPeriods opens the authority's quarterly periods for the scale's years of reports.
 func (g *generator) reportingPeriods(b *sqlstore.Bulk) error {
 	var rows [][]any
-	for y := 2016; y < 2016+reportYears; y++ {
+	for y := lastReportYear - g.scale.History.ReportYears + 1; y <= lastReportYear; y++ {
 		for q := 1; q <= 4; q++ {
 			p := stats.Period{ID: g.id(), Kind: stats.Quarterly, Year: y, Seq: q, CreatedAt: g.stamp()}
 			p.Span()
@@ -654,7 +702,7 @@ func (g *generator) reports(b *sqlstore.Bulk, parkID string, entIDs []string) er
 				year, yearRevenue, yearRD, yearTax = int64(p.Year), 0, 0, 0
 			}
 			yearRevenue, yearRD, yearTax = yearRevenue+revenue, yearRD+revenue*rdShare/100, yearTax+revenue*6/100
-			if p.Seq == 4 && p.Year > 2016+reportYears-policyFactYears {
+			if p.Seq == 4 && p.Year > lastReportYear+1-policyFactYears {
 				years = append(years, []any{e, year, true, yearRevenue, yearRD, yearTax, employees})
 			}
 		}
@@ -669,6 +717,18 @@ func (g *generator) reports(b *sqlstore.Bulk, parkID string, entIDs []string) er
 	}
 	g.stats.Reports += len(rows)
 	return b.Insert("reports", reportCols, rows)
+}
+
+// attachedList is an owner's list column as the database keeps it beside the attached rows
+// (migration 0017): the values sorted and joined by commas, NULL for none. Written with the
+// owner, it spares the database rewriting each owner row when the attached rows arrive.
+func attachedList(values ...string) any {
+	if len(values) == 0 {
+		return nil
+	}
+	sorted := slices.Clone(values)
+	slices.Sort(sorted)
+	return strings.Join(sorted, ",")
 }
 
 // unitVersions are the first versions of new units: their kind, areas and leasable flag from

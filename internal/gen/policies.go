@@ -12,13 +12,8 @@ import (
 	"github.com/parkos/parkos/internal/store/sqlstore"
 )
 
-// §8 at beijing scale: 200 policies and 50,000 applications (one per enterprise on average).
-const (
-	policiesPerScale      = 200
-	applicationsPerEnterp = 1
-	// policyFactYears is how many years of figures the matcher keeps per enterprise.
-	policyFactYears = 5
-)
+// policyFactYears is how many years of figures the matcher keeps per enterprise.
+const policyFactYears = 5
 
 // policyDay is the generator's "today" for policies: figures of 2025 are read.
 var policyDay = civil.Of(2026, 6, 30)
@@ -40,29 +35,31 @@ var (
 		"disbursed", "reason", "created_by", "submitted_at", "decided_by", "decided_at", "created_at", "updated_at"}
 )
 
-// policies publishes the scale's policies (for every park), writes who each finds eligible on
-// the generator's day as the matcher would, and 50,000 applications across their states with
-// payments. The matcher's list of changed enterprises is emptied: everything is judged here.
+// policies publishes the scale's policies (§8 at beijing scale: 200 for every park), writes who
+// each finds eligible on the generator's day as the matcher would, and the scale's applications
+// (50,000 at beijing) across their states with payments. The matcher's list of changed
+// enterprises is emptied: everything is judged here.
 func (g *generator) policies() error {
-	n := policiesPerScale * g.scale.Enterprises / 50_000
-	n = max(n, 5)
+	plan := g.scale.Policies
 	facts, err := g.st.PolicyFacts(g.ctx, identity.System(), policy.Coverage{Kind: "all"}, "", []int{policyDay.Year() - 1, policyDay.Year() - 2})
 	if err != nil {
 		return err
 	}
 	parkOf := map[string]string{}
+	factsOf := map[string][]policy.Facts{}
 	for _, f := range facts {
 		parkOf[f.EnterpriseID] = f.ParkID
+		factsOf[f.ParkID] = append(factsOf[f.ParkID], f)
 	}
 	now := g.stamp()
-	var policies, matches, apps, payments [][]any
+	var policies, policyParks, matches, apps, payments [][]any
 	type eligible struct {
 		policy   string
 		ents     []string
 		estimate map[string]measure.Money
 	}
 	var all []eligible
-	for i := range n {
+	for i := range plan.Count {
 		rule := fmt.Sprintf(policyTemplates[i%len(policyTemplates)], []int{5_000_000 + 100_000*i, 3 + i%10, 5 + i%20, 50 + i%100, 3 + i%8}[i%len(policyTemplates)])
 		var c policy.Condition
 		if err := json.Unmarshal([]byte(rule), &c); err != nil {
@@ -74,10 +71,22 @@ func (g *generator) policies() error {
 		if i%4 == 0 {
 			p.Amount = policy.AmountRule{Kind: "fixed", Fixed: measure.Yuan(int64(100_000 * (1 + i%10)))}
 		}
+		covered := facts
+		if plan.ParksEach > 0 {
+			// Policy i covers the ParksEach parks from its share of the list on, so every park
+			// is covered by about as many policies.
+			p.Scope, covered = policy.Coverage{Kind: "parks"}, nil
+			for j := range plan.ParksEach {
+				park := g.parkIDs[(i*len(g.parkIDs)/plan.Count+j)%len(g.parkIDs)]
+				p.Scope.ParkIDs = append(p.Scope.ParkIDs, park)
+				policyParks = append(policyParks, []any{p.ID, park})
+				covered = append(covered, factsOf[park]...)
+			}
+		}
 		amount, _ := json.Marshal(p.Amount)
 		policies = append(policies, []any{p.ID, nil, p.Title, "", p.Issuer, fmt.Sprintf("生成〔2026〕%d号", i+1), p.ValidFrom, nil, "", p.Benefit,
-			string(amount), "all", "", rule, 0, false, string(p.Status), "gen", now, now, now})
-		est, err := policy.Eligible(p, facts, policyDay)
+			string(amount), p.Scope.Kind, "", rule, 0, false, string(p.Status), "gen", now, now, now})
+		est, err := policy.Eligible(p, covered, policyDay)
 		if err != nil {
 			return err
 		}
@@ -92,7 +101,7 @@ func (g *generator) policies() error {
 	statuses := []policy.AppStatus{policy.Disbursed, policy.Disbursed, policy.Approved, policy.Submitted, policy.UnderReview, policy.Rejected, policy.AppDraft, policy.Disbursed}
 	// Round the policies, each time taking the next of a policy's eligible enterprises, so no
 	// enterprise applies twice to one policy.
-	want := applicationsPerEnterp * g.scale.Enterprises
+	want := plan.Applications
 	next := make([]int, len(all))
 	for k, dry := 0, 0; len(apps) < want && dry < len(all); k++ {
 		pi := k % len(all)
@@ -132,6 +141,9 @@ func (g *generator) policies() error {
 	g.stats.Policies, g.stats.Applications = len(policies), len(apps)
 	return g.st.BulkLoad(g.ctx, identity.System(), func(b *sqlstore.Bulk) error {
 		if err := b.Insert("policies", policyCols, policies); err != nil {
+			return err
+		}
+		if err := b.Insert("policy_parks", []string{"policy_id", "park_id"}, policyParks); err != nil {
 			return err
 		}
 		if err := b.Insert("policy_matches", []string{"policy_id", "enterprise_id", "estimate", "matched_on"}, matches); err != nil {

@@ -14,11 +14,6 @@ import (
 
 // Per enterprise, §12's beijing totals over its 50,000 enterprises: 1,000,000 bookings and
 // 300,000 service requests.
-const (
-	bookingsPerEnterprise = 20
-	requestsPerEnterprise = 6
-)
-
 // genResources are every park's bookable facilities: opening 08:00–20:00 on weekdays.
 var genResources = []struct {
 	code, name string
@@ -62,7 +57,7 @@ func (g *generator) services(b *sqlstore.Bulk, parkID, organizer string, ents, u
 	}
 	now := g.stamp()
 	var resources, bookings [][]any
-	total := len(ents) * bookingsPerEnterprise
+	total := len(ents) * g.scale.History.Bookings
 	// As many resources as keep each to about 700 bookings, a year of its weekdays.
 	n := max(len(genResources), (total+699)/700)
 	ids := make([]string, n)
@@ -101,7 +96,7 @@ func (g *generator) services(b *sqlstore.Bulk, parkID, organizer string, ents, u
 	cal := servicedesk.Calendar{Hours: servicedesk.DefaultHours}
 	var requests [][]any
 	span := int(time.Date(2026, 1, 1, 0, 0, 0, 0, civil.Shanghai).Sub(start) / time.Hour)
-	for range len(ents) * requestsPerEnterprise {
+	for range len(ents) * g.scale.History.Requests {
 		c := genCategories[g.rnd.IntN(len(genCategories))]
 		submitted := start.Add(time.Duration(g.rnd.IntN(span)) * time.Hour)
 		respDue, resDue := cal.Add(submitted, c.response), cal.Add(submitted, c.resolve)

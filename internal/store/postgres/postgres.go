@@ -60,6 +60,7 @@ func Open(url string, clock civil.Clock) (*sqlstore.Store, error) {
 		Listen: func(ctx context.Context, channel string, ready func(), heard func(string)) error {
 			return listen(ctx, url, channel, ready, heard)
 		},
+		CopyIn: copyRows,
 	}, clock), nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/parkos/parkos/internal/apperr"
 	"github.com/parkos/parkos/internal/identity"
@@ -20,6 +21,9 @@ const maxParams = 30_000
 type Bulk struct {
 	ctx context.Context
 	c   conn
+	raw *sql.Conn // the transaction's connection, where the engine copies rows in (CopyIn)
+	// record, in a queued load, collects the writes to run later instead of running them.
+	record *[]func(b *Bulk) error
 }
 
 // BulkLoad runs fn in one write transaction.
@@ -27,13 +31,114 @@ func (s *Store) BulkLoad(ctx context.Context, sc identity.Scope, fn func(b *Bulk
 	if sc.Role != identity.Admin || sc.UserID != "" {
 		return forbidden()
 	}
-	return s.write(ctx, func(c conn) error { return fn(&Bulk{ctx: ctx, c: c}) })
+	if s.eng.CopyIn == nil {
+		return s.write(ctx, func(c conn) error { return fn(&Bulk{ctx: ctx, c: c}) })
+	}
+	// COPY needs the driver's own connection, so the transaction is begun on one held here.
+	raw, err := s.eng.Writer.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer raw.Close()
+	began := time.Now()
+	tx, err := raw.BeginTx(ctx, nil)
+	if err != nil {
+		s.observeTx(TxFailed, began)
+		return err
+	}
+	return s.endTx(tx, began, fn(&Bulk{ctx: ctx, c: conn{s: s, db: tx}, raw: raw}))
 }
 
-// Insert writes rows (each with len(cols) values) into table with multi-row statements.
+// BulkQueue writes bulk loads, each in its own transaction, on goroutines of its own while the
+// caller prepares the next: parkos gen's work and the database's overlap, and on PostgreSQL
+// several loads are written at once, one per connection (a load's writes are one server
+// process's work). Loads must not depend on each other, and the rows handed to a queued load
+// must not change afterwards.
+type BulkQueue struct {
+	loads   chan queuedLoad
+	done    chan error
+	writers int
+}
+
+type queuedLoad struct {
+	label string
+	steps []func(b *Bulk) error
+}
+
+// NewBulkQueue starts a queue holding at most depth loads not yet written, written by as many
+// writers as the engine can run side by side (one on SQLite, whose writer is single).
+func (s *Store) NewBulkQueue(ctx context.Context, sc identity.Scope, depth, writers int) (*BulkQueue, error) {
+	if sc.Role != identity.Admin || sc.UserID != "" {
+		return nil, forbidden()
+	}
+	if s.eng.CopyIn == nil {
+		writers = 1
+	}
+	writers = max(writers, 1)
+	q := &BulkQueue{loads: make(chan queuedLoad, depth), done: make(chan error, writers)}
+	for range writers {
+		go func() {
+			var failed error
+			for load := range q.loads {
+				if failed != nil {
+					continue // drained, so a sender never blocks
+				}
+				failed = s.BulkLoad(ctx, sc, func(b *Bulk) error {
+					for _, step := range load.steps {
+						if err := step(b); err != nil {
+							return fmt.Errorf("%s: %w", load.label, err)
+						}
+					}
+					return nil
+				})
+			}
+			q.done <- failed
+		}()
+	}
+	q.writers = writers
+	return q, nil
+}
+
+// Load runs fn now against a Bulk that records its writes, and queues them; label names the
+// load in a failure.
+func (q *BulkQueue) Load(label string, fn func(b *Bulk) error) error {
+	var steps []func(b *Bulk) error
+	if err := fn(&Bulk{record: &steps}); err != nil {
+		return fmt.Errorf("%s: %w", label, err)
+	}
+	q.loads <- queuedLoad{label, steps}
+	return nil
+}
+
+// Close waits until every queued load is written and returns the first failure.
+func (q *BulkQueue) Close() error {
+	close(q.loads)
+	var first error
+	for range q.writers {
+		if err := <-q.done; err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+// Insert writes rows (each with len(cols) values) into table: copied in where the engine can,
+// else with multi-row statements.
 func (b *Bulk) Insert(table string, cols []string, rows [][]any) error {
 	if len(rows) == 0 {
 		return nil
+	}
+	if b.record != nil {
+		*b.record = append(*b.record, func(b *Bulk) error {
+			if err := b.Insert(table, cols, rows); err != nil {
+				return fmt.Errorf("%s: %w", table, err)
+			}
+			return nil
+		})
+		return nil
+	}
+	if b.raw != nil {
+		return b.raw.Raw(func(driverConn any) error { return b.c.s.eng.CopyIn(b.ctx, driverConn, table, cols, rows) })
 	}
 	per := max(1, maxParams/len(cols))
 	row := "(" + bindParams(len(cols)) + ")"
@@ -201,6 +306,10 @@ func (s *Store) Ready(ctx context.Context) error {
 // ForgetStaleFacts empties the matcher's list of changed enterprises: a generator that writes
 // the enterprises' years and matches itself leaves nothing for the matcher to judge again.
 func (b *Bulk) ForgetStaleFacts() error {
+	if b.record != nil {
+		*b.record = append(*b.record, (*Bulk).ForgetStaleFacts)
+		return nil
+	}
 	_, err := b.c.db.ExecContext(b.ctx, `DELETE FROM policy_stale`)
 	return err
 }

@@ -48,6 +48,9 @@ type Engine struct {
 	// LISTEN/NOTIFY), listens on channel until ctx ends or the connection fails, calling ready
 	// once listening and heard with each payload; nil for an engine used by one process.
 	Listen func(ctx context.Context, channel string, ready func(), heard func(payload string)) error
+	// CopyIn, where the engine has a bulk path (PostgreSQL's COPY), writes rows into table on
+	// the driver connection sql.Conn.Raw lends; nil where bulk rows go as multi-row INSERTs.
+	CopyIn func(ctx context.Context, driverConn any, table string, cols []string, rows [][]any) error
 }
 
 // Store is the data layer. Every exported method takes the caller's identity.Scope.
@@ -373,7 +376,18 @@ func (s *Store) write(ctx context.Context, fn func(c conn) error) error {
 	}
 	defer s.prepareNoted(context.WithoutCancel(ctx))
 	cache := &txCache{s: s, tx: tx, stmts: map[string]*sql.Stmt{}}
-	if err := fn(conn{s: s, db: tx, tx: cache}); err != nil {
+	if err := s.endTx(tx, began, fn(conn{s: s, db: tx, tx: cache})); err != nil {
+		return err
+	}
+	for _, f := range cache.committed {
+		f()
+	}
+	return nil
+}
+
+// endTx rolls tx back when its work failed, else commits it, and counts how it ended.
+func (s *Store) endTx(tx *sql.Tx, began time.Time, err error) error {
+	if err != nil {
 		_ = tx.Rollback()
 		s.observeTx(TxRolledBack, began)
 		return err
@@ -383,9 +397,6 @@ func (s *Store) write(ctx context.Context, fn func(c conn) error) error {
 		return err
 	}
 	s.observeTx(TxCommitted, began)
-	for _, f := range cache.committed {
-		f()
-	}
 	return nil
 }
 
