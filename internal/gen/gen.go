@@ -106,6 +106,10 @@ func Run(ctx context.Context, st *sqlstore.Store, scaleName string, opt Options)
 	if !ok {
 		return Stats{}, fmt.Errorf("--scale %q: want one of %s", scaleName, strings.Join(ScaleNames, ", "))
 	}
+	return run(ctx, st, scale, opt)
+}
+
+func run(ctx context.Context, st *sqlstore.Store, scale Scale, opt Options) (Stats, error) {
 	if opt.Password == "" {
 		return Stats{}, fmt.Errorf("a password for the generated users is required")
 	}
@@ -317,8 +321,8 @@ func (g *generator) park(b *sqlstore.Bulk, i int, p parkPlan) error {
 			fmt.Sprintf("%d号楼", bi+1), nFloors, 0, bGross, bGross, 2000 + g.rnd.IntN(25), "", now, now})
 	}
 	g.parkIDs = append(g.parkIDs, parkID)
-	for i, u := range units {
-		units[i] = append(u, attachedList(besides[u[0].(string)]...))
+	for k, u := range units {
+		units[k] = append(u, attachedList(besides[u[0].(string)]...))
 	}
 	park := []any{parkID, code, fmt.Sprintf("合成园区%04d", i), fmt.Sprintf("Synthetic Park %04d", i), g.pick(districts), "",
 		39.7 + g.rnd.Float64()*0.5, 116.1 + g.rnd.Float64()*0.6, parkGross * 2 / 3, parkGross, parkAbove, "合成运营公司",

@@ -218,3 +218,41 @@ func TestGeneratedPool(t *testing.T) {
 		t.Errorf("park attributes: %+v %v", c.Of, err)
 	}
 }
+
+// The national scale's shape, in small: two years of reports, a quarter of bills, one booking
+// and one request per enterprise, and local policies that judge only their parks' enterprises.
+func TestNationalShape(t *testing.T) {
+	shape := Scales["national"]
+	shape.Parks, shape.Buildings, shape.Units, shape.Enterprises = 20, 120, 6_000, 2_000
+	shape.Policies = PolicyPlan{Count: 40, ParksEach: 5, Applications: 500}
+	for _, eng := range storetest.Engines(t) {
+		t.Run(eng.Name, func(t *testing.T) {
+			st, db := storetest.Raw(t, eng)
+			stats, err := run(ctx, st, shape, Options{Seed: 3, Password: "long-enough-1"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if stats.Parks != 20 || stats.Units != 6_000 || stats.Enterprises != 2_000 || stats.Reports != 2_000*8 ||
+				stats.Bookings != 2_000 || stats.Requests != 2_000 || stats.Policies != 40 || stats.Applications == 0 || stats.Applications > 500 {
+				t.Fatalf("national shape: %+v", stats)
+			}
+			for q, want := range map[string]string{
+				`SELECT min(year) || '-' || max(year) || ':' || count(*) FROM report_periods`:               "2024-2025:8",
+				`SELECT min(billing_from) || ':' || max(billing_from) FROM park_billing_settings`:           "2026-04-01:2026-04-01",
+				`SELECT CASE WHEN min(due_on) >= '2026-04-01' THEN 'after' ELSE min(due_on) END FROM bills`: "after",
+				`SELECT count(DISTINCT scope_kind) || scope_kind FROM policies GROUP BY scope_kind`:         "1parks",
+				// Every policy covers 5 parks, every park is covered, and no match falls outside.
+				`SELECT min(n) || '-' || max(n) FROM (SELECT count(*) AS n FROM policy_parks GROUP BY policy_id) x`: "5-5",
+				`SELECT count(DISTINCT park_id) FROM policy_parks`:                                                  "20",
+				`SELECT count(*) FROM policy_matches m JOIN enterprises e ON e.id = m.enterprise_id
+					WHERE NOT EXISTS (SELECT 1 FROM policy_parks pp WHERE pp.policy_id = m.policy_id AND pp.park_id = e.park_id)`: "0",
+				`SELECT CASE WHEN count(*) > 1000 THEN 'many' ELSE 'few' END FROM policy_matches`: "many",
+			} {
+				var got string
+				if err := db.QueryRowContext(ctx, q).Scan(&got); err != nil || got != want {
+					t.Errorf("%s\n= %q (%v), want %q", q, got, err, want)
+				}
+			}
+		})
+	}
+}

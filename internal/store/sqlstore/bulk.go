@@ -1,11 +1,13 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/parkos/parkos/internal/apperr"
@@ -56,8 +58,10 @@ func (s *Store) BulkLoad(ctx context.Context, sc identity.Scope, fn func(b *Bulk
 // must not change afterwards.
 type BulkQueue struct {
 	loads   chan queuedLoad
-	done    chan error
+	done    chan struct{}
 	writers int
+	mu      sync.Mutex
+	first   error // the first load that failed; the loads after it are not written
 }
 
 type queuedLoad struct {
@@ -75,15 +79,14 @@ func (s *Store) NewBulkQueue(ctx context.Context, sc identity.Scope, depth, writ
 		writers = 1
 	}
 	writers = max(writers, 1)
-	q := &BulkQueue{loads: make(chan queuedLoad, depth), done: make(chan error, writers)}
+	q := &BulkQueue{loads: make(chan queuedLoad, depth), done: make(chan struct{}, writers), writers: writers}
 	for range writers {
 		go func() {
-			var failed error
 			for load := range q.loads {
-				if failed != nil {
+				if q.failure() != nil {
 					continue // drained, so a sender never blocks
 				}
-				failed = s.BulkLoad(ctx, sc, func(b *Bulk) error {
+				err := s.BulkLoad(ctx, sc, func(b *Bulk) error {
 					for _, step := range load.steps {
 						if err := step(b); err != nil {
 							return fmt.Errorf("%s: %w", load.label, err)
@@ -91,17 +94,30 @@ func (s *Store) NewBulkQueue(ctx context.Context, sc identity.Scope, depth, writ
 					}
 					return nil
 				})
+				if err != nil {
+					q.mu.Lock()
+					q.first = cmp.Or(q.first, err)
+					q.mu.Unlock()
+				}
 			}
-			q.done <- failed
+			q.done <- struct{}{}
 		}()
 	}
-	q.writers = writers
 	return q, nil
 }
 
+func (q *BulkQueue) failure() error {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.first
+}
+
 // Load runs fn now against a Bulk that records its writes, and queues them; label names the
-// load in a failure.
+// load in a failure. It returns a queued load's failure instead once there is one.
 func (q *BulkQueue) Load(label string, fn func(b *Bulk) error) error {
+	if err := q.failure(); err != nil {
+		return err
+	}
 	var steps []func(b *Bulk) error
 	if err := fn(&Bulk{record: &steps}); err != nil {
 		return fmt.Errorf("%s: %w", label, err)
@@ -113,13 +129,10 @@ func (q *BulkQueue) Load(label string, fn func(b *Bulk) error) error {
 // Close waits until every queued load is written and returns the first failure.
 func (q *BulkQueue) Close() error {
 	close(q.loads)
-	var first error
 	for range q.writers {
-		if err := <-q.done; err != nil && first == nil {
-			first = err
-		}
+		<-q.done
 	}
-	return first
+	return q.failure()
 }
 
 // Insert writes rows (each with len(cols) values) into table: copied in where the engine can,

@@ -84,12 +84,17 @@ CREATE TRIGGER reports_figures_delete AFTER DELETE ON reports REFERENCING OLD TA
 -- units, enterprises and parks so) is not written again.
 -- TG_ARGV: the owning table, its list column, this table's owner key and value columns.
 CREATE FUNCTION refresh_attached_lists() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    owners text[];
+    list text := format('(SELECT string_agg(a.%1$I, '','' ORDER BY a.%1$I) FROM %2$I a WHERE a.%3$I = o.id)',
+        TG_ARGV[3], TG_TABLE_NAME, TG_ARGV[2]);
 BEGIN
-    EXECUTE format('UPDATE %1$I o SET %2$I = l.list
-        FROM (SELECT k.id, (SELECT string_agg(a.%4$I, '','' ORDER BY a.%4$I) FROM %5$I a WHERE a.%3$I = k.id) AS list
-              FROM (SELECT DISTINCT %3$I AS id FROM %6$I) k) l
-        WHERE o.id = l.id AND o.%2$I IS DISTINCT FROM l.list', TG_ARGV[0], TG_ARGV[1], TG_ARGV[2], TG_ARGV[3], TG_TABLE_NAME,
-        CASE TG_OP WHEN 'INSERT' THEN 'new_rows' ELSE 'old_rows' END);
+    EXECUTE format('SELECT array_agg(DISTINCT %I) FROM %I', TG_ARGV[2],
+        CASE TG_OP WHEN 'INSERT' THEN 'new_rows' ELSE 'old_rows' END) INTO owners;
+    -- The owners by key (= ANY of a bound array walks the primary key), never by a join the
+    -- planner might run as a scan of the whole owner table.
+    EXECUTE format('UPDATE %I o SET %I = %s WHERE o.id = ANY ($1) AND o.%I IS DISTINCT FROM %s',
+        TG_ARGV[0], TG_ARGV[1], list, TG_ARGV[1], list) USING owners;
     RETURN NULL;
 END $$;
 
