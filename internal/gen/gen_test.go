@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/parkos/parkos/internal/api"
@@ -222,6 +223,9 @@ func TestGeneratedPool(t *testing.T) {
 // The national scale's shape, in small: two years of reports, a quarter of bills, one booking
 // and one request per enterprise, and local policies that judge only their parks' enterprises.
 func TestNationalShape(t *testing.T) {
+	if _, err := Run(ctx, storetest.OpenSQLite(t), "national", Options{Seed: 1, Password: "long-enough-1"}); err == nil || !strings.Contains(err.Error(), "wants PostgreSQL") {
+		t.Fatalf("the national scale on SQLite: %v", err)
+	}
 	shape := Scales["national"]
 	shape.Parks, shape.Buildings, shape.Units, shape.Enterprises = 20, 120, 6_000, 2_000
 	shape.Policies = PolicyPlan{Count: 40, ParksEach: 5, Applications: 500}
