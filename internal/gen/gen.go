@@ -107,7 +107,7 @@ func Run(ctx context.Context, st *sqlstore.Store, scaleName string, opt Options)
 		return Stats{}, fmt.Errorf("--scale %q: want one of %s", scaleName, strings.Join(ScaleNames, ", "))
 	}
 	if scale.Name == "national" && st.Engine() != "postgres" {
-		return Stats{}, fmt.Errorf("--scale national: about 40 GB in 190 million rows wants PostgreSQL (--db postgres://…), not %s", st.Engine())
+		return Stats{}, fmt.Errorf("--scale national: 37 GB in 71 million rows wants PostgreSQL (--db postgres://…), not %s", st.Engine())
 	}
 	return run(ctx, st, scale, opt)
 }

@@ -179,15 +179,21 @@ func (s *Service) ParkData(ctx context.Context, sc identity.Scope, parkID string
 }
 
 // withParkData sets each park-year's submission and its attributes in force at the year's end.
+// The attributes are grouped by park first, in their order: matching every park-year against
+// every park's attributes grew with the square of the parks (3 s for 5,000 parks).
 func withParkData(pys []ParkYear, subs map[string]map[int]stats.Figures, attrs []Attribute) {
+	byPark := map[string][]Attribute{}
+	for _, a := range attrs {
+		byPark[a.ParkID] = append(byPark[a.ParkID], a)
+	}
 	for i := range pys {
 		p := &pys[i]
 		if f, ok := subs[p.ParkID][p.Year]; ok {
 			p.ParkLevel = formulaValues(f)
 		}
 		end := civil.Of(p.Year, 12, 31)
-		for _, a := range attrs {
-			if a.ParkID == p.ParkID && !a.EffectiveOn.After(end) {
+		for _, a := range byPark[p.ParkID] {
+			if !a.EffectiveOn.After(end) {
 				if p.Attrs == nil {
 					p.Attrs = map[string]Attr{}
 				}
