@@ -45,7 +45,8 @@ type History struct {
 type PolicyPlan struct{ Count, ParksEach, Applications int }
 
 // fullHistory: §12's ten years of quarterly reports, a year of bills, twenty bookings and six
-// service requests per enterprise.
+// service requests per enterprise (at beijing scale §12's 1,000,000 bookings and 300,000
+// service requests).
 var fullHistory = History{ReportYears: 10, BillingMonths: 12, Bookings: 20, Requests: 6}
 
 // Scales are the named sizes; "beijing" is §12's city-wide authority. "national" is §14's

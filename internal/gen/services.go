@@ -12,8 +12,6 @@ import (
 	"github.com/parkos/parkos/internal/store/sqlstore"
 )
 
-// Per enterprise, §12's beijing totals over its 50,000 enterprises: 1,000,000 bookings and
-// 300,000 service requests.
 // genResources are every park's bookable facilities: opening 08:00–20:00 on weekdays.
 var genResources = []struct {
 	code, name string

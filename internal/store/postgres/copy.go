@@ -89,6 +89,10 @@ func appendCopyValue(b *bytes.Buffer, v any) error {
 	case string:
 		appendCopyString(b, x)
 	case []byte:
+		if x == nil {
+			b.WriteString(`\N`)
+			break
+		}
 		b.WriteString(`\\x`)
 		fmt.Fprintf(b, "%x", x)
 	case bool:

@@ -27,6 +27,7 @@ func TestCopyValues(t *testing.T) {
 		{int64(-1) << 62, "-4611686018427387904"},
 		{0.5, "0.5"},
 		{[]byte{0xde, 0xad}, `\\xdead`},
+		{[]byte(nil), `\N`},
 		{time.Date(2026, 6, 30, 8, 0, 0, 1000, time.FixedZone("", 8*3600)), "2026-06-30 08:00:00.000001+08:00"},
 		{civil.Of(2026, 2, 28), "2026-02-28"},
 		{civil.Date{}, `\N`},

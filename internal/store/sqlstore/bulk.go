@@ -48,6 +48,8 @@ func (s *Store) BulkLoad(ctx context.Context, sc identity.Scope, fn func(b *Bulk
 		s.observeTx(TxFailed, began)
 		return err
 	}
+	// Should fn panic, the transaction must end before raw.Close, which waits for it.
+	defer func() { _ = tx.Rollback() }()
 	return s.endTx(tx, began, fn(&Bulk{ctx: ctx, c: conn{s: s, db: tx}, raw: raw}))
 }
 
@@ -89,14 +91,14 @@ func (s *Store) NewBulkQueue(ctx context.Context, sc identity.Scope, depth, writ
 				err := s.BulkLoad(ctx, sc, func(b *Bulk) error {
 					for _, step := range load.steps {
 						if err := step(b); err != nil {
-							return fmt.Errorf("%s: %w", load.label, err)
+							return err
 						}
 					}
 					return nil
 				})
 				if err != nil {
 					q.mu.Lock()
-					q.first = cmp.Or(q.first, err)
+					q.first = cmp.Or(q.first, fmt.Errorf("%s: %w", load.label, err))
 					q.mu.Unlock()
 				}
 			}

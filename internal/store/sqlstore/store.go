@@ -375,6 +375,9 @@ func (s *Store) write(ctx context.Context, fn func(c conn) error) error {
 		return err
 	}
 	defer s.prepareNoted(context.WithoutCancel(ctx))
+	// Should fn panic (a recovered handler bug), the transaction still ends: on SQLite it holds
+	// the only writer connection, and every later write would wait for it for good.
+	defer func() { _ = tx.Rollback() }()
 	cache := &txCache{s: s, tx: tx, stmts: map[string]*sql.Stmt{}}
 	if err := s.endTx(tx, began, fn(conn{s: s, db: tx, tx: cache})); err != nil {
 		return err

@@ -142,3 +142,36 @@ func count(t *testing.T, db *sql.DB, q string) int {
 	}
 	return n
 }
+
+// A bulk load whose work panics ends its transaction: nothing it wrote stays, and the next load
+// is not kept waiting for the connection.
+func TestBulkLoadThatPanicsLeavesNothingOpen(t *testing.T) {
+	for _, eng := range Engines(t) {
+		t.Run(eng.Name, func(t *testing.T) {
+			st, db := Raw(t, eng)
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			began := time.Now()
+			func() {
+				defer func() { _ = recover() }()
+				_ = st.BulkLoad(ctx, identity.System(), func(b *sqlstore.Bulk) error {
+					if err := b.Insert("generated_sets", generatedSetCols, [][]any{{"panicked", "x", 1, time.Now(), nil}}); err != nil {
+						return err
+					}
+					panic("the generator failed")
+				})
+			}()
+			if err := st.BulkLoad(ctx, identity.System(), func(b *sqlstore.Bulk) error {
+				return b.Insert("generated_sets", generatedSetCols, [][]any{{"after", "x", 2, time.Now(), nil}})
+			}); err != nil {
+				t.Fatal(err)
+			}
+			if waited := time.Since(began); waited > 5*time.Second {
+				t.Fatalf("the load after a panic waited %s", waited)
+			}
+			if n := count(t, db, `SELECT count(*) FROM generated_sets WHERE id = 'panicked'`); n != 0 {
+				t.Fatalf("a panicked load left %d rows", n)
+			}
+		})
+	}
+}
