@@ -83,19 +83,30 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, demo
 		}
 	}
 	services := app.New(st, clock)
+	api.Version = version
+	guard := loginguard.New(st)
+	guard.TrustProxies(trusted)
+	// The console's templates and assets are prepared on the other core while the demo loads.
+	type built struct {
+		console *web.Server
+		err     error
+	}
+	consoleBuilt := make(chan built, 1)
+	go func() {
+		console, err := web.New(services, log, guard, api.New(services, log, guard))
+		consoleBuilt <- built{console, err}
+	}()
 	if *withDemo {
 		if err := loadDemo(ctx, services); err != nil {
 			return err
 		}
 	}
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		return err
+	b := <-consoleBuilt
+	if b.err != nil {
+		return b.err
 	}
-	api.Version = version
-	guard := loginguard.New(st)
-	guard.TrustProxies(trusted)
-	console, err := web.New(services, log, guard, api.New(services, log, guard))
+	console := b.console
+	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
 	}

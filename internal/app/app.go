@@ -98,6 +98,12 @@ type Services struct {
 // happened, each on its own day.
 func (s *Services) On(clock civil.Clock) *Services { return New(s.store, clock) }
 
+// Atomically runs fn so that every write the services make with the context it is given lands
+// in one transaction, or none does; their reads with that context see those writes.
+func (s *Services) Atomically(ctx context.Context, fn func(ctx context.Context) error) error {
+	return s.store.InTx(ctx, fn)
+}
+
 // New builds every service on st and clock.
 func New(st Store, clock civil.Clock) *Services {
 	lease, ent, sp := leasing.NewService(st, clock), enterprise.NewService(st, clock), space.NewService(st, clock)

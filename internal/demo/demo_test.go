@@ -226,3 +226,33 @@ func checkReceivables(t *testing.T, svc *app.Services, parkID string) {
 		t.Error("no deposit settled in the demo park")
 	}
 }
+
+// A demo that fails part-way leaves the database as it found it: here the login "admin" is
+// taken, so the demo's accounts fail after its parks, tenants and reports were written.
+func TestDemoThatFailsLeavesNothing(t *testing.T) {
+	for _, eng := range storetest.Engines(t) {
+		t.Run(eng.Name, func(t *testing.T) {
+			ctx := context.Background()
+			s := eng.Open(t)
+			svc := app.New(s, civil.SystemClock{})
+			if _, err := svc.Accounts.CreateUserWithHash(ctx, identity.System(), identity.UserInput{Username: "admin", DisplayName: "已有管理员",
+				Role: identity.Admin}, "not-a-hash"); err != nil {
+				t.Fatal(err)
+			}
+			if err := Load(ctx, svc); err == nil {
+				t.Fatal("the demo loaded over an existing admin login")
+			}
+			parks, err := s.ListParks(ctx, identity.System(), space.ParkFilter{}, page.Request{Limit: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ents, err := s.ListEnterprises(ctx, identity.System(), enterprise.Filter{}, page.Request{Limit: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(parks.Items) > 0 || len(ents.Items) > 0 {
+				t.Errorf("a failed demo left %d parks and %d enterprises behind", len(parks.Items), len(ents.Items))
+			}
+		})
+	}
+}

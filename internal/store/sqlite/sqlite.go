@@ -73,9 +73,12 @@ func Open(path string, clock civil.Clock) (*sqlstore.Store, error) {
 }
 
 // openPools opens the writer (one connection, transactions taking the write lock at BEGIN)
-// and the readers (query_only), each connection with the base pragmas.
+// and the readers (query_only), each connection with the base pragmas. The writer keeps its
+// statement journals in memory (temp_store): once one statement of a long transaction had
+// spilled its journal to a file, every later statement wrote each page it changed there, two
+// system calls a page, until the commit.
 func openPools(path string) (writer, reader *sql.DB, err error) {
-	writer, err = sql.Open("sqlite", dsn(path, url.Values{"_txlock": {"immediate"}, "_pragma": {"cache_size(-32768)"}}))
+	writer, err = sql.Open("sqlite", dsn(path, url.Values{"_txlock": {"immediate"}, "_pragma": {"cache_size(-32768)", "temp_store(MEMORY)"}}))
 	if err != nil {
 		return nil, nil, err
 	}

@@ -20,8 +20,8 @@ func TestEveryConnectionHasItsPragmas(t *testing.T) {
 	defer reader.Close()
 	ctx := context.Background()
 	want := map[string]string{"busy_timeout": "10000", "foreign_keys": "1", "journal_mode": "wal", "synchronous": "1"}
-	check := func(pool string, db *sql.DB, conns int, queryOnly string) {
-		want["query_only"] = queryOnly
+	check := func(pool string, db *sql.DB, conns int, queryOnly, tempStore string) {
+		want["query_only"], want["temp_store"] = queryOnly, tempStore
 		var held []*sql.Conn
 		defer func() {
 			for _, c := range held {
@@ -45,8 +45,8 @@ func TestEveryConnectionHasItsPragmas(t *testing.T) {
 			}
 		}
 	}
-	check("writer", writer, 1, "0")
-	check("reader", reader, 4, "1")
+	check("writer", writer, 1, "0", "2") // statement journals in memory (MEMORY is 2)
+	check("reader", reader, 4, "1", "0")
 }
 
 // A path with the characters a file: URI gives a meaning to opens that very file.

@@ -238,7 +238,7 @@ func (s *Store) ListAudit(ctx context.Context, sc identity.Scope, f audit.Filter
 	if !f.To.IsZero() {
 		l.filter("a.at < ?", f.To.AddDays(1).Time().UTC())
 	}
-	return l.run(ctx, s.read(), req)
+	return l.run(ctx, s.read(ctx), req)
 }
 
 // Record writes an audit entry in the transaction of ctx, for writes a service composes.

@@ -330,7 +330,7 @@ func (s *Store) ListBills(ctx context.Context, sc identity.Scope, f billing.Filt
 		id:   func(b billing.Bill) string { return b.ID },
 	}
 	l.filter(strings.Join(where, " AND "), args...)
-	return l.run(ctx, s.read(), req)
+	return l.run(ctx, s.read(ctx), req)
 }
 
 func (s *Store) bill(ctx context.Context, c conn, sc identity.Scope, id string) (billing.Bill, error) {
@@ -517,7 +517,7 @@ func (s *Store) ListPayments(ctx context.Context, sc identity.Scope, f billing.F
 		id:   func(p billing.Payment) string { return p.ID },
 	}
 	l.filter(strings.Join(where, " AND "), args...)
-	return l.run(ctx, s.read(), req)
+	return l.run(ctx, s.read(ctx), req)
 }
 
 func (s *Store) payment(ctx context.Context, c conn, sc identity.Scope, id string) (billing.Payment, error) {
@@ -608,7 +608,7 @@ func (s *Store) DepositOf(ctx context.Context, contractID string) (billing.Depos
 // EnterpriseDeposits are the deposits of an enterprise's contracts in the caller's scope.
 func (s *Store) EnterpriseDeposits(ctx context.Context, sc identity.Scope, enterpriseID string) ([]billing.Deposit, error) {
 	cond, args := contractScope(sc)
-	rows, err := s.read().query(ctx, `SELECT k.id, k.number FROM contracts k WHERE k.enterprise_id = ? AND k.status <> 'draft' AND k.deposit_months > 0 AND `+cond+`
+	rows, err := s.read(ctx).query(ctx, `SELECT k.id, k.number FROM contracts k WHERE k.enterprise_id = ? AND k.status <> 'draft' AND k.deposit_months > 0 AND `+cond+`
 		ORDER BY k.start_on, k.id`, append([]any{enterpriseID}, args...)...)
 	if err != nil {
 		return nil, err
@@ -759,7 +759,7 @@ func (s *Store) AgingBuckets(ctx context.Context, sc identity.Scope, q billing.A
 	cells := map[[2]string]*billing.AgingCell{}
 	var order [][2]string
 	read := func(query string, qargs []any) error {
-		rows, err := s.read().query(ctx, query, qargs...)
+		rows, err := s.read(ctx).query(ctx, query, qargs...)
 		if err != nil {
 			return err
 		}
@@ -810,7 +810,7 @@ func (s *Store) Collected(ctx context.Context, sc identity.Scope, parkID string,
 	if parkID != "" {
 		where, all = where+" AND b.park_id = ?", append(all, parkID)
 	}
-	err = s.read().queryRow(ctx, `SELECT COALESCE(SUM(l.gross), 0),
+	err = s.read(ctx).queryRow(ctx, `SELECT COALESCE(SUM(l.gross), 0),
 		COALESCE(SUM((SELECT COALESCE(SUM(a.amount), 0) FROM payment_allocations a WHERE a.line_id = l.id AND a.paid_on <= ?)), 0)
 		FROM bill_lines l JOIN bills b ON b.id = l.bill_id WHERE `+where, all...).Scan(&billed, &paid)
 	return billed, paid, err

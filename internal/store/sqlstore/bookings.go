@@ -21,7 +21,7 @@ func (s *Store) inTxOrRead(ctx context.Context) conn {
 	if c, ok := ctx.Value(connKey{}).(conn); ok {
 		return c
 	}
-	return s.read()
+	return s.read(ctx)
 }
 
 // NewID is a fresh identifier, for services that name a record before writing it.
@@ -65,7 +65,7 @@ func (s *Store) ListResources(ctx context.Context, sc identity.Scope, parkID str
 	if parkID != "" {
 		cond, args = cond+" AND r.park_id = ?", append(args, parkID)
 	}
-	rows, err := s.read().query(ctx, `SELECT `+resourceCols+` FROM facility_resources r JOIN parks p ON p.id = r.park_id
+	rows, err := s.read(ctx).query(ctx, `SELECT `+resourceCols+` FROM facility_resources r JOIN parks p ON p.id = r.park_id
 		WHERE `+cond+` ORDER BY p.code, r.code`, args...)
 	if err != nil {
 		return nil, err
@@ -94,7 +94,7 @@ func (s *Store) resource(ctx context.Context, c conn, sc identity.Scope, id stri
 
 // GetResource reads a resource in the caller's scope.
 func (s *Store) GetResource(ctx context.Context, sc identity.Scope, id string) (booking.Resource, error) {
-	return s.resource(ctx, s.read(), sc, id)
+	return s.resource(ctx, s.read(ctx), sc, id)
 }
 
 // LockResource locks a resource's row and reads it in the caller's scope, in the transaction of
@@ -247,7 +247,7 @@ func (s *Store) booking(ctx context.Context, c conn, sc identity.Scope, id strin
 
 // GetBooking reads a booking in the caller's scope.
 func (s *Store) GetBooking(ctx context.Context, sc identity.Scope, id string) (booking.Booking, error) {
-	return s.booking(ctx, s.read(), sc, id)
+	return s.booking(ctx, s.read(ctx), sc, id)
 }
 
 // LockBooking locks a booking and reads it in the caller's scope, in the transaction of ctx.
@@ -292,7 +292,7 @@ func (s *Store) ListBookings(ctx context.Context, sc identity.Scope, f booking.F
 		id:   func(b booking.Booking) string { return b.ID },
 	}
 	l.filter(strings.Join(where, " AND "), args...)
-	return l.run(ctx, s.read(), req)
+	return l.run(ctx, s.read(ctx), req)
 }
 
 // ValidCertificate reports whether a user holds a certificate of a kind valid on a day.
@@ -342,7 +342,7 @@ func (s *Store) ListCertificates(ctx context.Context, sc identity.Scope, parkID 
 	if parkID != "" {
 		cond, args = cond+" AND c.park_id = ?", append(args, parkID)
 	}
-	rows, err := s.read().query(ctx, `SELECT c.id, c.park_id, c.enterprise_id, c.username, c.kind, c.issued_on, c.expires_on, c.created_at
+	rows, err := s.read(ctx).query(ctx, `SELECT c.id, c.park_id, c.enterprise_id, c.username, c.kind, c.issued_on, c.expires_on, c.created_at
 		FROM training_certificates c WHERE `+cond+` ORDER BY c.expires_on, c.username`, args...)
 	if err != nil {
 		return nil, err
@@ -377,7 +377,7 @@ func (s *Store) ListCharges(ctx context.Context, sc identity.Scope, enterpriseID
 	if sc.Role.IsEnterprise() {
 		cond, args = "c.enterprise_id = ?", []any{sc.EnterpriseID}
 	}
-	rows, err := s.read().query(ctx, `SELECT c.id, c.park_id, c.enterprise_id, c.source, c.source_id, c.amount, c.rule, c.charged_on, c.created_at
+	rows, err := s.read(ctx).query(ctx, `SELECT c.id, c.park_id, c.enterprise_id, c.source, c.source_id, c.amount, c.rule, c.charged_on, c.created_at
 		FROM facility_charges c WHERE c.enterprise_id = ? AND `+cond+` ORDER BY c.charged_on DESC, c.id`, append([]any{enterpriseID}, args...)...)
 	if err != nil {
 		return nil, err
@@ -419,7 +419,7 @@ const feedCols = `id, user_id, resource_id, created_at, revoked_at`
 
 // Feeds lists a user's calendar feeds, newest first.
 func (s *Store) Feeds(ctx context.Context, userID string) ([]booking.Feed, error) {
-	rows, err := s.read().query(ctx, `SELECT `+feedCols+` FROM calendar_feeds WHERE user_id = ? ORDER BY created_at DESC, id`, userID)
+	rows, err := s.read(ctx).query(ctx, `SELECT `+feedCols+` FROM calendar_feeds WHERE user_id = ? ORDER BY created_at DESC, id`, userID)
 	if err != nil {
 		return nil, err
 	}
@@ -437,7 +437,7 @@ func (s *Store) Feeds(ctx context.Context, userID string) ([]booking.Feed, error
 
 // FeedByToken finds a feed not revoked by its token's hash.
 func (s *Store) FeedByToken(ctx context.Context, tokenHash string) (booking.Feed, error) {
-	f, err := scanFeed(s.read().queryRow(ctx, `SELECT `+feedCols+` FROM calendar_feeds WHERE token_hash = ? AND revoked_at IS NULL`, tokenHash))
+	f, err := scanFeed(s.read(ctx).queryRow(ctx, `SELECT `+feedCols+` FROM calendar_feeds WHERE token_hash = ? AND revoked_at IS NULL`, tokenHash))
 	if errors.Is(err, sql.ErrNoRows) {
 		return f, notFound("日历订阅", "calendar feed")
 	}
@@ -460,7 +460,7 @@ func (s *Store) Uses(ctx context.Context, sc identity.Scope, parkID string, from
 	if !sc.HasPark(parkID) {
 		return nil, parkNotFound()
 	}
-	rows, err := s.read().query(ctx, `SELECT resource_id, start_min, end_min FROM bookings WHERE park_id = ?
+	rows, err := s.read(ctx).query(ctx, `SELECT resource_id, start_min, end_min FROM bookings WHERE park_id = ?
 		AND status IN ('approved', 'checked_in', 'completed', 'no_show') AND start_min >= ? AND start_min < ?`, parkID, minuteOf(from), minuteOf(to))
 	if err != nil {
 		return nil, err

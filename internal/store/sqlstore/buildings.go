@@ -44,12 +44,12 @@ func (s *Store) ListBuildings(ctx context.Context, sc identity.Scope, f space.Bu
 	if f.Q != "" {
 		l.filter(`(lower(b.name) LIKE ? ESCAPE '\' OR lower(b.code) LIKE ? ESCAPE '\')`, likeContains(f.Q), likeContains(f.Q))
 	}
-	return l.run(ctx, s.read(), req)
+	return l.run(ctx, s.read(ctx), req)
 }
 
 // GetBuilding returns one building.
 func (s *Store) GetBuilding(ctx context.Context, sc identity.Scope, id string) (space.Building, error) {
-	return s.getBuilding(ctx, s.read(), sc, id)
+	return s.getBuilding(ctx, s.read(ctx), sc, id)
 }
 
 func (s *Store) getBuilding(ctx context.Context, c conn, sc identity.Scope, id string) (space.Building, error) {
@@ -101,12 +101,12 @@ func (s *Store) ListFloors(ctx context.Context, sc identity.Scope, f space.Floor
 	if f.BuildingID != "" {
 		l.filter("f.building_id = ?", f.BuildingID)
 	}
-	return l.run(ctx, s.read(), req)
+	return l.run(ctx, s.read(ctx), req)
 }
 
 // GetFloor returns one floor.
 func (s *Store) GetFloor(ctx context.Context, sc identity.Scope, id string) (space.Floor, error) {
-	return s.getFloor(ctx, s.read(), sc, id)
+	return s.getFloor(ctx, s.read(ctx), sc, id)
 }
 
 func (s *Store) getFloor(ctx context.Context, c conn, sc identity.Scope, id string) (space.Floor, error) {

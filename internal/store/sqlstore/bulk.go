@@ -297,7 +297,7 @@ func (s *Store) FinishGeneratedSet(ctx context.Context, sc identity.Scope, id st
 // the server reports such a database as not ready instead of serving partial data silently.
 func (s *Store) IncompleteGeneratedSet(ctx context.Context) (GeneratedSet, bool, error) {
 	var g GeneratedSet
-	err := s.read().queryRow(ctx, `SELECT id, scale, seed FROM generated_sets WHERE finished_at IS NULL`).Scan(&g.ID, &g.Scale, &g.Seed)
+	err := s.read(ctx).queryRow(ctx, `SELECT id, scale, seed FROM generated_sets WHERE finished_at IS NULL`).Scan(&g.ID, &g.Scale, &g.Seed)
 	if errors.Is(err, sql.ErrNoRows) {
 		return g, false, nil
 	}

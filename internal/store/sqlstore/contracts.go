@@ -108,11 +108,11 @@ func (s *Store) ListContracts(ctx context.Context, sc identity.Scope, f leasing.
 	if f.Q != "" {
 		l.filter(`lower(k.number) LIKE ? ESCAPE '\'`, likeContains(f.Q))
 	}
-	pg, err := l.run(ctx, s.read(), req)
+	pg, err := l.run(ctx, s.read(ctx), req)
 	if err != nil {
 		return pg, err
 	}
-	return pg, s.attachContractUnits(ctx, s.read(), pg.Items)
+	return pg, s.attachContractUnits(ctx, s.read(ctx), pg.Items)
 }
 
 func (s *Store) attachContractUnits(ctx context.Context, c conn, ks []leasing.Contract) error {
@@ -143,7 +143,7 @@ func (s *Store) attachContractUnits(ctx context.Context, c conn, ks []leasing.Co
 
 // GetContract returns one contract with its units.
 func (s *Store) GetContract(ctx context.Context, sc identity.Scope, id string) (leasing.Contract, error) {
-	return s.getContract(ctx, s.read(), sc, id)
+	return s.getContract(ctx, s.read(ctx), sc, id)
 }
 
 func (s *Store) getContract(ctx context.Context, c conn, sc identity.Scope, id string) (leasing.Contract, error) {

@@ -74,12 +74,12 @@ func (s *Store) ListEnterprises(ctx context.Context, sc identity.Scope, f enterp
 	if f.Qualification != "" {
 		l.filter("EXISTS (SELECT 1 FROM qualifications fq WHERE fq.enterprise_id = e.id AND fq.kind = ?)", f.Qualification)
 	}
-	return l.run(ctx, s.read(), req)
+	return l.run(ctx, s.read(ctx), req)
 }
 
 // GetEnterprise returns one enterprise.
 func (s *Store) GetEnterprise(ctx context.Context, sc identity.Scope, id string) (enterprise.Enterprise, error) {
-	return s.getEnterprise(ctx, s.read(), sc, id)
+	return s.getEnterprise(ctx, s.read(ctx), sc, id)
 }
 
 func (s *Store) getEnterprise(ctx context.Context, c conn, sc identity.Scope, id string) (enterprise.Enterprise, error) {

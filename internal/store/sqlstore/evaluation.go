@@ -25,7 +25,7 @@ func scanScheme(r scanner) (evaluation.Scheme, error) {
 
 // ListSchemes lists every scheme version, by name then newest version first.
 func (s *Store) ListSchemes(ctx context.Context) ([]evaluation.Scheme, error) {
-	rows, err := s.read().query(ctx, "SELECT "+schemeCols+" FROM evaluation_schemes ORDER BY name, version DESC")
+	rows, err := s.read(ctx).query(ctx, "SELECT "+schemeCols+" FROM evaluation_schemes ORDER BY name, version DESC")
 	if err != nil {
 		return nil, err
 	}
@@ -43,7 +43,7 @@ func (s *Store) ListSchemes(ctx context.Context) ([]evaluation.Scheme, error) {
 
 // GetScheme reads one scheme version.
 func (s *Store) GetScheme(ctx context.Context, id string) (evaluation.Scheme, error) {
-	return s.scheme(ctx, s.read(), id)
+	return s.scheme(ctx, s.read(ctx), id)
 }
 
 // LockScheme locks a scheme version's row and reads it, in the transaction of ctx.
@@ -129,7 +129,7 @@ const runCols = `r.id, r.scheme_id, s.name, s.version, r.year, r.park_group, r.c
 
 // ListRuns lists a scheme's runs (every version of its name), newest first, without scores.
 func (s *Store) ListRuns(ctx context.Context, schemeID string) ([]evaluation.Run, error) {
-	rows, err := s.read().query(ctx, `SELECT `+runCols+` FROM evaluation_runs r JOIN evaluation_schemes s ON s.id = r.scheme_id
+	rows, err := s.read(ctx).query(ctx, `SELECT `+runCols+` FROM evaluation_runs r JOIN evaluation_schemes s ON s.id = r.scheme_id
 		WHERE s.name = (SELECT name FROM evaluation_schemes WHERE id = ?) ORDER BY r.created_at DESC, r.id`, schemeID)
 	if err != nil {
 		return nil, err
@@ -151,7 +151,7 @@ func (s *Store) ListRuns(ctx context.Context, schemeID string) ([]evaluation.Run
 func (s *Store) GetRun(ctx context.Context, id string) (evaluation.Run, error) {
 	var r evaluation.Run
 	var results string
-	err := s.read().queryRow(ctx, `SELECT `+runCols+`, r.results_json FROM evaluation_runs r JOIN evaluation_schemes s ON s.id = r.scheme_id
+	err := s.read(ctx).queryRow(ctx, `SELECT `+runCols+`, r.results_json FROM evaluation_runs r JOIN evaluation_schemes s ON s.id = r.scheme_id
 		WHERE r.id = ?`, id).Scan(&r.ID, &r.SchemeID, &r.SchemeName, &r.SchemeVersion, &r.Year, &r.Group, &r.CreatedAt, &results)
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, notFound("评价结果", "evaluation run")

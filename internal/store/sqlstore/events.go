@@ -141,7 +141,7 @@ func (s *Store) ListEvents(ctx context.Context, sc identity.Scope, f event.Filte
 	if !f.To.IsZero() {
 		l.filter("v.starts_at < ?", f.To)
 	}
-	return l.run(ctx, s.read(), req)
+	return l.run(ctx, s.read(ctx), req)
 }
 
 const registrationCols = `g.id, g.event_id, v.title, v.park_id, g.kind, g.username, COALESCE(g.enterprise_id, ''), COALESCE(n.name, ''), g.guest_name,
@@ -240,7 +240,7 @@ func (s *Store) EventRegistrations(ctx context.Context, eventID string) ([]event
 
 // MyRegistrations are a user's live registrations of events ending after a time.
 func (s *Store) MyRegistrations(ctx context.Context, username string, after time.Time) ([]event.Registration, error) {
-	rows, err := s.read().query(ctx, `SELECT `+registrationCols+registrationFrom+` WHERE g.kind = 'user' AND g.username = ? AND g.status <> 'cancelled'
+	rows, err := s.read(ctx).query(ctx, `SELECT `+registrationCols+registrationFrom+` WHERE g.kind = 'user' AND g.username = ? AND g.status <> 'cancelled'
 		AND v.ends_at > ? ORDER BY v.starts_at, g.id`, username, after)
 	if err != nil {
 		return nil, err

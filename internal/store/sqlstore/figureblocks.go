@@ -33,7 +33,7 @@ func (s *Store) StaleFigureYears(ctx context.Context, sc identity.Scope, years [
 	if len(years) > 0 {
 		cond, args = "year IN ("+bindParams(len(years))+") AND "+cond, append(anySlice(years), args...)
 	}
-	rows, err := s.read().query(ctx, `SELECT park_id, year, version FROM park_figure_years
+	rows, err := s.read(ctx).query(ctx, `SELECT park_id, year, version FROM park_figure_years
 		WHERE computed_version < version AND `+cond+` ORDER BY year, park_id`, args...)
 	if err != nil {
 		return nil, err
@@ -95,7 +95,7 @@ func (s *Store) FigureBlocks(ctx context.Context, sc identity.Scope, years []int
 		return out, nil
 	}
 	cond, args := parkScope(sc, "park_id", false)
-	rows, err := s.read().query(ctx, `SELECT park_id, year, complete, in_leading, enterprises, `+blockCols+` FROM park_figure_blocks
+	rows, err := s.read(ctx).query(ctx, `SELECT park_id, year, complete, in_leading, enterprises, `+blockCols+` FROM park_figure_blocks
 		WHERE year IN (`+bindParams(len(years))+`) AND `+cond, append(anySlice(years), args...)...)
 	if err != nil {
 		return nil, err

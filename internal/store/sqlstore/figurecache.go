@@ -72,7 +72,7 @@ func (c *figureCache) put(k figureKey, v any) {
 // parkVersion is the park's current version (0 for a park the table does not know yet).
 func (s *Store) parkVersion(ctx context.Context, parkID string) (int64, error) {
 	var v int64
-	err := s.read().queryRow(ctx, `SELECT version FROM park_versions WHERE park_id = ?`, parkID).Scan(&v)
+	err := s.read(ctx).queryRow(ctx, `SELECT version FROM park_versions WHERE park_id = ?`, parkID).Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, nil
 	}
@@ -84,6 +84,11 @@ func (s *Store) parkVersion(ctx context.Context, parkID string) (int64, error) {
 // raises the version, so the next call computes again) and returns it. copyOut gives each
 // caller its own copy, so no caller can change what the next one reads.
 func cachedFigure[T any](ctx context.Context, s *Store, kind, parkID, detail string, compute func() (T, error), copyOut func(T) T) (T, error) {
+	if _, ok := s.openTx(ctx); ok {
+		// Inside a transaction the figure may count writes not yet committed, under a version
+		// a rollback would hand out again: it is neither taken from the cache nor kept.
+		return compute()
+	}
 	version, err := s.parkVersion(ctx, parkID)
 	if err != nil {
 		var zero T

@@ -36,7 +36,7 @@ func scanGoal(r scanner) (goals.Goal, error) {
 // ListGoals lists the goals in the caller's scope, newest first.
 func (s *Store) ListGoals(ctx context.Context, sc identity.Scope) ([]goals.Goal, error) {
 	cond, args := goalScope(sc)
-	c := s.read()
+	c := s.read(ctx)
 	rows, err := c.query(ctx, "SELECT "+goalCols+" FROM goals g WHERE "+cond+" ORDER BY g.created_at DESC, g.id", args...)
 	if err != nil {
 		return nil, err
@@ -64,7 +64,7 @@ func (s *Store) ListGoals(ctx context.Context, sc identity.Scope) ([]goals.Goal,
 
 // GetGoal reads one goal with its recorded actuals, in the caller's scope.
 func (s *Store) GetGoal(ctx context.Context, sc identity.Scope, id string) (goals.Goal, error) {
-	return s.goal(ctx, s.read(), sc, id)
+	return s.goal(ctx, s.read(ctx), sc, id)
 }
 
 // LockGoal locks a goal's row and reads it, in the transaction of ctx.

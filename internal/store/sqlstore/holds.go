@@ -44,12 +44,12 @@ func (s *Store) ListHolds(ctx context.Context, sc identity.Scope, f leasing.Hold
 	if !f.LapsingBy.IsZero() {
 		l.filter("h.status = 'active' AND h.until_on >= ? AND h.until_on <= ?", s.clock.Today(), f.LapsingBy)
 	}
-	return l.run(ctx, s.read(), req)
+	return l.run(ctx, s.read(ctx), req)
 }
 
 // GetHold returns one hold.
 func (s *Store) GetHold(ctx context.Context, sc identity.Scope, id string) (leasing.Hold, error) {
-	return s.getHold(ctx, s.read(), sc, id)
+	return s.getHold(ctx, s.read(ctx), sc, id)
 }
 
 func (s *Store) getHold(ctx context.Context, c conn, sc identity.Scope, id string) (leasing.Hold, error) {

@@ -46,7 +46,7 @@ func (s *Store) filings(ctx context.Context, sc identity.Scope, where, order str
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.read().query(ctx, q, args...)
+	rows, err := s.read(ctx).query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -84,7 +84,7 @@ type qualificationKey struct {
 // yearEndQualifications are the kinds of qualification valid on 31 December of the period's
 // year held by the enterprises of the reports matching where: what the count indicators need.
 func (s *Store) yearEndQualifications(ctx context.Context, where string, args []any) (map[qualificationKey][]string, error) {
-	rows, err := s.read().query(ctx, `SELECT q.enterprise_id, y.year, q.kind, q.issued_on, q.expires_on FROM qualifications q JOIN (
+	rows, err := s.read(ctx).query(ctx, `SELECT q.enterprise_id, y.year, q.kind, q.issued_on, q.expires_on FROM qualifications q JOIN (
 			SELECT DISTINCT r.enterprise_id, p.year FROM reports r JOIN report_periods p ON p.id = r.period_id WHERE `+where+`
 		) y ON y.enterprise_id = q.enterprise_id`, args...)
 	if err != nil {
@@ -117,7 +117,7 @@ func (s *Store) IndicatorParks(ctx context.Context, sc identity.Scope, parkID st
 		cond += " AND p.id = ?"
 		args = append(args, parkID)
 	}
-	c := s.read()
+	c := s.read(ctx)
 	rows, err := c.query(ctx, `SELECT p.id, p.code, p.name_zh, p.district, p.land_area, p.gross_floor_area, p.updated_at,
 		p.leading_node_list, COALESCE(e.tier, ''), e.entered_on FROM parks p LEFT JOIN pool_entries e ON e.park_id = p.id WHERE `+cond+` ORDER BY p.code`, args...)
 	if err != nil {
@@ -201,7 +201,7 @@ func (s *Store) IndicatorParks(ctx context.Context, sc identity.Scope, parkID st
 // CustomIndicators are the indicators the authority added, oldest first. The catalog is
 // shared reference data: every role reads it.
 func (s *Store) CustomIndicators(ctx context.Context) ([]indicator.Indicator, error) {
-	rows, err := s.read().query(ctx, "SELECT definition_json FROM custom_indicators ORDER BY created_at, code")
+	rows, err := s.read(ctx).query(ctx, "SELECT definition_json FROM custom_indicators ORDER BY created_at, code")
 	if err != nil {
 		return nil, err
 	}

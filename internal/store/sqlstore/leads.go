@@ -96,12 +96,12 @@ func (s *Store) ListLeads(ctx context.Context, sc identity.Scope, f leasing.Lead
 	if f.Q != "" {
 		l.filter(`(lower(l.company) LIKE ? ESCAPE '\' OR lower(l.contact_name) LIKE ? ESCAPE '\')`, likeContains(f.Q), likeContains(f.Q))
 	}
-	return l.run(ctx, s.read(), req)
+	return l.run(ctx, s.read(ctx), req)
 }
 
 // GetLead returns one lead.
 func (s *Store) GetLead(ctx context.Context, sc identity.Scope, id string) (leasing.Lead, error) {
-	return s.getLead(ctx, s.read(), sc, id)
+	return s.getLead(ctx, s.read(ctx), sc, id)
 }
 
 func (s *Store) getLead(ctx context.Context, c conn, sc identity.Scope, id string) (leasing.Lead, error) {
@@ -236,7 +236,7 @@ func (s *Store) LeadActivities(ctx context.Context, sc identity.Scope, id string
 	if _, err := s.GetLead(ctx, sc, id); err != nil {
 		return nil, err
 	}
-	rows, err := s.read().query(ctx, `SELECT id, lead_id, kind, at, user_id, username, text, from_stage, to_stage
+	rows, err := s.read(ctx).query(ctx, `SELECT id, lead_id, kind, at, user_id, username, text, from_stage, to_stage
 		FROM lead_activities WHERE lead_id = ? ORDER BY at DESC, id DESC`, id)
 	if err != nil {
 		return nil, err

@@ -126,13 +126,13 @@ func (s *Store) ListNotifications(ctx context.Context, userID string, req page.R
 	if req.Sort == "" {
 		req.Sort, req.Desc = "created_at", true
 	}
-	return l.run(ctx, s.read(), req)
+	return l.run(ctx, s.read(ctx), req)
 }
 
 // UnreadCount is how many of a user's notifications are unread.
 func (s *Store) UnreadCount(ctx context.Context, userID string) (int, error) {
 	var n int
-	err := s.read().queryRow(ctx, `SELECT COUNT(*) FROM notifications WHERE user_id = ? AND read_at IS NULL`, userID).Scan(&n)
+	err := s.read(ctx).queryRow(ctx, `SELECT COUNT(*) FROM notifications WHERE user_id = ? AND read_at IS NULL`, userID).Scan(&n)
 	return n, err
 }
 
@@ -148,7 +148,7 @@ func (s *Store) MarkRead(ctx context.Context, userID, id string) error {
 
 // Preferences are a user's kept channel choices.
 func (s *Store) Preferences(ctx context.Context, userID string) ([]notify.Preference, error) {
-	rows, err := s.read().query(ctx, `SELECT kind, channel, enabled FROM notification_preferences WHERE user_id = ?`, userID)
+	rows, err := s.read(ctx).query(ctx, `SELECT kind, channel, enabled FROM notification_preferences WHERE user_id = ?`, userID)
 	if err != nil {
 		return nil, err
 	}

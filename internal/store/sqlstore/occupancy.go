@@ -103,7 +103,7 @@ func (s *Store) occupancyRows(ctx context.Context, f leasing.OccupancyFilter) ([
 		WHERE k.park_id = ? AND k.status <> 'draft' AND `
 		leaseArgs = append([]any{f.ParkID}, args...)
 	}
-	rows, err := s.read().query(ctx, `SELECT `+leaseRowCols+` `+leaseFrom+cond, leaseArgs...)
+	rows, err := s.read(ctx).query(ctx, `SELECT `+leaseRowCols+` `+leaseFrom+cond, leaseArgs...)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -112,7 +112,7 @@ func (s *Store) occupancyRows(ctx context.Context, f leasing.OccupancyFilter) ([
 		return nil, nil, err
 	}
 	if len(outside) > 0 {
-		rows, err := s.read().query(ctx, `SELECT `+leaseRowCols+` FROM contract_units cu JOIN contracts k ON k.id = cu.contract_id
+		rows, err := s.read(ctx).query(ctx, `SELECT `+leaseRowCols+` FROM contract_units cu JOIN contracts k ON k.id = cu.contract_id
 			WHERE k.status <> 'draft' AND cu.unit_id IN (`+bindParams(len(outside))+`)`, anySlice(outside)...)
 		if err != nil {
 			return nil, nil, err
@@ -128,7 +128,7 @@ func (s *Store) occupancyRows(ctx context.Context, f leasing.OccupancyFilter) ([
 
 // unitRows reads the units matching cond, and the ids of those among them that changed shape.
 func (s *Store) unitRows(ctx context.Context, cond string, args []any) ([]leasing.UnitRow, []string, error) {
-	rows, err := s.read().query(ctx, `SELECT u.id, u.building_id, u.kind, u.gross_area, u.leasable, u.valid_from, u.valid_to,
+	rows, err := s.read(ctx).query(ctx, `SELECT u.id, u.building_id, u.kind, u.gross_area, u.leasable, u.valid_from, u.valid_to,
 		u.reshaped FROM units u WHERE `+cond, args...)
 	if err != nil {
 		return nil, nil, err
@@ -201,7 +201,7 @@ func (s *Store) attachPredecessors(ctx context.Context, units []leasing.UnitRow,
 	if parkID != "" {
 		q, args = q+` WHERE ch.park_id = ?`, append(args, parkID)
 	}
-	rows, err := s.read().query(ctx, q+` ORDER BY t.unit_id, f.unit_id`, args...)
+	rows, err := s.read(ctx).query(ctx, q+` ORDER BY t.unit_id, f.unit_id`, args...)
 	if err != nil {
 		return err
 	}
@@ -228,7 +228,7 @@ func (s *Store) attachVersions(ctx context.Context, units []leasing.UnitRow, res
 	if len(reshaped) == 0 {
 		return nil
 	}
-	rows, err := s.read().query(ctx, `SELECT unit_id, valid_from, kind, gross_area, leasable FROM unit_versions
+	rows, err := s.read(ctx).query(ctx, `SELECT unit_id, valid_from, kind, gross_area, leasable FROM unit_versions
 		WHERE unit_id IN (`+bindParams(len(reshaped))+`) ORDER BY unit_id, valid_from`, anySlice(reshaped)...)
 	if err != nil {
 		return err

@@ -25,7 +25,7 @@ func (s *Store) OperationalFigures(ctx context.Context, sc identity.Scope) (Oper
 		return f, apperr.ErrForbidden()
 	}
 	today := s.clock.Today()
-	err := s.read().queryRow(ctx, `SELECT
+	err := s.read(ctx).queryRow(ctx, `SELECT
 		(SELECT count(*) FROM parks),
 		(SELECT count(*) FROM units),
 		(SELECT count(*) FROM contracts WHERE status = 'active' AND start_on <= ? AND end_on >= ?),

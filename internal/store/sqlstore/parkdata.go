@@ -22,7 +22,7 @@ func (s *Store) Submissions(ctx context.Context, sc identity.Scope, parkID strin
 			args = append(args, y)
 		}
 	}
-	rows, err := s.read().query(ctx, "SELECT park_id, year, figures_json FROM park_submissions WHERE "+cond, args...)
+	rows, err := s.read(ctx).query(ctx, "SELECT park_id, year, figures_json FROM park_submissions WHERE "+cond, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -74,7 +74,7 @@ func (s *Store) Attributes(ctx context.Context, sc identity.Scope, parkID string
 	if parkID != "" {
 		cond, args = cond+" AND park_id = ?", append(args, parkID)
 	}
-	rows, err := s.read().query(ctx, "SELECT id, park_id, attribute, value, effective_on, created_at FROM park_attributes WHERE "+cond+
+	rows, err := s.read(ctx).query(ctx, "SELECT id, park_id, attribute, value, effective_on, created_at FROM park_attributes WHERE "+cond+
 		" ORDER BY effective_on, created_at, id", args...)
 	if err != nil {
 		return nil, err

@@ -61,12 +61,12 @@ func (s *Store) ListParks(ctx context.Context, sc identity.Scope, f space.ParkFi
 	if f.Status != "" {
 		l.filter("p.status = ?", f.Status)
 	}
-	return l.run(ctx, s.read(), req)
+	return l.run(ctx, s.read(ctx), req)
 }
 
 // GetPark returns one park, or not found when it is outside the caller's scope.
 func (s *Store) GetPark(ctx context.Context, sc identity.Scope, id string) (space.Park, error) {
-	return s.getPark(ctx, s.read(), sc, id)
+	return s.getPark(ctx, s.read(ctx), sc, id)
 }
 
 func (s *Store) getPark(ctx context.Context, c conn, sc identity.Scope, id string) (space.Park, error) {
@@ -141,12 +141,12 @@ func (s *Store) ListZones(ctx context.Context, sc identity.Scope, f space.ZoneFi
 	if f.ParkID != "" {
 		l.filter("z.park_id = ?", f.ParkID)
 	}
-	return l.run(ctx, s.read(), req)
+	return l.run(ctx, s.read(ctx), req)
 }
 
 // GetZone returns one zone.
 func (s *Store) GetZone(ctx context.Context, sc identity.Scope, id string) (space.Zone, error) {
-	return s.getZone(ctx, s.read(), sc, id)
+	return s.getZone(ctx, s.read(ctx), sc, id)
 }
 
 func (s *Store) getZone(ctx context.Context, c conn, sc identity.Scope, id string) (space.Zone, error) {

@@ -263,7 +263,7 @@ func (s *Store) ListPolicies(ctx context.Context, sc identity.Scope, f policy.Po
 		l.filter(`(lower(p.title) LIKE ? ESCAPE '\' OR lower(p.issuer) LIKE ? ESCAPE '\' OR lower(p.doc_number) LIKE ? ESCAPE '\')`,
 			likeContains(q), likeContains(q), likeContains(q))
 	}
-	return l.run(ctx, s.read(), req)
+	return l.run(ctx, s.read(ctx), req)
 }
 
 // PublishedPolicies are every published policy.
@@ -292,6 +292,10 @@ func coverage(cover policy.Coverage) (string, []any) {
 // PolicyFacts reads the facts of the enterprises a policy covers in the caller's scope: the
 // enterprises, their stays, qualifications and years, four reads that run side by side on
 // reader connections (in a transaction, one after another on it).
+// factsChunk is the size of the n-th chunk PolicyFacts reads enterprises into: small first, as
+// most calls ask for one enterprise or one park's, doubling up to 4,096.
+func factsChunk(n int) int { return 8 << min(n, 9) }
+
 func (s *Store) PolicyFacts(ctx context.Context, sc identity.Scope, cover policy.Coverage, enterpriseID string, years []int) ([]policy.Facts, error) {
 	scope, args := enterpriseScope(sc, "e.id")
 	covers, cargs := coverage(cover)
@@ -321,7 +325,7 @@ func (s *Store) PolicyFacts(ctx context.Context, sc identity.Scope, cover policy
 			return eachRow(ctx, c, `SELECT e.id, e.name, COALESCE(e.park_id, ''), COALESCE(e.industry_code, ''), e.chain_node_list, e.stage, e.founded_on,
 				e.scientist_founded, e.returnee_founded FROM enterprises e WHERE `+where, args, func(r scanner) error {
 				if len(chunks) == 0 || len(chunks[len(chunks)-1]) == cap(chunks[len(chunks)-1]) {
-					chunks = append(chunks, make([]policy.Facts, 0, 4096))
+					chunks = append(chunks, make([]policy.Facts, 0, factsChunk(len(chunks))))
 				}
 				last := &chunks[len(chunks)-1]
 				*last = append(*last, policy.Facts{})
@@ -451,7 +455,7 @@ func (s *Store) sideBySide(ctx context.Context, reads []func(c conn) error) erro
 	errs := make([]error, len(reads))
 	var wg sync.WaitGroup
 	for i, read := range reads {
-		wg.Go(func() { errs[i] = read(s.read()) })
+		wg.Go(func() { errs[i] = read(s.read(ctx)) })
 	}
 	wg.Wait()
 	return errors.Join(errs...)
@@ -646,7 +650,7 @@ func (s *Store) ListApplications(ctx context.Context, sc identity.Scope, f polic
 	}
 	l.filter(cond, args...)
 	s.applicationFilter(&l.where, &l.args, f)
-	return l.run(ctx, s.read(), req)
+	return l.run(ctx, s.read(ctx), req)
 }
 
 func (s *Store) applicationFilter(where *[]string, args *[]any, f policy.AppFilter) {
@@ -795,7 +799,7 @@ func (s *Store) DocumentData(ctx context.Context, sc identity.Scope, id string) 
 	var d policy.Document
 	var appID string
 	var data []byte
-	err := s.read().queryRow(ctx, `SELECT `+documentCols+`, d.application_id, d.data FROM policy_documents d JOIN policy_applications a ON a.id = d.application_id
+	err := s.read(ctx).queryRow(ctx, `SELECT `+documentCols+`, d.application_id, d.data FROM policy_documents d JOIN policy_applications a ON a.id = d.application_id
 		WHERE d.id = ? AND `+cond, append([]any{id}, args...)...).Scan(&d.ID, &d.Filename, &d.ContentType, &d.Size, &d.UploadedBy, &d.CreatedAt, &appID, &data)
 	if errors.Is(err, sql.ErrNoRows) {
 		return d, "", nil, notFound("附件", "document")
@@ -834,7 +838,7 @@ func (s *Store) PolicyTallies(ctx context.Context, sc identity.Scope, by string,
 		COALESCE(SUM(CASE WHEN a.status IN ('approved', 'disbursed') THEN a.approved END), 0),
 		COALESCE(SUM(a.disbursed), 0)` + applicationFrom + ` LEFT JOIN parks k ON k.id = a.park_id
 		WHERE ` + strings.Join(where, " AND ") + groupBy(k.key) + ` ORDER BY 1`
-	rows, err := s.read().query(ctx, q, args...)
+	rows, err := s.read(ctx).query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -866,7 +870,7 @@ func (s *Store) eligibleCounts(ctx context.Context, sc identity.Scope, key, name
 			where, args = append(where, eq.col+" = ?"), append(args, eq.v)
 		}
 	}
-	rows, err := s.read().query(ctx, `SELECT `+key+`, COALESCE(MIN(`+name+`), ''), COUNT(*) FROM policy_matches m JOIN enterprises e ON e.id = m.enterprise_id
+	rows, err := s.read(ctx).query(ctx, `SELECT `+key+`, COALESCE(MIN(`+name+`), ''), COUNT(*) FROM policy_matches m JOIN enterprises e ON e.id = m.enterprise_id
 		JOIN policies p ON p.id = m.policy_id LEFT JOIN parks k ON k.id = e.park_id
 		WHERE `+strings.Join(where, " AND ")+groupBy(key), args...)
 	if err != nil {

@@ -46,11 +46,11 @@ func (s *Store) ListPool(ctx context.Context, sc identity.Scope, f pool.Filter, 
 	if f.Q != "" {
 		l.filter(`(lower(p.name_zh) LIKE ? ESCAPE '\' OR lower(p.code) LIKE ? ESCAPE '\')`, likeContains(f.Q), likeContains(f.Q))
 	}
-	pg, err := l.run(ctx, s.read(), req)
+	pg, err := l.run(ctx, s.read(ctx), req)
 	if err != nil {
 		return pg, err
 	}
-	return pg, s.fillRecognitions(ctx, s.read(), pg.Items)
+	return pg, s.fillRecognitions(ctx, s.read(ctx), pg.Items)
 }
 
 // fillRecognitions reads the featured years of the entries.
@@ -81,7 +81,7 @@ func (s *Store) fillRecognitions(ctx context.Context, c conn, entries []pool.Ent
 
 // GetPoolEntry reads one pooled park with its tier history, in the caller's scope.
 func (s *Store) GetPoolEntry(ctx context.Context, sc identity.Scope, parkID string) (pool.Entry, error) {
-	return s.poolEntry(ctx, s.read(), sc, parkID)
+	return s.poolEntry(ctx, s.read(ctx), sc, parkID)
 }
 
 // LockPoolEntry locks a pooled park's entry and reads it, in the transaction of ctx.
@@ -181,7 +181,7 @@ func (s *Store) InsertRecognition(ctx context.Context, parkID string, year int) 
 func (s *Store) ParkIDByCode(ctx context.Context, sc identity.Scope, code string) (string, bool, error) {
 	c, err := s.txConn(ctx)
 	if err != nil {
-		c = s.read()
+		c = s.read(ctx)
 	}
 	cond, args := parkScope(sc, "p.id", false)
 	var id string

@@ -55,7 +55,7 @@ func (s *Store) IndustryClasses(ctx context.Context, _ identity.Scope, prefix, q
 		where = append(where, `(lower(name_zh) LIKE ? ESCAPE '\' OR lower(name_en) LIKE ? ESCAPE '\' OR code = ?)`)
 		args = append(args, likeContains(q), likeContains(q), q)
 	}
-	rows, err := s.read().query(ctx, `SELECT code, level, parent, name_zh, name_en FROM industry_classes WHERE `+
+	rows, err := s.read(ctx).query(ctx, `SELECT code, level, parent, name_zh, name_en FROM industry_classes WHERE `+
 		strings.Join(where, " AND ")+` ORDER BY code`, args...)
 	if err != nil {
 		return nil, err
@@ -75,7 +75,7 @@ func (s *Store) IndustryClasses(ctx context.Context, _ identity.Scope, prefix, q
 // Chains lists chain templates with their nodes: the built-ins and, for a scope that sees a
 // park, that park's own chains.
 func (s *Store) Chains(ctx context.Context, sc identity.Scope) ([]refdata.Chain, error) {
-	rows, err := s.read().query(ctx, `SELECT c.id, c.park_id, c.name_zh, c.name_en, n.id, n.stage, n.name_zh, n.name_en, n.industry_code
+	rows, err := s.read(ctx).query(ctx, `SELECT c.id, c.park_id, c.name_zh, c.name_en, n.id, n.stage, n.name_zh, n.name_en, n.industry_code
 		FROM chains c JOIN chain_nodes n ON n.chain_id = c.id ORDER BY c.id, n.position`)
 	if err != nil {
 		return nil, err

@@ -121,17 +121,17 @@ func (s *Store) ListPeriods(ctx context.Context, sc identity.Scope, f stats.Peri
 	if !f.DeadlineTo.IsZero() {
 		l.filter("p.deadline <= ?", f.DeadlineTo)
 	}
-	return l.run(ctx, s.read(), req)
+	return l.run(ctx, s.read(ctx), req)
 }
 
 // GetPeriod returns one period without its member list.
 func (s *Store) GetPeriod(ctx context.Context, sc identity.Scope, id string) (stats.Period, error) {
-	return s.periodHead(ctx, s.read(), sc, id)
+	return s.periodHead(ctx, s.read(ctx), sc, id)
 }
 
 // GetPeriodWithMembers returns one period with the enterprises in scope asked to file.
 func (s *Store) GetPeriodWithMembers(ctx context.Context, sc identity.Scope, id string) (stats.Period, error) {
-	return s.getPeriod(ctx, s.read(), sc, id)
+	return s.getPeriod(ctx, s.read(ctx), sc, id)
 }
 
 // periodHead reads a period without its member list, which can run to every enterprise of the
@@ -270,12 +270,12 @@ func (s *Store) ListReports(ctx context.Context, sc identity.Scope, f stats.Repo
 	if f.Status != "" {
 		l.filter("r.status = ?", f.Status)
 	}
-	return l.run(ctx, s.read(), req)
+	return l.run(ctx, s.read(ctx), req)
 }
 
 // GetReport returns one report.
 func (s *Store) GetReport(ctx context.Context, sc identity.Scope, id string) (stats.Report, error) {
-	return s.getReport(ctx, s.read(), sc, id)
+	return s.getReport(ctx, s.read(ctx), sc, id)
 }
 
 func (s *Store) getReport(ctx context.Context, c conn, sc identity.Scope, id string) (stats.Report, error) {
@@ -291,7 +291,7 @@ func (s *Store) getReport(ctx context.Context, c conn, sc identity.Scope, id str
 // PreviousFigures returns the same enterprise's figures for the period of the same kind just
 // before the report's, preferring an approved report, or nil when there is none.
 func (s *Store) PreviousFigures(ctx context.Context, sc identity.Scope, r stats.Report) (stats.Figures, error) {
-	return s.previousFigures(ctx, s.read(), sc, r)
+	return s.previousFigures(ctx, s.read(ctx), sc, r)
 }
 
 // previousFiguresOf returns, by enterprise, the figures filed for the period before p,
@@ -450,12 +450,12 @@ func (s *Store) SaveReport(ctx context.Context, sc identity.Scope, r stats.Repor
 
 // PeriodProgress counts the period's reports per park in the caller's scope.
 func (s *Store) PeriodProgress(ctx context.Context, sc identity.Scope, periodID string, today civil.Date) ([]stats.Progress, error) {
-	p, err := s.periodHead(ctx, s.read(), sc, periodID)
+	p, err := s.periodHead(ctx, s.read(ctx), sc, periodID)
 	if err != nil {
 		return nil, err
 	}
 	cond, args := reportScope(sc)
-	rows, err := s.read().query(ctx, `SELECT r.park_id, r.status, COUNT(*) FROM reports r WHERE r.period_id = ? AND `+cond+`
+	rows, err := s.read(ctx).query(ctx, `SELECT r.park_id, r.status, COUNT(*) FROM reports r WHERE r.period_id = ? AND `+cond+`
 		GROUP BY r.park_id, r.status ORDER BY r.park_id`, append([]any{periodID}, args...)...)
 	if err != nil {
 		return nil, err
@@ -503,7 +503,7 @@ func nullTime(t time.Time) any {
 // PeriodFilers lists the enterprises in the caller's scope that file in the period, with their
 // credit codes, names and reports, by name.
 func (s *Store) PeriodFilers(ctx context.Context, sc identity.Scope, periodID string) ([]stats.Filer, error) {
-	return s.periodFilers(ctx, s.read(), sc, periodID, true)
+	return s.periodFilers(ctx, s.read(ctx), sc, periodID, true)
 }
 
 // periodFilers reads the period's reports with their enterprises, by name when ordered (an
@@ -537,7 +537,7 @@ func (s *Store) periodFilers(ctx context.Context, c conn, sc identity.Scope, per
 // PeriodCreditCodes are the credit codes of the enterprises asked to file in the period, in the
 // caller's scope.
 func (s *Store) PeriodCreditCodes(ctx context.Context, sc identity.Scope, periodID string) ([]string, error) {
-	c := s.read()
+	c := s.read(ctx)
 	if _, err := s.periodHead(ctx, c, sc, periodID); err != nil {
 		return nil, err
 	}

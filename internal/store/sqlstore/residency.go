@@ -52,11 +52,11 @@ func (s *Store) ListResidencies(ctx context.Context, sc identity.Scope, f enterp
 	if !f.CurrentOn.IsZero() {
 		l.filter("r.move_in <= ? AND (r.move_out IS NULL OR r.move_out > ?)", f.CurrentOn, f.CurrentOn)
 	}
-	pg, err := l.run(ctx, s.read(), req)
+	pg, err := l.run(ctx, s.read(ctx), req)
 	if err != nil {
 		return pg, err
 	}
-	return pg, s.attachResidencyUnits(ctx, s.read(), pg.Items)
+	return pg, s.attachResidencyUnits(ctx, s.read(ctx), pg.Items)
 }
 
 func (s *Store) attachResidencyUnits(ctx context.Context, c conn, rs []enterprise.Residency) error {
@@ -74,7 +74,7 @@ func (s *Store) attachResidencyUnits(ctx context.Context, c conn, rs []enterpris
 
 // GetResidency returns one residency.
 func (s *Store) GetResidency(ctx context.Context, sc identity.Scope, id string) (enterprise.Residency, error) {
-	return s.getResidency(ctx, s.read(), sc, id)
+	return s.getResidency(ctx, s.read(ctx), sc, id)
 }
 
 func (s *Store) getResidency(ctx context.Context, c conn, sc identity.Scope, id string) (enterprise.Residency, error) {
@@ -225,12 +225,12 @@ func (s *Store) ListQualifications(ctx context.Context, sc identity.Scope, f ent
 	if !f.ExpiringBefore.IsZero() {
 		l.filter("q.expires_on IS NOT NULL AND q.expires_on < ?", f.ExpiringBefore)
 	}
-	return l.run(ctx, s.read(), req)
+	return l.run(ctx, s.read(ctx), req)
 }
 
 // GetQualification returns one qualification.
 func (s *Store) GetQualification(ctx context.Context, sc identity.Scope, id string) (enterprise.Qualification, error) {
-	return s.getQualification(ctx, s.read(), sc, id)
+	return s.getQualification(ctx, s.read(ctx), sc, id)
 }
 
 func (s *Store) getQualification(ctx context.Context, c conn, sc identity.Scope, id string) (enterprise.Qualification, error) {

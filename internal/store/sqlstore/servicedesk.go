@@ -309,7 +309,7 @@ func (s *Store) StaffOf(ctx context.Context, parkID string) ([]string, error) {
 	if parkID == "" {
 		q, args = `SELECT u.username FROM users u WHERE u.role = 'authority' AND NOT u.disabled ORDER BY u.username`, nil
 	}
-	rows, err := s.read().query(ctx, q, args...)
+	rows, err := s.read(ctx).query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -456,7 +456,7 @@ func (s *Store) ListTickets(ctx context.Context, sc identity.Scope, f servicedes
 		id:   func(t servicedesk.Ticket) string { return t.ID },
 	}
 	l.filter(strings.Join(where, " AND "), args...)
-	return l.run(ctx, s.read(), req)
+	return l.run(ctx, s.read(ctx), req)
 }
 
 // InsertComment writes a comment, in the transaction of ctx.
@@ -480,7 +480,7 @@ func (s *Store) Comments(ctx context.Context, ticketID string, withInternal bool
 	if !withInternal {
 		q += ` AND NOT internal`
 	}
-	rows, err := s.read().query(ctx, q+` ORDER BY created_at, id`, ticketID)
+	rows, err := s.read(ctx).query(ctx, q+` ORDER BY created_at, id`, ticketID)
 	if err != nil {
 		return nil, err
 	}
@@ -514,7 +514,7 @@ func scanAttachment(r scanner, extra ...any) (servicedesk.Attachment, error) {
 
 // Attachments are a ticket's files (without their bytes), in order.
 func (s *Store) Attachments(ctx context.Context, ticketID string) ([]servicedesk.Attachment, error) {
-	rows, err := s.read().query(ctx, `SELECT `+attachmentCols+` FROM service_attachments a WHERE a.request_id = ? ORDER BY a.created_at, a.id`, ticketID)
+	rows, err := s.read(ctx).query(ctx, `SELECT `+attachmentCols+` FROM service_attachments a WHERE a.request_id = ? ORDER BY a.created_at, a.id`, ticketID)
 	if err != nil {
 		return nil, err
 	}
@@ -526,7 +526,7 @@ func (s *Store) AttachmentData(ctx context.Context, sc identity.Scope, id string
 	cond, args := ticketScope(sc)
 	var ticket string
 	var data []byte
-	a, err := scanAttachment(s.read().queryRow(ctx, `SELECT `+attachmentCols+`, a.request_id, a.data FROM service_attachments a
+	a, err := scanAttachment(s.read(ctx).queryRow(ctx, `SELECT `+attachmentCols+`, a.request_id, a.data FROM service_attachments a
 		JOIN service_requests t ON t.id = a.request_id WHERE a.id = ? AND `+cond, append([]any{id}, args...)...), &ticket, &data)
 	if errors.Is(err, sql.ErrNoRows) {
 		return a, "", nil, notFound("附件", "attachment")
@@ -587,7 +587,7 @@ func (s *Store) Tallies(ctx context.Context, sc identity.Scope, q servicedesk.Ta
 	if q.ParkID != "" {
 		where, all = where+" AND t.park_id = ?", append(all, q.ParkID)
 	}
-	rows, err := s.read().query(ctx, `SELECT `+group+`, `+name+`, t.submitted_month, COUNT(*),
+	rows, err := s.read(ctx).query(ctx, `SELECT `+group+`, `+name+`, t.submitted_month, COUNT(*),
 		SUM(CASE WHEN t.resolved_at IS NOT NULL THEN 1 ELSE 0 END),
 		SUM(CASE WHEN t.resolved_at IS NOT NULL OR t.resolution_due < ? THEN 1 ELSE 0 END),
 		SUM(CASE WHEN t.resolved_at IS NOT NULL AND t.resolved_at <= t.resolution_due AND t.responded_at IS NOT NULL AND t.responded_at <= t.response_due THEN 1 ELSE 0 END),

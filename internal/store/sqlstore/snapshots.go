@@ -13,7 +13,7 @@ import (
 // each park's version now.
 func (s *Store) OccupancySnapshots(ctx context.Context, sc identity.Scope) ([]leasing.ParkSnapshot, error) {
 	cond, args := parkScope(sc, "v.park_id", false)
-	rows, err := s.read().query(ctx, `SELECT v.park_id, v.version, o.version, o.first_month, o.data
+	rows, err := s.read(ctx).query(ctx, `SELECT v.park_id, v.version, o.version, o.first_month, o.data
 		FROM park_versions v LEFT JOIN occupancy_snapshots o ON o.park_id = v.park_id WHERE `+cond+` ORDER BY v.park_id`, args...)
 	if err != nil {
 		return nil, err

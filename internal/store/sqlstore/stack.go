@@ -49,7 +49,7 @@ func (s *Store) StackPlan(ctx context.Context, sc identity.Scope, parkID string,
 // stackPlan reads and builds the stack plan (StackPlan caches it).
 func (s *Store) stackPlan(ctx context.Context, parkID string, on civil.Date, f leasing.StackFilter) (leasing.StackPlan, error) {
 	plan := leasing.StackPlan{ParkID: parkID, On: on, Areas: map[string]measure.Area{}, Counts: map[string]int{}}
-	c := s.read()
+	c := s.read(ctx)
 	rows, err := c.query(ctx, `SELECT b.id, b.code, b.name, f.id, f.level, f.label FROM buildings b JOIN floors f ON f.building_id = b.id
 		WHERE b.park_id = ? ORDER BY b.code, f.level DESC`, parkID)
 	if err != nil {

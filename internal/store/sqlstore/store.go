@@ -359,14 +359,37 @@ func (c conn) exec(ctx context.Context, q string, args ...any) (sql.Result, erro
 	return c.db.ExecContext(ctx, c.s.sqlText(q), args...)
 }
 
-// read is the reader pool.
-func (s *Store) read() conn { return conn{s: s, db: s.eng.Reader, prepare: true} }
+// read is where a read of ctx runs: the transaction ctx carries (InTx or a batch), so that a
+// service reading what it has just written in that transaction sees it, and otherwise the
+// reader pool.
+func (s *Store) read(ctx context.Context) conn {
+	if c, ok := s.openTx(ctx); ok {
+		return c
+	}
+	return conn{s: s, db: s.eng.Reader, prepare: true}
+}
+
+// openTx is the transaction of this store that ctx carries, if any.
+func (s *Store) openTx(ctx context.Context) (conn, bool) {
+	if b, ok := ctx.Value(batchKey{}).(*batch); ok && b.c.s == s {
+		return b.c, true
+	}
+	if c, ok := ctx.Value(connKey{}).(conn); ok && c.s == s {
+		return c, true
+	}
+	return conn{}, false
+}
 
 // write runs fn in one write transaction: all of it lands or none of it does. Inside a batch
-// (writeBatch) it joins the batch's transaction under a savepoint instead.
+// (writeBatch) it joins the batch's transaction under a savepoint, so that a refused row
+// undoes only itself; inside InTx it joins that transaction, which is all or nothing as a
+// whole, as the write primitives InTx composes do.
 func (s *Store) write(ctx context.Context, fn func(c conn) error) error {
 	if b, ok := ctx.Value(batchKey{}).(*batch); ok && b.c.s == s {
 		return b.savepoint(ctx, fn)
+	}
+	if c, ok := ctx.Value(connKey{}).(conn); ok && c.s == s {
+		return fn(c)
 	}
 	began := time.Now()
 	tx, err := s.eng.Writer.BeginTx(ctx, nil)

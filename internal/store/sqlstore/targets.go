@@ -38,7 +38,7 @@ func (s *Store) Targets(ctx context.Context, sc identity.Scope, parkID string) (
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.read().query(ctx, `SELECT id, park_id, metric, basis_points, by_date, note FROM occupancy_targets
+	rows, err := s.read(ctx).query(ctx, `SELECT id, park_id, metric, basis_points, by_date, note FROM occupancy_targets
 		WHERE park_id = ? ORDER BY by_date, id`, parkID)
 	if err != nil {
 		return nil, err

@@ -88,12 +88,12 @@ func (s *Store) ListUnits(ctx context.Context, sc identity.Scope, f space.UnitFi
 	if f.Q != "" {
 		l.filter(`lower(u.code) LIKE ? ESCAPE '\'`, likeContains(f.Q))
 	}
-	return l.run(ctx, s.read(), req)
+	return l.run(ctx, s.read(ctx), req)
 }
 
 // GetUnit returns one unit.
 func (s *Store) GetUnit(ctx context.Context, sc identity.Scope, id string) (space.Unit, error) {
-	return s.getUnit(ctx, s.read(), sc, id)
+	return s.getUnit(ctx, s.read(ctx), sc, id)
 }
 
 func (s *Store) getUnit(ctx context.Context, c conn, sc identity.Scope, id string) (space.Unit, error) {
@@ -172,7 +172,7 @@ func (s *Store) reshapeUnit(ctx context.Context, c conn, old, next space.Unit) e
 
 // UnitVersions lists what a unit was from each day on, oldest first.
 func (s *Store) UnitVersions(ctx context.Context, sc identity.Scope, id string) ([]space.UnitVersion, error) {
-	c := s.read()
+	c := s.read(ctx)
 	if _, err := s.getUnit(ctx, c, sc, id); err != nil {
 		return nil, err
 	}
@@ -334,7 +334,7 @@ func (s *Store) UnitHistory(ctx context.Context, sc identity.Scope, id string) (
 	if _, err := s.GetUnit(ctx, sc, id); err != nil {
 		return nil, err
 	}
-	rows, err := s.read().query(ctx, `SELECT ch.id, ch.park_id, ch.kind, ch.effective_on, ch.created_at, l.unit_id, l.role
+	rows, err := s.read(ctx).query(ctx, `SELECT ch.id, ch.park_id, ch.kind, ch.effective_on, ch.created_at, l.unit_id, l.role
 		FROM unit_changes ch JOIN unit_change_links l ON l.change_id = ch.id
 		WHERE ch.id IN (SELECT change_id FROM unit_change_links WHERE unit_id = ?)
 		ORDER BY ch.effective_on, ch.id, l.unit_id`, id)
@@ -373,7 +373,7 @@ func (s *Store) LeasableArea(ctx context.Context, sc identity.Scope, parkID stri
 		return 0, parkNotFound()
 	}
 	var a measure.Area
-	err := s.read().queryRow(ctx, `SELECT COALESCE(SUM(COALESCE(v.gross_area, u.gross_area)), 0) FROM units u `+unitVersionOn+`
+	err := s.read(ctx).queryRow(ctx, `SELECT COALESCE(SUM(COALESCE(v.gross_area, u.gross_area)), 0) FROM units u `+unitVersionOn+`
 		WHERE u.park_id = ? AND COALESCE(v.leasable, u.leasable) = ? AND u.valid_from <= ? AND (u.valid_to IS NULL OR u.valid_to > ?)`,
 		on, parkID, true, on, on).Scan(&a)
 	return a, err

@@ -30,7 +30,7 @@ func (s *Store) KeepUpload(ctx context.Context, sc identity.Scope, token string,
 // KeptUpload reads the caller's upload under token for target, unless its time is over.
 func (s *Store) KeptUpload(ctx context.Context, sc identity.Scope, token, target string, now time.Time) (uploadstash.Upload, bool, error) {
 	var up uploadstash.Upload
-	err := s.read().queryRow(ctx, `SELECT target, name, entity, data FROM upload_stash
+	err := s.read(ctx).queryRow(ctx, `SELECT target, name, entity, data FROM upload_stash
 		WHERE token = ? AND user_id = ? AND target = ? AND expires_at > ?`, token, sc.UserID, target, now).
 		Scan(&up.Target, &up.Name, &up.Entity, &up.Data)
 	if errors.Is(err, sql.ErrNoRows) {

@@ -65,11 +65,11 @@ func (s *Store) ListUsers(ctx context.Context, sc identity.Scope, f identity.Use
 	if f.ParkID != "" {
 		l.filter("EXISTS (SELECT 1 FROM user_parks fp WHERE fp.user_id = u.id AND fp.park_id = ?)", f.ParkID)
 	}
-	pg, err := l.run(ctx, s.read(), req)
+	pg, err := l.run(ctx, s.read(ctx), req)
 	if err != nil {
 		return pg, err
 	}
-	return pg, s.attachUserParks(ctx, s.read(), pg.Items)
+	return pg, s.attachUserParks(ctx, s.read(ctx), pg.Items)
 }
 
 func (s *Store) attachUserParks(ctx context.Context, c conn, us []identity.User) error {
@@ -87,7 +87,7 @@ func (s *Store) attachUserParks(ctx context.Context, c conn, us []identity.User)
 
 // GetUser returns one user.
 func (s *Store) GetUser(ctx context.Context, sc identity.Scope, id string) (identity.User, error) {
-	return s.getUser(ctx, s.read(), sc, id)
+	return s.getUser(ctx, s.read(ctx), sc, id)
 }
 
 func (s *Store) getUser(ctx context.Context, c conn, sc identity.Scope, id string) (identity.User, error) {
@@ -229,7 +229,7 @@ var errBadLogin = apperr.New(apperr.Unauthenticated, "用户名或密码错误",
 func (s *Store) Authenticate(ctx context.Context, username, password string) (identity.User, error) {
 	var id, hash string
 	var disabled bool
-	err := s.read().queryRow(ctx, `SELECT id, password_hash, disabled FROM users WHERE lower(username) = lower(?)`, username).
+	err := s.read(ctx).queryRow(ctx, `SELECT id, password_hash, disabled FROM users WHERE lower(username) = lower(?)`, username).
 		Scan(&id, &hash, &disabled)
 	if errors.Is(err, sql.ErrNoRows) {
 		identity.CheckPassword(dummyHash, password) // same work either way, so timing does not reveal names
@@ -241,7 +241,7 @@ func (s *Store) Authenticate(ctx context.Context, username, password string) (id
 	if !identity.CheckPassword(hash, password) || disabled {
 		return identity.User{}, errBadLogin
 	}
-	return s.userWhere(ctx, s.read(), "u.id = ?", id)
+	return s.userWhere(ctx, s.read(ctx), "u.id = ?", id)
 }
 
 var dummyHash, _ = identity.HashPassword("parkos-timing-equaliser")
@@ -249,7 +249,7 @@ var dummyHash, _ = identity.HashPassword("parkos-timing-equaliser")
 // CheckOwnPassword verifies the caller's current password before a change.
 func (s *Store) CheckOwnPassword(ctx context.Context, sc identity.Scope, password string) error {
 	var hash string
-	if err := s.read().queryRow(ctx, `SELECT password_hash FROM users WHERE id = ?`, sc.UserID).Scan(&hash); err != nil {
+	if err := s.read(ctx).queryRow(ctx, `SELECT password_hash FROM users WHERE id = ?`, sc.UserID).Scan(&hash); err != nil {
 		return err
 	}
 	if !identity.CheckPassword(hash, password) {
@@ -310,7 +310,7 @@ func (s *Store) UserByToken(ctx context.Context, token string, idle time.Duratio
 	}
 	var userID string
 	var lastSeen time.Time
-	err := s.read().queryRow(ctx, `SELECT user_id, last_seen_at FROM sessions WHERE token_hash = ? AND expires_at > ?`, hash, now).
+	err := s.read(ctx).queryRow(ctx, `SELECT user_id, last_seen_at FROM sessions WHERE token_hash = ? AND expires_at > ?`, hash, now).
 		Scan(&userID, &lastSeen)
 	switch {
 	case err == nil:
@@ -324,7 +324,7 @@ func (s *Store) UserByToken(ctx context.Context, token string, idle time.Duratio
 			lastSeen = now
 		}
 	case errors.Is(err, sql.ErrNoRows):
-		err = s.read().queryRow(ctx, `SELECT user_id FROM api_tokens WHERE token_hash = ? AND (expires_at IS NULL OR expires_at > ?)`,
+		err = s.read(ctx).queryRow(ctx, `SELECT user_id FROM api_tokens WHERE token_hash = ? AND (expires_at IS NULL OR expires_at > ?)`,
 			hash, now).Scan(&userID)
 		if errors.Is(err, sql.ErrNoRows) {
 			return identity.User{}, apperr.New(apperr.Unauthenticated, "请先登录", "sign in first")
@@ -338,11 +338,11 @@ func (s *Store) UserByToken(ctx context.Context, token string, idle time.Duratio
 	default:
 		return identity.User{}, err
 	}
-	u, err = s.userWhere(ctx, s.read(), "u.id = ? AND u.disabled = ?", userID, false)
+	u, err = s.userWhere(ctx, s.read(ctx), "u.id = ? AND u.disabled = ?", userID, false)
 	if apperr.Is(err, apperr.NotFound) {
 		return u, apperr.New(apperr.Unauthenticated, "账号已停用", "the account is disabled")
 	}
-	if err == nil {
+	if _, inTx := s.openTx(ctx); err == nil && !inTx { // a transaction's own writes may yet roll back
 		s.auth.put(hash, u, now, lastSeen, gen)
 	}
 	return u, err
@@ -381,7 +381,7 @@ func (s *Store) InsertToken(ctx context.Context, sc identity.Scope, name string,
 
 // ListTokens lists the caller's own API tokens (never their secrets).
 func (s *Store) ListTokens(ctx context.Context, sc identity.Scope) ([]identity.APIToken, error) {
-	rows, err := s.read().query(ctx, `SELECT id, user_id, name, created_at, expires_at, last_used_at FROM api_tokens
+	rows, err := s.read(ctx).query(ctx, `SELECT id, user_id, name, created_at, expires_at, last_used_at FROM api_tokens
 		WHERE user_id = ? ORDER BY created_at DESC, id`, sc.UserID)
 	if err != nil {
 		return nil, err
