@@ -43,7 +43,6 @@ func BenchmarkImport100kRows(b *testing.B) {
 				if err != nil || !res.Committed || res.Submitted != n {
 					b.Fatalf("import: %v committed=%v submitted=%d problems=%d", err, res.Committed, res.Submitted, len(res.Problems))
 				}
-				st.Close()
 				b.StartTimer()
 			}
 		})

@@ -268,3 +268,22 @@ func TestRaceParkEnterprisesUnderConcurrentResidencies(t *testing.T) {
 		}
 	})
 }
+
+// Saving a unit replaces its neighbour links, found from either end: the statement must not
+// read the whole table of links (it did, for the links naming the unit as a neighbour).
+func TestNeighbourLinksAreFoundFromEitherEnd(t *testing.T) {
+	for _, eng := range Engines(t) {
+		t.Run(eng.Name, func(t *testing.T) {
+			s := eng.Open(t)
+			plan, err := s.Explain(ctx, `DELETE FROM unit_neighbours WHERE unit_id = ? OR neighbour_id = ?`, "a", "b")
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, step := range plan {
+				if strings.Contains(step, "SCAN unit_neighbours") || strings.Contains(step, "Seq Scan on unit_neighbours") {
+					t.Errorf("the links are read whole: %q", plan)
+				}
+			}
+		})
+	}
+}
