@@ -34,6 +34,13 @@ func BenchmarkImport100kRows(b *testing.B) {
 				b.StopTimer()
 				st := eng.Open(b)
 				period, submitted := filledPeriod(b, st, n)
+				// The setup's write-ahead log folded back first, as a server's would be by the time
+				// someone uploads: the import pays for its own log only.
+				if eng.Name == "sqlite" {
+					if _, err := st.Pools()["writer"].ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
+						b.Fatal(err)
+					}
+				}
 				debug.FreeOSMemory() // return the setup's freed heap, so the peak below is the import's
 				resetPeakRSS(b)
 				b.StartTimer()

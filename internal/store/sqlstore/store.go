@@ -51,6 +51,10 @@ type Engine struct {
 	// CopyIn, where the engine has a bulk path (PostgreSQL's COPY), writes rows into table on
 	// the driver connection sql.Conn.Raw lends; nil where bulk rows go as multi-row INSERTs.
 	CopyIn func(ctx context.Context, driverConn any, table string, cols []string, rows [][]any) error
+	// Checkpointer, for an engine whose writer leaves its write-ahead log for others to fold
+	// back into the database (SQLite with wal_autocheckpoint off), is a connection of its own
+	// that does it after commits, so that no transaction waits for the copy; nil otherwise.
+	Checkpointer *sql.DB
 }
 
 // Store is the data layer. Every exported method takes the caller's identity.Scope.
@@ -79,6 +83,8 @@ type Store struct {
 	replica      *sql.DB
 	replicaUp    atomic.Bool
 	replicaHeard atomic.Pointer[func(bool, error)]
+	// checkpointDue wakes the checkpointer after a commit (Engine.Checkpointer).
+	checkpointDue chan struct{}
 }
 
 // background runs fn until the store closes.
@@ -151,6 +157,10 @@ func New(eng Engine, clock civil.Clock) *Store {
 		s.auth.bypass = true
 		s.background(s.watchAuth)
 	}
+	if eng.Checkpointer != nil {
+		s.checkpointDue = make(chan struct{}, 1)
+		s.background(s.checkpoints)
+	}
 	return s
 }
 
@@ -165,6 +175,9 @@ func (s *Store) Close() error {
 	s.watching.Wait()
 	s.stmts.Range(func(_, v any) bool { v.(*sql.Stmt).Close(); return true })
 	err := s.eng.Reader.Close()
+	if s.eng.Checkpointer != nil {
+		err = errors.Join(err, s.eng.Checkpointer.Close())
+	}
 	if s.eng.Writer != s.eng.Reader {
 		err = errors.Join(err, s.eng.Writer.Close())
 	}
@@ -405,6 +418,7 @@ func (s *Store) write(ctx context.Context, fn func(c conn) error) error {
 	if err := s.endTx(tx, began, fn(conn{s: s, db: tx, tx: cache})); err != nil {
 		return err
 	}
+	s.checkpointSoon()
 	for _, f := range cache.committed {
 		f()
 	}
