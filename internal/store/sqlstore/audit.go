@@ -4,7 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
+	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/parkos/parkos/internal/audit"
 	"github.com/parkos/parkos/internal/billing"
@@ -133,6 +136,41 @@ func jsonOrNil(v any) (any, error) {
 	return string(b), err
 }
 
+// encodeAloneBelow is the size of a batch of changes encoded on one goroutine; larger ones
+// (an import's 400 reports, each before and after) are shared among the cores.
+const encodeAloneBelow = 64
+
+// encodeChanges is each change's before and after as JSON (nil for none), in order.
+func encodeChanges(batch []audit.Change) ([][2]any, error) {
+	out := make([][2]any, len(batch))
+	encode := func(part []audit.Change, into [][2]any) error {
+		for i, ch := range part {
+			b, err := jsonOrNil(ch.Before)
+			if err != nil {
+				return err
+			}
+			a, err := jsonOrNil(ch.After)
+			if err != nil {
+				return err
+			}
+			into[i] = [2]any{b, a}
+		}
+		return nil
+	}
+	workers := min(runtime.GOMAXPROCS(0), len(batch)/encodeAloneBelow)
+	if workers <= 1 {
+		return out, encode(batch, out)
+	}
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		from, to := w*len(batch)/workers, (w+1)*len(batch)/workers
+		wg.Go(func() { errs[w] = encode(batch[from:to], out[from:to]) })
+	}
+	wg.Wait()
+	return out, errors.Join(errs...)
+}
+
 // record appends one entry to the audit trail inside the caller's transaction, so a change
 // and its record land together or not at all.
 func (s *Store) record(ctx context.Context, c conn, sc identity.Scope, action, entity, id string, before, after any) error {
@@ -154,22 +192,18 @@ func (s *Store) recordAll(ctx context.Context, c conn, sc identity.Scope, change
 	for len(changes) > 0 {
 		batch := changes[:min(len(changes), auditRowsPerInsert)]
 		changes = changes[len(batch):]
+		encoded, err := encodeChanges(batch)
+		if err != nil {
+			return err
+		}
 		args := make([]any, 0, 13*len(batch))
-		for _, ch := range batch {
+		for i, ch := range batch {
 			parkID, entID := owners(ch.After)
 			if parkID == "" && entID == "" {
 				parkID, entID = owners(ch.Before)
 			}
-			b, err := jsonOrNil(ch.Before)
-			if err != nil {
-				return err
-			}
-			a, err := jsonOrNil(ch.After)
-			if err != nil {
-				return err
-			}
 			args = append(args, newID(), at, sc.UserID, sc.Username, string(sc.Role), source, ch.Action, ch.Entity, ch.ID,
-				nullable(parkID), nullable(entID), b, a)
+				nullable(parkID), nullable(entID), encoded[i][0], encoded[i][1])
 		}
 		row := "(" + bindParams(13) + ")"
 		if _, err := c.exec(ctx, `INSERT INTO audit_log (id, at, user_id, username, role, source, action, entity, entity_id, park_id,
