@@ -55,22 +55,12 @@ func Open(path string, clock civil.Clock) (*sqlstore.Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	checkpointer, err := sql.Open("sqlite", dsn(path, nil))
-	if err != nil {
-		writer.Close()
-		reader.Close()
-		return nil, err
-	}
-	checkpointer.SetMaxOpenConns(1)
-	checkpointer.SetConnMaxLifetime(0)
 	sub, _ := fs.Sub(migrations, "migrations")
 	return sqlstore.New(sqlstore.Engine{
 		Name:       "sqlite",
 		Reader:     reader,
 		Writer:     writer,
 		Migrations: sub,
-		// The writer leaves the log to it (wal_autocheckpoint off): see openPools.
-		Checkpointer: checkpointer,
 		IsUnique: func(err error) bool {
 			return hasCode(err, sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY)
 		},
@@ -86,10 +76,9 @@ func Open(path string, clock civil.Clock) (*sqlstore.Store, error) {
 // and the readers (query_only), each connection with the base pragmas. The writer keeps its
 // statement journals in memory (temp_store): once one statement of a long transaction had
 // spilled its journal to a file, every later statement wrote each page it changed there, two
-// system calls a page, until the commit. It does not copy the write-ahead log back into the
-// database itself (wal_autocheckpoint 0): the store's checkpointer does, after the commit.
+// system calls a page, until the commit.
 func openPools(path string) (writer, reader *sql.DB, err error) {
-	writer, err = sql.Open("sqlite", dsn(path, url.Values{"_txlock": {"immediate"}, "_pragma": {"cache_size(-32768)", "temp_store(MEMORY)", "wal_autocheckpoint(0)"}}))
+	writer, err = sql.Open("sqlite", dsn(path, url.Values{"_txlock": {"immediate"}, "_pragma": {"cache_size(-32768)", "temp_store(MEMORY)"}}))
 	if err != nil {
 		return nil, nil, err
 	}

@@ -6,9 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-	"time"
-
-	"github.com/parkos/parkos/internal/civil"
 )
 
 // TestEveryConnectionHasItsPragmas reads the settings back from several connections of each
@@ -23,8 +20,8 @@ func TestEveryConnectionHasItsPragmas(t *testing.T) {
 	defer reader.Close()
 	ctx := context.Background()
 	want := map[string]string{"busy_timeout": "10000", "foreign_keys": "1", "journal_mode": "wal", "synchronous": "1"}
-	check := func(pool string, db *sql.DB, conns int, queryOnly, tempStore, autoCheckpoint string) {
-		want["query_only"], want["temp_store"], want["wal_autocheckpoint"] = queryOnly, tempStore, autoCheckpoint
+	check := func(pool string, db *sql.DB, conns int, queryOnly, tempStore string) {
+		want["query_only"], want["temp_store"] = queryOnly, tempStore
 		var held []*sql.Conn
 		defer func() {
 			for _, c := range held {
@@ -48,8 +45,8 @@ func TestEveryConnectionHasItsPragmas(t *testing.T) {
 			}
 		}
 	}
-	check("writer", writer, 1, "0", "2", "0") // statement journals in memory (MEMORY is 2); the log left to the checkpointer
-	check("reader", reader, 4, "1", "0", "1000")
+	check("writer", writer, 1, "0", "2") // statement journals in memory (MEMORY is 2)
+	check("reader", reader, 4, "1", "0")
 }
 
 // A path with the characters a file: URI gives a meaning to opens that very file.
@@ -70,35 +67,5 @@ func TestPathsWithURICharacters(t *testing.T) {
 	writer.Close()
 	if _, err := os.Stat(path); err != nil {
 		t.Fatalf("the database is not at %s: %v", path, err)
-	}
-}
-
-// The writer leaves the write-ahead log to the store's checkpointer, which folds it back into
-// the database file after commits, without waiting for the log to reach 1,000 pages.
-func TestTheLogIsFoldedBackAfterCommits(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "parkos.db")
-	s, err := Open(path, civil.SystemClock{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if err := s.Migrate(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	wal, err := os.Stat(path + "-wal")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
-		db, err := os.Stat(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if db.Size() >= wal.Size()/2 { // the schema's pages, without the log's frame headers
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("5 s after the migrations the database file holds %d bytes and the log %d", db.Size(), wal.Size())
-		}
 	}
 }

@@ -22,7 +22,7 @@ import (
 
 // CheckBillingPark resolves a park whose receivables the caller may see.
 func (s *Store) CheckBillingPark(ctx context.Context, sc identity.Scope, parkID string) error {
-	_, err := s.getPark(ctx, s.inTxOrRead(ctx), sc, parkID)
+	_, err := s.getPark(ctx, s.read(ctx), sc, parkID)
 	return err
 }
 
@@ -38,7 +38,7 @@ func (s *Store) LockBillingPark(ctx context.Context, parkID string) error {
 
 // BillingContracts are a park's contracts but drafts, with their units.
 func (s *Store) BillingContracts(ctx context.Context, parkID string) ([]leasing.Contract, error) {
-	c := s.inTxOrRead(ctx)
+	c := s.read(ctx)
 	rows, err := c.query(ctx, `SELECT `+contractCols+` FROM contracts k WHERE k.park_id = ? AND k.status <> 'draft' ORDER BY k.id`, parkID)
 	if err != nil {
 		return nil, err
@@ -74,7 +74,7 @@ func (s *Store) BillingContracts(ctx context.Context, parkID string) ([]leasing.
 // BilledKeys are a park's billed lines summed by base key (a line and its adjustments), and
 // for each contract the start of its latest period billed and when it was last billed.
 func (s *Store) BilledKeys(ctx context.Context, parkID string) (map[string]billing.Billed, map[string]billing.Mark, error) {
-	rows, err := s.inTxOrRead(ctx).query(ctx, `SELECT l.line_key, l.adjusts, l.source, l.source_id, l.enterprise_id, l.charge_type, l.period_from,
+	rows, err := s.read(ctx).query(ctx, `SELECT l.line_key, l.adjusts, l.source, l.source_id, l.enterprise_id, l.charge_type, l.period_from,
 		l.period_to, l.due_on, l.gross, b.created_at FROM bill_lines l JOIN bills b ON b.id = l.bill_id WHERE l.park_id = ?`, parkID)
 	if err != nil {
 		return nil, nil, err
@@ -125,7 +125,7 @@ func (s *Store) BilledKeys(ctx context.Context, parkID string) (map[string]billi
 
 // UnbilledCharges are a park's facility and service charges no bill line bills yet.
 func (s *Store) UnbilledCharges(ctx context.Context, parkID string) ([]booking.Charge, error) {
-	rows, err := s.inTxOrRead(ctx).query(ctx, `SELECT c.id, c.park_id, c.enterprise_id, c.source, c.source_id, c.amount, c.rule, c.charged_on, c.created_at
+	rows, err := s.read(ctx).query(ctx, `SELECT c.id, c.park_id, c.enterprise_id, c.source, c.source_id, c.amount, c.rule, c.charged_on, c.created_at
 		FROM facility_charges c WHERE c.park_id = ? AND NOT EXISTS (SELECT 1 FROM bill_lines l WHERE l.source = c.source AND l.source_id = c.source_id)
 		ORDER BY c.charged_on, c.id`, parkID)
 	if err != nil {
@@ -149,7 +149,7 @@ func scanLine(r scanner) (billing.Line, error) {
 // OverdueLines are a park's open rent and fee lines of issued bills, due before a day, of
 // contracts with a late-fee rule, with their allocations and the fees billed on them.
 func (s *Store) OverdueLines(ctx context.Context, parkID string, before civil.Date) ([]billing.Overdue, error) {
-	c := s.inTxOrRead(ctx)
+	c := s.read(ctx)
 	// A late fee runs from the bill's due date: a charge billed late was not asked for sooner.
 	rows, err := c.query(ctx, `SELECT `+strings.Replace(lineCols, "l.due_on", "b.due_on", 1)+`, f.rate_bp, f.grace_days, f.cap_bp,
 		COALESCE((SELECT SUM(x.gross) FROM bill_lines x WHERE x.source = 'late_fee' AND x.source_id = l.id), 0)
@@ -194,7 +194,7 @@ func (s *Store) OverdueLines(ctx context.Context, parkID string, before civil.Da
 
 // TaxRates are the rates of a park: its own, else the defaults, by charge type.
 func (s *Store) TaxRates(ctx context.Context, parkID string) (map[string]int, error) {
-	rows, err := s.inTxOrRead(ctx).query(ctx, `SELECT charge_type, rate_bp, park_id IS NULL FROM billing_tax_rates
+	rows, err := s.read(ctx).query(ctx, `SELECT charge_type, rate_bp, park_id IS NULL FROM billing_tax_rates
 		WHERE park_id IS NULL OR park_id = ? ORDER BY park_id IS NULL DESC`, parkID)
 	if err != nil {
 		return nil, err
@@ -352,7 +352,7 @@ func (s *Store) bill(ctx context.Context, c conn, sc identity.Scope, id string) 
 
 // GetBill reads a bill with its lines in the caller's scope.
 func (s *Store) GetBill(ctx context.Context, sc identity.Scope, id string) (billing.Bill, error) {
-	return s.bill(ctx, s.inTxOrRead(ctx), sc, id)
+	return s.bill(ctx, s.read(ctx), sc, id)
 }
 
 // LockBill locks a bill and reads it in the caller's scope, in the transaction of ctx.
@@ -403,7 +403,7 @@ func (s *Store) SettleCredits(ctx context.Context, billID string) error {
 
 // OpenLines are an enterprise's open positive lines of a park's issued bills, oldest first.
 func (s *Store) OpenLines(ctx context.Context, parkID, enterpriseID string) ([]billing.Line, error) {
-	rows, err := s.inTxOrRead(ctx).query(ctx, `SELECT `+lineCols+` FROM bill_lines l JOIN bills b ON b.id = l.bill_id
+	rows, err := s.read(ctx).query(ctx, `SELECT `+lineCols+` FROM bill_lines l JOIN bills b ON b.id = l.bill_id
 		WHERE l.enterprise_id = ? AND l.paid <> l.gross AND l.gross > 0 AND l.park_id = ? AND b.status IN ('issued', 'partly_paid')
 		ORDER BY l.due_on, b.number, l.line_key`, enterpriseID, parkID)
 	if err != nil {
@@ -426,7 +426,7 @@ func scanPayment(r scanner) (billing.Payment, error) {
 
 // Credits are an enterprise's payments with money left in a park, oldest first.
 func (s *Store) Credits(ctx context.Context, parkID, enterpriseID string) ([]billing.Payment, error) {
-	rows, err := s.inTxOrRead(ctx).query(ctx, `SELECT `+paymentCols+paymentFrom+` WHERE y.enterprise_id = ? AND y.park_id = ? AND y.unallocated > 0
+	rows, err := s.read(ctx).query(ctx, `SELECT `+paymentCols+paymentFrom+` WHERE y.enterprise_id = ? AND y.park_id = ? AND y.unallocated > 0
 		AND y.reversed_on IS NULL ORDER BY y.paid_on, y.id`, enterpriseID, parkID)
 	if err != nil {
 		return nil, err
@@ -543,7 +543,7 @@ func (s *Store) payment(ctx context.Context, c conn, sc identity.Scope, id strin
 
 // GetPayment reads a payment with its allocations in the caller's scope.
 func (s *Store) GetPayment(ctx context.Context, sc identity.Scope, id string) (billing.Payment, error) {
-	return s.payment(ctx, s.inTxOrRead(ctx), sc, id)
+	return s.payment(ctx, s.read(ctx), sc, id)
 }
 
 // LockPayment locks a payment and reads it, in the transaction of ctx.
@@ -581,7 +581,7 @@ func (s *Store) ReversePayment(ctx context.Context, p billing.Payment) ([]string
 // DepositOf is what a contract's deposit lines billed and what was paid on them, and its
 // settlement.
 func (s *Store) DepositOf(ctx context.Context, contractID string) (billing.Deposit, error) {
-	c := s.inTxOrRead(ctx)
+	c := s.read(ctx)
 	var d billing.Deposit
 	if err := c.queryRow(ctx, `SELECT COALESCE(SUM(l.gross), 0), COALESCE(SUM(l.paid), 0) FROM bill_lines l JOIN bills b ON b.id = l.bill_id
 		WHERE l.source = 'contract' AND l.source_id = ? AND l.charge_type = 'deposit' AND b.status <> 'draft'`, contractID).Scan(&d.Billed, &d.Held); err != nil {
@@ -651,7 +651,7 @@ func (s *Store) InsertSettlement(ctx context.Context, contractID string, st bill
 // LateFeeOf is a contract's late-fee rule (nil when it has none).
 func (s *Store) LateFeeOf(ctx context.Context, contractID string) (*billing.LateFee, error) {
 	var r billing.LateFee
-	err := s.inTxOrRead(ctx).queryRow(ctx, `SELECT rate_bp, grace_days, cap_bp FROM contract_late_fees WHERE contract_id = ?`, contractID).
+	err := s.read(ctx).queryRow(ctx, `SELECT rate_bp, grace_days, cap_bp FROM contract_late_fees WHERE contract_id = ?`, contractID).
 		Scan(&r.RateBP, &r.GraceDays, &r.CapBP)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
@@ -684,7 +684,7 @@ func (s *Store) SaveLateFee(ctx context.Context, contractID string, r *billing.L
 // InvoiceDetailsOf are an enterprise's invoicing details (nil when none are kept).
 func (s *Store) InvoiceDetailsOf(ctx context.Context, enterpriseID string) (*billing.InvoiceDetails, error) {
 	var d billing.InvoiceDetails
-	err := s.inTxOrRead(ctx).queryRow(ctx, `SELECT enterprise_id, name, tax_id, address_phone, bank_account, updated_at FROM invoice_details
+	err := s.read(ctx).queryRow(ctx, `SELECT enterprise_id, name, tax_id, address_phone, bank_account, updated_at FROM invoice_details
 		WHERE enterprise_id = ?`, enterpriseID).Scan(&d.EnterpriseID, &d.Name, &d.TaxID, &d.AddressPhone, &d.BankAccount, &d.UpdatedAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
@@ -707,7 +707,7 @@ func (s *Store) SaveInvoiceDetails(ctx context.Context, d billing.InvoiceDetails
 // InvoiceRequestOf is a bill's invoice request (nil when none).
 func (s *Store) InvoiceRequestOf(ctx context.Context, billID string) (*billing.InvoiceRequest, error) {
 	var r billing.InvoiceRequest
-	err := s.inTxOrRead(ctx).queryRow(ctx, `SELECT bill_id, requested_by, requested_on, invoice_no, invoice_date FROM invoice_requests WHERE bill_id = ?`, billID).
+	err := s.read(ctx).queryRow(ctx, `SELECT bill_id, requested_by, requested_on, invoice_no, invoice_date FROM invoice_requests WHERE bill_id = ?`, billID).
 		Scan(&r.BillID, &r.RequestedBy, &r.RequestedOn, &r.InvoiceNo, &r.InvoiceDate)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
@@ -821,7 +821,7 @@ func (s *Store) Collected(ctx context.Context, sc identity.Scope, parkID string,
 func (s *Store) BillingSettings(ctx context.Context, parkID string) ([]int, civil.Date, error) {
 	var text string
 	var from civil.Date
-	err := s.inTxOrRead(ctx).queryRow(ctx, `SELECT reminder_days, billing_from FROM park_billing_settings WHERE park_id = ?`, parkID).Scan(&text, &from)
+	err := s.read(ctx).queryRow(ctx, `SELECT reminder_days, billing_from FROM park_billing_settings WHERE park_id = ?`, parkID).Scan(&text, &from)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, civil.Date{}, nil
 	}
@@ -926,7 +926,7 @@ func (s *Store) ClaimDunning(ctx context.Context, today civil.Date) ([]billing.R
 
 // Payers are a park's enterprises with the bank account their invoicing details name.
 func (s *Store) Payers(ctx context.Context, parkID string) ([]billing.Payer, error) {
-	rows, err := s.inTxOrRead(ctx).query(ctx, `SELECT e.id, e.name, COALESCE(d.bank_account, '') FROM enterprises e
+	rows, err := s.read(ctx).query(ctx, `SELECT e.id, e.name, COALESCE(d.bank_account, '') FROM enterprises e
 		LEFT JOIN invoice_details d ON d.enterprise_id = e.id WHERE e.park_id = ? ORDER BY e.id`, parkID)
 	if err != nil {
 		return nil, err
@@ -939,7 +939,7 @@ func (s *Store) Payers(ctx context.Context, parkID string) ([]billing.Payer, err
 
 // OpenBills are an enterprise's issued bills of a park with money open, oldest first.
 func (s *Store) OpenBills(ctx context.Context, parkID, enterpriseID string) ([]billing.Bill, error) {
-	rows, err := s.inTxOrRead(ctx).query(ctx, `SELECT `+billCols+billFrom+` WHERE b.park_id = ? AND b.enterprise_id = ?
+	rows, err := s.read(ctx).query(ctx, `SELECT `+billCols+billFrom+` WHERE b.park_id = ? AND b.enterprise_id = ?
 		AND b.status IN ('issued', 'partly_paid') ORDER BY b.due_on, b.number`, parkID, enterpriseID)
 	if err != nil {
 		return nil, err
@@ -950,6 +950,6 @@ func (s *Store) OpenBills(ctx context.Context, parkID, enterpriseID string) ([]b
 // BankRowSeen reports whether a statement row was imported before.
 func (s *Store) BankRowSeen(ctx context.Context, key string) (bool, error) {
 	var n int
-	err := s.inTxOrRead(ctx).queryRow(ctx, `SELECT COUNT(*) FROM payments WHERE bank_row = ?`, key).Scan(&n)
+	err := s.read(ctx).queryRow(ctx, `SELECT COUNT(*) FROM payments WHERE bank_row = ?`, key).Scan(&n)
 	return n > 0, err
 }

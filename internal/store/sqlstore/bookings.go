@@ -15,15 +15,6 @@ import (
 	"github.com/parkos/parkos/internal/page"
 )
 
-// inTxOrRead is the transaction of ctx when there is one (a check before a write must see the
-// transaction's own writes and hold its locks), else a reader.
-func (s *Store) inTxOrRead(ctx context.Context) conn {
-	if c, ok := ctx.Value(connKey{}).(conn); ok {
-		return c
-	}
-	return s.read(ctx)
-}
-
 // NewID is a fresh identifier, for services that name a record before writing it.
 func (s *Store) NewID() string { return newID() }
 
@@ -139,7 +130,7 @@ func (s *Store) SaveResource(ctx context.Context, r booking.Resource) error {
 
 // Holidays are a park's closed days from one day to another.
 func (s *Store) Holidays(ctx context.Context, parkID string, from, to civil.Date) ([]civil.Date, error) {
-	rows, err := s.inTxOrRead(ctx).query(ctx, `SELECT day FROM park_holidays WHERE park_id = ? AND day >= ? AND day <= ? ORDER BY day`, parkID, from, to)
+	rows, err := s.read(ctx).query(ctx, `SELECT day FROM park_holidays WHERE park_id = ? AND day >= ? AND day <= ? ORDER BY day`, parkID, from, to)
 	if err != nil {
 		return nil, err
 	}
@@ -170,7 +161,7 @@ const holding = `('requested', 'approved', 'checked_in')`
 
 // Taken are the held times of a resource that overlap [from, to).
 func (s *Store) Taken(ctx context.Context, resourceID string, from, to time.Time) ([][2]time.Time, error) {
-	rows, err := s.inTxOrRead(ctx).query(ctx, `SELECT start_min, end_min FROM bookings WHERE resource_id = ? AND status IN `+holding+`
+	rows, err := s.read(ctx).query(ctx, `SELECT start_min, end_min FROM bookings WHERE resource_id = ? AND status IN `+holding+`
 		AND start_min < ? AND end_min > ? ORDER BY start_min`, resourceID, minuteOf(to), minuteOf(from))
 	if err != nil {
 		return nil, err
@@ -190,7 +181,7 @@ func (s *Store) Taken(ctx context.Context, resourceID string, from, to time.Time
 // BookedMinutes are the minutes an enterprise holds or used of a resource starting in [from, to).
 func (s *Store) BookedMinutes(ctx context.Context, resourceID, enterpriseID string, from, to time.Time) (int, error) {
 	var n sql.NullInt64
-	err := s.inTxOrRead(ctx).queryRow(ctx, `SELECT SUM(end_min - start_min) FROM bookings WHERE resource_id = ? AND enterprise_id = ?
+	err := s.read(ctx).queryRow(ctx, `SELECT SUM(end_min - start_min) FROM bookings WHERE resource_id = ? AND enterprise_id = ?
 		AND status IN ('requested', 'approved', 'checked_in', 'completed', 'no_show') AND start_min >= ? AND start_min < ?`,
 		resourceID, enterpriseID, minuteOf(from), minuteOf(to)).Scan(&n)
 	return int(n.Int64), err
@@ -298,7 +289,7 @@ func (s *Store) ListBookings(ctx context.Context, sc identity.Scope, f booking.F
 // ValidCertificate reports whether a user holds a certificate of a kind valid on a day.
 func (s *Store) ValidCertificate(ctx context.Context, username, kind string, on civil.Date) (bool, error) {
 	var n int
-	err := s.inTxOrRead(ctx).queryRow(ctx, `SELECT COUNT(*) FROM training_certificates WHERE lower(username) = lower(?) AND kind = ?
+	err := s.read(ctx).queryRow(ctx, `SELECT COUNT(*) FROM training_certificates WHERE lower(username) = lower(?) AND kind = ?
 		AND issued_on <= ? AND expires_on >= ?`, username, kind, on, on).Scan(&n)
 	return n > 0, err
 }
@@ -307,7 +298,7 @@ func (s *Store) ValidCertificate(ctx context.Context, username, kind string, on 
 func (s *Store) UserEnterprise(ctx context.Context, sc identity.Scope, username string) (string, error) {
 	cond, args := enterpriseScope(sc, "u.enterprise_id")
 	var ent string
-	err := s.inTxOrRead(ctx).queryRow(ctx, `SELECT u.enterprise_id FROM users u WHERE lower(u.username) = lower(?) AND u.enterprise_id IS NOT NULL
+	err := s.read(ctx).queryRow(ctx, `SELECT u.enterprise_id FROM users u WHERE lower(u.username) = lower(?) AND u.enterprise_id IS NOT NULL
 		AND u.role IN ('ent_admin', 'ent_member') AND `+cond, append([]any{username}, args...)...).Scan(&ent)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
@@ -318,7 +309,7 @@ func (s *Store) UserEnterprise(ctx context.Context, sc identity.Scope, username 
 // CheckFacilityPark resolves the park a certificate or resource names: one out of scope is not
 // found (naming park_id), one the caller only reads is forbidden.
 func (s *Store) CheckFacilityPark(ctx context.Context, sc identity.Scope, parkID string) error {
-	return s.checkParentPark(ctx, s.inTxOrRead(ctx), sc, parkID)
+	return s.checkParentPark(ctx, s.read(ctx), sc, parkID)
 }
 
 // InsertCertificate writes a certificate, in the transaction of ctx.

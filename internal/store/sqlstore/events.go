@@ -13,7 +13,7 @@ import (
 
 // CheckEventPark resolves a park the caller sees (staff: their parks).
 func (s *Store) CheckEventPark(ctx context.Context, sc identity.Scope, parkID string) error {
-	_, err := s.getPark(ctx, s.inTxOrRead(ctx), sc, parkID)
+	_, err := s.getPark(ctx, s.read(ctx), sc, parkID)
 	return err
 }
 
@@ -91,7 +91,7 @@ func (s *Store) SaveEvent(ctx context.Context, e event.Event) error {
 
 // GetEvent reads an event in the caller's scope.
 func (s *Store) GetEvent(ctx context.Context, sc identity.Scope, id string) (event.Event, error) {
-	return s.getEvent(ctx, s.inTxOrRead(ctx), sc, id)
+	return s.getEvent(ctx, s.read(ctx), sc, id)
 }
 
 func (s *Store) getEvent(ctx context.Context, c conn, sc identity.Scope, id string) (event.Event, error) {
@@ -203,7 +203,7 @@ func (s *Store) SaveRegistration(ctx context.Context, r event.Registration) erro
 
 // GetRegistration reads a registration in the caller's scope.
 func (s *Store) GetRegistration(ctx context.Context, sc identity.Scope, id string) (event.Registration, error) {
-	return s.getRegistration(ctx, s.inTxOrRead(ctx), sc, id)
+	return s.getRegistration(ctx, s.read(ctx), sc, id)
 }
 
 func (s *Store) getRegistration(ctx context.Context, c conn, sc identity.Scope, id string) (event.Registration, error) {
@@ -222,7 +222,7 @@ func (s *Store) LockRegistration(ctx context.Context, sc identity.Scope, id stri
 
 // RegistrationByCode is the registration of an event with a check-in code.
 func (s *Store) RegistrationByCode(ctx context.Context, eventID, code string) (event.Registration, error) {
-	r, err := scanRegistration(s.inTxOrRead(ctx).queryRow(ctx, `SELECT `+registrationCols+registrationFrom+` WHERE g.event_id = ? AND g.code = ?`, eventID, code))
+	r, err := scanRegistration(s.read(ctx).queryRow(ctx, `SELECT `+registrationCols+registrationFrom+` WHERE g.event_id = ? AND g.code = ?`, eventID, code))
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, notFound("报名", "registration")
 	}
@@ -231,7 +231,7 @@ func (s *Store) RegistrationByCode(ctx context.Context, eventID, code string) (e
 
 // EventRegistrations are an event's registrations in order of registration.
 func (s *Store) EventRegistrations(ctx context.Context, eventID string) ([]event.Registration, error) {
-	rows, err := s.inTxOrRead(ctx).query(ctx, `SELECT `+registrationCols+registrationFrom+` WHERE g.event_id = ? ORDER BY g.created_at, g.id`, eventID)
+	rows, err := s.read(ctx).query(ctx, `SELECT `+registrationCols+registrationFrom+` WHERE g.event_id = ? ORDER BY g.created_at, g.id`, eventID)
 	if err != nil {
 		return nil, err
 	}

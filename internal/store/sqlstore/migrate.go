@@ -46,7 +46,6 @@ func (s *Store) Migrate(ctx context.Context) error {
 			return fmt.Errorf("migration %04d_%s: %w", m.version, m.name, err)
 		}
 	}
-	s.checkpointSoon()
 	return nil
 }
 

@@ -47,7 +47,7 @@ func (s *Store) EmailOptIns(ctx context.Context, userIDs []string, kind string) 
 	if len(userIDs) == 0 {
 		return out, nil
 	}
-	rows, err := s.inTxOrRead(ctx).query(ctx, `SELECT user_id FROM notification_preferences WHERE kind = ? AND channel = 'email' AND enabled
+	rows, err := s.read(ctx).query(ctx, `SELECT user_id FROM notification_preferences WHERE kind = ? AND channel = 'email' AND enabled
 		AND user_id IN (`+bindParams(len(userIDs))+`)`, append([]any{kind}, anySlice(userIDs)...)...)
 	if err != nil {
 		return nil, err
@@ -81,7 +81,7 @@ func scanWebhooks(rows *sql.Rows, err error) ([]notify.Webhook, error) {
 
 // ParkWebhooks are a park's robots (no scope: the notification center tells them).
 func (s *Store) ParkWebhooks(ctx context.Context, parkID string) ([]notify.Webhook, error) {
-	return scanWebhooks(s.inTxOrRead(ctx).query(ctx, `SELECT id, park_id, kind, url, created_at FROM park_webhooks WHERE park_id = ? ORDER BY created_at`, parkID))
+	return scanWebhooks(s.read(ctx).query(ctx, `SELECT id, park_id, kind, url, created_at FROM park_webhooks WHERE park_id = ? ORDER BY created_at`, parkID))
 }
 
 // ListWebhooks are a park's robots, for staff of the park.
@@ -234,7 +234,7 @@ func (s *Store) Failed(ctx context.Context, id string, next time.Time, reason st
 // UserNamed is the active user with a username, with its e-mail.
 func (s *Store) UserNamed(ctx context.Context, username string) (notify.Recipient, error) {
 	var r notify.Recipient
-	err := s.inTxOrRead(ctx).queryRow(ctx, `SELECT id, email FROM users WHERE lower(username) = lower(?) AND NOT disabled`, username).Scan(&r.UserID, &r.Email)
+	err := s.read(ctx).queryRow(ctx, `SELECT id, email FROM users WHERE lower(username) = lower(?) AND NOT disabled`, username).Scan(&r.UserID, &r.Email)
 	if err == sql.ErrNoRows {
 		return notify.Recipient{}, nil
 	}
@@ -259,7 +259,7 @@ func (s *Store) EnterpriseUsers(ctx context.Context, enterpriseID string) ([]not
 }
 
 func (s *Store) recipients(ctx context.Context, q string, args ...any) ([]notify.Recipient, error) {
-	rows, err := s.inTxOrRead(ctx).query(ctx, q, args...)
+	rows, err := s.read(ctx).query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}

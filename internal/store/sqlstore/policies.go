@@ -38,7 +38,7 @@ func (s *Store) unmatched(ctx context.Context, ids []string, q func(c conn, chun
 	}
 	found := map[string]bool{}
 	for start := 0; start < len(ids); start += 500 {
-		rows, err := q(s.inTxOrRead(ctx), ids[start:min(start+500, len(ids))])
+		rows, err := q(s.read(ctx), ids[start:min(start+500, len(ids))])
 		if err != nil {
 			return nil, err
 		}
@@ -66,7 +66,7 @@ func (s *Store) ParkDistricts(ctx context.Context, ids []string) (map[string]str
 	if len(ids) == 0 {
 		return out, nil
 	}
-	err := eachRow(ctx, s.inTxOrRead(ctx), `SELECT id, district FROM parks WHERE id IN (`+bindParams(len(ids))+`)`, anySlice(ids), func(r scanner) error {
+	err := eachRow(ctx, s.read(ctx), `SELECT id, district FROM parks WHERE id IN (`+bindParams(len(ids))+`)`, anySlice(ids), func(r scanner) error {
 		var id, d string
 		err := r.Scan(&id, &d)
 		out[id] = d
@@ -82,7 +82,7 @@ func (s *Store) NamesOf(ctx context.Context, ids []string) (policy.Names, error)
 		return out, nil
 	}
 	ids = ids[:min(len(ids), 1000)]
-	rows, err := s.inTxOrRead(ctx).query(ctx, `SELECT id, name_zh FROM parks WHERE id IN (`+bindParams(len(ids))+`)
+	rows, err := s.read(ctx).query(ctx, `SELECT id, name_zh FROM parks WHERE id IN (`+bindParams(len(ids))+`)
 		UNION ALL SELECT id, name_zh FROM chain_nodes WHERE id IN (`+bindParams(len(ids))+`)`, append(anySlice(ids), anySlice(ids)...)...)
 	if err != nil {
 		return nil, err
@@ -218,7 +218,7 @@ func mustJSON(v any) string {
 
 // GetPolicy reads a policy in the caller's scope.
 func (s *Store) GetPolicy(ctx context.Context, sc identity.Scope, id string) (policy.Policy, error) {
-	return s.getPolicy(ctx, s.inTxOrRead(ctx), sc, id)
+	return s.getPolicy(ctx, s.read(ctx), sc, id)
 }
 
 func (s *Store) getPolicy(ctx context.Context, c conn, sc identity.Scope, id string) (policy.Policy, error) {
@@ -268,7 +268,7 @@ func (s *Store) ListPolicies(ctx context.Context, sc identity.Scope, f policy.Po
 
 // PublishedPolicies are every published policy.
 func (s *Store) PublishedPolicies(ctx context.Context) ([]policy.Policy, error) {
-	rows, err := s.inTxOrRead(ctx).query(ctx, s.policySelect()+` WHERE p.status = 'published' ORDER BY p.id`)
+	rows, err := s.read(ctx).query(ctx, s.policySelect()+` WHERE p.status = 'published' ORDER BY p.id`)
 	if err != nil {
 		return nil, err
 	}
@@ -444,7 +444,7 @@ func eachRow(ctx context.Context, c conn, q string, args []any, fn func(r scanne
 // sideBySide runs independent reads at once on reader connections, or one after another in the
 // transaction of ctx (which must see its own writes).
 func (s *Store) sideBySide(ctx context.Context, reads []func(c conn) error) error {
-	if c, inTx := ctx.Value(connKey{}).(conn); inTx {
+	if c, inTx := s.openTx(ctx); inTx { // one connection: one read at a time
 		for _, read := range reads {
 			if err := read(c); err != nil {
 				return err
@@ -496,7 +496,7 @@ func (s *Store) MatchedPolicies(ctx context.Context, enterpriseID string) (map[s
 }
 
 func (s *Store) matchMap(ctx context.Context, q, id string) (map[string]measure.Money, error) {
-	rows, err := s.inTxOrRead(ctx).query(ctx, q, id)
+	rows, err := s.read(ctx).query(ctx, q, id)
 	if err != nil {
 		return nil, err
 	}
@@ -618,7 +618,7 @@ func (s *Store) SaveApplication(ctx context.Context, a policy.Application) error
 
 // GetApplication reads an application in the caller's scope.
 func (s *Store) GetApplication(ctx context.Context, sc identity.Scope, id string) (policy.Application, error) {
-	return s.getApplication(ctx, s.inTxOrRead(ctx), sc, id)
+	return s.getApplication(ctx, s.read(ctx), sc, id)
 }
 
 func (s *Store) getApplication(ctx context.Context, c conn, sc identity.Scope, id string) (policy.Application, error) {
@@ -672,7 +672,7 @@ func (s *Store) LiveApplications(ctx context.Context, policyID string, enterpris
 	if len(enterpriseIDs) == 0 {
 		return out, nil
 	}
-	rows, err := s.inTxOrRead(ctx).query(ctx, `SELECT enterprise_id, id FROM policy_applications WHERE policy_id = ?
+	rows, err := s.read(ctx).query(ctx, `SELECT enterprise_id, id FROM policy_applications WHERE policy_id = ?
 		AND status NOT IN ('rejected', 'withdrawn') AND enterprise_id IN (`+bindParams(len(enterpriseIDs))+`)`, append([]any{policyID}, anySlice(enterpriseIDs)...)...)
 	if err != nil {
 		return nil, err
@@ -691,7 +691,7 @@ func (s *Store) LiveApplications(ctx context.Context, policyID string, enterpris
 // LiveApplicationsOf are an enterprise's live applications, by policy.
 func (s *Store) LiveApplicationsOf(ctx context.Context, enterpriseID string) (map[string]string, error) {
 	out := map[string]string{}
-	rows, err := s.inTxOrRead(ctx).query(ctx, `SELECT policy_id, id FROM policy_applications WHERE enterprise_id = ?
+	rows, err := s.read(ctx).query(ctx, `SELECT policy_id, id FROM policy_applications WHERE enterprise_id = ?
 		AND status NOT IN ('rejected', 'withdrawn')`, enterpriseID)
 	if err != nil {
 		return nil, err
@@ -724,7 +724,7 @@ func (s *Store) InsertDisbursement(ctx context.Context, d policy.Disbursement) e
 
 // Disbursements are an application's payments in order.
 func (s *Store) Disbursements(ctx context.Context, applicationID string) ([]policy.Disbursement, error) {
-	rows, err := s.inTxOrRead(ctx).query(ctx, `SELECT id, application_id, paid_on, amount, reference, created_by, created_at FROM policy_disbursements
+	rows, err := s.read(ctx).query(ctx, `SELECT id, application_id, paid_on, amount, reference, created_by, created_at FROM policy_disbursements
 		WHERE application_id = ? ORDER BY paid_on, created_at, id`, applicationID)
 	if err != nil {
 		return nil, err
@@ -752,7 +752,7 @@ func (s *Store) InsertNote(ctx context.Context, applicationID string, n policy.N
 
 // Notes are an application's reviewers' notes in order.
 func (s *Store) Notes(ctx context.Context, applicationID string) ([]policy.Note, error) {
-	rows, err := s.inTxOrRead(ctx).query(ctx, `SELECT id, author, body, created_at FROM policy_application_notes WHERE application_id = ? ORDER BY created_at, id`, applicationID)
+	rows, err := s.read(ctx).query(ctx, `SELECT id, author, body, created_at FROM policy_application_notes WHERE application_id = ? ORDER BY created_at, id`, applicationID)
 	if err != nil {
 		return nil, err
 	}
@@ -786,7 +786,7 @@ func scanDocument(r scanner) (policy.Document, error) {
 
 // Documents are an application's documents in order.
 func (s *Store) Documents(ctx context.Context, applicationID string) ([]policy.Document, error) {
-	rows, err := s.inTxOrRead(ctx).query(ctx, `SELECT `+documentCols+` FROM policy_documents d WHERE d.application_id = ? ORDER BY d.created_at, d.id`, applicationID)
+	rows, err := s.read(ctx).query(ctx, `SELECT `+documentCols+` FROM policy_documents d WHERE d.application_id = ? ORDER BY d.created_at, d.id`, applicationID)
 	if err != nil {
 		return nil, err
 	}

@@ -29,7 +29,7 @@ func collect[T any](rows *sql.Rows, scan func(scanner) (T, error)) ([]T, error) 
 // CheckServicePark resolves a park whose services the caller may see: staff their parks, an
 // enterprise's users their enterprise's park, the authority every park.
 func (s *Store) CheckServicePark(ctx context.Context, sc identity.Scope, parkID string) error {
-	c := s.inTxOrRead(ctx)
+	c := s.read(ctx)
 	if sc.Role.IsEnterprise() {
 		var n int
 		if err := c.queryRow(ctx, `SELECT COUNT(*) FROM enterprises WHERE id = ? AND park_id = ?`, sc.EnterpriseID, parkID).Scan(&n); err != nil {
@@ -46,7 +46,7 @@ func (s *Store) CheckServicePark(ctx context.Context, sc identity.Scope, parkID 
 
 // ParkPlatforms are a park's own platform rows.
 func (s *Store) ParkPlatforms(ctx context.Context, parkID string) ([]servicedesk.Platform, error) {
-	rows, err := s.inTxOrRead(ctx).query(ctx, `SELECT code, system, name_zh, name_en, active FROM service_platforms WHERE park_id = ? ORDER BY code`, parkID)
+	rows, err := s.read(ctx).query(ctx, `SELECT code, system, name_zh, name_en, active FROM service_platforms WHERE park_id = ? ORDER BY code`, parkID)
 	if err != nil {
 		return nil, err
 	}
@@ -91,7 +91,7 @@ func scanCategory(row scanner) (servicedesk.Category, error) {
 
 // Categories are the default categories of a kind and a park's own.
 func (s *Store) Categories(ctx context.Context, parkID string, kind servicedesk.Kind) ([]servicedesk.Category, error) {
-	rows, err := s.inTxOrRead(ctx).query(ctx, `SELECT `+categoryCols+` FROM service_categories WHERE kind = ? AND (park_id IS NULL OR park_id = ?)
+	rows, err := s.read(ctx).query(ctx, `SELECT `+categoryCols+` FROM service_categories WHERE kind = ? AND (park_id IS NULL OR park_id = ?)
 		ORDER BY platform, code, park_id`, kind, parkID)
 	if err != nil {
 		return nil, err
@@ -102,7 +102,7 @@ func (s *Store) Categories(ctx context.Context, parkID string, kind servicedesk.
 // GetCategory reads a category without a park or of a park the caller sees.
 func (s *Store) GetCategory(ctx context.Context, sc identity.Scope, id string) (servicedesk.Category, error) {
 	cond, args := catalogScope(sc, "park_id")
-	c, err := scanCategory(s.inTxOrRead(ctx).queryRow(ctx, `SELECT `+categoryCols+` FROM service_categories WHERE id = ? AND `+cond, append([]any{id}, args...)...))
+	c, err := scanCategory(s.read(ctx).queryRow(ctx, `SELECT `+categoryCols+` FROM service_categories WHERE id = ? AND `+cond, append([]any{id}, args...)...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, notFound("服务类别", "category")
 	}
@@ -140,7 +140,7 @@ func (s *Store) members(ctx context.Context, ps []servicedesk.Provider) error {
 	for i, p := range ps {
 		ids[i], at[p.ID] = p.ID, i
 	}
-	return eachPair(ctx, s.inTxOrRead(ctx), `SELECT provider_id, username FROM service_provider_members WHERE provider_id IN (`+bindParams(len(ids))+`)
+	return eachPair(ctx, s.read(ctx), `SELECT provider_id, username FROM service_provider_members WHERE provider_id IN (`+bindParams(len(ids))+`)
 		ORDER BY username`, ids, func(id, user string) { ps[at[id]].Members = append(ps[at[id]].Members, user) })
 }
 
@@ -150,7 +150,7 @@ func (s *Store) Providers(ctx context.Context, parkID string) ([]servicedesk.Pro
 	if parkID == "" {
 		q, args = `SELECT `+providerCols+` FROM service_providers WHERE park_id IS NULL ORDER BY name, id`, nil
 	}
-	rows, err := s.inTxOrRead(ctx).query(ctx, q, args...)
+	rows, err := s.read(ctx).query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -164,7 +164,7 @@ func (s *Store) Providers(ctx context.Context, parkID string) ([]servicedesk.Pro
 // GetProvider reads a provider without a park or of a park the caller sees.
 func (s *Store) GetProvider(ctx context.Context, sc identity.Scope, id string) (servicedesk.Provider, error) {
 	cond, args := catalogScope(sc, "park_id")
-	p, err := scanProvider(s.inTxOrRead(ctx).queryRow(ctx, `SELECT `+providerCols+` FROM service_providers WHERE id = ? AND `+cond, append([]any{id}, args...)...))
+	p, err := scanProvider(s.read(ctx).queryRow(ctx, `SELECT `+providerCols+` FROM service_providers WHERE id = ? AND `+cond, append([]any{id}, args...)...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return p, notFound("服务商", "provider")
 	}
@@ -203,7 +203,7 @@ func scanOffering(row scanner) (servicedesk.Offering, error) {
 
 // Offerings are a park's offerings.
 func (s *Store) Offerings(ctx context.Context, parkID string) ([]servicedesk.Offering, error) {
-	rows, err := s.inTxOrRead(ctx).query(ctx, `SELECT `+offeringCols+` FROM service_offerings o JOIN service_providers pr ON pr.id = o.provider_id
+	rows, err := s.read(ctx).query(ctx, `SELECT `+offeringCols+` FROM service_offerings o JOIN service_providers pr ON pr.id = o.provider_id
 		WHERE o.park_id = ? ORDER BY o.platform, o.name, o.id`, parkID)
 	if err != nil {
 		return nil, err
@@ -214,7 +214,7 @@ func (s *Store) Offerings(ctx context.Context, parkID string) ([]servicedesk.Off
 // GetOffering reads an offering of a park the caller sees.
 func (s *Store) GetOffering(ctx context.Context, sc identity.Scope, id string) (servicedesk.Offering, error) {
 	cond, args := parkScope(sc, "o.park_id", true)
-	o, err := scanOffering(s.inTxOrRead(ctx).queryRow(ctx, `SELECT `+offeringCols+` FROM service_offerings o JOIN service_providers pr ON pr.id = o.provider_id
+	o, err := scanOffering(s.read(ctx).queryRow(ctx, `SELECT `+offeringCols+` FROM service_offerings o JOIN service_providers pr ON pr.id = o.provider_id
 		WHERE o.id = ? AND `+cond, append([]any{id}, args...)...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return o, notFound("服务项目", "offering")
@@ -235,7 +235,7 @@ func (s *Store) InsertOffering(ctx context.Context, o servicedesk.Offering) erro
 
 // WorkingHours are a park's working week as set (nil when it set none).
 func (s *Store) WorkingHours(ctx context.Context, parkID string) ([]servicedesk.WorkingWindow, error) {
-	rows, err := s.inTxOrRead(ctx).query(ctx, `SELECT weekday, from_min, to_min FROM park_working_hours WHERE park_id = ? ORDER BY weekday, from_min`, parkID)
+	rows, err := s.read(ctx).query(ctx, `SELECT weekday, from_min, to_min FROM park_working_hours WHERE park_id = ? ORDER BY weekday, from_min`, parkID)
 	if err != nil {
 		return nil, err
 	}
@@ -270,7 +270,7 @@ func (s *Store) SaveWorkingHours(ctx context.Context, parkID string, hours []ser
 func (s *Store) ParkUnit(ctx context.Context, sc identity.Scope, parkID, unitID string) (string, error) {
 	var code string
 	cond, args := unitScope(sc)
-	err := s.inTxOrRead(ctx).queryRow(ctx, `SELECT u.code FROM units u WHERE u.id = ? AND u.park_id = ? AND `+cond,
+	err := s.read(ctx).queryRow(ctx, `SELECT u.code FROM units u WHERE u.id = ? AND u.park_id = ? AND `+cond,
 		append([]any{unitID, parkID}, args...)...).Scan(&code)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", notFound("单元", "unit")
@@ -287,7 +287,7 @@ func (s *Store) StaffName(ctx context.Context, parkID, username string) (string,
 	if parkID == "" {
 		q, args = `SELECT u.username FROM users u WHERE lower(u.username) = lower(?) AND u.role = 'authority' AND NOT u.disabled`, []any{username}
 	}
-	err := s.inTxOrRead(ctx).queryRow(ctx, q, args...).Scan(&name)
+	err := s.read(ctx).queryRow(ctx, q, args...).Scan(&name)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}
@@ -297,7 +297,7 @@ func (s *Store) StaffName(ctx context.Context, parkID, username string) (string,
 // AttachmentCount is how many files a ticket has.
 func (s *Store) AttachmentCount(ctx context.Context, ticketID string) (int, error) {
 	var n int
-	err := s.inTxOrRead(ctx).queryRow(ctx, `SELECT COUNT(*) FROM service_attachments WHERE request_id = ?`, ticketID).Scan(&n)
+	err := s.read(ctx).queryRow(ctx, `SELECT COUNT(*) FROM service_attachments WHERE request_id = ?`, ticketID).Scan(&n)
 	return n, err
 }
 
@@ -393,7 +393,7 @@ func (s *Store) ticket(ctx context.Context, c conn, sc identity.Scope, id string
 
 // GetTicket reads a ticket in the caller's scope.
 func (s *Store) GetTicket(ctx context.Context, sc identity.Scope, id string) (servicedesk.Ticket, error) {
-	return s.ticket(ctx, s.inTxOrRead(ctx), sc, id)
+	return s.ticket(ctx, s.read(ctx), sc, id)
 }
 
 // LockTicket locks a ticket and reads it in the caller's scope, in the transaction of ctx.

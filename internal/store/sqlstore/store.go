@@ -51,10 +51,6 @@ type Engine struct {
 	// CopyIn, where the engine has a bulk path (PostgreSQL's COPY), writes rows into table on
 	// the driver connection sql.Conn.Raw lends; nil where bulk rows go as multi-row INSERTs.
 	CopyIn func(ctx context.Context, driverConn any, table string, cols []string, rows [][]any) error
-	// Checkpointer, for an engine whose writer leaves its write-ahead log for others to fold
-	// back into the database (SQLite with wal_autocheckpoint off), is a connection of its own
-	// that does it after commits, so that no transaction waits for the copy; nil otherwise.
-	Checkpointer *sql.DB
 }
 
 // Store is the data layer. Every exported method takes the caller's identity.Scope.
@@ -83,8 +79,6 @@ type Store struct {
 	replica      *sql.DB
 	replicaUp    atomic.Bool
 	replicaHeard atomic.Pointer[func(bool, error)]
-	// checkpointDue wakes the checkpointer after a commit (Engine.Checkpointer).
-	checkpointDue chan struct{}
 }
 
 // background runs fn until the store closes.
@@ -157,10 +151,6 @@ func New(eng Engine, clock civil.Clock) *Store {
 		s.auth.bypass = true
 		s.background(s.watchAuth)
 	}
-	if eng.Checkpointer != nil {
-		s.checkpointDue = make(chan struct{}, 1)
-		s.background(s.checkpoints)
-	}
 	return s
 }
 
@@ -175,9 +165,6 @@ func (s *Store) Close() error {
 	s.watching.Wait()
 	s.stmts.Range(func(_, v any) bool { v.(*sql.Stmt).Close(); return true })
 	err := s.eng.Reader.Close()
-	if s.eng.Checkpointer != nil {
-		err = errors.Join(err, s.eng.Checkpointer.Close())
-	}
 	if s.eng.Writer != s.eng.Reader {
 		err = errors.Join(err, s.eng.Writer.Close())
 	}
@@ -394,15 +381,11 @@ func (s *Store) openTx(ctx context.Context) (conn, bool) {
 }
 
 // write runs fn in one write transaction: all of it lands or none of it does. Inside a batch
-// (writeBatch) it joins the batch's transaction under a savepoint, so that a refused row
-// undoes only itself; inside InTx it joins that transaction, which is all or nothing as a
-// whole, as the write primitives InTx composes do.
+// (writeBatch) or InTx it joins the transaction already open under a savepoint, so that a
+// write that fails, or that its caller undoes on purpose (a dry run), undoes only itself.
 func (s *Store) write(ctx context.Context, fn func(c conn) error) error {
-	if b, ok := ctx.Value(batchKey{}).(*batch); ok && b.c.s == s {
-		return b.savepoint(ctx, fn)
-	}
-	if c, ok := ctx.Value(connKey{}).(conn); ok && c.s == s {
-		return fn(c)
+	if c, ok := s.openTx(ctx); ok {
+		return savepoint(ctx, c, fn)
 	}
 	began := time.Now()
 	tx, err := s.eng.Writer.BeginTx(ctx, nil)
@@ -418,7 +401,6 @@ func (s *Store) write(ctx context.Context, fn func(c conn) error) error {
 	if err := s.endTx(tx, began, fn(conn{s: s, db: tx, tx: cache})); err != nil {
 		return err
 	}
-	s.checkpointSoon()
 	for _, f := range cache.committed {
 		f()
 	}
@@ -457,20 +439,22 @@ func (s *Store) writeBatch(ctx context.Context, fn func(ctx context.Context, c c
 	})
 }
 
-func (b *batch) savepoint(ctx context.Context, fn func(c conn) error) error {
-	if _, err := b.c.db.ExecContext(ctx, "SAVEPOINT batch_step"); err != nil {
+// savepoint runs fn in the open transaction of c under a savepoint: should fn fail, what it
+// wrote is undone and the transaction goes on (on PostgreSQL it would otherwise be aborted).
+func savepoint(ctx context.Context, c conn, fn func(c conn) error) error {
+	if _, err := c.db.ExecContext(ctx, "SAVEPOINT batch_step"); err != nil {
 		return err
 	}
-	if err := fn(b.c); err != nil {
-		if _, rbErr := b.c.db.ExecContext(ctx, "ROLLBACK TO SAVEPOINT batch_step"); rbErr != nil {
+	if err := fn(c); err != nil {
+		if _, rbErr := c.db.ExecContext(ctx, "ROLLBACK TO SAVEPOINT batch_step"); rbErr != nil {
 			return errors.Join(err, rbErr)
 		}
-		if _, relErr := b.c.db.ExecContext(ctx, "RELEASE SAVEPOINT batch_step"); relErr != nil {
+		if _, relErr := c.db.ExecContext(ctx, "RELEASE SAVEPOINT batch_step"); relErr != nil {
 			return errors.Join(err, relErr)
 		}
 		return err
 	}
-	_, err := b.c.db.ExecContext(ctx, "RELEASE SAVEPOINT batch_step")
+	_, err := c.db.ExecContext(ctx, "RELEASE SAVEPOINT batch_step")
 	return err
 }
 
@@ -598,10 +582,11 @@ func withConn(ctx context.Context, c conn) context.Context {
 
 // InTx runs fn in one write transaction: every store method fn calls with the context it is
 // given joins it, and all of it lands or none of it does. Called inside InTx it joins the
-// transaction already open.
+// transaction already open, under a savepoint: a service that undoes its own work by returning
+// an error (a dry run, a refused import) undoes only that, whoever called it.
 func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context) error) error {
-	if _, ok := ctx.Value(connKey{}).(conn); ok {
-		return fn(ctx)
+	if c, ok := ctx.Value(connKey{}).(conn); ok && c.s == s {
+		return savepoint(ctx, c, func(conn) error { return fn(ctx) })
 	}
 	return s.write(ctx, func(c conn) error { return fn(withConn(ctx, c)) })
 }

@@ -300,6 +300,17 @@ func (s *Store) DeleteSession(ctx context.Context, token string) (u identity.Use
 	return u, err == nil, err
 }
 
+// execNow runs one statement that needs no transaction of its own: in the transaction ctx
+// carries, if any (on SQLite it holds the only writer connection), else on the writer pool.
+func (s *Store) execNow(ctx context.Context, q string, args ...any) error {
+	if c, ok := s.openTx(ctx); ok {
+		_, err := c.exec(ctx, q, args...)
+		return err
+	}
+	_, err := s.eng.Writer.ExecContext(ctx, s.sqlText(q), args...)
+	return err
+}
+
 // UserByToken resolves a session or API token to an enabled user. idle bounds sessions
 // since last use (0: no idle limit).
 func (s *Store) UserByToken(ctx context.Context, token string, idle time.Duration) (identity.User, error) {
@@ -318,7 +329,7 @@ func (s *Store) UserByToken(ctx context.Context, token string, idle time.Duratio
 			return identity.User{}, apperr.New(apperr.Unauthenticated, "会话已过期，请重新登录", "the session has expired; sign in again")
 		}
 		if now.Sub(lastSeen) > time.Minute { // touch at most once a minute, to keep reads cheap
-			if _, err := s.eng.Writer.ExecContext(ctx, s.sqlText(`UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?`), now, hash); err != nil {
+			if err := s.execNow(ctx, `UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?`, now, hash); err != nil {
 				return identity.User{}, err
 			}
 			lastSeen = now
@@ -332,7 +343,7 @@ func (s *Store) UserByToken(ctx context.Context, token string, idle time.Duratio
 		if err != nil {
 			return identity.User{}, err
 		}
-		if _, err := s.eng.Writer.ExecContext(ctx, s.sqlText(`UPDATE api_tokens SET last_used_at = ? WHERE token_hash = ?`), now, hash); err != nil {
+		if err := s.execNow(ctx, `UPDATE api_tokens SET last_used_at = ? WHERE token_hash = ?`, now, hash); err != nil {
 			return identity.User{}, err
 		}
 	default:
