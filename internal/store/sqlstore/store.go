@@ -585,9 +585,6 @@ func withConn(ctx context.Context, c conn) context.Context {
 // transaction already open, under a savepoint: a service that undoes its own work by returning
 // an error (a dry run, a refused import) undoes only that, whoever called it.
 func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context) error) error {
-	if c, ok := ctx.Value(connKey{}).(conn); ok && c.s == s {
-		return savepoint(ctx, c, func(conn) error { return fn(ctx) })
-	}
 	return s.write(ctx, func(c conn) error { return fn(withConn(ctx, c)) })
 }
 
