@@ -57,10 +57,11 @@ func Open(path string, clock civil.Clock) (*sqlstore.Store, error) {
 	}
 	sub, _ := fs.Sub(migrations, "migrations")
 	return sqlstore.New(sqlstore.Engine{
-		Name:       "sqlite",
-		Reader:     reader,
-		Writer:     writer,
-		Migrations: sub,
+		Name:             "sqlite",
+		Reader:           reader,
+		Writer:           writer,
+		Migrations:       sub,
+		DeferCheckpoints: true,
 		IsUnique: func(err error) bool {
 			return hasCode(err, sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY)
 		},

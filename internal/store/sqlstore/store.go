@@ -51,6 +51,9 @@ type Engine struct {
 	// CopyIn, where the engine has a bulk path (PostgreSQL's COPY), writes rows into table on
 	// the driver connection sql.Conn.Raw lends; nil where bulk rows go as multi-row INSERTs.
 	CopyIn func(ctx context.Context, driverConn any, table string, cols []string, rows [][]any) error
+	// DeferCheckpoints: the engine folds a write-ahead log back inside the commit that fills
+	// it (SQLite); a big transaction's commit leaves that for after (checkpoint.go).
+	DeferCheckpoints bool
 }
 
 // Store is the data layer. Every exported method takes the caller's identity.Scope.
@@ -79,6 +82,10 @@ type Store struct {
 	replica      *sql.DB
 	replicaUp    atomic.Bool
 	replicaHeard atomic.Pointer[func(bool, error)]
+	// checkpoints counts the deferred checkpoints not yet run; launchCheckpoint starts one
+	// (on a goroutine; tests hold it back to look at the log first).
+	checkpoints      sync.WaitGroup
+	launchCheckpoint func(run func())
 }
 
 // background runs fn until the store closes.
@@ -146,7 +153,8 @@ const maxCachedStatements = 4000
 
 // New wraps an engine. The clock says which day "today" is in every rule and filter.
 func New(eng Engine, clock civil.Clock) *Store {
-	s := &Store{eng: eng, clock: clock, now: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }}
+	s := &Store{eng: eng, clock: clock, now: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
+		launchCheckpoint: func(run func()) { go run() }}
 	if eng.Listen != nil {
 		s.auth.bypass = true
 		s.background(s.watchAuth)
@@ -163,6 +171,7 @@ func (s *Store) Close() error {
 		stop()
 	}
 	s.watching.Wait()
+	s.checkpoints.Wait()
 	s.stmts.Range(func(_, v any) bool { v.(*sql.Stmt).Close(); return true })
 	err := s.eng.Reader.Close()
 	if s.eng.Writer != s.eng.Reader {
@@ -234,6 +243,8 @@ type txCache struct {
 	stmts map[string]*sql.Stmt
 	// committed run once the transaction has committed.
 	committed []func()
+	// changed counts the rows the transaction's statements changed.
+	changed atomic.Int64
 }
 
 // stmt is q (engine text) ready in the transaction. A statement seen before is prepared once
@@ -267,7 +278,13 @@ func (t *txCache) exec(ctx context.Context, q string, args ...any) (sql.Result, 
 	if err != nil {
 		return nil, err
 	}
-	return st.ExecContext(ctx, args...)
+	res, err := st.ExecContext(ctx, args...)
+	if err == nil {
+		if n, nErr := res.RowsAffected(); nErr == nil {
+			t.changed.Add(n)
+		}
+	}
+	return res, err
 }
 
 // prepareNoted prepares on the writer pool the statements transactions noted as new.
@@ -398,7 +415,16 @@ func (s *Store) write(ctx context.Context, fn func(c conn) error) error {
 	// the only writer connection, and every later write would wait for it for good.
 	defer func() { _ = tx.Rollback() }()
 	cache := &txCache{s: s, tx: tx, stmts: map[string]*sql.Stmt{}}
-	if err := s.endTx(tx, began, fn(conn{s: s, db: tx, tx: cache})); err != nil {
+	err = fn(conn{s: s, db: tx, tx: cache})
+	var deferred bool
+	if err == nil {
+		deferred, err = s.skipCheckpoint(ctx, cache)
+	}
+	err = s.endTx(tx, began, err)
+	if deferred {
+		s.checkpointLater()
+	}
+	if err != nil {
 		return err
 	}
 	for _, f := range cache.committed {
