@@ -410,21 +410,24 @@ func (s *Store) write(ctx context.Context, fn func(c conn) error) error {
 		s.observeTx(TxFailed, began)
 		return err
 	}
-	defer s.prepareNoted(context.WithoutCancel(ctx))
+	var deferred bool
+	defer func() {
+		s.prepareNoted(context.WithoutCancel(ctx))
+		// After the statements are prepared: both need the writer connection, and the
+		// checkpoint would keep it.
+		if deferred {
+			s.checkpointLater()
+		}
+	}()
 	// Should fn panic (a recovered handler bug), the transaction still ends: on SQLite it holds
 	// the only writer connection, and every later write would wait for it for good.
 	defer func() { _ = tx.Rollback() }()
 	cache := &txCache{s: s, tx: tx, stmts: map[string]*sql.Stmt{}}
 	err = fn(conn{s: s, db: tx, tx: cache})
-	var deferred bool
 	if err == nil {
 		deferred, err = s.skipCheckpoint(ctx, cache)
 	}
-	err = s.endTx(tx, began, err)
-	if deferred {
-		s.checkpointLater()
-	}
-	if err != nil {
+	if err = s.endTx(tx, began, err); err != nil {
 		return err
 	}
 	for _, f := range cache.committed {
