@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/text/width"
 
@@ -36,6 +37,9 @@ var (
 // Clean narrows full-width characters (１２３, ＡＢＣ, the ideographic space) to their ASCII
 // forms, drops zero-width and no-break spaces, and trims. Chinese characters are kept as they are.
 func Clean(s string) string {
+	if isASCII(s) { // nothing to narrow or map: most cells of a report
+		return Unquote(strings.TrimSpace(s))
+	}
 	s = width.Narrow.String(s)
 	s = strings.Map(func(r rune) rune {
 		switch r {
@@ -47,6 +51,15 @@ func Clean(s string) string {
 		return r
 	}, s)
 	return Unquote(strings.TrimSpace(s))
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // Unquote takes off the apostrophe SafeText put before text a spreadsheet would run as a

@@ -11,7 +11,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"github.com/parkos/parkos/internal/apperr"
@@ -104,8 +103,8 @@ func tooMany(what string, limit int) error {
 // within the §12 import memory bound, and concurrent uploads must not add theirs together.
 var parsing = make(chan struct{}, 1)
 
-// readXLSX checks the archive's unzipped size before handing it to excelize, so a zip bomb is
-// refused without inflating it.
+// readXLSX checks the archive's unzipped size before reading it, so a zip bomb is refused
+// without inflating it.
 func readXLSX(data []byte, lim Limits) ([]Table, error) {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
@@ -127,40 +126,32 @@ func readXLSX(data []byte, lim Limits) ([]Table, error) {
 	}
 	parsing <- struct{}{}
 	defer func() { <-parsing }()
-	book, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: lim.MaxUncompressed})
-	if err != nil {
-		return nil, notAWorkbook(err)
+	tables, err := readBook(openBook(zr), lim)
+	if _, refused := apperr.As(err); err != nil && !refused {
+		return nil, notAWorkbook(err) // malformed XML, a part that does not inflate
 	}
-	defer book.Close()
+	return tables, err
+}
+
+// readBook reads the visible worksheets of a workbook, in its order.
+func readBook(b book, lim Limits) ([]Table, error) {
+	sheets, err := b.sheets()
+	if err != nil {
+		return nil, err
+	}
+	strs, err := b.sharedStrings()
+	if err != nil {
+		return nil, err
+	}
 	var out []Table
-	rowCount, cellCount := 0, 0
-	for _, name := range book.GetSheetList() {
-		if visible, err := book.GetSheetVisible(name); err != nil || !visible {
+	rows, cells := 0, 0
+	for _, s := range sheets {
+		if !s.visible || s.part == "" {
 			continue
 		}
-		rows, err := book.Rows(name)
-		if err != nil {
-			continue // a chart sheet or dialog sheet has no cells
-		}
-		t := Table{Sheet: name}
-		for rows.Next() {
-			if rowCount++; rowCount > lim.MaxRows {
-				rows.Close()
-				return nil, tooMany("rows", lim.MaxRows)
-			}
-			cells, err := rows.Columns(excelize.Options{RawCellValue: true})
-			if err != nil {
-				rows.Close()
-				return nil, notAWorkbook(err)
-			}
-			if cellCount += len(cells); cellCount > lim.MaxCells {
-				rows.Close()
-				return nil, tooMany("cells", lim.MaxCells)
-			}
-			t.Rows = append(t.Rows, cells)
-		}
-		if err := rows.Close(); err != nil {
-			return nil, notAWorkbook(err)
+		t := Table{Sheet: s.name}
+		if t.Rows, err = b.readRows(s.part, strs, lim, &rows, &cells); err != nil {
+			return nil, err
 		}
 		t.Rows = trimBlankTail(t.Rows)
 		out = append(out, t)
