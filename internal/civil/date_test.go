@@ -40,3 +40,17 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// TestAddDaysMatchesTheCalendar: adding days lands where the calendar says, across month and
+// leap-year ends, far out and back, and from the zero date.
+func TestAddDaysMatchesTheCalendar(t *testing.T) {
+	starts := []Date{Of(2024, 2, 28), Of(2023, 12, 31), Of(2100, 2, 28), Of(1999, 1, 1), {}}
+	for _, d := range starts {
+		for _, n := range []int{0, 1, -1, 2, 30, 365, 366, -366, 1461, 36_524, 99_999, 100_001, -100_001, 400_000} {
+			want := Date{d.t.AddDate(0, 0, n)}
+			if got := d.AddDays(n); !got.Equal(want) {
+				t.Errorf("%s + %d days = %s, want %s", d, n, got, want)
+			}
+		}
+	}
+}

@@ -78,6 +78,17 @@ func (c Contract) monthPrice(m int) *big.Rat {
 	return p
 }
 
+// rentFreeWithin reports whether any rent-free period touches the days from..to; most months
+// are not counted day by day.
+func (c Contract) rentFreeWithin(from, to civil.Date) bool {
+	for _, p := range c.RentFree {
+		if !p.From.After(to) && !p.To.Before(from) {
+			return true
+		}
+	}
+	return false
+}
+
 func (c Contract) rentFreeOn(d civil.Date) bool {
 	for _, p := range c.RentFree {
 		if p.Contains(d) {
@@ -204,12 +215,16 @@ func (c Contract) monthCharges(u ContractUnit, m int, lm Period, last civil.Date
 	}
 	monthDays := lm.From.DaysUntil(lm.To) + 1
 	occupied := from.DaysUntil(to) + 1
-	for d := from; !d.After(to); d = d.AddDays(1) {
-		if c.rentFreeOn(d) {
-			waivedDays++
-		} else {
-			rentDays++
+	if c.rentFreeWithin(from, to) {
+		for d := from; !d.After(to); d = d.AddDays(1) {
+			if c.rentFreeOn(d) {
+				waivedDays++
+			} else {
+				rentDays++
+			}
 		}
+	} else {
+		rentDays = occupied
 	}
 	feeDays = occupied
 	price, area := c.monthPrice(m), areaRat(u.Area)

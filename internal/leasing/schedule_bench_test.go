@@ -1,0 +1,16 @@
+package leasing
+
+import "testing"
+
+// BenchmarkScheduleFiveYears prices a five-year lease of two units with a rent-free month,
+// day by day: what creating a contract and every billing run compute for each contract.
+func BenchmarkScheduleFiveYears(b *testing.B) {
+	c := base("2024-03-01", "2029-02-28")
+	c.Units = append(c.Units, ContractUnit{UnitID: "B", Area: 5050, From: day("2024-03-01"), To: day("2029-02-28")})
+	c.RentFree = []Period{{From: day("2024-03-01"), To: day("2024-03-31")}}
+	for b.Loop() {
+		if s := c.Schedule(); len(s.Lines) == 0 {
+			b.Fatal("no lines")
+		}
+	}
+}
