@@ -3,6 +3,7 @@ package storetest
 import (
 	"fmt"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/parkos/parkos/internal/civil"
@@ -236,4 +237,50 @@ func TestRaceKeptFiguresUnderWrites(t *testing.T) {
 			t.Errorf("kept series ends at %+v, afresh %+v", series[len(series)-1].Figures, want[len(want)-1].Figures)
 		}
 	})
+}
+
+// TestAReportMovedRaisesBothParkYears: a report moved to another park raises the figures of
+// the park-year it left as well as the one it joined (on SQLite a trigger of its own since
+// migration 0042, run only when a report moves).
+func TestAReportMovedRaisesBothParkYears(t *testing.T) {
+	for _, eng := range Engines(t) {
+		t.Run(eng.Name, func(t *testing.T) {
+			st := eng.Open(t)
+			w := NewWorld(t, st)
+			sys, year := identity.System(), 2025
+			stat := StatsOf(st)
+			period, err := stat.OpenPeriod(ctx, sys, stats.Period{Kind: stats.Annual, Year: year, Deadline: civil.Of(year+1, 3, 1)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			reports, err := st.ListReports(ctx, sys, stats.ReportFilter{PeriodID: period.ID, ParkID: w.Parks[0].ID}, page.Request{})
+			if err != nil || len(reports.Items) == 0 {
+				t.Fatalf("reports of park 0: %v", err)
+			}
+			sql := func(q string) string {
+				if eng.Name == "postgres" {
+					q = strings.Replace(strings.Replace(q, "?", "$1", 1), "?", "$2", 1)
+				}
+				return q
+			}
+			version := func(parkID string) int {
+				t.Helper()
+				var v int
+				if err := st.Pools()["reader"].QueryRow(sql("SELECT version FROM park_figure_years WHERE park_id = ? AND year = ?"), parkID, year).Scan(&v); err != nil {
+					t.Fatalf("version of %s: %v", parkID, err)
+				}
+				return v
+			}
+			from, to := version(w.Parks[0].ID), version(w.Parks[1].ID)
+			if _, err := st.Pools()["writer"].Exec(sql("UPDATE reports SET park_id = ? WHERE id = ?"), w.Parks[1].ID, reports.Items[0].ID); err != nil {
+				t.Fatal(err)
+			}
+			if v := version(w.Parks[0].ID); v <= from {
+				t.Errorf("the park the report left: version %d, was %d", v, from)
+			}
+			if v := version(w.Parks[1].ID); v <= to {
+				t.Errorf("the park the report joined: version %d, was %d", v, to)
+			}
+		})
+	}
 }
