@@ -31,24 +31,29 @@ type Result struct {
 // nothing. Bad cells, and rows the store refuses, come back as problems by row and column; with
 // any problem, or with dryRun, nothing is written. The parsed upload is returned for Annotate.
 func Import(ctx context.Context, st Store, sc identity.Scope, periodID string, data []byte, lim sheet.Limits, dryRun bool) (Result, Parsed, error) {
-	codes, err := st.PeriodCreditCodes(ctx, sc, periodID)
-	if err != nil {
-		return Result{}, Parsed{}, err
-	}
-	known := make(map[string]bool, len(codes))
-	for _, c := range codes {
-		known[c] = true
-	}
-	// The upload is parsed while the import reads the period's reports.
+	// The upload is parsed while the import reads the period's credit codes and then its
+	// reports; its rows are checked against the codes once both are read.
 	type parsed struct {
 		p   Parsed
 		err error
 	}
 	done := make(chan parsed, 1)
+	var known map[string]bool
+	codesRead := make(chan struct{})
 	go func() {
-		p, err := Read(data, lim, func(code string) bool { return known[code] })
+		p, err := Read(data, lim, func(code string) bool { <-codesRead; return known[code] })
 		done <- parsed{p, err}
 	}()
+	codes, err := st.PeriodCreditCodes(ctx, sc, periodID)
+	if err != nil {
+		close(codesRead)
+		return Result{}, Parsed{}, err
+	}
+	known = make(map[string]bool, len(codes))
+	for _, c := range codes {
+		known[c] = true
+	}
+	close(codesRead)
 	var p Parsed
 	outcomes, refused, err := st.ImportReportsFrom(ctx, sc, periodID, func() ([]stats.ImportRow, bool, error) {
 		r := <-done
