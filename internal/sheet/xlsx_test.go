@@ -273,6 +273,23 @@ func TestRowNumberedBackwardsIsTheNextRow(t *testing.T) {
 	}
 }
 
+// TestOversizedTokensAreRefused: a comment, a tag or a text of more than a megabyte refuses the
+// file before it is gathered whole into memory (one that never ends would otherwise be read to
+// the end of the part first).
+func TestOversizedTokensAreRefused(t *testing.T) {
+	long := strings.Repeat("a", 2<<20)
+	for name, xml := range map[string]string{
+		"comment":   `<worksheet><!--` + long + `--><sheetData><row r="1"><c r="A1"><v>1</v></c></row></sheetData></worksheet>`,
+		"attribute": `<worksheet><sheetData><row r="1" x="` + long + `"><c r="A1"><v>1</v></c></row></sheetData></worksheet>`,
+		"text":      `<worksheet>` + long + `<sheetData><row r="1"><c r="A1"><v>1</v></c></row></sheetData></worksheet>`,
+	} {
+		_, err := Read(bookOfParts(t, xml, handWrittenStrings), DefaultLimits)
+		if !apperr.Is(err, apperr.Invalid) {
+			t.Errorf("%s: %v, want the file refused as not a workbook", name, err)
+		}
+	}
+}
+
 // FuzzReadMangledSheet: whatever a worksheet part holds, the reader answers with tables or a
 // refusal naming the problem, never a panic or an error of its own.
 func FuzzReadMangledSheet(f *testing.F) {

@@ -36,6 +36,10 @@ const (
 
 var errMalformed = errors.New("malformed XML")
 
+// maxToken bounds one text, tag or comment: a cell holds at most 32,767 characters, and a part
+// that never closes a comment or a quote must not be gathered whole into memory.
+const maxToken = 1 << 20
+
 func newXMLScanner(r io.Reader) *xmlScanner {
 	return &xmlScanner{r: bufio.NewReaderSize(r, 64<<10)}
 }
@@ -47,7 +51,9 @@ func (x *xmlScanner) readThrough(delim byte) ([]byte, error) {
 	for {
 		chunk, err := x.r.ReadSlice(delim)
 		if err == bufio.ErrBufferFull {
-			x.buf = append(x.buf, chunk...)
+			if x.buf = append(x.buf, chunk...); len(x.buf) > maxToken {
+				return nil, errMalformed
+			}
 			continue
 		}
 		if err != nil {
@@ -70,7 +76,9 @@ func (x *xmlScanner) readThroughSeq(end string) ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
-		acc = append(append(acc, part...), last)
+		if acc = append(append(acc, part...), last); len(acc) > maxToken {
+			return nil, errMalformed
+		}
 		if bytes.HasSuffix(acc, []byte(end)) {
 			return acc[:len(acc)-len(end)], nil
 		}
@@ -80,14 +88,8 @@ func (x *xmlScanner) readThroughSeq(end string) ([]byte, error) {
 // next reads the next token; io.EOF at the end of the part.
 func (x *xmlScanner) next() error {
 	text, err := x.readThrough('<')
-	if err == io.EOF {
-		if len(bytes.TrimSpace(x.buf)) > 0 {
-			return errMalformed
-		}
-		return io.EOF
-	}
 	if err != nil {
-		return err
+		return err // io.EOF at the end of the part, text after the last tag left aside
 	}
 	if len(text) > 0 {
 		// Hand the text out now; the tag it ends at is read by the call after.
@@ -171,7 +173,9 @@ func (x *xmlScanner) readTag() ([]byte, error) {
 		if acc == nil && quotesClosed(part) {
 			return part, nil
 		}
-		acc = append(acc, part...)
+		if acc = append(acc, part...); len(acc) > maxToken {
+			return nil, errMalformed
+		}
 		if quotesClosed(acc) {
 			return acc, nil
 		}
