@@ -135,20 +135,22 @@ func readXLSX(data []byte, lim Limits) ([]Table, error) {
 
 // readBook reads the visible worksheets of a workbook, in its order.
 func readBook(b book, lim Limits) ([]Table, error) {
-	sheets, err := b.sheets()
+	sheets, stringsPart, err := b.sheets()
 	if err != nil {
 		return nil, err
 	}
-	strs, err := b.sharedStrings()
+	strs, err := b.sharedStrings(stringsPart, lim.MaxStrings)
 	if err != nil {
 		return nil, err
 	}
 	var out []Table
 	rows, cells := 0, 0
+	read := map[string]bool{} // a part two sheets name is read once
 	for _, s := range sheets {
-		if !s.visible || s.part == "" {
+		if !s.visible || s.part == "" || read[s.part] {
 			continue
 		}
+		read[s.part] = true
 		t := Table{Sheet: s.name}
 		if t.Rows, err = b.readRows(s.part, strs, lim, &rows, &cells); err != nil {
 			return nil, err
@@ -165,11 +167,15 @@ func readBook(b book, lim Limits) ([]Table, error) {
 // countStrings refuses a workbook whose shared-strings part holds more than limit texts, and
 // countCells one whose worksheets hold more than limit cells, counted as the parts stream out
 // of the archive, before any is parsed: a small file can carry millions of tiny strings or
-// cells that cost a parser minutes and gigabytes.
+// cells that cost a parser minutes and gigabytes. They are the quick refusal of the usual
+// case; the reader counts again what it reads (prefixed names, parts named otherwise).
 func countStrings(zr *zip.Reader, limit int) error {
-	return countTags(zr, func(name string) bool { return name == "xl/sharedStrings.xml" }, "<si", limit,
-		apperr.New(apperr.TooLarge, fmt.Sprintf("工作簿的文本超过 %d 条上限", limit),
-			fmt.Sprintf("the workbook holds more than %d distinct texts", limit)))
+	return countTags(zr, func(name string) bool { return name == "xl/sharedStrings.xml" }, "<si", limit, tooManyStrings(limit))
+}
+
+func tooManyStrings(limit int) error {
+	return apperr.New(apperr.TooLarge, fmt.Sprintf("工作簿的文本超过 %d 条上限", limit),
+		fmt.Sprintf("the workbook holds more than %d distinct texts", limit))
 }
 
 func countCells(zr *zip.Reader, limit int) error {

@@ -42,7 +42,10 @@ func (b book) scan(name string, fn func(x *xmlScanner) error) error {
 		return err
 	}
 	defer rc.Close()
-	x := newXMLScanner(rc)
+	x, err := newPartScanner(rc)
+	if err != nil {
+		return err
+	}
 	for {
 		switch err := x.next(); err {
 		case nil:
@@ -90,11 +93,12 @@ type bookSheet struct {
 	part    string // "" when the workbook names no part for it
 }
 
-// sheets are the workbook's sheets, found through the package's relationships as Excel does.
-func (b book) sheets() ([]bookSheet, error) {
+// sheets are the workbook's sheets, found through the package's relationships as Excel does,
+// and the part that holds its shared strings ("" for none).
+func (b book) sheets() ([]bookSheet, string, error) {
 	top, err := b.relations("_rels/.rels")
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	workbook := ""
 	for _, r := range top {
@@ -104,20 +108,27 @@ func (b book) sheets() ([]bookSheet, error) {
 		}
 	}
 	if workbook == "" {
-		return nil, errMalformed
+		return nil, "", errMalformed
 	}
 	dir := path.Dir(workbook)
 	rels, err := b.relations(strings.TrimPrefix(path.Join(dir, "_rels", path.Base(workbook)+".rels"), "/"))
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	parts := map[string]string{}
+	stringsPart := ""
 	for _, r := range rels {
 		p := path.Join(dir, r.target)
 		if strings.HasPrefix(r.target, "/") {
 			p = path.Clean(r.target)
 		}
 		parts[r.id] = strings.TrimPrefix(p, "/")
+		if strings.HasSuffix(r.kind, "/sharedStrings") && b[parts[r.id]] != nil {
+			stringsPart = parts[r.id]
+		}
+	}
+	if stringsPart == "" {
+		stringsPart = b.named("xl/sharedStrings.xml")
 	}
 	var out []bookSheet
 	err = b.scan(workbook, func(x *xmlScanner) error {
@@ -143,15 +154,32 @@ func (b book) sheets() ([]bookSheet, error) {
 		out = append(out, s)
 		return nil
 	})
-	return out, err
+	return out, stringsPart, err
 }
 
-// sharedStrings are the workbook's texts that cells name by number.
-func (b book) sharedStrings() ([]string, error) {
+// named is the part whose name is name in any case ("" for none): some writers spell
+// xl/SharedStrings.xml so, and Excel reads it.
+func (b book) named(name string) string {
+	if b[name] != nil {
+		return name
+	}
+	for n := range b {
+		if strings.EqualFold(n, name) {
+			return n
+		}
+	}
+	return ""
+}
+
+// sharedStrings are the workbook's texts that cells name by number, at most limit of them.
+func (b book) sharedStrings(part string, limit int) ([]string, error) {
 	var out []string
-	err := b.scan("xl/sharedStrings.xml", func(x *xmlScanner) error {
+	err := b.scan(part, func(x *xmlScanner) error {
 		if !x.is(tokenStart, "si") {
 			return nil
+		}
+		if len(out) == limit {
+			return tooManyStrings(limit)
 		}
 		s, err := x.richText("si")
 		out = append(out, s)
@@ -177,7 +205,9 @@ func (x *xmlScanner) richText(element string) (string, error) {
 			if err != nil {
 				return "", err
 			}
-			b.WriteString(t)
+			if b.WriteString(t); b.Len() > maxToken {
+				return "", errMalformed
+			}
 		case x.is(tokenStart, "r"):
 			// its <t> is read by the loop; its properties are skipped
 		case x.kind == tokenStart:
@@ -263,8 +293,12 @@ func (b book) readRows(part string, strs []string, lim Limits, rows, cells *int)
 			}
 		case inRow && x.is(tokenStart, "c"):
 			var err error
-			row, col, err = x.cell(row, col+1, strs)
-			return err
+			if row, col, err = x.cell(row, col+1, strs); err != nil {
+				return err
+			}
+			if *cells+len(row) > lim.MaxCells {
+				return tooMany("cells", lim.MaxCells)
+			}
 		case inRow && x.is(tokenEnd, "row"):
 			inRow = false
 			return x.endRow(&out, row, lim, rows, cells)

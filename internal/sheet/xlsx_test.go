@@ -7,11 +7,13 @@ import (
 	"math/rand/v2"
 	"os"
 	"reflect"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"github.com/parkos/parkos/internal/apperr"
 )
@@ -229,9 +231,12 @@ text</v></c><c r="C5" t="inlineStr"><is><r><t>run</t></r><r><rPr/><t>s</t></r></
 
 // bookOfParts packs one worksheet part, the shared strings and the parts that name them.
 func bookOfParts(t *testing.T, sheetXML, stringsXML string) []byte {
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	parts := map[string]string{
+	return packParts(t, standardParts(sheetXML, stringsXML))
+}
+
+// standardParts are the parts of a one-sheet workbook, by name.
+func standardParts(sheetXML, stringsXML string) map[string]string {
+	return map[string]string{
 		"[Content_Types].xml": `<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">
 <Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>
 <Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>
@@ -247,6 +252,12 @@ xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><s
 		"xl/worksheets/sheet1.xml": sheetXML,
 		"xl/sharedStrings.xml":     stringsXML,
 	}
+}
+
+// packParts zips parts.
+func packParts(t *testing.T, parts map[string]string) []byte {
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
 	for name, body := range parts {
 		w, err := zw.Create(name)
 		if err != nil {
@@ -260,6 +271,69 @@ xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><s
 		t.Fatal(err)
 	}
 	return buf.Bytes()
+}
+
+// TestOtherWritersWaysAgreeWithExcelize: a shared-strings part named with a capital S, a
+// worksheet in GBK, and a cell declaring a namespace prefix read as excelize read them.
+func TestOtherWritersWaysAgreeWithExcelize(t *testing.T) {
+	sheetXML := `<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>
+<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row></sheetData></worksheet>`
+	capital := standardParts(sheetXML, handWrittenStrings)
+	capital["xl/SharedStrings.xml"] = capital["xl/sharedStrings.xml"]
+	delete(capital, "xl/sharedStrings.xml")
+	capital["xl/_rels/workbook.xml.rels"] = strings.Replace(capital["xl/_rels/workbook.xml.rels"], `Target="sharedStrings.xml"`, `Target="missing.xml"`, 1)
+	gbk, err := simplifiedchinese.GBK.NewEncoder().String(`<?xml version="1.0" encoding="GBK"?><worksheet><sheetData>
+<row r="1"><c r="A1" t="inlineStr"><is><t>北京四季青生命科技园</t></is></c><c r="B1"><v>12</v></c></row></sheetData></worksheet>`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, data := range map[string][]byte{
+		"capital S":           packParts(t, capital),
+		"GBK worksheet":       bookOfParts(t, gbk, handWrittenStrings),
+		"xmlns:r on the cell": bookOfParts(t, `<worksheet><sheetData><row r="1"><c xmlns:r="urn:x" r="B1"><v>5</v></c></row></sheetData></worksheet>`, handWrittenStrings),
+	} {
+		want := readWithExcelize(t, data)
+		if len(want) == 0 || len(want[0].Rows) == 0 || len(want[0].Rows[0]) == 0 {
+			t.Fatalf("%s: excelize read nothing", name)
+		}
+		sameTables(t, name, readWithBook(t, data), want)
+	}
+}
+
+// TestReaderCountsWhatItReads: limits hold for what the quick count before reading does not
+// see (prefixed element names), a row is refused at the cell that passes the cell limit, and
+// a worksheet two sheets name is read once.
+func TestReaderCountsWhatItReads(t *testing.T) {
+	lim := DefaultLimits
+	lim.MaxStrings, lim.MaxCells = 10, 100
+	prefixed := `<x:sst xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main">` + strings.Repeat(`<x:si><x:t>t</x:t></x:si>`, 11) + `</x:sst>`
+	if _, err := Read(bookOfParts(t, `<worksheet><sheetData/></worksheet>`, prefixed), lim); !apperr.Is(err, apperr.TooLarge) {
+		t.Errorf("11 prefixed shared strings against a limit of 10: %v", err)
+	}
+	oneRow := `<x:worksheet xmlns:x="urn:x"><x:sheetData><x:row>` + strings.Repeat(`<x:c><x:v>1</x:v></x:c>`, 101)
+	_, err := Read(bookOfParts(t, oneRow, handWrittenStrings), lim)
+	if !apperr.Is(err, apperr.TooLarge) {
+		t.Errorf("a row of 101 prefixed cells, never closed, against a limit of 100: %v", err)
+	}
+	twice := standardParts(`<worksheet><sheetData><row r="1"><c r="A1"><v>1</v></c></row></sheetData></worksheet>`, handWrittenStrings)
+	twice["xl/workbook.xml"] = strings.Replace(twice["xl/workbook.xml"], `</sheets>`, `<sheet name="again" sheetId="2" r:id="rId1"/></sheets>`, 1)
+	tables, err := Read(packParts(t, twice), DefaultLimits)
+	if err != nil || len(tables) != 1 {
+		t.Errorf("one worksheet named by two sheets: %d tables, %v", len(tables), err)
+	}
+}
+
+// TestLongRunsOfCommentsAreReadInALoop: a worksheet of 200,000 comments in a row reads on a
+// small stack (each comment once took a nested call, and millions of them overflowed the stack
+// and killed the process).
+func TestLongRunsOfCommentsAreReadInALoop(t *testing.T) {
+	defer debug.SetMaxStack(debug.SetMaxStack(4 << 20))
+	xml := `<worksheet>` + strings.Repeat(`<!---->`, 100_000) + strings.Repeat(`<?p?>`, 100_000) +
+		`<sheetData><row r="1"><c r="A1"><v>1</v></c></row></sheetData></worksheet>`
+	tables, err := Read(bookOfParts(t, xml, handWrittenStrings), DefaultLimits)
+	if err != nil || len(tables[0].Rows) != 1 {
+		t.Fatalf("%v %v", tables, err)
+	}
 }
 
 // TestRowNumberedBackwardsIsTheNextRow: a row whose number is not above the one before is
@@ -278,10 +352,13 @@ func TestRowNumberedBackwardsIsTheNextRow(t *testing.T) {
 // the end of the part first).
 func TestOversizedTokensAreRefused(t *testing.T) {
 	long := strings.Repeat("a", 2<<20)
+	cdata := strings.Repeat("<![CDATA["+strings.Repeat("a", 512<<10)+"]]>", 3)
 	for name, xml := range map[string]string{
-		"comment":   `<worksheet><!--` + long + `--><sheetData><row r="1"><c r="A1"><v>1</v></c></row></sheetData></worksheet>`,
-		"attribute": `<worksheet><sheetData><row r="1" x="` + long + `"><c r="A1"><v>1</v></c></row></sheetData></worksheet>`,
-		"text":      `<worksheet>` + long + `<sheetData><row r="1"><c r="A1"><v>1</v></c></row></sheetData></worksheet>`,
+		"joined text":    `<worksheet><sheetData><row r="1"><c r="A1" t="str"><v>` + cdata + `</v></c></row></sheetData></worksheet>`,
+		"unclosed quote": `<worksheet><sheetData><row x="` + strings.Repeat(">", 64<<10),
+		"comment":        `<worksheet><!--` + long + `--><sheetData><row r="1"><c r="A1"><v>1</v></c></row></sheetData></worksheet>`,
+		"attribute":      `<worksheet><sheetData><row r="1" x="` + long + `"><c r="A1"><v>1</v></c></row></sheetData></worksheet>`,
+		"text":           `<worksheet>` + long + `<sheetData><row r="1"><c r="A1"><v>1</v></c></row></sheetData></worksheet>`,
 	} {
 		_, err := Read(bookOfParts(t, xml, handWrittenStrings), DefaultLimits)
 		if !apperr.Is(err, apperr.Invalid) {

@@ -6,7 +6,10 @@ import (
 	"errors"
 	"io"
 	"strconv"
+	"strings"
 	"unicode/utf8"
+
+	"golang.org/x/text/encoding/htmlindex"
 )
 
 // xmlScanner reads the parts of a workbook as a stream of tags and texts. It knows only what
@@ -42,6 +45,50 @@ const maxToken = 1 << 20
 
 func newXMLScanner(r io.Reader) *xmlScanner {
 	return &xmlScanner{r: bufio.NewReaderSize(r, 64<<10)}
+}
+
+// newPartScanner scans a part in the encoding its XML declaration names: some Chinese tools
+// write worksheets in GBK, which Excel reads.
+func newPartScanner(r io.Reader) (*xmlScanner, error) {
+	x := newXMLScanner(r)
+	label := declaredEncoding(x.r)
+	switch label {
+	case "", "utf-8", "utf8", "us-ascii":
+		return x, nil
+	}
+	enc, err := htmlindex.Get(label)
+	if err != nil {
+		return nil, errMalformed
+	}
+	return newXMLScanner(enc.NewDecoder().Reader(x.r)), nil
+}
+
+// declaredEncoding is the encoding an XML declaration at the start of r names, in lower case.
+func declaredEncoding(r *bufio.Reader) string {
+	head, _ := r.Peek(256)
+	if !bytes.HasPrefix(head, []byte("<?xml")) {
+		return ""
+	}
+	if end := bytes.Index(head, []byte("?>")); end >= 0 {
+		head = head[:end]
+	}
+	i := bytes.Index(head, []byte("encoding"))
+	if i < 0 {
+		return ""
+	}
+	rest := bytes.TrimLeft(head[i+len("encoding"):], " \t\r\n")
+	if len(rest) == 0 || rest[0] != '=' {
+		return ""
+	}
+	rest = bytes.TrimLeft(rest[1:], " \t\r\n")
+	if len(rest) == 0 || (rest[0] != '"' && rest[0] != '\'') {
+		return ""
+	}
+	end := bytes.IndexByte(rest[1:], rest[0])
+	if end < 0 {
+		return ""
+	}
+	return strings.ToLower(string(rest[1 : 1+end]))
 }
 
 // readThrough reads up to and including delim, returning what came before it. The slice is
@@ -85,8 +132,20 @@ func (x *xmlScanner) readThroughSeq(end string) ([]byte, error) {
 	}
 }
 
-// next reads the next token; io.EOF at the end of the part.
+// next reads the next token; io.EOF at the end of the part. Comments and processing
+// instructions are passed over in a loop: a run of millions of them must not nest calls.
 func (x *xmlScanner) next() error {
+	for {
+		if err := x.token(); err != errSkipped {
+			return err
+		}
+	}
+}
+
+// errSkipped is a comment or a processing instruction read and passed over.
+var errSkipped = errors.New("skipped")
+
+func (x *xmlScanner) token() error {
 	text, err := x.readThrough('<')
 	if err != nil {
 		return err // io.EOF at the end of the part, text after the last tag left aside
@@ -120,7 +179,7 @@ func (x *xmlScanner) tag() error {
 		if _, err := x.readThroughSeq("?>"); err != nil {
 			return errMalformed
 		}
-		return x.next()
+		return errSkipped
 	case '!':
 		head, err := x.r.Peek(3)
 		if err != nil {
@@ -131,7 +190,7 @@ func (x *xmlScanner) tag() error {
 			if _, err := x.readThroughSeq("-->"); err != nil {
 				return errMalformed
 			}
-			return x.next()
+			return errSkipped
 		case string(head) == "![C":
 			body, err := x.readThroughSeq("]]>")
 			if err != nil || !bytes.HasPrefix(body, []byte("![CDATA[")) {
@@ -162,29 +221,31 @@ func (x *xmlScanner) tag() error {
 }
 
 // readTag reads a start tag through its '>', minding quoted attribute values, which may hold
-// a '>' of their own.
+// a '>' of their own. The open quote is carried from one piece to the next, never rescanned.
 func (x *xmlScanner) readTag() ([]byte, error) {
 	var acc []byte
+	var open byte
 	for {
 		part, err := x.readThrough('>')
 		if err != nil {
 			return nil, errMalformed
 		}
-		if acc == nil && quotesClosed(part) {
+		open = quoteAfter(open, part)
+		if acc == nil && open == 0 {
 			return part, nil
 		}
 		if acc = append(acc, part...); len(acc) > maxToken {
 			return nil, errMalformed
 		}
-		if quotesClosed(acc) {
+		if open == 0 {
 			return acc, nil
 		}
 		acc = append(acc, '>')
 	}
 }
 
-func quotesClosed(b []byte) bool {
-	var open byte
+// quoteAfter is the quote still open (0 for none) after b, read from inside open.
+func quoteAfter(open byte, b []byte) byte {
 	for _, c := range b {
 		switch {
 		case open == 0 && (c == '"' || c == '\''):
@@ -193,7 +254,7 @@ func quotesClosed(b []byte) bool {
 			open = 0
 		}
 	}
-	return open == 0
+	return open
 }
 
 func localName(name []byte) []byte {
@@ -227,7 +288,8 @@ func (x *xmlScanner) attrBytes(name string) ([]byte, bool, error) {
 		if eq < 0 {
 			return nil, false, errMalformed
 		}
-		key := localName(bytes.TrimSpace(rest[:eq]))
+		full := bytes.TrimSpace(rest[:eq])
+		key := localName(full)
 		rest = bytes.TrimLeft(rest[eq+1:], " \t\r\n")
 		if len(rest) == 0 || (rest[0] != '"' && rest[0] != '\'') {
 			return nil, false, errMalformed
@@ -238,7 +300,8 @@ func (x *xmlScanner) attrBytes(name string) ([]byte, bool, error) {
 		}
 		raw := rest[1 : 1+closing]
 		rest = rest[2+closing:]
-		if string(key) != name {
+		// xmlns:r="…" declares a prefix; it is not an attribute named r.
+		if string(key) != name || bytes.HasPrefix(full, []byte("xmlns:")) {
 			continue
 		}
 		if bytes.IndexAny(raw, "&\r") < 0 {
@@ -335,6 +398,9 @@ func (x *xmlScanner) textOf() (string, error) {
 				var err error
 				if out, err = x.appendText(out); err != nil {
 					return "", err
+				}
+				if len(out) > maxToken { // texts joined past what one may hold
+					return "", errMalformed
 				}
 			}
 		case tokenStart:
