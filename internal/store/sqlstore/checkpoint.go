@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"database/sql/driver"
 	"strconv"
 )
@@ -12,9 +13,11 @@ import (
 // many rows commits with the automatic checkpoint switched off, and the checkpoint runs just
 // after, while the caller already has its answer.
 //
-// The deferred checkpoint runs on the writer connection and holds it: a checkpoint run on a
-// connection of its own, beside a writer that begins again at once, never lets the log start
-// over from its beginning, and back-to-back writes grew it to 316 MB.
+// The deferred checkpoint runs on the transaction's own connection, held from its BEGIN until
+// the checkpoint is done, so no other writer begins in between: a checkpoint run beside a
+// writer that begins again at once never lets the log start over from its beginning
+// (back-to-back writes grew it to 316 MB), and one that waited its turn in the pool let the
+// writes before it grow the log.
 
 // bigTransaction is how many rows a transaction must change for its checkpoint to wait.
 const bigTransaction = 1000
@@ -23,37 +26,46 @@ const bigTransaction = 1000
 const autoCheckpointPages = 1000
 
 // skipCheckpoint switches the automatic checkpoint off for the commit of the transaction
-// behind t when it changed many rows, and reports whether it did.
+// behind t when it changed many rows, and reports whether it tried: the driver can report a
+// cancelled context for a PRAGMA that ran, and the setting must then be put back all the same.
 func (s *Store) skipCheckpoint(ctx context.Context, t *txCache) (bool, error) {
 	if !s.eng.DeferCheckpoints || t.changed.Load() < bigTransaction {
 		return false, nil
 	}
-	if _, err := t.tx.ExecContext(ctx, "PRAGMA wal_autocheckpoint = 0"); err != nil {
-		return false, err
-	}
-	return true, nil
+	_, err := t.tx.ExecContext(ctx, "PRAGMA wal_autocheckpoint = 0")
+	return true, err
 }
 
-// checkpointLater switches the automatic checkpoint back on and folds the log, on the writer
-// connection once the committed transaction has let go of it.
-func (s *Store) checkpointLater() {
-	s.checkpoints.Add(1)
-	s.launchCheckpoint(func() {
-		defer s.checkpoints.Done()
+// checkpointLater switches the automatic checkpoint back on and folds the log on held, the
+// connection of the transaction that skipped it, then lets the connection go and prepares the
+// transaction's new statements on the writer pool.
+func (s *Store) checkpointLater(held *sql.Conn) {
+	run := func() {
 		ctx := context.Background()
-		c, err := s.eng.Writer.Conn(ctx)
-		if err != nil {
-			return // the store is closing, and closing checkpoints
-		}
-		defer c.Close()
+		defer s.prepareNoted(ctx)
+		defer held.Close()
 		// Back on first: should the checkpoint itself fail (a reader in the way), the next
 		// commit past the threshold does it.
-		if _, err := c.ExecContext(ctx, "PRAGMA wal_autocheckpoint = "+strconv.Itoa(autoCheckpointPages)); err != nil {
+		if _, err := held.ExecContext(ctx, "PRAGMA wal_autocheckpoint = "+strconv.Itoa(autoCheckpointPages)); err != nil {
 			// The connection cannot be trusted to checkpoint again: drop it, and the pool
 			// opens a new one with the default.
-			_ = c.Raw(func(any) error { return driver.ErrBadConn })
+			_ = held.Raw(func(any) error { return driver.ErrBadConn })
 			return
 		}
-		_, _ = c.ExecContext(ctx, "PRAGMA wal_checkpoint(PASSIVE)")
+		_, _ = held.ExecContext(ctx, "PRAGMA wal_checkpoint(PASSIVE)")
+	}
+	s.closeMu.Lock()
+	closing := s.closing
+	if !closing {
+		s.checkpoints.Add(1)
+	}
+	s.closeMu.Unlock()
+	if closing {
+		run()
+		return
+	}
+	s.launchCheckpoint(func() {
+		defer s.checkpoints.Done()
+		run()
 	})
 }

@@ -83,9 +83,12 @@ type Store struct {
 	replicaUp    atomic.Bool
 	replicaHeard atomic.Pointer[func(bool, error)]
 	// checkpoints counts the deferred checkpoints not yet run; launchCheckpoint starts one
-	// (on a goroutine; tests hold it back to look at the log first).
+	// (on a goroutine; tests hold it back to look at the log first). Once closing is set, none
+	// is added: a write that ends while the store closes checkpoints before it returns.
 	checkpoints      sync.WaitGroup
 	launchCheckpoint func(run func())
+	closeMu          sync.Mutex
+	closing          bool
 }
 
 // background runs fn until the store closes.
@@ -171,6 +174,9 @@ func (s *Store) Close() error {
 		stop()
 	}
 	s.watching.Wait()
+	s.closeMu.Lock()
+	s.closing = true
+	s.closeMu.Unlock()
 	s.checkpoints.Wait()
 	s.stmts.Range(func(_, v any) bool { v.(*sql.Stmt).Close(); return true })
 	err := s.eng.Reader.Close()
@@ -405,19 +411,21 @@ func (s *Store) write(ctx context.Context, fn func(c conn) error) error {
 		return savepoint(ctx, c, fn)
 	}
 	began := time.Now()
-	tx, err := s.eng.Writer.BeginTx(ctx, nil)
+	held, tx, err := s.beginWrite(ctx)
 	if err != nil {
 		s.observeTx(TxFailed, began)
 		return err
 	}
 	var deferred bool
 	defer func() {
-		s.prepareNoted(context.WithoutCancel(ctx))
-		// After the statements are prepared: both need the writer connection, and the
-		// checkpoint would keep it.
 		if deferred {
-			s.checkpointLater()
+			s.checkpointLater(held) // which lets the connection go when it is done
+			return
 		}
+		if held != nil {
+			held.Close()
+		}
+		s.prepareNoted(context.WithoutCancel(ctx))
 	}()
 	// Should fn panic (a recovered handler bug), the transaction still ends: on SQLite it holds
 	// the only writer connection, and every later write would wait for it for good.
@@ -434,6 +442,26 @@ func (s *Store) write(ctx context.Context, fn func(c conn) error) error {
 		f()
 	}
 	return nil
+}
+
+// beginWrite begins a write transaction. Where checkpoints may be deferred, its connection is
+// held apart from the pool, so that a deferred checkpoint runs on it before any other writer
+// has it (checkpoint.go).
+func (s *Store) beginWrite(ctx context.Context) (*sql.Conn, *sql.Tx, error) {
+	if !s.eng.DeferCheckpoints {
+		tx, err := s.eng.Writer.BeginTx(ctx, nil)
+		return nil, tx, err
+	}
+	held, err := s.eng.Writer.Conn(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	tx, err := held.BeginTx(ctx, nil)
+	if err != nil {
+		held.Close()
+		return nil, nil, err
+	}
+	return held, tx, nil
 }
 
 // endTx rolls tx back when its work failed, else commits it, and counts how it ended.
