@@ -74,7 +74,7 @@ func (b book) relations(name string) ([]relation, error) {
 			name string
 			to   *string
 		}{{"Id", &r.id}, {"Type", &r.kind}, {"Target", &r.target}} {
-			v, _, err := x.attr(a.name)
+			v, err := x.attr(a.name)
 			if err != nil {
 				return err
 			}
@@ -138,13 +138,13 @@ func (b book) sheets() ([]bookSheet, string, error) {
 		var s bookSheet
 		var state, id string
 		var err error
-		if s.name, _, err = x.attr("name"); err != nil {
+		if s.name, err = x.attr("name"); err != nil {
 			return err
 		}
-		if state, _, err = x.attr("state"); err != nil {
+		if state, err = x.attr("state"); err != nil {
 			return err
 		}
-		if id, _, err = x.attr("id"); err != nil {
+		if id, err = x.attr("id"); err != nil {
 			return err
 		}
 		s.visible = state == "" || state == "visible"
@@ -270,7 +270,7 @@ func (b book) readRows(part string, strs []string, lim Limits, rows, cells *int)
 		switch {
 		case done:
 		case x.is(tokenStart, "row"):
-			r, _, err := x.attr("r")
+			r, err := x.attr("r")
 			if err != nil {
 				return err
 			}
@@ -324,7 +324,7 @@ func (x *xmlScanner) endRow(out *[][]string, row []string, lim Limits, rows, cel
 // cell reads the <c> just started and appends its value to row at its column (col, unless
 // the cell names its own), returning the row and the column.
 func (x *xmlScanner) cell(row []string, col int, strs []string) ([]string, int, error) {
-	ref, _, err := x.attrBytes("r")
+	ref, err := x.attrBytes("r")
 	if err != nil {
 		return nil, 0, err
 	}
@@ -333,7 +333,7 @@ func (x *xmlScanner) cell(row []string, col int, strs []string) ([]string, int, 
 			return nil, 0, err
 		}
 	}
-	kind, _, err := x.attr("t") // read before the cell's children replace the tag
+	kind, err := x.attr("t") // read before the cell's children replace the tag
 	if err != nil {
 		return nil, 0, err
 	}

@@ -269,34 +269,34 @@ func (x *xmlScanner) is(kind tokenKind, name string) bool {
 	return x.kind == kind && string(x.name) == name
 }
 
-// attr is the decoded value of the start tag's attribute with the local name, and whether
-// there is one.
-func (x *xmlScanner) attr(name string) (string, bool, error) {
-	v, ok, err := x.attrBytes(name)
-	return string(v), ok, err
+// attr is the decoded value of the start tag's attribute with the local name ("" when it has
+// none).
+func (x *xmlScanner) attr(name string) (string, error) {
+	v, err := x.attrBytes(name)
+	return string(v), err
 }
 
 // attrBytes is attr as bytes, valid until the next token.
-func (x *xmlScanner) attrBytes(name string) ([]byte, bool, error) {
+func (x *xmlScanner) attrBytes(name string) ([]byte, error) {
 	rest := x.attrs
 	for {
 		rest = bytes.TrimLeft(rest, " \t\r\n")
 		if len(rest) == 0 {
-			return nil, false, nil
+			return nil, nil
 		}
 		eq := bytes.IndexByte(rest, '=')
 		if eq < 0 {
-			return nil, false, errMalformed
+			return nil, errMalformed
 		}
 		full := bytes.TrimSpace(rest[:eq])
 		key := localName(full)
 		rest = bytes.TrimLeft(rest[eq+1:], " \t\r\n")
 		if len(rest) == 0 || (rest[0] != '"' && rest[0] != '\'') {
-			return nil, false, errMalformed
+			return nil, errMalformed
 		}
 		closing := bytes.IndexByte(rest[1:], rest[0])
 		if closing < 0 {
-			return nil, false, errMalformed
+			return nil, errMalformed
 		}
 		raw := rest[1 : 1+closing]
 		rest = rest[2+closing:]
@@ -305,10 +305,10 @@ func (x *xmlScanner) attrBytes(name string) ([]byte, bool, error) {
 			continue
 		}
 		if bytes.IndexAny(raw, "&\r") < 0 {
-			return raw, true, nil
+			return raw, nil
 		}
 		v, err := appendDecoded(nil, raw, true)
-		return v, true, err
+		return v, err
 	}
 }
 
