@@ -232,7 +232,7 @@ func (s *Store) Authenticate(ctx context.Context, username, password string) (id
 	err := s.read(ctx).queryRow(ctx, `SELECT id, password_hash, disabled FROM users WHERE lower(username) = lower(?)`, username).
 		Scan(&id, &hash, &disabled)
 	if errors.Is(err, sql.ErrNoRows) {
-		identity.CheckPassword(dummyHash, password) // same work either way, so timing does not reveal names
+		identity.CheckUnknownUser(password)
 		return identity.User{}, errBadLogin
 	}
 	if err != nil {
@@ -243,8 +243,6 @@ func (s *Store) Authenticate(ctx context.Context, username, password string) (id
 	}
 	return s.userWhere(ctx, s.read(ctx), "u.id = ?", id)
 }
-
-var dummyHash, _ = identity.HashPassword("parkos-timing-equaliser")
 
 // CheckOwnPassword verifies the caller's current password before a change.
 func (s *Store) CheckOwnPassword(ctx context.Context, sc identity.Scope, password string) error {
