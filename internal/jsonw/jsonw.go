@@ -6,7 +6,9 @@ package jsonw
 
 import (
 	"math"
+	"reflect"
 	"strconv"
+	"sync"
 	"time"
 	"unicode/utf8"
 )
@@ -130,8 +132,39 @@ func Appends(v any) bool {
 	if _, ok := v.(Appender); !ok {
 		return false
 	}
+	if t := reflect.TypeOf(v); t.Kind() == reflect.Pointer && reflect.ValueOf(v).IsNil() || Promoted(t) {
+		return false
+	}
 	if c, ok := v.(interface{ AppendsJSON() bool }); ok {
 		return c.AppendsJSON()
 	}
 	return true
+}
+
+var (
+	appenderType = reflect.TypeFor[Appender]()
+	promoted     sync.Map // reflect.Type → bool
+)
+
+// Promoted reports whether t (or what it points to) is a struct that embeds an Appender. Its
+// AppendJSON would then be the embedded one's, which writes that value alone and drops the
+// struct's own fields, so such a type goes through encoding/json, even if it declares its own.
+func Promoted(t reflect.Type) bool {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct {
+		return false
+	}
+	if p, ok := promoted.Load(t); ok {
+		return p.(bool)
+	}
+	p := false
+	for i := range t.NumField() {
+		if f := t.Field(i); f.Anonymous && (f.Type.Implements(appenderType) || reflect.PointerTo(f.Type).Implements(appenderType)) {
+			p = true
+		}
+	}
+	promoted.Store(t, p)
+	return p
 }

@@ -3,6 +3,7 @@ package jsonw
 import (
 	"encoding/json"
 	"math"
+	"reflect"
 	"testing"
 	"time"
 )
@@ -40,5 +41,31 @@ func TestNumbersAndTimesAreWhatEncodingJSONWrites(t *testing.T) {
 		if got := Time(nil, tm); string(got) != string(want) {
 			t.Errorf("Time(%v) = %s, want %s", tm, got, want)
 		}
+	}
+}
+
+type own struct{ A string }
+
+func (o own) AppendJSON(b []byte) []byte { return append(String(append(b, `{"A":`...), o.A), '}') }
+
+type embedsOwn struct {
+	own
+	B int
+}
+
+// A struct that embeds an Appender has the embedded AppendJSON, which would drop its own fields;
+// a nil pointer's AppendJSON would panic. Neither may take the short way.
+func TestOnlyTypesThatWriteThemselvesAppend(t *testing.T) {
+	if !Appends(own{"x"}) || !Appends(&own{"x"}) {
+		t.Error("a type with its own AppendJSON does not append")
+	}
+	if Appends(embedsOwn{own{"x"}, 1}) || Appends(&embedsOwn{}) {
+		t.Error("a struct embedding an Appender appends: its B would be lost")
+	}
+	if Appends((*own)(nil)) {
+		t.Error("a nil pointer appends")
+	}
+	if !Promoted(reflect.TypeFor[*embedsOwn]()) || Promoted(reflect.TypeFor[own]()) || Promoted(reflect.TypeFor[int]()) {
+		t.Error("Promoted is wrong")
 	}
 }

@@ -4,6 +4,7 @@ package page
 
 import (
 	"encoding/json"
+	"reflect"
 
 	"github.com/parkos/parkos/internal/apperr"
 	"github.com/parkos/parkos/internal/jsonw"
@@ -73,7 +74,7 @@ func All[T any](list func(Request) (Page[T], error), limit int) ([]T, error) {
 // sent through AppendJSON (httpx.WriteJSON asks before it does).
 func (p Page[T]) AppendsJSON() bool {
 	_, ok := any((*T)(nil)).(jsonw.Appender)
-	return ok
+	return ok && !jsonw.Promoted(reflect.TypeFor[T]())
 }
 
 // AppendJSON writes the page as encoding/json would: items that append their own JSON do so,
@@ -83,12 +84,13 @@ func (p Page[T]) AppendJSON(b []byte) []byte {
 		b = append(b, `{"items":null`...)
 	} else {
 		b = append(b, `{"items":[`...)
+		own := p.AppendsJSON()
 		for i := range p.Items {
 			if i > 0 {
 				b = append(b, ',')
 			}
 			// Through a pointer: boxing the item itself would copy it to the heap, 50 a page.
-			if a, ok := any(&p.Items[i]).(jsonw.Appender); ok {
+			if a, ok := any(&p.Items[i]).(jsonw.Appender); ok && own {
 				b = a.AppendJSON(b)
 				continue
 			}

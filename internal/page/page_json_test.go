@@ -14,6 +14,19 @@ func (s selfEncoded) AppendJSON(b []byte) []byte {
 	return append(jsonw.String(append(b, `{"name":`...), s.Name+"!"), '}')
 }
 
+// appendOnly writes what encoding/json writes for it; embedsAppendOnly has its AppendJSON, which
+// knows nothing of Extra.
+type appendOnly struct{ Name string }
+
+func (a appendOnly) AppendJSON(b []byte) []byte {
+	return append(jsonw.String(append(b, `{"Name":`...), a.Name), '}')
+}
+
+type embedsAppendOnly struct {
+	appendOnly
+	Extra int `json:"extra"`
+}
+
 type plain struct {
 	N int    `json:"n"`
 	S string `json:"s"`
@@ -28,6 +41,8 @@ func TestPageJSONIsWhatEncodingJSONWrites(t *testing.T) {
 		{Page[selfEncoded]{}, true},
 		{Page[plain]{Items: []plain{{1, "x"}, {2, "\u2028"}}}, false},
 		{Page[plain]{Items: []plain{}}, false},
+		{Page[appendOnly]{Items: []appendOnly{{"a"}}}, true},
+		{Page[embedsAppendOnly]{Items: []embedsAppendOnly{{appendOnly{"a"}, 7}}}, false},
 	} {
 		want, err := json.Marshal(c.page)
 		if err != nil {

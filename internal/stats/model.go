@@ -168,16 +168,21 @@ func MeasureOf(key string) (Measure, bool) {
 }
 
 // MarshalJSON writes money as decimal yuan (like every amount in the API) and counts as integers.
-func (f Figures) MarshalJSON() ([]byte, error) {
-	b := append(make([]byte, 0, 32*len(f)), '{')
+func (f Figures) MarshalJSON() ([]byte, error) { return f.AppendJSON(make([]byte, 0, 32*len(f))), nil }
+
+// AppendJSON appends what MarshalJSON writes.
+func (f Figures) AppendJSON(b []byte) []byte {
+	b = append(b, '{')
+	first := true
 	for _, m := range measuresByKey {
 		v, ok := f[m.Key]
 		if !ok {
 			continue
 		}
-		if len(b) > 1 {
+		if !first {
 			b = append(b, ',')
 		}
+		first = false
 		b = append(append(append(b, '"'), m.Key...), '"', ':')
 		if m.Money {
 			b = measure.Money(v).AppendJSON(b)
@@ -185,7 +190,7 @@ func (f Figures) MarshalJSON() ([]byte, error) {
 			b = strconv.AppendInt(b, v, 10)
 		}
 	}
-	return append(b, '}'), nil
+	return append(b, '}')
 }
 
 // measuresByKey are the measures in the order of their keys, the order JSON objects list

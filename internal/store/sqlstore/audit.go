@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/parkos/parkos/internal/jsonw"
+
 	"github.com/parkos/parkos/internal/audit"
 	"github.com/parkos/parkos/internal/billing"
 	"github.com/parkos/parkos/internal/booking"
@@ -131,6 +133,9 @@ func owners(v any) (parkID, enterpriseID string) {
 func jsonOrNil(v any) (any, error) {
 	if v == nil {
 		return nil, nil
+	}
+	if a, ok := v.(jsonw.Appender); ok && jsonw.Appends(v) {
+		return string(a.AppendJSON(nil)), nil
 	}
 	b, err := json.Marshal(v)
 	return string(b), err

@@ -1,0 +1,27 @@
+package stats
+
+import (
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/parkos/parkos/internal/jsonw/jsonwtest"
+)
+
+func TestJSONIsWhatEncodingJSONWrites(t *testing.T) {
+	jsonwtest.SameAsEncodingJSON[Report](t)
+	jsonwtest.SameAsEncodingJSON[Figures](t)
+	// Figures of the real measures, money and counts, some left out, as the audit trail holds them.
+	r := rand.New(rand.NewPCG(3, 4))
+	for range 100 {
+		f := Figures{}
+		for _, m := range Measures {
+			if r.IntN(3) > 0 {
+				f[m.Key] = r.Int64N(1<<42) - 1<<41
+			}
+		}
+		jsonwtest.Same(t, f)
+		jsonwtest.Same(t, Report{ID: "r", Status: Approved, Figures: f, Confirmed: []string{}, ReturnReason: "补充 <说明>",
+			Submissions: 2, SubmittedAt: time.Date(2026, 4, 1, 8, 0, 0, 5, time.UTC), UpdatedAt: time.Now()})
+	}
+}
