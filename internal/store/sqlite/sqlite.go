@@ -27,8 +27,10 @@ import (
 //go:embed migrations/*.sql
 var migrations embed.FS
 
-// basePragmas are set on every connection of both pools, as it is opened.
-var basePragmas = []string{"journal_mode(WAL)", "synchronous(NORMAL)", "busy_timeout(10000)", "foreign_keys(ON)"}
+// basePragmas are set on every connection of both pools, as it is opened. recursive_triggers
+// makes the rows an INSERT OR REPLACE deletes fire their delete triggers, so the audit trail's
+// refuses a REPLACE too (no trigger writes the table it is on, so none recurses).
+var basePragmas = []string{"journal_mode(WAL)", "synchronous(NORMAL)", "busy_timeout(10000)", "foreign_keys(ON)", "recursive_triggers(ON)"}
 
 // dsn is the connection string of one pool: the base pragmas plus the pool's own settings,
 // added to them (a pool's own _pragma list extends the base list, never replaces it).

@@ -19,7 +19,7 @@ func TestEveryConnectionHasItsPragmas(t *testing.T) {
 	defer writer.Close()
 	defer reader.Close()
 	ctx := context.Background()
-	want := map[string]string{"busy_timeout": "10000", "foreign_keys": "1", "journal_mode": "wal", "synchronous": "1"}
+	want := map[string]string{"busy_timeout": "10000", "foreign_keys": "1", "journal_mode": "wal", "synchronous": "1", "recursive_triggers": "1"}
 	check := func(pool string, db *sql.DB, conns int, queryOnly, tempStore string) {
 		want["query_only"], want["temp_store"] = queryOnly, tempStore
 		var held []*sql.Conn

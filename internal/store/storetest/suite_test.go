@@ -546,10 +546,19 @@ func auditTrail(t *testing.T, eng Engine) {
 	if _, err := raw.Exec("DELETE FROM audit_log"); err == nil {
 		t.Fatal("audit_log accepted a DELETE")
 	}
-	// Nor can it be replaced row by row (SQLite's INSERT OR REPLACE deletes without the delete
-	// trigger) or emptied at once (PostgreSQL's TRUNCATE fires no row triggers).
+	// Nor can it be replaced row by row (SQLite's INSERT OR REPLACE deletes, and fires the delete
+	// trigger only under recursive_triggers, which every ParkOS connection sets) or emptied at
+	// once (PostgreSQL's TRUNCATE fires no row triggers).
 	if eng.Name == "sqlite" {
-		if _, err := raw.Exec(`INSERT OR REPLACE INTO audit_log (id, at, action, entity, entity_id) VALUES (?, '2020-01-01', 'x', 'x', 'x')`, e.ID); err == nil {
+		c, err := raw.Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		if _, err := c.ExecContext(ctx, "PRAGMA recursive_triggers = ON"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.ExecContext(ctx, `INSERT OR REPLACE INTO audit_log (id, at, action, entity, entity_id) VALUES (?, '2020-01-01', 'x', 'x', 'x')`, e.ID); err == nil {
 			t.Fatal("audit_log accepted INSERT OR REPLACE")
 		}
 	} else if _, err := raw.Exec("TRUNCATE audit_log"); err == nil {
