@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/parkos/parkos/internal/jsonw"
+
 	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/identity"
 	"github.com/parkos/parkos/internal/page"
@@ -362,8 +364,7 @@ func reportArgs(args []any, r stats.Report) []any {
 			args = append(args, nil)
 		}
 	}
-	confirmed, _ := json.Marshal(r.Confirmed)
-	return append(args, r.Status, string(confirmed), r.ReturnReason, r.Submissions, nullTime(r.SubmittedAt), nullTime(r.ReviewedAt), r.UpdatedAt, r.ID)
+	return append(args, r.Status, string(jsonw.Strings(nil, r.Confirmed)), r.ReturnReason, r.Submissions, nullTime(r.SubmittedAt), nullTime(r.ReviewedAt), r.UpdatedAt, r.ID)
 }
 
 func (s *Store) saveReport(ctx context.Context, c conn, r stats.Report) error {
