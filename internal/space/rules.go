@@ -72,10 +72,10 @@ func (p *Park) Validate() error {
 	checkLength(&f, "contact_name", p.ContactName, 50)
 	checkLength(&f, "contact_phone", p.ContactPhone, 50)
 	checkLength(&f, "description", p.Description, 4000)
-	if p.Latitude < -90 || p.Latitude > 90 {
+	if !(p.Latitude >= -90 && p.Latitude <= 90) { // NaN too
 		f.Add("latitude", "out_of_range", "纬度须在 -90 到 90 之间", "latitude must be between -90 and 90")
 	}
-	if p.Longitude < -180 || p.Longitude > 180 {
+	if !(p.Longitude >= -180 && p.Longitude <= 180) {
 		f.Add("longitude", "out_of_range", "经度须在 -180 到 180 之间", "longitude must be between -180 and 180")
 	}
 	checkArea(&f, "land_area", p.LandArea)
