@@ -260,6 +260,7 @@ func setActions(tb testing.TB, data []byte, action string) []byte {
 	if err != nil {
 		tb.Fatal(err)
 	}
+	defer f.Close() // a big sheet is unzipped to a temporary file, removed here
 	rows, _ := f.GetRows(dataSheet)
 	col, _ := excelize.ColumnNumberToName(len(columns()))
 	for r := 3; r <= len(rows); r++ {
