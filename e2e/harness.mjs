@@ -21,7 +21,10 @@ function freePort() {
 export async function startParkOS() {
   const port = await freePort();
   const bin = process.env.PARKOS_BIN || new URL('../bin/parkos', import.meta.url).pathname;
-  const proc = spawn(bin, ['demo', '--addr', `127.0.0.1:${port}`], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PARKOS_DB: '' } });
+  // The first demo builds the data set and keeps a snapshot here; the others start from it.
+  const cache = process.env.PARKOS_DEMO_CACHE || outputDir + 'demo-cache';
+  const proc = spawn(bin, ['demo', '--addr', `127.0.0.1:${port}`],
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PARKOS_DB: '', PARKOS_DEMO_CACHE: cache } });
   let log = '';
   proc.stdout.on('data', (d) => { log += d; });
   proc.stderr.on('data', (d) => { log += d; });

@@ -31,7 +31,15 @@ func TestMain(m *testing.M) {
 		os.Args = append([]string{"parkos"}, strings.Split(args, "\x1f")...)
 		main()
 	}
-	os.Exit(m.Run())
+	// The demos the tests start keep their snapshots here, not in the user's cache.
+	cache, err := os.MkdirTemp("", "parkos-demo-cache-")
+	if err != nil {
+		panic(err)
+	}
+	os.Setenv("PARKOS_DEMO_CACHE", cache)
+	code := m.Run()
+	os.RemoveAll(cache)
+	os.Exit(code)
 }
 
 // instance is one `parkos serve` process.

@@ -20,6 +20,7 @@ import (
 	"github.com/parkos/parkos/internal/api"
 	"github.com/parkos/parkos/internal/app"
 	"github.com/parkos/parkos/internal/demo"
+	"github.com/parkos/parkos/internal/democache"
 	"github.com/parkos/parkos/internal/identity"
 	"github.com/parkos/parkos/internal/loginguard"
 	"github.com/parkos/parkos/internal/metrics"
@@ -27,6 +28,7 @@ import (
 	"github.com/parkos/parkos/internal/page"
 	"github.com/parkos/parkos/internal/space"
 	"github.com/parkos/parkos/internal/store"
+	"github.com/parkos/parkos/internal/store/sqlstore"
 	"github.com/parkos/parkos/internal/web"
 )
 
@@ -49,6 +51,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, demo
 	fs.StringVar(&smtpCfg.Username, "smtp-user", env("SMTP_USER", ""), "SMTP user, when the server asks (PARKOS_SMTP_USER; the password only from PARKOS_SMTP_PASSWORD)")
 	metricsAddr := fs.String("metrics-addr", env("METRICS_ADDR", ""), "serve Prometheus /metrics on this HOST:PORT instead of on the main address (PARKOS_METRICS_ADDR)")
 	outboxEvery := fs.Duration("outbox-interval", 10*time.Second, "how often the outbox sends what is due")
+	demoCache := fs.String("demo-cache", env("DEMO_CACHE", defaultDemoCache()),
+		"directory where a demo keeps its freshly built database for the next hour's starts; off for none (PARKOS_DEMO_CACHE)")
 	replica := fs.String("db-replica", env("DB_REPLICA", ""),
 		"postgres://… of a streaming standby of --db: lists, dashboards and exports read from it (PARKOS_DB_REPLICA)")
 	if err := fs.Parse(args); err != nil {
@@ -72,6 +76,17 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, demo
 		dbAddr = "sqlite:" + filepath.Join(dir, "demo.db")
 	}
 	start := time.Now()
+	var snapshots *democache.Cache
+	var demoPath string
+	restored := false
+	if *withDemo {
+		snapshots, demoPath = demoSnapshots(*demoCache, dbAddr, log)
+	}
+	if snapshots != nil {
+		if restored, err = snapshots.Restore(clock.Now(), demoPath); err != nil {
+			log.Warn("the demo's snapshot could not be copied; building the demo instead", "err", err)
+		}
+	}
 	st, err := openMigrated(ctx, dbAddr)
 	if err != nil {
 		return err
@@ -96,9 +111,17 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, demo
 		console, err := web.New(services, log, guard, api.New(services, log, guard))
 		consoleBuilt <- built{console, err}
 	}()
-	if *withDemo {
+	switch {
+	case restored:
+		log.Info("demo data set copied from this hour's snapshot", "cache", *demoCache)
+	case *withDemo:
+		builtAt := clock.Now()
 		if err := loadDemo(ctx, services); err != nil {
 			return err
+		}
+		if snapshots != nil {
+			saved := keepDemoSnapshot(ctx, st, snapshots, builtAt, log)
+			defer func() { <-saved }() // before the store closes
 		}
 	}
 	b := <-consoleBuilt
@@ -229,6 +252,68 @@ func loadDemo(ctx context.Context, sv *app.Services) error {
 		return fmt.Errorf("demo data goes only into an empty database; this one already has parks (use a new --db, or none for a temporary one)")
 	}
 	return demo.Load(ctx, sv)
+}
+
+// keepDemoSnapshot copies the freshly built demo into the cache while the server starts. What
+// it copies is fixed before the server listens, so it holds nothing anyone does in this demo.
+func keepDemoSnapshot(ctx context.Context, st *sqlstore.Store, cache *democache.Cache, builtAt time.Time, log *slog.Logger) <-chan struct{} {
+	done := make(chan struct{})
+	snap, err := st.TakeSnapshot(ctx)
+	if err != nil {
+		log.Warn("the demo's snapshot could not be kept; the next start builds it again", "err", err)
+		close(done)
+		return done
+	}
+	go func() {
+		defer close(done)
+		err := cache.Save(builtAt, snap.WriteTo)
+		if closeErr := snap.Close(); closeErr != nil {
+			log.Warn("the demo's snapshot did not let its connection go", "err", closeErr)
+		}
+		if err != nil {
+			log.Warn("the demo's snapshot could not be kept; the next start builds it again", "err", err)
+		}
+	}()
+	return done
+}
+
+// defaultDemoCache is ParkOS's directory in the user's cache, or off where there is none.
+func defaultDemoCache() string {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return "off"
+	}
+	return filepath.Join(dir, "parkos")
+}
+
+// demoSnapshots is the snapshot cache a demo may use, and the SQLite file it would copy a
+// snapshot to: only a database file that does not exist yet, never PostgreSQL or a file that
+// holds anything. Nil when the cache is off or cannot be used; a demo then builds its data.
+func demoSnapshots(dir, dbAddr string, log *slog.Logger) (*democache.Cache, string) {
+	path, ok := strings.CutPrefix(dbAddr, "sqlite:")
+	if dir == "off" || dir == "" || !ok || path == "" {
+		return nil, ""
+	}
+	// A log or index left beside a missing file would be read as the copy's own.
+	for _, f := range []string{path, path + "-wal", path + "-shm"} {
+		if _, err := os.Lstat(f); !errors.Is(err, os.ErrNotExist) {
+			return nil, ""
+		}
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+		return nil, "" // the database's own open reports it
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		log.Warn("demo snapshots off: the binary cannot be found", "err", err)
+		return nil, ""
+	}
+	cache, ok, err := democache.Open(dir, exe)
+	if err != nil || !ok {
+		log.Warn("demo snapshots off: the binary carries no build ID to tell its snapshots by", "err", err)
+		return nil, ""
+	}
+	return cache, path
 }
 
 func displayAddr(a string) string {

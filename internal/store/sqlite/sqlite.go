@@ -64,6 +64,7 @@ func Open(path string, clock civil.Clock) (*sqlstore.Store, error) {
 		Writer:           writer,
 		Migrations:       sub,
 		DeferCheckpoints: true,
+		Backup:           backupTo,
 		IsUnique: func(err error) bool {
 			return hasCode(err, sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY)
 		},
@@ -73,6 +74,27 @@ func Open(path string, clock civil.Clock) (*sqlstore.Store, error) {
 			return hasCode(err, sqlite3.SQLITE_CONSTRAINT_TRIGGER) && strings.Contains(err.Error(), constraint)
 		},
 	}, clock), nil
+}
+
+// backupTo copies the database of driverConn, as its open read transaction sees it, to a new
+// file at path with SQLite's online backup, in one step: a step that meets a change made since
+// the last starts over, and the one step reads through the one read transaction. The copy is
+// not synced (it is a cache's, the caller's to check) and keeps no journal while it is written.
+func backupTo(driverConn any, path string) error {
+	src, ok := driverConn.(interface {
+		NewBackup(dstURI string) (*sqlite.Backup, error)
+	})
+	if !ok {
+		return fmt.Errorf("sqlite: %T cannot back up", driverConn)
+	}
+	b, err := src.NewBackup("file:" + uriPath.Replace(path) + "?" + url.Values{"_pragma": {"journal_mode(OFF)", "synchronous(OFF)"}}.Encode())
+	if err != nil {
+		return err
+	}
+	if _, err := b.Step(-1); err != nil {
+		return errors.Join(err, b.Finish())
+	}
+	return b.Finish()
 }
 
 // openPools opens the writer (one connection, transactions taking the write lock at BEGIN)

@@ -6,6 +6,9 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
+
+	"github.com/parkos/parkos/internal/civil"
 )
 
 // TestEveryConnectionHasItsPragmas reads the settings back from several connections of each
@@ -67,5 +70,53 @@ func TestPathsWithURICharacters(t *testing.T) {
 	writer.Close()
 	if _, err := os.Stat(path); err != nil {
 		t.Fatalf("the database is not at %s: %v", path, err)
+	}
+}
+
+// A snapshot copies the database as it stood when it was taken: a write committed after that,
+// which does not wait for the snapshot, is not in the copy, and the copy opens as a database
+// of its own, in write-ahead-log mode like any other.
+func TestASnapshotHoldsTheDatabaseAsTaken(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	st, err := Open(filepath.Join(dir, "p.db"), civil.SystemClock{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	writer := st.Pools()["writer"]
+	if _, err := writer.ExecContext(ctx, "CREATE TABLE scratch (n INTEGER); INSERT INTO scratch VALUES (1)"); err != nil {
+		t.Fatal(err)
+	}
+	snap, err := st.TakeSnapshot(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	soon, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if _, err := writer.ExecContext(soon, "INSERT INTO scratch VALUES (2)"); err != nil {
+		t.Fatalf("a write beside the snapshot: %v", err)
+	}
+	copyPath := filepath.Join(dir, "copy #1.db")
+	if err := snap.WriteTo(copyPath); err != nil {
+		t.Fatal(err)
+	}
+	if err := snap.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if inUse := st.Pools()["reader"].Stats().InUse; inUse != 0 {
+		t.Fatalf("%d reader connections still held after Close", inUse)
+	}
+	copied, err := Open(copyPath, civil.SystemClock{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer copied.Close()
+	var rows, mode string
+	if err := copied.Pools()["writer"].QueryRowContext(ctx, "SELECT group_concat(n) FROM scratch").Scan(&rows); err != nil || rows != "1" {
+		t.Fatalf("the copy holds %q (%v), want the row written before the snapshot alone", rows, err)
+	}
+	if err := copied.Pools()["writer"].QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil || mode != "wal" {
+		t.Fatalf("the copy's journal mode is %q (%v)", mode, err)
 	}
 }

@@ -2,6 +2,9 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -48,6 +51,51 @@ func (s *Store) VacuumInto(ctx context.Context, path string) error {
 	}
 	_, err := s.eng.Writer.ExecContext(ctx, `VACUUM INTO ?`, path)
 	return err
+}
+
+// Snapshot is the database as it stood when TakeSnapshot returned, held by a read transaction
+// on a reader connection: writes go on beside it, and WriteTo copies what it saw.
+type Snapshot struct {
+	s    *Store
+	conn *sql.Conn
+}
+
+// TakeSnapshot fixes what WriteTo will copy. Close it when done: until then the write-ahead log
+// cannot be folded back past it.
+func (s *Store) TakeSnapshot(ctx context.Context) (*Snapshot, error) {
+	if s.eng.Backup == nil {
+		return nil, fmt.Errorf("a snapshot file is SQLite's")
+	}
+	c, err := s.eng.Reader.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	snap := &Snapshot{s: s, conn: c}
+	// SQLite begins a read transaction at its first read, not at BEGIN.
+	var n int
+	if _, err := c.ExecContext(ctx, "BEGIN"); err != nil {
+		c.Close()
+		return nil, err
+	}
+	if err := c.QueryRowContext(ctx, "SELECT COUNT(*) FROM sqlite_schema").Scan(&n); err != nil {
+		return nil, errors.Join(err, snap.Close())
+	}
+	return snap, nil
+}
+
+// WriteTo copies the snapshot to a new file at path.
+func (p *Snapshot) WriteTo(path string) error {
+	return p.conn.Raw(func(dc any) error { return p.s.eng.Backup(dc, path) })
+}
+
+// Close ends the snapshot's read transaction and gives its connection back; a connection
+// whose transaction would not end is dropped, never reused.
+func (p *Snapshot) Close() error {
+	_, err := p.conn.ExecContext(context.Background(), "ROLLBACK")
+	if err != nil {
+		_ = p.conn.Raw(func(any) error { return driver.ErrBadConn })
+	}
+	return errors.Join(err, p.conn.Close())
 }
 
 // DropSchema removes a PostgreSQL schema and everything in it, for a dump of it to be loaded.
