@@ -99,6 +99,18 @@ func TestDemoStartsFromTheHoursSnapshot(t *testing.T) {
 		}
 	}
 
+	// Beside a log left by a database since removed, the demo builds: the copy would take
+	// that log for its own.
+	stray := filepath.Join(dbs, "third.db")
+	if err := os.WriteFile(stray+"-wal", []byte("a log of another database"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	third := startDemo(t, "--demo-cache", cache, "--db", "sqlite:"+stray)
+	third.stop()
+	if strings.Contains(third.errOut.String(), "snapshot") {
+		t.Fatalf("a demo beside a stray log started from the snapshot:\n%s", third.errOut)
+	}
+
 	// A database that exists is never replaced by a snapshot: demo data is refused there.
 	err := run(context.Background(), []string{"demo", "--demo-cache", cache, "--db", "sqlite:" + filepath.Join(dbs, "first.db"), "--addr", freeAddr(t)},
 		strings.NewReader(""), &syncBuffer{}, &syncBuffer{})

@@ -303,15 +303,22 @@ func demoSnapshots(dir, dbAddr string, log *slog.Logger) (*democache.Cache, stri
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return nil, "" // the database's own open reports it
 	}
-	exe, err := os.Executable()
+	exe, err := democache.RunningBinary()
 	if err != nil {
 		log.Warn("demo snapshots off: the binary cannot be found", "err", err)
 		return nil, ""
 	}
 	cache, ok, err := democache.Open(dir, exe)
-	if err != nil || !ok {
-		log.Warn("demo snapshots off: the binary carries no build ID to tell its snapshots by", "err", err)
+	switch {
+	case err != nil:
+		log.Warn("demo snapshots off", "err", err)
 		return nil, ""
+	case !ok:
+		log.Warn("demo snapshots off: the binary carries no build ID to tell its snapshots by")
+		return nil, ""
+	}
+	if err := cache.Prune(clock.Now()); err != nil {
+		log.Warn("old demo snapshots could not be removed", "err", err)
 	}
 	return cache, path
 }

@@ -37,10 +37,16 @@ type Cache struct {
 	build string // a digest of the binary's Go build ID
 }
 
-// Open is the cache in dir for the binary at exe. It reports false, and no error, when the
-// binary carries no Go build ID (built with -buildid=): no snapshot could then be told apart
-// from another binary's.
+// Open is the cache in dir for the binary at exe (RunningBinary). It refuses a directory that
+// is not the user's own private one, and reports false, with no error, when the binary carries
+// no Go build ID (built with -buildid=): no snapshot could then be told apart from another
+// binary's.
 func Open(dir, exe string) (*Cache, bool, error) {
+	if info, err := os.Stat(dir); err == nil && !private(info) {
+		return nil, false, fmt.Errorf("demo cache %s is another user's or others may write in it: a snapshot found there could be anyone's", dir)
+	} else if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, false, err
+	}
 	id, err := buildID(exe)
 	if err != nil {
 		return nil, false, err
@@ -54,6 +60,7 @@ func Open(dir, exe string) (*Cache, bool, error) {
 
 // snapshot is one file of the cache: demo-BUILD-UNIXSECONDS-SHA256.db.
 type snapshot struct {
+	build   string
 	path    string
 	builtAt time.Time
 	sum     string
@@ -65,7 +72,7 @@ func (s snapshot) usable(now time.Time) bool {
 	return age >= 0 && age < MaxAge && civil.FromTime(s.builtAt) == civil.FromTime(now)
 }
 
-// snapshots are this binary's files in the cache, whatever their age.
+// snapshots are the cache's files, every binary's, whatever their age.
 func (c *Cache) snapshots() ([]snapshot, error) {
 	entries, err := os.ReadDir(c.dir)
 	if errors.Is(err, os.ErrNotExist) {
@@ -74,19 +81,21 @@ func (c *Cache) snapshots() ([]snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
-	prefix := "demo-" + c.build + "-"
 	var out []snapshot
 	for _, e := range entries {
-		rest, ok := strings.CutPrefix(e.Name(), prefix)
+		rest, ok := strings.CutPrefix(e.Name(), "demo-")
 		if !ok || !strings.HasSuffix(rest, ".db") {
 			continue
 		}
-		at, sum, ok := strings.Cut(strings.TrimSuffix(rest, ".db"), "-")
-		secs, err := strconv.ParseInt(at, 10, 64)
-		if !ok || err != nil || len(sum) != 2*sha256.Size {
+		parts := strings.Split(strings.TrimSuffix(rest, ".db"), "-")
+		if len(parts) != 3 || len(parts[2]) != 2*sha256.Size {
 			continue
 		}
-		out = append(out, snapshot{path: filepath.Join(c.dir, e.Name()), builtAt: time.Unix(secs, 0), sum: sum})
+		secs, err := strconv.ParseInt(parts[1], 10, 64)
+		if err != nil {
+			continue
+		}
+		out = append(out, snapshot{build: parts[0], path: filepath.Join(c.dir, e.Name()), builtAt: time.Unix(secs, 0), sum: parts[2]})
 	}
 	return out, nil
 }
@@ -101,7 +110,7 @@ func (c *Cache) Restore(now time.Time, dst string) (bool, error) {
 	}
 	var best *snapshot
 	for i, s := range all {
-		if s.usable(now) && (best == nil || s.builtAt.After(best.builtAt)) {
+		if s.build == c.build && s.usable(now) && (best == nil || s.builtAt.After(best.builtAt)) {
 			best = &all[i]
 		}
 	}
@@ -131,22 +140,20 @@ func (c *Cache) Restore(now time.Time, dst string) (bool, error) {
 	return true, nil
 }
 
-// Save stores as the snapshot built at builtAt the database that write puts at the path it is
-// given (a consistent copy: VACUUM INTO), and removes this binary's snapshots too old to be
-// used. The file appears under its final name whole or not at all.
+// Save stores as the snapshot built at builtAt the database that write puts in the empty
+// file at the path it is given (a consistent copy). The snapshot appears under its final name
+// whole or not at all.
 func (c *Cache) Save(builtAt time.Time, write func(path string) error) error {
 	if err := os.MkdirAll(c.dir, 0o700); err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(c.dir, ".demo-*.tmp")
+	tmp, err := os.CreateTemp(c.dir, tmpPattern)
 	if err != nil {
 		return err
 	}
 	tmpPath := tmp.Name()
-	tmp.Close()
 	defer os.Remove(tmpPath)
-	// VACUUM INTO wants a file that does not exist or is empty; the name is ours alone.
-	if err := os.Remove(tmpPath); err != nil {
+	if err := tmp.Close(); err != nil {
 		return err
 	}
 	if err := write(tmpPath); err != nil {
@@ -157,26 +164,39 @@ func (c *Cache) Save(builtAt time.Time, write func(path string) error) error {
 		return err
 	}
 	name := fmt.Sprintf("demo-%s-%d-%s.db", c.build, builtAt.Unix(), sum)
-	if err := os.Rename(tmpPath, filepath.Join(c.dir, name)); err != nil {
-		return err
-	}
-	return c.prune(builtAt)
+	return os.Rename(tmpPath, filepath.Join(c.dir, name))
 }
 
-// prune removes this binary's snapshots that can no longer be used at now. Other binaries'
-// are theirs to prune; a snapshot of a binary that is never run again stays until the
-// user's cache is cleaned, like the go command's.
-func (c *Cache) prune(now time.Time) error {
+// tmpPattern names a snapshot being written.
+const tmpPattern = ".demo-*.tmp"
+
+// Prune removes what can no longer be used at now, whichever binary wrote it: snapshots too
+// old, and files a save that was killed left behind. Every build has a build ID of its own,
+// so without this each one would leave its ten megabytes.
+func (c *Cache) Prune(now time.Time) error {
 	all, err := c.snapshots()
 	if err != nil {
 		return err
 	}
-	var errs []error
+	var stale []string
 	for _, s := range all {
 		if !s.usable(now) && s.builtAt.Before(now) {
-			if err := os.Remove(s.path); err != nil && !errors.Is(err, os.ErrNotExist) {
-				errs = append(errs, err)
-			}
+			stale = append(stale, s.path)
+		}
+	}
+	temps, err := filepath.Glob(filepath.Join(c.dir, tmpPattern))
+	if err != nil {
+		return err
+	}
+	for _, path := range temps {
+		if info, err := os.Lstat(path); err == nil && now.Sub(info.ModTime()) > MaxAge {
+			stale = append(stale, path)
+		}
+	}
+	var errs []error
+	for _, path := range stale {
+		if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+			errs = append(errs, err)
 		}
 	}
 	return errors.Join(errs...)
@@ -194,6 +214,15 @@ func copySum(w io.Writer, path string) (string, error) {
 		return "", err
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// RunningBinary is the file to read the running binary's build ID from: on Linux the image
+// the process runs, even if its file was replaced since it started.
+func RunningBinary() (string, error) {
+	if _, err := os.Stat("/proc/self/exe"); err == nil {
+		return "/proc/self/exe", nil
+	}
+	return os.Executable()
 }
 
 // goBuildIDMarker starts the build ID the Go linker writes near the start of the text of

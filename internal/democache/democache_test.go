@@ -149,30 +149,71 @@ func TestASaveThatFailsLeavesNothingBehind(t *testing.T) {
 	}
 }
 
-func TestSavingPrunesOnlyThisBinarysStaleSnapshots(t *testing.T) {
+func TestPruneRemovesWhatNoBinaryCanUse(t *testing.T) {
 	dir := t.TempDir()
 	mine, theirs := &Cache{dir: dir, build: "mine"}, &Cache{dir: dir, build: "theirs"}
-	if err := theirs.Save(at(8, 0), writing("theirs, stale")); err != nil {
-		t.Fatal(err)
+	for _, save := range []struct {
+		c       *Cache
+		builtAt time.Time
+	}{{theirs, at(8, 0)}, {theirs, at(9, 10)}, {mine, at(8, 0)}, {mine, at(9, 30)}} {
+		if err := save.c.Save(save.builtAt, writing("a demo")); err != nil {
+			t.Fatal(err)
+		}
 	}
-	if err := mine.Save(at(8, 0), writing("mine, stale")); err != nil {
-		t.Fatal(err)
+	// What a save killed halfway leaves: one long ago, one that may still be being written.
+	for name, age := range map[string]time.Duration{".demo-1.tmp": 2 * time.Hour, ".demo-2.tmp": time.Minute} {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte("half a demo"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chtimes(path, at(9, 40).Add(-age), at(9, 40).Add(-age)); err != nil {
+			t.Fatal(err)
+		}
 	}
-	if err := mine.Save(at(9, 30), writing("mine, fresh")); err != nil {
+	if err := mine.Prune(at(9, 40)); err != nil {
 		t.Fatal(err)
 	}
 	var kept []string
 	for _, n := range names(t, dir) {
-		kept = append(kept, strings.Join(strings.Split(n, "-")[:3], "-"))
+		if parts := strings.Split(n, "-"); len(parts) == 4 {
+			n = strings.Join(parts[:3], "-") // without the checksum
+		}
+		kept = append(kept, n)
 	}
-	want := []string{"demo-mine-" + strconv.FormatInt(at(9, 30).Unix(), 10), "demo-theirs-" + strconv.FormatInt(at(8, 0).Unix(), 10)}
+	want := []string{".demo-2.tmp", "demo-mine-" + strconv.FormatInt(at(9, 30).Unix(), 10), "demo-theirs-" + strconv.FormatInt(at(9, 10).Unix(), 10)}
 	if strings.Join(kept, " ") != strings.Join(want, " ") {
 		t.Fatalf("kept %v, want %v", kept, want)
 	}
 }
 
+func TestASnapshotIsTheUsersAlone(t *testing.T) {
+	c := &Cache{dir: filepath.Join(t.TempDir(), "cache"), build: "b1"}
+	if err := c.Save(at(10, 0), writing("the demo")); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{c.dir, filepath.Join(c.dir, names(t, c.dir)[0])} {
+		if info, err := os.Stat(path); err != nil || info.Mode().Perm()&0o077 != 0 {
+			t.Fatalf("%s: %v %v; want it the user's alone", path, info.Mode(), err)
+		}
+	}
+	exe, err := RunningBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	shared := t.TempDir()
+	if err := os.Chmod(shared, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := Open(shared, exe); err == nil || !strings.Contains(err.Error(), "others may write") {
+		t.Fatalf("Open of a directory anyone may write in: %v", err)
+	}
+	if _, ok, err := Open(filepath.Join(shared, "not yet"), exe); !ok || err != nil {
+		t.Fatalf("Open of a directory still to be made: %v, %v", ok, err)
+	}
+}
+
 func TestTheBuildIDIsReadFromTheBinary(t *testing.T) {
-	exe, err := os.Executable()
+	exe, err := RunningBinary()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -76,10 +76,10 @@ func Open(path string, clock civil.Clock) (*sqlstore.Store, error) {
 	}, clock), nil
 }
 
-// backupTo copies the database of driverConn, as its open read transaction sees it, to a new
-// file at path with SQLite's online backup, in one step: a step that meets a change made since
-// the last starts over, and the one step reads through the one read transaction. The copy is
-// not synced (it is a cache's, the caller's to check) and keeps no journal while it is written.
+// backupTo copies the database of driverConn, as its open read transaction sees it, to the new
+// or empty file at path with SQLite's online backup, in one step: the backup starts over at a
+// step that meets a change made since the last, and one step reads through one transaction.
+// The copy is not synced (the caller checks it) and keeps no journal while it is written.
 func backupTo(driverConn any, path string) error {
 	src, ok := driverConn.(interface {
 		NewBackup(dstURI string) (*sqlite.Backup, error)

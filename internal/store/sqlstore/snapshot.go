@@ -64,7 +64,7 @@ type Snapshot struct {
 // cannot be folded back past it.
 func (s *Store) TakeSnapshot(ctx context.Context) (*Snapshot, error) {
 	if s.eng.Backup == nil {
-		return nil, fmt.Errorf("a snapshot file is SQLite's")
+		return nil, fmt.Errorf("a snapshot to a file is taken only of a SQLite database, not of %s", s.eng.Name)
 	}
 	c, err := s.eng.Reader.Conn(ctx)
 	if err != nil {
@@ -94,8 +94,10 @@ func (p *Snapshot) Close() error {
 	_, err := p.conn.ExecContext(context.Background(), "ROLLBACK")
 	if err != nil {
 		_ = p.conn.Raw(func(any) error { return driver.ErrBadConn })
+		_ = p.conn.Close() // ErrConnDone: the connection is gone already
+		return err
 	}
-	return errors.Join(err, p.conn.Close())
+	return p.conn.Close()
 }
 
 // DropSchema removes a PostgreSQL schema and everything in it, for a dump of it to be loaded.

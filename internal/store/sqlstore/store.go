@@ -54,9 +54,9 @@ type Engine struct {
 	// DeferCheckpoints: the engine folds a write-ahead log back inside the commit that fills
 	// it (SQLite); a big transaction's commit leaves that for after (checkpoint.go).
 	DeferCheckpoints bool
-	// Backup, where the engine keeps a database in one file (SQLite), copies the database as
-	// the open read transaction of the driver connection sql.Conn.Raw lends sees it to a new
-	// file at path; nil elsewhere.
+	// Backup copies the database to a new file at path, as the read transaction open on
+	// driverConn (what sql.Conn.Raw lends) sees it. Only an engine whose database is one file
+	// has it (SQLite); nil elsewhere.
 	Backup func(driverConn any, path string) error
 }
 
