@@ -68,6 +68,13 @@ func Text(f *apperr.Fields, field, value string, max int) {
 // NoteLen characters, whatever the field.
 func String(f *apperr.Fields, field, s string) { StringUpTo(f, field, s, NoteLen) }
 
+// Storable reports whether String would accept s, without naming a field.
+func Storable(s string) bool {
+	var f apperr.Fields
+	String(&f, "", s)
+	return len(f) == 0
+}
+
 // StringUpTo is String for a field that takes up to max characters.
 func StringUpTo(f *apperr.Fields, field, s string, max int) {
 	switch {

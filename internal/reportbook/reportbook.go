@@ -213,6 +213,11 @@ func Read(data []byte, lim sheet.Limits, known func(code string) bool) (Parsed, 
 		return Parsed{}, apperr.New(apperr.Invalid, "找不到表头：需要“统一社会信用代码”列与指标列", "no header row found: a credit-code column and measure columns are needed")
 	}
 	out := Parsed{Sheet: t.Sheet, CodeColumn: sheet.ColumnName(h.Column["credit_code"])}
+	// Whether a measure's money is in 万元 is its header's to say: read once, not per cell.
+	inWan := make(map[string]bool, len(stats.Measures))
+	for _, m := range stats.Measures {
+		inWan[m.Key] = h.Wan[m.Key] || !hasUnit(t.Rows[h.Row], h.Column[m.Key])
+	}
 	seen := map[string]int{}
 	for i := h.Row + 1; i < len(t.Rows); i++ {
 		raw := t.Rows[i]
@@ -252,7 +257,7 @@ func Read(data []byte, lim sheet.Limits, known func(code string) bool) (Parsed, 
 		before := len(out.Problems)
 		for _, m := range stats.Measures {
 			text, col := cell(m.Key)
-			v, ok, err := ReadFigure(m, text, h.Wan[m.Key] || !hasUnit(t.Rows[h.Row], col))
+			v, ok, err := ReadFigure(m, text, inWan[m.Key])
 			if ce, isCell := err.(*sheet.CellError); isCell {
 				bad(m.Key, col, ce.Code, ce.MessageZh, ce.MessageEn)
 				continue
