@@ -2,60 +2,11 @@ package main
 
 import (
 	"context"
-	"io"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 )
-
-// demoRun is one `parkos demo` started in the test's process.
-type demoRun struct {
-	base   string
-	errOut *syncBuffer
-	stop   func()
-}
-
-func startDemo(t *testing.T, args ...string) demoRun {
-	t.Helper()
-	addr := freeAddr(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	errOut := &syncBuffer{}
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, append([]string{"demo", "--addr", addr}, args...), strings.NewReader(""), &syncBuffer{}, errOut)
-	}()
-	d := demoRun{base: "http://" + addr, errOut: errOut}
-	d.stop = func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Fatalf("demo exited with %v", err)
-			}
-		case <-time.After(20 * time.Second):
-			t.Fatal("demo did not shut down")
-		}
-	}
-	waitReady(t, d.base, errOut)
-	return d
-}
-
-// get is the status and body of GET path with the bearer token.
-func (d demoRun) get(t *testing.T, token, path string) (int, string) {
-	t.Helper()
-	req, _ := http.NewRequest("GET", d.base+path, nil)
-	req.Header.Set("Authorization", "Bearer "+token)
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	body, _ := io.ReadAll(res.Body)
-	return res.StatusCode, string(body)
-}
 
 // The first demo of the hour builds the data set and keeps a copy; the next one starts from
 // that copy and answers exactly as the first did, without anything done in the first (its

@@ -46,43 +46,22 @@ func freeAddr(t testing.TB) string {
 // README command 1: `parkos demo` serves the demo, prints the URL and logins, and the admin
 // can sign in and list the seed parks.
 func TestDemoCommandServes(t *testing.T) {
-	addr := freeAddr(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	out, errOut := &syncBuffer{}, &syncBuffer{}
-	done := make(chan error, 1)
-	go func() { done <- run(ctx, []string{"demo", "--addr", addr}, strings.NewReader(""), out, errOut) }()
-	base := "http://" + addr
-	waitReady(t, base, errOut)
-	for _, want := range []string{base, "admin", "authority", "operator", "tenant", `"demo"`} {
-		if !strings.Contains(out.String(), want) {
-			t.Errorf("start-up output lacks %q:\n%s", want, out.String())
+	d := startDemo(t)
+	defer d.stop()
+	for _, want := range []string{d.base, "admin", "authority", "operator", "tenant", `"demo"`} {
+		if !strings.Contains(d.out.String(), want) {
+			t.Errorf("start-up output lacks %q:\n%s", want, d.out.String())
 		}
 	}
-	session := adminSession(t, base)
-	req, _ := http.NewRequest("GET", base+"/api/v1/parks?limit=50", nil)
-	req.Header.Set("Authorization", "Bearer "+session.Token)
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, body := d.get(t, adminSession(t, d.base).Token, "/api/v1/parks?limit=50")
 	var parks struct {
 		Items []struct {
 			NameZh string `json:"name_zh"`
 		}
 	}
-	_ = json.NewDecoder(res.Body).Decode(&parks)
-	res.Body.Close()
+	_ = json.Unmarshal([]byte(body), &parks)
 	if len(parks.Items) < 9 {
 		t.Fatalf("admin sees %d parks", len(parks.Items))
-	}
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("demo exited with %v", err)
-		}
-	case <-time.After(20 * time.Second):
-		t.Fatal("demo did not shut down")
 	}
 }
 
@@ -240,15 +219,8 @@ func TestOnboardingCommands(t *testing.T) {
 // cancelled through their context before the database closes; none answers 500 and the
 // process exits cleanly. Before, they got 500 "statement is closed" and the exit code was 1.
 func TestShutdownWithRequestsInFlight(t *testing.T) {
-	addr := freeAddr(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	out, errOut := &syncBuffer{}, &syncBuffer{}
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"demo", "--addr", addr, "--shutdown-timeout", "50ms"}, strings.NewReader(""), out, errOut)
-	}()
-	base := "http://" + addr
-	waitReady(t, base, errOut)
+	d := startDemo(t, "--shutdown-timeout", "50ms")
+	base := d.base
 	session := adminSession(t, base)
 	var wg sync.WaitGroup
 	var mu sync.Mutex
@@ -273,19 +245,57 @@ func TestShutdownWithRequestsInFlight(t *testing.T) {
 		}()
 	}
 	time.Sleep(300 * time.Millisecond)
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("exited with %v after SIGTERM", err)
-		}
-	case <-time.After(20 * time.Second):
-		t.Fatal("did not shut down")
-	}
+	d.stop() // the demo must exit cleanly after SIGTERM, within 20 s
 	wg.Wait()
 	if statuses[500] > 0 {
-		t.Fatalf("requests answered 500 during shutdown: %v\n%s", statuses, errOut.String())
+		t.Fatalf("requests answered 500 during shutdown: %v\n%s", statuses, d.errOut.String())
 	}
+}
+
+// demoRun is one `parkos demo` started in the test's process.
+type demoRun struct {
+	base        string
+	out, errOut *syncBuffer
+	stop        func()
+}
+
+func startDemo(t *testing.T, args ...string) demoRun {
+	t.Helper()
+	addr := freeAddr(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	out, errOut := &syncBuffer{}, &syncBuffer{}
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, append([]string{"demo", "--addr", addr}, args...), strings.NewReader(""), out, errOut)
+	}()
+	d := demoRun{base: "http://" + addr, out: out, errOut: errOut}
+	d.stop = func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatalf("demo exited with %v", err)
+			}
+		case <-time.After(20 * time.Second):
+			t.Fatal("demo did not shut down")
+		}
+	}
+	waitReady(t, d.base, errOut)
+	return d
+}
+
+// get is the status and body of GET path with the bearer token.
+func (d demoRun) get(t *testing.T, token, path string) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", d.base+path, nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(body)
 }
 
 // waitReady waits up to 20 s for the server at base to answer /readyz.
