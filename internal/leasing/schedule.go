@@ -3,6 +3,7 @@ package leasing
 import (
 	"fmt"
 	"math/big"
+	"strings"
 
 	"github.com/parkos/parkos/internal/check"
 	"github.com/parkos/parkos/internal/civil"
@@ -18,64 +19,133 @@ import (
 //  4. Property fee: monthly fee × area for a whole month, fee × 12/365 × area per day otherwise.
 //  5. One line per period, unit and charge type, summed exactly and rounded once, half up.
 
-// rat helpers: prices are 1/10000 元, areas 1/100 m², money 1/100 元 (fen).
-func priceRat(p measure.Price) *big.Rat { return big.NewRat(int64(p), 10000) }
-func areaRat(a measure.Area) *big.Rat   { return big.NewRat(int64(a), 100) }
+// Amounts are summed exactly as integers over one denominator per schedule, never as fractions
+// reduced at every step, where big.Rat spent most of a schedule's time in greatest common
+// divisors. A price is in 1/10000 元, an area in 1/100 m² and money in fen, a whole month is
+// 365/12 days' rent and a part month's fee is 12/365 of a month's for each day, so every amount
+// is a whole number of 1/(12 × 365 × 10⁴) fen. Each percentage raise adds four decimals to the
+// price: a rent raised up to R times is priced over 12 × 365 × 10⁴ × 10^(4R).
+const (
+	fenDenominator = 12 * 365 * 10000
+	perDayFactor   = 12 * 365  // one day's rent, price × area × this over fenDenominator
+	perMonthFactor = 365 * 365 // a whole month's rent (365/12 days)
+	feeMonthFactor = 12 * 365  // a whole month's fee, fee × area × this
+	feeDayFactor   = 12 * 12   // one day of a part month's fee (12/365 of the month)
+	priceDecimals  = 4         // a price's places after the point before any raise
+)
 
 // maxFen is check.MaxMoney as a big number, for the overflow check of the schedule.
 var maxFen = big.NewInt(int64(check.MaxMoney))
 
-// toFen rounds an amount in 元 to the fen, half up (away from zero for negatives). An amount
-// beyond check.MaxMoney is reported through ok, never wrapped.
-func (sc *scheduleCheck) toFen(yuan *big.Rat) measure.Money {
-	fen := new(big.Rat).Mul(yuan, big.NewRat(100, 1))
-	num, den := new(big.Int).Set(fen.Num()), fen.Denom()
-	neg := num.Sign() < 0
-	num.Abs(num)
-	q, r := new(big.Int).QuoRem(num, den, new(big.Int))
-	if new(big.Int).Mul(r, big.NewInt(2)).Cmp(den) >= 0 {
+// pricer prices one contract's lines. Its prices are integers over 10^(4+4R): the price after r
+// raises is price × (10000 + basis points)^r, shifted left by the raises it has not had.
+type pricer struct {
+	c                                    Contract
+	raises                               int     // R: the most raises of any month priced
+	denom                                big.Int // fenDenominator × 10^(4R)
+	scale                                big.Int // 10^(4R)
+	raised                               []big.Int
+	price                                big.Int // the price of a month without percentage raises
+	fee                                  big.Int // the property fee, shifted to share the rent's denominator
+	overflow                             bool    // an amount beyond check.MaxMoney was met
+	factor, product, quotient, remainder big.Int
+}
+
+// newPricer prices the contract's lease months up to lastMonth.
+func newPricer(c Contract, lastMonth int) *pricer {
+	p := &pricer{c: c, raises: c.raisesBy(lastMonth)}
+	p.scale.Exp(big.NewInt(10), big.NewInt(int64(priceDecimals*p.raises)), nil)
+	p.denom.Mul(&p.scale, big.NewInt(fenDenominator))
+	p.fee.Mul(big.NewInt(int64(c.PropertyFee)), &p.scale)
+	if c.Escalation.Kind == "percent" {
+		p.raised = make([]big.Int, p.raises+1)
+		raise := big.NewInt(int64(10000 + c.Escalation.BasisPoints))
+		p.raised[0].SetInt64(int64(c.Price))
+		for r := 1; r <= p.raises; r++ {
+			p.raised[r].Mul(&p.raised[r-1], raise)
+		}
+		ten4 := big.NewInt(10000)
+		for r := range p.raised {
+			for range p.raises - r {
+				p.raised[r].Mul(&p.raised[r], ten4)
+			}
+		}
+	}
+	return p
+}
+
+// raisesBy is how many percentage raises lease month m has had.
+func (c Contract) raisesBy(m int) int {
+	e := c.Escalation
+	if e.Kind != "percent" || e.EveryMonths <= 0 || m < e.FromMonth {
+		return 0
+	}
+	return (m-e.FromMonth)/e.EveryMonths + 1
+}
+
+// monthPrice is the rent in force on the first day of lease month m, over 10^(4+4R) 元. It is
+// the pricer's own number: read it before asking for another month's.
+func (p *pricer) monthPrice(m int) *big.Int {
+	if p.raised != nil {
+		return &p.raised[p.c.raisesBy(m)]
+	}
+	price := p.c.Price
+	if p.c.Escalation.Kind == "steps" {
+		for _, s := range p.c.Escalation.Steps {
+			if m >= s.FromMonth {
+				price = s.Price
+			}
+		}
+	}
+	return p.price.SetInt64(int64(price))
+}
+
+// add adds x × y × k to sum.
+func (p *pricer) add(sum, x *big.Int, y, k int64) {
+	p.product.Mul(x, p.factor.SetInt64(y))
+	p.product.Mul(&p.product, p.factor.SetInt64(k))
+	sum.Add(sum, &p.product)
+}
+
+// toFen rounds an amount over the pricer's denominator to the fen, half up (away from zero for
+// negatives). An amount beyond check.MaxMoney sets overflow and is never wrapped.
+func (p *pricer) toFen(amount *big.Int) measure.Money {
+	q, r := &p.quotient, &p.remainder
+	q.QuoRem(q.Abs(amount), &p.denom, r)
+	if r.Lsh(r, 1).Cmp(&p.denom) >= 0 {
 		q.Add(q, big.NewInt(1))
 	}
 	if q.Cmp(maxFen) > 0 {
-		sc.overflow = true
+		p.overflow = true
 		return 0
 	}
-	if neg {
+	if amount.Sign() < 0 {
 		q.Neg(q)
 	}
 	return measure.Money(q.Int64())
 }
 
-// scheduleCheck records whether any amount of a schedule was out of range.
-type scheduleCheck struct{ overflow bool }
-
-// leaseMonth is lease month m (1-based) of a contract starting on start.
-func leaseMonth(start civil.Date, m int) Period {
-	return Period{From: start.AddMonths(m - 1), To: start.AddMonths(m).AddDays(-1)}
-}
-
-// monthPrice is the rent in force on the first day of lease month m.
-func (c Contract) monthPrice(m int) *big.Rat {
-	p := priceRat(c.Price)
-	switch c.Escalation.Kind {
-	case "percent":
-		e := c.Escalation
-		if e.EveryMonths <= 0 || m < e.FromMonth {
-			return p
-		}
-		raises := (m-e.FromMonth)/e.EveryMonths + 1
-		factor := big.NewRat(int64(10000+e.BasisPoints), 10000)
-		for range raises {
-			p.Mul(p, factor)
-		}
-	case "steps":
-		for _, s := range c.Escalation.Steps {
-			if m >= s.FromMonth {
-				p = priceRat(s.Price)
-			}
-		}
+// priceString writes the price of a lease month exactly, as the amount was computed from it:
+// an escalated price has more decimals than the 0.0001 元 a quote is given in (4.5 raised 3 %
+// twice is 4.77405). A price needing more than 20 decimals shows 8, rounded.
+func (p *pricer) priceString(m int) string {
+	places := priceDecimals * (1 + p.raises)
+	digits := p.monthPrice(m).String()
+	sign := ""
+	if digits[0] == '-' {
+		sign, digits = "-", digits[1:]
 	}
-	return p
+	if len(digits) <= places {
+		digits = strings.Repeat("0", places-len(digits)+1) + digits
+	}
+	for places > priceDecimals && digits[len(digits)-1] == '0' {
+		digits, places = digits[:len(digits)-1], places-1
+	}
+	if places > 20 {
+		quoteUnit := new(big.Int).Mul(&p.scale, big.NewInt(10000))
+		return new(big.Rat).SetFrac(p.monthPrice(m), quoteUnit).FloatString(8)
+	}
+	return sign + digits[:len(digits)-places] + "." + digits[len(digits)-places:]
 }
 
 // rentFreeWithin reports whether any rent-free period touches the days from..to; most months
@@ -98,22 +168,6 @@ func (c Contract) rentFreeOn(d civil.Date) bool {
 	return false
 }
 
-// ratString writes a price exactly, as the amount was computed from it: an escalated price has
-// more decimals than the 0.0001 元 a quote is given in (4.5 raised 3 % twice is 4.77405).
-// A price with no short decimal form (never produced by percent raises) shows 8 decimals.
-func ratString(r *big.Rat) string {
-	scaled := new(big.Rat)
-	ten := big.NewRat(10, 1)
-	scaled.Set(r)
-	for places := 0; places <= 20; places++ {
-		if scaled.IsInt() {
-			return r.FloatString(max(places, 4))
-		}
-		scaled.Mul(scaled, ten)
-	}
-	return r.FloatString(8)
-}
-
 // Schedule computes the contract's charge schedule. Contracts are checked by CheckAmounts
 // before they are stored, so a stored contract's amounts are always in range.
 func (c Contract) Schedule() Schedule {
@@ -121,9 +175,13 @@ func (c Contract) Schedule() Schedule {
 	return s
 }
 
+// charges are one unit's amounts for one billing period, over the pricer's denominator.
+type charges struct {
+	rent, fee, waived             big.Int
+	rentDays, waivedDays, feeDays int
+}
+
 func (c Contract) schedule() (Schedule, bool) {
-	var chk scheduleCheck
-	toFen := chk.toFen
 	dc := c.DayCount
 	if dc == "" {
 		dc = DayCount365
@@ -134,53 +192,44 @@ func (c Contract) schedule() (Schedule, bool) {
 		cycle = 1
 	}
 	last := c.LastDay()
+	months := c.leaseMonthsTo(last)
+	p := newPricer(c, len(months))
 	if c.DepositMonths > 0 {
 		for _, u := range c.Units {
 			if u.From.After(c.StartOn) {
 				continue
 			}
-			monthly := new(big.Rat).Mul(new(big.Rat).Mul(c.monthPrice(1), areaRat(u.Area)), big.NewRat(365, 12))
-			amount := toFen(new(big.Rat).Mul(monthly, big.NewRat(int64(c.DepositMonths), 1)))
+			var deposit big.Int
+			p.add(&deposit, p.monthPrice(1), int64(u.Area), perMonthFactor*int64(c.DepositMonths))
 			s.Lines = append(s.Lines, Line{Period: 0, From: c.StartOn, To: c.StartOn, DueOn: c.StartOn, UnitID: u.UnitID,
-				Type: ChargeDeposit, Amount: amount, Basis: fmt.Sprintf("%d 个月租金 / %d months' rent", c.DepositMonths, c.DepositMonths)})
+				Type: ChargeDeposit, Amount: p.toFen(&deposit), Basis: fmt.Sprintf("%d 个月租金 / %d months' rent", c.DepositMonths, c.DepositMonths)})
 		}
 	}
-	for period, m := 1, 1; ; period, m = period+1, m+cycle {
-		first := leaseMonth(c.StartOn, m).From
-		if first.After(last) {
-			break
-		}
-		periodEnd := civil.Min(leaseMonth(c.StartOn, m+cycle-1).To, last)
+	var sum charges
+	for period, m := 1, 1; m <= len(months); period, m = period+1, m+cycle {
+		first := months[m-1].From
+		periodEnd := civil.Min(months[min(m+cycle, len(months)+1)-2].To, last)
 		for _, u := range c.Units {
-			rent, fee, waived := new(big.Rat), new(big.Rat), new(big.Rat)
-			rentDays, waivedDays, feeDays := 0, 0, 0
-			for mm := m; mm < m+cycle; mm++ {
-				lm := leaseMonth(c.StartOn, mm)
-				if lm.From.After(last) {
-					break
-				}
-				r, f, w, rd, wd, fd := c.monthCharges(u, mm, lm, last, dc)
-				rent.Add(rent, r)
-				fee.Add(fee, f)
-				waived.Add(waived, w)
-				rentDays, waivedDays, feeDays = rentDays+rd, waivedDays+wd, feeDays+fd
+			sum = charges{}
+			for mm := m; mm < m+cycle && mm <= len(months); mm++ {
+				p.monthCharges(&sum, u, mm, months[mm-1], last, dc)
 			}
 			base := Line{Period: period, From: first, To: periodEnd, DueOn: first, UnitID: u.UnitID}
-			if rentDays > 0 {
+			if sum.rentDays > 0 {
 				l := base
-				l.Type, l.Days, l.Amount = ChargeRent, rentDays, toFen(rent)
-				l.Basis = fmt.Sprintf("%s 元/㎡/天 × %s ㎡", ratString(c.monthPrice(m)), u.Area)
+				l.Type, l.Days, l.Amount = ChargeRent, sum.rentDays, p.toFen(&sum.rent)
+				l.Basis = p.priceString(m) + " 元/㎡/天 × " + u.Area.String() + " ㎡"
 				s.Lines = append(s.Lines, l)
 			}
-			if waivedDays > 0 {
+			if sum.waivedDays > 0 {
 				l := base
-				l.Type, l.Days, l.Amount, l.Basis = ChargeRentFree, waivedDays, toFen(waived), "免租期 / rent-free"
+				l.Type, l.Days, l.Amount, l.Basis = ChargeRentFree, sum.waivedDays, p.toFen(&sum.waived), "免租期 / rent-free"
 				s.Lines = append(s.Lines, l)
 			}
-			if feeDays > 0 && c.PropertyFee > 0 {
+			if sum.feeDays > 0 && c.PropertyFee > 0 {
 				l := base
-				l.Type, l.Days, l.Amount = ChargePropertyFee, feeDays, toFen(fee)
-				l.Basis = fmt.Sprintf("%s 元/㎡/月 × %s ㎡", c.PropertyFee, u.Area)
+				l.Type, l.Days, l.Amount = ChargePropertyFee, sum.feeDays, p.toFen(&sum.fee)
+				l.Basis = c.PropertyFee.String() + " 元/㎡/月 × " + u.Area.String() + " ㎡"
 				s.Lines = append(s.Lines, l)
 			}
 		}
@@ -199,13 +248,13 @@ func (c Contract) schedule() (Schedule, bool) {
 		return s, false
 	}
 	s.Total = measure.Money(total.Int64())
-	return s, !chk.overflow
+	return s, !p.overflow
 }
 
-// monthCharges prices one unit for one lease month: rent, property fee and waived rent, with
-// the days each covers.
-func (c Contract) monthCharges(u ContractUnit, m int, lm Period, last civil.Date, dc DayCount) (rent, fee, waived *big.Rat, rentDays, waivedDays, feeDays int) {
-	rent, fee, waived = new(big.Rat), new(big.Rat), new(big.Rat)
+// monthCharges adds one unit's rent, property fee and waived rent for one lease month to sum,
+// with the days each covers.
+func (p *pricer) monthCharges(sum *charges, u ContractUnit, m int, lm Period, last civil.Date, dc DayCount) {
+	c := p.c
 	from, to := civil.Max(lm.From, civil.Max(u.From, c.StartOn)), civil.Min(lm.To, civil.Min(u.To, last))
 	if u.To.IsZero() {
 		to = civil.Min(lm.To, last)
@@ -215,7 +264,9 @@ func (c Contract) monthCharges(u ContractUnit, m int, lm Period, last civil.Date
 	}
 	monthDays := lm.From.DaysUntil(lm.To) + 1
 	occupied := from.DaysUntil(to) + 1
+	rentDays, waivedDays := occupied, 0
 	if c.rentFreeWithin(from, to) {
+		rentDays = 0
 		for d := from; !d.After(to); d = d.AddDays(1) {
 			if c.rentFreeOn(d) {
 				waivedDays++
@@ -223,35 +274,34 @@ func (c Contract) monthCharges(u ContractUnit, m int, lm Period, last civil.Date
 				rentDays++
 			}
 		}
-	} else {
-		rentDays = occupied
 	}
-	feeDays = occupied
-	price, area := c.monthPrice(m), areaRat(u.Area)
-	perDay := new(big.Rat).Mul(price, area)
-	wholeMonth := new(big.Rat).Mul(perDay, big.NewRat(365, 12))
-	if dc == DayCountActual {
-		wholeMonth = new(big.Rat).Mul(perDay, big.NewRat(int64(monthDays), 1))
+	sum.rentDays, sum.waivedDays, sum.feeDays = sum.rentDays+rentDays, sum.waivedDays+waivedDays, sum.feeDays+occupied
+	price, area := p.monthPrice(m), int64(u.Area)
+	// wholeMonth adds a whole month's rent; part months are priced by the day.
+	wholeMonth := func(into *big.Int) {
+		if dc == DayCountActual {
+			p.add(into, price, area, int64(monthDays)*perDayFactor)
+		} else {
+			p.add(into, price, area, perMonthFactor)
+		}
 	}
 	switch {
 	case rentDays == monthDays:
-		rent.Set(wholeMonth)
+		wholeMonth(&sum.rent)
 	case rentDays > 0:
-		rent.Mul(perDay, big.NewRat(int64(rentDays), 1))
+		p.add(&sum.rent, price, area, int64(rentDays)*perDayFactor)
 	}
 	switch {
 	case waivedDays == monthDays:
-		waived.Set(wholeMonth)
+		wholeMonth(&sum.waived)
 	case waivedDays > 0:
-		waived.Mul(perDay, big.NewRat(int64(waivedDays), 1))
+		p.add(&sum.waived, price, area, int64(waivedDays)*perDayFactor)
 	}
-	feeMonthly := new(big.Rat).Mul(priceRat(c.PropertyFee), area)
 	if occupied == monthDays {
-		fee.Set(feeMonthly)
+		p.add(&sum.fee, &p.fee, area, feeMonthFactor)
 	} else {
-		fee.Mul(feeMonthly, big.NewRat(int64(12*occupied), 365))
+		p.add(&sum.fee, &p.fee, area, int64(occupied)*feeDayFactor)
 	}
-	return
 }
 
 func convention(dc DayCount) string {
@@ -265,33 +315,49 @@ func convention(dc DayCount) string {
 
 // MonthlyRent is a whole month's rent for an area at the contract's current price basis
 // (price × area × 365/12), rounded to the fen; the rent roll prints it.
-func MonthlyRent(p measure.Price, a measure.Area) measure.Money {
-	var chk scheduleCheck
-	return chk.toFen(new(big.Rat).Mul(new(big.Rat).Mul(priceRat(p), areaRat(a)), big.NewRat(365, 12)))
+func MonthlyRent(price measure.Price, a measure.Area) measure.Money {
+	p := newPricer(Contract{Price: price}, 1)
+	var amount big.Int
+	p.add(&amount, p.monthPrice(1), int64(a), perMonthFactor)
+	return p.toFen(&amount)
 }
 
 // MonthlyFee is a whole month's property fee for an area (fee × area), rounded to the fen.
 func MonthlyFee(fee measure.Price, a measure.Area) measure.Money {
-	var chk scheduleCheck
-	return chk.toFen(new(big.Rat).Mul(priceRat(fee), areaRat(a)))
+	p := newPricer(Contract{PropertyFee: fee}, 1)
+	var amount big.Int
+	p.add(&amount, &p.fee, int64(a), feeMonthFactor)
+	return p.toFen(&amount)
 }
 
 // leaseMonthOf is the lease month (1-based) that contains d; days before the start are month 1.
 func (c Contract) leaseMonthOf(d civil.Date) int {
-	m := 1
-	for leaseMonth(c.StartOn, m).To.Before(d) {
-		m++
+	return len(c.leaseMonthsTo(d))
+}
+
+// leaseMonthsTo are the lease months from the first to the one that contains d (the first
+// alone when d is before the start), each a month after the one before.
+func (c Contract) leaseMonthsTo(d civil.Date) []Period {
+	var months []Period
+	from := c.StartOn
+	for {
+		next := c.StartOn.AddMonths(len(months) + 1)
+		months = append(months, Period{From: from, To: next.AddDays(-1)})
+		if !next.AddDays(-1).Before(d) {
+			return months
+		}
+		from = next
 	}
-	return m
 }
 
 // MonthlyChargesOn are a whole month's rent and property fee for an area at the price in
 // force on day d (escalation included), each rounded once to the fen as the schedule rounds.
 func (c Contract) MonthlyChargesOn(d civil.Date, a measure.Area) (price measure.Price, rent, fee measure.Money) {
-	var chk scheduleCheck
-	p := c.monthPrice(c.leaseMonthOf(d))
-	rent = chk.toFen(new(big.Rat).Mul(new(big.Rat).Mul(p, areaRat(a)), big.NewRat(365, 12)))
-	perTenThousandth := new(big.Rat).Mul(p, big.NewRat(10000, 1))
-	price = measure.Price(new(big.Int).Quo(perTenThousandth.Num(), perTenThousandth.Denom()).Int64())
+	m := c.leaseMonthOf(d)
+	p := newPricer(c, m)
+	var amount big.Int
+	p.add(&amount, p.monthPrice(m), int64(a), perMonthFactor)
+	rent = p.toFen(&amount)
+	price = measure.Price(p.quotient.Quo(p.monthPrice(m), &p.scale).Int64())
 	return price, rent, MonthlyFee(c.PropertyFee, a)
 }

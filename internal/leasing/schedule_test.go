@@ -196,9 +196,10 @@ func TestActualDaysAndDeposit(t *testing.T) {
 func TestRoundingHalfUp(t *testing.T) {
 	cases := map[string]string{"0.005": "0.01", "0.0049": "0.00", "-0.005": "-0.01", "16767.1875": "16767.19", "1.115": "1.12"}
 	for in, out := range cases {
+		p := newPricer(Contract{}, 1)
 		r, _ := new(big.Rat).SetString(in)
-		var chk scheduleCheck
-		if got := chk.toFen(r); got != yuan(out) || chk.overflow {
+		amount := r.Mul(r, new(big.Rat).SetInt(new(big.Int).Mul(&p.denom, big.NewInt(100)))) // 元 over the pricer's denominator of the fen
+		if got := p.toFen(amount.Num()); got != yuan(out) || p.overflow || !amount.IsInt() {
 			t.Errorf("toFen(%s) = %s, want %s", in, got, out)
 		}
 	}
