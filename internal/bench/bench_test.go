@@ -184,7 +184,7 @@ func BenchmarkStoreListContractsOfPark(b *testing.B) {
 }
 
 // BenchmarkContractSchedule computes a 5-year, 3-unit, monthly schedule with escalation and a
-// rent-free period: 60 periods × 3 units × rent and fee, in exact rationals.
+// rent-free period: 60 periods × 3 units × rent and fee, summed exactly.
 func BenchmarkContractSchedule(b *testing.B) {
 	start := civil.Of(2025, 1, 15)
 	k := leasing.Contract{StartOn: start, EndOn: start.AddMonths(60).AddDays(-1), Price: 52500, PropertyFee: 220000,
