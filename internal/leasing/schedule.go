@@ -331,8 +331,14 @@ func MonthlyFee(fee measure.Price, a measure.Area) measure.Money {
 }
 
 // leaseMonthOf is the lease month (1-based) that contains d; days before the start are month 1.
+// Lease month m ends the day before start + m months, so it is the first m with start + m months
+// after d: never before the calendar months between them, at most two past it.
 func (c Contract) leaseMonthOf(d civil.Date) int {
-	return len(c.leaseMonthsTo(d))
+	m := max(1, (d.Year()-c.StartOn.Year())*12+int(d.Month())-int(c.StartOn.Month()))
+	for !c.StartOn.AddMonths(m).After(d) {
+		m++
+	}
+	return m
 }
 
 // leaseMonthsTo are the lease months from the first to the one that contains d (the first

@@ -14,3 +14,17 @@ func BenchmarkScheduleFiveYears(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkMonthlyChargesOn prices one rent-roll line: a unit of a five-year lease raised 5 %
+// a year, on a day in its fourth year (the rent roll prices every let unit of a park so).
+func BenchmarkMonthlyChargesOn(b *testing.B) {
+	c := base("2024-03-01", "2029-02-28")
+	c.PropertyFee = 220000
+	c.Escalation = Escalation{Kind: "percent", BasisPoints: 500, EveryMonths: 12, FromMonth: 13}
+	on := day("2027-06-15")
+	for b.Loop() {
+		if _, rent, _ := c.MonthlyChargesOn(on, 12345); rent <= 0 {
+			b.Fatal("no rent")
+		}
+	}
+}

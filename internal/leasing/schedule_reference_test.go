@@ -248,7 +248,11 @@ func (c refContract) refMonthCharges(u ContractUnit, m int, lm Period, last civi
 // refMonthlyChargesOn is MonthlyChargesOn in the reference model.
 func (c refContract) refMonthlyChargesOn(d civil.Date, a measure.Area) (price measure.Price, rent, fee measure.Money) {
 	var chk refCheck
-	p := c.refMonthPrice(c.leaseMonthOf(d))
+	m := 1
+	for refLeaseMonth(c.StartOn, m).To.Before(d) {
+		m++
+	}
+	p := c.refMonthPrice(m)
 	rent = chk.refToFen(new(big.Rat).Mul(new(big.Rat).Mul(p, refAreaRat(a)), big.NewRat(365, 12)))
 	perTenThousandth := new(big.Rat).Mul(p, big.NewRat(10000, 1))
 	price = measure.Price(new(big.Int).Quo(perTenThousandth.Num(), perTenThousandth.Denom()).Int64())
