@@ -51,6 +51,9 @@ func badCursor() error {
 	return fieldErr("cursor", "bad_cursor", "分页游标无效，请从第一页重新开始", "cursor is invalid; start again from the first page")
 }
 
+// rowsReserved bounds the rows a list makes room for before any is read.
+const rowsReserved = 256
+
 func (l *listQuery[T]) run(ctx context.Context, c conn, req page.Request) (page.Page[T], error) {
 	names := make([]string, len(l.sorts))
 	for i, s := range l.sorts {
@@ -89,7 +92,9 @@ func (l *listQuery[T]) run(ctx context.Context, c conn, req page.Request) (page.
 		return page.Page[T]{}, err
 	}
 	defer rows.Close()
-	items := make([]T, 0, req.Limit+1) // the extra row says whether there is a next page
+	// The extra row says whether there is a next page. Room is made for a page's worth up to
+	// rowsReserved: page.All asks for 10,000 at a time, and most of those calls get a few.
+	items := make([]T, 0, min(req.Limit+1, rowsReserved))
 	for rows.Next() {
 		items = append(items, *new(T))
 		if err := l.scan(rows, &items[len(items)-1]); err != nil {
