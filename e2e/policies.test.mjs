@@ -36,7 +36,8 @@ test('the authority writes a policy in the editor, sees who matches and why, app
   await third.locator('select').first().selectOption('employees');
   await third.locator('input').fill('20');
   await third.locator('input').dispatchEvent('change');
-  await authority.waitForFunction(() => /从业人员/.test(document.getElementById('rule-zh').textContent));
+  // The summary first shows the new condition at its default, 0, then at 20 once the change is read.
+  await authority.waitForFunction(() => /从业人员（年末） ≥ 20 人/.test(document.getElementById('rule-zh').textContent));
   const zh = await authority.textContent('#rule-zh');
   assert.match(zh, /营业收入 ≥ 10,000,000\.00 元/);
   assert.match(zh, /国家高新技术企业/);
