@@ -44,7 +44,7 @@ type pricer struct {
 	raises                               int     // R: the most raises of any month priced
 	denom                                big.Int // fenDenominator × 10^(4R)
 	scale                                big.Int // 10^(4R)
-	raised                               []big.Int
+	raised                               []*big.Int
 	price                                big.Int // the price of a month without percentage raises
 	fee                                  big.Int // the property fee, shifted to share the rent's denominator
 	overflow                             bool    // an amount beyond check.MaxMoney was met
@@ -58,20 +58,20 @@ func newPricer(c Contract, lastMonth int) *pricer {
 	p.denom.Mul(&p.scale, big.NewInt(fenDenominator))
 	p.fee.Mul(big.NewInt(int64(c.PropertyFee)), &p.scale)
 	if c.Escalation.Kind == "percent" {
-		p.raised = make([]big.Int, p.raises+1)
-		raise := big.NewInt(int64(10000 + c.Escalation.BasisPoints))
-		p.raised[0].SetInt64(int64(c.Price))
-		for r := 1; r <= p.raises; r++ {
-			p.raised[r].Mul(&p.raised[r-1], raise)
-		}
-		ten4 := big.NewInt(10000)
-		for r := range p.raised {
-			for range p.raises - r {
-				p.raised[r].Mul(&p.raised[r], ten4)
-			}
-		}
+		p.raised = make([]*big.Int, p.raises+1)
 	}
 	return p
+}
+
+// raisedPrice is the price after r raises over 10^(4+4R), made the first time it is asked for:
+// a rent roll line needs one of them, a schedule one a raise.
+func (p *pricer) raisedPrice(r int) *big.Int {
+	if p.raised[r] == nil {
+		price := new(big.Int).Exp(big.NewInt(int64(10000+p.c.Escalation.BasisPoints)), big.NewInt(int64(r)), nil)
+		price.Mul(price, big.NewInt(int64(p.c.Price)))
+		p.raised[r] = price.Mul(price, new(big.Int).Exp(big.NewInt(10000), big.NewInt(int64(p.raises-r)), nil))
+	}
+	return p.raised[r]
 }
 
 // raisesBy is how many percentage raises lease month m has had.
@@ -87,7 +87,7 @@ func (c Contract) raisesBy(m int) int {
 // the pricer's own number: read it before asking for another month's.
 func (p *pricer) monthPrice(m int) *big.Int {
 	if p.raised != nil {
-		return &p.raised[p.c.raisesBy(m)]
+		return p.raisedPrice(p.c.raisesBy(m))
 	}
 	price := p.c.Price
 	if p.c.Escalation.Kind == "steps" {
@@ -193,6 +193,7 @@ func (c Contract) schedule() (Schedule, bool) {
 	}
 	last := c.LastDay()
 	months := c.leaseMonthsTo(last)
+	cycle = min(cycle, len(months)) // a cycle as long as the lease or longer bills it in one period
 	p := newPricer(c, len(months))
 	if c.DepositMonths > 0 {
 		for _, u := range c.Units {
@@ -200,7 +201,8 @@ func (c Contract) schedule() (Schedule, bool) {
 				continue
 			}
 			var deposit big.Int
-			p.add(&deposit, p.monthPrice(1), int64(u.Area), perMonthFactor*int64(c.DepositMonths))
+			p.add(&deposit, p.monthPrice(1), int64(u.Area), perMonthFactor)
+			deposit.Mul(&deposit, big.NewInt(int64(c.DepositMonths)))
 			s.Lines = append(s.Lines, Line{Period: 0, From: c.StartOn, To: c.StartOn, DueOn: c.StartOn, UnitID: u.UnitID,
 				Type: ChargeDeposit, Amount: p.toFen(&deposit), Basis: fmt.Sprintf("%d 个月租金 / %d months' rent", c.DepositMonths, c.DepositMonths)})
 		}

@@ -11,13 +11,16 @@ import (
 	"github.com/parkos/parkos/internal/measure"
 )
 
-// randomContract is a contract of any shape the rules accept: a start on any day (month ends
-// included), one to three units moving in and out, rent-free periods, percentage or stepped
-// raises, every payment cycle and day count, deposits, early termination, and amounts up to
-// the limits, where a schedule overflows.
+// randomContract is a contract of any shape the rules accept, and some they refuse: a start on
+// any day (month ends included), terms up to twenty years, one to three units moving in and
+// out, rent-free periods, percentage raises (from month 1 and monthly too) or steps, payment
+// cycles from none to longer than the lease, both day counts, deposits up to 24 months, early
+// termination, amounts up to the limits, where a schedule overflows, and now and then a zero
+// or negative price, area or fee.
 func randomContract(rnd *rand.Rand) Contract {
-	start := civil.Of(2020+rnd.IntN(10), time.Month(rnd.IntN(12)+1), rnd.IntN(31)+1)
-	end := start.AddMonths(rnd.IntN(120) + 1).AddDays(rnd.IntN(40) - 20)
+	first := civil.Of(2020+rnd.IntN(10), time.Month(rnd.IntN(12)+1), 1)
+	start := first.AddDays(rnd.IntN(first.AddMonths(1).AddDays(-1).Day()))
+	end := start.AddMonths(rnd.IntN([]int{36, 120, 240}[rnd.IntN(3)]) + 1).AddDays(rnd.IntN(40) - 20)
 	if end.Before(start) {
 		end = start
 	}
@@ -27,9 +30,12 @@ func randomContract(rnd *rand.Rand) Contract {
 	if rnd.IntN(20) == 0 {
 		price, area = check.MaxUnitPrice-measure.Price(rnd.IntN(1000)), func() measure.Area { return check.MaxUnitArea - measure.Area(rnd.IntN(1000)) }
 	}
-	c := Contract{ID: "c", StartOn: start, EndOn: end, Price: price, PaymentCycle: []int{1, 2, 3, 6, 12}[rnd.IntN(5)],
-		DayCount: []DayCount{"", DayCount365, DayCountActual}[rnd.IntN(3)], DepositMonths: rnd.IntN(4),
-		PropertyFee: measure.Price(rnd.IntN(3) * rnd.IntN(400_000))}
+	if rnd.IntN(30) == 0 {
+		price, area = -price, func() measure.Area { return measure.Area(rnd.IntN(3) - 1) }
+	}
+	c := Contract{ID: "c", StartOn: start, EndOn: end, Price: price, PaymentCycle: []int{0, 1, 2, 3, 6, 12, 50}[rnd.IntN(7)],
+		DayCount: []DayCount{"", DayCount365, DayCountActual}[rnd.IntN(3)], DepositMonths: rnd.IntN(25),
+		PropertyFee: measure.Price((rnd.IntN(4) - 1) * rnd.IntN(400_000))}
 	for i := range rnd.IntN(3) + 1 {
 		u := ContractUnit{UnitID: string(rune('A' + i)), Area: area(), From: start, To: end}
 		if rnd.IntN(3) == 0 {
@@ -49,10 +55,10 @@ func randomContract(rnd *rand.Rand) Contract {
 	}
 	switch rnd.IntN(3) {
 	case 1:
-		c.Escalation = Escalation{Kind: "percent", BasisPoints: rnd.IntN(1500) + 1, EveryMonths: rnd.IntN(24) + 1, FromMonth: rnd.IntN(30) + 2}
+		c.Escalation = Escalation{Kind: "percent", BasisPoints: rnd.IntN(1500) + 1, EveryMonths: rnd.IntN(24) + 1, FromMonth: rnd.IntN(30) + 1}
 	case 2:
 		c.Escalation.Kind = "steps"
-		for m := rnd.IntN(12) + 2; m < 130 && rnd.IntN(4) != 0; m += rnd.IntN(24) + 1 {
+		for m := rnd.IntN(12) + 1; m < 250 && rnd.IntN(4) != 0; m += rnd.IntN(24) + 1 {
 			c.Escalation.Steps = append(c.Escalation.Steps, Step{FromMonth: m, Price: price + measure.Price(rnd.IntN(100_000))})
 		}
 	}
@@ -78,7 +84,7 @@ func TestScheduleMatchesTheExactFractions(t *testing.T) {
 		if !gotOK {
 			overflows++
 		}
-		on := c.StartOn.AddDays(rnd.IntN(c.StartOn.DaysUntil(c.EndOn) + 40))
+		on := c.StartOn.AddDays(rnd.IntN(c.StartOn.DaysUntil(c.EndOn)+80) - 40)
 		a := c.Units[0].Area
 		price, rent, fee := c.MonthlyChargesOn(on, a)
 		wp, wr, wf := refContract{c}.refMonthlyChargesOn(on, a)

@@ -4,6 +4,7 @@ import (
 	"math/big"
 	"testing"
 
+	"github.com/parkos/parkos/internal/check"
 	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/measure"
 )
@@ -201,6 +202,26 @@ func TestRoundingHalfUp(t *testing.T) {
 		amount := r.Mul(r, new(big.Rat).SetInt(new(big.Int).Mul(&p.denom, big.NewInt(100)))) // 元 over the pricer's denominator of the fen
 		if got := p.toFen(amount.Num()); got != yuan(out) || p.overflow || !amount.IsInt() {
 			t.Errorf("toFen(%s) = %s, want %s", in, got, out)
+		}
+	}
+}
+
+// Amounts up to check.MaxMoney are held; one fen more is out of range, on a line and in total.
+func TestAmountsUpToTheLimit(t *testing.T) {
+	p := newPricer(Contract{}, 1)
+	limit := new(big.Int).Mul(maxFen, &p.denom)
+	if got := p.toFen(limit); got != check.MaxMoney || p.overflow {
+		t.Errorf("a line of exactly the limit: %s, overflow %v", got, p.overflow)
+	}
+	p.toFen(limit.Add(limit, new(big.Int).Rsh(&p.denom, 1))) // half a fen more rounds up past it
+	if !p.overflow {
+		t.Error("a line half a fen past the limit was held")
+	}
+	for penalty, ok := range map[measure.Money]bool{check.MaxMoney: true, check.MaxMoney + 1: false} {
+		c := base("2026-01-01", "2026-12-31")
+		c.Price, c.TerminatedOn, c.Penalty = 0, day("2026-06-30"), penalty
+		if s, got := c.schedule(); got != ok || (ok && s.Total != penalty) {
+			t.Errorf("a total of %s: in range %v, total %s", penalty, got, s.Total)
 		}
 	}
 }

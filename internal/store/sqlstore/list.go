@@ -51,8 +51,9 @@ func badCursor() error {
 	return fieldErr("cursor", "bad_cursor", "分页游标无效，请从第一页重新开始", "cursor is invalid; start again from the first page")
 }
 
-// rowsReserved bounds the rows a list makes room for before any is read.
-const rowsReserved = 256
+// rowsReserved bounds the rows a list makes room for before any is read: a default page and
+// its extra row.
+const rowsReserved = page.DefaultLimit + 1
 
 func (l *listQuery[T]) run(ctx context.Context, c conn, req page.Request) (page.Page[T], error) {
 	names := make([]string, len(l.sorts))
@@ -93,7 +94,7 @@ func (l *listQuery[T]) run(ctx context.Context, c conn, req page.Request) (page.
 	}
 	defer rows.Close()
 	// The extra row says whether there is a next page. Room is made for a page's worth up to
-	// rowsReserved: page.All asks for 10,000 at a time, and most of those calls get a few.
+	// rowsReserved: page.All asks for page.MaxLimit rows at a time, and most of its calls get a few.
 	items := make([]T, 0, min(req.Limit+1, rowsReserved))
 	for rows.Next() {
 		items = append(items, *new(T))
