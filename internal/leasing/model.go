@@ -36,6 +36,10 @@ const (
 // PaymentCycles are the billing period lengths in lease months.
 var PaymentCycles = []int{1, 3, 6, 12}
 
+// MaxTermYears is the longest lease term the law allows: beyond twenty years a lease is void
+// (《民法典》第七百零五条), and a schedule's cost grows with its term.
+const MaxTermYears = 20
+
 // ContractUnit is a unit let under a contract from From to To (inclusive). Units added or
 // removed by amendment carry their own dates inside the contract's term.
 type ContractUnit struct {

@@ -34,6 +34,10 @@ func (c *Contract) Validate() error {
 	if !c.StartOn.IsZero() && !c.EndOn.IsZero() && c.EndOn.Before(c.StartOn) {
 		f.Add("end_on", "before_start", "结束日期不能早于开始日期", "end_on cannot be before start_on")
 	}
+	if !c.StartOn.IsZero() && c.EndOn.After(c.StartOn.AddMonths(12*MaxTermYears).AddDays(-1)) {
+		f.Add("end_on", "term_too_long", fmt.Sprintf("租赁期限不得超过 %d 年（《民法典》第七百零五条）", MaxTermYears),
+			fmt.Sprintf("a lease term cannot exceed %d years (Civil Code, art. 705)", MaxTermYears))
+	}
 	check.UnitPrice(&f, "price", c.Price)
 	check.UnitPrice(&f, "property_fee", c.PropertyFee)
 	check.Money(&f, "penalty", c.Penalty)

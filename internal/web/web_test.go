@@ -307,6 +307,12 @@ func TestContractPages(t *testing.T) {
 	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="e-end_on"`) || !strings.Contains(body, `id="e-price"`) {
 		t.Fatalf("bad contract form: %d", res.StatusCode)
 	}
+	tooLong := cloneValues(form)
+	tooLong.Set("end_on", "2045-01-01")
+	res, body = s.send(c, "POST", "/contracts/new", tooLong)
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="e-end_on"`) || !strings.Contains(body, "租赁期限不得超过 20 年") {
+		t.Fatalf("a 20-year-and-a-day lease: %d", res.StatusCode)
+	}
 	res, _ = s.send(c, "POST", "/contracts/new", form)
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("contract form: %d", res.StatusCode)

@@ -332,12 +332,14 @@ func TestContractRangesAndOverflow(t *testing.T) {
 			"huge area":     {"units[0].area", func(k *leasing.Contract) { k.Units[0].Area = measure.Area(1e8 * 100) }},
 			"huge price":    {"price", func(k *leasing.Contract) { k.Price = measure.Price(1e9 * 10000) }},
 			"negative fee":  {"property_fee", func(k *leasing.Contract) { k.PropertyFee = -1 }},
-			// Both in range, but 1,000,000 m² at 10,000 元 a day for 99 years is beyond any amount.
+			// Both in range, but 1,000,000 m² at 10,000 元 a day for 20 years is beyond any amount.
 			"overflowing total": {"price", func(k *leasing.Contract) {
 				k.Units[0].UnitID, k.Units[0].Area = huge.ID, measure.AreaM2(1_000_000)
-				k.Price, k.EndOn = measure.Price(10_000*10_000), civil.Of(2124, 12, 31)
+				k.Price, k.EndOn = measure.Price(10_000*10_000), civil.Of(2045, 12, 31)
 			}},
-			"more than the unit": {"units[0].area", func(k *leasing.Contract) { k.Units[0].Area = measure.AreaM2(301) }},
+			// The law voids a lease beyond twenty years; from 2026-01-01 the last day is 2045-12-31.
+			"term beyond twenty years": {"end_on", func(k *leasing.Contract) { k.EndOn = civil.Of(2046, 1, 1) }},
+			"more than the unit":       {"units[0].area", func(k *leasing.Contract) { k.Units[0].Area = measure.AreaM2(301) }},
 		} {
 			t.Run(name, func(t *testing.T) {
 				k := lease(w, "HT-RANGE", w.Units[0][2].ID, "2026-01-01", "2026-12-31")
