@@ -209,11 +209,11 @@ func (c Contract) schedule() (Schedule, bool) {
 	}
 	var sum charges
 	for period, m := 1, 1; m <= len(months); period, m = period+1, m+cycle {
-		first := months[m-1].From
-		periodEnd := civil.Min(months[min(m+cycle, len(months)+1)-2].To, last)
+		first, lastMonth := months[m-1].From, min(m+cycle-1, len(months))
+		periodEnd := civil.Min(months[lastMonth-1].To, last)
 		for _, u := range c.Units {
 			sum = charges{}
-			for mm := m; mm < m+cycle && mm <= len(months); mm++ {
+			for mm := m; mm <= lastMonth; mm++ {
 				p.monthCharges(&sum, u, mm, months[mm-1], last, dc)
 			}
 			base := Line{Period: period, From: first, To: periodEnd, DueOn: first, UnitID: u.UnitID}
