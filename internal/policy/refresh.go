@@ -44,26 +44,39 @@ func (s *Service) Refresh(ctx context.Context) (int, error) {
 
 // RematchDaily judges every policy in force again once a day, for what the calendar changes:
 // qualifications that expire or begin, birthdays of companies, policies that come into force.
+// It says how many policies it judged. Each policy is judged in a transaction of its own,
+// claimed for the day: a city's policies take minutes to judge, and one transaction would hold
+// the only writer (SQLite) that long, so every sign-in and edit would wait. Instances share
+// the policies, and a run cut short is finished by the next.
 func (s *Service) RematchDaily(ctx context.Context) (int, error) {
+	day := s.clock.Today()
+	if done, err := s.st.RematchDayDone(ctx, day); err != nil || done {
+		return 0, err
+	}
+	policies, err := s.st.PublishedPolicies(ctx)
+	if err != nil {
+		return 0, err
+	}
 	n := 0
-	err := s.st.InTx(ctx, func(ctx context.Context) error {
-		first, err := s.st.ClaimRematchDay(ctx, s.clock.Today())
-		if err != nil || !first {
-			return err
-		}
-		policies, err := s.st.PublishedPolicies(ctx)
-		if err != nil {
-			return err
-		}
-		for _, p := range policies {
-			if err := s.rematch(ctx, p); err != nil {
+	for _, listed := range policies {
+		err := s.st.InTx(ctx, func(ctx context.Context) error {
+			// Read again under its lock: it may have been edited or withdrawn since the list.
+			p, err := s.st.LockPolicy(ctx, identity.System(), listed.ID)
+			if err != nil || p.Status != Published {
 				return err
 			}
+			first, err := s.st.ClaimPolicyRematch(ctx, p.ID, day)
+			if err != nil || !first {
+				return err
+			}
+			n++
+			return s.rematch(ctx, p)
+		})
+		if err != nil {
+			return n, err
 		}
-		n = len(policies)
-		return nil
-	})
-	return n, err
+	}
+	return n, s.st.InTx(ctx, func(ctx context.Context) error { return s.st.FinishRematchDay(ctx, day) })
 }
 
 // refreshYears works out an enterprise's years again from its reports: a year is complete when

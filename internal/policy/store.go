@@ -51,8 +51,12 @@ type Store interface {
 	// EnterpriseFilings are an enterprise's reports of the years asked (system scope).
 	EnterpriseFilings(ctx context.Context, sc identity.Scope, enterpriseID string, years []int) ([]indicator.FilingRow, error)
 	SaveYearFacts(ctx context.Context, enterpriseID string, years map[int]YearFigures) error
-	// ClaimRematchDay is true for the first caller of a day.
-	ClaimRematchDay(ctx context.Context, day civil.Date) (bool, error)
+	// RematchDayDone reports whether every policy was judged again on day; ClaimPolicyRematch
+	// is true for the first caller to judge a policy again on day; FinishRematchDay records
+	// that every policy was.
+	RematchDayDone(ctx context.Context, day civil.Date) (bool, error)
+	ClaimPolicyRematch(ctx context.Context, policyID string, day civil.Date) (bool, error)
+	FinishRematchDay(ctx context.Context, day civil.Date) error
 	GetEnterprise(ctx context.Context, sc identity.Scope, id string) (enterprise.Enterprise, error)
 
 	InsertApplication(ctx context.Context, a Application) error

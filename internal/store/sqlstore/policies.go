@@ -557,18 +557,37 @@ func (s *Store) ClaimStale(ctx context.Context, n int) ([]string, error) {
 	return ids, err
 }
 
-// ClaimRematchDay is true for the first caller of a day, in the transaction of ctx.
-func (s *Store) ClaimRematchDay(ctx context.Context, day civil.Date) (bool, error) {
+// RematchDayDone reports whether every policy was judged again on day.
+func (s *Store) RematchDayDone(ctx context.Context, day civil.Date) (bool, error) {
+	var n int
+	err := s.read(ctx).queryRow(ctx, `SELECT COUNT(*) FROM policy_rematch_runs WHERE day = ?`, day).Scan(&n)
+	return n > 0, err
+}
+
+// ClaimPolicyRematch is true for the first caller to judge the policy again on day, in the
+// transaction of ctx.
+func (s *Store) ClaimPolicyRematch(ctx context.Context, policyID string, day civil.Date) (bool, error) {
 	c, err := s.txConn(ctx)
 	if err != nil {
 		return false, err
 	}
-	res, err := c.exec(ctx, `INSERT INTO policy_rematch_runs (day) VALUES (?) ON CONFLICT DO NOTHING`, day)
+	res, err := c.exec(ctx, `INSERT INTO policy_rematches (policy_id, day) VALUES (?, ?)
+		ON CONFLICT (policy_id) DO UPDATE SET day = excluded.day WHERE policy_rematches.day < excluded.day`, policyID, day)
 	if err != nil {
 		return false, err
 	}
 	n, err := res.RowsAffected()
 	return n == 1, err
+}
+
+// FinishRematchDay records that every policy was judged again on day, in the transaction of ctx.
+func (s *Store) FinishRematchDay(ctx context.Context, day civil.Date) error {
+	c, err := s.txConn(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = c.exec(ctx, `INSERT INTO policy_rematch_runs (day) VALUES (?) ON CONFLICT DO NOTHING`, day)
+	return err
 }
 
 const applicationCols = `a.id, a.policy_id, p.title, a.enterprise_id, e.name, COALESCE(a.park_id, ''), a.status, a.auto, a.statement, a.requested, a.estimate,

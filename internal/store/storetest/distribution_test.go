@@ -56,7 +56,7 @@ var placements = map[string]placement{
 	"sign_in_attempts": coordinator, "upload_stash": coordinator, "idempotency_keys": coordinator,
 	"notifications": coordinator, "notification_preferences": coordinator, "calendar_feeds": coordinator,
 	"outbox": coordinator, "audit_log": coordinator, "schema_migrations": coordinator, "generated_sets": coordinator,
-	"policy_rematch_runs": coordinator, "billing_reminder_runs": coordinator,
+	"policy_rematch_runs": coordinator, "policy_rematches": coordinator, "billing_reminder_runs": coordinator,
 }
 
 // TestEveryTableIsPlaced: on both engines, every table is placed, every placed table exists, and

@@ -1,7 +1,10 @@
 package storetest
 
 import (
+	"context"
+	"fmt"
 	"slices"
+	"sync"
 	"testing"
 
 	"github.com/parkos/parkos/internal/apperr"
@@ -180,5 +183,93 @@ func TestPolicyMatchingFollowsTheFacts(t *testing.T) {
 		if got := mustOK[map[string]measure.Money](t, "stored")(st.MatchedPolicies(ctx, w.Enterprises[0].ID)); len(got) != 0 {
 			t.Errorf("stored matches left: %v", got)
 		}
+	})
+}
+
+// TestDailyRematchOnePolicyAtATime: the daily rematch finds the policies that came into force
+// overnight, judging each in a transaction of its own and claiming it for the day: a day is
+// judged once; a policy another instance claimed is left to it; two instances at once judge
+// each policy once between them.
+func TestDailyRematchOnePolicyAtATime(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, st *sqlstore.Store) {
+		w := NewWorld(t, st)
+		clock := &movingClock{}
+		today := civil.Of(2026, 3, 10)
+		dayClock(clock, today)
+		svc := policy.NewService(st, clock, notify.NewService(st, clock.Now))
+		authority := w.Scope(identity.Authority)
+		var ids []string
+		for i := range 3 {
+			p := mustOK[policy.Policy](t, "create")(svc.CreatePolicy(ctx, authority, policy.NewPolicy{
+				Title: fmt.Sprintf("入驻补贴 %d", i), Issuer: "中关村管委会", DocNumber: fmt.Sprintf("中科园发〔2026〕%d号", i+10),
+				ValidFrom: today.AddDays(1), Benefit: "subsidy", Amount: policy.AmountRule{Kind: "fixed", Fixed: measure.Yuan(10000)},
+				Scope: policy.Coverage{Kind: "all"}, FactsYear: 2025,
+				Eligibility: policy.Condition{Fact: "park", Op: "in", Value: policy.Value(`["` + w.Parks[0].ID + `"]`)}}))
+			mustOK[policy.Policy](t, "publish")(svc.Publish(ctx, authority, p.ID))
+			ids = append(ids, p.ID)
+		}
+		matched := func(when string) {
+			t.Helper()
+			for _, id := range ids {
+				m, err := st.Matched(ctx, id)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, ok := m[w.Enterprises[0].ID]; !ok || len(m) != 1 {
+					t.Errorf("%s: policy %s matches %v, want enterprise 0 alone", when, id, m)
+				}
+			}
+		}
+		if m, err := st.Matched(ctx, ids[0]); err != nil || len(m) != 0 {
+			t.Fatalf("a policy not yet in force matches %v (%v)", m, err)
+		}
+		rematch := func(when string, want int) {
+			t.Helper()
+			if n, err := svc.RematchDaily(ctx); err != nil || n != want {
+				t.Errorf("%s: %d policies judged (%v), want %d", when, n, err, want)
+			}
+		}
+
+		dayClock(clock, today.AddDays(1))
+		rematch("the day they come into force", 3)
+		matched("the day they come into force")
+		rematch("again that day", 0)
+
+		// Another instance claimed the first policy and stopped: this one judges the other two.
+		day := today.AddDays(2)
+		dayClock(clock, day)
+		if err := st.InTx(ctx, func(ctx context.Context) error {
+			first, err := st.ClaimPolicyRematch(ctx, ids[0], day)
+			if err == nil && !first {
+				t.Error("the day's first claim of a policy was refused")
+			}
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		rematch("with one policy claimed elsewhere", 2)
+		rematch("again that day", 0)
+
+		// A withdrawn policy is no longer judged.
+		mustOK[policy.Policy](t, "withdraw")(svc.Withdraw(ctx, authority, ids[2]))
+		dayClock(clock, today.AddDays(3))
+		rematch("after one was withdrawn", 2)
+
+		// Two instances at once: each policy is judged by one of them.
+		dayClock(clock, today.AddDays(4))
+		var mu sync.Mutex
+		judged := 0
+		_, _, other := race(4, func(int) error {
+			n, err := svc.RematchDaily(ctx)
+			mu.Lock()
+			judged += n
+			mu.Unlock()
+			return err
+		})
+		if len(other) > 0 || judged != 2 {
+			t.Errorf("four instances at once judged %d policies (%v), want 2", judged, other)
+		}
+		ids = ids[:2]
+		matched("after four instances at once")
 	})
 }
