@@ -2,6 +2,9 @@ package policy
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
 
 	"github.com/parkos/parkos/internal/identity"
 	"github.com/parkos/parkos/internal/indicator"
@@ -46,8 +49,9 @@ func (s *Service) Refresh(ctx context.Context) (int, error) {
 // qualifications that expire or begin, birthdays of companies, policies that come into force.
 // It says how many policies it judged. Each policy is judged in a transaction of its own,
 // claimed for the day: a city's policies take minutes to judge, and one transaction would hold
-// the only writer (SQLite) that long, so every sign-in and edit would wait. Instances share
-// the policies, and a run cut short is finished by the next.
+// the only writer (SQLite) that long, so every sign-in and edit would wait. Each instance takes
+// the policies in an order of its own, so instances share them; a policy that fails is left
+// for the next run and does not hold up the others, and the day is done once all were judged.
 func (s *Service) RematchDaily(ctx context.Context) (int, error) {
 	day := s.clock.Today()
 	if done, err := s.st.RematchDayDone(ctx, day); err != nil || done {
@@ -57,8 +61,11 @@ func (s *Service) RematchDaily(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	rand.Shuffle(len(policies), func(i, j int) { policies[i], policies[j] = policies[j], policies[i] })
 	n := 0
+	var failed []error
 	for _, listed := range policies {
+		judged := false
 		err := s.st.InTx(ctx, func(ctx context.Context) error {
 			// Read again under its lock: it may have been edited or withdrawn since the list.
 			p, err := s.st.LockPolicy(ctx, identity.System(), listed.ID)
@@ -69,12 +76,20 @@ func (s *Service) RematchDaily(ctx context.Context) (int, error) {
 			if err != nil || !first {
 				return err
 			}
-			n++
+			judged = true
 			return s.rematch(ctx, p)
 		})
-		if err != nil {
-			return n, err
+		switch {
+		case ctx.Err() != nil:
+			return n, ctx.Err()
+		case err != nil:
+			failed = append(failed, fmt.Errorf("policy %s: %w", listed.ID, err))
+		case judged:
+			n++
 		}
+	}
+	if len(failed) > 0 {
+		return n, errors.Join(failed...)
 	}
 	return n, s.st.InTx(ctx, func(ctx context.Context) error { return s.st.FinishRematchDay(ctx, day) })
 }

@@ -572,7 +572,7 @@ func (s *Store) ClaimPolicyRematch(ctx context.Context, policyID string, day civ
 		return false, err
 	}
 	res, err := c.exec(ctx, `INSERT INTO policy_rematches (policy_id, day) VALUES (?, ?)
-		ON CONFLICT (policy_id) DO UPDATE SET day = excluded.day WHERE policy_rematches.day < excluded.day`, policyID, day)
+		ON CONFLICT (policy_id) DO UPDATE SET day = excluded.day WHERE policy_rematches.day <> excluded.day`, policyID, day)
 	if err != nil {
 		return false, err
 	}

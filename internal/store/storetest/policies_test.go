@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"sync"
@@ -188,8 +189,9 @@ func TestPolicyMatchingFollowsTheFacts(t *testing.T) {
 
 // TestDailyRematchOnePolicyAtATime: the daily rematch finds the policies that came into force
 // overnight, judging each in a transaction of its own and claiming it for the day: a day is
-// judged once; a policy another instance claimed is left to it; two instances at once judge
-// each policy once between them.
+// judged once; a policy another instance judged is left to it; a claim dated ahead (a clock
+// once set wrong) does not stop a policy being judged; a withdrawn policy is not judged; two
+// instances at once judge each policy once between them.
 func TestDailyRematchOnePolicyAtATime(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, st *sqlstore.Store) {
 		w := NewWorld(t, st)
@@ -208,54 +210,77 @@ func TestDailyRematchOnePolicyAtATime(t *testing.T) {
 			mustOK[policy.Policy](t, "publish")(svc.Publish(ctx, authority, p.ID))
 			ids = append(ids, p.ID)
 		}
-		matched := func(when string) {
-			t.Helper()
-			for _, id := range ids {
-				m, err := st.Matched(ctx, id)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if _, ok := m[w.Enterprises[0].ID]; !ok || len(m) != 1 {
-					t.Errorf("%s: policy %s matches %v, want enterprise 0 alone", when, id, m)
-				}
-			}
-		}
 		if m, err := st.Matched(ctx, ids[0]); err != nil || len(m) != 0 {
 			t.Fatalf("a policy not yet in force matches %v (%v)", m, err)
 		}
-		rematch := func(when string, want int) {
+		// claim claims a policy for day as another instance would, and reports whether it got it.
+		claim := func(id string, day civil.Date) bool {
+			t.Helper()
+			var first bool
+			if err := st.InTx(ctx, func(ctx context.Context) error {
+				var err error
+				first, err = st.ClaimPolicyRematch(ctx, id, day)
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+			return first
+		}
+		// judgedOn says which policies were judged on day, by trying to claim each in a
+		// transaction that is then undone.
+		judgedOn := func(day civil.Date) []bool {
+			t.Helper()
+			var out []bool
+			for _, id := range ids {
+				undo := errors.New("undo")
+				err := st.InTx(ctx, func(ctx context.Context) error {
+					first, err := st.ClaimPolicyRematch(ctx, id, day)
+					if err != nil {
+						return err
+					}
+					out = append(out, !first)
+					return undo
+				})
+				if !errors.Is(err, undo) {
+					t.Fatal(err)
+				}
+			}
+			return out
+		}
+		rematch := func(when string, want int, judged ...bool) {
 			t.Helper()
 			if n, err := svc.RematchDaily(ctx); err != nil || n != want {
 				t.Errorf("%s: %d policies judged (%v), want %d", when, n, err, want)
 			}
+			if got := judgedOn(clock.Today()); !slices.Equal(got, judged) {
+				t.Errorf("%s: judged today %v, want %v", when, got, judged)
+			}
 		}
 
 		dayClock(clock, today.AddDays(1))
-		rematch("the day they come into force", 3)
-		matched("the day they come into force")
-		rematch("again that day", 0)
+		rematch("the day they come into force", 3, true, true, true)
+		for _, id := range ids {
+			if m, err := st.Matched(ctx, id); err != nil || len(m) != 1 || m[w.Enterprises[0].ID] == 0 {
+				t.Errorf("in force: policy %s matches %v (%v), want enterprise 0 alone", id, m, err)
+			}
+		}
+		rematch("again that day", 0, true, true, true)
 
-		// Another instance claimed the first policy and stopped: this one judges the other two.
+		// Another instance judged the first policy and stopped before the others; the second
+		// policy's claim was dated a month ahead by a clock once set wrong.
 		day := today.AddDays(2)
 		dayClock(clock, day)
-		if err := st.InTx(ctx, func(ctx context.Context) error {
-			first, err := st.ClaimPolicyRematch(ctx, ids[0], day)
-			if err == nil && !first {
-				t.Error("the day's first claim of a policy was refused")
-			}
-			return err
-		}); err != nil {
-			t.Fatal(err)
+		if !claim(ids[0], day) || !claim(ids[1], day.AddDays(30)) {
+			t.Fatal("a claim of a policy not judged that day was refused")
 		}
-		rematch("with one policy claimed elsewhere", 2)
-		rematch("again that day", 0)
+		rematch("with one policy judged elsewhere", 2, true, true, true)
+		rematch("again that day", 0, true, true, true)
 
-		// A withdrawn policy is no longer judged.
 		mustOK[policy.Policy](t, "withdraw")(svc.Withdraw(ctx, authority, ids[2]))
 		dayClock(clock, today.AddDays(3))
-		rematch("after one was withdrawn", 2)
+		rematch("after one was withdrawn", 2, true, true, false)
 
-		// Two instances at once: each policy is judged by one of them.
+		// Four instances at once: each policy is judged by one of them.
 		dayClock(clock, today.AddDays(4))
 		var mu sync.Mutex
 		judged := 0
@@ -269,7 +294,8 @@ func TestDailyRematchOnePolicyAtATime(t *testing.T) {
 		if len(other) > 0 || judged != 2 {
 			t.Errorf("four instances at once judged %d policies (%v), want 2", judged, other)
 		}
-		ids = ids[:2]
-		matched("after four instances at once")
+		if got := judgedOn(clock.Today()); !slices.Equal(got, []bool{true, true, false}) {
+			t.Errorf("after four instances at once: judged today %v", got)
+		}
 	})
 }

@@ -4,5 +4,5 @@
 -- the next. policy_rematch_runs now marks a day whose policies were all judged.
 CREATE TABLE policy_rematches (
     policy_id TEXT PRIMARY KEY REFERENCES policies (id),
-    day       DATE NOT NULL
+    day       TEXT NOT NULL
 );
