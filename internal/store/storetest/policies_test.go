@@ -81,6 +81,10 @@ func TestPolicyMatchingFollowsTheFacts(t *testing.T) {
 		if _, problems, err := stat.ImportReports(ctx, sys, annual.ID, rows, false); err != nil || len(problems) > 0 {
 			t.Fatalf("import: %v %+v", err, problems)
 		}
+		// Submitted figures are not facts yet: only an approval leaves an enterprise to be judged again.
+		if n, err := svc.Refresh(ctx); err != nil || n != 0 {
+			t.Fatalf("after the reports were submitted %d enterprises were judged again (%v), want none", n, err)
+		}
 		reports := mustOK[page.Page[stats.Report]](t, "reports")(st.ListReports(ctx, sys, stats.ReportFilter{PeriodID: annual.ID}, page.Request{}))
 		for _, r := range reports.Items {
 			mustOK[stats.Report](t, "approve")(stat.ReviewReport(ctx, sys, r.ID, true, ""))
