@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -74,7 +75,7 @@ func TestUserAndMigrateCommands(t *testing.T) {
 		errOut.Reset()
 		return run(ctx, args, strings.NewReader(stdin), &out, &errOut)
 	}
-	if err := sh("", "migrate", "status", "--db", db); err != nil || !strings.Contains(out.String(), "0036     events                   pending") {
+	if err := sh("", "migrate", "status", "--db", db); err != nil || !regexp.MustCompile(`(?m)^0036 +events +pending$`).MatchString(out.String()) {
 		t.Fatalf("migrate status before: %v %s", err, out.String())
 	}
 	if err := sh("", "migrate", "--db", db); err != nil || !strings.Contains(out.String(), "sqlite") {
