@@ -344,7 +344,9 @@ func TestParallelWrongPasswordsAreCountedBeforeHashing(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	if statuses[401] > 10 || statuses[401]+statuses[429]+statuses[503] != 60 || statuses[429] < 50 {
+	// A 503 gives its reserved attempt back (nothing was hashed), so under load 401s and 503s
+	// together may pass 10; the 401s alone may not.
+	if statuses[401] > 10 || statuses[429] == 0 || statuses[401]+statuses[429]+statuses[503] != 60 {
 		t.Fatalf("statuses %v: at most 10 passwords may be checked", statuses)
 	}
 }
