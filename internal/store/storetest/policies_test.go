@@ -25,10 +25,12 @@ var revenueRule = policy.Condition{Op: "and", Of: []policy.Condition{
 	{Fact: "revenue", Op: "gte", Value: policy.Value(`"1500000"`)},
 	{Fact: "qualification", Op: "has", Value: policy.Value(`["high_tech"]`)}}}
 
-// TestPolicyMatchingFollowsTheFacts: a policy published before any figures matches no one; an
-// approved annual report makes an enterprise eligible (and tells it), a returned one takes it
-// out; 免申即享 grants are proposed and confirmed in bulk; an approved sum above the cap, a
-// disbursement above the approved sum and a second payment race are refused; totals add up.
+// TestPolicyMatchingFollowsTheFacts: a policy published before any figures matches no one;
+// opening a period leaves its filers to be judged again, submitting their reports does not; an
+// approved annual report makes an enterprise eligible (and tells it); 免申即享 grants are
+// proposed and confirmed in bulk; an approved sum above the cap, a disbursement above the
+// approved sum and a second payment race are refused; totals add up; a quarter of the year
+// opened takes the enterprise out until it is approved; a withdrawn qualification takes it out.
 func TestPolicyMatchingFollowsTheFacts(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, st *sqlstore.Store) {
 		w := NewWorld(t, st)
@@ -38,7 +40,7 @@ func TestPolicyMatchingFollowsTheFacts(t *testing.T) {
 		svc := policy.NewService(st, clock, notices)
 		stat := stats.NewService(st, clock)
 		sys, authority, tenant := identity.System(), w.Scope(identity.Authority), w.Scope(identity.EntAdmin)
-		drain := func() {
+		drain := func() (judged int) {
 			t.Helper()
 			for {
 				n, err := svc.Refresh(ctx)
@@ -46,8 +48,9 @@ func TestPolicyMatchingFollowsTheFacts(t *testing.T) {
 					t.Fatal(err)
 				}
 				if n == 0 {
-					return
+					return judged
 				}
+				judged += n
 			}
 		}
 		drain()
@@ -72,6 +75,11 @@ func TestPolicyMatchingFollowsTheFacts(t *testing.T) {
 
 		// 2025's annual reports: enterprise 0 reports 2,000,000 yuan, enterprise 1 1,000,000.
 		annual := mustOK[stats.Period](t, "period")(stat.OpenPeriod(ctx, sys, stats.Period{Kind: stats.Annual, Year: 2025, Deadline: civil.Of(2026, 3, 31)}))
+		// A year's reports are part of its facts (how many are expected): opening the period
+		// leaves its filers to be judged again.
+		if n := drain(); n != len(w.Enterprises) {
+			t.Errorf("after the period opened %d enterprises were judged again, want %d", n, len(w.Enterprises))
+		}
 		var rows []stats.ImportRow
 		for i, e := range w.Enterprises {
 			rows = append(rows, stats.ImportRow{Row: i + 3, CreditCode: e.CreditCode, Submit: true, Figures: stats.Figures{
@@ -82,8 +90,8 @@ func TestPolicyMatchingFollowsTheFacts(t *testing.T) {
 			t.Fatalf("import: %v %+v", err, problems)
 		}
 		// Submitted figures are not facts yet: only an approval leaves an enterprise to be judged again.
-		if n, err := svc.Refresh(ctx); err != nil || n != 0 {
-			t.Fatalf("after the reports were submitted %d enterprises were judged again (%v), want none", n, err)
+		if n := drain(); n != 0 {
+			t.Fatalf("after the reports were submitted %d enterprises were judged again, want none", n)
 		}
 		reports := mustOK[page.Page[stats.Report]](t, "reports")(st.ListReports(ctx, sys, stats.ReportFilter{PeriodID: annual.ID}, page.Request{}))
 		for _, r := range reports.Items {
@@ -172,6 +180,22 @@ func TestPolicyMatchingFollowsTheFacts(t *testing.T) {
 			if r.Eligible != 1 {
 				t.Errorf("eligible for %s: %d", r.Name, r.Eligible)
 			}
+		}
+
+		// A quarter of 2025 opened for them leaves the year incomplete until its reports are
+		// approved (§6.1 rule 1): the enterprise is out of the policy meanwhile, and back after.
+		quarter := mustOK[stats.Period](t, "quarter")(stat.OpenPeriod(ctx, sys, stats.Period{Kind: stats.Quarterly, Year: 2025, Seq: 4, Deadline: civil.Of(2026, 4, 20)}))
+		drain()
+		if m := mustOK[policy.Matches](t, "matches")(svc.Matches(ctx, authority, p.ID, policy.MatchQuery{})); m.Eligible != 0 {
+			t.Errorf("a 2025 quarter open and nothing approved: %d eligible, want 0", m.Eligible)
+		}
+		if _, problems, err := stat.ImportReports(ctx, sys, quarter.ID, rows, false); err != nil || len(problems) > 0 {
+			t.Fatalf("quarter's import: %v %+v", err, problems)
+		}
+		mustOK[int](t, "approve the quarter")(stat.ApproveSubmitted(ctx, sys, quarter.ID))
+		drain()
+		if m := mustOK[policy.Matches](t, "matches")(svc.Matches(ctx, authority, p.ID, policy.MatchQuery{})); m.Eligible != 1 {
+			t.Errorf("the quarter approved: %d eligible, want 1", m.Eligible)
 		}
 
 		// A qualification withdrawn takes the enterprise out of both policies.
