@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 
@@ -325,5 +326,97 @@ func TestDailyRematchOnePolicyAtATime(t *testing.T) {
 		if got := judgedOn(clock.Today()); !slices.Equal(got, []bool{true, true, false}) {
 			t.Errorf("after four instances at once: judged today %v", got)
 		}
+	})
+}
+
+// TestReportWritesLeaveTheirEnterprisesForThePolicyWorker: an enterprise's year facts are made
+// from the reports of each year, so a report added, removed, moved to another park, period or
+// enterprise, or a period moved to another year, leaves every enterprise concerned for the
+// policy worker; a report submitted or returned does not (migrations 0045 on SQLite, 0043 on
+// PostgreSQL).
+// No service moves or removes reports; the writes here are the database's own, as a data fix
+// or a later feature would make them.
+func TestReportWritesLeaveTheirEnterprisesForThePolicyWorker(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, st *sqlstore.Store) {
+		w := NewWorld(t, st)
+		sys := identity.System()
+		stat := StatsOf(st)
+		bind := func(q string) string {
+			for i := 1; st.Engine() == "postgres" && strings.Contains(q, "?"); i++ {
+				q = strings.Replace(q, "?", fmt.Sprintf("$%d", i), 1)
+			}
+			return q
+		}
+		exec := func(q string, args ...any) {
+			t.Helper()
+			if _, err := st.Pools()["writer"].Exec(bind(q), args...); err != nil {
+				t.Fatal(err)
+			}
+		}
+		left := func() []string {
+			t.Helper()
+			rows, err := st.Pools()["reader"].Query("SELECT enterprise_id FROM policy_stale ORDER BY enterprise_id")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rows.Close()
+			var ids []string
+			for rows.Next() {
+				var id string
+				if err := rows.Scan(&id); err != nil {
+					t.Fatal(err)
+				}
+				ids = append(ids, id)
+			}
+			if err := rows.Err(); err != nil {
+				t.Fatal(err)
+			}
+			exec("DELETE FROM policy_stale")
+			return ids
+		}
+		want := func(what string, ids ...string) {
+			t.Helper()
+			slices.Sort(ids)
+			if got := left(); !slices.Equal(got, slices.Compact(ids)) {
+				t.Errorf("%s: %v left for the policy worker, want %v", what, got, ids)
+			}
+		}
+		all := make([]string, len(w.Enterprises))
+		for i, e := range w.Enterprises {
+			all[i] = e.ID
+		}
+		left()
+		period := mustOK[stats.Period](t, "open")(stat.OpenPeriod(ctx, sys, stats.Period{Kind: stats.Annual, Year: 2025, Deadline: civil.Of(2026, 3, 31)}))
+		want("a period opened", all...)
+		reports := mustOK[page.Page[stats.Report]](t, "reports")(st.ListReports(ctx, sys, stats.ReportFilter{PeriodID: period.ID}, page.Request{}))
+		r0, r1 := reports.Items[0], reports.Items[1]
+		figures := stats.Figures{"revenue": 1_000_000_00, "rd_expense": 50_000_00, "tax": 1_000_00, "employees": 30, "rd_staff": 3,
+			"invention_patents_granted": 0, "invention_patents_held": 1}
+		var rows []stats.ImportRow
+		for i, e := range w.Enterprises {
+			rows = append(rows, stats.ImportRow{Row: i + 3, CreditCode: e.CreditCode, Submit: true, Figures: figures})
+		}
+		if _, problems, err := stat.ImportReports(ctx, sys, period.ID, rows, false); err != nil || len(problems) > 0 {
+			t.Fatalf("import: %v %+v", err, problems)
+		}
+		want("reports submitted")
+		mustOK[stats.Report](t, "return")(stat.ReviewReport(ctx, sys, r0.ID, false, "营业收入有误"))
+		want("a report returned")
+
+		exec("UPDATE reports SET park_id = ? WHERE id = ?", w.Parks[1].ID, r0.ID)
+		want("a report moved to another park", r0.EnterpriseID)
+		exec("DELETE FROM reports WHERE id = ?", r0.ID)
+		want("a report removed", r0.EnterpriseID)
+		exec("UPDATE reports SET enterprise_id = ? WHERE id = ?", r0.EnterpriseID, r1.ID)
+		want("a report given to another enterprise", r0.EnterpriseID, r1.EnterpriseID)
+
+		earlier := mustOK[stats.Period](t, "open")(stat.OpenPeriod(ctx, sys, stats.Period{Kind: stats.Annual, Year: 2024, Deadline: civil.Of(2025, 3, 31)}))
+		want("a second period opened", all...)
+		exec("DELETE FROM reports WHERE period_id = ? AND enterprise_id = ?", earlier.ID, r0.EnterpriseID)
+		left()
+		exec("UPDATE reports SET period_id = ? WHERE id = ?", earlier.ID, r1.ID)
+		want("a report moved to another period", r0.EnterpriseID)
+		exec("UPDATE report_periods SET year = 2023 WHERE id = ?", earlier.ID)
+		want("a period moved to another year", all...)
 	})
 }

@@ -5,10 +5,40 @@
 -- submitted or returned. Marking every status change made a 100,000-row import leave 100,000
 -- enterprises for the policy worker to judge again to no effect; opening a period marked no
 -- one, so a year that had been complete stayed so in the facts until its new reports were first
--- submitted.
+-- submitted. Reports come and go a period (or a generated data set) at a time, so those are
+-- marked once a statement, as in 0040.
 DROP TRIGGER policy_stale_report ON reports;
-CREATE TRIGGER policy_stale_report AFTER UPDATE OF status, period_id, park_id ON reports
-    FOR EACH ROW WHEN ((OLD.status = 'approved') <> (NEW.status = 'approved') OR OLD.period_id <> NEW.period_id OR OLD.park_id <> NEW.park_id)
-    EXECUTE FUNCTION policy_facts_changed();
-CREATE TRIGGER policy_stale_report_change AFTER INSERT OR DELETE ON reports
-    FOR EACH ROW EXECUTE FUNCTION policy_facts_changed();
+CREATE FUNCTION policy_report_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO policy_stale (enterprise_id) SELECT DISTINCT e FROM (VALUES (OLD.enterprise_id), (NEW.enterprise_id)) v (e)
+        ON CONFLICT DO NOTHING;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER policy_stale_report AFTER UPDATE OF status, period_id, park_id, enterprise_id ON reports
+    FOR EACH ROW WHEN ((OLD.status = 'approved') <> (NEW.status = 'approved') OR OLD.period_id <> NEW.period_id
+        OR OLD.park_id <> NEW.park_id OR OLD.enterprise_id <> NEW.enterprise_id)
+    EXECUTE FUNCTION policy_report_changed();
+CREATE FUNCTION policy_reports_added() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO policy_stale (enterprise_id) SELECT DISTINCT enterprise_id FROM new_rows ON CONFLICT DO NOTHING;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER policy_stale_reports_added AFTER INSERT ON reports
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION policy_reports_added();
+CREATE FUNCTION policy_reports_removed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO policy_stale (enterprise_id) SELECT DISTINCT enterprise_id FROM old_rows ON CONFLICT DO NOTHING;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER policy_stale_reports_removed AFTER DELETE ON reports
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION policy_reports_removed();
+-- A period moved to another year or kind moves its reports with it.
+CREATE FUNCTION policy_period_moved() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO policy_stale (enterprise_id) SELECT DISTINCT enterprise_id FROM reports WHERE period_id = NEW.id
+        ON CONFLICT DO NOTHING;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER policy_stale_period AFTER UPDATE OF year, kind, seq ON report_periods
+    FOR EACH ROW WHEN (OLD.year <> NEW.year OR OLD.kind <> NEW.kind OR OLD.seq <> NEW.seq)
+    EXECUTE FUNCTION policy_period_moved();
