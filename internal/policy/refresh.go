@@ -19,7 +19,8 @@ const factYears = 5
 // Refresh judges again the enterprises whose facts changed (a report approved, a period opened
 // for them, a qualification or residency written, the profile edited): their years of figures
 // are worked out again by §6.1 rule 1, every policy in force is judged for them, a new match is
-// told and a lost one dropped. It is a job of the delivery worker; it says how many enterprises it judged.
+// told and a lost one dropped. It is a job of the delivery worker; it says how many enterprises
+// it judged.
 func (s *Service) Refresh(ctx context.Context) (int, error) {
 	n := 0
 	err := s.st.InTx(ctx, func(ctx context.Context) error {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"sync"
 	"testing"
 
@@ -341,15 +340,9 @@ func TestReportWritesLeaveTheirEnterprisesForThePolicyWorker(t *testing.T) {
 		w := NewWorld(t, st)
 		sys := identity.System()
 		stat := StatsOf(st)
-		bind := func(q string) string {
-			for i := 1; st.Engine() == "postgres" && strings.Contains(q, "?"); i++ {
-				q = strings.Replace(q, "?", fmt.Sprintf("$%d", i), 1)
-			}
-			return q
-		}
 		exec := func(q string, args ...any) {
 			t.Helper()
-			if _, err := st.Pools()["writer"].Exec(bind(q), args...); err != nil {
+			if _, err := st.Pools()["writer"].Exec(placeholders(st, q), args...); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -18,20 +18,16 @@ CREATE TRIGGER policy_stale_report AFTER UPDATE OF status, period_id, park_id, e
     FOR EACH ROW WHEN ((OLD.status = 'approved') <> (NEW.status = 'approved') OR OLD.period_id <> NEW.period_id
         OR OLD.park_id <> NEW.park_id OR OLD.enterprise_id <> NEW.enterprise_id)
     EXECUTE FUNCTION policy_report_changed();
-CREATE FUNCTION policy_reports_added() RETURNS trigger LANGUAGE plpgsql AS $$
+-- Both statement triggers name their transition table changed_rows, so one function serves.
+CREATE FUNCTION policy_reports_added_or_removed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO policy_stale (enterprise_id) SELECT DISTINCT enterprise_id FROM new_rows ON CONFLICT DO NOTHING;
+    INSERT INTO policy_stale (enterprise_id) SELECT DISTINCT enterprise_id FROM changed_rows ON CONFLICT DO NOTHING;
     RETURN NULL;
 END $$;
 CREATE TRIGGER policy_stale_reports_added AFTER INSERT ON reports
-    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION policy_reports_added();
-CREATE FUNCTION policy_reports_removed() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    INSERT INTO policy_stale (enterprise_id) SELECT DISTINCT enterprise_id FROM old_rows ON CONFLICT DO NOTHING;
-    RETURN NULL;
-END $$;
+    REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION policy_reports_added_or_removed();
 CREATE TRIGGER policy_stale_reports_removed AFTER DELETE ON reports
-    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION policy_reports_removed();
+    REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION policy_reports_added_or_removed();
 -- A period moved to another year or kind moves its reports with it.
 CREATE FUNCTION policy_period_moved() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
