@@ -186,37 +186,105 @@ func (s *Store) record(ctx context.Context, c conn, sc identity.Scope, action, e
 // limits on bind parameters.
 const auditRowsPerInsert = 400
 
-// recordAll writes the entries of many changes, several rows to a statement: an import of
-// 100,000 rows records 100,000 changes.
+// auditRow is one audit entry's 13 column values, in insertAudit's order.
+type auditRow [13]any
+
+// recordAll adds the entries of many changes to the trail. Inside a write transaction they
+// wait in its pending trail and are written several rows to a statement (pendingAudit); the
+// demo's load made 2,621 one-row inserts, a sixth of its time. Elsewhere they are written now.
 func (s *Store) recordAll(ctx context.Context, c conn, sc identity.Scope, changes []audit.Change) error {
 	source := sc.Source
 	if source == "" {
 		source = "system"
 	}
 	at := s.now()
-	for len(changes) > 0 {
-		batch := changes[:min(len(changes), auditRowsPerInsert)]
-		changes = changes[len(batch):]
-		encoded, err := encodeChanges(batch)
-		if err != nil {
-			return err
+	encoded, err := encodeChanges(changes)
+	if err != nil {
+		return err
+	}
+	rows := make([]auditRow, len(changes))
+	for i, ch := range changes {
+		parkID, entID := owners(ch.After)
+		if parkID == "" && entID == "" {
+			parkID, entID = owners(ch.Before)
 		}
-		args := make([]any, 0, 13*len(batch))
-		for i, ch := range batch {
-			parkID, entID := owners(ch.After)
-			if parkID == "" && entID == "" {
-				parkID, entID = owners(ch.Before)
-			}
-			args = append(args, newID(), at, sc.UserID, sc.Username, string(sc.Role), source, ch.Action, ch.Entity, ch.ID,
-				nullable(parkID), nullable(entID), encoded[i][0], encoded[i][1])
+		rows[i] = auditRow{newID(), at, sc.UserID, sc.Username, string(sc.Role), source, ch.Action, ch.Entity, ch.ID,
+			nullable(parkID), nullable(entID), encoded[i][0], encoded[i][1]}
+	}
+	if c.tx != nil {
+		return c.tx.audit.add(ctx, c, rows)
+	}
+	return insertAudit(ctx, c, rows)
+}
+
+// insertAudit writes rows, auditRowsPerInsert to a statement.
+func insertAudit(ctx context.Context, c conn, rows []auditRow) error {
+	for len(rows) > 0 {
+		batch := rows[:min(len(rows), auditRowsPerInsert)]
+		rows = rows[len(batch):]
+		args := make([]any, 0, len(auditRow{})*len(batch))
+		for _, r := range batch {
+			args = append(args, r[:]...)
 		}
-		row := "(" + bindParams(13) + ")"
+		row := "(" + bindParams(len(auditRow{})) + ")"
 		if _, err := c.exec(ctx, `INSERT INTO audit_log (id, at, user_id, username, role, source, action, entity, entity_id, park_id,
 			enterprise_id, before_json, after_json) VALUES `+strings.Repeat(row+", ", len(batch)-1)+row, args...); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// pendingAudit is the trail a write transaction has recorded and not yet written, one list
+// for the transaction and one for each savepoint open inside it. A savepoint that fails drops
+// its list (what it had written is undone with it); one that succeeds hands its list to the one
+// around it. A list is written when it reaches auditRowsPerInsert rows, in the savepoint it
+// belongs to, and the transaction's before it commits, so entries land with their changes or
+// not at all, and memory stays bounded however long the transaction.
+type pendingAudit struct{ levels [][]auditRow }
+
+// add queues rows in the innermost list, writing the list once it is full.
+func (p *pendingAudit) add(ctx context.Context, c conn, rows []auditRow) error {
+	if len(p.levels) == 0 {
+		p.levels = append(p.levels, nil)
+	}
+	top := len(p.levels) - 1
+	p.levels[top] = append(p.levels[top], rows...)
+	if len(p.levels[top]) < auditRowsPerInsert {
+		return nil
+	}
+	return p.flush(ctx, c)
+}
+
+// flush writes the innermost list.
+func (p *pendingAudit) flush(ctx context.Context, c conn) error {
+	if len(p.levels) == 0 {
+		return nil
+	}
+	top := len(p.levels) - 1
+	rows := p.levels[top]
+	p.levels[top] = nil
+	return insertAudit(ctx, c, rows)
+}
+
+// open starts the list of a savepoint.
+func (p *pendingAudit) open() {
+	if len(p.levels) == 0 {
+		p.levels = append(p.levels, nil)
+	}
+	p.levels = append(p.levels, nil)
+}
+
+// close ends the innermost savepoint's list: kept, it joins the list around it (written once
+// that is full); dropped, it is forgotten.
+func (p *pendingAudit) close(ctx context.Context, c conn, keep bool) error {
+	top := len(p.levels) - 1
+	rows := p.levels[top]
+	p.levels = p.levels[:top]
+	if !keep {
+		return nil
+	}
+	return p.add(ctx, c, rows)
 }
 
 // auditScope: administrators and the authority read the whole trail, park managers the
@@ -277,7 +345,9 @@ func (s *Store) ListAudit(ctx context.Context, sc identity.Scope, f audit.Filter
 	if !f.To.IsZero() {
 		l.filter("a.at < ?", f.To.AddDays(1).Time().UTC())
 	}
-	return l.run(ctx, s.read(ctx), req)
+	// The trail a transaction has recorded is written as it commits, so the trail is read from
+	// what is committed, even inside a transaction.
+	return l.run(ctx, conn{s: s, db: s.eng.Reader, prepare: true}, req)
 }
 
 // Record writes an audit entry in the transaction of ctx, for writes a service composes.

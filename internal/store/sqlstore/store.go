@@ -255,6 +255,8 @@ type txCache struct {
 	committed []func()
 	// changed counts the rows the transaction's statements changed.
 	changed atomic.Int64
+	// audit is the trail recorded and not yet written.
+	audit pendingAudit
 }
 
 // stmt is q (engine text) ready in the transaction. A statement seen before is prepared once
@@ -435,7 +437,11 @@ func (s *Store) write(ctx context.Context, fn func(c conn) error) error {
 	// the only writer connection, and every later write would wait for it for good.
 	defer func() { _ = tx.Rollback() }()
 	cache := &txCache{s: s, tx: tx, stmts: map[string]*sql.Stmt{}}
-	err = fn(conn{s: s, db: tx, tx: cache})
+	c := conn{s: s, db: tx, tx: cache}
+	err = fn(c)
+	if err == nil {
+		err = cache.audit.flush(ctx, c)
+	}
 	if err == nil {
 		deferred, err = s.skipCheckpoint(ctx, cache)
 	}
@@ -506,7 +512,13 @@ func savepoint(ctx context.Context, c conn, fn func(c conn) error) error {
 	if _, err := c.db.ExecContext(ctx, "SAVEPOINT batch_step"); err != nil {
 		return err
 	}
+	if c.tx != nil {
+		c.tx.audit.open()
+	}
 	if err := fn(c); err != nil {
+		if c.tx != nil {
+			_ = c.tx.audit.close(ctx, c, false)
+		}
 		if _, rbErr := c.db.ExecContext(ctx, "ROLLBACK TO SAVEPOINT batch_step"); rbErr != nil {
 			return errors.Join(err, rbErr)
 		}
@@ -515,8 +527,13 @@ func savepoint(ctx context.Context, c conn, fn func(c conn) error) error {
 		}
 		return err
 	}
-	_, err := c.db.ExecContext(ctx, "RELEASE SAVEPOINT batch_step")
-	return err
+	if _, err := c.db.ExecContext(ctx, "RELEASE SAVEPOINT batch_step"); err != nil {
+		return err
+	}
+	if c.tx != nil {
+		return c.tx.audit.close(ctx, c, true)
+	}
+	return nil
 }
 
 // lockRows takes the row locks of a read-modify-write on PostgreSQL (SELECT … FOR UPDATE), in

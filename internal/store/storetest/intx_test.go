@@ -4,13 +4,17 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"maps"
 	"testing"
 	"time"
 
 	"github.com/parkos/parkos/internal/apperr"
+	"github.com/parkos/parkos/internal/audit"
 	"github.com/parkos/parkos/internal/civil"
 	"github.com/parkos/parkos/internal/identity"
 	"github.com/parkos/parkos/internal/leasing"
+	"github.com/parkos/parkos/internal/page"
 )
 
 var errUndo = errors.New("undo")
@@ -110,4 +114,81 @@ func signedLease(w *World, number, unitID string, today civil.Date) leasing.Cont
 	k := lease(w, number, unitID, today.AddDays(-30).String(), today.AddDays(300).String())
 	k.Status = leasing.Active
 	return k
+}
+
+// TestTrailLandsWithItsChanges: a transaction's audit entries wait and are written several to a
+// statement, yet land exactly with their changes: those of a savepoint that fails are dropped,
+// even after the savepoint filled its list and wrote it; those of one that succeeds stay; none
+// of a transaction that rolls back; and the trail read inside a transaction is what is
+// committed.
+func TestTrailLandsWithItsChanges(t *testing.T) {
+	for _, eng := range Engines(t) {
+		t.Run(eng.Name, func(t *testing.T) {
+			s, raw := Raw(t, eng)
+			sys := identity.System()
+			record := func(ctx context.Context, id string, n int) {
+				t.Helper()
+				for i := range n {
+					if err := s.Record(ctx, sys, "probe", "probe", fmt.Sprintf("%s-%03d", id, i), nil, map[string]int{"i": i}); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			nested := func(ctx context.Context, fn func(ctx context.Context) error) {
+				t.Helper()
+				if err := s.InTx(ctx, fn); err != nil && !errors.Is(err, errUndo) {
+					t.Fatal(err)
+				}
+			}
+			err := s.InTx(ctx, func(tx context.Context) error {
+				record(tx, "kept", 1)
+				nested(tx, func(tx context.Context) error { record(tx, "dropped", 1); return errUndo })
+				record(tx, "outer", 450) // more than one statement's worth, waiting
+				nested(tx, func(tx context.Context) error { record(tx, "dropped-full", 450); return errUndo })
+				nested(tx, func(tx context.Context) error {
+					record(tx, "inner", 450)
+					nested(tx, func(tx context.Context) error { record(tx, "dropped-deep", 450); return errUndo })
+					return nil
+				})
+				trail, err := s.ListAudit(tx, sys, audit.Filter{Entity: "probe"}, page.Request{})
+				if err != nil || len(trail.Items) != 0 {
+					t.Errorf("the trail read inside the transaction: %d entries, %v", len(trail.Items), err)
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := s.InTx(ctx, func(tx context.Context) error { record(tx, "rolled-back", 450); return errUndo }); !errors.Is(err, errUndo) {
+				t.Fatal(err)
+			}
+			rows, err := raw.QueryContext(ctx, `SELECT entity_id, after_json FROM audit_log WHERE entity = 'probe'`)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rows.Close()
+			got := map[string]int{}
+			for rows.Next() {
+				var id, after string
+				if err := rows.Scan(&id, &after); err != nil {
+					t.Fatal(err)
+				}
+				got[id[:len(id)-4]]++ // the write, without its entry's number
+				var i int
+				if _, err := fmt.Sscanf(id[len(id)-3:], "%d", &i); err != nil {
+					t.Fatal(err)
+				}
+				var v map[string]int
+				if err := json.Unmarshal([]byte(after), &v); err != nil || v["i"] != i {
+					t.Errorf("%s: after %s (%v)", id, after, err)
+				}
+			}
+			if err := rows.Err(); err != nil {
+				t.Fatal(err)
+			}
+			if want := map[string]int{"kept": 1, "outer": 450, "inner": 450}; !maps.Equal(got, want) {
+				t.Errorf("entries by write: %v, want %v", got, want)
+			}
+		})
+	}
 }
