@@ -23,6 +23,12 @@ import (
 // password policy for real accounts requires at least 8 characters.
 const Password = "demo"
 
+// passwordHash is Password hashed with identity.HashPassword's parameters
+// (TestPasswordHashHasTodaysParameters), shared by every demo account. A constant: the password
+// is printed at start-up, so a salt of each demo's own would protect nothing, and hashing it
+// kept the second core busy for about 145 ms of a start-up meant to take less than a second.
+const passwordHash = "$argon2id$v=19$m=19456,t=2,p=1$Uxh/axA4+D4utnp2PM52kg$/u0J4fvEUnjyq/KsbeamBXztbdTGPslzRmrx9HMMYdo"
+
 // Login is one demo account, printed at start-up.
 type Login struct {
 	Username, Role, Note string
@@ -46,8 +52,7 @@ func Load(ctx context.Context, sv *app.Services) error {
 }
 
 func load(ctx context.Context, sv *app.Services) error {
-	l := &loader{sv: sv, ctx: ctx, today: sv.Clock.Today(), sys: identity.System(), rnd: rand.New(rand.NewPCG(2025, 630)),
-		passwordHash: hashAside(Password)}
+	l := &loader{sv: sv, ctx: ctx, today: sv.Clock.Today(), sys: identity.System(), rnd: rand.New(rand.NewPCG(2025, 630))}
 	var firstTenant string
 	var sjq string
 	parks := map[string]string{}
@@ -94,9 +99,6 @@ type loader struct {
 	rnd     *rand.Rand
 	serial  int
 	nameIdx int
-	// passwordHash is the demo password's hash, shared by every demo account: hashing is slow
-	// on purpose, so it is done once, on another core while the parks are written.
-	passwordHash func() (string, error)
 	// labUsers are the enterprise users the facilities made, who also ask for services.
 	labUsers []identity.Scope
 }
@@ -200,15 +202,6 @@ func (l *loader) headquarters(p space.Park) error {
 		}
 	}
 	return nil
-}
-
-// hashAside hashes password on its own goroutine; the function it returns waits for the hash.
-func hashAside(password string) func() (string, error) {
-	var hash string
-	var err error
-	done := make(chan struct{})
-	go func() { defer close(done); hash, err = identity.HashPassword(password) }()
-	return func() (string, error) { <-done; return hash, err }
 }
 
 func creditCode(district string, serial int) string {
@@ -482,10 +475,6 @@ func (l *loader) qualifications(e enterprise.Enterprise, i int) error {
 }
 
 func (l *loader) users(sjq, tenant string) error {
-	hash, err := l.passwordHash()
-	if err != nil {
-		return err
-	}
 	accounts := []identity.UserInput{
 		{Username: "admin", DisplayName: "平台管理员", Role: identity.Admin},
 		{Username: "authority", DisplayName: "园区处（演示）", Role: identity.Authority},
@@ -495,7 +484,7 @@ func (l *loader) users(sjq, tenant string) error {
 		{Username: "tenant", DisplayName: "企业管理员（演示）", Role: identity.EntAdmin, EnterpriseID: tenant},
 	}
 	for _, a := range accounts {
-		if _, err := l.sv.Accounts.CreateUserWithHash(l.ctx, l.sys, a, hash); err != nil {
+		if _, err := l.sv.Accounts.CreateUserWithHash(l.ctx, l.sys, a, passwordHash); err != nil {
 			return fmt.Errorf("demo user %s: %w", a.Username, err)
 		}
 	}

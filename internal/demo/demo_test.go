@@ -256,3 +256,19 @@ func TestDemoThatFailsLeavesNothing(t *testing.T) {
 		})
 	}
 }
+
+// TestPasswordHashHasTodaysParameters: the demo accounts' constant hash is Password's, made with
+// the parameters identity.HashPassword writes today.
+func TestPasswordHashHasTodaysParameters(t *testing.T) {
+	fresh, err := identity.HashPassword(Password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	params := func(h string) string { return strings.Join(strings.SplitN(h, "$", 5)[:4], "$") }
+	if params(passwordHash) != params(fresh) {
+		t.Errorf("passwordHash is made with %q, HashPassword writes %q: make it again with HashPassword", params(passwordHash), params(fresh))
+	}
+	if !identity.CheckPassword(passwordHash, Password) || identity.CheckPassword(passwordHash, Password+"x") {
+		t.Error("passwordHash is not the hash of Password")
+	}
+}

@@ -68,10 +68,6 @@ func (l *loader) facilities(parks map[string]string, sjq, tenant string) error {
 	if err != nil {
 		return err
 	}
-	hash, err := l.passwordHash()
-	if err != nil {
-		return err
-	}
 	var users []identity.Scope
 	for i, e := range ents.Items {
 		if e.ID == tenant || len(users) == 2 {
@@ -79,7 +75,7 @@ func (l *loader) facilities(parks map[string]string, sjq, tenant string) error {
 		}
 		name := fmt.Sprintf("lab_user%d", len(users)+1)
 		if _, err := l.sv.Accounts.CreateUserWithHash(l.ctx, l.sys, identity.UserInput{Username: name, DisplayName: e.Name + " 实验员（演示）",
-			Role: identity.EntMember, EnterpriseID: e.ID}, hash); err != nil {
+			Role: identity.EntMember, EnterpriseID: e.ID}, passwordHash); err != nil {
 			return err
 		}
 		expires := l.today.AddDays(365)
