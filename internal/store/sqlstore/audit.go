@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"runtime"
 	"strings"
 	"sync"
@@ -217,10 +218,21 @@ func (s *Store) recordAll(ctx context.Context, c conn, sc identity.Scope, change
 	return insertAudit(ctx, c, rows)
 }
 
-// insertAudit writes rows, auditRowsPerInsert to a statement.
+// auditStatementRows are the numbers of rows an audit INSERT writes, largest first: a few
+// statement texts, each prepared once, however many entries a transaction leaves.
+var auditStatementRows = []int{auditRowsPerInsert, 64, 8, 1}
+
+// insertAudit writes rows, as few statements of auditStatementRows rows as it takes.
 func insertAudit(ctx context.Context, c conn, rows []auditRow) error {
 	for len(rows) > 0 {
-		batch := rows[:min(len(rows), auditRowsPerInsert)]
+		n := auditStatementRows[len(auditStatementRows)-1]
+		for _, size := range auditStatementRows {
+			if size <= len(rows) {
+				n = size
+				break
+			}
+		}
+		batch := rows[:n]
 		rows = rows[len(batch):]
 		args := make([]any, 0, len(auditRow{})*len(batch))
 		for _, r := range batch {
@@ -240,11 +252,19 @@ func insertAudit(ctx context.Context, c conn, rows []auditRow) error {
 // its list (what it had written is undone with it); one that succeeds hands its list to the one
 // around it. A list is written when it reaches auditRowsPerInsert rows, in the savepoint it
 // belongs to, and the transaction's before it commits, so entries land with their changes or
-// not at all, and memory stays bounded however long the transaction.
-type pendingAudit struct{ levels [][]auditRow }
+// not at all, and memory stays bounded however long the transaction. Once writing the trail
+// or ending a savepoint has failed, the transaction cannot commit: a caller that goes on after
+// the error would otherwise commit changes whose entries were lost.
+type pendingAudit struct {
+	levels [][]auditRow
+	broken error
+}
 
 // add queues rows in the innermost list, writing the list once it is full.
 func (p *pendingAudit) add(ctx context.Context, c conn, rows []auditRow) error {
+	if p.broken != nil {
+		return p.broken
+	}
 	if len(p.levels) == 0 {
 		p.levels = append(p.levels, nil)
 	}
@@ -262,9 +282,30 @@ func (p *pendingAudit) flush(ctx context.Context, c conn) error {
 		return nil
 	}
 	top := len(p.levels) - 1
-	rows := p.levels[top]
+	if err := insertAudit(ctx, c, p.levels[top]); err != nil {
+		return p.fail(err)
+	}
 	p.levels[top] = nil
-	return insertAudit(ctx, c, rows)
+	return nil
+}
+
+// finish writes what the transaction still holds, before it commits.
+func (p *pendingAudit) finish(ctx context.Context, c conn) error {
+	if p.broken != nil {
+		return p.broken
+	}
+	if len(p.levels) > 1 {
+		return p.fail(fmt.Errorf("sqlstore: %d savepoints still open at commit", len(p.levels)-1))
+	}
+	return p.flush(ctx, c)
+}
+
+// fail keeps the transaction from committing, and returns err.
+func (p *pendingAudit) fail(err error) error {
+	if p.broken == nil {
+		p.broken = err
+	}
+	return err
 }
 
 // open starts the list of a savepoint.

@@ -440,7 +440,7 @@ func (s *Store) write(ctx context.Context, fn func(c conn) error) error {
 	c := conn{s: s, db: tx, tx: cache}
 	err = fn(c)
 	if err == nil {
-		err = cache.audit.flush(ctx, c)
+		err = cache.audit.finish(ctx, c)
 	}
 	if err == nil {
 		deferred, err = s.skipCheckpoint(ctx, cache)
@@ -512,28 +512,27 @@ func savepoint(ctx context.Context, c conn, fn func(c conn) error) error {
 	if _, err := c.db.ExecContext(ctx, "SAVEPOINT batch_step"); err != nil {
 		return err
 	}
+	trail := &pendingAudit{} // a transaction of its own (c.tx) keeps the trail; none is recorded without one
 	if c.tx != nil {
-		c.tx.audit.open()
+		trail = &c.tx.audit
 	}
+	trail.open()
 	if err := fn(c); err != nil {
-		if c.tx != nil {
-			_ = c.tx.audit.close(ctx, c, false)
-		}
+		_ = trail.close(ctx, c, false)
+		// A savepoint that cannot be undone or ended leaves the transaction unable to commit.
 		if _, rbErr := c.db.ExecContext(ctx, "ROLLBACK TO SAVEPOINT batch_step"); rbErr != nil {
-			return errors.Join(err, rbErr)
+			return trail.fail(errors.Join(err, rbErr))
 		}
 		if _, relErr := c.db.ExecContext(ctx, "RELEASE SAVEPOINT batch_step"); relErr != nil {
-			return errors.Join(err, relErr)
+			return trail.fail(errors.Join(err, relErr))
 		}
 		return err
 	}
 	if _, err := c.db.ExecContext(ctx, "RELEASE SAVEPOINT batch_step"); err != nil {
-		return err
+		_ = trail.close(ctx, c, false)
+		return trail.fail(err)
 	}
-	if c.tx != nil {
-		return c.tx.audit.close(ctx, c, true)
-	}
-	return nil
+	return trail.close(ctx, c, true)
 }
 
 // lockRows takes the row locks of a read-modify-write on PostgreSQL (SELECT … FOR UPDATE), in

@@ -192,3 +192,45 @@ func TestTrailLandsWithItsChanges(t *testing.T) {
 		})
 	}
 }
+
+// TestTransactionWhoseTrailFailsDoesNotCommit: when writing a transaction's waiting entries
+// fails (here at the end of a savepoint that filled its parent's list), the transaction cannot
+// commit, even if the caller goes on after the savepoint's error: its changes would otherwise
+// land without the entries that were lost.
+func TestTransactionWhoseTrailFailsDoesNotCommit(t *testing.T) {
+	for _, eng := range Engines(t) {
+		t.Run(eng.Name, func(t *testing.T) {
+			s, raw := Raw(t, eng)
+			reject := []string{`CREATE TRIGGER probe_reject BEFORE INSERT ON audit_log WHEN NEW.entity_id = 'reject'
+				BEGIN SELECT RAISE(ABORT, 'probe rejected'); END`}
+			if eng.Name == "postgres" {
+				reject = []string{`CREATE FUNCTION probe_reject() RETURNS trigger LANGUAGE plpgsql AS $$
+					BEGIN IF NEW.entity_id = 'reject' THEN RAISE EXCEPTION 'probe rejected'; END IF; RETURN NEW; END $$`,
+					`CREATE TRIGGER probe_reject BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION probe_reject()`}
+			}
+			for _, q := range reject {
+				if _, err := raw.ExecContext(ctx, q); err != nil {
+					t.Fatal(err)
+				}
+			}
+			sys := identity.System()
+			var nestedErr error
+			err := s.InTx(ctx, func(tx context.Context) error {
+				for i := range 399 {
+					if err := s.Record(tx, sys, "probe", "probe", fmt.Sprintf("outer-%03d", i), nil, nil); err != nil {
+						return err
+					}
+				}
+				nestedErr = s.InTx(tx, func(tx context.Context) error { return s.Record(tx, sys, "probe", "probe", "reject", nil, nil) })
+				return nil // the caller carries on
+			})
+			if nestedErr == nil || err == nil {
+				t.Fatalf("the savepoint whose trail failed: %v; the transaction: %v", nestedErr, err)
+			}
+			var n int
+			if err := raw.QueryRowContext(ctx, `SELECT count(*) FROM audit_log WHERE entity = 'probe'`).Scan(&n); err != nil || n != 0 {
+				t.Errorf("entries after the failed transaction: %d, %v", n, err)
+			}
+		})
+	}
+}
