@@ -259,13 +259,13 @@ func TestAReportMovedRaisesBothParkYears(t *testing.T) {
 			version := func(parkID string) int {
 				t.Helper()
 				var v int
-				if err := st.Pools()["reader"].QueryRow(placeholders(st, "SELECT version FROM park_figure_years WHERE park_id = ? AND year = ?"), parkID, year).Scan(&v); err != nil {
+				if err := st.Pools()["reader"].QueryRow(engineSQL(st, "SELECT version FROM park_figure_years WHERE park_id = ? AND year = ?"), parkID, year).Scan(&v); err != nil {
 					t.Fatalf("version of %s: %v", parkID, err)
 				}
 				return v
 			}
 			from, to := version(w.Parks[0].ID), version(w.Parks[1].ID)
-			if _, err := st.Pools()["writer"].Exec(placeholders(st, "UPDATE reports SET park_id = ? WHERE id = ?"), w.Parks[1].ID, reports.Items[0].ID); err != nil {
+			if _, err := st.Pools()["writer"].Exec(engineSQL(st, "UPDATE reports SET park_id = ? WHERE id = ?"), w.Parks[1].ID, reports.Items[0].ID); err != nil {
 				t.Fatal(err)
 			}
 			if v := version(w.Parks[0].ID); v <= from {

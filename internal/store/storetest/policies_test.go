@@ -342,7 +342,7 @@ func TestReportWritesLeaveTheirEnterprisesForThePolicyWorker(t *testing.T) {
 		stat := StatsOf(st)
 		exec := func(q string, args ...any) {
 			t.Helper()
-			if _, err := st.Pools()["writer"].Exec(placeholders(st, q), args...); err != nil {
+			if _, err := st.Pools()["writer"].Exec(engineSQL(st, q), args...); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -27,9 +27,9 @@ func forEachEngine(t *testing.T, test func(t *testing.T, s *sqlstore.Store)) {
 	}
 }
 
-// placeholders writes a query's ? marks the way the store's engine takes them, for tests that
+// engineSQL writes a query's ? marks the way the store's engine takes them, for tests that
 // write to the database directly.
-func placeholders(st *sqlstore.Store, q string) string {
+func engineSQL(st *sqlstore.Store, q string) string {
 	for i := 1; st.Engine() == "postgres" && strings.Contains(q, "?"); i++ {
 		q = strings.Replace(q, "?", fmt.Sprintf("$%d", i), 1)
 	}
